@@ -1,0 +1,3 @@
+from evidence_app.cli import main
+
+raise SystemExit(main())

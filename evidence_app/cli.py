@@ -1,0 +1,181 @@
+"""Command line: `evidence-app [--case DIR] [COMMAND ...]`. No command opens the GUI.
+
+Listing commands take `--json` and print one JSON document. User errors print one line
+to stderr and exit with status 2; nothing prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from evidence_app import APP_NAME, __version__
+from evidence_app.core.errors import UserError
+from evidence_app.core.vocab import Category, Precision
+
+log = logging.getLogger("evidence_app")
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+# Each module here defines `add_parsers(subparsers, json_parent)` and registers its
+# commands with @command; keeping features in their own files keeps this one small.
+EXTRA_COMMAND_MODULES: list[str] = []
+
+
+def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    def wrap(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = fn
+        return fn
+    return wrap
+
+
+def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
+    """Print `data` as JSON with --json, else the human-readable text."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        out = text() if callable(text) else text
+        if out:
+            print(out)
+
+
+def case_dir(args: argparse.Namespace) -> Path:
+    from evidence_app.paths import default_case_dir
+
+    return Path(args.case).expanduser() if args.case else default_case_dir()
+
+
+def open_case(args: argparse.Namespace) -> Any:
+    from evidence_app.core.case import Case
+
+    return Case.open(case_dir(args))
+
+
+def progress_to_stderr(events: Iterator[Any], quiet: bool) -> Iterator[Any]:
+    """Pass events through, showing a one-line progress counter on a terminal."""
+    tty = sys.stderr.isatty() and not quiet
+    for event in events:
+        if tty and event.total:
+            sys.stderr.write(f"\r{event.done}/{event.total} {str(event.message)[-60:]:<60}")
+            sys.stderr.flush()
+        yield event
+    if tty:
+        sys.stderr.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="evidence-app", formatter_class=fmt,
+        description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
+                    "With no command, the desktop app opens.")
+    parser.add_argument("--case", metavar="DIR", help="case folder (default: your default case)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a temporary case filled with sample incidents")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    js = argparse.ArgumentParser(add_help=False)
+    js.add_argument("--json", action="store_true", help="print one JSON document")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p = sub.add_parser("init", parents=[js], help="create a new case folder")
+    p.add_argument("--owner", required=True, help="full name of the person the case belongs to")
+    p.add_argument("--initials", required=True, help="initials for exhibit marks, e.g. JS")
+    p.add_argument("--name", default="", help="case name (default: the owner's name)")
+    p.add_argument("--timezone", default="Europe/London", help="IANA time zone")
+
+    inc = sub.add_parser("incident", help="add, list, show and import incidents")
+    isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = isub.add_parser("add", parents=[js], help="record an incident; prints its id")
+    p.add_argument("--when", default="", help="e.g. 2025-03-01T14:30, '12/03/2025 14:30', 'March 2025'")
+    p.add_argument("--until", default="", help="end of a 'between' period")
+    p.add_argument("--precision", choices=[p.value for p in Precision])
+    p.add_argument("--title", required=True)
+    p.add_argument("--location", default="")
+    p.add_argument("--description", default="")
+    p.add_argument("--category", default="other", help=", ".join(c.value for c in Category))
+    for name in ("suspect-appearance", "suspect-voice", "suspect-clothing", "witnesses",
+                 "impact", "police-reference", "police-officer"):
+        p.add_argument(f"--{name}", default="")
+    isub.add_parser("list", parents=[js], help="all incidents, oldest first")
+    p = isub.add_parser("show", parents=[js], help="every field of one incident")
+    p.add_argument("id", type=int)
+    p = isub.add_parser("import", parents=[js], help="import a diary kept in a spreadsheet (CSV)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="import the readable rows even if some cannot be read")
+    p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
+    p.add_argument("id", type=int)
+
+    p = sub.add_parser("import", parents=[js], help="import photos, screenshots and other files")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--incident", type=int, help="attach to this incident (default: the inbox)")
+
+    att = sub.add_parser("attachment", help="work with stored originals")
+    asub = att.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = asub.add_parser("extract", help="write an original's exact bytes to a file")
+    p.add_argument("id", type=int)
+    p.add_argument("--out", required=True, type=Path)
+    p = asub.add_parser("show", parents=[js], help="details of one attachment")
+    p.add_argument("id", type=int)
+    asub.add_parser("inbox", parents=[js], help="imported files not yet in an incident")
+
+    note = sub.add_parser("note", help="add notes to incidents")
+    nsub = note.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = nsub.add_parser("add", parents=[js], help="add a timestamped note")
+    p.add_argument("incident", type=int)
+    p.add_argument("--text", required=True)
+    p.add_argument("--private", action="store_true", help="keep out of reports by default")
+
+    sub.add_parser("verify", parents=[js], help="check originals, database and audit trail")
+    for module in _command_modules():
+        module.add_parsers(sub, js)
+    return parser
+
+
+def _command_modules() -> list[Any]:
+    """Feature modules that add their own subcommands (report, search, ...)."""
+    import importlib
+
+    return [importlib.import_module(name) for name in EXTRA_COMMAND_MODULES]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for `evidence-app` and `python -m evidence_app`."""
+    from evidence_app import cli_commands  # noqa: F401 - registers the commands
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        return _run_gui(args)
+    key = args.command + (f" {args.action}" if getattr(args, "action", None) else "")
+    try:
+        return COMMANDS[key](args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: keep the details in the log, one line on screen
+        from evidence_app.logs import log_exception
+
+        where = log_exception(exc)
+        print(f"error: unexpected problem ({type(exc).__name__}: {exc}); details in {where}",
+              file=sys.stderr)
+        return 1
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    try:
+        from evidence_app.gui.app import run
+    except ImportError as exc:
+        print(f"error: the desktop app cannot start ({exc}). "
+              "The command-line tools still work; see `evidence-app --help`.", file=sys.stderr)
+        return 1
+    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo)

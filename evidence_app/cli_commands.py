@@ -1,0 +1,238 @@
+"""The headless subcommands. Each opens the case, does one thing, prints, and closes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from evidence_app.cli import case_dir, command, emit, open_case, progress_to_stderr
+from evidence_app.core.errors import UserError
+
+
+@command("init")
+def cmd_init(args: argparse.Namespace) -> int:
+    from evidence_app.core.case import Case
+
+    folder = case_dir(args)
+    with Case.create(folder, owner_name=args.owner, initials=args.initials,
+                     case_name=args.name, timezone=args.timezone) as case:
+        s = case.settings()
+        emit(args, {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,
+                    "initials": s.initials, "timezone": s.timezone},
+             f"Created case '{s.case_name}' in {case.folder} (exhibits marked {s.initials}/1, "
+             f"{s.initials}/2, ...)")
+    return 0
+
+
+@command("incident add")
+def cmd_incident_add(args: argparse.Namespace) -> int:
+    from evidence_app.core.dates import parse_when
+    from evidence_app.core.incidents import create_incident
+    from evidence_app.core.vocab import parse_category
+
+    with open_case(args) as case:
+        tz = case.settings().timezone
+        when = parse_when(args.when, tz, precision=args.precision, end_text=args.until)
+        try:
+            category = parse_category(args.category)
+        except ValueError as exc:
+            raise UserError(f"{exc}; choose one of: {', '.join(c.value for c in _categories())}") from exc
+        new_id = create_incident(
+            case, when=when, title=args.title, location=args.location,
+            description=args.description, category=category.value,
+            suspect_appearance=args.suspect_appearance, suspect_voice=args.suspect_voice,
+            suspect_clothing=args.suspect_clothing, witnesses=args.witnesses,
+            impact=args.impact, police_reference=args.police_reference,
+            police_officer=args.police_officer)
+    emit(args, {"id": new_id}, str(new_id))
+    return 0
+
+
+def _categories():  # type: ignore[no-untyped-def]
+    from evidence_app.core.vocab import Category
+
+    return list(Category)
+
+
+@command("incident list")
+def cmd_incident_list(args: argparse.Namespace) -> int:
+    from evidence_app.core.incidents import list_incidents
+
+    with open_case(args) as case:
+        rows = list_incidents(case)
+
+    def text() -> str:
+        if not rows:
+            return "No incidents yet."
+        lines = [f"{'ID':>5}  {'WHEN':<32} {'CATEGORY':<28} {'EXH':>3}  TITLE"]
+        for r in rows:
+            lines.append(f"{r.id:>5}  {r.when_text:<32} {r.category_text[:28]:<28} "
+                         f"{r.exhibit_count:>3}  {r.title}")
+        return "\n".join(lines)
+
+    emit(args, {"incidents": [dict(r.to_json(), when=r.when_text) for r in rows]}, text)
+    return 0
+
+
+@command("incident show")
+def cmd_incident_show(args: argparse.Namespace) -> int:
+    from evidence_app.core.incidents import get_incident
+
+    with open_case(args) as case:
+        d = get_incident(case, args.id)
+
+    def text() -> str:
+        out = [f"Incident {d.id}: {d.title}", f"  When:      {d.when_text}",
+               f"  Category:  {d.category_text}"]
+        for label, value in (("Location", d.location), ("What happened", d.description),
+                             ("Suspect", d.suspect_appearance), ("Voice", d.suspect_voice),
+                             ("Clothing", d.suspect_clothing), ("Witnesses", d.witnesses),
+                             ("Impact", d.impact), ("Police ref", d.police_reference),
+                             ("Officer", d.police_officer)):
+            if value:
+                out.append(f"  {label + ':':<14} {value}")
+        out.append(f"  Recorded:  {d.recorded_at:%d %b %Y %H:%M} UTC")
+        for a in d.amendments:
+            out.append(f"  Amended:   {a.at:%d %b %Y %H:%M} UTC ({', '.join(a.fields)})")
+        for n in d.notes:
+            out.append(f"  Note {n.created_at:%d %b %Y %H:%M}{' (private)' if n.private else ''}: {n.text}")
+        for att in d.attachments:
+            out.append(f"  Exhibit {att.exhibit_mark}: {att.original_name} ({att.sha256[:12]}...)")
+        return "\n".join(out)
+
+    data = d.to_json()
+    data["when"] = d.when_text
+    emit(args, data, text)
+    return 0
+
+
+@command("incident delete")
+def cmd_incident_delete(args: argparse.Namespace) -> int:
+    from evidence_app.core.incidents import delete_incident
+
+    with open_case(args) as case:
+        delete_incident(case, args.id)
+    emit(args, {"id": args.id, "trashed": True}, f"Incident {args.id} moved to the trash.")
+    return 0
+
+
+@command("incident import")
+def cmd_incident_import(args: argparse.Namespace) -> int:
+    from evidence_app.core.diary_csv import DiaryRowsInvalid, import_diary, read_diary
+
+    with open_case(args) as case:
+        preview = read_diary(args.file, case.settings().timezone)
+        try:
+            result = import_diary(case, preview, skip_invalid=args.skip_invalid)
+        except DiaryRowsInvalid as exc:
+            if args.json:
+                emit(args, {"imported": 0, "invalid": [{"line": r.line, "reason": r.error}
+                                                       for r in exc.rows]}, "")
+            else:
+                for r in exc.rows:
+                    print(f"line {r.line}: {r.error}", file=sys.stderr)
+            print(f"error: {exc.rows.__len__()} row(s) cannot be read; nothing was imported "
+                  "(use --skip-invalid to import the readable rows)", file=sys.stderr)
+            return 2
+    warnings = [{"line": r.line, "warning": w} for r in preview.valid for w in r.warnings]
+
+    def text() -> str:
+        lines = [f"Imported {result.imported} incident(s) from {args.file}."]
+        lines += [f"skipped line {r.line}: {r.error}" for r in result.skipped]
+        lines += [f"line {w['line']}: {w['warning']}" for w in warnings[:20]]
+        return "\n".join(lines)
+
+    emit(args, dict(result.to_json(), warnings=warnings), text)
+    return 0
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    from evidence_app.core.importer import import_files
+
+    results = []
+    with open_case(args) as case:
+        for event in progress_to_stderr(import_files(case, args.paths, args.incident),
+                                        quiet=args.json):
+            if event.item is not None:
+                results.append(event.item)
+                if not args.json:
+                    r = event.item
+                    detail = r.reason or (f"captured {r.captured_at} ({r.captured_from})"
+                                          if r.captured_at else "")
+                    print(f"{r.status:<9} {r.exhibit or '-':<8} {r.path}  {detail}".rstrip())
+    if args.json:
+        emit(args, [r.to_json() for r in results], "")
+    else:
+        counts = {s: sum(r.status == s for r in results) for s in ("imported", "duplicate", "rejected")}
+        print(f"{counts['imported']} imported, {counts['duplicate']} duplicate(s), "
+              f"{counts['rejected']} rejected", file=sys.stderr)
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+@command("attachment extract")
+def cmd_attachment_extract(args: argparse.Namespace) -> int:
+    from evidence_app.core.attachments import extract
+
+    with open_case(args) as case:
+        try:
+            dest = extract(case, args.id, args.out)
+        except OSError as exc:
+            raise UserError(f"Cannot write {args.out}: {exc.strerror or exc}") from exc
+    print(dest)
+    return 0
+
+
+@command("attachment show")
+def cmd_attachment_show(args: argparse.Namespace) -> int:
+    from evidence_app.core.attachments import get_attachment
+
+    with open_case(args) as case:
+        att = get_attachment(case, args.id, allow_deleted=True)
+    emit(args, att.to_json(), lambda: "\n".join(f"{k}: {v}" for k, v in att.to_json().items()
+                                                 if k != "ocr_text"))
+    return 0
+
+
+@command("attachment inbox")
+def cmd_attachment_inbox(args: argparse.Namespace) -> int:
+    from evidence_app.core.attachments import list_inbox
+
+    with open_case(args) as case:
+        rows = list_inbox(case)
+    emit(args, {"attachments": [a.to_json() for a in rows]},
+         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {a.captured_at or '':<26} {a.original_name}"
+                           for a in rows) or "The inbox is empty.")
+    return 0
+
+
+@command("note add")
+def cmd_note_add(args: argparse.Namespace) -> int:
+    from evidence_app.core.incidents import add_note
+
+    with open_case(args) as case:
+        note_id = add_note(case, args.incident, args.text, private=args.private)
+    emit(args, {"id": note_id}, str(note_id))
+    return 0
+
+
+@command("verify")
+def cmd_verify(args: argparse.Namespace) -> int:
+    from evidence_app.core.verify import VerifyReport, verify_case
+
+    with open_case(args) as case:
+        report = VerifyReport()
+        for event in progress_to_stderr(verify_case(case), quiet=args.json):
+            if isinstance(event.item, VerifyReport):
+                report = event.item
+
+    def text() -> str:
+        lines = [f"Checked {report.originals_checked} original(s) and "
+                 f"{report.audit_events} audit event(s)."]
+        lines += [f"PROBLEM: {p}" for p in report.problems]
+        lines += [f"note: {n}" for n in report.notices]
+        lines.append("Everything holds." if report.ok else f"{len(report.problems)} problem(s) found.")
+        return "\n".join(lines)
+
+    emit(args, report.to_json(), text)
+    return 0 if report.ok else 1

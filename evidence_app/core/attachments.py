@@ -1,0 +1,139 @@
+"""Attachments after import: read, caption, link to incidents, the inbox, trash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from evidence_app.core.case import Case
+from evidence_app.core.errors import NotFoundError, ValidationError
+from evidence_app.core.models import Attachment, Incident, utcnow
+from evidence_app.core.views import AttachmentView
+
+
+def _get(session, attachment_id: int, allow_deleted: bool = False) -> Attachment:  # type: ignore[no-untyped-def]
+    att = session.get(Attachment, attachment_id)
+    if att is None or (att.deleted_at is not None and not allow_deleted):
+        raise NotFoundError(f"There is no attachment {attachment_id}.")
+    return att
+
+
+def get_attachment(case: Case, attachment_id: int, allow_deleted: bool = False) -> AttachmentView:
+    """One attachment's details."""
+    with case.read() as session:
+        return AttachmentView.from_row(_get(session, attachment_id, allow_deleted))
+
+
+def original_path(case: Case, attachment_id: int) -> Path:
+    """The stored original (read-only). Never write to it."""
+    return case.blobs.path(get_attachment(case, attachment_id, allow_deleted=True).sha256)
+
+
+def thumbnail(case: Case, attachment: AttachmentView) -> Path | None:
+    """The thumbnail file, rebuilt from the original if the cache lost it; None if none."""
+    from evidence_app.core.media import make_thumbnail
+
+    if not attachment.preview:
+        return None
+    path = case.thumbnail_path(attachment.sha256)
+    if not path.is_file():
+        reason = make_thumbnail(case.blobs.path(attachment.sha256), path)
+        if reason is not None:
+            return None
+    return path
+
+
+def extract(case: Case, attachment_id: int, dest: Path) -> Path:
+    """Write a copy of the original bytes to `dest`."""
+    import shutil
+
+    src = original_path(case, attachment_id)
+    if not src.is_file():
+        raise NotFoundError(f"The original of attachment {attachment_id} is missing from the case.")
+    dest = Path(dest)
+    if dest.is_dir():
+        dest = dest / get_attachment(case, attachment_id, allow_deleted=True).original_name
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        shutil.copyfileobj(fin, fout, 1024 * 1024)
+    return dest
+
+
+def list_inbox(case: Case, offset: int = 0, limit: int | None = None) -> list[AttachmentView]:
+    """Imported files not yet linked to an incident, by capture time."""
+    query = (
+        select(Attachment)
+        .where(Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None))
+        .order_by(Attachment.captured_at.is_(None), Attachment.captured_at, Attachment.exhibit_serial)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with case.read() as session:
+        return [AttachmentView.from_row(a) for a in session.scalars(query)]
+
+
+def count_inbox(case: Case) -> int:
+    with case.read() as session:
+        return session.scalar(select(func.count(Attachment.id)).where(
+            Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None))) or 0
+
+
+def set_caption(case: Case, attachment_id: int, caption: str) -> None:
+    """Describe an exhibit in words (audited)."""
+    text = caption.replace("\x00", "").strip()
+    with case.write() as (session, audit):
+        att = _get(session, attachment_id)
+        if att.caption != text:
+            audit.log("update", "attachment", attachment_id, exhibit=att.exhibit_mark,
+                      changes={"caption": {"old": att.caption, "new": text}})
+            att.caption = text
+
+
+def move_attachments(case: Case, attachment_ids: list[int], incident_id: int | None) -> None:
+    """Link attachments to an incident, or back to the inbox with None (audited)."""
+    with case.write() as (session, audit):
+        if incident_id is not None:
+            incident = session.get(Incident, incident_id)
+            if incident is None or incident.deleted_at is not None:
+                raise NotFoundError(f"There is no incident {incident_id}.")
+        for att_id in attachment_ids:
+            att = _get(session, att_id)
+            if att.incident_id == incident_id:
+                continue
+            action = "unlink" if incident_id is None else "link"
+            audit.log(action, "attachment", att_id, exhibit=att.exhibit_mark,
+                      old_incident=att.incident_id, new_incident=incident_id)
+            att.incident_id = incident_id
+
+
+def delete_attachments(case: Case, attachment_ids: list[int]) -> None:
+    """Move attachments to the trash; the originals stay until the trash is emptied."""
+    with case.write() as (session, audit):
+        for att_id in attachment_ids:
+            att = _get(session, att_id)
+            att.deleted_at = utcnow()
+            audit.log("trash", "attachment", att_id, exhibit=att.exhibit_mark)
+
+
+def restore_attachment(case: Case, attachment_id: int) -> None:
+    with case.write() as (session, audit):
+        att = _get(session, attachment_id, allow_deleted=True)
+        if att.deleted_at is not None:
+            att.deleted_at = None
+            audit.log("restore", "attachment", attachment_id, exhibit=att.exhibit_mark)
+
+
+def set_ocr_text(case: Case, attachment_id: int, text: str, corrected: bool,
+                 status: str = "done") -> None:
+    """Store recognised (or hand-corrected) text of an image; corrections are audited."""
+    if status not in ("done", "failed", "pending", ""):
+        raise ValidationError(f"unknown OCR status {status!r}")
+    with case.write() as (session, audit):
+        att = _get(session, attachment_id, allow_deleted=True)
+        if corrected:
+            audit.log("update", "attachment", attachment_id, exhibit=att.exhibit_mark,
+                      changes={"ocr_text": {"old": att.ocr_text, "new": text}})
+        att.ocr_text = text
+        att.ocr_status = status
+        att.ocr_corrected = att.ocr_corrected or corrected

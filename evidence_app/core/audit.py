@@ -1,0 +1,130 @@
+"""Append-only, hash-chained audit log.
+
+Each event's hash covers its own fields and the previous event's hash, so altering,
+removing or reordering any event breaks the chain from that point on. Database triggers
+(created by the first migration) refuse UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evidence_app.core.models import AuditEvent, utcnow
+
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | tuple):
+        return sorted(value) if isinstance(value, set) else list(value)
+    return str(value)
+
+
+def canonical(data: Any) -> str:
+    """Stable JSON text used both for storage and hashing."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def event_hash(
+    prev_hash: str, event_id: int, at: datetime, action: str, entity: str,
+    entity_id: int | None, details: str,
+) -> str:
+    """The hash that chains one event to the one before it."""
+    body = canonical([prev_hash, event_id, at.isoformat(), action, entity, entity_id, details])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class AuditWriter:
+    """Appends events within the caller's transaction (the single writer)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        last = session.execute(
+            select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+        ).first()
+        self._last_id, self._last_hash = (last[0], last[1]) if last else (0, GENESIS)
+
+    def log(self, action: str, entity: str, entity_id: int | None, **details: Any) -> AuditEvent:
+        """Append one event; `details` holds old/new values or whatever explains it."""
+        at = utcnow()
+        text = canonical(details)
+        event_id = self._last_id + 1
+        digest = event_hash(self._last_hash, event_id, at, action, entity, entity_id, text)
+        event = AuditEvent(
+            id=event_id, at=at, action=action, entity=entity, entity_id=entity_id,
+            details=text, prev_hash=self._last_hash, hash=digest,
+        )
+        self.session.add(event)
+        self._last_id, self._last_hash = event_id, digest
+        return event
+
+    def rows(self, events: list[tuple[str, str, int | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Many events as plain row dicts, for a bulk insert in the same transaction."""
+        out = []
+        for action, entity, entity_id, details in events:
+            at = utcnow()
+            text = canonical(details)
+            event_id = self._last_id + 1
+            digest = event_hash(self._last_hash, event_id, at, action, entity, entity_id, text)
+            out.append(dict(id=event_id, at=at, action=action, entity=entity, entity_id=entity_id,
+                            details=text, prev_hash=self._last_hash, hash=digest))
+            self._last_id, self._last_hash = event_id, digest
+        return out
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event as the GUI, CLI and report see it."""
+
+    id: int
+    at: datetime
+    action: str
+    entity: str
+    entity_id: int | None
+    details: dict[str, Any]
+    hash: str
+
+
+def entries(session: Session, entity: str | None = None, entity_ids: list[int] | None = None,
+            ) -> Iterator[AuditEntry]:
+    """Events in order, optionally only those about some entities."""
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if entity is not None:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_ids is not None:
+        query = query.where(AuditEvent.entity_id.in_(entity_ids))
+    for ev in session.execute(query).scalars():
+        yield AuditEntry(ev.id, ev.at, ev.action, ev.entity, ev.entity_id,
+                         json.loads(ev.details), ev.hash)
+
+
+def verify_chain(session: Session) -> list[str]:
+    """Recompute every hash; return a list of problems (empty when the chain holds)."""
+    problems: list[str] = []
+    prev = GENESIS
+    expected_id = 1
+    query = select(AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.entity,
+                   AuditEvent.entity_id, AuditEvent.details, AuditEvent.prev_hash,
+                   AuditEvent.hash).order_by(AuditEvent.id)
+    for row in session.execute(query):
+        if row.id != expected_id:
+            problems.append(f"audit event {expected_id} is missing (next is {row.id})")
+        if row.prev_hash != prev:
+            problems.append(f"audit event {row.id} does not link to the event before it")
+        digest = event_hash(row.prev_hash, row.id, row.at, row.action, row.entity,
+                            row.entity_id, row.details)
+        if digest != row.hash:
+            problems.append(f"audit event {row.id} has been altered (hash mismatch)")
+        prev = row.hash
+        expected_id = row.id + 1
+    return problems

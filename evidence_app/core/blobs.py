@@ -1,0 +1,139 @@
+"""Content-addressed store of original files, named by SHA-256, never modified.
+
+A file is copied into a temporary file in the store's own folder while it is hashed,
+fsynced, renamed into place, made read-only, and the folder is fsynced. Only then may a
+database row refer to it, so a crash leaves either nothing or a complete file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+TEMP_PREFIX = ".incoming-"
+
+
+class Cancelled(Exception):
+    """Raised inside long copies when the caller's cancel check says stop."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # directories cannot be opened for fsync on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    """Hash a file's bytes in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class BlobStore:
+    """Originals under `<case>/originals/<aa>/<sha256>`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where the original with this hash lives (whether or not it exists)."""
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put(self, source: BinaryIO, cancelled: Callable[[], bool] | None = None,
+            ) -> tuple[str, int, bool]:
+        """Copy a stream into the store; return (sha256, size, newly stored?)."""
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    if cancelled is not None and cancelled():
+                        raise Cancelled()
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self.path(sha)
+            if final.is_file():
+                tmp.unlink()
+                return sha, size, False
+            final.parent.mkdir(exist_ok=True)
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+            return sha, size, True
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def put_file(self, path: Path, cancelled: Callable[[], bool] | None = None,
+                 ) -> tuple[str, int, bool]:
+        """Copy a file into the store; return (sha256, size, newly stored?)."""
+        with open(path, "rb") as fh:
+            return self.put(fh, cancelled)
+
+    def put_bytes(self, data: bytes) -> tuple[str, int, bool]:
+        """Store bytes (e.g. a pasted image); return (sha256, size, newly stored?)."""
+        import io
+
+        return self.put(io.BytesIO(data))
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Open an original for reading."""
+        return open(self.path(sha256), "rb")
+
+    def verify(self, sha256: str) -> str | None:
+        """Re-hash one original; None when intact, else a description of the problem."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return "original file is missing"
+        try:
+            actual = sha256_file(path)
+        except OSError as exc:
+            return f"original cannot be read ({exc.strerror or exc})"
+        return None if actual == sha256 else f"original has changed (now hashes to {actual})"
+
+    def remove(self, sha256: str) -> None:
+        """Delete an original (only when emptying the trash or undoing an uncommitted import)."""
+        path = self.path(sha256)
+        if path.exists():
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+            path.unlink()
+            _fsync_dir(path.parent)
+
+    def sweep_temp(self) -> int:
+        """Remove temporary files left by an interrupted copy; return how many."""
+        removed = 0
+        for tmp in self.root.glob(TEMP_PREFIX + "*"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def all_hashes(self) -> Iterator[str]:
+        """Every original's hash (by name) currently in the store."""
+        for sub in self.root.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for f in sub.iterdir():
+                    if len(f.name) == 64:
+                        yield f.name

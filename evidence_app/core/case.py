@@ -1,0 +1,283 @@
+"""A case is a folder: `case.db` (SQLite), `originals/` (exact bytes) and `cache/`.
+
+`Case.create` and `Case.open` take the folder's lock, bring the database schema up to
+date (after copying the database aside) and sweep temporary files left by a crash.
+All writes go through `Case.write()`, which serialises writers within the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from evidence_app.core.audit import AuditWriter
+from evidence_app.core.blobs import BlobStore
+from evidence_app.core.errors import CaseError, ValidationError
+from evidence_app.core.lock import CaseLock
+from evidence_app.core.models import CaseSettings, utcnow
+
+DB_NAME = "case.db"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of the app knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(db_path: Path) -> Engine:
+    """The one place that opens the database file (encryption would replace this)."""
+    engine = create_engine(
+        f"sqlite:///{db_path}", connect_args={"check_same_thread": False}, future=True
+    )
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def validate_initials(initials: str) -> str:
+    """Exhibit-mark initials: 1-6 letters, upper case."""
+    value = initials.strip().upper()
+    if not (1 <= len(value) <= 6) or not value.isalpha():
+        raise ValidationError("Initials must be 1 to 6 letters, for example JS.")
+    return value
+
+
+def validate_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"Unknown time zone {name!r}; use a name such as Europe/London.") from exc
+    return name
+
+
+class Case:
+    """An open case folder. Use as a context manager or call `close()`."""
+
+    def __init__(self, folder: Path, lock: CaseLock, engine: Engine) -> None:
+        self.folder = folder
+        self._lock = lock
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+        self.blobs = BlobStore(folder / "originals")
+        self.cache_dir = folder / "cache"
+        self.cache_dir.mkdir(exist_ok=True)
+        self.migration_backup: Path | None = None
+
+    # -- lifecycle ---------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: Path, *, owner_name: str, initials: str, case_name: str = "",
+               timezone: str = "Europe/London", address: str = "", contact: str = "") -> Case:
+        """Make a new case folder (empty or not yet existing) and open it."""
+        folder = Path(folder).expanduser().resolve()
+        owner = owner_name.strip()
+        if not owner:
+            raise ValidationError("Please give the name of the person this case belongs to.")
+        marks = validate_initials(initials)
+        validate_timezone(timezone)
+        if (folder / DB_NAME).exists():
+            raise CaseError(f"There is already a case in {folder}. Open it instead.")
+        if folder.exists() and not folder.is_dir():
+            raise CaseError(f"{folder} is a file, not a folder.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CaseError(f"Cannot create the case folder {folder}: {exc.strerror}") from exc
+        case = cls._open(folder, creating=True)
+        try:
+            with case.write() as (session, audit):
+                settings = CaseSettings(
+                    id=1, case_uuid=str(uuid.uuid4()), case_name=case_name.strip() or owner,
+                    owner_name=owner, initials=marks, address=address, contact=contact,
+                    timezone=timezone, next_exhibit_serial=1, created_at=utcnow(),
+                )
+                session.add(settings)
+                audit.log("create", "case", 1, case_name=settings.case_name, owner_name=owner,
+                          initials=marks, timezone=timezone)
+        except BaseException:
+            case.close()
+            raise
+        return case
+
+    @classmethod
+    def open(cls, folder: Path) -> Case:
+        """Open an existing case folder."""
+        folder = Path(folder).expanduser().resolve()
+        if not (folder / DB_NAME).is_file():
+            raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
+        return cls._open(folder, creating=False)
+
+    @classmethod
+    def _open(cls, folder: Path, creating: bool) -> Case:
+        lock = CaseLock(folder)
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise CaseError(f"Cannot open {folder}: {exc.strerror}") from exc
+        engine = None
+        try:
+            db = folder / DB_NAME
+            backup = None if creating else _backup_if_migrating(db)
+            engine = make_engine(db)
+            _migrate(engine)
+            case = cls(folder, lock, engine)
+            case.migration_backup = backup
+            case.blobs.sweep_temp()
+            if not creating:
+                with case.read() as session:
+                    if session.get(CaseSettings, 1) is None:
+                        raise CaseError(f"{folder} holds an unfinished case (no settings).")
+            return case
+        except sqlite3.DatabaseError as exc:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+            raise CaseError(f"The case database in {folder} cannot be read: {exc}") from exc
+        except BaseException as exc:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+            cause = getattr(exc, "orig", None)
+            if isinstance(cause, sqlite3.DatabaseError):
+                raise CaseError(f"The case database in {folder} cannot be read: {cause}") from exc
+            raise
+
+    def close(self) -> None:
+        """Release the database and the lock. Safe to call twice."""
+        with self._write_lock:
+            if self.engine is not None:
+                with contextlib.suppress(Exception), self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.engine.dispose()
+            self._lock.release()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sessions ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._sessions() as session:
+            yield session
+            session.rollback()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[tuple[Session, AuditWriter]]:
+        """One unit of work: one transaction, serialised with all other writers."""
+        with self._write_lock, self._sessions() as session:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield session, AuditWriter(session)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def thumbnail_path(self, sha256: str) -> Path:
+        """Where the cached 256 px thumbnail of an original lives (rebuildable)."""
+        return self.cache_dir / "thumbs" / sha256[:2] / f"{sha256}.jpg"
+
+    # -- settings ----------------------------------------------------------------
+    def settings(self) -> CaseSettings:
+        """A detached copy of the case settings."""
+        with self.read() as session:
+            settings = session.get(CaseSettings, 1)
+            assert settings is not None
+            session.expunge(settings)
+            return settings
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change case name, owner, initials, address, contact or time zone (audited)."""
+        allowed = {"case_name", "owner_name", "initials", "address", "contact", "timezone"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValidationError(f"Unknown setting(s): {', '.join(sorted(unknown))}")
+        if "initials" in changes:
+            changes["initials"] = validate_initials(changes["initials"])
+        if "timezone" in changes:
+            validate_timezone(changes["timezone"])
+        if "owner_name" in changes and not str(changes["owner_name"]).strip():
+            raise ValidationError("The owner's name cannot be empty.")
+        with self.write() as (session, audit):
+            settings = session.get(CaseSettings, 1)
+            assert settings is not None
+            diff = {}
+            for key, value in changes.items():
+                old = getattr(settings, key)
+                if old != value:
+                    diff[key] = {"old": old, "new": value}
+                    setattr(settings, key, value)
+            if diff:
+                audit.log("update", "case", 1, changes=diff)
+
+
+def _backup_if_migrating(db: Path) -> Path | None:
+    """Copy the database aside (consistently, WAL included) before a schema upgrade."""
+    try:
+        src = sqlite3.connect(db)
+        try:
+            row = src.execute(
+                "SELECT version_num FROM alembic_version"
+            ).fetchone() if src.execute(
+                "SELECT name FROM sqlite_master WHERE name='alembic_version'"
+            ).fetchone() else None
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise CaseError(f"The case database {db} cannot be read: {exc}") from exc
+    current = row[0] if row else None
+    if current == head_revision():
+        return None
+    backups = db.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backups / f"case-before-upgrade-{current or 'none'}-{stamp}.db"
+    src = sqlite3.connect(db)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _migrate(engine: Engine) -> None:
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,329 @@
+"""Dates: when an incident happened (with precision), when a file was captured.
+
+Capture-time inference keeps its provenance: EXIF DateTimeOriginal (with its offset when
+the camera wrote one), a date in a screenshot's file name, or the file's modification
+time. Typed dates accept the forms UK diaries use (`12/03/2025`, `12 March 2025`, ISO).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from evidence_app.core.errors import ValidationError
+from evidence_app.core.vocab import Precision
+
+# --------------------------------------------------------------------------- file names
+# Each pattern captures Y, M, D and optionally h, m, s (and ampm). Order matters: the
+# most specific forms first. Names seen on Android, iOS/macOS, Windows, GNOME, KDE,
+# Samsung, Pixel, WhatsApp and Signal.
+_SEP = r"[-_. ]?"
+_FILENAME_PATTERNS = [
+    # macOS: "Screenshot 2024-03-12 at 08.15.30.png", "Screen Shot 2024-03-12 at 8.15.30 PM.png"
+    re.compile(
+        r"(?:screen ?shot|screen recording|photo|whatsapp image|whatsapp video)\D*"
+        r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}) at (?P<h>\d{1,2})[.:](?P<m>\d{2})[.:](?P<s>\d{2})"
+        r"(?:\s*(?P<ampm>[ap]\.?m\.?))?",
+        re.I,
+    ),
+    # GNOME: "Screenshot from 2024-03-12 08-15-30.png"; Windows: "Screenshot 2024-03-12 081530.png"
+    re.compile(
+        r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[ _T](?P<h>\d{2})[-:.]?(?P<m>\d{2})[-:.]?(?P<s>\d{2})",
+    ),
+    # Android/KDE/Pixel/Samsung: "Screenshot_20240312-081530", "PXL_20240312_081530123",
+    # "IMG_20240312_081530", "20240312_081530", "Screenshot_2024-03-12-08-15-30-123_com.x"
+    re.compile(
+        r"(?<!\d)(?P<Y>20\d{2})" + _SEP + r"(?P<M>\d{2})" + _SEP + r"(?P<D>\d{2})[-_ T]"
+        r"(?P<h>\d{2})" + _SEP + r"(?P<m>\d{2})" + _SEP + r"(?P<s>\d{2})",
+    ),
+    # Signal: "signal-2024-03-12-081530.jpg" is covered above; WhatsApp "IMG-20240312-WA0001"
+    # and other names carrying only a date.
+    re.compile(r"(?<!\d)(?P<Y>20\d{2})-?(?P<M>\d{2})-?(?P<D>\d{2})(?=-WA\d+)", re.I),
+]
+
+
+def time_from_filename(name: str) -> tuple[datetime, bool] | None:
+    """A naive local datetime read from a file name, and whether it included a time."""
+    stem = name.rsplit(".", 1)[0].replace("\u202f", " ").replace("\u00a0", " ")
+    for pattern in _FILENAME_PATTERNS:
+        match = pattern.search(stem)
+        if not match:
+            continue
+        g = match.groupdict()
+        try:
+            year, month, day = int(g["Y"]), int(g["M"]), int(g["D"])
+            if not 1990 <= year <= 2100:
+                continue
+            if g.get("h") is None:
+                return datetime(year, month, day), False
+            hour, minute, second = int(g["h"]), int(g["m"]), int(g["s"])
+            ampm = (g.get("ampm") or "").lower().replace(".", "")
+            if ampm == "pm" and hour < 12:
+                hour += 12
+            elif ampm == "am" and hour == 12:
+                hour = 0
+            return datetime(year, month, day, hour, minute, second), True
+        except ValueError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------- EXIF
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def parse_exif_datetime(value: str, offset: str = "", subsec: str = "",
+                        ) -> tuple[datetime, str] | None:
+    """EXIF 'YYYY:MM:DD HH:MM:SS' (+ OffsetTime) -> (naive or aware datetime, offset text)."""
+    text = value.strip().strip("\x00").strip()
+    match = re.match(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})", text)
+    if not match:
+        return None
+    try:
+        parts = [int(p) for p in match.groups()]
+        if parts[0] < 1900 or parts == [0] * 6:
+            return None
+        dt = datetime(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    digits = "".join(ch for ch in subsec.strip("\x00 ") if ch.isdigit())[:6]
+    if digits:
+        dt = dt.replace(microsecond=int(digits.ljust(6, "0")))
+    off = _OFFSET.match(offset.strip().strip("\x00"))
+    if off:
+        sign = 1 if off.group(1) == "+" else -1
+        delta = timedelta(hours=int(off.group(2)), minutes=int(off.group(3)))
+        if delta <= timedelta(hours=14):
+            return dt.replace(tzinfo=timezone(sign * delta)), off.group(0)
+    return dt, ""
+
+
+def localize(naive: datetime, tz_name: str) -> datetime:
+    """Attach an IANA zone to a naive local time (first occurrence in a DST overlap)."""
+    return naive.replace(tzinfo=ZoneInfo(tz_name))
+
+
+# --------------------------------------------------------------------------- incidents
+@dataclass(frozen=True)
+class When:
+    """When an incident happened: start (and end for 'between'), precision and zone."""
+
+    start: datetime | None
+    end: datetime | None
+    precision: Precision
+    timezone: str
+
+    def local_start(self) -> datetime | None:
+        return None if self.start is None else self.start.astimezone(ZoneInfo(self.timezone))
+
+    def local_end(self) -> datetime | None:
+        return None if self.end is None else self.end.astimezone(ZoneInfo(self.timezone))
+
+
+def _fmt_day(d: datetime) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def format_when(start: datetime | None, end: datetime | None, precision: str, tz: str,
+                weekday: bool = False) -> str:
+    """How a date reads in the timeline and the report, honest about its precision."""
+    prec = Precision(precision)
+    if prec is Precision.UNDATED or start is None:
+        return "Undated"
+    zone = ZoneInfo(tz)
+    s = start.astimezone(zone)
+    day = (f"{s:%a} " if weekday else "") + _fmt_day(s)
+    if prec is Precision.MONTH:
+        return f"{s:%B %Y}"
+    if prec is Precision.DAY:
+        return day
+    if prec is Precision.CIRCA:
+        return f"{day}, c. {s:%H:%M}"
+    if prec is Precision.BETWEEN and end is not None:
+        e = end.astimezone(zone)
+        if e.date() == s.date():
+            return f"{day}, between {s:%H:%M} and {e:%H:%M}"
+        return f"between {day}, {s:%H:%M} and {_fmt_day(e)}, {e:%H:%M}"
+    return f"{day}, {s:%H:%M}"
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["", "January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"]) if m}
+_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_CIRCA = re.compile(r"^\s*(?:c\.|ca\.|circa|approx\.?|approximately|about|around|~)\s*", re.I)
+
+_DATE_FORMS = [
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
+    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"), "dmy"),
+    (re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_RE
+                + r")\.?,?\s+(\d{4})", re.I), "d_mon_y"),
+    (re.compile(_WEEKDAY + r"(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})",
+                re.I), "mon_d_y"),
+    (re.compile(r"^(" + _MONTH_RE + r")\.?,?\s+(\d{4})$", re.I), "mon_y"),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{1,2})/(\d{4})$"), "my"),
+]
+
+
+def parse_date_text(text: str) -> tuple[date, Precision, str]:
+    """Read a date; returns (date, DAY or MONTH precision, the unparsed remainder)."""
+    s = text.strip()
+    for pattern, form in _DATE_FORMS:
+        match = pattern.match(s)
+        if not match:
+            continue
+        g = match.groups()
+        rest = s[match.end():]
+        try:
+            if form == "ymd":
+                return date(int(g[0]), int(g[1]), int(g[2])), Precision.DAY, rest
+            if form == "dmy":
+                year = int(g[2])
+                if len(g[2]) == 2:
+                    year += 2000 if year < 70 else 1900
+                return date(year, int(g[1]), int(g[0])), Precision.DAY, rest
+            if form == "d_mon_y":
+                return date(int(g[2]), _MONTHS[g[1].lower()], int(g[0])), Precision.DAY, rest
+            if form == "mon_d_y":
+                return date(int(g[2]), _MONTHS[g[0].lower()], int(g[1])), Precision.DAY, rest
+            if form == "mon_y":
+                return date(int(g[1]), _MONTHS[g[0].lower()], 1), Precision.MONTH, rest
+            if form == "ym":
+                return date(int(g[0]), int(g[1]), 1), Precision.MONTH, rest
+            if form == "my":
+                return date(int(g[1]), int(g[0]), 1), Precision.MONTH, rest
+        except ValueError as exc:
+            raise ValidationError(f"{text.strip()!r} is not a real date ({exc})") from exc
+    raise ValidationError(
+        f"cannot read the date {text.strip()!r}; use a form such as 12/03/2025, "
+        "12 March 2025 or 2025-03-12"
+    )
+
+
+_TIME = re.compile(
+    r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?:[:.](?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2})?$", re.I,
+)
+
+
+def parse_time_text(text: str) -> tuple[time, bool]:
+    """Read a time of day; returns (time, circa?)."""
+    s = text.strip()
+    circa = bool(_CIRCA.match(s))
+    s = _CIRCA.sub("", s).strip()
+    low = s.lower()
+    if low in ("noon", "midday"):
+        return time(12, 0), circa
+    if low == "midnight":
+        return time(0, 0), circa
+    compact = re.fullmatch(r"(\d{2})(\d{2})", s)
+    if compact:
+        s = f"{compact.group(1)}:{compact.group(2)}"
+    match = _TIME.match(s)
+    if not match or (match.group("m") is None and match.group("ampm") is None):
+        raise ValidationError(f"cannot read the time {text.strip()!r}; use a form such as 14:30 or 2.30pm")
+    hour = int(match.group("h"))
+    minute = int(match.group("m") or 0)
+    second = int(match.group("s") or 0)
+    ampm = (match.group("ampm") or "").lower().replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise ValidationError(f"{text.strip()!r} is not a real time")
+        hour = (hour % 12) + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValidationError(f"{text.strip()!r} is not a real time")
+    return time(hour, minute, second), circa
+
+
+def _split_iso(text: str) -> tuple[str, str]:
+    match = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](.+)$", text.strip())
+    return (match.group(1), match.group(2)) if match else (text, "")
+
+
+def _start_of(d: date, tz: str) -> datetime:
+    return datetime.combine(d, time(0, 0)).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def _aware(d: date, t: time, tz: str, explicit: tzinfo | None = None) -> datetime:
+    zone = explicit or ZoneInfo(tz)
+    return datetime.combine(d, t).replace(tzinfo=zone).astimezone(UTC)
+
+
+def _explicit_offset(text: str) -> tzinfo | None:
+    match = re.search(r"(Z|[+-]\d{2}:?\d{2})$", text.strip())
+    if not match:
+        return None
+    tok = match.group(1)
+    if tok == "Z":
+        return UTC
+    sign = 1 if tok[0] == "+" else -1
+    digits = tok[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = None,
+               end_text: str = "") -> When:
+    """Read a typed date (and optional time, end, precision) into a `When`.
+
+    Empty text means undated. A date without a time is 'day' precision, a month and year is
+    'month' precision, a time after 'c.'/'about' is 'circa'. An explicit precision wins
+    when it is consistent with what was typed.
+    """
+    raw = (text or "").strip()
+    if not raw or raw.lower() in ("undated", "unknown", "n/a", "-", "?"):
+        if precision not in (None, "", Precision.UNDATED):
+            raise ValidationError("a date is needed for this precision")
+        return When(None, None, Precision.UNDATED, tz)
+    circa = bool(_CIRCA.match(raw))
+    raw = _CIRCA.sub("", raw)
+    date_part, iso_time = _split_iso(raw)
+    day, prec, rest = parse_date_text(date_part)
+    tail = (iso_time or rest).strip().lstrip(",").strip()
+    if tail.lower().startswith("at "):
+        tail = tail[3:]
+    time_str = tail or time_text.strip()
+    start: datetime
+    if time_str and prec is Precision.DAY:
+        t, t_circa = parse_time_text(time_str)
+        circa = circa or t_circa
+        start = _aware(day, t, tz, _explicit_offset(time_str))
+        prec = Precision.CIRCA if circa else Precision.EXACT
+    else:
+        start = _start_of(day, tz)
+    end = None
+    if end_text.strip():
+        end = parse_when(end_text, tz).start
+        prec = Precision.BETWEEN
+    if precision:
+        wanted = Precision(precision)
+        if wanted is Precision.BETWEEN and end is None:
+            raise ValidationError("'between' needs an end date/time as well")
+        if wanted in (Precision.EXACT, Precision.CIRCA) and prec in (Precision.DAY, Precision.MONTH):
+            raise ValidationError(f"precision '{wanted}' needs a time as well as a date")
+        if wanted is Precision.MONTH:
+            start = _start_of(start.astimezone(ZoneInfo(tz)).date().replace(day=1), tz)
+        elif wanted is Precision.DAY:
+            start = _start_of(start.astimezone(ZoneInfo(tz)).date(), tz)
+        prec = wanted
+    if end is not None and end < start:
+        raise ValidationError("the end of a 'between' period is before its start")
+    return When(start, end, prec, tz)
+
+
+def validate_when(when: When) -> None:
+    """Refuse a `When` that contradicts itself (missing dates, end before start)."""
+    if when.precision is not Precision.UNDATED and when.start is None:
+        raise ValidationError("a date is needed unless the incident is undated")
+    if when.start is not None and when.start.tzinfo is None:
+        raise ValidationError("times must carry a time zone")
+    if when.precision is Precision.BETWEEN:
+        if when.end is None:
+            raise ValidationError("'between' needs an end date/time as well")
+        if when.start is not None and when.end < when.start:
+            raise ValidationError("the end of a 'between' period is before its start")

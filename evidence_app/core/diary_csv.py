@@ -1,0 +1,250 @@
+"""Bring in a diary kept in a spreadsheet (CSV): read, preview, then import in one go.
+
+Columns are matched by header name, case-insensitively, with common alternatives:
+
+    date, time, end, precision, title, description, location, category,
+    suspect appearance, suspect voice, suspect clothing, witnesses, impact,
+    police reference, officer, date reported, tags, notes
+
+Only `date` and one of `title`/`description` matter; everything else is optional. An
+empty date means undated. Rows that cannot be read are reported with their line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from evidence_app.core.case import Case
+from evidence_app.core.dates import parse_date_text, parse_when
+from evidence_app.core.errors import UserError, ValidationError
+from evidence_app.core.models import AuditEvent, Incident, Note, Tag, incident_tags, utcnow
+from evidence_app.core.progress import CancelToken
+from evidence_app.core.vocab import Category, parse_category
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "day", "date of incident", "incident date", "when", "date occurred"),
+    "time": ("time", "time of incident", "approx time", "approximate time"),
+    "end": ("end", "end date", "until", "to", "end time"),
+    "precision": ("precision", "date precision", "accuracy"),
+    "title": ("title", "summary", "what happened", "incident", "subject", "headline"),
+    "description": ("description", "details", "detail", "account", "narrative", "what happened in full"),
+    "location": ("location", "where", "place", "venue", "address of incident"),
+    "category": ("category", "type", "behaviour", "kind", "incident type"),
+    "suspect_appearance": ("suspect appearance", "appearance", "suspect description", "description of suspect", "how he looked", "how they looked"),
+    "suspect_voice": ("suspect voice", "voice", "how they sounded"),
+    "suspect_clothing": ("suspect clothing", "clothing", "clothes", "what they wore", "wearing"),
+    "witnesses": ("witnesses", "witness", "who saw it"),
+    "impact": ("impact", "effect", "effect on me", "how it affected me", "impact on me", "feelings"),
+    "police_reference": ("police reference", "crime reference", "crime ref", "police ref", "reference", "crime number", "ref"),
+    "police_officer": ("police officer", "officer", "officer in charge", "oic"),
+    "reported_on": ("date reported", "reported on", "reported", "reported to police"),
+    "tags": ("tags", "tag", "labels"),
+    "notes": ("notes", "note", "comments", "comment"),
+}
+_LOOKUP = {re.sub(r"[^a-z0-9]", "", alias): key for key, aliases in COLUMNS.items()
+           for alias in (key, *aliases)}
+TEXT = ("title", "description", "location", "suspect_appearance", "suspect_voice",
+        "suspect_clothing", "witnesses", "impact", "police_reference", "police_officer")
+
+
+@dataclass
+class DiaryRow:
+    """One data row: its line in the file, what it will become, or why it cannot."""
+
+    line: int
+    values: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DiaryPreview:
+    columns: dict[str, str]  # header in file -> field
+    ignored: list[str]
+    rows: list[DiaryRow]
+
+    @property
+    def valid(self) -> list[DiaryRow]:
+        return [r for r in self.rows if not r.error]
+
+    @property
+    def invalid(self) -> list[DiaryRow]:
+        return [r for r in self.rows if r.error]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _reader(text: str) -> Any:
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
+    row = DiaryRow(line=line, raw=raw)
+    try:
+        when = parse_when(raw.get("date", ""), tz, time_text=raw.get("time", ""),
+                          precision=(raw.get("precision") or "").strip().lower() or None,
+                          end_text=raw.get("end", ""))
+    except (ValidationError, ValueError) as exc:
+        row.error = str(exc)
+        return row
+    values: dict[str, Any] = {k: raw.get(k, "").replace("\x00", "").strip() for k in TEXT}
+    if not values["title"]:
+        desc = " ".join(values["description"].split())
+        if not desc:
+            row.error = "no title or description"
+            return row
+        values["title"] = desc if len(desc) <= 80 else desc[:77].rsplit(" ", 1)[0] + "..."
+    cat_text = raw.get("category", "").strip()
+    category = Category.OTHER
+    if cat_text:
+        try:
+            category = parse_category(cat_text)
+        except ValueError:
+            row.warnings.append(f"category {cat_text!r} not recognised; recorded as Other")
+            if "category" not in values["description"].lower():
+                values["description"] = (values["description"] + f"\n\n(Category in diary: {cat_text})").strip()
+    reported: date | None = None
+    if raw.get("reported_on", "").strip():
+        try:
+            reported, _prec, _rest = parse_date_text(raw["reported_on"])
+        except ValidationError as exc:
+            row.error = f"date reported: {exc}"
+            return row
+    values.update(category=category.value, occurred_at=when.start, occurred_end=when.end,
+                  precision=when.precision.value, timezone=tz, reported_on=reported)
+    row.values = values
+    row.tags = [t.strip() for t in re.split(r"[;,]", raw.get("tags", "")) if t.strip()]
+    row.note = raw.get("notes", "").strip()
+    return row
+
+
+def read_diary(path: Path, tz: str) -> DiaryPreview:
+    """Read and check every row without touching the case."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}") from exc
+    reader = _reader(_decode(data))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UserError(f"{path} is empty.") from None
+    except csv.Error as exc:
+        raise UserError(f"{path} is not a readable CSV file: {exc}") from exc
+    mapping: dict[int, str] = {}
+    columns: dict[str, str] = {}
+    ignored: list[str] = []
+    for i, name in enumerate(header):
+        key = _LOOKUP.get(re.sub(r"[^a-z0-9]", "", name.lower()))
+        if key and key not in mapping.values():
+            mapping[i] = key
+            columns[name] = key
+        elif name.strip():
+            ignored.append(name)
+    if "date" not in mapping.values():
+        raise UserError(f"{path} has no 'date' column. The first row must name the columns "
+                        "(date, time, title, description, location, category, ...).")
+    if not {"title", "description"} & set(mapping.values()):
+        raise UserError(f"{path} needs a 'title' or 'description' column.")
+    rows: list[DiaryRow] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            raw = {key: values[i] for i, key in mapping.items() if i < len(values)}
+            rows.append(_parse_row(line, raw, tz))
+    except csv.Error as exc:
+        rows.append(DiaryRow(line=reader.line_num, error=f"the file is malformed here: {exc}"))
+    return DiaryPreview(columns, ignored, rows)
+
+
+@dataclass
+class DiaryImportResult:
+    imported: int
+    skipped: list[DiaryRow]
+    incident_ids: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"imported": self.imported, "first_id": self.incident_ids[0] if self.incident_ids else None,
+                "last_id": self.incident_ids[-1] if self.incident_ids else None,
+                "skipped": [{"line": r.line, "reason": r.error} for r in self.skipped]}
+
+
+class DiaryRowsInvalid(UserError):
+    """Some rows cannot be read and the caller did not ask to skip them."""
+
+    def __init__(self, rows: list[DiaryRow]) -> None:
+        self.rows = rows
+        first = "; ".join(f"line {r.line}: {r.error}" for r in rows[:5])
+        more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
+        super().__init__(f"{len(rows)} row(s) cannot be read, so nothing was imported: "
+                         f"{first}{more}. Fix them, or import the readable rows only.")
+
+
+def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
+                 cancel: CancelToken | None = None) -> DiaryImportResult:
+    """Import the readable rows of a preview as incidents, in one transaction."""
+    bad = preview.invalid
+    if bad and not skip_invalid:
+        raise DiaryRowsInvalid(bad)
+    good = preview.valid
+    if not good:
+        return DiaryImportResult(0, bad, [])
+    now = utcnow()
+    with case.write() as (session, audit):
+        start = (session.scalar(select(func.max(Incident.id))) or 0) + 1
+        incidents, notes, links, events = [], [], [], []
+        tag_ids: dict[str, int] = {t.name: t.id for t in session.scalars(select(Tag))}
+        for offset, row in enumerate(good):
+            assert row.values is not None
+            incident_id = start + offset
+            incidents.append({"id": incident_id, "recorded_at": now, "updated_at": now, **row.values})
+            events.append(("create", "incident", incident_id,
+                           {"source": "diary import", "line": row.line,
+                            **{k: v for k, v in row.values.items() if v},
+                            **({"note": row.note} if row.note else {}),
+                            **({"tags": row.tags} if row.tags else {})}))
+            if row.note:
+                notes.append({"incident_id": incident_id, "text": row.note, "private": False,
+                              "created_at": now, "updated_at": now})
+            for name in dict.fromkeys(row.tags):
+                if name not in tag_ids:
+                    tag = Tag(name=name[:100])
+                    session.add(tag)
+                    session.flush()
+                    tag_ids[name] = tag.id
+                links.append({"incident_id": incident_id, "tag_id": tag_ids[name]})
+            if cancel is not None and offset % 1000 == 0 and cancel.cancelled:
+                raise UserError("The diary import was cancelled; nothing was imported.")
+        session.execute(insert(Incident), incidents)
+        if notes:
+            session.execute(insert(Note), notes)
+        if links:
+            session.execute(insert(incident_tags), links)
+        session.execute(insert(AuditEvent), audit.rows(events))
+    ids = [start + i for i in range(len(good))]
+    return DiaryImportResult(len(good), bad, ids)

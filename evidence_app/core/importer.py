@@ -1,0 +1,290 @@
+"""Files -> originals + attachment rows, as a cancellable generator of progress events.
+
+Hashing, copying and thumbnailing run on a small thread pool (Pillow, hashlib and file
+I/O release the GIL); database rows are written by the calling thread, one transaction
+per file, each after its original is safely on disk. A cancelled import removes any
+original it stored but did not commit; a killed one can leave at most a complete,
+unreferenced original, which `verify` lists and never counts as damage.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from evidence_app.core.blobs import Cancelled
+from evidence_app.core.case import Case
+from evidence_app.core.dates import localize, time_from_filename
+from evidence_app.core.errors import NotFoundError
+from evidence_app.core.media import MediaInfo, analyse
+from evidence_app.core.models import Attachment, CaseSettings, Incident, utcnow
+from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.vocab import CaptureSource
+
+# Files an operating system leaves in folders, never evidence.
+JUNK = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".directory"}
+
+
+@dataclass
+class ImportResult:
+    """One input file's outcome; also the JSON the CLI prints."""
+
+    path: str
+    status: str  # imported, duplicate, rejected
+    reason: str = ""
+    id: int | None = None
+    sha256: str = ""
+    exhibit: str = ""
+    captured_at: str | None = None
+    captured_from: str = ""
+    preview: bool = False
+    media_type: str = ""
+    incident_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Stored:
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    created: bool
+    mtime: datetime | None
+    info: MediaInfo | None
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]]:
+    """Expand folders recursively (sorted, hidden and system files skipped).
+
+    Returns the files to import and rejections for paths that cannot be imported at all.
+    """
+    files: list[Path] = []
+    rejected: list[ImportResult] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            rejected.append(ImportResult(str(path), "rejected", "file or folder not found"))
+            continue
+        except OSError as exc:
+            rejected.append(ImportResult(str(path), "rejected", f"cannot be read: {exc.strerror}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            for root, dirs, names in os.walk(path, onerror=lambda e: rejected.append(
+                    ImportResult(str(e.filename), "rejected", f"folder cannot be read: {e.strerror}"))):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith(".") or name.lower() in JUNK:
+                        continue
+                    files.append(Path(root) / name)
+        else:
+            files.append(path)
+    return files, rejected
+
+
+def _check_readable(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "file not found (it may have been moved or deleted)"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "permission denied: this file cannot be read"
+    return None
+
+
+def _store(case: Case, path: Path, name: str, known: set[str], cancel: CancelToken) -> _Stored:
+    """Worker step: copy+hash into the store, then read metadata and make a thumbnail."""
+    sha, size, created = case.blobs.put_file(path, cancel)
+    try:
+        mtime: datetime | None = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except (OSError, ValueError, OverflowError):
+        mtime = None
+    info = None
+    if sha not in known:
+        thumb = case.thumbnail_path(sha)
+        info = analyse(case.blobs.path(sha), name, thumb)
+    return _Stored(path, name, sha, size, created, mtime, info)
+
+
+def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
+                 ) -> tuple[datetime | None, str, str, str]:
+    """Pick the best capture time: (utc time, offset text, source, explanatory note)."""
+    if info.exif_time is not None:
+        if info.exif_time.tzinfo is not None:
+            return info.exif_time.astimezone(UTC), info.exif_offset, CaptureSource.EXIF, ""
+        local = localize(info.exif_time, tz)
+        note = f"camera recorded no time zone; {tz} assumed"
+        return local.astimezone(UTC), "", CaptureSource.EXIF, note
+    from_name = time_from_filename(name)
+    if from_name is not None:
+        naive, has_time = from_name
+        note = f"local time in {tz} assumed" + ("" if has_time else "; the file name gives the date only")
+        return localize(naive, tz).astimezone(UTC), "", CaptureSource.FILENAME, note
+    if mtime is not None:
+        note = "no capture date in the file; when it was last modified (copying can change this)"
+        return mtime, "", CaptureSource.MTIME, note
+    return None, "", "", "no capture time could be found"
+
+
+def _existing(case: Case) -> dict[str, tuple[int, str, bool]]:
+    with case.read() as session:
+        rows = session.execute(
+            select(Attachment.sha256, Attachment.id, Attachment.exhibit_mark, Attachment.deleted_at)
+        )
+        return {r[0]: (r[1], r[2], r[3] is not None) for r in rows}
+
+
+def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = None,
+                 cancel: CancelToken | None = None, workers: int | None = None,
+                 source: str | None = None) -> Iterator[Progress]:
+    """Import files and folders; yields Progress with an ImportResult per file.
+
+    The first event has `item=None` and the total; every later one carries a result.
+    `source` overrides the capture-time source (used for pasted images).
+    """
+    cancel = cancel or CancelToken()
+    if incident_id is not None:
+        with case.read() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None or incident.deleted_at is not None:
+                raise NotFoundError(f"There is no incident {incident_id}.")
+    files, rejected = collect_files(paths)
+    total = len(files) + len(rejected)
+    done = 0
+    yield Progress(0, total, "Preparing")
+    for result in rejected:
+        done += 1
+        yield Progress(done, total, result.path, result)
+    known = _existing(case)
+    tz = case.settings().timezone
+    workers = workers or min(4, max(2, os.cpu_count() or 2))
+    pending: deque[tuple[Path, Future[_Stored] | str]] = deque()
+    committed: set[str] = set()
+    todo = iter(files)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
+        def submit_next() -> bool:
+            for path in todo:
+                problem = _check_readable(path)
+                if problem:
+                    pending.append((path, problem))
+                else:
+                    pending.append((path, pool.submit(_store, case, path, path.name,
+                                                      set(known), cancel)))
+                return True
+            return False
+
+        try:
+            for _ in range(workers * 2):
+                if not submit_next():
+                    break
+            while pending:
+                if cancel.cancelled:
+                    break
+                path, job = pending.popleft()
+                submit_next()
+                if isinstance(job, str):
+                    result = ImportResult(str(path), "rejected", job)
+                else:
+                    try:
+                        stored = job.result()
+                    except Cancelled:
+                        break
+                    except OSError as exc:
+                        result = ImportResult(str(path), "rejected",
+                                              f"cannot be read: {exc.strerror or exc}")
+                    else:
+                        result = _commit(case, stored, known, incident_id, tz, source)
+                        committed.add(stored.sha256)
+                done += 1
+                yield Progress(done, total, str(path), result)
+        finally:
+            cancel_pending = list(pending)
+            pending.clear()
+            if cancel_pending:
+                cancel.cancel()  # stop running copies quickly; results are discarded
+            for _path, job in cancel_pending:
+                if isinstance(job, Future):
+                    job.cancel()
+            pool.shutdown(wait=True)
+            for _path, job in cancel_pending:
+                if isinstance(job, Future) and job.done() and not job.cancelled():
+                    try:
+                        stored = job.result()
+                    except BaseException:  # noqa: BLE001
+                        continue
+                    if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
+                        case.blobs.remove(stored.sha256)
+                        case.thumbnail_path(stored.sha256).unlink(missing_ok=True)
+
+
+def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]],
+            incident_id: int | None, tz: str, source: str | None) -> ImportResult:
+    if stored.sha256 in known:
+        att_id, mark, trashed = known[stored.sha256]
+        where = " (it is in the trash)" if trashed else ""
+        return ImportResult(str(stored.path), "duplicate",
+                            f"same file as exhibit {mark}{where}", att_id, stored.sha256, mark)
+    info = stored.info or MediaInfo()
+    when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
+    if source:
+        src, note = source, ""
+    with case.write() as (session, audit):
+        settings = session.get(CaseSettings, 1)
+        assert settings is not None
+        serial = settings.next_exhibit_serial
+        mark = f"{settings.initials}/{serial}"
+        settings.next_exhibit_serial = serial + 1
+        att = Attachment(
+            incident_id=incident_id, sha256=stored.sha256, exhibit_serial=serial,
+            exhibit_mark=mark, original_name=stored.name, original_path=str(stored.path),
+            size=stored.size, media_type=info.media_type, kind=info.kind, width=info.width,
+            height=info.height, orientation=info.orientation, captured_at=when,
+            captured_offset=offset, captured_from=str(src), captured_note=note,
+            camera_make=info.camera_make, camera_model=info.camera_model,
+            gps_lat=info.gps_lat, gps_lon=info.gps_lon, gps_alt=info.gps_alt,
+            preview=info.preview, preview_error=info.preview_error, file_mtime=stored.mtime,
+            imported_at=utcnow(), ocr_status="pending" if info.preview else "",
+        )
+        session.add(att)
+        session.flush()
+        audit.log("import", "attachment", att.id, exhibit=mark, sha256=stored.sha256,
+                  original_name=stored.name, size=stored.size, incident_id=incident_id,
+                  captured_at=when, captured_from=str(src))
+        att_id = att.id
+    known[stored.sha256] = (att_id, mark, False)
+    return ImportResult(
+        str(stored.path), "imported", "" if info.preview else f"no preview: {info.preview_error}",
+        att_id, stored.sha256, mark, when.isoformat() if when else None, str(src),
+        info.preview, info.media_type, incident_id,
+    )
+
+
+def import_bytes(case: Case, data: bytes, name: str, incident_id: int | None = None,
+                 ) -> ImportResult:
+    """Import bytes (an image pasted from the clipboard) as an original named `name`."""
+    with tempfile.TemporaryDirectory(dir=case.cache_dir, prefix=".paste-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        results = [p.item for p in import_files(case, [path], incident_id,
+                                                source=CaptureSource.PASTED) if p.item]
+    result = results[0]
+    result.path = name
+    return result

@@ -1,0 +1,306 @@
+"""Incidents, notes and tags: create, read, update, trash and restore; every write audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from evidence_app.core.case import Case
+from evidence_app.core.dates import When, validate_when
+from evidence_app.core.errors import NotFoundError, ValidationError
+from evidence_app.core.models import (
+    Attachment,
+    AuditEvent,
+    CaseSettings,
+    Incident,
+    Note,
+    Tag,
+    utcnow,
+)
+from evidence_app.core.views import (
+    Amendment,
+    AttachmentView,
+    IncidentDetail,
+    IncidentSummary,
+    NoteView,
+    PersonView,
+    VehicleView,
+)
+from evidence_app.core.vocab import Category, Precision
+
+TEXT_FIELDS = (
+    "title", "description", "location", "category", "suspect_appearance", "suspect_voice",
+    "suspect_clothing", "witnesses", "impact", "police_reference", "police_officer",
+)
+WHEN_FIELDS = ("occurred_at", "occurred_end", "precision", "timezone")
+EDITABLE = (*TEXT_FIELDS, *WHEN_FIELDS, "reported_on")
+
+
+def _clean(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"Unknown incident field(s): {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key in TEXT_FIELDS:
+            value = "" if value is None else str(value)
+            if "\x00" in value:
+                value = value.replace("\x00", "")
+        if key == "category":
+            value = Category(value or "other").value
+        if key == "precision":
+            value = Precision(value).value
+        if key == "reported_on" and value is not None and not isinstance(value, date):
+            raise ValidationError("reported_on must be a date")
+        out[key] = value
+    return out
+
+
+def _when_fields(when: When) -> dict[str, Any]:
+    undated = when.precision is Precision.UNDATED
+    between = when.precision is Precision.BETWEEN
+    return {"occurred_at": None if undated else when.start,
+            "occurred_end": when.end if between else None,
+            "precision": when.precision.value, "timezone": when.timezone}
+
+
+def _get(session: Session, incident_id: int, allow_deleted: bool = False) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None or (incident.deleted_at is not None and not allow_deleted):
+        raise NotFoundError(f"There is no incident {incident_id}.")
+    return incident
+
+
+def create_incident(case: Case, *, when: When | None = None, title: str = "",
+                    **fields: Any) -> int:
+    """Record a new incident; returns its id. `when` defaults to undated."""
+    with case.write() as (session, audit):
+        tz = session.get(CaseSettings, 1).timezone  # type: ignore[union-attr]
+        when = when or When(None, None, Precision.UNDATED, tz)
+        validate_when(when)
+        values = _clean({"title": title, **fields, **_when_fields(when)})
+        now = utcnow()
+        incident = Incident(recorded_at=now, updated_at=now, **values)
+        session.add(incident)
+        session.flush()
+        audit.log("create", "incident", incident.id, **{k: v for k, v in values.items() if v})
+        return incident.id
+
+
+def update_incident(case: Case, incident_id: int, when: When | None = None,
+                    **changes: Any) -> list[str]:
+    """Change fields of an incident; returns the names of fields that really changed."""
+    if when is not None:
+        validate_when(when)
+        changes.update(_when_fields(when))
+    values = _clean(changes)
+    with case.write() as (session, audit):
+        incident = _get(session, incident_id)
+        diff: dict[str, dict[str, Any]] = {}
+        for key, new in values.items():
+            old = getattr(incident, key)
+            if old != new:
+                diff[key] = {"old": old, "new": new}
+                setattr(incident, key, new)
+        if diff:
+            incident.updated_at = utcnow()
+            audit.log("update", "incident", incident_id, changes=diff)
+        return sorted(diff)
+
+
+def delete_incident(case: Case, incident_id: int) -> None:
+    """Move an incident (with its notes and exhibits) to the trash."""
+    with case.write() as (session, audit):
+        incident = _get(session, incident_id)
+        incident.deleted_at = utcnow()
+        audit.log("trash", "incident", incident_id, title=incident.title)
+
+
+def restore_incident(case: Case, incident_id: int) -> None:
+    """Bring an incident back from the trash."""
+    with case.write() as (session, audit):
+        incident = _get(session, incident_id, allow_deleted=True)
+        if incident.deleted_at is None:
+            return
+        incident.deleted_at = None
+        audit.log("restore", "incident", incident_id, title=incident.title)
+
+
+def _exhibit_counts() -> Any:
+    return (
+        select(func.count(Attachment.id))
+        .where(Attachment.incident_id == Incident.id, Attachment.deleted_at.is_(None))
+        .correlate(Incident)
+        .scalar_subquery()
+    )
+
+
+def chronological(query: Select[Any], newest_first: bool = False) -> Select[Any]:
+    """Order incidents by when they happened; undated ones always last."""
+    order = Incident.occurred_at.desc() if newest_first else Incident.occurred_at.asc()
+    ident = Incident.id.desc() if newest_first else Incident.id.asc()
+    return query.order_by(Incident.occurred_at.is_(None), order, ident)
+
+
+def list_incidents(case: Case, *, newest_first: bool = False, offset: int = 0,
+                   limit: int | None = None, ids: list[int] | None = None,
+                   trashed: bool = False) -> list[IncidentSummary]:
+    """Timeline rows in chronological order (paged in SQL)."""
+    query = select(Incident, _exhibit_counts().label("n"))
+    query = query.where(Incident.deleted_at.is_not(None) if trashed else Incident.deleted_at.is_(None))
+    if ids is not None:
+        query = query.where(Incident.id.in_(ids))
+    query = chronological(query, newest_first).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with case.read() as session:
+        return [IncidentSummary.from_row(row[0], exhibit_count=row[1])
+                for row in session.execute(query)]
+
+
+def count_incidents(case: Case, trashed: bool = False) -> int:
+    """How many incidents are in the log (or in the trash)."""
+    cond = Incident.deleted_at.is_not(None) if trashed else Incident.deleted_at.is_(None)
+    with case.read() as session:
+        return session.scalar(select(func.count(Incident.id)).where(cond)) or 0
+
+
+def amendments(session: Session, incident_id: int) -> list[Amendment]:
+    """Edits made after the incident was first recorded, from the audit log."""
+    events = session.execute(
+        select(AuditEvent.at, AuditEvent.details).where(
+            AuditEvent.entity == "incident", AuditEvent.entity_id == incident_id,
+            AuditEvent.action == "update",
+        ).order_by(AuditEvent.id)
+    )
+    out = []
+    for at, details in events:
+        changes = json.loads(details).get("changes", {})
+        out.append(Amendment(at=at, fields=sorted(changes), changes=changes))
+    return out
+
+
+def detail_from_row(session: Session, incident: Incident, include_deleted: bool = False,
+                    ) -> IncidentDetail:
+    """Build the full snapshot of an incident inside an open session."""
+    def live(row: Any) -> bool:
+        return include_deleted or row.deleted_at is None
+
+    atts = sorted((a for a in incident.attachments if live(a)),
+                  key=lambda a: (a.captured_at is None, a.captured_at or a.imported_at, a.exhibit_serial))
+    return IncidentDetail.from_row(
+        incident,
+        notes=[NoteView.from_row(n) for n in incident.notes if live(n)],
+        attachments=[AttachmentView.from_row(a) for a in atts],
+        people=[PersonView.from_row(p) for p in sorted(incident.people, key=lambda p: p.name.lower())
+                if p.deleted_at is None],
+        vehicles=[VehicleView.from_row(v) for v in incident.vehicles if v.deleted_at is None],
+        tags=sorted(t.name for t in incident.tags),
+        amendments=amendments(session, incident.id),
+    )
+
+
+def get_incident(case: Case, incident_id: int, allow_deleted: bool = False) -> IncidentDetail:
+    """Everything about one incident."""
+    with case.read() as session:
+        incident = session.execute(
+            select(Incident).where(Incident.id == incident_id).options(
+                selectinload(Incident.notes), selectinload(Incident.attachments),
+                selectinload(Incident.people), selectinload(Incident.vehicles),
+                selectinload(Incident.tags))
+        ).scalar_one_or_none()
+        if incident is None or (incident.deleted_at is not None and not allow_deleted):
+            raise NotFoundError(f"There is no incident {incident_id}.")
+        return detail_from_row(session, incident)
+
+
+# --------------------------------------------------------------------------- notes
+def add_note(case: Case, incident_id: int, text: str, private: bool = False,
+             at: datetime | None = None) -> int:
+    """Add a timestamped note to an incident; returns the note's id."""
+    body = text.replace("\x00", "").strip()
+    if not body:
+        raise ValidationError("A note cannot be empty.")
+    with case.write() as (session, audit):
+        _get(session, incident_id)
+        now = at or utcnow()
+        note = Note(incident_id=incident_id, text=body, private=private, created_at=now,
+                    updated_at=now)
+        session.add(note)
+        session.flush()
+        audit.log("create", "note", note.id, incident_id=incident_id, text=body, private=private)
+        return note.id
+
+
+def update_note(case: Case, note_id: int, text: str | None = None,
+                private: bool | None = None) -> None:
+    """Edit a note's text or its private flag (audited with old and new values)."""
+    with case.write() as (session, audit):
+        note = session.get(Note, note_id)
+        if note is None or note.deleted_at is not None:
+            raise NotFoundError(f"There is no note {note_id}.")
+        diff: dict[str, Any] = {}
+        if text is not None:
+            body = text.replace("\x00", "").strip()
+            if not body:
+                raise ValidationError("A note cannot be empty.")
+            if body != note.text:
+                diff["text"] = {"old": note.text, "new": body}
+                note.text = body
+        if private is not None and private != note.private:
+            diff["private"] = {"old": note.private, "new": private}
+            note.private = private
+        if diff:
+            note.updated_at = utcnow()
+            audit.log("update", "note", note_id, incident_id=note.incident_id, changes=diff)
+
+
+def delete_note(case: Case, note_id: int) -> None:
+    """Move a note to the trash."""
+    with case.write() as (session, audit):
+        note = session.get(Note, note_id)
+        if note is None or note.deleted_at is not None:
+            raise NotFoundError(f"There is no note {note_id}.")
+        note.deleted_at = utcnow()
+        audit.log("trash", "note", note_id, incident_id=note.incident_id)
+
+
+def restore_note(case: Case, note_id: int) -> None:
+    with case.write() as (session, audit):
+        note = session.get(Note, note_id)
+        if note is None:
+            raise NotFoundError(f"There is no note {note_id}.")
+        if note.deleted_at is not None:
+            note.deleted_at = None
+            audit.log("restore", "note", note_id, incident_id=note.incident_id)
+
+
+# --------------------------------------------------------------------------- tags
+def set_tags(case: Case, incident_id: int, names: list[str]) -> None:
+    """Replace an incident's tags (names trimmed, duplicates ignored)."""
+    wanted = sorted({" ".join(n.split())[:100] for n in names if n and n.strip()})
+    with case.write() as (session, audit):
+        incident = _get(session, incident_id)
+        old = sorted(t.name for t in incident.tags)
+        if old == wanted:
+            return
+        tags = []
+        for name in wanted:
+            tag = session.scalar(select(Tag).where(Tag.name == name))
+            if tag is None:
+                tag = Tag(name=name)
+                session.add(tag)
+            tags.append(tag)
+        incident.tags = tags
+        incident.updated_at = utcnow()
+        audit.log("update", "incident", incident_id, changes={"tags": {"old": old, "new": wanted}})
+
+
+def all_tags(case: Case) -> list[str]:
+    """Every tag name in use, sorted."""
+    with case.read() as session:
+        return sorted(session.scalars(select(Tag.name)))

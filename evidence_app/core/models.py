@@ -1,0 +1,260 @@
+"""SQLAlchemy 2 typed models: the domain entities stored in `case.db`.
+
+All datetimes are stored as naive UTC text and returned as aware UTC (`UTCDateTime`);
+the IANA zone where an incident happened is kept beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+incident_people = Table(
+    "incident_people",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+incident_vehicles = Table(
+    "incident_vehicles",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+incident_tags = Table(
+    "incident_tags",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class CaseSettings(Base):
+    """One row: who the case belongs to and how exhibits are marked."""
+
+    __tablename__ = "case_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_uuid: Mapped[str] = mapped_column(String(36))
+    case_name: Mapped[str] = mapped_column(String(200))
+    owner_name: Mapped[str] = mapped_column(String(200))
+    initials: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    next_exhibit_serial: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+
+
+class Incident(Base):
+    """Something that happened, with when, where, what and its effect."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime | None] = mapped_column(index=True)
+    occurred_end: Mapped[datetime | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    precision: Mapped[str] = mapped_column(String(16), default="exact")
+    title: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(32), default="other")
+    suspect_appearance: Mapped[str] = mapped_column(Text, default="")
+    suspect_voice: Mapped[str] = mapped_column(Text, default="")
+    suspect_clothing: Mapped[str] = mapped_column(Text, default="")
+    witnesses: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")
+    police_reference: Mapped[str] = mapped_column(String(100), default="")
+    police_officer: Mapped[str] = mapped_column(String(200), default="")
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    notes: Mapped[list[Note]] = relationship(back_populates="incident", order_by="Note.created_at")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="incident")
+    people: Mapped[list[Person]] = relationship(secondary=incident_people, back_populates="incidents")
+    vehicles: Mapped[list[Vehicle]] = relationship(
+        secondary=incident_vehicles, back_populates="incidents"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=incident_tags, back_populates="incidents")
+
+
+class Person(Base):
+    """A suspect, witness, officer or anyone else linked to incidents."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="other")
+    description: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    incidents: Mapped[list[Incident]] = relationship(
+        secondary=incident_people, back_populates="people"
+    )
+
+
+class Vehicle(Base):
+    """A vehicle seen in incidents; `plate_key` is the plate without spaces, upper case."""
+
+    __tablename__ = "vehicles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    make: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(100), default="")
+    colour: Mapped[str] = mapped_column(String(100), default="")
+    plate: Mapped[str] = mapped_column(String(32), default="")
+    plate_key: Mapped[str] = mapped_column(String(32), default="", index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    incidents: Mapped[list[Incident]] = relationship(
+        secondary=incident_vehicles, back_populates="vehicles"
+    )
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    incidents: Mapped[list[Incident]] = relationship(secondary=incident_tags, back_populates="tags")
+
+
+class Attachment(Base):
+    """One imported original file. The bytes live in the blob store under `sha256`."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    exhibit_serial: Mapped[int] = mapped_column(Integer, unique=True)
+    exhibit_mark: Mapped[str] = mapped_column(String(32), unique=True)
+    original_name: Mapped[str] = mapped_column(Text)
+    original_path: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    kind: Mapped[str] = mapped_column(String(16), default="file")  # photo, screenshot, image, file
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    orientation: Mapped[int | None]
+    captured_at: Mapped[datetime | None] = mapped_column(index=True)
+    captured_offset: Mapped[str] = mapped_column(String(8), default="")
+    captured_from: Mapped[str] = mapped_column(String(16), default="")
+    captured_note: Mapped[str] = mapped_column(Text, default="")
+    camera_make: Mapped[str] = mapped_column(String(100), default="")
+    camera_model: Mapped[str] = mapped_column(String(100), default="")
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_alt: Mapped[float | None] = mapped_column(Float)
+    caption: Mapped[str] = mapped_column(Text, default="")
+    preview: Mapped[bool] = mapped_column(Boolean, default=True)
+    preview_error: Mapped[str] = mapped_column(Text, default="")
+    file_mtime: Mapped[datetime | None]
+    imported_at: Mapped[datetime]
+    ocr_status: Mapped[str] = mapped_column(String(16), default="")  # "", pending, done, failed
+    ocr_text: Mapped[str] = mapped_column(Text, default="")
+    ocr_corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_at: Mapped[datetime | None]
+
+    incident: Mapped[Incident | None] = relationship(back_populates="attachments")
+
+
+class Note(Base):
+    """Timestamped text on an incident; private notes stay out of reports by default."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    incident: Mapped[Incident] = relationship(back_populates="notes")
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every change (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None]
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)

@@ -1,0 +1,194 @@
+"""People (suspects, witnesses, officers) and vehicles, and their links to incidents."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from evidence_app.core.case import Case
+from evidence_app.core.errors import NotFoundError, ValidationError
+from evidence_app.core.incidents import _get as get_incident_row
+from evidence_app.core.incidents import list_incidents
+from evidence_app.core.models import Person, Vehicle, incident_people, incident_vehicles, utcnow
+from evidence_app.core.views import IncidentSummary, PersonView, VehicleView
+from evidence_app.core.vocab import Role
+
+PERSON_FIELDS = ("name", "role", "description", "contact")
+VEHICLE_FIELDS = ("make", "model", "colour", "plate", "description")
+
+
+def plate_key(plate: str) -> str:
+    """A number plate reduced to letters and digits, upper case (`ab12 cde` -> `AB12CDE`)."""
+    return re.sub(r"[^0-9A-Za-z]", "", plate).upper()
+
+
+def _clean_person(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown person field(s): {', '.join(sorted(unknown))}")
+    out = {k: str(v or "").replace("\x00", "").strip() for k, v in values.items()}
+    if "role" in out:
+        out["role"] = Role(out["role"] or "other").value
+    if "name" in out and not out["name"]:
+        raise ValidationError("A person needs a name (or a description such as 'unknown man').")
+    return out
+
+
+def _clean_vehicle(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(VEHICLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown vehicle field(s): {', '.join(sorted(unknown))}")
+    out = {k: str(v or "").replace("\x00", "").strip() for k, v in values.items()}
+    if "plate" in out:
+        out["plate"] = " ".join(out["plate"].upper().split())
+    return out
+
+
+def create_person(case: Case, name: str, role: str = "other", **fields: Any) -> int:
+    values = _clean_person({"name": name, "role": role, **fields})
+    with case.write() as (session, audit):
+        person = Person(created_at=utcnow(), **values)
+        session.add(person)
+        session.flush()
+        audit.log("create", "person", person.id, **values)
+        return person.id
+
+
+def update_person(case: Case, person_id: int, **changes: Any) -> None:
+    values = _clean_person(changes)
+    with case.write() as (session, audit):
+        person = session.get(Person, person_id)
+        if person is None or person.deleted_at is not None:
+            raise NotFoundError(f"There is no person {person_id}.")
+        diff = {k: {"old": getattr(person, k), "new": v} for k, v in values.items()
+                if getattr(person, k) != v}
+        for k, v in values.items():
+            setattr(person, k, v)
+        if diff:
+            audit.log("update", "person", person_id, changes=diff)
+
+
+def delete_person(case: Case, person_id: int) -> None:
+    with case.write() as (session, audit):
+        person = session.get(Person, person_id)
+        if person is None or person.deleted_at is not None:
+            raise NotFoundError(f"There is no person {person_id}.")
+        person.deleted_at = utcnow()
+        audit.log("trash", "person", person_id, name=person.name)
+
+
+def list_people(case: Case, role: str | None = None) -> list[PersonView]:
+    count = (select(func.count()).select_from(incident_people)
+             .where(incident_people.c.person_id == Person.id).scalar_subquery())
+    query = select(Person, count).where(Person.deleted_at.is_(None))
+    if role:
+        query = query.where(Person.role == role)
+    with case.read() as session:
+        rows = session.execute(query.order_by(func.lower(Person.name)))
+        return [PersonView.from_row(p, incident_count=n) for p, n in rows]
+
+
+def create_vehicle(case: Case, **fields: Any) -> int:
+    values = _clean_vehicle(fields)
+    if not any(values.values()):
+        raise ValidationError("Describe the vehicle: at least a plate, make, model or colour.")
+    with case.write() as (session, audit):
+        vehicle = Vehicle(created_at=utcnow(), plate_key=plate_key(values.get("plate", "")),
+                          **values)
+        session.add(vehicle)
+        session.flush()
+        audit.log("create", "vehicle", vehicle.id, **values)
+        return vehicle.id
+
+
+def update_vehicle(case: Case, vehicle_id: int, **changes: Any) -> None:
+    values = _clean_vehicle(changes)
+    with case.write() as (session, audit):
+        vehicle = session.get(Vehicle, vehicle_id)
+        if vehicle is None or vehicle.deleted_at is not None:
+            raise NotFoundError(f"There is no vehicle {vehicle_id}.")
+        diff = {k: {"old": getattr(vehicle, k), "new": v} for k, v in values.items()
+                if getattr(vehicle, k) != v}
+        for k, v in values.items():
+            setattr(vehicle, k, v)
+        vehicle.plate_key = plate_key(vehicle.plate)
+        if diff:
+            audit.log("update", "vehicle", vehicle_id, changes=diff)
+
+
+def delete_vehicle(case: Case, vehicle_id: int) -> None:
+    with case.write() as (session, audit):
+        vehicle = session.get(Vehicle, vehicle_id)
+        if vehicle is None or vehicle.deleted_at is not None:
+            raise NotFoundError(f"There is no vehicle {vehicle_id}.")
+        vehicle.deleted_at = utcnow()
+        audit.log("trash", "vehicle", vehicle_id, plate=vehicle.plate)
+
+
+def list_vehicles(case: Case) -> list[VehicleView]:
+    count = (select(func.count()).select_from(incident_vehicles)
+             .where(incident_vehicles.c.vehicle_id == Vehicle.id).scalar_subquery())
+    query = select(Vehicle, count).where(Vehicle.deleted_at.is_(None))
+    with case.read() as session:
+        rows = session.execute(query.order_by(Vehicle.plate_key, Vehicle.id))
+        return [VehicleView.from_row(v, incident_count=n) for v, n in rows]
+
+
+def find_vehicle_by_plate(case: Case, plate: str) -> VehicleView | None:
+    key = plate_key(plate)
+    if not key:
+        return None
+    with case.read() as session:
+        vehicle = session.scalar(select(Vehicle).where(Vehicle.plate_key == key,
+                                                       Vehicle.deleted_at.is_(None)))
+        return VehicleView.from_row(vehicle) if vehicle else None
+
+
+def _link(case: Case, incident_id: int, kind: str, target_id: int, link: bool) -> None:
+    model: type[Person] | type[Vehicle] = Person if kind == "person" else Vehicle
+    with case.write() as (session, audit):
+        incident = get_incident_row(session, incident_id)
+        target: Person | Vehicle | None = session.get(model, target_id)  # type: ignore[assignment]
+        if target is None or target.deleted_at is not None:
+            raise NotFoundError(f"There is no {kind} {target_id}.")
+        items = incident.people if kind == "person" else incident.vehicles
+        if link and target not in items:
+            items.append(target)  # type: ignore[arg-type]
+        elif not link and target in items:
+            items.remove(target)  # type: ignore[arg-type]
+        else:
+            return
+        incident.updated_at = utcnow()
+        audit.log("link" if link else "unlink", kind, target_id, incident_id=incident_id)
+
+
+def link_person(case: Case, incident_id: int, person_id: int) -> None:
+    _link(case, incident_id, "person", person_id, True)
+
+
+def unlink_person(case: Case, incident_id: int, person_id: int) -> None:
+    _link(case, incident_id, "person", person_id, False)
+
+
+def link_vehicle(case: Case, incident_id: int, vehicle_id: int) -> None:
+    _link(case, incident_id, "vehicle", vehicle_id, True)
+
+
+def unlink_vehicle(case: Case, incident_id: int, vehicle_id: int) -> None:
+    _link(case, incident_id, "vehicle", vehicle_id, False)
+
+
+def incidents_for_person(case: Case, person_id: int) -> list[IncidentSummary]:
+    with case.read() as session:
+        ids = list(session.scalars(select(incident_people.c.incident_id)
+                                   .where(incident_people.c.person_id == person_id)))
+    return list_incidents(case, ids=ids)
+
+
+def incidents_for_vehicle(case: Case, vehicle_id: int) -> list[IncidentSummary]:
+    with case.read() as session:
+        ids = list(session.scalars(select(incident_vehicles.c.incident_id)
+                                   .where(incident_vehicles.c.vehicle_id == vehicle_id)))
+    return list_incidents(case, ids=ids)

@@ -1,0 +1,142 @@
+"""Fixed vocabularies: date precision, behaviour categories, person roles, capture sources.
+
+Values are stored as plain strings (portable SQL); labels are what people read.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Precision(StrEnum):
+    """How exactly the person knows when an incident happened."""
+
+    EXACT = "exact"
+    CIRCA = "circa"
+    DAY = "day"
+    MONTH = "month"
+    BETWEEN = "between"
+    UNDATED = "undated"
+
+    @property
+    def label(self) -> str:
+        return PRECISION_LABELS[self]
+
+
+PRECISION_LABELS: dict[Precision, str] = {
+    Precision.EXACT: "Exact date and time",
+    Precision.CIRCA: "Approximate time (circa)",
+    Precision.DAY: "Date only",
+    Precision.MONTH: "Month only",
+    Precision.BETWEEN: "Between two times",
+    Precision.UNDATED: "Undated",
+}
+
+
+class Category(StrEnum):
+    """Behaviour categories police and advocates look for in a course of conduct."""
+
+    FOLLOWING = "following"
+    LOITERING = "loitering"
+    CALL = "contact_call"
+    TEXT = "contact_text"
+    EMAIL = "contact_email"
+    SOCIAL = "contact_social"
+    GIFTS = "gifts_letters"
+    THIRD_PARTY = "third_party"
+    MONITORING = "monitoring"
+    DAMAGE = "property_damage"
+    THREATS = "threats"
+    VIOLENCE = "violence"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.FOLLOWING: "Following",
+    Category.LOITERING: "Loitering / turning up",
+    Category.CALL: "Unwanted contact: calls",
+    Category.TEXT: "Unwanted contact: texts / messages",
+    Category.EMAIL: "Unwanted contact: email",
+    Category.SOCIAL: "Unwanted contact: social media",
+    Category.GIFTS: "Gifts or letters",
+    Category.THIRD_PARTY: "Contact through other people",
+    Category.MONITORING: "Monitoring / tracking",
+    Category.DAMAGE: "Property damage",
+    Category.THREATS: "Threats",
+    Category.VIOLENCE: "Violence",
+    Category.OTHER: "Other",
+}
+
+
+def category_label(value: str | None) -> str:
+    """Human label for a stored category value (unknown values shown as they are)."""
+    if not value:
+        return ""
+    try:
+        return Category(value).label
+    except ValueError:
+        return value
+
+
+def parse_category(text: str) -> Category:
+    """Match a category from its value or label, case-insensitively, with a few synonyms."""
+    key = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    for cat in Category:
+        if key in (cat.value.replace("_", " "), cat.label.lower()):
+            return cat
+    for cat, words in _SYNONYMS.items():
+        if key in words:
+            return cat
+    raise ValueError(f"unknown category {text!r}")
+
+
+_SYNONYMS: dict[Category, tuple[str, ...]] = {
+    Category.FOLLOWING: ("followed", "follow"),
+    Category.LOITERING: ("loitering", "turned up", "sighting", "seen", "watching"),
+    Category.CALL: ("call", "calls", "phone call", "phone", "voicemail"),
+    Category.TEXT: ("text", "texts", "sms", "message", "messages", "whatsapp"),
+    Category.EMAIL: ("email", "emails", "e mail"),
+    Category.SOCIAL: ("social media", "social", "facebook", "instagram", "online"),
+    Category.GIFTS: ("gift", "gifts", "letter", "letters", "gifts or letters"),
+    Category.THIRD_PARTY: ("third party", "via others", "through others"),
+    Category.MONITORING: ("tracking", "monitoring", "spyware"),
+    Category.DAMAGE: ("damage", "criminal damage", "property damage"),
+    Category.THREATS: ("threat", "threats", "threatening"),
+    Category.VIOLENCE: ("violence", "assault", "violent"),
+    Category.OTHER: ("other", "misc"),
+}
+
+
+class Role(StrEnum):
+    """Who a person is in the case."""
+
+    SUSPECT = "suspect"
+    WITNESS = "witness"
+    OFFICER = "officer"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class CaptureSource(StrEnum):
+    """Where an attachment's capture time came from."""
+
+    EXIF = "exif"
+    FILENAME = "filename"
+    MTIME = "mtime"
+    PASTED = "pasted"
+
+    @property
+    def label(self) -> str:
+        return {
+            "exif": "camera metadata (EXIF)",
+            "filename": "date in the file name",
+            "mtime": "file modification time",
+            "pasted": "time it was pasted into the app",
+        }[self.value]

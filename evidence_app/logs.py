@@ -1,0 +1,41 @@
+"""Logging to a file in the user's log directory (never inside a shared location)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from evidence_app.paths import log_dir
+
+LOG_NAME = "evidence-app.log"
+
+
+def log_file() -> Path:
+    return log_dir() / LOG_NAME
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    """Send the app's log to a rotating file; returns its path."""
+    path = log_file()
+    root = logging.getLogger("evidence_app")
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return path
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+    return path
+
+
+def log_exception(exc: BaseException) -> Path:
+    """Write an unexpected error with its traceback to the log; returns the log's path."""
+    path = setup_logging()
+    logging.getLogger("evidence_app").error(
+        "unexpected error:\n%s", "".join(traceback.format_exception(exc)))
+    return path

@@ -1,0 +1,1 @@
+"""Alembic environment; migrations run programmatically when a case opens."""

@@ -1,0 +1,44 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own app home and case."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path_factory, monkeypatch):
+    """Keep settings, logs and the default case out of the real home directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("EVIDENCE_APP_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def case(tmp_path):
+    """A fresh, open case owned by Jane Smith (exhibits JS/1, JS/2, ...)."""
+    from evidence_app.core.case import Case
+
+    c = Case.create(tmp_path / "case", owner_name="Jane Smith", initials="JS",
+                    case_name="Jane Smith v. harassment")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def copy_fixture(tmp_path, fixtures_dir):
+    def copy(name: str, new_name: str | None = None) -> Path:
+        dest = tmp_path / "in" / (new_name or name)
+        dest.parent.mkdir(exist_ok=True)
+        shutil.copy2(fixtures_dir / name, dest)
+        return dest
+    return copy
