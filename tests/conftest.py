@@ -42,3 +42,31 @@ def copy_fixture(tmp_path, fixtures_dir):
         shutil.copy2(fixtures_dir / name, dest)
         return dest
     return copy
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory):
+    """Every kind of file a person might import, generated once per test process.
+
+    Read-only for tests: import them, never modify them. See tests/fixtures/media_factory.py.
+    """
+    from fixtures.media_factory import build_samples
+
+    return build_samples(tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture
+def sample(samples):
+    """Look a generated sample up by file name."""
+    by_name = {s.name: s for s in samples}
+    return by_name.__getitem__
+
+
+@pytest.fixture
+def import_paths(case):
+    """Import paths into the `case` fixture; returns the ImportResults (one per input)."""
+    from evidence_app.core.importer import import_files
+
+    def run(*paths, **kwargs):
+        return [e.item for e in import_files(case, list(paths), **kwargs) if e.item is not None]
+    return run

@@ -58,7 +58,11 @@ class BlobStore:
 
     def put(self, source: BinaryIO, cancelled: Callable[[], bool] | None = None,
             ) -> tuple[str, int, bool]:
-        """Copy a stream into the store; return (sha256, size, newly stored?)."""
+        """Copy a stream into the store; return (sha256, size, newly stored?).
+
+        Bytes already stored are not written again (and not fsynced again), unless the
+        stored copy no longer matches its name, in which case the fresh copy replaces it.
+        """
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
@@ -71,14 +75,16 @@ class BlobStore:
                     digest.update(chunk)
                     out.write(chunk)
                     size += len(chunk)
+                sha = digest.hexdigest()
+                final = self.path(sha)
+                if self._intact(final, sha, size):
+                    tmp.unlink()
+                    return sha, size, False
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            final = self.path(sha)
-            if final.is_file():
-                tmp.unlink()
-                return sha, size, False
-            final.parent.mkdir(exist_ok=True)
+            if not final.parent.is_dir():
+                final.parent.mkdir(exist_ok=True)
+                _fsync_dir(self.root)
             os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
             os.replace(tmp, final)
             _fsync_dir(final.parent)
@@ -86,6 +92,15 @@ class BlobStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def _intact(path: Path, sha256: str, size: int) -> bool:
+        try:
+            if not path.is_file() or path.stat().st_size != size:
+                return False
+            return sha256_file(path) == sha256
+        except OSError:
+            return False
 
     def put_file(self, path: Path, cancelled: Callable[[], bool] | None = None,
                  ) -> tuple[str, int, bool]:

@@ -8,7 +8,10 @@ All writes go through `Case.write()`, which serialises writers within the proces
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -105,12 +108,16 @@ class Case:
             raise ValidationError("Please give the name of the person this case belongs to.")
         marks = validate_initials(initials)
         validate_timezone(timezone)
-        if (folder / DB_NAME).exists():
-            raise CaseError(f"There is already a case in {folder}. Open it instead.")
         if folder.exists() and not folder.is_dir():
             raise CaseError(f"{folder} is a file, not a folder.")
+        if (folder / DB_NAME).exists() and not _unfinished(folder / DB_NAME):
+            raise CaseError(f"There is already a case in {folder}. Open it instead.")
         try:
+            new_folder = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
+            if new_folder and os.name == "posix":
+                # Other accounts on a shared computer must not be able to read the case.
+                os.chmod(folder, stat.S_IRWXU)
         except OSError as exc:
             raise CaseError(f"Cannot create the case folder {folder}: {exc.strerror}") from exc
         case = cls._open(folder, creating=True)
@@ -135,6 +142,9 @@ class Case:
         folder = Path(folder).expanduser().resolve()
         if not (folder / DB_NAME).is_file():
             raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
+        if _unfinished(folder / DB_NAME):
+            raise CaseError(f"{folder} holds a case whose creation was interrupted; "
+                            "create it again (nothing in it was lost).")
         return cls._open(folder, creating=False)
 
     @classmethod
@@ -153,6 +163,7 @@ class Case:
             case = cls(folder, lock, engine)
             case.migration_backup = backup
             case.blobs.sweep_temp()
+            case.sweep_cache()
             if not creating:
                 with case.read() as session:
                     if session.get(CaseSettings, 1) is None:
@@ -207,6 +218,14 @@ class Case:
                 session.rollback()
                 raise
 
+    def sweep_cache(self) -> None:
+        """Remove half-written cache files and paste folders left by a crash."""
+        for tmp in self.cache_dir.rglob(".tmp-*"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for paste in self.cache_dir.glob(".paste-*"):
+            shutil.rmtree(paste, ignore_errors=True)
+
     def thumbnail_path(self, sha256: str) -> Path:
         """Where the cached 256 px thumbnail of an original lives (rebuildable)."""
         return self.cache_dir / "thumbs" / sha256[:2] / f"{sha256}.jpg"
@@ -243,6 +262,27 @@ class Case:
                     setattr(settings, key, value)
             if diff:
                 audit.log("update", "case", 1, changes=diff)
+
+
+def _unfinished(db: Path) -> bool:
+    """True for a database whose creation was interrupted: a schema but no settings row
+    and nothing else in it (so creating the case again loses nothing)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "case_settings" not in tables:
+                return not (tables - {"alembic_version"})
+            if con.execute("SELECT count(*) FROM case_settings").fetchone()[0]:
+                return False
+            for table in ("incidents", "attachments", "notes"):
+                if table in tables and con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+                    return False
+            return True
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _backup_if_migrating(db: Path) -> Path | None:

@@ -66,45 +66,95 @@ class _Stored:
     info: MediaInfo | None
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]]:
-    """Expand folders recursively (sorted, hidden and system files skipped).
+def _walk(folder: Path, skip: Path | None) -> tuple[list[Path | ImportResult], int]:
+    """Files under a folder (sorted, hidden and system files skipped), and how many."""
+    out: list[Path | ImportResult] = []
+    count = 0
 
-    Returns the files to import and rejections for paths that cannot be imported at all.
+    def failed(exc: OSError) -> None:
+        out.append(ImportResult(str(exc.filename), "rejected",
+                                f"folder cannot be read: {exc.strerror}"))
+
+    for root, dirs, names in os.walk(folder, onerror=failed):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (skip is None or not _same_or_inside(here / d, skip)))
+        for name in sorted(names):
+            if name.startswith(".") or name.lower() in JUNK:
+                continue
+            out.append(here / name)
+            count += 1
+    return out, count
+
+
+def _same_or_inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder)
+    except (OSError, RuntimeError):
+        return False
+
+
+def expand_paths(paths: Iterable[Path], case_folder: Path | None = None,
+                 ) -> list[Path | ImportResult]:
+    """Files to import, in the order given, with folders expanded recursively.
+
+    Paths that cannot be imported at all appear in place as rejected `ImportResult`s, so
+    every input gets an answer. Nothing inside `case_folder` is ever imported (a case
+    must not swallow its own database or originals).
     """
-    files: list[Path] = []
-    rejected: list[ImportResult] = []
+    out: list[Path | ImportResult] = []
+    skip = case_folder.resolve() if case_folder is not None else None
     for raw in paths:
         path = Path(raw)
         try:
             st = path.stat()
         except FileNotFoundError:
-            rejected.append(ImportResult(str(path), "rejected", "file or folder not found"))
+            reason = ("a shortcut (link) to a file that no longer exists" if path.is_symlink()
+                      else "file or folder not found")
+            out.append(ImportResult(str(path), "rejected", reason))
             continue
         except OSError as exc:
-            rejected.append(ImportResult(str(path), "rejected", f"cannot be read: {exc.strerror}"))
+            out.append(ImportResult(str(path), "rejected", f"cannot be read: {exc.strerror}"))
             continue
-        if stat.S_ISDIR(st.st_mode):
-            for root, dirs, names in os.walk(path, onerror=lambda e: rejected.append(
-                    ImportResult(str(e.filename), "rejected", f"folder cannot be read: {e.strerror}"))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.startswith(".") or name.lower() in JUNK:
-                        continue
-                    files.append(Path(root) / name)
+        if skip is not None and _same_or_inside(path, skip):
+            out.append(ImportResult(str(path), "rejected",
+                                    "this is inside the case folder itself; import the "
+                                    "files from where they were originally saved"))
+        elif stat.S_ISDIR(st.st_mode):
+            found, count = _walk(path, skip)
+            out.extend(found)
+            if count == 0 and not found:
+                out.append(ImportResult(str(path), "rejected", "the folder holds no files to import"))
         else:
-            files.append(path)
-    return files, rejected
+            out.append(path)
+    return out
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]]:
+    """Expand folders recursively (sorted, hidden and system files skipped).
+
+    Returns the files to import and rejections for paths that cannot be imported at all.
+    """
+    entries = expand_paths(paths)
+    return ([e for e in entries if isinstance(e, Path)],
+            [e for e in entries if isinstance(e, ImportResult)])
 
 
 def _check_readable(path: Path) -> str | None:
     try:
         st = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():
+            return "a shortcut (link) to a file that no longer exists"
         return "file not found (it may have been moved or deleted)"
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
+    if stat.S_ISDIR(st.st_mode):
+        return "this is a folder, not a file"
     if not stat.S_ISREG(st.st_mode):
-        return "not a regular file"
+        return "not a regular file (a device, pipe or socket cannot be evidence)"
+    if st.st_size == 0:
+        return "the file is empty (0 bytes); if it lives in cloud storage, download it first"
     if not os.access(path, os.R_OK):
         return "permission denied: this file cannot be read"
     return None
@@ -166,28 +216,28 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
             incident = session.get(Incident, incident_id)
             if incident is None or incident.deleted_at is not None:
                 raise NotFoundError(f"There is no incident {incident_id}.")
-    files, rejected = collect_files(paths)
-    total = len(files) + len(rejected)
+    entries = expand_paths(paths, case.folder)
+    total = len(entries)
     done = 0
     yield Progress(0, total, "Preparing")
-    for result in rejected:
-        done += 1
-        yield Progress(done, total, result.path, result)
     known = _existing(case)
     tz = case.settings().timezone
     workers = workers or min(4, max(2, os.cpu_count() or 2))
-    pending: deque[tuple[Path, Future[_Stored] | str]] = deque()
+    pending: deque[tuple[Path, Future[_Stored] | ImportResult]] = deque()
     committed: set[str] = set()
-    todo = iter(files)
+    todo = iter(entries)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         def submit_next() -> bool:
-            for path in todo:
-                problem = _check_readable(path)
+            for entry in todo:
+                if isinstance(entry, ImportResult):
+                    pending.append((Path(entry.path), entry))
+                    return True
+                problem = _check_readable(entry)
                 if problem:
-                    pending.append((path, problem))
+                    pending.append((entry, ImportResult(str(entry), "rejected", problem)))
                 else:
-                    pending.append((path, pool.submit(_store, case, path, path.name,
-                                                      set(known), cancel)))
+                    pending.append((entry, pool.submit(_store, case, entry, entry.name,
+                                                       set(known), cancel)))
                 return True
             return False
 
@@ -200,8 +250,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     break
                 path, job = pending.popleft()
                 submit_next()
-                if isinstance(job, str):
-                    result = ImportResult(str(path), "rejected", job)
+                if isinstance(job, ImportResult):
+                    result = job
                 else:
                     try:
                         stored = job.result()
