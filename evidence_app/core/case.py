@@ -159,7 +159,15 @@ class Case:
             db = folder / DB_NAME
             backup = None if creating else _backup_if_migrating(db)
             engine = make_engine(db)
-            _migrate(engine)
+            try:
+                _migrate(engine)
+            except Exception as exc:
+                if backup is None:
+                    raise
+                raise CaseError(
+                    f"The case in {folder} could not be upgraded to this version of the app "
+                    f"({exc}). Nothing was changed; a copy made before the upgrade is in "
+                    f"{backup}.") from exc
             case = cls(folder, lock, engine)
             case.migration_backup = backup
             case.blobs.sweep_temp()
@@ -302,6 +310,9 @@ def _backup_if_migrating(db: Path) -> Path | None:
     current = row[0] if row else None
     if current == head_revision():
         return None
+    if current is not None and current not in _known_revisions():
+        raise CaseError(f"The case database {db} was made by a newer version of this app "
+                        f"(schema {current}). Please update the app to open it.")
     backups = db.parent / "backups"
     backups.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -316,8 +327,33 @@ def _backup_if_migrating(db: Path) -> Path | None:
     return target
 
 
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def _migrate(engine: Engine) -> None:
+    """Upgrade the schema in one real transaction, with foreign keys off meanwhile.
+
+    pysqlite runs DDL outside any transaction unless one is begun explicitly, so without
+    BEGIN a failed upgrade would leave half a schema behind. Foreign keys must be off
+    while tables are rebuilt (Alembic's batch mode drops and recreates them, and with
+    keys on, dropping `incidents` would cascade to its notes); they are checked before
+    the commit instead, as SQLite's own ALTER TABLE procedure does.
+    """
     cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only effective outside a transaction
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise CaseError(f"the upgrade would break {len(broken)} link(s) between records")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
