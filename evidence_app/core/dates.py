@@ -199,7 +199,8 @@ def parse_date_text(text: str) -> tuple[date, Precision, str]:
             if form == "my":
                 return date(int(g[1]), int(g[0]), 1), Precision.MONTH, rest
         except ValueError as exc:
-            raise ValidationError(f"{text.strip()!r} is not a real date ({exc})") from exc
+            hint = "dates are read day first, as DD/MM/YYYY" if form == "dmy" else str(exc)
+            raise ValidationError(f"{text.strip()!r} is not a real date ({hint})") from exc
     raise ValidationError(
         f"cannot read the date {text.strip()!r}; use a form such as 12/03/2025, "
         "12 March 2025 or 2025-03-12"

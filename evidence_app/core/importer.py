@@ -55,6 +55,13 @@ class ImportResult:
         return asdict(self)
 
 
+class EmptyFile(Exception):
+    """The file holds no bytes (a cloud placeholder or a failed save)."""
+
+
+EMPTY_REASON = "the file is empty (0 bytes); if it lives in cloud storage, download it first"
+
+
 @dataclass
 class _Stored:
     path: Path
@@ -153,8 +160,6 @@ def _check_readable(path: Path) -> str | None:
         return "this is a folder, not a file"
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file (a device, pipe or socket cannot be evidence)"
-    if st.st_size == 0:
-        return "the file is empty (0 bytes); if it lives in cloud storage, download it first"
     if not os.access(path, os.R_OK):
         return "permission denied: this file cannot be read"
     return None
@@ -163,6 +168,11 @@ def _check_readable(path: Path) -> str | None:
 def _store(case: Case, path: Path, name: str, known: set[str], cancel: CancelToken) -> _Stored:
     """Worker step: copy+hash into the store, then read metadata and make a thumbnail."""
     sha, size, created = case.blobs.put_file(path, cancel)
+    if size == 0:
+        # Checked after reading, not from stat: some readable files report size 0.
+        if created and sha not in known:
+            case.blobs.remove(sha)
+        raise EmptyFile()
     try:
         mtime: datetime | None = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except (OSError, ValueError, OverflowError):
@@ -195,11 +205,14 @@ def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
 
 
 def _existing(case: Case) -> dict[str, tuple[int, str, bool]]:
+    """sha256 -> (attachment id, mark, in the trash?) for every stored exhibit."""
     with case.read() as session:
         rows = session.execute(
-            select(Attachment.sha256, Attachment.id, Attachment.exhibit_mark, Attachment.deleted_at)
+            select(Attachment.sha256, Attachment.id, Attachment.exhibit_mark,
+                   Attachment.deleted_at, Incident.deleted_at)
+            .outerjoin(Incident, Attachment.incident_id == Incident.id)
         )
-        return {r[0]: (r[1], r[2], r[3] is not None) for r in rows}
+        return {r[0]: (r[1], r[2], r[3] is not None or r[4] is not None) for r in rows}
 
 
 def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = None,
@@ -257,6 +270,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                         stored = job.result()
                     except Cancelled:
                         break
+                    except EmptyFile:
+                        result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except OSError as exc:
                         result = ImportResult(str(path), "rejected",
                                               f"cannot be read: {exc.strerror or exc}")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from evidence_app.core.audit import verify_chain
 from evidence_app.core.case import Case
 from evidence_app.core.models import Attachment, CaseSettings
 from evidence_app.core.progress import CancelToken, Progress
+
+AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
 
 @dataclass
@@ -50,8 +54,11 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
         from evidence_app.core.models import AuditEvent
 
         report.audit_events = session.scalar(select(func.count(AuditEvent.id))) or 0
+        report.problems.extend(_check_triggers(session))
+        problems, issued = _check_records_against_audit(session)
+        report.problems.extend(problems)
         settings = session.get(CaseSettings, 1)
-        top = session.scalar(select(func.max(Attachment.exhibit_serial))) or 0
+        top = max(issued, session.scalar(select(func.max(Attachment.exhibit_serial))) or 0)
         if settings is None:
             report.problems.append("case settings are missing")
         elif settings.next_exhibit_serial <= top:
@@ -72,6 +79,59 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
             report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
                                   "interrupted import; harmless)")
     yield Progress(total, total, "Done", report)
+
+
+def _check_triggers(session: Session) -> list[str]:
+    """The triggers that make the audit log append-only must still be there."""
+    present = set(session.scalars(text(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")))
+    return [f"the audit trail's protection ({name}) has been removed"
+            for name in AUDIT_TRIGGERS if name not in present]
+
+
+def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
+    """Every exhibit and incident must have been recorded in the audit trail, and each
+    exhibit's hash and mark must be the ones recorded when it was imported. This catches
+    a trail cut short (the chain alone cannot) and rows edited behind the app's back.
+    Also returns the highest exhibit serial ever issued (deleted exhibits included)."""
+    from evidence_app.core.models import AuditEvent, Incident
+
+    problems: list[str] = []
+    imported: dict[int, dict[str, Any]] = {}
+    issued = 0
+    for entity_id, details in session.execute(
+            select(AuditEvent.entity_id, AuditEvent.details)
+            .where(AuditEvent.entity == "attachment", AuditEvent.action == "import")):
+        try:
+            record = json.loads(details)
+            if entity_id is not None:
+                imported[entity_id] = record
+            issued = max(issued, int(str(record.get("exhibit", "")).rpartition("/")[2]))
+        except ValueError:
+            continue  # the chain check reports altered events
+    for att_id, sha, mark, serial in session.execute(
+            select(Attachment.id, Attachment.sha256, Attachment.exhibit_mark,
+                   Attachment.exhibit_serial).order_by(Attachment.id)):
+        record = imported.get(att_id)
+        if record is None:
+            problems.append(f"exhibit {mark} (attachment {att_id}) has no import record "
+                            "in the audit trail")
+            continue
+        if record.get("sha256") != sha:
+            problems.append(f"exhibit {mark} (attachment {att_id}): its recorded hash differs "
+                            "from the one in the audit trail")
+        if record.get("exhibit") != mark or not mark.endswith(f"/{serial}"):
+            problems.append(f"exhibit {mark} (attachment {att_id}): its mark differs from the "
+                            f"one issued ({record.get('exhibit')})")
+    created = set(session.scalars(select(AuditEvent.entity_id).where(
+        AuditEvent.entity == "incident", AuditEvent.action == "create")))
+    missing = [i for i in session.scalars(select(Incident.id).order_by(Incident.id))
+               if i not in created]
+    if missing:
+        shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
+        problems.append(f"{len(missing)} incident(s) have no creation record in the audit "
+                        f"trail: {shown}")
+    return problems, issued
 
 
 def run_verify(case: Case) -> VerifyReport:

@@ -1,0 +1,98 @@
+"""The trash: deleted evidence can be restored; emptying it removes originals for good,
+while every exhibit mark stays issued."""
+
+import pytest
+from fixtures.media_factory import phone_jpeg
+
+from evidence_app.core.attachments import (
+    delete_attachments,
+    get_attachment,
+    list_inbox,
+    restore_attachment,
+    thumbnail,
+)
+from evidence_app.core.errors import NotFoundError
+from evidence_app.core.incidents import (
+    add_note,
+    count_incidents,
+    create_incident,
+    delete_incident,
+    get_incident,
+    list_incidents,
+    restore_incident,
+)
+from evidence_app.core.people import create_person, delete_person, list_people
+from evidence_app.core.trash import empty_trash, list_trash
+from evidence_app.core.verify import run_verify
+
+
+def test_a_trashed_incident_travels_with_its_notes_and_exhibits(case, tmp_path, import_paths):
+    inc = create_incident(case, title="Flowers left at work")
+    add_note(case, inc, "Card said 'always watching'")
+    [res] = import_paths(phone_jpeg(tmp_path / "flowers.jpg", seed=1), incident_id=inc)
+    delete_incident(case, inc)
+    assert list_incidents(case) == []
+    assert [i.id for i in list_trash(case).incidents] == [inc]
+    assert list_inbox(case) == []  # its exhibit did not fall into the inbox
+    with pytest.raises(NotFoundError):
+        get_incident(case, inc)
+    [dup] = import_paths(tmp_path / "flowers.jpg")
+    assert dup.reason == "same file as exhibit JS/1 (it is in the trash)"
+    restore_incident(case, inc)
+    detail = get_incident(case, inc)
+    assert [n.text for n in detail.notes] == ["Card said 'always watching'"]
+    assert [a.id for a in detail.attachments] == [res.id]
+    assert list_trash(case).empty
+
+
+def test_a_trashed_exhibit_can_be_restored_with_its_bytes(case, tmp_path, import_paths):
+    photo = phone_jpeg(tmp_path / "fence.jpg", seed=2)
+    [res] = import_paths(photo)
+    delete_attachments(case, [res.id])
+    assert list_inbox(case) == []
+    assert [a.exhibit_mark for a in list_trash(case).attachments] == ["JS/1"]
+    assert case.blobs.path(res.sha256).read_bytes() == photo.read_bytes()  # kept until emptied
+    restore_attachment(case, res.id)
+    assert [a.id for a in list_inbox(case)] == [res.id]
+
+
+def test_emptying_the_trash_removes_rows_originals_and_thumbnails(case, tmp_path, import_paths):
+    keep = create_incident(case, title="Keep")
+    gone = create_incident(case, title="Entered by mistake")
+    add_note(case, gone, "typo")
+    [a, b, c] = import_paths(*(phone_jpeg(tmp_path / f"p{i}.jpg", seed=i) for i in range(3)))
+    from evidence_app.core.attachments import move_attachments
+
+    move_attachments(case, [b.id], gone)
+    thumbs = {r.sha256: thumbnail(case, get_attachment(case, r.id)) for r in (a, b, c)}
+    delete_incident(case, gone)
+    delete_attachments(case, [c.id])
+    person = create_person(case, "Wrong name", role="witness")
+    delete_person(case, person)
+    counts = empty_trash(case)
+    assert counts == {"incidents": 1, "attachments": 2, "notes": 1}
+    assert [i.id for i in list_incidents(case)] == [keep]
+    assert count_incidents(case, trashed=True) == 0
+    assert list_people(case) == []
+    assert [x.id for x in list_inbox(case)] == [a.id]
+    for r in (b, c):
+        assert not case.blobs.path(r.sha256).exists()
+        assert not thumbs[r.sha256].exists()
+        with pytest.raises(NotFoundError):
+            get_attachment(case, r.id, allow_deleted=True)
+    assert case.blobs.path(a.sha256).exists() and thumbs[a.sha256].exists()
+    assert list_trash(case).empty
+    report = run_verify(case)
+    assert report.ok and report.notices == []
+    [d] = import_paths(phone_jpeg(tmp_path / "new.jpg", seed=9))
+    assert d.exhibit == "JS/4"
+
+
+def test_emptying_an_empty_trash_records_nothing(case):
+    from evidence_app.core.audit import entries
+
+    with case.read() as session:
+        before = len(list(entries(session)))
+    assert empty_trash(case) == {"incidents": 0, "attachments": 0, "notes": 0}
+    with case.read() as session:
+        assert len(list(entries(session))) == before
