@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
@@ -49,9 +49,35 @@ def case_dir(args: argparse.Namespace) -> Path:
 
 
 def open_case(args: argparse.Namespace) -> Any:
-    from evidence_app.core.case import Case
+    from evidence_app.core.case import DB_NAME, Case
 
-    return Case.open(case_dir(args))
+    folder = case_dir(args)
+    if not (folder / DB_NAME).exists():
+        case_option = f"--case {_quote(str(args.case))} " if args.case else ""
+        raise UserError(f"There is no case in {folder} yet. Create one with: evidence-app "
+                        f'{case_option}init --owner "Your Name" --initials YN')
+    return Case.open(folder)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def printable(text: str) -> str:
+    """A file name or path on one line: control characters (newlines, tabs) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes print one line (and exit 2), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def progress_to_stderr(events: Iterator[Any], quiet: bool) -> Iterator[Any]:
@@ -68,7 +94,7 @@ def progress_to_stderr(events: Iterator[Any], quiet: bool) -> Iterator[Any]:
 
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="evidence-app", formatter_class=fmt,
         description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
                     "With no command, the desktop app opens.")
@@ -76,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open a temporary case filled with sample incidents")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    js = argparse.ArgumentParser(add_help=False)
+    js = _Parser(add_help=False)
     js.add_argument("--json", action="store_true", help="print one JSON document")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evidence_app.cli import case_dir, command, emit, open_case, progress_to_stderr
+from evidence_app.cli import case_dir, command, emit, open_case, printable, progress_to_stderr
 from evidence_app.core.errors import UserError
 
 
@@ -97,7 +97,7 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
         for n in d.notes:
             out.append(f"  Note {n.created_at:%d %b %Y %H:%M}{' (private)' if n.private else ''}: {n.text}")
         for att in d.attachments:
-            out.append(f"  Exhibit {att.exhibit_mark}: {att.original_name} ({att.sha256[:12]}...)")
+            out.append(f"  Exhibit {att.exhibit_mark}: {printable(att.original_name)} ({att.sha256[:12]}...)")
         return "\n".join(out)
 
     data = d.to_json()
@@ -160,7 +160,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                     r = event.item
                     detail = r.reason or (f"captured {r.captured_at} ({r.captured_from})"
                                           if r.captured_at else "")
-                    print(f"{r.status:<9} {r.exhibit or '-':<8} {r.path}  {detail}".rstrip())
+                    print(f"{r.status:<9} {r.exhibit or '-':<8} {printable(r.path)}  "
+                          f"{detail}".rstrip())
     if args.json:
         emit(args, [r.to_json() for r in results], "")
     else:
@@ -201,7 +202,7 @@ def cmd_attachment_inbox(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         rows = list_inbox(case)
     emit(args, {"attachments": [a.to_json() for a in rows]},
-         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {a.captured_at or '':<26} {a.original_name}"
+         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {a.captured_at or '':<26} {printable(a.original_name)}"
                            for a in rows) or "The inbox is empty.")
     return 0
 

@@ -305,8 +305,18 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
     if stored.sha256 in known:
         att_id, mark, trashed = known[stored.sha256]
         where = " (it is in the trash)" if trashed else ""
-        return ImportResult(str(stored.path), "duplicate",
-                            f"same file as exhibit {mark}{where}", att_id, stored.sha256, mark)
+        result = ImportResult(str(stored.path), "duplicate", f"same file as exhibit {mark}{where}",
+                              att_id, stored.sha256, mark)
+        with case.read() as session:
+            existing = session.get(Attachment, att_id)
+            if existing is not None:  # describe the exhibit the file already is
+                result.captured_at = (existing.captured_at.isoformat()
+                                      if existing.captured_at else None)
+                result.captured_from = existing.captured_from
+                result.preview = existing.preview
+                result.media_type = existing.media_type
+                result.incident_id = existing.incident_id
+        return result
     info = stored.info or MediaInfo()
     when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
     if source:

@@ -1,0 +1,380 @@
+"""Every headless command, run the way a person or a script runs it: output, JSON, exit codes."""
+
+import hashlib
+import json
+import os
+import stat
+
+import pytest
+from fixtures.media_factory import phone_jpeg
+
+from evidence_app.cli import main
+
+IMPORT_KEYS = {"path", "status", "reason", "id", "sha256", "exhibit", "captured_at",
+               "captured_from", "preview"}
+
+
+@pytest.fixture
+def cli(capsys):
+    def run(*args):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse: --help, usage mistakes
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+@pytest.fixture
+def case_dir(tmp_path, cli):
+    folder = tmp_path / "case"
+    code, _, err = cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "JS")
+    assert code == 0, err
+    return folder
+
+
+def one_line_error(err):
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- init
+def test_init_creates_a_case_and_says_how_exhibits_are_marked(tmp_path, cli):
+    folder = tmp_path / "my case"
+    code, out, err = cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "js",
+                         "--name", "Harassment by M.T.")
+    assert code == 0 and err == ""
+    assert out.strip() == (f"Created case 'Harassment by M.T.' in {folder} "
+                           "(exhibits marked JS/1, JS/2, ...)")
+    assert (folder / "case.db").is_file()
+
+
+def test_init_json(tmp_path, cli):
+    code, out, _ = cli("--case", tmp_path / "c", "init", "--owner", "Jane Smith", "--initials",
+                       "JS", "--timezone", "Europe/Belfast", "--json")
+    assert code == 0
+    assert json.loads(out) == {"case": str(tmp_path / "c"), "case_name": "Jane Smith",
+                               "owner": "Jane Smith", "initials": "JS",
+                               "timezone": "Europe/Belfast"}
+
+
+def test_init_without_case_uses_the_default_case_folder(cli, app_home):
+    code, out, _ = cli("init", "--owner", "Jane Smith", "--initials", "JS")
+    assert code == 0
+    assert (app_home / "data" / "cases" / "My case" / "case.db").is_file()
+    code, out, _ = cli("incident", "list", "--json")
+    assert (code, json.loads(out)) == (0, {"incidents": []})
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--initials", "J5", "--owner", "Jane"], "Initials must be 1 to 6 letters"),
+    (["--initials", "JS", "--owner", " "], "name of the person"),
+    (["--initials", "JS", "--owner", "Jane", "--timezone", "London"], "Unknown time zone"),
+])
+def test_init_refuses_bad_values_in_one_line(tmp_path, cli, args, message):
+    code, out, err = cli("--case", tmp_path / "c", "init", *args)
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith("error: ")
+    assert message in err
+    assert not (tmp_path / "c").exists()
+
+
+def test_init_twice_is_refused(case_dir, cli):
+    code, _, err = cli("--case", case_dir, "init", "--owner", "X", "--initials", "X")
+    assert code == 2
+    assert one_line_error(err) == f"error: There is already a case in {case_dir}. Open it instead."
+
+
+# --------------------------------------------------------------------------- incidents
+def test_incident_add_prints_the_new_id(case_dir, cli):
+    code, out, err = cli("--case", case_dir, "incident", "add", "--when", "2025-03-01T14:30",
+                         "--title", "Car outside", "--category", "loitering", "--location", "Home",
+                         "--description", "Silver Astra, engine running")
+    assert (code, out, err) == (0, "1\n", "")
+    code, out, _ = cli("--case", case_dir, "incident", "add", "--title", "Second", "--json")
+    assert (code, json.loads(out)) == (0, {"id": 2})
+
+
+def test_incident_add_with_every_field_then_show_json(case_dir, cli):
+    code, out, _ = cli(
+        "--case", case_dir, "incident", "add", "--when", "12/03/2025 21:00", "--until",
+        "12/03/2025 23:30", "--title", "Waiting outside", "--category", "turned up",
+        "--location", "Outside 4 Elm Road", "--suspect-appearance", "Tall, beard",
+        "--suspect-voice", "Shouting", "--suspect-clothing", "Black hoodie",
+        "--witnesses", "Neighbour at no. 6", "--impact", "Could not sleep; changed my route",
+        "--police-reference", "CR/12345/25", "--police-officer", "PC 123 Smith")
+    assert code == 0
+    incident = int(out)
+    code, out, _ = cli("--case", case_dir, "note", "add", incident, "--text", "Rang 101")
+    assert code == 0 and int(out) >= 1
+    cli("--case", case_dir, "note", "add", incident, "--text", "Private thought", "--private")
+    code, out, _ = cli("--case", case_dir, "incident", "show", incident, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["when"] == "12 Mar 2025, between 21:00 and 23:30"
+    assert data["precision"] == "between"
+    assert data["occurred_at"] == "2025-03-12T21:00:00+00:00"
+    assert data["occurred_end"] == "2025-03-12T23:30:00+00:00"
+    assert data["category"] == "loitering"
+    for key, value in [("suspect_appearance", "Tall, beard"), ("suspect_voice", "Shouting"),
+                       ("suspect_clothing", "Black hoodie"), ("witnesses", "Neighbour at no. 6"),
+                       ("impact", "Could not sleep; changed my route"),
+                       ("police_reference", "CR/12345/25"), ("police_officer", "PC 123 Smith"),
+                       ("location", "Outside 4 Elm Road"), ("title", "Waiting outside")]:
+        assert data[key] == value
+    assert [(n["text"], n["private"]) for n in data["notes"]] == [
+        ("Rang 101", False), ("Private thought", True)]
+    for key in ("recorded_at", "updated_at", "timezone", "attachments", "people", "vehicles",
+                "tags", "amendments", "reported_on", "deleted_at", "description"):
+        assert key in data
+    code, out, _ = cli("--case", case_dir, "incident", "show", incident)
+    assert "Incident 1: Waiting outside" in out
+    assert "Note" in out and "(private): Private thought" in out
+
+
+def test_incident_list_is_chronological_with_undated_last(case_dir, cli):
+    for when, title in [("", "Undated letter"), ("15/03/2025 09:00", "Later"),
+                        ("March 2025", "Sometime in March"), ("01/03/2025", "Earlier")]:
+        assert cli("--case", case_dir, "incident", "add", "--when", when, "--title", title)[0] == 0
+    code, out, _ = cli("--case", case_dir, "incident", "list", "--json")
+    rows = json.loads(out)["incidents"]
+    assert [r["title"] for r in rows] == ["Sometime in March", "Earlier", "Later", "Undated letter"]
+    assert [r["when"] for r in rows] == ["March 2025", "1 Mar 2025", "15 Mar 2025, 09:00", "Undated"]
+    code, out, _ = cli("--case", case_dir, "incident", "list")
+    lines = out.strip().splitlines()
+    assert lines[0].split() == ["ID", "WHEN", "CATEGORY", "EXH", "TITLE"]
+    assert lines[-1].endswith("Undated letter") and "Undated" in lines[-1]
+
+
+def test_incident_list_on_an_empty_case(case_dir, cli):
+    assert cli("--case", case_dir, "incident", "list") == (0, "No incidents yet.\n", "")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--when", "31/02/2025", "--title", "x"], "not a real date"),
+    (["--when", "next tuesday", "--title", "x"], "cannot read the date"),
+    (["--when", "01/03/2025", "--precision", "exact", "--title", "x"], "needs a time"),
+    (["--when", "01/03/2025", "--title", "x", "--category", "nonsense"], "unknown category"),
+])
+def test_incident_add_refuses_bad_values_in_one_line(case_dir, cli, args, message):
+    code, out, err = cli("--case", case_dir, "incident", "add", *args)
+    assert (code, out) == (2, "")
+    assert message in one_line_error(err)
+    assert json.loads(cli("--case", case_dir, "incident", "list", "--json")[1]) == {"incidents": []}
+
+
+def test_incident_delete_moves_it_to_the_trash(case_dir, cli):
+    cli("--case", case_dir, "incident", "add", "--title", "Mistake")
+    code, out, _ = cli("--case", case_dir, "incident", "delete", "1", "--json")
+    assert (code, json.loads(out)) == (0, {"id": 1, "trashed": True})
+    code, _, err = cli("--case", case_dir, "incident", "show", "1")
+    assert code == 2 and one_line_error(err) == "error: There is no incident 1."
+
+
+# --------------------------------------------------------------------------- import
+def test_import_json_gives_one_result_per_input(case_dir, cli, sample, tmp_path):
+    photo = sample("IMG_20240715_201530.jpg")
+    shot = sample("Screenshot_20240312-081530.png")
+    bomb = sample("bomb.png")
+    code, out, err = cli("--case", case_dir, "import", photo.path, shot.path, bomb.path,
+                         tmp_path / "missing.jpg", photo.path, "--json")
+    assert code == 1  # something was rejected
+    results = json.loads(out)
+    assert [r["status"] for r in results] == [
+        "imported", "imported", "imported", "rejected", "duplicate"]
+    for r in results:
+        assert set(r) >= IMPORT_KEYS
+    first = results[0]
+    assert first["path"] == str(photo.path)
+    assert first["sha256"] == hashlib.sha256(photo.path.read_bytes()).hexdigest()
+    assert (first["exhibit"], first["id"], first["reason"]) == ("JS/1", 1, "")
+    assert first["captured_at"] == "2024-07-15T19:15:30.123000+00:00"
+    assert (first["captured_from"], first["preview"]) == ("exif", True)
+    assert (results[1]["captured_from"], results[1]["exhibit"]) == ("filename", "JS/2")
+    assert results[1]["captured_at"] == "2024-03-12T08:15:30+00:00"
+    assert results[2]["preview"] is False and "too large" in results[2]["reason"]
+    assert results[3]["reason"] == "file or folder not found"
+    assert results[3]["id"] is None and results[3]["exhibit"] == ""
+    dup = results[4]
+    assert (dup["exhibit"], dup["id"], dup["reason"]) == ("JS/1", 1, "same file as exhibit JS/1")
+    assert dup["captured_at"] == first["captured_at"] and dup["preview"] is True
+    assert err == ""  # --json keeps stderr quiet
+
+
+def test_import_text_output_and_summary(case_dir, cli, sample):
+    photo = sample("DSC_0008.JPG")
+    code, out, err = cli("--case", case_dir, "import", photo.path)
+    assert code == 0
+    assert out.strip() == (f"imported  JS/1     {photo.path}  captured "
+                           "2024-01-21T04:05:10+00:00 (exif)")
+    assert err.strip() == "1 imported, 0 duplicate(s), 0 rejected"
+
+
+def test_import_into_an_incident_and_a_missing_one(case_dir, cli, tmp_path):
+    cli("--case", case_dir, "incident", "add", "--title", "Car outside")
+    photo = phone_jpeg(tmp_path / "car.jpg", seed=1)
+    code, out, _ = cli("--case", case_dir, "import", photo, "--incident", "1", "--json")
+    assert code == 0 and json.loads(out)[0]["incident_id"] == 1
+    data = json.loads(cli("--case", case_dir, "incident", "show", "1", "--json")[1])
+    assert [a["exhibit_mark"] for a in data["attachments"]] == ["JS/1"]
+    assert data["attachments"][0]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+    code, _, err = cli("--case", case_dir, "import", photo, "--incident", "9")
+    assert code == 2 and one_line_error(err) == "error: There is no incident 9."
+
+
+def test_import_of_a_file_named_like_an_option(case_dir, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    phone_jpeg(tmp_path / "-rf.jpg", seed=3)
+    code, out, _ = cli("--case", case_dir, "import", "--json", "--", "-rf.jpg")
+    assert code == 0 and json.loads(out)[0]["status"] == "imported"
+
+
+def test_a_newline_in_a_file_name_stays_on_one_output_line(case_dir, cli, tmp_path):
+    odd = phone_jpeg(tmp_path / "two\nlines.jpg", seed=4)
+    code, out, _ = cli("--case", case_dir, "import", odd)
+    assert code == 0
+    assert len(out.strip().splitlines()) == 1 and "two\\nlines.jpg" in out
+    code, out, _ = cli("--case", case_dir, "import", odd, "--json")
+    assert json.loads(out)[0]["path"] == str(odd)  # JSON keeps the exact name
+
+
+# --------------------------------------------------------------------------- attachments
+def test_attachment_extract_writes_the_exact_bytes(case_dir, cli, sample, tmp_path):
+    s = sample("IMG_4821.HEIC")
+    cli("--case", case_dir, "import", s.path)
+    out_file = tmp_path / "exhibit JS-1.heic"
+    code, out, _ = cli("--case", case_dir, "attachment", "extract", "1", "--out", out_file)
+    assert (code, out.strip()) == (0, str(out_file))
+    assert out_file.read_bytes() == s.path.read_bytes()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    code, out, _ = cli("--case", case_dir, "attachment", "extract", "1", "--out", folder)
+    assert (folder / "IMG_4821.HEIC").read_bytes() == s.path.read_bytes()
+
+
+def test_attachment_extract_errors(case_dir, cli, sample, tmp_path):
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "7", "--out", tmp_path / "x")
+    assert code == 2 and one_line_error(err) == "error: There is no attachment 7."
+    s = sample("DSC_0008.JPG")
+    cli("--case", case_dir, "import", s.path)
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out",
+                       tmp_path / "no such folder" / "x.jpg")
+    assert code == 2 and "Cannot write" in one_line_error(err)
+    sha = hashlib.sha256(s.path.read_bytes()).hexdigest()
+    original = case_dir / "originals" / sha[:2] / sha
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out", original)
+    assert code == 2 and "outside the case's originals" in one_line_error(err)
+    assert original.read_bytes() == s.path.read_bytes()
+
+
+def test_attachment_show_and_inbox(case_dir, cli, sample):
+    s = sample("PXL_20240301_093000123.jpg")
+    cli("--case", case_dir, "import", s.path)
+    code, out, _ = cli("--case", case_dir, "attachment", "show", "1", "--json")
+    data = json.loads(out)
+    assert (data["exhibit_mark"], data["camera_make"], data["orientation"]) == ("JS/1", "Google", 6)
+    assert data["gps_lat"] == pytest.approx(-33.8567844)
+    code, out, _ = cli("--case", case_dir, "attachment", "inbox", "--json")
+    assert [a["original_name"] for a in json.loads(out)["attachments"]] == [s.name]
+    code, out, _ = cli("--case", case_dir, "attachment", "inbox")
+    assert "JS/1" in out and s.name in out
+
+
+# --------------------------------------------------------------------------- verify
+def test_verify_passes_on_a_sound_case(case_dir, cli, samples):
+    cli("--case", case_dir, "import", *(s.path for s in samples[:5]))
+    code, out, _ = cli("--case", case_dir, "verify")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "Everything holds."
+    code, out, _ = cli("--case", case_dir, "verify", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["ok"] is True and data["problems"] == [] and data["originals_checked"] == 5
+    assert data["audit_events"] == 6
+
+
+def _original(case_dir, sha):
+    return case_dir / "originals" / sha[:2] / sha
+
+
+def test_verify_finds_a_modified_and_a_missing_original(case_dir, cli, tmp_path):
+    a = phone_jpeg(tmp_path / "a.jpg", seed=1)
+    b = phone_jpeg(tmp_path / "b.jpg", seed=2)
+    results = json.loads(cli("--case", case_dir, "import", a, b, "--json")[1])
+    changed = _original(case_dir, results[0]["sha256"])
+    os.chmod(changed, stat.S_IRUSR | stat.S_IWUSR)
+    with open(changed, "r+b") as fh:  # one flipped byte
+        fh.seek(500)
+        byte = fh.read(1)
+        fh.seek(500)
+        fh.write(bytes([byte[0] ^ 1]))
+    _original(case_dir, results[1]["sha256"]).unlink()
+    code, out, _ = cli("--case", case_dir, "verify", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert any(p.startswith("exhibit JS/1 (attachment 1): original has changed") for p in data["problems"])
+    assert "exhibit JS/2 (attachment 2): original file is missing" in data["problems"]
+    code, out, _ = cli("--case", case_dir, "verify")
+    assert code == 1
+    assert "PROBLEM: exhibit JS/2 (attachment 2): original file is missing" in out
+    assert out.strip().endswith("2 problem(s) found.")
+
+
+def test_verify_mentions_leftover_files_without_failing(case_dir, cli, tmp_path):
+    from evidence_app.core.blobs import BlobStore
+
+    sha, _, _ = BlobStore(case_dir / "originals").put_bytes(b"left by a crash")
+    code, out, _ = cli("--case", case_dir, "verify", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] is True
+    assert len(data["notices"]) == 1 and sha in data["notices"][0]
+
+
+# --------------------------------------------------------------------------- errors
+def test_no_case_yet_says_how_to_make_one(cli, tmp_path):
+    code, out, err = cli("--case", tmp_path / "nowhere", "incident", "list")
+    assert (code, out) == (2, "")
+    line = one_line_error(err)
+    assert "There is no case in" in line and "init --owner" in line
+    code, _, err = cli("incident", "list")
+    assert code == 2 and "init --owner" in one_line_error(err)
+
+
+@pytest.mark.parametrize("args", [
+    ["incident", "show", "abc"],
+    ["frobnicate"],
+    ["incident", "add"],  # no --title
+    ["import"],
+    ["incident", "add", "--title", "x", "--precision", "roughly"],
+])
+def test_usage_mistakes_are_one_line_with_exit_2(case_dir, cli, args):
+    code, out, err = cli("--case", case_dir, *args)
+    assert (code, out) == (2, "")
+    line = one_line_error(err)
+    assert "error:" in line and "--help" in line
+
+
+def test_an_unexpected_failure_is_one_line_pointing_at_the_log(case_dir, cli, monkeypatch,
+                                                               app_home):
+    import evidence_app.core.incidents as incidents
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk exploded")
+
+    monkeypatch.setattr(incidents, "list_incidents", broken)
+    code, out, err = cli("--case", case_dir, "incident", "list")
+    assert (code, out) == (1, "")
+    line = one_line_error(err)
+    assert "unexpected problem (RuntimeError: disk exploded)" in line
+    log = app_home / "logs" / "evidence-app.log"
+    assert "Traceback" in log.read_text()
+
+
+def test_help_lists_every_command(cli):
+    code, out, _ = cli("--help")
+    assert code == 0
+    for name in ("init", "incident", "import", "attachment", "note", "verify"):
+        assert name in out
