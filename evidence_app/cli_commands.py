@@ -8,6 +8,8 @@ import sys
 from evidence_app.cli import case_dir, command, emit, open_case, printable, progress_to_stderr
 from evidence_app.core.errors import UserError
 
+SHOW_ROWS = 20  # a terminal shows this many row problems; --json lists them all
+
 
 @command("init")
 def cmd_init(args: argparse.Namespace) -> int:
@@ -129,17 +131,23 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
                 emit(args, {"imported": 0, "invalid": [{"line": r.line, "reason": r.error}
                                                        for r in exc.rows]}, "")
             else:
-                for r in exc.rows:
+                for r in exc.rows[:SHOW_ROWS]:
                     print(f"line {r.line}: {r.error}", file=sys.stderr)
-            print(f"error: {exc.rows.__len__()} row(s) cannot be read; nothing was imported "
+                if len(exc.rows) > SHOW_ROWS:
+                    print(f"... and {len(exc.rows) - SHOW_ROWS} more", file=sys.stderr)
+            print(f"error: {len(exc.rows)} row(s) cannot be read; nothing was imported "
                   "(use --skip-invalid to import the readable rows)", file=sys.stderr)
             return 2
     warnings = [{"line": r.line, "warning": w} for r in preview.valid for w in r.warnings]
 
     def text() -> str:
         lines = [f"Imported {result.imported} incident(s) from {args.file}."]
-        lines += [f"skipped line {r.line}: {r.error}" for r in result.skipped]
-        lines += [f"line {w['line']}: {w['warning']}" for w in warnings[:20]]
+        lines += [f"skipped line {r.line}: {r.error}" for r in result.skipped[:SHOW_ROWS]]
+        if len(result.skipped) > SHOW_ROWS:
+            lines.append(f"... and {len(result.skipped) - SHOW_ROWS} more skipped")
+        lines += [f"line {w['line']}: {w['warning']}" for w in warnings[:SHOW_ROWS]]
+        if len(warnings) > SHOW_ROWS:
+            lines.append(f"... and {len(warnings) - SHOW_ROWS} more warnings")
         return "\n".join(lines)
 
     emit(args, dict(result.to_json(), warnings=warnings), text)

@@ -30,9 +30,14 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                            default=_default)
+
+
 def canonical(data: Any) -> str:
     """Stable JSON text used both for storage and hashing."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+    # One reusable encoder: json.dumps would build a new one per call with these options.
+    return _ENCODER.encode(data)
 
 
 def event_hash(

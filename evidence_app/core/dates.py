@@ -72,13 +72,17 @@ def time_from_filename(name: str) -> tuple[datetime, bool] | None:
 
 # --------------------------------------------------------------------------- EXIF
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+_EXIF_TIME = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
+_ISO_SPLIT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](.+)$")
+_TRAILING_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
 def parse_exif_datetime(value: str, offset: str = "", subsec: str = "",
                         ) -> tuple[datetime, str] | None:
     """EXIF 'YYYY:MM:DD HH:MM:SS' (+ OffsetTime) -> (naive or aware datetime, offset text)."""
     text = value.strip().strip("\x00").strip()
-    match = re.match(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})", text)
+    match = _EXIF_TIME.match(text)
     if not match:
         return None
     try:
@@ -161,8 +165,10 @@ _CIRCA = re.compile(r"^\s*(?:c\.|ca\.|circa|approx\.?|approximately|about|around
 _DATE_FORMS = [
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
     (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"), "dmy"),
+    # "12 March 2025", "Wed 12th of March 2025", and Excel's "12-Mar-25" / "12-Mar-2025"
     (re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_RE
                 + r")\.?,?\s+(\d{4})", re.I), "d_mon_y"),
+    (re.compile(r"^(\d{1,2})-(" + _MONTH_RE + r")-(\d{4}|\d{2})(?!\d)", re.I), "d_mon_y"),
     (re.compile(_WEEKDAY + r"(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})",
                 re.I), "mon_d_y"),
     (re.compile(r"^(" + _MONTH_RE + r")\.?,?\s+(\d{4})$", re.I), "mon_y"),
@@ -189,7 +195,9 @@ def parse_date_text(text: str) -> tuple[date, Precision, str]:
                     year += 2000 if year < 70 else 1900
                 return date(year, int(g[1]), int(g[0])), Precision.DAY, rest
             if form == "d_mon_y":
-                return date(int(g[2]), _MONTHS[g[1].lower()], int(g[0])), Precision.DAY, rest
+                year = int(g[2]) + (2000 if len(g[2]) == 2 and int(g[2]) < 70 else
+                                    1900 if len(g[2]) == 2 else 0)
+                return date(year, _MONTHS[g[1].lower()], int(g[0])), Precision.DAY, rest
             if form == "mon_d_y":
                 return date(int(g[2]), _MONTHS[g[0].lower()], int(g[1])), Precision.DAY, rest
             if form == "mon_y":
@@ -223,7 +231,7 @@ def parse_time_text(text: str) -> tuple[time, bool]:
         return time(12, 0), circa
     if low == "midnight":
         return time(0, 0), circa
-    compact = re.fullmatch(r"(\d{2})(\d{2})", s)
+    compact = _COMPACT_TIME.fullmatch(s)
     if compact:
         s = f"{compact.group(1)}:{compact.group(2)}"
     match = _TIME.match(s)
@@ -243,7 +251,7 @@ def parse_time_text(text: str) -> tuple[time, bool]:
 
 
 def _split_iso(text: str) -> tuple[str, str]:
-    match = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](.+)$", text.strip())
+    match = _ISO_SPLIT.match(text.strip())
     return (match.group(1), match.group(2)) if match else (text, "")
 
 
@@ -257,7 +265,7 @@ def _aware(d: date, t: time, tz: str, explicit: tzinfo | None = None) -> datetim
 
 
 def _explicit_offset(text: str) -> tzinfo | None:
-    match = re.search(r"(Z|[+-]\d{2}:?\d{2})$", text.strip())
+    match = _TRAILING_OFFSET.search(text.strip())
     if not match:
         return None
     tok = match.group(1)

@@ -101,7 +101,8 @@ def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
     issued = 0
     for entity_id, details in session.execute(
             select(AuditEvent.entity_id, AuditEvent.details)
-            .where(AuditEvent.entity == "attachment", AuditEvent.action == "import")):
+            .where(AuditEvent.entity == "attachment", AuditEvent.action == "import")
+            .order_by(AuditEvent.id)):  # ids freed by emptying the trash can be reused
         try:
             record = json.loads(details)
             if entity_id is not None:

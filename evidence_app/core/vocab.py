@@ -85,13 +85,27 @@ def category_label(value: str | None) -> str:
 def parse_category(text: str) -> Category:
     """Match a category from its value or label, case-insensitively, with a few synonyms."""
     key = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-    for cat in Category:
-        if key in (cat.value.replace("_", " "), cat.label.lower()):
-            return cat
-    for cat, words in _SYNONYMS.items():
-        if key in words:
-            return cat
-    raise ValueError(f"unknown category {text!r}")
+    found = _category_lookup().get(key)
+    if found is None:
+        raise ValueError(f"unknown category {text!r}")
+    return found
+
+
+_LOOKUP: dict[str, Category] = {}
+
+
+def _category_lookup() -> dict[str, Category]:
+    # Values and labels first, so a synonym never shadows a real name.
+    if not _LOOKUP:
+        table: dict[str, Category] = {}
+        for cat, words in _SYNONYMS.items():
+            for word in words:
+                table.setdefault(word, cat)
+        for cat in Category:
+            table[cat.value.replace("_", " ")] = cat
+            table[cat.label.lower()] = cat
+        _LOOKUP.update(table)
+    return _LOOKUP
 
 
 _SYNONYMS: dict[Category, tuple[str, ...]] = {
