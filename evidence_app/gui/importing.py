@@ -23,6 +23,8 @@ from evidence_app.gui.tasks import CaseOps, TaskHandle
 log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 500
 REFRESH_EVERY_S = 1.5  # let the inbox or gallery show files as they arrive
+FILE_FILTER = ("Pictures and screenshots (*.png *.jpg *.jpeg *.heic *.heif *.webp *.gif *.tif "
+               "*.tiff *.bmp);;All files (*)")
 
 
 class ImportRun(QObject):

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QWidget
 
 from evidence_app.core.importer import ImportResult, import_bytes
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import local_paths
 from evidence_app.gui.importing import start_import
 from evidence_app.gui.tasks import CaseOps
@@ -75,6 +76,6 @@ def paste_evidence(ops: CaseOps, incident_id: int | None, destination: str, pare
         else:
             on_done(f"Pasted picture saved as exhibit {result.exhibit} in {destination}.")
 
-    ops.op(_store, image.copy(), name, incident_id, on_done=done,
+    ops.op(_store, image.copy(), name, incident_id, on_done=while_alive(parent, done),
            changes=("attachments", "incidents"))
     return True

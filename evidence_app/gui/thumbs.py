@@ -11,11 +11,12 @@ from collections import OrderedDict
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from evidence_app.core.attachments import thumbnail
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.tasks import CaseOps
 
 BATCH = 12
@@ -28,8 +29,10 @@ class ThumbState(Enum):
     NONE = "none"  # not a picture, damaged, or the thumbnail could not be rebuilt
 
 
-def _read_batch(case: Any, attachments: list[AttachmentView]) -> list[tuple[str, QImage | None]]:
-    """Worker side: each attachment's thumbnail file as a QImage (None when there is none)."""
+def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
+                ) -> list[tuple[str, QImage | None]]:
+    """Worker side: each attachment's thumbnail as a QImage scaled to fit `fit` (device
+    pixels), so painting a tile never rescales; None when there is no thumbnail."""
     out: list[tuple[str, QImage | None]] = []
     for att in attachments:
         try:
@@ -37,7 +40,13 @@ def _read_batch(case: Any, attachments: list[AttachmentView]) -> list[tuple[str,
         except OSError:
             path = None
         image = QImage(str(path)) if path is not None else None
-        out.append((att.sha256, image if image is not None and not image.isNull() else None))
+        if image is None or image.isNull():
+            out.append((att.sha256, None))
+            continue
+        if image.width() > fit.width() or image.height() > fit.height():
+            image = image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        out.append((att.sha256, image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)))
     return out
 
 
@@ -46,9 +55,11 @@ class ThumbnailLoader(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, ops: CaseOps, parent: QObject | None = None) -> None:
+    def __init__(self, ops: CaseOps, parent: QObject | None = None,
+                 fit: QSize = QSize(152, 140)) -> None:  # noqa: B008 - an immutable value
         super().__init__(parent)
         self.ops = ops
+        self.fit = fit
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._missing: set[str] = set()
         self._queued: dict[str, AttachmentView] = {}
@@ -86,11 +97,14 @@ class ThumbnailLoader(QObject):
     def _submit(self) -> None:
         batch = list(self._queued.values())
         self._queued.clear()
+        screen = QGuiApplication.primaryScreen()
+        ratio = screen.devicePixelRatio() if screen is not None else 1.0
+        fit = QSize(round(self.fit.width() * ratio), round(self.fit.height() * ratio))
         for i in range(0, len(batch), BATCH):
             part = batch[i:i + BATCH]
             self._in_flight.update(a.sha256 for a in part)
-            self.ops.read(_read_batch, part, on_done=self._arrived,
-                          on_error=lambda _exc, part=part: self._failed(part))
+            self.ops.read(_read_batch, part, fit, on_done=while_alive(self, self._arrived),
+                          on_error=while_alive(self, lambda _exc, part=part: self._failed(part)))
 
     def _failed(self, part: list[AttachmentView]) -> None:
         for att in part:
@@ -108,3 +122,4 @@ class ThumbnailLoader(QObject):
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
             self.ready.emit(sha)
+

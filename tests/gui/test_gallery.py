@@ -61,7 +61,8 @@ def test_thumbnails_load_off_the_gui_thread(qtbot, gallery):
     gallery.view.viewport().repaint()
     qtbot.waitUntil(lambda: thumb_states(gallery) == [ThumbState.READY] * 2, timeout=5000)
     pix = gallery.model.index(0).data(Qt.ItemDataRole.DecorationRole)
-    assert max(pix.width(), pix.height()) == 256
+    # Scaled on the worker to the tile's picture area (152 x 140 here), keeping its shape.
+    assert (pix.width(), pix.height()) == (152, 114)
 
 
 def test_dropped_files_become_exhibits_with_thumbnails(qtbot, gallery, tmp_path, case, incident):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.incidents import list_incidents
 from evidence_app.core.views import IncidentSummary
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.tasks import CaseOps
 
@@ -98,7 +99,7 @@ class IncidentPickerDialog(QDialog):
         self.search.textChanged.connect(self._filter)
         self.list.doubleClicked.connect(lambda _i: self._accept())
         self.list.selectionModel().selectionChanged.connect(self._selection)
-        ops.read(list_incidents, newest_first=True, on_done=self._loaded)
+        ops.read(list_incidents, newest_first=True, on_done=while_alive(self, self._loaded))
 
     def _loaded(self, incidents: list[IncidentSummary]) -> None:
         self.model.set_incidents([i for i in incidents if i.id != self.exclude])

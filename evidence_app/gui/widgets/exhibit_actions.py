@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListView, QMenu, QMessageBox, QWidget
 from evidence_app.core.attachments import delete_attachments, move_attachments, set_caption
 from evidence_app.core.viewing import openable_path
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.caption_dialog import CaptionDialog
 from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
 from evidence_app.gui.models.attachment_list import AttachmentListModel
@@ -35,7 +36,8 @@ def open_original(ops: CaseOps, attachment_id: int, parent: QWidget) -> None:
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "Cannot open the original", str(exc))
 
-    ops.read(openable_path, attachment_id, on_done=opened, on_error=failed)
+    ops.read(openable_path, attachment_id, on_done=while_alive(parent, opened),
+             on_error=while_alive(parent, failed))
 
 
 class ExhibitActions(QObject):
@@ -132,7 +134,8 @@ class ExhibitActions(QObject):
 
     def save_caption(self, att: AttachmentView, text: str) -> None:
         self.ops.op(set_caption, att.id, text, changes=CHANGES,
-                    on_done=lambda _r: self.message.emit(f"Caption of {att.exhibit_mark} saved."))
+                    on_done=while_alive(self, lambda _r: self.message.emit(
+                        f"Caption of {att.exhibit_mark} saved.")))
 
     def _move(self) -> None:
         chosen = self.selected()
@@ -151,7 +154,8 @@ class ExhibitActions(QObject):
     def move_to(self, chosen: list[AttachmentView], incident_id: int | None) -> None:
         where = "the Inbox" if incident_id is None else "the chosen incident"
         self.ops.op(move_attachments, [a.id for a in chosen], incident_id, changes=CHANGES,
-                    on_done=lambda _r: self.message.emit(f"Moved {_marks(chosen)} to {where}."))
+                    on_done=while_alive(self, lambda _r: self.message.emit(
+                        f"Moved {_marks(chosen)} to {where}.")))
 
     def _to_inbox(self) -> None:
         chosen = self.selected()
@@ -163,5 +167,5 @@ class ExhibitActions(QObject):
         if not chosen:
             return
         self.ops.op(delete_attachments, [a.id for a in chosen], changes=(*CHANGES, "trash"),
-                    on_done=lambda _r: self.message.emit(
-                        f"Moved {_marks(chosen)} to the trash. You can restore it from the Trash."))
+                    on_done=while_alive(self, lambda _r: self.message.emit(
+                        f"Moved {_marks(chosen)} to the trash. You can restore it from the Trash.")))

@@ -165,7 +165,7 @@ class ExhibitInfoPanel(QScrollArea):
         if self.attachment is not None:
             QGuiApplication.clipboard().setText(self.attachment.sha256)
             self.copy_sha.setText("Copied")
-            QTimer.singleShot(1500, lambda: self.copy_sha.setText("Copy fingerprint"))
+            QTimer.singleShot(1500, self.copy_sha, lambda: self.copy_sha.setText("Copy fingerprint"))
 
     # -- caption -----------------------------------------------------------------------
     def _caption_typed(self) -> None:

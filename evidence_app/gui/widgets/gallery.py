@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from evidence_app.core.attachments import incident_attachments
 from evidence_app.core.incidents import list_incidents
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import ImportRun, start_import
+from evidence_app.gui.importing import FILE_FILTER, ImportRun, start_import
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -34,9 +35,6 @@ from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.exhibit_actions import ExhibitActions
 from evidence_app.gui.widgets.tiles import make_tile_view, tile_height
-
-FILE_FILTER = ("Pictures and screenshots (*.png *.jpg *.jpeg *.heic *.heif *.webp *.gif *.tif "
-               "*.tiff *.bmp);;All files (*)")
 
 
 def load_incident_exhibits(case: Any, incident_id: int) -> tuple[str, str, list[AttachmentView]]:
@@ -146,7 +144,7 @@ class AttachmentGallery(QWidget):
             self.loaded.emit()
             return
         self.ops.read(load_incident_exhibits, self.incident_id,
-                      on_done=lambda result: self._loaded(serial, result))
+                      on_done=while_alive(self, lambda result: self._loaded(serial, result)))
 
     def _loaded(self, serial: int, result: tuple[str, str, list[AttachmentView]]) -> None:
         if serial != self._serial:

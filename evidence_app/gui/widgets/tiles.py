@@ -54,8 +54,13 @@ class TileDelegate(QStyledItemDelegate):
         state = index.data(ThumbStateRole)
         pix = index.data(Qt.ItemDataRole.DecorationRole) if state is not ThumbState.NONE else None
         if pix is not None and not pix.isNull():
-            scaled = pix.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, scaled.width(), scaled.height())
+            # Thumbnails arrive pre-scaled for this screen; only draw them smaller, never
+            # blow a small picture up.
+            ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+            size = QSize(round(pix.width() / ratio), round(pix.height() / ratio))
+            if size.width() > image_rect.width() or size.height() > image_rect.height():
+                size = size.scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(image_rect.center())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(target, pix)

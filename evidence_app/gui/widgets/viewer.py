@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLay
 from evidence_app.core.attachments import set_caption
 from evidence_app.core.media import load_display_image
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.exhibit_text import file_type_label
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
@@ -181,8 +182,8 @@ class ExhibitViewer(QWidget):
         else:
             self.image.show_message("Opening the picture\u2026")
         self.ops.read(decode_original, att,
-                      on_done=lambda image: self._decoded(request, image, original),
-                      on_error=lambda exc: self._failed(request, exc))
+                      on_done=while_alive(self, lambda image: self._decoded(request, image, original)),
+                      on_error=while_alive(self, lambda exc: self._failed(request, exc)))
 
     def _decoded(self, request: int, image: QImage, original: QSize) -> None:
         if request != self._request:
@@ -216,7 +217,7 @@ class ExhibitViewer(QWidget):
             self.panel.caption_saved(attachment_id)
             self.caption_saved.emit(attachment_id)
 
-        self.ops.op(set_caption, attachment_id, text, on_done=saved,
+        self.ops.op(set_caption, attachment_id, text, on_done=while_alive(self, saved),
                     changes=("attachments", "incidents"))
 
     def closeEvent(self, event: Any) -> None:
