@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from evidence_app.core.audit import AuditWriter
 from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.models import Attachment, Incident, utcnow
@@ -76,6 +78,17 @@ def list_inbox(case: Case, offset: int = 0, limit: int | None = None) -> list[At
         return [AttachmentView.from_row(a) for a in session.scalars(query)]
 
 
+def incident_attachments(case: Case, incident_id: int) -> list[AttachmentView]:
+    """An incident's exhibits (not in the trash), by capture time then exhibit number."""
+    query = (
+        select(Attachment)
+        .where(Attachment.incident_id == incident_id, Attachment.deleted_at.is_(None))
+        .order_by(Attachment.captured_at.is_(None), Attachment.captured_at, Attachment.exhibit_serial)
+    )
+    with case.read() as session:
+        return [AttachmentView.from_row(a) for a in session.scalars(query)]
+
+
 def count_inbox(case: Case) -> int:
     with case.read() as session:
         return session.scalar(select(func.count(Attachment.id)).where(
@@ -96,18 +109,24 @@ def set_caption(case: Case, attachment_id: int, caption: str) -> None:
 def move_attachments(case: Case, attachment_ids: list[int], incident_id: int | None) -> None:
     """Link attachments to an incident, or back to the inbox with None (audited)."""
     with case.write() as (session, audit):
-        if incident_id is not None:
-            incident = session.get(Incident, incident_id)
-            if incident is None or incident.deleted_at is not None:
-                raise NotFoundError(f"There is no incident {incident_id}.")
-        for att_id in attachment_ids:
-            att = _get(session, att_id)
-            if att.incident_id == incident_id:
-                continue
-            action = "unlink" if incident_id is None else "link"
-            audit.log(action, "attachment", att_id, exhibit=att.exhibit_mark,
-                      old_incident=att.incident_id, new_incident=incident_id)
-            att.incident_id = incident_id
+        link_attachments(session, audit, attachment_ids, incident_id)
+
+
+def link_attachments(session: Session, audit: AuditWriter, attachment_ids: list[int],
+                     incident_id: int | None) -> None:
+    """`move_attachments` inside a unit of work the caller already holds."""
+    if incident_id is not None:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.deleted_at is not None:
+            raise NotFoundError(f"There is no incident {incident_id}.")
+    for att_id in attachment_ids:
+        att = _get(session, att_id)
+        if att.incident_id == incident_id:
+            continue
+        action = "unlink" if incident_id is None else "link"
+        audit.log(action, "attachment", att_id, exhibit=att.exhibit_mark,
+                  old_incident=att.incident_id, new_incident=incident_id)
+        att.incident_id = incident_id
 
 
 def delete_attachments(case: Case, attachment_ids: list[int]) -> None:

@@ -229,7 +229,9 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
             incident = session.get(Incident, incident_id)
             if incident is None or incident.deleted_at is not None:
                 raise NotFoundError(f"There is no incident {incident_id}.")
-    entries = expand_paths(paths, case.folder)
+    # Pasted bytes are staged in the case's own cache by import_bytes, so the guard
+    # against importing the case folder into itself does not apply to them.
+    entries = expand_paths(paths, None if source == CaptureSource.PASTED else case.folder)
     total = len(entries)
     done = 0
     yield Progress(0, total, "Preparing")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from evidence_app.core.audit import AuditWriter
 from evidence_app.core.case import Case
 from evidence_app.core.dates import When, validate_when
 from evidence_app.core.errors import NotFoundError, ValidationError
@@ -79,16 +80,25 @@ def create_incident(case: Case, *, when: When | None = None, title: str = "",
                     **fields: Any) -> int:
     """Record a new incident; returns its id. `when` defaults to undated."""
     with case.write() as (session, audit):
-        tz = session.get(CaseSettings, 1).timezone  # type: ignore[union-attr]
-        when = when or When(None, None, Precision.UNDATED, tz)
-        validate_when(when)
-        values = _clean({"title": title, **fields, **_when_fields(when)})
-        now = utcnow()
-        incident = Incident(recorded_at=now, updated_at=now, **values)
-        session.add(incident)
-        session.flush()
-        audit.log("create", "incident", incident.id, **{k: v for k, v in values.items() if v})
-        return incident.id
+        return insert_incident(session, audit, when=when, title=title, **fields)
+
+
+def insert_incident(session: Session, audit: AuditWriter, *, when: When | None = None,
+                    title: str = "", **fields: Any) -> int:
+    """Add an incident inside a unit of work the caller already holds (audited).
+
+    For services that create an incident together with other changes in one transaction.
+    """
+    tz = session.get(CaseSettings, 1).timezone  # type: ignore[union-attr]
+    when = when or When(None, None, Precision.UNDATED, tz)
+    validate_when(when)
+    values = _clean({"title": title, **fields, **_when_fields(when)})
+    now = utcnow()
+    incident = Incident(recorded_at=now, updated_at=now, **values)
+    session.add(incident)
+    session.flush()
+    audit.log("create", "incident", incident.id, **{k: v for k, v in values.items() if v})
+    return incident.id
 
 
 def update_incident(case: Case, incident_id: int, when: When | None = None,

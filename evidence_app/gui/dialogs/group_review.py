@@ -1,0 +1,195 @@
+"""Review a "group by time" proposal before any incident is created.
+
+The person chooses the gap, unticks groups they do not want and renames the rest;
+nothing is written until they press Create (then one transaction creates them all).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.inbox import DEFAULT_GAP, Grouping, ProposedGroup, group_by_time
+from evidence_app.core.views import AttachmentView
+from evidence_app.gui.exhibit_text import capture_text
+from evidence_app.gui.look import heading, muted
+from evidence_app.gui.thumbs import ThumbnailLoader
+
+ICON = 40
+
+
+def _span_text(group: ProposedGroup, tz: str) -> str:
+    first = capture_text(group.attachments[0], tz, short=True)
+    last = capture_text(group.attachments[-1], tz, short=True)
+    if first == last:
+        return first
+    if first.split(",")[0] == last.split(",")[0]:
+        return f"{first} to {last.split(', ')[-1]}"
+    return f"{first} to {last}"
+
+
+class GroupReviewDialog(QDialog):
+    """Open with `open()`; when accepted, `chosen()` lists (title, attachment ids)."""
+
+    def __init__(self, attachments: list[AttachmentView], tz: str, loader: ThumbnailLoader,
+                 scope: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Group by time")
+        self.resize(720, 540)
+        self.attachments = attachments
+        self.tz = tz
+        self.loader = loader
+        self.grouping = Grouping()
+        self._titles: dict[frozenset[int], str] = {}  # renames survive a change of gap
+        self._unticked: set[frozenset[int]] = set()
+        self._rows: dict[str, list[QTreeWidgetItem]] = {}
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.setSpacing(10)
+        layout.addWidget(heading(QLabel("Make incidents from files taken close together"), 1.15))
+        layout.addWidget(muted(QLabel(scope)))
+        gap_row = QHBoxLayout()
+        gap_row.addWidget(QLabel("Files taken within"))
+        self.gap = QSpinBox()
+        self.gap.setRange(1, 24 * 60)
+        self.gap.setValue(int(DEFAULT_GAP.total_seconds() // 60))
+        self.gap.setSuffix(" minutes")
+        self.gap.setAccessibleName("Gap between groups in minutes")
+        gap_row.addWidget(self.gap)
+        gap_row.addWidget(QLabel("of each other become one incident."))
+        gap_row.addStretch(1)
+        layout.addLayout(gap_row)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["New incident (click a title to rename it)", "When", "Files"])
+        self.tree.setIconSize(QSize(ICON, ICON))
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.SelectedClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setAccessibleName("Proposed incidents")
+        layout.addWidget(self.tree, 1)
+        self.undated = muted(QLabel())
+        self.undated.setWordWrap(True)
+        layout.addWidget(self.undated)
+        layout.addWidget(muted(QLabel("Untick any group you do not want. Nothing is created "
+                                      "until you press the button below; the files of unticked "
+                                      "groups stay in the Inbox.")))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.gap.valueChanged.connect(self._regroup)
+        self.tree.itemChanged.connect(self._item_changed)
+        loader.ready.connect(self._thumb_ready)
+        self._regroup()
+
+    # -- building the proposal -----------------------------------------------------------
+    def _regroup(self) -> None:
+        self.grouping = group_by_time(self.attachments, self.tz,
+                                      timedelta(minutes=self.gap.value()))
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._rows.clear()
+        for group in self.grouping.groups:
+            key = frozenset(group.ids)
+            group.title = self._titles.get(key, group.title)
+            group.accepted = key not in self._unticked
+            top = QTreeWidgetItem([group.title, _span_text(group, self.tz),
+                                   str(len(group.attachments))])
+            top.setFlags(top.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+            top.setCheckState(0, Qt.CheckState.Checked if group.accepted else Qt.CheckState.Unchecked)
+            top.setData(0, Qt.ItemDataRole.UserRole, key)
+            top.setToolTip(0, "Click to rename; untick to leave these files in the Inbox")
+            top.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.tree.addTopLevelItem(top)
+            for att in group.attachments:
+                child = QTreeWidgetItem([f"{att.exhibit_mark}   {att.original_name}",
+                                         capture_text(att, self.tz, short=True), ""])
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self._set_icon(child, att)
+                self._rows.setdefault(att.sha256, []).append(child)
+                top.addChild(child)
+            top.setExpanded(len(self.grouping.groups) <= 6)
+        self.tree.blockSignals(False)
+        n = len(self.grouping.undated)
+        self.undated.setText(
+            f"{n} file{'s have' if n != 1 else ' has'} no capture time, so "
+            f"{'they stay' if n != 1 else 'it stays'} in the Inbox for you to place by hand."
+            if n else "")
+        self.undated.setVisible(bool(n))
+        self._update_button()
+
+    def _set_icon(self, item: QTreeWidgetItem, att: AttachmentView) -> None:
+        pix = self.loader.pixmap(att)
+        if pix is not None:
+            item.setIcon(0, QIcon(pix.scaled(ICON, ICON, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)))
+        else:
+            item.setIcon(0, QIcon(QPixmap()))
+
+    def _thumb_ready(self, sha256: str) -> None:
+        for item in self._rows.get(sha256, ()):
+            att = next((a for a in self.attachments if a.sha256 == sha256), None)
+            if att is not None:
+                self._set_icon(item, att)
+
+    # -- the person's choices ------------------------------------------------------------
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        if not isinstance(key, frozenset):
+            return
+        group = next(g for g in self.grouping.groups if frozenset(g.ids) == key)
+        title = item.text(0).strip()
+        if title and title != group.title:
+            group.title = title
+            self._titles[key] = title
+        group.accepted = item.checkState(0) == Qt.CheckState.Checked
+        if group.accepted:
+            self._unticked.discard(key)
+        else:
+            self._unticked.add(key)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        n = sum(g.accepted for g in self.grouping.groups)
+        self.create_button.setText(f"Create {n} incident{'s' if n != 1 else ''}")
+        self.create_button.setEnabled(n > 0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter after renaming a group finishes the rename; it must not also press
+        # "Create" (the dialog's default button) behind the person's back.
+        focus = self.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focus is not None and (
+                focus is self.tree or self.tree.isAncestorOf(focus)):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def chosen(self) -> list[tuple[str, list[int]]]:
+        return [(g.title, g.ids) for g in self.grouping.groups if g.accepted]

@@ -1,0 +1,152 @@
+"""The import progress dialog and the summary shown when an import ends."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.importer import ImportResult
+from evidence_app.gui.look import heading, muted
+
+
+class ImportProgressDialog(QDialog):
+    """A bar, 'n of m', the current file's name and Cancel; never blocks the window."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, destination: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Importing files")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.setContentsMargins(20, 18, 20, 16)
+        self.heading = heading(QLabel(f"Adding files to {destination}"))
+        self.counts = QLabel("Looking at the files\u2026")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Import progress")
+        self.current = QLabel(" ")
+        self.current.setTextFormat(Qt.TextFormat.PlainText)
+        muted(self.current)
+        note = QLabel("Your originals are copied into the case and never changed. "
+                      "Stopping keeps the files already added.")
+        note.setWordWrap(True)
+        muted(note)
+        self.cancel_button = QPushButton("Stop importing")
+        self.cancel_button.setAccessibleName("Cancel import")
+        self.cancel_button.clicked.connect(self._cancel)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        for w in (self.heading, self.counts, self.bar, self.current, note):
+            layout.addWidget(w)
+        layout.addWidget(buttons)
+
+    def show_progress(self, done: int, total: int, current: str) -> None:
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+            self.counts.setText(f"{done:,} of {total:,} files")
+        name = PurePath(current).name if current else " "
+        metrics = self.current.fontMetrics()
+        self.current.setText(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, 420))
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Stopping\u2026")
+        self.cancel_requested.emit()
+
+    def reject(self) -> None:  # Escape or the window's close button mean Cancel
+        if self.cancel_button.isEnabled():
+            self._cancel()
+
+
+def summary_headline(results: list[ImportResult], cancelled: bool, destination: str) -> str:
+    imported = sum(r.status == "imported" for r in results)
+    files = "file" if imported == 1 else "files"
+    head = f"{imported:,} {files} added to {destination}"
+    return ("Import stopped. " + head + "; the rest were not imported.") if cancelled else head + "."
+
+
+class ImportSummaryDialog(QDialog):
+    """What happened to every file: imported, already in the case, or not imported (why)."""
+
+    def __init__(self, results: list[ImportResult], cancelled: bool, destination: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished" if not cancelled else "Import stopped")
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        self.headline = heading(QLabel(summary_headline(results, cancelled, destination)))
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+
+        imported = [r for r in results if r.status == "imported"]
+        duplicates = [r for r in results if r.status == "duplicate"]
+        rejected = [r for r in results if r.status == "rejected"]
+        details = []
+        if duplicates:
+            details.append(f"{len(duplicates):,} already in the case, so not added twice")
+        if rejected:
+            details.append(f"{len(rejected):,} could not be imported (reasons below)")
+        self.detail = QLabel("; ".join(details).capitalize() + "." if details else
+                             "Every file was added. Their exhibit numbers are listed below.")
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["File", "Result"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.sections: dict[str, QTreeWidgetItem] = {}
+        self._section("imported", f"Added ({len(imported):,})", imported,
+                      lambda r: f"Exhibit {r.exhibit}" + (f" \u2014 {r.reason}" if r.reason else ""),
+                      expand=len(imported) <= 50)
+        self._section("duplicate", f"Already in the case ({len(duplicates):,})", duplicates,
+                      lambda r: r.reason, expand=True)
+        self._section("rejected", f"Not imported ({len(rejected):,})", rejected,
+                      lambda r: r.reason, expand=True)
+        layout.addWidget(self.tree, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        layout.addWidget(buttons)
+
+    def _section(self, key: str, title: str, rows: list[ImportResult], result_text: object,
+                 expand: bool) -> None:
+        if not rows:
+            return
+        top = QTreeWidgetItem([title, ""])
+        font = top.font(0)
+        font.setBold(True)
+        top.setFont(0, font)
+        self.tree.addTopLevelItem(top)
+        top.setFirstColumnSpanned(True)
+        for r in rows:
+            item = QTreeWidgetItem([PurePath(r.path).name, result_text(r)])  # type: ignore[operator]
+            item.setToolTip(0, r.path)
+            item.setToolTip(1, item.text(1))
+            top.addChild(item)
+        top.setExpanded(expand)
+        self.sections[key] = top

@@ -1,0 +1,140 @@
+"""Importing files from the GUI: off the GUI thread, with delayed progress and a summary.
+
+`start_import(ops, paths, incident_id, destination, parent)` is the one entry point used
+by the Import action, drops on the window, the gallery and the inbox. The work runs as
+a `CaseOps.task` (core.importer.import_files); the progress dialog appears only when
+the import lasts longer than about half a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from evidence_app.core.importer import ImportResult, import_files
+from evidence_app.core.progress import Progress
+from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
+from evidence_app.gui.tasks import CaseOps, TaskHandle
+
+log = logging.getLogger(__name__)
+SHOW_AFTER_MS = 500
+REFRESH_EVERY_S = 1.5  # let the inbox or gallery show files as they arrive
+FILE_FILTER = ("Pictures and screenshots (*.png *.jpg *.jpeg *.heic *.heif *.webp *.gif *.tif "
+               "*.tiff *.bmp);;All files (*)")
+
+
+class ImportRun(QObject):
+    """One import in progress. `finished(results, cancelled)` comes at the end."""
+
+    finished = Signal(list, bool)
+
+    def __init__(self, ops: CaseOps, paths: list[Path], incident_id: int | None,
+                 destination: str, parent: QWidget, show_after_ms: int = SHOW_AFTER_MS,
+                 summary: bool = True) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.paths = [Path(p) for p in paths]
+        self.incident_id = incident_id
+        self.destination = destination
+        self.window = parent.window()
+        self.summary_wanted = summary
+        self.dialog: ImportProgressDialog | None = None
+        self.summary: ImportSummaryDialog | None = None
+        self.handle: TaskHandle | None = None
+        self.results: list[ImportResult] = []
+        self.cancelled = False
+        self._latest: Progress | None = None
+        self._last_refresh = 0.0
+        self._new_since_refresh = False
+        self._show_timer = QTimer(self, singleShot=True, interval=show_after_ms)
+        self._show_timer.timeout.connect(self._show_progress)
+        self._tick = QTimer(self, interval=60)
+        self._tick.timeout.connect(self._update)
+
+    def start(self) -> ImportRun:
+        self.handle = self.ops.task(import_files, self.paths, self.incident_id,
+                                    changes=("attachments", "incidents"))
+        self.handle.progress.connect(self._progress)
+        self.handle.finished.connect(self._finished)
+        self.handle.failed.connect(self._failed)
+        self._show_timer.start()
+        self._tick.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.handle is not None and self.handle.running
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.cancelled = True
+            self.handle.cancel()
+
+    # -- progress -----------------------------------------------------------------
+    def _progress(self, event: Progress) -> None:
+        # Only remember it: the dialog repaints on a timer, so a burst of tiny files
+        # never floods the GUI thread with label updates.
+        self._latest = event
+        if isinstance(event.item, ImportResult) and event.item.status == "imported":
+            self._new_since_refresh = True
+
+    def _show_progress(self) -> None:
+        if not self.running:
+            return
+        self.dialog = ImportProgressDialog(self.destination, self.window)
+        self.dialog.cancel_requested.connect(self.cancel)
+        self._update()
+        self.dialog.show()
+
+    def _update(self) -> None:
+        event = self._latest
+        if self.dialog is not None and event is not None:
+            self.dialog.show_progress(event.done, event.total, event.message)
+        now = time.monotonic()
+        if self._new_since_refresh and now - self._last_refresh > REFRESH_EVERY_S:
+            self._new_since_refresh = False
+            self._last_refresh = now
+            self.ops.changed.emit("attachments")
+
+    # -- the end -------------------------------------------------------------------
+    def _stop_ui(self) -> None:
+        self._show_timer.stop()
+        self._tick.stop()
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _finished(self, items: list[object]) -> None:
+        self._stop_ui()
+        self.results = [i for i in items if isinstance(i, ImportResult)]
+        self.cancelled = self.cancelled or bool(self.handle and self.handle.token.cancelled)
+        log.info("import finished: %d results, cancelled=%s", len(self.results), self.cancelled)
+        if self.summary_wanted:
+            self.summary = ImportSummaryDialog(self.results, self.cancelled, self.destination,
+                                               self.window)
+            self.summary.setModal(False)
+            self.summary.show()
+        self.finished.emit(self.results, self.cancelled)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._stop_ui()
+        log.error("import failed", exc_info=exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed",
+                          f"The files could not be imported.\n\n{exc}", parent=self.window)
+        box.setInformativeText("Files added before the problem are kept; nothing was changed "
+                               "in the files you chose.")
+        box.open()
+        self.finished.emit(self.results, True)
+
+
+def start_import(ops: CaseOps, paths: list[Path], incident_id: int | None, destination: str,
+                 parent: QWidget, **options: object) -> ImportRun | None:
+    """Import `paths` (files and folders) into an incident, or the inbox with None."""
+    if not paths:
+        return None
+    return ImportRun(ops, paths, incident_id, destination, parent, **options).start()  # type: ignore[arg-type]

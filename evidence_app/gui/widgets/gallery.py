@@ -1,0 +1,225 @@
+"""An incident's exhibits as thumbnails, with the ways to add more.
+
+Files dropped here, chosen with "Add files..." or pasted (Ctrl+V) are attached to the
+incident shown; the header and the drop overlay say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.attachments import incident_attachments
+from evidence_app.core.incidents import list_incidents
+from evidence_app.core.views import AttachmentView
+from evidence_app.gui.alive import while_alive
+from evidence_app.gui.drops import FileDropTarget
+from evidence_app.gui.importing import FILE_FILTER, ImportRun, start_import
+from evidence_app.gui.look import heading, muted
+from evidence_app.gui.models.attachment_list import AttachmentListModel
+from evidence_app.gui.paste import paste_evidence
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.thumbs import ThumbnailLoader
+from evidence_app.gui.widgets.exhibit_actions import ExhibitActions
+from evidence_app.gui.widgets.tiles import make_tile_view, tile_height
+
+
+def load_incident_exhibits(case: Any, incident_id: int) -> tuple[str, str, list[AttachmentView]]:
+    """Worker side: (time zone, incident title, exhibits)."""
+    title = ""
+    found = list_incidents(case, ids=[incident_id])
+    if found:
+        title = found[0].title
+    return case.settings().timezone, title, incident_attachments(case, incident_id)
+
+
+def incident_destination(title: str) -> str:
+    return f"the incident \u201c{title}\u201d" if title else "this incident"
+
+
+class AttachmentGallery(QWidget):
+    """Thumbnails of one incident's exhibits. `set_incident(None)` empties it."""
+
+    message = Signal(str)
+    loaded = Signal()
+
+    def __init__(self, ops: CaseOps, parent: QWidget | None = None,
+                 loader: ThumbnailLoader | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.incident_id: int | None = None
+        self.title = ""
+        self.timezone = "Europe/London"
+        self.loader = loader or ThumbnailLoader(ops, self)
+        self.model = AttachmentListModel(self.loader, "caption", self)
+        self.viewer: Any = None
+        self.last_import: ImportRun | None = None
+        self._serial = 0
+
+        self.heading = heading(QLabel("Exhibits"), 1.05)
+        self.hint = muted(QLabel("Drop files here or paste a screenshot (Ctrl+V) to add them "
+                                 "to this incident."))
+        self.hint.setWordWrap(True)
+        self.add_button = QToolButton()
+        self.add_button.setText("Add files\u2026")
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.add_button.setAccessibleName("Add files to this incident")
+        self.add_button.setToolTip("Copy photos, screenshots or other files into this incident")
+        menu = QMenu(self.add_button)
+        menu.addAction("Files\u2026", self.choose_files)
+        menu.addAction("A whole folder\u2026", self.choose_folder)
+        self.add_button.setMenu(menu)
+        self.add_button.clicked.connect(self.choose_files)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.add_button)
+
+        self.view = make_tile_view()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Exhibits of this incident")
+        self.view.setMinimumHeight(tile_height(self.view.fontMetrics().height()) + 16)
+        self.empty = muted(QLabel())
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("galleryEmpty")
+        self.empty.setStyleSheet("#galleryEmpty { border: 2px dashed palette(mid);"
+                                 " border-radius: 10px; padding: 18px; }")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.stack, 1)
+
+        self.actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
+        self.actions.message.connect(self.message)
+        self.actions.open_requested.connect(self.open_viewer)
+        self.drop_view = FileDropTarget(self.view.viewport(), self.import_paths,
+                                        self.drop_text, overlay_on=self.stack)
+        self.drop_empty = FileDropTarget(self.empty, self.import_paths, self.drop_text,
+                                         overlay_on=self.stack)
+        paste = QAction("Paste", self)
+        paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+        paste.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.triggered.connect(self.paste)
+        self.addAction(paste)
+        self._reload_timer = QTimer(self, singleShot=True, interval=120)
+        self._reload_timer.timeout.connect(self.reload)
+        ops.changed.connect(self._changed)
+        self._show_state()
+
+    # -- what is shown ---------------------------------------------------------------
+    def set_incident(self, incident_id: int | None) -> None:
+        if incident_id != self.incident_id:
+            self.model.set_items([])
+        self.incident_id = incident_id
+        self.reload()
+
+    def reload(self) -> None:
+        self._serial += 1
+        serial = self._serial
+        if self.incident_id is None:
+            self.title = ""
+            self.model.set_items([])
+            self._show_state()
+            self.loaded.emit()
+            return
+        self.ops.read(load_incident_exhibits, self.incident_id,
+                      on_done=while_alive(self, lambda result: self._loaded(serial, result)))
+
+    def _loaded(self, serial: int, result: tuple[str, str, list[AttachmentView]]) -> None:
+        if serial != self._serial:
+            return  # an older answer, overtaken by a newer question
+        self.timezone, self.title, items = result
+        selected = {a.id for a in self.actions.selected()}
+        self.model.set_items(items, self.timezone)
+        for row, att in enumerate(items):
+            if att.id in selected:
+                self.view.selectionModel().select(
+                    self.model.index(row), self.view.selectionModel().SelectionFlag.Select)
+        if self.viewer is not None:
+            self.viewer.refresh_items(items, self.timezone)
+        self._show_state()
+        self.loaded.emit()
+
+    def _show_state(self) -> None:
+        n = len(self.model.items)
+        has = self.incident_id is not None
+        self.heading.setText(f"Exhibits ({n})" if n else "Exhibits")
+        self.add_button.setEnabled(has)
+        self.hint.setVisible(has and n > 0)
+        self.drop_view.enabled = self.drop_empty.enabled = has
+        if not has:
+            self.empty.setText("Choose an incident to see its photos and screenshots.")
+        else:
+            self.empty.setText("No exhibits yet.\n\nDrag photos or screenshots here, click "
+                               "\u201cAdd files\u2026\u201d, or paste a screenshot with Ctrl+V.")
+        self.stack.setCurrentWidget(self.view if n else self.empty)
+
+    def _changed(self, kind: str) -> None:
+        if kind in ("attachments", "incidents") and self.incident_id is not None:
+            self._reload_timer.start()
+
+    # -- adding ------------------------------------------------------------------------
+    def drop_text(self) -> str:
+        return f"Drop to add these files to {incident_destination(self.title)}"
+
+    def import_paths(self, paths: list[Path]) -> None:
+        if self.incident_id is None:
+            return
+        self.last_import = start_import(self.ops, paths, self.incident_id,
+                                        incident_destination(self.title), self)
+
+    def choose_files(self) -> None:
+        if self.incident_id is None:
+            return
+        names, _ = QFileDialog.getOpenFileNames(self, "Add files to this incident", "", FILE_FILTER)
+        self.import_paths([Path(n) for n in names])
+
+    def choose_folder(self) -> None:
+        if self.incident_id is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Add a whole folder to this incident")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def paste(self) -> bool:
+        """Store the clipboard's picture or files in this incident."""
+        if self.incident_id is None:
+            return False
+        ok = paste_evidence(self.ops, self.incident_id, incident_destination(self.title), self,
+                            on_done=self.message.emit)
+        if not ok:
+            self.message.emit("The clipboard holds no picture or files to paste.")
+        return ok
+
+    # -- viewing -----------------------------------------------------------------------
+    def open_viewer(self, row: int) -> None:
+        from evidence_app.gui.widgets.viewer import ExhibitViewer
+
+        if not 0 <= row < len(self.model.items):
+            return
+        if self.viewer is None:
+            self.viewer = ExhibitViewer(self.ops, self.loader, self.window())
+            self.viewer.message.connect(self.message)
+        self.viewer.show_items(self.model.items, row, self.timezone)
+

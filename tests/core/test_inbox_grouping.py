@@ -1,0 +1,109 @@
+"""Inbox: grouping files by time, and incidents made from files in one transaction."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sample_images import photo, screenshot
+
+from evidence_app.core.attachments import count_inbox, get_attachment, list_inbox
+from evidence_app.core.errors import NotFoundError, ValidationError
+from evidence_app.core.importer import import_bytes, import_files
+from evidence_app.core.inbox import (
+    create_incident_from_attachments,
+    create_incidents_from_groups,
+    group_by_time,
+    when_from_attachments,
+)
+from evidence_app.core.incidents import count_incidents, delete_incident, get_incident
+from evidence_app.core.verify import run_verify
+from evidence_app.core.vocab import Precision
+
+
+def _import(case, paths):
+    return [e.item for e in import_files(case, paths) if e.item]
+
+
+@pytest.fixture
+def morning(case, tmp_path):
+    """Screenshots at 08:15, 08:30, 08:55 (one run), 11:00 and 11:20 (another), plus a
+    photo taken the next day; all on 12 March 2025 London time (GMT)."""
+    names = ["Screenshot_20250312-081500.png", "Screenshot_20250312-083000.png",
+             "Screenshot_20250312-085500.png", "Screenshot_20250312-110000.png",
+             "Screenshot_20250312-112000.png"]
+    paths = [screenshot(tmp_path / "in" / n) for n in names]
+    for i, p in enumerate(paths):  # distinct bytes, so none is a duplicate
+        p.write_bytes(p.read_bytes() + bytes([i]))
+    paths.append(photo(tmp_path / "in" / "IMG_0001.jpg", datetime(2025, 3, 13, 19, 5, 0)))
+    results = _import(case, paths)
+    assert [r.status for r in results] == ["imported"] * 6
+    return list_inbox(case)
+
+
+def test_groups_follow_the_gap(case, morning):
+    grouping = group_by_time(morning, "Europe/London")
+    assert [len(g.attachments) for g in grouping.groups] == [3, 2, 1]
+    assert grouping.groups[0].title == "3 screenshots, 12 Mar 2025, 08:15 to 08:55"
+    assert grouping.groups[2].title == "1 photo, 13 Mar 2025 at 19:05"
+    first = grouping.groups[0].when
+    assert first.precision is Precision.EXACT
+    assert first.start == datetime(2025, 3, 12, 8, 15, tzinfo=UTC)
+    # A two-hour gap joins the morning's runs; a one-minute gap splits every file.
+    assert [len(g.attachments) for g in
+            group_by_time(morning, "Europe/London", timedelta(hours=2.1)).groups] == [5, 1]
+    assert len(group_by_time(morning, "Europe/London", timedelta(minutes=1)).groups) == 6
+    with pytest.raises(ValidationError):
+        group_by_time(morning, "Europe/London", timedelta(0))
+
+
+def test_accepted_groups_become_incidents_in_one_go(case, morning):
+    grouping = group_by_time(morning, "Europe/London")
+    chosen = [("Messages before work", grouping.groups[0].ids), ("", grouping.groups[2].ids)]
+    ids = create_incidents_from_groups(case, chosen)
+    first, second = (get_incident(case, i) for i in ids)
+    assert first.title == "Messages before work"
+    assert first.when_text == "12 Mar 2025, 08:15"
+    assert [a.exhibit_mark for a in first.attachments] == ["JS/1", "JS/2", "JS/3"]
+    assert second.title == "1 photo, 13 Mar 2025 at 19:05"
+    assert count_inbox(case) == 2
+    assert run_verify(case).ok
+
+
+def test_a_failure_creates_nothing(case, morning):
+    # The second group names a file that does not exist: no incident at all is made.
+    with pytest.raises(NotFoundError):
+        create_incidents_from_groups(case, [("a", [morning[0].id]), ("b", [morning[1].id, 999])])
+    assert count_incidents(case) == 0
+    assert count_inbox(case) == 6
+    with pytest.raises(ValidationError):
+        create_incidents_from_groups(case, [("a", [morning[0].id]), ("b", [morning[0].id])])
+    with pytest.raises(ValidationError):
+        create_incidents_from_groups(case, [("a", [])])
+
+
+def test_precision_follows_the_time_source(case, tmp_path):
+    date_only = screenshot(tmp_path / "IMG-20250301-WA0004.png")
+    plain = screenshot(tmp_path / "message.png", lines=("see you later",))
+    _import(case, [date_only, plain])
+    pasted = import_bytes(case, screenshot(tmp_path / "x.png", lines=("pasted",)).read_bytes(),
+                          "Pasted image 2025-03-02 10.00.00.png")
+    by_name = {a.original_name: a for a in list_inbox(case)}
+    tz = "Europe/London"
+    day = when_from_attachments([by_name["IMG-20250301-WA0004.png"]], tz)
+    assert day.precision is Precision.DAY
+    assert day.start == datetime(2025, 3, 1, tzinfo=UTC)
+    assert when_from_attachments([by_name["message.png"]], tz).precision is Precision.CIRCA
+    assert when_from_attachments([get_attachment(case, pasted.id)], tz).precision is Precision.CIRCA
+    assert when_from_attachments([], tz).precision is Precision.UNDATED
+
+
+def test_new_incident_from_selection_is_dated_from_the_earliest(case, morning):
+    later, earlier = morning[4], morning[1]
+    incident_id = create_incident_from_attachments(case, [later.id, earlier.id],
+                                                   title="Texts", category="contact_text")
+    detail = get_incident(case, incident_id)
+    assert detail.when_text == "12 Mar 2025, 08:30"
+    assert detail.category == "contact_text"
+    assert {a.id for a in detail.attachments} == {later.id, earlier.id}
+    # Trashing the incident hides its files from the inbox too (they travel with it).
+    delete_incident(case, incident_id)
+    assert count_inbox(case) == 4

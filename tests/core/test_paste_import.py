@@ -1,0 +1,21 @@
+"""Pasted pictures (import_bytes): stored as originals although staged in the case."""
+
+from sample_images import screenshot
+
+from evidence_app.core.attachments import get_attachment
+from evidence_app.core.importer import import_bytes
+from evidence_app.core.verify import run_verify
+
+
+def test_pasted_bytes_become_an_exhibit_and_leave_no_staging_files(case, tmp_path):
+    data = screenshot(tmp_path / "shot.png").read_bytes()
+    result = import_bytes(case, data, "Pasted image 2025-03-02 10.00.00.png")
+    assert (result.status, result.exhibit, result.path) == (
+        "imported", "JS/1", "Pasted image 2025-03-02 10.00.00.png")
+    att = get_attachment(case, result.id)
+    assert att.captured_from == "pasted"
+    assert case.blobs.path(att.sha256).read_bytes() == data
+    assert not list(case.cache_dir.glob(".paste-*"))
+    again = import_bytes(case, data, "Pasted image 2025-03-02 10.05.00.png")
+    assert (again.status, again.exhibit) == ("duplicate", "JS/1")
+    assert run_verify(case).ok

@@ -1,0 +1,96 @@
+"""Importing from the GUI: delayed progress, Cancel without partial data, a responsive window."""
+
+import time
+from datetime import datetime
+
+import pytest
+from gui_helpers import blob_and_row_hashes, drop_files
+from PySide6.QtCore import Qt as QtNs
+from PySide6.QtCore import QTimer
+from sample_images import photo
+
+from evidence_app.core.verify import run_verify
+from evidence_app.gui.importing import start_import
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.inbox import InboxView
+
+
+@pytest.fixture
+def ops(case):
+    ops = CaseOps(case)
+    yield ops
+    ops.wait_idle()
+
+
+def many_photos(folder, n, size=(1600, 1200)):
+    """`n` real, distinct JPEG photos (one encoded picture, each copy with its own tail)."""
+    base = photo(folder / "base.jpg", datetime(2025, 3, 12, 8, 0), size=size).read_bytes()
+    (folder / "base.jpg").unlink()
+    paths = []
+    for i in range(n):
+        path = folder / f"IMG_{i:04d}.jpg"
+        path.write_bytes(base + i.to_bytes(4, "big"))
+        paths.append(path)
+    return paths
+
+
+def test_cancel_halfway_leaves_no_partial_data(qtbot, ops, case, tmp_path):
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    many_photos(folder, 200)
+    inbox = InboxView(ops)
+    qtbot.addWidget(inbox)
+    inbox.show()
+    run = start_import(ops, [folder], None, "the Inbox", inbox)
+    # The progress dialog waits about half a second before appearing.
+    assert run.dialog is None
+    qtbot.waitUntil(lambda: run.dialog is not None and run.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: run.dialog.bar.value() >= 10, timeout=10000)
+    assert run.dialog.counts.text().endswith("of 200 files")
+    assert run.dialog.current.text().startswith("IMG_")
+    with qtbot.waitSignal(run.finished, timeout=20000):
+        qtbot.mouseClick(run.dialog.cancel_button, QtNs.MouseButton.LeftButton)
+    assert run.cancelled
+    imported = [r for r in run.results if r.status == "imported"]
+    assert 10 <= len(imported) < 200
+    assert run.summary.headline.text().startswith(f"Import stopped. {len(imported)} files added")
+    blobs, rows = blob_and_row_hashes(case)
+    assert blobs == rows  # no original without its row, no row without its original
+    assert len(rows) == len(imported)
+    assert not list(case.blobs.root.glob(".incoming-*"))
+    report = run_verify(case)
+    assert report.ok and not report.notices
+    qtbot.waitUntil(lambda: len(inbox.model.items) == len(imported), timeout=5000)
+
+
+@pytest.mark.slow
+def test_window_stays_responsive_while_200_images_import(qtbot, ops, case, tmp_path):
+    """A heartbeat timer on the GUI thread measures its longest stall during the import."""
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+    many_photos(folder, 200, size=(1200, 900))
+    inbox = InboxView(ops)
+    qtbot.addWidget(inbox)
+    inbox.resize(1000, 700)
+    inbox.show()
+    qtbot.waitUntil(lambda: inbox.stack.currentWidget() is inbox.empty, timeout=5000)
+
+    beats = []
+    heart = QTimer(interval=10)
+    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heart.start()
+    started = time.perf_counter()
+    assert drop_files(inbox.view.viewport(), [folder])
+    run = inbox.last_import
+    qtbot.waitUntil(lambda: not run.running, timeout=60000)
+    # ...and until the inbox shows them all with their thumbnails painted.
+    qtbot.waitUntil(lambda: len(inbox.model.items) == 200, timeout=10000)
+    inbox.view.viewport().repaint()
+    qtbot.wait(300)
+    heart.stop()
+    gaps = [b - a for a, b in zip([started, *beats], beats, strict=False)]
+    longest = max(gaps)
+    print(f"\nimport of 200 images: {beats[-1] - started:.2f} s, {len(beats)} heartbeats, "
+          f"longest GUI stall {longest * 1000:.0f} ms")
+    assert sum(r.status == "imported" for r in run.results) == 200
+    assert longest < 0.200
