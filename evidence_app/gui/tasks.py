@@ -109,12 +109,16 @@ class CaseOps(QObject):
         self._long.setMaxThreadCount(2)
         self._live: set[QObject] = set()
         self._pending = 0
+        self._shut = False
 
     # -- plumbing ---------------------------------------------------------------
     def _submit(self, pool: QThreadPool, fn: Callable[[], Any],
                 on_done: Callable[[Any], None] | None,
                 on_error: Callable[[BaseException], None] | None,
                 changes: str | tuple[str, ...] | None = None) -> None:
+        if self._shut:
+            log.info("case closed; dropping a late call to %s", getattr(fn, "__name__", fn))
+            return
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -178,6 +182,9 @@ class CaseOps(QObject):
         Connect to the handle's signals right away; events arrive via the event loop.
         """
         handle = TaskHandle(self)
+        if self._shut:
+            handle.running = False
+            return handle
         kinds = (changes,) if isinstance(changes, str) else (changes or ())
 
         def run() -> list[Any]:
@@ -216,6 +223,35 @@ class CaseOps(QObject):
         ok = self._readers.waitForDone(msecs) and ok
         return self._long.waitForDone(msecs) and ok
 
+    def shutdown(self) -> None:
+        """Refuse new work (the case is closing); queued work still finishes."""
+        self._shut = True
+
     @property
     def busy(self) -> bool:
         return self._pending > 0
+
+
+class Background(QObject):
+    """One-off work that needs no open case (opening or creating one) on a worker thread;
+    `on_done`/`on_error` run on the GUI thread."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._live: set[QObject] = set()
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None]) -> None:
+        def finish(callback: Callable[[Any], None], value: Any) -> None:
+            self._live.discard(relay)
+            relay.deleteLater()
+            callback(value)
+
+        relay = _Relay(lambda v: finish(on_done, v), lambda e: finish(on_error, e))
+        self._live.add(relay)
+        self._pool.start(_Job(fn, relay))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,113 @@
+"""Start-up time: the main window showing a 10,000-incident case, against a bare PySide6
+window started the same way in the same run (target: under 2x).
+
+Each measurement is a fresh Python process timed from spawn to the moment the window is
+exposed (bare) or the timeline shows its first rows (app). Run:
+
+    .venv/bin/python bench/bench_startup.py [--incidents 10000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = r"""
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.resize(1280, 800); w.show()
+while not w.isVisible() or not w.windowHandle().isExposed():
+    app.processEvents()
+app.processEvents()
+print("shown", flush=True)
+"""
+
+APP = r"""
+import sys, time
+from pathlib import Path
+from evidence_app.gui.app import launch
+app, w = launch(Path(sys.argv[1]), False)  # what `evidence-app --case DIR` does
+while not w.windowHandle().isExposed():
+    app.processEvents()
+print("window", flush=True)
+while w.view is None or not w.view.model.ready or w.view.model.rowCount() == 0:
+    app.processEvents()
+    time.sleep(0.001)
+w.view.timeline.viewport().repaint()
+app.processEvents()
+print("shown", w.view.model.total, flush=True)
+w.session.close()
+"""
+
+
+def make_case(folder: Path, n: int) -> None:
+    from evidence_app.core.case import Case
+    from evidence_app.core.diary_csv import import_diary, read_diary
+
+    diary = folder.parent / "diary.csv"
+    cats = ["following", "loitering", "calls", "texts", "gifts", "damage", "threats"]
+    with diary.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["date", "time", "title", "location", "category", "description"])
+        for i in range(n):
+            day = 1 + i % 28
+            month = 1 + (i // 28) % 12
+            year = 2015 + i // (28 * 12)
+            out.writerow([f"{day:02d}/{month:02d}/{year}", f"{8 + i % 12}:{i % 60:02d}",
+                          f"Incident number {i}", "Station Road", cats[i % len(cats)],
+                          "A description of what happened. " * 4])
+    with Case.create(folder, owner_name="Bench Person", initials="BP") as case:
+        result = import_diary(case, read_diary(diary, "Europe/London"))
+        assert result.imported == n, result
+
+
+def timed(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            text=True, env=env)
+    marks: dict[str, float] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        marks[line.split()[0]] = time.perf_counter() - t0
+    if proc.wait() != 0:
+        raise SystemExit(f"child failed with status {proc.returncode}")
+    return marks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, EVIDENCE_APP_HOME=str(Path(tmp) / "home"))
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        folder = Path(tmp) / "case"
+        t = time.perf_counter()
+        make_case(folder, args.incidents)
+        print(f"made a case with {args.incidents} incidents in {time.perf_counter() - t:.1f} s")
+        timed(BARE, env=env)  # warm the file cache for both
+        timed(APP, str(folder), env=env)
+        bare, window, app = [], [], []
+        for _ in range(args.runs):
+            bare.append(timed(BARE, env=env)["shown"])
+            marks = timed(APP, str(folder), env=env)
+            window.append(marks["window"])
+            app.append(marks["shown"])
+        b, w, a = (statistics.median(x) for x in (bare, window, app))
+        print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs} (medians)")
+        print(f"bare PySide6 window shown:              {b * 1000:7.0f} ms")
+        print(f"app window shown (before the case):     {w * 1000:7.0f} ms  ({w / b:.2f}x)")
+        print(f"app with {args.incidents} incidents on screen: {a * 1000:7.0f} ms  ({a / b:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

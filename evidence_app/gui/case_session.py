@@ -1,0 +1,226 @@
+"""Which case is open: opening, creating, the temporary demo case, and closing.
+
+Opening and creating run on a worker (migrations, lock, sweep) so the window stays
+responsive; the outcome is shown on the GUI thread. Only folder locations are remembered
+in the app settings, never anything from inside a case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from evidence_app.core.errors import CaseError
+from evidence_app.gui.messages import show_error, show_info
+from evidence_app.gui.settings import AppSettings
+from evidence_app.gui.tasks import Background, CaseOps
+from evidence_app.gui.text import plural
+
+if TYPE_CHECKING:
+    from evidence_app.core.case import Case
+
+log = logging.getLogger(__name__)
+
+
+# The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
+# the window appears without waiting for it.
+def _open_case(folder: Path) -> Case:
+    from evidence_app.core.case import Case
+
+    return Case.open(folder)
+
+
+def _create_case(folder: Path, owner: str, initials: str, name: str) -> Case:
+    from evidence_app.core.case import Case
+
+    return Case.create(folder, owner_name=owner, initials=initials, case_name=name)
+
+
+def _case_settings(case: Case) -> Any:
+    return case.settings()
+
+
+def _count(case: Case) -> int:
+    from evidence_app.core.incidents import count_incidents
+
+    return count_incidents(case)
+DEMO_MODULE = "evidence_app.core.demo"
+
+
+def demo_available() -> bool:
+    """True when this build has the sample-case generator."""
+    return importlib.util.find_spec(DEMO_MODULE) is not None
+
+
+class CaseSession(QObject):
+    """Owns the open `Case` and its `CaseOps`; the window shows what it reports."""
+
+    opened = Signal(object)  # CaseOps
+    closing = Signal()  # about to close: save pending edits now
+    closed = Signal()
+    status_changed = Signal()
+    failed = Signal(object)  # exception
+
+    def __init__(self, window: Any, settings: AppSettings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.case: Case | None = None
+        self.info: Any = None  # the case's settings row, detached (names, initials, zone)
+        self.ops: CaseOps | None = None
+        self.demo_dir: Path | None = None
+        self._bg = Background(self)
+        self._busy = False
+        self._count = 0
+
+    @property
+    def case_folder(self) -> Path | None:
+        return self.case.folder if self.case is not None else None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo_dir is not None
+
+    def title(self) -> str:
+        if self.case is None:
+            return ""
+        name = self.info.case_name
+        return f"{name} (sample)" if self.is_demo else name
+
+    def status_text(self) -> str:
+        if self.case is None:
+            return ""
+        if self.is_demo:
+            return "A sample case in a temporary folder: it is deleted when you close it."
+        return f"{self.case.folder}  ·  {plural(self._count, 'incident')}"
+
+    # -- opening -------------------------------------------------------------------------
+    def open(self, folder: Path, quiet_if_missing: bool = False) -> None:
+        """Open a case folder (after closing the current one)."""
+        folder = Path(folder).expanduser()
+        if self.case is not None and self.case.folder == folder.resolve():
+            return
+        if quiet_if_missing and not (folder / "case.db").is_file():
+            log.info("last case %s is gone; showing the welcome screen", folder)
+            self.window.show_welcome()
+            return
+        self.close()
+        self._start(f"Opening “{folder.name}”…", lambda: _open_case(folder),
+                    lambda case: self._attach(case, remember=True),
+                    lambda exc: self._failed(exc, "The case could not be opened", folder))
+
+    def create(self, folder: Path, owner: str, initials: str, name: str) -> None:
+        """Create a new case folder and open it."""
+        self.close()
+
+        self._start("Creating your case…", lambda: _create_case(folder, owner, initials, name), lambda case: self._attach(case, remember=True),
+                    lambda exc: self._failed(exc, "The case could not be created", None))
+
+    def open_demo(self) -> None:
+        """Open a sample case in a temporary folder, removed when it is closed."""
+        if not demo_available():
+            show_info(self.window, "Sample case not available",
+                      "The sample case is not available in this version of the app.",
+                      "You can still start your own case: everything else works.")
+            return
+        self.close()
+        tmp = Path(tempfile.mkdtemp(prefix="evidence-sample-"))
+
+        def make() -> Case:
+            module = importlib.import_module(DEMO_MODULE)
+            case: Case = module.create_demo_case(tmp / "Sample case")
+            return case
+
+        def failed(exc: BaseException) -> None:
+            shutil.rmtree(tmp, ignore_errors=True)
+            self._failed(exc, "The sample case could not be made", None)
+
+        self.demo_dir = tmp
+        self._start("Making a sample case…", make, lambda case: self._attach(case, remember=False),
+                    failed)
+
+    def _start(self, text: str, fn: Callable[[], Case], done: Callable[[Case], None],
+               failed: Callable[[BaseException], None]) -> None:
+        self._busy = True
+        self.window.show_busy(text)
+
+        def finish(cb: Callable[[Any], None]) -> Callable[[Any], None]:
+            def run(value: Any) -> None:
+                self._busy = False
+                cb(value)
+            return run
+
+        self._bg.run(fn, finish(done), finish(failed))
+
+    def _attach(self, case: Case, remember: bool) -> None:
+        self.case = case
+        self.info = case.settings()
+        self.ops = CaseOps(case, self)
+        if remember:
+            self.settings.last_case = case.folder
+            self.settings.add_recent(case.folder)
+            self.settings.sync()
+        self.ops.changed.connect(self._changed)
+        self.opened.emit(self.ops)
+        self._changed("incidents")
+
+    def _changed(self, kind: str) -> None:
+        if kind == "settings" and self.ops is not None:
+            self.ops.read(_case_settings, on_done=self._settings_read)
+        if kind in ("incidents", "trash") and self.ops is not None:
+            self.ops.read(_count, on_done=self._counted)
+
+    def _settings_read(self, info: Any) -> None:
+        self.info = info
+        self.status_changed.emit()
+
+    @property
+    def timezone(self) -> str:
+        return self.info.timezone if self.info is not None else "Europe/London"
+
+    def _counted(self, n: int) -> None:
+        self._count = n
+        self.status_changed.emit()
+
+    def _failed(self, exc: BaseException, title: str, folder: Path | None) -> None:
+        self.demo_dir = None
+        self.window.show_welcome()
+        show_error(self.window, title, exc)
+        if folder is not None and isinstance(exc, CaseError) and not (folder / "case.db").exists():
+            self.settings.remove_recent(folder)
+            self.window.welcome.set_recent(self.settings.recent_cases())
+        self.failed.emit(exc)
+
+    # -- closing -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Save pending edits, finish queued work, release the case."""
+        if self._busy:
+            self._bg.wait()
+        if self.case is None or self.ops is None:
+            return
+        ops, case = self.ops, self.case
+        self.closing.emit()
+        # Let queued saves finish and their results reach the widgets, then refuse more.
+        ops.wait_idle()
+        QCoreApplication.processEvents()
+        ops.shutdown()
+        ops.wait_idle()
+        QCoreApplication.processEvents()
+        self.ops, self.case, self.info = None, None, None
+        try:
+            case.close()
+        finally:
+            if self.demo_dir is not None:
+                shutil.rmtree(self.demo_dir, ignore_errors=True)
+                self.demo_dir = None
+            self.closed.emit()
+            ops.deleteLater()
+        self.window.show_welcome()

@@ -1,0 +1,139 @@
+"""File › Case settings: names, initials, address and contact, time zone (each change audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.case import Case, validate_initials, validate_timezone
+from evidence_app.core.errors import ValidationError
+from evidence_app.gui.messages import show_error
+from evidence_app.gui.tasks import CaseOps
+
+ADDRESS_NOTE = ("Your address and contact details are left out of reports by default, "
+                "because a report may be shown to the person you are reporting.")
+
+
+def _update(case: Case, changes: dict[str, Any]) -> None:
+    case.update_settings(**changes)
+
+
+class CaseSettingsDialog(QDialog):
+    def __init__(self, ops: CaseOps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle("Case settings")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 20, 22, 16)
+        layout.setSpacing(12)
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        form.setHorizontalSpacing(14)
+        self.case_name = QLineEdit()
+        self.case_name.setAccessibleName("Case name")
+        form.addRow("Case name", self.case_name)
+        self.owner_name = QLineEdit()
+        self.owner_name.setAccessibleName("Your full name")
+        form.addRow("Your full name", self.owner_name)
+        self.initials = QLineEdit()
+        self.initials.setAccessibleName("Initials for exhibit marks")
+        self.initials.setMaxLength(6)
+        self.initials.setMaximumWidth(110)
+        form.addRow("Initials", self.initials)
+        note = QLabel("Used for new exhibit marks (JS/1, JS/2, …). Exhibits already marked "
+                      "keep their marks.")
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        form.addRow("", note)
+        self.address = QPlainTextEdit()
+        self.address.setAccessibleName("Your address")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 16)
+        form.addRow("Address", self.address)
+        self.contact = QPlainTextEdit()
+        self.contact.setAccessibleName("Your contact details")
+        self.contact.setPlaceholderText("Phone, email")
+        self.contact.setTabChangesFocus(True)
+        self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 2 + 16)
+        form.addRow("Contact", self.contact)
+        privacy = QLabel(ADDRESS_NOTE)
+        privacy.setObjectName("muted")
+        privacy.setWordWrap(True)
+        form.addRow("", privacy)
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)
+        self.timezone.addItems(sorted(available_timezones()))
+        self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.timezone.setAccessibleName("Time zone")
+        self.timezone.setToolTip("Times you type for new incidents are in this zone")
+        form.addRow("Time zone", self.timezone)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout.addWidget(buttons)
+        self.setEnabled(False)
+        ops.read(Case.settings, on_done=self._show)
+        self._loaded: dict[str, Any] = {}
+
+    def _show(self, info: Any) -> None:
+        self.case_name.setText(info.case_name)
+        self.owner_name.setText(info.owner_name)
+        self.initials.setText(info.initials)
+        self.address.setPlainText(info.address)
+        self.contact.setPlainText(info.contact)
+        self.timezone.setCurrentText(info.timezone)
+        self._loaded = self.values()
+        self.setEnabled(True)
+
+    def values(self) -> dict[str, Any]:
+        return {"case_name": self.case_name.text().strip(),
+                "owner_name": self.owner_name.text().strip(),
+                "initials": self.initials.text().strip().upper(),
+                "address": self.address.toPlainText().strip(),
+                "contact": self.contact.toPlainText().strip(),
+                "timezone": self.timezone.currentText().strip()}
+
+    def _save(self) -> None:
+        values = self.values()
+        try:
+            if not values["owner_name"]:
+                raise ValidationError("Your name cannot be empty: it goes on the report.")
+            values["initials"] = validate_initials(values["initials"])
+            validate_timezone(values["timezone"])
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        if not values["case_name"]:
+            values["case_name"] = values["owner_name"]
+        changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
+        if changes:
+            self.ops.op(_update, changes, changes="settings",
+                        on_error=lambda exc: show_error(self.parentWidget(),
+                                                        "Settings not saved", exc))
+        self.accept()

@@ -1,0 +1,401 @@
+"""The main window: menus, toolbar, the welcome screen or the open case, the status bar.
+
+Other parts plug in through what this exposes, per open case:
+- `case_opened(ops)` after a case is shown (`self.view` is its CaseView), `case_closed()`;
+- `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`, and
+  `self.search_slot` (a layout at the right of the toolbar for the search field).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from evidence_app import APP_NAME
+from evidence_app.core.dates import When
+from evidence_app.core.vocab import Precision
+from evidence_app.gui.case_session import CaseSession
+from evidence_app.gui.icons import icon
+from evidence_app.gui.messages import show_error
+from evidence_app.gui.settings import AppSettings
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.undo import DoneCommand
+from evidence_app.gui.widgets.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from evidence_app.gui.widgets.case_view import CaseView
+
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    case_opened = Signal(object)  # CaseOps
+    case_closed = Signal()
+
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
+        self.view: CaseView | None = None
+        self.session = CaseSession(self, settings)
+        self.session.opened.connect(self._show_case)
+        self.session.closing.connect(self._closing_case)
+        self.session.closed.connect(self._closed_case)
+        self.session.status_changed.connect(self._update_status)
+        self.setWindowTitle(APP_NAME)
+        self.resize(*DEFAULT_SIZE)
+
+        self.welcome = WelcomeScreen()
+        self.welcome.create_requested.connect(self.session.create)
+        self.welcome.open_requested.connect(self.session.open)
+        self.welcome.browse_requested.connect(self.browse_case)
+        self.welcome.demo_requested.connect(self.session.open_demo)
+        welcome_page = QScrollArea()
+        welcome_page.setWidgetResizable(True)
+        welcome_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignHCenter)
+        welcome_page.setWidget(holder)
+        self.busy_page = QLabel()
+        self.busy_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy_page.setObjectName("emptyHint")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(welcome_page)
+        self.pages.addWidget(self.busy_page)
+        self.setCentralWidget(self.pages)
+        self.welcome_page = welcome_page
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.case_label = QLabel()
+        self.save_label = QLabel()
+        self.statusBar().addWidget(self.case_label, 1)
+        self.statusBar().addPermanentWidget(self.save_label)
+        self._update_actions()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        if settings.window_state is not None:
+            self.restoreState(settings.window_state)
+        self.show_welcome()
+
+    # -- actions -------------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "",
+                icon_name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+            action.setData(icon_name)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_new_case = a("&New case…", self.new_case, "Ctrl+Shift+N", "Start a new case")
+        self.act_open_case = a("&Open case…", self.browse_case, QKeySequence.StandardKey.Open,
+                               "Open a case folder", "folder")
+        self.act_close_case = a("&Close case", self.session.close, None,
+                                "Close this case and go back to the start screen")
+        self.act_settings = a("Case &settings…", self.case_settings, None,
+                              "Names, initials, contact details and time zone", "settings")
+        self.act_diary = a("Import &diary from spreadsheet (CSV)…", self.import_diary, None,
+                           "Bring in a diary you kept in a spreadsheet, with a preview first")
+        self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the app")
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_undo.setIcon(icon("undo"))
+        self.act_undo.setData("undo")
+        self.act_undo.triggered.disconnect()
+        self.act_undo.triggered.connect(self.undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.act_delete = a("&Delete incident", self.delete_incident, QKeySequence.StandardKey.Delete,
+                            "Move the selected incident to the trash (you can restore it)", "trash")
+        self.act_new = a("&New incident", self.new_incident, "Ctrl+N",
+                         "Write down something that happened (Ctrl+N)", "new")
+        self.act_people = a("&People and vehicles…", self.people, None,
+                            "Suspects, witnesses, officers and vehicles", "people")
+        self.act_trash = a("&Trash…", self.trash, None, "Restore deleted items, or empty the trash",
+                           "trash")
+        self.act_about = a(f"&About {APP_NAME}", self.about, None, "Version and where data is kept")
+        group = QActionGroup(self)
+        self.act_newest = a("&Newest first", lambda: self.set_newest_first(True), None,
+                            "Show the most recent incidents at the top")
+        self.act_oldest = a("&Oldest first", lambda: self.set_newest_first(False), None,
+                            "Show the first incidents at the top, like the report")
+        for act in (self.act_newest, self.act_oldest):
+            act.setCheckable(True)
+            group.addAction(act)
+        (self.act_newest if self.settings.newest_first else self.act_oldest).setChecked(True)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus: dict[str, QMenu] = {}
+        m = self.menus["file"] = bar.addMenu("&File")
+        m.addActions([self.act_new_case, self.act_open_case])
+        self.recent_menu = m.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addAction(self.act_close_case)
+        m.addSeparator()
+        m.addActions([self.act_settings, self.act_diary])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = self.menus["edit"] = bar.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addAction(self.act_delete)
+        m.addSeparator()
+        m.addActions([self.act_people, self.act_trash])
+        m = self.menus["incident"] = bar.addMenu("&Incident")
+        m.addActions([self.act_new, self.act_delete])
+        m = self.menus["view"] = bar.addMenu("&View")
+        m.addActions([self.act_newest, self.act_oldest])
+        m = self.menus["help"] = bar.addMenu("&Help")
+        m.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main toolbar")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addAction(self.act_new)
+        bar.addSeparator()
+        bar.addActions([self.act_people, self.act_trash])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        slot = QWidget()
+        self.search_slot = QHBoxLayout(slot)
+        self.search_slot.setContentsMargins(0, 0, 6, 0)
+        bar.addWidget(slot)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def refresh_icons(self) -> None:
+        """Redraw icons in the current palette (after a light/dark switch)."""
+        for action in self.findChildren(QAction):
+            name = action.data()
+            if isinstance(name, str) and name:
+                action.setIcon(icon(name))
+
+    def _update_actions(self) -> None:
+        has_case = self.session.ops is not None
+        for act in (self.act_close_case, self.act_settings, self.act_diary, self.act_new,
+                    self.act_people, self.act_trash, self.act_newest, self.act_oldest):
+            act.setEnabled(has_case)
+        self.act_delete.setEnabled(has_case and self.current_incident() is not None)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_cases()
+        for folder in recent:
+            act = self.recent_menu.addAction(folder.name)
+            act.setToolTip(str(folder))
+            act.setStatusTip(str(folder))
+            act.triggered.connect(lambda _=False, f=folder: self.session.open(f))
+        if not recent:
+            self.recent_menu.addAction("No recent cases").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self.welcome.set_recent([])
+
+    # -- pages ---------------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        self.welcome.set_recent(self.settings.recent_cases())
+        self.pages.setCurrentWidget(self.welcome_page)
+        self.setWindowTitle(APP_NAME)
+        self.case_label.setText("")
+        self.save_label.setText("")
+        self._update_actions()
+
+    def show_busy(self, text: str) -> None:
+        self.busy_page.setText(text)
+        self.pages.setCurrentWidget(self.busy_page)
+
+    def _show_case(self, ops: CaseOps) -> None:
+        from evidence_app.gui.widgets.case_view import CaseView
+
+        self.undo_stack.clear()
+        self.view = CaseView(ops, self.undo_stack, self.settings.newest_first)
+        if self.settings.splitter is not None:
+            self.view.restoreState(self.settings.splitter)
+        self.pages.addWidget(self.view)
+        self.pages.setCurrentWidget(self.view)
+        self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
+        self.view.editor.loaded.connect(lambda _d: self._update_actions())
+        ops.busy_changed.connect(self._busy)
+        ops.error.connect(lambda exc: show_error(self, "Something could not be done", exc))
+        self._update_status()
+        self._update_actions()
+        self.case_opened.emit(ops)
+
+    def _closing_case(self) -> None:
+        if self.view is not None:
+            self.view.editor.flush()
+            self.settings.splitter = self.view.saveState()
+
+    def _closed_case(self) -> None:
+        if self.view is not None:
+            self.pages.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        self.undo_stack.clear()
+        self.case_closed.emit()
+
+    def _update_status(self) -> None:
+        if self.session.case is None:
+            return
+        name = self.session.title()
+        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self.case_label.setText(self.session.status_text())
+
+    def _busy(self, busy: bool) -> None:
+        self.save_label.setText("Saving…" if busy else "All changes saved")
+
+    # -- commands ------------------------------------------------------------------------
+    def current_incident(self) -> int | None:
+        return self.view.editor.incident_id if self.view is not None else None
+
+    def new_case(self) -> None:
+        self.session.close()
+        self.welcome.reset()
+        self.welcome.owner.setFocus()
+
+    def browse_case(self) -> None:
+        start = str(self.settings.last_case.parent) if self.settings.last_case else ""
+        folder = QFileDialog.getExistingDirectory(self, "Open a case folder", start)
+        if folder:
+            self.session.open(Path(folder))
+
+    def new_incident(self) -> None:
+        from evidence_app.core import incidents as inc
+
+        ops, view = self.session.ops, self.view
+        if ops is None or view is None or self.session.case is None:
+            return
+        view.editor.flush()
+        tz = self.session.timezone
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+
+        def created(incident_id: int) -> None:
+            self.undo_stack.push(DoneCommand(
+                "new incident",
+                lambda: ops.op(inc.restore_incident, incident_id, changes=("incidents", "trash")),
+                lambda: ops.op(inc.delete_incident, incident_id, changes=("incidents", "trash"))))
+            if self.view is view:
+                view.editor.set_incident(incident_id)
+                view.timeline.select_incident(incident_id)
+                view.editor.loaded.connect(self._focus_title_once)
+
+        ops.op(inc.create_incident, when=When(now, None, Precision.EXACT, tz), on_done=created)
+
+    def _focus_title_once(self, _detail: object) -> None:
+        if self.view is not None:
+            self.view.editor.loaded.disconnect(self._focus_title_once)
+            self.view.editor.focus_title()
+
+    def delete_incident(self) -> None:
+        from evidence_app.core import incidents as inc
+
+        ops, view, incident_id = self.session.ops, self.view, self.current_incident()
+        if ops is None or view is None or incident_id is None:
+            return
+        view.editor.flush()
+        title = view.editor.form.title.text().strip() or "the incident"
+        kinds = ("incidents", "trash")
+        ops.op(inc.delete_incident, incident_id, changes=kinds)
+        self.undo_stack.push(DoneCommand(
+            "delete incident",
+            lambda: ops.op(inc.delete_incident, incident_id, changes=kinds),
+            lambda: ops.op(inc.restore_incident, incident_id, changes=kinds)))
+        self.statusBar().showMessage(
+            f"Moved “{title}” to the trash. Edit › Undo (Ctrl+Z) brings it back.", 8000)
+
+    def undo(self) -> None:
+        if self.view is not None:
+            self.view.editor.undo()
+        else:
+            self.undo_stack.undo()
+
+    def set_newest_first(self, newest: bool) -> None:
+        self.settings.newest_first = newest
+        (self.act_newest if newest else self.act_oldest).setChecked(True)
+        if self.view is not None:
+            self.view.model.set_newest_first(newest)
+            incident_id = self.current_incident()
+            if incident_id is not None:
+                self.view.timeline.select_incident(incident_id)
+
+    def case_settings(self) -> None:
+        from evidence_app.gui.dialogs.case_settings import CaseSettingsDialog
+
+        if self.session.ops is not None:
+            CaseSettingsDialog(self.session.ops, self).open()
+
+    def import_diary(self) -> None:
+        from evidence_app.gui.dialogs.diary_import import choose_and_import_diary
+
+        if self.session.ops is not None:
+            choose_and_import_diary(self.session.ops, self.session.timezone, self)
+
+    def people(self) -> None:
+        from evidence_app.gui.dialogs.people import PeopleDialog
+
+        if self.session.ops is not None:
+            dialog = PeopleDialog(self.session.ops, self)
+            dialog.show_incident.connect(self.show_incident)
+            dialog.show()
+
+    def trash(self) -> None:
+        from evidence_app.gui.dialogs.trash import TrashDialog
+
+        if self.session.ops is not None:
+            TrashDialog(self.session.ops, self.session.timezone, self).show()
+
+    def about(self) -> None:
+        from evidence_app.gui.dialogs.about import AboutDialog
+
+        AboutDialog(self.session.case_folder, self).open()
+
+    def show_incident(self, incident_id: int) -> None:
+        if self.view is not None:
+            self.view.editor.set_incident(incident_id)
+            self.view.timeline.select_incident(incident_id)
+            self.raise_()
+            self.activateWindow()
+
+    # -- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.session.close()
+        self.settings.sync()
+        event.accept()
+

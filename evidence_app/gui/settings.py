@@ -1,0 +1,92 @@
+"""Application settings (never case content): last and recent cases, window layout, sort order.
+
+Stored with QSettings in INI format under `paths.config_dir()`, so `EVIDENCE_APP_HOME`
+keeps tests and the demo away from the person's real settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from evidence_app.paths import config_dir
+
+MAX_RECENT = 8
+
+
+class AppSettings:
+    """Typed access to the few things the app remembers between runs."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "settings.ini"
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # -- cases ---------------------------------------------------------------------
+    @property
+    def last_case(self) -> Path | None:
+        value = self._qs.value("cases/last", "")
+        return Path(str(value)) if value else None
+
+    @last_case.setter
+    def last_case(self, folder: Path | None) -> None:
+        self._qs.setValue("cases/last", str(folder) if folder else "")
+
+    def recent_cases(self) -> list[Path]:
+        value = self._qs.value("cases/recent", [])
+        if isinstance(value, str):  # QSettings returns a bare string for one item
+            value = [value] if value else []
+        return [Path(str(v)) for v in value or [] if v]
+
+    def add_recent(self, folder: Path) -> None:
+        folder = Path(folder)
+        items = [folder, *[p for p in self.recent_cases() if p != folder]][:MAX_RECENT]
+        self._qs.setValue("cases/recent", [str(p) for p in items])
+
+    def remove_recent(self, folder: Path) -> None:
+        items = [p for p in self.recent_cases() if p != Path(folder)]
+        self._qs.setValue("cases/recent", [str(p) for p in items])
+
+    def clear_recent(self) -> None:
+        self._qs.setValue("cases/recent", [])
+
+    # -- window layout -------------------------------------------------------------
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._qs.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._qs.setValue("window/state", value)
+
+    @property
+    def splitter(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    @splitter.setter
+    def splitter(self, value: QByteArray) -> None:
+        self._qs.setValue("window/splitter", value)
+
+    # -- view ----------------------------------------------------------------------
+    @property
+    def newest_first(self) -> bool:
+        return str(self._qs.value("view/newest_first", "true")).lower() == "true"
+
+    @newest_first.setter
+    def newest_first(self, value: bool) -> None:
+        self._qs.setValue("view/newest_first", "true" if value else "false")

@@ -1,0 +1,303 @@
+"""The incident editor: loads an incident, saves each change by itself, undoes with Ctrl+Z.
+
+Edits are saved after a short pause in typing (and at once when the person switches
+incident or closes the window) through `CaseOps.op`, so each is one audited unit of work.
+Every save goes on the window's undo stack; Ctrl+Z in the editor undoes the last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from evidence_app.core import incidents as inc
+from evidence_app.core.dates import When
+from evidence_app.core.errors import NotFoundError
+from evidence_app.core.views import IncidentDetail
+from evidence_app.core.vocab import Precision
+from evidence_app.gui.messages import show_error
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.text import field_list, local_time, plural
+from evidence_app.gui.undo import DoneCommand
+from evidence_app.gui.widgets.incident_form import FIELDS, WHEN_FIELDS, IncidentForm, detail_values
+from evidence_app.gui.widgets.incident_links import IncidentLinks
+
+SAVE_DELAY_MS = 800
+
+
+def _save(case: Any, incident_id: int, values: dict[str, Any]) -> list[str]:
+    changes = dict(values)
+    when = None
+    if set(WHEN_FIELDS) & set(changes):
+        when = When(changes.pop("occurred_at"), changes.pop("occurred_end"),
+                    Precision(changes.pop("precision")), changes.pop("timezone"))
+    return inc.update_incident(case, incident_id, when=when, **changes)
+
+
+class IncidentEditor(QWidget):
+    """Shows one incident (or a calm hint when none is selected) and keeps it saved."""
+
+    loaded = Signal(object)  # IncidentDetail | None
+    saved = Signal(int)  # incident id, after each autosave reaches the database
+
+    def __init__(self, ops: CaseOps, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.undo_stack = undo_stack
+        self.incident_id: int | None = None
+        self.detail: IncidentDetail | None = None
+        self.case_tz = "Europe/London"
+        self._stored: dict[str, Any] = {}  # values in the database
+        self._shown: dict[str, Any] = {}  # what the widgets showed for them
+        self._gen = 0
+        self._saves = 0  # saves queued so far; a reload older than a save is stale
+        self._exhibits: QWidget | None = None
+
+        self.form = IncidentForm()
+        self.links = IncidentLinks(ops, self.form, self)
+        self.links.changed.connect(self._linked)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.form)
+        scroll.setAccessibleName("Incident details")
+        self.scroll = scroll
+        self.empty = QLabel("Select an incident on the left to see and edit it,\n"
+                            "or press Ctrl+N to write down something new.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("emptyHint")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self.form.changed.connect(self._timer.start)
+        for widget in self.form.inputs():
+            widget.installEventFilter(self)
+        notes = self.form.notes
+        notes.add_requested.connect(self._add_note)
+        notes.private_toggled.connect(self._note_private)
+        notes.remove_requested.connect(self._remove_note)
+        ops.changed.connect(self._on_changed)
+
+    # -- public --------------------------------------------------------------------------
+    def set_incident(self, incident_id: int | None) -> None:
+        """Show another incident; pending edits of the current one are saved first."""
+        if incident_id == self.incident_id and incident_id is not None:
+            return
+        self.flush()
+        self.incident_id = incident_id
+        self.detail = None
+        if self._exhibits is not None:
+            self._exhibits.set_incident(incident_id)  # type: ignore[attr-defined]
+        if incident_id is None:
+            self.stack.setCurrentWidget(self.empty)
+            self.loaded.emit(None)
+            return
+        self.form.setEnabled(False)
+        self._load(fresh=True)
+
+    def set_exhibits_widget(self, widget: QWidget) -> None:
+        """Place the exhibits gallery (anything with `set_incident(id | None)`)."""
+        self._exhibits = widget
+        self.form.exhibits_summary.hide()
+        self.form.exhibits.addWidget(widget)
+        widget.set_incident(self.incident_id)  # type: ignore[attr-defined]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._pending())
+
+    def flush(self) -> None:
+        """Save what the person changed since the last save (queued on the writer)."""
+        self._timer.stop()
+        if self.incident_id is None or self.detail is None:
+            return
+        changes = self._pending()
+        if not changes:
+            return
+        incident_id = self.incident_id
+        if set(WHEN_FIELDS) & set(changes):  # the date is saved as one piece
+            changes.update({k: self.form.values()[k] for k in WHEN_FIELDS})
+        old = {k: self._stored[k] for k in changes}
+        self._stored.update(changes)
+        self._shown.update(changes)
+        self._queue_save(incident_id, changes)
+        self.undo_stack.push(DoneCommand(
+            f"change to {field_list(list(changes))}",
+            lambda: self._apply(incident_id, changes), lambda: self._apply(incident_id, old)))
+
+    def focus_title(self) -> None:
+        self.form.title.setFocus()
+        self.form.title.selectAll()
+
+    def undo(self) -> None:
+        """Save pending typing, then undo the last change."""
+        self.flush()
+        self.undo_stack.undo()
+
+    # -- loading --------------------------------------------------------------------------
+    def _load(self, fresh: bool) -> None:
+        if fresh:
+            self._gen += 1
+        gen, incident_id, saves = self._gen, self.incident_id, self._saves
+        # On the writer queue, so the snapshot includes every save queued before it.
+        self.ops.op(inc.get_incident, incident_id, changes=None,
+                    on_done=lambda d: self._loaded_detail(gen, d, fresh, saves),
+                    on_error=lambda e: self._load_failed(gen, e))
+
+    def _loaded_detail(self, gen: int, detail: IncidentDetail, fresh: bool, saves: int) -> None:
+        if detail.id != self.incident_id or gen != self._gen:
+            return
+        stored = detail_values(detail)
+        if fresh:
+            self.form.set_values(stored)
+            self._stored = stored
+            self._shown = self.form.values()
+            self.scroll.verticalScrollBar().setValue(0)
+        elif self.detail is None:
+            return  # a fresh load is on its way
+        elif saves == self._saves:
+            # Someone else (import, people dialog, undo) changed it: take their values for
+            # fields the person is not in the middle of editing.
+            current = self.form.values()
+            outside = {k: v for k, v in stored.items()
+                       if v != self._stored.get(k) and current.get(k) == self._shown.get(k)}
+            if set(WHEN_FIELDS) & set(outside):
+                outside.update({k: stored[k] for k in WHEN_FIELDS})
+            if outside:
+                self.form.set_values(outside)
+                self._stored.update(outside)
+                shown = self.form.values()
+                self._shown.update({k: shown[k] for k in outside})
+        self.detail = detail
+        self._show_side(detail)
+        self.form.setEnabled(True)
+        self.stack.setCurrentWidget(self.scroll)
+        self.loaded.emit(detail)
+
+    def _load_failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._gen:
+            return
+        if isinstance(exc, NotFoundError):
+            self.incident_id, self.detail = None, None
+            self.stack.setCurrentWidget(self.empty)
+            self.loaded.emit(None)
+        else:
+            self.ops.error.emit(exc)
+
+    def _show_side(self, d: IncidentDetail) -> None:
+        tz = d.timezone
+        meta = f"Recorded on {local_time(d.recorded_at, tz)}"
+        if d.amendments:
+            last = d.amendments[-1]
+            if len(d.amendments) == 1:
+                meta += f" · Amended on {local_time(last.at, tz)} ({field_list(last.fields)})"
+            else:
+                meta += (f" · Amended {plural(len(d.amendments), 'time')}, last on "
+                         f"{local_time(last.at, tz)} ({field_list(last.fields)})")
+            self.form.meta.setToolTip("\n".join(
+                f"Amended on {local_time(a.at, tz)}: {field_list(a.fields)}" for a in d.amendments))
+        else:
+            self.form.meta.setToolTip("")
+        self.form.meta.setText(meta)
+        self.form.notes.set_notes(d.notes, tz)
+        self.links.show(d)
+        if d.attachments:
+            marks = ", ".join(f"{a.exhibit_mark} ({a.original_name})" for a in d.attachments)
+            self.form.exhibits_summary.setText(f"{plural(len(d.attachments), 'exhibit')}: {marks}")
+        else:
+            self.form.exhibits_summary.setText("No exhibits yet. Import photos or screenshots "
+                                               "and attach them to this incident.")
+
+    def _on_changed(self, kind: str) -> None:
+        if self.incident_id is not None and self.detail is not None and kind in (
+                "incidents", "attachments", "people", "trash"):
+            self._load(fresh=False)
+
+    # -- saving ---------------------------------------------------------------------------
+    def _pending(self) -> dict[str, Any]:
+        if self.detail is None:
+            return {}
+        current = self.form.values()
+        return {k: current[k] for k in FIELDS if current[k] != self._shown.get(k)}
+
+    def _queue_save(self, incident_id: int, values: dict[str, Any]) -> None:
+        self._saves += 1
+        def failed(exc: BaseException) -> None:
+            show_error(self.window(), "This change could not be saved", exc)
+            if incident_id == self.incident_id:
+                self._load(fresh=True)
+
+        self.ops.op(_save, incident_id, values, on_done=lambda _r: self.saved.emit(incident_id),
+                    on_error=failed)
+
+    def _apply(self, incident_id: int, values: dict[str, Any]) -> None:
+        """Undo/redo: store `values` and show them if this incident is on screen."""
+        self._timer.stop()
+        self._queue_save(incident_id, values)
+        if incident_id == self.incident_id and self.detail is not None:
+            self.form.set_values(values)
+            self._stored.update(values)
+            shown = self.form.values()
+            self._shown.update({k: shown[k] for k in values})
+
+    def _linked(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        self.undo_stack.push(DoneCommand(text, redo, undo))
+
+    # -- notes ----------------------------------------------------------------------------
+    def _add_note(self, text: str, private: bool) -> None:
+        incident_id = self.incident_id
+        if incident_id is None:
+            return
+
+        def added(note_id: int) -> None:
+            self.form.notes.clear_input()
+            self.undo_stack.push(DoneCommand(
+                "add note",
+                lambda: self.ops.op(inc.restore_note, note_id),
+                lambda: self.ops.op(inc.delete_note, note_id)))
+
+        self.ops.op(inc.add_note, incident_id, text, private, on_done=added)
+
+    def _note_private(self, note_id: int, private: bool) -> None:
+        self.ops.op(inc.update_note, note_id, private=private)
+        self.undo_stack.push(DoneCommand(
+            "make note private" if private else "make note not private",
+            lambda: self.ops.op(inc.update_note, note_id, private=private),
+            lambda: self.ops.op(inc.update_note, note_id, private=not private)))
+
+    def _remove_note(self, note_id: int) -> None:
+        self.ops.op(inc.delete_note, note_id, changes=("incidents", "trash"))
+        self.undo_stack.push(DoneCommand(
+            "remove note",
+            lambda: self.ops.op(inc.delete_note, note_id, changes=("incidents", "trash")),
+            lambda: self.ops.op(inc.restore_note, note_id, changes=("incidents", "trash"))))
+
+    # -- Ctrl+Z inside the fields goes to the editor's undo, not the field's own ---------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            key = event if isinstance(event, QKeyEvent) else None
+            if key is not None and (key.matches(QKeySequence.StandardKey.Undo)
+                                    or key.matches(QKeySequence.StandardKey.Redo)):
+                if event.type() == QEvent.Type.ShortcutOverride:
+                    event.accept()
+                    return True
+                if key.matches(QKeySequence.StandardKey.Undo):
+                    self.undo()
+                else:
+                    self.flush()
+                    self.undo_stack.redo()
+                return True
+        return super().eventFilter(watched, event)

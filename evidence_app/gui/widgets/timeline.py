@@ -1,0 +1,217 @@
+"""The timeline list: month headers and one calm card per incident."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from evidence_app.core.views import IncidentSummary
+from evidence_app.gui.models.timeline import HeaderRole, IncidentRole, TimelineModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+# One gentle colour per kind of behaviour, so patterns show at a glance.
+CATEGORY_COLOURS = {
+    "following": "#c0673a", "loitering": "#c98a2b", "contact_call": "#4a7fb5",
+    "contact_text": "#3f8f9b", "contact_email": "#6a77b8", "contact_social": "#8a62a8",
+    "gifts_letters": "#b86a8d", "third_party": "#7d8b3c", "monitoring": "#5d8a6a",
+    "property_damage": "#a2553f", "threats": "#b23b3b", "violence": "#8e2525",
+    "other": "#7a8288",
+}
+PAD = 10
+
+
+def _muted(pal: QPalette) -> QColor:
+    text, base = pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base)
+    return QColor((text.red() * 3 + base.red() * 2) // 5, (text.green() * 3 + base.green() * 2) // 5,
+                  (text.blue() * 3 + base.blue() * 2) // 5)
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """Paints month headers and incident cards (date, title, category, place, exhibits)."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setWeight(QFont.Weight.DemiBold)
+        small = QFont(base)
+        small.setPointSizeF(max(7.5, base.pointSizeF() * 0.9))
+        return base, title, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        _base, title, small = self._fonts(option)
+        if index.data(HeaderRole):
+            return QSize(200, QFontMetrics(title).height() + 18)
+        h = QFontMetrics(small).height() * 2 + QFontMetrics(title).height() + PAD * 2 + 6
+        return QSize(200, h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        pal: QPalette = option.palette
+        base, title_font, small = self._fonts(option)
+        rect = QRect(option.rect)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        muted = _muted(pal)
+        if index.data(HeaderRole):
+            painter.setFont(title_font)
+            painter.setPen(pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
+            text_rect = rect.adjusted(PAD + 2, 8, -PAD, -2)
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             str(index.data()))
+            painter.setPen(QColor(muted.red(), muted.green(), muted.blue(), 90))
+            painter.drawLine(rect.left() + PAD, rect.bottom(), rect.right() - PAD, rect.bottom())
+            painter.restore()
+            return
+        row: IncidentSummary = index.data(IncidentRole)
+        card = rect.adjusted(4, 2, -4, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        text_colour = pal.color(QPalette.ColorRole.Text)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pal.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(card, 6, 6)
+            text_colour = pal.color(QPalette.ColorRole.HighlightedText)
+            muted = QColor(text_colour)
+            muted.setAlpha(210)
+        elif hover:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pal.color(QPalette.ColorRole.AlternateBase))
+            painter.drawRoundedRect(card, 6, 6)
+        colour = QColor(CATEGORY_COLOURS.get(row.category, CATEGORY_COLOURS["other"]))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRect(card.left() + 6, card.top() + 8, 4, card.height() - 16), 2, 2)
+
+        inner = card.adjusted(PAD + 10, PAD - 2, -PAD, -PAD + 2)
+        fm_small, fm_title = QFontMetrics(small), QFontMetrics(title_font)
+        # line 1: when (left), exhibits (right)
+        painter.setFont(small)
+        painter.setPen(muted)
+        count = ""
+        if row.exhibit_count:
+            count = f"{row.exhibit_count} exhibit" + ("s" if row.exhibit_count != 1 else "")
+        count_w = fm_small.horizontalAdvance(count) + 4 if count else 0
+        line = QRect(inner.left(), inner.top(), inner.width(), fm_small.height())
+        painter.drawText(line.adjusted(0, 0, -count_w - 6, 0), Qt.AlignmentFlag.AlignLeft,
+                         fm_small.elidedText(row.when_text, Qt.TextElideMode.ElideRight,
+                                             max(10, line.width() - count_w - 6)))
+        if count:
+            painter.drawText(line, Qt.AlignmentFlag.AlignRight, count)
+        # line 2: title
+        painter.setFont(title_font)
+        painter.setPen(text_colour)
+        line2 = QRect(inner.left(), line.bottom() + 3, inner.width(), fm_title.height())
+        title = row.title or "(no title yet)"
+        painter.drawText(line2, Qt.AlignmentFlag.AlignLeft,
+                         fm_title.elidedText(title, Qt.TextElideMode.ElideRight, line2.width()))
+        # line 3: category · location
+        painter.setFont(small)
+        painter.setPen(muted)
+        line3 = QRect(inner.left(), line2.bottom() + 3, inner.width(), fm_small.height())
+        detail = " · ".join(p for p in (row.category_text, row.location) if p)
+        painter.drawText(line3, Qt.AlignmentFlag.AlignLeft,
+                         fm_small.elidedText(detail, Qt.TextElideMode.ElideRight, line3.width()))
+        painter.restore()
+
+
+class TimelineView(QListView):
+    """Shows a TimelineModel; tells the window which incident is selected."""
+
+    incident_selected = Signal(object)  # int | None
+
+    def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._want: int | None = None
+        self.empty_text = ("No incidents yet.\n\nPress Ctrl+N or click “New incident” "
+                           "to write down what happened.")
+        self.setModel(model)
+        self.setItemDelegate(TimelineDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setMouseTracking(True)
+        self.setSpacing(0)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setAccessibleName("Timeline of incidents")
+        self.setToolTip("")
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
+        self.selectionModel().currentChanged.connect(self._current_changed)
+        model.reloaded.connect(self._restore)
+        model.modelReset.connect(self.viewport().update)
+
+    # -- selection -------------------------------------------------------------------
+    def current_incident_id(self) -> int | None:
+        index = self.currentIndex()
+        row = index.data(IncidentRole) if index.isValid() else None
+        return row.id if isinstance(row, IncidentSummary) else None
+
+    def select_incident(self, incident_id: int | None) -> None:
+        """Select an incident, loading pages until it is found."""
+        self._want = incident_id
+        if incident_id is None:
+            self.clearSelection()
+            self.setCurrentIndex(QModelIndex())
+            return
+
+        def found(index: QModelIndex | None) -> None:
+            if index is not None and self._want == incident_id:
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+
+        self._model.locate(incident_id, found)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(IncidentRole) if current.isValid() else None
+        incident_id = row.id if isinstance(row, IncidentSummary) else None
+        if incident_id is not None:
+            self._want = incident_id
+        self.incident_selected.emit(incident_id)
+
+    def _restore(self) -> None:
+        """After the rows were replaced, select the same incident again (or a neighbour)."""
+        want = self._want
+        if want is None:
+            return
+        index = self._model.index_of(want)
+        if index is not None:
+            self.blockSignals(True)
+            self.setCurrentIndex(index)
+            self.blockSignals(False)
+            self.selectionModel().select(index, self.selectionModel().SelectionFlag.ClearAndSelect)
+            self.scrollTo(index)
+        elif self._model.rowCount() and self._model.ready:
+            self.incident_selected.emit(None)
+            self._want = None
+
+    # -- keyboard: skip month headers --------------------------------------------------
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        index = super().moveCursor(action, modifiers)
+        step = -1 if action in (QAbstractItemView.CursorAction.MoveUp,
+                                QAbstractItemView.CursorAction.MovePageUp,
+                                QAbstractItemView.CursorAction.MoveHome) else 1
+        row = index.row()
+        while 0 <= row < self._model.rowCount() and self._model.index(row).data(HeaderRole):
+            row += step
+        if not 0 <= row < self._model.rowCount():
+            return self.currentIndex()
+        return self._model.index(row)
+
+    # -- empty state ---------------------------------------------------------------------
+    def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().paintEvent(event)
+        if self._model.rowCount() == 0 and self._model.ready:
+            painter = QPainter(self.viewport())
+            painter.setPen(_muted(self.palette()))
+            rect = self.viewport().rect().adjusted(24, 40, -24, -24)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, self.empty_text)

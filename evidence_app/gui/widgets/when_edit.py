@@ -1,0 +1,209 @@
+"""Entering when something happened, at whatever precision the person knows it.
+
+Exact or approximate time, date only, month only, between two times, or undated: a
+precision list and calendar/time pickers, never a typed ISO string.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QLabel,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
+
+from evidence_app.core.dates import When
+from evidence_app.core.vocab import PRECISION_LABELS, Precision
+
+DATE_FORMAT = "ddd d MMM yyyy"
+TIME_FORMAT = "HH:mm"
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class WhenEdit(QWidget):
+    """Precision + date/time pickers; `when()` gives a core `When` in UTC."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tz = "Europe/London"
+        self._shown = Precision.UNDATED
+        self._loading = False
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+
+        self.precision = QComboBox()
+        for prec in Precision:
+            self.precision.addItem(PRECISION_LABELS[prec], prec.value)
+        self.precision.setAccessibleName("How exactly you know when it happened")
+        self.precision.setToolTip("Choose how exactly you know the date and time. Vague dates "
+                                  "are fine: the report marks them honestly.")
+
+        self.from_label = QLabel("On")
+        self.start_date = self._date_edit("Date it happened")
+        self.start_time = self._time_edit("Time it happened")
+        self.month = QComboBox()
+        for i in range(1, 13):
+            self.month.addItem(calendar.month_name[i], i)
+        self.month.setAccessibleName("Month it happened")
+        self.year = QSpinBox()
+        self.year.setRange(1950, 2100)
+        self.year.setAccessibleName("Year it happened")
+        self.until_label = QLabel("Until")
+        self.end_date = self._date_edit("Date the period ended")
+        self.end_time = self._time_edit("Time the period ended")
+        self.undated_note = QLabel("No date: it will be listed at the end of the report, "
+                                   "marked as undated.")
+        self.undated_note.setWordWrap(True)
+        self.undated_note.setEnabled(False)
+
+        grid.addWidget(self.precision, 0, 0, 1, 4)
+        grid.addWidget(self.from_label, 1, 0)
+        grid.addWidget(self.start_date, 1, 1)
+        grid.addWidget(self.start_time, 1, 2)
+        grid.addWidget(self.month, 1, 1)
+        grid.addWidget(self.year, 1, 2)
+        grid.addWidget(self.until_label, 2, 0)
+        grid.addWidget(self.end_date, 2, 1)
+        grid.addWidget(self.end_time, 2, 2)
+        grid.addWidget(self.undated_note, 1, 0, 1, 4)
+        grid.setColumnStretch(3, 1)
+
+        self.precision.currentIndexChanged.connect(self._precision_changed)
+        for w in (self.start_date, self.end_date):
+            w.dateChanged.connect(self._emit)
+        for t in (self.start_time, self.end_time):
+            t.timeChanged.connect(self._emit)
+        self.month.currentIndexChanged.connect(self._emit)
+        self.year.valueChanged.connect(self._emit)
+        self.set_when(When(None, None, Precision.UNDATED, self.tz))
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat(DATE_FORMAT)
+        edit.setDate(QDate.currentDate())
+        edit.setAccessibleName(name)
+        edit.setToolTip("Click the arrow for a calendar, or use the arrow keys")
+        return edit
+
+    def _time_edit(self, name: str) -> QTimeEdit:
+        edit = QTimeEdit()
+        edit.setDisplayFormat(TIME_FORMAT)
+        edit.setAccessibleName(name)
+        edit.setToolTip("24-hour clock, e.g. 14:30")
+        return edit
+
+    # -- reading and writing -----------------------------------------------------------
+    def current_precision(self) -> Precision:
+        return Precision(self.precision.currentData())
+
+    def set_when(self, when: When) -> None:
+        """Show a stored `When` (no `changed` signal)."""
+        self._loading = True
+        try:
+            self.tz = when.timezone
+            zone = ZoneInfo(self.tz)
+            start = when.start.astimezone(zone) if when.start else None
+            end = when.end.astimezone(zone) if when.end else None
+            now = datetime.now(zone).replace(second=0, microsecond=0)
+            s = start or now
+            self.start_date.setDate(_qdate(s.date()))
+            self.start_time.setTime(QTime(s.hour, s.minute))
+            self.month.setCurrentIndex(s.month - 1)
+            self.year.setValue(s.year)
+            e = end or s + timedelta(hours=1)
+            self.end_date.setDate(_qdate(e.date()))
+            self.end_time.setTime(QTime(e.hour, e.minute))
+            self.precision.setCurrentIndex(self.precision.findData(when.precision.value))
+            self._show_fields()
+        finally:
+            self._loading = False
+
+    def when(self) -> When:
+        """What the pickers say, as a core `When` (start/end in UTC)."""
+        prec = self.current_precision()
+        zone = ZoneInfo(self.tz)
+
+        def at(d: QDate, t: time) -> datetime:
+            return datetime.combine(_pydate(d), t).replace(tzinfo=zone).astimezone(UTC)
+
+        def clock(q: QTime) -> time:
+            return time(q.hour(), q.minute())
+
+        if prec is Precision.UNDATED:
+            return When(None, None, prec, self.tz)
+        if prec is Precision.MONTH:
+            first = date(self.year.value(), self.month.currentData(), 1)
+            return When(datetime.combine(first, time(0)).replace(tzinfo=zone).astimezone(UTC),
+                        None, prec, self.tz)
+        if prec is Precision.DAY:
+            return When(at(self.start_date.date(), time(0)), None, prec, self.tz)
+        start = at(self.start_date.date(), clock(self.start_time.time()))
+        if prec is Precision.BETWEEN:
+            end = at(self.end_date.date(), clock(self.end_time.time()))
+            return When(start, max(end, start), prec, self.tz)
+        return When(start, None, prec, self.tz)
+
+    # -- behaviour -------------------------------------------------------------------
+    def _precision_changed(self) -> None:
+        prec = self.current_precision()
+        if prec is Precision.MONTH:
+            d = self.start_date.date()
+            self.month.setCurrentIndex(d.month() - 1)
+            self.year.setValue(d.year())
+        elif self._shown is Precision.MONTH:
+            # coming from "month only": start on the first of that month
+            self.start_date.setDate(QDate(self.year.value(), self.month.currentData(), 1))
+        if prec is Precision.BETWEEN:
+            start = datetime.combine(_pydate(self.start_date.date()),
+                                     time(self.start_time.time().hour(),
+                                          self.start_time.time().minute()))
+            end = datetime.combine(_pydate(self.end_date.date()),
+                                   time(self.end_time.time().hour(), self.end_time.time().minute()))
+            if end <= start:
+                e = start + timedelta(hours=1)
+                self.end_date.setDate(_qdate(e.date()))
+                self.end_time.setTime(QTime(e.hour, e.minute))
+        self._show_fields()
+        self._emit()
+
+    def _show_fields(self) -> None:
+        prec = self.current_precision()
+        self._shown = prec
+        dated = prec is not Precision.UNDATED
+        timed = prec in (Precision.EXACT, Precision.CIRCA, Precision.BETWEEN)
+        self.from_label.setText({Precision.BETWEEN: "From", Precision.MONTH: "In",
+                                 Precision.CIRCA: "About"}.get(prec, "On"))
+        self.from_label.setVisible(dated)
+        self.start_date.setVisible(dated and prec is not Precision.MONTH)
+        self.start_time.setVisible(timed)
+        self.month.setVisible(prec is Precision.MONTH)
+        self.year.setVisible(prec is Precision.MONTH)
+        between = prec is Precision.BETWEEN
+        for w in (self.until_label, self.end_date, self.end_time):
+            w.setVisible(between)
+        self.undated_note.setVisible(not dated)
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.changed.emit()

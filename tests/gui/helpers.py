@@ -1,0 +1,48 @@
+"""Helpers for driving the main window in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from evidence_app.core.case import Case
+from evidence_app.gui.main_window import MainWindow
+
+
+def make_case(folder: Path, **kwargs) -> Path:
+    """Create a case folder (closed again) and return it."""
+    c = Case.create(folder, owner_name=kwargs.pop("owner_name", "Jane Smith"),
+                    initials=kwargs.pop("initials", "JS"), **kwargs)
+    c.close()
+    return folder
+
+
+def wait_open(qtbot, window: MainWindow, timeout: int = 10000) -> None:
+    """Wait until a case is shown and its timeline has its first page."""
+    qtbot.waitUntil(lambda: window.view is not None and window.view.model.ready, timeout=timeout)
+
+
+def message_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def wait_box(qtbot, contains: str, timeout: int = 5000) -> QMessageBox:
+    found: list[QMessageBox] = []
+
+    def check() -> bool:
+        found[:] = [b for b in message_boxes()
+                    if contains in b.text() or contains in b.informativeText()]
+        return bool(found)
+
+    qtbot.waitUntil(check, timeout=timeout)
+    return found[0]
+
+
+def settle(qtbot, window: MainWindow) -> None:
+    """Let queued saves and reloads finish."""
+    ops = window.session.ops
+    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=10000)
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=10000)

@@ -1,0 +1,201 @@
+"""Adding and editing incidents in the editor, as a person would."""
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+
+from evidence_app.core import incidents as inc
+from evidence_app.core.audit import entries
+from evidence_app.core.vocab import Precision
+from tests.gui.helpers import make_case, settle, wait_open
+
+
+@pytest.fixture
+def opened(qtbot, window, tmp_path):
+    folder = make_case(tmp_path / "case")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    return window
+
+
+def new_incident(qtbot, window):
+    editor = window.view.editor
+    before = editor.incident_id
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.incident_id not in (None, before) and editor.detail is not None
+                    and editor.form.title.hasFocus(), timeout=5000)
+    return editor.incident_id
+
+
+def timeline_titles(window):
+    model = window.view.model
+    return [model.index(r).data() for r in range(model.rowCount())
+            if model.flags(model.index(r)) & Qt.ItemFlag.ItemIsSelectable]
+
+
+def test_add_an_incident_and_see_it_in_the_timeline(qtbot, opened):
+    window = opened
+    form = window.view.editor.form
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(form.title, "Silver car parked outside")
+    qtbot.keyClicks(form.location, "Elm Road")
+    form.category.setCurrentIndex(form.category.findData("loitering"))
+    qtbot.keyClicks(form.description, "He sat in the car for twenty minutes.")
+    qtbot.keyClicks(form.impact, "I stayed in all evening.")
+    qtbot.waitUntil(lambda: "Silver car parked outside" in timeline_titles(window), timeout=5000)
+    settle(qtbot, window)
+    stored = inc.get_incident(window.session.case, incident_id)
+    assert stored.title == "Silver car parked outside"
+    assert stored.location == "Elm Road"
+    assert stored.category == "loitering"
+    assert stored.description == "He sat in the car for twenty minutes."
+    assert stored.impact == "I stayed in all evening."
+    assert stored.precision == "exact"
+    assert window.view.timeline.current_incident_id() == incident_id
+    # every save is an audited update of that incident
+    with window.session.case.read() as session:
+        updates = [e for e in entries(session, "incident", [incident_id]) if e.action == "update"]
+    assert updates
+    assert "Recorded on" in form.meta.text()
+
+
+@pytest.mark.parametrize("precision, expected", [
+    ("exact", "12 Mar 2025, 14:30"),
+    ("circa", "12 Mar 2025, c. 14:30"),
+    ("day", "12 Mar 2025"),
+    ("month", "March 2025"),
+    ("between", "12 Mar 2025, between 14:30 and 16:00"),
+    ("undated", "Undated"),
+])
+def test_every_date_precision(qtbot, opened, precision, expected):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    when = window.view.editor.form.when
+    when.start_date.setDate(QDate(2025, 3, 12))
+    when.start_time.setTime(QTime(14, 30))
+    when.precision.setCurrentIndex(when.precision.findData(precision))
+    if precision == "between":
+        assert when.end_date.isVisibleTo(window) and when.end_time.isVisibleTo(window)
+        when.end_date.setDate(QDate(2025, 3, 12))
+        when.end_time.setTime(QTime(16, 0))
+    if precision == "month":
+        assert when.month.isVisibleTo(window) and not when.start_date.isVisibleTo(window)
+        assert when.month.currentText() == "March" and when.year.value() == 2025
+    if precision == "undated":
+        assert when.undated_note.isVisibleTo(window) and not when.start_date.isVisibleTo(window)
+    window.view.editor.flush()
+    settle(qtbot, window)
+    summary = inc.list_incidents(window.session.case, ids=[incident_id])[0]
+    assert summary.precision == precision
+    assert summary.when_text == expected
+    if precision != "undated":
+        local = summary.occurred_at.astimezone(datetime.now().astimezone().tzinfo)
+        assert summary.occurred_at.tzinfo is not None and local.year == 2025
+
+
+def test_edits_are_saved_when_switching_incident_and_on_close(qtbot, opened, settings):
+    window = opened
+    editor = window.view.editor
+    first = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.title, "First")
+    second = new_incident(qtbot, window)  # switches away at once, before the pause
+    qtbot.keyClicks(editor.form.title, "Second")
+    qtbot.keyClicks(editor.form.witnesses, "Mrs Patel at number 12")
+    folder = window.session.case.folder
+    window.close()  # nothing waits for the typing pause
+    from evidence_app.core.case import Case
+
+    with Case.open(folder) as case:
+        assert inc.get_incident(case, first).title == "First"
+        second_row = inc.get_incident(case, second)
+        assert second_row.title == "Second"
+        assert second_row.witnesses == "Mrs Patel at number 12"
+
+
+def test_ctrl_z_undoes_the_last_edit(qtbot, opened):
+    window = opened
+    editor = window.view.editor
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.title, "Car outside")
+    editor.flush()
+    settle(qtbot, window)
+    qtbot.keyClicks(editor.form.location, "Station Road")
+    # Ctrl+Z while still typing: the typing is saved, then undone
+    qtbot.keyClick(editor.form.location, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert editor.form.location.text() == ""
+    assert editor.form.title.text() == "Car outside"
+    assert inc.get_incident(window.session.case, incident_id).location == ""
+    # again, from the timeline this time, through Edit > Undo
+    window.view.timeline.setFocus()
+    window.act_undo.trigger()
+    settle(qtbot, window)
+    assert editor.form.title.text() == ""
+    assert inc.get_incident(window.session.case, incident_id).title == ""
+    # and redo
+    window.act_redo.trigger()
+    settle(qtbot, window)
+    assert editor.form.title.text() == "Car outside"
+    # the history keeps every step as an amendment
+    detail = inc.get_incident(window.session.case, incident_id)
+    assert len(detail.amendments) >= 4
+
+
+def test_reported_to_police_date_and_references(qtbot, opened):
+    window = opened
+    form = window.view.editor.form
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(form.police_reference, "54250012345")
+    qtbot.keyClicks(form.police_officer, "PC Hughes 4412")
+    assert not form.reported_on.isEnabled()
+    qtbot.mouseClick(form.reported, Qt.MouseButton.LeftButton)
+    assert form.reported_on.isEnabled()
+    form.reported_on.setDate(QDate(2025, 3, 2))
+    window.view.editor.flush()
+    settle(qtbot, window)
+    detail = inc.get_incident(window.session.case, incident_id)
+    assert (detail.police_reference, detail.police_officer) == ("54250012345", "PC Hughes 4412")
+    assert detail.reported_on.isoformat() == "2025-03-02"
+
+
+def test_notes_are_timestamped_and_can_be_private(qtbot, opened):
+    window = opened
+    notes = window.view.editor.form.notes
+    incident_id = new_incident(qtbot, window)
+    assert not notes.add.isEnabled()
+    qtbot.keyClicks(notes.input, "Neighbour saw the car too.")
+    qtbot.mouseClick(notes.add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(notes.cards) == 1, timeout=5000)
+    qtbot.keyClicks(notes.input, "Told my sister.")
+    qtbot.mouseClick(notes.private, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(notes.add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(notes.cards) == 2, timeout=5000)
+    settle(qtbot, window)
+    assert notes.input.toPlainText() == "" and not notes.private.isChecked()
+    stored = inc.get_incident(window.session.case, incident_id).notes
+    assert [(n.text, n.private) for n in stored] == [
+        ("Neighbour saw the car too.", False), ("Told my sister.", True)]
+    assert all(n.created_at.tzinfo is not None for n in stored)
+    assert notes.cards[1].private.isChecked()
+    assert notes.cards[0].when.text().startswith("Added on ")
+    # untick "private" on the second note
+    qtbot.mouseClick(notes.cards[1].private, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert not inc.get_incident(window.session.case, incident_id).notes[1].private
+    # remove the first: it goes to the trash, and undo brings it back
+    qtbot.mouseClick(notes.cards[0].remove, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert len(inc.get_incident(window.session.case, incident_id).notes) == 1
+    window.act_undo.trigger()
+    settle(qtbot, window)
+    assert len(inc.get_incident(window.session.case, incident_id).notes) == 2
+
+
+def test_new_incident_is_dated_now(qtbot, opened):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    settle(qtbot, window)
+    summary = inc.list_incidents(window.session.case, ids=[incident_id])[0]
+    assert summary.precision == Precision.EXACT
+    assert abs((datetime.now(UTC) - summary.occurred_at).total_seconds()) < 120
