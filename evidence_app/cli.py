@@ -22,7 +22,7 @@ log = logging.getLogger("evidence_app")
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 # Each module here defines `add_parsers(subparsers, json_parent)` and registers its
 # commands with @command; keeping features in their own files keeps this one small.
-EXTRA_COMMAND_MODULES: list[str] = []
+EXTRA_COMMAND_MODULES: list[str] = ["evidence_app.cli_report"]
 
 
 def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:

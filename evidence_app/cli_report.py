@@ -1,0 +1,137 @@
+"""`report` and `export`: the evidence report as a PDF, and a checkable export bundle."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from evidence_app.cli import command, emit, open_case, progress_to_stderr
+from evidence_app.core.errors import UserError, ValidationError
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    from evidence_app.core.report.options import ImageLayout, Paper, Profile
+
+    g = p.add_argument_group("what the report contains")
+    g.add_argument("--profile", choices=[x.value for x in Profile], default="police",
+                   help="who it is for; sets the defaults below (default: police)")
+    g.add_argument("--from", dest="date_from", metavar="DATE",
+                   help="first day, e.g. 01/01/2025 or 'January 2025'")
+    g.add_argument("--to", dest="date_to", metavar="DATE", help="last day (inclusive)")
+    g.add_argument("--category", action="append", default=[], metavar="CATEGORY",
+                   help="only these categories (repeatable)")
+    g.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="only incidents with any of these tags (repeatable)")
+    g.add_argument("--incident", action="append", default=[], type=int, metavar="ID",
+                   help="only these incidents (repeatable)")
+    g.add_argument("--no-undated", action="store_true", help="leave out undated incidents")
+    for name, what in (("private", "private notes"), ("gps", "photo locations (GPS)"),
+                       ("address", "your address and contact details"),
+                       ("audit", "the audit trail appendix")):
+        flag = g.add_mutually_exclusive_group()
+        flag.add_argument(f"--include-{name}", dest=f"include_{name}", action="store_true",
+                          default=None, help=f"include {what}")
+        flag.add_argument(f"--no-{name}", dest=f"include_{name}", action="store_false",
+                          help=f"leave out {what}")
+    g.add_argument("--layout", choices=[x.value for x in ImageLayout],
+                   help="pictures full width or two per row")
+    g.add_argument("--paper", choices=[x.value for x in Paper], default="A4")
+    g.add_argument("--title", default="Evidence log", help="the report's title")
+
+
+def add_parsers(sub: Any, json_parent: argparse.ArgumentParser) -> None:
+    """Add `report` and `export` to the main parser."""
+    p = sub.add_parser("report", parents=[json_parent],
+                       help="write the chronological evidence report (PDF)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _report_options(p)
+    p = sub.add_parser("export", parents=[json_parent],
+                       help="export the report, the original exhibits and SHA256SUMS")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="a new (or empty) folder; with --zip, the zip file")
+    p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
+    p.add_argument("--stripped", action="store_true",
+                   help="also add picture copies with GPS and camera details removed")
+    _report_options(p)
+
+
+def _day(text: str | None, end: bool) -> date | None:
+    from evidence_app.core.dates import parse_date_text
+    from evidence_app.core.vocab import Precision
+
+    if not text:
+        return None
+    try:
+        day, precision, rest = parse_date_text(text)
+    except ValidationError as exc:
+        raise UserError(str(exc)) from exc
+    if rest.strip():
+        raise UserError(f"cannot read the date {text!r}; give a day or a month, not a time")
+    if end and precision is Precision.MONTH:
+        return (day + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return day
+
+
+def options_from(args: argparse.Namespace) -> Any:
+    """ReportOptions from the command line (profile defaults, then explicit flags)."""
+    from evidence_app.core.report.options import ReportOptions
+    from evidence_app.core.vocab import parse_category
+
+    try:
+        categories = tuple(parse_category(c).value for c in args.category)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    return ReportOptions.for_profile(
+        args.profile, date_from=_day(args.date_from, False), date_to=_day(args.date_to, True),
+        categories=categories, tags=tuple(args.tag), incident_ids=tuple(args.incident),
+        include_undated=not args.no_undated, include_private=args.include_private,
+        include_gps=args.include_gps, include_address=args.include_address,
+        include_audit=args.include_audit, image_layout=args.layout, paper=args.paper,
+        title=args.title)
+
+
+def _left_out(options: Any) -> str:
+    left = options.left_out()
+    return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
+
+
+@command("report")
+def cmd_report(args: argparse.Namespace) -> int:
+    from evidence_app.core.report import ReportResult, build_report
+
+    options = options_from(args)
+    out = args.out if args.out.suffix.lower() == ".pdf" else args.out.with_name(args.out.name + ".pdf")
+    result = None
+    with open_case(args) as case:
+        for event in progress_to_stderr(build_report(case, options, out), quiet=args.json):
+            if isinstance(event.item, ReportResult):
+                result = event.item
+    if result is None:
+        raise UserError("The report was not finished.")
+    emit(args, dict(result.to_json(), options=options.to_json()),
+         f"Wrote {result.path} ({result.pages} pages, {result.incidents} incident(s), "
+         f"{result.exhibits} exhibit(s)).\n{_left_out(options)}")
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from evidence_app.core.report.bundle import BundleResult, export_bundle
+
+    options = options_from(args)
+    result = None
+    with open_case(args) as case:
+        events = export_bundle(case, options, args.out, shareable=args.stripped, as_zip=args.zip)
+        for event in progress_to_stderr(events, quiet=args.json):
+            if isinstance(event.item, BundleResult):
+                result = event.item
+    if result is None:
+        raise UserError("The export was not finished.")
+    check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
+             else f"run `sha256sum -c SHA256SUMS` inside {result.path}")
+    emit(args, result.to_json(),
+         f"Exported {result.exhibits} exhibit(s) and the report ({result.report.pages} pages) "
+         f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
+    return 0

@@ -1,0 +1,243 @@
+"""Everything a report shows, read from the case once and filtered by the options.
+
+Filtering for privacy happens here, before any page is laid out: private notes are
+dropped and photo coordinates blanked unless the options ask for them, so no later
+rendering step can leak what the person chose to leave out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from evidence_app.core import audit
+from evidence_app.core.case import Case
+from evidence_app.core.incidents import chronological, detail_from_row
+from evidence_app.core.models import Incident, Note, Tag, incident_tags
+from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.views import AttachmentView, IncidentDetail
+from evidence_app.core.vocab import Precision, category_label
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """The case settings a report prints (address only when the options allow)."""
+
+    case_uuid: str
+    case_name: str
+    owner_name: str
+    initials: str
+    timezone: str
+    address: str
+    contact: str
+
+
+@dataclass
+class ReportData:
+    """The incidents, exhibits and audit events of one report, in report order."""
+
+    case: CaseInfo
+    options: ReportOptions
+    generated_at: datetime
+    incidents: list[IncidentDetail] = field(default_factory=list)  # dated first, then undated
+    audit: list[audit.AuditEntry] = field(default_factory=list)
+
+    @property
+    def dated(self) -> list[IncidentDetail]:
+        return [i for i in self.incidents if i.occurred_at is not None]
+
+    @property
+    def undated(self) -> list[IncidentDetail]:
+        return [i for i in self.incidents if i.occurred_at is None]
+
+    @property
+    def exhibits(self) -> list[AttachmentView]:
+        """Every exhibit of the included incidents, by exhibit number."""
+        return sorted((a for i in self.incidents for a in i.attachments),
+                      key=lambda a: a.exhibit_serial)
+
+    def number_of(self, incident_id: int) -> int:
+        """The incident's number in this report (1, 2, ...), in report order."""
+        return self._numbers()[incident_id]
+
+    def _numbers(self) -> dict[int, int]:
+        if not hasattr(self, "_numbering"):
+            self._numbering = {inc.id: n for n, inc in enumerate(self.incidents, 1)}
+        return self._numbering
+
+    def by_category(self) -> list[tuple[str, int]]:
+        """(category label, count), most frequent first."""
+        counts = Counter(category_label(i.category) for i in self.incidents)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def by_month(self) -> list[tuple[date, int]]:
+        """(first day of month, count) for every month from the first to the last incident."""
+        zone = ZoneInfo(self.case.timezone)
+        months = Counter(
+            i.occurred_at.astimezone(zone).date().replace(day=1)
+            for i in self.dated if i.occurred_at is not None
+        )
+        if not months:
+            return []
+        first, last = min(months), max(months)
+        out = []
+        month = first
+        while month <= last:
+            out.append((month, months.get(month, 0)))
+            month = (month + timedelta(days=32)).replace(day=1)
+        return out
+
+    def police_references(self) -> list[IncidentDetail]:
+        """Incidents that carry a police reference or officer, in report order."""
+        return [i for i in self.incidents if i.police_reference or i.police_officer]
+
+
+def _local_bounds(options: ReportOptions, tz: str) -> tuple[datetime | None, datetime | None]:
+    zone = ZoneInfo(tz)
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time(0, 0)).replace(tzinfo=zone).astimezone(UTC)
+
+    low = start_of(options.date_from) if options.date_from else None
+    high = start_of(options.date_to + timedelta(days=1)) if options.date_to else None
+    return low, high
+
+
+def incident_span(inc: Any, tz: str) -> tuple[datetime, datetime] | None:
+    """The period an incident may have happened in, honest about its precision."""
+    start = inc.occurred_at
+    if start is None:
+        return None
+    prec = Precision(inc.precision)
+    if prec is Precision.BETWEEN and inc.occurred_end is not None:
+        return start, inc.occurred_end
+    local = start.astimezone(ZoneInfo(tz))
+    if prec is Precision.MONTH:
+        nxt = (local.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return start, nxt.astimezone(UTC) - timedelta(microseconds=1)
+    if prec is Precision.DAY:
+        return start, (local + timedelta(days=1)).astimezone(UTC) - timedelta(microseconds=1)
+    return start, start
+
+
+def _matching_ids(case: Case, options: ReportOptions, tz: str) -> list[int]:
+    low, high = _local_bounds(options, tz)
+    base: Any = select(Incident.id, Incident.occurred_at, Incident.occurred_end,
+                       Incident.precision, Incident.category)
+    query = chronological(base.where(Incident.deleted_at.is_(None)))
+    if options.incident_ids:
+        query = query.where(Incident.id.in_(options.incident_ids))
+    if options.categories:
+        query = query.where(Incident.category.in_(options.categories))
+    if options.tags:
+        tagged = (select(incident_tags.c.incident_id).join(Tag, Tag.id == incident_tags.c.tag_id)
+                  .where(Tag.name.in_(options.tags)))
+        query = query.where(Incident.id.in_(tagged))
+    ids = []
+    with case.read() as session:
+        for row in session.execute(query):
+            span = incident_span(row, tz)
+            if span is None:
+                # Undated incidents cannot be placed in a period; they are kept unless
+                # the person asked to leave them out.
+                if options.include_undated:
+                    ids.append(row.id)
+                continue
+            if low is not None and span[1] < low:
+                continue
+            if high is not None and span[0] >= high:
+                continue
+            ids.append(row.id)
+    return ids
+
+
+def _redact(detail: IncidentDetail, options: ReportOptions) -> IncidentDetail:
+    notes = detail.notes if options.include_private else [n for n in detail.notes if not n.private]
+    atts = detail.attachments
+    if not options.include_gps:
+        atts = [replace(a, gps_lat=None, gps_lon=None, gps_alt=None) for a in atts]
+    return replace(detail, notes=notes, attachments=atts)
+
+
+def load_incidents(case: Case, options: ReportOptions, chunk: int = 200,
+                   ) -> Iterator[IncidentDetail]:
+    """The incidents the options select, in report order, already redacted."""
+    tz = case.settings().timezone
+    ids = _matching_ids(case, options, tz)
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        with case.read() as session:
+            rows = session.execute(
+                select(Incident).where(Incident.id.in_(part)).options(
+                    selectinload(Incident.notes), selectinload(Incident.attachments),
+                    selectinload(Incident.people), selectinload(Incident.vehicles),
+                    selectinload(Incident.tags))
+            ).scalars().all()
+            by_id = {r.id: r for r in rows}
+            for incident_id in part:
+                yield _redact(detail_from_row(session, by_id[incident_id]), options)
+
+
+def _private_note_ids(case: Case) -> set[int]:
+    """Notes that are private now or ever were: their text never leaves in an audit row."""
+    ids: set[int] = set()
+    with case.read() as session:
+        ids.update(session.scalars(select(Note.id).where(Note.private.is_(True))))
+        for entry in audit.entries(session, entity="note"):
+            details = entry.details
+            changed = details.get("changes", {}).get("private", {})
+            was_private = details.get("private") or changed.get("old") or changed.get("new")
+            if was_private and entry.entity_id is not None:
+                ids.add(entry.entity_id)
+    return ids
+
+
+WITHHELD = "(private note: details withheld)"
+
+
+def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
+    """Audit events about the included incidents, their notes, exhibits and links."""
+    incident_ids = {i.id for i in data.incidents}
+    exhibit_ids = {a.id for a in data.exhibits}
+    private = set() if data.options.include_private else _private_note_ids(case)
+    out = []
+    with case.read() as session:
+        for entry in audit.entries(session):
+            related = entry.details.get("incident_id")
+            if entry.entity == "incident":
+                keep = entry.entity_id in incident_ids
+            elif entry.entity == "attachment":
+                keep = entry.entity_id in exhibit_ids
+            elif entry.entity in ("note", "person", "vehicle"):
+                keep = related in incident_ids
+            else:
+                keep = False
+            if not keep:
+                continue
+            if entry.entity == "note" and entry.entity_id in private:
+                entry = replace(entry, details={"incident_id": related, "note": WITHHELD})
+            out.append(entry)
+    return out
+
+
+def collect(case: Case, options: ReportOptions, generated_at: datetime) -> ReportData:
+    """Read everything one report needs."""
+    s = case.settings()
+    info = CaseInfo(
+        case_uuid=s.case_uuid, case_name=s.case_name, owner_name=s.owner_name,
+        initials=s.initials, timezone=s.timezone,
+        address=s.address if options.include_address else "",
+        contact=s.contact if options.include_address else "",
+    )
+    data = ReportData(case=info, options=options, generated_at=generated_at)
+    data.incidents = list(load_incidents(case, options))
+    if options.include_audit:
+        data.audit = load_audit(case, data)
+    return data

@@ -1,0 +1,296 @@
+"""Page layout and the PDF build: running header and footer, "Page N of M", sections.
+
+`build_report` is a generator of `Progress` events honouring a `CancelToken`, so the GUI
+can run it off its thread. The PDF is written to a temporary file beside the target and
+renamed into place only when complete. With SOURCE_DATE_EPOCH set, the same case and
+options produce a byte-identical file (reportlab's invariant mode, fixed dates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
+
+from evidence_app import APP_NAME, __version__
+from evidence_app.core.case import Case
+from evidence_app.core.errors import UserError
+from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.report.appendix import audit_appendix, exhibit_list
+from evidence_app.core.report.data import ReportData, collect
+from evidence_app.core.report.fonts import SANS, markup, plain
+from evidence_app.core.report.formatting import datetime_text
+from evidence_app.core.report.incident_pages import incident_full
+from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.report.sections import chronology, cover, summary
+from evidence_app.core.report.styles import (
+    HEADER_GAP,
+    MARGIN,
+    MUTED,
+    RULE,
+    Styles,
+    make_styles,
+    page_size,
+)
+
+# reportlab keeps per-document font state in global font objects; one build at a time
+# keeps that safe and the output deterministic.
+_BUILD_LOCK = threading.Lock()
+
+
+class ReportCancelled(Exception):
+    """Raised inside the layout thread when the person cancels."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A finished report file."""
+
+    path: Path
+    pages: int
+    incidents: int
+    exhibits: int
+    sha256: str
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "pages": self.pages, "incidents": self.incidents,
+                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size}
+
+
+def generated_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class _Checkpoint(Flowable):
+    """Zero-size marker: reports progress when placed, stops the build when cancelled."""
+
+    def __init__(self, step: int, message: str, on_step: Callable[[int, str], None],
+                 cancel: CancelToken | None) -> None:
+        super().__init__()
+        self.step, self.message, self.on_step, self.cancel = step, message, on_step, cancel
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise ReportCancelled()
+        return 0, 0
+
+    def draw(self) -> None:
+        self.on_step(self.step, self.message)
+
+
+def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
+    """A canvas that holds its pages until the end, to print 'Page N of M' on each."""
+    generated = f"Generated {datetime_text(data.generated_at, data.case.timezone)}"
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Every font in the file is embedded: none of the unembedded base 14.
+            kwargs["initialFontName"] = SANS
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                Canvas.showPage(self)
+            pages.append(total)
+            Canvas.save(self)
+
+        def _footer(self, total: int) -> None:
+            width, _ = self._pagesize
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
+            self.setFont(SANS, 7.5)
+            self.setFillColor(MUTED)
+            self.drawString(MARGIN, MARGIN - 8 * mm, generated)
+            self.drawRightString(width - MARGIN, MARGIN - 8 * mm,
+                                 f"Page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
+    left = Paragraph(f"<b>{markup(data.case.case_name)}</b>", st.muted)
+    right = Paragraph(f"{markup(data.options.title)} \u2013 {data.options.profile.short}",
+                      st.muted)
+
+    def draw(canv: Canvas, doc: Any) -> None:
+        width, height = canv._pagesize
+        canv.saveState()
+        usable = width - 2 * MARGIN
+        top = height - MARGIN + HEADER_GAP - 2 * mm
+        for para, x, w, align in ((left, MARGIN, usable * 0.6, 0), (right, MARGIN + usable * 0.6,
+                                                                      usable * 0.4, 2)):
+            para.style = st.muted.clone(f"hdr{align}", alignment=align, fontSize=7.5, leading=9)
+            _, h = para.wrap(w, 30)
+            para.drawOn(canv, x, top - h + 9)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, top - 3, width - MARGIN, top - 3)
+        canv.restoreState()
+
+    return draw
+
+
+def make_story(data: ReportData, st: Styles, width: float, source_of: Callable[[str], Path],
+               on_step: Callable[[int, str], None], cancel: CancelToken | None,
+               ) -> tuple[list[Flowable], int]:
+    """All flowables of the report, with checkpoints; returns (story, number of steps)."""
+    story: list[Flowable] = []
+    steps = 0
+
+    def checkpoint(message: str) -> None:
+        nonlocal steps
+        steps += 1
+        story.append(_Checkpoint(steps, message, on_step, cancel))
+
+    checkpoint("Cover page")
+    story += cover(data, st, width) + [PageBreak()]
+    checkpoint("Summary")
+    story += summary(data, st, width) + [PageBreak()]
+    checkpoint("Chronology")
+    story += chronology(data, st, width)
+    dated, undated = data.dated, data.undated
+    if dated:
+        story += [PageBreak(), Paragraph("Incidents in full", st.h1)]
+    for inc in dated:
+        checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
+        story += incident_full(data, inc, st, width, source_of)
+    if undated:
+        story += [PageBreak(), Paragraph("Undated incidents", st.h1),
+                  Paragraph("The date of these incidents is not known. They are listed in the "
+                            "order they were recorded.", st.muted)]
+    for inc in undated:
+        checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
+        story += incident_full(data, inc, st, width, source_of)
+    checkpoint("Exhibit list")
+    story += [PageBreak()] + exhibit_list(data, st, width)
+    if data.options.include_audit:
+        checkpoint("Audit trail")
+        story += [PageBreak()] + audit_appendix(data, st, width)
+    checkpoint("Saving")
+    return story, steps
+
+
+def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Path],
+              on_step: Callable[[int, str], None] = lambda n, m: None,
+              cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
+              ) -> int:
+    """Lay out and write the PDF (blocking); returns the number of pages."""
+    st = make_styles()
+    pagesize = page_size(data.options.paper)
+    width = pagesize[0] - 2 * MARGIN
+    invariant = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+    pages: list[int] = []
+    with _BUILD_LOCK:
+        story, steps = make_story(data, st, width, source_of, on_step, cancel)
+        if on_total is not None:
+            on_total(steps)
+        doc = BaseDocTemplate(
+            str(out), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_GAP, bottomMargin=MARGIN,
+            title=plain(f"{data.options.title}: {data.case.case_name}"),
+            author=plain(data.case.owner_name), subject="Chronological evidence report",
+            creator=f"{APP_NAME} {__version__}", invariant=invariant, pageCompression=1,
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_header(data, st))])
+        doc.build(story, canvasmaker=_canvas_class(data, pages))
+    return pages[0] if pages else 0
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_report(case: Case, options: ReportOptions, out: Path,
+                 cancel: CancelToken | None = None) -> Iterator[Progress]:
+    """Write the report for `options` to `out`; the last event's item is a ReportResult.
+
+    Cancelling leaves no file behind (nor changes an existing one at `out`).
+    """
+    out = Path(out).expanduser()
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; give a file name such as report.pdf")
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist.")
+    token = cancel or CancelToken()
+    yield Progress(0, 0, "Reading the log")
+    data = collect(case, options, generated_time())
+    if token.cancelled:
+        return
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=".pdf.tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+
+    def work() -> None:
+        try:
+            pages = write_pdf(data, tmp, case.blobs.path,
+                              on_step=lambda n, m: events.put(("step", (n, m))),
+                              cancel=token, on_total=lambda n: events.put(("total", n)))
+            events.put(("done", pages))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the generator
+            events.put(("error", exc))
+
+    thread = threading.Thread(target=work, name="report-build", daemon=True)
+    thread.start()
+    total, finished = 0, False
+    try:
+        while True:
+            kind, value = events.get()
+            if kind == "total":
+                total = value
+            elif kind == "step":
+                yield Progress(value[0] - 1, total, value[1])
+            elif kind == "error":
+                if isinstance(value, ReportCancelled):
+                    return
+                if isinstance(value, OSError):
+                    raise UserError(f"Cannot write the report to {out}: {value.strerror or value}"
+                                    ) from value
+                raise value
+            else:
+                pages = value
+                break
+        os.replace(tmp, out)
+        finished = True
+        result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
+                              _sha256(out), out.stat().st_size)
+        yield Progress(total, total, f"Report saved: {pages} pages", item=result)
+    finally:
+        if not finished:
+            token.cancel()  # a closed generator stops the layout thread too
+            thread.join()
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,111 @@
+"""How dates, sizes and exhibit details read in the report (UK conventions)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from evidence_app.core.views import AttachmentView
+from evidence_app.core.vocab import CaptureSource
+
+FIELD_LABELS = {
+    "title": "title", "description": "what happened", "location": "location",
+    "category": "category", "suspect_appearance": "suspect's appearance",
+    "suspect_voice": "suspect's voice", "suspect_clothing": "suspect's clothing",
+    "witnesses": "witnesses", "impact": "effect on me", "police_reference": "police reference",
+    "police_officer": "officer", "reported_on": "date reported", "occurred_at": "date and time",
+    "occurred_end": "end of period", "precision": "date precision", "timezone": "time zone",
+    "tags": "tags",
+}
+
+_MEDIA_NAMES = {
+    "application/pdf": "PDF document", "image/jpeg": "JPEG image", "image/png": "PNG image",
+    "image/heic": "HEIC photo", "image/webp": "WebP image", "image/gif": "GIF image",
+    "image/tiff": "TIFF image", "video/mp4": "MP4 video", "audio/mpeg": "MP3 audio",
+    "text/plain": "text file", "application/zip": "ZIP archive",
+    "message/rfc822": "email message", "video/quicktime": "QuickTime video",
+}
+
+
+def local(dt: datetime, tz: str) -> datetime:
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def day_text(d: date) -> str:
+    """'3 Mar 2025'."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def datetime_text(dt: datetime | None, tz: str, seconds: bool = False) -> str:
+    """'3 Mar 2025, 14:30' in the case's time zone (with the zone's abbreviation)."""
+    if dt is None:
+        return ""
+    value = local(dt, tz)
+    clock = f"{value:%H:%M:%S}" if seconds else f"{value:%H:%M}"
+    return f"{day_text(value)}, {clock} {value:%Z}".rstrip()
+
+
+def utc_text(dt: datetime) -> str:
+    """An audit time, in UTC to the second."""
+    return f"{dt.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def size_text(size: int) -> str:
+    """'2.4 MB', '812 KB', '90 bytes'."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def media_text(att: AttachmentView) -> str:
+    """A plain name for the file type."""
+    name = _MEDIA_NAMES.get(att.media_type)
+    if name:
+        return name
+    if att.media_type.startswith("image/"):
+        return f"{att.media_type[6:].upper()} image"
+    if att.media_type in ("", "application/octet-stream"):
+        suffix = att.original_name.rsplit(".", 1)[-1] if "." in att.original_name else ""
+        return f"{suffix.upper()} file" if suffix and len(suffix) <= 5 else "file"
+    return att.media_type
+
+
+def kind_text(att: AttachmentView) -> str:
+    return {"photo": "photo", "screenshot": "screenshot", "image": "picture"}.get(att.kind, "file")
+
+
+def source_text(captured_from: str) -> str:
+    """Where a capture time came from, in words."""
+    try:
+        return CaptureSource(captured_from).label
+    except ValueError:
+        return captured_from
+
+
+def capture_text(att: AttachmentView, tz: str) -> str:
+    """'3 Mar 2025, 14:30 GMT (from camera metadata (EXIF))' or 'not known'."""
+    if att.captured_at is None:
+        return "not known"
+    when = datetime_text(att.captured_at, tz)
+    source = source_text(att.captured_from)
+    return f"{when} (from {source})" if source else when
+
+
+def gps_text(att: AttachmentView) -> str:
+    if att.gps_lat is None or att.gps_lon is None:
+        return ""
+    ns = "N" if att.gps_lat >= 0 else "S"
+    ew = "E" if att.gps_lon >= 0 else "W"
+    return f"{abs(att.gps_lat):.5f}° {ns}, {abs(att.gps_lon):.5f}° {ew}"
+
+
+def is_picture(att: AttachmentView) -> bool:
+    """True when the exhibit can be drawn as a picture."""
+    return bool(att.preview and att.media_type.startswith("image/") and att.width and att.height)
+
+
+def mark_filename(mark: str) -> str:
+    """An exhibit mark as it can appear in a file name: 'JS/12' -> 'JS-12'."""
+    return mark.replace("/", "-")

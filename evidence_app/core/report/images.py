@@ -1,0 +1,107 @@
+"""Exhibit pictures on the page: downscaled, orientation applied, decoded only when drawn.
+
+A 12-megapixel photo is never embedded as it is: each picture is decoded when its page
+is drawn, reduced to the pixels the printed size needs, JPEG-encoded and embedded, and
+then released. Only one decoded picture is in memory at a time, whatever the report's
+size. Layout uses the width and height stored at import, so nothing is decoded twice.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable
+
+from evidence_app.core.media import load_display_image
+from evidence_app.core.report.fonts import SANS, plain
+from evidence_app.core.report.styles import MUTED, RULE, SHADE
+
+JPEG_QUALITY = 85
+PHOTO_DPI = 150
+SCREENSHOT_DPI = 200  # text in screenshots must stay readable on paper
+
+
+def downscaled_jpeg(source: Path, max_side: int, quality: int = JPEG_QUALITY) -> tuple[bytes, int, int]:
+    """The picture with orientation applied, fitted within `max_side` pixels, as JPEG.
+
+    Returns (jpeg bytes, width, height). Raises OSError with a readable reason.
+    """
+    img = load_display_image(source, max_side=max_side)
+    try:
+        if img.mode in ("RGBA", "LA", "PA", "P"):
+            rgba = img.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            rgba.close()
+        else:
+            flat = img.convert("RGB") if img.mode != "RGB" else img
+        buf = io.BytesIO()
+        flat.save(buf, "JPEG", quality=quality, optimize=False, progressive=False)
+        return buf.getvalue(), flat.width, flat.height
+    finally:
+        img.close()
+
+
+def oriented_size(width: int | None, height: int | None, orientation: int | None,
+                  ) -> tuple[int, int] | None:
+    """Width and height as the picture is seen (EXIF orientations 5-8 swap them)."""
+    if not width or not height:
+        return None
+    if orientation in (5, 6, 7, 8):
+        return height, width
+    return width, height
+
+
+class ExhibitPicture(Flowable):
+    """One exhibit picture, fitted in a box, drawn (and decoded) only when placed."""
+
+    def __init__(self, source: Path, size: tuple[int, int], max_width: float,
+                 max_height: float, dpi: int = PHOTO_DPI) -> None:
+        super().__init__()
+        self.source = source
+        self.pixel_size = size
+        self.max_width = max_width
+        self.max_height = max_height
+        self.dpi = dpi
+        self._fit(max_width, max_height)
+
+    def _fit(self, max_w: float, max_h: float) -> None:
+        px_w, px_h = self.pixel_size
+        # Never enlarge a small picture past twice its pixel size (it would blur).
+        natural = max(px_w, px_h) * 72 / 96 * 2
+        scale = min(max_w / px_w, max_h / px_h, natural / max(px_w, px_h))
+        self.width, self.height = px_w * scale, px_h * scale
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self.width > avail_width:
+            self._fit(min(avail_width, self.max_width), self.max_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        wanted = round(max(self.width, self.height) * self.dpi / 72)
+        try:
+            if not self.source.is_file():
+                raise OSError("the original file is missing from the case folder")
+            data, _, _ = downscaled_jpeg(self.source, max(64, wanted))
+        except OSError as exc:
+            self._draw_unavailable(str(exc))
+            return
+        canv.drawImage(ImageReader(io.BytesIO(data)), 0, 0, self.width, self.height)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+    def _draw_unavailable(self, reason: str) -> None:
+        canv = self.canv
+        canv.setFillColor(SHADE)
+        canv.setStrokeColor(RULE)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=1)
+        canv.setFillColor(MUTED)
+        canv.setFont(SANS, 9)
+        canv.drawCentredString(self.width / 2, self.height / 2 + 6, "Picture cannot be shown")
+        canv.setFont(SANS, 7.5)
+        canv.drawCentredString(self.width / 2, self.height / 2 - 8, plain(reason)[:90])
