@@ -172,6 +172,7 @@ class Case:
             case.migration_backup = backup
             case.blobs.sweep_temp()
             case.sweep_cache()
+            case.catch_up_search_index()
             if not creating:
                 with case.read() as session:
                     if session.get(CaseSettings, 1) is None:
@@ -221,6 +222,8 @@ class Case:
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             try:
                 yield session, AuditWriter(session)
+                session.flush()
+                _refresh_search_index(session)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -233,6 +236,16 @@ class Case:
                 tmp.unlink()
         for paste in self.cache_dir.glob(".paste-*"):
             shutil.rmtree(paste, ignore_errors=True)
+
+    def catch_up_search_index(self) -> None:
+        """Index what was written without the app (or queued by an upgrade)."""
+        from evidence_app.core.search_index import pending
+
+        with self.read() as session:
+            waiting = pending(session.connection())
+        if waiting:
+            with self.write():
+                pass  # write() refreshes the index before it commits
 
     def thumbnail_path(self, sha256: str) -> Path:
         """Where the cached 256 px thumbnail of an original lives (rebuildable)."""
@@ -291,6 +304,13 @@ def _unfinished(db: Path) -> bool:
             con.close()
     except sqlite3.DatabaseError:
         return False
+
+
+def _refresh_search_index(session: Session) -> None:
+    # The search index follows every write in the same transaction (core/search_index.py).
+    from evidence_app.core.search_index import flush_dirty
+
+    flush_dirty(session.connection())
 
 
 def _backup_if_migrating(db: Path) -> Path | None:

@@ -1,0 +1,355 @@
+"""Search the case: words typed by a person (core/search_query.py) plus filters, over the
+FTS5 index (core/search_index.py). Results are plain dataclasses any thread may keep.
+
+Two steps keep it fast on a large case: first the page of matching document ids in
+order (FTS5 ranks with bm25 and stops at the page), then snippets and details for that
+page only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
+
+from evidence_app.core.case import Case
+from evidence_app.core.dates import format_when
+from evidence_app.core.models import (
+    Attachment,
+    Incident,
+    Tag,
+    incident_people,
+    incident_tags,
+    incident_vehicles,
+)
+from evidence_app.core.search_index import COLUMNS, TABLE
+from evidence_app.core.search_query import ParsedQuery, parse_query
+from evidence_app.core.search_snippets import (
+    END,
+    START,
+    Span,
+    find_matches,
+    first_text,
+    make_snippet,
+    split_marked,
+)
+
+Order = Literal["relevance", "newest", "oldest"]
+ORDERS: tuple[str, ...] = ("relevance", "newest", "oldest")
+SNIPPET_WORDS = 24
+
+_fts = table(TABLE, column("rowid", Integer), column("rank", Float))
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow a search. Dates are local days in the case's time zone, both included;
+    several tags, people or vehicles must all be linked."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    people: tuple[int, ...] = ()
+    vehicles: tuple[int, ...] = ()
+    has_exhibits: bool = False
+    inbox_only: bool = False
+    include_trash: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the results (trash adds, so it does not count)."""
+        return bool(self.date_from or self.date_to or self.categories or self.tags
+                    or self.people or self.vehicles or self.has_exhibits or self.inbox_only)
+
+    @property
+    def incidents_only(self) -> bool:
+        return bool(self.categories or self.tags or self.people or self.vehicles)
+
+
+@dataclass
+class SearchHit:
+    """One result: an incident, or an attachment standing alone (inbox or trash)."""
+
+    kind: str  # "incident" or "attachment"
+    id: int
+    title: str
+    when: str
+    snippet: str
+    highlights: list[Span] = field(default_factory=list)
+    field: str = ""  # where the snippet comes from: title, details, notes, ..., ocr
+    incident_id: int | None = None  # shown in the timeline when opened
+    attachment_id: int | None = None  # the exhibit whose text matched, if one did
+    exhibit: str = ""
+    occurred_at: datetime | None = None
+    category: str = ""
+    trashed: bool = False
+    score: float = 0.0
+
+    def marked_snippet(self, before: str = "[", after: str = "]") -> str:
+        """The snippet with each match wrapped in `before`/`after`."""
+        out, pos = [], 0
+        for s, e in self.highlights:
+            out += [self.snippet[pos:s], before, self.snippet[s:e], after]
+            pos = e
+        out.append(self.snippet[pos:])
+        return "".join(out)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["occurred_at"] = self.occurred_at.isoformat() if self.occurred_at else None
+        data["highlights"] = [list(h) for h in self.highlights]
+        return data
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    hits: list[SearchHit]
+    total: int
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- SQL parts
+def _day_start(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time.min, ZoneInfo(tz))
+
+
+def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement[bool]]:
+    """Visibility (trash) and filters, over `doc` outer-joined to incidents/attachments."""
+    is_incident, is_att = doc > 0, doc < 0
+    conds: list[ColumnElement[bool]] = []
+    if not filters.include_trash:
+        conds.append(or_(and_(is_incident, Incident.deleted_at.is_(None)),
+                         and_(is_att, Attachment.deleted_at.is_(None))))
+    if filters.inbox_only:
+        conds.append(and_(is_att, Attachment.incident_id.is_(None)))
+    if filters.incidents_only:
+        conds.append(is_incident)
+    if filters.categories:
+        conds.append(Incident.category.in_(filters.categories))
+    for tag in filters.tags:
+        conds.append(exists().where(incident_tags.c.incident_id == Incident.id,
+                                    incident_tags.c.tag_id == Tag.id, Tag.name == tag))
+    for person in filters.people:
+        conds.append(exists().where(incident_people.c.incident_id == Incident.id,
+                                    incident_people.c.person_id == person))
+    for vehicle in filters.vehicles:
+        conds.append(exists().where(incident_vehicles.c.incident_id == Incident.id,
+                                    incident_vehicles.c.vehicle_id == vehicle))
+    if filters.has_exhibits:
+        other = Attachment.__table__.alias("exhibit")
+        conds.append(or_(is_att, exists().where(other.c.incident_id == Incident.id,
+                                                other.c.deleted_at.is_(None))))
+    if filters.date_from or filters.date_to:
+        lo = _day_start(filters.date_from, tz) if filters.date_from else None
+        hi = _day_start(filters.date_to + timedelta(days=1), tz) if filters.date_to else None
+        inc: list[ColumnElement[bool]] = [Incident.occurred_at.is_not(None)]
+        att: list[ColumnElement[bool]] = [Attachment.captured_at.is_not(None)]
+        if lo is not None:
+            inc.append(func.coalesce(Incident.occurred_end, Incident.occurred_at) >= lo)
+            att.append(Attachment.captured_at >= lo)
+        if hi is not None:
+            inc.append(Incident.occurred_at < hi)
+            att.append(Attachment.captured_at < hi)
+        conds.append(or_(and_(is_incident, *inc), and_(is_att, *att)))
+    return conds
+
+
+def _base(parsed: ParsedQuery, filters: SearchFilters, tz: str) -> tuple[Any, Any, bool]:
+    """(query selecting doc ids, the doc column, whether FTS ranks it)."""
+    match = parsed.fts
+    doc: Any
+    source: Any
+    if match is not None:
+        doc, source, ranked = _fts.c.rowid, _fts, True
+    else:
+        docs = union_all(
+            select(Incident.id.label("doc")),
+            select((-Attachment.id).label("doc")).where(
+                or_(Attachment.incident_id.is_(None), Attachment.deleted_at.is_not(None))),
+        ).subquery("docs")
+        doc, source, ranked = docs.c.doc, docs, False
+    joined = source.outerjoin(Incident, Incident.id == doc).outerjoin(
+        Attachment, Attachment.id == -doc)
+    query = select(doc).select_from(joined).where(*_conditions(doc, filters, tz))
+    if match is not None:
+        query = query.where(text(f"{TABLE} MATCH :match").bindparams(match=match))
+    elif parsed.exclude is not None:
+        excluded = select(_fts.c.rowid).where(
+            text(f"{TABLE} MATCH :exclude").bindparams(exclude=parsed.exclude))
+        query = query.where(not_(doc.in_(excluded)))
+    return query, doc, ranked
+
+
+def _ordered(query: Any, doc: Any, ranked: bool, order: str) -> Any:
+    when = func.coalesce(Incident.occurred_at, Attachment.captured_at)
+    if order == "relevance" and ranked:
+        return query.add_columns(_fts.c.rank).order_by(_fts.c.rank)
+    newest = order == "newest"
+    return query.add_columns(literal_column("0.0")).order_by(
+        when.is_(None), when.desc() if newest else when.asc(),
+        doc.desc() if newest else doc.asc())
+
+
+# --------------------------------------------------------------------------- API
+def search(case: Case, query: str, filters: SearchFilters | None = None,
+           order: str = "relevance", limit: int = 50, offset: int = 0,
+           count: bool = True, prefix_last: bool = True) -> SearchResults:
+    """Find incidents and stand-alone attachments; a page of hits with snippets.
+
+    A blank query with filters lists what the filters let through; a blank query with
+    none finds nothing (there is nothing to look for). `total` counts every match
+    (or is -1 when `count` is False).
+    """
+    filters = filters or SearchFilters()
+    if order not in ORDERS:
+        order = "relevance"
+    parsed = parse_query(query, prefix_last=prefix_last)
+    if parsed.empty and not (parsed.blank and filters.active):
+        message = "" if parsed.blank else (
+            "Search looks for words and numbers; symbols and emoji on their own are ignored.")
+        return SearchResults(parsed, [], 0, message)
+    tz = case.settings().timezone
+    base, doc, ranked = _base(parsed, filters, tz)
+    with case.read() as session:
+        rows = session.execute(_ordered(base, doc, ranked, order).limit(limit).offset(offset)).all()
+        total = -1
+        if count:
+            total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        conn = session.connection()
+        hits = _hits(conn, parsed, [(r[0], float(r[1] or 0.0)) for r in rows])
+    return SearchResults(parsed, hits, total)
+
+
+def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
+                 newest_first: bool = False, prefix_last: bool = True) -> list[int]:
+    """Ids of every matching incident in timeline order (for narrowing the timeline)."""
+    filters = filters or SearchFilters()
+    parsed = parse_query(query, prefix_last=prefix_last)
+    if parsed.empty and not (parsed.blank and filters.active):
+        return []
+    base, doc, ranked = _base(parsed, filters, case.settings().timezone)
+    base = base.where(doc > 0)
+    with case.read() as session:
+        rows = session.execute(_ordered(base, doc, ranked, "newest" if newest_first
+                                        else "oldest"))
+        return [r[0] for r in rows]
+
+
+def count(case: Case, query: str, filters: SearchFilters | None = None) -> int:
+    """How many results a search has."""
+    return search(case, query, filters, limit=0).total
+
+
+def highlights(text_value: str, query: str) -> list[Span]:
+    """Where `query` matches in `text_value` (for the editor and viewer to highlight)."""
+    return find_matches(text_value, parse_query(query))
+
+
+# --------------------------------------------------------------------------- page details
+def _hits(conn: Any, parsed: ParsedQuery, page: list[tuple[int, float]]) -> list[SearchHit]:
+    if not page:
+        return []
+    ids = [d for d, _ in page]
+    texts: dict[int, tuple[str, ...]] = {}
+    snippets: dict[int, str] = {}
+    cols = ", ".join(COLUMNS)
+    marks = ", ".join("?" * len(ids))
+    if parsed.fts is not None:
+        for row in conn.exec_driver_sql(
+                f"SELECT rowid, snippet({TABLE}, -1, ?, ?, '\u2026', {SNIPPET_WORDS}), {cols} "
+                f"FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid IN ({marks})",
+                (START, END, parsed.fts, *ids)):
+            snippets[row[0]] = row[1]
+            texts[row[0]] = tuple(row[2:])
+    else:
+        for row in conn.exec_driver_sql(
+                f"SELECT rowid, {cols} FROM {TABLE} WHERE rowid IN ({marks})", tuple(ids)):
+            texts[row[0]] = tuple(row[1:])
+    incidents = {r.id: r for r in conn.execute(select(
+        Incident.id, Incident.title, Incident.occurred_at, Incident.occurred_end,
+        Incident.precision, Incident.timezone, Incident.category, Incident.deleted_at)
+        .where(Incident.id.in_([d for d in ids if d > 0])))}
+    attachments = {r.id: r for r in conn.execute(select(
+        Attachment.id, Attachment.incident_id, Attachment.exhibit_mark,
+        Attachment.original_name, Attachment.caption, Attachment.captured_at,
+        Attachment.deleted_at).where(Attachment.id.in_([-d for d in ids if d < 0])))}
+    tz = conn.execute(text("SELECT timezone FROM case_settings WHERE id = 1")).scalar()
+    hits = []
+    for doc, score in page:
+        cols_text = texts.get(doc, ("",) * len(COLUMNS))
+        where, snippet, spans = _snippet(parsed, snippets.get(doc), cols_text)
+        if doc > 0 and doc in incidents:
+            r = incidents[doc]
+            hit = SearchHit("incident", r.id, r.title or "(untitled incident)",
+                            format_when(r.occurred_at, r.occurred_end, r.precision, r.timezone),
+                            snippet, spans, where, incident_id=r.id, occurred_at=r.occurred_at,
+                            category=r.category, trashed=r.deleted_at is not None, score=score)
+            if where in ("files", "ocr"):
+                hit.attachment_id = _matching_exhibit(conn, r.id, parsed, where)
+        elif doc < 0 and -doc in attachments:
+            a = attachments[-doc]
+            when = format_when(a.captured_at, None, "exact", tz) if a.captured_at else "Undated"
+            hit = SearchHit("attachment", a.id, a.caption or a.original_name, when, snippet,
+                            spans, where, incident_id=a.incident_id, attachment_id=a.id,
+                            exhibit=a.exhibit_mark, occurred_at=a.captured_at,
+                            trashed=a.deleted_at is not None, score=score)
+        else:
+            continue
+        hits.append(hit)
+    return hits
+
+
+def _snippet(parsed: ParsedQuery, marked: str | None, cols: tuple[str, ...],
+             ) -> tuple[str, str, list[Span]]:
+    """(column name, snippet, spans), preferring FTS5's own snippet; made here when it
+    matched only plate fragments (which read badly) or there is no FTS5 match."""
+    shown = cols[:-1]  # never the plate fragments column
+    if marked is not None:
+        plain, spans = split_marked(marked)
+        core = _alnum(plain)
+        for index, value in enumerate(shown):
+            if spans and core and core in _alnum(value):
+                return COLUMNS[index], plain, spans
+    index, snippet, spans = make_snippet(shown, parsed)
+    if index >= 0:
+        return COLUMNS[index], snippet, spans
+    return "", first_text(shown[1:] + shown[:1]), []
+
+
+def _alnum(value: str) -> str:
+    return "".join(ch for ch in value if ch.isalnum())
+
+
+def _matching_exhibit(conn: Any, incident_id: int, parsed: ParsedQuery, where: str,
+                      ) -> int | None:
+    """The first live exhibit of an incident whose caption, name or text matches."""
+    rows = conn.execute(select(Attachment.id, Attachment.exhibit_mark, Attachment.original_name,
+                               Attachment.caption, Attachment.ocr_text)
+                        .where(Attachment.incident_id == incident_id,
+                               Attachment.deleted_at.is_(None))
+                        .order_by(Attachment.exhibit_serial)).all()
+    for att_id, mark, name, caption, ocr in rows:
+        values = [ocr] if where == "ocr" else [mark, name, caption]
+        if any(find_matches(v or "", parsed) for v in values):
+            return att_id
+    return None
