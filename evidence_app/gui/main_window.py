@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         self.view: CaseView | None = None
+        self._tools: dict[str, QWidget] = {}  # windows that belong to the open case
         self.session = CaseSession(self, settings)
         self.session.opened.connect(self._show_case)
         self.session.closing.connect(self._closing_case)
@@ -262,6 +263,10 @@ class MainWindow(QMainWindow):
             self.settings.splitter = self.view.saveState()
 
     def _closed_case(self) -> None:
+        for tool in self._tools.values():
+            tool.close()
+            tool.deleteLater()
+        self._tools.clear()
         if self.view is not None:
             self.pages.removeWidget(self.view)
             self.view.deleteLater()
@@ -365,19 +370,34 @@ class MainWindow(QMainWindow):
         if self.session.ops is not None:
             choose_and_import_diary(self.session.ops, self.session.timezone, self)
 
+    def _tool(self, name: str, make: Any) -> QWidget | None:
+        """Show the case's `name` window, made once per open case."""
+        if self.session.ops is None:
+            return None
+        tool = self._tools.get(name)
+        if tool is None:
+            tool = self._tools[name] = make(self.session.ops)
+        tool.show()
+        tool.raise_()
+        tool.activateWindow()
+        return tool
+
     def people(self) -> None:
         from evidence_app.gui.dialogs.people import PeopleDialog
 
-        if self.session.ops is not None:
-            dialog = PeopleDialog(self.session.ops, self)
+        def make(ops: CaseOps) -> PeopleDialog:
+            dialog = PeopleDialog(ops, self)
             dialog.show_incident.connect(self.show_incident)
-            dialog.show()
+            return dialog
+
+        self._tool("people", make)
 
     def trash(self) -> None:
         from evidence_app.gui.dialogs.trash import TrashDialog
 
-        if self.session.ops is not None:
-            TrashDialog(self.session.ops, self.session.timezone, self).show()
+        tool = self._tool("trash", lambda ops: TrashDialog(ops, self.session.timezone, self))
+        if isinstance(tool, TrashDialog):
+            tool.refresh()
 
     def about(self) -> None:
         from evidence_app.gui.dialogs.about import AboutDialog

@@ -88,8 +88,8 @@ class _Manager(QWidget):
         self.incidents = QListWidget()
         self.incidents.setAccessibleName("Linked incidents")
         self.incidents.setToolTip("Double-click to show the incident")
-        self.incidents.itemActivated.connect(
-            lambda item: self.show_incident.emit(item.data(Qt.ItemDataRole.UserRole)))
+        for signal in (self.incidents.itemActivated, self.incidents.itemDoubleClicked):
+            signal.connect(lambda item: self.show_incident.emit(item.data(Qt.ItemDataRole.UserRole)))
         dl.addWidget(self.incidents, 1)
         right.addWidget(self.details, 1)
         layout.addLayout(right, 3)
@@ -251,7 +251,6 @@ class PeopleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("People and vehicles")
         self.resize(860, 580)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 12)
         intro = QLabel("Everyone and every vehicle in your case. Link them to incidents from "
