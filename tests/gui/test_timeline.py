@@ -7,7 +7,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from evidence_app.core import incidents as inc
 from evidence_app.core.dates import When
 from evidence_app.core.vocab import Precision
-from evidence_app.gui.models.timeline import PAGE, HeaderRole, IncidentRole, RowSource, TimelineModel
+from evidence_app.gui.models.timeline import (
+    PAGE,
+    HeaderRole,
+    IncidentRole,
+    RowSource,
+    TimelineModel,
+)
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.timeline import TimelineView
 
