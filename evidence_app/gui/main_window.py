@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(icon_name))
             action.setData(icon_name)
         action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
+        self.addAction(action)  # shortcuts work even where no menu shows the action
         return action
 
     def _build_actions(self) -> None:
@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_delete = a("&Delete incident", self.delete_incident, QKeySequence.StandardKey.Delete,
                             "Move the selected incident to the trash (you can restore it)", "trash")
+        # The Delete key deletes an incident only from the timeline, never while typing.
+        self.removeAction(self.act_delete)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_new = a("&New incident", self.new_incident, "Ctrl+N",
                          "Write down something that happened (Ctrl+N)", "new")
         self.act_people = a("&People and vehicles…", self.people, None,
@@ -251,9 +254,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.view)
         self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
         self.view.editor.loaded.connect(lambda _d: self._update_actions())
-        ops.busy_changed.connect(self._busy)
+        ops.writing_changed.connect(self._writing)
+        self.view.timeline.addAction(self.act_delete)
         ops.error.connect(lambda exc: show_error(self, "Something could not be done", exc))
         self._update_status()
+        self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
 
@@ -281,7 +286,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — {APP_NAME}")
         self.case_label.setText(self.session.status_text())
 
-    def _busy(self, busy: bool) -> None:
+    def _writing(self, busy: bool) -> None:
         self.save_label.setText("Saving…" if busy else "All changes saved")
 
     # -- commands ------------------------------------------------------------------------

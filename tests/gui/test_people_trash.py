@@ -122,11 +122,13 @@ def test_people_window_edits_and_lists_incidents(qtbot, opened):
     qtbot.waitUntil(lambda: open_dialog(PeopleDialog) is not None, timeout=5000)
     dialog = open_dialog(PeopleDialog)
     people = dialog.people
-    qtbot.waitUntil(lambda: people.list.count() == 1, timeout=5000)
-    rect = people.list.visualItemRect(people.list.item(0))
+    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 1, timeout=5000)
+    rect = people.list.visualItemRect(people.list.topLevelItem(0))
     qtbot.mouseClick(people.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: people.incidents.count() == 1, timeout=5000)
-    assert "Followed home" in people.incidents.item(0).text()
+    qtbot.waitUntil(lambda: people.incidents.topLevelItemCount() == 1, timeout=5000)
+    assert people.incidents.topLevelItem(0).text(1) == "Followed home"
+    assert people.list.topLevelItem(0).text(1) == "Suspect"
+    assert people.list.topLevelItem(0).text(2) == "1"
     people.fields.description.setPlainText("Ex-partner, 6ft, beard")
     qtbot.mouseClick(people.save, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
@@ -134,11 +136,13 @@ def test_people_window_edits_and_lists_incidents(qtbot, opened):
     # all incidents for a plate; double-click shows it in the main window
     dialog.tabs.setCurrentWidget(dialog.vehicles)
     vehicles = dialog.vehicles
-    qtbot.waitUntil(lambda: vehicles.list.count() == 1, timeout=5000)
-    vehicles.list.setCurrentRow(0)
-    qtbot.waitUntil(lambda: vehicles.incidents.count() == 1, timeout=5000)
-    qtbot.waitUntil(lambda: vehicles.incidents.visualItemRect(vehicles.incidents.item(0)).height() > 0)
-    item_rect = vehicles.incidents.visualItemRect(vehicles.incidents.item(0))
+    qtbot.waitUntil(lambda: vehicles.list.topLevelItemCount() == 1, timeout=5000)
+    assert vehicles.list.topLevelItem(0).text(1) == "AB12 CDE"
+    vehicles.list.setCurrentItem(vehicles.list.topLevelItem(0))
+    qtbot.waitUntil(lambda: vehicles.incidents.topLevelItemCount() == 1, timeout=5000)
+    first = vehicles.incidents.topLevelItem(0)
+    qtbot.waitUntil(lambda: vehicles.incidents.visualItemRect(first).height() > 0)
+    item_rect = vehicles.incidents.visualItemRect(first)
     # a real double-click is a click followed by a double-click event
     qtbot.mouseClick(vehicles.incidents.viewport(), Qt.MouseButton.LeftButton,
                      pos=item_rect.center())
@@ -200,3 +204,20 @@ def test_undo_brings_back_a_deleted_incident(qtbot, opened):
     qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=5000)
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: window.view.model.incident_ids() == [incident_id], timeout=5000)
+
+
+def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    form = window.view.editor.form
+    form.category.setFocus()
+    qtbot.keyClick(form.category, Qt.Key.Key_Delete)
+    qtbot.keyClicks(form.title, "Car")
+    qtbot.keyClick(form.title, Qt.Key.Key_Home)
+    qtbot.keyClick(form.title, Qt.Key.Key_Delete)  # deletes a letter, not the incident
+    assert form.title.text() == "ar"
+    settle(qtbot, window)
+    assert window.view.model.incident_ids() == [incident_id]
+    window.view.timeline.setFocus()
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=5000)
