@@ -20,8 +20,12 @@ def setup_logging(level: int = logging.INFO) -> Path:
     """Send the app's log to a rotating file; returns its path."""
     path = log_file()
     root = logging.getLogger("evidence_app")
-    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        return path
+    for old in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
+        if Path(old.baseFilename) == path.absolute():
+            return path
+        # the log folder moved (EVIDENCE_APP_HOME changed): log where we say we do
+        root.removeHandler(old)
+        old.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")

@@ -100,7 +100,9 @@ class CaseSession(QObject):
             return ""
         if self.is_demo:
             return "A sample case in a temporary folder: it is deleted when you close it."
-        return f"{self.case.folder}  ·  {plural(self._count, 'incident')}"
+        from evidence_app.gui.widgets.welcome import pretty_path
+
+        return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}"
 
     # -- opening -------------------------------------------------------------------------
     def open(self, folder: Path, quiet_if_missing: bool = False) -> None:

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         self.view: CaseView | None = None
+        self._tools: dict[str, QWidget] = {}  # windows that belong to the open case
         self.session = CaseSession(self, settings)
         self.session.opened.connect(self._show_case)
         self.session.closing.connect(self._closing_case)
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(icon_name))
             action.setData(icon_name)
         action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
+        self.addAction(action)  # shortcuts work even where no menu shows the action
         return action
 
     def _build_actions(self) -> None:
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_delete = a("&Delete incident", self.delete_incident, QKeySequence.StandardKey.Delete,
                             "Move the selected incident to the trash (you can restore it)", "trash")
+        # The Delete key deletes an incident only from the timeline, never while typing.
+        self.removeAction(self.act_delete)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_new = a("&New incident", self.new_incident, "Ctrl+N",
                          "Write down something that happened (Ctrl+N)", "new")
         self.act_people = a("&People and vehicles…", self.people, None,
@@ -250,9 +254,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.view)
         self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
         self.view.editor.loaded.connect(lambda _d: self._update_actions())
-        ops.busy_changed.connect(self._busy)
+        ops.writing_changed.connect(self._writing)
+        self.view.timeline.addAction(self.act_delete)
         ops.error.connect(lambda exc: show_error(self, "Something could not be done", exc))
         self._update_status()
+        self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
 
@@ -262,6 +268,10 @@ class MainWindow(QMainWindow):
             self.settings.splitter = self.view.saveState()
 
     def _closed_case(self) -> None:
+        for tool in self._tools.values():
+            tool.close()
+            tool.deleteLater()
+        self._tools.clear()
         if self.view is not None:
             self.pages.removeWidget(self.view)
             self.view.deleteLater()
@@ -276,7 +286,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — {APP_NAME}")
         self.case_label.setText(self.session.status_text())
 
-    def _busy(self, busy: bool) -> None:
+    def _writing(self, busy: bool) -> None:
         self.save_label.setText("Saving…" if busy else "All changes saved")
 
     # -- commands ------------------------------------------------------------------------
@@ -365,19 +375,34 @@ class MainWindow(QMainWindow):
         if self.session.ops is not None:
             choose_and_import_diary(self.session.ops, self.session.timezone, self)
 
+    def _tool(self, name: str, make: Any) -> QWidget | None:
+        """Show the case's `name` window, made once per open case."""
+        if self.session.ops is None:
+            return None
+        tool = self._tools.get(name)
+        if tool is None:
+            tool = self._tools[name] = make(self.session.ops)
+        tool.show()
+        tool.raise_()
+        tool.activateWindow()
+        return tool
+
     def people(self) -> None:
         from evidence_app.gui.dialogs.people import PeopleDialog
 
-        if self.session.ops is not None:
-            dialog = PeopleDialog(self.session.ops, self)
+        def make(ops: CaseOps) -> PeopleDialog:
+            dialog = PeopleDialog(ops, self)
             dialog.show_incident.connect(self.show_incident)
-            dialog.show()
+            return dialog
+
+        self._tool("people", make)
 
     def trash(self) -> None:
         from evidence_app.gui.dialogs.trash import TrashDialog
 
-        if self.session.ops is not None:
-            TrashDialog(self.session.ops, self.session.timezone, self).show()
+        tool = self._tool("trash", lambda ops: TrashDialog(ops, self.session.timezone, self))
+        if isinstance(tool, TrashDialog):
+            tool.refresh()
 
     def about(self) -> None:
         from evidence_app.gui.dialogs.about import AboutDialog

@@ -97,6 +97,7 @@ class CaseOps(QObject):
     changed = Signal(str)  # "incidents", "attachments", "people", "settings", "trash", ...
     error = Signal(object)  # unhandled exception from any operation
     busy_changed = Signal(bool)
+    writing_changed = Signal(bool)  # writes queued or running on the writer thread
 
     def __init__(self, case: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +110,7 @@ class CaseOps(QObject):
         self._long.setMaxThreadCount(2)
         self._live: set[QObject] = set()
         self._pending = 0
+        self._writes = 0
         self._shut = False
 
     # -- plumbing ---------------------------------------------------------------
@@ -122,6 +124,11 @@ class CaseOps(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
+        writing = pool is self._writer and changes is not None
+        if writing:
+            self._writes += 1
+            if self._writes == 1:
+                self.writing_changed.emit(True)
 
         def finish() -> None:
             self._live.discard(relay)  # noqa: F821 - bound below before any call
@@ -129,6 +136,10 @@ class CaseOps(QObject):
             self._pending -= 1
             if self._pending == 0:
                 self.busy_changed.emit(False)
+            if writing:
+                self._writes -= 1
+                if self._writes == 0:
+                    self.writing_changed.emit(False)
 
         def done(result: Any) -> None:
             try:

@@ -95,6 +95,7 @@ class DiaryImportDialog(QDialog):
         super().__init__(parent)
         self.ops, self.path, self.preview = ops, path, preview
         self.result_: DiaryImportResult | None = None
+        self._importing = False
         self.setWindowTitle(f"Import diary: {path.name}")
         self.resize(980, 600)
         layout = QVBoxLayout(self)
@@ -146,13 +147,19 @@ class DiaryImportDialog(QDialog):
         row.addWidget(self.import_button)
         layout.addLayout(row)
 
+    def reject(self) -> None:
+        if not self._importing:  # the import is one transaction; let it finish
+            super().reject()
+
     def _import(self) -> None:
+        self._importing = True
         self.import_button.setEnabled(False)
         self.import_button.setText("Importing…")
         self.ops.op(import_diary, self.preview, skip_invalid=True, on_done=self._done,
                     on_error=self._failed)
 
     def _done(self, result: DiaryImportResult) -> None:
+        self._importing = False
         self.result_ = result
         parent = self.parentWidget()
         status = getattr(parent, "statusBar", None)
@@ -162,6 +169,7 @@ class DiaryImportDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self._importing = False
         show_error(self, "The diary was not imported", exc)
         self.import_button.setEnabled(True)
         self.import_button.setText("Import")

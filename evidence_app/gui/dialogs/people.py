@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -50,8 +51,7 @@ class _Manager(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(16)
         left = QVBoxLayout()
-        self.list = QListWidget()
-        self.list.setAccessibleName(f"{noun.capitalize()} list")
+        self.list = _table(self.columns, f"{noun.capitalize()} list")
         self.list.currentItemChanged.connect(lambda *_: self._selected())
         left.addWidget(self.list, 1)
         self.add = QPushButton(f"Add {noun}…")
@@ -85,11 +85,10 @@ class _Manager(QWidget):
         self.incidents_label = QLabel()
         self.incidents_label.setObjectName("subheading")
         dl.addWidget(self.incidents_label)
-        self.incidents = QListWidget()
-        self.incidents.setAccessibleName("Linked incidents")
+        self.incidents = _table(["When", "What happened"], "Linked incidents")
         self.incidents.setToolTip("Double-click to show the incident")
-        self.incidents.itemActivated.connect(
-            lambda item: self.show_incident.emit(item.data(Qt.ItemDataRole.UserRole)))
+        for signal in (self.incidents.itemActivated, self.incidents.itemDoubleClicked):
+            signal.connect(lambda item: self.show_incident.emit(item.data(0, Qt.ItemDataRole.UserRole)))
         dl.addWidget(self.incidents, 1)
         right.addWidget(self.details, 1)
         layout.addLayout(right, 3)
@@ -97,10 +96,14 @@ class _Manager(QWidget):
         ops.changed.connect(lambda kind: self.refresh() if kind in KINDS else None)
 
     # subclasses provide these
+    columns: list[str]
     lister: Callable[..., list[Any]]
     incidents_of: Callable[..., list[IncidentSummary]]
 
     def label(self, item: Any) -> str:
+        raise NotImplementedError
+
+    def cells(self, item: Any) -> list[str]:
         raise NotImplementedError
 
     def show_item(self, item: Any) -> None:
@@ -128,9 +131,10 @@ class _Manager(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            item = QListWidgetItem(f"{self.label(row)}\n{plural(row.incident_count, 'incident')}")
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.list.addItem(item)
+            item = QTreeWidgetItem([*self.cells(row), str(row.incident_count)])
+            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+            item.setTextAlignment(len(self.columns) - 1, Qt.AlignmentFlag.AlignRight)
+            self.list.addTopLevelItem(item)
             if row.id == keep:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
@@ -138,7 +142,7 @@ class _Manager(QWidget):
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
 
     def current(self) -> Any:
         wanted = self.current_id()
@@ -163,9 +167,11 @@ class _Manager(QWidget):
         self.incidents_label.setText(f"Incidents ({len(found)})" if found else
                                      "Not linked to any incident yet")
         for summary in found:
-            item = QListWidgetItem(f"{summary.when_text}  —  {summary.title or '(no title)'}")
-            item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            self.incidents.addItem(item)
+            item = QTreeWidgetItem([summary.when_text, summary.title or "(no title)"])
+            item.setData(0, Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(1, summary.title)
+            self.incidents.addTopLevelItem(item)
+        self.incidents.resizeColumnToContents(0)
 
     def _save(self) -> None:
         row = self.current()
@@ -190,7 +196,23 @@ class _Manager(QWidget):
         self._dialog = dialog
 
 
+def _table(headers: list[str], name: str) -> QTreeWidget:
+    table = QTreeWidget()
+    table.setHeaderLabels(headers)
+    table.setRootIsDecorated(False)
+    table.setUniformRowHeights(True)
+    table.setAlternatingRowColors(True)
+    table.setAccessibleName(name)
+    header = table.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(len(headers) - 1 if len(headers) == 2 else 0,
+                                QHeaderView.ResizeMode.Stretch)
+    return table
+
+
 class PeopleManager(_Manager):
+    columns = ["Name", "Who", "Incidents"]
     lister = staticmethod(ppl.list_people)
     incidents_of = staticmethod(ppl.incidents_for_person)
 
@@ -199,6 +221,9 @@ class PeopleManager(_Manager):
 
     def label(self, item: PersonView) -> str:
         return f"{item.name} ({ROLE_LABELS.get(Role(item.role), item.role).lower()})"
+
+    def cells(self, item: PersonView) -> list[str]:
+        return [item.name, ROLE_LABELS.get(Role(item.role), item.role)]
 
     def show_item(self, item: PersonView) -> None:
         self.fields.set_person(item)  # type: ignore[attr-defined]
@@ -217,6 +242,7 @@ class PeopleManager(_Manager):
 
 
 class VehicleManager(_Manager):
+    columns = ["Vehicle", "Plate", "Incidents"]
     lister = staticmethod(ppl.list_vehicles)
     incidents_of = staticmethod(ppl.incidents_for_vehicle)
 
@@ -225,6 +251,10 @@ class VehicleManager(_Manager):
 
     def label(self, item: VehicleView) -> str:
         return item.label
+
+    def cells(self, item: VehicleView) -> list[str]:
+        what = " ".join(p for p in (item.colour, item.make, item.model) if p)
+        return [what or "(not described)", item.plate]
 
     def show_item(self, item: VehicleView) -> None:
         self.fields.set_vehicle(item)  # type: ignore[attr-defined]
@@ -251,7 +281,6 @@ class PeopleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("People and vehicles")
         self.resize(860, 580)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 12)
         intro = QLabel("Everyone and every vehicle in your case. Link them to incidents from "

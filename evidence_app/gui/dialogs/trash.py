@@ -32,7 +32,6 @@ class TrashDialog(QDialog):
         self.contents = TrashContents()
         self.setWindowTitle("Trash")
         self.resize(640, 460)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)

@@ -138,11 +138,12 @@ class TimelineModel(QAbstractListModel):
         """Call back with the row of an incident, loading further pages until it appears
         (None if the source does not hold it)."""
         found = self.index_of(incident_id)
-        if found is not None or (self._ready and self._loaded >= self._total):
+        settled = self._ready and not self._fetching
+        if found is not None or (settled and self._loaded >= self._total):
             callback(found)
             return
         self._waiters.append((incident_id, callback))
-        if self._ready:
+        if settled:
             self.fetchMore(QModelIndex())
 
     def reload(self, keep: bool = True) -> None:
@@ -284,6 +285,9 @@ class TimelineModel(QAbstractListModel):
         if gen == self._gen:
             self._set_fetching(False)
             self._ready = True
+            waiting, self._waiters = self._waiters, []
+            for _incident_id, callback in waiting:
+                callback(None)
             self.ops.error.emit(exc)
 
     def _serve_waiters(self) -> None:

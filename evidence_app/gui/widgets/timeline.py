@@ -131,7 +131,8 @@ class TimelineView(QListView):
     def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self._want: int | None = None
+        self._want: int | None = None  # the incident the person selected
+        self._told: int | None = None  # the last one announced by incident_selected
         self.empty_text = ("No incidents yet.\n\nPress Ctrl+N or click “New incident” "
                            "to write down what happened.")
         self.setModel(model)
@@ -174,7 +175,9 @@ class TimelineView(QListView):
         incident_id = row.id if isinstance(row, IncidentSummary) else None
         if incident_id is not None:
             self._want = incident_id
-        self.incident_selected.emit(incident_id)
+        if incident_id != self._told or incident_id is None:
+            self._told = incident_id
+            self.incident_selected.emit(incident_id)
 
     def _restore(self) -> None:
         """After the rows were replaced, select the same incident again (or a neighbour)."""
@@ -183,14 +186,12 @@ class TimelineView(QListView):
             return
         index = self._model.index_of(want)
         if index is not None:
-            self.blockSignals(True)
-            self.setCurrentIndex(index)
-            self.blockSignals(False)
-            self.selectionModel().select(index, self.selectionModel().SelectionFlag.ClearAndSelect)
+            self.setCurrentIndex(index)  # announces it only if it is a different incident
             self.scrollTo(index)
-        elif self._model.rowCount() and self._model.ready:
-            self.incident_selected.emit(None)
+        elif self._model.ready and not self._model.loading:
             self._want = None
+            self._told = None
+            self.incident_selected.emit(None)
 
     # -- keyboard: skip month headers --------------------------------------------------
     def moveCursor(self, action: QAbstractItemView.CursorAction,

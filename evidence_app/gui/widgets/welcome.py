@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -42,6 +43,39 @@ def suggested_folder(name: str) -> Path:
     while folder.exists() and any(folder.iterdir()):
         folder, n = base / f"{safe} ({n})", n + 1
     return folder
+
+
+class ElidedLabel(QLabel):
+    """One line of text shortened in the middle to fit (a long folder path)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(120)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                                   max(40, self.width())))
+
+
+def pretty_path(path: Path) -> str:
+    """A folder as people read it: the home folder shown as ~."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 class _Card(QFrame):
@@ -131,11 +165,9 @@ class WelcomeScreen(QWidget):
         self.case_name.setPlaceholderText("Optional, e.g. Harassment 2025")
         form.addRow("Case name", self.case_name)
         where = QHBoxLayout()
-        self.folder_label = QLabel()
+        self.folder_label = ElidedLabel()
         self.folder_label.setObjectName("muted")
-        self.folder_label.setWordWrap(True)
-        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setMinimumWidth(160)
+        self.folder_label.setAccessibleName("Folder where the case will be kept")
         where.addWidget(self.folder_label, 1)
         change = QPushButton("Change…")
         change.setAccessibleName("Choose where to keep the case")
@@ -180,9 +212,7 @@ class WelcomeScreen(QWidget):
         self.error.hide()
 
     def refresh_folder(self) -> None:
-        folder = self.target_folder()
-        self.folder_label.setText(str(folder))
-        self.folder_label.setToolTip(str(folder))
+        self.folder_label.set_full_text(pretty_path(self.target_folder()))
 
     def target_folder(self) -> Path:
         if self._folder is not None:
