@@ -96,7 +96,7 @@ def test_dropping_a_duplicate_names_the_existing_exhibit(qtbot, gallery, tmp_pat
     assert summary.headline.text().startswith("0 files added")
     dup = summary.sections["duplicate"].child(0)
     assert dup.text(0) == "copy of IMG_0001.jpg"
-    assert "same file as exhibit JS/1" in dup.text(1)
+    assert dup.text(1) == "Same file as exhibit JS/1"
 
 
 def test_paste_a_screenshot_stores_a_png_original(qtbot, gallery, case, incident):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -127,6 +127,9 @@ class GroupReviewDialog(QDialog):
             top.setData(0, Qt.ItemDataRole.UserRole, key)
             top.setToolTip(0, "Click to rename; untick to leave these files in the Inbox")
             top.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
             self.tree.addTopLevelItem(top)
             for att in group.attachments:
                 child = QTreeWidgetItem([f"{att.exhibit_mark}   {att.original_name}",
@@ -146,12 +149,21 @@ class GroupReviewDialog(QDialog):
         self._update_button()
 
     def _set_icon(self, item: QTreeWidgetItem, att: AttachmentView) -> None:
+        # Every icon is the same square, so file names line up whatever the picture's shape;
+        # a hairline frame keeps pale screenshots visible on a pale row.
+        canvas = QPixmap(ICON, ICON)
+        canvas.fill(Qt.GlobalColor.transparent)
         pix = self.loader.pixmap(att)
         if pix is not None:
-            item.setIcon(0, QIcon(pix.scaled(ICON, ICON, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation)))
-        else:
-            item.setIcon(0, QIcon(QPixmap()))
+            small = pix.scaled(ICON - 2, ICON - 2, Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
+            painter = QPainter(canvas)
+            x, y = (ICON - small.width()) // 2, (ICON - small.height()) // 2
+            painter.drawPixmap(x, y, small)
+            painter.setPen(QColor(0, 0, 0, 60))
+            painter.drawRect(x, y, small.width() - 1, small.height() - 1)
+            painter.end()
+        item.setIcon(0, QIcon(canvas))
 
     def _thumb_ready(self, sha256: str) -> None:
         for item in self._rows.get(sha256, ()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +22,25 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.importer import ImportResult
 from evidence_app.gui.look import heading, muted
+
+
+class _WrappingRows(QStyledItemDelegate):
+    """Rows tall enough for their reason to wrap within the column's current width."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        base = super().sizeHint(option, index)
+        width = self.tree.columnWidth(index.column()) - 12
+        if index.column() == 0:
+            width -= self.tree.indentation() * 2
+        text = str(index.data() or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000),
+                                              Qt.TextFlag.TextWordWrap, text)
+        return QSize(base.width(), max(base.height(), box.height() + 6))
 
 
 class ImportProgressDialog(QDialog):
@@ -115,9 +136,14 @@ class ImportSummaryDialog(QDialog):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["File", "Result"])
         self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Reasons are sentences: let them wrap rather than hide behind an ellipsis.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 230)
+        self.tree.setItemDelegate(_WrappingRows(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.sections: dict[str, QTreeWidgetItem] = {}
         self._section("imported", f"Added ({len(imported):,})", imported,
                       lambda r: f"Exhibit {r.exhibit}" + (f" \u2014 {r.reason}" if r.reason else ""),
@@ -133,6 +159,11 @@ class ImportSummaryDialog(QDialog):
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         layout.addWidget(buttons)
 
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        # Row heights depend on column widths, known only once the dialog is laid out.
+        self.tree.doItemsLayout()
+
     def _section(self, key: str, title: str, rows: list[ImportResult], result_text: object,
                  expand: bool) -> None:
         if not rows:
@@ -144,7 +175,8 @@ class ImportSummaryDialog(QDialog):
         self.tree.addTopLevelItem(top)
         top.setFirstColumnSpanned(True)
         for r in rows:
-            item = QTreeWidgetItem([PurePath(r.path).name, result_text(r)])  # type: ignore[operator]
+            text = str(result_text(r))  # type: ignore[operator]
+            item = QTreeWidgetItem([PurePath(r.path).name, text[:1].upper() + text[1:]])
             item.setToolTip(0, r.path)
             item.setToolTip(1, item.text(1))
             top.addChild(item)
