@@ -55,6 +55,32 @@ def oriented_size(width: int | None, height: int | None, orientation: int | None
     return width, height
 
 
+class JpegBytes(ImageReader):
+    """Ready-made JPEG bytes for reportlab, embedded as they are.
+
+    reportlab's own ImageReader decodes every picture to raw RGB just to name it, and
+    that memory piles up over hundreds of photos; the JPEG bytes name it as well.
+    """
+
+    def __init__(self, data: bytes, width: int, height: int) -> None:  # noqa: D107
+        self._jpeg = data
+        self._width, self._height = width, height
+        self._dataA = None
+        self._image = None
+        self.fileName = "exhibit.jpg"
+        self.fp = None
+        self.mode = "RGB"
+
+    def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name; used only to name the image
+        return self._jpeg
+
+    def jpeg_fh(self) -> io.BytesIO:
+        return io.BytesIO(self._jpeg)
+
+    def getSize(self) -> tuple[int, int]:  # noqa: N802
+        return self._width, self._height
+
+
 class ExhibitPicture(Flowable):
     """One exhibit picture, fitted in a box, drawn (and decoded) only when placed."""
 
@@ -86,11 +112,11 @@ class ExhibitPicture(Flowable):
         try:
             if not self.source.is_file():
                 raise OSError("the original file is missing from the case folder")
-            data, _, _ = downscaled_jpeg(self.source, max(64, wanted))
+            data, px_w, px_h = downscaled_jpeg(self.source, max(64, wanted))
         except OSError as exc:
             self._draw_unavailable(str(exc))
             return
-        canv.drawImage(ImageReader(io.BytesIO(data)), 0, 0, self.width, self.height)
+        canv.drawImage(JpegBytes(data, px_w, px_h), 0, 0, self.width, self.height)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)

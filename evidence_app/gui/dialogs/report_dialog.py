@@ -1,0 +1,314 @@
+"""The Report dialog (Ctrl+P): options, a page preview, Print, Save as PDF, Export, Open.
+
+Every build runs off the GUI thread through `CaseOps.task`, with progress and Cancel.
+Preview files live in the case folder's cache (never in a shared temp folder) and are
+removed when the dialog closes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.errors import UserError
+from evidence_app.core.report import ReportResult, build_report
+from evidence_app.core.report.bundle import BundleResult, export_bundle
+from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
+from evidence_app.gui.tasks import CaseOps, TaskHandle
+
+PRINT_DPI = 300
+
+
+class ReportDialog(QDialog):
+    """Build, preview, print, save and export the evidence report."""
+
+    def __init__(self, ops: CaseOps, selected_ids: list[int] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle("Evidence report")
+        self.resize(1150, 780)
+        self.preview_dir = Path(ops.case.cache_dir) / "reports"
+        self.preview_path: Path | None = None
+        self.preview_options: Any = None
+        self.result: ReportResult | None = None
+        self.handle: TaskHandle | None = None
+        self._serial = 0
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+
+        self.panel = ReportOptionsPanel(selected_ids)
+        self.export_shareable = QCheckBox("Add copies of pictures without hidden details\n"
+                                          "(GPS, camera) for sharing")
+        self.export_zip = QCheckBox("Make one zip file")
+        export_box = QGroupBox("Export bundle")
+        el = QVBoxLayout(export_box)
+        el.addWidget(self.export_shareable)
+        el.addWidget(self.export_zip)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(self.panel)
+        ll.addWidget(export_box)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.status = QLabel("Preparing the preview...")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(220)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addLayout(status_row)
+        rl.addWidget(self.view, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 750])
+
+        self.update_button = QPushButton("Update preview")
+        self.print_button = QPushButton("Print...")
+        self.save_button = QPushButton("Save as PDF...")
+        self.export_button = QPushButton("Export bundle...")
+        self.open_button = QPushButton("Open in PDF viewer")
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        for button in (self.update_button, self.print_button, self.save_button,
+                       self.export_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        self.update_button.clicked.connect(self.update_preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.export_button.clicked.connect(self.export)
+        self.open_button.clicked.connect(self.open_in_viewer)
+        self.close_button.clicked.connect(self.reject)
+        self.panel.changed.connect(self._options_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self._set_busy(False)
+        QTimer.singleShot(0, self.update_preview)
+
+    # -- state -------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.handle is not None and self.handle.running
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        has_preview = self.preview_path is not None and not busy
+        for button in (self.update_button, self.save_button, self.export_button):
+            button.setEnabled(not busy)
+        self.print_button.setEnabled(has_preview)
+        self.open_button.setEnabled(has_preview)
+
+    def _options_changed(self) -> None:
+        if self.preview_path is not None and not self.busy:
+            self.status.setText("Options changed: press Update preview to see them.")
+
+    def _options(self) -> Any:
+        try:
+            return self.panel.options()
+        except UserError as exc:
+            QMessageBox.warning(self, "Report options", str(exc))
+            return None
+
+    def _run(self, gen_fn: Any, *args: Any, on_result: Any, message: str, **kwargs: Any) -> None:
+        self.status.setText(message)
+        self.progress.setRange(0, 0)
+        handle = self.ops.task(gen_fn, *args, **kwargs)
+        self.handle = handle
+        self._set_busy(True)
+
+        def progress(event: Any) -> None:
+            if event.total:
+                self.progress.setRange(0, event.total)
+                self.progress.setValue(event.done)
+            if event.message:
+                self.status.setText(str(event.message))
+
+        def finished(items: list[Any]) -> None:
+            self._set_busy(False)
+            if handle.token.cancelled or not items:
+                self.status.setText("Cancelled. Nothing was saved.")
+                return
+            on_result(items[-1])
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self.status.setText("The report could not be made.")
+            QMessageBox.warning(self, "Evidence report", str(exc) if isinstance(exc, UserError)
+                                else f"Something went wrong: {exc}")
+
+        handle.progress.connect(progress)
+        handle.finished.connect(finished)
+        handle.failed.connect(failed)
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.status.setText("Cancelling...")
+
+    # -- preview -----------------------------------------------------------------
+    def update_preview(self) -> None:
+        """Build the report with the current options and show it."""
+        if self.busy:
+            return
+        options = self._options()
+        if options is None:
+            return
+        self.preview_dir.mkdir(parents=True, exist_ok=True)
+        self._serial += 1
+        target = self.preview_dir / f"preview-{self._serial}.pdf"
+
+        def show(result: ReportResult) -> None:
+            old = self.preview_path
+            self.document.close()
+            self.document.load(str(result.path))
+            self.preview_path, self.preview_options, self.result = result.path, options, result
+            if old is not None and old != result.path:
+                old.unlink(missing_ok=True)
+            self._set_busy(False)
+            self.status.setText(f"{result.pages} pages, {result.incidents} incident(s), "
+                                f"{result.exhibits} exhibit(s).")
+
+        self._run(build_report, options, target, on_result=show, message="Building the report...")
+
+    # -- actions -----------------------------------------------------------------
+    def save_pdf(self) -> None:
+        """Save the report where the person chooses (rebuilt if the options changed)."""
+        options = self._options()
+        if options is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Save the evidence report",
+                                              str(Path.home() / "evidence-report.pdf"),
+                                              "PDF documents (*.pdf)")
+        if not name:
+            return
+        target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
+        if self.preview_path is not None and options == self.preview_options:
+            source = self.preview_path
+            self.ops.call(lambda: shutil.copyfile(source, target),
+                          on_done=lambda _: self.status.setText(f"Saved to {target}"),
+                          on_error=lambda exc: QMessageBox.warning(
+                              self, "Save as PDF", f"Cannot save to {target}: {exc}"))
+            return
+        self._run(build_report, options, target, message="Building the report...",
+                  on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))
+
+    def export(self) -> None:
+        """Export the report, the original exhibits and SHA256SUMS to a new folder or zip."""
+        options = self._options()
+        if options is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export bundle: name of the new folder", str(Path.home() / "evidence-export"))
+        if not name:
+            return
+
+        def done(result: BundleResult) -> None:
+            self.status.setText(f"Exported {result.exhibits} exhibit(s) and the report to "
+                                f"{result.path}")
+            QMessageBox.information(
+                self, "Export finished",
+                f"The report and {result.exhibits} original exhibit(s) are in\n{result.path}\n\n"
+                "SHA256SUMS lets anyone check that no file has changed "
+                "(see README.txt inside).")
+
+        self._run(export_bundle, options, Path(name), message="Exporting...", on_result=done,
+                  shareable=self.export_shareable.isChecked(), as_zip=self.export_zip.isChecked())
+
+    def open_in_viewer(self) -> None:
+        """Open the previewed report in the system's PDF viewer."""
+        if self.preview_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.preview_path)))
+
+    def print_report(self) -> None:
+        """The system print dialog (real printers and print to file), then print."""
+        if self.preview_path is None:
+            return
+        dialog = QPrintDialog(self.printer, self)
+        dialog.setWindowTitle("Print the evidence report")
+        dialog.setMinMax(1, self.document.pageCount())
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            pages = self.print_to(self.printer)
+            self.status.setText(f"Sent {pages} page(s) to the printer.")
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Paint the previewed pages onto `printer`; returns how many were printed."""
+        count = self.document.pageCount()
+        first = max(1, printer.fromPage() or 1)
+        last = min(count, printer.toPage() or count)
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Print", "The printer could not be started.")
+            return 0
+        dpi = min(printer.resolution(), PRINT_DPI)
+        printed = 0
+        try:
+            for index in range(first - 1, last):
+                if printed:
+                    printer.newPage()
+                area = QRectF(painter.viewport())
+                points = self.document.pagePointSize(index)
+                scale = min(area.width() / points.width(), area.height() / points.height())
+                target = QRectF(QPointF(0, 0), points * scale)
+                image = self.document.render(index, QSize(round(points.width() * dpi / 72),
+                                                          round(points.height() * dpi / 72)))
+                painter.drawImage(target, image)
+                printed += 1
+                QApplication.processEvents()
+        finally:
+            painter.end()
+        return printed
+
+    # -- closing -----------------------------------------------------------------
+    def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
+        if self.handle is not None and self.handle.running:
+            self.handle.cancel()
+        self.document.close()
+        if self.preview_dir.is_dir():
+            for path in self.preview_dir.glob("preview-*.pdf"):
+                path.unlink(missing_ok=True)
+        super().done(result)

@@ -1,0 +1,172 @@
+"""The Report dialog driven like a person: tick boxes, press buttons, print to a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "report"))
+from casebuilder import PRIVATE_NOTE, fill_case  # noqa: E402
+
+from evidence_app.core.dates import parse_when  # noqa: E402
+from evidence_app.core.incidents import create_incident  # noqa: E402
+from evidence_app.gui.dialogs.report_dialog import ReportDialog  # noqa: E402
+from evidence_app.gui.tasks import CaseOps  # noqa: E402
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def tick(qtbot, box) -> None:
+    """Click a check box on its indicator, where a person clicks."""
+    qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
+
+
+@pytest.fixture
+def dialog(qtbot, case, tmp_path):
+    fill_case(case, tmp_path / "files")
+    ops = CaseOps(case)
+    dlg = ReportDialog(ops)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.document.status() == QPdfDocument.Status.Ready, timeout=30000)
+    yield dlg
+    dlg.reject()
+    ops.wait_idle()
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def wait_built(qtbot, dlg, previous: Path | None = None) -> None:
+    qtbot.waitUntil(lambda: not dlg.busy and dlg.preview_path != previous, timeout=30000)
+
+
+def test_opens_with_a_preview_and_the_disclosure_warning(dialog, tmp_path):
+    assert "may be shown to the person you are reporting" in dialog.panel.notice.text()
+    assert dialog.document.pageCount() == dialog.result.pages >= 8
+    assert dialog.preview_path.parent == dialog.ops.case.cache_dir / "reports"
+    assert not dialog.panel.include_private.isChecked()
+    assert PRIVATE_NOTE not in text_of(dialog.preview_path)
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "report-dialog.png"))
+
+
+def test_ticking_private_notes_and_updating_shows_them(qtbot, dialog):
+    previous = dialog.preview_path
+    tick(qtbot, dialog.panel.include_private)
+    assert "press Update preview" in dialog.status.text()
+    qtbot.mouseClick(dialog.update_button, LEFT)
+    wait_built(qtbot, dialog, previous)
+    assert PRIVATE_NOTE in text_of(dialog.preview_path)
+    assert not previous.exists()  # old previews do not pile up in the cache
+
+
+def test_profile_sets_defaults(qtbot, dialog):
+    dialog.panel.profile.setCurrentIndex(dialog.panel.profile.findData("personal"))
+    panel = dialog.panel
+    assert panel.include_private.isChecked() and panel.include_gps.isChecked()
+    assert panel.include_address.isChecked() and panel.layout_two.isChecked()
+    dialog.panel.profile.setCurrentIndex(dialog.panel.profile.findData("court"))
+    assert not panel.include_private.isChecked() and panel.include_audit.isChecked()
+
+
+def test_print_to_file(qtbot, dialog, tmp_path):
+    out = tmp_path / "printed.pdf"
+    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer.setOutputFileName(str(out))
+
+    def accept_print_dialog():
+        box = QApplication.activeModalWidget()
+        assert box is not None and box.windowTitle() == "Print the evidence report"
+        box.accept()
+
+    QTimer.singleShot(300, accept_print_dialog)
+    qtbot.mouseClick(dialog.print_button, LEFT)
+    assert out.is_file()
+    assert len(PdfReader(out).pages) == dialog.document.pageCount()
+    assert "Sent" in dialog.status.text()
+
+
+def test_save_as_pdf_copies_the_preview(qtbot, dialog, tmp_path, monkeypatch):
+    target = tmp_path / "for the police.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    qtbot.waitUntil(lambda: target.is_file() and "Saved" in dialog.status.text(), timeout=10000)
+    assert target.read_bytes() == dialog.preview_path.read_bytes()
+
+
+def test_save_after_changing_options_rebuilds(qtbot, dialog, tmp_path, monkeypatch):
+    target = tmp_path / "personal"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    tick(qtbot, dialog.panel.include_private)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    qtbot.waitUntil(lambda: Path(str(target) + ".pdf").is_file() and not dialog.busy,
+                    timeout=30000)
+    assert PRIVATE_NOTE in text_of(Path(str(target) + ".pdf"))
+
+
+def test_export_bundle_from_the_dialog(qtbot, dialog, tmp_path, monkeypatch):
+    import subprocess
+
+    target = tmp_path / "bundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    tick(qtbot, dialog.export_shareable)
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert (target / "shareable").is_dir()
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=target, capture_output=True,
+                           text=True, check=False)
+    assert check.returncode == 0, check.stdout
+
+
+def test_open_in_viewer_opens_the_preview(qtbot, dialog, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    qtbot.mouseClick(dialog.open_button, LEFT)
+    assert [u.toLocalFile() for u in opened] == [str(dialog.preview_path)]
+
+
+def test_period_filter_and_bad_period(qtbot, dialog, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    tick(qtbot, dialog.panel.limit_period)
+    dialog.panel.date_from.setDate(QDate(2025, 3, 1))
+    dialog.panel.date_to.setDate(QDate(2025, 2, 1))
+    qtbot.mouseClick(dialog.update_button, LEFT)
+    assert warnings and "before its start" in warnings[0]
+    previous = dialog.preview_path
+    dialog.panel.date_to.setDate(QDate(2025, 3, 31))
+    qtbot.mouseClick(dialog.update_button, LEFT)
+    wait_built(qtbot, dialog, previous)
+    text = text_of(dialog.preview_path)
+    assert "Silver Astra" in text and "Flowers left on doorstep" not in text
+
+
+def test_cancel_stops_the_build(qtbot, dialog):
+    for n in range(120):
+        create_incident(dialog.ops.case, when=parse_when(f"{1 + n % 28}/01/2025 10:00",
+                                                         "Europe/London"),
+                        title=f"Call {n}", description="He rang again. " * 80)
+    previous = dialog.preview_path
+    qtbot.mouseClick(dialog.update_button, LEFT)
+    assert dialog.cancel_button.isVisible()
+    qtbot.mouseClick(dialog.cancel_button, LEFT)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
+    assert "Cancelled" in dialog.status.text()
+    assert dialog.preview_path == previous
+    assert sorted(p.name for p in (dialog.ops.case.cache_dir / "reports").iterdir()) == \
+        [previous.name]
