@@ -22,7 +22,7 @@ log = logging.getLogger("evidence_app")
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 # Each module here defines `add_parsers(subparsers, json_parent)` and registers its
 # commands with @command; keeping features in their own files keeps this one small.
-EXTRA_COMMAND_MODULES: list[str] = ["evidence_app.cli_report"]
+EXTRA_COMMAND_MODULES: list[str] = ["evidence_app.cli_report", "evidence_app.cli_search"]
 
 
 def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", required=True)
     p.add_argument("--private", action="store_true", help="keep out of reports by default")
 
-    sub.add_parser("verify", parents=[js], help="check originals, database and audit trail")
+    p = sub.add_parser("verify", parents=[js], help="check originals, database and audit trail")
+    p.add_argument("--repair", action="store_true",
+                   help="first rebuild what can be rebuilt (the search index)")
     for module in _command_modules():
         module.add_parsers(sub, js)
     return parser

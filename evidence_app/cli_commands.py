@@ -230,6 +230,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from evidence_app.core.verify import VerifyReport, verify_case
 
     with open_case(args) as case:
+        if getattr(args, "repair", False):
+            from evidence_app.core.search_index import rebuild_case_index
+
+            rebuilt = rebuild_case_index(case)
+            if not args.json:
+                print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
         report = VerifyReport()
         for event in progress_to_stderr(verify_case(case), quiet=args.json):
             if isinstance(event.item, VerifyReport):

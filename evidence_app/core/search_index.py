@@ -189,6 +189,14 @@ def rebuild(conn: Connection, progress: Callable[[int, int], None] | None = None
     return len(ids)
 
 
+def rebuild_case_index(case: Any) -> int:
+    """Rebuild a case's whole index in one write (what `verify --repair` does)."""
+    with case.write() as (session, audit):
+        count = rebuild(session.connection())
+        audit.log("rebuild", "search_index", None, records=count)
+        return count
+
+
 def differences(conn: Connection, limit: int = 20) -> list[str]:
     """Where the stored index differs from what the case holds (empty when in step)."""
     problems: list[str] = []

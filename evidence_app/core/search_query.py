@@ -17,6 +17,7 @@ index holds no such words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from evidence_app.core.search_text import (
     MIN_FRAGMENT,
@@ -103,7 +104,7 @@ class ParsedQuery:
             return None
         return match + "".join(f" NOT {t.fts()}" for t in self.excluded)
 
-    @property
+    @cached_property
     def highlight(self) -> list[tuple[tuple[str, ...], bool]]:
         """Folded word sequences to highlight, each with whether its last word is a prefix."""
         out = []
@@ -114,7 +115,7 @@ class ParsedQuery:
                     out.append((seq, term.prefix))
         return out
 
-    @property
+    @cached_property
     def plate_fragments(self) -> list[str]:
         """Plate fragments the words spell, including single words such as `ab12cde`
         (which the index matches through its plate fragments column)."""

@@ -19,15 +19,26 @@ def is_word_start(ch: str) -> bool:
     return cat[0] in ("L", "N") or cat == "Co"
 
 
-def is_word_char(ch: str) -> bool:
-    """True for characters kept inside a word: the above, and accents written apart."""
-    return is_word_start(ch) or unicodedata.category(ch) == "Mn"
+_FOLD: dict[int, str] = {}
+_COMBINING = re.compile("[\u0300-\u036f]")
+# A word: a letter or digit, then letters, digits and accents written apart.
+WORD_RE = re.compile("[^\\W_](?:[^\\W_]|[\u0300-\u036f])*")
+
+
+def _fold_char(ch: str) -> str:
+    low = unicodedata.normalize("NFD", ch.lower())
+    base = "".join(c for c in low if not unicodedata.combining(c))
+    return base[0] if base else ch
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: `Café` -> `cafe` (as the index compares words)."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without accents, one character for one (`Café` -> `cafe`), so
+    positions in the folded text are positions in the original."""
+    if text.isascii():
+        return text.lower()
+    for code in set(map(ord, set(text))) - _FOLD.keys():
+        _FOLD[code] = _fold_char(chr(code))
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -41,20 +52,14 @@ class Word:
 
 def words(text: str) -> Iterator[Word]:
     """The words of `text` with their positions, split as the index splits them."""
-    start = -1
-    for i, ch in enumerate(text):
-        if start < 0:
-            if is_word_start(ch):
-                start = i
-        elif not is_word_char(ch):
-            yield Word(start, i, fold(text[start:i]))
-            start = -1
-    if start >= 0:
-        yield Word(start, len(text), fold(text[start:]))
+    folded = fold(text)
+    for m in WORD_RE.finditer(folded):
+        yield Word(m.start(), m.end(), _COMBINING.sub("", m.group()))
 
 
 def has_words(text: str) -> bool:
-    """Whether the index would find any word in `text`."""
+    """Whether the index would find any word in `text` (one letter, digit or private-use
+    character is enough; everything else the index skips)."""
     return any(is_word_start(ch) for ch in text)
 
 

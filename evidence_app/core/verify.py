@@ -57,6 +57,10 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
         report.problems.extend(_check_triggers(session))
         problems, issued = _check_records_against_audit(session)
         report.problems.extend(problems)
+        from evidence_app.core.search_index import differences
+
+        report.problems.extend(f"{p} (run verify --repair to rebuild the search index; "
+                               "no evidence is affected)" for p in differences(session.connection()))
         settings = session.get(CaseSettings, 1)
         top = max(issued, session.scalar(select(func.max(Attachment.exhibit_serial))) or 0)
         if settings is None:

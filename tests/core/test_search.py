@@ -74,7 +74,10 @@ def test_snippets_highlight_the_match_and_say_where_it_is(case, story):
 def test_text_inside_a_screenshot_finds_its_incident_and_exhibit(case, story):
     [hit] = search(case, "hide forever").hits
     assert (hit.kind, hit.id, hit.field) == ("incident", story["texts"], "ocr")
-    assert hit.attachment_id == story["shot"]
+    from evidence_app.core.search import matching_exhibit
+
+    assert hit.attachment_id is None  # found on opening: see matching_exhibit
+    assert matching_exhibit(case, story["texts"], "hide forever") == story["shot"]
     assert hit.marked_snippet() == "You can't [hide] from me [forever]"
 
 

@@ -81,6 +81,9 @@ def upgrade() -> None:
     op.execute("INSERT INTO search_dirty (doc) SELECT id FROM incidents")
     op.execute("INSERT INTO search_dirty (doc) SELECT -id FROM attachments "
                "WHERE incident_id IS NULL OR deleted_at IS NOT NULL")
+    # Searches leave trashed items out by looking them up: keep that cheap.
+    op.create_index("ix_incidents_deleted_at", "incidents", ["deleted_at"])
+    op.create_index("ix_attachments_deleted_at", "attachments", ["deleted_at"])
     # Small facts about the case that are not evidence (e.g. text recognition paused).
     op.create_table(
         "case_state",
@@ -92,6 +95,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_state")
+    op.drop_index("ix_attachments_deleted_at", "attachments")
+    op.drop_index("ix_incidents_deleted_at", "incidents")
     for name, _body in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS search_dirty")
