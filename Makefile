@@ -24,7 +24,8 @@ test: $(STAMP)
 	$(PY) -m ruff check evidence_app tests bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not serial"
+	$(PY) -m pytest -m serial
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

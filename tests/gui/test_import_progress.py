@@ -64,6 +64,7 @@ def test_cancel_halfway_leaves_no_partial_data(qtbot, ops, case, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # measures time: must not share the CPUs with other tests
 def test_window_stays_responsive_while_200_images_import(qtbot, ops, case, tmp_path):
     """A heartbeat timer on the GUI thread measures its longest stall during the import."""
     folder = tmp_path / "screenshots"
