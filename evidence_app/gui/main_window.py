@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
                               "Names, initials, contact details and time zone", "settings")
         self.act_diary = a("Import &diary from spreadsheet (CSV)…", self.import_diary, None,
                            "Bring in a diary you kept in a spreadsheet, with a preview first")
+        self.act_report = a("&Report…", self.report, "Ctrl+P",
+                             "Print, save or export the evidence report (Ctrl+P)", "report")
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the app")
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -166,6 +168,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_settings, self.act_diary])
         m.addSeparator()
+        m.addAction(self.act_report)
+        m.addSeparator()
         m.addAction(self.act_quit)
         m = self.menus["edit"] = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
@@ -185,7 +189,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addAction(self.act_new)
+        bar.addActions([self.act_new, self.act_report])
         bar.addSeparator()
         bar.addActions([self.act_people, self.act_trash])
         spacer = QWidget()
@@ -208,7 +212,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_case = self.session.ops is not None
         for act in (self.act_close_case, self.act_settings, self.act_diary, self.act_new,
-                    self.act_people, self.act_trash, self.act_newest, self.act_oldest):
+                    self.act_report, self.act_people, self.act_trash, self.act_newest,
+                    self.act_oldest):
             act.setEnabled(has_case)
         self.act_delete.setEnabled(has_case and self.current_incident() is not None)
 
@@ -396,6 +401,13 @@ class MainWindow(QMainWindow):
             return dialog
 
         self._tool("people", make)
+
+    def report(self) -> None:
+        from evidence_app.gui.dialogs.report_dialog import ReportDialog
+
+        if self.session.ops is not None:
+            current = self.current_incident()
+            ReportDialog(self.session.ops, [current] if current else [], self).show()
 
     def trash(self) -> None:
         from evidence_app.gui.dialogs.trash import TrashDialog

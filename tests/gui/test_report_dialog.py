@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,12 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "report"))
-from casebuilder import PRIVATE_NOTE, fill_case  # noqa: E402
-
-from evidence_app.core.dates import parse_when  # noqa: E402
-from evidence_app.core.incidents import create_incident  # noqa: E402
-from evidence_app.gui.dialogs.report_dialog import ReportDialog  # noqa: E402
-from evidence_app.gui.tasks import CaseOps  # noqa: E402
+from evidence_app.core.dates import parse_when
+from evidence_app.core.incidents import create_incident
+from evidence_app.gui.dialogs.report_dialog import ReportDialog
+from evidence_app.gui.tasks import CaseOps
+from tests.gui.helpers import make_case, wait_open
+from tests.report.casebuilder import PRIVATE_NOTE, fill_case
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -170,3 +168,17 @@ def test_cancel_stops_the_build(qtbot, dialog):
     assert dialog.preview_path == previous
     assert sorted(p.name for p in (dialog.ops.case.cache_dir / "reports").iterdir()) == \
         [previous.name]
+
+
+def test_ctrl_p_in_the_main_window_opens_the_report(qtbot, window, tmp_path):
+    folder = make_case(tmp_path / "case")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    assert window.act_report.isEnabled() and window.act_report in window.toolbar.actions()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(isinstance(w, ReportDialog) and w.isVisible()
+                                for w in window.findChildren(ReportDialog)), timeout=5000)
+    dialog = window.findChildren(ReportDialog)[0]
+    qtbot.waitUntil(lambda: dialog.preview_path is not None and not dialog.busy, timeout=30000)
+    assert dialog.result.incidents == 0
+    dialog.reject()

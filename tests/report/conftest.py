@@ -1,7 +1,8 @@
 """Fixtures for report tests."""
 
 import pytest
-from casebuilder import RichCase, fill_case
+
+from tests.report.casebuilder import RichCase, fill_case
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from casebuilder import PRIVATE_NOTE
 from pypdf import PdfReader
 
 from evidence_app.cli import main
 from evidence_app.core.media import analyse
+from tests.report.casebuilder import PRIVATE_NOTE
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from casebuilder import ADDRESS, CHINESE, CYRILLIC, GREEK, POLISH, PRIVATE_NOTE, PUBLIC_NOTE
 from PIL import Image
 from pypdf import PdfReader
 
@@ -18,6 +17,15 @@ from evidence_app.core.incidents import create_incident
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.report import ReportOptions, ReportResult, build_report
 from evidence_app.core.report.data import WITHHELD
+from tests.report.casebuilder import (
+    ADDRESS,
+    CHINESE,
+    CYRILLIC,
+    GREEK,
+    POLISH,
+    PRIVATE_NOTE,
+    PUBLIC_NOTE,
+)
 
 
 def build(case, out: Path, **options) -> ReportResult:
@@ -131,7 +139,7 @@ def _images(path: Path) -> list[Image.Image]:
 
 
 def test_pictures_are_oriented_and_downscaled(case, tmp_path):
-    from casebuilder import photo
+    from tests.report.casebuilder import photo
 
     incident = create_incident(case, when=parse_when("01/03/2025 10:00", "Europe/London"),
                                title="Car", category="loitering")
