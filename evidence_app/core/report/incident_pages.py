@@ -143,8 +143,12 @@ def _picture(att: AttachmentView, source: Path, width: float, layout: ImageLayou
 
 
 def exhibit_blocks(atts: list[AttachmentView], source_of: Callable[[str], Path], tz: str,
-                   st: Styles, width: float, layout: ImageLayout) -> list[Flowable]:
-    """Pictures with their captions (one per row or two per row), then other files."""
+                   st: Styles, width: float, layout: ImageLayout,
+                   heading: Flowable | None = None) -> list[Flowable]:
+    """Pictures with their captions (one per row or two per row), then other files.
+
+    `heading` is kept on the same page as the first exhibit.
+    """
     out: list[Flowable] = []
     pictures = [a for a in atts if is_picture(a)]
     others = [a for a in atts if not is_picture(a)]
@@ -176,6 +180,10 @@ def exhibit_blocks(atts: list[AttachmentView], source_of: Callable[[str], Path],
         out += [KeepTogether([_p(f"This exhibit is a {kind_text(att)} that cannot be shown as a "
                                  "picture; its details are listed here.", st.muted), box]),
                 Spacer(1, 4 * mm)]
+    if heading is not None and out:
+        first = out[0]
+        content = first._content if isinstance(first, KeepTogether) else [first]
+        out[0] = KeepTogether([heading, *content])
     return out
 
 
@@ -198,7 +206,7 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, width: floa
             out.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(note.text)}',
                           st.body))
     if inc.attachments:
-        out.append(_p("Exhibits", st.h2))
-        out += exhibit_blocks(inc.attachments, source_of, tz, st, width, data.options.image_layout)
+        out += exhibit_blocks(inc.attachments, source_of, tz, st, width,
+                              data.options.image_layout, heading=_p("Exhibits", st.h2))
     out.append(Spacer(1, 6 * mm))
     return out
