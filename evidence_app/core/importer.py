@@ -248,7 +248,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
     yield Progress(0, total, "Preparing")
     known = _existing(case)
     tz = case.settings().timezone
-    workers = workers or min(4, max(2, os.cpu_count() or 2))
+    # One more thread than CPUs: while one waits for fsync, the others decode pictures.
+    workers = workers or min(4, (os.cpu_count() or 2) + 1)
     pending: deque[tuple[Path, Future[_Stored] | ImportResult]] = deque()
     committed: set[str] = set()
     todo = iter(entries)

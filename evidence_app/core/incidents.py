@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -77,14 +78,17 @@ def _get(session: Session, incident_id: int, allow_deleted: bool = False) -> Inc
 
 
 def create_incident(case: Case, *, when: When | None = None, title: str = "",
-                    **fields: Any) -> int:
-    """Record a new incident; returns its id. `when` defaults to undated."""
+                    tags: Sequence[str] = (), **fields: Any) -> int:
+    """Record a new incident; returns its id. `when` defaults to undated.
+
+    Tags given here are part of the record as first written (not a later amendment).
+    """
     with case.write() as (session, audit):
-        return insert_incident(session, audit, when=when, title=title, **fields)
+        return insert_incident(session, audit, when=when, title=title, tags=tags, **fields)
 
 
 def insert_incident(session: Session, audit: AuditWriter, *, when: When | None = None,
-                    title: str = "", **fields: Any) -> int:
+                    title: str = "", tags: Sequence[str] = (), **fields: Any) -> int:
     """Add an incident inside a unit of work the caller already holds (audited).
 
     For services that create an incident together with other changes in one transaction.
@@ -96,8 +100,14 @@ def insert_incident(session: Session, audit: AuditWriter, *, when: When | None =
     now = utcnow()
     incident = Incident(recorded_at=now, updated_at=now, **values)
     session.add(incident)
+    names = _tag_names(tags)
+    if names:
+        incident.tags = _tag_rows(session, names)
     session.flush()
-    audit.log("create", "incident", incident.id, **{k: v for k, v in values.items() if v})
+    details = {k: v for k, v in values.items() if v}
+    if names:
+        details["tags"] = names
+    audit.log("create", "incident", incident.id, **details)
     return incident.id
 
 
@@ -290,22 +300,30 @@ def restore_note(case: Case, note_id: int) -> None:
 
 
 # --------------------------------------------------------------------------- tags
+def _tag_names(names: Sequence[str]) -> list[str]:
+    return sorted({" ".join(n.split())[:100] for n in names if n and n.strip()})
+
+
+def _tag_rows(session: Session, names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        tag = session.scalar(select(Tag).where(Tag.name == name))
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+        tags.append(tag)
+    return tags
+
+
 def set_tags(case: Case, incident_id: int, names: list[str]) -> None:
     """Replace an incident's tags (names trimmed, duplicates ignored)."""
-    wanted = sorted({" ".join(n.split())[:100] for n in names if n and n.strip()})
+    wanted = _tag_names(names)
     with case.write() as (session, audit):
         incident = _get(session, incident_id)
         old = sorted(t.name for t in incident.tags)
         if old == wanted:
             return
-        tags = []
-        for name in wanted:
-            tag = session.scalar(select(Tag).where(Tag.name == name))
-            if tag is None:
-                tag = Tag(name=name)
-                session.add(tag)
-            tags.append(tag)
-        incident.tags = tags
+        incident.tags = _tag_rows(session, wanted)
         incident.updated_at = utcnow()
         audit.log("update", "incident", incident_id, changes={"tags": {"old": old, "new": wanted}})
 

@@ -277,11 +277,33 @@ def analyse(path: Path, name: str, thumb: Path | None = None) -> MediaInfo:
     return info
 
 
+_TRANSPOSE = {  # EXIF orientation -> the turn that shows the picture upright
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(img: Image.Image) -> int:
+    try:
+        value = img.getexif().get(_TAG_ORIENTATION, 1)
+    except Exception:  # noqa: BLE001 - broken EXIF: show the picture as stored
+        return 1
+    return value if isinstance(value, int) else 1
+
+
 def _write_thumbnail(img: Image.Image, dest: Path, size: int = THUMB_SIZE) -> None:
+    # Shrink first, then turn: turning a 256 px picture costs nothing, turning (or even
+    # copying) a 12-megapixel one is most of the work.
+    orientation = _orientation(img)
     img.draft("RGB", (size * 2, size * 2))
-    frame = ImageOps.exif_transpose(img) or img
-    frame = _flatten(frame)
+    frame = img
+    if img.mode not in ("RGB", "RGBA", "L", "LA"):
+        frame = _flatten(img)  # palettes and 16-bit data resample badly as they are
     frame.thumbnail((size, size), Image.Resampling.LANCZOS)
+    frame = _flatten(frame)
+    if orientation in _TRANSPOSE:
+        frame = frame.transpose(_TRANSPOSE[orientation])
     _save_atomic(frame, dest, quality=85, optimize=False)
 
 
