@@ -236,3 +236,23 @@ def test_ctrl_s_saves_at_once_and_says_so(qtbot, opened):
     assert "saved" in window.statusBar().currentMessage()
     settle(qtbot, window)
     assert inc.get_incident(window.session.case, incident_id).title == "Typed just now"
+
+
+def test_a_period_keeps_its_length_when_its_start_moves(qtbot, opened):
+    window = opened
+    new_incident(qtbot, window)
+    form = window.view.editor.form
+    qtbot.keyClick(form.title, Qt.Key.Key_Return)  # Enter moves on to the date
+    assert form.when.start_date.hasFocus()
+    when = form.when
+    when.precision.setCurrentIndex(when.precision.findData("between"))
+    when.start_date.setDate(QDate(2025, 3, 12))
+    when.start_time.setTime(QTime(18, 0))
+    when.end_date.setDate(QDate(2025, 3, 12))
+    when.end_time.setTime(QTime(19, 30))
+    when.start_date.setDate(QDate(2025, 3, 14))  # moved two days later
+    assert (when.end_date.date(), when.end_time.time()) == (QDate(2025, 3, 14), QTime(19, 30))
+    when.end_date.setDate(QDate(2025, 3, 1))  # the person sets an end before the start
+    assert when.backwards_note.isVisibleTo(window)
+    when.end_date.setDate(QDate(2025, 3, 14))
+    assert not when.backwards_note.isVisibleTo(window)
