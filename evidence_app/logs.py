@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from evidence_app.paths import log_dir
@@ -18,6 +17,8 @@ def log_file() -> Path:
 
 def setup_logging(level: int = logging.INFO) -> Path:
     """Send the app's log to a rotating file; returns its path."""
+    from logging.handlers import RotatingFileHandler  # imported here: it pulls in sockets
+
     path = log_file()
     root = logging.getLogger("evidence_app")
     for old in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:

@@ -8,7 +8,6 @@ Other parts plug in through what this exposes, per open case:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import APP_NAME
-from evidence_app.core.dates import When
-from evidence_app.core.vocab import Precision
 from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
-from evidence_app.gui.undo import DoneCommand
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -60,7 +56,7 @@ class MainWindow(QMainWindow):
         self.session.closed.connect(self._closed_case)
         self.session.status_changed.connect(self._update_status)
         self.setWindowTitle(APP_NAME)
-        self.resize(*DEFAULT_SIZE)
+        self._default_size()
 
         self.welcome = WelcomeScreen()
         self.welcome.create_requested.connect(self.session.create)
@@ -97,6 +93,16 @@ class MainWindow(QMainWindow):
             self.restoreState(settings.window_state)
         self.show_welcome()
 
+    def _default_size(self) -> None:
+        """1280x800, or nine tenths of a smaller screen."""
+        width, height = DEFAULT_SIZE
+        screen = self.screen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            width = min(width, int(avail.width() * 0.9)) if avail.width() < width else width
+            height = min(height, int(avail.height() * 0.9)) if avail.height() < height else height
+        self.resize(width, height)
+
     # -- actions -------------------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "",
                 icon_name: str = "") -> QAction:
@@ -118,6 +124,8 @@ class MainWindow(QMainWindow):
         self.act_new_case = a("&New case…", self.new_case, "Ctrl+Shift+N", "Start a new case")
         self.act_open_case = a("&Open case…", self.browse_case, QKeySequence.StandardKey.Open,
                                "Open a case folder", "folder")
+        self.act_save = a("&Save", self.save_now, QKeySequence.StandardKey.Save,
+                           "Changes save by themselves; this saves what you are typing now")
         self.act_close_case = a("&Close case", self.session.close, None,
                                 "Close this case and go back to the start screen")
         self.act_settings = a("Case &settings…", self.case_settings, None,
@@ -164,7 +172,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_new_case, self.act_open_case])
         self.recent_menu = m.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        m.addAction(self.act_close_case)
+        m.addActions([self.act_save, self.act_close_case])
         m.addSeparator()
         m.addActions([self.act_settings, self.act_diary])
         m.addSeparator()
@@ -211,9 +219,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_case = self.session.ops is not None
-        for act in (self.act_close_case, self.act_settings, self.act_diary, self.act_new,
-                    self.act_report, self.act_people, self.act_trash, self.act_newest,
-                    self.act_oldest):
+        for act in (self.act_save, self.act_close_case, self.act_settings, self.act_diary,
+                    self.act_new, self.act_report, self.act_people, self.act_trash,
+                    self.act_newest, self.act_oldest):
             act.setEnabled(has_case)
         self.act_delete.setEnabled(has_case and self.current_incident() is not None)
 
@@ -253,6 +261,7 @@ class MainWindow(QMainWindow):
 
         self.undo_stack.clear()
         self.view = CaseView(ops, self.undo_stack, self.settings.newest_first)
+        self.view.editor.case_tz = self.session.timezone
         if self.settings.splitter is not None:
             self.view.restoreState(self.settings.splitter)
         self.pages.addWidget(self.view)
@@ -288,6 +297,8 @@ class MainWindow(QMainWindow):
         if self.session.case is None:
             return
         name = self.session.title()
+        if self.view is not None:
+            self.view.editor.case_tz = self.session.timezone
         self.setWindowTitle(f"{name} — {APP_NAME}")
         self.case_label.setText(self.session.status_text())
 
@@ -310,48 +321,21 @@ class MainWindow(QMainWindow):
             self.session.open(Path(folder))
 
     def new_incident(self) -> None:
-        from evidence_app.core import incidents as inc
-
-        ops, view = self.session.ops, self.view
-        if ops is None or view is None or self.session.case is None:
-            return
-        view.editor.flush()
-        tz = self.session.timezone
-        now = datetime.now(UTC).replace(second=0, microsecond=0)
-
-        def created(incident_id: int) -> None:
-            self.undo_stack.push(DoneCommand(
-                "new incident",
-                lambda: ops.op(inc.restore_incident, incident_id, changes=("incidents", "trash")),
-                lambda: ops.op(inc.delete_incident, incident_id, changes=("incidents", "trash"))))
-            if self.view is view:
-                view.editor.set_incident(incident_id)
-                view.timeline.select_incident(incident_id)
-                view.editor.loaded.connect(self._focus_title_once)
-
-        ops.op(inc.create_incident, when=When(now, None, Precision.EXACT, tz), on_done=created)
-
-    def _focus_title_once(self, _detail: object) -> None:
-        if self.view is not None:
-            self.view.editor.loaded.disconnect(self._focus_title_once)
-            self.view.editor.focus_title()
+        if self.view is not None and self.session.ops is not None:
+            self.view.new_incident(self.session.timezone)
 
     def delete_incident(self) -> None:
-        from evidence_app.core import incidents as inc
+        if self.view is not None:
+            title = self.view.delete_current()
+            if title is not None:
+                self.statusBar().showMessage(
+                    f"Moved “{title}” to the trash. Edit › Undo (Ctrl+Z) brings it back.", 8000)
 
-        ops, view, incident_id = self.session.ops, self.view, self.current_incident()
-        if ops is None or view is None or incident_id is None:
-            return
-        view.editor.flush()
-        title = view.editor.form.title.text().strip() or "the incident"
-        kinds = ("incidents", "trash")
-        ops.op(inc.delete_incident, incident_id, changes=kinds)
-        self.undo_stack.push(DoneCommand(
-            "delete incident",
-            lambda: ops.op(inc.delete_incident, incident_id, changes=kinds),
-            lambda: ops.op(inc.restore_incident, incident_id, changes=kinds)))
-        self.statusBar().showMessage(
-            f"Moved “{title}” to the trash. Edit › Undo (Ctrl+Z) brings it back.", 8000)
+    def save_now(self) -> None:
+        if self.view is not None:
+            self.view.editor.flush()
+        self.statusBar().showMessage("Everything is saved. Changes also save by themselves "
+                                     "a moment after you stop typing.", 6000)
 
     def undo(self) -> None:
         if self.view is not None:

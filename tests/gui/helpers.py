@@ -18,7 +18,7 @@ def make_case(folder: Path, **kwargs) -> Path:
     return folder
 
 
-def wait_open(qtbot, window: MainWindow, timeout: int = 10000) -> None:
+def wait_open(qtbot, window: MainWindow, timeout: int = 20000) -> None:
     """Wait until a case is shown and its timeline has its first page."""
     qtbot.waitUntil(lambda: window.view is not None and window.view.model.ready, timeout=timeout)
 
@@ -28,7 +28,7 @@ def message_boxes() -> list[QMessageBox]:
             if isinstance(w, QMessageBox) and w.isVisible()]
 
 
-def wait_box(qtbot, contains: str, timeout: int = 5000) -> QMessageBox:
+def wait_box(qtbot, contains: str, timeout: int = 15000) -> QMessageBox:
     found: list[QMessageBox] = []
 
     def check() -> bool:
@@ -43,6 +43,6 @@ def wait_box(qtbot, contains: str, timeout: int = 5000) -> QMessageBox:
 def settle(qtbot, window: MainWindow) -> None:
     """Let queued saves and reloads finish."""
     ops = window.session.ops
-    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=10000)
+    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=20000)
     qtbot.wait(20)
-    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=10000)
+    qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=20000)

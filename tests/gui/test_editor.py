@@ -24,7 +24,7 @@ def new_incident(qtbot, window):
     before = editor.incident_id
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: editor.incident_id not in (None, before) and editor.detail is not None
-                    and editor.form.title.hasFocus(), timeout=5000)
+                    and editor.form.title.hasFocus(), timeout=15000)
     return editor.incident_id
 
 
@@ -43,7 +43,7 @@ def test_add_an_incident_and_see_it_in_the_timeline(qtbot, opened):
     form.category.setCurrentIndex(form.category.findData("loitering"))
     qtbot.keyClicks(form.description, "He sat in the car for twenty minutes.")
     qtbot.keyClicks(form.impact, "I stayed in all evening.")
-    qtbot.waitUntil(lambda: "Silver car parked outside" in timeline_titles(window), timeout=5000)
+    qtbot.waitUntil(lambda: "Silver car parked outside" in timeline_titles(window), timeout=15000)
     settle(qtbot, window)
     stored = inc.get_incident(window.session.case, incident_id)
     assert stored.title == "Silver car parked outside"
@@ -166,11 +166,11 @@ def test_notes_are_timestamped_and_can_be_private(qtbot, opened):
     assert not notes.add.isEnabled()
     qtbot.keyClicks(notes.input, "Neighbour saw the car too.")
     qtbot.mouseClick(notes.add, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(notes.cards) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(notes.cards) == 1, timeout=15000)
     qtbot.keyClicks(notes.input, "Told my sister.")
     qtbot.mouseClick(notes.private, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(notes.add, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(notes.cards) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(notes.cards) == 2, timeout=15000)
     settle(qtbot, window)
     assert notes.input.toPlainText() == "" and not notes.private.isChecked()
     stored = inc.get_incident(window.session.case, incident_id).notes
@@ -199,3 +199,60 @@ def test_new_incident_is_dated_now(qtbot, opened):
     summary = inc.list_incidents(window.session.case, ids=[incident_id])[0]
     assert summary.precision == Precision.EXACT
     assert abs((datetime.now(UTC) - summary.occurred_at).total_seconds()) < 120
+
+
+def test_recorded_and_amended_read_as_in_the_report(qtbot, opened):
+    from datetime import timedelta
+
+    from evidence_app.core.views import Amendment
+    from evidence_app.gui.widgets.incident_editor import record_line
+
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    form = window.view.editor.form
+    assert form.meta.text().startswith("Recorded on ") and "Amended" not in form.meta.text()
+    qtbot.keyClicks(form.impact, "Scared to go out")
+    window.view.editor.flush()
+    qtbot.waitUntil(lambda: "Amended on" in form.meta.text(), timeout=15000)
+    assert "(effect on me)." in form.meta.text()
+    detail = inc.get_incident(window.session.case, incident_id)
+    at = datetime(2025, 3, 3, 14, 30, tzinfo=UTC)
+    detail.recorded_at = at
+    detail.amendments = [Amendment(at + timedelta(days=i), ["title"], {}) for i in range(5)]
+    line = record_line(detail, "Europe/London")
+    assert line.startswith("Recorded on 3 Mar 2025, 14:30 GMT. Amended on 3 Mar 2025, 14:30 GMT")
+    assert "… 3 more amendments …" in line and line.endswith("Amended on 7 Mar 2025, 14:30 GMT (title).")
+    assert record_line(detail, "Europe/London", limit=None).count("Amended on") == 5
+
+
+def test_ctrl_s_saves_at_once_and_says_so(qtbot, opened):
+    window = opened
+    editor = window.view.editor
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.title, "Typed just now")
+    assert editor.dirty
+    qtbot.keyClick(editor.form.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.dirty
+    assert "saved" in window.statusBar().currentMessage()
+    settle(qtbot, window)
+    assert inc.get_incident(window.session.case, incident_id).title == "Typed just now"
+
+
+def test_a_period_keeps_its_length_when_its_start_moves(qtbot, opened):
+    window = opened
+    new_incident(qtbot, window)
+    form = window.view.editor.form
+    qtbot.keyClick(form.title, Qt.Key.Key_Return)  # Enter moves on to the date
+    assert form.when.start_date.hasFocus()
+    when = form.when
+    when.precision.setCurrentIndex(when.precision.findData("between"))
+    when.start_date.setDate(QDate(2025, 3, 12))
+    when.start_time.setTime(QTime(18, 0))
+    when.end_date.setDate(QDate(2025, 3, 12))
+    when.end_time.setTime(QTime(19, 30))
+    when.start_date.setDate(QDate(2025, 3, 14))  # moved two days later
+    assert (when.end_date.date(), when.end_time.time()) == (QDate(2025, 3, 14), QTime(19, 30))
+    when.end_date.setDate(QDate(2025, 3, 1))  # the person sets an end before the start
+    assert when.backwards_note.isVisibleTo(window)
+    when.end_date.setDate(QDate(2025, 3, 14))
+    assert not when.backwards_note.isVisibleTo(window)

@@ -35,7 +35,7 @@ def test_case_settings_are_saved_and_audited(qtbot, opened):
     window = opened
     window.act_settings.trigger()
     qtbot.waitUntil(lambda: visible(CaseSettingsDialog) is not None
-                    and visible(CaseSettingsDialog).isEnabled(), timeout=5000)
+                    and visible(CaseSettingsDialog).isEnabled(), timeout=15000)
     dialog = visible(CaseSettingsDialog)
     assert dialog.owner_name.text() == "Jane Smith"
     dialog.case_name.clear()
@@ -50,7 +50,7 @@ def test_case_settings_are_saved_and_audited(qtbot, opened):
     qtbot.keyClicks(dialog.address, "1 Elm Road")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    qtbot.waitUntil(lambda: window.windowTitle().startswith("Renamed case"), timeout=5000)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("Renamed case"), timeout=15000)
     info = window.session.case.settings()
     assert (info.case_name, info.initials, info.address) == ("Renamed case", "JMS", "1 Elm Road")
 
@@ -70,7 +70,7 @@ def test_import_a_diary_with_a_preview(qtbot, opened, tmp_path, monkeypatch):
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(path), ""))
     window.act_diary.trigger()
-    qtbot.waitUntil(lambda: visible(DiaryImportDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: visible(DiaryImportDialog) is not None, timeout=15000)
     dialog = visible(DiaryImportDialog)
     model = dialog.table.model()
     assert model.rowCount() == 4
@@ -80,14 +80,14 @@ def test_import_a_diary_with_a_preview(qtbot, opened, tmp_path, monkeypatch):
     assert texts[2][5].startswith("Cannot be read")
     assert texts[3][1] == "March 2025"
     assert dialog.import_button.text() == "Import the 3 readable rows"
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+    with qtbot.waitSignal(dialog.accepted, timeout=15000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     titles = sorted(s.title for s in inc.list_incidents(window.session.case))
     assert titles == ["Car outside the house", "Fake account messaging friends",
                       "Flowers left on doorstep"]
     assert "Imported 3 incidents" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: window.view.model.total == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.total == 3, timeout=15000)
 
 
 def test_a_file_that_is_not_a_diary_is_explained(qtbot, opened, tmp_path, monkeypatch):
@@ -113,11 +113,11 @@ def test_sort_order_is_chosen_and_remembered(qtbot, opened, settings):
         inc.create_incident(case, title=title, when=When(datetime(2025, 1, day, tzinfo=UTC),
                                                          None, Precision.DAY, "Europe/London"))
     window.view.model.reload()
-    qtbot.waitUntil(lambda: len(window.view.model.incident_ids()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.view.model.incident_ids()) == 2, timeout=15000)
     newest = [window.view.model.index(r).data() for r in range(1, 3)]
     assert newest == ["Later", "Earlier"]
     window.menus["view"].actions()[1].trigger()  # Oldest first
-    qtbot.waitUntil(lambda: window.view.model.index(1).data() == "Earlier", timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.index(1).data() == "Earlier", timeout=15000)
     assert settings.newest_first is False
     window.close()
     again = MainWindow(settings)
@@ -149,7 +149,7 @@ def test_window_layout_is_remembered(qtbot, settings, tmp_path):
 def test_about_names_the_version_and_where_things_are(qtbot, opened):
     window = opened
     window.act_about.trigger()
-    qtbot.waitUntil(lambda: visible(AboutDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: visible(AboutDialog) is not None, timeout=15000)
     about = visible(AboutDialog)
     assert str(window.session.case.folder) == about.paths["This case"]
     assert about.paths["Log file"] == str(log_file())

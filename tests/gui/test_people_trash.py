@@ -36,7 +36,7 @@ def choose_from_menu(qtbot, button, text):
 
     QTimer.singleShot(50, pick)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: picked == [text], timeout=5000)
+    qtbot.waitUntil(lambda: picked == [text], timeout=15000)
 
 
 def open_dialog(kind):
@@ -56,10 +56,10 @@ def test_link_people_and_vehicles_from_the_editor(qtbot, opened):
     # an existing person, from the menu
     choose_from_menu(qtbot, form.link_person, "Mark Davies")
     qtbot.waitUntil(lambda: [c.label.text() for c in form.people.chips()] == ["Mark Davies"],
-                    timeout=5000)
+                    timeout=15000)
     # a new vehicle, described in the dialog and linked in one go
     choose_from_menu(qtbot, form.link_vehicle, "New vehicle…")
-    qtbot.waitUntil(lambda: open_dialog(VehicleDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: open_dialog(VehicleDialog) is not None, timeout=15000)
     dialog = open_dialog(VehicleDialog)
     qtbot.keyClicks(dialog.fields.plate, "ab12 cde")
     qtbot.keyClicks(dialog.fields.colour, "Silver")
@@ -67,18 +67,18 @@ def test_link_people_and_vehicles_from_the_editor(qtbot, opened):
     qtbot.keyClicks(dialog.fields.model, "Astra")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(form.vehicles.chips()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(form.vehicles.chips()) == 1, timeout=15000)
     assert form.vehicles.chips()[0].label.text() == "Silver Vauxhall Astra (AB12 CDE)"
     # a new witness
     choose_from_menu(qtbot, form.link_person, "New person…")
-    qtbot.waitUntil(lambda: open_dialog(PersonDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: open_dialog(PersonDialog) is not None, timeout=15000)
     dialog = open_dialog(PersonDialog)
     save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
     assert not save.isEnabled()  # a name is needed
     qtbot.keyClicks(dialog.fields.name, "Mrs Patel")
     dialog.fields.role.setCurrentIndex(dialog.fields.role.findData("witness"))
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(form.people.chips()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(form.people.chips()) == 2, timeout=15000)
     settle(qtbot, window)
     detail = inc.get_incident(case, incident_id)
     assert sorted(p.name for p in detail.people) == ["Mark Davies", "Mrs Patel"]
@@ -86,9 +86,9 @@ def test_link_people_and_vehicles_from_the_editor(qtbot, opened):
     # unlink with the chip's ×, then undo
     chip = next(c for c in form.people.chips() if c.label.text() == "Mark Davies")
     qtbot.mouseClick(chip.remove, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(form.people.chips()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(form.people.chips()) == 1, timeout=15000)
     window.act_undo.trigger()
-    qtbot.waitUntil(lambda: len(form.people.chips()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(form.people.chips()) == 2, timeout=15000)
 
 
 def test_tags_are_added_with_enter_and_removed_with_the_cross(qtbot, opened):
@@ -97,12 +97,12 @@ def test_tags_are_added_with_enter_and_removed_with_the_cross(qtbot, opened):
     incident_id = new_incident(qtbot, window)
     qtbot.keyClicks(form.tag_input, "car")
     qtbot.keyClick(form.tag_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: [c.value for c in form.tags.chips()] == ["car"], timeout=5000)
+    qtbot.waitUntil(lambda: [c.value for c in form.tags.chips()] == ["car"], timeout=15000)
     qtbot.keyClicks(form.tag_input, "night time")
     qtbot.keyClick(form.tag_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(form.tags.chips()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(form.tags.chips()) == 2, timeout=15000)
     qtbot.mouseClick(form.tags.chips()[0].remove, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: [c.value for c in form.tags.chips()] == ["night time"], timeout=5000)
+    qtbot.waitUntil(lambda: [c.value for c in form.tags.chips()] == ["night time"], timeout=15000)
     settle(qtbot, window)
     assert inc.get_incident(window.session.case, incident_id).tags == ["night time"]
 
@@ -119,13 +119,13 @@ def test_people_window_edits_and_lists_incidents(qtbot, opened):
     window.people()
     from evidence_app.gui.dialogs.people import PeopleDialog
 
-    qtbot.waitUntil(lambda: open_dialog(PeopleDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: open_dialog(PeopleDialog) is not None, timeout=15000)
     dialog = open_dialog(PeopleDialog)
     people = dialog.people
-    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 1, timeout=15000)
     rect = people.list.visualItemRect(people.list.topLevelItem(0))
     qtbot.mouseClick(people.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: people.incidents.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: people.incidents.topLevelItemCount() == 1, timeout=15000)
     assert people.incidents.topLevelItem(0).text(1) == "Followed home"
     assert people.list.topLevelItem(0).text(1) == "Suspect"
     assert people.list.topLevelItem(0).text(2) == "1"
@@ -136,10 +136,10 @@ def test_people_window_edits_and_lists_incidents(qtbot, opened):
     # all incidents for a plate; double-click shows it in the main window
     dialog.tabs.setCurrentWidget(dialog.vehicles)
     vehicles = dialog.vehicles
-    qtbot.waitUntil(lambda: vehicles.list.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: vehicles.list.topLevelItemCount() == 1, timeout=15000)
     assert vehicles.list.topLevelItem(0).text(1) == "AB12 CDE"
     vehicles.list.setCurrentItem(vehicles.list.topLevelItem(0))
-    qtbot.waitUntil(lambda: vehicles.incidents.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: vehicles.incidents.topLevelItemCount() == 1, timeout=15000)
     first = vehicles.incidents.topLevelItem(0)
     qtbot.waitUntil(lambda: vehicles.incidents.visualItemRect(first).height() > 0)
     item_rect = vehicles.incidents.visualItemRect(first)
@@ -148,7 +148,7 @@ def test_people_window_edits_and_lists_incidents(qtbot, opened):
                      pos=item_rect.center())
     qtbot.mouseDClick(vehicles.incidents.viewport(), Qt.MouseButton.LeftButton,
                       pos=item_rect.center())
-    qtbot.waitUntil(lambda: window.view.editor.incident_id == a, timeout=5000)
+    qtbot.waitUntil(lambda: window.view.editor.incident_id == a, timeout=15000)
     dialog.close()
 
 
@@ -161,28 +161,28 @@ def test_delete_restore_and_empty_the_trash(qtbot, opened):
     view = window.view.timeline
     view.select_incident(gone)
     qtbot.waitUntil(lambda: window.view.editor.incident_id == gone
-                    and window.view.editor.detail is not None, timeout=5000)
+                    and window.view.editor.detail is not None, timeout=15000)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [keep], timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [keep], timeout=15000)
     assert "trash" in window.statusBar().currentMessage()
     # restore from the trash window
     window.trash()
     from evidence_app.gui.dialogs.trash import TrashDialog
 
-    qtbot.waitUntil(lambda: open_dialog(TrashDialog) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: open_dialog(TrashDialog) is not None, timeout=15000)
     trash = open_dialog(TrashDialog)
-    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=15000)
     assert "Delete me" in trash.tree.topLevelItem(0).text(0)
     assert not trash.restore_button.isEnabled()
     trash.tree.setCurrentItem(trash.tree.topLevelItem(0))
     qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sorted(window.view.model.incident_ids()) == [keep, gone], timeout=5000)
-    qtbot.waitUntil(lambda: trash.empty_label.isVisibleTo(trash), timeout=5000)
+    qtbot.waitUntil(lambda: sorted(window.view.model.incident_ids()) == [keep, gone], timeout=15000)
+    qtbot.waitUntil(lambda: trash.empty_label.isVisibleTo(trash), timeout=15000)
     # delete again, then empty the trash: it asks first
     inc.delete_incident(case, gone)
     trash.refresh()
-    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=15000)
     qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
     box = wait_box(qtbot, "for good")
     box.reject()  # cancel: nothing happens
@@ -192,7 +192,7 @@ def test_delete_restore_and_empty_the_trash(qtbot, opened):
     box = wait_box(qtbot, "for good")
     yes = next(b for b in box.buttons() if b.text() == "Empty trash")
     qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: trash.empty_label.isVisibleTo(trash), timeout=5000)
+    qtbot.waitUntil(lambda: trash.empty_label.isVisibleTo(trash), timeout=15000)
     assert list_trash(case).empty
     trash.close()
 
@@ -201,9 +201,9 @@ def test_undo_brings_back_a_deleted_incident(qtbot, opened):
     window = opened
     incident_id = new_incident(qtbot, window)
     window.act_delete.trigger()
-    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=15000)
     window.act_undo.trigger()
-    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [incident_id], timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [incident_id], timeout=15000)
 
 
 def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
@@ -220,4 +220,4 @@ def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
     assert window.view.model.incident_ids() == [incident_id]
     window.view.timeline.setFocus()
     qtbot.keyClick(window.view.timeline, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=5000)
+    qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=15000)

@@ -32,7 +32,7 @@ def rows(model):
 
 
 def wait_ready(qtbot, model):
-    qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=5000)
+    qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=15000)
 
 
 def test_month_headers_order_and_undated_last(qtbot, case):
@@ -79,11 +79,11 @@ def test_pages_load_as_the_view_scrolls(qtbot, case):
     assert model.total == n
     assert len(model.incident_ids()) == PAGE  # one page, not everything
     view.scrollToBottom()
-    qtbot.waitUntil(lambda: len(model.incident_ids()) > PAGE, timeout=5000)
+    qtbot.waitUntil(lambda: len(model.incident_ids()) > PAGE, timeout=15000)
     # asking for an incident far down loads pages until it is there
     last = inc.list_incidents(case, newest_first=True, limit=1)[0].id
     view.select_incident(last)
-    qtbot.waitUntil(lambda: view.current_incident_id() == last, timeout=5000)
+    qtbot.waitUntil(lambda: view.current_incident_id() == last, timeout=15000)
     assert len(model.incident_ids()) == n
     assert model.incident_ids() == sorted(model.incident_ids())
     # headers: one per month across the whole list, never repeated at page joins
@@ -121,17 +121,17 @@ def test_refresh_keeps_the_selection(qtbot, case):
     model.reload(keep=False)
     wait_ready(qtbot, model)
     view.select_incident(a)
-    qtbot.waitUntil(lambda: view.current_incident_id() == a, timeout=2000)
+    qtbot.waitUntil(lambda: view.current_incident_id() == a, timeout=15000)
     # a change moves A to the top of the list; it stays selected
-    with qtbot.waitSignal(model.reloaded, timeout=5000):
+    with qtbot.waitSignal(model.reloaded, timeout=15000):
         ops.op(inc.update_incident, a, when=When(datetime(2025, 3, 1, tzinfo=UTC), None,
                                                   Precision.EXACT, "Europe/London"))
     assert model.incident_ids() == [a, b]
     assert view.current_incident_id() == a
     # a title change: same rows, updated in place
-    with qtbot.waitSignal(ops.changed, timeout=5000):
+    with qtbot.waitSignal(ops.changed, timeout=15000):
         ops.op(inc.update_incident, b, title="B renamed")
-    qtbot.waitUntil(lambda: "B renamed" in rows(model), timeout=5000)
+    qtbot.waitUntil(lambda: "B renamed" in rows(model), timeout=15000)
     assert view.current_incident_id() == a
 
 
@@ -165,3 +165,21 @@ def test_empty_case_says_what_to_do(qtbot, case):
     wait_ready(qtbot, model)
     assert model.rowCount() == 0
     assert "Ctrl+N" in view.empty_text
+
+
+def test_home_and_end_keys_land_on_incidents(qtbot, case):
+    add(case, "Newest", datetime(2025, 3, 1, tzinfo=UTC))
+    add(case, "Oldest", datetime(2025, 1, 1, tzinfo=UTC))
+    ops = CaseOps(case)
+    model = TimelineModel(ops, newest_first=True)
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    view.show()
+    model.reload(keep=False)
+    wait_ready(qtbot, model)
+    view.setFocus()
+    view.setCurrentIndex(model.index(1))
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().data() == "Oldest"
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().data() == "Newest"

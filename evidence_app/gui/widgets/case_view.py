@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from evidence_app.core import incidents as inc
+from evidence_app.core.dates import When
+from evidence_app.core.vocab import Precision
 from evidence_app.gui.models.timeline import TimelineModel
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
+from evidence_app.gui.undo import DoneCommand
 from evidence_app.gui.widgets.incident_editor import IncidentEditor
 from evidence_app.gui.widgets.timeline import TimelineView
 
@@ -21,6 +27,7 @@ class CaseView(QSplitter):
                  parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.ops = ops
+        self.undo_stack = undo_stack
         self.model = TimelineModel(ops, newest_first=newest_first)
         left = QWidget()
         left.setObjectName("timelinePane")
@@ -59,3 +66,40 @@ class CaseView(QSplitter):
             self.count.setText(plural(total, "incident"))
         else:
             self.count.setText(f"{total} found")
+
+    # -- commands ------------------------------------------------------------------------
+    def new_incident(self, tz: str) -> None:
+        """Record a new incident dated now, show it and put the cursor in its title."""
+        self.editor.flush()
+        ops, kinds = self.ops, ("incidents", "trash")
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+
+        def created(incident_id: int) -> None:
+            self.undo_stack.push(DoneCommand(
+                "new incident",
+                lambda: ops.op(inc.restore_incident, incident_id, changes=kinds),
+                lambda: ops.op(inc.delete_incident, incident_id, changes=kinds)))
+            self.editor.set_incident(incident_id)
+            self.timeline.select_incident(incident_id)
+            self.editor.loaded.connect(self._focus_title_once)
+
+        ops.op(inc.create_incident, when=When(now, None, Precision.EXACT, tz), on_done=created)
+
+    def _focus_title_once(self, _detail: object) -> None:
+        self.editor.loaded.disconnect(self._focus_title_once)
+        self.editor.focus_title()
+
+    def delete_current(self) -> str | None:
+        """Move the incident on screen to the trash (undoable); returns its title."""
+        incident_id = self.editor.incident_id
+        if incident_id is None:
+            return None
+        self.editor.flush()
+        title = self.editor.form.title.text().strip() or "the incident"
+        ops, kinds = self.ops, ("incidents", "trash")
+        ops.op(inc.delete_incident, incident_id, changes=kinds)
+        self.undo_stack.push(DoneCommand(
+            "delete incident",
+            lambda: ops.op(inc.delete_incident, incident_id, changes=kinds),
+            lambda: ops.op(inc.restore_incident, incident_id, changes=kinds)))
+        return title

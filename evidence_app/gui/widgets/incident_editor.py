@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, 
 from evidence_app.core import incidents as inc
 from evidence_app.core.dates import When
 from evidence_app.core.errors import NotFoundError
-from evidence_app.core.views import IncidentDetail
+from evidence_app.core.views import Amendment, IncidentDetail
 from evidence_app.core.vocab import Precision
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
-from evidence_app.gui.text import field_list, local_time, plural
+from evidence_app.gui.text import field_list, plural, report_time
 from evidence_app.gui.undo import DoneCommand
 from evidence_app.gui.widgets.incident_form import FIELDS, WHEN_FIELDS, IncidentForm, detail_values
 from evidence_app.gui.widgets.incident_links import IncidentLinks
@@ -36,6 +36,22 @@ def _save(case: Any, incident_id: int, values: dict[str, Any]) -> list[str]:
         when = When(changes.pop("occurred_at"), changes.pop("occurred_end"),
                     Precision(changes.pop("precision")), changes.pop("timezone"))
     return inc.update_incident(case, incident_id, when=when, **changes)
+
+
+def record_line(d: IncidentDetail, tz: str, limit: int | None = 3) -> str:
+    """When it was recorded and amended, in the report's words; past `limit` amendments,
+    the first and the latest with a count between (None: all of them)."""
+    def amended(a: Amendment) -> str:
+        return f"Amended on {report_time(a.at, tz)} ({field_list(a.fields, ', ')})."
+
+    parts = [f"Recorded on {report_time(d.recorded_at, tz)}."]
+    items = d.amendments
+    if limit is None or len(items) <= limit:
+        parts += [amended(a) for a in items]
+    else:
+        parts += [amended(items[0]), f"… {plural(len(items) - 2, 'more amendment')} …",
+                  amended(items[-1])]
+    return " ".join(parts)
 
 
 class IncidentEditor(QWidget):
@@ -198,20 +214,9 @@ class IncidentEditor(QWidget):
             self.ops.error.emit(exc)
 
     def _show_side(self, d: IncidentDetail) -> None:
-        tz = d.timezone
-        meta = f"Recorded on {local_time(d.recorded_at, tz)}"
-        if d.amendments:
-            last = d.amendments[-1]
-            if len(d.amendments) == 1:
-                meta += f" · Amended on {local_time(last.at, tz)} ({field_list(last.fields)})"
-            else:
-                meta += (f" · Amended {plural(len(d.amendments), 'time')}, last on "
-                         f"{local_time(last.at, tz)} ({field_list(last.fields)})")
-            self.form.meta.setToolTip("\n".join(
-                f"Amended on {local_time(a.at, tz)}: {field_list(a.fields)}" for a in d.amendments))
-        else:
-            self.form.meta.setToolTip("")
-        self.form.meta.setText(meta)
+        tz = self.case_tz
+        self.form.meta.setText(record_line(d, tz))
+        self.form.meta.setToolTip(record_line(d, tz, limit=None) if d.amendments else "")
         self.form.notes.set_notes(d.notes, tz)
         self.links.show(d)
         if d.attachments:

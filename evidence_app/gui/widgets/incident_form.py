@@ -219,6 +219,7 @@ class IncidentForm(QWidget):
         for box in self._boxes():
             box.textChanged.connect(self._edited)
         self.when.changed.connect(self._edited)
+        self.title.returnPressed.connect(self._after_title)
         self.category.currentIndexChanged.connect(self._edited)
         self.reported.toggled.connect(self._edited)
         self.reported_on.dateChanged.connect(self._edited)
@@ -244,6 +245,11 @@ class IncidentForm(QWidget):
     def _boxes(self) -> list[QPlainTextEdit]:
         return [self.description, self.suspect_appearance, self.suspect_voice,
                 self.suspect_clothing, self.witnesses, self.impact]
+
+    def _after_title(self) -> None:
+        """Enter in the title moves on to when it happened, the next thing to fill in."""
+        target = self.when.start_date if self.when.start_date.isVisibleTo(self) else self.when.precision
+        target.setFocus()
 
     def _edited(self) -> None:
         if not self._loading:

@@ -38,33 +38,45 @@ def _muted(pal: QPalette) -> QColor:
 class TimelineDelegate(QStyledItemDelegate):
     """Paints month headers and incident cards (date, title, category, place, exhibits)."""
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        base = QFont(option.font)
-        title = QFont(base)
-        title.setWeight(QFont.Weight.DemiBold)
-        small = QFont(base)
-        small.setPointSizeF(max(7.5, base.pointSizeF() * 0.9))
-        return base, title, small
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._key: tuple[str, float] | None = None
+        self._cache: tuple[QFont, QFont, QFont, QFont, QSize] | None = None
+
+    def _metrics(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont, QFont, QSize]:
+        """Fonts and row sizes, worked out once per font (the view asks for sizes often)."""
+        key = (option.font.family(), option.font.pointSizeF())
+        if self._cache is None or key != self._key:
+            base = QFont(option.font)
+            title = QFont(base)
+            title.setWeight(QFont.Weight.DemiBold)
+            small = QFont(base)
+            small.setPointSizeF(max(7.5, base.pointSizeF() * 0.9))
+            fm_small, fm_title = QFontMetrics(small), QFontMetrics(title)
+            month = QFont(title)
+            month.setPointSizeF(base.pointSizeF() * 1.25)
+            card = QSize(200, fm_small.height() * 2 + fm_title.height() + PAD * 2 + 6)
+            self._key, self._cache = key, (base, title, small, month, card)
+        return self._cache
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        _base, title, small = self._fonts(option)
-        if index.data(HeaderRole):
-            return QSize(200, QFontMetrics(title).height() + 18)
-        h = QFontMetrics(small).height() * 2 + QFontMetrics(title).height() + PAD * 2 + 6
-        return QSize(200, h)
+        # Every row is one height (month headers too), so the view never measures rows one
+        # by one: that keeps 10,000 incidents smooth.
+        return self._metrics(option)[4]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         pal: QPalette = option.palette
-        base, title_font, small = self._fonts(option)
+        _base, title_font, small, month_font, _size = self._metrics(option)
         rect = QRect(option.rect)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         muted = _muted(pal)
         if index.data(HeaderRole):
-            painter.setFont(title_font)
+            # A chapter break: the month low in the row, the space above separating months.
+            painter.setFont(month_font)
             painter.setPen(pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
-            text_rect = rect.adjusted(PAD + 2, 8, -PAD, -2)
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text_rect = rect.adjusted(PAD + 4, 0, -PAD, -8)
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                              str(index.data()))
             painter.setPen(QColor(muted.red(), muted.green(), muted.blue(), 90))
             painter.drawLine(rect.left() + PAD, rect.bottom(), rect.right() - PAD, rect.bottom())
@@ -139,6 +151,7 @@ class TimelineView(QListView):
         self.setItemDelegate(TimelineDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setUniformItemSizes(True)
         self.setMouseTracking(True)
         self.setSpacing(0)
         self.setFrameShape(QListView.Shape.NoFrame)
@@ -197,15 +210,19 @@ class TimelineView(QListView):
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
         index = super().moveCursor(action, modifiers)
-        step = -1 if action in (QAbstractItemView.CursorAction.MoveUp,
-                                QAbstractItemView.CursorAction.MovePageUp,
-                                QAbstractItemView.CursorAction.MoveHome) else 1
-        row = index.row()
-        while 0 <= row < self._model.rowCount() and self._model.index(row).data(HeaderRole):
-            row += step
-        if not 0 <= row < self._model.rowCount():
-            return self.currentIndex()
-        return self._model.index(row)
+        Move = QAbstractItemView.CursorAction  # noqa: N806
+        up = action in (Move.MoveUp, Move.MovePageUp, Move.MoveEnd, Move.MovePrevious)
+        rows = self._model.rowCount()
+        # Land on the nearest incident in the direction of travel, else the other way.
+        for step in ((-1, 1) if up else (1, -1)):
+            row = index.row()
+            while 0 <= row < rows and self._model.index(row).data(HeaderRole):
+                row += step
+            if 0 <= row < rows:
+                if action in (Move.MoveUp, Move.MoveDown) and step != (-1 if up else 1):
+                    return self.currentIndex()  # only headers that way: stay put
+                return self._model.index(row)
+        return self.currentIndex()
 
     # -- empty state ---------------------------------------------------------------------
     def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]

@@ -45,6 +45,7 @@ class WhenEdit(QWidget):
         super().__init__(parent)
         self.tz = "Europe/London"
         self._shown = Precision.UNDATED
+        self._length = timedelta(hours=1)  # of a 'between' period, kept when its start moves
         self._loading = False
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -86,13 +87,17 @@ class WhenEdit(QWidget):
         grid.addWidget(self.end_date, 2, 1)
         grid.addWidget(self.end_time, 2, 2)
         grid.addWidget(self.undated_note, 1, 0, 1, 4)
+        self.backwards_note = QLabel("The end is before the start: please check the dates.")
+        self.backwards_note.setObjectName("error")
+        self.backwards_note.hide()
+        grid.addWidget(self.backwards_note, 3, 1, 1, 3)
         grid.setColumnStretch(3, 1)
 
         self.precision.currentIndexChanged.connect(self._precision_changed)
-        for w in (self.start_date, self.end_date):
-            w.dateChanged.connect(self._emit)
-        for t in (self.start_time, self.end_time):
-            t.timeChanged.connect(self._emit)
+        self.start_date.dateChanged.connect(self._start_moved)
+        self.start_time.timeChanged.connect(self._start_moved)
+        self.end_date.dateChanged.connect(self._emit)
+        self.end_time.timeChanged.connect(self._emit)
         self.month.currentIndexChanged.connect(self._emit)
         self.year.valueChanged.connect(self._emit)
         self.set_when(When(None, None, Precision.UNDATED, self.tz))
@@ -187,6 +192,22 @@ class WhenEdit(QWidget):
         self._show_fields()
         self._emit()
 
+    def _local(self, d: QDate, t: QTime) -> datetime:
+        return datetime.combine(_pydate(d), time(t.hour(), t.minute()))
+
+    def _start_moved(self) -> None:
+        # Like a calendar: a period keeps its length when its start moves past its end.
+        if not self._loading and self.current_precision() is Precision.BETWEEN:
+            start = self._local(self.start_date.date(), self.start_time.time())
+            end = self._local(self.end_date.date(), self.end_time.time())
+            if end < start:
+                self._loading = True
+                e = start + self._length
+                self.end_date.setDate(_qdate(e.date()))
+                self.end_time.setTime(QTime(e.hour, e.minute))
+                self._loading = False
+        self._emit()
+
     def _show_fields(self) -> None:
         prec = self.current_precision()
         self._shown = prec
@@ -203,7 +224,16 @@ class WhenEdit(QWidget):
         for w in (self.until_label, self.end_date, self.end_time):
             w.setVisible(between)
         self.undated_note.setVisible(not dated)
+        if not between:
+            self.backwards_note.hide()
 
     def _emit(self) -> None:
-        if not self._loading:
-            self.changed.emit()
+        if self._loading:
+            return
+        start = self._local(self.start_date.date(), self.start_time.time())
+        end = self._local(self.end_date.date(), self.end_time.time())
+        backwards = self.current_precision() is Precision.BETWEEN and end < start
+        self.backwards_note.setVisible(backwards)
+        if not backwards:
+            self._length = max(end - start, timedelta(minutes=1)) if end > start else self._length
+        self.changed.emit()
