@@ -20,14 +20,14 @@ from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 def make_photos(folder: Path, n: int, size: tuple[int, int]) -> None:
-    from sample_images import photo
+    from tests.sample_images import photo
 
     folder.mkdir(parents=True)
     base = photo(folder / "base.jpg", datetime(2025, 3, 12, 8, 0), size=size).read_bytes()
@@ -59,12 +59,11 @@ def main() -> None:
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     app = QApplication([])
-    from gui_helpers import drop_files
-
     from evidence_app.core.case import Case
     from evidence_app.core.importer import import_files
     from evidence_app.gui.tasks import CaseOps
     from evidence_app.gui.widgets.inbox import InboxView
+    from tests.gui_helpers import drop_files
 
     work = Path(tempfile.mkdtemp(prefix="stall-bench-"))
     try:
