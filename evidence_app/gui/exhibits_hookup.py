@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QStackedWidget, QToolButton, QWidget
 
+from evidence_app.core.viewing import clear_open_copies
 from evidence_app.gui.drops import FileDropTarget
 from evidence_app.gui.icons import icon
 from evidence_app.gui.importing import FILE_FILTER
@@ -141,6 +142,9 @@ class ExhibitsHookup(QObject):
             action.setEnabled(True)
 
     def _closed(self) -> None:
+        if self.ops is not None:
+            # Links made for the system viewer go with the case session (see core.viewing).
+            clear_open_copies(self.ops.case)
         for target in self._targets:
             if target.widget is self.window:
                 self.window.removeEventFilter(target)
