@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from evidence_app import APP_ID, APP_NAME, __version__
+from evidence_app.gui.exhibits_hookup import install as install_exhibits
 from evidence_app.gui.icons import app_icon
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.messages import ExceptionHook
@@ -47,6 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def build_window(settings: AppSettings | None = None) -> MainWindow:
     """The main window with its settings and the theme hooked up."""
     window = MainWindow(settings or AppSettings())
+    install_exhibits(window)
     app = QApplication.instance()
     theme = app.property("theme") if app is not None else None
     if isinstance(theme, Theme):

@@ -17,6 +17,7 @@ def heading(label: QLabel, scale: float = 1.15, bold: bool = True) -> QLabel:
 
 def muted(widget: QWidget) -> QWidget:
     """Secondary text in the palette's placeholder colour (follows light/dark)."""
+    widget.setObjectName(widget.objectName() or "muted")  # the app theme styles "muted"
     pal = widget.palette()
     colour = pal.color(QPalette.ColorRole.PlaceholderText)
     pal.setColor(QPalette.ColorRole.WindowText, colour)

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sample_images import photo, screenshot
 
 from evidence_app.core.attachments import count_inbox, get_attachment, list_inbox
 from evidence_app.core.errors import NotFoundError, ValidationError
@@ -17,6 +16,7 @@ from evidence_app.core.inbox import (
 from evidence_app.core.incidents import count_incidents, delete_incident, get_incident
 from evidence_app.core.verify import run_verify
 from evidence_app.core.vocab import Precision
+from tests.sample_images import photo, screenshot
 
 
 def _import(case, paths):

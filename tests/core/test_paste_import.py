@@ -1,10 +1,9 @@
 """Pasted pictures (import_bytes): stored as originals although staged in the case."""
 
-from sample_images import screenshot
-
 from evidence_app.core.attachments import get_attachment
 from evidence_app.core.importer import import_bytes
 from evidence_app.core.verify import run_verify
+from tests.sample_images import screenshot
 
 
 def test_pasted_bytes_become_an_exhibit_and_leave_no_staging_files(case, tmp_path):

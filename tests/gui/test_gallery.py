@@ -3,11 +3,9 @@
 from datetime import datetime
 
 import pytest
-from gui_helpers import drop_files
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMenu
-from sample_images import photo, screenshot
 
 from evidence_app.core.attachments import count_inbox, get_attachment, incident_attachments
 from evidence_app.core.dates import parse_when
@@ -18,6 +16,8 @@ from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbState
 from evidence_app.gui.widgets.gallery import AttachmentGallery
 from evidence_app.gui.widgets.tiles import ThumbStateRole
+from tests.gui_helpers import drop_files
+from tests.sample_images import photo, screenshot
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ import time
 from datetime import datetime
 
 import pytest
-from gui_helpers import blob_and_row_hashes, drop_files
 from PySide6.QtCore import Qt as QtNs
 from PySide6.QtCore import QTimer
-from sample_images import photo
 
 from evidence_app.core.verify import run_verify
 from evidence_app.gui.importing import start_import
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.inbox import InboxView
+from tests.gui_helpers import blob_and_row_hashes, drop_files
+from tests.sample_images import photo
 
 
 @pytest.fixture

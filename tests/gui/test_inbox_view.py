@@ -3,17 +3,17 @@
 from datetime import UTC, datetime
 
 import pytest
-from gui_helpers import drop_files
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QLineEdit
-from sample_images import photo, screenshot
 
 from evidence_app.core.attachments import count_inbox, incident_attachments
 from evidence_app.core.importer import import_files
 from evidence_app.core.incidents import create_incident, get_incident, list_incidents
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.inbox import InboxView
+from tests.gui_helpers import drop_files
+from tests.sample_images import photo, screenshot
 
 SHOTS = ["Screenshot_20250312-081500.png", "Screenshot_20250312-083000.png",
          "Screenshot_20250312-085500.png", "Screenshot_20250312-110000.png",

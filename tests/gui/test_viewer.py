@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QWheelEvent
-from sample_images import photo, screenshot
 from sqlalchemy import select
 
 from evidence_app.core.attachments import get_attachment
@@ -18,6 +17,7 @@ from evidence_app.core.incidents import create_incident
 from evidence_app.core.models import AuditEvent
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.gallery import AttachmentGallery
+from tests.sample_images import photo, screenshot
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ incident shown; the header and the drop overlay say so.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,7 +35,7 @@ from evidence_app.gui.paste import paste_evidence
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.exhibit_actions import ExhibitActions
-from evidence_app.gui.widgets.tiles import make_tile_view, tile_height
+from evidence_app.gui.widgets.tiles import TILE_W, make_tile_view, tile_height
 
 
 def load_incident_exhibits(case: Any, incident_id: int) -> tuple[str, str, list[AttachmentView]]:
@@ -57,9 +58,12 @@ class AttachmentGallery(QWidget):
     loaded = Signal()
 
     def __init__(self, ops: CaseOps, parent: QWidget | None = None,
-                 loader: ThumbnailLoader | None = None) -> None:
+                 loader: ThumbnailLoader | None = None, embedded: bool = False) -> None:
+        """`embedded`: inside a scrolling form (the incident editor), where the form's own
+        section title names it and the tiles grow the form instead of scrolling inside it."""
         super().__init__(parent)
         self.ops = ops
+        self.embedded = embedded
         self.incident_id: int | None = None
         self.title = ""
         self.timezone = "Europe/London"
@@ -87,7 +91,11 @@ class AttachmentGallery(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
-        top.addStretch(1)
+        if embedded:
+            self.heading.hide()
+            top.addWidget(self.hint, 1)
+        else:
+            top.addStretch(1)
         top.addWidget(self.add_button)
 
         self.view = make_tile_view()
@@ -107,8 +115,14 @@ class AttachmentGallery(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.hint)
+        if not embedded:
+            layout.addWidget(self.hint)
         layout.addWidget(self.stack, 1)
+        if embedded:
+            self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.empty.setFixedHeight(110)
+            self.model.modelReset.connect(self._fit_height)
+            self.view.installEventFilter(self)
 
         self.actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
         self.actions.message.connect(self.message)
@@ -117,11 +131,13 @@ class AttachmentGallery(QWidget):
                                         self.drop_text, overlay_on=self.stack)
         self.drop_empty = FileDropTarget(self.empty, self.import_paths, self.drop_text,
                                          overlay_on=self.stack)
-        paste = QAction("Paste", self)
-        paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
-        paste.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        paste.triggered.connect(self.paste)
-        self.addAction(paste)
+        # The main window may route Ctrl+V itself and then removes this action, so one
+        # key press never means two things.
+        self.paste_action = QAction("Paste", self)
+        self.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.paste_action.triggered.connect(self.paste)
+        self.addAction(self.paste_action)
         self._reload_timer = QTimer(self, singleShot=True, interval=120)
         self._reload_timer.timeout.connect(self.reload)
         ops.changed.connect(self._changed)
@@ -160,6 +176,23 @@ class AttachmentGallery(QWidget):
             self.viewer.refresh_items(items, self.timezone)
         self._show_state()
         self.loaded.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_height()
+        return False
+
+    def _fit_height(self) -> None:
+        """Embedded: as tall as the tiles need, so only the form scrolls."""
+        n = len(self.model.items)
+        spacing = self.view.spacing()
+        tile_w = TILE_W + 2 * spacing
+        tile_h = tile_height(self.view.fontMetrics().height()) + 2 * spacing
+        per_row = max(1, (self.view.viewport().width() - spacing) // tile_w)
+        rows = max(1, math.ceil(n / per_row))
+        height = rows * tile_h + spacing + 2 * self.view.frameWidth() + 2
+        if self.view.height() != height:
+            self.view.setFixedHeight(height)
 
     def _show_state(self) -> None:
         n = len(self.model.items)
@@ -219,7 +252,7 @@ class AttachmentGallery(QWidget):
         if not 0 <= row < len(self.model.items):
             return
         if self.viewer is None:
-            self.viewer = ExhibitViewer(self.ops, self.loader, self.window())
+            self.viewer = ExhibitViewer(self.ops, self.loader, self)
             self.viewer.message.connect(self.message)
         self.viewer.show_items(self.model.items, row, self.timezone)
 

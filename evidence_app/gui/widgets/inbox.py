@@ -69,13 +69,14 @@ class InboxView(QWidget):
         self._serial = 0
 
         self.heading = heading(QLabel("Inbox"), 1.3)
+        self.heading.setObjectName("paneTitle")  # styled like the timeline's title
         intro = muted(QLabel("Files you imported without choosing an incident wait here, "
                              "oldest first. Select some and make them into an incident, or let "
                              "the app group them by the time they were taken."))
         intro.setWordWrap(True)
         self.new_button = QPushButton("New incident from selection")
         self.new_button.setToolTip("Make one incident of the selected files, dated from the "
-                                   "earliest of them (Ctrl+Shift+N)")
+                                   "earliest of them")
         self.add_button = QPushButton("Add to incident\u2026")
         self.add_button.setToolTip("Put the selected files into an incident you already have")
         self.group_button = QPushButton("Group by time\u2026")
@@ -126,15 +127,11 @@ class InboxView(QWidget):
         self.add_button.clicked.connect(self.actions.move_action.trigger)
         self.group_button.clicked.connect(self.group_by_time)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        new_shortcut = QAction(self)
-        new_shortcut.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        new_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_shortcut.triggered.connect(self.new_incident_from_selection)
-        paste = QAction(self)
-        paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
-        paste.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        paste.triggered.connect(self.paste)
-        self.addActions([new_shortcut, paste])
+        self.paste_action = QAction(self)
+        self.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.paste_action.triggered.connect(self.paste)
+        self.addAction(self.paste_action)
         describe = lambda: "Drop to put these files in the Inbox"  # noqa: E731
         self.drop_view = FileDropTarget(self.view.viewport(), self.import_paths, describe,
                                         overlay_on=self.stack)
@@ -181,8 +178,9 @@ class InboxView(QWidget):
         self.new_button.setEnabled(chosen > 0)
         self.add_button.setEnabled(chosen > 0)
         self.group_button.setEnabled(total > 0)
-        if chosen == 0 and total:
-            self.new_button.setToolTip("Select one or more files first (Ctrl+A selects all)")
+        self.new_button.setToolTip(
+            "Make one incident of the selected files, dated from the earliest of them"
+            if chosen else "Select one or more files first (Ctrl+A selects all)")
 
     # -- making incidents ----------------------------------------------------------------
     def new_incident_from_selection(self) -> None:
@@ -254,6 +252,6 @@ class InboxView(QWidget):
         if not 0 <= row < len(self.model.items):
             return
         if self.viewer is None:
-            self.viewer = ExhibitViewer(self.ops, self.loader, self.window())
+            self.viewer = ExhibitViewer(self.ops, self.loader, self)
             self.viewer.message.connect(self.message)
         self.viewer.show_items(self.model.items, row, self.timezone)

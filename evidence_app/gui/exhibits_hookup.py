@@ -1,0 +1,238 @@
+"""Puts exhibits into the main window: the gallery in the incident editor, the Inbox,
+Import (Ctrl+I), pasting pictures (Ctrl+V) and dropping files anywhere on the window.
+
+Where files go, decided so it is never a surprise (and always said on screen):
+- onto the incident editor (its gallery or anywhere on its form): that incident;
+- onto the Inbox, the timeline or anywhere else: the Inbox, to sort later;
+- the Import button: the Inbox (the editor's "Add files..." adds to the incident);
+- Ctrl+V: the incident being edited, or the Inbox when the Inbox is shown or no
+  incident is open. Text fields keep Ctrl+V for text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QStackedWidget, QToolButton, QWidget
+
+from evidence_app.core.viewing import clear_open_copies
+from evidence_app.gui.drops import FileDropTarget
+from evidence_app.gui.icons import icon
+from evidence_app.gui.importing import FILE_FILTER
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.thumbs import ThumbnailLoader
+from evidence_app.gui.widgets.gallery import AttachmentGallery, incident_destination
+from evidence_app.gui.widgets.inbox import InboxView
+
+if TYPE_CHECKING:
+    from evidence_app.gui.main_window import MainWindow
+
+INBOX_DROP = "Drop to put these files in the Inbox, to sort into incidents later"
+
+
+class ExhibitsHookup(QObject):
+    """Owned by the window; builds the per-case pieces each time a case opens."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ops: CaseOps | None = None
+        self.gallery: AttachmentGallery | None = None
+        self.inbox: InboxView | None = None
+        self.right: QStackedWidget | None = None
+        self._targets: list[FileDropTarget] = []
+
+        self.act_import = QAction("&Import photos and screenshots\u2026", window)
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import.setToolTip("Copy photos, screenshots or a whole folder into the Inbox "
+                                   "(Ctrl+I)")
+        self.act_import.setStatusTip(self.act_import.toolTip())
+        self.act_import.triggered.connect(lambda _c=False: self.choose_files())
+        self.act_import_folder = QAction("Import a whole &folder\u2026", window)
+        self.act_import_folder.triggered.connect(lambda _c=False: self.choose_folder())
+        self.act_inbox = QAction("Inbox", window)
+        self.act_inbox.setCheckable(True)
+        self.act_inbox.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.act_inbox.setToolTip("Files imported but not yet part of an incident (Ctrl+Shift+I)")
+        self.act_inbox.toggled.connect(self.show_inbox)
+        self.act_paste = QAction("&Paste picture as exhibit", window)
+        self.act_paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+        self.act_paste.setToolTip("Store a screenshot or files from the clipboard as exhibits "
+                                  "(Print Screen, then Ctrl+V)")
+        self.act_paste.setStatusTip(self.act_paste.toolTip())
+        self.act_paste.triggered.connect(lambda _c=False: self.paste())
+        for action, name in ((self.act_import, "import"), (self.act_inbox, "inbox")):
+            action.setIcon(icon(name))
+            action.setData(name)  # the window redraws icons by this name on a theme change
+        self.act_import.setIconText("Import\u2026")
+        for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
+            window.addAction(action)
+            action.setEnabled(False)
+
+        file_menu = window.menus["file"]
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        anchor = window.act_diary if window.act_diary in file_menu.actions() else first
+        file_menu.insertActions(anchor, [self.act_import, self.act_import_folder])
+        window.menus["edit"].insertAction(window.act_delete, self.act_paste)
+        window.menus["view"].insertActions(window.act_newest, [self.act_inbox])
+        window.menus["view"].insertSeparator(window.act_newest)
+
+        self.import_button = QToolButton()
+        self.import_button.setDefaultAction(self.act_import)
+        self.import_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.inbox_button = QToolButton()
+        self.inbox_button.setDefaultAction(self.act_inbox)
+        self.inbox_button.setAccessibleName("Show the Inbox")
+        menu = QMenu(self.import_button)
+        menu.addActions([self.act_import, self.act_import_folder])
+        self.import_button.setMenu(menu)
+        bar = window.toolbar
+        for button in (self.import_button, self.inbox_button):
+            button.setToolButtonStyle(bar.toolButtonStyle())
+            button.setIconSize(bar.iconSize())
+            button.setAutoRaise(True)
+        after_new = bar.actions()[1] if len(bar.actions()) > 1 else None
+        self.import_widget_action = bar.insertWidget(after_new, self.import_button)
+        bar.insertWidget(after_new, self.inbox_button)
+
+        window.case_opened.connect(self._opened)
+        window.case_closed.connect(self._closed)
+
+    # -- per case ------------------------------------------------------------------------
+    def _opened(self, ops: CaseOps) -> None:
+        view = self.window.view
+        assert view is not None
+        self.ops = ops
+        loader = ThumbnailLoader(ops, view)
+        editor = view.editor
+        self.gallery = AttachmentGallery(ops, loader=loader, embedded=True)
+        editor.set_exhibits_widget(self.gallery)
+        self.inbox = InboxView(ops, loader=loader)
+        # One key, one meaning: the window routes Ctrl+V, so the pieces' own go.
+        self.gallery.removeAction(self.gallery.paste_action)
+        self.inbox.removeAction(self.inbox.paste_action)
+        self.right = QStackedWidget()
+        self.right.setObjectName("rightPane")
+        view.replaceWidget(view.indexOf(editor), self.right)
+        self.right.addWidget(editor)
+        self.right.addWidget(self.inbox)
+        self.right.setMinimumWidth(editor.minimumWidth())
+        view.setStretchFactor(1, 1)
+
+        for piece in (self.gallery, self.inbox):
+            piece.message.connect(self._status)
+        self.inbox.incident_created.connect(self._open_incident)
+        self.inbox.count_changed.connect(self._count)
+        view.timeline.incident_selected.connect(lambda _id: self.show_inbox(False))
+        view.timeline.clicked.connect(lambda _index: self.show_inbox(False))
+
+        editor_drop = lambda: self._drop_text_for_editor()  # noqa: E731
+        self._targets = [FileDropTarget(self.window, self._drop_to_inbox, lambda: INBOX_DROP,
+                                        overlay_on=self.window.pages),
+                         FileDropTarget(editor, self._drop_to_editor, editor_drop)]
+        for widget in editor.findChildren(QWidget):
+            if widget.acceptDrops() and not self.gallery.isAncestorOf(widget):
+                # Text fields would otherwise take a dropped file as its path typed in.
+                self._targets.append(FileDropTarget(widget, self._drop_to_editor, editor_drop,
+                                                    overlay_on=editor))
+        for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
+            action.setEnabled(True)
+
+    def _closed(self) -> None:
+        if self.ops is not None:
+            # Links made for the system viewer go with the case session (see core.viewing).
+            clear_open_copies(self.ops.case)
+        for target in self._targets:
+            if target.widget is self.window:
+                self.window.removeEventFilter(target)
+                target.overlay.deleteLater()
+                target.deleteLater()
+        self._targets = []
+        self.ops = self.gallery = self.inbox = self.right = None
+        self.act_inbox.setChecked(False)
+        self.act_inbox.setText("Inbox")
+        for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
+            action.setEnabled(False)
+
+    # -- showing -------------------------------------------------------------------------
+    def show_inbox(self, show: bool = True) -> None:
+        if self.right is None or self.inbox is None:
+            return
+        if show and self.window.view is not None:
+            self.window.view.editor.flush()
+        self.right.setCurrentWidget(self.inbox if show else self.window.view.editor)  # type: ignore[union-attr]
+        if self.act_inbox.isChecked() != show:
+            self.act_inbox.setChecked(show)
+
+    def _open_incident(self, incident_id: int) -> None:
+        self.show_inbox(False)
+        self.window.show_incident(incident_id)
+
+    def _count(self, n: int) -> None:
+        self.act_inbox.setText(f"Inbox ({n:,})" if n else "Inbox")
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    # -- adding --------------------------------------------------------------------------
+    def _editor_incident(self) -> int | None:
+        view = self.window.view
+        if view is None or self.inbox_shown:
+            return None
+        return view.editor.incident_id
+
+    @property
+    def inbox_shown(self) -> bool:
+        return self.right is not None and self.right.currentWidget() is self.inbox
+
+    def _drop_text_for_editor(self) -> str:
+        if self._editor_incident() is None or self.gallery is None:
+            return INBOX_DROP
+        return f"Drop to add these files to {incident_destination(self.gallery.title)}"
+
+    def _drop_to_editor(self, paths: list[Path]) -> None:
+        if self._editor_incident() is not None and self.gallery is not None:
+            self.gallery.import_paths(paths)
+        else:
+            self._drop_to_inbox(paths)
+
+    def _drop_to_inbox(self, paths: list[Path]) -> None:
+        if self.inbox is not None:
+            self.inbox.import_paths(paths)
+            self.show_inbox(True)
+
+    def choose_files(self) -> None:
+        if self.inbox is None:
+            return
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Import into the Inbox", "",
+                                                FILE_FILTER)
+        if names:
+            self._drop_to_inbox([Path(n) for n in names])
+
+    def choose_folder(self) -> None:
+        if self.inbox is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a whole folder into "
+                                                  "the Inbox")
+        if folder:
+            self._drop_to_inbox([Path(folder)])
+
+    def paste(self) -> None:
+        if self.inbox is None or self.gallery is None:
+            return
+        if self._editor_incident() is not None:
+            self.gallery.paste()
+        else:
+            self.inbox.paste()
+            self.show_inbox(True)
+
+
+def install(window: MainWindow) -> ExhibitsHookup:
+    """Give `window` its exhibits, Inbox, Import, paste and drop handling."""
+    hookup = ExhibitsHookup(window)
+    window.exhibits = hookup  # type: ignore[attr-defined]
+    return hookup
+

@@ -1,0 +1,148 @@
+"""Exhibits in the main window: Import, the Inbox, drops anywhere, Ctrl+V, the gallery."""
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog
+
+from evidence_app.core import incidents as inc
+from evidence_app.core.attachments import count_inbox, incident_attachments
+from evidence_app.core.dates import parse_when
+from evidence_app.gui.exhibits_hookup import install
+from evidence_app.gui.thumbs import ThumbState
+from evidence_app.gui.widgets.tiles import ThumbStateRole
+from tests.gui.helpers import make_case, settle, wait_open
+from tests.gui_helpers import drop_files
+from tests.sample_images import photo, screenshot
+
+
+@pytest.fixture
+def opened(qtbot, window, tmp_path):
+    hookup = install(window)
+    folder = make_case(tmp_path / "case")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    return window, hookup
+
+
+@pytest.fixture
+def with_incident(qtbot, opened):
+    window, hookup = opened
+    incident_id = inc.create_incident(window.session.case, title="Car outside the house",
+                                      when=parse_when("12/03/2025 08:20", "Europe/London"))
+    window.session.ops.changed.emit("incidents")  # as every write through the window does
+    qtbot.waitUntil(lambda: window.view.model.rowCount() > 0, timeout=5000)
+    window.show_incident(incident_id)
+    qtbot.waitUntil(lambda: window.view.editor.detail is not None
+                    and hookup.gallery.incident_id == incident_id, timeout=5000)
+    return window, hookup, incident_id
+
+
+def pictures(folder, n=2):
+    return [photo(folder / f"IMG_{i:04d}.jpg", datetime(2025, 3, 12, 8, 10 + i),
+                  colour=f"#{40 + 30 * i:02x}7090") for i in range(n)]
+
+
+def test_files_dropped_on_the_timeline_go_to_the_inbox(qtbot, opened, tmp_path):
+    window, hookup = opened
+    files = pictures(tmp_path / "drop")
+    assert drop_files(window.view.timeline.viewport(), files)
+    assert hookup.inbox_shown  # the person sees where the files went
+    qtbot.waitUntil(lambda: len(hookup.inbox.model.items) == 2, timeout=10000)
+    assert hookup.act_inbox.text() == "Inbox (2)"
+    hookup.inbox.last_import.summary.close()
+    # Choosing an incident in the timeline brings the editor back.
+    incident_id = inc.create_incident(window.session.case, title="Later")
+    window.session.ops.changed.emit("incidents")
+    qtbot.waitUntil(lambda: window.view.model.rowCount() > 0, timeout=5000)
+    window.view.timeline.select_incident(incident_id)
+    qtbot.waitUntil(lambda: not hookup.inbox_shown, timeout=5000)
+
+
+def test_a_file_dropped_on_a_text_field_becomes_an_exhibit_not_text(qtbot, with_incident,
+                                                                    tmp_path):
+    window, hookup, incident_id = with_incident
+    title = window.view.editor.form.title
+    [shot] = [screenshot(tmp_path / "Screenshot_20250312-081900.png")]
+    assert drop_files(title, [shot])
+    qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 1, timeout=10000)
+    assert title.text() == "Car outside the house"
+    assert [a.original_name for a in incident_attachments(window.session.case, incident_id)] == [
+        shot.name]
+    # Thumbnails load when their tiles come into view: scroll the form down to them.
+    window.view.editor.scroll.ensureWidgetVisible(hookup.gallery.view)
+    hookup.gallery.view.viewport().repaint()
+    qtbot.waitUntil(lambda: hookup.gallery.model.index(0).data(ThumbStateRole)
+                    is ThumbState.READY, timeout=5000)
+    hookup.gallery.last_import.summary.close()
+
+
+def test_ctrl_v_pastes_a_picture_into_the_incident_but_text_into_fields(qtbot, with_incident):
+    window, hookup, incident_id = with_incident
+    image = QImage(300, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#884422"))
+    QGuiApplication.clipboard().setImage(image)
+    window.view.timeline.setFocus()
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(incident_attachments(window.session.case, incident_id)) == 1,
+                    timeout=5000)
+    qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 1, timeout=5000)
+    assert hookup.gallery.model.items[0].media_type == "image/png"
+    assert window.statusBar().currentMessage().startswith("Pasted picture saved as exhibit JS/1")
+
+    QGuiApplication.clipboard().setText(" (Astra)")
+    title = window.view.editor.form.title
+    title.setFocus()
+    title.end(False)
+    qtbot.keyClick(title, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert title.text() == "Car outside the house (Astra)"
+    settle(qtbot, window)
+    assert len(incident_attachments(window.session.case, incident_id)) == 1
+    assert count_inbox(window.session.case) == 0
+
+
+def test_import_action_fills_the_inbox_and_a_new_incident_opens_in_the_editor(
+        qtbot, opened, tmp_path, monkeypatch):
+    window, hookup = opened
+    files = pictures(tmp_path / "phone", 3)
+    # The system file chooser stands in for the person picking the files.
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *a, **k: ([str(f) for f in files], "")))
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert hookup.inbox_shown
+    inbox = hookup.inbox
+    qtbot.waitUntil(lambda: len(inbox.model.items) == 3, timeout=10000)
+    inbox.last_import.summary.close()
+    inbox.view.selectAll()
+    qtbot.mouseClick(inbox.new_button, Qt.MouseButton.LeftButton)
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.detail is not None and len(editor.detail.attachments) == 3,
+                    timeout=5000)
+    assert not hookup.inbox_shown
+    assert editor.detail.when_text == "12 Mar 2025, 08:10"
+    assert window.view.timeline.current_incident_id() == editor.incident_id
+    qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: hookup.act_inbox.text() == "Inbox", timeout=5000)
+
+
+def test_viewer_windows_close_with_the_case(qtbot, with_incident, tmp_path):
+    window, hookup, incident_id = with_incident
+    photo_path = pictures(tmp_path / "one", 1)[0]
+    hookup.gallery.import_paths([photo_path])
+    qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 1, timeout=10000)
+    hookup.gallery.last_import.summary.close()
+    hookup.gallery.open_viewer(0)
+    viewer = hookup.gallery.viewer
+    assert viewer.isVisible()
+    window.session.close()
+    qtbot.waitUntil(lambda: hookup.gallery is None, timeout=5000)
+    qtbot.waitUntil(lambda: not _alive_and_visible(viewer), timeout=5000)
+
+
+def _alive_and_visible(widget):
+    import shiboken6
+
+    return shiboken6.isValid(widget) and widget.isVisible()
