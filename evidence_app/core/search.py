@@ -8,7 +8,6 @@ page only.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -41,86 +40,17 @@ from evidence_app.core.models import (
 )
 from evidence_app.core.search_index import COLUMNS, TABLE
 from evidence_app.core.search_query import ParsedQuery, parse_query
-from evidence_app.core.search_snippets import (
-    Span,
-    find_matches,
-    first_text,
-    make_snippet,
-)
+from evidence_app.core.search_snippets import Span, find_matches, first_text, make_snippet
+from evidence_app.core.search_types import SearchFilters, SearchHit, SearchResults
+
+__all__ = ["ORDERS", "SearchFilters", "SearchHit", "SearchResults", "count", "highlights",
+           "matching_exhibit", "matching_ids", "search", "summaries"]
+from evidence_app.core.views import IncidentSummary
 
 Order = Literal["relevance", "newest", "oldest"]
 ORDERS: tuple[str, ...] = ("relevance", "newest", "oldest")
 
 _fts = table(TABLE, column("rowid", Integer), column("rank", Float))
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Narrow a search. Dates are local days in the case's time zone, both included;
-    several tags, people or vehicles must all be linked."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    people: tuple[int, ...] = ()
-    vehicles: tuple[int, ...] = ()
-    has_exhibits: bool = False
-    inbox_only: bool = False
-    include_trash: bool = False
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the results (trash adds, so it does not count)."""
-        return bool(self.date_from or self.date_to or self.categories or self.tags
-                    or self.people or self.vehicles or self.has_exhibits or self.inbox_only)
-
-    @property
-    def incidents_only(self) -> bool:
-        return bool(self.categories or self.tags or self.people or self.vehicles)
-
-
-@dataclass
-class SearchHit:
-    """One result: an incident, or an attachment standing alone (inbox or trash)."""
-
-    kind: str  # "incident" or "attachment"
-    id: int
-    title: str
-    when: str
-    snippet: str
-    highlights: list[Span] = field(default_factory=list)
-    field: str = ""  # where the snippet comes from: title, details, notes, ..., ocr
-    incident_id: int | None = None  # shown in the timeline when opened
-    attachment_id: int | None = None  # the exhibit whose text matched, if one did
-    exhibit: str = ""
-    occurred_at: datetime | None = None
-    category: str = ""
-    trashed: bool = False
-    score: float = 0.0
-
-    def marked_snippet(self, before: str = "[", after: str = "]") -> str:
-        """The snippet with each match wrapped in `before`/`after`."""
-        out, pos = [], 0
-        for s, e in self.highlights:
-            out += [self.snippet[pos:s], before, self.snippet[s:e], after]
-            pos = e
-        out.append(self.snippet[pos:])
-        return "".join(out)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["occurred_at"] = self.occurred_at.isoformat() if self.occurred_at else None
-        data["highlights"] = [list(h) for h in self.highlights]
-        return data
-
-
-@dataclass
-class SearchResults:
-    query: ParsedQuery
-    hits: list[SearchHit]
-    total: int
-    message: str = ""
 
 
 # --------------------------------------------------------------------------- SQL parts
@@ -230,7 +160,7 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
     if order not in ORDERS:
         order = "relevance"
     parsed = parse_query(query, prefix_last=prefix_last)
-    if parsed.empty and not (parsed.blank and filters.active):
+    if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
         message = "" if parsed.blank else (
             "Search looks for words and numbers; symbols and emoji on their own are ignored.")
         return SearchResults(parsed, [], 0, message)
@@ -260,13 +190,27 @@ def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
     """Ids of every matching incident in timeline order (for narrowing the timeline)."""
     filters = filters or SearchFilters()
     parsed = parse_query(query, prefix_last=prefix_last)
-    if parsed.empty and not (parsed.blank and filters.active):
+    if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
         return []
     with case.engine.connect() as conn:
         base, doc, ranked = _base(parsed, filters, _timezone(conn), join=True)
         base = base.where(doc > 0)
         rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest"))
         return [r[0] for r in rows]
+
+
+def summaries(case: Case, ids: list[int]) -> list[IncidentSummary]:
+    """Timeline rows for these incidents in the order given (trashed ones included), for
+    showing search results in the timeline page by page."""
+    if not ids:
+        return []
+    exhibits = (select(func.count(Attachment.id))
+                .where(Attachment.incident_id == Incident.id, Attachment.deleted_at.is_(None))
+                .correlate(Incident).scalar_subquery())
+    with case.read() as session:
+        rows = {row[0].id: IncidentSummary.from_row(row[0], exhibit_count=row[1]) for row in
+                session.execute(select(Incident, exhibits).where(Incident.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def count(case: Case, query: str, filters: SearchFilters | None = None) -> int:
