@@ -49,6 +49,7 @@ from evidence_app.core.views import IncidentSummary
 
 Order = Literal["relevance", "newest", "oldest"]
 ORDERS: tuple[str, ...] = ("relevance", "newest", "oldest")
+RANK_LIMIT = 5000  # more matches than this are listed newest-recorded first, not ranked
 
 _fts = table(TABLE, column("rowid", Integer), column("rank", Float))
 
@@ -176,13 +177,21 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
                      conn.execute(select(func.count()).select_from(base.subquery())).scalar()
                      or 0)
         rows: Any = []
+        message = ""
         if limit > 0 and plain:
             # The common case (words typed, no filter): plain SQL, as quick as FTS5 itself.
-            rows = raw.execute(_FAST_PAGE, (parsed.fts, limit, offset)).fetchall()
+            # Ranking tens of thousands of matches is slow and helps nobody: past
+            # RANK_LIMIT, the most recently recorded come first.
+            many = raw.execute(_PROBE, (parsed.fts, RANK_LIMIT)).fetchone() is not None
+            page = _RECENT_PAGE if many else _FAST_PAGE
+            rows = raw.execute(page, (parsed.fts, limit, offset)).fetchall()
+            if many:
+                message = (f"More than {RANK_LIMIT:,} matches, so the most recently recorded "
+                           "come first. Add a word or a filter to narrow the search.")
         elif limit > 0:
             rows = conn.execute(_ordered(base, doc, ranked, order).limit(limit).offset(offset)).all()
         hits = _hits(conn, parsed, [(r[0], float(r[1] or 0.0)) for r in rows], tz)
-    return SearchResults(parsed, hits, total)
+    return SearchResults(parsed, hits, total, message)
 
 
 def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
@@ -227,6 +236,9 @@ _HIDDEN_SQL = ("SELECT id FROM incidents WHERE deleted_at IS NOT NULL UNION ALL 
                "SELECT -id FROM attachments WHERE deleted_at IS NOT NULL")
 _FAST_PAGE = (f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
               f"({_HIDDEN_SQL}) ORDER BY rank LIMIT ? OFFSET ?")
+_RECENT_PAGE = (f"SELECT rowid, 0.0 FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
+                f"({_HIDDEN_SQL}) ORDER BY rowid DESC LIMIT ? OFFSET ?")
+_PROBE = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT 1 OFFSET ?"
 _FAST_COUNT = (f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
                f"({_HIDDEN_SQL})")
 

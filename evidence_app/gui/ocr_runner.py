@@ -35,6 +35,7 @@ class OcrRunner(QObject):
         self.ops = ops
         self.handle: TaskHandle | None = None
         self.state = "idle"
+        self._closed = False
         self._later = QTimer(self)
         self._later.setSingleShot(True)
         self._later.setInterval(1500)
@@ -43,11 +44,13 @@ class OcrRunner(QObject):
 
     def check(self) -> None:
         """Start reading if there is something to read (off the GUI thread)."""
-        if self.handle is not None and self.handle.running:
+        if self._closed or (self.handle is not None and self.handle.running):
             return
         self.ops.read(_state, on_done=while_alive(self, lambda s: self._decide(*s)))
 
     def _decide(self, available: bool, pending: int, paused: bool) -> None:
+        if self._closed:
+            return
         if not available:
             self._set("unavailable")
         elif paused:
@@ -85,6 +88,7 @@ class OcrRunner(QObject):
 
     def stop(self) -> None:
         """Stop for good (the case is closing); what is left stays queued."""
+        self._closed = True
         self._later.stop()
         if self.handle is not None:
             self.handle.cancel()

@@ -194,7 +194,14 @@ def attach_search(window: MainWindow) -> SearchBar:
         bar.show_filter_count(0)
         bar.setEnabled(False)
 
+    def closing() -> None:
+        # Before the case waits for its work to finish: stop reading pictures now.
+        search = state["search"]
+        if search is not None:
+            search.runner.stop()
+
     window.case_opened.connect(opened)
+    window.session.closing.connect(closing)
     window.case_closed.connect(closed)
     window.search_bar = bar  # type: ignore[attr-defined]
     window.case_search = lambda: state["search"]  # type: ignore[attr-defined]
