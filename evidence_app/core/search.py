@@ -66,13 +66,13 @@ def _hidden() -> Any:
 
 
 def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement[bool]]:
-    """Filters over `doc` outer-joined to incidents/attachments (see `_needs_join`)."""
+    """Filters over `doc` joined to incidents (and, unless the filters only concern
+    incidents, outer-joined to attachments too)."""
+    only = filters.incidents_only
     is_incident, is_att = doc > 0, doc < 0
     conds: list[ColumnElement[bool]] = []
     if filters.inbox_only:
         conds.append(and_(is_att, Attachment.incident_id.is_(None)))
-    if filters.incidents_only:
-        conds.append(is_incident)
     if filters.categories:
         conds.append(Incident.category.in_(filters.categories))
     for tag in filters.tags:
@@ -86,8 +86,8 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
                                     incident_vehicles.c.vehicle_id == vehicle))
     if filters.has_exhibits:
         other = Attachment.__table__.alias("exhibit")
-        conds.append(or_(is_att, exists().where(other.c.incident_id == Incident.id,
-                                                other.c.deleted_at.is_(None))))
+        has = exists().where(other.c.incident_id == Incident.id, other.c.deleted_at.is_(None))
+        conds.append(has if only else or_(is_att, has))
     if filters.date_from or filters.date_to:
         lo = _day_start(filters.date_from, tz) if filters.date_from else None
         hi = _day_start(filters.date_to + timedelta(days=1), tz) if filters.date_to else None
@@ -99,7 +99,7 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
         if hi is not None:
             inc.append(Incident.occurred_at < hi)
             att.append(Attachment.captured_at < hi)
-        conds.append(or_(and_(is_incident, *inc), and_(is_att, *att)))
+        conds.append(and_(*inc) if only else or_(and_(is_incident, *inc), and_(is_att, *att)))
     return conds
 
 
@@ -122,11 +122,16 @@ def _base(parsed: ParsedQuery, filters: SearchFilters, tz: str, join: bool,
                 or_(Attachment.incident_id.is_(None), Attachment.deleted_at.is_not(None))),
         ).subquery("docs")
         doc, source, ranked = docs.c.doc, docs, False
-    if join or filters.active:
+    only = filters.incidents_only
+    if only:  # as a hand-written query would: incidents only, no attachment rows
+        source = source.join(Incident, Incident.id == doc)
+    elif join or filters.active:
         source = source.outerjoin(Incident, Incident.id == doc).outerjoin(
             Attachment, Attachment.id == -doc)
     query = select(doc).select_from(source).where(*_conditions(doc, filters, tz))
-    if not filters.include_trash:
+    if only and not filters.include_trash:
+        query = query.where(Incident.deleted_at.is_(None))
+    elif not filters.include_trash:
         query = query.where(doc.not_in(_hidden()))
     if match is not None:
         query = query.where(text(f"{TABLE} MATCH :match").bindparams(match=match))
@@ -137,10 +142,11 @@ def _base(parsed: ParsedQuery, filters: SearchFilters, tz: str, join: bool,
     return query, doc, ranked
 
 
-def _ordered(query: Any, doc: Any, ranked: bool, order: str) -> Any:
+def _ordered(query: Any, doc: Any, ranked: bool, order: str, only: bool = False) -> Any:
     if order == "relevance" and ranked:
         return query.add_columns(_fts.c.rank).order_by(_fts.c.rank)
-    when = func.coalesce(Incident.occurred_at, Attachment.captured_at)
+    when = Incident.occurred_at if only else func.coalesce(Incident.occurred_at,
+                                                           Attachment.captured_at)
     newest = order == "newest"
     return query.add_columns(literal_column("0.0")).order_by(
         when.is_(None), when.desc() if newest else when.asc(),
@@ -154,8 +160,9 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
     """Find incidents and stand-alone attachments; a page of hits with snippets.
 
     A blank query with filters lists what the filters let through; a blank query with
-    none finds nothing (there is nothing to look for). `total` counts every match
-    (or is -1 when `count` is False).
+    none finds nothing (there is nothing to look for). `total` counts every match (-1
+    when `count` is False), except past RANK_LIMIT words-only matches, where it is
+    RANK_LIMIT + 1 and `more` is set.
     """
     filters = filters or SearchFilters()
     if order not in ORDERS:
@@ -171,27 +178,31 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
         base, doc, ranked = _base(parsed, filters, tz, join=not ranked_order)
         plain = ranked_order and not filters.active and not filters.include_trash
         raw: Any = conn.connection.driver_connection
-        total = -1
-        if count:
-            total = (raw.execute(_FAST_COUNT, (parsed.fts,)).fetchone()[0] if plain else
-                     conn.execute(select(func.count()).select_from(base.subquery())).scalar()
-                     or 0)
         rows: Any = []
         message = ""
-        if limit > 0 and plain:
+        many = False
+        if plain:
             # The common case (words typed, no filter): plain SQL, as quick as FTS5 itself.
-            # Ranking tens of thousands of matches is slow and helps nobody: past
-            # RANK_LIMIT, the most recently recorded come first.
-            many = raw.execute(_PROBE, (parsed.fts, RANK_LIMIT)).fetchone() is not None
-            page = _RECENT_PAGE if many else _FAST_PAGE
-            rows = raw.execute(page, (parsed.fts, limit, offset)).fetchall()
+            # Counting stops past RANK_LIMIT: ranking (or counting) tens of thousands of
+            # matches is slow and helps nobody, so then the most recently recorded come
+            # first and the count says "more than".
+            total = raw.execute(_CAPPED_COUNT, (parsed.fts, RANK_LIMIT + 1)).fetchone()[0]
+            many = total > RANK_LIMIT
             if many:
                 message = (f"More than {RANK_LIMIT:,} matches, so the most recently recorded "
                            "come first. Add a word or a filter to narrow the search.")
+        elif count:
+            total = conn.execute(select(func.count()).select_from(base.subquery())).scalar() or 0
+        else:
+            total = -1
+        if limit > 0 and plain:
+            page = _RECENT_PAGE if many else _FAST_PAGE
+            rows = raw.execute(page, (parsed.fts, limit, offset)).fetchall()
         elif limit > 0:
-            rows = conn.execute(_ordered(base, doc, ranked, order).limit(limit).offset(offset)).all()
+            rows = conn.execute(_ordered(base, doc, ranked, order, filters.incidents_only)
+                                .limit(limit).offset(offset)).all()
         hits = _hits(conn, parsed, [(r[0], float(r[1] or 0.0)) for r in rows], tz)
-    return SearchResults(parsed, hits, total, message)
+    return SearchResults(parsed, hits, total, message, more=many)
 
 
 def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
@@ -204,7 +215,8 @@ def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
     with case.engine.connect() as conn:
         base, doc, ranked = _base(parsed, filters, _timezone(conn), join=True)
         base = base.where(doc > 0)
-        rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest"))
+        rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest",
+                                     filters.incidents_only))
         return [r[0] for r in rows]
 
 
@@ -238,9 +250,8 @@ _FAST_PAGE = (f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid 
               f"({_HIDDEN_SQL}) ORDER BY rank LIMIT ? OFFSET ?")
 _RECENT_PAGE = (f"SELECT rowid, 0.0 FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
                 f"({_HIDDEN_SQL}) ORDER BY rowid DESC LIMIT ? OFFSET ?")
-_PROBE = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT 1 OFFSET ?"
-_FAST_COUNT = (f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
-               f"({_HIDDEN_SQL})")
+_CAPPED_COUNT = (f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? "
+                 f"AND rowid NOT IN ({_HIDDEN_SQL}) LIMIT ?)")
 
 
 class _IncidentRow(NamedTuple):

@@ -78,3 +78,4 @@ class SearchResults:
     hits: list[SearchHit]
     total: int
     message: str = ""
+    more: bool = False  # `total` is a floor: there are more matches than it says

@@ -110,7 +110,8 @@ class SearchResultsPanel(QWidget):
         self.hits = list(results.hits)
         self.list.clear()
         total = results.total
-        self.summary.setText("No results" if total == 0 else
+        self.summary.setText(f"More than {total - 1:,} results" if results.more else
+                             "No results" if total == 0 else
                              "1 result" if total == 1 else f"{total:,} results")
         hint = results.message or (
             "Nothing matches every word. Check the spelling, use fewer words, or clear "
