@@ -8,6 +8,7 @@ page only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from sqlalchemy import (
 
 from evidence_app.core.case import Case
 from evidence_app.core.dates import format_when
+from evidence_app.core.incidents import chronological
 from evidence_app.core.models import (
     Attachment,
     Incident,
@@ -206,8 +208,13 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
 
 
 def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
-                 newest_first: bool = False, prefix_last: bool = True) -> list[int]:
-    """Ids of every matching incident in timeline order (for narrowing the timeline)."""
+                 newest_first: bool = False, prefix_last: bool = True,
+                 keep: Sequence[int] = ()) -> list[int]:
+    """Ids of every matching incident in timeline order (for narrowing the timeline).
+
+    `keep`: incidents to list even if they no longer match (unless trashed), such as
+    the one being edited, so a row does not vanish under the person typing in it.
+    """
     filters = filters or SearchFilters()
     parsed = parse_query(query, prefix_last=prefix_last)
     if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
@@ -215,6 +222,13 @@ def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
     with case.engine.connect() as conn:
         base, doc, ranked = _base(parsed, filters, _timezone(conn), join=True)
         base = base.where(doc > 0)
+        if keep:
+            kept: ColumnElement[bool] = Incident.id.in_(list(keep))
+            if not filters.include_trash:
+                kept = and_(kept, Incident.deleted_at.is_(None))
+            query_ids = chronological(select(Incident.id).where(
+                or_(Incident.id.in_(base), kept)), newest_first)
+            return [r[0] for r in conn.execute(query_ids)]
         rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest",
                                      filters.incidents_only))
         return [r[0] for r in rows]

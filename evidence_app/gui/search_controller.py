@@ -9,6 +9,7 @@ Answers to an older query are dropped, so a slow search never overwrites a newer
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -21,23 +22,33 @@ DEBOUNCE_MS = 250
 PAGE = 50
 
 
-def search_source(query: str, filters: SearchFilters) -> RowSource:
+def search_source(query: str, filters: SearchFilters,
+                  keep: Callable[[], int | None] = lambda: None) -> RowSource:
     """Timeline rows for the incidents a search matches, in date order, page by page.
 
     The matching ids are found once per reload (the timeline counts first) and paged
-    from memory; a change in the case reloads, and so searches again.
+    from memory; a change in the case reloads, and so searches again. The incident
+    `keep()` names (the one open in the editor) stays listed while it is edited, even
+    if the edit means it no longer matches.
     """
     lock = threading.Lock()
     cache: dict[bool, list[int]] = {}
+    shown: set[int] = set()  # what this search listed before the last change
 
     def ids(case: Any, newest: bool) -> list[int]:
         with lock:
             if newest not in cache:
-                cache[newest] = matching_ids(case, query, filters, newest_first=newest)
+                held = keep()
+                kept = (held,) if held is not None and held in shown else ()
+                cache[newest] = matching_ids(case, query, filters, newest_first=newest,
+                                             keep=kept)
             return cache[newest]
 
     def count(case: Any) -> int:
         with lock:
+            shown.clear()
+            for listed in cache.values():
+                shown.update(listed)
             cache.clear()
         return len(ids(case, False))
 
@@ -55,9 +66,11 @@ class SearchController(QObject):
     active_changed = Signal(bool)
     failed = Signal(object)
 
-    def __init__(self, ops: CaseOps, parent: QObject | None = None) -> None:
+    def __init__(self, ops: CaseOps, parent: QObject | None = None,
+                 keep: Callable[[], int | None] = lambda: None) -> None:
         super().__init__(parent)
         self.ops = ops
+        self.keep = keep
         self.query = ""
         self.filters = SearchFilters()
         self.order = "relevance"
@@ -114,7 +127,7 @@ class SearchController(QObject):
         query, filters, order = self.query, self.filters, self.order
         if (query, filters) != self._shown:
             self._shown = (query, filters)
-            self.source_changed.emit(search_source(query, filters))
+            self.source_changed.emit(search_source(query, filters, self.keep))
         self.ops.read(search, query, filters, order=order, limit=PAGE,
                       on_done=lambda result: self._done(gen, result),
                       on_error=lambda exc: self._failed(gen, exc))

@@ -65,7 +65,8 @@ class CaseSearch(QObject):
         view = window.view
         assert view is not None
         self.view = view
-        self.controller = SearchController(ops, self)
+        # The incident open in the editor stays in a narrowed timeline while it is edited.
+        self.controller = SearchController(ops, self, keep=lambda: view.editor.incident_id)
         self.filters = FilterPanel(ops)
         self.filters.hide()
         self.results = SearchResultsPanel()

@@ -230,3 +230,11 @@ def test_very_many_matches_come_newest_recorded_first(case, story, monkeypatch):
     assert sorted(order) == sorted(ranked)
     assert order == sorted(order, key=lambda kh: kh[1] if kh[0] == "incident" else -kh[1],
                            reverse=True)
+
+
+def test_timeline_ids_can_keep_the_incident_being_edited(case, story):
+    assert story["undated"] not in matching_ids(case, "astra")
+    kept = matching_ids(case, "astra", keep=[story["undated"]])
+    assert kept == [story["car"], story["undated"]]  # in date order, undated last
+    inc.delete_incident(case, story["undated"])
+    assert matching_ids(case, "astra", keep=[story["undated"]]) == [story["car"]]

@@ -201,3 +201,22 @@ def test_pictures_are_read_in_the_background_and_can_be_paused(qtbot, window, st
     qtbot.mouseClick(search.status.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not ocr.is_paused(window.session.case), timeout=5000)
     QApplication.processEvents()
+
+
+def test_the_incident_being_edited_stays_while_it_no_longer_matches(qtbot, opened, story):
+    window = opened
+    type_search(qtbot, window, "astra")
+    qtbot.waitUntil(lambda: len(titles(window)) == 2, timeout=5000)
+    window.show_incident(story["car"])
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.incident_id == story["car"] and editor.detail is not None,
+                    timeout=5000)
+    box = editor.form.description
+    box.selectAll()
+    qtbot.keyClicks(box, "A grey van this time")
+    qtbot.waitUntil(lambda: "grey van" in inc.get_incident(window.session.case,
+                                                           story["car"]).description,
+                    timeout=10000)
+    qtbot.wait(DEBOUNCE_MS * 3)
+    assert editor.incident_id == story["car"]
+    assert "Car outside the house" in titles(window)
