@@ -115,7 +115,7 @@ class OcrStatus(QWidget):
         self.button.setAutoRaise(True)
         self.button.clicked.connect(self._clicked)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(16, 0, 0, 0)  # apart from "All changes saved"
         layout.addWidget(self.label)
         layout.addWidget(self.button)
         runner.progress.connect(self._progress)
