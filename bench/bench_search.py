@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import shutil
 import sqlite3
@@ -191,6 +192,8 @@ def queries(rng: random.Random) -> dict[str, list[tuple[str, str, SearchFilters 
 DIRECT = (f"SELECT s.rowid, snippet({TABLE}, -1, '[', ']', '…', 24) FROM {TABLE} s "
           f"JOIN incidents i ON i.id = s.rowid WHERE {TABLE} MATCH ? AND i.deleted_at IS NULL"
           "{extra} ORDER BY rank LIMIT 50")
+DIRECT_COUNT = (f"SELECT count(*) FROM {TABLE} s JOIN incidents i ON i.id = s.rowid "
+                f"WHERE {TABLE} MATCH ? AND i.deleted_at IS NULL{{extra}}")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -200,32 +203,37 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run_queries(folder: Path, rounds: int) -> list[tuple[str, float, float, float, float, float, float]]:
+    """Per kind: ours p50/p95, direct p50/p95, p95 ratio, mean number of matches.
+
+    Ours is what the search box asks for: a page of 50 hits with snippets and the
+    number of matches. Direct is the same FTS5 query by hand through sqlite3: the page
+    ranked by bm25 with FTS5's own snippet(), and a count(*).
+    """
     rng = random.Random(11)
     case = Case.open(folder)
     direct = sqlite3.connect(f"file:{folder / 'case.db'}?mode=ro", uri=True)
     rows = []
     for kind, items in queries(rng).items():
-        ours, theirs, counts = [], [], []
+        ours, theirs, found = [], [], []
         for _ in range(rounds):
             for typed, fts, filters, extra in items:
                 t0 = time.perf_counter()
                 direct.execute(DIRECT.format(extra=extra), (fts,)).fetchall()
+                n = direct.execute(DIRECT_COUNT.format(extra=extra), (fts,)).fetchone()[0]
                 t1 = time.perf_counter()
-                search(case, typed, filters, limit=50, count=False)
+                search(case, typed, filters, limit=50, count=True)
                 t2 = time.perf_counter()
-                search(case, typed, filters, limit=0, count=True)
-                t3 = time.perf_counter()
                 theirs.append((t1 - t0) * 1000)
                 ours.append((t2 - t1) * 1000)
-                counts.append((t3 - t2) * 1000)
+                found.append(n)
         rows.append((kind, pct(ours, 50), pct(ours, 95), pct(theirs, 50), pct(theirs, 95),
-                     pct(ours, 95) / max(pct(theirs, 95), 1e-9), pct(counts, 95)))
+                     pct(ours, 95) / max(pct(theirs, 95), 1e-9), statistics.mean(found)))
     direct.close()
     case.close()
     return rows
 
 
-def bench_ocr(tmp: Path, runs: int = 5) -> dict[str, float] | None:
+def bench_ocr(tmp: Path, runs: int = 10) -> dict[str, float] | None:
     from evidence_app.core import ocr
 
     if ocr.tesseract_version() is None:
@@ -234,12 +242,17 @@ def bench_ocr(tmp: Path, runs: int = 5) -> dict[str, float] | None:
     from fixtures.screens import chat_screenshot  # type: ignore[import-not-found]
 
     shot = chat_screenshot(tmp / "Screenshot_20250310-231000.png")
-    cli = []
+    cli, cli_one = [], []
+    one_thread = dict(os.environ, OMP_THREAD_LIMIT="1")
     for _ in range(runs):
         t0 = time.perf_counter()
         subprocess.run(["tesseract", str(shot), "stdout", "-l", "eng"], check=True,
                        capture_output=True)
-        cli.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        subprocess.run(["tesseract", str(shot), "stdout", "-l", "eng"], check=True,
+                       capture_output=True, env=one_thread)
+        cli.append(t1 - t0)
+        cli_one.append(time.perf_counter() - t1)
     folder = tmp / "ocr-case"
     with Case.create(folder, owner_name="Bench Person", initials="BP") as case:
         from evidence_app.core.importer import import_files
@@ -257,7 +270,8 @@ def bench_ocr(tmp: Path, runs: int = 5) -> dict[str, float] | None:
         t0 = time.perf_counter()
         done = [e for e in ocr.run_queue(case) if e.item is not None]
         ours = (time.perf_counter() - t0) / max(len(done), 1)
-    return {"tesseract_cli_s": statistics.median(cli), "ours_per_image_s": ours,
+    return {"tesseract_cli_s": statistics.median(cli),
+            "tesseract_cli_one_thread_s": statistics.median(cli_one), "ours_per_image_s": ours,
             "images": float(len(done))}
 
 
@@ -277,21 +291,29 @@ def main() -> int:
                   f"generate {built['generate_s']:.1f} s, insert + index "
                   f"{built['insert_and_index_s']:.1f} s; case.db "
                   f"{(folder / 'case.db').stat().st_size / 1e6:.0f} MB")
-        print(f"{'query':<10} {'ours p50':>9} {'ours p95':>9} {'direct p50':>11} "
-              f"{'direct p95':>11} {'p95 ratio':>9} {'count p95':>10}  (ms)")
-        for kind, o50, o95, d50, d95, ratio, c95 in run_queries(folder, args.rounds):
-            print(f"{kind:<10} {o50:>9.1f} {o95:>9.1f} {d50:>11.1f} {d95:>11.1f} "
-                  f"{ratio:>8.2f}x {c95:>10.1f}")
+        print(f"{'query':<11} {'ours p50':>9} {'ours p95':>9} {'direct p50':>11} "
+              f"{'direct p95':>11} {'p95 ratio':>9} {'matches':>8}  (ms)")
+        missed = []
+        for kind, o50, o95, d50, d95, ratio, hits in run_queries(folder, args.rounds):
+            print(f"{kind:<11} {o50:>9.1f} {o95:>9.1f} {d50:>11.1f} {d95:>11.1f} "
+                  f"{ratio:>8.2f}x {hits:>8.0f}")
+            if kind != "common word" and (o95 >= 50 or ratio >= 1.5):
+                missed.append(kind)
         if not args.no_ocr:
             result = bench_ocr(tmp)
             if result is None:
                 print("OCR: Tesseract is not installed; skipped")
             else:
-                print(f"OCR per screenshot: ours {result['ours_per_image_s'] * 1000:.0f} ms "
-                      f"(queue of {result['images']:.0f}), tesseract CLI alone "
-                      f"{result['tesseract_cli_s'] * 1000:.0f} ms")
+                print(f"OCR per screenshot (720x1280): ours {result['ours_per_image_s'] * 1000:.0f}"
+                      f" ms (queue of {result['images']:.0f}, stored and indexed); tesseract "
+                      f"CLI alone {result['tesseract_cli_s'] * 1000:.0f} ms (default threads), "
+                      f"{result['tesseract_cli_one_thread_s'] * 1000:.0f} ms (one thread, "
+                      "as the app runs it)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if missed:
+        print(f"missed the targets (p95 < 50 ms and < 1.5x direct) for: {', '.join(missed)}")
+        return 1
     return 0
 
 

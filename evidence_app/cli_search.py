@@ -173,12 +173,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     bold = sys.stdout.isatty()
 
     def text() -> str:
-        if result.message:
-            return result.message
         if not result.hits:
-            return f"Nothing found for {query!r}." if query.strip() else "Nothing found."
+            return result.message or (f"Nothing found for {query!r}." if query.strip()
+                                      else "Nothing found.")
         shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
-        lines = [f"{result.total} result(s){shown}:"]
+        many = f"more than {result.total - 1}" if result.more else str(result.total)
+        lines = [f"{many} result(s){shown}:"]
         for h in result.hits:
             what = f"incident {h.id}" if h.kind == "incident" else f"exhibit {h.exhibit}"
             flag = "  [in the trash]" if h.trashed else ""
@@ -187,9 +187,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                 marked = (h.marked_snippet("\033[1m", "\033[0m") if bold
                           else h.marked_snippet("[", "]"))
                 lines.append(f"{'':<16} {marked}")
+        if result.message:
+            lines.append(result.message)
         return "\n".join(lines)
 
-    emit(args, {"query": query, "total": result.total, "message": result.message,
+    emit(args, {"query": query, "total": result.total, "more": result.more,
+                "message": result.message,
                 "results": [h.to_json() for h in result.hits]}, text)
     return 0
 

@@ -8,7 +8,7 @@ page only.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from evidence_app.core.case import Case
 from evidence_app.core.dates import format_when
+from evidence_app.core.incidents import chronological
 from evidence_app.core.models import (
     Attachment,
     Incident,
@@ -41,86 +42,18 @@ from evidence_app.core.models import (
 )
 from evidence_app.core.search_index import COLUMNS, TABLE
 from evidence_app.core.search_query import ParsedQuery, parse_query
-from evidence_app.core.search_snippets import (
-    Span,
-    find_matches,
-    first_text,
-    make_snippet,
-)
+from evidence_app.core.search_snippets import Span, find_matches, first_text, make_snippet
+from evidence_app.core.search_types import SearchFilters, SearchHit, SearchResults
+
+__all__ = ["ORDERS", "SearchFilters", "SearchHit", "SearchResults", "count", "highlights",
+           "matching_exhibit", "matching_ids", "search", "summaries"]
+from evidence_app.core.views import IncidentSummary
 
 Order = Literal["relevance", "newest", "oldest"]
 ORDERS: tuple[str, ...] = ("relevance", "newest", "oldest")
+RANK_LIMIT = 5000  # more matches than this are listed newest-recorded first, not ranked
 
 _fts = table(TABLE, column("rowid", Integer), column("rank", Float))
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Narrow a search. Dates are local days in the case's time zone, both included;
-    several tags, people or vehicles must all be linked."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    people: tuple[int, ...] = ()
-    vehicles: tuple[int, ...] = ()
-    has_exhibits: bool = False
-    inbox_only: bool = False
-    include_trash: bool = False
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the results (trash adds, so it does not count)."""
-        return bool(self.date_from or self.date_to or self.categories or self.tags
-                    or self.people or self.vehicles or self.has_exhibits or self.inbox_only)
-
-    @property
-    def incidents_only(self) -> bool:
-        return bool(self.categories or self.tags or self.people or self.vehicles)
-
-
-@dataclass
-class SearchHit:
-    """One result: an incident, or an attachment standing alone (inbox or trash)."""
-
-    kind: str  # "incident" or "attachment"
-    id: int
-    title: str
-    when: str
-    snippet: str
-    highlights: list[Span] = field(default_factory=list)
-    field: str = ""  # where the snippet comes from: title, details, notes, ..., ocr
-    incident_id: int | None = None  # shown in the timeline when opened
-    attachment_id: int | None = None  # the exhibit whose text matched, if one did
-    exhibit: str = ""
-    occurred_at: datetime | None = None
-    category: str = ""
-    trashed: bool = False
-    score: float = 0.0
-
-    def marked_snippet(self, before: str = "[", after: str = "]") -> str:
-        """The snippet with each match wrapped in `before`/`after`."""
-        out, pos = [], 0
-        for s, e in self.highlights:
-            out += [self.snippet[pos:s], before, self.snippet[s:e], after]
-            pos = e
-        out.append(self.snippet[pos:])
-        return "".join(out)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["occurred_at"] = self.occurred_at.isoformat() if self.occurred_at else None
-        data["highlights"] = [list(h) for h in self.highlights]
-        return data
-
-
-@dataclass
-class SearchResults:
-    query: ParsedQuery
-    hits: list[SearchHit]
-    total: int
-    message: str = ""
 
 
 # --------------------------------------------------------------------------- SQL parts
@@ -135,13 +68,13 @@ def _hidden() -> Any:
 
 
 def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement[bool]]:
-    """Filters over `doc` outer-joined to incidents/attachments (see `_needs_join`)."""
+    """Filters over `doc` joined to incidents (and, unless the filters only concern
+    incidents, outer-joined to attachments too)."""
+    only = filters.incidents_only
     is_incident, is_att = doc > 0, doc < 0
     conds: list[ColumnElement[bool]] = []
     if filters.inbox_only:
         conds.append(and_(is_att, Attachment.incident_id.is_(None)))
-    if filters.incidents_only:
-        conds.append(is_incident)
     if filters.categories:
         conds.append(Incident.category.in_(filters.categories))
     for tag in filters.tags:
@@ -155,8 +88,8 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
                                     incident_vehicles.c.vehicle_id == vehicle))
     if filters.has_exhibits:
         other = Attachment.__table__.alias("exhibit")
-        conds.append(or_(is_att, exists().where(other.c.incident_id == Incident.id,
-                                                other.c.deleted_at.is_(None))))
+        has = exists().where(other.c.incident_id == Incident.id, other.c.deleted_at.is_(None))
+        conds.append(has if only else or_(is_att, has))
     if filters.date_from or filters.date_to:
         lo = _day_start(filters.date_from, tz) if filters.date_from else None
         hi = _day_start(filters.date_to + timedelta(days=1), tz) if filters.date_to else None
@@ -168,7 +101,7 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
         if hi is not None:
             inc.append(Incident.occurred_at < hi)
             att.append(Attachment.captured_at < hi)
-        conds.append(or_(and_(is_incident, *inc), and_(is_att, *att)))
+        conds.append(and_(*inc) if only else or_(and_(is_incident, *inc), and_(is_att, *att)))
     return conds
 
 
@@ -191,11 +124,16 @@ def _base(parsed: ParsedQuery, filters: SearchFilters, tz: str, join: bool,
                 or_(Attachment.incident_id.is_(None), Attachment.deleted_at.is_not(None))),
         ).subquery("docs")
         doc, source, ranked = docs.c.doc, docs, False
-    if join or filters.active:
+    only = filters.incidents_only
+    if only:  # as a hand-written query would: incidents only, no attachment rows
+        source = source.join(Incident, Incident.id == doc)
+    elif join or filters.active:
         source = source.outerjoin(Incident, Incident.id == doc).outerjoin(
             Attachment, Attachment.id == -doc)
     query = select(doc).select_from(source).where(*_conditions(doc, filters, tz))
-    if not filters.include_trash:
+    if only and not filters.include_trash:
+        query = query.where(Incident.deleted_at.is_(None))
+    elif not filters.include_trash:
         query = query.where(doc.not_in(_hidden()))
     if match is not None:
         query = query.where(text(f"{TABLE} MATCH :match").bindparams(match=match))
@@ -206,10 +144,11 @@ def _base(parsed: ParsedQuery, filters: SearchFilters, tz: str, join: bool,
     return query, doc, ranked
 
 
-def _ordered(query: Any, doc: Any, ranked: bool, order: str) -> Any:
+def _ordered(query: Any, doc: Any, ranked: bool, order: str, only: bool = False) -> Any:
     if order == "relevance" and ranked:
         return query.add_columns(_fts.c.rank).order_by(_fts.c.rank)
-    when = func.coalesce(Incident.occurred_at, Attachment.captured_at)
+    when = Incident.occurred_at if only else func.coalesce(Incident.occurred_at,
+                                                           Attachment.captured_at)
     newest = order == "newest"
     return query.add_columns(literal_column("0.0")).order_by(
         when.is_(None), when.desc() if newest else when.asc(),
@@ -223,14 +162,15 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
     """Find incidents and stand-alone attachments; a page of hits with snippets.
 
     A blank query with filters lists what the filters let through; a blank query with
-    none finds nothing (there is nothing to look for). `total` counts every match
-    (or is -1 when `count` is False).
+    none finds nothing (there is nothing to look for). `total` counts every match (-1
+    when `count` is False), except past RANK_LIMIT words-only matches, where it is
+    RANK_LIMIT + 1 and `more` is set.
     """
     filters = filters or SearchFilters()
     if order not in ORDERS:
         order = "relevance"
     parsed = parse_query(query, prefix_last=prefix_last)
-    if parsed.empty and not (parsed.blank and filters.active):
+    if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
         message = "" if parsed.blank else (
             "Search looks for words and numbers; symbols and emoji on their own are ignored.")
         return SearchResults(parsed, [], 0, message)
@@ -240,33 +180,72 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
         base, doc, ranked = _base(parsed, filters, tz, join=not ranked_order)
         plain = ranked_order and not filters.active and not filters.include_trash
         raw: Any = conn.connection.driver_connection
-        total = -1
-        if count:
-            total = (raw.execute(_FAST_COUNT, (parsed.fts,)).fetchone()[0] if plain else
-                     conn.execute(select(func.count()).select_from(base.subquery())).scalar()
-                     or 0)
         rows: Any = []
-        if limit > 0 and plain:
+        message = ""
+        many = False
+        if plain:
             # The common case (words typed, no filter): plain SQL, as quick as FTS5 itself.
-            rows = raw.execute(_FAST_PAGE, (parsed.fts, limit, offset)).fetchall()
+            # Counting stops past RANK_LIMIT: ranking (or counting) tens of thousands of
+            # matches is slow and helps nobody, so then the most recently recorded come
+            # first and the count says "more than".
+            total = raw.execute(_CAPPED_COUNT, (parsed.fts, RANK_LIMIT + 1)).fetchone()[0]
+            many = total > RANK_LIMIT
+            if many:
+                message = (f"More than {RANK_LIMIT:,} matches, so the most recently recorded "
+                           "come first. Add a word or a filter to narrow the search.")
+        elif count:
+            total = conn.execute(select(func.count()).select_from(base.subquery())).scalar() or 0
+        else:
+            total = -1
+        if limit > 0 and plain:
+            page = _RECENT_PAGE if many else _FAST_PAGE
+            rows = raw.execute(page, (parsed.fts, limit, offset)).fetchall()
         elif limit > 0:
-            rows = conn.execute(_ordered(base, doc, ranked, order).limit(limit).offset(offset)).all()
+            rows = conn.execute(_ordered(base, doc, ranked, order, filters.incidents_only)
+                                .limit(limit).offset(offset)).all()
         hits = _hits(conn, parsed, [(r[0], float(r[1] or 0.0)) for r in rows], tz)
-    return SearchResults(parsed, hits, total)
+    return SearchResults(parsed, hits, total, message, more=many)
 
 
 def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
-                 newest_first: bool = False, prefix_last: bool = True) -> list[int]:
-    """Ids of every matching incident in timeline order (for narrowing the timeline)."""
+                 newest_first: bool = False, prefix_last: bool = True,
+                 keep: Sequence[int] = ()) -> list[int]:
+    """Ids of every matching incident in timeline order (for narrowing the timeline).
+
+    `keep`: incidents to list even if they no longer match (unless trashed), such as
+    the one being edited, so a row does not vanish under the person typing in it.
+    """
     filters = filters or SearchFilters()
     parsed = parse_query(query, prefix_last=prefix_last)
-    if parsed.empty and not (parsed.blank and filters.active):
+    if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
         return []
     with case.engine.connect() as conn:
         base, doc, ranked = _base(parsed, filters, _timezone(conn), join=True)
         base = base.where(doc > 0)
-        rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest"))
+        if keep:
+            kept: ColumnElement[bool] = Incident.id.in_(list(keep))
+            if not filters.include_trash:
+                kept = and_(kept, Incident.deleted_at.is_(None))
+            query_ids = chronological(select(Incident.id).where(
+                or_(Incident.id.in_(base), kept)), newest_first)
+            return [r[0] for r in conn.execute(query_ids)]
+        rows = conn.execute(_ordered(base, doc, ranked, "newest" if newest_first else "oldest",
+                                     filters.incidents_only))
         return [r[0] for r in rows]
+
+
+def summaries(case: Case, ids: list[int]) -> list[IncidentSummary]:
+    """Timeline rows for these incidents in the order given (trashed ones included), for
+    showing search results in the timeline page by page."""
+    if not ids:
+        return []
+    exhibits = (select(func.count(Attachment.id))
+                .where(Attachment.incident_id == Incident.id, Attachment.deleted_at.is_(None))
+                .correlate(Incident).scalar_subquery())
+    with case.read() as session:
+        rows = {row[0].id: IncidentSummary.from_row(row[0], exhibit_count=row[1]) for row in
+                session.execute(select(Incident, exhibits).where(Incident.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def count(case: Case, query: str, filters: SearchFilters | None = None) -> int:
@@ -283,8 +262,10 @@ _HIDDEN_SQL = ("SELECT id FROM incidents WHERE deleted_at IS NOT NULL UNION ALL 
                "SELECT -id FROM attachments WHERE deleted_at IS NOT NULL")
 _FAST_PAGE = (f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
               f"({_HIDDEN_SQL}) ORDER BY rank LIMIT ? OFFSET ?")
-_FAST_COUNT = (f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
-               f"({_HIDDEN_SQL})")
+_RECENT_PAGE = (f"SELECT rowid, 0.0 FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid NOT IN "
+                f"({_HIDDEN_SQL}) ORDER BY rowid DESC LIMIT ? OFFSET ?")
+_CAPPED_COUNT = (f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? "
+                 f"AND rowid NOT IN ({_HIDDEN_SQL}) LIMIT ?)")
 
 
 class _IncidentRow(NamedTuple):

@@ -33,6 +33,11 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 _W = "[^\\W_]"
+_WORDISH = re.compile("[^\\W_]|[\u0300-\u036f]")
+
+
+def _word_char(ch: str) -> bool:
+    return _WORDISH.match(ch) is not None
 _PATTERNS: dict[tuple[tuple[str, ...], bool], re.Pattern[str]] = {}
 
 
@@ -43,7 +48,9 @@ def _pattern(seq: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     if pattern is None:
         body = "[\\W_]+".join(re.escape(w) for w in seq)
         tail = f"(?:{_W}|[\u0300-\u036f])*" if prefix else ""
-        pattern = re.compile(f"(?<!{_W}){body}{tail}(?![^\\W_\u0300-\u036f])")
+        # Starts with the literal word so the regex engine can jump to it; the word
+        # boundary before it is checked by the caller (a look-behind here is slow).
+        pattern = re.compile(f"{body}{tail}(?![^\\W_\u0300-\u036f])")
         if len(_PATTERNS) > 500:
             _PATTERNS.clear()
         _PATTERNS[key] = pattern
@@ -82,8 +89,9 @@ def find_matches(text: str, query: ParsedQuery) -> list[Span]:
     folded = fold(text)
     spans: list[Span] = []
     for seq, prefix in query.highlight:
-        if seq[0][:3] in folded:
-            spans.extend(m.span() for m in _pattern(seq, prefix).finditer(folded))
+        if seq[0] in folded:
+            spans.extend(m.span() for m in _pattern(seq, prefix).finditer(folded)
+                         if m.start() == 0 or not _word_char(folded[m.start() - 1]))
     spans.extend(_plate_matches(text, query.plate_fragments))
     return _merge(spans)
 

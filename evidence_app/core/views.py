@@ -74,6 +74,7 @@ class AttachmentView(_View):
     ocr_status: str
     ocr_text: str
     deleted_at: datetime | None
+    ocr_corrected: bool = False
 
     @property
     def has_gps(self) -> bool:

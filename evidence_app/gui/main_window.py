@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        from evidence_app.gui.search_ui import attach_search
+
+        self.search_bar = attach_search(self)
         self.case_label = QLabel()
         self.save_label = QLabel()
         self.statusBar().addWidget(self.case_label, 1)

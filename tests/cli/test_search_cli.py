@@ -117,3 +117,14 @@ def test_verify_notices_and_repair_rebuilds_the_index(folder, capsys):
     assert "Everything holds." in out
     code, out, _ = run(capsys, "--case", folder, "search", "astra", "--json")
     assert json.loads(out)["total"] == 2
+
+
+def test_very_many_matches_say_more_than(folder, capsys, monkeypatch):
+    import evidence_app.core.search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 1)
+    code, out, _ = run(capsys, "--case", folder, "search", "astra")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "more than 1 result(s):"
+    assert lines[1].startswith("incident 3")  # most recently recorded first
+    assert lines[-1].startswith("More than 1 matches")

@@ -199,3 +199,42 @@ def test_a_phrase_put_in_a_random_incident_is_always_found(case, phrase, pick, f
     if not plain.query.empty and not plain.query.excluded:
         assert ("incident", target) in [(h.kind, h.id) for h in plain.hits]
     inc.update_incident(case, target, **{field: ""})
+
+
+typed = st.text(max_size=60) | st.lists(st.sampled_from(
+    ['"', "-", "OR", "AND", "NEAR(", "*", "(", ")", "astra", "12", "cd", "ab12cde", "🙂", " ",
+     "\u201c", "^", ":", "{title}", "'"]), max_size=10).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=typed, order=st.sampled_from(["relevance", "newest", "oldest", "bogus"]),
+       trash=st.booleans())
+def test_no_typed_query_raises(case, query, order, trash):
+    if not inc.list_incidents(case, limit=1):
+        inc.create_incident(case, title="Silver Astra AB12 CDE (again)", description="café")
+    result = search(case, query, SearchFilters(include_trash=trash), order=order)
+    assert result.total >= len(result.hits)
+    matching_ids(case, query, SearchFilters(include_trash=trash))
+
+
+def test_very_many_matches_come_newest_recorded_first(case, story, monkeypatch):
+    import evidence_app.core.search as search_module
+
+    ranked = found(case, "the")
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    result = search(case, "the")
+    assert "most recently recorded come first" in result.message
+    assert result.more and result.total == 3  # counting stopped past the limit
+    order = [(h.kind, h.id) for h in result.hits]
+    assert sorted(order) == sorted(ranked)
+    assert order == sorted(order, key=lambda kh: kh[1] if kh[0] == "incident" else -kh[1],
+                           reverse=True)
+
+
+def test_timeline_ids_can_keep_the_incident_being_edited(case, story):
+    assert story["undated"] not in matching_ids(case, "astra")
+    kept = matching_ids(case, "astra", keep=[story["undated"]])
+    assert kept == [story["car"], story["undated"]]  # in date order, undated last
+    inc.delete_incident(case, story["undated"])
+    assert matching_ids(case, "astra", keep=[story["undated"]]) == [story["car"]]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.case import Case, validate_initials, validate_timezone
 from evidence_app.core.errors import ValidationError
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
 
@@ -84,6 +85,14 @@ class CaseSettingsDialog(QDialog):
         self.timezone.setAccessibleName("Time zone")
         self.timezone.setToolTip("Times you type for new incidents are in this zone")
         form.addRow("Time zone", self.timezone)
+        from evidence_app.core.ocr import availability
+
+        self.ocr_note = QLabel("Checking whether text in pictures can be read\u2026")
+        self.ocr_note.setObjectName("muted")
+        self.ocr_note.setWordWrap(True)
+        self.ocr_note.setAccessibleName("Reading text in pictures")
+        form.addRow("Text in pictures", self.ocr_note)
+        ops.call(availability, on_done=while_alive(self, self.ocr_note.setText))
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("error")

@@ -23,6 +23,7 @@ from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.exhibit_actions import open_original
 from evidence_app.gui.widgets.exhibit_info import ExhibitInfoPanel
 from evidence_app.gui.widgets.image_view import ImageView
+from evidence_app.gui.widgets.ocr_text import OcrTextPanel
 
 MAX_DECODE_SIDE = 12_000  # larger originals are shown reduced; zoom still counts originals
 
@@ -102,9 +103,15 @@ class ExhibitViewer(QWidget):
                                             "viewer (read-only)", QKeySequence("Ctrl+O"))
         self.image.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
 
+        self.ocr = OcrTextPanel(ops)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.panel)
+        side.addWidget(self.ocr)
+        side.setSizes([430, 290])
+        side.setChildrenCollapsible(False)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.image)
-        split.addWidget(self.panel)
+        split.addWidget(side)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 0)
         split.setSizes([760, 340])
@@ -152,6 +159,8 @@ class ExhibitViewer(QWidget):
                 self.row = row
                 if att.caption != current.caption or att.sha256 != current.sha256:
                     self.panel.show_attachment(att, tz)
+                if att.ocr_text != current.ocr_text or att.ocr_status != current.ocr_status:
+                    self.ocr.show_attachment(att)
                 self._update_position()
                 return
         if self.items:
@@ -167,6 +176,7 @@ class ExhibitViewer(QWidget):
         att = self.items[self.row]
         self.setWindowTitle(f"Exhibit {att.exhibit_mark}")
         self.panel.show_attachment(att, self.timezone)
+        self.ocr.show_attachment(att)
         self._update_position()
         self._request += 1
         request = self._request
