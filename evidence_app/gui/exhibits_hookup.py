@@ -168,7 +168,19 @@ class ExhibitsHookup(QObject):
             self.act_inbox.setChecked(show)
 
     def _open_incident(self, incident_id: int) -> None:
+        """A new incident made from files: open it with the title ready to be written."""
         self.show_inbox(False)
+        view = self.window.view
+        if view is None:
+            return
+        editor = view.editor
+
+        def focus_once(detail: object) -> None:
+            editor.loaded.disconnect(focus_once)
+            if detail is not None and editor.incident_id == incident_id:
+                editor.focus_title()
+
+        editor.loaded.connect(focus_once)
         self.window.show_incident(incident_id)
 
     def _count(self, n: int) -> None:
