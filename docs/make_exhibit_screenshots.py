@@ -160,6 +160,18 @@ def add_exhibits(case, folder: Path) -> None:
     list(import_files(case, inbox))
 
 
+def gps_photo(case) -> tuple[int, int]:
+    """(incident, row in its gallery) of the first exhibit with a location."""
+    from evidence_app.core.attachments import incident_attachments
+    from evidence_app.core.incidents import list_incidents
+
+    for incident in list_incidents(case):
+        for row, att in enumerate(incident_attachments(case, incident.id)):
+            if att.has_gps:
+                return incident.id, row
+    raise SystemExit("the sample case has no photo with a location")
+
+
 def pump(app: QApplication, seconds: float) -> None:
     end = time.time() + seconds
     while time.time() < end:
@@ -197,15 +209,15 @@ def main() -> None:
         pump(app, 0.05)
     hookup = window.exhibits  # type: ignore[attr-defined]
     view = window.view
-    first = next(i for i in view.model.incident_ids()
-                 if "Astra" in (view.model.index_of(i).data() or ""))
-    view.timeline.select_incident(first)
+    # The viewer shows a phone photo that records where it was taken (the GPS warning).
+    incident_id, row = gps_photo(window.session.case)
+    view.timeline.select_incident(incident_id)
     pump(app, 1.0)
     view.editor.scroll.ensureWidgetVisible(hookup.gallery, 0, 40)
     pump(app, 1.0)
     save(window, more / "editor-exhibits.png")
 
-    hookup.gallery.open_viewer(0)
+    hookup.gallery.open_viewer(row)
     viewer = hookup.gallery.viewer
     viewer.resize(1180, 760)
     pump(app, 1.5)
@@ -216,7 +228,7 @@ def main() -> None:
     pump(app, 1.5)
     inbox = hookup.inbox
     model = inbox.model
-    for row in range(min(3, model.rowCount())):
+    for row in range(min(2, model.rowCount())):
         inbox.view.selectionModel().select(model.index(row),
                                            inbox.view.selectionModel().SelectionFlag.Select)
     pump(app, 0.3)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
+from evidence_app.core.dates import time_from_filename
 from evidence_app.core.views import AttachmentView
 from evidence_app.core.vocab import CaptureSource
 
@@ -28,6 +29,10 @@ def capture_text(att: AttachmentView, tz: str, short: bool = False) -> str:
     if att.captured_at is None:
         return "No date" if short else "No capture time could be found"
     t = local_time(att.captured_at, tz)
+    if att.captured_from == CaptureSource.FILENAME:
+        named = time_from_filename(att.original_name)
+        if named is not None and not named[1]:  # e.g. IMG-20250312-WA0004: a day, no time
+            return f"{t.day} {t:%b %Y}" if short else f"{t:%a} {t.day} {t:%B %Y} (no time known)"
     prefix = "c. " if att.captured_from in (CaptureSource.MTIME, "") else ""
     if short:
         return f"{prefix}{t.day} {t:%b %Y}, {t:%H:%M}"
