@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+from evidence_app.gui.models.attachment_list import exhibit_ids
 
 
 def local_paths(mime: QMimeData | None) -> list[Path]:
@@ -100,3 +102,43 @@ class FileDropTarget(QObject):
             self.on_drop(paths)
             return True
         return False
+
+
+class ExhibitDropTarget(QObject):
+    """Accept exhibit tiles dragged from a gallery or the Inbox onto an item view whose
+    items are incidents; `incident_at(pos)` names the incident under the cursor."""
+
+    def __init__(self, view: QAbstractItemView,
+                 incident_at: Callable[[QPoint], tuple[int, str] | None],
+                 on_drop: Callable[[list[int], int, str], None],
+                 on_hover: Callable[[str], None]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.incident_at = incident_at
+        self.on_drop = on_drop
+        self.on_hover = on_hover
+        view.viewport().setAcceptDrops(True)
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        assert isinstance(event, QDropEvent)
+        ids = exhibit_ids(event.mimeData())
+        if not ids:
+            return False  # files from the file manager and other drags go their usual way
+        target = self.incident_at(event.position().toPoint())
+        if target is None:
+            event.ignore()
+            return True
+        incident_id, title = target
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        n = len(ids)
+        what = "this exhibit" if n == 1 else f"these {n} exhibits"
+        if kind == QEvent.Type.Drop:
+            self.on_drop(ids, incident_id, title)
+        else:
+            self.on_hover(f"Drop to move {what} to \u201c{title or 'the incident'}\u201d")
+        return True

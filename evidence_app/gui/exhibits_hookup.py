@@ -14,14 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QStackedWidget, QToolButton, QWidget
 
+from evidence_app.core.attachments import move_attachments
 from evidence_app.core.viewing import clear_open_copies
-from evidence_app.gui.drops import FileDropTarget
+from evidence_app.core.views import IncidentSummary
+from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
 from evidence_app.gui.icons import icon
 from evidence_app.gui.importing import FILE_FILTER
+from evidence_app.gui.models.timeline import IncidentRole
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.gallery import AttachmentGallery, incident_destination
@@ -138,8 +141,26 @@ class ExhibitsHookup(QObject):
                 # Text fields would otherwise take a dropped file as its path typed in.
                 self._targets.append(FileDropTarget(widget, self._drop_to_editor, editor_drop,
                                                     overlay_on=editor))
+        ExhibitDropTarget(view.timeline, self._incident_at, self._move_to_incident, self._status)
         for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
             action.setEnabled(True)
+
+    def _incident_at(self, pos: QPoint) -> tuple[int, str] | None:
+        view = self.window.view
+        if view is None:
+            return None
+        row = view.timeline.indexAt(pos).data(IncidentRole)
+        return (row.id, row.title) if isinstance(row, IncidentSummary) else None
+
+    def _move_to_incident(self, ids: list[int], incident_id: int, title: str) -> None:
+        """Tiles dropped on an incident in the timeline move there (audited)."""
+        if self.ops is None:
+            return
+        n = len(ids)
+        title = title or "the incident"
+        done = f"Moved {n} exhibit{'s' if n != 1 else ''} to \u201c{title}\u201d."
+        self.ops.op(move_attachments, ids, incident_id, changes=("attachments", "incidents"),
+                    on_done=lambda _r: self._status(done))
 
     def _closed(self) -> None:
         if self.ops is not None:

@@ -3,9 +3,9 @@
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.attachments import count_inbox, incident_attachments
@@ -148,3 +148,32 @@ def _alive_and_visible(widget):
     import shiboken6
 
     return shiboken6.isValid(widget) and widget.isVisible()
+
+
+def test_inbox_tiles_dragged_onto_an_incident_in_the_timeline_move_there(qtbot, with_incident,
+                                                                        tmp_path):
+    window, hookup, incident_id = with_incident
+    files = pictures(tmp_path / "later", 2)
+    hookup.inbox.import_paths(files)
+    qtbot.waitUntil(lambda: len(hookup.inbox.model.items) == 2, timeout=10000)
+    hookup.inbox.last_import.summary.close()
+    inbox = hookup.inbox
+    # What the view hands to a drag when both tiles are picked up.
+    mime = inbox.model.mimeData([inbox.model.index(0), inbox.model.index(1)])
+    timeline = window.view.timeline
+    row = next(r for r in range(window.view.model.rowCount())
+               if window.view.model.index(r).data() == "Car outside the house")
+    at = timeline.visualRect(window.view.model.index(row)).center()
+    enter = QDragEnterEvent(at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(timeline.viewport(), enter)
+    assert enter.isAccepted()
+    assert window.statusBar().currentMessage() == (
+        "Drop to move these 2 exhibits to \u201cCar outside the house\u201d")
+    drop = QDropEvent(QPointF(at), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(timeline.viewport(), drop)
+    qtbot.waitUntil(lambda: len(incident_attachments(window.session.case, incident_id)) == 2,
+                    timeout=5000)
+    qtbot.waitUntil(lambda: not inbox.model.items, timeout=5000)
+    assert window.statusBar().currentMessage() == "Moved 2 exhibits to \u201cCar outside the house\u201d."

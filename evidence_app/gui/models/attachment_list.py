@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.exhibit_text import capture_text, file_type_label
 from evidence_app.gui.thumbs import ThumbnailLoader
 
+EXHIBITS_MIME = "application/x-evidence-exhibit-ids"
 AttachmentRole = Qt.ItemDataRole.UserRole + 1
 ThumbStateRole = Qt.ItemDataRole.UserRole + 2
 SubtitleRole = Qt.ItemDataRole.UserRole + 3
@@ -87,7 +97,21 @@ class AttachmentListModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled)
+
+    # Tiles can be dragged onto an incident in the timeline (see exhibits_hookup).
+    def mimeTypes(self) -> list[str]:
+        return [EXHIBITS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        ids = sorted({self.items[i.row()].id for i in indexes if i.isValid()})
+        mime.setData(EXHIBITS_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
 
     def _thumb_ready(self, sha256: str) -> None:
         for row in self._rows.get(sha256, ()):
@@ -97,3 +121,14 @@ class AttachmentListModel(QAbstractListModel):
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def exhibit_ids(mime: QMimeData | None) -> list[int]:
+    """Attachment ids carried by a drag of tiles (empty for anything else)."""
+    if mime is None or not mime.hasFormat(EXHIBITS_MIME):
+        return []
+    try:
+        ids = json.loads(bytes(mime.data(EXHIBITS_MIME).data()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []

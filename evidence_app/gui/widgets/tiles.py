@@ -131,5 +131,7 @@ def make_tile_view(parent: object = None) -> QListView:
     view.setItemDelegate(TileDelegate(view))
     view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    view.setDragEnabled(False)
+    view.setDragEnabled(True)  # onto an incident in the timeline; never within the grid
+    view.setDragDropMode(QListView.DragDropMode.DragOnly)
+    view.setDefaultDropAction(Qt.DropAction.MoveAction)
     return view
