@@ -23,7 +23,7 @@ from evidence_app.core.viewing import clear_open_copies
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
 from evidence_app.gui.icons import icon
-from evidence_app.gui.importing import FILE_FILTER
+from evidence_app.gui.importing import FILE_FILTER, ImportRun
 from evidence_app.gui.models.timeline import IncidentRole
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
@@ -103,6 +103,7 @@ class ExhibitsHookup(QObject):
 
         window.case_opened.connect(self._opened)
         window.case_closed.connect(self._closed)
+        window.session.closing.connect(self._stop_imports)
 
     # -- per case ------------------------------------------------------------------------
     def _opened(self, ops: CaseOps) -> None:
@@ -161,6 +162,13 @@ class ExhibitsHookup(QObject):
         done = f"Moved {n} exhibit{'s' if n != 1 else ''} to \u201c{title}\u201d."
         self.ops.op(move_attachments, ids, incident_id, changes=("attachments", "incidents"),
                     on_done=lambda _r: self._status(done))
+
+    def _stop_imports(self) -> None:
+        """Closing the case stops imports at once (files already added stay, complete),
+        rather than keeping the window waiting for the rest."""
+        for run in self.window.findChildren(ImportRun):
+            if run.running:
+                run.cancel()
 
     def _closed(self) -> None:
         if self.ops is not None:

@@ -1,5 +1,6 @@
 """Exhibits in the main window: Import, the Inbox, drops anywhere, Ctrl+V, the gallery."""
 
+import time
 from datetime import datetime
 
 import pytest
@@ -9,12 +10,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.attachments import count_inbox, incident_attachments
+from evidence_app.core.case import Case
 from evidence_app.core.dates import parse_when
+from evidence_app.core.verify import run_verify
 from evidence_app.gui.exhibits_hookup import install
 from evidence_app.gui.thumbs import ThumbState
 from evidence_app.gui.widgets.tiles import ThumbStateRole
 from tests.gui.helpers import make_case, settle, wait_open
-from tests.gui_helpers import drop_files
+from tests.gui_helpers import blob_and_row_hashes, drop_files
 from tests.sample_images import photo, screenshot
 
 
@@ -177,3 +180,26 @@ def test_inbox_tiles_dragged_onto_an_incident_in_the_timeline_move_there(qtbot, 
                     timeout=5000)
     qtbot.waitUntil(lambda: not inbox.model.items, timeout=5000)
     assert window.statusBar().currentMessage() == "Moved 2 exhibits to \u201cCar outside the house\u201d."
+
+
+def test_closing_the_case_stops_an_import_without_partial_data(qtbot, opened, tmp_path):
+    window, hookup = opened
+    case = window.session.case
+    folder = tmp_path / "many"
+    folder.mkdir()
+    base = photo(folder / "base.jpg", datetime(2025, 3, 12, 8, 0), size=(1600, 1200)).read_bytes()
+    for i in range(300):
+        (folder / f"IMG_{i:04d}.jpg").write_bytes(base + i.to_bytes(4, "big"))
+    hookup.inbox.import_paths([folder])
+    run = hookup.inbox.last_import
+    qtbot.waitUntil(lambda: run._latest is not None and run._latest.done >= 5, timeout=10000)
+    started = time.perf_counter()
+    window.session.close()
+    assert time.perf_counter() - started < 3  # not held up by the rest of the import
+    reopened = Case.open(case.folder)
+    try:
+        blobs, rows = blob_and_row_hashes(reopened)
+        assert blobs == rows and 5 <= len(rows) < 300  # stopped part-way, nothing half-done
+        assert run_verify(reopened).ok
+    finally:
+        reopened.close()
