@@ -20,12 +20,15 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m evidence_app --demo
 
+# Test temp folders live in this checkout: pytest prunes old runs' folders under /tmp,
+# and another test run on the same machine would otherwise delete this one's mid-run.
 test: $(STAMP)
 	$(PY) -m ruff check evidence_app tests bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not serial"
-	$(PY) -m pytest -m serial
+	mkdir -p .pytest-tmp
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not serial" --basetemp=.pytest-tmp/parallel
+	$(PY) -m pytest -m serial --basetemp=.pytest-tmp/serial
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
@@ -36,4 +39,4 @@ lock:
 	sed -i '/^--extra-index-url/d;/^--find-links/d' requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .pytest-tmp .mypy_cache .ruff_cache build *.egg-info

@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("suspect-appearance", "suspect-voice", "suspect-clothing", "witnesses",
                  "impact", "police-reference", "police-officer"):
         p.add_argument(f"--{name}", default="")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="a tag such as 'astra' (repeatable)")
     isub.add_parser("list", parents=[js], help="all incidents, oldest first")
     p = isub.add_parser("show", parents=[js], help="every field of one incident")
     p.add_argument("id", type=int)

@@ -45,7 +45,7 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
             suspect_appearance=args.suspect_appearance, suspect_voice=args.suspect_voice,
             suspect_clothing=args.suspect_clothing, witnesses=args.witnesses,
             impact=args.impact, police_reference=args.police_reference,
-            police_officer=args.police_officer)
+            police_officer=args.police_officer, tags=args.tag)
     emit(args, {"id": new_id}, str(new_id))
     return 0
 

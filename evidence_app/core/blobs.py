@@ -7,6 +7,7 @@ database row refer to it, so a crash leaves either nothing or a complete file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -23,6 +24,11 @@ class Cancelled(Exception):
     """Raised inside long copies when the caller's cancel check says stop."""
 
 
+class StoreError(OSError):
+    """The case's own folder cannot be written (the disk is full, or read-only): unlike a
+    source file that cannot be read, this stops every further import."""
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return
@@ -31,6 +37,14 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _store_problem(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
+        return f"the disk holding the case is full ({exc.strerror})"
+    if exc.errno == errno.EROFS:
+        return "the disk holding the case is read-only"
+    return f"the case folder cannot be written ({exc.strerror or exc})"
 
 
 def sha256_file(path: Path) -> str:
@@ -65,11 +79,20 @@ class BlobStore:
         """
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+        except OSError as exc:
+            raise StoreError(exc.errno, _store_problem(exc)) from exc
         tmp = Path(tmp_name)
+        reading = False
         try:
             with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK):
+                while True:
+                    reading = True
+                    chunk = source.read(CHUNK)
+                    reading = False
+                    if not chunk:
+                        break
                     if cancelled is not None and cancelled():
                         raise Cancelled()
                     digest.update(chunk)
@@ -89,6 +112,11 @@ class BlobStore:
             os.replace(tmp, final)
             _fsync_dir(final.parent)
             return sha, size, True
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if reading or isinstance(exc, StoreError):
+                raise
+            raise StoreError(exc.errno, _store_problem(exc)) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

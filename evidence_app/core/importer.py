@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from evidence_app.core.blobs import Cancelled
+from evidence_app.core.blobs import Cancelled, StoreError
 from evidence_app.core.case import Case
 from evidence_app.core.dates import localize, time_from_filename
-from evidence_app.core.errors import NotFoundError
+from evidence_app.core.errors import CaseError, NotFoundError
 from evidence_app.core.media import MediaInfo, analyse
 from evidence_app.core.models import Attachment, CaseSettings, Incident, utcnow
 from evidence_app.core.progress import CancelToken, Progress
@@ -285,13 +286,26 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                         stored = job.result()
                     except Cancelled:
                         break
+                    except StoreError as exc:
+                        raise CaseError(
+                            f"Files cannot be saved into the case: {exc.strerror}. {done} of "
+                            f"{total} were dealt with before this; nothing half-written was "
+                            "kept. Free some space, then import again (files already in the "
+                            "case will be recognised).") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except OSError as exc:
                         result = ImportResult(str(path), "rejected",
                                               f"cannot be read: {exc.strerror or exc}")
                     else:
-                        result = _commit(case, stored, known, incident_id, tz, source)
+                        try:
+                            result = _commit(case, stored, known, incident_id, tz, source)
+                        except DBAPIError as exc:
+                            if "full" not in str(exc.orig):
+                                raise
+                            raise CaseError(
+                                f"The case's disk is full: {done} of {total} were dealt with "
+                                "before this. Free some space, then import again.") from exc
                         committed.add(stored.sha256)
                 done += 1
                 yield Progress(done, total, str(path), result)

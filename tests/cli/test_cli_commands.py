@@ -105,7 +105,8 @@ def test_incident_add_with_every_field_then_show_json(case_dir, cli):
         "--location", "Outside 4 Elm Road", "--suspect-appearance", "Tall, beard",
         "--suspect-voice", "Shouting", "--suspect-clothing", "Black hoodie",
         "--witnesses", "Neighbour at no. 6", "--impact", "Could not sleep; changed my route",
-        "--police-reference", "CR/12345/25", "--police-officer", "PC 123 Smith")
+        "--police-reference", "CR/12345/25", "--police-officer", "PC 123 Smith",
+        "--tag", "astra", "--tag", "night")
     assert code == 0
     incident = int(out)
     code, out, _ = cli("--case", case_dir, "note", "add", incident, "--text", "Rang 101")
@@ -119,6 +120,7 @@ def test_incident_add_with_every_field_then_show_json(case_dir, cli):
     assert data["occurred_at"] == "2025-03-12T21:00:00+00:00"
     assert data["occurred_end"] == "2025-03-12T23:30:00+00:00"
     assert data["category"] == "loitering"
+    assert data["tags"] == ["astra", "night"] and data["amendments"] == []
     for key, value in [("suspect_appearance", "Tall, beard"), ("suspect_voice", "Shouting"),
                        ("suspect_clothing", "Black hoodie"), ("witnesses", "Neighbour at no. 6"),
                        ("impact", "Could not sleep; changed my route"),

@@ -302,3 +302,36 @@ def test_a_big_file_cancelled_mid_copy_leaves_nothing(tmp_path, case):
     events = list(import_files(case, [big], cancel=token))
     assert [e.item for e in events if e.item] == []
     _consistent(case)
+
+
+FULL_DISK = """
+import resource, sys
+from evidence_app.cli import main
+# Writes past this size fail with EFBIG, as they would with ENOSPC on a full disk.
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs RLIMIT_FSIZE")
+def test_a_full_disk_stops_the_import_with_a_clear_message(tmp_path):
+    from evidence_app.core.case import Case
+
+    folder = tmp_path / "case"
+    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    small = phone_jpeg(tmp_path / "a small photo.jpg", seed=1)
+    big = tmp_path / "video.mp4"
+    big.write_bytes(os.urandom(3_000_000))
+    after = phone_jpeg(tmp_path / "after.jpg", seed=2)
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(2_000_000), "--case", str(folder), "import",
+         str(small), str(big), str(after)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: Files cannot be saved into the case: the disk holding the "
+                           "case is full"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    with Case.open(folder) as case:
+        assert [a.original_name for a in list_inbox(case)] == ["a small photo.jpg"]
+        _consistent(case)
