@@ -71,6 +71,9 @@ def main() -> None:
         print(f"GUI heartbeat gaps: median {statistics.median(gaps):.0f} ms, "
               f"longest {max(gaps):.0f} ms (timer interval 5 ms)")
         window.session.close()
+        if max(gaps) >= 200:
+            print("MISSED: the GUI thread stalled for 200 ms or more while scrolling")
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ welcome/people/trash/settings/diary pictures to OUT_DIR/more/ for review.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -17,7 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["EVIDENCE_APP_HOME"] = tempfile.mkdtemp(prefix="evidence-shots-")
+WORK = tempfile.mkdtemp(prefix="evidence-shots-")
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
+os.environ["EVIDENCE_APP_HOME"] = os.path.join(WORK, "home")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -135,7 +139,7 @@ def main() -> None:
     window.show()
     pump(app, 0.3)
     save(window, more / "welcome.png")
-    folder = Path(tempfile.mkdtemp(prefix="evidence-case-")) / "case"
+    folder = Path(WORK) / "case"
     build_case(folder).close()
     window.session.open(folder)
     while window.view is None or not window.view.model.ready:

@@ -32,16 +32,18 @@ log = logging.getLogger(__name__)
 
 # The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
 # the window appears without waiting for it.
-def _open_case(folder: Path) -> Case:
+def _open_case(folder: Path) -> tuple[Case, Any]:
     from evidence_app.core.case import Case
 
-    return Case.open(folder)
+    case = Case.open(folder)
+    return case, case.settings()
 
 
-def _create_case(folder: Path, owner: str, initials: str, name: str) -> Case:
+def _create_case(folder: Path, owner: str, initials: str, name: str) -> tuple[Case, Any]:
     from evidence_app.core.case import Case
 
-    return Case.create(folder, owner_name=owner, initials=initials, case_name=name)
+    case = Case.create(folder, owner_name=owner, initials=initials, case_name=name)
+    return case, case.settings()
 
 
 def _case_settings(case: Case) -> Any:
@@ -116,14 +118,14 @@ class CaseSession(QObject):
             return
         self.close()
         self._start(f"Opening “{folder.name}”…", lambda: _open_case(folder),
-                    lambda case: self._attach(case, remember=True),
+                    lambda opened: self._attach(opened, remember=True),
                     lambda exc: self._failed(exc, "The case could not be opened", folder))
 
     def create(self, folder: Path, owner: str, initials: str, name: str) -> None:
         """Create a new case folder and open it."""
         self.close()
-
-        self._start("Creating your case…", lambda: _create_case(folder, owner, initials, name), lambda case: self._attach(case, remember=True),
+        self._start("Creating your case…", lambda: _create_case(folder, owner, initials, name),
+                    lambda opened: self._attach(opened, remember=True),
                     lambda exc: self._failed(exc, "The case could not be created", None))
 
     def open_demo(self) -> None:
@@ -136,20 +138,21 @@ class CaseSession(QObject):
         self.close()
         tmp = Path(tempfile.mkdtemp(prefix="evidence-sample-"))
 
-        def make() -> Case:
+        def make() -> tuple[Case, Any]:
             module = importlib.import_module(DEMO_MODULE)
             case: Case = module.create_demo_case(tmp / "Sample case")
-            return case
+            return case, case.settings()
 
         def failed(exc: BaseException) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
             self._failed(exc, "The sample case could not be made", None)
 
         self.demo_dir = tmp
-        self._start("Making a sample case…", make, lambda case: self._attach(case, remember=False),
-                    failed)
+        self._start("Making a sample case…", make,
+                    lambda opened: self._attach(opened, remember=False), failed)
 
-    def _start(self, text: str, fn: Callable[[], Case], done: Callable[[Case], None],
+    def _start(self, text: str, fn: Callable[[], tuple[Case, Any]],
+               done: Callable[[tuple[Case, Any]], None],
                failed: Callable[[BaseException], None]) -> None:
         self._busy = True
         self.window.show_busy(text)
@@ -162,9 +165,9 @@ class CaseSession(QObject):
 
         self._bg.run(fn, finish(done), finish(failed))
 
-    def _attach(self, case: Case, remember: bool) -> None:
+    def _attach(self, opened: tuple[Case, Any], remember: bool) -> None:
+        case, self.info = opened
         self.case = case
-        self.info = case.settings()
         self.ops = CaseOps(case, self)
         if remember:
             self.settings.last_case = case.folder

@@ -272,7 +272,9 @@ class MainWindow(QMainWindow):
         self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
         self.view.editor.loaded.connect(lambda _d: self._update_actions())
         ops.writing_changed.connect(self._writing)
-        self.view.timeline.addAction(self.act_delete)
+        # Right-click on the timeline offers these too (Delete works there only).
+        self.view.timeline.addActions([self.act_new, self.act_delete])
+        self.view.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         ops.error.connect(lambda exc: show_error(self, "Something could not be done", exc))
         self._update_status()
         self.save_label.setText("All changes saved")

@@ -221,3 +221,28 @@ def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
     window.view.timeline.setFocus()
     qtbot.keyClick(window.view.timeline, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.view.model.incident_ids() == [], timeout=15000)
+
+
+def test_after_a_delete_the_next_incident_is_shown(qtbot, window, tmp_path):
+    from datetime import UTC, datetime
+
+    from evidence_app.core.case import Case
+    from evidence_app.core.dates import When
+    from evidence_app.core.vocab import Precision
+
+    folder = tmp_path / "three"
+    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+        ids = [inc.create_incident(case, title=t, when=When(datetime(2025, 1, d, tzinfo=UTC),
+                                                           None, Precision.DAY, "Europe/London"))
+               for d, t in ((3, "Third"), (2, "Second"), (1, "First"))]
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    view = window.view
+    # on opening, the newest incident is shown rather than an empty editor
+    qtbot.waitUntil(lambda: view.editor.incident_id == ids[0], timeout=15000)
+    view.timeline.select_incident(ids[1])
+    qtbot.waitUntil(lambda: view.editor.incident_id == ids[1], timeout=15000)
+    view.timeline.setFocus()
+    qtbot.keyClick(view.timeline, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: view.editor.incident_id == ids[2], timeout=15000)
+    assert view.timeline.current_incident_id() == ids[2]

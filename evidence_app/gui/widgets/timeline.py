@@ -145,6 +145,8 @@ class TimelineView(QListView):
         self._model = model
         self._want: int | None = None  # the incident the person selected
         self._told: int | None = None  # the last one announced by incident_selected
+        self._row = 0  # where the selected incident was, to select its neighbour if it goes
+        self._first_load = True
         self.empty_text = ("No incidents yet.\n\nPress Ctrl+N or click “New incident” "
                            "to write down what happened.")
         self.setModel(model)
@@ -188,23 +190,33 @@ class TimelineView(QListView):
         incident_id = row.id if isinstance(row, IncidentSummary) else None
         if incident_id is not None:
             self._want = incident_id
+            self._row = current.row()
         if incident_id != self._told or incident_id is None:
             self._told = incident_id
             self.incident_selected.emit(incident_id)
 
     def _restore(self) -> None:
-        """After the rows were replaced, select the same incident again (or a neighbour)."""
-        want = self._want
-        if want is None:
-            return
-        index = self._model.index_of(want)
+        """After the rows were replaced, select the same incident again; if it has gone
+        (deleted), the one that took its place; on the first load, the first incident."""
+        want, first_load = self._want, self._first_load
+        self._first_load = False
+        index = self._model.index_of(want) if want is not None else None
+        if index is None and (want is not None or first_load) and self._model.ready:
+            index = self._nearest_incident(self._row if want is not None else 0)
         if index is not None:
             self.setCurrentIndex(index)  # announces it only if it is a different incident
             self.scrollTo(index)
-        elif self._model.ready and not self._model.loading:
+        elif want is not None and self._model.ready and not self._model.loading:
             self._want = None
             self._told = None
             self.incident_selected.emit(None)
+
+    def _nearest_incident(self, row: int) -> QModelIndex | None:
+        rows = self._model.rowCount()
+        for r in [*range(min(row, rows - 1), rows), *range(min(row, rows) - 1, -1, -1)]:
+            if r >= 0 and not self._model.index(r).data(HeaderRole):
+                return self._model.index(r)
+        return None
 
     # -- keyboard: skip month headers --------------------------------------------------
     def moveCursor(self, action: QAbstractItemView.CursorAction,
