@@ -9,12 +9,9 @@ unreferenced original, which `verify` lists and never counts as damage.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import sys
 import tempfile
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -151,14 +148,6 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]
             [e for e in entries if isinstance(e, ImportResult)])
 
 
-def _background_priority() -> None:
-    """Let the operating system favour the window over import workers (Linux: per-thread
-    niceness), so the app stays responsive on a busy two-core laptop."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
 def _check_readable(path: Path) -> str | None:
     try:
         st = path.stat()
@@ -254,8 +243,7 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
     pending: deque[tuple[Path, Future[_Stored] | ImportResult]] = deque()
     committed: set[str] = set()
     todo = iter(entries)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import",
-                            initializer=_background_priority) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         def submit_next() -> bool:
             for entry in todo:
                 if isinstance(entry, ImportResult):
