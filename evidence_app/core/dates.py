@@ -147,6 +147,8 @@ def format_when(start: datetime | None, end: datetime | None, precision: str, tz
         return f"{day}, c. {s:%H:%M}"
     if prec is Precision.BETWEEN and end is not None:
         e = end.astimezone(zone)
+        if (s.hour, s.minute, e.hour, e.minute) == (0, 0, 23, 59) and e.date() != s.date():
+            return f"between {day} and {_fmt_day(e)}"  # whole days: the times say nothing
         if e.date() == s.date():
             return f"{day}, between {s:%H:%M} and {e:%H:%M}"
         return f"between {day}, {s:%H:%M} and {_fmt_day(e)}, {e:%H:%M}"
@@ -307,7 +309,14 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
         start = _start_of(day, tz)
     end = None
     if end_text.strip():
-        end = parse_when(end_text, tz).start
+        until = parse_when(end_text, tz)
+        end = until.start
+        if end is not None and until.precision in (Precision.DAY, Precision.MONTH):
+            # "until 14/03" means to the end of that day (or month), not its first minute.
+            last = end.astimezone(ZoneInfo(tz)).date()
+            if until.precision is Precision.MONTH:
+                last = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            end = _aware(last, time(23, 59), tz)
         prec = Precision.BETWEEN
     if precision:
         wanted = Precision(precision)

@@ -213,3 +213,15 @@ def test_whatsapp_names_give_the_date_only(day, n):
 ])
 def test_names_without_a_real_date_give_nothing(name):
     assert time_from_filename(name) is None
+
+
+def test_a_period_of_whole_days_runs_to_the_end_of_the_last_day():
+    when = parse_when("12/03/2025", TZ, end_text="14/03/2025")
+    assert when.start.astimezone(LONDON).replace(tzinfo=None) == datetime(2025, 3, 12)
+    assert when.end.astimezone(LONDON).replace(tzinfo=None) == datetime(2025, 3, 14, 23, 59)
+    assert format_when(when.start, when.end, "between", TZ) == "between 12 Mar 2025 and 14 Mar 2025"
+    months = parse_when("January 2025", TZ, end_text="February 2025")
+    assert months.end.astimezone(LONDON).replace(tzinfo=None) == datetime(2025, 2, 28, 23, 59)
+    timed = parse_when("12/03/2025 21:00", TZ, end_text="14/03/2025")
+    assert format_when(timed.start, timed.end, "between", TZ) == (
+        "between 12 Mar 2025, 21:00 and 14 Mar 2025, 23:59")
