@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from evidence_app.core.models import AuditEvent, utcnow
+from evidence_app.core.models import (
+    Attachment,
+    AuditEvent,
+    Incident,
+    Note,
+    Person,
+    Vehicle,
+    utcnow,
+)
 
 GENESIS = "0" * 64
 
@@ -73,7 +81,8 @@ class AuditWriter:
         self._last_id, self._last_hash = event_id, digest
         return event
 
-    def rows(self, events: list[tuple[str, str, int | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+    def rows(self, events: Sequence[tuple[str, str, int | None, dict[str, Any]]],
+             ) -> list[dict[str, Any]]:
         """Many events as plain row dicts, for a bulk insert in the same transaction."""
         out = []
         for action, entity, entity_id, details in events:
@@ -133,3 +142,33 @@ def verify_chain(session: Session) -> list[str]:
         prev = row.hash
         expected_id = row.id + 1
     return problems
+
+
+# Records the audit trail refers to by id. SQLite hands out max(id) + 1, so emptying the
+# trash would let a new record take a deleted one's id, and the trail (and the
+# amendments shown in reports) would then mix the two. Ids are therefore never reused.
+AUDITED: dict[type, str] = {Incident: "incident", Attachment: "attachment", Note: "note",
+                            Person: "person", Vehicle: "vehicle"}
+
+
+def next_free_id(session: Session, model: type, entity: str) -> int:
+    """An id no record of this kind has ever had, the audit trail included."""
+    with session.no_autoflush:
+        in_table = session.scalar(select(func.max(model.id))) or 0  # type: ignore[attr-defined]
+        in_trail = session.scalar(select(func.max(AuditEvent.entity_id))
+                                  .where(AuditEvent.entity == entity)) or 0
+    return max(in_table, in_trail) + 1
+
+
+def assign_fresh_ids(session: Session, _context: Any, _instances: Any) -> None:
+    """`before_flush` hook: give new audited records ids never used before."""
+    taken: dict[type, int] = {}
+    for obj in list(session.new):
+        model = type(obj)
+        entity = AUDITED.get(model)
+        if entity is None or obj.id is not None:
+            continue
+        if model not in taken:
+            taken[model] = next_free_id(session, model, entity)
+        obj.id = taken[model]
+        taken[model] += 1

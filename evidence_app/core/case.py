@@ -26,7 +26,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence_app.core.audit import AuditWriter
+from evidence_app.core.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.blobs import BlobStore
 from evidence_app.core.errors import CaseError, ValidationError
 from evidence_app.core.lock import CaseLock
@@ -91,6 +91,7 @@ class Case:
         self._lock = lock
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", assign_fresh_ids)
         self._write_lock = threading.RLock()
         self.blobs = BlobStore(folder / "originals")
         self.cache_dir = folder / "cache"

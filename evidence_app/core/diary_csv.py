@@ -20,8 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
+from evidence_app.core.audit import next_free_id
 from evidence_app.core.case import Case
 from evidence_app.core.dates import parse_date_text, parse_when
 from evidence_app.core.errors import UserError, ValidationError
@@ -274,7 +275,8 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
         return DiaryImportResult(0, bad, [])
     now = utcnow()
     with case.write() as (session, audit):
-        start = (session.scalar(select(func.max(Incident.id))) or 0) + 1
+        start = next_free_id(session, Incident, "incident")
+        next_note = next_free_id(session, Note, "note")
         incidents, notes, links, events = [], [], [], []
         tag_ids: dict[str, int] = {t.name: t.id for t in session.scalars(select(Tag))}
         for offset, row in enumerate(good):
@@ -287,8 +289,9 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
                             **({"note": row.note} if row.note else {}),
                             **({"tags": row.tags} if row.tags else {})}))
             if row.note:
-                notes.append({"incident_id": incident_id, "text": row.note, "private": False,
-                              "created_at": now, "updated_at": now})
+                notes.append({"id": next_note, "incident_id": incident_id, "text": row.note,
+                              "private": False, "created_at": now, "updated_at": now})
+                next_note += 1
             for name in dict.fromkeys(row.tags):
                 if name not in tag_ids:
                     tag = Tag(name=name)

@@ -96,3 +96,43 @@ def test_emptying_an_empty_trash_records_nothing(case):
     assert empty_trash(case) == {"incidents": 0, "attachments": 0, "notes": 0}
     with case.read() as session:
         assert len(list(entries(session))) == before
+
+
+def test_ids_of_emptied_records_are_never_given_again(case, tmp_path, import_paths):
+    """A new record taking a deleted one's id would inherit its audit history (and show
+    the deleted incident's edits as its own amendments in a report)."""
+    from evidence_app.core.incidents import update_incident
+    from evidence_app.core.people import create_person
+
+    first = create_incident(case, title="Keep")
+    gone = create_incident(case, title="Mistake")
+    update_incident(case, gone, title="Still a mistake")
+    note = add_note(case, gone, "typo")
+    person = create_person(case, "Wrong person")
+    delete_person(case, person)
+    [att] = import_paths(phone_jpeg(tmp_path / "x.jpg", seed=1))
+    delete_attachments(case, [att.id])
+    delete_incident(case, gone)
+    empty_trash(case)
+    new = create_incident(case, title="A new incident")
+    assert new > gone > first
+    assert get_incident(case, new).amendments == []
+    assert add_note(case, new, "fresh") > note
+    assert create_person(case, "Right person") > person
+    [again] = import_paths(phone_jpeg(tmp_path / "y.jpg", seed=2))
+    assert again.id > att.id
+    assert run_verify(case).ok
+
+
+def test_a_diary_import_after_emptying_the_trash_uses_fresh_ids(case, tmp_path):
+    from evidence_app.core.diary_csv import import_diary, read_diary
+
+    gone = create_incident(case, title="Mistake")
+    delete_incident(case, gone)
+    empty_trash(case)
+    path = tmp_path / "d.csv"
+    path.write_text("date,title,notes\n01/04/2025,From the diary,a note\n", encoding="utf-8")
+    result = import_diary(case, read_diary(path, "Europe/London"))
+    assert result.incident_ids == [gone + 1]
+    assert get_incident(case, gone + 1).amendments == []
+    assert run_verify(case).ok
