@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from evidence_app.core.case import Case
 from tests.gui.helpers import make_case
@@ -30,6 +31,7 @@ def watch():
         if isinstance(w, MainWindow) and w.view is not None and w.view.model.ready:
             print("TITLE:", w.windowTitle(), flush=True)
             print("ROWS:", w.view.model.total, flush=True)
+            print("FOLDER:", w.session.case.folder, flush=True)
             w.close()
             return
     if ticks[0] > 1500:
@@ -70,3 +72,15 @@ def test_a_second_window_on_a_locked_case_gets_the_message(app_home, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "MESSAGE: This case is already open in another window or program" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_demo_opens_a_sample_case_and_removes_it_on_exit(app_home):
+    proc = run_app(app_home, "--demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "(sample)" in proc.stdout
+    rows = int(proc.stdout.split("ROWS:")[1].split()[0])
+    assert rows >= 20
+    folder = Path(proc.stdout.split("FOLDER:")[1].splitlines()[0].strip())
+    assert not folder.exists()  # the temporary sample is gone
+    ini = app_home / "config" / "settings.ini"
+    assert not ini.exists() or "Sample" not in ini.read_text()  # never a recent case

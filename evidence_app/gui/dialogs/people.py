@@ -86,6 +86,10 @@ class _Manager(QWidget):
         self.incidents_label.setObjectName("subheading")
         dl.addWidget(self.incidents_label)
         self.incidents = _table(["When", "What happened"], "Linked incidents")
+        # dates can be long ("between ... and ..."): a fixed column, the title gets the rest
+        self.incidents.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.incidents.setColumnWidth(0, 150)
+        self.incidents.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.incidents.setToolTip("Double-click to show the incident")
         for signal in (self.incidents.itemActivated, self.incidents.itemDoubleClicked):
             signal.connect(lambda item: self.show_incident.emit(item.data(0, Qt.ItemDataRole.UserRole)))
@@ -169,9 +173,9 @@ class _Manager(QWidget):
         for summary in found:
             item = QTreeWidgetItem([summary.when_text, summary.title or "(no title)"])
             item.setData(0, Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(0, summary.when_text)
             item.setToolTip(1, summary.title)
             self.incidents.addTopLevelItem(item)
-        self.incidents.resizeColumnToContents(0)
 
     def _save(self) -> None:
         row = self.current()
