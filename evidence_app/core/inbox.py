@@ -60,7 +60,7 @@ def _precision_of(att: AttachmentView) -> Precision:
     """How exactly a file's capture time dates what it shows."""
     if att.captured_at is None:
         return Precision.UNDATED
-    if att.captured_from == CaptureSource.EXIF:
+    if att.captured_from in (CaptureSource.EXIF, CaptureSource.MEDIA):
         return Precision.EXACT
     if att.captured_from == CaptureSource.FILENAME:
         parsed = time_from_filename(att.original_name)
