@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import struct
 import threading
 import warnings
@@ -37,6 +38,9 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Every open checks the size itself (`open_picture`), so Pillow's own warning for sizes
 # between the limit and twice the limit would only be noise.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+# Broken EXIF is expected and handled tag by tag (core.photo_meta); Pillow's complaints
+# about each bad tag would only fill the log.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
 
 # The JPEG reader also returns MPO (multi-picture) files. Formats this Pillow build lacks
 # (e.g. AVIF in older releases) are left out rather than failing every open.
@@ -171,8 +175,12 @@ def reduced(img: Image.Image, max_side: int | None, orientation: int | None = No
     `orientation` None means the picture's own EXIF orientation. The result never
     shares pixels with `img`, so `img` may be closed afterwards.
     """
-    if max_side:
-        img.draft("RGB", (max_side, max_side))
+    if max_side and max(img.size) > max_side:
+        # Ask for just what fits the box, so a JPEG decodes at the smallest scale that
+        # still covers it (a square request would keep twice the pixels of a tall photo).
+        ratio = max_side / max(img.size)
+        img.draft("RGB", (max(1, math.ceil(img.width * ratio)),
+                          max(1, math.ceil(img.height * ratio))))
     with decode_budget(img):
         img.load()
         if orientation is None:
@@ -228,7 +236,8 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "the picture needs more memory to display than this computer can spare"
     text = str(exc).lower()
-    if "truncated" in text or "premature end" in text or isinstance(exc, EOFError):
+    if isinstance(exc, EOFError) or any(
+            word in text for word in ("truncated", "premature end", "end of file", "unexpected end")):
         return ("the picture is incomplete: the file was cut short (truncated), perhaps "
                 "by an interrupted copy or download")
     return "the picture is damaged, so it cannot be displayed"

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 THUMB_SIZE = 256
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "bildschirmfoto",
                      "capture d\u2019\u00e9cran", "capture d'\u00e9cran", "schermafbeelding")
+_READABLE = set(FORMAT_TYPES.values())
 _HEADER_NOTE = ("the file's own header keeps this time in UTC; an edited or re-sent copy "
                 "may carry when it was saved rather than recorded")
 
@@ -171,9 +172,11 @@ def _not_a_picture(name: str, head: bytes, info: MediaInfo) -> None:
             info.preview_error = f"not a picture: the name ends in {suffix}, but the file is {what}"
     elif media_type.startswith("image/"):
         info.kind = "image"
-        info.preview_error = (f"a picture in a format this app cannot display ({suffix or media_type})"
-                              if sniff(head) is None else
-                              "the picture is damaged, so it cannot be displayed")
+        if media_type in _READABLE and sniff(head) == media_type:
+            info.preview_error = "the picture is damaged, so it cannot be displayed"
+        else:
+            label = suffix.lstrip(".").upper() or media_type
+            info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
         info.preview_error = f"{what}, which this app cannot play"
     else:

@@ -130,9 +130,12 @@ def _text_type(head: bytes) -> str | None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut off by the end of the sample is still text.
-        if exc.start < len(head) - 4:
+        # A multi-byte character cut off by the end of the sample is still text; a
+        # file shorter than the sample was read whole, so there it is not.
+        if len(head) < HEAD_SIZE or exc.start < len(head) - 4:
             return None
+    if any(ch < 9 or 13 < ch < 32 for ch in head if ch != 27):
+        return None
     return "text/plain"
 
 
