@@ -70,6 +70,10 @@ _TEXT_KEEP_LIMIT = 512 * 1024
 class PictureTooLarge(Exception):
     """The picture declares more pixels than can be decoded safely."""
 
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(f"{width}x{height}")
+        self.width, self.height = width, height
+
 
 @contextlib.contextmanager
 def open_picture(path: Path) -> Iterator[Image.Image]:
@@ -88,7 +92,7 @@ def open_picture(path: Path) -> Iterator[Image.Image]:
         if width <= 0 or height <= 0:
             raise UnidentifiedImageError("the picture has no pixels")
         if width * height > MAX_PIXELS:
-            raise PictureTooLarge(f"{width}x{height}")
+            raise PictureTooLarge(width, height)
         yield img
 
 
@@ -231,8 +235,8 @@ def reason(exc: BaseException) -> str:
     """Why a picture cannot be shown, in words for the person, not the programmer."""
     log.debug("picture cannot be shown", exc_info=exc)
     if isinstance(exc, PictureTooLarge | Image.DecompressionBombError | Image.DecompressionBombWarning):
-        return ("the picture is too large to display safely (more than "
-                f"{MAX_PIXELS // 1_000_000} million pixels); the file itself is kept as it is")
+        return ("the picture is too large to show safely: it would need over "
+                f"{MAX_PIXELS // 1_000_000} million pixels")
     if isinstance(exc, MemoryError):
         return "the picture needs more memory to display than this computer can spare"
     text = str(exc).lower()

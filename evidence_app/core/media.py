@@ -32,6 +32,7 @@ from evidence_app.core.imaging import (
 from evidence_app.core.mp4 import duration_text, is_movie, read_movie
 from evidence_app.core.photo_meta import read_photo_meta
 from evidence_app.core.sniff import HEAD_SIZE, best_type, describe, sniff, suffix_of, type_from_name
+from evidence_app.core.sound import sound_length
 from evidence_app.core.vocab import CaptureSource
 
 __all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_image",
@@ -83,6 +84,10 @@ def analyse(path: Path, name: str, thumb: Path | None = None) -> MediaInfo:
         info.media_type = best_type(b"", name)
         info.preview_error = f"the file could not be read ({exc.strerror or 'unknown error'})"
         return info
+    if not head:
+        info.media_type = best_type(head, name)
+        info.preview_error = "the file is empty (0 bytes)"
+        return info
     try:
         if is_movie(head):
             _movie(path, head, info)
@@ -107,14 +112,16 @@ def _picture_or_file(path: Path, name: str, head: bytes, thumb: Path | None,
         info.media_type = sniffed or type_from_name(name) or "image/unknown"
         info.kind = "image"
         info.preview_error = reason(exc)
+        if isinstance(exc, PictureTooLarge):  # what the file claims, for the record
+            info.width, info.height = exc.width, exc.height
     except UnidentifiedImageError:
-        _not_a_picture(name, head, info)
+        _not_a_picture(path, name, head, info)
     except Exception as exc:  # noqa: BLE001 - a decoder failing on open means damage
         if sniffed and sniffed.startswith("image/"):
             info.media_type, info.kind = sniffed, "image"
             info.preview_error = reason(exc)
         else:
-            _not_a_picture(name, head, info)
+            _not_a_picture(path, name, head, info)
 
 
 def _picture(img: Image.Image, name: str, thumb: Path | None, info: MediaInfo) -> None:
@@ -156,7 +163,7 @@ def _picture(img: Image.Image, name: str, thumb: Path | None, info: MediaInfo) -
         info.preview_error = f"the preview could not be saved ({exc})"
 
 
-def _not_a_picture(name: str, head: bytes, info: MediaInfo) -> None:
+def _not_a_picture(path: Path, name: str, head: bytes, info: MediaInfo) -> None:
     media_type = best_type(head, name)
     info.media_type = media_type
     info.kind = ("video" if media_type.startswith("video/") else
@@ -178,7 +185,10 @@ def _not_a_picture(name: str, head: bytes, info: MediaInfo) -> None:
             label = suffix.lstrip(".").upper() or media_type
             info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
-        info.preview_error = f"{what}, which this app cannot play"
+        with open(path, "rb") as fh:
+            info.duration = sound_length(fh, media_type)
+        info.preview_error = what + (
+            "" if info.duration is None else f", {duration_text(info.duration)} long")
     else:
         info.preview_error = f"not a picture: {what}"
 
@@ -200,10 +210,11 @@ def _movie(path: Path, head: bytes, info: MediaInfo) -> None:
     info.camera_make, info.camera_model = movie.make, movie.model
     info.gps_lat, info.gps_lon, info.gps_alt = movie.gps_lat, movie.gps_lon, movie.gps_alt
     info.duration = movie.duration
+    # Read in the viewer as "This file cannot be shown here (a video, 0:42 long)", on
+    # a tile, from the command line and in the report.
     what = "a video" if video else "a sound recording"
-    if movie.duration is not None:
-        what += f", {duration_text(movie.duration)} long"
-    info.preview_error = f"{what}, which this app cannot play" + (
+    length = "" if movie.duration is None else f", {duration_text(movie.duration)} long"
+    info.preview_error = what + (length or " of unknown length") + (
         "; the file seems damaged or incomplete" if movie.damaged else "")
 
 

@@ -5,7 +5,7 @@ read whenever there is no preview)."""
 import io
 from datetime import UTC, datetime
 
-from fixtures.corpus_av import android_mp4, iphone_mov, voice
+from fixtures.corpus_av import amr_bytes, android_mp4, iphone_mov, opus_note, voice, wav_bytes
 from fixtures.corpus_checks import readable
 from fixtures.corpus_formats import rle8_bmp
 from fixtures.marked import upright_scene
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from evidence_app.core.media import analyse
 from evidence_app.core.mp4 import is_movie, iso6709, read_movie
+from evidence_app.core.sound import sound_length
 
 WHEN = datetime(2024, 3, 12, 8, 15, 30, tzinfo=UTC)
 
@@ -37,6 +38,9 @@ SEEDS = {
     "mov": iphone_mov(WHEN, "2024-03-12T08:15:30+0000", 12.0),
     "mp4": android_mp4(WHEN, 30.0, "+51.5-000.12/"),
     "m4a": voice(b"M4A ", WHEN, 9.0),
+    "opus": opus_note(3.0),
+    "wav": wav_bytes(1.0),
+    "amr": amr_bytes(1.0),
 }
 
 
@@ -80,6 +84,21 @@ def test_the_movie_reader_never_raises_on_any_bytes(data):
     info = read_movie(io.BytesIO(b"\x00\x00\x00\x14ftypisom\x00\x00\x00\x00isom" + data))
     assert info.duration is None or 0 < info.duration <= 7 * 24 * 3600
     assert info.created is None or 1995 <= info.created.year <= 2100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([b"RIFF\x00\x00\x00\x00WAVE", b"OggS\x00\x02", b"#!AMR\n", b"#!AMR-WB\n"]),
+       st.binary(max_size=600), st.sampled_from(["audio/wav", "audio/ogg", "audio/amr"]))
+def test_the_sound_reader_never_raises_on_any_bytes(magic, data, media_type):
+    seconds = sound_length(io.BytesIO(magic + data), media_type)
+    assert seconds is None or 0 < seconds <= 7 * 24 * 3600
+
+
+def test_sound_lengths_are_read_from_headers_and_last_pages():
+    assert sound_length(io.BytesIO(SEEDS["opus"]), "audio/ogg") == 3.0
+    assert sound_length(io.BytesIO(wav_bytes(2.5)), "audio/wav") == 2.5
+    assert sound_length(io.BytesIO(amr_bytes(4.0)), "audio/amr") == 4.0
+    assert sound_length(io.BytesIO(amr_bytes(4.0)[:-10]), "audio/amr") == 4.0  # cut short
 
 
 def test_the_movie_reader_finds_time_length_and_place():
