@@ -23,7 +23,7 @@ _BY_SUFFIX = {
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".qt": "video/quicktime",
     ".3gp": "video/3gpp", ".3g2": "video/3gpp2", ".webm": "video/webm", ".mkv": "video/x-matroska",
     ".avi": "video/x-msvideo", ".wmv": "video/x-ms-wmv", ".ts": "video/mp2t",
-    ".m4a": "audio/mp4", ".aac": "audio/aac", ".mp3": "audio/mpeg", ".wav": "audio/wav",
+    ".m4a": "audio/mp4", ".aac": "audio/aac", ".mp3": "audio/mpeg", ".wav": "audio/x-wav",
     ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg", ".amr": "audio/amr",
     ".flac": "audio/flac", ".wma": "audio/x-ms-wma",
     ".pdf": "application/pdf", ".txt": "text/plain", ".csv": "text/csv", ".html": "text/html",
@@ -65,7 +65,7 @@ def sniff(head: bytes) -> str | None:
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
     if head[:4] == b"RIFF" and len(head) >= 12:
-        return {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}.get(
+        return {b"WEBP": "image/webp", b"WAVE": "audio/x-wav", b"AVI ": "video/x-msvideo"}.get(
             head[8:12])
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image/tiff"

@@ -25,7 +25,7 @@ def sound_length(fh: BinaryIO, media_type: str) -> float | None:
         fh.seek(0, 2)
         size = fh.tell()
         fh.seek(0)
-        if media_type == "audio/wav":
+        if media_type == "audio/x-wav":
             seconds = _wav(fh, size)
         elif media_type == "audio/ogg":
             seconds = _ogg(fh, size)

@@ -26,7 +26,7 @@ _MEDIA_NAMES = {
     "message/rfc822": "email message", "video/quicktime": "QuickTime video",
     "audio/mp4": "M4A sound recording", "video/3gpp": "3GP video", "audio/3gpp": "3GP sound recording",
     "audio/ogg": "Ogg sound recording", "audio/amr": "AMR sound recording",
-    "audio/wav": "WAV sound recording", "text/html": "web page (HTML)",
+    "audio/x-wav": "WAV sound recording", "text/html": "web page (HTML)",
 }
 
 
