@@ -71,11 +71,12 @@ class BlobStore:
         return self.path(sha256).is_file()
 
     def put(self, source: BinaryIO, cancelled: Callable[[], bool] | None = None,
-            ) -> tuple[str, int, bool]:
+            limit: int | None = None) -> tuple[str, int, bool]:
         """Copy a stream into the store; return (sha256, size, newly stored?).
 
-        Bytes already stored are not written again (and not fsynced again), unless the
-        stored copy no longer matches its name, in which case the fresh copy replaces it.
+        At most `limit` bytes are copied when it is given. Bytes already stored are not
+        written again (and not fsynced again), unless the stored copy no longer matches
+        its name, in which case the fresh copy replaces it.
         """
         digest = hashlib.sha256()
         size = 0
@@ -89,7 +90,7 @@ class BlobStore:
             with os.fdopen(fd, "wb") as out:
                 while True:
                     reading = True
-                    chunk = source.read(CHUNK)
+                    chunk = source.read(CHUNK if limit is None else min(CHUNK, limit - size))
                     reading = False
                     if not chunk:
                         break
@@ -132,9 +133,15 @@ class BlobStore:
 
     def put_file(self, path: Path, cancelled: Callable[[], bool] | None = None,
                  ) -> tuple[str, int, bool]:
-        """Copy a file into the store; return (sha256, size, newly stored?)."""
+        """Copy a file into the store; return (sha256, size, newly stored?).
+
+        A file that is still growing (being downloaded or written by another program)
+        is copied as it was when opened, so the copy always ends; a file reporting size
+        0 is read to its end (some readable files do not know their size).
+        """
         with open(path, "rb") as fh:
-            return self.put(fh, cancelled)
+            at_open = os.fstat(fh.fileno()).st_size
+            return self.put(fh, cancelled, at_open if at_open > 0 else None)
 
     def put_bytes(self, data: bytes) -> tuple[str, int, bool]:
         """Store bytes (e.g. a pasted image); return (sha256, size, newly stored?)."""

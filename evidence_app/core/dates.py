@@ -18,55 +18,99 @@ from evidence_app.core.vocab import Precision
 # --------------------------------------------------------------------------- file names
 # Each pattern captures Y, M, D and optionally h, m, s (and ampm). Order matters: the
 # most specific forms first. Names seen on Android, iOS/macOS, Windows, GNOME, KDE,
-# Samsung, Pixel, WhatsApp and Signal.
+# Samsung, Pixel, WhatsApp, Telegram, Signal and the Xbox Game Bar.
 _SEP = r"[-_. ]?"
+_AMPM = r"(?:\s*(?P<ampm>[ap]\.?m\.?)(?![a-z]))?"
 _FILENAME_PATTERNS = [
-    # macOS: "Screenshot 2024-03-12 at 08.15.30.png", "Screen Shot 2024-03-12 at 8.15.30 PM.png"
+    # macOS and WhatsApp Desktop: "Screenshot 2024-03-12 at 08.15.30.png",
+    # "Screen Shot 2024-03-12 at 8.15.30 PM.png", "WhatsApp Image 2024-03-12 at 08.15.30.jpeg",
+    # and localised Macs ("Bildschirmfoto 2024-03-12 um 08.15.30", "... à 08.15.30").
     re.compile(
-        r"(?:screen ?shot|screen recording|photo|whatsapp image|whatsapp video)\D*"
-        r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}) at (?P<h>\d{1,2})[.:](?P<m>\d{2})[.:](?P<s>\d{2})"
-        r"(?:\s*(?P<ampm>[ap]\.?m\.?))?",
+        r"(?<!\d)(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}),?\s+(?:at|um|à|a las|alle|om|kl\.?|klo|o)"
+        r"\s+(?P<h>\d{1,2})[.:](?P<m>\d{2})[.:](?P<s>\d{2})" + _AMPM,
         re.I,
     ),
-    # GNOME: "Screenshot from 2024-03-12 08-15-30.png"; Windows: "Screenshot 2024-03-12 081530.png"
+    # Xbox Game Bar (Windows 11): "Desktop Screenshot 2024.03.12 - 08.15.30.12.png"
     re.compile(
-        r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[ _T](?P<h>\d{2})[-:.]?(?P<m>\d{2})[-:.]?(?P<s>\d{2})",
+        r"(?<!\d)(?P<Y>\d{4})\.(?P<M>\d{2})\.(?P<D>\d{2}) - (?P<h>\d{2})\.(?P<m>\d{2})\.(?P<s>\d{2})",
     ),
-    # Android/KDE/Pixel/Samsung: "Screenshot_20240312-081530", "PXL_20240312_081530123",
-    # "IMG_20240312_081530", "20240312_081530", "Screenshot_2024-03-12-08-15-30-123_com.x"
+    # GNOME: "Screenshot from 2024-03-12 08-15-30.png"; Windows: "Screenshot 2024-03-12 081530.png";
+    # Telegram: "photo_2024-03-12_08-15-30.jpg"
+    re.compile(
+        r"(?<!\d)(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[ _T](?P<h>\d{2})[-:.]?(?P<m>\d{2})"
+        r"[-:.]?(?P<s>\d{2})(?!\d)",
+    ),
+    # Android/KDE/Pixel/Samsung/Signal: "Screenshot_20240312-081530", "PXL_20240312_081530123",
+    # "IMG_20240312_081530", "20240312_081530", "Screenshot_2024-03-12-08-15-30-123_com.x",
+    # "signal-2024-03-12-081530"; up to three digits of milliseconds may follow.
     re.compile(
         r"(?<!\d)(?P<Y>20\d{2})" + _SEP + r"(?P<M>\d{2})" + _SEP + r"(?P<D>\d{2})[-_ T]"
-        r"(?P<h>\d{2})" + _SEP + r"(?P<m>\d{2})" + _SEP + r"(?P<s>\d{2})",
+        r"(?P<h>\d{2})" + _SEP + r"(?P<m>\d{2})" + _SEP + r"(?P<s>\d{2})(?:\d{1,3})?(?!\d)",
     ),
-    # Signal: "signal-2024-03-12-081530.jpg" is covered above; WhatsApp "IMG-20240312-WA0001"
-    # and other names carrying only a date.
+    # Samsung call recordings: "Call recording John_240312_081530.m4a" (two-digit year).
+    re.compile(
+        r"call recording.*?(?<!\d)(?P<y2>\d{2})(?P<M>\d{2})(?P<D>\d{2})_(?P<h>\d{2})(?P<m>\d{2})"
+        r"(?P<s>\d{2})(?!\d)",
+        re.I,
+    ),
+    # Xbox Game Bar (Windows 10) writes the date in the PC's own order: "Chrome 7_30_2020
+    # 11_25_29 AM.png" (US, month first, 12-hour) or "Chrome 30_07_2020 11_25_29.png" (UK).
+    re.compile(
+        r"(?<!\d)(?P<a>\d{1,2})_(?P<b>\d{1,2})_(?P<Y>\d{4}) (?P<h>\d{1,2})_(?P<m>\d{2})_(?P<s>\d{2})"
+        r"(?!\d)" + _AMPM,
+        re.I,
+    ),
+    # WhatsApp "IMG-20240312-WA0001", "PTT-20240312-WA0001": the date only.
     re.compile(r"(?<!\d)(?P<Y>20\d{2})-?(?P<M>\d{2})-?(?P<D>\d{2})(?=-WA\d+)", re.I),
+    # Any other name holding a full ISO date, e.g. "Letter 2024-03-12.pdf": the date only.
+    re.compile(r"(?<!\d)(?P<Y>(?:19|20)\d{2})-(?P<M>\d{2})-(?P<D>\d{2})(?![\d])"),
 ]
+
+
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+
+
+def _ymd(g: dict[str, str | None]) -> tuple[int, int, int]:
+    """Year, month and day from a match, resolving two-digit years and locale order."""
+    if g.get("y2") is not None:
+        return 2000 + int(g["y2"] or 0), int(g["M"] or 0), int(g["D"] or 0)
+    if g.get("a") is not None:
+        first, second, year = int(g["a"] or 0), int(g["b"] or 0), int(g["Y"] or 0)
+        # A 12-hour clock means a US-style PC (month first); otherwise UK order, unless
+        # only the other order makes a real date.
+        month_first = bool(g.get("ampm"))
+        if first > 12:
+            month_first = False
+        elif second > 12:
+            month_first = True
+        return (year, first, second) if month_first else (year, second, first)
+    return int(g["Y"] or 0), int(g["M"] or 0), int(g["D"] or 0)
 
 
 def time_from_filename(name: str) -> tuple[datetime, bool] | None:
     """A naive local datetime read from a file name, and whether it included a time."""
-    stem = name.rsplit(".", 1)[0].replace("\u202f", " ").replace("\u00a0", " ")
+    # Drop an extension only: "... at 08.15.30" without one must keep its seconds.
+    stem = _EXTENSION.sub("", name).replace("\u202f", " ").replace("\u00a0", " ")
     for pattern in _FILENAME_PATTERNS:
-        match = pattern.search(stem)
-        if not match:
-            continue
-        g = match.groupdict()
-        try:
-            year, month, day = int(g["Y"]), int(g["M"]), int(g["D"])
-            if not 1990 <= year <= 2100:
+        for match in pattern.finditer(stem):
+            g = match.groupdict()
+            try:
+                year, month, day = _ymd(g)
+                if not 1990 <= year <= 2100:
+                    continue
+                if g.get("h") is None:
+                    return datetime(year, month, day), False
+                hour, minute, second = int(g["h"]), int(g["m"]), int(g["s"])
+                ampm = (g.get("ampm") or "").lower().replace(".", "")
+                if ampm and not 1 <= hour <= 12:
+                    continue
+                if ampm == "pm" and hour < 12:
+                    hour += 12
+                elif ampm == "am" and hour == 12:
+                    hour = 0
+                return datetime(year, month, day, hour, minute, second), True
+            except ValueError:
                 continue
-            if g.get("h") is None:
-                return datetime(year, month, day), False
-            hour, minute, second = int(g["h"]), int(g["m"]), int(g["s"])
-            ampm = (g.get("ampm") or "").lower().replace(".", "")
-            if ampm == "pm" and hour < 12:
-                hour += 12
-            elif ampm == "am" and hour == 12:
-                hour = 0
-            return datetime(year, month, day, hour, minute, second), True
-        except ValueError:
-            continue
     return None
 
 

@@ -189,11 +189,12 @@ def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
                  ) -> tuple[datetime | None, str, str, str]:
     """Pick the best capture time: (utc time, offset text, source, explanatory note)."""
     if info.exif_time is not None:
+        source = info.time_source or CaptureSource.EXIF
         if info.exif_time.tzinfo is not None:
-            return info.exif_time.astimezone(UTC), info.exif_offset, CaptureSource.EXIF, ""
+            return info.exif_time.astimezone(UTC), info.exif_offset, source, info.time_note
         local = localize(info.exif_time, tz)
-        note = f"camera recorded no time zone; {tz} assumed"
-        return local.astimezone(UTC), "", CaptureSource.EXIF, note
+        note = "; ".join(p for p in (info.time_note, f"no time zone was recorded; {tz} assumed") if p)
+        return local.astimezone(UTC), "", source, note
     from_name = time_from_filename(name)
     if from_name is not None:
         naive, has_time = from_name

@@ -23,7 +23,8 @@ from evidence_app.core.vocab import CaptureSource, Precision
 DEFAULT_GAP = timedelta(minutes=30)
 
 _KIND_WORDS = {"screenshot": ("screenshot", "screenshots"), "photo": ("photo", "photos"),
-               "image": ("picture", "pictures"), "file": ("file", "files")}
+               "image": ("picture", "pictures"), "video": ("video", "videos"),
+               "audio": ("sound recording", "sound recordings"), "file": ("file", "files")}
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _precision_of(att: AttachmentView) -> Precision:
     """How exactly a file's capture time dates what it shows."""
     if att.captured_at is None:
         return Precision.UNDATED
-    if att.captured_from == CaptureSource.EXIF:
+    if att.captured_from in (CaptureSource.EXIF, CaptureSource.MEDIA):
         return Precision.EXACT
     if att.captured_from == CaptureSource.FILENAME:
         parsed = time_from_filename(att.original_name)
@@ -93,7 +94,7 @@ def describe_files(attachments: Sequence[AttachmentView]) -> str:
         kind = att.kind if att.kind in _KIND_WORDS else "file"
         counts[kind] = counts.get(kind, 0) + 1
     parts = []
-    for kind in ("screenshot", "photo", "image", "file"):
+    for kind in ("screenshot", "photo", "image", "video", "audio", "file"):
         n = counts.get(kind, 0)
         if n:
             one, many = _KIND_WORDS[kind]

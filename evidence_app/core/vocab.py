@@ -145,6 +145,7 @@ class CaptureSource(StrEnum):
     FILENAME = "filename"
     MTIME = "mtime"
     PASTED = "pasted"
+    MEDIA = "media"  # the recording time in a video or sound file's own header
 
     @property
     def label(self) -> str:
@@ -153,4 +154,5 @@ class CaptureSource(StrEnum):
             "filename": "date in the file name",
             "mtime": "file modification time",
             "pasted": "time it was pasted into the app",
+            "media": "time stored in the video or sound file",
         }[self.value]

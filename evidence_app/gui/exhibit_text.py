@@ -11,7 +11,8 @@ from evidence_app.core.dates import time_from_filename
 from evidence_app.core.views import AttachmentView
 from evidence_app.core.vocab import CaptureSource
 
-_KINDS = {"photo": "Photo", "screenshot": "Screenshot", "image": "Picture", "file": "File"}
+_KINDS = {"photo": "Photo", "screenshot": "Screenshot", "image": "Picture", "file": "File",
+          "video": "Video", "audio": "Sound recording"}
 
 
 def local_time(moment: datetime, tz: str) -> datetime:

@@ -24,6 +24,9 @@ _MEDIA_NAMES = {
     "image/tiff": "TIFF image", "video/mp4": "MP4 video", "audio/mpeg": "MP3 audio",
     "text/plain": "text file", "application/zip": "ZIP archive",
     "message/rfc822": "email message", "video/quicktime": "QuickTime video",
+    "audio/mp4": "M4A sound recording", "video/3gpp": "3GP video", "audio/3gpp": "3GP sound recording",
+    "audio/ogg": "Ogg sound recording", "audio/amr": "AMR sound recording",
+    "audio/x-wav": "WAV sound recording", "text/html": "web page (HTML)",
 }
 
 
@@ -73,7 +76,8 @@ def media_text(att: AttachmentView) -> str:
 
 
 def kind_text(att: AttachmentView) -> str:
-    return {"photo": "photo", "screenshot": "screenshot", "image": "picture"}.get(att.kind, "file")
+    return {"photo": "photo", "screenshot": "screenshot", "image": "picture", "video": "video",
+            "audio": "sound recording"}.get(att.kind, "file")
 
 
 def source_text(captured_from: str) -> str:

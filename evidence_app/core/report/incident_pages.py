@@ -123,6 +123,8 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
         lines.append(_p(f"Photo location (GPS): {gps}", st.muted))
     if not att.preview and att.media_type.startswith("image/") and att.preview_error:
         lines.append(_p(f"No picture: {markup(att.preview_error)}", st.muted))
+    elif att.kind in ("video", "audio") and att.preview_error:  # "a video, 0:42 long"
+        lines.append(_p(markup(att.preview_error[0].upper() + att.preview_error[1:]) + ".", st.muted))
     lines.append(_p(f"SHA-256: {att.sha256}", st.mono))
     return lines
 

@@ -1,0 +1,186 @@
+"""Metadata inside pictures (EXIF and XMP), read defensively.
+
+Phones, apps and editors write EXIF badly in every imaginable way: offsets that point
+nowhere, GPS rationals with a zero denominator, GPS written as text, altitudes of a
+million metres, dates of "0000:00:00 00:00:00" or a thirteenth month, and comments of
+many kilobytes. Each value is checked on its own, so one bad tag loses only itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PIL import Image
+
+from evidence_app.core.dates import parse_exif_datetime
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_TAG_MAKE, _TAG_MODEL, _TAG_ORIENTATION = 0x010F, 0x0110, 0x0112
+_TAG_DT_ORIGINAL, _TAG_DT_DIGITIZED = 0x9003, 0x9004
+_TAG_OFFSET_ORIGINAL, _TAG_OFFSET_DIGITIZED = 0x9011, 0x9012
+_TAG_SUBSEC_ORIGINAL, _TAG_SUBSEC_DIGITIZED, _TAG_USER_COMMENT = 0x9291, 0x9292, 0x9286
+_MAX_TEXT_SCAN = 4096  # of a comment or tag: enough for any real value
+_MAX_XMP = 2 * 1024 * 1024
+_XMP_DATE = re.compile(
+    r"(?:exif:DateTimeOriginal|photoshop:DateCreated|xmp:CreateDate)"
+    r"(?:>|=[\"'])\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*([+-]\d{2}:?\d{2}|Z)?"
+)
+_XMP_SCREENSHOT = re.compile(r"UserComment(?:=[\"']|[^<]*>(?:\s*<[^>]*>)*\s*)Screenshot", re.I)
+_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+@dataclass
+class PhotoMeta:
+    """What a picture's own metadata says."""
+
+    orientation: int | None = None
+    taken: datetime | None = None  # naive (camera local time) or aware
+    offset: str = ""
+    from_xmp: bool = False
+    make: str = ""
+    model: str = ""
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+    gps_alt: float | None = None
+    screenshot: bool = False  # the metadata itself says "Screenshot"
+
+
+def text(value: Any, limit: int = 100) -> str:
+    """Printable text from a tag value of any type, cut to `limit` characters."""
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value[:_MAX_TEXT_SCAN]).decode("utf-8", "replace")
+    elif not isinstance(value, str):
+        value = str(value)[:_MAX_TEXT_SCAN]
+    value = value[:_MAX_TEXT_SCAN]
+    return "".join(ch for ch in value if ch.isprintable()).strip()[:limit]
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, str | bytes):
+        found = _DECIMAL.search(text(value))
+        return float(found.group()) if found else math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def _coordinate(values: Any, ref: Any) -> float | None:
+    """Degrees from (d, m, s) rationals, or from text such as '51.5007' or '51 30 2.6'."""
+    if isinstance(values, str | bytes):
+        parts = [float(p) for p in _DECIMAL.findall(text(values))][:3]
+    elif isinstance(values, tuple | list):
+        parts = [_number(v) for v in values[:3]]
+    else:
+        parts = [_number(values)]
+    if not parts or any(math.isnan(p) for p in parts):
+        return None
+    parts += [0.0] * (3 - len(parts))
+    d, m, s = parts
+    if not (0 <= m < 60 and 0 <= s < 60):
+        return None
+    result = abs(d) + m / 60 + s / 3600
+    if d < 0 or text(ref).upper().startswith(("S", "W")):
+        result = -result
+    return result
+
+
+def _gps(exif: Image.Exif, meta: PhotoMeta) -> None:
+    try:
+        gps = exif.get_ifd(_GPS_IFD)
+    except Exception:  # noqa: BLE001 - a broken GPS block loses only the GPS
+        return
+    if not gps:
+        return
+    lat = _coordinate(gps.get(2), gps.get(1)) if gps.get(2) is not None else None
+    lon = _coordinate(gps.get(4), gps.get(3)) if gps.get(4) is not None else None
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return
+    if lat == 0 and lon == 0:  # "no fix" written as a position off the coast of Africa
+        return
+    meta.gps_lat, meta.gps_lon = round(lat, 7), round(lon, 7)
+    alt = _number(gps.get(6)) if gps.get(6) is not None else math.nan
+    if not math.isnan(alt) and abs(alt) <= 20_000:
+        below = gps.get(5) in (1, b"\x01", "\x01", "1")
+        meta.gps_alt = -abs(alt) if below else alt
+
+
+def _taken(sub: Any, meta: PhotoMeta) -> None:
+    tries = (
+        (sub.get(_TAG_DT_ORIGINAL), sub.get(_TAG_OFFSET_ORIGINAL), sub.get(_TAG_SUBSEC_ORIGINAL)),
+        (sub.get(_TAG_DT_DIGITIZED), sub.get(_TAG_OFFSET_DIGITIZED), sub.get(_TAG_SUBSEC_DIGITIZED)),
+    )
+    for raw, offset, subsec in tries:
+        if not raw:
+            continue
+        parsed = parse_exif_datetime(text(raw, 40), text(offset or "", 10), text(subsec or "", 10))
+        if parsed:
+            meta.taken, meta.offset = parsed
+            return
+
+
+def read_photo_meta(img: Image.Image) -> PhotoMeta:
+    """Orientation, capture time, camera, GPS and 'screenshot' hints of an open picture."""
+    meta = PhotoMeta()
+    try:
+        exif = img.getexif()
+    except Exception:  # noqa: BLE001 - unreadable EXIF is treated as none
+        exif = None
+    if exif:
+        try:
+            meta.make = text(exif.get(_TAG_MAKE, ""))
+            meta.model = text(exif.get(_TAG_MODEL, ""))
+            orient = exif.get(_TAG_ORIENTATION)
+            if isinstance(orient, int) and 1 <= orient <= 8:
+                meta.orientation = orient
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            sub: Any = exif.get_ifd(_EXIF_IFD)
+        except Exception:  # noqa: BLE001
+            sub = {}
+        try:
+            _taken(sub, meta)
+            comment = text(sub.get(_TAG_USER_COMMENT, b""), 200).lower()
+            meta.screenshot = "screenshot" in comment
+        except Exception:  # noqa: BLE001
+            pass
+        _gps(exif, meta)
+    _read_xmp(img, meta)
+    return meta
+
+
+def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:
+    try:
+        xmp = img.info.get("XML:com.adobe.xmp") or img.info.get("xmp")
+    except Exception:  # noqa: BLE001
+        return
+    if not xmp:
+        return
+    if isinstance(xmp, bytes | bytearray):
+        xmp_text = bytes(xmp[:_MAX_XMP]).decode("utf-8", "replace")
+    else:
+        xmp_text = str(xmp)[:_MAX_XMP]
+    meta.screenshot = meta.screenshot or bool(_XMP_SCREENSHOT.search(xmp_text))
+    if meta.taken is not None:
+        return
+    for match in _XMP_DATE.finditer(xmp_text):
+        stamp = match.group(1).replace("-", ":", 2).replace("T", " ")
+        if len(stamp) == 16:
+            stamp += ":00"
+        zone = match.group(3) or ""
+        if zone == "Z":
+            zone = "+00:00"
+        elif zone and ":" not in zone:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        fraction = (match.group(2) or "").lstrip(".")
+        parsed = parse_exif_datetime(stamp, zone, fraction)
+        if parsed:
+            meta.taken, meta.offset = parsed
+            meta.from_xmp = True
+            return
