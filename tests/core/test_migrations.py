@@ -199,3 +199,25 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_link(tmp_path, migrations_
         with case.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert run_verify(case).ok
+
+
+def test_head_read_from_the_scripts_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert case_module._known_revisions() == {r.revision for r in script.walk_revisions()}
+
+
+def test_opening_an_up_to_date_case_does_not_load_alembic(tmp_path):
+    """Alembic is a fifth of start-up; it loads only when a schema must change."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "case"
+    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    code = ("import sys; from pathlib import Path; from evidence_app.core.case import Case; "
+            f"c = Case.open(Path({str(folder)!r})); c.close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
