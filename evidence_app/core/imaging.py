@@ -14,9 +14,9 @@ import io
 import logging
 import math
 import struct
-import threading
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -53,9 +53,9 @@ FORMAT_TYPES = {
     "HEIF": "image/heic", "AVIF": "image/avif", "ICO": "image/x-icon", "JPEG2000": "image/jp2",
     "PPM": "image/x-portable-anymap",
 }
-# Decodes bigger than this (bytes) run one at a time.
+# Decodes bigger than this (bytes) run one at a time, on `_big_decoder`.
 _BIG_DECODE = 96 * 1024 * 1024
-_big_decodes = threading.BoundedSemaphore(1)
+_big_decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="big-decode")
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
@@ -138,16 +138,10 @@ def _png_without_big_chunks(path: Path) -> io.BytesIO | None:
     return out
 
 
-@contextlib.contextmanager
-def decode_budget(img: Image.Image) -> Iterator[None]:
-    """Let only one very large decode run at a time (memory, not speed, is the limit)."""
+def _decoded_bytes(img: Image.Image) -> int:
     bands = max(1, len(img.getbands()))
     depth = 2 if img.mode.startswith("I;16") else 4 if img.mode in ("I", "F") else 1
-    if img.width * img.height * bands * depth > _BIG_DECODE:
-        with _big_decodes:
-            yield
-    else:
-        yield
+    return img.width * img.height * bands * depth
 
 
 def orientation_of(img: Image.Image) -> int:
@@ -185,20 +179,28 @@ def reduced(img: Image.Image, max_side: int | None, orientation: int | None = No
         ratio = max_side / max(img.size)
         img.draft("RGB", (max(1, math.ceil(img.width * ratio)),
                           max(1, math.ceil(img.height * ratio))))
-    with decode_budget(img):
-        img.load()
-        if orientation is None:
-            orientation = orientation_of(img)
-        frame: Image.Image = img
-        blocky = frame.mode in ("P", "PA", "1") or frame.mode.startswith("I;16")
-        if max_side and blocky and max(frame.size) > max_side * 4:
-            # Modes that cannot be filtered smoothly are cut down cheaply first.
-            ratio = max_side * 4 / max(frame.size)
-            frame = frame.resize((max(1, round(frame.width * ratio)),
-                                  max(1, round(frame.height * ratio))), Image.Resampling.NEAREST)
-        frame = _displayable(frame)
-        if max_side and max(frame.size) > max_side:
-            frame.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if _decoded_bytes(img) > _BIG_DECODE:
+        # Very large decodes run one at a time on one thread: memory freed by a decode
+        # stays with the thread that made it, so spreading them over the import workers
+        # would keep one full-size picture's worth of memory per worker.
+        return _big_decoder.submit(_reduce, img, max_side, orientation).result()
+    return _reduce(img, max_side, orientation)
+
+
+def _reduce(img: Image.Image, max_side: int | None, orientation: int | None) -> Image.Image:
+    img.load()
+    if orientation is None:
+        orientation = orientation_of(img)
+    frame: Image.Image = img
+    blocky = frame.mode in ("P", "PA", "1") or frame.mode.startswith("I;16")
+    if max_side and blocky and max(frame.size) > max_side * 4:
+        # Modes that cannot be filtered smoothly are cut down cheaply first.
+        ratio = max_side * 4 / max(frame.size)
+        frame = frame.resize((max(1, round(frame.width * ratio)),
+                              max(1, round(frame.height * ratio))), Image.Resampling.NEAREST)
+    frame = _displayable(frame)
+    if max_side and max(frame.size) > max_side:
+        frame.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if orientation in _TRANSPOSE:
         return frame.transpose(_TRANSPOSE[orientation])
     return frame.copy() if frame is img else frame

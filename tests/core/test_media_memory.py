@@ -67,3 +67,40 @@ def test_a_50_megapixel_photo_is_thumbnailed_in_little_memory(tmp_path):
     with Image.open(thumb) as img:
         assert img.size == (256, round(256 * 5774 / 8660))
         assert is_upright(img)
+
+
+MANY = textwrap.dedent("""
+    import json, sys, tempfile
+    from pathlib import Path
+    from concurrent.futures import ThreadPoolExecutor
+    from evidence_app.core.media import analyse
+    def rss_mb(field):
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    paths = [Path(p) for p in sys.argv[1:]]
+    analyse(paths[0], "warm.png")  # codecs loaded, first decode done
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+    base = rss_mb("VmRSS")
+    out = Path(tempfile.mkdtemp())
+    with ThreadPoolExecutor(4) as pool:
+        infos = list(pool.map(lambda p: analyse(p, p.name, out / (p.name + ".jpg")), paths))
+    print(json.dumps({"peak_mb": rss_mb("VmHWM") - base, "previews": sum(i.preview for i in infos)}))
+""")
+
+
+def test_big_pictures_decoded_by_four_workers_at_once_need_the_memory_of_one(tmp_path):
+    """Each 5800 x 5800 screenshot needs 100 MB decoded; four import workers must not
+    hold four of them (nor keep four threads' worth of freed memory)."""
+    paths = []
+    for i in range(5):
+        img = Image.new("RGB", (5800, 5800), (20 + i, 30, 60))
+        path = tmp_path / f"huge screen {i}.png"
+        img.save(path, "PNG", compress_level=1)
+        paths.append(path)
+    out = subprocess.run([sys.executable, "-c", MANY, *map(str, paths)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    figures = json.loads(out.stdout)
+    assert figures["previews"] == 5
+    assert figures["peak_mb"] < 160, figures  # two decodes' worth would be over 200 MB
