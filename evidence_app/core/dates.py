@@ -116,7 +116,8 @@ def time_from_filename(name: str) -> tuple[datetime, bool] | None:
 
 # --------------------------------------------------------------------------- EXIF
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
-_EXIF_TIME = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+# Cameras are meant to write "2024:03:12 08:15:30"; some write dashes, slashes or dots.
+_EXIF_TIME = re.compile(r"^(\d{4})[:\-/.](\d{2})[:\-/.](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
 _ISO_SPLIT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](.+)$")
 _TRAILING_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")

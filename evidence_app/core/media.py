@@ -127,6 +127,8 @@ def _picture_or_file(path: Path, name: str, head: bytes, thumb: Path | None,
 def _picture(img: Image.Image, name: str, thumb: Path | None, info: MediaInfo) -> None:
     fmt = (img.format or "").upper()
     info.media_type = FORMAT_TYPES.get(fmt) or Image.MIME.get(fmt) or f"image/{fmt.lower()}"
+    if fmt == "TIFF" and type_from_name(name) == "image/x-adobe-dng":
+        info.media_type = "image/x-adobe-dng"  # a camera raw file; Pillow reads its preview
     info.width, info.height = img.size
     small: Image.Image | None = None
     try:
