@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from evidence_app.core.dates import parse_exif_datetime
@@ -67,7 +68,7 @@ class _Reader:
         self.keys: list[str] = []
         self.values: dict[str, str] = {}
 
-    def boxes(self, start: int, end: int):  # type: ignore[no-untyped-def]
+    def boxes(self, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
         """(type, payload start, box end) for each box in [start, end), never past it."""
         pos = start
         while pos + 8 <= end and self.visited < _MAX_BOXES:
@@ -170,15 +171,20 @@ class _Reader:
             pos += size
 
     def apple_values(self, start: int, end: int) -> None:
+        """Values of 'ilst': items named by an index into 'keys' (QuickTime) or by their
+        own four letters such as '\u00a9day' (iTunes-style, in .m4a files)."""
         for kind, body, box_end in self.boxes(start, end):
             index = struct.unpack(">I", kind)[0]
-            if not 1 <= index <= len(self.keys) or self.keys[index - 1] not in _APPLE_KEYS:
+            if kind in _UDTA_KEYS:
+                name = _UDTA_KEYS[kind]
+            elif 1 <= index <= len(self.keys) and self.keys[index - 1] in _APPLE_KEYS:
+                name = _APPLE_KEYS[self.keys[index - 1]]
+            else:
                 continue
             for inner, data_start, data_end in self.boxes(body, box_end):
                 if inner == b"data":
                     raw = self.read(data_start, data_end, 4096)
                     if len(raw) > 8 and raw[:4] == b"\x00\x00\x00\x01":  # UTF-8 text
-                        name = _APPLE_KEYS[self.keys[index - 1]]
                         self.values[name] = raw[8:].decode("utf-8", "replace").strip("\x00 ")
 
     def udta_text(self, name: str, raw: bytes) -> None:
@@ -278,12 +284,9 @@ def read_movie(fh: BinaryIO) -> MovieInfo:
         size = fh.tell()
         reader = _Reader(fh, size)
         reader.walk(0, size, 0)
-        info = reader.info
     except (OSError, ValueError, struct.error, OverflowError):
         return MovieInfo(damaged=True)
-    if info.created is not None and info.created.tzinfo is not None and info.created_from == "header":
-        info.offset = ""
-    return info
+    return reader.info
 
 
 def duration_text(seconds: float) -> str:
@@ -292,6 +295,3 @@ def duration_text(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
-
-
-__all__ = ["MovieInfo", "duration_text", "is_movie", "iso6709", "read_movie", "timezone"]

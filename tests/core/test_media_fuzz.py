@@ -3,9 +3,21 @@ bytes changed, cut short or spliced still give an answer (and a reason a person 
 read whenever there is no preview)."""
 
 import io
+import struct
 from datetime import UTC, datetime
 
-from fixtures.corpus_av import amr_bytes, android_mp4, iphone_mov, opus_note, voice, wav_bytes
+from fixtures.corpus_av import (
+    amr_bytes,
+    android_mp4,
+    box,
+    ftyp,
+    iphone_mov,
+    mvhd,
+    opus_note,
+    track,
+    voice,
+    wav_bytes,
+)
 from fixtures.corpus_checks import readable
 from fixtures.corpus_formats import rle8_bmp
 from fixtures.marked import upright_scene
@@ -109,6 +121,17 @@ def test_the_movie_reader_finds_time_length_and_place():
     assert (info.gps_lat, info.gps_lon, info.gps_alt) == (51.5007, -0.1246, 35.5)
     sound = read_movie(io.BytesIO(SEEDS["m4a"]))
     assert sound.has_audio and not sound.has_video and sound.duration == 9.0
+
+
+def test_itunes_style_dates_in_sound_files_are_read_with_their_offset():
+    item = box(b"\xa9day", box(b"data", struct.pack(">II", 1, 0), b"2024-03-13T18:40:00+01:00"))
+    meta = box(b"meta", b"\x00" * 4, box(b"hdlr", b"\x00" * 8, b"mdir", b"\x00" * 13),
+               box(b"ilst", item))
+    data = ftyp(b"M4A ") + box(b"moov", mvhd(WHEN, 5.0, 44100), track(b"soun"),
+                               box(b"udta", meta))
+    info = read_movie(io.BytesIO(data))
+    assert (info.created.isoformat(), info.offset) == ("2024-03-13T18:40:00+01:00", "+01:00")
+    assert info.duration == 5.0
 
 
 def test_pictures_in_the_same_container_are_not_movies():
