@@ -94,7 +94,8 @@ def analyse(path: Path, name: str, thumb: Path | None = None) -> MediaInfo:
         else:
             _picture_or_file(path, name, head, thumb, info)
     except Exception as exc:  # noqa: BLE001 - the last guard: a bug must not stop an import
-        log.warning("could not examine %s", name, exc_info=exc)
+        # The file's name stays out of the log: logs live outside the case folder.
+        log.warning("a file could not be examined", exc_info=exc)
         info.preview = False
         info.preview_error = info.preview_error or "the file could not be examined"
         if thumb is not None:

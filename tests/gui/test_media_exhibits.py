@@ -15,8 +15,6 @@ from evidence_app.core.incidents import create_incident
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.gallery import AttachmentGallery
 
-SHOTS = None  # set to a folder path to keep PNGs of what the person sees
-
 
 @pytest.fixture
 def gallery(qtbot, case, tmp_path):
@@ -70,9 +68,6 @@ def test_a_video_says_what_it_is_how_long_and_when_it_was_recorded(qtbot, galler
     assert panel.source.text() == "The time stored in the video or sound file."
     assert panel.camera.text() == "Apple iPhone 15 Pro"
     assert panel.gps_warning.isVisible()
-    if SHOTS:
-        viewer.grab().save(f"{SHOTS}/viewer-video.png")
-        gallery.grab().save(f"{SHOTS}/gallery-media.png")
 
 
 def test_voice_notes_and_files_that_cannot_be_shown_read_plainly(qtbot, gallery):
@@ -86,5 +81,3 @@ def test_voice_notes_and_files_that_cannot_be_shown_read_plainly(qtbot, gallery)
     viewer = _open(qtbot, gallery, "huge.png")
     assert ("(the picture is too large to show safely: it would need over 200 million pixels)"
             in viewer.image.message.text())
-    if SHOTS:
-        viewer.grab().save(f"{SHOTS}/viewer-bomb.png")
