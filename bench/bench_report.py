@@ -83,7 +83,13 @@ def _with_exif(jpeg: bytes, serial: int) -> bytes:
     return jpeg[:2] + segment + jpeg[2:]
 
 
-def make_case(folder: Path, incidents: int, photos: int) -> Path:
+# With --scripts, every incident also quotes messages in Arabic, Urdu, Hebrew, Hindi and
+# Bengali (about 600 characters of shaped, partly right-to-left text).
+QUOTES = (" He wrote: \"سأجدك أينما ذهبت، لا تخبري الشرطة\" and \"میں تمہیں ڈھونڈ لوں گا\"."
+          " Also: \"אני יודע איפה את גרה\", \"मैं तुम्हें ढूंढ लूंगा\", \"আমি তোমাকে খুঁজে পাব\".")
+
+
+def make_case(folder: Path, incidents: int, photos: int, scripts: bool = False) -> Path:
     from evidence_app.core.case import Case
     from evidence_app.core.dates import parse_when
     from evidence_app.core.importer import import_files
@@ -106,7 +112,8 @@ def make_case(folder: Path, incidents: int, photos: int) -> Path:
             inc = create_incident(
                 case, when=when, title=f"Silver car outside the house ({i + 1})",
                 category="loitering", location="Outside home",
-                description="The car was parked opposite for about an hour. " * 4,
+                description="The car was parked opposite for about an hour. " * 4
+                + (QUOTES * 3 if scripts else ""),
                 impact="I stayed inside and kept the curtains closed.")
             batch = [files / f"IMG_{n:04d}.jpg" for n in range(i * per, min(photos, (i + 1) * per))]
             for event in import_files(case, batch, inc):
@@ -178,6 +185,8 @@ def main() -> int:
     parser.add_argument("--incidents", type=int, default=300)
     parser.add_argument("--photos", type=int, default=600)
     parser.add_argument("--keep", type=Path, help="build the case here and keep it")
+    parser.add_argument("--scripts", action="store_true",
+                        help="descriptions also quote Arabic, Urdu, Hebrew and Indic text")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -191,7 +200,7 @@ def main() -> int:
         case_dir = work / "case"
         if not (case_dir / "case.db").exists():
             t = time.perf_counter()
-            make_case(work, args.incidents, args.photos)
+            make_case(work, args.incidents, args.photos, args.scripts)
             print(f"case: {args.incidents} incidents, {args.photos} photos "
                   f"({time.perf_counter() - t:.0f} s to build)")
         os.environ.pop("SOURCE_DATE_EPOCH", None)

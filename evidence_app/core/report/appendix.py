@@ -19,6 +19,7 @@ from evidence_app.core.report.formatting import (
     size_text,
     utc_text,
 )
+from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import SHADE, ReportTable, Styles, grid_table
 
 _ACTIONS = {"create": "Created", "update": "Changed", "trash": "Moved to trash",
@@ -27,7 +28,7 @@ _DETAIL_LIMIT = 400
 
 
 def _p(text: str, style: object) -> Paragraph:
-    return Paragraph(text, style)  # type: ignore[arg-type]
+    return ScriptParagraph(text, style)  # type: ignore[arg-type]
 
 
 def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:

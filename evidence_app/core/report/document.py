@@ -33,6 +33,7 @@ from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
     HEADER_GAP,
@@ -136,18 +137,20 @@ def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
 
 
 def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
-    left = Paragraph(f"<b>{markup(data.case.case_name)}</b>", st.muted)
-    right = Paragraph(f"{markup(data.options.title)} \u2013 {data.options.profile.short}",
-                      st.muted)
+    styles = [st.muted.clone(f"hdr{align}", alignment=align, fontSize=7.5, leading=9)
+              for align in (0, 2)]
+    left = ScriptParagraph(f"<b>{markup(data.case.case_name)}</b>", styles[0],
+                           keep_alignment=True)
+    right = ScriptParagraph(f"{markup(data.options.title)} \u2013 {data.options.profile.short}",
+                            styles[1], keep_alignment=True)
 
     def draw(canv: Canvas, doc: Any) -> None:
         width, height = canv._pagesize
         canv.saveState()
         usable = width - 2 * MARGIN
         top = height - MARGIN + HEADER_GAP - 2 * mm
-        for para, x, w, align in ((left, MARGIN, usable * 0.6, 0), (right, MARGIN + usable * 0.6,
-                                                                      usable * 0.4, 2)):
-            para.style = st.muted.clone(f"hdr{align}", alignment=align, fontSize=7.5, leading=9)
+        for para, x, w in ((left, MARGIN, usable * 0.6), (right, MARGIN + usable * 0.6,
+                                                         usable * 0.4)):
             _, h = para.wrap(w, 30)
             para.drawOn(canv, x, top - h + 9)
         canv.setStrokeColor(RULE)

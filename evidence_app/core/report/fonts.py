@@ -1,11 +1,13 @@
 """Bundled fonts, and turning stored text into safe paragraph markup.
 
-DejaVu Sans covers Latin, Greek, Cyrillic, Arabic, Hebrew and many symbols (including
-the common emoticons); Droid Sans Fallback covers Chinese, Japanese and Korean. Both
-are embedded as subsets, so text stays selectable and searchable. A character neither
-font has, and any character beyond U+FFFF (most pictographic emoji), is replaced by a
-visible, readable and searchable mark such as "[emoji: thumbs up sign]" instead of a
-blank box or a crash.
+DejaVu Sans covers Latin, Greek, Cyrillic and many symbols (including the common
+emoticons); Droid Sans Fallback covers Chinese, Japanese and Korean; Noto fonts cover
+the scripts that need shaping (Arabic, Hebrew and five Indic scripts, see
+`scripts.py`), which `ScriptParagraph` shapes and lays out right to left where they
+run that way. All are embedded as subsets, so text stays selectable and searchable. A
+character no font has, and any character beyond U+FFFF (most pictographic emoji), is
+replaced by a visible, readable and searchable mark such as "[emoji: thumbs up sign]"
+instead of a blank box or a crash.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from xml.sax.saxutils import escape
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from evidence_app.core.report.scripts import (
+    DIRECTION_MARKS,
+    JOINERS,
+    SCRIPTS,
+    is_rtl_char,
+    is_shared,
+    script_of,
+)
+from evidence_app.core.report.shaping import ShapingFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 SANS = "ReportSans"
@@ -52,6 +64,19 @@ def register_fonts() -> None:
             if not path.is_file():
                 raise FileNotFoundError(f"the report font {path} is missing from the installation")
             pdfmetrics.registerFont(TTFont(name, str(path)))
+        for script in SCRIPTS:
+            for name, filename in ((script.font, script.regular_file),
+                                   (script.bold_font, script.bold_file)):
+                path = FONT_DIR / filename
+                if not path.is_file():
+                    raise FileNotFoundError(
+                        f"the report font {path} is missing from the installation")
+                pdfmetrics.registerFont(ShapingFont(name, str(path), script))
+            # No italic exists for these scripts: italic text keeps the upright face.
+            addMapping(script.font, 0, 0, script.font)
+            addMapping(script.font, 0, 1, script.font)
+            addMapping(script.font, 1, 0, script.bold_font)
+            addMapping(script.font, 1, 1, script.bold_font)
         addMapping(SANS, 0, 0, SANS)
         addMapping(SANS, 1, 0, SANS_BOLD)
         addMapping(SANS, 0, 1, SANS_ITALIC)
@@ -83,10 +108,23 @@ def _emoji_name(ch: str) -> str:
     return name.lower() if name else f"U+{ord(ch):04X}"
 
 
+def _script_font(code: int) -> str | None:
+    """The shaping font for a character of a shaped script, if it has the glyph."""
+    script = script_of(code)
+    if script is not None and code in _coverage(script.font):
+        return script.font
+    return None
+
+
 def _unsupported(code: int) -> bool:
     # reportlab writes broken ToUnicode entries for characters beyond U+FFFF, so drawn
     # emoji from there could not be searched or copied; their names can.
-    return code > 0xFFFF or (code not in _coverage(SANS) and code not in _coverage(CJK))
+    if code > 0xFFFF:
+        return True
+    if code in JOINERS or code in DIRECTION_MARKS:
+        return False  # invisible: they steer joining and direction, nothing to draw
+    return (code not in _coverage(SANS) and code not in _coverage(CJK)
+            and _script_font(code) is None)
 
 
 def plain(text: str) -> str:
@@ -103,10 +141,14 @@ def plain(text: str) -> str:
                        else f"[{len(missing)} emoji]")
             missing.clear()
 
+    previous = ""
     for ch in text:
         code = ord(ch)
-        if code in _INVISIBLE:
+        if code in _INVISIBLE and not (code in JOINERS and script_of(ord(previous or " "))):
+            # Joiners only matter inside Arabic and Indic words; elsewhere they glue
+            # emoji together, and those are replaced by their names.
             continue
+        previous = ch
         if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\t":
             flush()
             out.append("\ufffd" if unicodedata.category(ch) != "Cc" else " ")
@@ -123,10 +165,15 @@ def plain(text: str) -> str:
 def markup(text: str, *, keep_lines: bool = True) -> str:
     """Escape stored text for a reportlab Paragraph, choosing a font per script.
 
-    CJK runs switch to the fallback font; unsupported characters become visible marks
-    (shown in grey); line breaks are kept when `keep_lines`.
+    CJK runs switch to the fallback font and Arabic, Hebrew and Indic runs to their
+    shaping fonts (draw them with `ScriptParagraph`); unsupported characters become
+    visible marks (shown in grey); line breaks are kept when `keep_lines`.
     """
-    sans, cjk = _coverage(SANS), _coverage(CJK)
+    clean = plain(text)
+    if not any(is_rtl_char(ch) for ch in clean):
+        # Without right-to-left text, direction marks change nothing and some fonts
+        # lack a glyph for them.
+        clean = "".join(ch for ch in clean if ord(ch) not in DIRECTION_MARKS)
     pieces: list[str] = []
     run: list[str] = []
     run_font: str | None = None
@@ -134,28 +181,54 @@ def markup(text: str, *, keep_lines: bool = True) -> str:
     def flush_run() -> None:
         if run:
             body = escape("".join(run))
-            pieces.append(f'<font name="{CJK}">{body}</font>' if run_font == CJK else body)
+            pieces.append(f'<font name="{run_font}">{body}</font>' if run_font else body)
             run.clear()
 
-    for segment in _segments(plain(text)):
+    for segment in _segments(clean):
         if segment.startswith("[emoji: ") or (segment.startswith("[") and segment.endswith(" emoji]")):
             flush_run()
             run_font = None
             pieces.append(f'<font color="#6b7280">{escape(segment)}</font>')
             continue
-        for ch in segment:
-            code = ord(ch)
+        fonts = _fonts_for(segment)
+        for ch, font in zip(segment, fonts, strict=True):
             if ch == "\n":
                 flush_run()
                 pieces.append("<br/>" if keep_lines else " ")
                 continue
-            font = CJK if (code not in sans and code in cjk) else None
             if font != run_font:
                 flush_run()
                 run_font = font
             run.append(ch)
     flush_run()
     return "".join(pieces)
+
+
+def _fonts_for(segment: str) -> list[str | None]:
+    """The font of each character (None: the paragraph's own font).
+
+    Joiners and shared marks follow the script before them; a space between two words
+    of the same script stays in that script's font, so a quoted phrase is one run.
+    """
+    sans, cjk = _coverage(SANS), _coverage(CJK)
+    fonts: list[str | None] = []
+    for ch in segment:
+        code = ord(ch)
+        font = _script_font(code)
+        if font is None and fonts and fonts[-1] not in (None, CJK) and (
+                is_shared(code) or unicodedata.category(ch) == "Mn"):
+            font = fonts[-1] if code in _coverage(fonts[-1]) else None  # type: ignore[arg-type]
+        if font is None and code not in sans and code in cjk:
+            font = CJK
+        fonts.append(font)
+    for i, ch in enumerate(segment):
+        if ch == " " and fonts[i] is None:
+            before = fonts[i - 1] if i else None
+            after = next((fonts[j] for j in range(i + 1, len(segment))
+                          if segment[j] != " "), None)
+            if before not in (None, CJK) and before == after:
+                fonts[i] = before
+    return fonts
 
 
 def _segments(text: str) -> list[str]:

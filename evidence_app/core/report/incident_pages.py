@@ -28,6 +28,7 @@ from evidence_app.core.report.images import (
     oriented_size,
 )
 from evidence_app.core.report.options import ImageLayout
+from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import ACCENT, RULE, SHADE, ReportTable, Styles, fields_table
 from evidence_app.core.views import AttachmentView, IncidentDetail
 from evidence_app.core.vocab import Role
@@ -47,7 +48,7 @@ FIELDS = (
 
 
 def _p(text: str, style: object) -> Paragraph:
-    return Paragraph(text, style)  # type: ignore[arg-type]
+    return ScriptParagraph(text, style)  # type: ignore[arg-type]
 
 
 def _header(number: int, inc: IncidentDetail, st: Styles, width: float) -> ReportTable:

@@ -9,6 +9,7 @@ from evidence_app.core.report.charts import monthly_chart
 from evidence_app.core.report.data import ReportData, incident_span
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import datetime_text, day_text, local
+from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import ReportTable, Styles, fields_table, grid_table
 from evidence_app.core.vocab import category_label
 
@@ -36,7 +37,7 @@ READING_GUIDE = (
 
 
 def _p(text: str, style: object) -> Paragraph:
-    return Paragraph(text, style)  # type: ignore[arg-type]
+    return ScriptParagraph(text, style)  # type: ignore[arg-type]
 
 
 def _facts(rows: list[tuple[str, str]], st: Styles, width: float, label_w: float = 42 * mm,

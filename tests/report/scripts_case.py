@@ -1,0 +1,47 @@
+"""A case written in the scripts people in the UK write in: right-to-left, joined, Indic."""
+
+from __future__ import annotations
+
+from evidence_app.core.dates import parse_when
+from evidence_app.core.incidents import add_note, create_incident
+from evidence_app.core.people import create_person, link_person
+
+TZ = "Europe/London"
+# "I will find you wherever you go" and similar, as a person might quote them.
+ARABIC = "سأجدك أينما ذهبت"
+ARABIC_LAM_ALEF = "لا تخبري الشرطة"  # "don't tell the police": lam-alef ligatures
+URDU = "میں تمہیں ڈھونڈ لوں گا"
+PERSIAN = "می دانم کجا زندگی می کنی"
+HEBREW = "אני יודע איפה את גרה"
+HINDI = "मैं तुम्हें ढूंढ लूंगा"
+BENGALI = "আমি তোমাকে খুঁজে পাব"
+PUNJABI = "ਮੈਂ ਤੈਨੂੰ ਲੱਭ ਲਵਾਂਗਾ"
+GUJARATI = "હું તને શોધી લઈશ"
+TAMIL = "நான் உன்னைக் கண்டுபிடிப்பேன்"
+MIXED = f'At 23:40 he sent "{ARABIC}" from 07700 900123 (see JS/4).'
+RTL_DESCRIPTION = f"{ARABIC}. {ARABIC_LAM_ALEF}! رسالة تهديد من الرقم 07700 900123"
+LONG_ARABIC = " ".join([ARABIC, ARABIC_LAM_ALEF, "هذه رسالة طويلة جدا"] * 25)
+
+
+def fill_scripts_case(case) -> dict[str, int]:
+    """Incidents whose titles, descriptions, notes and people use many scripts."""
+    w = lambda text: parse_when(text, TZ)  # noqa: E731
+    ids = {}
+    ids["arabic"] = create_incident(
+        case, when=w("01/03/2025 23:40"), title="رسالة تهديد – threat in Arabic",
+        category="threats", description=f"{MIXED}\n{RTL_DESCRIPTION}",
+        location="Outside the mosque, شارع الملك", impact=LONG_ARABIC)
+    ids["urdu"] = create_incident(
+        case, when=w("02/03/2025 08:15"), title=URDU, category="contact_text",
+        description=f"Urdu: {URDU}. Persian: {PERSIAN}.")
+    ids["hebrew"] = create_incident(
+        case, when=w("03/03/2025 12:00"), title="Hebrew message",
+        description=f"He wrote: {HEBREW} (2025).")
+    ids["indic"] = create_incident(
+        case, when=w("04/03/2025 19:30"), title=HINDI, category="contact_text",
+        description=f"Hindi: {HINDI}\nBengali: {BENGALI}\nPunjabi: {PUNJABI}\n"
+        f"Gujarati: {GUJARATI}\nTamil: {TAMIL}")
+    add_note(case, ids["arabic"], f"Translated by my cousin: {ARABIC_LAM_ALEF}")
+    person = create_person(case, "أحمد خان", role="suspect", description=f"Writes in {PUNJABI}")
+    link_person(case, ids["arabic"], person)
+    return ids
