@@ -5,8 +5,8 @@
 so widths are the shaped widths, and (2) when it draws, puts each line into visual
 order with the Unicode bidirectional algorithm, so right-to-left words read right to
 left and English quoted inside Arabic (or Arabic inside English) sits where a reader
-expects. A paragraph whose first strong character is right to left is a
-right-to-left paragraph and is set flush right, as a browser does with `dir="auto"`.
+expects. Each typed line whose first strong character is right to left runs right to
+left and is set flush right, as a browser does with `dir="auto"`.
 
 Lines are kept in logical (typed) order everywhere else, so reportlab's splitting
 across pages and table cells work unchanged; only drawing sees visual order.

@@ -1,0 +1,50 @@
+"""Make docs/report-scripts-*.png: report pages quoting Arabic, Urdu, Hebrew and Indic text.
+
+    .venv/bin/python docs/make_scripts_sample.py
+
+Builds a small case (tests/report/scripts_case.py) in a temporary folder, makes its
+personal-copy report and renders the pages with the incidents in full. Needs
+`pdftoppm` (poppler-utils).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOCS = ROOT / "docs"
+
+
+def main() -> int:
+    from evidence_app.core.case import Case
+    from evidence_app.core.report import ReportOptions, build_report
+    from tests.report.scripts_case import fill_scripts_case
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1742000000")
+    work = Path(tempfile.mkdtemp(prefix="scripts-sample-"))
+    try:
+        with Case.create(work / "case", owner_name="Jane Smith", initials="JS",
+                         case_name="Jane Smith v. harassment") as case:
+            fill_scripts_case(case)
+            out = work / "report.pdf"
+            list(build_report(case, ReportOptions.for_profile("personal"), out))
+        for old in DOCS.glob("report-scripts-*.png"):
+            old.unlink()
+        # Pages 4 and 5 hold the incidents in full.
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "4", "-l", "5", str(out),
+                        str(DOCS / "report-scripts")], check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for page in sorted(DOCS.glob("report-scripts-*.png")):
+        print(page.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
