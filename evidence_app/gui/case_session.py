@@ -88,6 +88,11 @@ class CaseSession(QObject):
         return self.case.folder if self.case is not None else None
 
     @property
+    def opening(self) -> bool:
+        """A case is being opened or created on the worker."""
+        return self._busy
+
+    @property
     def is_demo(self) -> bool:
         return self.demo_dir is not None
 
