@@ -256,3 +256,23 @@ def test_a_period_keeps_its_length_when_its_start_moves(qtbot, opened):
     assert when.backwards_note.isVisibleTo(window)
     when.end_date.setDate(QDate(2025, 3, 14))
     assert not when.backwards_note.isVisibleTo(window)
+
+
+def test_a_period_of_whole_days(qtbot, opened):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    when = window.view.editor.form.when
+    when.precision.setCurrentIndex(when.precision.findData("between"))
+    when.start_date.setDate(QDate(2025, 3, 12))
+    when.end_date.setDate(QDate(2025, 3, 14))
+    qtbot.mouseClick(when.whole_days, Qt.MouseButton.LeftButton)
+    assert not when.start_time.isVisibleTo(window) and not when.end_time.isVisibleTo(window)
+    window.view.editor.flush()
+    settle(qtbot, window)
+    summary = inc.list_incidents(window.session.case, ids=[incident_id])[0]
+    assert summary.when_text == "between 12 Mar 2025 and 14 Mar 2025"
+    # shown the same way when the incident is opened again
+    window.view.editor.set_incident(None)
+    window.view.editor.set_incident(incident_id)
+    qtbot.waitUntil(lambda: window.view.editor.detail is not None, timeout=15000)
+    assert when.whole_days.isChecked() and not when.end_time.isVisibleTo(window)
