@@ -276,3 +276,18 @@ def test_a_period_of_whole_days(qtbot, opened):
     window.view.editor.set_incident(incident_id)
     qtbot.waitUntil(lambda: window.view.editor.detail is not None, timeout=15000)
     assert when.whole_days.isChecked() and not when.end_time.isVisibleTo(window)
+
+
+def test_ctrl_z_in_a_text_box_undoes_the_editor_change(qtbot, opened):
+    window = opened
+    editor = window.view.editor
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.description, "He waited by the gate.")
+    editor.flush()
+    settle(qtbot, window)
+    qtbot.keyClicks(editor.form.description, " Then he left.")
+    qtbot.keyClick(editor.form.description, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert editor.form.description.toPlainText() == "He waited by the gate."
+    assert inc.get_incident(window.session.case, incident_id).description == \
+        "He waited by the gate."
