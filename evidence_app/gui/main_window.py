@@ -232,13 +232,31 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, f=folder: self.session.open(f))
         if not recent:
             self.recent_menu.addAction("No recent cases").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
+        self.recent_menu.addSeparator()
+        if recent:
             self.recent_menu.addAction("Clear list", self._clear_recent)
+        remember = self.recent_menu.addAction("Remember cases on this computer")
+        remember.setCheckable(True)
+        remember.setChecked(self.settings.remember_cases)
+        remember.setToolTip("Untick so that nobody using this computer can see where your "
+                            "cases are; you then open your case with File › Open case")
+        remember.setStatusTip(remember.toolTip())
+        remember.toggled.connect(self._remember_cases)
 
     def _clear_recent(self) -> None:
         self.settings.clear_recent()
+        self.settings.last_case = None
+        self.settings.sync()
         self.welcome.set_recent([])
+
+    def _remember_cases(self, on: bool) -> None:
+        self.settings.remember_cases = on
+        if not on:
+            self._clear_recent()
+        elif self.session.case is not None and not self.session.is_demo:
+            self.settings.last_case = self.session.case.folder
+            self.settings.add_recent(self.session.case.folder)
+        self.settings.sync()
 
     # -- pages ---------------------------------------------------------------------------
     @property
