@@ -5,6 +5,7 @@ This is the composition root: everything the window needs is made here and passe
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -14,11 +15,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from evidence_app import APP_ID, APP_NAME, __version__
-from evidence_app.gui.exhibits_hookup import install as install_exhibits
 from evidence_app.gui.icons import app_icon
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.messages import ExceptionHook
 from evidence_app.gui.settings import AppSettings
+from evidence_app.gui.tasks import Background
 from evidence_app.gui.theme import Theme
 from evidence_app.logs import setup_logging
 
@@ -45,14 +46,36 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(settings: AppSettings | None = None) -> MainWindow:
-    """The main window with its settings and the theme hooked up."""
-    window = MainWindow(settings or AppSettings())
-    install_exhibits(window)
+# The parts that plug into the window (search, exhibits) import the database layer;
+# `launch` imports them on a worker while the window is already on screen.
+FEATURE_MODULES = ("evidence_app.gui.search_ui", "evidence_app.gui.exhibits_hookup")
+
+
+def bare_window(settings: AppSettings | None = None, opening: bool = False) -> MainWindow:
+    """The main window with its settings and the theme, before the features plug in."""
+    window = MainWindow(settings or AppSettings(), opening=opening)
     app = QApplication.instance()
     theme = app.property("theme") if app is not None else None
     if isinstance(theme, Theme):
         theme.changed.connect(window.refresh_icons)
+    return window
+
+
+def add_features(window: MainWindow) -> None:
+    """Plug search and exhibits (gallery, inbox, import, paste, drop) into the window."""
+    from evidence_app.gui.exhibits_hookup import install as install_exhibits
+    from evidence_app.gui.search_ui import attach_search
+
+    attach_search(window)
+    install_exhibits(window)
+    if window.session.ops is not None:  # a case opened first: give the features it too
+        window.case_opened.emit(window.session.ops)
+
+
+def build_window(settings: AppSettings | None = None) -> MainWindow:
+    """The complete main window (features included)."""
+    window = bare_window(settings)
+    add_features(window)
     return window
 
 
@@ -67,13 +90,57 @@ def start(window: MainWindow, case: Path | None, demo: bool) -> None:
 
 
 def launch(case: Path | None, demo: bool) -> tuple[QApplication, MainWindow]:
-    """Everything up to the event loop: the app, the shown window, the first case queued."""
+    """Everything up to the event loop. The window is shown at once; the first case opens
+    on a worker; then search and exhibits are imported on a worker and plug in (they see
+    the open case as if it had just opened)."""
     app = make_application()
-    window = build_window()
+    settings = AppSettings()
+    opening = demo or case is not None or settings.last_case is not None
+    window = bare_window(settings, opening)
     window.show()
-    # After the window is on screen, so the person sees something at once.
-    QTimer.singleShot(0, lambda: start(window, case, demo))
+    loader = Background(window)
+    window.setProperty("feature_loader", loader)  # `shutdown` waits for it
+    done: list[bool] = []
+
+    def load_features(*_args: object) -> None:
+        if done:
+            return
+        done.append(True)
+        loader.run(lambda: [importlib.import_module(name) for name in FEATURE_MODULES],
+                   lambda _modules: add_features(window), failed)
+
+    def failed(exc: BaseException) -> None:
+        log.error("a feature could not be loaded: %r", exc)
+        add_features(window)  # imports again here, and so reports the error properly
+
+    def after_first_rows(_ops: object) -> None:
+        # The timeline's first page is read on a worker: load the features once it is in.
+        if window.view is not None:
+            window.view.model.total_changed.connect(
+                lambda _n: QTimer.singleShot(0, load_features))
+        else:
+            load_features()
+
+    if opening:
+        window.session.opened.connect(after_first_rows)
+        window.session.failed.connect(load_features)
+
+    def begin() -> None:
+        start(window, case, demo)
+        if not window.session.opening:  # nothing to open after all (e.g. the case is gone)
+            load_features()
+
+    # A zero timer runs after the pending show and paint events: the window comes first.
+    QTimer.singleShot(0, begin)
     return app, window
+
+
+def shutdown(window: MainWindow) -> None:
+    """Close the case (saving what is pending) and let background loading finish."""
+    window.session.close()
+    loader = window.property("feature_loader")
+    if isinstance(loader, Background):
+        loader.wait()
 
 
 def run(case: Path | None, demo: bool) -> int:
@@ -86,6 +153,6 @@ def run(case: Path | None, demo: bool) -> int:
     try:
         return app.exec()
     finally:
-        window.session.close()
+        shutdown(window)
         hook.uninstall()
         log.info("closed")

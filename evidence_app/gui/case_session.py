@@ -88,6 +88,11 @@ class CaseSession(QObject):
         return self.case.folder if self.case is not None else None
 
     @property
+    def opening(self) -> bool:
+        """A case is being opened or created on the worker."""
+        return self._busy
+
+    @property
     def is_demo(self) -> bool:
         return self.demo_dir is not None
 
@@ -113,7 +118,7 @@ class CaseSession(QObject):
         if self.case is not None and self.case.folder == folder.resolve():
             return
         if quiet_if_missing and not (folder / "case.db").is_file():
-            log.info("last case %s is gone; showing the welcome screen", folder)
+            log.info("the last case folder is gone; showing the welcome screen")
             self.window.show_welcome()
             return
         self.close()
@@ -169,7 +174,7 @@ class CaseSession(QObject):
         case, self.info = opened
         self.case = case
         self.ops = CaseOps(case, self)
-        if remember:
+        if remember and self.settings.remember_cases:
             self.settings.last_case = case.folder
             self.settings.add_recent(case.folder)
             self.settings.sync()

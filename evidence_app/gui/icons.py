@@ -63,7 +63,7 @@ def icon(name: str, color: QColor | None = None) -> QIcon:
     faded = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
     ratio = app.devicePixelRatio() if isinstance(app, QApplication) else 1.0
     result = QIcon()
-    for size in (16, 20, 24, 32):
+    for size in (16, 24):  # menus and toolbars; Qt scales these for any other use
         result.addPixmap(_render(_svg(name, normal), size, ratio), QIcon.Mode.Normal)
         result.addPixmap(_render(_svg(name, faded), size, ratio), QIcon.Mode.Disabled)
     return result
@@ -73,6 +73,6 @@ def app_icon() -> QIcon:
     """The application's icon (resources/app.svg), rendered at the usual sizes."""
     data = (RESOURCES / "app.svg").read_bytes()
     result = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
+    for size in (16, 32, 64, 256):
         result.addPixmap(_render(data, size, 1.0))
     return result

@@ -44,7 +44,8 @@ class MainWindow(QMainWindow):
     case_opened = Signal(object)  # CaseOps
     case_closed = Signal()
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None,
+                 opening: bool = False) -> None:
         super().__init__(parent)
         self.settings = settings
         self.undo_stack = QUndoStack(self)
@@ -58,18 +59,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self._default_size()
 
-        self.welcome = WelcomeScreen()
-        self.welcome.create_requested.connect(self.session.create)
-        self.welcome.open_requested.connect(self.session.open)
-        self.welcome.browse_requested.connect(self.browse_case)
-        self.welcome.demo_requested.connect(self.session.open_demo)
+        self._welcome: WelcomeScreen | None = None  # made when first needed
         welcome_page = QScrollArea()
         welcome_page.setWidgetResizable(True)
         welcome_page.setFrameShape(QScrollArea.Shape.NoFrame)
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignHCenter)
-        welcome_page.setWidget(holder)
         self.busy_page = QLabel()
         self.busy_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy_page.setObjectName("emptyHint")
@@ -82,9 +75,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        from evidence_app.gui.search_ui import attach_search
-
-        self.search_bar = attach_search(self)
+        self.search_bar: QWidget | None = None  # the search feature puts its field here
         self.case_label = QLabel()
         self.save_label = QLabel()
         self.statusBar().addWidget(self.case_label, 1)
@@ -94,7 +85,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(settings.geometry)
         if settings.window_state is not None:
             self.restoreState(settings.window_state)
-        self.show_welcome()
+        if opening:  # a case is about to open: no need to build the welcome screen
+            self.show_busy("Opening your case…")
+        else:
+            self.show_welcome()
 
     def _default_size(self) -> None:
         """1280x800, or nine tenths of a smaller screen."""
@@ -238,15 +232,48 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, f=folder: self.session.open(f))
         if not recent:
             self.recent_menu.addAction("No recent cases").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
+        self.recent_menu.addSeparator()
+        if recent:
             self.recent_menu.addAction("Clear list", self._clear_recent)
+        remember = self.recent_menu.addAction("Remember cases on this computer")
+        remember.setCheckable(True)
+        remember.setChecked(self.settings.remember_cases)
+        remember.setToolTip("Untick so that nobody using this computer can see where your "
+                            "cases are; you then open your case with File › Open case")
+        remember.setStatusTip(remember.toolTip())
+        remember.toggled.connect(self._remember_cases)
 
     def _clear_recent(self) -> None:
         self.settings.clear_recent()
+        self.settings.last_case = None
+        self.settings.sync()
         self.welcome.set_recent([])
 
+    def _remember_cases(self, on: bool) -> None:
+        self.settings.remember_cases = on
+        if not on:
+            self._clear_recent()
+        elif self.session.case is not None and not self.session.is_demo:
+            self.settings.last_case = self.session.case.folder
+            self.settings.add_recent(self.session.case.folder)
+        self.settings.sync()
+
     # -- pages ---------------------------------------------------------------------------
+    @property
+    def welcome(self) -> WelcomeScreen:
+        """The first screen (built on first use: a start that opens a case never needs it)."""
+        if self._welcome is None:
+            welcome = self._welcome = WelcomeScreen()
+            welcome.create_requested.connect(self.session.create)
+            welcome.open_requested.connect(self.session.open)
+            welcome.browse_requested.connect(self.browse_case)
+            welcome.demo_requested.connect(self.session.open_demo)
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.addWidget(welcome, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.welcome_page.setWidget(holder)
+        return self._welcome
+
     def show_welcome(self) -> None:
         self.welcome.set_recent(self.settings.recent_cases())
         self.pages.setCurrentWidget(self.welcome_page)

@@ -53,6 +53,15 @@ class AppSettings:
     def clear_recent(self) -> None:
         self._qs.setValue("cases/recent", [])
 
+    @property
+    def remember_cases(self) -> bool:
+        """Whether the last and recent case folders are kept (a privacy choice)."""
+        return str(self._qs.value("cases/remember", "true")).lower() == "true"
+
+    @remember_cases.setter
+    def remember_cases(self, value: bool) -> None:
+        self._qs.setValue("cases/remember", "true" if value else "false")
+
     # -- window layout -------------------------------------------------------------
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._qs.value(key)

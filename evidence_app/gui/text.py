@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 # The same words the report uses for changed fields (core/report/formatting.py).
 FIELD_NAMES = {
@@ -19,12 +18,16 @@ FIELD_NAMES = {
 
 def local_time(at: datetime, tz: str) -> str:
     """'3 March 2025 at 14:02' in the given zone."""
+    from zoneinfo import ZoneInfo
+
     local = at.astimezone(ZoneInfo(tz))
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 def report_time(at: datetime, tz: str) -> str:
     """'3 Mar 2025, 14:30 GMT', as the report prints recording and amendment times."""
+    from zoneinfo import ZoneInfo
+
     local = at.astimezone(ZoneInfo(tz))
     return f"{local.day} {local:%b %Y}, {local:%H:%M} {local:%Z}".rstrip()
 

@@ -1,6 +1,7 @@
 import pytest
 
-from evidence_app.gui.main_window import MainWindow
+from evidence_app.gui.app import bare_window
+from evidence_app.gui.search_ui import attach_search
 from evidence_app.gui.settings import AppSettings
 
 
@@ -11,7 +12,8 @@ def settings():
 
 @pytest.fixture
 def window(qtbot, settings):
-    win = MainWindow(settings)
+    win = bare_window(settings)
+    attach_search(win)  # exhibits tests plug in the exhibits themselves
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

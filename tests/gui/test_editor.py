@@ -256,3 +256,38 @@ def test_a_period_keeps_its_length_when_its_start_moves(qtbot, opened):
     assert when.backwards_note.isVisibleTo(window)
     when.end_date.setDate(QDate(2025, 3, 14))
     assert not when.backwards_note.isVisibleTo(window)
+
+
+def test_a_period_of_whole_days(qtbot, opened):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    when = window.view.editor.form.when
+    when.precision.setCurrentIndex(when.precision.findData("between"))
+    when.start_date.setDate(QDate(2025, 3, 12))
+    when.end_date.setDate(QDate(2025, 3, 14))
+    qtbot.mouseClick(when.whole_days, Qt.MouseButton.LeftButton)
+    assert not when.start_time.isVisibleTo(window) and not when.end_time.isVisibleTo(window)
+    window.view.editor.flush()
+    settle(qtbot, window)
+    summary = inc.list_incidents(window.session.case, ids=[incident_id])[0]
+    assert summary.when_text == "between 12 Mar 2025 and 14 Mar 2025"
+    # shown the same way when the incident is opened again
+    window.view.editor.set_incident(None)
+    window.view.editor.set_incident(incident_id)
+    qtbot.waitUntil(lambda: window.view.editor.detail is not None, timeout=15000)
+    assert when.whole_days.isChecked() and not when.end_time.isVisibleTo(window)
+
+
+def test_ctrl_z_in_a_text_box_undoes_the_editor_change(qtbot, opened):
+    window = opened
+    editor = window.view.editor
+    incident_id = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.description, "He waited by the gate.")
+    editor.flush()
+    settle(qtbot, window)
+    qtbot.keyClicks(editor.form.description, " Then he left.")
+    qtbot.keyClick(editor.form.description, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert editor.form.description.toPlainText() == "He waited by the gate."
+    assert inc.get_incident(window.session.case, incident_id).description == \
+        "He waited by the gate."

@@ -183,3 +183,26 @@ def test_home_and_end_keys_land_on_incidents(qtbot, case):
     assert view.currentIndex().data() == "Oldest"
     qtbot.keyClick(view, Qt.Key.Key_Home)
     assert view.currentIndex().data() == "Newest"
+
+
+def test_a_search_without_the_open_incident_leaves_it_open(qtbot, case):
+    a = add(case, "Open one", datetime(2025, 1, 1, tzinfo=UTC))
+    b = add(case, "Found one", datetime(2025, 2, 1, tzinfo=UTC))
+    ops = CaseOps(case)
+    model = TimelineModel(ops)
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    told = []
+    view.incident_selected.connect(told.append)
+    model.reload(keep=False)
+    wait_ready(qtbot, model)
+    view.select_incident(a)
+    qtbot.waitUntil(lambda: told[-1:] == [a], timeout=15000)
+    source = RowSource(lambda c, o, n, newest: inc.list_incidents(c, ids=[b], offset=o, limit=n),
+                       lambda c: 1, name="search")
+    model.set_source(source)
+    wait_ready(qtbot, model)
+    qtbot.wait(50)
+    assert model.incident_ids() == [b]
+    assert told[-1] == a  # the editor was not switched or emptied
+    assert view.current_incident_id() is None

@@ -114,3 +114,23 @@ def test_opening_a_folder_that_is_not_a_case(qtbot, window, tmp_path, monkeypatc
     box.accept()
     assert window.session.case is None
     assert Path(plain).exists()
+
+
+def test_cases_need_not_be_remembered_on_this_computer(qtbot, window, settings, tmp_path):
+    folder = make_case(tmp_path / "Private case")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    assert settings.recent_cases() and settings.last_case is not None
+    window.recent_menu.aboutToShow.emit()
+    remember = next(a for a in window.recent_menu.actions()
+                    if a.text() == "Remember cases on this computer")
+    assert remember.isChecked()
+    remember.trigger()  # untick
+    assert settings.recent_cases() == [] and settings.last_case is None
+    ini = settings.path.read_text(encoding="utf-8")
+    assert "Private case" not in ini
+    window.session.close()
+    window.session.open(folder)  # opening again leaves no trace either
+    wait_open(qtbot, window)
+    assert settings.recent_cases() == [] and settings.last_case is None
+    assert window.welcome.recent.count() == 0

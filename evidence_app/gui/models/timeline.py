@@ -90,6 +90,7 @@ class TimelineModel(QAbstractListModel):
         self._fetching = False
         self._ready = False
         self._waiters: list[tuple[int, Callable[[QModelIndex | None], None]]] = []
+        self.same_rows = True  # the last reload re-read the same source in the same order
         ops.changed.connect(self._on_changed)
 
     # -- public API ----------------------------------------------------------------
@@ -150,6 +151,7 @@ class TimelineModel(QAbstractListModel):
         """Read the rows again (as many as are loaded when `keep`, so scrolling stays put)."""
         self._gen += 1
         gen = self._gen
+        self.same_rows = keep  # False: another source or order, so other rows
         limit = max(PAGE, self._loaded) if keep else PAGE
         if not keep:
             self.beginResetModel()

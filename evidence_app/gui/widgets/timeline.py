@@ -196,17 +196,20 @@ class TimelineView(QListView):
             self.incident_selected.emit(incident_id)
 
     def _restore(self) -> None:
-        """After the rows were replaced, select the same incident again; if it has gone
-        (deleted), the one that took its place; on the first load, the first incident."""
+        """After the rows were replaced, select the same incident again; if it was deleted,
+        the one that took its place; on the first load, the first incident. When other rows
+        are shown (a search) without it, it stays open in the editor, unselected."""
         want, first_load = self._want, self._first_load
         self._first_load = False
         index = self._model.index_of(want) if want is not None else None
-        if index is None and (want is not None or first_load) and self._model.ready:
+        if index is None and self._model.ready and (first_load or (
+                want is not None and self._model.same_rows)):
             index = self._nearest_incident(self._row if want is not None else 0)
         if index is not None:
             self.setCurrentIndex(index)  # announces it only if it is a different incident
             self.scrollTo(index)
-        elif want is not None and self._model.ready and not self._model.loading:
+        elif want is not None and self._model.same_rows and self._model.ready \
+                and not self._model.loading:
             self._want = None
             self._told = None
             self.incident_selected.emit(None)

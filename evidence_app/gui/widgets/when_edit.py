@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QGridLayout,
@@ -72,6 +73,10 @@ class WhenEdit(QWidget):
         self.until_label = QLabel("Until")
         self.end_date = self._date_edit("Date the period ended")
         self.end_time = self._time_edit("Time the period ended")
+        self.whole_days = QCheckBox("Whole days (no times)")
+        self.whole_days.setAccessibleName("The period is whole days, without times")
+        self.whole_days.setToolTip("For 'some time between Monday and Wednesday': the report "
+                                   "then gives the dates only")
         self.undated_note = QLabel("No date: it will be listed at the end of the report, "
                                    "marked as undated.")
         self.undated_note.setWordWrap(True)
@@ -86,6 +91,7 @@ class WhenEdit(QWidget):
         grid.addWidget(self.until_label, 2, 0)
         grid.addWidget(self.end_date, 2, 1)
         grid.addWidget(self.end_time, 2, 2)
+        grid.addWidget(self.whole_days, 1, 3)
         grid.addWidget(self.undated_note, 1, 0, 1, 4)
         self.backwards_note = QLabel("The end is before the start: please check the dates.")
         self.backwards_note.setObjectName("error")
@@ -98,6 +104,7 @@ class WhenEdit(QWidget):
         self.start_time.timeChanged.connect(self._start_moved)
         self.end_date.dateChanged.connect(self._emit)
         self.end_time.timeChanged.connect(self._emit)
+        self.whole_days.toggled.connect(self._whole_days_toggled)
         self.month.currentIndexChanged.connect(self._emit)
         self.year.valueChanged.connect(self._emit)
         self.set_when(When(None, None, Precision.UNDATED, self.tz))
@@ -139,6 +146,10 @@ class WhenEdit(QWidget):
             e = end or s + timedelta(hours=1)
             self.end_date.setDate(_qdate(e.date()))
             self.end_time.setTime(QTime(e.hour, e.minute))
+            self.whole_days.setChecked(
+                when.precision is Precision.BETWEEN and start is not None and end is not None
+                and (start.hour, start.minute, end.hour, end.minute) == (0, 0, 23, 59)
+                and end.date() != start.date())
             self.precision.setCurrentIndex(self.precision.findData(when.precision.value))
             self._show_fields()
         finally:
@@ -165,7 +176,11 @@ class WhenEdit(QWidget):
             return When(at(self.start_date.date(), time(0)), None, prec, self.tz)
         start = at(self.start_date.date(), clock(self.start_time.time()))
         if prec is Precision.BETWEEN:
-            end = at(self.end_date.date(), clock(self.end_time.time()))
+            if self.whole_days.isChecked():  # as core reads "between 12/03 and 14/03"
+                start = at(self.start_date.date(), time(0))
+                end = at(self.end_date.date(), time(23, 59))
+            else:
+                end = at(self.end_date.date(), clock(self.end_time.time()))
             return When(start, max(end, start), prec, self.tz)
         return When(start, None, prec, self.tz)
 
@@ -217,15 +232,21 @@ class WhenEdit(QWidget):
                                  Precision.CIRCA: "About"}.get(prec, "On"))
         self.from_label.setVisible(dated)
         self.start_date.setVisible(dated and prec is not Precision.MONTH)
-        self.start_time.setVisible(timed)
         self.month.setVisible(prec is Precision.MONTH)
         self.year.setVisible(prec is Precision.MONTH)
         between = prec is Precision.BETWEEN
-        for w in (self.until_label, self.end_date, self.end_time):
+        for w in (self.until_label, self.end_date, self.whole_days):
             w.setVisible(between)
+        days_only = between and self.whole_days.isChecked()
+        self.end_time.setVisible(between and not days_only)
+        self.start_time.setVisible(timed and not days_only)
         self.undated_note.setVisible(not dated)
         if not between:
             self.backwards_note.hide()
+
+    def _whole_days_toggled(self) -> None:
+        self._show_fields()
+        self._emit()
 
     def _emit(self) -> None:
         if self._loading:
