@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
+from evidence_app.core.names import readable_name
 from evidence_app.core.vocab import Category, Precision
 
 log = logging.getLogger("evidence_app")
@@ -35,11 +36,11 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callab
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
     """Print `data` as JSON with --json, else the human-readable text."""
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(readable_name(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
     else:
         out = text() if callable(text) else text
         if out:
-            print(out)
+            print(readable_name(out))
 
 
 def case_dir(args: argparse.Namespace) -> Path:
@@ -67,6 +68,7 @@ def _quote(text: str) -> str:
 
 def printable(text: str) -> str:
     """A file name or path on one line: control characters (newlines, tabs) escaped."""
+    text = readable_name(text)
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
@@ -177,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point for `evidence-app` and `python -m evidence_app`."""
     from evidence_app import cli_commands  # noqa: F401 - registers the commands
 
+    # Last line of defence: text that cannot be encoded is escaped, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):

@@ -29,6 +29,7 @@ from evidence_app.core.dates import localize, time_from_filename
 from evidence_app.core.errors import CaseError, NotFoundError
 from evidence_app.core.media import MediaInfo, analyse
 from evidence_app.core.models import Attachment, CaseSettings, Incident, utcnow
+from evidence_app.core.names import readable_name
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.vocab import CaptureSource
 
@@ -51,6 +52,11 @@ class ImportResult:
     preview: bool = False
     media_type: str = ""
     incident_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # The path is shown and printed; names that are not UTF-8 must not break that.
+        self.path = readable_name(self.path)
+        self.reason = readable_name(self.reason)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -339,6 +345,7 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
     when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
     if source:
         src, note = source, ""
+    name, original_path = readable_name(stored.name), readable_name(str(stored.path))
     with case.write() as (session, audit):
         settings = session.get(CaseSettings, 1)
         assert settings is not None
@@ -347,7 +354,7 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
         settings.next_exhibit_serial = serial + 1
         att = Attachment(
             incident_id=incident_id, sha256=stored.sha256, exhibit_serial=serial,
-            exhibit_mark=mark, original_name=stored.name, original_path=str(stored.path),
+            exhibit_mark=mark, original_name=name, original_path=original_path,
             size=stored.size, media_type=info.media_type, kind=info.kind, width=info.width,
             height=info.height, orientation=info.orientation, captured_at=when,
             captured_offset=offset, captured_from=str(src), captured_note=note,
@@ -359,7 +366,7 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
         session.add(att)
         session.flush()
         audit.log("import", "attachment", att.id, exhibit=mark, sha256=stored.sha256,
-                  original_name=stored.name, size=stored.size, incident_id=incident_id,
+                  original_name=name, size=stored.size, incident_id=incident_id,
                   captured_at=when, captured_from=str(src))
         att_id = att.id
     known[stored.sha256] = (att_id, mark, False)

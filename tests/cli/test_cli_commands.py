@@ -243,6 +243,29 @@ def test_a_newline_in_a_file_name_stays_on_one_output_line(case_dir, cli, tmp_pa
     assert json.loads(out)[0]["path"] == str(odd)  # JSON keeps the exact name
 
 
+
+def test_a_file_name_that_is_not_utf8_is_imported_with_the_rest(case_dir, cli, tmp_path):
+    # Linux file names are bytes; a name copied from an old camera card or a zip made on
+    # Windows may not be UTF-8. It once stopped the whole import with a traceback.
+    folder = tmp_path / "card"
+    folder.mkdir()
+    odd = phone_jpeg(folder / os.fsdecode(b"IMG_\xe9t\xe9.jpg"), seed=5)
+    phone_jpeg(folder / "IMG_0002.jpg", seed=6)
+    code, out, err = cli("--case", case_dir, "import", folder, "--json")
+    assert code == 0, err
+    results = json.loads(out)
+    assert [r["status"] for r in results] == ["imported", "imported"]
+    (result,) = [r for r in results if r["path"].endswith("IMG_\ufffdt\ufffd.jpg")]
+    code, out, _ = cli("--case", case_dir, "attachment", "show", result["id"], "--json")
+    assert json.loads(out)["original_name"] == "IMG_\ufffdt\ufffd.jpg"
+    code, out, _ = cli("--case", case_dir, "import", folder)
+    assert code == 0 and "IMG_\ufffdt\ufffd.jpg" in out and "duplicate" in out
+    dest = tmp_path / "copy.jpg"
+    assert cli("--case", case_dir, "attachment", "extract", result["id"], "--out", dest)[0] == 0
+    assert dest.read_bytes() == odd.read_bytes()
+    assert cli("--case", case_dir, "verify")[0] == 0
+
+
 # --------------------------------------------------------------------------- attachments
 def test_attachment_extract_writes_the_exact_bytes(case_dir, cli, sample, tmp_path):
     s = sample("IMG_4821.HEIC")
