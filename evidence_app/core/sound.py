@@ -1,7 +1,7 @@
-"""How long a voice note or recording lasts: WAV, Ogg (Opus, Vorbis) and AMR.
+"""How long a voice note or recording lasts: WAV, Ogg (Opus, Vorbis), AMR and MP3.
 
-WhatsApp voice notes are Ogg Opus, Android call recorders write AMR, and dictaphones
-and PCs write WAV. Their length is read from headers and, for Ogg, the last page;
+WhatsApp voice notes are Ogg Opus, Android call recorders write AMR or MP3, and
+dictaphones and PCs write WAV or MP3. Their length is read from headers and, for Ogg, the last page;
 every size in the file is checked against the file's real size. Nothing here raises
 for bad content: an unknown length is None.
 """
@@ -17,6 +17,17 @@ _OGG_TAIL = 128 * 1024
 _AMR_NB = (12, 13, 15, 17, 19, 20, 26, 31, 5, 0, 0, 0, 0, 0, 0, 0)
 _AMR_WB = (17, 23, 32, 36, 40, 46, 50, 58, 60, 5, 0, 0, 0, 0, 0, 0)
 _AMR_MAX_FRAMES = 20_000_000
+# MPEG audio bit rates in kbit/s by [MPEG-1?][layer 1, 2, 3][index] and sample rates.
+_MP3_RATES = {
+    (True, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+    (False, 3): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_MP3_SCAN = 64 * 1024
 
 
 def sound_length(fh: BinaryIO, media_type: str) -> float | None:
@@ -31,6 +42,8 @@ def sound_length(fh: BinaryIO, media_type: str) -> float | None:
             seconds = _ogg(fh, size)
         elif media_type == "audio/amr":
             seconds = _amr(fh)
+        elif media_type == "audio/mpeg":
+            seconds = _mp3(fh, size)
         else:
             return None
     except (OSError, ValueError, struct.error, OverflowError):
@@ -119,3 +132,62 @@ def _amr(fh: BinaryIO) -> float | None:
             offset -= len(buffer)
             buffer = more
     return frames * 0.02
+
+
+def _mp3_frame(head: bytes) -> tuple[int, int, int, int, bool, bool] | None:
+    """(frame bytes, samples per frame, sample rate, bit rate, MPEG-1, mono) or None."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return None
+    version, layer_bits = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    rate_index, sr_index = head[2] >> 4, (head[2] >> 2) & 3
+    if version == 1 or layer_bits == 0 or rate_index in (0, 15) or sr_index == 3:
+        return None
+    layer, mpeg1 = 4 - layer_bits, version == 3
+    bitrate = _MP3_RATES[(mpeg1, layer)][rate_index] * 1000
+    sample_rate = _MP3_SAMPLE_RATES[version][sr_index]
+    padding = (head[2] >> 1) & 1
+    if layer == 1:
+        return (12 * bitrate // sample_rate + padding) * 4, 384, sample_rate, bitrate, mpeg1, False
+    samples = 1152 if layer == 2 or mpeg1 else 576
+    size = samples // 8 * bitrate // sample_rate + padding
+    return size, samples, sample_rate, bitrate, mpeg1, head[3] >> 6 == 3
+
+
+def _mp3(fh: BinaryIO, size: int) -> float | None:
+    start = 0
+    head = fh.read(10)
+    if head[:3] == b"ID3" and len(head) == 10:  # a tag before the sound: its size is syncsafe
+        tag = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+        start = 10 + tag + (10 if head[5] & 0x10 else 0)
+    fh.seek(start)
+    block = fh.read(_MP3_SCAN)
+    for at in range(len(block) - 4):
+        frame = _mp3_frame(block[at:at + 4])
+        if frame is None or frame[0] < 21:
+            continue
+        # A lone 0xFFE pattern can occur by chance: the next frame must start where this ends.
+        following = block[at + frame[0]:at + frame[0] + 4]
+        if len(following) == 4 and _mp3_frame(following) is None:
+            continue
+        break
+    else:
+        return None
+    length, samples, sample_rate, bitrate, mpeg1, mono = frame
+    first = block[at:at + length]
+    side = (32 if not mono else 17) if mpeg1 else (17 if not mono else 9)
+    for marker, where in ((b"Xing", 4 + side), (b"Info", 4 + side), (b"VBRI", 36)):
+        if first[where:where + 4] != marker:
+            continue
+        if marker == b"VBRI" and len(first) >= where + 18:
+            frames = struct.unpack(">I", first[where + 14:where + 18])[0]
+        elif marker != b"VBRI" and len(first) >= where + 12 and first[where + 7] & 1:
+            frames = struct.unpack(">I", first[where + 8:where + 12])[0]
+        else:
+            break
+        return frames * samples / sample_rate if frames else None
+    end = size
+    fh.seek(max(0, size - 128))
+    if fh.read(3) == b"TAG":  # an ID3v1 tag closes the file
+        end -= 128
+    # No frame count: a constant bit rate is assumed, as players do.
+    return (end - start - at) * 8 / bitrate

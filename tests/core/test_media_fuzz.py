@@ -6,12 +6,15 @@ import io
 import struct
 from datetime import UTC, datetime
 
+import pytest
 from fixtures.corpus_av import (
     amr_bytes,
     android_mp4,
     box,
     ftyp,
     iphone_mov,
+    mp3_cbr,
+    mp3_vbr,
     mvhd,
     opus_note,
     track,
@@ -99,8 +102,10 @@ def test_the_movie_reader_never_raises_on_any_bytes(data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from([b"RIFF\x00\x00\x00\x00WAVE", b"OggS\x00\x02", b"#!AMR\n", b"#!AMR-WB\n"]),
-       st.binary(max_size=600), st.sampled_from(["audio/x-wav", "audio/ogg", "audio/amr"]))
+@given(st.sampled_from([b"RIFF\x00\x00\x00\x00WAVE", b"OggS\x00\x02", b"#!AMR\n", b"#!AMR-WB\n",
+                        b"ID3\x03\x00\x00", b"\xff\xfb\x94\x00", b"\xff\xf3\xc0\xc0"]),
+       st.binary(max_size=600),
+       st.sampled_from(["audio/x-wav", "audio/ogg", "audio/amr", "audio/mpeg"]))
 def test_the_sound_reader_never_raises_on_any_bytes(magic, data, media_type):
     seconds = sound_length(io.BytesIO(magic + data), media_type)
     assert seconds is None or 0 < seconds <= 7 * 24 * 3600
@@ -111,6 +116,12 @@ def test_sound_lengths_are_read_from_headers_and_last_pages():
     assert sound_length(io.BytesIO(wav_bytes(2.5)), "audio/x-wav") == 2.5
     assert sound_length(io.BytesIO(amr_bytes(4.0)), "audio/amr") == 4.0
     assert sound_length(io.BytesIO(amr_bytes(4.0)[:-10]), "audio/amr") == 4.0  # cut short
+    assert sound_length(io.BytesIO(mp3_cbr(6.0)), "audio/mpeg") == pytest.approx(6.0)
+    vbr = mp3_vbr(6.0)
+    assert sound_length(io.BytesIO(vbr[: len(vbr) // 2]), "audio/mpeg") == pytest.approx(6.0, abs=0.03)
+    # Junk before the first frame that happens to look like a frame start is passed over.
+    assert sound_length(io.BytesIO(b"\xff\xfb\x94" + mp3_cbr(6.0)[30:]), "audio/mpeg") \
+        == pytest.approx(6.0, abs=0.05)
 
 
 def test_the_movie_reader_finds_time_length_and_place():
