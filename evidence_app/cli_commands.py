@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from evidence_app.cli import case_dir, command, emit, open_case, printable, progress_to_stderr
 from evidence_app.core.errors import UserError
@@ -160,14 +163,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     results = []
     with open_case(args) as case:
+        tz = case.settings().timezone
         for event in progress_to_stderr(import_files(case, args.paths, args.incident),
                                         quiet=args.json):
             if event.item is not None:
                 results.append(event.item)
                 if not args.json:
                     r = event.item
-                    detail = r.reason or (f"captured {r.captured_at} ({r.captured_from})"
-                                          if r.captured_at else "")
+                    detail = r.reason or (_captured(r, tz) if r.captured_at else "")
                     print(f"{r.status:<9} {r.exhibit or '-':<8} {printable(r.path)}  "
                           f"{detail}".rstrip())
     if args.json:
@@ -177,6 +180,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{counts['imported']} imported, {counts['duplicate']} duplicate(s), "
               f"{counts['rejected']} rejected", file=sys.stderr)
     return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def _captured(result: Any, tz: str) -> str:
+    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from camera metadata (EXIF)', as the viewer says."""
+    from evidence_app.core.capture_time import capture_source_text, capture_text
+
+    when = capture_text(datetime.fromisoformat(result.captured_at), result.captured_from,
+                        Path(result.path).name, tz, weekday=True, seconds=True)
+    source = capture_source_text(result.captured_from)
+    return f"captured {when}" + (f", from {source}" if source else "")
 
 
 @command("attachment extract")
@@ -198,7 +211,10 @@ def cmd_attachment_show(args: argparse.Namespace) -> int:
 
     with open_case(args) as case:
         att = get_attachment(case, args.id, allow_deleted=True)
-    emit(args, att.to_json(), lambda: "\n".join(f"{k}: {v}" for k, v in att.to_json().items()
+        tz = case.settings().timezone
+    readable = {"captured_at": att.capture_text(tz, weekday=True, seconds=True)}
+    emit(args, att.to_json(), lambda: "\n".join(f"{k}: {readable.get(k, v)}"
+                                                 for k, v in att.to_json().items()
                                                  if k != "ocr_text"))
     return 0
 
@@ -209,8 +225,13 @@ def cmd_attachment_inbox(args: argparse.Namespace) -> int:
 
     with open_case(args) as case:
         rows = list_inbox(case)
+        tz = case.settings().timezone
+
+    def when(a: Any) -> str:  # the Inbox's own short wording
+        return a.capture_text(tz, zone=False, unknown="No date", say_no_time=False)
+
     emit(args, {"attachments": [a.to_json() for a in rows]},
-         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {a.captured_at or '':<26} {printable(a.original_name)}"
+         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {when(a):<22} {printable(a.original_name)}"
                            for a in rows) or "The inbox is empty.")
     return 0
 

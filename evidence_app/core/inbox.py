@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from evidence_app.core.attachments import link_attachments
 from evidence_app.core.case import Case
-from evidence_app.core.dates import When, time_from_filename
+from evidence_app.core.dates import When
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.incidents import insert_incident
 from evidence_app.core.views import AttachmentView
@@ -64,9 +64,8 @@ def _precision_of(att: AttachmentView) -> Precision:
     if att.captured_from in (CaptureSource.EXIF, CaptureSource.MEDIA):
         return Precision.EXACT
     if att.captured_from == CaptureSource.FILENAME:
-        parsed = time_from_filename(att.original_name)
         # A name such as IMG-20240312-WA0001 gives the day but no time of day.
-        return Precision.EXACT if parsed is None or parsed[1] else Precision.DAY
+        return Precision.EXACT if att.capture_has_time else Precision.DAY
     # Modification and paste times say roughly when, not exactly when it happened.
     return Precision.CIRCA
 

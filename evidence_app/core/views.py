@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from evidence_app.core.capture_time import capture_has_time, capture_text
 from evidence_app.core.dates import format_when
 from evidence_app.core.vocab import category_label
 
@@ -79,6 +80,15 @@ class AttachmentView(_View):
     @property
     def has_gps(self) -> bool:
         return self.gps_lat is not None and self.gps_lon is not None
+
+    @property
+    def capture_has_time(self) -> bool:
+        """False when the capture time is only a date (from a file name without a time)."""
+        return capture_has_time(self.captured_from, self.original_name)
+
+    def capture_text(self, tz: str, **style: Any) -> str:
+        """The capture time as the app shows it everywhere (see core.capture_time)."""
+        return capture_text(self.captured_at, self.captured_from, self.original_name, tz, **style)
 
     @property
     def camera(self) -> str:

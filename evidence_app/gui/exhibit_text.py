@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
-from evidence_app.core.dates import time_from_filename
 from evidence_app.core.views import AttachmentView
 from evidence_app.core.vocab import CaptureSource
 
@@ -26,18 +25,14 @@ def moment_text(moment: datetime, tz: str) -> str:
 
 
 def capture_text(att: AttachmentView, tz: str, short: bool = False) -> str:
-    """'12 Mar 2025, 08:15' (short) or 'Wed 12 Mar 2025, 08:15:30 GMT'; honest when unknown."""
-    if att.captured_at is None:
-        return "No date" if short else "No capture time could be found"
-    t = local_time(att.captured_at, tz)
-    if att.captured_from == CaptureSource.FILENAME:
-        named = time_from_filename(att.original_name)
-        if named is not None and not named[1]:  # e.g. IMG-20250312-WA0004: a day, no time
-            return f"{t.day} {t:%b %Y}" if short else f"{t:%a} {t.day} {t:%B %Y} (no time known)"
-    prefix = "c. " if att.captured_from in (CaptureSource.MTIME, "") else ""
+    """'12 Mar 2025, 08:15' (short) or 'Wed 12 Mar 2025, 08:15:30 GMT'; honest when unknown.
+
+    The wording is core's (core.capture_time), so the viewer, the CLI and the report agree.
+    """
     if short:
-        return f"{prefix}{t.day} {t:%b %Y}, {t:%H:%M}"
-    return f"{prefix}{t:%a} {t.day} {t:%b %Y}, {t:%H:%M:%S} {t.tzname() or ''}".rstrip()
+        return att.capture_text(tz, zone=False, unknown="No date", say_no_time=False)
+    return att.capture_text(tz, weekday=True, seconds=True,
+                            unknown="No capture time could be found")
 
 
 def source_text(att: AttachmentView) -> str:

@@ -211,7 +211,7 @@ def test_import_text_output_and_summary(case_dir, cli, sample):
     code, out, err = cli("--case", case_dir, "import", photo.path)
     assert code == 0
     assert out.strip() == (f"imported  JS/1     {photo.path}  captured "
-                           "2024-01-21T04:05:10+00:00 (exif)")
+                           "Sun 21 Jan 2024, 04:05:10 GMT, from camera metadata (EXIF)")
     assert err.strip() == "1 imported, 0 duplicate(s), 0 rejected"
 
 
@@ -306,6 +306,20 @@ def test_attachment_show_and_inbox(case_dir, cli, sample):
     assert [a["original_name"] for a in json.loads(out)["attachments"]] == [s.name]
     code, out, _ = cli("--case", case_dir, "attachment", "inbox")
     assert "JS/1" in out and s.name in out
+
+
+
+def test_a_date_only_file_name_reads_as_a_date_everywhere(case_dir, cli, tmp_path):
+    # WhatsApp names a photo by day only: stored as midnight, never shown as "00:00".
+    path = phone_jpeg(tmp_path / "IMG-20240715-WA0004.jpg")
+    code, out, _ = cli("--case", case_dir, "import", path)
+    assert code == 0
+    assert out.strip().endswith("captured Mon 15 Jul 2024, time not known, "
+                                "from date in the file name")
+    code, out, _ = cli("--case", case_dir, "attachment", "show", "1")
+    assert "captured_at: Mon 15 Jul 2024, time not known" in out
+    code, out, _ = cli("--case", case_dir, "attachment", "inbox")
+    assert "15 Jul 2024 " in out and "00:00" not in out
 
 
 # --------------------------------------------------------------------------- verify

@@ -15,7 +15,7 @@ def test_capture_times_say_how_exact_they_are(case, tmp_path):
     tz = "Europe/London"
     day = by_name[day_only.name]
     assert capture_text(day, tz, short=True) == "1 Mar 2025"
-    assert capture_text(day, tz) == "Sat 1 March 2025 (no time known)"
+    assert capture_text(day, tz) == "Sat 1 Mar 2025, time not known"
     assert capture_text(by_name[timed.name], tz) == "Wed 12 Mar 2025, 08:15:30 GMT"
     assert source_text(by_name[timed.name]) == "From the date in the file name"
     assert capture_text(by_name[plain.name], tz, short=True).startswith("c. ")
