@@ -86,7 +86,7 @@ def test_personal_copy_includes_private_notes_gps_and_address(rich_case, case, t
     assert PRIVATE_NOTE in text
     assert ADDRESS in text
     assert "Photo location (GPS): 51.50000° N, 1.75000° W" in text
-    assert "not meant for disclosure" in text
+    assert "NOT FOR DISCLOSURE" in text and "meant for the person keeping this log" in text
     assert "Appendix: audit trail" in text
 
 
@@ -231,3 +231,35 @@ def test_unwritable_target_is_a_clear_error(case, tmp_path):
 
     with pytest.raises(UserError, match="does not exist"):
         list(build_report(case, ReportOptions(), tmp_path / "nope" / "r.pdf"))
+
+
+def test_a_date_only_capture_time_reads_as_a_date(case, tmp_path):
+    from tests.report.casebuilder import photo
+
+    incident = create_incident(case, when=parse_when("15/07/2024", "Europe/London"),
+                               title="Photo sent on WhatsApp", category="other")
+    sent = photo(tmp_path / "IMG-20240715-WA0004.jpg", (800, 600), "teal", "sent")
+    assert [e.item.status for e in import_files(case, [sent], incident) if e.item] == ["imported"]
+    text = squash("\n".join(pages_text(build(case, tmp_path / "d.pdf").path)))
+    assert "Captured: 15 Jul 2024, time not known, from date in the file name" in text
+    exhibit_list = text[text.index("Exhibit list"):]
+    assert "15 Jul 2024, time not known" in exhibit_list
+    assert "00:00" not in text.replace("Generated", "")  # no invented midnight anywhere
+
+
+def test_demo_case_has_no_blank_pages_and_continued_heads(tmp_path, monkeypatch):
+    """The sample case (screenshots, photos, a voicemail) paginates without empty pages,
+    and a page of exhibits names the incident it continues."""
+    from evidence_app.core.demo import create_demo_case
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1743465600")
+    with create_demo_case(tmp_path / "demo", today=date(2025, 4, 1)) as demo:
+        result = build(demo, tmp_path / "demo.pdf")
+    pages = pages_text(result.path)
+    for n, page in enumerate(pages, 1):
+        body = [line for line in page.splitlines()
+                if line.strip() and "Page " not in line and "Generated" not in line
+                and "Sarah Mitchell: harassment" not in line and "Evidence log" not in line]
+        assert body, f"page {n} of {len(pages)} is blank"
+    assert any("(continued)" in page for page in pages)
+    assert not any("(continued)" in page for page in pages if "Exhibit list" in page)

@@ -27,21 +27,25 @@ from evidence_app import APP_NAME, __version__
 from evidence_app.core.case import Case
 from evidence_app.core.errors import UserError
 from evidence_app.core.progress import CancelToken, Progress
-from evidence_app.core.report.appendix import audit_appendix, exhibit_list
+from evidence_app.core.report.audit_trail import audit_appendix
 from evidence_app.core.report.data import ReportData, collect
+from evidence_app.core.report.exhibit_list import exhibit_list
 from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
+from evidence_app.core.report.running import RunningState, page_hooks
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
     HEADER_GAP,
     MARGIN,
     MUTED,
     RULE,
+    PageGeometry,
     Styles,
     make_styles,
+    page_geometry,
     page_size,
 )
 
@@ -88,12 +92,18 @@ class _Checkpoint(Flowable):
         self.width = self.height = 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        if self.cancel is not None and self.cancel.cancelled:
-            raise ReportCancelled()
         return 0, 0
 
-    def draw(self) -> None:
+    def frameAction(self, frame: Any) -> None:  # noqa: N802 - reportlab's name
+        # Handled where the frame stands, taking no room: as an ordinary flowable after
+        # a full page it would be carried to a page of its own, left blank by the next
+        # page break.
+        if self.cancel is not None and self.cancel.cancelled:
+            raise ReportCancelled()
         self.on_step(self.step, self.message)
+
+    def draw(self) -> None:
+        pass
 
 
 def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
@@ -161,12 +171,14 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
     return draw
 
 
-def make_story(data: ReportData, st: Styles, width: float, source_of: Callable[[str], Path],
-               on_step: Callable[[int, str], None], cancel: CancelToken | None,
+def make_story(data: ReportData, st: Styles, page: PageGeometry,
+               source_of: Callable[[str], Path], on_step: Callable[[int, str], None],
+               cancel: CancelToken | None, running: RunningState | None = None,
                ) -> tuple[list[Flowable], int]:
     """All flowables of the report, with checkpoints; returns (story, number of steps)."""
     story: list[Flowable] = []
     steps = 0
+    width = page.width
 
     def checkpoint(message: str) -> None:
         nonlocal steps
@@ -184,14 +196,14 @@ def make_story(data: ReportData, st: Styles, width: float, source_of: Callable[[
         story += [PageBreak(), Paragraph("Incidents in full", st.h1)]
     for inc in dated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, width, source_of)
+        story += incident_full(data, inc, st, page, source_of, running)
     if undated:
         story += [PageBreak(), Paragraph("Undated incidents", st.h1),
                   Paragraph("The date of these incidents is not known. They are listed in the "
                             "order they were recorded.", st.muted)]
     for inc in undated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, width, source_of)
+        story += incident_full(data, inc, st, page, source_of, running)
     checkpoint("Exhibit list")
     story += [PageBreak()] + exhibit_list(data, st, width)
     if data.options.include_audit:
@@ -208,11 +220,12 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Path],
     """Lay out and write the PDF (blocking); returns the number of pages."""
     st = make_styles()
     pagesize = page_size(data.options.paper)
-    width = pagesize[0] - 2 * MARGIN
+    page = page_geometry(data.options.paper)
     invariant = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     pages: list[int] = []
+    running = RunningState()
     with _BUILD_LOCK:
-        story, steps = make_story(data, st, width, source_of, on_step, cancel)
+        story, steps = make_story(data, st, page, source_of, on_step, cancel, running)
         if on_total is not None:
             on_total(steps)
         doc = BaseDocTemplate(
@@ -224,7 +237,15 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Path],
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_header(data, st))])
+        header = _header(data, st)
+        start, end = page_hooks(running, st, page.top, page.left, page.width)
+
+        def on_page(canv: Canvas, doc: Any) -> None:
+            header(canv, doc)
+            start(canv, doc)
+
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page,
+                                           onPageEnd=end)])
         doc.build(story, canvasmaker=_canvas_class(data, pages))
     return pages[0] if pages else 0
 

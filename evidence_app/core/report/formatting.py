@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from evidence_app.core.capture_time import capture_source_text
 from evidence_app.core.views import AttachmentView
-from evidence_app.core.vocab import CaptureSource
 
 FIELD_LABELS = {
     "title": "title", "description": "what happened", "location": "location",
@@ -48,6 +49,14 @@ def datetime_text(dt: datetime | None, tz: str, seconds: bool = False) -> str:
     return f"{day_text(value)}, {clock} {value:%Z}".rstrip()
 
 
+_DAY = re.compile(r"\b(\d{1,2}) (\w{3,9}) (\d{4})\b")
+
+
+def unbroken(text: str) -> str:
+    """Dates and 'c. 19:00' kept on one line in a narrow column ('24 Feb 2025' never splits)."""
+    return _DAY.sub("\\1\u00a0\\2\u00a0\\3", text).replace("c. ", "c.\u00a0")
+
+
 def utc_text(dt: datetime) -> str:
     """An audit time, in UTC to the second."""
     return f"{dt.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M:%S} UTC"
@@ -80,21 +89,21 @@ def kind_text(att: AttachmentView) -> str:
             "audio": "sound recording"}.get(att.kind, "file")
 
 
-def source_text(captured_from: str) -> str:
-    """Where a capture time came from, in words."""
-    try:
-        return CaptureSource(captured_from).label
-    except ValueError:
-        return captured_from
+def capture_when(att: AttachmentView, tz: str) -> str:
+    """'3 Mar 2025, 14:30 GMT', 'c. ...' for a file date, '3 Mar 2025, time not known'."""
+    return att.capture_text(tz)
+
+
+def capture_source(att: AttachmentView) -> str:
+    """'from camera metadata (EXIF)', or '' when no capture time was found."""
+    source = capture_source_text(att.captured_from) if att.captured_at is not None else ""
+    return f"from {source}" if source else ""
 
 
 def capture_text(att: AttachmentView, tz: str) -> str:
-    """'3 Mar 2025, 14:30 GMT (from camera metadata (EXIF))' or 'not known'."""
-    if att.captured_at is None:
-        return "not known"
-    when = datetime_text(att.captured_at, tz)
-    source = source_text(att.captured_from)
-    return f"{when} (from {source})" if source else when
+    """'3 Mar 2025, 14:30 GMT, from camera metadata (EXIF)' or 'not known'."""
+    source = capture_source(att)
+    return f"{capture_when(att, tz)}, {source}" if source else capture_when(att, tz)
 
 
 def gps_text(att: AttachmentView) -> str:

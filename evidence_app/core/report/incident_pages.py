@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from evidence_app.core.report.data import ReportData
+from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
     FIELD_LABELS,
@@ -29,7 +30,15 @@ from evidence_app.core.report.images import (
 )
 from evidence_app.core.report.options import ImageLayout
 from evidence_app.core.report.paragraph import ScriptParagraph
-from evidence_app.core.report.styles import ACCENT, RULE, SHADE, ReportTable, Styles, fields_table
+from evidence_app.core.report.running import IncidentEnd, IncidentMark, RunningState
+from evidence_app.core.report.styles import (
+    ACCENT,
+    SHADE,
+    PageGeometry,
+    ReportTable,
+    Styles,
+    fields_table,
+)
 from evidence_app.core.views import AttachmentView, IncidentDetail
 from evidence_app.core.vocab import Role
 
@@ -115,6 +124,8 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
     details = [f"{media_text(att)}, {size_text(att.size)}"]
     if att.width and att.height:
         details.append(f"{att.width}\u00d7{att.height} pixels")
+    if att.kind in ("video", "audio") and att.preview_error:  # "a video, 0:42 long"
+        details.append(att.preview_error.split(", ", 1)[-1])
     lines.append(_p(markup(", ".join(details)), st.muted))
     lines.append(_p(f"Captured: {markup(capture_text(att, tz))}", st.muted))
     if att.camera:
@@ -122,94 +133,120 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
     gps = gps_text(att)
     if gps:
         lines.append(_p(f"Photo location (GPS): {gps}", st.muted))
-    if not att.preview and att.media_type.startswith("image/") and att.preview_error:
-        lines.append(_p(f"No picture: {markup(att.preview_error)}", st.muted))
-    elif att.kind in ("video", "audio") and att.preview_error:  # "a video, 0:42 long"
-        lines.append(_p(markup(att.preview_error[0].upper() + att.preview_error[1:]) + ".", st.muted))
+    if not is_picture(att):
+        lines.append(_p(_not_shown(att), st.muted))
     lines.append(_p(f"SHA-256: {att.sha256}", st.mono))
     return lines
 
 
-def _picture(att: AttachmentView, source: Path, width: float, layout: ImageLayout,
-             ) -> ExhibitPicture | None:
-    if not is_picture(att):
-        return None
+def _not_shown(att: AttachmentView) -> str:
+    if att.kind in ("video", "audio"):
+        return f"A {kind_text(att)} cannot be shown on paper: play the original file."
+    if att.media_type.startswith("image/") and att.preview_error:
+        return f"The picture cannot be shown: {markup(att.preview_error)}."
+    return "This file cannot be shown on paper: open the original file."
+
+
+# Picture sizes (A4 or Letter text width): the box a picture fits in, and the smallest
+# it may shrink to so that a row fits the rest of a page. Screenshots stay larger so
+# that the messages in them remain readable on paper.
+_FULL = {"screenshot": (150 * mm, 115 * mm), "photo": (110 * mm, 60 * mm)}
+_TWO = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
+CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on one line
+
+
+def _exhibit(att: AttachmentView, source: Path, box_w: float, layout: ImageLayout,
+             tz: str, st: Styles) -> Exhibit:
+    caption = exhibit_caption(att, tz, st)
     size = oriented_size(att.width, att.height, att.orientation)
-    if size is None:
-        return None
+    if not is_picture(att) or size is None:
+        return Exhibit(None, caption, boxed=True)
     screenshot = att.kind == "screenshot"
-    if layout is ImageLayout.FULL:
-        max_h = (185 if screenshot else 115) * mm
-    else:
-        max_h = (120 if screenshot else 80) * mm
-    return ExhibitPicture(source, size, width, max_h, SCREENSHOT_DPI if screenshot else PHOTO_DPI)
+    max_h, min_h = (_FULL if layout is ImageLayout.FULL else _TWO)[
+        "screenshot" if screenshot else "photo"]
+    pic = ExhibitPicture(source, size, box_w, max_h, SCREENSHOT_DPI if screenshot else PHOTO_DPI)
+    return Exhibit(pic, caption, min_height=min(min_h, pic.height))
 
 
-def exhibit_blocks(atts: list[AttachmentView], source_of: Callable[[str], Path], tz: str,
-                   st: Styles, width: float, layout: ImageLayout,
-                   heading: Flowable | None = None) -> list[Flowable]:
-    """Pictures with their captions (one per row or two per row), then other files.
+def _portrait(att: AttachmentView) -> bool:
+    size = oriented_size(att.width, att.height, att.orientation)
+    return size is not None and size[0] < size[1] * 0.9
 
-    `heading` is kept on the same page as the first exhibit.
+
+def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Path], tz: str,
+                 st: Styles, width: float, layout: ImageLayout, page_height: float,
+                 heading: Flowable | None = None) -> list[Flowable]:
+    """Pictures with their captions (one or two to a row), then files that are not pictures.
+
+    `heading` travels with the first row, so it never ends a page on its own.
     """
-    out: list[Flowable] = []
     pictures = [a for a in atts if is_picture(a)]
     others = [a for a in atts if not is_picture(a)]
-    if layout is ImageLayout.TWO and len(pictures) > 1:
-        col = (width - 6 * mm) / 2
-        cells = []
-        for att in pictures:
-            pic = _picture(att, source_of(att.sha256), col, layout)
-            cells.append(([pic, Spacer(1, 2 * mm)] if pic else []) + exhibit_caption(att, tz, st))
-        for i in range(0, len(cells), 2):
-            pair = cells[i:i + 2] + ([[]] if len(cells[i:i + 2]) == 1 else [])
-            table = ReportTable([pair], colWidths=[col + 6 * mm, col])
-            table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                            ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
-                            ("RIGHTPADDING", (1, 0), (1, -1), 0),
-                            ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)])
-            out.append(table)
+    rows: list[tuple[list[Exhibit], bool]] = []
+    if layout is ImageLayout.TWO:
+        col = (width - GAP) / 2
+        for i in range(0, len(pictures), 2):
+            pair = pictures[i:i + 2]
+            if len(pair) == 2:
+                rows.append(([_exhibit(a, source_of(a.sha256), col, layout, tz, st)
+                              for a in pair], False))
+            else:  # the odd one out: its caption beside it, not half a row of white
+                rows.append(([_exhibit(pair[0], source_of(pair[0].sha256), col, layout, tz,
+                                       st)], True))
     else:
         for att in pictures:
-            pic = _picture(att, source_of(att.sha256), width, layout)
-            block: list[Flowable] = [pic, Spacer(1, 2 * mm)] if pic else []
-            out.append(KeepTogether(block + exhibit_caption(att, tz, st) + [Spacer(1, 4 * mm)]))
+            beside = _portrait(att)
+            box_w = width - CAPTION_BESIDE - GAP if beside else width
+            rows.append(([_exhibit(att, source_of(att.sha256), box_w, layout, tz, st)], beside))
     for att in others:
-        box = ReportTable([[exhibit_caption(att, tz, st)]], colWidths=[width])
-        box.setStyle([("BOX", (0, 0), (-1, -1), 0.5, RULE),
-                      ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                      ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
-        out += [KeepTogether([_p(f"This exhibit is a {kind_text(att)} that cannot be shown as a "
-                                 "picture; its details are listed here.", st.muted), box]),
-                Spacer(1, 4 * mm)]
-    if heading is not None and out:
-        first = out[0]
-        content = first._content if isinstance(first, KeepTogether) else [first]
-        out[0] = KeepTogether([heading, *content])
+        rows.append(([_exhibit(att, source_of(att.sha256), width, layout, tz, st)], False))
+    out: list[Flowable] = []
+    for n, (exhibits, beside) in enumerate(rows):
+        lead = [heading] if heading is not None and n == 0 else None
+        out.append(ExhibitRow(exhibits, width, beside=beside, lead=lead,
+                              page_height=page_height, space_after=5 * mm))
     return out
 
 
-def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, width: float,
-                  source_of: Callable[[str], Path]) -> list[Flowable]:
-    """The full account of one incident."""
+class _KeepShort(KeepTogether):
+    """Keeps an incident's account on one page when it is shorter than most of a page;
+    a longer one flows on, its heading kept with what follows it."""
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aw, ah):
+            self.wrap(aw, ah)
+        frame = getattr(self, "_frame", None)
+        height: float = self._H
+        if frame is not None and height > frame._height * 0.7:
+            return [CondPageBreak(60 * mm), *self._content]
+        return super().split(aw, ah)
+
+
+def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageGeometry,
+                  source_of: Callable[[str], Path], running: RunningState | None = None,
+                  ) -> list[Flowable]:
+    """The full account of one incident: its record kept together, then its exhibits."""
     tz = data.case.timezone
-    out: list[Flowable] = [CondPageBreak(70 * mm), _header(data.number_of(inc.id), inc, st, width),
-                           Spacer(1, 3 * mm)]
+    width = page.width
+    number = data.number_of(inc.id)
+    running = running or RunningState()
+    record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm)]
+    record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
     rows = _field_rows(inc, st)
     if rows:
         table = ReportTable(rows, colWidths=[40 * mm, width - 40 * mm], hAlign="LEFT", splitInRow=1)
         table.setStyle(fields_table())
-        out.append(table)
-    out.append(_p(_record_line(inc, tz), st.muted))
+        record.append(table)
+    record.append(_p(_record_line(inc, tz), st.recorded))
     if inc.notes:
-        out.append(_p("Notes", st.h2))
+        record.append(_p("Notes", st.h2))
         for note in inc.notes:
             label = datetime_text(note.created_at, tz) + (" \u2013 private" if note.private else "")
-            out.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(note.text)}',
-                          st.body))
+            record.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(note.text)}',
+                             st.body))
+    out: list[Flowable] = [_KeepShort(record)]
     if inc.attachments:
-        out += exhibit_blocks(inc.attachments, source_of, tz, st, width,
-                              data.options.image_layout, heading=_p("Exhibits", st.h2))
-    out.append(Spacer(1, 6 * mm))
+        out += exhibit_rows(inc.attachments, source_of, tz, st, width, data.options.image_layout,
+                            page.height, heading=_p("Exhibits", st.h2))
+    out.append(IncidentEnd(running))
     return out

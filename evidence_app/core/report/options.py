@@ -144,3 +144,14 @@ class ReportOptions:
         if not self.include_gps:
             out.append("the places where photos were taken (GPS data)")
         return out
+
+    def kept_in(self) -> list[str]:
+        """What this report includes that could endanger the person if disclosed."""
+        out = []
+        if self.include_private:
+            out.append("private notes")
+        if self.include_address:
+            out.append("the address and contact details of the person keeping this log")
+        if self.include_gps:
+            out.append("the places where photos were taken (GPS data)")
+        return out

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from evidence_app.core.report.charts import monthly_chart
 from evidence_app.core.report.data import ReportData, incident_span
 from evidence_app.core.report.fonts import markup
-from evidence_app.core.report.formatting import datetime_text, day_text, local
+from evidence_app.core.report.formatting import datetime_text, day_text, local, unbroken
 from evidence_app.core.report.paragraph import ScriptParagraph
-from evidence_app.core.report.styles import ReportTable, Styles, fields_table, grid_table
+from evidence_app.core.report.styles import (
+    WARNING,
+    WARNING_SHADE,
+    ReportTable,
+    Styles,
+    fields_table,
+    grid_table,
+)
+from evidence_app.core.views import IncidentDetail
 from evidence_app.core.vocab import category_label
 
 APP_STATEMENT = (
@@ -46,6 +55,21 @@ def _facts(rows: list[tuple[str, str]], st: Styles, width: float, label_w: float
     table = ReportTable(data, colWidths=[label_w, width - label_w], hAlign="LEFT")
     table.setStyle(fields_table())
     return table
+
+
+def _listed(items: list[str], joiner: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joiner} " + items[-1]
+
+
+def _warning(title: str, text: str, st: Styles, width: float) -> ReportTable:
+    """A framed notice the eye cannot miss."""
+    box = ReportTable([[[_p(f"<b>{title.upper()}</b>", st.warning),
+                         _p(text, st.warning)]]], colWidths=[width])
+    box.setStyle([("BOX", (0, 0), (-1, -1), 1.2, WARNING), ("BACKGROUND", (0, 0), (-1, -1),
+                                                              WARNING_SHADE),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    return box
 
 
 def period_text(data: ReportData) -> str:
@@ -100,6 +124,14 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         Spacer(1, 18 * mm),
         _p(markup(o.title), st.title),
         _p("Chronological record of stalking and harassment incidents", st.subtitle),
+    ]
+    kept = o.kept_in()
+    if kept:
+        out += [_warning("Not for disclosure", "This copy includes " + _listed(kept, "and")
+                         + ". It is meant for the person keeping this log. Do not give it to "
+                         "anyone who may have to show it to the defence.", st, width),
+                Spacer(1, 6 * mm)]
+    out += [
         _facts(rows, st, width),
         Spacer(1, 10 * mm),
         _p("How this log was kept", st.h2),
@@ -112,12 +144,8 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     if left:
         out += [_p("Left out of this report", st.h2),
                 _p("To protect the person's safety, this report does not contain "
-                   + ", ".join(left[:-1]) + (" or " if len(left) > 1 else "") + left[-1]
+                   + _listed(left, "or")
                    + ". The full log holds them and they can be provided if needed.", st.body)]
-    if o.include_private:
-        out += [_p("This copy includes private notes and may include the person's address "
-                   "and the places photos were taken. It is not meant for disclosure.",
-                   st.notice)]
     return out
 
 
@@ -142,15 +170,16 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                 Spacer(1, 5 * mm)]
 
     half = (width - 8 * mm) / 2
-    cat_rows = [[_p("Category", st.head_cell), _p("Incidents", st.head_cell)]]
-    cat_rows += [[_p(markup(label), st.cell), _p(str(n), st.cell)]
+    count_head = st.head_cell.clone("count_head", alignment=TA_RIGHT)
+    cat_rows = [[_p("Category", st.head_cell), _p("Incidents", count_head)]]
+    cat_rows += [[_p(markup(label), st.cell), _p(str(n), st.number_cell)]
                  for label, n in data.by_category()]
     cats = ReportTable(cat_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
     cats.setStyle(grid_table())
-    month_rows = [[_p("Month", st.head_cell), _p("Incidents", st.head_cell)]]
-    month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.cell)] for m, n in months]
+    month_rows = [[_p("Month", st.head_cell), _p("Incidents", count_head)]]
+    month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.number_cell)] for m, n in months]
     if data.undated:
-        month_rows.append([_p("Undated", st.cell), _p(str(len(data.undated)), st.cell)])
+        month_rows.append([_p("Undated", st.cell), _p(str(len(data.undated)), st.number_cell)])
     mons = ReportTable(month_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
     mons.setStyle(grid_table())
     pair = ReportTable([[cats, mons]], colWidths=[half + 8 * mm, half])
@@ -158,36 +187,51 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
     out += [_p("Incidents by category and by month", st.h2), pair]
 
-    refs = data.police_references()
-    if refs:
-        rows = [[_p(h, st.head_cell) for h in ("No.", "When", "Police reference", "Officer",
-                                                "Reported on")]]
-        for inc in refs:
-            rows.append([
-                _p(str(data.number_of(inc.id)), st.cell), _p(markup(inc.when_text), st.cell),
-                _p(markup(inc.police_reference), st.cell), _p(markup(inc.police_officer), st.cell),
-                _p(day_text(inc.reported_on) if inc.reported_on else "", st.cell)])
-        table = ReportTable(rows, colWidths=[12 * mm, 44 * mm, 40 * mm, width - 126 * mm, 30 * mm],
-                      repeatRows=1)
-        table.setStyle(grid_table())
-        out += [_p("Police references", st.h2), table]
+    refs = police_table(data, st, width)
+    if refs is not None:
+        out += [_p("Police references", st.h2), refs]
     if not data.incidents:
         out.append(_p("No incidents match the options chosen for this report.", st.notice))
     return out
 
 
+def police_table(data: ReportData, st: Styles, width: float) -> ReportTable | None:
+    """Each police reference (and officer) once, with the incidents reported under it."""
+    groups: dict[tuple[str, str], list[IncidentDetail]] = {}
+    for inc in data.police_references():
+        key = (inc.police_reference.strip(), inc.police_officer.strip())
+        groups.setdefault(key, []).append(inc)
+    if not groups:
+        return None
+    rows = [[_p(h, st.head_cell) for h in ("Police reference", "Officer", "Incidents",
+                                            "First reported")]]
+    for (reference, officer), incs in groups.items():
+        reported = [i.reported_on for i in incs if i.reported_on]
+        rows.append([
+            _p(markup(reference) or "<i>none given</i>", st.cell),
+            _p(markup(officer), st.cell),
+            _p(", ".join(str(data.number_of(i.id)) for i in incs), st.cell),
+            _p(unbroken(day_text(min(reported))) if reported else "", st.cell)])
+    table = ReportTable(rows, colWidths=[40 * mm, 50 * mm, width - 120 * mm, 30 * mm],
+                        repeatRows=1)
+    table.setStyle(grid_table())
+    return table
+
+
 def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """One row per incident: number, when, category, title, location, exhibit marks."""
-    widths = [10 * mm, 36 * mm, 30 * mm, None, 30 * mm, 18 * mm]
+    widths = [10 * mm, 37 * mm, 29 * mm, None, 27 * mm, 19 * mm]
     fixed = sum(w for w in widths if w)
     col_widths = [w if w else width - fixed for w in widths]
     rows = [[_p(h, st.head_cell) for h in ("No.", "When", "Category", "What happened",
                                             "Location", "Exhibits")]]
     for inc in data.incidents:
-        marks = ", ".join(a.exhibit_mark for a in inc.attachments)
+        marks = ", ".join(a.exhibit_mark for a in sorted(inc.attachments,
+                                                          key=lambda a: a.exhibit_serial))
         rows.append([
             _p(str(data.number_of(inc.id)), st.cell),
-            _p(markup(inc.when_text), st.cell_bold if inc.occurred_at is None else st.cell),
+            _p(markup(unbroken(inc.when_text)),
+               st.cell_bold if inc.occurred_at is None else st.cell),
             _p(markup(inc.category_text), st.cell),
             _p(markup(inc.title) or "<i>(untitled)</i>", st.cell),
             _p(markup(inc.location), st.cell),

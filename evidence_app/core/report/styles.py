@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -21,6 +21,8 @@ RULE = colors.HexColor("#cbd2d9")
 SHADE = colors.HexColor("#f0f4f8")
 ACCENT = colors.HexColor("#243b53")
 BAR = colors.HexColor("#486581")
+WARNING = colors.HexColor("#9b2c2c")
+WARNING_SHADE = colors.HexColor("#fff5f5")
 
 MARGIN = 20 * mm
 HEADER_GAP = 9 * mm  # space above the text frame for the running header
@@ -28,6 +30,23 @@ HEADER_GAP = 9 * mm  # space above the text frame for the running header
 
 def page_size(paper: Paper) -> tuple[float, float]:
     return LETTER if paper is Paper.LETTER else A4
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Where text goes on a page: the body frame's size and its top edge on the page."""
+
+    width: float
+    height: float
+    top: float
+    left: float = MARGIN
+
+
+def page_geometry(paper: Paper) -> PageGeometry:
+    """The body frame of every page (inside the margins, below the running header)."""
+    page_w, page_h = page_size(paper)
+    return PageGeometry(width=page_w - 2 * MARGIN, height=page_h - 2 * MARGIN - HEADER_GAP,
+                        top=page_h - MARGIN - HEADER_GAP)
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,10 @@ class Styles:
     mono: ParagraphStyle
     caption: ParagraphStyle
     notice: ParagraphStyle
+    recorded: ParagraphStyle
+    cell_muted: ParagraphStyle
+    warning: ParagraphStyle
+    number_cell: ParagraphStyle
 
 
 def make_styles() -> Styles:
@@ -78,6 +101,13 @@ def make_styles() -> Styles:
                                spaceAfter=1),
         notice=ParagraphStyle("notice", parent=base, fontName=SANS_ITALIC, fontSize=8.5,
                               leading=12, textColor=MUTED),
+        recorded=ParagraphStyle("recorded", parent=base, fontSize=8.5, leading=11.5,
+                                textColor=MUTED, spaceBefore=4),
+        cell_muted=ParagraphStyle("cell_muted", parent=base, fontSize=7.5, leading=10,
+                                  spaceAfter=0, textColor=MUTED),
+        warning=ParagraphStyle("warning", parent=base, textColor=WARNING, spaceAfter=2),
+        number_cell=ParagraphStyle("number_cell", parent=base, fontSize=8.5, leading=11,
+                                   spaceAfter=0, alignment=TA_RIGHT),
     )
 
 

@@ -1,0 +1,74 @@
+"""The back of the report: the exhibit list, with each exhibit's full SHA-256."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph
+
+from evidence_app.core.report.data import ReportData
+from evidence_app.core.report.fonts import markup
+from evidence_app.core.report.formatting import (
+    capture_source,
+    capture_when,
+    datetime_text,
+    media_text,
+    size_text,
+    unbroken,
+)
+from evidence_app.core.report.paragraph import ScriptParagraph
+from evidence_app.core.report.styles import SHADE, ReportTable, Styles, grid_table
+
+
+def _p(text: str, style: object) -> Paragraph:
+    return ScriptParagraph(text, style)  # type: ignore[arg-type]
+
+
+def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
+    """Each exhibit on two rows kept on one page: its details, then its full SHA-256."""
+    tz = data.case.timezone
+    widths = [16 * mm, None, 46 * mm, 30 * mm]
+    fixed = sum(w for w in widths if w)
+    cols = [w if w else width - fixed for w in widths]
+    rows: list[list[Any]] = [[_p(h, st.head_cell) for h in (
+        "Mark", "File", "Captured", "Imported")]]
+    style = grid_table(zebra=False)
+    for att in data.exhibits:
+        source = capture_source(att)
+        rows.append([
+            _p(f"<b>{markup(att.exhibit_mark)}</b>", st.cell),
+            [_p(markup(att.original_name), st.cell),
+             _p(markup(f"{media_text(att)}, {size_text(att.size)}"), st.cell_muted)],
+            [_p(markup(unbroken(capture_when(att, tz))), st.cell)]
+            + ([_p(markup(source), st.cell_muted)] if source else []),
+            _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
+        rows.append(["", _p(f"SHA-256: {att.sha256}", st.mono), "", ""])
+        r = len(rows) - 1
+        style.add("SPAN", (1, r), (-1, r))
+        style.add("NOSPLIT", (0, r - 1), (-1, r))
+        style.add("LINEBELOW", (0, r - 1), (-1, r - 1), 0, SHADE)
+        style.add("TOPPADDING", (0, r), (-1, r), 0)
+        if (r // 2) % 2 == 0:
+            style.add("BACKGROUND", (0, r - 1), (-1, r), SHADE)
+    out: list[Flowable] = [
+        _p("Exhibit list", st.h1),
+        _p("Every exhibit in this report, by mark. The SHA-256 fingerprint identifies the "
+           "exact original file: a copy whose SHA-256 matches is identical to it, byte for "
+           "byte. Capture times say where they came from." + _gaps_note(data), st.muted)]
+    if not data.exhibits:
+        out.append(_p("This report has no exhibits.", st.notice))
+        return out
+    table = ReportTable(rows, colWidths=cols, repeatRows=1)
+    table.setStyle(style)
+    out.append(table)
+    return out
+
+
+def _gaps_note(data: ReportData) -> str:
+    """Why some marks are missing: marks are never reused, so gaps are expected."""
+    serials = sorted(a.exhibit_serial for a in data.exhibits)
+    if not serials or serials[-1] - serials[0] + 1 == len(serials) and serials[0] == 1:
+        return ""
+    return (" Marks missing from the sequence belong to files that are not in this report "
+            "(outside its selection, or removed from the log); a mark is never reused.")
