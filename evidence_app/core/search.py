@@ -29,6 +29,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from evidence_app.core.capture_time import capture_text
 from evidence_app.core.case import Case
 from evidence_app.core.dates import format_when
 from evidence_app.core.incidents import chronological
@@ -286,6 +287,7 @@ class _AttachmentRow(NamedTuple):
     original_name: str
     caption: str
     captured_at: str | None
+    captured_from: str
     deleted_at: str | None
 
 
@@ -320,7 +322,8 @@ def _hits(conn: Any, parsed: ParsedQuery, page: list[tuple[int, float]], tz: str
         "SELECT id, title, occurred_at, occurred_end, precision, timezone, category, deleted_at "
         f"FROM incidents WHERE id IN ({', '.join('?' * len(inc_ids))})", inc_ids)}
     attachments = {r[0]: _AttachmentRow(*r) for r in raw.execute(
-        "SELECT id, incident_id, exhibit_mark, original_name, caption, captured_at, deleted_at "
+        "SELECT id, incident_id, exhibit_mark, original_name, caption, captured_at, "
+        "captured_from, deleted_at "
         f"FROM attachments WHERE id IN ({', '.join('?' * len(att_ids))})", att_ids)}
     hits = []
     for doc, score in page:
@@ -336,7 +339,9 @@ def _hits(conn: Any, parsed: ParsedQuery, page: list[tuple[int, float]], tz: str
         elif doc < 0 and -doc in attachments:
             a = attachments[-doc]
             captured = _utc(a.captured_at)
-            when = format_when(captured, None, "exact", tz) if captured else "Undated"
+            # Worded as the Inbox lists it: a date-only file name shows no midnight.
+            when = capture_text(captured, a.captured_from or "", a.original_name, tz,
+                                zone=False, unknown="Undated", say_no_time=False)
             hit = SearchHit("attachment", a.id, a.caption or a.original_name, when, snippet,
                             spans, where, incident_id=a.incident_id, attachment_id=a.id,
                             exhibit=a.exhibit_mark, occurred_at=captured,

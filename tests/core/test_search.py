@@ -89,6 +89,14 @@ def test_inbox_items_are_results_of_their_own(case, story):
         ("attachment", story["loose"])]
 
 
+def test_a_photo_named_by_day_only_is_listed_by_its_day(case, tmp_path):
+    sent = tmp_path / "IMG-20240715-WA0004.jpg"
+    Image.new("RGB", (50, 80), "green").save(sent)
+    [att] = [e.item.id for e in import_files(case, [sent]) if e.item]
+    atts.set_caption(case, att, "Photo of the gate")
+    [hit] = search(case, "gate").hits
+    assert hit.when == "15 Jul 2024"  # the day, not an invented 00:00
+
 def test_plates_wherever_written(case, story):
     assert found(case, "ab12cde") == [("incident", story["car"])]
     [hit] = search(case, "12 CD").hits
