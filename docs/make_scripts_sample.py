@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +24,18 @@ DOCS = ROOT / "docs"
 
 def main() -> int:
     from evidence_app.core.case import Case
+    from evidence_app.core.models import recorded_at
     from evidence_app.core.report import ReportOptions, build_report
     from tests.report.scripts_case import fill_scripts_case
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1742000000")
+    # Recorded a few days before the fixed "Generated" date, never after it.
+    written = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), UTC) - timedelta(days=3)
     work = Path(tempfile.mkdtemp(prefix="scripts-sample-"))
     try:
-        with Case.create(work / "case", owner_name="Jane Smith", initials="JS",
-                         case_name="Jane Smith v. harassment") as case:
+        with recorded_at(written), Case.create(work / "case", owner_name="Jane Smith",
+                                               initials="JS",
+                                               case_name="Jane Smith v. harassment") as case:
             fill_scripts_case(case)
             out = work / "report.pdf"
             list(build_report(case, ReportOptions.for_profile("personal"), out))
