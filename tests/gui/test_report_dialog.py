@@ -88,9 +88,26 @@ def test_print_to_file(qtbot, dialog, tmp_path):
 
     QTimer.singleShot(300, accept_print_dialog)
     qtbot.mouseClick(dialog.print_button, LEFT)
-    assert out.is_file()
-    assert len(PdfReader(out).pages) == dialog.document.pageCount()
-    assert "Sent" in dialog.status.text()
+    # The pages are painted on a worker thread: the window says so and stays usable.
+    assert dialog.busy and "Printing" in dialog.status.text()
+    assert not dialog.print_button.isEnabled() and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
+    pages = dialog.document.pageCount()
+    assert dialog.status.text() == f"Sent {pages} pages to the printer."
+    assert len(PdfReader(out).pages) == pages
+    assert dialog.print_button.isEnabled()
+
+
+def test_cancel_printing_sends_nothing(qtbot, dialog, tmp_path):
+    out = tmp_path / "cancelled.pdf"
+    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer.setOutputFileName(str(out))
+    QTimer.singleShot(300, lambda: QApplication.activeModalWidget().accept())
+    qtbot.mouseClick(dialog.print_button, LEFT)
+    qtbot.mouseClick(dialog.cancel_button, LEFT)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
+    assert dialog.status.text() == "Printing cancelled. Nothing was sent to the printer."
+    assert dialog.print_button.isEnabled()
 
 
 def test_save_as_pdf_copies_the_preview(qtbot, dialog, tmp_path, monkeypatch):

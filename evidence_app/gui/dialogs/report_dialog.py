@@ -1,23 +1,24 @@
 """The Report dialog (Ctrl+P): options, a page preview, Print, Save as PDF, Export, Open.
 
-Every build runs off the GUI thread through `CaseOps.task`, with progress and Cancel.
+Every build, and printing, runs off the GUI thread through `CaseOps.task`, with
+progress and Cancel.
 Preview files live in the case folder's cache (never in a shared temp folder) and are
 removed when the dialog closes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -37,9 +38,9 @@ from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
+from evidence_app.gui.dialogs.report_printing import Printed, page_range, print_pages
 from evidence_app.gui.tasks import CaseOps, TaskHandle
-
-PRINT_DPI = 300
+from evidence_app.gui.text import plural
 
 
 class ReportDialog(QDialog):
@@ -154,7 +155,9 @@ class ReportDialog(QDialog):
             QMessageBox.warning(self, "Report options", str(exc))
             return None
 
-    def _run(self, gen_fn: Any, *args: Any, on_result: Any, message: str, **kwargs: Any) -> None:
+    def _run(self, gen_fn: Any, *args: Any, on_result: Any, message: str,
+             cancelled: str = "Cancelled. Nothing was saved.",
+             failure: str = "The report could not be made.", **kwargs: Any) -> None:
         self.status.setText(message)
         self.progress.setRange(0, 0)
         handle = self.ops.task(gen_fn, *args, **kwargs)
@@ -171,13 +174,13 @@ class ReportDialog(QDialog):
         def finished(items: list[Any]) -> None:
             self._set_busy(False)
             if handle.token.cancelled or not items:
-                self.status.setText("Cancelled. Nothing was saved.")
+                self.status.setText(cancelled)
                 return
             on_result(items[-1])
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
-            self.status.setText("The report could not be made.")
+            self.status.setText(failure)
             QMessageBox.warning(self, "Evidence report", str(exc) if isinstance(exc, UserError)
                                 else f"Something went wrong: {exc}")
 
@@ -210,8 +213,9 @@ class ReportDialog(QDialog):
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)
-            self.status.setText(f"{result.pages} pages, {result.incidents} incident(s), "
-                                f"{result.exhibits} exhibit(s).")
+            self.status.setText(f"{plural(result.pages, 'page')}, "
+                                f"{plural(result.incidents, 'incident')}, "
+                                f"{plural(result.exhibits, 'exhibit')}.")
 
         self._run(build_report, options, target, on_result=show, message="Building the report...")
 
@@ -248,11 +252,12 @@ class ReportDialog(QDialog):
             return
 
         def done(result: BundleResult) -> None:
-            self.status.setText(f"Exported {result.exhibits} exhibit(s) and the report to "
-                                f"{result.path}")
+            self.status.setText(f"Exported {plural(result.exhibits, 'exhibit')} and the "
+                                f"report to {result.path}")
             QMessageBox.information(
                 self, "Export finished",
-                f"The report and {result.exhibits} original exhibit(s) are in\n{result.path}\n\n"
+                f"The report and {plural(result.exhibits, 'original exhibit')} are in\n"
+                f"{result.path}\n\n"
                 "SHA256SUMS lets anyone check that no file has changed "
                 "(see README.txt inside).")
 
@@ -265,43 +270,24 @@ class ReportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.preview_path)))
 
     def print_report(self) -> None:
-        """The system print dialog (real printers and print to file), then print."""
-        if self.preview_path is None:
+        """The system print dialog (real printers and print to file), then print in the
+        background: the window stays responsive and says which page is being sent."""
+        if self.preview_path is None or self.busy:
             return
         dialog = QPrintDialog(self.printer, self)
         dialog.setWindowTitle("Print the evidence report")
         dialog.setMinMax(1, self.document.pageCount())
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            pages = self.print_to(self.printer)
-            self.status.setText(f"Sent {pages} page(s) to the printer.")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        first, last = page_range(self.printer, self.document.pageCount())
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Paint the previewed pages onto `printer`; returns how many were printed."""
-        count = self.document.pageCount()
-        first = max(1, printer.fromPage() or 1)
-        last = min(count, printer.toPage() or count)
-        painter = QPainter()
-        if not painter.begin(printer):
-            QMessageBox.warning(self, "Print", "The printer could not be started.")
-            return 0
-        dpi = min(printer.resolution(), PRINT_DPI)
-        printed = 0
-        try:
-            for index in range(first - 1, last):
-                if printed:
-                    printer.newPage()
-                area = QRectF(painter.viewport())
-                points = self.document.pagePointSize(index)
-                scale = min(area.width() / points.width(), area.height() / points.height())
-                target = QRectF(QPointF(0, 0), points * scale)
-                image = self.document.render(index, QSize(round(points.width() * dpi / 72),
-                                                          round(points.height() * dpi / 72)))
-                painter.drawImage(target, image)
-                printed += 1
-                QApplication.processEvents()
-        finally:
-            painter.end()
-        return printed
+        def done(result: Printed) -> None:
+            self.status.setText(f"Sent {plural(result.pages, 'page')} to the printer.")
+
+        self._run(print_pages, self.preview_path, self.printer, first, last,
+                  message="Printing...", on_result=done,
+                  cancelled="Printing cancelled. Nothing was sent to the printer.",
+                  failure="The report could not be printed.")
 
     # -- closing -----------------------------------------------------------------
     def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
@@ -310,5 +296,6 @@ class ReportDialog(QDialog):
         self.document.close()
         if self.preview_dir.is_dir():
             for path in self.preview_dir.glob("preview-*.pdf"):
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # open for a print being cancelled (Windows)
+                    path.unlink(missing_ok=True)
         super().done(result)
