@@ -97,6 +97,10 @@ def _left_out(options: Any) -> str:
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 @command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     from evidence_app.core.report import ReportResult, build_report
@@ -111,8 +115,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if result is None:
         raise UserError("The report was not finished.")
     emit(args, dict(result.to_json(), options=options.to_json()),
-         f"Wrote {result.path} ({result.pages} pages, {result.incidents} incident(s), "
-         f"{result.exhibits} exhibit(s)).\n{_left_out(options)}")
+         f"Wrote {result.path} ({_count(result.pages, 'page')}, "
+         f"{_count(result.incidents, 'incident')}, {_count(result.exhibits, 'exhibit')})."
+         f"\n{_left_out(options)}")
     return 0
 
 
@@ -132,6 +137,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
              else f"run `sha256sum -c SHA256SUMS` inside {result.path}")
     emit(args, result.to_json(),
-         f"Exported {result.exhibits} exhibit(s) and the report ({result.report.pages} pages) "
+         f"Exported {_count(result.exhibits, 'exhibit')} and the report "
+         f"({_count(result.report.pages, 'page')}) "
          f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
     return 0

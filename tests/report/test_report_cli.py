@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -34,7 +35,9 @@ def test_report_command_writes_the_pdf(case_folder, tmp_path, capsys):
     code, stdout, _ = run(capsys, "--case", str(case_folder), "report", "--out", str(out),
                           "--from", "01/02/2025", "--to", "March 2025", "--profile", "police")
     assert code == 0
-    assert f"Wrote {out}" in stdout and "Left out: private notes" in stdout
+    assert re.search(rf"^Wrote {re.escape(str(out))} \(\d+ pages, \d+ incidents?, "
+                     r"\d+ exhibits?\)\.$", stdout, re.M)
+    assert "Left out: private notes" in stdout
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
     assert "Silver Astra" in text and "Flowers left on doorstep" not in text
     assert PRIVATE_NOTE not in text
