@@ -150,18 +150,24 @@ def child_baseline(case_dir: Path, out: Path) -> dict:
 
     from evidence_app.core.case import Case
     from evidence_app.core.report.data import load_incidents
+    from evidence_app.core.report.figures import GAP
     from evidence_app.core.report.images import PHOTO_DPI, downscaled_jpeg, oriented_size
+    from evidence_app.core.report.incident_pages import CAPTION_BESIDE, FULL_BOX, is_portrait
     from evidence_app.core.report.options import ReportOptions
     from evidence_app.core.report.styles import MARGIN, page_size
 
     start = time.perf_counter()
-    width = page_size(ReportOptions().paper)[0] - 2 * MARGIN
-    max_h = 115 * 72 / 25.4  # the report's full-width photo box
+    text_width = page_size(ReportOptions().paper)[0] - 2 * MARGIN
+    # The box the report fits each photo into before shrinking a row to fit the rest of
+    # a page: full width, or beside its caption when portrait. The report's pictures
+    # are this size or smaller, so the baseline's are never the smaller ones.
+    max_h = FULL_BOX["photo"][0]
     with Case.open(case_dir) as case:
         atts = [a for inc in load_incidents(case, ReportOptions()) for a in inc.attachments]
         jpegs = []
         for att in atts:
             w, h = oriented_size(att.width, att.height, att.orientation)  # type: ignore[misc]
+            width = text_width - CAPTION_BESIDE - GAP if is_portrait(att) else text_width
             scale = min(width / w, max_h / h)
             wanted = round(max(w * scale, h * scale) * PHOTO_DPI / 72)
             data, _, _ = downscaled_jpeg(case.blobs.path(att.sha256), wanted)

@@ -150,8 +150,8 @@ def _not_shown(att: AttachmentView) -> str:
 # Picture sizes (A4 or Letter text width): the box a picture fits in, and the smallest
 # it may shrink to so that a row fits the rest of a page. Screenshots stay larger so
 # that the messages in them remain readable on paper.
-_FULL = {"screenshot": (150 * mm, 115 * mm), "photo": (110 * mm, 60 * mm)}
-_TWO = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
+FULL_BOX = {"screenshot": (150 * mm, 115 * mm), "photo": (110 * mm, 60 * mm)}
+TWO_BOX = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
 CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on one line
 
 
@@ -162,13 +162,14 @@ def _exhibit(att: AttachmentView, source: Path, box_w: float, layout: ImageLayou
     if not is_picture(att) or size is None:
         return Exhibit(None, caption, boxed=True)
     screenshot = att.kind == "screenshot"
-    max_h, min_h = (_FULL if layout is ImageLayout.FULL else _TWO)[
+    max_h, min_h = (FULL_BOX if layout is ImageLayout.FULL else TWO_BOX)[
         "screenshot" if screenshot else "photo"]
     pic = ExhibitPicture(source, size, box_w, max_h, SCREENSHOT_DPI if screenshot else PHOTO_DPI)
     return Exhibit(pic, caption, min_height=min(min_h, pic.height))
 
 
-def _portrait(att: AttachmentView) -> bool:
+def is_portrait(att: AttachmentView) -> bool:
+    """True for a picture clearly taller than wide (as shown, after EXIF rotation)."""
     size = oriented_size(att.width, att.height, att.orientation)
     return size is not None and size[0] < size[1] * 0.9
 
@@ -195,7 +196,7 @@ def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Path], t
                                        st)], True))
     else:
         for att in pictures:
-            beside = _portrait(att)
+            beside = is_portrait(att)
             box_w = width - CAPTION_BESIDE - GAP if beside else width
             rows.append(([_exhibit(att, source_of(att.sha256), box_w, layout, tz, st)], beside))
     for att in others:
