@@ -245,6 +245,13 @@ def test_a_date_only_capture_time_reads_as_a_date(case, tmp_path):
     exhibit_list = text[text.index("Exhibit list"):]
     assert "15 Jul 2024, time not known" in exhibit_list
     assert "15 Jul 2024, 00:00" not in text and "14 Jul 2024" not in text  # no invented midnight
+    # The audit trail shows stored values in UTC, but a date is shown as the date: local
+    # midnight on 15 July (BST) is 23:00 UTC on the 14th.
+    court = squash("\n".join(pages_text(build(case, tmp_path / "c.pdf", profile="court").path)))
+    appendix = court[court.index("Appendix: audit trail"):]
+    assert "captured: 2024-07-15 (a date only)" in appendix
+    assert "date and time: 2024-07-15; date precision: date only" in appendix  # the incident
+    assert "2024-07-14" not in appendix
 
 
 def test_demo_case_has_no_blank_pages_and_continued_heads(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """The audit trail appendix: every recorded change to what the report contains.
 
 Each event is written out in words ("title: 'Car outside' → 'Silver Astra outside'"),
-with stored values shown as they were stored: times in UTC, text in quotes, and
+with stored values shown as they were stored: times in UTC (but a date recorded without
+a time as that date, not as the UTC hour of its local midnight), text in quotes, and
 people, vehicles and incidents named as the report names them.
 """
 
@@ -11,12 +12,13 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from evidence_app.core.audit import AuditEntry
-from evidence_app.core.capture_time import capture_source_text
+from evidence_app.core.capture_time import capture_has_time, capture_source_text
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import FIELD_LABELS, size_text
@@ -73,6 +75,12 @@ def _value(key: str, value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _local(stored: str, tz: str) -> datetime:
+    """A stored ISO time (naive means UTC) in the case's time zone."""
+    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo(tz))
+
+
 def _label(key: str) -> str:
     return _LABELS.get(key, key.replace("_", " "))
 
@@ -86,6 +94,7 @@ class _Names:
     """How the report names the things audit events refer to by number."""
 
     def __init__(self, data: ReportData) -> None:
+        self.timezone = data.case.timezone
         self.incidents = {i.id: data.number_of(i.id) for i in data.incidents}
         self.people: dict[int | None, str] = {
             p.id: f"{p.name} ({p.role})" if p.role else p.name
@@ -133,7 +142,23 @@ def describe(entry: AuditEntry, names: _Names) -> str:
     rest = [(k, v) for k, v in _ordered(d) if k not in skip and v not in ("", None, False, [])]
     if not rest:
         return subject
-    return f"{subject}: " + "; ".join(f"{_label(k)}: {_value(k, v)}" for k, v in rest)
+    # A date without a time is stored as local midnight, which in UTC can read as 23:00
+    # the day before: such values are shown as the local date they stand for.
+    day_only = not capture_has_time(str(d.get("captured_from", "")),
+                                    str(d.get("original_name", "")))
+    precision = d.get("precision")
+
+    def shown(key: str, value: Any) -> str:
+        if isinstance(value, str) and _ISO.match(value):
+            if key == "captured_at" and day_only:
+                return f"{_local(value, names.timezone):%Y-%m-%d} (a date only)"
+            if key in ("occurred_at", "occurred_end") and precision == Precision.DAY:
+                return f"{_local(value, names.timezone):%Y-%m-%d}"
+            if key in ("occurred_at", "occurred_end") and precision == Precision.MONTH:
+                return f"{_local(value, names.timezone):%Y-%m}"
+        return _value(key, value)
+
+    return f"{subject}: " + "; ".join(f"{_label(k)}: {shown(k, v)}" for k, v in rest)
 
 
 def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]:
