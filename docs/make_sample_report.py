@@ -39,7 +39,7 @@ def pages_to_show(pdf: Path) -> list[int]:
     body = texts[:exhibits]
     chosen = [0, 1, 2,
               _first(body, lambda t: "Incidents in full" in t),
-              _first(body, lambda t: "from camera metadata (EXIF)" in t),
+              _first(body, lambda t: "from the camera metadata (EXIF)" in t),
               _first(body, lambda t: "(continued)" in t),
               _first(body, lambda t: "cannot be shown on paper" in t),
               exhibits]

@@ -183,13 +183,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _captured(result: Any, tz: str) -> str:
-    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from camera metadata (EXIF)', as the viewer says."""
+    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from the camera metadata (EXIF)', as the viewer says."""
     from evidence_app.core.capture_time import capture_source_text, capture_text
 
     when = capture_text(datetime.fromisoformat(result.captured_at), result.captured_from,
                         Path(result.path).name, tz, weekday=True, seconds=True)
     source = capture_source_text(result.captured_from)
-    return f"captured {when}" + (f", from {source}" if source else "")
+    return f"captured {when}" + (f", from the {source}" if source else "")
 
 
 @command("attachment extract")

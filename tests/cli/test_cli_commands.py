@@ -211,7 +211,7 @@ def test_import_text_output_and_summary(case_dir, cli, sample):
     code, out, err = cli("--case", case_dir, "import", photo.path)
     assert code == 0
     assert out.strip() == (f"imported  JS/1     {photo.path}  captured "
-                           "Sun 21 Jan 2024, 04:05:10 GMT, from camera metadata (EXIF)")
+                           "Sun 21 Jan 2024, 04:05:10 GMT, from the camera metadata (EXIF)")
     assert err.strip() == "1 imported, 0 duplicate(s), 0 rejected"
 
 
@@ -315,7 +315,7 @@ def test_a_date_only_file_name_reads_as_a_date_everywhere(case_dir, cli, tmp_pat
     code, out, _ = cli("--case", case_dir, "import", path)
     assert code == 0
     assert out.strip().endswith("captured Mon 15 Jul 2024, time not known, "
-                                "from date in the file name")
+                                "from the date in the file name")
     code, out, _ = cli("--case", case_dir, "attachment", "show", "1")
     assert "captured_at: Mon 15 Jul 2024, time not known" in out
     code, out, _ = cli("--case", case_dir, "attachment", "inbox")

@@ -241,7 +241,7 @@ def test_a_date_only_capture_time_reads_as_a_date(case, tmp_path):
     sent = photo(tmp_path / "IMG-20240715-WA0004.jpg", (800, 600), "teal", "sent")
     assert [e.item.status for e in import_files(case, [sent], incident) if e.item] == ["imported"]
     text = squash("\n".join(pages_text(build(case, tmp_path / "d.pdf").path)))
-    assert "Captured: 15 Jul 2024, time not known, from date in the file name" in text
+    assert "Captured: 15 Jul 2024, time not known, from the date in the file name" in text
     exhibit_list = text[text.index("Exhibit list"):]
     assert "15 Jul 2024, time not known" in exhibit_list
     assert "15 Jul 2024, 00:00" not in text and "14 Jul 2024" not in text  # no invented midnight

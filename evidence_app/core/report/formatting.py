@@ -95,9 +95,9 @@ def capture_when(att: AttachmentView, tz: str) -> str:
 
 
 def capture_source(att: AttachmentView) -> str:
-    """'from camera metadata (EXIF)', or '' when no capture time was found."""
+    """'from the camera metadata (EXIF)', or '' when no capture time was found."""
     source = capture_source_text(att.captured_from) if att.captured_at is not None else ""
-    return f"from {source}" if source else ""
+    return f"from the {source}" if source else ""
 
 
 def capture_text(att: AttachmentView, tz: str) -> str:
