@@ -96,7 +96,8 @@ class AttachmentGallery(QWidget):
             top.addWidget(self.hint, 1)
         else:
             top.addStretch(1)
-        top.addWidget(self.add_button)
+        # Right-aligned even when the hint beside it is hidden (no exhibits yet).
+        top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.view = make_tile_view()
         self.view.setModel(self.model)
@@ -193,6 +194,15 @@ class AttachmentGallery(QWidget):
         height = rows * tile_h + spacing + 2 * self.view.frameWidth() + 2
         if self.view.height() != height:
             self.view.setFixedHeight(height)
+        self._fit_stack()
+
+    def _fit_stack(self) -> None:
+        """Embedded: the stack is as tall as the page it shows. A stacked widget is as tall
+        as its tallest page, which left a tall blank gap under the empty-state box."""
+        if self.embedded:
+            page = self.stack.currentWidget()
+            height = page.maximumHeight()  # both pages have a fixed height once laid out
+            self.stack.setFixedHeight(height if height < 10_000 else page.sizeHint().height())
 
     def _show_state(self) -> None:
         n = len(self.model.items)
@@ -207,6 +217,7 @@ class AttachmentGallery(QWidget):
             self.empty.setText("No exhibits yet.\n\nDrag photos or screenshots here, click "
                                "\u201cAdd files\u2026\u201d, or paste a screenshot with Ctrl+V.")
         self.stack.setCurrentWidget(self.view if n else self.empty)
+        self._fit_stack()
 
     def _changed(self, kind: str) -> None:
         if kind in ("attachments", "incidents") and self.incident_id is not None:

@@ -34,6 +34,8 @@ STATUS = {
     "done": "Read automatically; it may contain mistakes. Correct it if something is wrong.",
     "": "This file is not a picture, so it has no text to read.",
 }
+NO_TEXT = "No text was found in this picture."
+TYPE_HINT = "Type the words the picture shows."
 
 
 def mark_matches(edit: QPlainTextEdit | QTextEdit, query: str) -> int:
@@ -64,6 +66,7 @@ def mark_matches(edit: QPlainTextEdit | QTextEdit, query: str) -> int:
 
 class OcrTextPanel(QFrame):
     saved = Signal(int)
+    resized = Signal()  # the text box was shown or hidden
 
     def __init__(self, ops: CaseOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,7 +81,7 @@ class OcrTextPanel(QFrame):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Text found in the picture")
-        self.text.setPlaceholderText("No text found.")
+        self.text.setPlaceholderText(TYPE_HINT)
         self.edit_button = QPushButton("Correct the text\u2026")
         self.edit_button.setToolTip("Type what the picture really says; the change is recorded "
                                     "in the audit trail with the old text")
@@ -96,8 +99,15 @@ class OcrTextPanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.text, 1)
+        layout.addStretch(0)
         layout.addLayout(buttons)
         self._editing(False)
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the text box is shown: there is text, or the person is typing some.
+        Without text the panel is a line or two, leaving the exhibit's details room."""
+        return self.text.isVisibleTo(self)
 
     def show_attachment(self, att: AttachmentView) -> None:
         if self.attachment is not None and self.attachment.id == att.id and self.editing:
@@ -111,11 +121,22 @@ class OcrTextPanel(QFrame):
         elif status == "pending" and ocr.tesseract_path() is None:
             message = ("Not read: Tesseract is not installed on this computer "
                        "(see Case settings).")
+        elif status == "done" and not att.ocr_text.strip():
+            message = NO_TEXT
         else:
             message = STATUS.get(status, "")
         self.status.setText(message)
         self.edit_button.setEnabled(att.preview)
+        self.edit_button.setText("Correct the text\u2026" if att.ocr_text.strip()
+                                 else "Type the text\u2026")
+        self._show_box()
         mark_matches(self.text, self.query)
+
+    def _show_box(self) -> None:
+        shown = bool(self.text.toPlainText().strip()) or self.editing
+        if shown != self.text.isVisibleTo(self):
+            self.text.setVisible(shown)
+            self.resized.emit()
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -130,6 +151,7 @@ class OcrTextPanel(QFrame):
         self.edit_button.setVisible(not on)
         self.save_button.setVisible(on)
         self.cancel_button.setVisible(on)
+        self._show_box()
 
     def start_editing(self) -> None:
         self._editing(True)

@@ -27,6 +27,8 @@ CATEGORY_COLOURS = {
     "other": "#7a8288",
 }
 PAD = 10
+HEADER_BOTTOM = 8  # space under a month's name, above its rule
+HEADER_AIR = 12  # space kept above the first month's name at the top of the list
 
 
 def _muted(pal: QPalette) -> QColor:
@@ -59,6 +61,14 @@ class TimelineDelegate(QStyledItemDelegate):
             self._key, self._cache = key, (base, title, small, month, card)
         return self._cache
 
+    def top_gap(self, option: QStyleOptionViewItem) -> int:
+        """How much of the first month header's row is empty space above its name.
+
+        Between months that space separates one month from the next; above the first
+        month it would be a blank band, so the view scrolls it out of sight."""
+        _base, _title, _small, month, card = self._metrics(option)
+        return max(0, card.height() - HEADER_BOTTOM - QFontMetrics(month).height() - HEADER_AIR)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         # Every row is one height (month headers too), so the view never measures rows one
         # by one: that keeps 10,000 incidents smooth.
@@ -75,7 +85,7 @@ class TimelineDelegate(QStyledItemDelegate):
             # A chapter break: the month low in the row, the space above separating months.
             painter.setFont(month_font)
             painter.setPen(pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
-            text_rect = rect.adjusted(PAD + 4, 0, -PAD, -8)
+            text_rect = rect.adjusted(PAD + 4, 0, -PAD, -HEADER_BOTTOM)
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                              str(index.data()))
             painter.setPen(QColor(muted.red(), muted.green(), muted.blue(), 90))
@@ -150,7 +160,8 @@ class TimelineView(QListView):
         self.empty_text = ("No incidents yet.\n\nPress Ctrl+N or click “New incident” "
                            "to write down what happened.")
         self.setModel(model)
-        self.setItemDelegate(TimelineDelegate(self))
+        self._delegate = TimelineDelegate(self)
+        self.setItemDelegate(self._delegate)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setUniformItemSizes(True)
@@ -220,6 +231,21 @@ class TimelineView(QListView):
             if r >= 0 and not self._model.index(r).data(HeaderRole):
                 return self._model.index(r)
         return None
+
+    # -- the top of the list -------------------------------------------------------------
+    def updateGeometries(self) -> None:  # noqa: N802 - Qt API
+        super().updateGeometries()
+        # Every row shares one height (see TimelineDelegate.sizeHint), so the first month
+        # header is as tall as a card. Its empty top part is kept scrolled out of sight by
+        # starting the scroll range below it; rows never need measuring one by one.
+        bar = self.verticalScrollBar()
+        gap = 0
+        if self._model.rowCount() and self._model.index(0).data(HeaderRole):
+            option = QStyleOptionViewItem()
+            self.initViewItemOption(option)
+            gap = self._delegate.top_gap(option)
+        if bar.minimum() != gap:
+            bar.setRange(gap, max(gap, bar.maximum()))
 
     # -- keyboard: skip month headers --------------------------------------------------
     def moveCursor(self, action: QAbstractItemView.CursorAction,

@@ -109,6 +109,10 @@ class ExhibitViewer(QWidget):
         side.addWidget(self.ocr)
         side.setSizes([430, 290])
         side.setChildrenCollapsible(False)
+        side.setStretchFactor(0, 1)  # a taller window gives the details the room
+        side.setStretchFactor(1, 0)
+        self.side = side
+        self.ocr.resized.connect(self._fit_side)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.image)
         split.addWidget(side)
@@ -143,6 +147,7 @@ class ExhibitViewer(QWidget):
         self.timezone = tz
         self.show_row(row)
         self.show()
+        self._fit_side()  # now that the window has its real size
         self.raise_()
         self.activateWindow()
 
@@ -177,6 +182,7 @@ class ExhibitViewer(QWidget):
         self.setWindowTitle(f"Exhibit {att.exhibit_mark}")
         self.panel.show_attachment(att, self.timezone)
         self.ocr.show_attachment(att)
+        self._fit_side()
         self._update_position()
         self._request += 1
         request = self._request
@@ -194,6 +200,19 @@ class ExhibitViewer(QWidget):
         self.ops.read(decode_original, att,
                       on_done=while_alive(self, lambda image: self._decoded(request, image, original)),
                       on_error=while_alive(self, lambda exc: self._failed(request, exc)))
+
+    def _fit_side(self) -> None:
+        """Give the picture's text only the room it needs: a line or two when there is
+        none, so the exhibit's details above it are not squeezed."""
+        total = sum(self.side.sizes()) or self.side.height()
+        if total <= 0:
+            return
+        if self.ocr.has_text:
+            want = max(self.side.sizes()[1], int(total * 0.42))
+        else:
+            want = self.ocr.sizeHint().height()
+        want = min(want, total - self.panel.minimumSizeHint().height())
+        self.side.setSizes([total - want, want])
 
     def _decoded(self, request: int, image: QImage, original: QSize) -> None:
         if request != self._request:

@@ -1,0 +1,128 @@
+"""Rough edges a newcomer would notice: gaps, blank bands, late arrivals, lost places."""
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from evidence_app.core.dates import When, parse_when
+from evidence_app.core.importer import import_files
+from evidence_app.core.incidents import create_incident
+from evidence_app.core.vocab import Precision
+from evidence_app.gui.models.timeline import TimelineModel
+from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.gallery import AttachmentGallery
+from evidence_app.gui.widgets.timeline import TimelineView
+from tests.sample_images import photo
+
+
+@pytest.fixture
+def ops(case):
+    ops = CaseOps(case)
+    yield ops
+    ops.wait_idle()
+
+
+def test_empty_embedded_gallery_leaves_no_blank_gap_below_its_box(qtbot, ops, case, tmp_path):
+    when = parse_when("12/03/2025 08:20", "Europe/London")
+    empty_id = create_incident(case, when=when, title="Nothing attached yet")
+    full_id = create_incident(case, when=when, title="Car outside")
+    list(import_files(case, [photo(tmp_path / "IMG_0001.jpg", datetime(2025, 3, 12, 8, 17))],
+                      full_id))
+    form = QWidget()  # the editor's form: the gallery sits in a column of sections
+    qtbot.addWidget(form)
+    gallery = AttachmentGallery(ops, embedded=True)
+    below = QWidget()
+    below.setFixedHeight(40)
+    column = QVBoxLayout(form)
+    column.addWidget(gallery)
+    column.addWidget(below)
+    column.addStretch(1)
+    form.resize(800, 900)
+    form.show()
+    with qtbot.waitSignal(gallery.loaded, timeout=5000):
+        gallery.set_incident(empty_id)
+    qtbot.waitUntil(lambda: gallery.stack.currentWidget() is gallery.empty)
+    # What comes next in the form starts right under the dashed box.
+    box_bottom = gallery.empty.mapTo(form, gallery.empty.rect().bottomLeft()).y()
+    assert below.y() - box_bottom < 30
+    with qtbot.waitSignal(gallery.loaded, timeout=5000):
+        gallery.set_incident(full_id)
+    qtbot.waitUntil(lambda: gallery.stack.currentWidget() is gallery.view)
+    # With exhibits, the tiles get their full height again.
+    qtbot.waitUntil(lambda: gallery.stack.height() == gallery.view.height())
+    assert gallery.view.height() > gallery.empty.height()
+
+
+def first_ink_row(widget: QWidget) -> int:
+    """How far down the first painted (non-background) pixel of `widget` is."""
+    image = widget.grab().toImage()
+    background = image.pixelColor(2, 2)
+    for y in range(image.height()):
+        for x in range(0, image.width() - 20, 2):  # skip the scroll bar
+            c = image.pixelColor(x, y)
+            if abs(c.lightness() - background.lightness()) > 40:
+                return round(y / image.devicePixelRatio())
+    return image.height()
+
+
+def test_no_blank_band_above_the_first_month(qtbot, case):
+    for day in range(1, 29):
+        create_incident(case, when=When(datetime(2025, 3, day, 9, tzinfo=UTC), None,
+                                        Precision.EXACT, "Europe/London"), title=f"Day {day}")
+    ops = CaseOps(case)
+    model = TimelineModel(ops, newest_first=True)
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    view.resize(380, 600)
+    view.show()
+    model.reload(keep=False)
+    qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=15000)
+    # The month's name starts near the top, not under a card-high empty band...
+    assert first_ink_row(view.viewport()) < 24
+    # ...and stays there after scrolling down and back up.
+    view.scrollToBottom()
+    view.scrollToTop()
+    assert first_ink_row(view.viewport()) < 24
+    view.verticalScrollBar().triggerAction(view.verticalScrollBar().SliderAction.SliderToMinimum)
+    assert first_ink_row(view.viewport()) < 24
+    ops.wait_idle()
+
+
+def test_viewer_text_panel_is_small_when_a_picture_has_no_text(qtbot, ops, case, tmp_path):
+    from dataclasses import replace
+
+    from evidence_app.core.attachments import incident_attachments
+    from evidence_app.gui.thumbs import ThumbnailLoader
+    from evidence_app.gui.widgets.viewer import ExhibitViewer
+
+    incident = create_incident(case, when=None, title="Car outside")
+    list(import_files(case, [photo(tmp_path / "IMG_0001.jpg", datetime(2025, 3, 12, 8, 17)),
+                             photo(tmp_path / "IMG_0002.jpg", datetime(2025, 3, 12, 8, 18))],
+                      incident))
+    first, second = incident_attachments(case, incident)
+    # As the background reader leaves them: nothing found in one, words in the other.
+    items = [replace(first, ocr_status="done", ocr_text=""),
+             replace(second, ocr_status="done", ocr_text="YD19 KXP")]
+    viewer = ExhibitViewer(ops, ThumbnailLoader(ops))
+    qtbot.addWidget(viewer)
+    viewer.resize(1100, 720)
+    viewer.show_items(items, 0, "Europe/London")
+    panel = viewer.ocr
+    # One calm sentence, not "waiting" above "no text found", and no empty box.
+    assert panel.status.text() == "No text was found in this picture."
+    assert not panel.text.isVisible()
+    details, text_part = viewer.side.sizes()
+    assert text_part < details / 3
+    # Typing the words in by hand opens the box.
+    qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
+    assert panel.text.isVisible() and not panel.text.isReadOnly()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.text.isVisible()
+    # A picture with words shows them, with room to read.
+    qtbot.mouseClick(viewer.toolbar.widgetForAction(viewer.next_action),
+                     Qt.MouseButton.LeftButton)
+    assert panel.text.isVisible() and panel.text.toPlainText() == "YD19 KXP"
+    assert viewer.side.sizes()[1] > 200
+    viewer.close()
