@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QStackedWidget, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
 
 from evidence_app.core.attachments import move_attachments
 from evidence_app.core.viewing import clear_open_copies
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
-from evidence_app.gui.icons import icon
 from evidence_app.gui.importing import FILE_FILTER, ImportRun
 from evidence_app.gui.models.timeline import IncidentRole
 from evidence_app.gui.tasks import CaseOps
@@ -48,58 +46,17 @@ class ExhibitsHookup(QObject):
         self.right: QStackedWidget | None = None
         self._targets: list[FileDropTarget] = []
 
-        self.act_import = QAction("&Import photos and screenshots\u2026", window)
-        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
-        self.act_import.setToolTip("Copy photos, screenshots or a whole folder into the Inbox "
-                                   "(Ctrl+I)")
-        self.act_import.setStatusTip(self.act_import.toolTip())
+        # The window draws these from the start (disabled); here they get their behaviour.
+        self.act_import = window.act_import
+        self.act_import_folder = window.act_import_folder
+        self.act_inbox = window.act_inbox
+        self.act_paste = window.act_paste
+        self.import_button = window.import_button
+        self.inbox_button = window.inbox_button
         self.act_import.triggered.connect(lambda _c=False: self.choose_files())
-        self.act_import_folder = QAction("Import a whole &folder\u2026", window)
         self.act_import_folder.triggered.connect(lambda _c=False: self.choose_folder())
-        self.act_inbox = QAction("Inbox", window)
-        self.act_inbox.setCheckable(True)
-        self.act_inbox.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.act_inbox.setToolTip("Files imported but not yet part of an incident (Ctrl+Shift+I)")
         self.act_inbox.toggled.connect(self.show_inbox)
-        self.act_paste = QAction("&Paste picture as exhibit", window)
-        self.act_paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
-        self.act_paste.setToolTip("Store a screenshot or files from the clipboard as exhibits "
-                                  "(Print Screen, then Ctrl+V)")
-        self.act_paste.setStatusTip(self.act_paste.toolTip())
         self.act_paste.triggered.connect(lambda _c=False: self.paste())
-        for action, name in ((self.act_import, "import"), (self.act_inbox, "inbox")):
-            action.setIcon(icon(name))
-            action.setData(name)  # the window redraws icons by this name on a theme change
-        self.act_import.setIconText("Import\u2026")
-        for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
-            window.addAction(action)
-            action.setEnabled(False)
-
-        file_menu = window.menus["file"]
-        first = file_menu.actions()[0] if file_menu.actions() else None
-        anchor = window.act_diary if window.act_diary in file_menu.actions() else first
-        file_menu.insertActions(anchor, [self.act_import, self.act_import_folder])
-        window.menus["edit"].insertAction(window.act_delete, self.act_paste)
-        window.menus["view"].insertActions(window.act_newest, [self.act_inbox])
-        window.menus["view"].insertSeparator(window.act_newest)
-
-        self.import_button = QToolButton()
-        self.import_button.setDefaultAction(self.act_import)
-        self.import_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.inbox_button = QToolButton()
-        self.inbox_button.setDefaultAction(self.act_inbox)
-        self.inbox_button.setAccessibleName("Show the Inbox")
-        menu = QMenu(self.import_button)
-        menu.addActions([self.act_import, self.act_import_folder])
-        self.import_button.setMenu(menu)
-        bar = window.toolbar
-        for button in (self.import_button, self.inbox_button):
-            button.setToolButtonStyle(bar.toolButtonStyle())
-            button.setIconSize(bar.iconSize())
-            button.setAutoRaise(True)
-        after_new = bar.actions()[1] if len(bar.actions()) > 1 else None
-        self.import_widget_action = bar.insertWidget(after_new, self.import_button)
-        bar.insertWidget(after_new, self.inbox_button)
 
         window.case_opened.connect(self._opened)
         window.case_closed.connect(self._closed)

@@ -2,8 +2,12 @@
 
 Other parts plug in through what this exposes, per open case:
 - `case_opened(ops)` after a case is shown (`self.view` is its CaseView), `case_closed()`;
-- `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`, and
-  `self.search_slot` (a layout at the right of the toolbar for the search field).
+- `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`;
+- `self.search_bar` (the toolbar's search field) and the exhibit actions and buttons
+  (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `import_button`,
+  `inbox_button`). They are drawn, disabled, with the window itself, and the features
+  that load a moment later (search, exhibits) give them their behaviour: so nothing pops
+  into the toolbar after the window appears.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -32,6 +37,7 @@ from evidence_app.gui.icons import icon
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.search_bar import SearchBar
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -75,7 +81,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.search_bar: QWidget | None = None  # the search feature puts its field here
         self.case_label = QLabel()
         self.save_label = QLabel()
         self.statusBar().addWidget(self.case_label, 1)
@@ -152,6 +157,7 @@ class MainWindow(QMainWindow):
         self.act_trash = a("&Trash…", self.trash, None, "Restore deleted items, or empty the trash",
                            "trash")
         self.act_about = a(f"&About {APP_NAME}", self.about, None, "Version and where data is kept")
+        self._build_exhibit_actions()
         group = QActionGroup(self)
         self.act_newest = a("&Newest first", lambda: self.set_newest_first(True), None,
                             "Show the most recent incidents at the top")
@@ -162,6 +168,34 @@ class MainWindow(QMainWindow):
             group.addAction(act)
         (self.act_newest if self.settings.newest_first else self.act_oldest).setChecked(True)
 
+    def _build_exhibit_actions(self) -> None:
+        """Import, Inbox and paste: shown from the start, disabled; exhibits_hookup connects
+        them and enables them once a case is open."""
+        def make(text: str, shortcut: Any, tip: str = "", icon_name: str = "") -> QAction:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setToolTip(tip)
+                action.setStatusTip(tip)
+            if icon_name:
+                action.setIcon(icon(icon_name))
+                action.setData(icon_name)  # redrawn by this name on a theme change
+            action.setEnabled(False)
+            self.addAction(action)
+            return action
+
+        self.act_import = make("&Import photos and screenshots\u2026", "Ctrl+I",
+                               "Copy photos, screenshots or a whole folder into the Inbox "
+                               "(Ctrl+I)", "import")
+        self.act_import.setIconText("Import\u2026")
+        self.act_import_folder = make("Import a whole &folder\u2026", QKeySequence())
+        self.act_inbox = make("Inbox", "Ctrl+Shift+I", "Files imported but not yet part of an "
+                              "incident (Ctrl+Shift+I)", "inbox")
+        self.act_inbox.setCheckable(True)
+        self.act_paste = make("&Paste picture as exhibit", QKeySequence.StandardKey.Paste,
+                              "Store a screenshot or files from the clipboard as exhibits "
+                              "(Print Screen, then Ctrl+V)")
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menus: dict[str, QMenu] = {}
@@ -171,7 +205,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         m.addActions([self.act_save, self.act_close_case])
         m.addSeparator()
-        m.addActions([self.act_settings, self.act_diary])
+        m.addActions([self.act_settings, self.act_import, self.act_import_folder,
+                      self.act_diary])
         m.addSeparator()
         m.addAction(self.act_report)
         m.addSeparator()
@@ -179,12 +214,14 @@ class MainWindow(QMainWindow):
         m = self.menus["edit"] = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
         m.addSeparator()
-        m.addAction(self.act_delete)
+        m.addActions([self.act_paste, self.act_delete])
         m.addSeparator()
         m.addActions([self.act_people, self.act_trash])
         m = self.menus["incident"] = bar.addMenu("&Incident")
         m.addActions([self.act_new, self.act_delete])
         m = self.menus["view"] = bar.addMenu("&View")
+        m.addAction(self.act_inbox)
+        m.addSeparator()
         m.addActions([self.act_newest, self.act_oldest])
         m = self.menus["help"] = bar.addMenu("&Help")
         m.addAction(self.act_about)
@@ -194,7 +231,23 @@ class MainWindow(QMainWindow):
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.act_new, self.act_report])
+        self.import_button = QToolButton()
+        self.import_button.setDefaultAction(self.act_import)
+        self.import_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.import_button.setAccessibleName("Import photos and screenshots")
+        menu = QMenu(self.import_button)
+        menu.addActions([self.act_import, self.act_import_folder])
+        self.import_button.setMenu(menu)
+        self.inbox_button = QToolButton()
+        self.inbox_button.setDefaultAction(self.act_inbox)
+        self.inbox_button.setAccessibleName("Show the Inbox")
+        bar.addAction(self.act_new)
+        for button in (self.import_button, self.inbox_button):
+            button.setToolButtonStyle(bar.toolButtonStyle())
+            button.setIconSize(bar.iconSize())
+            button.setAutoRaise(True)
+            bar.addWidget(button)
+        bar.addAction(self.act_report)
         bar.addSeparator()
         bar.addActions([self.act_people, self.act_trash])
         spacer = QWidget()
@@ -203,6 +256,9 @@ class MainWindow(QMainWindow):
         slot = QWidget()
         self.search_slot = QHBoxLayout(slot)
         self.search_slot.setContentsMargins(0, 0, 6, 0)
+        self.search_bar = SearchBar()
+        self.search_bar.setEnabled(False)  # until a case is open and search has loaded
+        self.search_slot.addWidget(self.search_bar)
         bar.addWidget(slot)
         self.addToolBar(bar)
         self.toolbar = bar

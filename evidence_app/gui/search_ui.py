@@ -175,9 +175,7 @@ class CaseSearch(QObject):
 
 def attach_search(window: MainWindow) -> SearchBar:
     """Put the search field in the toolbar and search each case the window opens."""
-    bar = SearchBar()
-    bar.setEnabled(False)
-    window.search_slot.addWidget(bar)
+    bar: SearchBar = window.search_bar  # drawn (disabled) with the window
     bar.install_shortcut(window)
     state: dict[str, CaseSearch | None] = {"search": None}
 
@@ -204,6 +202,5 @@ def attach_search(window: MainWindow) -> SearchBar:
     window.case_opened.connect(opened)
     window.session.closing.connect(closing)
     window.case_closed.connect(closed)
-    window.search_bar = bar  # type: ignore[attr-defined]
     window.case_search = lambda: state["search"]  # type: ignore[attr-defined]
     return bar

@@ -33,7 +33,7 @@ def dark_palette() -> QPalette:
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
                  QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7b8286"))
-    return pal
+    return disabled_fields_recede(pal)
 
 
 def light_palette() -> QPalette:
@@ -44,6 +44,14 @@ def light_palette() -> QPalette:
     pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     pal.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
     pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8d9396"))
+    return disabled_fields_recede(pal)
+
+
+def disabled_fields_recede(pal: QPalette) -> QPalette:
+    """A field that cannot be used (e.g. search with no case open) takes the window's
+    colour, so it does not look like somewhere to type."""
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base,
+                 pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Window))
     return pal
 
 

@@ -116,7 +116,8 @@ def test_sort_order_is_chosen_and_remembered(qtbot, opened, settings):
     qtbot.waitUntil(lambda: len(window.view.model.incident_ids()) == 2, timeout=15000)
     newest = [window.view.model.index(r).data() for r in range(1, 3)]
     assert newest == ["Later", "Earlier"]
-    window.menus["view"].actions()[1].trigger()  # Oldest first
+    oldest = next(a for a in window.menus["view"].actions() if a.text() == "&Oldest first")
+    oldest.trigger()
     qtbot.waitUntil(lambda: window.view.model.index(1).data() == "Earlier", timeout=15000)
     assert settings.newest_first is False
     window.close()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
 
 from evidence_app.core.dates import When, parse_when
 from evidence_app.core.importer import import_files
@@ -126,3 +126,47 @@ def test_viewer_text_panel_is_small_when_a_picture_has_no_text(qtbot, ops, case,
     assert panel.text.isVisible() and panel.text.toPlainText() == "YD19 KXP"
     assert viewer.side.sizes()[1] > 200
     viewer.close()
+
+
+def toolbar_layout(window) -> list[tuple[str, int, bool]]:
+    """What the toolbar shows, left to right: (label, x, usable)."""
+    bar = window.toolbar
+    shown = []
+    for action in bar.actions():
+        widget = bar.widgetForAction(action)
+        if isinstance(widget, QToolButton) and widget.isVisible():
+            shown.append((widget.text(), widget.x(), widget.isEnabled()))
+    search = window.search_bar
+    shown.append(("search", search.mapTo(window, search.rect().topLeft()).x(), search.isEnabled()))
+    return shown
+
+
+def test_toolbar_and_search_are_there_from_the_first_frame(qtbot, settings, tmp_path):
+    from evidence_app.gui.app import add_features, bare_window
+    from tests.gui.helpers import make_case, wait_open
+
+    window = bare_window(settings)  # what shows before search and exhibits have loaded
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    before = toolbar_layout(window)
+    labels = [label for label, _x, _on in before]
+    assert labels[:3] == ["New incident", "Import\u2026", "Inbox"] and labels[-1] == "search"
+    # With no case open, nothing is usable, and the search field says why.
+    assert not any(on for _label, _x, on in before)
+    field = window.search_bar.field
+    assert field.placeholderText() == "Open a case to search it"
+    qtbot.keyClicks(field, "astra")
+    assert field.text() == ""
+    add_features(window)
+    qtbot.wait(50)
+    # The features plug into what is already there: nothing moves or appears.
+    assert toolbar_layout(window) == before
+    window.session.open(make_case(tmp_path / "case"))
+    wait_open(qtbot, window)
+    qtbot.waitUntil(lambda: window.search_bar.isEnabled(), timeout=5000)
+    assert field.placeholderText().startswith("Search incidents")
+    assert [x for _l, x, _on in toolbar_layout(window)] == [x for _l, x, _on in before]
+    assert all(on for _label, _x, on in toolbar_layout(window))
+    window.session.close()

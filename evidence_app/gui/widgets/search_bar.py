@@ -7,11 +7,12 @@ are on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 PLACEHOLDER = "Search incidents, notes, screenshots\u2026"
+PLACEHOLDER_OFF = "Open a case to search it"
 
 
 class SearchField(QLineEdit):
@@ -53,6 +54,11 @@ class SearchBar(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.field, 1)
         layout.addWidget(self.filters)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.EnabledChange:
+            self.field.setPlaceholderText(PLACEHOLDER if self.isEnabled() else PLACEHOLDER_OFF)
+        super().changeEvent(event)
 
     def install_shortcut(self, window: QWidget) -> QShortcut:
         """Ctrl+F (the platform's Find key) anywhere in `window` goes to the field."""
