@@ -104,6 +104,25 @@ class FileDropTarget(QObject):
         return False
 
 
+class RowHighlight(QWidget):
+    """A frame drawn over the row that dragged exhibits would go to."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        highlight = self.palette().color(QPalette.ColorRole.Highlight)
+        fill = QColor(highlight)
+        fill.setAlpha(40)
+        painter.setBrush(fill)
+        painter.setPen(QPen(highlight, 2))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(3, 3, -3, -3), 8, 8)
+
+
 class ExhibitDropTarget(QObject):
     """Accept exhibit tiles dragged from a gallery or the Inbox onto an item view whose
     items are incidents; `incident_at(pos)` names the incident under the cursor."""
@@ -117,19 +136,25 @@ class ExhibitDropTarget(QObject):
         self.incident_at = incident_at
         self.on_drop = on_drop
         self.on_hover = on_hover
+        self.highlight = RowHighlight(view.viewport())
         view.viewport().setAcceptDrops(True)
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.DragLeave:
+            self.highlight.hide()
+            return False
         if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             return False
         assert isinstance(event, QDropEvent)
         ids = exhibit_ids(event.mimeData())
         if not ids:
             return False  # files from the file manager and other drags go their usual way
-        target = self.incident_at(event.position().toPoint())
+        pos = event.position().toPoint()
+        target = self.incident_at(pos)
         if target is None:
+            self.highlight.hide()
             event.ignore()
             return True
         incident_id, title = target
@@ -138,7 +163,12 @@ class ExhibitDropTarget(QObject):
         n = len(ids)
         what = "this exhibit" if n == 1 else f"these {n} exhibits"
         if kind == QEvent.Type.Drop:
+            self.highlight.hide()
             self.on_drop(ids, incident_id, title)
         else:
+            # Frame the incident the exhibits would go to, so the person sees the target.
+            self.highlight.setGeometry(self.view.visualRect(self.view.indexAt(pos)))
+            self.highlight.show()
+            self.highlight.raise_()
             self.on_hover(f"Drop to move {what} to \u201c{title or 'the incident'}\u201d")
         return True

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
 
 from evidence_app.core.attachments import move_attachments
@@ -90,18 +90,37 @@ class ExhibitsHookup(QObject):
         view.timeline.incident_selected.connect(lambda _id: self.show_inbox(False))
         view.timeline.clicked.connect(lambda _index: self.show_inbox(False))
 
-        editor_drop = lambda: self._drop_text_for_editor()  # noqa: E731
         self._targets = [FileDropTarget(self.window, self._drop_to_inbox, lambda: INBOX_DROP,
                                         overlay_on=self.window.pages),
-                         FileDropTarget(editor, self._drop_to_editor, editor_drop)]
-        for widget in editor.findChildren(QWidget):
-            if widget.acceptDrops() and not self.gallery.isAncestorOf(widget):
-                # Text fields would otherwise take a dropped file as its path typed in.
-                self._targets.append(FileDropTarget(widget, self._drop_to_editor, editor_drop,
-                                                    overlay_on=editor))
+                         FileDropTarget(editor, self._drop_to_editor, self._drop_text_for_editor)]
+        self._guard_fields()
+        # Fields added to the form later (its layout then asks to be redone) get the
+        # guard too.
+        editor.form.installEventFilter(self)
+        editor.loaded.connect(lambda _d: self._guard_fields())
         ExhibitDropTarget(view.timeline, self._incident_at, self._move_to_incident, self._status)
         for action in (self.act_import, self.act_import_folder, self.act_inbox, self.act_paste):
             action.setEnabled(True)
+
+    def _guard_fields(self) -> None:
+        """Text fields would take a dropped file as its path typed in: files dropped on
+        any field of the editor go to the incident instead."""
+        view = self.window.view
+        if view is None or self.gallery is None:
+            return
+        editor = view.editor
+        for widget in editor.findChildren(QWidget):
+            if (widget.acceptDrops() and not widget.property("fileDropGuard")
+                    and widget is not self.gallery and not self.gallery.isAncestorOf(widget)):
+                widget.setProperty("fileDropGuard", True)
+                self._targets.append(FileDropTarget(widget, self._drop_to_editor,
+                                                    self._drop_text_for_editor,
+                                                    overlay_on=editor))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._guard_fields()
+        return False
 
     def _incident_at(self, pos: QPoint) -> tuple[int, str] | None:
         view = self.window.view

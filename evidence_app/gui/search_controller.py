@@ -78,6 +78,10 @@ class SearchController(QObject):
         self._generation = 0
         self._active = False
         self._shown: tuple[str, SearchFilters] | None = None
+        self._last_run: tuple[str, SearchFilters, str] | None = None
+        # Whether the latest results answer the same search as the ones before them
+        # (run again because the case changed): the results list then keeps its place.
+        self.repeated = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -119,21 +123,24 @@ class SearchController(QObject):
             self._active = active
             self.active_changed.emit(active)
         if not active:
-            self._shown = None
+            self._shown = self._last_run = None
             self.results = None
             self.source_changed.emit(None)
             self.results_ready.emit(None)
             return
         query, filters, order = self.query, self.filters, self.order
+        repeated = (query, filters, order) == self._last_run
+        self._last_run = (query, filters, order)
         if (query, filters) != self._shown:
             self._shown = (query, filters)
             self.source_changed.emit(search_source(query, filters, self.keep))
         self.ops.read(search, query, filters, order=order, limit=PAGE,
-                      on_done=lambda result: self._done(gen, result),
+                      on_done=lambda result: self._done(gen, result, repeated),
                       on_error=lambda exc: self._failed(gen, exc))
 
-    def _done(self, gen: int, result: SearchResults) -> None:
+    def _done(self, gen: int, result: SearchResults, repeated: bool = False) -> None:
         if gen == self._generation:
+            self.repeated = repeated
             self.results = result
             self.results_ready.emit(result)
 

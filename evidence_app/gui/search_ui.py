@@ -108,7 +108,7 @@ class CaseSearch(QObject):
 
     def _results(self, results: Any) -> None:
         if results is not None:
-            self.results.show_results(results)
+            self.results.show_results(results, keep_place=self.controller.repeated)
         self._highlight_now()
 
     def clear(self) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QToolButton, QVBoxLayout, QWidget
 
 from evidence_app.core.dates import When, parse_when
 from evidence_app.core.importer import import_files
@@ -169,4 +169,142 @@ def test_toolbar_and_search_are_there_from_the_first_frame(qtbot, settings, tmp_
     assert field.placeholderText().startswith("Search incidents")
     assert [x for _l, x, _on in toolbar_layout(window)] == [x for _l, x, _on in before]
     assert all(on for _label, _x, on in toolbar_layout(window))
+    window.session.close()
+
+
+def test_autosave_keeps_the_place_in_search_results(qtbot, window, tmp_path, monkeypatch):
+    from evidence_app.core.case import Case
+    from evidence_app.core.incidents import get_incident
+    from tests.gui.helpers import wait_open
+
+    monkeypatch.setenv("EVIDENCE_APP_TESSERACT", "")
+    folder = tmp_path / "case"
+    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+        for day in range(1, 29):
+            create_incident(made, when=parse_when(f"{day:02d}/03/2025 08:30", "Europe/London"),
+                            title=f"Astra outside, day {day}",
+                            description="The silver Astra was parked across the road again")
+    window.resize(1280, 800)
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    search = window.case_search()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(search.controller.results_ready, timeout=5000):
+        qtbot.keyClicks(window.search_bar.field, "astra")
+    results = search.results.list
+    qtbot.waitUntil(lambda: results.count() == 28, timeout=5000)
+    bar = results.verticalScrollBar()
+    item = results.item(14)
+    results.scrollToItem(item)
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    qtbot.mouseClick(results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=results.visualItemRect(item).center())
+    chosen = item.data(Qt.ItemDataRole.UserRole).id
+    assert results.currentItem() is item
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.incident_id == chosen and editor.detail is not None,
+                    timeout=5000)
+    place = bar.value()
+    # Typing saves by itself; the search runs again, and the list stays where it was.
+    with qtbot.waitSignal(search.controller.results_ready, timeout=10000):
+        qtbot.keyClicks(editor.form.description, " Astra again at night.")
+    qtbot.waitUntil(lambda: "at night" in get_incident(window.session.case,
+                                                       chosen).description, timeout=10000)
+    qtbot.wait(600)
+    assert search.controller.repeated
+    assert bar.value() == place
+    assert results.currentItem().data(Qt.ItemDataRole.UserRole).id == chosen
+
+
+def test_dragging_tiles_over_the_timeline_frames_the_target_incident(qtbot, window, tmp_path):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+
+    from evidence_app.core.case import Case
+    from evidence_app.gui.drops import RowHighlight
+    from evidence_app.gui.exhibits_hookup import install
+    from tests.gui.helpers import wait_open
+
+    hookup = install(window)
+    folder = tmp_path / "case"
+    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+        for day, title in ((3, "Flowers on the doorstep"), (12, "Car outside the house")):
+            create_incident(made, when=parse_when(f"{day:02d}/03/2025 08:20", "Europe/London"),
+                            title=title)
+        list(import_files(made, [photo(tmp_path / "IMG_0001.jpg", datetime(2025, 3, 12, 8, 17))]))
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    qtbot.waitUntil(lambda: len(hookup.inbox.model.items) == 1, timeout=5000)
+    mime = hookup.inbox.model.mimeData([hookup.inbox.model.index(0)])
+    timeline = window.view.timeline
+    model = window.view.model
+    rects = {model.index(r).data(): timeline.visualRect(model.index(r))
+             for r in range(model.rowCount())}
+    frame = timeline.viewport().findChild(RowHighlight)
+    assert frame is not None and not frame.isVisible()
+    at = rects["Car outside the house"].center()
+    enter = QDragEnterEvent(at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(timeline.viewport(), enter)
+    assert enter.isAccepted()
+    assert frame.isVisible() and frame.geometry() == rects["Car outside the house"]
+    # Moving to the other incident moves the frame with it.
+    move = QDragMoveEvent(rects["Flowers on the doorstep"].center(), Qt.DropAction.MoveAction,
+                          mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(timeline.viewport(), move)
+    assert frame.geometry() == rects["Flowers on the doorstep"]
+    # The frame is drawn in the highlight colour, on screen.
+    image = timeline.viewport().grab().toImage()
+    edge = image.pixelColor(frame.x() + 3, frame.geometry().center().y())
+    highlight = timeline.palette().color(timeline.palette().ColorRole.Highlight)
+    assert abs(edge.hue() - highlight.hue()) < 20 and edge.saturation() > 15
+    QApplication.sendEvent(timeline.viewport(), QEvent(QEvent.Type.DragLeave))
+    assert not frame.isVisible()
+    window.session.close()
+
+
+def test_fields_added_to_the_editor_later_take_dropped_files_as_exhibits(qtbot, window,
+                                                                         tmp_path):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    from evidence_app.core.attachments import incident_attachments
+    from evidence_app.gui.exhibits_hookup import install
+    from tests.gui.helpers import make_case, wait_open
+    from tests.gui_helpers import file_mime
+
+    hookup = install(window)
+    window.session.open(make_case(tmp_path / "case"))
+    wait_open(qtbot, window)
+    case = window.session.case
+    incident_id = create_incident(case, title="Car outside the house",
+                                  when=parse_when("12/03/2025 08:20", "Europe/London"))
+    window.session.ops.changed.emit("incidents")
+    window.show_incident(incident_id)
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.detail is not None and hookup.gallery.incident_id == incident_id,
+                    timeout=5000)
+    # A field that appears in the form after the case opened (as a later section might).
+    late = QLineEdit()
+    late.setPlaceholderText("Added later")
+    editor.form.layout().addWidget(late)
+    qtbot.waitUntil(late.isVisible)
+    qtbot.wait(20)  # the form lays itself out again
+    shot = photo(tmp_path / "IMG_0009.jpg", datetime(2025, 3, 12, 8, 19))
+    # File managers offer the path as plain text too, which a text field would type in.
+    mime = file_mime([shot])
+    mime.setText(str(shot))
+    at = late.rect().center()
+    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(late, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(late, drop)
+    qtbot.waitUntil(lambda: len(incident_attachments(case, incident_id)) == 1, timeout=10000)
+    assert late.text() == ""
+    qtbot.waitUntil(lambda: hookup.gallery.last_import is not None
+                    and not hookup.gallery.last_import.running, timeout=10000)
     window.session.close()

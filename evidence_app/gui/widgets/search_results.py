@@ -59,6 +59,12 @@ def hit_html(hit: SearchHit, dark: bool) -> str:
             + (f"<div>{snippet}</div>" if snippet else ""))
 
 
+def hit_key(hit: SearchHit) -> tuple[str, int]:
+    """What makes a result the same one after its text changed (its snippet may then
+    come from another field)."""
+    return hit.kind, hit.id
+
+
 class SearchResultsPanel(QWidget):
     open_hit = Signal(object)  # SearchHit
     order_changed = Signal(str)
@@ -106,7 +112,15 @@ class SearchResultsPanel(QWidget):
     def show_searching(self) -> None:
         self.summary.setText("Searching\u2026")
 
-    def show_results(self, results: SearchResults) -> None:
+    def show_results(self, results: SearchResults, keep_place: bool = False) -> None:
+        """Show `results`. `keep_place`: the same search run again after a change in the
+        case (an autosave, say): unchanged results are left alone, and changed ones keep
+        the list where the person had scrolled it and the result they had chosen."""
+        if keep_place and results.hits == self.hits:
+            return
+        at = self.list.verticalScrollBar().value() if keep_place else 0
+        item = self.list.currentItem() if keep_place else None
+        chosen = hit_key(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
         self.hits = list(results.hits)
         self.list.clear()
         total = results.total
@@ -136,6 +150,9 @@ class SearchResultsPanel(QWidget):
             item.setSizeHint(label.sizeHint())
             self.list.addItem(item)
             self.list.setItemWidget(item, label)
+            if chosen is not None and hit_key(hit) == chosen:
+                self.list.setCurrentItem(item)
+        self.list.verticalScrollBar().setValue(at)
 
     def _activated(self, item: QListWidgetItem) -> None:
         hit = item.data(Qt.ItemDataRole.UserRole)
