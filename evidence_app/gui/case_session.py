@@ -203,10 +203,16 @@ class CaseSession(QObject):
     def _failed(self, exc: BaseException, title: str, folder: Path | None) -> None:
         self.demo_dir = None
         self.window.show_welcome()
-        show_error(self.window, title, exc)
-        if folder is not None and isinstance(exc, CaseError) and not (folder / "case.db").exists():
-            self.settings.remove_recent(folder)
-            self.window.welcome.set_recent(self.settings.recent_cases())
+        if folder is None:
+            show_error(self.window, title, exc)
+        else:
+            from evidence_app.gui.open_errors import explain_open_failure
+
+            why = explain_open_failure(exc, folder)
+            show_error(self.window, why.title, why.text, why.advice, why.details)
+            if why.forget and isinstance(exc, CaseError):
+                self.settings.remove_recent(folder)
+                self.window.welcome.set_recent(self.settings.recent_cases())
         self.failed.emit(exc)
 
     # -- closing -------------------------------------------------------------------------

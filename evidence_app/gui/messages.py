@@ -42,10 +42,14 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
     return box
 
 
-def show_error(parent: QWidget | None, title: str, exc_or_text: BaseException | str) -> QMessageBox:
-    """Tell the person something could not be done, in words they can act on."""
+def show_error(parent: QWidget | None, title: str, exc_or_text: BaseException | str,
+               informative: str = "", details: str = "") -> QMessageBox:
+    """Tell the person something could not be done, in words they can act on
+    (`informative`: what to do next; `details`: the exact reason, behind a button)."""
     text = exc_or_text if isinstance(exc_or_text, str) else describe(exc_or_text)
-    box = _box(parent, QMessageBox.Icon.Warning, title, text)
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
+    if details:
+        box.setDetailedText(details)
     box.addButton(QMessageBox.StandardButton.Ok)
     box.open()
     return box

@@ -70,7 +70,7 @@ def test_a_second_window_on_a_locked_case_gets_the_message(app_home, tmp_path):
     with Case.open(folder):  # this process holds the case
         proc = run_app(app_home, "--case", str(folder))
     assert proc.returncode == 0, proc.stderr
-    assert "MESSAGE: This case is already open in another window or program" in proc.stdout
+    assert "MESSAGE: \u201cHeld case\u201d is open in another window of this app" in proc.stdout
     assert "Traceback" not in proc.stderr
 
 

@@ -72,7 +72,7 @@ def test_a_case_open_elsewhere_gets_a_clear_message(qtbot, window, tmp_path):
     other = Case.open(folder)  # another window holds it
     try:
         window.session.open(folder)
-        box = wait_box(qtbot, "already open")
+        box = wait_box(qtbot, "open in another window")
         assert "Traceback" not in box.text()
         assert window.pages.currentWidget() is window.welcome_page
         assert window.session.case is None
@@ -110,7 +110,7 @@ def test_opening_a_folder_that_is_not_a_case(qtbot, window, tmp_path, monkeypatc
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getExistingDirectory",
                         lambda *a, **k: str(plain))
     window.act_open_case.trigger()
-    box = wait_box(qtbot, "not a case folder")
+    box = wait_box(qtbot, "does not hold a case")
     box.accept()
     assert window.session.case is None
     assert Path(plain).exists()
