@@ -1,10 +1,11 @@
-"""Render the app's windows to PNG for the README (offscreen, from a realistic case).
+"""Render the app's windows to PNG for the README (offscreen, from the sample case).
 
     .venv/bin/python docs/make_screenshots.py [OUT_DIR]   (default: docs/)
 
-Uses the sample case (evidence_app.core.demo). Writes main-window.png and
-incident-editor.png to OUT_DIR, and welcome/people/vehicles/trash/settings pictures to
-OUT_DIR/more/ for review.
+Uses the sample case (evidence_app.core.demo), as `evidence-app --demo` shows it. Writes
+main-window.png, incident-editor.png, viewer.png, inbox.png and search.png to OUT_DIR,
+and welcome, people, vehicles, trash, case settings, the editor's exhibits and
+group-by-time pictures to OUT_DIR/more/ for review.
 """
 
 from __future__ import annotations
@@ -35,12 +36,6 @@ def pump(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def build_case(folder: Path):
-    from evidence_app.core.demo import create_demo_case
-
-    return create_demo_case(folder)
-
-
 def richest_incident(case) -> int:
     """The incident with the most filled in (fields, notes, exhibits, people), to show off."""
     from evidence_app.core import incidents as inc
@@ -56,40 +51,114 @@ def richest_incident(case) -> int:
     return max((s.id for s in inc.list_incidents(case)), key=score)
 
 
+def gps_photo(case) -> tuple[int, int]:
+    """(incident, row in its gallery) of the first exhibit with a location."""
+    from evidence_app.core.attachments import incident_attachments
+    from evidence_app.core.incidents import list_incidents
+
+    for incident in list_incidents(case):
+        for row, att in enumerate(incident_attachments(case, incident.id)):
+            if att.has_gps:
+                return incident.id, row
+    raise SystemExit("the sample case has no photo with a location")
+
+
 def save(widget: QWidget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(path))
     print("wrote", path)
 
 
+def show(app: QApplication, window, incident_id: int) -> None:
+    view = window.view
+    view.timeline.select_incident(incident_id)
+    while view.editor.incident_id != incident_id or view.editor.detail is None:
+        pump(app, 0.05)
+    pump(app, 1.0)
+
+
 def main() -> None:
+    from evidence_app.core.demo import create_demo_case
+
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     more = out / "more"
     app = make_application()
     window = build_window()
     window.resize(1280, 800)
     window.show()
-    pump(app, 0.3)
+    pump(app, 0.5)
     save(window, more / "welcome.png")
     folder = Path(WORK) / "Documents" / "Harassment case"
-    build_case(folder).close()
+    create_demo_case(folder).close()
     window.session.open(folder)
     while window.view is None or not window.view.model.ready:
         pump(app, 0.05)
     view = window.view
-    shown = richest_incident(window.session.case)
-    view.timeline.select_incident(shown)
-    while view.editor.incident_id != shown or view.editor.detail is None:
-        pump(app, 0.05)
-    pump(app, 2.0)  # thumbnails arrive from workers
+    hookup = window.exhibits  # type: ignore[attr-defined]
+    case = window.session.case
+
+    # The main window and the editor, on the incident with the most written down.
+    show(app, window, richest_incident(case))
+    pump(app, 1.5)  # thumbnails arrive from workers
     save(window, out / "main-window.png")
     editor = view.editor.form
-    # thumbnails load for the tiles on screen: show the exhibits first, then the top
+    # Thumbnails load for the tiles on screen: show the exhibits first, then the top.
     view.editor.scroll.ensureWidgetVisible(editor.notes)
-    pump(app, 2.5)
+    pump(app, 2.0)
     view.editor.scroll.verticalScrollBar().setValue(0)
     pump(app, 0.2)
     save(editor, out / "incident-editor.png")
+
+    # The viewer, on a phone photo that records where it was taken (the GPS warning).
+    incident_id, row = gps_photo(case)
+    show(app, window, incident_id)
+    view.editor.scroll.ensureWidgetVisible(hookup.gallery, 0, 40)
+    pump(app, 1.0)
+    save(window, more / "editor-exhibits.png")
+    hookup.gallery.open_viewer(row)
+    viewer = hookup.gallery.viewer
+    viewer.resize(1180, 760)
+    pump(app, 1.5)
+    save(viewer, out / "viewer.png")
+    viewer.close()
+
+    # Search: the results above the narrowed timeline, the match marked in the editor.
+    bar = window.search_bar
+    bar.focus_field()
+    bar.field.setText("silver astra")
+    search = window.case_search()
+    while search.controller.results is None:
+        pump(app, 0.05)
+    pump(app, 0.8)
+    results = search.results.list
+    if results.count():
+        first = results.item(0)
+        results.setCurrentItem(first)
+        results.itemActivated.emit(first)
+    pump(app, 1.2)
+    save(window, out / "search.png")
+    search.clear()
+    view.timeline.scrollToTop()
+    pump(app, 0.8)
+
+    # The Inbox, two screenshots chosen; then what "Group by time" proposes.
+    hookup.show_inbox(True)
+    pump(app, 1.5)
+    inbox = hookup.inbox
+    model = inbox.model
+    for r in range(min(2, model.rowCount())):
+        inbox.view.selectionModel().select(model.index(r),
+                                           inbox.view.selectionModel().SelectionFlag.Select)
+    pump(app, 0.3)
+    save(window, out / "inbox.png")
+    inbox.view.clearSelection()
+    inbox.group_by_time()
+    pump(app, 1.0)
+    save(inbox.review, more / "group-by-time.png")
+    inbox.review.reject()
+    hookup.show_inbox(False)
+
+    # The other windows, for review.
     window.people()
     pump(app, 0.6)
     people = window._tools["people"]

@@ -80,6 +80,7 @@ class ExhibitsHookup(QObject):
         view.replaceWidget(view.indexOf(editor), self.right)
         self.right.addWidget(editor)
         self.right.addWidget(self.inbox)
+        editor.fix_tab_order()  # moving the editor re-made its focus chain
         self.right.setMinimumWidth(editor.minimumWidth())
         view.setStretchFactor(1, 1)
 

@@ -379,3 +379,40 @@ def test_a_full_disk_during_import_stops_calmly_with_nothing_half_written(qtbot,
     assert stored == rows == set()
     assert not [p for p in (case.folder / "originals").rglob("*") if p.is_file()]
     assert hookup.act_import.isEnabled()  # the person can try again once there is room
+
+
+def test_tab_walks_the_editor_in_the_order_it_reads(qtbot, window, tmp_path):
+    from evidence_app.core import people
+    from evidence_app.core.case import Case
+    from evidence_app.gui.exhibits_hookup import install
+    from tests.gui.helpers import wait_open
+
+    install(window)
+    folder = tmp_path / "case"
+    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+        incident = create_incident(made, title="Car outside", tags=["astra"],
+                                   when=parse_when("12/03/2025 08:20", "Europe/London"))
+        car = people.create_vehicle(made, make="Vauxhall", model="Astra", plate="AB12 CDE")
+        people.link_vehicle(made, incident, car)
+        mark = people.create_person(made, "Mark Jones", "suspect")
+        people.link_person(made, incident, mark)
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    window.show_incident(incident)
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.detail is not None and bool(editor.form.tags.chips()),
+                    timeout=5000)
+    editor.form.title.setFocus()
+    names = []
+    for _ in range(45):
+        focused = QApplication.focusWidget()
+        names.append(focused.accessibleName())
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    order = {name: names.index(name) for name in reversed(names)}  # first visit of each
+    sequence = ["Suspect's clothing", "Remove Vauxhall Astra (AB12 CDE)", "Link vehicle",
+                "Witnesses", "Remove Mark Jones", "Link person", "Impact on me",
+                "Remove astra", "Add a tag", "Add files to this incident",
+                "New note"]
+    assert [name for name in sequence if name in order] == sequence, names
+    assert [order[name] for name in sequence] == sorted(order[name] for name in sequence)
+    window.session.close()

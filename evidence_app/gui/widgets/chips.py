@@ -140,7 +140,26 @@ class ChipList(QWidget):
         for widget in self._trailing:
             self.flow.addWidget(widget)
         self.empty.setVisible(not items and bool(self.empty.text()))
+        self._tab_order()
         self.updateGeometry()
+
+    def _tab_order(self) -> None:
+        """Tab reaches the chips' remove buttons where they are, just before the trailing
+        widget, not after everything else in the window (where new widgets would go)."""
+        if not self._trailing or not self._chips:
+            return
+        chain = [chip.remove for chip in self._chips] + [self._trailing[0]]
+        # The last focusable widget before this list (Qt puts what follows it after all
+        # of its children, so it must be outside this list).
+        anchor = self.previousInFocusChain()
+        while anchor is not None and anchor is not self and (
+                self.isAncestorOf(anchor) or anchor.focusPolicy() == Qt.FocusPolicy.NoFocus):
+            anchor = anchor.previousInFocusChain()
+        previous = anchor if anchor is not self else None
+        for widget in chain:
+            if previous is not None:
+                QWidget.setTabOrder(previous, widget)
+            previous = widget
 
     def values(self) -> list[object]:
         return [c.value for c in self._chips]

@@ -129,7 +129,20 @@ class IncidentEditor(QWidget):
         self._exhibits = widget
         self.form.exhibits_summary.hide()
         self.form.exhibits.addWidget(widget)
+        self.fix_tab_order()
         widget.set_incident(self.incident_id)  # type: ignore[attr-defined]
+
+    def fix_tab_order(self) -> None:
+        """Tab goes through the exhibits where they stand, between the tags and the notes
+        (a widget added later, or an editor moved to another parent, puts them last)."""
+        if self._exhibits is None:
+            return
+        inside = [w for w in self._exhibits.findChildren(QWidget)
+                  if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        previous = self.form.tag_input
+        for widget in [*inside, self.form.notes.input]:
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
 
     @property
     def dirty(self) -> bool:
