@@ -138,10 +138,12 @@ def main() -> None:
     pump(app, 1.2)
     save(window, out / "search.png")
     search.clear()
-    view.timeline.scrollToTop()
     pump(app, 0.8)
 
     # The Inbox, two screenshots chosen; then what "Group by time" proposes.
+    from evidence_app.gui.models.timeline import IncidentRole
+
+    show(app, window, view.model.index(1).data(IncidentRole).id)  # the newest, at the top
     hookup.show_inbox(True)
     pump(app, 1.5)
     inbox = hookup.inbox

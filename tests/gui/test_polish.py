@@ -124,7 +124,7 @@ def test_viewer_text_panel_is_small_when_a_picture_has_no_text(qtbot, ops, case,
     qtbot.mouseClick(viewer.toolbar.widgetForAction(viewer.next_action),
                      Qt.MouseButton.LeftButton)
     assert panel.text.isVisible() and panel.text.toPlainText() == "YD19 KXP"
-    assert viewer.side.sizes()[1] > 200
+    assert viewer.side.sizes()[1] > text_part + 3 * panel.text.fontMetrics().lineSpacing()
     viewer.close()
 
 
@@ -416,3 +416,26 @@ def test_tab_walks_the_editor_in_the_order_it_reads(qtbot, window, tmp_path):
     assert [name for name in sequence if name in order] == sequence, names
     assert [order[name] for name in sequence] == sorted(order[name] for name in sequence)
     window.session.close()
+
+
+def test_bringing_the_first_incident_of_a_month_into_view_shows_the_month(qtbot, case):
+    for day in range(1, 29):
+        create_incident(case, when=When(datetime(2025, 3, day, 9, tzinfo=UTC), None,
+                                        Precision.EXACT, "Europe/London"), title=f"Day {day}")
+    ops = CaseOps(case)
+    model = TimelineModel(ops, newest_first=True)
+    view = TimelineView(model)
+    qtbot.addWidget(view)
+    view.resize(380, 600)
+    view.show()
+    model.reload(keep=False)
+    qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=15000)
+    view.scrollToBottom()
+    first = model.index(1)
+    assert first.data() == "Day 28"
+    view.scrollTo(first)  # as selecting it from elsewhere (search, Inbox) does
+    header = view.visualRect(model.index(0))
+    assert header.bottom() > 20  # "March 2025" is on screen above it
+    assert view.visualRect(first).bottom() <= view.viewport().height()
+    assert first_ink_row(view.viewport()) < 24  # and no blank band above the name
+    ops.wait_idle()

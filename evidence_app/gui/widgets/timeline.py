@@ -247,6 +247,25 @@ class TimelineView(QListView):
         if bar.minimum() != gap:
             bar.setRange(gap, max(gap, bar.maximum()))
 
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt API
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+                 ) -> None:
+        super().scrollTo(index, hint)
+        # An incident brought into view from below the top keeps its month's name in view
+        # too, when there is room for both.
+        if not index.isValid() or index.row() == 0:
+            return
+        above = self._model.index(index.row() - 1)
+        if not above.data(HeaderRole):
+            return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        name_top = self.visualRect(above).top() + self._delegate.top_gap(option)
+        room = self.viewport().height() - self.visualRect(index).bottom()
+        if name_top < 0 and -name_top <= room:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + name_top)
+
     # -- keyboard: skip month headers --------------------------------------------------
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:

@@ -208,7 +208,12 @@ class ExhibitViewer(QWidget):
         if total <= 0:
             return
         if self.ocr.has_text:
-            want = max(self.side.sizes()[1], int(total * 0.42))
+            # Room for the words found (a few lines more), up to about two fifths.
+            box = self.ocr.text
+            around = self.ocr.sizeHint().height() - box.sizeHint().height()
+            lines = box.document().lineCount() + 3
+            want = around + lines * box.fontMetrics().lineSpacing() + 2 * box.frameWidth() + 8
+            want = min(max(want, int(total * 0.25)), int(total * 0.42))
         else:
             want = self.ocr.sizeHint().height()
         want = min(want, total - self.panel.minimumSizeHint().height())
