@@ -24,6 +24,7 @@ atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 os.environ["EVIDENCE_APP_HOME"] = os.path.join(WORK, "app")
 os.environ["HOME"] = WORK  # so the status bar shows a home-relative folder, as people see it
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from evidence_app.gui.app import build_window, make_application  # noqa: E402
@@ -45,7 +46,7 @@ def richest_incident(case) -> int:
         texts = [d.description, d.suspect_appearance, d.suspect_voice, d.suspect_clothing,
                  d.witnesses, d.impact, d.police_reference, d.police_officer]
         pictures = sum(a.preview for a in d.attachments)
-        return (sum(bool(t) for t in texts) * 2 + len(d.notes) + 10 * min(pictures, 2)
+        return (sum(bool(t) for t in texts) * 3 + len(d.notes) + 4 * min(pictures, 1)
                 + len(d.people) + len(d.vehicles) + len(d.tags))
 
     return max((s.id for s in inc.list_incidents(case)), key=score)
@@ -131,10 +132,14 @@ def main() -> None:
         pump(app, 0.05)
     pump(app, 0.8)
     results = search.results.list
-    if results.count():
-        first = results.item(0)
-        results.setCurrentItem(first)
-        results.itemActivated.emit(first)
+    items = [results.item(r) for r in range(results.count())]
+    # Open a result found in the details, so the editor shows the words marked.
+    chosen = next((i for i in items if i.data(Qt.ItemDataRole.UserRole).field == "details"),
+                  items[0] if items else None)
+    if chosen is not None:
+        results.setCurrentItem(chosen)
+        results.scrollToItem(chosen)
+        results.itemActivated.emit(chosen)
     pump(app, 1.2)
     save(window, out / "search.png")
     search.clear()
