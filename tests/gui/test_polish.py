@@ -337,8 +337,10 @@ def test_a_deleted_case_in_recent_cases_says_so_and_leaves_the_list(qtbot, windo
     wait_open(qtbot, window)
     window.session.close()
     shutil.rmtree(folder)
+    window.show_welcome()
     recent = window.welcome.recent
     assert recent.count() == 1
+    assert recent.item(0).text() == "Old case (not found)"  # said before it is clicked
     qtbot.mouseClick(recent.viewport(), Qt.MouseButton.LeftButton,
                      pos=recent.visualItemRect(recent.item(0)).center())
     box = wait_box(qtbot, "no longer at")

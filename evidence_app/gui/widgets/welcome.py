@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -286,6 +286,13 @@ class WelcomeScreen(QWidget):
         for folder in folders:
             item = QListWidgetItem(folder.name)
             item.setToolTip(str(folder))
+            if not (folder / "case.db").is_file():
+                # Said before it is clicked: moved, deleted, or on a drive not plugged in.
+                item.setText(f"{folder.name} (not found)")
+                item.setToolTip(f"{folder}\nThis folder is not there now: it may have been "
+                                "moved or deleted, or be on a drive that is not plugged in.")
+                item.setForeground(self.recent.palette().color(
+                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
             item.setData(Qt.ItemDataRole.UserRole, str(folder))
             self.recent.addItem(item)
         self.recent.setVisible(bool(folders))
