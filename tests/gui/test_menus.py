@@ -78,6 +78,11 @@ def test_import_a_diary_with_a_preview(qtbot, opened, tmp_path, monkeypatch):
     assert texts[0][1] == "12 Mar 2025, 14:30" and texts[0][2] == "Car outside the house"
     assert texts[1][1] == "13 Mar 2025"
     assert texts[2][5].startswith("Cannot be read")
+    # Why a row cannot be read has room to be read, not just "Cannot be rea...".
+    reason = texts[2][5]
+    shown = dialog.table.fontMetrics().horizontalAdvance("Cannot be read: cannot read the date")
+    assert dialog.table.columnWidth(5) > shown
+    assert model.index(2, 5).data(Qt.ItemDataRole.ToolTipRole) == reason
     assert texts[3][1] == "March 2025"
     assert dialog.import_button.text() == "Import the 3 readable rows"
     with qtbot.waitSignal(dialog.accepted, timeout=15000):

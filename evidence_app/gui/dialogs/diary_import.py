@@ -123,7 +123,8 @@ class DiaryImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((50, 230, 260, 160, 150)):
+        # Narrow enough that "Notes on this row" (why a row cannot be read) has room.
+        for col, width in enumerate((44, 170, 220, 130, 120)):
             self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
         if bad:
