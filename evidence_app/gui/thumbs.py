@@ -33,6 +33,8 @@ def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
                 ) -> list[tuple[str, QImage | None]]:
     """Worker side: each attachment's thumbnail as a QImage scaled to fit `fit` (device
     pixels), so painting a tile never rescales; None when there is no thumbnail."""
+    from evidence_app.core.media import THUMB_SIZE
+
     out: list[tuple[str, QImage | None]] = []
     for att in attachments:
         try:
@@ -43,7 +45,12 @@ def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
         if image is None or image.isNull():
             out.append((att.sha256, None))
             continue
-        if image.width() > fit.width() or image.height() > fit.height():
+        # Shrink to fit; on a high-DPI screen the tile can be larger than the cached
+        # thumbnail, which is then enlarged a little so the tile is filled as at 1x
+        # (a picture that is itself small stays small).
+        capped = max(image.width(), image.height()) >= THUMB_SIZE
+        if (image.width() > fit.width() or image.height() > fit.height()
+                or (capped and image.width() < fit.width() and image.height() < fit.height())):
             image = image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
         out.append((att.sha256, image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)))

@@ -441,3 +441,34 @@ def test_bringing_the_first_incident_of_a_month_into_view_shows_the_month(qtbot,
     assert view.visualRect(first).bottom() <= view.viewport().height()
     assert first_ink_row(view.viewport()) < 24  # and no blank band above the name
     ops.wait_idle()
+
+
+def test_thumbnails_fill_their_tiles_on_a_high_dpi_screen(qtbot, ops, case, tmp_path, monkeypatch):
+    # Cached thumbnails are 256 px; a 2x screen wants about 300 device pixels per tile.
+    # They used to arrive at 256 and so were drawn at 128 logical pixels, a shrunken tile.
+    from PIL import Image
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QGuiApplication
+
+    from evidence_app.core.attachments import list_inbox
+    from evidence_app.gui.thumbs import ThumbnailLoader
+
+    big = photo(tmp_path / "IMG_0001.jpg", datetime(2025, 3, 12, 8, 17))  # 4:3 landscape
+    small = tmp_path / "icon.png"
+    Image.new("RGB", (40, 30), "red").save(small)
+    list(import_files(case, [big, small]))
+    items = {a.original_name: a for a in list_inbox(case)}
+
+    class Screen:
+        def devicePixelRatio(self):
+            return 2.0
+
+    monkeypatch.setattr(QGuiApplication, "primaryScreen", staticmethod(lambda: Screen()))
+    loader = ThumbnailLoader(ops, fit=QSize(152, 140))
+    for att in items.values():
+        with qtbot.waitSignal(loader.ready, timeout=10000):
+            loader.request(att)
+    wide = loader.pixmap(items["IMG_0001.jpg"])
+    assert wide is not None and wide.width() == 304  # fills the tile's width at 2x
+    tiny = loader.pixmap(items["icon.png"])
+    assert tiny is not None and (tiny.width(), tiny.height()) == (40, 30)  # never blown up
