@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_incident_add(args: argparse.Namespace) -> int:
     from evidence_app.core.dates import parse_when
     from evidence_app.core.incidents import create_incident
-    from evidence_app.core.vocab import parse_category
+    from evidence_app.core.vocab import Category, parse_category
 
     with open_case(args) as case:
         tz = case.settings().timezone
@@ -41,7 +41,7 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
         try:
             category = parse_category(args.category)
         except ValueError as exc:
-            raise UserError(f"{exc}; choose one of: {', '.join(c.value for c in _categories())}") from exc
+            raise UserError(f"{exc}; choose one of: {', '.join(c.value for c in Category)}") from exc
         new_id = create_incident(
             case, when=when, title=args.title, location=args.location,
             description=args.description, category=category.value,
@@ -51,12 +51,6 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
             police_officer=args.police_officer, tags=args.tag)
     emit(args, {"id": new_id}, str(new_id))
     return 0
-
-
-def _categories():  # type: ignore[no-untyped-def]
-    from evidence_app.core.vocab import Category
-
-    return list(Category)
 
 
 @command("incident list")

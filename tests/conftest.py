@@ -4,9 +4,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 import pytest  # noqa: E402
 
 
@@ -27,21 +24,6 @@ def case(tmp_path):
                     case_name="Jane Smith v. harassment")
     yield c
     c.close()
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def copy_fixture(tmp_path, fixtures_dir):
-    def copy(name: str, new_name: str | None = None) -> Path:
-        dest = tmp_path / "in" / (new_name or name)
-        dest.parent.mkdir(exist_ok=True)
-        shutil.copy2(fixtures_dir / name, dest)
-        return dest
-    return copy
 
 
 @pytest.fixture(scope="session")

@@ -145,22 +145,3 @@ def restore_attachment(case: Case, attachment_id: int) -> None:
             att.deleted_at = None
             audit.log("restore", "attachment", attachment_id, exhibit=att.exhibit_mark)
 
-
-def set_ocr_text(case: Case, attachment_id: int, text: str, corrected: bool,
-                 status: str = "done") -> None:
-    """Store recognised (or hand-corrected) text of an image; corrections are audited."""
-    if status not in ("done", "failed", "pending", ""):
-        raise ValidationError(f"unknown OCR status {status!r}")
-    text = text.replace("\x00", "")
-    with case.write() as (session, audit):
-        att = _get(session, attachment_id, allow_deleted=True)
-        if att.ocr_text == text and att.ocr_status == status:
-            return  # nothing changes: no audit event for it
-        if att.ocr_corrected and not corrected:
-            return  # a machine reading never overwrites a person's correction
-        if corrected:
-            audit.log("update", "attachment", attachment_id, exhibit=att.exhibit_mark,
-                      changes={"ocr_text": {"old": att.ocr_text, "new": text}})
-        att.ocr_text = text
-        att.ocr_status = status
-        att.ocr_corrected = att.ocr_corrected or corrected

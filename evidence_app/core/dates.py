@@ -164,12 +164,6 @@ class When:
     precision: Precision
     timezone: str
 
-    def local_start(self) -> datetime | None:
-        return None if self.start is None else self.start.astimezone(ZoneInfo(self.timezone))
-
-    def local_end(self) -> datetime | None:
-        return None if self.end is None else self.end.astimezone(ZoneInfo(self.timezone))
-
 
 def _fmt_day(d: datetime) -> str:
     return f"{d.day} {d:%b %Y}"

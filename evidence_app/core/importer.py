@@ -144,16 +144,6 @@ def expand_paths(paths: Iterable[Path], case_folder: Path | None = None,
     return out
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]]:
-    """Expand folders recursively (sorted, hidden and system files skipped).
-
-    Returns the files to import and rejections for paths that cannot be imported at all.
-    """
-    entries = expand_paths(paths)
-    return ([e for e in entries if isinstance(e, Path)],
-            [e for e in entries if isinstance(e, ImportResult)])
-
-
 def _check_readable(path: Path) -> str | None:
     try:
         st = path.stat()

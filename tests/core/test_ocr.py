@@ -118,10 +118,23 @@ def test_corrections_are_audited_and_never_overwritten(case, tmp_path):
     assert event.details["changes"]["ocr_text"]["new"] == "Meet me at the bus station"
     assert event.details["by_hand"] is True
     assert search(case, "bus station").hits[0].kind == "attachment"
-    from evidence_app.core.attachments import set_ocr_text
 
-    set_ocr_text(case, att, "machine text", corrected=False)
-    assert get_attachment(case, att).ocr_text == "Meet me at the bus station"
+
+def test_a_reading_finished_after_a_correction_never_overwrites_it(case, tmp_path, monkeypatch):
+    [att] = imported(case, chat_screenshot(tmp_path / "s.png"))
+
+    def read_while_the_person_corrects(*_args, **_kwargs):
+        # The person corrects the text while Tesseract is still reading the image.
+        ocr.correct_text(case, att, "Meet me at the bus station")
+        return "machine text"
+
+    monkeypatch.setattr(ocr, "tesseract_version", lambda: "5.0")
+    monkeypatch.setattr(ocr, "recognise_file", read_while_the_person_corrects)
+    [result] = [e.item for e in ocr.run_queue(case) if e.item is not None]
+    assert result.status == "skipped"
+    view = get_attachment(case, att)
+    assert (view.ocr_text, view.ocr_status, view.ocr_corrected) == (
+        "Meet me at the bus station", "done", True)
 
 
 def test_clean_text():

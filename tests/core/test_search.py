@@ -9,7 +9,7 @@ from PIL import Image
 
 from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
-from evidence_app.core import people
+from evidence_app.core import ocr, people
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importer import import_files
 from evidence_app.core.search import SearchFilters, highlights, matching_ids, search
@@ -49,7 +49,7 @@ def story(case, tmp_path):
     shot = tmp_path / "Screenshot_20250310-231000.png"
     Image.new("RGB", (50, 80), "white").save(shot)
     [s["shot"]] = [e.item.id for e in import_files(case, [shot], s["texts"]) if e.item]
-    atts.set_ocr_text(case, s["shot"], "You can't hide from me forever", corrected=False)
+    ocr.correct_text(case, s["shot"], "You can't hide from me forever")
     loose = tmp_path / "IMG_20250321_070000.png"
     Image.new("RGB", (50, 80), "blue").save(loose)
     [s["loose"]] = [e.item.id for e in import_files(case, [loose]) if e.item]

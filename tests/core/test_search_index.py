@@ -9,7 +9,7 @@ from PIL import Image
 
 from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
-from evidence_app.core import people
+from evidence_app.core import ocr, people
 from evidence_app.core.case import Case, _alembic_config
 from evidence_app.core.diary_csv import import_diary, read_diary
 from evidence_app.core.importer import import_files
@@ -77,7 +77,7 @@ def test_every_write_path_keeps_the_index_in_step(case, tmp_path):
     [att] = [e.item.id for e in import_files(case, [shot], a) if e.item]
     atts.set_caption(case, att, "Card with the flowers")
     assert ids(case, "card") == [("incident", a)]
-    atts.set_ocr_text(case, att, "see you soon darling", corrected=False)
+    ocr.correct_text(case, att, "see you soon darling")
     assert ids(case, "darling") == [("incident", a)]
     atts.move_attachments(case, [att], None)  # back to the inbox: its own result
     assert ids(case, "darling") == [("attachment", att)]
