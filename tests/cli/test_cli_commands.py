@@ -8,30 +8,8 @@ import stat
 import pytest
 from fixtures.media_factory import phone_jpeg
 
-from evidence_app.cli import main
-
 IMPORT_KEYS = {"path", "status", "reason", "id", "sha256", "exhibit", "captured_at",
                "captured_from", "preview"}
-
-
-@pytest.fixture
-def cli(capsys):
-    def run(*args):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:  # argparse: --help, usage mistakes
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
-@pytest.fixture
-def case_dir(tmp_path, cli):
-    folder = tmp_path / "case"
-    code, _, err = cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "JS")
-    assert code == 0, err
-    return folder
 
 
 def one_line_error(err):

@@ -2,29 +2,6 @@
 
 import json
 
-import pytest
-
-from evidence_app.cli import main
-
-
-@pytest.fixture
-def cli(capsys):
-    def run(*args):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
-@pytest.fixture
-def case_dir(tmp_path, cli):
-    folder = tmp_path / "case"
-    assert cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "JS")[0] == 0
-    return folder
-
 
 def diary(tmp_path, rows):
     path = tmp_path / "diary.csv"

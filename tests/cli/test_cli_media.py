@@ -6,28 +6,9 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-import pytest
 from fixtures.corpus_av import iphone_mov, voice
 
-from evidence_app.cli import main
-
 WHEN = datetime(2024, 7, 15, 19, 15, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def cli(capsys):
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
-@pytest.fixture
-def case_dir(tmp_path, cli):
-    folder = tmp_path / "case"
-    assert cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "JS")[0] == 0
-    return folder
 
 
 def test_videos_and_voicemails_import_with_their_recording_time_and_length(tmp_path, cli, case_dir):
