@@ -60,6 +60,20 @@ def open_case(args: argparse.Namespace) -> Any:
     return Case.open(folder)
 
 
+MAX_ID = 2**63 - 1  # the largest integer SQLite stores; no record has a larger id
+
+
+def record_id(text: str) -> int:
+    """An id typed on the command line (argparse `type=`): a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (ids are whole numbers)") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids are whole numbers from 1)")
+    return value
+
+
 def _quote(text: str) -> str:
     import shlex
 
@@ -132,31 +146,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a tag such as 'astra' (repeatable)")
     isub.add_parser("list", parents=[js], help="all incidents, oldest first")
     p = isub.add_parser("show", parents=[js], help="every field of one incident")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p = isub.add_parser("import", parents=[js], help="import a diary kept in a spreadsheet (CSV)")
     p.add_argument("file", type=Path)
     p.add_argument("--skip-invalid", action="store_true",
                    help="import the readable rows even if some cannot be read")
     p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
 
     p = sub.add_parser("import", parents=[js], help="import photos, screenshots and other files")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--incident", type=int, help="attach to this incident (default: the inbox)")
+    p.add_argument("--incident", type=record_id, help="attach to this incident (default: the inbox)")
 
     att = sub.add_parser("attachment", help="work with stored originals")
     asub = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = asub.add_parser("extract", help="write an original's exact bytes to a file")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--out", required=True, type=Path)
     p = asub.add_parser("show", parents=[js], help="details of one attachment")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     asub.add_parser("inbox", parents=[js], help="imported files not yet in an incident")
 
     note = sub.add_parser("note", help="add notes to incidents")
     nsub = note.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = nsub.add_parser("add", parents=[js], help="add a timestamped note")
-    p.add_argument("incident", type=int)
+    p.add_argument("incident", type=record_id)
     p.add_argument("--text", required=True)
     p.add_argument("--private", action="store_true", help="keep out of reports by default")
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evidence_app.cli import command, emit, open_case, progress_to_stderr
+from evidence_app.cli import command, emit, open_case, progress_to_stderr, record_id
 from evidence_app.core.errors import UserError, ValidationError
 
 
@@ -24,7 +24,7 @@ def _report_options(p: argparse.ArgumentParser) -> None:
                    help="only these categories (repeatable)")
     g.add_argument("--tag", action="append", default=[], metavar="TAG",
                    help="only incidents with any of these tags (repeatable)")
-    g.add_argument("--incident", action="append", default=[], type=int, metavar="ID",
+    g.add_argument("--incident", action="append", default=[], type=record_id, metavar="ID",
                    help="only these incidents (repeatable)")
     g.add_argument("--no-undated", action="store_true", help="leave out undated incidents")
     for name, what in (("private", "private notes"), ("gps", "photo locations (GPS)"),
@@ -58,7 +58,7 @@ def add_parsers(sub: Any, json_parent: argparse.ArgumentParser) -> None:
 
 
 def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import parse_date_text
+    from evidence_app.core.dates import month_end, parse_date_text
     from evidence_app.core.vocab import Precision
 
     if not text:
@@ -69,9 +69,7 @@ def _day(text: str | None, end: bool) -> date | None:
         raise UserError(str(exc)) from exc
     if rest.strip():
         raise UserError(f"cannot read the date {text!r}; give a day or a month, not a time")
-    if end and precision is Precision.MONTH:
-        return (day + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return day
+    return month_end(day) if end and precision is Precision.MONTH else day
 
 
 def options_from(args: argparse.Namespace) -> Any:

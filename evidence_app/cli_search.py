@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from evidence_app.cli import command, emit, open_case, progress_to_stderr
@@ -90,7 +90,7 @@ def _split_words(args: argparse.Namespace) -> list[str]:
 
 
 def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import parse_date_text
+    from evidence_app.core.dates import month_end, parse_date_text
     from evidence_app.core.errors import ValidationError
     from evidence_app.core.vocab import Precision
 
@@ -102,10 +102,7 @@ def _day(text: str | None, end: bool) -> date | None:
         raise UserError(f"Cannot read the date {text!r}: {exc}") from exc
     if rest.strip():
         raise UserError(f"Cannot read the date {text!r}; try 2025-03-01 or 'March 2025'.")
-    if end and precision is Precision.MONTH:
-        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return following - timedelta(days=1)
-    return day
+    return month_end(day) if end and precision is Precision.MONTH else day
 
 
 def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
@@ -152,9 +149,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.order not in ("relevance", "newest", "oldest"):
         raise UserError("--order must be relevance, newest or oldest.")
     try:
-        limit = max(0, int(args.limit))
+        limit = int(args.limit)
     except ValueError as exc:
         raise UserError("--limit must be a number.") from exc
+    if limit < 0:
+        raise UserError("--limit must be 0 or more.")
     try:
         categories = tuple(parse_category(c).value for c in args.category)
     except ValueError as exc:
@@ -173,12 +172,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     bold = sys.stdout.isatty()
 
     def text() -> str:
-        if not result.hits:
+        if not result.hits and result.total <= 0:
             return result.message or (f"Nothing found for {query!r}." if query.strip()
                                       else "Nothing found.")
         shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
         many = f"more than {result.total - 1}" if result.more else str(result.total)
-        lines = [f"{many} result(s){shown}:"]
+        lines = [f"{many} result(s){shown}" + (":" if result.hits else ".")]
         for h in result.hits:
             what = f"incident {h.id}" if h.kind == "incident" else f"exhibit {h.exhibit}"
             flag = "  [in the trash]" if h.trashed else ""

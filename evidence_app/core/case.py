@@ -22,11 +22,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence_app.core.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.blobs import BlobStore
-from evidence_app.core.errors import CaseError, ValidationError
+from evidence_app.core.errors import CaseError, StorageError, ValidationError
 from evidence_app.core.lock import CaseLock
 from evidence_app.core.models import CaseSettings, utcnow
 
@@ -242,12 +243,20 @@ class Case:
     def write(self) -> Iterator[tuple[Session, AuditWriter]]:
         """One unit of work: one transaction, serialised with all other writers."""
         with self._write_lock, self._sessions() as session:
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             try:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session, AuditWriter(session)
                 session.flush()
                 _refresh_search_index(session)
                 session.commit()
+            except DBAPIError as exc:
+                session.rollback()
+                problem = _storage_problem(exc)
+                if problem is None:
+                    raise
+                raise StorageError(f"The change was not saved: {problem}. Nothing in the case "
+                                   "was changed; free some space or check the disk, then "
+                                   "try again.") from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -327,6 +336,18 @@ def _unfinished(db: Path) -> bool:
             con.close()
     except sqlite3.DatabaseError:
         return False
+
+
+def _storage_problem(exc: DBAPIError) -> str | None:
+    """What stopped SQLite writing, in words, if it was the disk (else None)."""
+    name = getattr(exc.orig, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return "the disk holding the case is full"
+    if name.startswith("SQLITE_READONLY"):
+        return "the case folder is read-only"
+    if name.startswith("SQLITE_IOERR"):
+        return f"the disk holding the case could not be written ({exc.orig}); it may be full"
+    return None
 
 
 def _refresh_search_index(session: Session) -> None:

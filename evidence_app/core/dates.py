@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.vocab import Precision
@@ -155,6 +155,9 @@ def localize(naive: datetime, tz_name: str) -> datetime:
 
 
 # --------------------------------------------------------------------------- incidents
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # the years an incident's date may fall in
+
+
 @dataclass(frozen=True)
 class When:
     """When an incident happened: start (and end for 'between'), precision and zone."""
@@ -218,6 +221,27 @@ _DATE_FORMS = [
 ]
 
 
+def _read_form(form: str, g: tuple[str, ...]) -> tuple[date, Precision]:
+    if form == "ymd":
+        return date(int(g[0]), int(g[1]), int(g[2])), Precision.DAY
+    if form == "dmy":
+        year = int(g[2])
+        if len(g[2]) == 2:
+            year += 2000 if year < 70 else 1900
+        return date(year, int(g[1]), int(g[0])), Precision.DAY
+    if form == "d_mon_y":
+        year = int(g[2]) + (2000 if len(g[2]) == 2 and int(g[2]) < 70 else
+                            1900 if len(g[2]) == 2 else 0)
+        return date(year, _MONTHS[g[1].lower()], int(g[0])), Precision.DAY
+    if form == "mon_d_y":
+        return date(int(g[2]), _MONTHS[g[0].lower()], int(g[1])), Precision.DAY
+    if form == "mon_y":
+        return date(int(g[1]), _MONTHS[g[0].lower()], 1), Precision.MONTH
+    if form == "ym":
+        return date(int(g[0]), int(g[1]), 1), Precision.MONTH
+    return date(int(g[1]), int(g[0]), 1), Precision.MONTH  # "my"
+
+
 def parse_date_text(text: str) -> tuple[date, Precision, str]:
     """Read a date; returns (date, DAY or MONTH precision, the unparsed remainder)."""
     s = text.strip()
@@ -225,35 +249,30 @@ def parse_date_text(text: str) -> tuple[date, Precision, str]:
         match = pattern.match(s)
         if not match:
             continue
-        g = match.groups()
-        rest = s[match.end():]
         try:
-            if form == "ymd":
-                return date(int(g[0]), int(g[1]), int(g[2])), Precision.DAY, rest
-            if form == "dmy":
-                year = int(g[2])
-                if len(g[2]) == 2:
-                    year += 2000 if year < 70 else 1900
-                return date(year, int(g[1]), int(g[0])), Precision.DAY, rest
-            if form == "d_mon_y":
-                year = int(g[2]) + (2000 if len(g[2]) == 2 and int(g[2]) < 70 else
-                                    1900 if len(g[2]) == 2 else 0)
-                return date(year, _MONTHS[g[1].lower()], int(g[0])), Precision.DAY, rest
-            if form == "mon_d_y":
-                return date(int(g[2]), _MONTHS[g[0].lower()], int(g[1])), Precision.DAY, rest
-            if form == "mon_y":
-                return date(int(g[1]), _MONTHS[g[0].lower()], 1), Precision.MONTH, rest
-            if form == "ym":
-                return date(int(g[0]), int(g[1]), 1), Precision.MONTH, rest
-            if form == "my":
-                return date(int(g[1]), int(g[0]), 1), Precision.MONTH, rest
+            day, precision = _read_form(form, match.groups())
         except ValueError as exc:
             hint = "dates are read day first, as DD/MM/YYYY" if form == "dmy" else str(exc)
             raise ValidationError(f"{text.strip()!r} is not a real date ({hint})") from exc
+        _check_year(day.year)
+        return day, precision, s[match.end():]
     raise ValidationError(
         f"cannot read the date {text.strip()!r}; use a form such as 12/03/2025, "
         "12 March 2025 or 2025-03-12"
     )
+
+
+def _check_year(year: int) -> None:
+    # Outside these years a date is a typing slip (0025 for 2025); taken as typed, it
+    # would stretch the report's timeline across centuries.
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(f"the year {year} cannot be right: dates from "
+                              f"{EARLIEST_YEAR} to {LATEST_YEAR} are accepted")
+
+
+def month_end(day: date) -> date:
+    """The last day of the month `day` falls in."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 _TIME = re.compile(
@@ -354,7 +373,7 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
             # "until 14/03" means to the end of that day (or month), not its first minute.
             last = end.astimezone(ZoneInfo(tz)).date()
             if until.precision is Precision.MONTH:
-                last = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+                last = month_end(last)
             end = _aware(last, time(23, 59), tz)
         prec = Precision.BETWEEN
     if precision:
@@ -379,6 +398,13 @@ def validate_when(when: When) -> None:
         raise ValidationError("a date is needed unless the incident is undated")
     if when.start is not None and when.start.tzinfo is None:
         raise ValidationError("times must carry a time zone")
+    try:
+        zone = ZoneInfo(when.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"unknown time zone {when.timezone!r}") from exc
+    for moment in (when.start, when.end):
+        if moment is not None:
+            _check_year(moment.astimezone(zone).year)
     if when.precision is Precision.BETWEEN:
         if when.end is None:
             raise ValidationError("'between' needs an end date/time as well")

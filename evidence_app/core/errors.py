@@ -9,6 +9,10 @@ class CaseError(UserError):
     """The case folder cannot be created or opened."""
 
 
+class StorageError(CaseError):
+    """The disk refused a write to the case (full, read-only or failing); nothing was saved."""
+
+
 class CaseLockedError(CaseError):
     """Another running program has this case open."""
 

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from evidence_app.core.blobs import Cancelled, StoreError
 from evidence_app.core.case import Case
 from evidence_app.core.dates import localize, time_from_filename
-from evidence_app.core.errors import CaseError, NotFoundError
+from evidence_app.core.errors import CaseError, NotFoundError, StorageError
 from evidence_app.core.media import MediaInfo, analyse
 from evidence_app.core.models import Attachment, CaseSettings, Incident, utcnow
 from evidence_app.core.names import readable_name
@@ -285,12 +284,11 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     else:
                         try:
                             result = _commit(case, stored, known, incident_id, tz, source)
-                        except DBAPIError as exc:
-                            if "full" not in str(exc.orig):
-                                raise
+                        except StorageError as exc:
                             raise CaseError(
-                                f"The case's disk is full: {done} of {total} were dealt with "
-                                "before this. Free some space, then import again.") from exc
+                                f"{exc} {done} of {total} file(s) were dealt with before "
+                                "this; import again to add the rest (files already in the "
+                                "case will be recognised).") from exc
                         committed.add(stored.sha256)
                 done += 1
                 yield Progress(done, total, str(path), result)

@@ -157,6 +157,9 @@ def _ordered(query: Any, doc: Any, ranked: bool, order: str, only: bool = False)
 
 
 # --------------------------------------------------------------------------- API
+_SQL_INT_MAX = 2**63 - 1
+
+
 def search(case: Case, query: str, filters: SearchFilters | None = None,
            order: str = "relevance", limit: int = 50, offset: int = 0,
            count: bool = True, prefix_last: bool = True) -> SearchResults:
@@ -168,6 +171,8 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
     RANK_LIMIT + 1 and `more` is set.
     """
     filters = filters or SearchFilters()
+    # SQLite refuses integers past 2**63 - 1; no case holds that many rows anyway.
+    limit, offset = min(limit, _SQL_INT_MAX), min(max(offset, 0), _SQL_INT_MAX)
     if order not in ORDERS:
         order = "relevance"
     parsed = parse_query(query, prefix_last=prefix_last)
