@@ -90,6 +90,11 @@ def options_from(args: argparse.Namespace) -> Any:
         title=args.title)
 
 
+def _outside(case: Any, out: Path) -> None:
+    if case.contains(out):  # it could overwrite case.db or mix into the originals
+        raise UserError(f"Choose a place outside the case folder, not {out}.")
+
+
 def _left_out(options: Any) -> str:
     left = options.left_out()
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
@@ -107,6 +112,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.out if args.out.suffix.lower() == ".pdf" else args.out.with_name(args.out.name + ".pdf")
     result = None
     with open_case(args) as case:
+        _outside(case, out)
         for event in progress_to_stderr(build_report(case, options, out), quiet=args.json):
             if isinstance(event.item, ReportResult):
                 result = event.item
@@ -126,6 +132,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = options_from(args)
     result = None
     with open_case(args) as case:
+        _outside(case, args.out)
         events = export_bundle(case, options, args.out, shareable=args.stripped, as_zip=args.zip)
         for event in progress_to_stderr(events, quiet=args.json):
             if isinstance(event.item, BundleResult):

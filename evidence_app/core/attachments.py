@@ -56,9 +56,9 @@ def extract(case: Case, attachment_id: int, dest: Path) -> Path:
     dest = Path(dest)
     if dest.is_dir():
         dest = dest / get_attachment(case, attachment_id, allow_deleted=True).original_name
-    if dest.resolve().is_relative_to(case.blobs.root.resolve()):
-        # Opening an original for writing would empty it before a byte is copied.
-        raise ValidationError("Choose a place outside the case's originals folder.")
+    if case.contains(dest):
+        # Opening an original (or case.db) for writing would empty it before a byte is copied.
+        raise ValidationError("Choose a place outside the case folder.")
     with open(src, "rb") as fin, open(dest, "wb") as fout:
         shutil.copyfileobj(fin, fout, 1024 * 1024)
     return dest

@@ -202,18 +202,13 @@ class Case:
                     if session.get(CaseSettings, 1) is None:
                         raise CaseError(f"{folder} holds an unfinished case (no settings).")
             return case
-        except sqlite3.DatabaseError as exc:
-            if engine is not None:
-                engine.dispose()
-            lock.release()
-            raise CaseError(f"The case database in {folder} cannot be read: {exc}") from exc
         except BaseException as exc:
             if engine is not None:
                 engine.dispose()
             lock.release()
-            cause = getattr(exc, "orig", None)
+            cause = exc if isinstance(exc, sqlite3.DatabaseError) else getattr(exc, "orig", None)
             if isinstance(cause, sqlite3.DatabaseError):
-                raise CaseError(f"The case database in {folder} cannot be read: {cause}") from exc
+                raise _cannot_open(folder, cause) from exc
             raise
 
     def close(self) -> None:
@@ -279,6 +274,10 @@ class Case:
             with self.write():
                 pass  # write() refreshes the index before it commits
 
+    def contains(self, path: Path) -> bool:
+        """Whether `path` is in the case folder (where nothing may be written from outside)."""
+        return Path(path).expanduser().resolve().is_relative_to(self.folder.resolve())
+
     def thumbnail_path(self, sha256: str) -> Path:
         """Where the cached 256 px thumbnail of an original lives (rebuildable)."""
         return self.cache_dir / "thumbs" / sha256[:2] / f"{sha256}.jpg"
@@ -338,16 +337,26 @@ def _unfinished(db: Path) -> bool:
         return False
 
 
-def _storage_problem(exc: DBAPIError) -> str | None:
+def _storage_problem(exc: BaseException) -> str | None:
     """What stopped SQLite writing, in words, if it was the disk (else None)."""
-    name = getattr(exc.orig, "sqlite_errorname", "")
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    name = getattr(error, "sqlite_errorname", "")
     if name == "SQLITE_FULL":
         return "the disk holding the case is full"
     if name.startswith("SQLITE_READONLY"):
         return "the case folder is read-only"
     if name.startswith("SQLITE_IOERR"):
-        return f"the disk holding the case could not be written ({exc.orig}); it may be full"
+        return f"the disk holding the case could not be written ({error}); it may be full"
     return None
+
+
+def _cannot_open(folder: Path, exc: sqlite3.DatabaseError) -> CaseError:
+    """The error for a case SQLite would not open: the disk's fault, or the database's."""
+    problem = _storage_problem(exc)
+    if problem is not None:
+        return StorageError(f"The case in {folder} cannot be opened: {problem}. Nothing in "
+                            "it was changed.")
+    return CaseError(f"The case database in {folder} cannot be read: {exc}")
 
 
 def _refresh_search_index(session: Session) -> None:
@@ -370,7 +379,7 @@ def _backup_if_migrating(db: Path) -> Path | None:
         finally:
             src.close()
     except sqlite3.DatabaseError as exc:
-        raise CaseError(f"The case database {db} cannot be read: {exc}") from exc
+        raise _cannot_open(db.parent, exc) from exc
     current = row[0] if row else None
     if current == head_revision():
         return None

@@ -269,7 +269,7 @@ def test_attachment_extract_errors(case_dir, cli, sample, tmp_path):
     sha = hashlib.sha256(s.path.read_bytes()).hexdigest()
     original = case_dir / "originals" / sha[:2] / sha
     code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out", original)
-    assert code == 2 and "outside the case's originals" in one_line_error(err)
+    assert code == 2 and "outside the case folder" in one_line_error(err)
     assert original.read_bytes() == s.path.read_bytes()
 
 

@@ -111,9 +111,41 @@ def test_a_full_disk_while_saving_says_so_and_changes_nothing(case_dir, cli, app
         assert error_line(proc.stderr).startswith(
             "error: The change was not saved: the disk holding the case could not be written")
         assert "Nothing in the case was changed" in proc.stderr
+    # So full that not even opening it works: the disk is named, not a damaged case.
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "1000", "--case", str(case_dir),
+                           "incident", "list"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot be opened: the disk holding the case could not be written" in error_line(
+        proc.stderr)
     assert [i["title"] for i in incidents(cli, case_dir)] == ["Before"]
     code, out, _ = cli("--case", case_dir, "incident", "show", "1", "--json")
     assert json.loads(out)["notes"] == []
     with Case.open(case_dir) as case:
         assert case.settings().owner_name == "Jane Smith"
+    assert cli("--case", case_dir, "verify")[0] == 0
+
+
+@pytest.mark.parametrize("command", [
+    ["attachment", "extract", "1", "--out", "{case}/case.db"],
+    ["export", "--zip", "--out", "{case}/case.db"],
+    ["export", "--out", "{case}/originals"],
+    ["report", "--out", "{case}/originals/report.pdf"],
+])
+def test_nothing_is_written_into_the_case_folder(case_dir, cli, tmp_path, command):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c63f8cfc0f01f0005000201a5d8f0a70000000049454e44ae426082"))
+    assert cli("--case", case_dir, "import", photo)[0] == 0
+    cli("--case", case_dir, "incident", "add", "--title", "Kept")
+    before = {p: p.read_bytes() for p in case_dir.rglob("*") if p.is_file()
+              and p.name not in ("case.lock", "case.db-wal", "case.db-shm")}
+    code, out, err = cli("--case", case_dir, *[a.replace("{case}", str(case_dir))
+                                               for a in command])
+    assert (code, out) == (2, "")
+    assert "outside the case folder" in error_line(err)
+    after = {p: p.read_bytes() for p in case_dir.rglob("*") if p.is_file()
+             and p.name not in ("case.lock", "case.db-wal", "case.db-shm")}
+    assert after.keys() == before.keys()
+    assert [i["title"] for i in incidents(cli, case_dir)] == ["Kept"]
     assert cli("--case", case_dir, "verify")[0] == 0
