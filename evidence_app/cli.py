@@ -113,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="evidence-app", formatter_class=fmt,
         description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
-                    "With no command, the desktop app opens.")
+                    "With no command, the desktop app opens.",
+        epilog="Exit status: 0 when everything worked; 1 when verify found a problem, import "
+               "refused a file or ocr could not read an image (or for an unexpected failure, "
+               "whose details go to the log file); 2 for a mistake in what was asked, printed "
+               "as one line. Each command has its own --help.")
     parser.add_argument("--case", metavar="DIR", help="case folder (default: your default case)")
     parser.add_argument("--demo", action="store_true",
                         help="open a temporary case filled with sample incidents")
@@ -127,51 +131,65 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owner", required=True, help="full name of the person the case belongs to")
     p.add_argument("--initials", required=True, help="initials for exhibit marks, e.g. JS")
     p.add_argument("--name", default="", help="case name (default: the owner's name)")
-    p.add_argument("--timezone", default="Europe/London", help="IANA time zone")
+    p.add_argument("--timezone", default="Europe/London",
+                   help="IANA time zone of the dates you type (default: Europe/London)")
 
-    inc = sub.add_parser("incident", help="add, list, show and import incidents")
+    inc = sub.add_parser("incident", help="add, list, show, delete and import incidents")
     isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = isub.add_parser("add", parents=[js], help="record an incident; prints its id")
-    p.add_argument("--when", default="", help="e.g. 2025-03-01T14:30, '12/03/2025 14:30', 'March 2025'")
-    p.add_argument("--until", default="", help="end of a 'between' period")
-    p.add_argument("--precision", choices=[p.value for p in Precision])
-    p.add_argument("--title", required=True)
-    p.add_argument("--location", default="")
-    p.add_argument("--description", default="")
-    p.add_argument("--category", default="other", help=", ".join(c.value for c in Category))
-    for name in ("suspect-appearance", "suspect-voice", "suspect-clothing", "witnesses",
-                 "impact", "police-reference", "police-officer"):
-        p.add_argument(f"--{name}", default="")
+    p.add_argument("--when", default="", metavar="DATE",
+                   help="day first: '12/03/2025 14:30', '12/03/2025 about 9pm', 'March 2025', "
+                        "2025-03-12T14:30; years 1900 to 2100 (default: undated)")
+    p.add_argument("--until", default="", metavar="DATE", help="end of a 'between' period")
+    p.add_argument("--precision", choices=[p.value for p in Precision],
+                   help="how exactly the time is known (default: read from --when)")
+    p.add_argument("--title", required=True, help="a few words, e.g. 'Car outside the house'")
+    p.add_argument("--location", default="", metavar="TEXT", help="where it happened")
+    p.add_argument("--description", default="", metavar="TEXT", help="what happened")
+    p.add_argument("--category", default="other",
+                   help="one of: " + ", ".join(c.value for c in Category) + " (default: other)")
+    for name, what in (("suspect-appearance", "what the suspect looked like"),
+                       ("suspect-voice", "how the suspect sounded"),
+                       ("suspect-clothing", "what the suspect wore"),
+                       ("witnesses", "who saw or heard it"),
+                       ("impact", "how it affected you"),
+                       ("police-reference", "the police or crime reference number"),
+                       ("police-officer", "the officer dealing with it")):
+        p.add_argument(f"--{name}", default="", metavar="TEXT", help=what)
     p.add_argument("--tag", action="append", default=[], metavar="TAG",
                    help="a tag such as 'astra' (repeatable)")
     isub.add_parser("list", parents=[js], help="all incidents, oldest first")
     p = isub.add_parser("show", parents=[js], help="every field of one incident")
-    p.add_argument("id", type=record_id)
+    p.add_argument("id", type=record_id, metavar="ID", help="the incident's id (see incident list)")
     p = isub.add_parser("import", parents=[js], help="import a diary kept in a spreadsheet (CSV)")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE.csv", help="the diary saved as CSV")
     p.add_argument("--skip-invalid", action="store_true",
                    help="import the readable rows even if some cannot be read")
     p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
-    p.add_argument("id", type=record_id)
+    p.add_argument("id", type=record_id, metavar="ID", help="the incident's id")
 
     p = sub.add_parser("import", parents=[js], help="import photos, screenshots and other files")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--incident", type=record_id, help="attach to this incident (default: the inbox)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help="files or folders (folders with everything inside them)")
+    p.add_argument("--incident", type=record_id, metavar="ID",
+                   help="attach to this incident (default: the inbox)")
 
-    att = sub.add_parser("attachment", help="work with stored originals")
+    att = sub.add_parser("attachment", help="show, list and extract imported files (exhibits)")
     asub = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = asub.add_parser("extract", help="write an original's exact bytes to a file")
-    p.add_argument("id", type=record_id)
-    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_FOLDER",
+                   help="where to write it (outside the case folder); a folder keeps its name")
     p = asub.add_parser("show", parents=[js], help="details of one attachment")
-    p.add_argument("id", type=record_id)
+    p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")
     asub.add_parser("inbox", parents=[js], help="imported files not yet in an incident")
 
     note = sub.add_parser("note", help="add notes to incidents")
     nsub = note.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = nsub.add_parser("add", parents=[js], help="add a timestamped note")
-    p.add_argument("incident", type=record_id)
-    p.add_argument("--text", required=True)
+    p.add_argument("incident", type=record_id, metavar="INCIDENT_ID",
+                   help="the incident the note is about")
+    p.add_argument("--text", required=True, help="what to note, e.g. 'Rang 101'")
     p.add_argument("--private", action="store_true", help="keep out of reports by default")
 
     p = sub.add_parser("verify", parents=[js], help="check originals, database and audit trail")
@@ -179,7 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="first rebuild what can be rebuilt (the search index)")
     for module in _command_modules():
         module.add_parsers(sub, js)
+    _describe(parser)
     return parser
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Give each command's own --help the one-line summary the command list shows."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                command_parser = action.choices[choice.dest]
+                if command_parser.description is None and choice.help:
+                    command_parser.description = choice.help[0].upper() + choice.help[1:] + "."
+                _describe(command_parser)
 
 
 def _command_modules() -> list[Any]:
