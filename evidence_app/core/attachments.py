@@ -90,6 +90,7 @@ def incident_attachments(case: Case, incident_id: int) -> list[AttachmentView]:
 
 
 def count_inbox(case: Case) -> int:
+    """How many imported files wait in the inbox (not in the trash)."""
     with case.read() as session:
         return session.scalar(select(func.count(Attachment.id)).where(
             Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None))) or 0
@@ -139,6 +140,7 @@ def delete_attachments(case: Case, attachment_ids: list[int]) -> None:
 
 
 def restore_attachment(case: Case, attachment_id: int) -> None:
+    """Bring an exhibit back from the trash (audited); nothing happens if it is not there."""
     with case.write() as (session, audit):
         att = _get(session, attachment_id, allow_deleted=True)
         if att.deleted_at is not None:

@@ -98,6 +98,7 @@ def validate_initials(initials: str) -> str:
 
 
 def validate_timezone(name: str) -> str:
+    """An IANA time zone name this computer knows, or ValidationError."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -290,6 +290,7 @@ def delete_note(case: Case, note_id: int) -> None:
 
 
 def restore_note(case: Case, note_id: int) -> None:
+    """Bring a note back from the trash (audited); nothing happens if it is not there."""
     with case.write() as (session, audit):
         note = session.get(Note, note_id)
         if note is None:

@@ -47,6 +47,7 @@ def _clean_vehicle(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_person(case: Case, name: str, role: str = "other", **fields: Any) -> int:
+    """Record a suspect, witness, officer or other person (audited); returns the id."""
     values = _clean_person({"name": name, "role": role, **fields})
     with case.write() as (session, audit):
         person = Person(created_at=utcnow(), **values)
@@ -57,6 +58,7 @@ def create_person(case: Case, name: str, role: str = "other", **fields: Any) -> 
 
 
 def update_person(case: Case, person_id: int, **changes: Any) -> None:
+    """Change a person's fields; the audit event holds old and new values."""
     values = _clean_person(changes)
     with case.write() as (session, audit):
         person = session.get(Person, person_id)
@@ -71,6 +73,7 @@ def update_person(case: Case, person_id: int, **changes: Any) -> None:
 
 
 def delete_person(case: Case, person_id: int) -> None:
+    """Move a person to the trash (their links to incidents stay until it is emptied)."""
     with case.write() as (session, audit):
         person = session.get(Person, person_id)
         if person is None or person.deleted_at is not None:
@@ -80,6 +83,7 @@ def delete_person(case: Case, person_id: int) -> None:
 
 
 def list_people(case: Case, role: str | None = None) -> list[PersonView]:
+    """People not in the trash, by name, each with how many incidents they appear in."""
     count = (select(func.count()).select_from(incident_people)
              .where(incident_people.c.person_id == Person.id).scalar_subquery())
     query = select(Person, count).where(Person.deleted_at.is_(None))
@@ -91,6 +95,7 @@ def list_people(case: Case, role: str | None = None) -> list[PersonView]:
 
 
 def create_vehicle(case: Case, **fields: Any) -> int:
+    """Record a vehicle (at least one of plate, make, model, colour; audited); returns the id."""
     values = _clean_vehicle(fields)
     if not any(values.values()):
         raise ValidationError("Describe the vehicle: at least a plate, make, model or colour.")
@@ -104,6 +109,7 @@ def create_vehicle(case: Case, **fields: Any) -> int:
 
 
 def update_vehicle(case: Case, vehicle_id: int, **changes: Any) -> None:
+    """Change a vehicle's fields; the audit event holds old and new values."""
     values = _clean_vehicle(changes)
     with case.write() as (session, audit):
         vehicle = session.get(Vehicle, vehicle_id)
@@ -119,6 +125,7 @@ def update_vehicle(case: Case, vehicle_id: int, **changes: Any) -> None:
 
 
 def delete_vehicle(case: Case, vehicle_id: int) -> None:
+    """Move a vehicle to the trash (its links to incidents stay until it is emptied)."""
     with case.write() as (session, audit):
         vehicle = session.get(Vehicle, vehicle_id)
         if vehicle is None or vehicle.deleted_at is not None:
@@ -128,6 +135,7 @@ def delete_vehicle(case: Case, vehicle_id: int) -> None:
 
 
 def list_vehicles(case: Case) -> list[VehicleView]:
+    """Vehicles not in the trash, by plate, each with how many incidents it appears in."""
     count = (select(func.count()).select_from(incident_vehicles)
              .where(incident_vehicles.c.vehicle_id == Vehicle.id).scalar_subquery())
     query = select(Vehicle, count).where(Vehicle.deleted_at.is_(None))
@@ -137,6 +145,7 @@ def list_vehicles(case: Case) -> list[VehicleView]:
 
 
 def find_vehicle_by_plate(case: Case, plate: str) -> VehicleView | None:
+    """The vehicle with this plate, however it is spaced or cased, or None."""
     key = plate_key(plate)
     if not key:
         return None
@@ -165,22 +174,27 @@ def _link(case: Case, incident_id: int, kind: str, target_id: int, link: bool) -
 
 
 def link_person(case: Case, incident_id: int, person_id: int) -> None:
+    """Say a person was part of an incident (audited; linking twice changes nothing)."""
     _link(case, incident_id, "person", person_id, True)
 
 
 def unlink_person(case: Case, incident_id: int, person_id: int) -> None:
+    """Take a person off an incident (audited)."""
     _link(case, incident_id, "person", person_id, False)
 
 
 def link_vehicle(case: Case, incident_id: int, vehicle_id: int) -> None:
+    """Say a vehicle was part of an incident (audited; linking twice changes nothing)."""
     _link(case, incident_id, "vehicle", vehicle_id, True)
 
 
 def unlink_vehicle(case: Case, incident_id: int, vehicle_id: int) -> None:
+    """Take a vehicle off an incident (audited)."""
     _link(case, incident_id, "vehicle", vehicle_id, False)
 
 
 def incidents_for_person(case: Case, person_id: int) -> list[IncidentSummary]:
+    """Every live incident a person appears in, in timeline order."""
     with case.read() as session:
         ids = list(session.scalars(select(incident_people.c.incident_id)
                                    .where(incident_people.c.person_id == person_id)))
@@ -188,6 +202,7 @@ def incidents_for_person(case: Case, person_id: int) -> list[IncidentSummary]:
 
 
 def incidents_for_vehicle(case: Case, vehicle_id: int) -> list[IncidentSummary]:
+    """Every live incident a vehicle appears in, in timeline order."""
     with case.read() as session:
         ids = list(session.scalars(select(incident_vehicles.c.incident_id)
                                    .where(incident_vehicles.c.vehicle_id == vehicle_id)))
