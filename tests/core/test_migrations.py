@@ -9,11 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
-from evidence_app.core import case as case_module
+from evidence_app.core import schema as schema_module
 from evidence_app.core.audit import GENESIS, canonical, event_hash
-from evidence_app.core.case import DB_NAME, Case, _alembic_config, head_revision
+from evidence_app.core.case import DB_NAME, Case
 from evidence_app.core.errors import CaseError
 from evidence_app.core.incidents import get_incident, list_incidents
+from evidence_app.core.schema import alembic_config, head_revision
 from evidence_app.core.verify import run_verify
 
 FIRST = "0001"
@@ -27,7 +28,7 @@ def make_first_revision_case(folder):
     (folder / "originals").mkdir()
     db = folder / DB_NAME
     engine = create_engine(f"sqlite:///{db}")
-    cfg = _alembic_config()
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, FIRST)
@@ -95,7 +96,7 @@ def migrations_with_extra_step(tmp_path, monkeypatch):
     """The app's migrations plus one more revision (as a future version would ship)."""
     def install(body):
         scripts = tmp_path / "migrations"
-        shutil.copytree(case_module.MIGRATIONS, scripts,
+        shutil.copytree(schema_module.MIGRATIONS, scripts,
                         ignore=shutil.ignore_patterns("__pycache__"))
         current_head = head_revision()
         step = "\n".join("    " + line for line in textwrap.dedent(body).strip().splitlines())
@@ -104,7 +105,7 @@ def migrations_with_extra_step(tmp_path, monkeypatch):
             f"revision = '9001'\ndown_revision = '{current_head}'\n"
             "branch_labels = None\ndepends_on = None\n\n\n"
             f"def upgrade():\n{step}\n\n\ndef downgrade():\n    pass\n")
-        monkeypatch.setattr(case_module, "MIGRATIONS", scripts)
+        monkeypatch.setattr(schema_module, "MIGRATIONS", scripts)
         return current_head
     return install
 
@@ -204,9 +205,9 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_link(tmp_path, migrations_
 def test_head_read_from_the_scripts_agrees_with_alembic():
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(_alembic_config())
+    script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()
-    assert case_module._known_revisions() == {r.revision for r in script.walk_revisions()}
+    assert schema_module.known_revisions() == {r.revision for r in script.walk_revisions()}
 
 
 def test_opening_an_up_to_date_case_does_not_load_alembic(tmp_path):

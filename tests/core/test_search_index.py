@@ -10,9 +10,10 @@ from PIL import Image
 from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
-from evidence_app.core.case import Case, _alembic_config
+from evidence_app.core.case import Case
 from evidence_app.core.diary_csv import import_diary, read_diary
 from evidence_app.core.importer import import_files
+from evidence_app.core.schema import alembic_config
 from evidence_app.core.search import search
 from evidence_app.core.search_index import differences, pending, rebuild
 from evidence_app.core.trash import empty_trash
@@ -145,7 +146,7 @@ def test_an_old_case_gets_its_index_when_upgraded(tmp_path):
         [att] = [e.item.id for e in import_files(case, [shot]) if e.item]
         atts.set_caption(case, att, "Hoodie man on the corner")
     engine = __import__("sqlalchemy").create_engine(f"sqlite:///{folder / 'case.db'}")
-    cfg = _alembic_config()
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")
