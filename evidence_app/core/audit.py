@@ -109,6 +109,18 @@ class AuditEntry:
     hash: str
 
 
+def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set each attribute of `row` whose value differs; returns what changed as
+    {field: {"old": ..., "new": ...}}, the shape every "update" audit event records."""
+    diff: dict[str, dict[str, Any]] = {}
+    for key, new in values.items():
+        old = getattr(row, key)
+        if old != new:
+            diff[key] = {"old": old, "new": new}
+            setattr(row, key, new)
+    return diff
+
+
 def entries(session: Session, entity: str | None = None, entity_ids: list[int] | None = None,
             ) -> Iterator[AuditEntry]:
     """Events in order, optionally only those about some entities."""

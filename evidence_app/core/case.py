@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence_app.core.audit import AuditWriter, assign_fresh_ids
+from evidence_app.core.audit import AuditWriter, apply_changes, assign_fresh_ids
 from evidence_app.core.blobs import BlobStore
 from evidence_app.core.errors import CaseError, StorageError, ValidationError
 from evidence_app.core.lock import CaseLock
@@ -269,12 +269,7 @@ class Case:
         with self.write() as (session, audit):
             settings = session.get(CaseSettings, 1)
             assert settings is not None
-            diff = {}
-            for key, value in changes.items():
-                old = getattr(settings, key)
-                if old != value:
-                    diff[key] = {"old": old, "new": value}
-                    setattr(settings, key, value)
+            diff = apply_changes(settings, changes)
             if diff:
                 audit.log("update", "case", 1, changes=diff)
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from evidence_app.core.audit import AuditWriter
+from evidence_app.core.audit import AuditWriter, apply_changes
 from evidence_app.core.case import Case
 from evidence_app.core.dates import When, validate_when
 from evidence_app.core.errors import NotFoundError, ValidationError
@@ -120,12 +120,7 @@ def update_incident(case: Case, incident_id: int, when: When | None = None,
     values = _clean(changes)
     with case.write() as (session, audit):
         incident = _get(session, incident_id)
-        diff: dict[str, dict[str, Any]] = {}
-        for key, new in values.items():
-            old = getattr(incident, key)
-            if old != new:
-                diff[key] = {"old": old, "new": new}
-                setattr(incident, key, new)
+        diff = apply_changes(incident, values)
         if diff:
             incident.updated_at = utcnow()
             audit.log("update", "incident", incident_id, changes=diff)

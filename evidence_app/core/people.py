@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from evidence_app.core.audit import apply_changes
 from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.incidents import _get as get_incident_row
@@ -64,10 +65,7 @@ def update_person(case: Case, person_id: int, **changes: Any) -> None:
         person = session.get(Person, person_id)
         if person is None or person.deleted_at is not None:
             raise NotFoundError(f"There is no person {person_id}.")
-        diff = {k: {"old": getattr(person, k), "new": v} for k, v in values.items()
-                if getattr(person, k) != v}
-        for k, v in values.items():
-            setattr(person, k, v)
+        diff = apply_changes(person, values)
         if diff:
             audit.log("update", "person", person_id, changes=diff)
 
@@ -115,10 +113,7 @@ def update_vehicle(case: Case, vehicle_id: int, **changes: Any) -> None:
         vehicle = session.get(Vehicle, vehicle_id)
         if vehicle is None or vehicle.deleted_at is not None:
             raise NotFoundError(f"There is no vehicle {vehicle_id}.")
-        diff = {k: {"old": getattr(vehicle, k), "new": v} for k, v in values.items()
-                if getattr(vehicle, k) != v}
-        for k, v in values.items():
-            setattr(vehicle, k, v)
+        diff = apply_changes(vehicle, values)
         vehicle.plate_key = plate_key(vehicle.plate)
         if diff:
             audit.log("update", "vehicle", vehicle_id, changes=diff)
