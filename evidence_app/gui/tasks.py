@@ -16,8 +16,9 @@ exception object. Workers never touch widgets or make QPixmaps.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -28,49 +29,73 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; worker threads emit, and because the receiving slots
-    belong to this GUI-thread object, Qt queues them to the GUI thread."""
+    """Carries results from worker threads to the GUI thread, and keeps each job's
+    GUI-thread callbacks by job id.
 
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(object)
+    It lives on the GUI thread for as long as its owner (one per owner, never one per
+    job): workers emit on it, and because the receiving slots belong to this GUI-thread
+    object, Qt queues them to the GUI thread. A QObject made and freed for each job
+    could be deleted (by Python's garbage collector, on whatever thread happened to run
+    it) while a worker was still emitting on it, which crashed the app now and then.
+    """
 
-    def __init__(self, on_done: Callable[[Any], None], on_failed: Callable[[Any], None],
-                 on_progress: Callable[[Any], None] | None = None) -> None:
-        super().__init__()
-        self._on_done, self._on_failed, self._on_progress = on_done, on_failed, on_progress
+    done = Signal(object, object)  # job id, result
+    failed = Signal(object, object)  # job id, exception
+    progress = Signal(object, object)  # job id, Progress
+
+    def __init__(self, owner: QObject) -> None:
+        super().__init__(owner)
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Any], None],
+                                         Callable[[Any], None] | None]] = {}
+        self._ids = itertools.count(1)
         self.done.connect(self._done)
         self.failed.connect(self._failed)
         self.progress.connect(self._progress)
 
-    @Slot(object)
-    def _done(self, value: Any) -> None:
-        self._on_done(value)
+    def add(self, on_done: Callable[[Any], None], on_failed: Callable[[Any], None],
+            on_progress: Callable[[Any], None] | None = None) -> int:
+        """A new job id whose result goes to these callbacks on the GUI thread."""
+        job_id = next(self._ids)
+        self._callbacks[job_id] = (on_done, on_failed, on_progress)
+        return job_id
 
-    @Slot(object)
-    def _failed(self, value: Any) -> None:
-        self._on_failed(value)
+    def start(self, pool: QThreadPool, job_id: int, fn: Callable[[], Any]) -> None:
+        pool.start(_Job(fn, self, job_id))
 
-    @Slot(object)
-    def _progress(self, value: Any) -> None:
-        if self._on_progress is not None:
-            self._on_progress(value)
+    @Slot(object, object)
+    def _done(self, job_id: int, value: Any) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is not None:
+            callbacks[0](value)
+
+    @Slot(object, object)
+    def _failed(self, job_id: int, exc: Any) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is not None:
+            callbacks[1](exc)
+
+    @Slot(object, object)
+    def _progress(self, job_id: int, event: Any) -> None:
+        callbacks = self._callbacks.get(job_id)
+        if callbacks is not None and callbacks[2] is not None:
+            callbacks[2](event)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, job_id: int) -> None:
         super().__init__()
         self.fn = fn
         self.relay = relay
+        self.job_id = job_id
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
-            self.relay.failed.emit(exc)
+            self.relay.failed.emit(self.job_id, exc)
         else:
-            self.relay.done.emit(result)
+            self.relay.done.emit(self.job_id, result)
 
 
 class TaskHandle(QObject):
@@ -108,7 +133,9 @@ class CaseOps(QObject):
         self._readers.setMaxThreadCount(2)
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(2)
-        self._live: set[QObject] = set()
+        self._relay = _Relay(self)
+        self._tickets = itertools.count(1)
+        self._latest: dict[Hashable, int] = {}
         self._pending = 0
         self._writes = 0
         self._shut = False
@@ -117,7 +144,8 @@ class CaseOps(QObject):
     def _submit(self, pool: QThreadPool, fn: Callable[[], Any],
                 on_done: Callable[[Any], None] | None,
                 on_error: Callable[[BaseException], None] | None,
-                changes: str | tuple[str, ...] | None = None) -> None:
+                changes: str | tuple[str, ...] | None = None,
+                latest: Hashable | None = None) -> None:
         if self._shut:
             log.info("case closed; dropping a late call to %s", getattr(fn, "__name__", fn))
             return
@@ -130,9 +158,13 @@ class CaseOps(QObject):
             if self._writes == 1:
                 self.writing_changed.emit(True)
 
+        ticket = next(self._tickets)
+        if latest is not None:
+            self._latest[latest] = ticket
+
         def finish() -> None:
-            self._live.discard(relay)  # noqa: F821 - bound below before any call
-            relay.deleteLater()
+            if latest is not None and self._latest.get(latest) == ticket:
+                del self._latest[latest]
             self._pending -= 1
             if self._pending == 0:
                 self.busy_changed.emit(False)
@@ -143,7 +175,9 @@ class CaseOps(QObject):
 
         def done(result: Any) -> None:
             try:
-                if on_done is not None:
+                # Two reader threads can finish out of order: an answer overtaken by a
+                # newer question under the same key is dropped, never shown.
+                if on_done is not None and (latest is None or self._latest.get(latest) == ticket):
                     on_done(result)
             finally:
                 finish()
@@ -163,9 +197,7 @@ class CaseOps(QObject):
                 for kind in (changes,) if isinstance(changes, str) else (changes or ()):
                     self.changed.emit(kind)
 
-        relay = _Relay(done, failed)
-        self._live.add(relay)
-        pool.start(_Job(fn, relay))
+        self._relay.start(pool, self._relay.add(done, failed), fn)
 
     # -- public -----------------------------------------------------------------
     def op(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
@@ -177,9 +209,16 @@ class CaseOps(QObject):
 
     def read(self, fn: Callable[..., Any], *args: Any,
              on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
-        """Run a read `fn(case, *args, **kwargs)` on a reader thread."""
-        self._submit(self._readers, lambda: fn(self.case, *args, **kwargs), on_done, on_error)
+             on_error: Callable[[BaseException], None] | None = None,
+             latest: Hashable | None = None, **kwargs: Any) -> None:
+        """Run a read `fn(case, *args, **kwargs)` on a reader thread.
+
+        With `latest` (any key, e.g. `(self, "list")`), only the newest read under that
+        key calls `on_done`: a view refreshed twice in quick succession never ends up
+        showing the older answer.
+        """
+        self._submit(self._readers, lambda: fn(self.case, *args, **kwargs), on_done, on_error,
+                     latest=latest)
 
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -198,18 +237,9 @@ class CaseOps(QObject):
             return handle
         kinds = (changes,) if isinstance(changes, str) else (changes or ())
 
-        def run() -> list[Any]:
-            items = []
-            for event in gen_fn(self.case, *args, cancel=handle.token, **kwargs):
-                if event.item is not None:
-                    items.append(event.item)
-                relay.progress.emit(event)  # noqa: F821 - bound before the job starts
-            return items
-
         def done(items: list[Any]) -> None:
             handle.items = items
             handle.running = False
-            self._live.discard(relay)
             for kind in kinds:
                 self.changed.emit(kind)
             if handle.token.cancelled:
@@ -218,14 +248,22 @@ class CaseOps(QObject):
 
         def failed(exc: BaseException) -> None:
             handle.running = False
-            self._live.discard(relay)
             for kind in kinds:
                 self.changed.emit(kind)
             handle.failed.emit(exc)
 
-        relay = _Relay(done, failed, handle.progress.emit)
-        self._live.add(relay)
-        self._long.start(_Job(run, relay))
+        job_id = self._relay.add(done, failed, handle.progress.emit)
+        relay = self._relay
+
+        def run() -> list[Any]:
+            items = []
+            for event in gen_fn(self.case, *args, cancel=handle.token, **kwargs):
+                if event.item is not None:
+                    items.append(event.item)
+                relay.progress.emit(job_id, event)
+            return items
+
+        self._relay.start(self._long, job_id, run)
         return handle
 
     def wait_idle(self, msecs: int = 30000) -> bool:
@@ -251,18 +289,11 @@ class Background(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._live: set[QObject] = set()
+        self._relay = _Relay(self)
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
             on_error: Callable[[BaseException], None]) -> None:
-        def finish(callback: Callable[[Any], None], value: Any) -> None:
-            self._live.discard(relay)
-            relay.deleteLater()
-            callback(value)
-
-        relay = _Relay(lambda v: finish(on_done, v), lambda e: finish(on_error, e))
-        self._live.add(relay)
-        self._pool.start(_Job(fn, relay))
+        self._relay.start(self._pool, self._relay.add(on_done, on_error), fn)
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)

@@ -59,3 +59,47 @@ def test_task_streams_progress_and_can_be_cancelled(qtbot, case):
     with qtbot.waitSignal(handle.finished, timeout=5000):
         handle.cancel()
     assert 3 < len(handle.items) < 1000
+
+
+def test_an_older_read_that_finishes_last_is_not_shown(qtbot, case):
+    # Two reader threads: a refresh asked for first can finish after a later one. The view
+    # must end up showing the newer answer (the trash once showed an item already restored).
+    ops = CaseOps(case)
+    release = threading.Event()
+    shown = []
+
+    def slow(c):
+        release.wait(5)
+        return "old"
+
+    ops.read(slow, on_done=shown.append, latest="trash")
+    with qtbot.waitSignal(ops.busy_changed, timeout=5000, check_params_cb=lambda b: b is False):
+        ops.read(lambda c: "new", on_done=shown.append, latest="trash")
+        qtbot.waitUntil(lambda: shown == ["new"], timeout=5000)
+        release.set()
+    assert shown == ["new"]
+    # Without a key every answer is delivered, and a key is free again once answered.
+    ops.read(lambda c: 1, on_done=shown.append)
+    ops.read(lambda c: 2, on_done=shown.append, latest="trash")
+    assert ops.wait_idle()
+    qtbot.waitUntil(lambda: len(shown) == 3, timeout=5000)
+    assert sorted(shown[1:]) == [1, 2]
+
+
+def test_many_jobs_at_once_all_answer_on_the_gui_thread(qtbot, case):
+    # Each job used to make and drop its own QObject; freed by the garbage collector on a
+    # worker thread, one could vanish while a worker emitted on it (a rare crash).
+    ops = CaseOps(case)
+    children = len(ops.children())
+    answers = []
+
+    def work(c, n):
+        return n * n
+
+    for n in range(400):
+        ops.read(work, n, on_done=lambda r: answers.append((r, QThread.currentThread() is ops.thread())))
+    assert ops.wait_idle()
+    qtbot.waitUntil(lambda: len(answers) == 400, timeout=10000)
+    assert sorted(r for r, _ in answers) == sorted(n * n for n in range(400))
+    assert all(on_gui for _, on_gui in answers)
+    assert len(ops.children()) == children  # nothing made per job

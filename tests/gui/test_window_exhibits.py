@@ -128,7 +128,9 @@ def test_import_action_fills_the_inbox_and_a_new_incident_opens_in_the_editor(
     qtbot.waitUntil(editor.form.title.hasFocus, timeout=5000)  # ready to say what happened
     assert editor.form.title.text() == "3 photos, 12 Mar 2025, 08:10 to 08:12"
     assert editor.detail.when_text == "12 Mar 2025, 08:10"
-    assert window.view.timeline.current_incident_id() == editor.incident_id
+    # The timeline reloads on a reader thread, then selects the new incident.
+    qtbot.waitUntil(lambda: window.view.timeline.current_incident_id() == editor.incident_id,
+                    timeout=5000)
     qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 3, timeout=5000)
     qtbot.waitUntil(lambda: hookup.act_inbox.text() == "Inbox", timeout=5000)
 

@@ -128,7 +128,8 @@ class _Manager(QWidget):
     # -- behaviour ---------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
         keep = select if select is not None else self.current_id()
-        self.ops.read(type(self).lister, on_done=lambda rows: self._fill(rows, keep))
+        self.ops.read(type(self).lister, on_done=lambda rows: self._fill(rows, keep),
+                      latest=(id(self), "list"))
 
     def _fill(self, rows: list[Any], keep: int | None) -> None:
         self.items = rows

@@ -72,7 +72,7 @@ class TrashDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ops.read(list_trash, on_done=self._show)
+        self.ops.read(list_trash, on_done=self._show, latest=(id(self), "trash"))
 
     def _changed(self, kind: str) -> None:
         if kind in KINDS:

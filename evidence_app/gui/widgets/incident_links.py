@@ -63,9 +63,12 @@ class IncidentLinks(QObject):
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
-        self.ops.read(ppl.list_people, on_done=lambda rows: setattr(self, "people", rows))
-        self.ops.read(ppl.list_vehicles, on_done=lambda rows: setattr(self, "vehicles", rows))
-        self.ops.read(inc.all_tags, on_done=self._tag_names.setStringList)
+        key = id(self)
+        self.ops.read(ppl.list_people, on_done=lambda rows: setattr(self, "people", rows),
+                      latest=(key, "people"))
+        self.ops.read(ppl.list_vehicles, on_done=lambda rows: setattr(self, "vehicles", rows),
+                      latest=(key, "vehicles"))
+        self.ops.read(inc.all_tags, on_done=self._tag_names.setStringList, latest=(key, "tags"))
 
     def _on_changed(self, kind: str) -> None:
         if kind in ("people", "incidents"):

@@ -111,7 +111,8 @@ class FilterPanel(QFrame):
 
     def refresh_lists(self) -> None:
         """Read tags, people and vehicles again (off the GUI thread)."""
-        self.ops.read(_lists, on_done=while_alive(self, lambda r: self._fill(*r)))
+        self.ops.read(_lists, on_done=while_alive(self, lambda r: self._fill(*r)),
+                      latest=(id(self), "lists"))
 
     def _fill(self, tags: list[str], people: list[Any], vehicles: list[Any]) -> None:
         self._quiet = True
