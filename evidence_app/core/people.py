@@ -80,6 +80,17 @@ def delete_person(case: Case, person_id: int) -> None:
         audit.log("trash", "person", person_id, name=person.name)
 
 
+def restore_person(case: Case, person_id: int) -> None:
+    """Bring a person back from the trash (audited); nothing happens if they are not there."""
+    with case.write() as (session, audit):
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError(f"There is no person {person_id}.")
+        if person.deleted_at is not None:
+            person.deleted_at = None
+            audit.log("restore", "person", person_id, name=person.name)
+
+
 def list_people(case: Case, role: str | None = None) -> list[PersonView]:
     """People not in the trash, by name, each with how many incidents they appear in."""
     count = (select(func.count()).select_from(incident_people)
@@ -127,6 +138,17 @@ def delete_vehicle(case: Case, vehicle_id: int) -> None:
             raise NotFoundError(f"There is no vehicle {vehicle_id}.")
         vehicle.deleted_at = utcnow()
         audit.log("trash", "vehicle", vehicle_id, plate=vehicle.plate)
+
+
+def restore_vehicle(case: Case, vehicle_id: int) -> None:
+    """Bring a vehicle back from the trash (audited); nothing happens if it is not there."""
+    with case.write() as (session, audit):
+        vehicle = session.get(Vehicle, vehicle_id)
+        if vehicle is None:
+            raise NotFoundError(f"There is no vehicle {vehicle_id}.")
+        if vehicle.deleted_at is not None:
+            vehicle.deleted_at = None
+            audit.log("restore", "vehicle", vehicle_id, plate=vehicle.plate)
 
 
 def list_vehicles(case: Case) -> list[VehicleView]:

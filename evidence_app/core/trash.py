@@ -9,7 +9,13 @@ from sqlalchemy import delete, or_, select
 from evidence_app.core.case import Case
 from evidence_app.core.incidents import list_incidents
 from evidence_app.core.models import Attachment, Incident, Note, Person, Vehicle
-from evidence_app.core.views import AttachmentView, IncidentSummary, NoteView
+from evidence_app.core.views import (
+    AttachmentView,
+    IncidentSummary,
+    NoteView,
+    PersonView,
+    VehicleView,
+)
 
 
 @dataclass
@@ -17,14 +23,18 @@ class TrashContents:
     incidents: list[IncidentSummary] = field(default_factory=list)
     attachments: list[AttachmentView] = field(default_factory=list)
     notes: list[NoteView] = field(default_factory=list)
+    people: list[PersonView] = field(default_factory=list)
+    vehicles: list[VehicleView] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.incidents or self.attachments or self.notes)
+        return not (self.incidents or self.attachments or self.notes or self.people
+                    or self.vehicles)
 
 
 def list_trash(case: Case) -> TrashContents:
-    """Items deleted on their own (exhibits of a trashed incident travel with it)."""
+    """Items deleted on their own (exhibits of a trashed incident travel with it), and
+    deleted people and vehicles."""
     incidents = list_incidents(case, trashed=True)
     with case.read() as session:
         atts = session.scalars(
@@ -34,8 +44,15 @@ def list_trash(case: Case) -> TrashContents:
         notes = session.scalars(
             select(Note).where(Note.deleted_at.is_not(None)).order_by(Note.deleted_at.desc())
         )
+        people = session.scalars(
+            select(Person).where(Person.deleted_at.is_not(None)).order_by(Person.deleted_at.desc()))
+        vehicles = session.scalars(
+            select(Vehicle).where(Vehicle.deleted_at.is_not(None))
+            .order_by(Vehicle.deleted_at.desc()))
         return TrashContents(incidents, [AttachmentView.from_row(a) for a in atts],
-                             [NoteView.from_row(n) for n in notes])
+                             [NoteView.from_row(n) for n in notes],
+                             [PersonView.from_row(p) for p in people],
+                             [VehicleView.from_row(v) for v in vehicles])
 
 
 def empty_trash(case: Case) -> dict[str, int]:
@@ -53,7 +70,7 @@ def empty_trash(case: Case) -> dict[str, int]:
         people = list(session.scalars(select(Person.id).where(Person.deleted_at.is_not(None))))
         vehicles = list(session.scalars(select(Vehicle.id).where(Vehicle.deleted_at.is_not(None))))
         if not (dead_incidents or atts or notes or people or vehicles):
-            return {"incidents": 0, "attachments": 0, "notes": 0}
+            return {"incidents": 0, "attachments": 0, "notes": 0, "people": 0, "vehicles": 0}
         audit.log("empty_trash", "case", 1, incidents=dead_incidents,
                   attachments=[{"id": a.id, "exhibit": a.exhibit_mark, "sha256": a.sha256}
                                for a in atts],
@@ -68,4 +85,5 @@ def empty_trash(case: Case) -> dict[str, int]:
     for att in atts:
         case.blobs.remove(att.sha256)
         case.thumbnail_path(att.sha256).unlink(missing_ok=True)
-    return {"incidents": len(dead_incidents), "attachments": len(atts), "notes": len(notes)}
+    return {"incidents": len(dead_incidents), "attachments": len(atts), "notes": len(notes),
+            "people": len(people), "vehicles": len(vehicles)}

@@ -106,6 +106,7 @@ class PersonView(_View):
     description: str
     contact: str
     incident_count: int = 0
+    deleted_at: datetime | None = None
 
 
 @dataclass
@@ -117,6 +118,7 @@ class VehicleView(_View):
     plate: str
     description: str
     incident_count: int = 0
+    deleted_at: datetime | None = None
 
     @property
     def label(self) -> str:

@@ -70,7 +70,7 @@ def test_emptying_the_trash_removes_rows_originals_and_thumbnails(case, tmp_path
     person = create_person(case, "Wrong name", role="witness")
     delete_person(case, person)
     counts = empty_trash(case)
-    assert counts == {"incidents": 1, "attachments": 2, "notes": 1}
+    assert counts == {"incidents": 1, "attachments": 2, "notes": 1, "people": 1, "vehicles": 0}
     assert [i.id for i in list_incidents(case)] == [keep]
     assert count_incidents(case, trashed=True) == 0
     assert list_people(case) == []
@@ -93,7 +93,8 @@ def test_emptying_an_empty_trash_records_nothing(case):
 
     with case.read() as session:
         before = len(list(entries(session)))
-    assert empty_trash(case) == {"incidents": 0, "attachments": 0, "notes": 0}
+    assert empty_trash(case) == {"incidents": 0, "attachments": 0, "notes": 0, "people": 0,
+                                 "vehicles": 0}
     with case.read() as session:
         assert len(list(entries(session))) == before
 
@@ -135,4 +136,44 @@ def test_a_diary_import_after_emptying_the_trash_uses_fresh_ids(case, tmp_path):
     result = import_diary(case, read_diary(path, "Europe/London"))
     assert result.incident_ids == [gone + 1]
     assert get_incident(case, gone + 1).amendments == []
+    assert run_verify(case).ok
+
+
+def test_a_deleted_person_or_vehicle_is_listed_in_the_trash_and_restored_with_its_links(case):
+    from evidence_app.core.audit import entries
+    from evidence_app.core.incidents import create_incident, get_incident
+    from evidence_app.core.people import (
+        create_vehicle,
+        delete_vehicle,
+        link_person,
+        link_vehicle,
+        list_vehicles,
+        restore_person,
+        restore_vehicle,
+    )
+
+    incident = create_incident(case, title="Followed home")
+    person = create_person(case, "Mark Davies", role="suspect")
+    vehicle = create_vehicle(case, plate="AB12 CDE", make="Vauxhall")
+    link_person(case, incident, person)
+    link_vehicle(case, incident, vehicle)
+    delete_person(case, person)
+    delete_vehicle(case, vehicle)
+    trash = list_trash(case)
+    assert [p.name for p in trash.people] == ["Mark Davies"]
+    assert [v.plate for v in trash.vehicles] == ["AB12 CDE"]
+    assert trash.people[0].deleted_at is not None and not trash.empty
+    assert get_incident(case, incident).people == []  # hidden while in the trash
+    restore_person(case, person)
+    restore_vehicle(case, vehicle)
+    restore_person(case, person)  # already back: nothing happens, nothing is logged
+    assert list_trash(case).empty
+    assert [p.name for p in list_people(case)] == ["Mark Davies"]
+    assert [v.plate for v in list_vehicles(case)] == ["AB12 CDE"]
+    detail = get_incident(case, incident)
+    assert [p.name for p in detail.people] == ["Mark Davies"]
+    assert [v.plate for v in detail.vehicles] == ["AB12 CDE"]
+    with case.read() as session:
+        restores = [(e.action, e.entity) for e in entries(session) if e.action == "restore"]
+    assert restores == [("restore", "person"), ("restore", "vehicle")]
     assert run_verify(case).ok

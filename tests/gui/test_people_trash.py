@@ -197,6 +197,48 @@ def test_delete_restore_and_empty_the_trash(qtbot, opened):
     trash.close()
 
 
+def test_a_deleted_person_and_vehicle_wait_in_the_trash_and_come_back(qtbot, opened):
+    window = opened
+    case = window.session.case
+    a = inc.create_incident(case, title="Followed home")
+    pid = ppl.create_person(case, "Mark Davies", role="suspect")
+    ppl.link_person(case, a, pid)
+    vid = ppl.create_vehicle(case, plate="AB12 CDE", make="Vauxhall", colour="Silver")
+    window.people()
+    from evidence_app.gui.dialogs.people import PeopleDialog
+    from evidence_app.gui.dialogs.trash import TrashDialog
+
+    qtbot.waitUntil(lambda: open_dialog(PeopleDialog) is not None, timeout=15000)
+    dialog = open_dialog(PeopleDialog)
+    people = dialog.people
+    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 1, timeout=15000)
+    people.list.setCurrentItem(people.list.topLevelItem(0))
+    qtbot.mouseClick(people.delete, Qt.MouseButton.LeftButton)
+    box = wait_box(qtbot, "restore")
+    yes = next(b for b in box.buttons() if b.text() == "Delete person")
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 0, timeout=15000)
+    ppl.delete_vehicle(case, vid)
+    window.trash()
+    qtbot.waitUntil(lambda: open_dialog(TrashDialog) is not None, timeout=15000)
+    trash = open_dialog(TrashDialog)
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 2, timeout=15000)
+    texts = [trash.tree.topLevelItem(i).text(0) for i in range(2)]
+    assert texts == ["Person: Mark Davies (suspect)", "Vehicle: Silver Vauxhall (AB12 CDE)"]
+    trash.tree.setCurrentItem(trash.tree.topLevelItem(0))
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    # The person is back, still linked to the incident, and the people list shows them.
+    qtbot.waitUntil(lambda: people.list.topLevelItemCount() == 1, timeout=15000)
+    assert [(p.name, p.incident_count) for p in ppl.list_people(case)] == [("Mark Davies", 1)]
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=15000)
+    qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
+    box = wait_box(qtbot, "for good")
+    assert "1 vehicle" in box.text()
+    box.reject()
+    trash.close()
+    dialog.close()
+
+
 def test_undo_brings_back_a_deleted_incident(qtbot, opened):
     window = opened
     incident_id = new_incident(qtbot, window)

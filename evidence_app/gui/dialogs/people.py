@@ -189,7 +189,8 @@ class _Manager(QWidget):
             return
         confirm(self, f"Delete this {self.noun}?",
                 f"“{self.label(row)}” will be removed from the list and from "
-                f"{plural(row.incident_count, 'incident')}.", f"Delete {self.noun}",
+                f"{plural(row.incident_count, 'incident')}. It goes to the Trash, where you "
+                "can restore it.", f"Delete {self.noun}",
                 lambda: self.ops.op(self.delete_fn(), row.id, changes=KINDS), destructive=True)
 
     def _add(self) -> None:

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core import attachments as att
 from evidence_app.core import incidents as inc
+from evidence_app.core import people as ppl
 from evidence_app.core.trash import TrashContents, empty_trash, list_trash
 from evidence_app.gui.messages import confirm
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import local_time, plural
 
-KINDS = ("incidents", "attachments", "trash")
+KINDS = ("incidents", "attachments", "trash", "people")
 
 
 class TrashDialog(QDialog):
@@ -35,8 +36,8 @@ class TrashDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
-        intro = QLabel("Deleted incidents, exhibits and notes wait here until you empty the "
-                       "trash. Restore anything deleted by mistake.")
+        intro = QLabel("Deleted incidents, exhibits, notes, people and vehicles wait here "
+                       "until you empty the trash. Restore anything deleted by mistake.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.tree = QTreeWidget()
@@ -93,6 +94,15 @@ class TrashDialog(QDialog):
             text = " ".join(note.text.split())
             self._item(f"Note: {text[:80]}{'…' if len(text) > 80 else ''}",
                        local_time(note.updated_at, tz), ("note", note.id))
+        for person in contents.people:
+            role = f" ({person.role})" if person.role else ""
+            self._item(f"Person: {person.name}{role}",
+                       local_time(person.deleted_at, tz) if person.deleted_at else "",
+                       ("person", person.id))
+        for vehicle in contents.vehicles:
+            self._item(f"Vehicle: {vehicle.label}",
+                       local_time(vehicle.deleted_at, tz) if vehicle.deleted_at else "",
+                       ("vehicle", vehicle.id))
         empty = contents.empty
         self.tree.setVisible(not empty)
         self.empty_label.setVisible(empty)
@@ -112,13 +122,17 @@ class TrashDialog(QDialog):
         for item in self.tree.selectedItems():
             kind, item_id = item.data(0, Qt.ItemDataRole.UserRole)
             fn = {"incident": inc.restore_incident, "attachment": att.restore_attachment,
-                  "note": inc.restore_note}[kind]
+                  "note": inc.restore_note, "person": ppl.restore_person,
+                  "vehicle": ppl.restore_vehicle}[kind]
             self.ops.op(fn, item_id, changes=KINDS)
 
     def _ask_empty(self) -> None:
         c = self.contents
         parts = [plural(len(c.incidents), "incident"), plural(len(c.attachments), "exhibit"),
                  plural(len(c.notes), "note")]
+        parts += [plural(n, noun, many) for n, noun, many in
+                  ((len(c.people), "person", "people"), (len(c.vehicles), "vehicle", "vehicles"))
+                  if n]
         confirm(self, "Empty the trash?",
                 f"This deletes {', '.join(parts[:-1])} and {parts[-1]} for good, including the "
                 "original files of those exhibits (and the exhibits of deleted incidents).",
