@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -82,13 +83,18 @@ def delete_person(case: Case, person_id: int) -> None:
 
 def restore_person(case: Case, person_id: int) -> None:
     """Bring a person back from the trash (audited); nothing happens if they are not there."""
+    _restore(case, Person, person_id, "person", lambda p: {"name": p.name})
+
+
+def _restore(case: Case, model: type[Person] | type[Vehicle], row_id: int, entity: str,
+             logged: Callable[[Any], dict[str, Any]]) -> None:
     with case.write() as (session, audit):
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError(f"There is no person {person_id}.")
-        if person.deleted_at is not None:
-            person.deleted_at = None
-            audit.log("restore", "person", person_id, name=person.name)
+        row = cast("Person | Vehicle | None", session.get(model, row_id))
+        if row is None:
+            raise NotFoundError(f"There is no {entity} {row_id}.")
+        if row.deleted_at is not None:
+            row.deleted_at = None
+            audit.log("restore", entity, row_id, **logged(row))
 
 
 def list_people(case: Case, role: str | None = None) -> list[PersonView]:
@@ -142,13 +148,7 @@ def delete_vehicle(case: Case, vehicle_id: int) -> None:
 
 def restore_vehicle(case: Case, vehicle_id: int) -> None:
     """Bring a vehicle back from the trash (audited); nothing happens if it is not there."""
-    with case.write() as (session, audit):
-        vehicle = session.get(Vehicle, vehicle_id)
-        if vehicle is None:
-            raise NotFoundError(f"There is no vehicle {vehicle_id}.")
-        if vehicle.deleted_at is not None:
-            vehicle.deleted_at = None
-            audit.log("restore", "vehicle", vehicle_id, plate=vehicle.plate)
+    _restore(case, Vehicle, vehicle_id, "vehicle", lambda v: {"plate": v.plate})
 
 
 def list_vehicles(case: Case) -> list[VehicleView]:

@@ -116,8 +116,9 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         if icon_name:
             action.setIcon(icon(icon_name))
-            action.setData(icon_name)
-        action.triggered.connect(lambda _checked=False: slot())
+            action.setData(icon_name)  # redrawn by this name on a theme change
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)  # shortcuts work even where no menu shows the action
         return action
 
@@ -172,16 +173,8 @@ class MainWindow(QMainWindow):
         """Import, Inbox and paste: shown from the start, disabled; exhibits_hookup connects
         them and enables them once a case is open."""
         def make(text: str, shortcut: Any, tip: str = "", icon_name: str = "") -> QAction:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            if tip:
-                action.setToolTip(tip)
-                action.setStatusTip(tip)
-            if icon_name:
-                action.setIcon(icon(icon_name))
-                action.setData(icon_name)  # redrawn by this name on a theme change
+            action = self._action(text, None, shortcut, tip, icon_name)
             action.setEnabled(False)
-            self.addAction(action)
             return action
 
         self.act_import = make("&Import photos and screenshots\u2026", "Ctrl+I",

@@ -67,7 +67,8 @@ def first_ink_row(widget: QWidget) -> int:
     return image.height()
 
 
-def test_no_blank_band_above_the_first_month(qtbot, case):
+def march_timeline(qtbot, case):
+    """A shown timeline of 28 March incidents, newest first, loaded."""
     for day in range(1, 29):
         create_incident(case, when=When(datetime(2025, 3, day, 9, tzinfo=UTC), None,
                                         Precision.EXACT, "Europe/London"), title=f"Day {day}")
@@ -79,6 +80,11 @@ def test_no_blank_band_above_the_first_month(qtbot, case):
     view.show()
     model.reload(keep=False)
     qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=15000)
+    return ops, model, view
+
+
+def test_no_blank_band_above_the_first_month(qtbot, case):
+    ops, model, view = march_timeline(qtbot, case)
     # The month's name starts near the top, not under a card-high empty band...
     assert first_ink_row(view.viewport()) < 24
     # ...and stays there after scrolling down and back up.
@@ -421,17 +427,7 @@ def test_tab_walks_the_editor_in_the_order_it_reads(qtbot, window, tmp_path):
 
 
 def test_bringing_the_first_incident_of_a_month_into_view_shows_the_month(qtbot, case):
-    for day in range(1, 29):
-        create_incident(case, when=When(datetime(2025, 3, day, 9, tzinfo=UTC), None,
-                                        Precision.EXACT, "Europe/London"), title=f"Day {day}")
-    ops = CaseOps(case)
-    model = TimelineModel(ops, newest_first=True)
-    view = TimelineView(model)
-    qtbot.addWidget(view)
-    view.resize(380, 600)
-    view.show()
-    model.reload(keep=False)
-    qtbot.waitUntil(lambda: model.ready and not model.loading, timeout=15000)
+    ops, model, view = march_timeline(qtbot, case)
     view.scrollToBottom()
     first = model.index(1)
     assert first.data() == "Day 28"
