@@ -80,6 +80,11 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
+def plural(n: int, word: str) -> str:
+    """'1 page', '36 pages'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def printable(text: str) -> str:
     """A file name or path on one line: control characters (newlines, tabs) escaped."""
     text = readable_name(text)
@@ -165,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE.csv", help="the diary saved as CSV")
     p.add_argument("--skip-invalid", action="store_true",
                    help="import the readable rows even if some cannot be read")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="also import rows already in the case (same date, title and "
+                        "description); by default they are left out, so importing an "
+                        "updated diary again adds only its new rows")
     p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
     p.add_argument("id", type=record_id, metavar="ID", help="the incident's id")
 

@@ -8,7 +8,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from evidence_app.cli import case_dir, command, emit, open_case, printable, progress_to_stderr
+from evidence_app.cli import (
+    case_dir,
+    command,
+    emit,
+    open_case,
+    plural,
+    printable,
+    progress_to_stderr,
+)
 from evidence_app.core.errors import UserError
 
 SHOW_ROWS = 20  # a terminal shows this many row problems; --json lists them all
@@ -122,7 +130,8 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         preview = read_diary(args.file, case.settings().timezone)
         try:
-            result = import_diary(case, preview, skip_invalid=args.skip_invalid)
+            result = import_diary(case, preview, skip_invalid=args.skip_invalid,
+                                  allow_duplicates=args.allow_duplicates)
         except DiaryRowsInvalid as exc:
             if args.json:
                 emit(args, {"imported": 0, "invalid": [{"line": r.line, "reason": r.error}
@@ -138,7 +147,11 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
     warnings = [{"line": r.line, "warning": w} for r in preview.valid for w in r.warnings]
 
     def text() -> str:
-        lines = [f"Imported {result.imported} incident(s) from {args.file}."]
+        lines = [f"Imported {plural(result.imported, 'incident')} from {args.file}."]
+        if result.already:
+            lines.append(f"Left out {plural(len(result.already), 'row')} already in the case "
+                         "(same date, title and description; --allow-duplicates imports "
+                         "them anyway).")
         lines += [f"skipped line {r.line}: {r.error}" for r in result.skipped[:SHOW_ROWS]]
         if len(result.skipped) > SHOW_ROWS:
             lines.append(f"... and {len(result.skipped) - SHOW_ROWS} more skipped")

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evidence_app.cli import command, emit, open_case, progress_to_stderr, record_id
+from evidence_app.cli import command, emit, open_case, plural, progress_to_stderr, record_id
 from evidence_app.core.errors import UserError, ValidationError
 
 
@@ -100,10 +100,6 @@ def _left_out(options: Any) -> str:
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 @command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     from evidence_app.core.report import ReportResult, build_report
@@ -119,8 +115,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if result is None:
         raise UserError("The report was not finished.")
     emit(args, dict(result.to_json(), options=options.to_json()),
-         f"Wrote {result.path} ({_count(result.pages, 'page')}, "
-         f"{_count(result.incidents, 'incident')}, {_count(result.exhibits, 'exhibit')})."
+         f"Wrote {result.path} ({plural(result.pages, 'page')}, "
+         f"{plural(result.incidents, 'incident')}, {plural(result.exhibits, 'exhibit')})."
          f"\n{_left_out(options)}")
     return 0
 
@@ -142,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
              else f"run `sha256sum -c SHA256SUMS` inside {result.path}")
     emit(args, result.to_json(),
-         f"Exported {_count(result.exhibits, 'exhibit')} and the report "
-         f"({_count(result.report.pages, 'page')}) "
+         f"Exported {plural(result.exhibits, 'exhibit')} and the report "
+         f"({plural(result.report.pages, 'page')}) "
          f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
     return 0

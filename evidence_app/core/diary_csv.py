@@ -69,6 +69,7 @@ class DiaryRow:
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
+    existing: int | None = None  # an incident already in the case with the same entry
 
 
 @dataclass
@@ -84,6 +85,44 @@ class DiaryPreview:
     @property
     def invalid(self) -> list[DiaryRow]:
         return [r for r in self.rows if r.error]
+
+    @property
+    def already(self) -> list[DiaryRow]:
+        """Readable rows already in the case (imported from this diary before)."""
+        return [r for r in self.rows if not r.error and r.existing is not None]
+
+
+def _entry_key(when: datetime | None, end: datetime | None, precision: str, title: str,
+               description: str) -> tuple[Any, ...]:
+    def moment(value: datetime | None) -> str:
+        return value.astimezone(UTC).replace(microsecond=0).isoformat() if value else ""
+
+    def words(text: str) -> str:
+        return " ".join((text or "").casefold().split())
+
+    return moment(when), moment(end), precision, words(title), words(description)
+
+
+def _mark_existing(session: Any, rows: list[DiaryRow]) -> None:
+    known: dict[tuple[Any, ...], int] = {}
+    for row in session.execute(select(
+            Incident.id, Incident.occurred_at, Incident.occurred_end, Incident.precision,
+            Incident.title, Incident.description).where(Incident.deleted_at.is_(None))):
+        known.setdefault(_entry_key(*row[1:]), row[0])
+    for r in rows:
+        if r.values is not None:
+            v = r.values
+            r.existing = known.get(_entry_key(v["occurred_at"], v["occurred_end"], v["precision"],
+                                              v["title"], v["description"]))
+
+
+def mark_existing(case: Case, preview: DiaryPreview) -> DiaryPreview:
+    """Note which rows are already in the case: an incident (not in the trash) with the
+    same date, precision, title and description, as when a diary is imported again after
+    more rows were added to it. Returns the preview."""
+    with case.read() as session:
+        _mark_existing(session, preview.rows)
+    return preview
 
 
 def _decode(data: bytes) -> str:
@@ -246,11 +285,14 @@ class DiaryImportResult:
     imported: int
     skipped: list[DiaryRow]
     incident_ids: list[int]
+    already: list[DiaryRow] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"imported": self.imported, "first_id": self.incident_ids[0] if self.incident_ids else None,
                 "last_id": self.incident_ids[-1] if self.incident_ids else None,
-                "skipped": [{"line": r.line, "reason": r.error} for r in self.skipped]}
+                "skipped": [{"line": r.line, "reason": r.error} for r in self.skipped],
+                "already_in_case": [{"line": r.line, "incident_id": r.existing}
+                                    for r in self.already]}
 
 
 class DiaryRowsInvalid(UserError):
@@ -265,16 +307,24 @@ class DiaryRowsInvalid(UserError):
 
 
 def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
-                 cancel: CancelToken | None = None) -> DiaryImportResult:
-    """Import the readable rows of a preview as incidents, in one transaction."""
+                 cancel: CancelToken | None = None,
+                 allow_duplicates: bool = False) -> DiaryImportResult:
+    """Import the readable rows of a preview as incidents, in one transaction.
+
+    Rows already in the case (see `mark_existing`) are left out and listed in the result,
+    unless `allow_duplicates`; importing the same diary twice adds nothing the second time.
+    """
     bad = preview.invalid
     if bad and not skip_invalid:
         raise DiaryRowsInvalid(bad)
-    good = preview.valid
-    if not good:
-        return DiaryImportResult(0, bad, [])
     now = utcnow()
     with case.write() as (session, audit):
+        if not allow_duplicates:
+            _mark_existing(session, preview.valid)  # in the transaction: what is there now
+        already = [] if allow_duplicates else preview.already
+        good = [r for r in preview.valid if allow_duplicates or r.existing is None]
+        if not good:
+            return DiaryImportResult(0, bad, [], already)
         start = next_free_id(session, Incident, "incident")
         next_note = next_free_id(session, Note, "note")
         incidents, notes, links, events = [], [], [], []
@@ -307,7 +357,7 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
         _bulk_insert(conn, incident_tags, links)
         _bulk_insert(conn, AuditEvent.__table__, audit.rows(events))
     ids = [start + i for i in range(len(good))]
-    return DiaryImportResult(len(good), bad, ids)
+    return DiaryImportResult(len(good), bad, ids, already)
 
 
 def _driver_value(value: Any) -> Any:

@@ -20,7 +20,7 @@ def test_a_clean_diary_imports(case_dir, cli, tmp_path):
     code, out, err = cli("--case", case_dir, "incident", "import", path)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Imported 3 incident(s) from {path}.",
+        f"Imported 3 incidents from {path}.",
         "line 4: category 'Drone' not recognised; recorded as Other"]
     assert [(i["title"], i["category"]) for i in incidents(cli, case_dir)] == [
         ("Car outside", "loitering"), ("Texts all day", "contact_text"), ("Drone", "other")]
@@ -31,7 +31,28 @@ def test_json_output(case_dir, cli, tmp_path):
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--json")
     assert code == 0
     assert json.loads(out) == {"imported": 2, "first_id": 1, "last_id": 2, "skipped": [],
-                               "warnings": []}
+                               "already_in_case": [], "warnings": []}
+
+
+def test_importing_the_diary_again_brings_in_only_new_rows(case_dir, cli, tmp_path):
+    rows = ["01/04/2025,10:00,Car outside,loitering\n", "02/04/2025,,Texts all day,Texts\n"]
+    path = diary(tmp_path, rows)
+    assert cli("--case", case_dir, "incident", "import", path)[0] == 0
+    # Kept up to date in the spreadsheet (one title retyped in another case), then again.
+    path = diary(tmp_path, ["01/04/2025,10:00,car  OUTSIDE,loitering\n", rows[1],
+                            "05/04/2025,18:30,Followed home,following\n"])
+    code, out, _ = cli("--case", case_dir, "incident", "import", path)
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        f"Imported 1 incident from {path}.",
+        "Left out 2 rows already in the case (same date, title and description; "
+        "--allow-duplicates imports them anyway)."]
+    assert [i["title"] for i in incidents(cli, case_dir)] == [
+        "Car outside", "Texts all day", "Followed home"]
+    code, out, _ = cli("--case", case_dir, "incident", "import", path, "--json",
+                       "--allow-duplicates")
+    assert json.loads(out)["imported"] == 3 and json.loads(out)["already_in_case"] == []
+    assert len(incidents(cli, case_dir)) == 6
 
 
 def test_bad_rows_stop_the_import_and_are_listed(case_dir, cli, tmp_path):
@@ -56,12 +77,13 @@ def test_skip_invalid(case_dir, cli, tmp_path):
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--skip-invalid")
     assert code == 0
     assert out.splitlines()[:2] == [
-        f"Imported 1 incident(s) from {path}.",
+        f"Imported 1 incident from {path}.",
         "skipped line 3: '31/04/2025' is not a real date (dates are read day first, as DD/MM/YYYY)"]
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--skip-invalid", "--json")
-    data = json.loads(out)
-    assert data["imported"] == 1 and data["skipped"][0]["line"] == 3
-    assert len(incidents(cli, case_dir)) == 2
+    data = json.loads(out)  # the same file again: its readable row is already in the case
+    assert data["imported"] == 0 and data["skipped"][0]["line"] == 3
+    assert data["already_in_case"] == [{"line": 2, "incident_id": 1}]
+    assert len(incidents(cli, case_dir)) == 1
 
 
 def test_many_bad_rows_are_summarised_on_a_terminal(case_dir, cli, tmp_path):

@@ -263,8 +263,11 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_a_second_import_continues_the_ids_and_reuses_tags(tmp_path, case):
     path = write(tmp_path, "date,title,tags\n01/04/2025,One,astra\n")
     first = import_diary(case, read_diary(path, TZ))
+    again = import_diary(case, read_diary(path, TZ))  # the same row: already in the case
+    assert (again.imported, [r.existing for r in again.already]) == (0, first.incident_ids)
+    path = write(tmp_path, "date,title,tags\n01/04/2025,One,astra\n02/04/2025,Two,astra\n")
     second = import_diary(case, read_diary(path, TZ))
-    assert second.incident_ids[0] == first.incident_ids[0] + 1
+    assert second.incident_ids == [first.incident_ids[0] + 1]
     from evidence_app.core.incidents import all_tags
 
     assert all_tags(case) == ["astra"]

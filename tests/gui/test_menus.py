@@ -93,6 +93,21 @@ def test_import_a_diary_with_a_preview(qtbot, opened, tmp_path, monkeypatch):
                       "Flowers left on doorstep"]
     assert "Imported 3 incidents" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.view.model.total == 3, timeout=15000)
+    # The person adds a row to the spreadsheet and imports it again: only the new row comes in.
+    path.write_text(DIARY + "14/03/2025,08:00,Waiting at the bus stop,Park Row,following,,\n",
+                    encoding="utf-8")
+    window.act_diary.trigger()
+    qtbot.waitUntil(lambda: visible(DiaryImportDialog) not in (None, dialog), timeout=15000)
+    again = visible(DiaryImportDialog)
+    model = again.table.model()
+    notes = [model.index(r, 5).data() for r in range(model.rowCount())]
+    assert notes.count("Already in the case: left out") == 3
+    assert again.import_button.text() == "Import the 1 readable row"
+    with qtbot.waitSignal(again.accepted, timeout=15000):
+        qtbot.mouseClick(again.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert len(inc.list_incidents(window.session.case)) == 4
+    assert "Imported 1 incident " in window.statusBar().currentMessage()
 
 
 def test_a_file_that_is_not_a_diary_is_explained(qtbot, opened, tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ from evidence_app.core.diary_csv import (
     DiaryPreview,
     DiaryRow,
     import_diary,
+    mark_existing,
     read_diary,
 )
 from evidence_app.core.vocab import category_label
@@ -61,6 +62,8 @@ class PreviewModel(QAbstractTableModel):
             return QColor(220, 80, 60, 40)
         if role == Qt.ItemDataRole.ForegroundRole and col == 5 and row.error:
             return QColor("#b23b3b")
+        if role == Qt.ItemDataRole.ForegroundRole and row.existing is not None:
+            return QColor(128, 128, 128)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if col == 0:
@@ -81,6 +84,8 @@ class PreviewModel(QAbstractTableModel):
             return category_label(v["category"])
         if col == 4:
             return v["location"]
+        if row.existing is not None:
+            return "Already in the case: left out"
         extras = list(row.warnings)
         if row.tags:
             extras.append("tags: " + ", ".join(row.tags))
@@ -101,9 +106,13 @@ class DiaryImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
-        good, bad = len(preview.valid), len(preview.invalid)
+        bad, already = len(preview.invalid), len(preview.already)
+        good = len(preview.valid) - already
         head = QLabel(f"<b>{plural(len(preview.rows), 'row')} found.</b> "
                       f"{plural(good, 'row')} can be imported"
+                      + (f"; {plural(already, 'row')} {'is' if already == 1 else 'are'} "
+                         "already in the case (shown in grey) and will be left out"
+                         if already else "")
                       + (f"; <span style='color:#b23b3b'>{plural(bad, 'row')} cannot be read "
                          "(shown in red)</span>." if bad else "."))
         head.setWordWrap(True)
@@ -138,8 +147,10 @@ class DiaryImportDialog(QDialog):
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
         row.addWidget(cancel)
-        text = (f"Import {plural(good, 'incident')}" if not bad else
-                f"Import the {plural(good, 'readable row')}")
+        text = ("Nothing new to import" if not good else
+                f"Import the {plural(good, 'readable row')}" if bad else
+                f"Import {plural(good, 'new incident')}" if already else
+                f"Import {plural(good, 'incident')}")
         self.import_button = QPushButton(text)
         self.import_button.setObjectName("primary")
         self.import_button.setAccessibleName("Import")
@@ -183,7 +194,7 @@ def open_diary_preview(ops: CaseOps, path: Path, tz: str, parent: QWidget) -> No
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    ops.call(lambda: read_diary(path, tz), on_done=show,
+    ops.read(lambda case: mark_existing(case, read_diary(path, tz)), on_done=show,
              on_error=lambda exc: show_error(parent, "The diary cannot be read", exc))
 
 
