@@ -94,11 +94,12 @@ def _check_triggers(session: Session) -> list[str]:
 
 
 def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
-    """Every exhibit and incident must have been recorded in the audit trail, and each
-    exhibit's hash and mark must be the ones recorded when it was imported. This catches
+    """Every exhibit, incident, note, person and vehicle must have been recorded in the
+    audit trail, and each exhibit's hash and mark must be the ones recorded when it was
+    imported. This catches
     a trail cut short (the chain alone cannot) and rows edited behind the app's back.
     Also returns the highest exhibit serial ever issued (deleted exhibits included)."""
-    from evidence_app.core.models import AuditEvent, Incident
+    from evidence_app.core.models import AuditEvent, Incident, Note, Person, Vehicle
 
     problems: list[str] = []
     imported: dict[int, dict[str, Any]] = {}
@@ -128,15 +129,38 @@ def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
         if record.get("exhibit") != mark or not mark.endswith(f"/{serial}"):
             problems.append(f"exhibit {mark} (attachment {att_id}): its mark differs from the "
                             f"one issued ({record.get('exhibit')})")
-    created = set(session.scalars(select(AuditEvent.entity_id).where(
-        AuditEvent.entity == "incident", AuditEvent.action == "create")))
-    missing = [i for i in session.scalars(select(Incident.id).order_by(Incident.id))
-               if i not in created]
-    if missing:
-        shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
-        problems.append(f"{len(missing)} incident(s) have no creation record in the audit "
-                        f"trail: {shown}")
+    for entity, model, label in (("incident", Incident, "incident"), ("person", Person, "person"),
+                                 ("vehicle", Vehicle, "vehicle"), ("note", Note, "note")):
+        created = set(session.scalars(select(AuditEvent.entity_id).where(
+            AuditEvent.entity == entity, AuditEvent.action == "create")))
+        rows = session.execute(select(model.id, *(
+            [Note.incident_id] if model is Note else [])).order_by(model.id)).all()
+        missing = [r[0] for r in rows if r[0] not in created]
+        if model is Note and missing:
+            # A diary import records each row's note inside its incident's creation.
+            with_note = _diary_incidents_with_notes(session)
+            missing = [r[0] for r in rows if r[0] not in created and r[1] not in with_note]
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
+            problems.append(f"{len(missing)} {label}(s) have no creation record in the audit "
+                            f"trail: {shown}")
     return problems, issued
+
+
+def _diary_incidents_with_notes(session: Session) -> set[int]:
+    from evidence_app.core.models import AuditEvent
+
+    found: set[int] = set()
+    for entity_id, details in session.execute(select(AuditEvent.entity_id, AuditEvent.details).where(
+            AuditEvent.entity == "incident", AuditEvent.action == "create",
+            AuditEvent.details.like('%"note":%'))):
+        try:
+            record = json.loads(details)
+        except ValueError:
+            continue
+        if entity_id is not None and record.get("source") == "diary import" and record.get("note"):
+            found.add(entity_id)
+    return found
 
 
 def run_verify(case: Case) -> VerifyReport:

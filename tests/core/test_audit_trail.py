@@ -223,6 +223,28 @@ def test_a_record_edited_behind_the_apps_back_is_detected(case, tmp_path, import
     assert any("JS/9" in p and "mark differs" in p for p in problems)
 
 
+def test_notes_people_and_vehicles_added_behind_the_apps_back_are_detected(case, tmp_path):
+    from evidence_app.core.diary_csv import import_diary, read_diary
+
+    incident = create_incident(case, title="One")
+    add_note(case, incident, "Told my sister")
+    diary = tmp_path / "diary.csv"
+    diary.write_text("date,title,notes\n01/04/2025,Two,Rang the police\n", encoding="utf-8")
+    import_diary(case, read_diary(diary, "Europe/London"))
+    assert run_verify(case).ok  # the diary's note is recorded with its incident
+    raw = sqlite3.connect(case.folder / DB_NAME)
+    raw.execute("INSERT INTO notes (incident_id, text, private, created_at, updated_at)"
+                " VALUES (?, 'Planted', 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+                (incident,))
+    raw.execute("INSERT INTO people (name, role, description, contact, created_at) VALUES"
+                " ('Someone', 'witness', '', '', '2025-01-01 00:00:00')")
+    raw.commit()
+    raw.close()
+    problems = run_verify(case).problems
+    assert any("1 note(s) have no creation record" in p for p in problems), problems
+    assert any("1 person(s) have no creation record" in p for p in problems), problems
+
+
 def test_rewinding_the_exhibit_counter_is_detected(case, tmp_path, import_paths):
     [res] = import_paths(phone_jpeg(tmp_path / "a.jpg", seed=1))
     delete_attachments(case, [res.id])

@@ -52,6 +52,7 @@ def make_first_revision_case(folder):
     for event_id, (action, entity, entity_id, details) in enumerate([
         ("create", "case", 1, {"case_name": "Old case"}),
         ("create", "incident", 1, {"title": "Car outside again"}),
+        ("create", "note", 1, {"incident_id": 1, "text": "Told my sister", "private": True}),
     ], start=1):
         body = canonical(details)
         digest = event_hash(prev, event_id, at, action, entity, entity_id, body)
