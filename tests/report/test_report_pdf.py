@@ -270,3 +270,22 @@ def test_demo_case_has_no_blank_pages_and_continued_heads(tmp_path, monkeypatch)
         assert body, f"page {n} of {len(pages)} is blank"
     assert any("(continued)" in page for page in pages)
     assert not any("(continued)" in page for page in pages if "Exhibit list" in page)
+
+
+def test_a_changed_date_only_incident_date_reads_as_dates_in_the_audit_trail(case, tmp_path):
+    """Moving a date-only incident from 15 to 16 July (BST) is recorded as local midnights;
+    the appendix must not read '2024-07-14 23:00 UTC -> 2024-07-15 23:00 UTC'."""
+    from evidence_app.core.incidents import update_incident
+
+    incident = create_incident(case, when=parse_when("15/07/2024", "Europe/London"),
+                               title="Letter through the door", category="other")
+    update_incident(case, incident, when=parse_when("16/07/2024", "Europe/London"))
+    update_incident(case, incident, when=parse_when("July 2024", "Europe/London"))
+    update_incident(case, incident, when=parse_when("17/07/2024 14:30", "Europe/London"))
+    court = squash("\n".join(pages_text(build(case, tmp_path / "c.pdf", profile="court").path)))
+    appendix = court[court.index("Appendix: audit trail"):]
+    assert "date and time: 2024-07-15 \u2192 2024-07-16" in appendix
+    assert "date and time: 2024-07-16 \u2192 2024-07; date precision: date only \u2192 month only" \
+        in appendix
+    assert "date and time: 2024-07 \u2192 2024-07-17 13:30 UTC" in appendix
+    assert "2024-07-14" not in appendix and "23:00 UTC" not in appendix

@@ -75,6 +75,17 @@ def _value(key: str, value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _when_value(key: str, value: Any, precision: Any, tz: str) -> str:
+    """An incident's stored date as words: a date-only (or month-only) value as the local
+    date (month) it stands for, since local midnight in UTC can fall on the day before."""
+    if key in ("occurred_at", "occurred_end") and isinstance(value, str) and _ISO.match(value):
+        if precision == Precision.DAY:
+            return f"{_local(value, tz):%Y-%m-%d}"
+        if precision == Precision.MONTH:
+            return f"{_local(value, tz):%Y-%m}"
+    return _value(key, value)
+
+
 def _local(stored: str, tz: str) -> datetime:
     """A stored ISO time (naive means UTC) in the case's time zone."""
     moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
@@ -101,6 +112,9 @@ class _Names:
             for i in data.incidents for p in i.people}
         self.vehicles: dict[int | None, str] = {v.id: v.label for i in data.incidents
                                                 for v in i.vehicles}
+        # Each incident's date precision as of the event being described (events come
+        # oldest first), so a changed date-only value reads as the date it stood for.
+        self.precision: dict[int | None, Any] = {}
 
     def incident(self, db_id: Any) -> str:
         number = self.incidents.get(db_id)
@@ -132,11 +146,20 @@ def describe(entry: AuditEntry, names: _Names) -> str:
         return f"{subject}: {d['note']}"
     changes = d.get("changes")
     if isinstance(changes, dict):
+        was = now = names.precision.get(entry.entity_id)
+        if entry.entity == "incident" and isinstance(changes.get("precision"), dict):
+            was, now = changes["precision"].get("old"), changes["precision"].get("new")
+            names.precision[entry.entity_id] = now
         parts = []
         for key, change in changes.items():
             old, new = ((change.get("old"), change.get("new")) if isinstance(change, dict)
                         else ("", change))
-            parts.append(f"{_label(key)}: {_value(key, old)} \u2192 {_value(key, new)}")
+            if entry.entity == "incident":
+                old, new = (_when_value(key, old, was, names.timezone),
+                            _when_value(key, new, now, names.timezone))
+            else:
+                old, new = _value(key, old), _value(key, new)
+            parts.append(f"{_label(key)}: {old} \u2192 {new}")
         return f"{subject}: " + "; ".join(parts)
     skip = {"incident_id", "exhibit", "changes"}
     rest = [(k, v) for k, v in _ordered(d) if k not in skip and v not in ("", None, False, [])]
@@ -147,16 +170,13 @@ def describe(entry: AuditEntry, names: _Names) -> str:
     day_only = not capture_has_time(str(d.get("captured_from", "")),
                                     str(d.get("original_name", "")))
     precision = d.get("precision")
+    if entry.entity == "incident" and entry.action == "create":
+        names.precision[entry.entity_id] = precision
 
     def shown(key: str, value: Any) -> str:
-        if isinstance(value, str) and _ISO.match(value):
-            if key == "captured_at" and day_only:
-                return f"{_local(value, names.timezone):%Y-%m-%d} (a date only)"
-            if key in ("occurred_at", "occurred_end") and precision == Precision.DAY:
-                return f"{_local(value, names.timezone):%Y-%m-%d}"
-            if key in ("occurred_at", "occurred_end") and precision == Precision.MONTH:
-                return f"{_local(value, names.timezone):%Y-%m}"
-        return _value(key, value)
+        if key == "captured_at" and day_only and isinstance(value, str) and _ISO.match(value):
+            return f"{_local(value, names.timezone):%Y-%m-%d} (a date only)"
+        return _when_value(key, value, precision, names.timezone)
 
     return f"{subject}: " + "; ".join(f"{_label(k)}: {shown(k, v)}" for k, v in rest)
 
