@@ -245,6 +245,26 @@ def test_notes_people_and_vehicles_added_behind_the_apps_back_are_detected(case,
     assert any("1 person(s) have no creation record" in p for p in problems), problems
 
 
+def test_a_note_planted_beside_a_diary_rows_note_is_detected(case, tmp_path):
+    """A diary row's note is recorded inside its incident's creation; that accounts for
+    one note on the incident, not for any other note added there behind the app's back."""
+    from evidence_app.core.diary_csv import import_diary, read_diary
+
+    diary = tmp_path / "diary.csv"
+    diary.write_text("date,title,notes\n01/04/2025,Two,Rang the police\n", encoding="utf-8")
+    [incident] = import_diary(case, read_diary(diary, "Europe/London")).incident_ids
+    add_note(case, incident, "Rang again")  # recorded: never a problem
+    assert run_verify(case).ok
+    raw = sqlite3.connect(case.folder / DB_NAME)
+    raw.execute("INSERT INTO notes (incident_id, text, private, created_at, updated_at)"
+                " VALUES (?, 'Planted', 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+                (incident,))
+    raw.commit()
+    raw.close()
+    problems = run_verify(case).problems
+    assert any("1 note(s) have no creation record" in p for p in problems), problems
+
+
 def test_rewinding_the_exhibit_counter_is_detected(case, tmp_path, import_paths):
     [res] = import_paths(phone_jpeg(tmp_path / "a.jpg", seed=1))
     delete_attachments(case, [res.id])
