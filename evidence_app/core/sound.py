@@ -173,21 +173,28 @@ def _mp3(fh: BinaryIO, size: int) -> float | None:
     else:
         return None
     length, samples, sample_rate, bitrate, mpeg1, mono = frame
+    end = size
+    fh.seek(max(0, size - 128))
+    if fh.read(3) == b"TAG":  # an ID3v1 tag closes the file
+        end -= 128
+    present = end - start - at  # bytes of sound the file really holds
     first = block[at:at + length]
     side = (32 if not mono else 17) if mpeg1 else (17 if not mono else 9)
     for marker, where in ((b"Xing", 4 + side), (b"Info", 4 + side), (b"VBRI", 36)):
         if first[where:where + 4] != marker:
             continue
+        stream = 0  # the stream's size in bytes, when the header gives it
         if marker == b"VBRI" and len(first) >= where + 18:
-            frames = struct.unpack(">I", first[where + 14:where + 18])[0]
+            stream, frames = struct.unpack(">II", first[where + 10:where + 18])
         elif marker != b"VBRI" and len(first) >= where + 12 and first[where + 7] & 1:
             frames = struct.unpack(">I", first[where + 8:where + 12])[0]
+            if first[where + 7] & 2 and len(first) >= where + 16:
+                stream = struct.unpack(">I", first[where + 12:where + 16])[0]
         else:
             break
-        return frames * samples / sample_rate if frames else None
-    end = size
-    fh.seek(max(0, size - 128))
-    if fh.read(3) == b"TAG":  # an ID3v1 tag closes the file
-        end -= 128
+        seconds = frames * samples / sample_rate
+        if 0 < present < stream:  # a file cut short holds only part of what its header counts
+            seconds *= present / stream
+        return seconds or None
     # No frame count: a constant bit rate is assumed, as players do.
     return (end - start - at) * 8 / bitrate

@@ -124,6 +124,18 @@ def test_sound_lengths_are_read_from_headers_and_last_pages():
         == pytest.approx(6.0, abs=0.05)
 
 
+def test_an_mp3_cut_short_is_as_long_as_the_sound_it_still_holds():
+    """LAME's Xing header counts the frames and bytes of the whole recording; a copy cut
+    short (an interrupted transfer) plays only part of it and must not be reported longer."""
+    head = b"\xff\xf3\xc0\xc0"  # MPEG-2 layer III, 22.05 kHz, mono: 417-byte frames
+    frames = round(6.0 * 22050 / 576)
+    xing = head + bytes(9) + b"Xing" + struct.pack(">III", 3, frames, 417 * (frames + 1))
+    whole = xing + bytes(417 - len(xing)) + (head + bytes(413)) * frames
+    assert sound_length(io.BytesIO(whole), "audio/mpeg") == pytest.approx(6.0, abs=0.03)
+    assert sound_length(io.BytesIO(whole[: len(whole) // 2]), "audio/mpeg") \
+        == pytest.approx(3.0, abs=0.03)
+
+
 def test_the_movie_reader_finds_time_length_and_place():
     info = read_movie(io.BytesIO(SEEDS["mov"]))
     assert (info.created.isoformat(), info.offset) == ("2024-03-12T08:15:30+00:00", "+00:00")
