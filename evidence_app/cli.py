@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     asub = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = asub.add_parser("extract", help="write an original's exact bytes to a file")
     p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_FOLDER",
+    p.add_argument("--out", required=True, metavar="FILE_OR_FOLDER",
                    help="where to write it (outside the case folder); a folder keeps its name")
     p = asub.add_parser("show", parents=[js], help="details of one attachment")
     p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -203,9 +204,13 @@ def _captured(result: Any, tz: str) -> str:
 def cmd_attachment_extract(args: argparse.Namespace) -> int:
     from evidence_app.core.attachments import extract
 
+    out = Path(args.out).expanduser()
+    if args.out.endswith(("/", os.sep)) and not out.is_dir():
+        # Path() drops the slash: without this, a file named like the folder was written.
+        raise UserError(f"The folder {out} does not exist. Create it first, or give a file name.")
     with open_case(args) as case:
         try:
-            dest = extract(case, args.id, args.out)
+            dest = extract(case, args.id, out)
         except OSError as exc:
             raise UserError(f"Cannot write {args.out}: {exc.strerror or exc}") from exc
     print(dest)

@@ -378,6 +378,10 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
         prec = Precision.BETWEEN
     if precision:
         wanted = Precision(precision)
+        if wanted is Precision.UNDATED:
+            # Keeping either would contradict the other; the person must say which is meant.
+            raise ValidationError(f"a date ({(text or '').strip()}) was given but the precision "
+                                  "says undated: leave the date empty for an undated incident")
         if wanted is Precision.BETWEEN and end is None:
             raise ValidationError("'between' needs an end date/time as well")
         if wanted in (Precision.EXACT, Precision.CIRCA) and prec in (Precision.DAY, Precision.MONTH):

@@ -138,6 +138,8 @@ def test_incident_list_on_an_empty_case(case_dir, cli):
     (["--when", "next tuesday", "--title", "x"], "cannot read the date"),
     (["--when", "01/03/2025", "--precision", "exact", "--title", "x"], "needs a time"),
     (["--when", "01/03/2025", "--title", "x", "--category", "nonsense"], "unknown category"),
+    # The date used to be dropped without a word.
+    (["--when", "12/03/2025", "--precision", "undated", "--title", "x"], "precision says undated"),
 ])
 def test_incident_add_refuses_bad_values_in_one_line(case_dir, cli, args, message):
     code, out, err = cli("--case", case_dir, "incident", "add", *args)
@@ -271,6 +273,11 @@ def test_attachment_extract_errors(case_dir, cli, sample, tmp_path):
     code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out", original)
     assert code == 2 and "outside the case folder" in one_line_error(err)
     assert original.read_bytes() == s.path.read_bytes()
+    # A folder that does not exist yet, written with a slash: not a file named like it.
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out",
+                       f"{tmp_path / 'exhibits'}/")
+    assert code == 2 and "does not exist" in one_line_error(err)
+    assert not (tmp_path / "exhibits").exists()
 
 
 def test_attachment_show_and_inbox(case_dir, cli, sample):
