@@ -361,7 +361,14 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
     if time_str and prec is Precision.DAY:
         t, t_circa = parse_time_text(time_str)
         circa = circa or t_circa
-        start = _aware(day, t, tz, _explicit_offset(time_str))
+        explicit = _explicit_offset(time_str)
+        start = _aware(day, t, tz, explicit)
+        if explicit is None and start.astimezone(ZoneInfo(tz)).time() != t:
+            # A time in the hour skipped when the clocks go forward would silently be
+            # stored an hour later than typed.
+            raise ValidationError(
+                f"{t.strftime('%H:%M')} on {day.strftime('%d/%m/%Y')} did not exist in {tz}: "
+                "the clocks went forward that night. Check the time (an hour earlier or later?)")
         prec = Precision.CIRCA if circa else Precision.EXACT
     else:
         start = _start_of(day, tz)

@@ -225,3 +225,12 @@ def test_a_period_of_whole_days_runs_to_the_end_of_the_last_day():
     timed = parse_when("12/03/2025 21:00", TZ, end_text="14/03/2025")
     assert format_when(timed.start, timed.end, "between", TZ) == (
         "between 12 Mar 2025, 21:00 and 14 Mar 2025, 23:59")
+
+
+def test_a_time_skipped_when_the_clocks_go_forward_is_refused_not_moved():
+    # 01:30 on 30 March 2025 never happened in London; it used to be stored as 02:30.
+    with pytest.raises(ValidationError, match="did not exist in Europe/London"):
+        parse_when("30/03/2025 01:30", "Europe/London")
+    assert parse_when("30/03/2025 02:00", "Europe/London").start == datetime(2025, 3, 30, 1, tzinfo=UTC)
+    given_offset = parse_when("30/03/2025 01:30+00:00", "Europe/London")
+    assert given_offset.start == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)
