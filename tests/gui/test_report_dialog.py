@@ -199,3 +199,27 @@ def test_ctrl_p_in_the_main_window_opens_the_report(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: dialog.preview_path is not None and not dialog.busy, timeout=30000)
     assert dialog.result.incidents == 0
     dialog.reject()
+
+
+def test_the_report_dialog_goes_with_the_case_it_reports_on(qtbot, window, tmp_path):
+    """Closing the case while its report is being built cancels the build and closes the
+    dialog: it must never print or save one case's report once another case is open."""
+    from tests.gui.helpers import make_case, wait_open
+
+    first = make_case(tmp_path / "first", case_name="First case")
+    window.session.open(first)
+    wait_open(qtbot, window)
+    window.act_report.trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ReportDialog) and w.isVisible()]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.waitUntil(lambda: dialog.handle is not None, timeout=10000)  # building the preview
+    window.session.close()
+    assert not dialog.isVisible()
+    assert not dialog.handle.running
+
+    window.session.open(make_case(tmp_path / "second", case_name="Second case"))
+    wait_open(qtbot, window)
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, ReportDialog) and w.isVisible()]
