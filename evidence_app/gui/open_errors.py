@@ -67,6 +67,13 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
 
 
 def _on_removable_drive(folder: Path) -> bool:
-    """Whether the folder was under a place where drives are mounted (so it may come back)."""
+    """Whether the folder may come back: it was under a place where drives are mounted, or
+    the folder it was in is missing too (a drive that is not plugged in, such as E: on
+    Windows, where the mount-point names above never appear)."""
     parts = folder.parts
-    return len(parts) > 1 and parts[1] in ("media", "mnt", "run", "Volumes")
+    if len(parts) > 1 and parts[1] in ("media", "mnt", "run", "Volumes"):
+        return True
+    try:
+        return not folder.parent.exists()
+    except OSError:  # a drive that cannot be asked
+        return True
