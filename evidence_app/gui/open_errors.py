@@ -36,7 +36,15 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "on this computer.",
             "Close it there, then open it here again. Only one window at a time can change "
             "a case, so that nothing is lost.", details)
-    if not folder.exists():
+    try:
+        there = folder.exists()
+    except OSError as err:  # no permission to look, a name too long, a drive that fails
+        return Explanation(
+            "The case folder cannot be reached",
+            f"{name} could not be looked at: {err.strerror or err}.",
+            "If it is on a drive or belongs to another account, check that it is plugged in "
+            "and that you may open it, then try again.", details)
+    if not there:
         return Explanation(
             "The case folder cannot be found",
             f"{name} is no longer at {folder.parent}. It may have been moved, renamed or "
@@ -44,7 +52,7 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "If it is on a drive, plug it in and try again. If you moved it, choose "
             "\u201cOpen case folder\u2026\u201d and find it in its new place.", details,
             forget=not _on_removable_drive(folder))
-    if not (folder / DB_NAME).is_file():
+    if not _is_file(folder / DB_NAME):
         return Explanation(
             "This folder is not a case",
             f"{name} does not hold a case made by this app.",
@@ -76,4 +84,11 @@ def _on_removable_drive(folder: Path) -> bool:
     try:
         return not folder.parent.exists()
     except OSError:  # a drive that cannot be asked
+        return True
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # cannot be looked at: not known to be missing, so not "not a case"
         return True

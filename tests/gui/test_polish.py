@@ -493,3 +493,17 @@ def test_a_case_on_a_drive_that_is_not_plugged_in_stays_in_recent_cases(qtbot, w
     box.accept()
     assert settings.recent_cases() == [folder]
     assert recent.count() == 1
+
+
+def test_a_case_folder_that_cannot_even_be_looked_at_is_explained(qtbot, window, settings,
+                                                                  tmp_path):
+    """Looking at the folder fails too (here a name too long; also no permission, or a
+    failing drive): a calm explanation, not an unexpected error, and it stays listed."""
+    from tests.gui.helpers import message_boxes, wait_box
+
+    folder = tmp_path / ("x" * 300) / "case"
+    window.session.open(folder)
+    box = wait_box(qtbot, "could not be looked at")
+    assert box.windowTitle() == "The case folder cannot be reached"
+    assert len(message_boxes()) == 1
+    box.accept()
