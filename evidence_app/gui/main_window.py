@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.view: CaseView | None = None
         self._tools: dict[str, QWidget] = {}  # windows that belong to the open case
+        self._reports: list[QWidget] = []  # Report dialogs of the open case
         self.session = CaseSession(self, settings)
         self.session.opened.connect(self._show_case)
         self.session.closing.connect(self._closing_case)
@@ -361,8 +362,16 @@ class MainWindow(QMainWindow):
         if self.view is not None:
             self.view.editor.flush()
             self.settings.splitter = self.view.saveState()
+        # A Report dialog works on this case: it goes with it (a build or print still
+        # running is cancelled), so it can never print or save one case's report while
+        # another case is open, nor call into a closed one.
+        for dialog in self._reports:
+            dialog.close()
 
     def _closed_case(self) -> None:
+        for dialog in self._reports:
+            dialog.deleteLater()
+        self._reports.clear()
         for tool in self._tools.values():
             tool.close()
             tool.deleteLater()
@@ -472,7 +481,9 @@ class MainWindow(QMainWindow):
 
         if self.session.ops is not None:
             current = self.current_incident()
-            ReportDialog(self.session.ops, [current] if current else [], self).show()
+            dialog = ReportDialog(self.session.ops, [current] if current else [], self)
+            self._reports.append(dialog)
+            dialog.show()
 
     def trash(self) -> None:
         from evidence_app.gui.dialogs.trash import TrashDialog

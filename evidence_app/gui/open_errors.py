@@ -36,7 +36,15 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "on this computer.",
             "Close it there, then open it here again. Only one window at a time can change "
             "a case, so that nothing is lost.", details)
-    if not folder.exists():
+    try:
+        there = folder.exists()
+    except OSError as err:  # no permission to look, a name too long, a drive that fails
+        return Explanation(
+            "The case folder cannot be reached",
+            f"{name} could not be looked at: {err.strerror or err}.",
+            "If it is on a drive or belongs to another account, check that it is plugged in "
+            "and that you may open it, then try again.", details)
+    if not there:
         return Explanation(
             "The case folder cannot be found",
             f"{name} is no longer at {folder.parent}. It may have been moved, renamed or "
@@ -44,7 +52,7 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "If it is on a drive, plug it in and try again. If you moved it, choose "
             "\u201cOpen case folder\u2026\u201d and find it in its new place.", details,
             forget=not _on_removable_drive(folder))
-    if not (folder / DB_NAME).is_file():
+    if not _is_file(folder / DB_NAME):
         return Explanation(
             "This folder is not a case",
             f"{name} does not hold a case made by this app.",
@@ -67,6 +75,20 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
 
 
 def _on_removable_drive(folder: Path) -> bool:
-    """Whether the folder was under a place where drives are mounted (so it may come back)."""
+    """Whether the folder may come back: it was under a place where drives are mounted, or
+    the folder it was in is missing too (a drive that is not plugged in, such as E: on
+    Windows, where the mount-point names above never appear)."""
     parts = folder.parts
-    return len(parts) > 1 and parts[1] in ("media", "mnt", "run", "Volumes")
+    if len(parts) > 1 and parts[1] in ("media", "mnt", "run", "Volumes"):
+        return True
+    try:
+        return not folder.parent.exists()
+    except OSError:  # a drive that cannot be asked
+        return True
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # cannot be looked at: not known to be missing, so not "not a case"
+        return True

@@ -468,3 +468,42 @@ def test_thumbnails_fill_their_tiles_on_a_high_dpi_screen(qtbot, ops, case, tmp_
     assert wide is not None and wide.width() == 304  # fills the tile's width at 2x
     tiny = loader.pixmap(items["icon.png"])
     assert tiny is not None and (tiny.width(), tiny.height()) == (40, 30)  # never blown up
+
+
+def test_a_case_on_a_drive_that_is_not_plugged_in_stays_in_recent_cases(qtbot, window,
+                                                                         settings, tmp_path):
+    """The folder holding the case is missing too (E:\\ on Windows with the USB stick out):
+    the case is said to be not found, and stays in the list for when the drive is back."""
+    import shutil
+
+    from tests.gui.helpers import make_case, wait_box, wait_open
+
+    stick = tmp_path / "USB stick"
+    folder = make_case(stick / "My case")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    window.session.close()
+    shutil.move(stick, tmp_path / "unplugged")
+    window.show_welcome()
+    recent = window.welcome.recent
+    qtbot.mouseClick(recent.viewport(), Qt.MouseButton.LeftButton,
+                     pos=recent.visualItemRect(recent.item(0)).center())
+    box = wait_box(qtbot, "plug it in")
+    assert box.windowTitle() == "The case folder cannot be found"
+    box.accept()
+    assert settings.recent_cases() == [folder]
+    assert recent.count() == 1
+
+
+def test_a_case_folder_that_cannot_even_be_looked_at_is_explained(qtbot, window, settings,
+                                                                  tmp_path):
+    """Looking at the folder fails too (here a name too long; also no permission, or a
+    failing drive): a calm explanation, not an unexpected error, and it stays listed."""
+    from tests.gui.helpers import message_boxes, wait_box
+
+    folder = tmp_path / ("x" * 300) / "case"
+    window.session.open(folder)
+    box = wait_box(qtbot, "could not be looked at")
+    assert box.windowTitle() == "The case folder cannot be reached"
+    assert len(message_boxes()) == 1
+    box.accept()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,11 +103,23 @@ def test_cancel_printing_sends_nothing(qtbot, dialog, tmp_path):
     out = tmp_path / "cancelled.pdf"
     dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     dialog.printer.setOutputFileName(str(out))
+    # Both long-task threads are kept busy, so Cancel is surely pressed before the print
+    # job starts painting (otherwise whether a page went out depends on timing).
+    release = threading.Event()
+
+    def hold(case, cancel=None):
+        release.wait(30)
+        yield from ()
+
+    holders = [dialog.ops.task(hold) for _ in range(2)]
     QTimer.singleShot(300, lambda: QApplication.activeModalWidget().accept())
     qtbot.mouseClick(dialog.print_button, LEFT)
     qtbot.mouseClick(dialog.cancel_button, LEFT)
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.busy and not any(h.running for h in holders),
+                    timeout=60000)
     assert dialog.status.text() == "Printing cancelled. Nothing was sent to the printer."
+    assert not out.exists()  # not even an empty job
     assert dialog.print_button.isEnabled()
 
 
@@ -199,3 +212,52 @@ def test_ctrl_p_in_the_main_window_opens_the_report(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: dialog.preview_path is not None and not dialog.busy, timeout=30000)
     assert dialog.result.incidents == 0
     dialog.reject()
+
+
+def test_the_report_dialog_goes_with_the_case_it_reports_on(qtbot, window, tmp_path):
+    """Closing the case while its report is being built cancels the build and closes the
+    dialog: it must never print or save one case's report once another case is open."""
+    from tests.gui.helpers import make_case, wait_open
+
+    first = make_case(tmp_path / "first", case_name="First case")
+    window.session.open(first)
+    wait_open(qtbot, window)
+    window.act_report.trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ReportDialog) and w.isVisible()]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.waitUntil(lambda: dialog.handle is not None, timeout=10000)  # building the preview
+    window.session.close()
+    assert not dialog.isVisible()
+    assert not dialog.handle.running
+
+    window.session.open(make_case(tmp_path / "second", case_name="Second case"))
+    wait_open(qtbot, window)
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, ReportDialog) and w.isVisible()]
+
+
+def test_cancelling_a_print_says_truly_whether_pages_were_sent(qtbot, dialog, tmp_path):
+    """Cancel pressed while the only page is being painted: the dialog never says
+    "nothing was sent" about pages that were (a print to a PDF file, or through CUPS,
+    cannot be aborted once painted)."""
+    out = tmp_path / "printed.pdf"
+    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer.setOutputFileName(str(out))
+    dialog.printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    dialog.printer.setFromTo(1, 1)
+    QTimer.singleShot(300, lambda: QApplication.activeModalWidget().accept())
+    qtbot.mouseClick(dialog.print_button, LEFT)
+    assert dialog.busy
+    dialog.handle.progress.connect(
+        lambda event: qtbot.mouseClick(dialog.cancel_button, LEFT)
+        if "Printing page 1" in str(event.message) else None)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
+    sent = out.exists() and out.stat().st_size > 0 and len(PdfReader(out).pages) > 0
+    said_nothing = "Nothing was sent" in dialog.status.text()
+    assert said_nothing == (not sent), dialog.status.text()
+    if sent:  # a PDF file cannot be called back once its pages are painted
+        assert dialog.status.text() in (
+            "Printing stopped. 1 page had already gone to the printer and could not be "
+            "called back.", "Sent 1 page to the printer.")

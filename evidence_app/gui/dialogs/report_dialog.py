@@ -157,7 +157,8 @@ class ReportDialog(QDialog):
 
     def _run(self, gen_fn: Any, *args: Any, on_result: Any, message: str,
              cancelled: str = "Cancelled. Nothing was saved.",
-             failure: str = "The report could not be made.", **kwargs: Any) -> None:
+             failure: str = "The report could not be made.", report_late: bool = False,
+             **kwargs: Any) -> None:
         self.status.setText(message)
         self.progress.setRange(0, 0)
         handle = self.ops.task(gen_fn, *args, **kwargs)
@@ -173,7 +174,9 @@ class ReportDialog(QDialog):
 
         def finished(items: list[Any]) -> None:
             self._set_busy(False)
-            if handle.token.cancelled or not items:
+            # A result that came although Cancel was pressed is real (the pages did go
+            # to the printer): say so, rather than that nothing happened.
+            if not items or (handle.token.cancelled and not report_late):
                 self.status.setText(cancelled)
                 return
             on_result(items[-1])
@@ -282,12 +285,17 @@ class ReportDialog(QDialog):
         first, last = page_range(self.printer, self.document.pageCount())
 
         def done(result: Printed) -> None:
-            self.status.setText(f"Sent {plural(result.pages, 'page')} to the printer.")
+            if result.stopped:
+                self.status.setText(f"Printing stopped. {plural(result.pages, 'page')} had "
+                                    "already gone to the printer and could not be called "
+                                    "back.")
+            else:
+                self.status.setText(f"Sent {plural(result.pages, 'page')} to the printer.")
 
         self._run(print_pages, self.preview_path, self.printer, first, last,
                   message="Printing...", on_result=done,
                   cancelled="Printing cancelled. Nothing was sent to the printer.",
-                  failure="The report could not be printed.")
+                  failure="The report could not be printed.", report_late=True)
 
     # -- closing -----------------------------------------------------------------
     def done(self, result: int) -> None:  # noqa: D401 - QDialog's name

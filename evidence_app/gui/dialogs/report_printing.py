@@ -39,6 +39,7 @@ class Printed:
     """What one print run did."""
 
     pages: int
+    stopped: bool = False  # Cancel was pressed, but these pages had already gone out
 
 
 def page_range(printer: QPrinter, count: int) -> tuple[int, int]:
@@ -53,8 +54,8 @@ def print_pages(case: Any, pdf: Path, printer: QPrinter, first: int, last: int,
     """Paint pages `first`..`last` of `pdf` onto `printer`, one progress step per page.
 
     `case` is unused (CaseOps.task passes it). Cancelling stops between pages and
-    aborts the print job, so a half-printed report is not sent on; the last event's
-    item is a `Printed` only when every page was painted.
+    aborts the print job where the printer allows it (no item then); otherwise the last
+    event's item is a `Printed` saying how many pages went out, `stopped` if cancelled.
     """
     document = QPdfDocument()
     try:
@@ -64,18 +65,20 @@ def print_pages(case: Any, pdf: Path, printer: QPrinter, first: int, last: int,
         last = min(last, document.pageCount())
         total = max(0, last - first + 1)
         painter = QPainter()
-        if not painter.begin(printer):
-            raise UserError("The printer could not be started. Check that it is switched "
-                            "on and connected, then try again.")
         dpi = min(printer.resolution(), PRINT_DPI)
         printed = 0
         try:
             for index in range(first - 1, last):
                 if cancel is not None and cancel.cancelled:
-                    printer.abort()  # the job is dropped, not sent half-printed
-                    return
+                    break
                 yield Progress(printed, total, f"Printing page {printed + 1} of {total}...")
-                if printed:
+                if not painter.isActive():
+                    # Started only with the first page: Cancel pressed before it sends
+                    # nothing at all (an ended print job goes out, even if empty).
+                    if not painter.begin(printer):
+                        raise UserError("The printer could not be started. Check that it is "
+                                        "switched on and connected, then try again.")
+                else:
                     printer.newPage()
                 area = QRectF(painter.viewport())
                 points = document.pagePointSize(index)
@@ -84,8 +87,18 @@ def print_pages(case: Any, pdf: Path, printer: QPrinter, first: int, last: int,
                                                      round(points.height() * dpi / 72)))
                 painter.drawImage(QRectF(QPointF(0, 0), points * scale), image)
                 printed += 1
+            # Where the printer can drop the job, it is dropped rather than sent
+            # half-printed. Printing to a PDF file, and through CUPS (which prints from a
+            # PDF), cannot: the pages painted so far go out when the painter ends, and
+            # the result says so instead of claiming nothing was sent.
+            if cancel is not None and cancel.cancelled and printer.abort():
+                return
         finally:
-            painter.end()
-        yield Progress(total, total, item=Printed(printed))
+            if painter.isActive():
+                painter.end()
+        stopped = cancel is not None and cancel.cancelled
+        if stopped and not printed:
+            return
+        yield Progress(total, total, item=Printed(printed, stopped))
     finally:
         document.close()
