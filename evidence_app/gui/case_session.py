@@ -228,7 +228,7 @@ class CaseSession(QObject):
         ops.wait_idle()
         QCoreApplication.processEvents()
         ops.shutdown()
-        ops.wait_idle()
+        idle = ops.wait_idle()
         QCoreApplication.processEvents()
         self.ops, self.case, self.info = None, None, None
         try:
@@ -238,5 +238,10 @@ class CaseSession(QObject):
                 shutil.rmtree(self.demo_dir, ignore_errors=True)
                 self.demo_dir = None
             self.closed.emit()
-            ops.deleteLater()
+            if idle:
+                ops.deleteLater()
+            else:
+                # Work that ignored its cancel is still running: keep its relay (a child of
+                # ops) alive for it rather than delete an object a worker may emit on.
+                log.warning("background work still running after closing the case")
         self.window.show_welcome()
