@@ -27,8 +27,7 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 	mkdir -p .pytest-tmp
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not serial" --basetemp=.pytest-tmp/parallel
-	$(PY) -m pytest -m serial --basetemp=.pytest-tmp/serial
+	$(PY) -m pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp/parallel
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

@@ -1,12 +1,13 @@
 """Importing from the GUI: delayed progress, Cancel without partial data, a responsive window."""
 
-import time
+import threading
 from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt as QtNs
 from PySide6.QtCore import QTimer
 
+from evidence_app.core import importer
 from evidence_app.core.verify import run_verify
 from evidence_app.gui.importing import start_import
 from evidence_app.gui.tasks import CaseOps
@@ -63,10 +64,25 @@ def test_cancel_halfway_leaves_no_partial_data(qtbot, ops, case, tmp_path):
     qtbot.waitUntil(lambda: len(inbox.model.items) == len(imported), timeout=5000)
 
 
-@pytest.mark.slow
-@pytest.mark.serial  # measures time: must not share the CPUs with other tests
-def test_window_stays_responsive_while_200_images_import(qtbot, ops, case, tmp_path):
-    """A heartbeat timer on the GUI thread measures its longest stall during the import."""
+def test_window_keeps_working_while_200_images_import(qtbot, ops, case, tmp_path, monkeypatch):
+    """Dropping a folder hands the work to other threads; the window keeps handling events.
+
+    How long the window may stall is a performance target, measured by
+    bench/bench_gui_import_stall.py, never asserted here: this checks the mechanism.
+    """
+    stored_on, committed_on = set(), set()
+    real_store, real_commit = importer._store, importer._commit
+
+    def store(*args, **kwargs):
+        stored_on.add(threading.get_ident())
+        return real_store(*args, **kwargs)
+
+    def commit(*args, **kwargs):
+        committed_on.add(threading.get_ident())
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_store", store)
+    monkeypatch.setattr(importer, "_commit", commit)
     folder = tmp_path / "screenshots"
     folder.mkdir()
     many_photos(folder, 200, size=(1200, 900))
@@ -76,22 +92,23 @@ def test_window_stays_responsive_while_200_images_import(qtbot, ops, case, tmp_p
     inbox.show()
     qtbot.waitUntil(lambda: inbox.stack.currentWidget() is inbox.empty, timeout=5000)
 
-    beats = []
+    beats = []  # (running?, files done so far) at each tick of a timer on the GUI thread
     heart = QTimer(interval=10)
-    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
-    heart.start()
-    started = time.perf_counter()
     assert drop_files(inbox.view.viewport(), [folder])
     run = inbox.last_import
+    # The drop returned before the import ended: the work is not done inside the drop.
+    assert run.running
+    heart.timeout.connect(lambda: beats.append(
+        (run.running, run._latest.done if run._latest else 0)))
+    heart.start()
     qtbot.waitUntil(lambda: not run.running, timeout=60000)
-    # ...and until the inbox shows them all with their thumbnails painted.
     qtbot.waitUntil(lambda: len(inbox.model.items) == 200, timeout=10000)
-    inbox.view.viewport().repaint()
-    qtbot.wait(300)
     heart.stop()
-    gaps = [b - a for a, b in zip([started, *beats], beats, strict=False)]
-    longest = max(gaps)
-    print(f"\nimport of 200 images: {beats[-1] - started:.2f} s, {len(beats)} heartbeats, "
-          f"longest GUI stall {longest * 1000:.0f} ms")
     assert sum(r.status == "imported" for r in run.results) == 200
-    assert longest < 0.200
+    main = threading.get_ident()
+    assert stored_on and main not in stored_on
+    assert committed_on and main not in committed_on
+    # While files were being stored, the GUI thread kept running its timers and saw
+    # the count of files done go up step by step.
+    counts_while_running = {done for running, done in beats if running}
+    assert len(counts_while_running) >= 3
