@@ -189,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")
     p.add_argument("--out", required=True, metavar="FILE_OR_FOLDER",
                    help="where to write it (outside the case folder); a folder keeps its name")
+    p.add_argument("--force", action="store_true",
+                   help="replace the file if it already exists (otherwise it is left alone)")
     p = asub.add_parser("show", parents=[js], help="details of one attachment")
     p.add_argument("id", type=record_id, metavar="ID", help="the attachment's id")
     asub.add_parser("inbox", parents=[js], help="imported files not yet in an incident")

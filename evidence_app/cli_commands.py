@@ -210,7 +210,7 @@ def cmd_attachment_extract(args: argparse.Namespace) -> int:
         raise UserError(f"The folder {out} does not exist. Create it first, or give a file name.")
     with open_case(args) as case:
         try:
-            dest = extract(case, args.id, out)
+            dest = extract(case, args.id, out, replace=args.force)
         except OSError as exc:
             raise UserError(f"Cannot write {args.out}: {exc.strerror or exc}") from exc
     print(dest)

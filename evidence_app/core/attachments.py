@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -46,8 +47,12 @@ def thumbnail(case: Case, attachment: AttachmentView) -> Path | None:
     return path
 
 
-def extract(case: Case, attachment_id: int, dest: Path) -> Path:
-    """Write a copy of the original bytes to `dest`."""
+def extract(case: Case, attachment_id: int, dest: Path, *, replace: bool = False) -> Path:
+    """Write a copy of the original bytes to `dest` (a file, or a folder to keep its name).
+
+    An existing file is never replaced unless `replace` is given; a copy cut short (a
+    full disk) is removed rather than left looking like the exhibit.
+    """
     import shutil
 
     src = original_path(case, attachment_id)
@@ -59,8 +64,20 @@ def extract(case: Case, attachment_id: int, dest: Path) -> Path:
     if case.contains(dest):
         # Opening an original (or case.db) for writing would empty it before a byte is copied.
         raise ValidationError("Choose a place outside the case folder.")
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
-        shutil.copyfileobj(fin, fout, 1024 * 1024)
+    if dest.is_dir():
+        raise ValidationError(f"{dest} is a folder. Give a file name.")
+    if dest.exists() and not replace:
+        raise ValidationError(f"{dest} already exists and was left as it is. Give another "
+                              "name, or ask to replace it.")
+    with open(src, "rb") as fin, open(dest, "wb" if replace else "xb") as fout:
+        try:
+            shutil.copyfileobj(fin, fout, 1024 * 1024)
+            fout.flush()
+            os.fsync(fout.fileno())
+        except BaseException:
+            fout.close()
+            dest.unlink(missing_ok=True)
+            raise
     return dest
 
 

@@ -68,6 +68,9 @@ _FILENAME_PATTERNS = [
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+# Facebook's app saves "FB_IMG_1710231330123.jpg": the moment it was saved, in
+# milliseconds since 1970 (UTC), so no time zone has to be assumed.
+_EPOCH_MS = re.compile(r"^FB_IMG_(?P<ms>1\d{12})(?!\d)", re.I)
 
 
 def _ymd(g: dict[str, str | None]) -> tuple[int, int, int]:
@@ -88,9 +91,18 @@ def _ymd(g: dict[str, str | None]) -> tuple[int, int, int]:
 
 
 def time_from_filename(name: str) -> tuple[datetime, bool] | None:
-    """A naive local datetime read from a file name, and whether it included a time."""
+    """A datetime read from a file name, and whether it included a time.
+
+    It is naive local time, except for names holding a Unix time (Facebook's
+    FB_IMG_<milliseconds>), which give an aware UTC datetime.
+    """
     # Drop an extension only: "... at 08.15.30" without one must keep its seconds.
     stem = _EXTENSION.sub("", name).replace("\u202f", " ").replace("\u00a0", " ")
+    epoch = _EPOCH_MS.match(stem)
+    if epoch:
+        moment = datetime.fromtimestamp(int(epoch["ms"]) / 1000, UTC)
+        if 2004 <= moment.year <= 2100:  # Facebook began in 2004
+            return moment, True
     for pattern in _FILENAME_PATTERNS:
         for match in pattern.finditer(stem):
             g = match.groupdict()

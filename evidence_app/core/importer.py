@@ -192,9 +192,12 @@ def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
         return local.astimezone(UTC), "", source, note
     from_name = time_from_filename(name)
     if from_name is not None:
-        naive, has_time = from_name
+        named, has_time = from_name
+        if named.tzinfo is not None:
+            return (named.astimezone(UTC), "", CaptureSource.FILENAME,
+                    "the file name holds the moment it was saved (Unix time, UTC)")
         note = f"local time in {tz} assumed" + ("" if has_time else "; the file name gives the date only")
-        return localize(naive, tz).astimezone(UTC), "", CaptureSource.FILENAME, note
+        return localize(named, tz).astimezone(UTC), "", CaptureSource.FILENAME, note
     if mtime is not None:
         note = "no capture date in the file; when it was last modified (copying can change this)"
         return mtime, "", CaptureSource.MTIME, note

@@ -280,6 +280,24 @@ def test_attachment_extract_errors(case_dir, cli, sample, tmp_path):
     assert not (tmp_path / "exhibits").exists()
 
 
+def test_attachment_extract_never_replaces_a_file_unless_asked(case_dir, cli, sample, tmp_path):
+    s = sample("DSC_0008.JPG")
+    cli("--case", case_dir, "import", s.path)
+    mine = tmp_path / "statement.docx"
+    mine.write_bytes(b"my own statement")
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out", mine)
+    assert code == 2 and "already exists and was left as it is" in one_line_error(err)
+    assert mine.read_bytes() == b"my own statement"
+    # The same inside a folder: the original's name is taken already.
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / s.name).write_bytes(b"an earlier copy")
+    code, _, err = cli("--case", case_dir, "attachment", "extract", "1", "--out", tmp_path / "out")
+    assert code == 2 and (tmp_path / "out" / s.name).read_bytes() == b"an earlier copy"
+    code, out, _ = cli("--case", case_dir, "attachment", "extract", "1", "--out", mine, "--force")
+    assert (code, out.strip()) == (0, str(mine))
+    assert mine.read_bytes() == s.path.read_bytes()
+
+
 def test_attachment_show_and_inbox(case_dir, cli, sample):
     s = sample("PXL_20240301_093000123.jpg")
     cli("--case", case_dir, "import", s.path)

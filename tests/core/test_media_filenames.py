@@ -1,7 +1,7 @@
 """File names from phones, apps and desktop tools give their capture time; names that
 only look like dates (message ids, invoice numbers) give nothing."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -84,3 +84,38 @@ def test_names_with_a_day_give_the_day_only(name, parts):
 @pytest.mark.parametrize("name", NOTHING)
 def test_names_without_a_real_date_give_nothing(name):
     assert time_from_filename(name) is None
+
+
+# Facebook's app names saved pictures after the moment, in milliseconds since 1970 (UTC).
+EPOCH = [
+    ("FB_IMG_1710231330123.jpg", datetime(2024, 3, 12, 8, 15, 30, 123000, tzinfo=UTC)),
+    ("FB_IMG_1720638930000.jpeg", datetime(2024, 7, 10, 19, 15, 30, tzinfo=UTC)),
+    ("fb_img_1710231330123 (1).jpg", datetime(2024, 3, 12, 8, 15, 30, 123000, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("name", "moment"), EPOCH)
+def test_facebook_names_give_the_exact_moment_in_utc(name, moment):
+    assert time_from_filename(name) == (moment, True)
+
+
+@pytest.mark.parametrize("name", ["FB_IMG_0999999999999.jpg", "FB_IMG_17102313301234.jpg",
+                                  "FB_IMG_9999999999999.jpg", "my FB_IMG_1710231330123.jpg"])
+def test_facebook_like_names_without_a_real_moment_give_nothing(name):
+    assert time_from_filename(name) is None
+
+
+def test_a_facebook_picture_imports_at_its_moment_with_no_zone_assumed(tmp_path, case,
+                                                                       import_paths):
+    from evidence_app.core.attachments import get_attachment
+    from evidence_app.core.capture_time import capture_text
+    from tests.fixtures.media_factory import screenshot_png
+
+    path = screenshot_png(tmp_path / "FB_IMG_1720638930000.jpg")
+    [result] = import_paths(path)
+    att = get_attachment(case, result.id)
+    assert att.captured_from == "filename"
+    assert att.captured_at == datetime(2024, 7, 10, 19, 15, 30, tzinfo=UTC)
+    assert "Unix time" in att.captured_note and "assumed" not in att.captured_note
+    assert capture_text(att.captured_at, att.captured_from, att.original_name,
+                        "Europe/London") == "10 Jul 2024, 20:15 BST"
