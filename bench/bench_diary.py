@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LIMIT_S = 60.0
+HOURS = [h for h in range(24) if h != 1]
 
 
 def write_diary(path: Path, rows: int, seed: int = 1) -> None:
@@ -37,7 +38,9 @@ def write_diary(path: Path, rows: int, seed: int = 1) -> None:
             form = i % 4
             when = (f"{day:02}/{month:02}/{year}", f"{day} March {year}",
                     f"{year}-{month:02}-{day:02}", f"{day}/{month}/{year % 100:02}")[form]
-            clock = "" if i % 5 == 0 else f"{rnd.randint(0, 23):02}:{rnd.randint(0, 59):02}"
+            # No 01:xx: in the hour the clocks skip each March such a time is refused.
+            hour = rnd.choice(HOURS)
+            clock = "" if i % 5 == 0 else f"{hour:02}:{rnd.randint(0, 59):02}"
             details = ("He was parked across the road again in the silver Astra.\n"
                        "Engine running, lights off. " * rnd.randint(1, 3))
             out.writerow([when, clock, f"Incident {i}", details, rnd.choice(places),

@@ -216,18 +216,80 @@ def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
     return row
 
 
+# Columns whose text can be joined when a diary has two of them ("Notes" twice, or
+# both "Details" and "Account"); the joiner goes between the non-empty values.
+_JOIN = {**{key: "\n\n" for key in TEXT}, "title": " - ", "notes": "\n\n", "tags": "; "}
+
+
 def _header(row: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
     mapping: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
     for i, name in enumerate(row):
         key = _LOOKUP.get(_HEADER_JUNK.sub("", name.lower()))
-        if key and key not in mapping.values():
+        if key and (key not in mapping.values() or key in _JOIN):
             mapping[i] = key
             columns[name] = key
+        elif key:
+            ignored.append(f"{name.strip()} (a second {key.replace('_', ' ')} column)")
         elif name.strip():
             ignored.append(name)
     return mapping, columns, ignored
+
+
+def _row_values(values: list[str], items: list[tuple[int, str]]) -> dict[str, str]:
+    """The row's text per field; two columns for the same field are joined."""
+    raw: dict[str, str] = {}
+    for i, key in items:
+        if i >= len(values):
+            continue
+        value = values[i]
+        if key in raw and raw[key].strip() and value.strip():
+            raw[key] = raw[key].strip() + _JOIN[key] + value.strip()
+        elif not raw.get(key, "").strip():
+            raw[key] = value
+    return raw
+
+
+def _stray_quote(text: str, delimiter: str, start: int = 0) -> int | None:
+    """Where a quotation mark opens a field that swallows the rows after it, or None.
+
+    Follows the csv module's lenient reading: a quote opens a quoted field only at the
+    start of a field (elsewhere, as in 5'10" tall, it is an ordinary character). A quoted
+    field that runs past the end of its line is stray when it never closes, or when what
+    closes it is not followed by a separator or the end of a line: a diary row's text
+    that opened with a quote and never closed it, so the next quote in the file (often
+    rows later) would close it. `start` must be outside any quoted field.
+    """
+    i = start
+    while (k := text.find('"', i)) != -1:
+        if k and text[k - 1] not in (delimiter, "\n", "\r"):
+            i = k + 1
+            continue
+        j = k + 1
+        while (j := text.find('"', j)) != -1 and text.startswith('""', j):
+            j += 2  # a doubled quote inside a quoted field
+        if j == -1:
+            return k
+        spans_lines = "\n" in text[k:j] or "\r" in text[k:j]
+        if spans_lines and j + 1 < len(text) and text[j + 1] not in (delimiter, "\n", "\r"):
+            return k
+        i = j + 1
+    return None
+
+
+def _close_stray_quotes(text: str, delimiter: str) -> tuple[str, list[int]]:
+    """Close each stray quoted field at the end of its own line, so the rows after it are
+    read as rows; returns the new text and the lines (from 1) that were changed."""
+    lines: list[int] = []
+    start = 0
+    while (k := _stray_quote(text, delimiter, start)) is not None:
+        start = k
+        end = min((p for p in (text.find("\n", k), text.find("\r", k)) if p != -1),
+                  default=len(text))
+        text = text[:end] + '"' + text[end:]
+        lines.append(text.count("\n", 0, k) + 1)
+    return text, lines
 
 
 def read_diary(path: Path, tz: str) -> DiaryPreview:
@@ -243,7 +305,9 @@ def read_diary(path: Path, tz: str) -> DiaryPreview:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{path} is not a CSV file (it holds binary data). In your "
                         "spreadsheet, use File > Save As > CSV.")
-    reader = _reader(_decode(data))
+    text = _decode(data)
+    text, mended = _close_stray_quotes(text, _delimiter(text))
+    reader = _reader(text)
     mapping: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
@@ -272,11 +336,14 @@ def read_diary(path: Path, tz: str) -> DiaryPreview:
             line, last_line = last_line + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            width = len(values)
-            raw = {key: values[i] for i, key in items if i < width}
-            rows.append(_parse_row(line, raw, tz))
+            rows.append(_parse_row(line, _row_values(values, items), tz))
     except csv.Error as exc:
         rows.append(DiaryRow(line=last_line + 1, error=f"the file is malformed here: {exc}"))
+    for fixed in mended:
+        row = next((r for r in reversed(rows) if r.line <= fixed), None)
+        if row is not None:
+            row.warnings.append(f"a quotation mark on line {fixed} is never closed; it was "
+                                "taken to end with that line, so check this row's columns")
     return DiaryPreview(columns, ignored, rows)
 
 

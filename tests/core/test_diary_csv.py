@@ -242,6 +242,46 @@ def test_semicolons_tabs_and_quoted_multi_line_cells(tmp_path):
     assert read_diary(tabs, TZ).rows[0].values["title"] == "Tabbed, with a comma"
 
 
+def test_a_quote_never_closed_does_not_swallow_the_rows_after_it(tmp_path):
+    # Row 2 opens a quote and never closes it: read strictly, rows 3 and 4 would vanish
+    # into its description (at the end of the file, or up to the next quote).
+    for tail in ("", '05/04/2025,Fifth,"He said ""go away"" twice"\n'):
+        path = write(tmp_path, 'date,title,description\n'
+                               '01/04/2025,First,"He said hello\n'
+                               '02/04/2025,Second,5\'10" tall\n'
+                               '03/04/2025,Third,"Notes over\ntwo lines",\n' + tail)
+        rows = read_diary(path, TZ).rows
+        assert [r.values["title"] for r in rows] == ["First", "Second", "Third"] + (
+            ["Fifth"] if tail else [])
+        assert rows[0].values["description"] == "He said hello"
+        assert rows[0].warnings == ["a quotation mark on line 2 is never closed; it was taken "
+                                    "to end with that line, so check this row's columns"]
+        assert rows[1].values["description"] == '5\'10" tall' and not rows[1].warnings
+        assert rows[2].values["description"] == "Notes over\r\ntwo lines"
+        assert not rows[2].warnings
+        if tail:
+            assert rows[3].values["description"] == 'He said "go away" twice'
+
+
+def test_two_columns_for_the_same_field_are_joined_not_dropped(tmp_path):
+    path = write(tmp_path, "Date,Title,Notes,Details,Account,Notes,Date,Tags,Labels\n"
+                           "01/04/2025,At the gate,Rang 101,By the gate,He shouted,"
+                           "Told my sister,02/04/2025,gate,night\n"
+                           "02/04/2025,Texts,,,Twelve texts,,,,\n")
+    preview = read_diary(path, TZ)
+    assert preview.ignored == ["Date (a second date column)"]
+    first, second = preview.rows
+    assert first.values["description"] == "By the gate\n\nHe shouted"
+    assert first.note == "Rang 101\n\nTold my sister"
+    assert first.tags == ["gate", "night"]
+    assert local_start(first) == datetime(2025, 4, 1)
+    assert (second.values["description"], second.note) == ("Twelve texts", "")
+
+
+def local_start(row):
+    return row.values["occurred_at"].astimezone(LONDON).replace(tzinfo=None)
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "is empty"),
     (b"title,description\nx,y\n", "no 'date' column"),
