@@ -229,7 +229,10 @@ def _header(row: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
         key = _LOOKUP.get(_HEADER_JUNK.sub("", name.lower()))
         if key and (key not in mapping.values() or key in _JOIN):
             mapping[i] = key
-            columns[name] = key
+            label, n = name, 2
+            while label in columns:  # a header written twice is listed twice
+                label, n = f"{name} ({n})", n + 1
+            columns[label] = key
         elif key:
             ignored.append(f"{name.strip()} (a second {key.replace('_', ' ')} column)")
         elif name.strip():

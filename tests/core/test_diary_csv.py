@@ -270,6 +270,9 @@ def test_two_columns_for_the_same_field_are_joined_not_dropped(tmp_path):
                            "02/04/2025,Texts,,,Twelve texts,,,,\n")
     preview = read_diary(path, TZ)
     assert preview.ignored == ["Date (a second date column)"]
+    assert preview.columns == {"Date": "date", "Title": "title", "Notes": "notes",
+                               "Details": "description", "Account": "description",
+                               "Notes (2)": "notes", "Tags": "tags", "Labels": "tags"}
     first, second = preview.rows
     assert first.values["description"] == "By the gate\n\nHe shouted"
     assert first.note == "Rang 101\n\nTold my sister"
