@@ -18,6 +18,21 @@ BENGALI = "আমি তোমাকে খুঁজে পাব"
 PUNJABI = "ਮੈਂ ਤੈਨੂੰ ਲੱਭ ਲਵਾਂਗਾ"
 GUJARATI = "હું તને શોધી લઈશ"
 TAMIL = "நான் உன்னைக் கண்டுபிடிப்பேன்"
+# Scripts with no glyphs at all in DejaVu Sans: Ethiopic (Amharic, Tigrinya), Sri Lanka's
+# and South India's scripts, Odia, and South-East Asia's (Thai, Lao, Burmese, Khmer).
+AMHARIC = "የትም ብትሄጂ አገኝሻለሁ።"
+SINHALA = "මම ඔයාව හොයාගන්නවා"
+MALAYALAM = "ഞാൻ നിന്നെ കണ്ടെത്തും"
+TELUGU = "నేను నిన్ను కనుగొంటాను"
+KANNADA = "ನಾನು ನಿನ್ನನ್ನು ಹುಡುಕುತ್ತೇನೆ"
+ODIA = "ମୁଁ ତୁମକୁ ଖୋଜିବି"
+THAI = "ฉันจะตามหาเธอให้เจอ"
+LAO = "ຂ້ອຍຈະຊອກຫາເຈົ້າ"
+BURMESE = "မင်းကို ငါရှာမယ်"
+KHMER = "ខ្ញុំនឹងរកអ្នកឃើញ"
+MORE_SCRIPTS = {"Amharic": AMHARIC, "Sinhala": SINHALA, "Malayalam": MALAYALAM,
+                "Telugu": TELUGU, "Kannada": KANNADA, "Odia": ODIA, "Thai": THAI, "Lao": LAO,
+                "Burmese": BURMESE, "Khmer": KHMER}
 MIXED = f'At 23:40 he sent "{ARABIC}" from 07700 900123 (see JS/4).'
 RTL_DESCRIPTION = f"{ARABIC}. {ARABIC_LAM_ALEF}! رسالة تهديد من الرقم 07700 900123"
 LONG_ARABIC = " ".join([ARABIC, ARABIC_LAM_ALEF, "هذه رسالة طويلة جدا"] * 25)
@@ -41,6 +56,11 @@ def fill_scripts_case(case) -> dict[str, int]:
         case, when=w("04/03/2025 19:30"), title=HINDI, category="contact_text",
         description=f"Hindi: {HINDI}\nBengali: {BENGALI}\nPunjabi: {PUNJABI}\n"
         f"Gujarati: {GUJARATI}\nTamil: {TAMIL}")
+    ids["more"] = create_incident(
+        case, when=w("05/03/2025 21:10"), title=f"{AMHARIC} – texts in many languages",
+        category="contact_text",
+        description="\n".join(f"{lang}: {text}" for lang, text in MORE_SCRIPTS.items()),
+        impact=" ".join([THAI] * 30))
     add_note(case, ids["arabic"], f"Translated by my cousin: {ARABIC_LAM_ALEF}")
     person = create_person(case, "أحمد خان", role="suspect", description=f"Writes in {PUNJABI}")
     link_person(case, ids["arabic"], person)

@@ -2,12 +2,13 @@
 
 DejaVu Sans covers Latin, Greek, Cyrillic and many symbols (including the common
 emoticons); Droid Sans Fallback covers Chinese, Japanese and Korean; Noto fonts cover
-the scripts that need shaping (Arabic, Hebrew and five Indic scripts, see
-`scripts.py`), which `ScriptParagraph` shapes and lays out right to left where they
-run that way. All are embedded as subsets, so text stays selectable and searchable. A
-character no font has, and any character beyond U+FFFF (most pictographic emoji), is
-replaced by a visible, readable and searchable mark such as "[emoji: thumbs up sign]"
-instead of a blank box or a crash.
+the scripts that need shaping or that DejaVu lacks (Arabic, Hebrew, nine Indic scripts,
+Sinhala, Thai, Lao, Burmese, Khmer and Ethiopic, see `scripts.py`), which
+`ScriptParagraph` shapes and lays out right to left where they run that way. All are
+embedded as subsets, so text stays selectable and searchable. A character no font has,
+and any character beyond U+FFFF (most pictographic emoji), is replaced by a visible,
+readable and searchable mark such as "[emoji: thumbs up sign]" (or "[characters no
+report font has: syriac letter alaph]") instead of a blank box or a crash.
 """
 
 from __future__ import annotations
@@ -103,6 +104,26 @@ def _coverage(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+def _is_emoji(ch: str) -> bool:
+    """Pictographs and symbols (most emoji), as against letters of an unsupported script."""
+    return ord(ch) > 0xFFFF and unicodedata.category(ch)[0] not in "LMN" or (
+        unicodedata.category(ch) in ("So", "Sk"))
+
+
+# The marks `plain` puts in place of characters it cannot draw: "[emoji: ...]",
+# "[12 emoji]", "[characters no report font has: ...]" (shown grey by `markup`).
+_MARK_KINDS = ("emoji", "characters no report font has")
+
+
+def _is_mark(chunk: str) -> bool:
+    if not (chunk.startswith("[") and chunk.endswith("]")):
+        return False
+    body = chunk[1:-1]
+    return any(body.startswith(f"{kind}: ") or (body.endswith(f" {kind}") and
+                                               body[:-len(kind) - 1].isdigit())
+               for kind in _MARK_KINDS)
+
+
 def _emoji_name(ch: str) -> str:
     name = unicodedata.name(ch, "")
     return name.lower() if name else f"U+{ord(ch):04X}"
@@ -137,8 +158,10 @@ def plain(text: str) -> str:
 
     def flush() -> None:
         if missing:
-            out.append(f"[emoji: {', '.join(missing)}]" if len(missing) < 8
-                       else f"[{len(missing)} emoji]")
+            emoji = all(_is_emoji(ch) for ch in missing)
+            what = "emoji" if emoji else "characters no report font has"
+            names = ", ".join(_emoji_name(ch) for ch in missing)
+            out.append(f"[{what}: {names}]" if len(missing) < 8 else f"[{len(missing)} {what}]")
             missing.clear()
 
     previous = ""
@@ -154,7 +177,7 @@ def plain(text: str) -> str:
             out.append("\ufffd" if unicodedata.category(ch) != "Cc" else " ")
             continue
         if _unsupported(code) and not ch.isspace():
-            missing.append(_emoji_name(ch))
+            missing.append(ch)
             continue
         flush()
         out.append(ch)
@@ -185,7 +208,7 @@ def markup(text: str, *, keep_lines: bool = True) -> str:
             run.clear()
 
     for segment in _segments(clean):
-        if segment.startswith("[emoji: ") or (segment.startswith("[") and segment.endswith(" emoji]")):
+        if _is_mark(segment):
             flush_run()
             run_font = None
             pieces.append(f'<font color="#6b7280">{escape(segment)}</font>')
@@ -242,7 +265,7 @@ def _segments(text: str) -> list[str]:
             break
         k = text.find("]", j)
         chunk = text[j:k + 1] if k > 0 else ""
-        if chunk.startswith("[emoji: ") or (chunk.endswith(" emoji]") and chunk[1:-7].isdigit()):
+        if _is_mark(chunk):
             if j > i:
                 out.append(text[i:j])
             out.append(chunk)

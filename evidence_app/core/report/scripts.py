@@ -2,9 +2,10 @@
 run and which bundled font draws them.
 
 Arabic letters join and change shape with their neighbours; Hebrew and Arabic run
-right to left; Indic scripts reorder vowel signs and build conjuncts. DejaVu Sans has
-no shaping for any of these when drawn by reportlab, so runs of them are drawn with a
-Noto font after HarfBuzz has shaped them (see `shaping.py`).
+right to left; Indic and South-East Asian scripts reorder vowel signs, stack marks and
+build conjuncts. DejaVu Sans has no shaping for any of these when drawn by reportlab
+(and no glyphs at all for most), so runs of them are drawn with a Noto font after
+HarfBuzz has shaped them (see `shaping.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class Script:
     bold_file: str
     rtl: bool
     ranges: tuple[tuple[int, int], ...]
+
+
+def _noto(key: str, name: str, *ranges: tuple[int, int]) -> Script:
+    """A left-to-right script drawn with Noto Sans <name> Regular and Bold."""
+    return Script(key, f"Report{name}", f"Report{name}-Bold", f"NotoSans{name}-Regular.ttf",
+                  f"NotoSans{name}-Bold.ttf", False, ranges)
 
 
 SCRIPTS = (
@@ -48,6 +55,17 @@ SCRIPTS = (
            "NotoSansGujarati-Bold.ttf", False, ((0x0A80, 0x0AFF),)),
     Script("tamil", "ReportTamil", "ReportTamil-Bold", "NotoSansTamil-Regular.ttf",
            "NotoSansTamil-Bold.ttf", False, ((0x0B80, 0x0BFF),)),
+    _noto("oriya", "Oriya", (0x0B00, 0x0B7F)),  # Odia
+    _noto("telugu", "Telugu", (0x0C00, 0x0C7F)),
+    _noto("kannada", "Kannada", (0x0C80, 0x0CFF)),
+    _noto("malayalam", "Malayalam", (0x0D00, 0x0D7F)),
+    _noto("sinhala", "Sinhala", (0x0D80, 0x0DFF)),
+    _noto("thai", "Thai", (0x0E00, 0x0E7F)),
+    _noto("lao", "Lao", (0x0E80, 0x0EFF)),
+    _noto("myanmar", "Myanmar", (0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F)),  # Burmese
+    # Amharic, Tigrinya, Oromo (in Ethiopic script)...
+    _noto("ethiopic", "Ethiopic", (0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)),
+    _noto("khmer", "Khmer", (0x1780, 0x17FF), (0x19E0, 0x19FF)),
 )
 
 _STARTS: list[int] = []
