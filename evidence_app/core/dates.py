@@ -348,6 +348,27 @@ def _explicit_offset(text: str) -> tzinfo | None:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
+def clock_change(day: date, clock: time, tz: str) -> tuple[bool, str] | None:
+    """What a local time on a day when the clocks change means, or None if nothing.
+
+    (True, reason) for a time that never happened (the hour skipped when the clocks go
+    forward): storing it would move it an hour. (False, note) for a time that happened
+    twice (the hour repeated when they go back): it is taken as the first, and the note
+    says so with the zone's abbreviation, as the report prints it.
+    """
+    naive = datetime.combine(day, clock)
+    zone = ZoneInfo(tz)
+    first, second = naive.replace(tzinfo=zone), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    when = f"{clock.strftime('%H:%M')} on {day.strftime('%d/%m/%Y')}"
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        return True, (f"{when} did not exist in {tz}: the clocks went forward that night. "
+                      "Check the time (an hour earlier or later?)")
+    return False, (f"{when} happened twice in {tz} (the clocks went back that night): it "
+                   f"is recorded as the first, {first.strftime('%H:%M %Z')}.")
+
+
 def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = None,
                end_text: str = "") -> When:
     """Read a typed date (and optional time, end, precision) into a `When`.
@@ -375,12 +396,11 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
         circa = circa or t_circa
         explicit = _explicit_offset(time_str)
         start = _aware(day, t, tz, explicit)
-        if explicit is None and start.astimezone(ZoneInfo(tz)).time() != t:
+        change = None if explicit is not None else clock_change(day, t, tz)
+        if change is not None and change[0]:
             # A time in the hour skipped when the clocks go forward would silently be
             # stored an hour later than typed.
-            raise ValidationError(
-                f"{t.strftime('%H:%M')} on {day.strftime('%d/%m/%Y')} did not exist in {tz}: "
-                "the clocks went forward that night. Check the time (an hour earlier or later?)")
+            raise ValidationError(change[1])
         prec = Precision.CIRCA if circa else Precision.EXACT
     else:
         start = _start_of(day, tz)

@@ -291,3 +291,52 @@ def test_ctrl_z_in_a_text_box_undoes_the_editor_change(qtbot, opened):
     assert editor.form.description.toPlainText() == "He waited by the gate."
     assert inc.get_incident(window.session.case, incident_id).description == \
         "He waited by the gate."
+
+
+def type_time(qtbot, edit, text):
+    """Click into the hours and type the time, as a person does ("0130")."""
+    edit.setFocus()
+    edit.setSelectedSection(edit.Section.HourSection)
+    qtbot.keyClicks(edit, text)
+
+
+def test_times_when_the_clocks_change_are_refused_or_explained(qtbot, opened):
+    window = opened
+    incident_id = new_incident(qtbot, window)
+    when = window.view.editor.form.when
+    when.precision.setCurrentIndex(when.precision.findData("exact"))
+    when.start_date.setDate(QDate(2025, 3, 30))
+    type_time(qtbot, when.start_time, "0045")
+    window.view.editor.flush()
+    settle(qtbot, window)
+    saved = inc.get_incident(window.session.case, incident_id).occurred_at
+    assert saved == datetime(2025, 3, 30, 0, 45, tzinfo=UTC)
+    # 01:30 that night never happened in the UK: storing it would show 02:30 later.
+    type_time(qtbot, when.start_time, "0130")
+    assert when.start_time.time() == QTime(1, 30)
+    assert when.clock_note.isVisibleTo(window)
+    assert when.clock_note.text().startswith(
+        "01:30 on 30/03/2025 did not exist in Europe/London: the clocks went forward")
+    assert when.clock_note.text().endswith("Not saved until you change it.")
+    qtbot.keyClicks(window.view.editor.form.title, "Outside the house")  # other edits save
+    window.view.editor.flush()
+    settle(qtbot, window)
+    detail = inc.get_incident(window.session.case, incident_id)
+    assert (detail.title, detail.occurred_at) == ("Outside the house", saved)
+    type_time(qtbot, when.start_time, "0230")
+    assert not when.clock_note.isVisibleTo(window)
+    window.view.editor.flush()
+    settle(qtbot, window)
+    assert inc.get_incident(window.session.case, incident_id).occurred_at == datetime(
+        2025, 3, 30, 1, 30, tzinfo=UTC)
+    # 01:30 on 26 October happened twice: taken as the first, and said so.
+    when.start_date.setDate(QDate(2025, 10, 26))
+    type_time(qtbot, when.start_time, "0130")
+    assert when.clock_note.isVisibleTo(window)
+    assert when.clock_note.text() == ("01:30 on 26/10/2025 happened twice in Europe/London "
+                                      "(the clocks went back that night): it is recorded as "
+                                      "the first, 01:30 BST.")
+    window.view.editor.flush()
+    settle(qtbot, window)
+    assert inc.get_incident(window.session.case, incident_id).occurred_at == datetime(
+        2025, 10, 26, 0, 30, tzinfo=UTC)

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QSpinBox,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
-from evidence_app.core.dates import When
+from evidence_app.core.dates import When, clock_change
 from evidence_app.core.vocab import PRECISION_LABELS, Precision
 
 DATE_FORMAT = "ddd d MMM yyyy"
@@ -96,7 +97,18 @@ class WhenEdit(QWidget):
         self.backwards_note = QLabel("The end is before the start: please check the dates.")
         self.backwards_note.setObjectName("error")
         self.backwards_note.hide()
-        grid.addWidget(self.backwards_note, 3, 1, 1, 3)
+        notes = QVBoxLayout()
+        notes.setContentsMargins(0, 0, 0, 0)
+        notes.setSpacing(4)
+        notes.addWidget(self.backwards_note)
+        grid.addLayout(notes, 3, 1, 1, 3)
+        # A time the clocks skipped (refused: the last good time stays saved) or one
+        # that happened twice (taken as the first, said in words).
+        self.clock_note = QLabel()
+        self.clock_note.setWordWrap(True)
+        self.clock_note.hide()
+        notes.addWidget(self.clock_note)
+        self._good: When | None = None  # what when() gives while the pickers show no real time
         grid.setColumnStretch(3, 1)
 
         self.precision.currentIndexChanged.connect(self._precision_changed)
@@ -152,11 +164,54 @@ class WhenEdit(QWidget):
                 and end.date() != start.date())
             self.precision.setCurrentIndex(self.precision.findData(when.precision.value))
             self._show_fields()
+            self._good = when
+            self._check_clocks()
         finally:
             self._loading = False
 
     def when(self) -> When:
-        """What the pickers say, as a core `When` (start/end in UTC)."""
+        """What the pickers say, as a core `When` (start/end in UTC).
+
+        While they show a time the clocks skipped, the last real one instead: stored,
+        the skipped time would read an hour later than the person chose.
+        """
+        if self._skipped() and self._good is not None:
+            return self._good
+        return self._read()
+
+    def _times_shown(self) -> list[tuple[date, time]]:
+        prec = self.current_precision()
+        if prec not in (Precision.EXACT, Precision.CIRCA, Precision.BETWEEN):
+            return []
+        if prec is Precision.BETWEEN and self.whole_days.isChecked():
+            return []
+        shown = [(_pydate(self.start_date.date()), self.start_time.time())]
+        if prec is Precision.BETWEEN:
+            shown.append((_pydate(self.end_date.date()), self.end_time.time()))
+        return [(d, time(q.hour(), q.minute())) for d, q in shown]
+
+    def _changes(self) -> list[tuple[bool, str]]:
+        found = (clock_change(d, t, self.tz) for d, t in self._times_shown())
+        return [c for c in found if c is not None]
+
+    def _skipped(self) -> bool:
+        return any(refused for refused, _ in self._changes())
+
+    def _check_clocks(self) -> bool:
+        """Show what a clock change means for the times shown; False if one never was."""
+        changes = self._changes()
+        refused = [text for bad, text in changes if bad]
+        self.clock_note.setObjectName("error" if refused else "")
+        self.clock_note.style().unpolish(self.clock_note)
+        self.clock_note.style().polish(self.clock_note)
+        if refused:
+            self.clock_note.setText(refused[0] + " Not saved until you change it.")
+        elif changes:
+            self.clock_note.setText(changes[0][1])
+        self.clock_note.setVisible(bool(changes))
+        return not refused
+
+    def _read(self) -> When:
         prec = self.current_precision()
         zone = ZoneInfo(self.tz)
 
@@ -257,4 +312,7 @@ class WhenEdit(QWidget):
         self.backwards_note.setVisible(backwards)
         if not backwards:
             self._length = max(end - start, timedelta(minutes=1)) if end > start else self._length
+        if not self._check_clocks():
+            return  # nothing to save: the last real time stays
+        self._good = self._read()
         self.changed.emit()
