@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
 from evidence_app.core.audit import next_free_id
 from evidence_app.core.case import Case
-from evidence_app.core.dates import parse_date_text, parse_when
+from evidence_app.core.dates import clock_change, parse_date_text, parse_when
 from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.models import AuditEvent, Incident, Note, Tag, incident_tags, utcnow
 from evidence_app.core.progress import CancelToken
-from evidence_app.core.vocab import Category, parse_category
+from evidence_app.core.vocab import Category, Precision, parse_category
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("date", "day", "date of incident", "incident date", "when", "date occurred"),
@@ -181,6 +182,11 @@ def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
     except (ValidationError, ValueError) as exc:
         row.error = str(exc)
         return row
+    if when.start is not None and when.precision in (Precision.EXACT, Precision.CIRCA):
+        local = when.start.astimezone(ZoneInfo(tz))
+        change = clock_change(local.date(), local.time().replace(second=0, microsecond=0), tz)
+        if change is not None:
+            row.warnings.append(change[1])  # the hour repeated when the clocks go back
     values: dict[str, Any] = {k: raw.get(k, "").replace("\x00", "").strip() for k in TEXT}
     if len(values["title"]) > 150 and not values["description"]:
         # A whole account typed into the one "what happened" column.

@@ -315,3 +315,14 @@ def test_a_second_import_continues_the_ids_and_reuses_tags(tmp_path, case):
 
     assert all_tags(case) == ["astra"]
     assert run_verify(case).ok
+
+
+def test_a_time_in_the_hour_repeated_in_autumn_is_read_as_the_first_and_flagged(tmp_path):
+    path = write(tmp_path, "date,time,title\n26/10/2025,01:30,Knocking at night\n"
+                           "26/10/2025,02:30,Later\n30/03/2025,01:30,Skipped hour\n")
+    first, later, skipped = read_diary(path, TZ).rows
+    assert first.values["occurred_at"] == datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+    assert first.warnings == ["01:30 on 26/10/2025 happened twice in Europe/London (the clocks "
+                              "went back that night): it is recorded as the first, 01:30 BST."]
+    assert later.warnings == [] and later.error == ""
+    assert skipped.values is None and "did not exist" in skipped.error
