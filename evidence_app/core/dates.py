@@ -348,13 +348,14 @@ def _explicit_offset(text: str) -> tzinfo | None:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def clock_change(day: date, clock: time, tz: str) -> tuple[bool, str] | None:
+def clock_change(day: date, clock: time, tz: str, fold: int = 0) -> tuple[bool, str] | None:
     """What a local time on a day when the clocks change means, or None if nothing.
 
     (True, reason) for a time that never happened (the hour skipped when the clocks go
     forward): storing it would move it an hour. (False, note) for a time that happened
-    twice (the hour repeated when they go back): it is taken as the first, and the note
-    says so with the zone's abbreviation, as the report prints it.
+    twice (the hour repeated when they go back): it is taken as the first (or, with
+    `fold` 1, the second), and the note says which with the zone's abbreviation, as the
+    report prints it.
     """
     naive = datetime.combine(day, clock)
     zone = ZoneInfo(tz)
@@ -365,8 +366,9 @@ def clock_change(day: date, clock: time, tz: str) -> tuple[bool, str] | None:
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         return True, (f"{when} did not exist in {tz}: the clocks went forward that night. "
                       "Check the time (an hour earlier or later?)")
+    which, chosen = ("second", second) if fold else ("first", first)
     return False, (f"{when} happened twice in {tz} (the clocks went back that night): it "
-                   f"is recorded as the first, {first.strftime('%H:%M %Z')}.")
+                   f"is recorded as the {which}, {chosen.strftime('%H:%M %Z')}.")
 
 
 def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = None,

@@ -340,3 +340,30 @@ def test_times_when_the_clocks_change_are_refused_or_explained(qtbot, opened):
     settle(qtbot, window)
     assert inc.get_incident(window.session.case, incident_id).occurred_at == datetime(
         2025, 10, 26, 0, 30, tzinfo=UTC)
+
+
+def test_a_stored_time_in_the_second_of_two_hours_stays_there(qtbot, window, tmp_path):
+    # "New incident from selection" dates an incident from a photo taken at 01:30 GMT,
+    # after the clocks went back: editing anything else must not move it to 01:30 BST.
+    from evidence_app.core.case import Case
+    from evidence_app.core.dates import When
+
+    folder = make_case(tmp_path / "case")
+    second = datetime(2025, 10, 26, 1, 30, tzinfo=UTC)  # 01:30 GMT
+    with Case.open(folder) as case:
+        incident_id = inc.create_incident(
+            case, when=When(second, None, Precision.EXACT, "Europe/London"), title="Knocking")
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    window.view.timeline.select_incident(incident_id)
+    editor = window.view.editor
+    when = editor.form.when
+    qtbot.waitUntil(lambda: editor.incident_id == incident_id and editor.detail is not None,
+                    timeout=5000)
+    assert when.start_time.time() == QTime(1, 30)
+    assert when.clock_note.text().endswith("it is recorded as the second, 01:30 GMT.")
+    qtbot.keyClicks(editor.form.title, " again")
+    editor.flush()
+    settle(qtbot, window)
+    detail = inc.get_incident(window.session.case, incident_id)
+    assert (detail.title, detail.occurred_at) == ("Knocking again", second)

@@ -109,6 +109,9 @@ class WhenEdit(QWidget):
         self.clock_note.hide()
         notes.addWidget(self.clock_note)
         self._good: When | None = None  # what when() gives while the pickers show no real time
+        # Local times shown that are the second of an hour that happened twice (a stored
+        # 01:30 GMT on the night the clocks go back): read back as that, not as BST.
+        self._second: set[tuple[date, time]] = set()
         grid.setColumnStretch(3, 1)
 
         self.precision.currentIndexChanged.connect(self._precision_changed)
@@ -149,6 +152,8 @@ class WhenEdit(QWidget):
             zone = ZoneInfo(self.tz)
             start = when.start.astimezone(zone) if when.start else None
             end = when.end.astimezone(zone) if when.end else None
+            self._second = {(t.date(), t.time().replace(second=0, microsecond=0))
+                            for t in (start, end) if t is not None and t.fold}
             now = datetime.now(zone).replace(second=0, microsecond=0)
             s = start or now
             self.start_date.setDate(_qdate(s.date()))
@@ -191,7 +196,8 @@ class WhenEdit(QWidget):
         return [(d, time(q.hour(), q.minute())) for d, q in shown]
 
     def _changes(self) -> list[tuple[bool, str]]:
-        found = (clock_change(d, t, self.tz) for d, t in self._times_shown())
+        found = (clock_change(d, t, self.tz, int((d, t) in self._second))
+                 for d, t in self._times_shown())
         return [c for c in found if c is not None]
 
     def _skipped(self) -> bool:
@@ -216,7 +222,9 @@ class WhenEdit(QWidget):
         zone = ZoneInfo(self.tz)
 
         def at(d: QDate, t: time) -> datetime:
-            return datetime.combine(_pydate(d), t).replace(tzinfo=zone).astimezone(UTC)
+            day = _pydate(d)
+            fold = int((day, t) in self._second)
+            return datetime.combine(day, t).replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
         def clock(q: QTime) -> time:
             return time(q.hour(), q.minute())
