@@ -4,7 +4,8 @@ Nothing here ever writes to an original. Every failure (not an image, a decompre
 bomb, a truncated or corrupt file, a mislabelled file) becomes a reason a person can
 read, never an exception that escapes to the caller. Pictures are opened by
 `core.imaging`, their metadata read by `core.photo_meta`; videos and voice recordings
-in MP4/QuickTime form are read by `core.mp4`; anything else is named from its content
+in MP4/QuickTime form are read by `core.mp4`, other sound and video files (WAV, Ogg,
+AMR, MP3, WebM, Matroska, AVI) by `core.sound`; anything else is named from its content
 by `core.sniff`.
 """
 
@@ -32,7 +33,7 @@ from evidence_app.core.imaging import (
 from evidence_app.core.mp4 import duration_text, is_movie, read_movie
 from evidence_app.core.photo_meta import read_photo_meta
 from evidence_app.core.sniff import HEAD_SIZE, best_type, describe, sniff, suffix_of, type_from_name
-from evidence_app.core.sound import sound_length
+from evidence_app.core.sound import read_recording
 from evidence_app.core.vocab import CaptureSource
 
 __all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_image",
@@ -188,12 +189,30 @@ def _not_a_picture(path: Path, name: str, head: bytes, info: MediaInfo) -> None:
             label = suffix.lstrip(".").upper() or media_type
             info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
-        with open(path, "rb") as fh:
-            info.duration = sound_length(fh, media_type)
-        info.preview_error = what + (
-            "" if info.duration is None else f", {duration_text(info.duration)} long")
+        _recording(path, media_type, info)
     else:
         info.preview_error = f"not a picture: {what}"
+
+
+def _recording(path: Path, media_type: str, info: MediaInfo) -> None:
+    with open(path, "rb") as fh:
+        rec = read_recording(fh, media_type)
+    if rec.sound_only and media_type.startswith("video/"):  # a WebM of a voice, say
+        info.media_type, info.kind = media_type.replace("video/", "audio/"), "audio"
+    if rec.created is not None:
+        info.exif_time, info.time_source = rec.created, CaptureSource.MEDIA
+        # Matroska's DateUTC is UTC; an AVI's IDIT is the camera's own local clock.
+        info.time_note = _HEADER_NOTE if rec.created.tzinfo is not None else (
+            "set by the camera's own clock")
+    info.duration = rec.seconds
+    info.preview_error = _length_words(info.kind, rec.seconds, rec.damaged)
+
+
+def _length_words(kind: str, seconds: float | None, damaged: bool) -> str:
+    """'a video, 0:42 long' as the viewer, a tile, the CLI and the report show it."""
+    what = "a video" if kind == "video" else "a sound recording"
+    length = " of unknown length" if seconds is None else f", {duration_text(seconds)} long"
+    return what + length + ("; the file seems damaged or incomplete" if damaged else "")
 
 
 def _movie(path: Path, head: bytes, info: MediaInfo) -> None:
@@ -213,12 +232,7 @@ def _movie(path: Path, head: bytes, info: MediaInfo) -> None:
     info.camera_make, info.camera_model = movie.make, movie.model
     info.gps_lat, info.gps_lon, info.gps_alt = movie.gps_lat, movie.gps_lon, movie.gps_alt
     info.duration = movie.duration
-    # Read in the viewer as "This file cannot be shown here (a video, 0:42 long)", on
-    # a tile, from the command line and in the report.
-    what = "a video" if video else "a sound recording"
-    length = "" if movie.duration is None else f", {duration_text(movie.duration)} long"
-    info.preview_error = what + (length or " of unknown length") + (
-        "; the file seems damaged or incomplete" if movie.damaged else "")
+    info.preview_error = _length_words(info.kind, movie.duration, movie.damaged)
 
 
 def _save_atomic(img: Image.Image, dest: Path, **params: Any) -> None:

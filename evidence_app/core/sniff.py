@@ -22,6 +22,7 @@ _BY_SUFFIX = {
     ".ico": "image/x-icon", ".dng": "image/x-adobe-dng", ".psd": "image/vnd.adobe.photoshop",
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".qt": "video/quicktime",
     ".3gp": "video/3gpp", ".3g2": "video/3gpp2", ".webm": "video/webm", ".mkv": "video/x-matroska",
+    ".mka": "audio/x-matroska", ".weba": "audio/webm",
     ".avi": "video/x-msvideo", ".wmv": "video/x-ms-wmv", ".ts": "video/mp2t",
     ".m4a": "audio/mp4", ".aac": "audio/aac", ".mp3": "audio/mpeg", ".wav": "audio/x-wav",
     ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg", ".amr": "audio/amr",

@@ -1,4 +1,5 @@
-"""How long a voice note or recording lasts: WAV, Ogg (Opus, Vorbis), AMR and MP3.
+"""How long a voice note or recording lasts: WAV, Ogg (Opus, Vorbis), AMR and MP3, and
+(through `core.containers`) WebM, Matroska and AVI videos.
 
 WhatsApp voice notes are Ogg Opus, Android call recorders write AMR or MP3, and
 dictaphones and PCs write WAV or MP3. Their length is read from headers and, for Ogg, the last page;
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import struct
 from typing import BinaryIO
+
+from evidence_app.core.containers import Recording, read_avi, read_matroska
 
 _MAX_SECONDS = 7 * 24 * 3600.0
 _OGG_TAIL = 128 * 1024
@@ -28,29 +31,42 @@ _MP3_RATES = {
 }
 _MP3_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
 _MP3_SCAN = 64 * 1024
+_CONTAINERS = {"video/webm": read_matroska, "audio/webm": read_matroska,
+               "video/x-matroska": read_matroska, "audio/x-matroska": read_matroska,
+               "video/x-msvideo": read_avi}
 
 
-def sound_length(fh: BinaryIO, media_type: str) -> float | None:
-    """Seconds of sound in a WAV, Ogg or AMR file, or None when it cannot be told."""
+def read_recording(fh: BinaryIO, media_type: str) -> Recording:
+    """Length (and, where the file keeps one, recording time) of a sound or video file
+    that is not MP4-family; an unknown or impossible length is None."""
     try:
         fh.seek(0, 2)
         size = fh.tell()
         fh.seek(0)
-        if media_type == "audio/x-wav":
-            seconds = _wav(fh, size)
-        elif media_type == "audio/ogg":
-            seconds = _ogg(fh, size)
-        elif media_type == "audio/amr":
-            seconds = _amr(fh)
-        elif media_type == "audio/mpeg":
-            seconds = _mp3(fh, size)
-        else:
-            return None
+        reader = _CONTAINERS.get(media_type)
+        rec = reader(fh, size) if reader else Recording(seconds=_sound_seconds(fh, size, media_type))
     except (OSError, ValueError, struct.error, OverflowError):
-        return None
-    if seconds is None or not 0 < seconds <= _MAX_SECONDS:
-        return None
-    return seconds
+        return Recording()
+    if rec.seconds is not None and not 0 < rec.seconds <= _MAX_SECONDS:
+        rec.seconds = None
+    return rec
+
+
+def sound_length(fh: BinaryIO, media_type: str) -> float | None:
+    """Seconds of sound or video in a file `read_recording` reads, or None when it cannot be told."""
+    return read_recording(fh, media_type).seconds
+
+
+def _sound_seconds(fh: BinaryIO, size: int, media_type: str) -> float | None:
+    if media_type == "audio/x-wav":
+        return _wav(fh, size)
+    if media_type == "audio/ogg":
+        return _ogg(fh, size)
+    if media_type == "audio/amr":
+        return _amr(fh)
+    if media_type == "audio/mpeg":
+        return _mp3(fh, size)
+    return None
 
 
 def _wav(fh: BinaryIO, size: int) -> float | None:

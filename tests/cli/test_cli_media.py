@@ -47,3 +47,36 @@ def test_hostile_files_get_one_plain_answer_each(tmp_path, cli, case_dir):
     assert lines[1].startswith("rejected  -") and "the file is empty (0 bytes)" in lines[1]
     assert lines[2].startswith("imported  JS/2") and "not a picture" in lines[2]
     assert "2 imported, 0 duplicate(s), 1 rejected" in err
+
+
+def test_screencasts_obs_recordings_and_dashcam_clips_show_their_length(tmp_path, cli, case_dir):
+    from fixtures.corpus_containers import avi, matroska
+
+    webm = tmp_path / "Screencast from 2024-03-12 08-15-30.webm"
+    webm.write_bytes(matroska(65.0))
+    mkv = tmp_path / "2024-07-15 20-15-30.mkv"
+    mkv.write_bytes(matroska(3725.0, doctype="matroska", date=WHEN))
+    clip = tmp_path / "MOVI0001.AVI"
+    clip.write_bytes(avi(65.0, avih_frames=975, idit=b"MON JUL 15 20:15:30 2024\n\x00"))
+    code, out, err = cli("--case", case_dir, "import", webm, mkv, clip, "--json")
+    assert code == 0, err
+    results = json.loads(out)
+    assert [r["reason"] for r in results] == ["no preview: a video, 1:05 long",
+                                              "no preview: a video, 1:02:05 long",
+                                              "no preview: a video, 1:05 long"]
+    assert [r["captured_from"] for r in results] == ["filename", "media", "media"]
+
+    shown = {}
+    for r in results:
+        code, out, err = cli("--case", case_dir, "attachment", "show", r["id"])
+        assert code == 0, err
+        shown[r["id"]] = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    webm_att, mkv_att, clip_att = (shown[r["id"]] for r in results)
+    assert webm_att["preview_error"] == "a video, 1:05 long"
+    assert webm_att["media_type"] == "video/webm"
+    assert webm_att["captured_at"] == "Tue 12 Mar 2024, 08:15:30 GMT"
+    assert mkv_att["captured_at"] == "Mon 15 Jul 2024, 20:15:30 BST"  # DateUTC, shown locally
+    assert mkv_att["media_type"] == "video/x-matroska"
+    assert clip_att["preview_error"] == "a video, 1:05 long"
+    assert clip_att["captured_at"] == "Mon 15 Jul 2024, 20:15:30 BST"  # the camera's own clock
+    assert "Europe/London assumed" in clip_att["captured_note"]

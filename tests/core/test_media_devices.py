@@ -4,6 +4,7 @@ with the right time, offset, provenance, camera, place and kind, and upright pre
 import pytest
 from fixtures.corpus_av import build_av_samples
 from fixtures.corpus_checks import check_sample, import_corpus
+from fixtures.corpus_containers import build_container_samples
 from fixtures.corpus_devices import build_device_samples
 
 from evidence_app.core.verify import run_verify
@@ -13,6 +14,7 @@ from evidence_app.core.verify import run_verify
 def corpus(tmp_path_factory):
     samples = build_device_samples(tmp_path_factory.mktemp("devices"))
     samples += build_av_samples(tmp_path_factory.mktemp("av"))
+    samples += build_container_samples(tmp_path_factory.mktemp("containers"))
     case, results = import_corpus(tmp_path_factory.mktemp("case") / "case", samples)
     yield {s.name: s for s in samples}, case, results
     case.close()
@@ -24,7 +26,8 @@ def _names():
 
     with tempfile.TemporaryDirectory() as tmp:
         return [s.name for s in build_device_samples(Path(tmp) / "d")] + [
-            s.name for s in build_av_samples(Path(tmp) / "a")]
+            s.name for s in build_av_samples(Path(tmp) / "a")] + [
+            s.name for s in build_container_samples(Path(tmp) / "c")]
 
 
 NAMES = _names()

@@ -22,6 +22,7 @@ from fixtures.corpus_av import (
     wav_bytes,
 )
 from fixtures.corpus_checks import readable
+from fixtures.corpus_containers import avi, matroska
 from fixtures.corpus_formats import rle8_bmp
 from fixtures.marked import upright_scene
 from fixtures.media_factory import make_exif
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 
 from evidence_app.core.media import analyse
 from evidence_app.core.mp4 import is_movie, iso6709, read_movie
-from evidence_app.core.sound import sound_length
+from evidence_app.core.sound import read_recording, sound_length
 
 WHEN = datetime(2024, 3, 12, 8, 15, 30, tzinfo=UTC)
 
@@ -56,6 +57,10 @@ SEEDS = {
     "opus": opus_note(3.0),
     "wav": wav_bytes(1.0),
     "amr": amr_bytes(1.0),
+    "webm": matroska(6.0),
+    "weba": matroska(None, live=True, body_seconds=4.0, audio_only=True),
+    "mkv": matroska(3.0, doctype="matroska", date=WHEN, group_ms=40),
+    "avi": avi(2.0, 10, odml_frames=20, idit=b"TUE MAR 12 08:15:30 2024\n\x00", avix=True),
 }
 
 
@@ -109,6 +114,24 @@ def test_the_movie_reader_never_raises_on_any_bytes(data):
 def test_the_sound_reader_never_raises_on_any_bytes(magic, data, media_type):
     seconds = sound_length(io.BytesIO(magic + data), media_type)
     assert seconds is None or 0 < seconds <= 7 * 24 * 3600
+
+
+_CONTAINER_STARTS = [
+    SEEDS["webm"][:60],  # EBML header and the segment's start
+    SEEDS["weba"][:SEEDS["weba"].index(b"\x1f\x43\xb6\x75") + 12],  # up to a cluster
+    SEEDS["mkv"][:SEEDS["mkv"].index(b"\x1f\x43\xb6\x75")],  # Info, Tracks, then anything
+    SEEDS["avi"][:24],  # RIFF 'AVI ' and the header list's start
+    SEEDS["avi"][:SEEDS["avi"].index(b"strh") + 8],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_CONTAINER_STARTS), st.binary(max_size=600),
+       st.sampled_from(["video/webm", "video/x-matroska", "video/x-msvideo"]))
+def test_the_container_readers_never_raise_on_any_bytes(start, data, media_type):
+    rec = read_recording(io.BytesIO(start + data), media_type)
+    assert rec.seconds is None or 0 < rec.seconds <= 7 * 24 * 3600
+    assert rec.created is None or 1990 <= rec.created.year <= 2100
 
 
 def test_sound_lengths_are_read_from_headers_and_last_pages():
