@@ -106,8 +106,8 @@ def _coverage(font_name: str) -> frozenset[int]:
 
 def _is_emoji(ch: str) -> bool:
     """Pictographs and symbols (most emoji), as against letters of an unsupported script."""
-    return ord(ch) > 0xFFFF and unicodedata.category(ch)[0] not in "LMN" or (
-        unicodedata.category(ch) in ("So", "Sk"))
+    category = unicodedata.category(ch)
+    return category in ("So", "Sk") or (ord(ch) > 0xFFFF and category[0] not in "LMN")
 
 
 # The marks `plain` puts in place of characters it cannot draw: "[emoji: ...]",
@@ -124,7 +124,7 @@ def _is_mark(chunk: str) -> bool:
                for kind in _MARK_KINDS)
 
 
-def _emoji_name(ch: str) -> str:
+def _char_name(ch: str) -> str:
     name = unicodedata.name(ch, "")
     return name.lower() if name else f"U+{ord(ch):04X}"
 
@@ -160,7 +160,7 @@ def plain(text: str) -> str:
         if missing:
             emoji = all(_is_emoji(ch) for ch in missing)
             what = "emoji" if emoji else "characters no report font has"
-            names = ", ".join(_emoji_name(ch) for ch in missing)
+            names = ", ".join(_char_name(ch) for ch in missing)
             out.append(f"[{what}: {names}]" if len(missing) < 8 else f"[{len(missing)} {what}]")
             missing.clear()
 
