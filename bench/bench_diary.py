@@ -50,10 +50,10 @@ def write_diary(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def main() -> int:
-    from evidence_app.core.case import Case
-    from evidence_app.core.diary_csv import import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import import_diary, read_diary
     from evidence_app.core.incidents import count_incidents
-    from evidence_app.core.verify import run_verify
+    from evidence_app.core.store.case import Case
+    from evidence_app.core.store.verify import run_verify
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)

@@ -3,7 +3,7 @@
 A 10 ms heartbeat QTimer on the GUI thread records every tick; the longest gap between
 ticks is the longest time the window could not react. Baselines in the same run: the
 same heartbeat with the window idle (the machine's own noise), and the same import
-run directly through core.importer without any GUI (the cost of showing progress).
+run directly through core.importers.files without any GUI (the cost of showing progress).
 
     .venv/bin/python bench/bench_gui_import_stall.py [--files 200] [--size 1600x1200]
 
@@ -61,8 +61,8 @@ def main() -> None:
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     app = QApplication([])
-    from evidence_app.core.case import Case
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.store.case import Case
     from evidence_app.gui.tasks import CaseOps
     from evidence_app.gui.widgets.inbox import InboxView
     from tests.gui_helpers import drop_files

@@ -133,8 +133,8 @@ def run_round(files: list[Path], work: Path, chunk: int, workers: int | None,
               ) -> tuple[float, float]:
     """One pass over every file by both, alternating chunk by chunk so that both meet
     the same background load. Returns (baseline seconds, importer seconds)."""
-    from evidence_app.core.case import Case
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.store.case import Case
 
     out = work / "baseline"
     out.mkdir()
@@ -187,7 +187,7 @@ def main() -> int:
           f"screenshots 1170x2532 PNG; {size / 1e6:.0f} MB), {os.cpu_count()} CPUs")
     print(f"  baseline (hash+copy+thumbnail, 2 processes): {base:6.1f} files/s  "
           f"(runs: {', '.join(f'{t:.1f}' for t in base_times)} s)")
-    print(f"  importer (evidence_app.core.importer)      : {ours:6.1f} files/s  "
+    print(f"  importer (evidence_app.core.importers.files)      : {ours:6.1f} files/s  "
           f"(runs: {', '.join(f'{t:.1f}' for t in our_times)} s)")
     print(f"  ratio: {ratio:.0%} of the baseline (target {TARGET:.0%})")
     if ratio < TARGET:

@@ -42,9 +42,9 @@ PROBE = textwrap.dedent("""
     def reset():
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
-    from evidence_app.core.media import analyse, load_display_image
-    from evidence_app.core.case import Case
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.media.analysis import analyse, load_display_image
+    from evidence_app.core.store.case import Case
+    from evidence_app.core.importers.files import import_files
     paths = [Path(p) for p in sys.argv[2:]]
     out = {}
     if sys.argv[1] == "one":
@@ -95,7 +95,7 @@ def _corpus() -> tuple[float, float, str, int]:
     from fixtures.corpus_formats import build_format_samples
     from fixtures.corpus_hostile import build_hostile_samples
 
-    from evidence_app.core.media import analyse
+    from evidence_app.core.media.analysis import analyse
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -90,10 +90,10 @@ QUOTES = (" He wrote: \"سأجدك أينما ذهبت، لا تخبري الش�
 
 
 def make_case(folder: Path, incidents: int, photos: int, scripts: bool = False) -> Path:
-    from evidence_app.core.case import Case
     from evidence_app.core.dates import parse_when
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
     from evidence_app.core.incidents import create_incident
+    from evidence_app.core.store.case import Case
 
     files = folder / "photos"
     files.mkdir(parents=True)
@@ -131,8 +131,8 @@ def _peak_mb() -> float:
 
 
 def child_report(case_dir: Path, out: Path) -> dict:
-    from evidence_app.core.case import Case
     from evidence_app.core.report import ReportOptions, build_report
+    from evidence_app.core.store.case import Case
 
     start = time.perf_counter()
     with Case.open(case_dir) as case:
@@ -148,13 +148,13 @@ def child_baseline(case_dir: Path, out: Path) -> dict:
     """Same pictures, same downscaling, same pixel size, placed by img2pdf."""
     import img2pdf
 
-    from evidence_app.core.case import Case
     from evidence_app.core.report.data import load_incidents
     from evidence_app.core.report.figures import GAP
     from evidence_app.core.report.images import PHOTO_DPI, downscaled_jpeg, oriented_size
     from evidence_app.core.report.incident_pages import CAPTION_BESIDE, FULL_BOX, is_portrait
     from evidence_app.core.report.options import ReportOptions
     from evidence_app.core.report.styles import MARGIN, page_size
+    from evidence_app.core.store.case import Case
 
     start = time.perf_counter()
     text_width = page_size(ReportOptions().paper)[0] - 2 * MARGIN

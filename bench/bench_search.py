@@ -1,7 +1,7 @@
 """Search benchmark: a case with 100,000 incidents and 100,000 attachments with OCR text.
 
 For each kind of query (one word, two words, phrase, prefix, filtered) it reports the
-median and 95th-percentile latency of `core.search.search` (a page of 50 hits with
+median and 95th-percentile latency of `core.search.find.search` (a page of 50 hits with
 snippets, as the GUI asks) beside the same FTS5 query issued directly through `sqlite3`
 in the same run, and the time to count all matches. Then OCR throughput: our queue
 runner per screenshot beside Tesseract's own command-line time on the same image.
@@ -31,8 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from evidence_app.core.case import Case  # noqa: E402
-from evidence_app.core.models import (  # noqa: E402
+from evidence_app.core.search.find import SearchFilters, search  # noqa: E402
+from evidence_app.core.search.index import TABLE  # noqa: E402
+from evidence_app.core.store.case import Case  # noqa: E402
+from evidence_app.core.store.models import (  # noqa: E402
     Attachment,
     Incident,
     Note,
@@ -41,8 +43,6 @@ from evidence_app.core.models import (  # noqa: E402
     incident_people,
     incident_vehicles,
 )
-from evidence_app.core.search import SearchFilters, search  # noqa: E402
-from evidence_app.core.search_index import TABLE  # noqa: E402
 from evidence_app.core.vocab import Category  # noqa: E402
 
 
@@ -255,7 +255,7 @@ def bench_ocr(tmp: Path, runs: int = 10) -> dict[str, float] | None:
         cli_one.append(time.perf_counter() - t1)
     folder = tmp / "ocr-case"
     with Case.create(folder, owner_name="Bench Person", initials="BP") as case:
-        from evidence_app.core.importer import import_files
+        from evidence_app.core.importers.files import import_files
 
         copies = []
         for k in range(runs):

@@ -50,8 +50,8 @@ shutdown(w)
 
 def make_case(folder: Path, n: int) -> None:
     """A case with `n` dated incidents, imported in one go from a generated diary."""
-    from evidence_app.core.case import Case
-    from evidence_app.core.diary_csv import import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import import_diary, read_diary
+    from evidence_app.core.store.case import Case
 
     diary = folder.parent / "diary.csv"
     cats = ["following", "loitering", "calls", "texts", "gifts", "damage", "threats"]

@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/make_sample_report.py
 
-Builds the demo case (evidence_app.core.demo, as `evidence-app --demo` shows it) in a
+Builds the demo case (evidence_app.demo.case, as `evidence-app --demo` shows it) in a
 temporary folder and makes its police report. SOURCE_DATE_EPOCH fixes the "Generated"
 date, and the demo story is told as if that day were today, so nothing in the sample
 is recorded after the report was made. Needs `pdftoppm` (poppler-utils).
@@ -48,8 +48,8 @@ def pages_to_show(pdf: Path) -> list[int]:
 
 def main() -> int:
     os.environ.setdefault("SOURCE_DATE_EPOCH", EPOCH)
-    from evidence_app.core.demo import create_demo_case
     from evidence_app.core.report import ReportOptions, build_report
+    from evidence_app.demo.case import create_demo_case
 
     today = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), UTC).date()
     work = Path(tempfile.mkdtemp(prefix="sample-report-"))

@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/make_screenshots.py [OUT_DIR]   (default: docs/)
 
-Uses the sample case (evidence_app.core.demo), as `evidence-app --demo` shows it. Writes
+Uses the sample case (evidence_app.demo.case), as `evidence-app --demo` shows it. Writes
 main-window.png, incident-editor.png, viewer.png, inbox.png and search.png to OUT_DIR,
 and welcome, people, vehicles, trash, case settings, the editor's exhibits and
 group-by-time pictures to OUT_DIR/more/ for review.
@@ -79,7 +79,7 @@ def show(app: QApplication, window, incident_id: int) -> None:
 
 
 def main() -> None:
-    from evidence_app.core.demo import create_demo_case
+    from evidence_app.demo.case import create_demo_case
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     more = out / "more"

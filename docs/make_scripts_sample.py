@@ -23,9 +23,9 @@ DOCS = ROOT / "docs"
 
 
 def main() -> int:
-    from evidence_app.core.case import Case
-    from evidence_app.core.models import recorded_at
     from evidence_app.core.report import ReportOptions, build_report
+    from evidence_app.core.store.case import Case
+    from evidence_app.core.store.models import recorded_at
     from tests.report.scripts_case import fill_scripts_case
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1742000000")

@@ -50,7 +50,7 @@ def case_dir(args: argparse.Namespace) -> Path:
 
 
 def open_case(args: argparse.Namespace) -> Any:
-    from evidence_app.core.case import DB_NAME, Case
+    from evidence_app.core.store.case import DB_NAME, Case
 
     folder = case_dir(args)
     if not (folder / DB_NAME).exists():

@@ -25,7 +25,7 @@ SHOW_ROWS = 20  # a terminal shows this many row problems; --json lists them all
 
 @command("init")
 def cmd_init(args: argparse.Namespace) -> int:
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     folder = case_dir(args)
     with Case.create(folder, owner_name=args.owner, initials=args.initials,
@@ -126,7 +126,7 @@ def cmd_incident_delete(args: argparse.Namespace) -> int:
 
 @command("incident import")
 def cmd_incident_import(args: argparse.Namespace) -> int:
-    from evidence_app.core.diary_csv import DiaryRowsInvalid, import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import DiaryRowsInvalid, import_diary, read_diary
 
     with open_case(args) as case:
         preview = read_diary(args.file, case.settings().timezone)
@@ -167,7 +167,7 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
 
     results = []
     with open_case(args) as case:
@@ -260,11 +260,11 @@ def cmd_note_add(args: argparse.Namespace) -> int:
 
 @command("verify")
 def cmd_verify(args: argparse.Namespace) -> int:
-    from evidence_app.core.verify import VerifyReport, verify_case
+    from evidence_app.core.store.verify import VerifyReport, verify_case
 
     with open_case(args) as case:
         if getattr(args, "repair", False):
-            from evidence_app.core.search_index import rebuild_case_index
+            from evidence_app.core.search.index import rebuild_case_index
 
             rebuilt = rebuild_case_index(case)
             if not args.json:

@@ -142,7 +142,7 @@ def _vehicle_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
 
 @command("search")
 def cmd_search(args: argparse.Namespace) -> int:
-    from evidence_app.core.search import SearchFilters, search
+    from evidence_app.core.search.find import SearchFilters, search
     from evidence_app.core.vocab import parse_category
 
     query = " ".join(_split_words(args))

@@ -25,7 +25,7 @@ def app_home(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def case(tmp_path):
     """A fresh, open case owned by Jane Smith (exhibits JS/1, JS/2, ...)."""
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     c = Case.create(tmp_path / "case", owner_name="Jane Smith", initials="JS",
                     case_name="Jane Smith v. harassment")
@@ -54,7 +54,7 @@ def sample(samples):
 @pytest.fixture
 def import_paths(case):
     """Import paths into the `case` fixture; returns the ImportResults (one per input)."""
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
 
     def run(*paths, **kwargs):
         return [e.item for e in import_files(case, list(paths), **kwargs) if e.item is not None]

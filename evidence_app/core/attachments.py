@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from evidence_app.core.audit import AuditWriter
-from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError, ValidationError
-from evidence_app.core.models import Attachment, Incident, utcnow
+from evidence_app.core.store.audit import AuditWriter
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment, Incident, utcnow
 from evidence_app.core.views import AttachmentView
 
 
@@ -35,7 +35,7 @@ def original_path(case: Case, attachment_id: int) -> Path:
 
 def thumbnail(case: Case, attachment: AttachmentView) -> Path | None:
     """The thumbnail file, rebuilt from the original if the cache lost it; None if none."""
-    from evidence_app.core.media import make_thumbnail
+    from evidence_app.core.media.analysis import make_thumbnail
 
     if not attachment.preview:
         return None

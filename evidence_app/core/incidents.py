@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from evidence_app.core.audit import AuditWriter, apply_changes
-from evidence_app.core.case import Case
 from evidence_app.core.dates import When, validate_when
 from evidence_app.core.errors import NotFoundError, ValidationError
-from evidence_app.core.models import (
+from evidence_app.core.store.audit import AuditWriter, apply_changes
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import (
     Attachment,
     AuditEvent,
     CaseSettings,

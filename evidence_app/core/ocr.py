@@ -23,10 +23,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError
-from evidence_app.core.models import Attachment
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment
 
 TIMEOUT_S = 120
 # Tesseract reads these straight from the original; anything else goes through Pillow.
@@ -130,7 +130,7 @@ def recognise_file(case: Case, sha256: str, media_type: str, orientation: int | 
 
 def _as_png(source: Any) -> bytes:
     """Upright, flattened PNG bytes for formats or orientations Tesseract cannot take."""
-    from evidence_app.core.media import load_display_image
+    from evidence_app.core.media.analysis import load_display_image
 
     img = load_display_image(source)
     if img.width * img.height > MAX_PIXELS:
@@ -164,14 +164,14 @@ def counts(case: Case) -> OcrCounts:
 
 def is_paused(case: Case) -> bool:
     """Whether the person paused text recognition for this case."""
-    from evidence_app.core.case_state import get_state
+    from evidence_app.core.store.state import get_state
 
     return get_state(case, PAUSED_KEY) == "1"
 
 
 def set_paused(case: Case, paused: bool) -> None:
     """Pause or resume text recognition (remembered in the case)."""
-    from evidence_app.core.case_state import set_state
+    from evidence_app.core.store.state import set_state
 
     set_state(case, PAUSED_KEY, "1" if paused else "0")
 

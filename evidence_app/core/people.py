@@ -8,12 +8,18 @@ from typing import Any, cast
 
 from sqlalchemy import func, select
 
-from evidence_app.core.audit import apply_changes
-from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.incidents import _get as get_incident_row
 from evidence_app.core.incidents import list_incidents
-from evidence_app.core.models import Person, Vehicle, incident_people, incident_vehicles, utcnow
+from evidence_app.core.store.audit import apply_changes
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import (
+    Person,
+    Vehicle,
+    incident_people,
+    incident_vehicles,
+    utcnow,
+)
 from evidence_app.core.views import IncidentSummary, PersonView, VehicleView
 from evidence_app.core.vocab import Role
 

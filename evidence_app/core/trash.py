@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select
 
-from evidence_app.core.case import Case
 from evidence_app.core.incidents import list_incidents
-from evidence_app.core.models import Attachment, Incident, Note, Person, Vehicle
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment, Incident, Note, Person, Vehicle
 from evidence_app.core.views import (
     AttachmentView,
     IncidentSummary,

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.case import Case
 from evidence_app.core.errors import NotFoundError
+from evidence_app.core.store.case import Case
 
 STALE_AFTER_S = 12 * 3600
 

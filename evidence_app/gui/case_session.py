@@ -25,7 +25,7 @@ from evidence_app.gui.tasks import Background, CaseOps
 from evidence_app.gui.text import plural
 
 if TYPE_CHECKING:
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,14 @@ log = logging.getLogger(__name__)
 # The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
 # the window appears without waiting for it.
 def _open_case(folder: Path) -> tuple[Case, Any]:
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     case = Case.open(folder)
     return case, case.settings()
 
 
 def _create_case(folder: Path, owner: str, initials: str, name: str) -> tuple[Case, Any]:
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     case = Case.create(folder, owner_name=owner, initials=initials, case_name=name)
     return case, case.settings()
@@ -54,7 +54,7 @@ def _count(case: Case) -> int:
     from evidence_app.core.incidents import count_incidents
 
     return count_incidents(case)
-DEMO_MODULE = "evidence_app.core.demo"
+DEMO_MODULE = "evidence_app.demo.case"
 
 
 def demo_available() -> bool:

@@ -2,7 +2,7 @@
 
 `start_import(ops, paths, incident_id, destination, parent)` is the one entry point used
 by the Import action, drops on the window, the gallery and the inbox. The work runs as
-a `CaseOps.task` (core.importer.import_files); the progress dialog appears only when
+a `CaseOps.task` (core.importers.files.import_files); the progress dialog appears only when
 the import lasts longer than about half a second.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from evidence_app.core.importer import ImportResult, import_files
+from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import Progress
 from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
 from evidence_app.gui.tasks import CaseOps, TaskHandle

@@ -1,7 +1,7 @@
 """Pasting evidence from the clipboard: a screenshot (Print Screen, then Ctrl+V) or files.
 
 An image is stored as a PNG original named like "Pasted image 2026-11-28 15.30.12.png"
-through core.importer.import_bytes; the PNG is encoded on the writer thread, not here.
+through core.importers.clipboard.import_bytes; the PNG is encoded on the writer thread, not here.
 Files copied in the file manager are imported like dropped files.
 """
 
@@ -15,7 +15,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QWidget
 
-from evidence_app.core.importer import ImportResult, import_bytes
+from evidence_app.core.importers.clipboard import import_bytes
+from evidence_app.core.importers.files import ImportResult
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import local_paths
 from evidence_app.gui.importing import start_import

@@ -14,7 +14,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from evidence_app.core.search import SearchFilters, SearchResults, matching_ids, search, summaries
+from evidence_app.core.search.find import (
+    SearchFilters,
+    SearchResults,
+    matching_ids,
+    search,
+    summaries,
+)
 from evidence_app.gui.models.timeline import RowSource
 from evidence_app.gui.tasks import CaseOps
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QScrollArea, QTextEdit, QWidget
 
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.search import SearchHit, highlights
+from evidence_app.core.search.find import SearchHit, highlights
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.ocr_runner import OcrRunner, OcrStatus
 from evidence_app.gui.search_controller import SearchController
@@ -134,7 +134,7 @@ class CaseSearch(QObject):
             self._open_exhibit(hit, query)
 
     def _open_exhibit(self, hit: SearchHit, query: str) -> None:
-        from evidence_app.core.search import matching_exhibit
+        from evidence_app.core.search.find import matching_exhibit
 
         def find(case: Any) -> Any:
             att_id = hit.attachment_id or matching_exhibit(case, hit.id, query)

@@ -33,7 +33,7 @@ def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
                 ) -> list[tuple[str, QImage | None]]:
     """Worker side: each attachment's thumbnail as a QImage scaled to fit `fit` (device
     pixels), so painting a tile never rescales; None when there is no thumbnail."""
-    from evidence_app.core.media import THUMB_SIZE
+    from evidence_app.core.media.analysis import THUMB_SIZE
 
     out: list[tuple[str, QImage | None]] = []
     for att in attachments:

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from evidence_app.core.models import Base
+from evidence_app.core.store.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

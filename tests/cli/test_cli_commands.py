@@ -366,7 +366,7 @@ def test_verify_finds_a_modified_and_a_missing_original(case_dir, cli, tmp_path)
 
 
 def test_verify_mentions_leftover_files_without_failing(case_dir, cli, tmp_path):
-    from evidence_app.core.blobs import BlobStore
+    from evidence_app.core.store.originals import BlobStore
 
     sha, _, _ = BlobStore(case_dir / "originals").put_bytes(b"left by a crash")
     code, out, _ = cli("--case", case_dir, "verify", "--json")

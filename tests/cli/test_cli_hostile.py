@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from evidence_app.core.case import Case
 from evidence_app.core.dates import When
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.incidents import create_incident
+from evidence_app.core.store.case import Case
 from evidence_app.core.vocab import Precision
 
 HUGE = str(2**63)  # one past the largest integer SQLite stores

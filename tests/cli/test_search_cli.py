@@ -10,7 +10,7 @@ from evidence_app.cli import main
 from evidence_app.core import incidents as inc
 from evidence_app.core import people
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_verify_notices_and_repair_rebuilds_the_index(folder, capsys):
 
 
 def test_very_many_matches_say_more_than(folder, capsys, monkeypatch):
-    import evidence_app.core.search as search_module
+    import evidence_app.core.search.find as search_module
 
     monkeypatch.setattr(search_module, "RANK_LIMIT", 1)
     code, out, _ = run(capsys, "--case", folder, "search", "astra")

@@ -13,8 +13,6 @@ from evidence_app.core.attachments import (
     restore_attachment,
     set_caption,
 )
-from evidence_app.core.audit import GENESIS, entries, verify_chain
-from evidence_app.core.case import DB_NAME
 from evidence_app.core.dates import parse_when
 from evidence_app.core.incidents import (
     add_note,
@@ -35,8 +33,10 @@ from evidence_app.core.people import (
     unlink_vehicle,
     update_vehicle,
 )
+from evidence_app.core.store.audit import GENESIS, entries, verify_chain
+from evidence_app.core.store.case import DB_NAME
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import empty_trash
-from evidence_app.core.verify import run_verify
 
 
 def events(case):
@@ -224,7 +224,7 @@ def test_a_record_edited_behind_the_apps_back_is_detected(case, tmp_path, import
 
 
 def test_notes_people_and_vehicles_added_behind_the_apps_back_are_detected(case, tmp_path):
-    from evidence_app.core.diary_csv import import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import import_diary, read_diary
 
     incident = create_incident(case, title="One")
     add_note(case, incident, "Told my sister")
@@ -248,7 +248,7 @@ def test_notes_people_and_vehicles_added_behind_the_apps_back_are_detected(case,
 def test_a_note_planted_beside_a_diary_rows_note_is_detected(case, tmp_path):
     """A diary row's note is recorded inside its incident's creation; that accounts for
     one note on the incident, not for any other note added there behind the app's back."""
-    from evidence_app.core.diary_csv import import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import import_diary, read_diary
 
     diary = tmp_path / "diary.csv"
     diary.write_text("date,title,notes\n01/04/2025,Two,Rang the police\n", encoding="utf-8")

@@ -5,8 +5,8 @@ import io
 import os
 import stat
 
-from evidence_app.core.blobs import TEMP_PREFIX, BlobStore
-from evidence_app.core.case import Case
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.originals import TEMP_PREFIX, BlobStore
 
 
 def test_bytes_are_stored_under_their_hash_read_only(tmp_path):

@@ -12,9 +12,9 @@ import time
 import pytest
 from sqlalchemy import text
 
-from evidence_app.core.case import DB_NAME, Case
 from evidence_app.core.errors import CaseError, CaseLockedError, ValidationError
 from evidence_app.core.incidents import count_incidents, create_incident
+from evidence_app.core.store.case import DB_NAME, Case
 
 
 def test_create_makes_the_folder_layout_and_settings(tmp_path):
@@ -102,7 +102,7 @@ def test_an_interrupted_creation_can_be_finished(tmp_path):
 
 
 def test_settings_changes_are_validated_and_audited(case):
-    from evidence_app.core.audit import entries
+    from evidence_app.core.store.audit import entries
 
     case.update_settings(address="1 High Street, Leeds", initials="jas")
     assert case.settings().initials == "JAS"
@@ -172,7 +172,7 @@ def test_the_lock_is_released_on_close(tmp_path):
 
 HOLD = textwrap.dedent("""
     import sys, time
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
     case = Case.open(sys.argv[1])
     print("holding", flush=True)
     time.sleep(120)

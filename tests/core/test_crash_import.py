@@ -17,10 +17,10 @@ import pytest
 from fixtures.media_factory import phone_jpeg, screenshot_png
 from sqlalchemy import select
 
-from evidence_app.core.blobs import TEMP_PREFIX
-from evidence_app.core.case import Case
-from evidence_app.core.models import Attachment, CaseSettings
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment, CaseSettings
+from evidence_app.core.store.originals import TEMP_PREFIX
+from evidence_app.core.store.verify import run_verify
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"),
                                                    reason="needs POSIX SIGKILL")]
@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from evidence_app.core.case import Case
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.store.case import Case
+    from evidence_app.core.importers.files import import_files
 
     case = Case.open(Path(sys.argv[1]))
     print("open", flush=True)

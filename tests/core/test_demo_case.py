@@ -6,15 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from evidence_app.core.attachments import get_attachment, list_inbox
-from evidence_app.core.audit import entries
-from evidence_app.core.case import Case
-from evidence_app.core.demo import create_demo_case
 from evidence_app.core.errors import CaseError
 from evidence_app.core.incidents import get_incident, list_incidents
 from evidence_app.core.people import list_people, list_vehicles
+from evidence_app.core.store.audit import entries
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import list_trash
-from evidence_app.core.verify import run_verify
 from evidence_app.core.vocab import Category, Precision
+from evidence_app.demo.case import create_demo_case
 
 TODAY = date(2025, 6, 30)
 

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence_app.core.audit import entries
-from evidence_app.core.diary_csv import DiaryRowsInvalid, import_diary, read_diary
 from evidence_app.core.errors import UserError
+from evidence_app.core.importers.diary_csv import DiaryRowsInvalid, import_diary, read_diary
 from evidence_app.core.incidents import count_incidents, get_incident, list_incidents
 from evidence_app.core.progress import CancelToken
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.audit import entries
+from evidence_app.core.store.verify import run_verify
 
 TZ = "Europe/London"
 LONDON = ZoneInfo(TZ)
@@ -181,7 +181,7 @@ def test_skip_invalid_imports_the_readable_rows_in_one_go(tmp_path, case):
 
 
 def test_the_import_is_one_transaction(tmp_path, case, monkeypatch):
-    from evidence_app.core import diary_csv
+    from evidence_app.core.importers import diary_csv
 
     path = write(tmp_path, "date,title,notes,tags\n" + "".join(
         f"0{1 + i % 9}/04/2025,Row {i},note {i},t{i % 3}\n" for i in range(50)))

@@ -10,13 +10,13 @@ import pytest
 from fixtures.media_factory import odd_names, phone_jpeg, screenshot_png
 
 from evidence_app.core.attachments import delete_attachments, get_attachment, list_inbox
-from evidence_app.core.blobs import TEMP_PREFIX
 from evidence_app.core.errors import NotFoundError
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident, get_incident
 from evidence_app.core.progress import CancelToken
+from evidence_app.core.store.originals import TEMP_PREFIX
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import empty_trash
-from evidence_app.core.verify import run_verify
 
 
 def stored_hashes(case):
@@ -119,7 +119,7 @@ def _run_import_without_root_privileges(case_folder, *paths):
 def test_files_and_folders_without_read_permission_are_rejected(tmp_path):
     import json
 
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     folder = tmp_path / "case"
     Case.create(folder, owner_name="Jane Smith", initials="JS").close()
@@ -243,7 +243,7 @@ def _consistent(case):
     with case.read() as session:
         from sqlalchemy import select
 
-        from evidence_app.core.models import Attachment
+        from evidence_app.core.store.models import Attachment
 
         rows = set(session.scalars(select(Attachment.sha256)))
     assert stored_hashes(case) == rows
@@ -295,7 +295,7 @@ def test_a_big_file_cancelled_mid_copy_leaves_nothing(tmp_path, case):
             token.cancel()
         return token.cancelled
 
-    from evidence_app.core import blobs
+    from evidence_app.core.store import originals as blobs
 
     with pytest.raises(blobs.Cancelled):
         case.blobs.put_file(big, cancel_during_copy)
@@ -316,7 +316,7 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.skipif(os.name != "posix", reason="needs RLIMIT_FSIZE")
 def test_a_full_disk_stops_the_import_with_a_clear_message(tmp_path):
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     folder = tmp_path / "case"
     Case.create(folder, owner_name="Jane Smith", initials="JS").close()

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from evidence_app.core.attachments import extract, get_attachment, thumbnail
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 SAMPLE_NAMES = [
     "IMG_20240715_201530.jpg", "PXL_20240301_093000123.jpg", "DSC_0008.JPG",

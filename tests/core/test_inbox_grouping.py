@@ -6,15 +6,16 @@ import pytest
 
 from evidence_app.core.attachments import count_inbox, get_attachment, list_inbox
 from evidence_app.core.errors import NotFoundError, ValidationError
-from evidence_app.core.importer import import_bytes, import_files
-from evidence_app.core.inbox import (
+from evidence_app.core.importers.clipboard import import_bytes
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.importers.inbox import (
     create_incident_from_attachments,
     create_incidents_from_groups,
     group_by_time,
     when_from_attachments,
 )
 from evidence_app.core.incidents import count_incidents, delete_incident, get_incident
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.vocab import Precision
 from tests.sample_images import photo, screenshot
 

@@ -8,7 +8,7 @@ import time
 from fixtures.corpus_checks import readable
 
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 
 def test_a_file_appended_to_during_import_is_stored_as_one_consistent_snapshot(

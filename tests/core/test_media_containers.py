@@ -22,8 +22,8 @@ from fixtures.corpus_containers import (
 )
 
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.importer import import_files
-from evidence_app.core.sound import read_recording
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.media.sound import read_recording
 
 WEBM, MKV, AVI = "video/webm", "video/x-matroska", "video/x-msvideo"
 HEADER = element(0x1A45DFA3, element(0x4282, b"webm"))

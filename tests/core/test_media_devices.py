@@ -7,7 +7,7 @@ from fixtures.corpus_checks import check_sample, import_corpus
 from fixtures.corpus_containers import build_container_samples
 from fixtures.corpus_devices import build_device_samples
 
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 from fixtures.corpus_checks import check_sample, import_corpus
 from fixtures.corpus_formats import build_format_samples
 
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,9 @@ from fixtures.media_factory import make_exif
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence_app.core.media import analyse
-from evidence_app.core.mp4 import is_movie, iso6709, read_movie
-from evidence_app.core.sound import read_recording, sound_length
+from evidence_app.core.media.analysis import analyse
+from evidence_app.core.media.mp4 import is_movie, iso6709, read_movie
+from evidence_app.core.media.sound import read_recording, sound_length
 
 WHEN = datetime(2024, 3, 12, 8, 15, 30, tzinfo=UTC)
 

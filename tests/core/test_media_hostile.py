@@ -6,7 +6,7 @@ import pytest
 from fixtures.corpus_checks import check_sample, import_corpus
 from fixtures.corpus_hostile import build_hostile_samples
 
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 
 @pytest.fixture(scope="module")

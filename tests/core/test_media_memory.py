@@ -20,7 +20,7 @@ if not Path("/proc/self/clear_refs").exists():
 PROBE = textwrap.dedent("""
     import json, sys, time
     from pathlib import Path
-    from evidence_app.core.media import analyse, load_display_image
+    from evidence_app.core.media.analysis import analyse, load_display_image
     def rss_mb(field):
         for line in open("/proc/self/status"):
             if line.startswith(field + ":"):
@@ -73,7 +73,7 @@ MANY = textwrap.dedent("""
     import json, sys, tempfile
     from pathlib import Path
     from concurrent.futures import ThreadPoolExecutor
-    from evidence_app.core.media import analyse
+    from evidence_app.core.media.analysis import analyse
     def rss_mb(field):
         for line in open("/proc/self/status"):
             if line.startswith(field + ":"):

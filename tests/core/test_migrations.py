@@ -9,13 +9,13 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
-from evidence_app.core import schema as schema_module
-from evidence_app.core.audit import GENESIS, canonical, event_hash
-from evidence_app.core.case import DB_NAME, Case
 from evidence_app.core.errors import CaseError
 from evidence_app.core.incidents import get_incident, list_incidents
-from evidence_app.core.schema import alembic_config, head_revision
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store import schema as schema_module
+from evidence_app.core.store.audit import GENESIS, canonical, event_hash
+from evidence_app.core.store.case import DB_NAME, Case
+from evidence_app.core.store.schema import alembic_config, head_revision
+from evidence_app.core.store.verify import run_verify
 
 FIRST = "0001"
 
@@ -181,7 +181,7 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_link(tmp_path, migrations_
                                                               samples):
     """SQLite rebuilds a table to alter it; with foreign keys on, dropping the old
     `incidents` table would cascade to notes and unlink exhibits."""
-    from evidence_app.core.importer import import_files
+    from evidence_app.core.importers.files import import_files
     from evidence_app.core.incidents import add_note, create_incident
 
     folder = tmp_path / "case"
@@ -218,7 +218,7 @@ def test_opening_an_up_to_date_case_does_not_load_alembic(tmp_path):
 
     folder = tmp_path / "case"
     Case.create(folder, owner_name="Jane Smith", initials="JS").close()
-    code = ("import sys; from pathlib import Path; from evidence_app.core.case import Case; "
+    code = ("import sys; from pathlib import Path; from evidence_app.core.store.case import Case; "
             f"c = Case.open(Path({str(folder)!r})); c.close(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,10 +9,10 @@ from PIL import Image
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.audit import entries
-from evidence_app.core.case import Case
-from evidence_app.core.importer import import_files
-from evidence_app.core.search import search
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.search.find import search
+from evidence_app.core.store.audit import entries
+from evidence_app.core.store.case import Case
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
                                      reason="Tesseract is not installed (CI installs it)")

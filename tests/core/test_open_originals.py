@@ -3,8 +3,9 @@
 import os
 import stat
 
-from evidence_app.core.importer import import_bytes, import_files
-from evidence_app.core.verify import run_verify
+from evidence_app.core.importers.clipboard import import_bytes
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.viewing import clear_open_copies, openable_path
 from tests.sample_images import screenshot
 

@@ -1,8 +1,8 @@
 """Pasted pictures (import_bytes): stored as originals although staged in the case."""
 
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.importer import import_bytes
-from evidence_app.core.verify import run_verify
+from evidence_app.core.importers.clipboard import import_bytes
+from evidence_app.core.store.verify import run_verify
 from tests.sample_images import screenshot
 
 

@@ -11,8 +11,8 @@ from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
-from evidence_app.core.search import SearchFilters, highlights, matching_ids, search
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.search.find import SearchFilters, highlights, matching_ids, search
 
 
 def when(text):
@@ -74,7 +74,7 @@ def test_snippets_highlight_the_match_and_say_where_it_is(case, story):
 def test_text_inside_a_screenshot_finds_its_incident_and_exhibit(case, story):
     [hit] = search(case, "hide forever").hits
     assert (hit.kind, hit.id, hit.field) == ("incident", story["texts"], "ocr")
-    from evidence_app.core.search import matching_exhibit
+    from evidence_app.core.search.find import matching_exhibit
 
     assert hit.attachment_id is None  # found on opening: see matching_exhibit
     assert matching_exhibit(case, story["texts"], "hide forever") == story["shot"]
@@ -190,7 +190,7 @@ words_st = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs
 @given(phrase=words_st, pick=st.integers(0, 9), field=st.sampled_from(
     ["title", "description", "location", "witnesses", "impact", "police_reference"]))
 def test_a_phrase_put_in_a_random_incident_is_always_found(case, phrase, pick, field):
-    from evidence_app.core.search_text import has_words
+    from evidence_app.core.search.text import has_words
 
     if not inc.list_incidents(case):
         for n in range(10):
@@ -227,7 +227,7 @@ def test_no_typed_query_raises(case, query, order, trash):
 
 
 def test_very_many_matches_come_newest_recorded_first(case, story, monkeypatch):
-    import evidence_app.core.search as search_module
+    import evidence_app.core.search.find as search_module
 
     ranked = found(case, "the")
     monkeypatch.setattr(search_module, "RANK_LIMIT", 2)

@@ -10,12 +10,12 @@ from PIL import Image
 from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
-from evidence_app.core.case import Case
-from evidence_app.core.diary_csv import import_diary, read_diary
-from evidence_app.core.importer import import_files
-from evidence_app.core.schema import alembic_config
-from evidence_app.core.search import search
-from evidence_app.core.search_index import differences, pending, rebuild
+from evidence_app.core.importers.diary_csv import import_diary, read_diary
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.search.find import search
+from evidence_app.core.search.index import differences, pending, rebuild
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.schema import alembic_config
 from evidence_app.core.trash import empty_trash
 
 
@@ -103,7 +103,7 @@ def test_every_write_path_keeps_the_index_in_step(case, tmp_path):
 
 
 def _trash():
-    from evidence_app.core.search import SearchFilters
+    from evidence_app.core.search.find import SearchFilters
 
     return SearchFilters(include_trash=True)
 

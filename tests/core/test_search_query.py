@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence_app.core.search_query import parse_query
-from evidence_app.core.search_text import fold, plate_fragment, plate_keys, plate_ngrams, words
+from evidence_app.core.search.query import parse_query
+from evidence_app.core.search.text import fold, plate_fragment, plate_keys, plate_ngrams, words
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 from PIL import Image
 
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident, get_incident
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.verify import run_verify
 
 
 def test_incident_with_screenshot_verifies(case, tmp_path):

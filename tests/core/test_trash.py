@@ -22,8 +22,8 @@ from evidence_app.core.incidents import (
     restore_incident,
 )
 from evidence_app.core.people import create_person, delete_person, list_people
+from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import empty_trash, list_trash
-from evidence_app.core.verify import run_verify
 
 
 def test_a_trashed_incident_travels_with_its_notes_and_exhibits(case, tmp_path, import_paths):
@@ -89,7 +89,7 @@ def test_emptying_the_trash_removes_rows_originals_and_thumbnails(case, tmp_path
 
 
 def test_emptying_an_empty_trash_records_nothing(case):
-    from evidence_app.core.audit import entries
+    from evidence_app.core.store.audit import entries
 
     with case.read() as session:
         before = len(list(entries(session)))
@@ -126,7 +126,7 @@ def test_ids_of_emptied_records_are_never_given_again(case, tmp_path, import_pat
 
 
 def test_a_diary_import_after_emptying_the_trash_uses_fresh_ids(case, tmp_path):
-    from evidence_app.core.diary_csv import import_diary, read_diary
+    from evidence_app.core.importers.diary_csv import import_diary, read_diary
 
     gone = create_incident(case, title="Mistake")
     delete_incident(case, gone)
@@ -140,7 +140,6 @@ def test_a_diary_import_after_emptying_the_trash_uses_fresh_ids(case, tmp_path):
 
 
 def test_a_deleted_person_or_vehicle_is_listed_in_the_trash_and_restored_with_its_links(case):
-    from evidence_app.core.audit import entries
     from evidence_app.core.incidents import create_incident, get_incident
     from evidence_app.core.people import (
         create_vehicle,
@@ -151,6 +150,7 @@ def test_a_deleted_person_or_vehicle_is_listed_in_the_trash_and_restored_with_it
         restore_person,
         restore_vehicle,
     )
+    from evidence_app.core.store.audit import entries
 
     incident = create_incident(case, title="Followed home")
     person = create_person(case, "Mark Davies", role="suspect")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from evidence_app.core.case import Case
+from evidence_app.core.store.case import Case
 from evidence_app.gui.main_window import MainWindow
 
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evidence_app.core.case import Case
+from evidence_app.core.store.case import Case
 from tests.gui.helpers import make_case
 
 # Runs the command-line entry point with a watcher that reports what the window shows.

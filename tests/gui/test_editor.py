@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 
 from evidence_app.core import incidents as inc
-from evidence_app.core.audit import entries
+from evidence_app.core.store.audit import entries
 from evidence_app.core.vocab import Precision
 from tests.gui.helpers import make_case, settle, wait_open
 
@@ -104,7 +104,7 @@ def test_edits_are_saved_when_switching_incident_and_on_close(qtbot, opened, set
     qtbot.keyClicks(editor.form.witnesses, "Mrs Patel at number 12")
     folder = window.session.case.folder
     window.close()  # nothing waits for the typing pause
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
 
     with Case.open(folder) as case:
         assert inc.get_incident(case, first).title == "First"
@@ -345,8 +345,8 @@ def test_times_when_the_clocks_change_are_refused_or_explained(qtbot, opened):
 def test_a_stored_time_in_the_second_of_two_hours_stays_there(qtbot, window, tmp_path):
     # "New incident from selection" dates an incident from a photo taken at 01:30 GMT,
     # after the clocks went back: editing anything else must not move it to 01:30 BST.
-    from evidence_app.core.case import Case
     from evidence_app.core.dates import When
+    from evidence_app.core.store.case import Case
 
     folder = make_case(tmp_path / "case")
     second = datetime(2025, 10, 26, 1, 30, tzinfo=UTC)  # 01:30 GMT

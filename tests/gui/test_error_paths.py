@@ -67,7 +67,7 @@ def test_a_full_disk_during_import_stops_calmly_with_nothing_half_written(qtbot,
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("evidence_app.core.blobs.os.fdopen", full)
+    monkeypatch.setattr("evidence_app.core.store.originals.os.fdopen", full)
     assert drop_files(window.view.timeline.viewport(), files)
     box = wait_box(qtbot, "full")
     text = box.text() + " " + box.informativeText()

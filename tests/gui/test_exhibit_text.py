@@ -1,7 +1,7 @@
 """How capture times read: honest about a day without a time, and about file dates."""
 
 from evidence_app.core.attachments import list_inbox
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.gui.exhibit_text import capture_text, source_text
 from tests.sample_images import screenshot
 

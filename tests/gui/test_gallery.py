@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from evidence_app.core.attachments import count_inbox, get_attachment, incident_attachments
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
 from evidence_app.core.trash import list_trash
 from evidence_app.gui.tasks import CaseOps

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt as QtNs
 from PySide6.QtCore import QTimer
 
-from evidence_app.core import importer
-from evidence_app.core.verify import run_verify
+from evidence_app.core.importers import files as importer
+from evidence_app.core.store.verify import run_verify
 from evidence_app.gui.importing import start_import
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.inbox import InboxView

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from evidence_app.core.attachments import count_inbox, incident_attachments
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident, get_incident, list_incidents
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.inbox import InboxView

@@ -10,7 +10,7 @@ from fixtures.media_factory import bomb_png
 from PySide6.QtCore import Qt
 
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.gallery import AttachmentGallery

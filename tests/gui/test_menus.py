@@ -189,7 +189,7 @@ def test_demo_case_opens_in_a_temporary_folder_and_is_removed(qtbot, window, mon
                                                               tmp_path):
     module = tmp_path / "fake_demo.py"
     module.write_text(
-        "from evidence_app.core.case import Case\n"
+        "from evidence_app.core.store.case import Case\n"
         "from evidence_app.core.incidents import create_incident\n"
         "def create_demo_case(folder):\n"
         "    case = Case.create(folder, owner_name='Sam Sample', initials='SS',\n"

@@ -268,8 +268,8 @@ def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
 def test_after_a_delete_the_next_incident_is_shown(qtbot, window, tmp_path):
     from datetime import UTC, datetime
 
-    from evidence_app.core.case import Case
     from evidence_app.core.dates import When
+    from evidence_app.core.store.case import Case
     from evidence_app.core.vocab import Precision
 
     folder = tmp_path / "three"

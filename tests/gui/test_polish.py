@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton, QVBoxLayout, QWidget
 
 from evidence_app.core.dates import When, parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
 from evidence_app.core.vocab import Precision
 from evidence_app.gui.models.timeline import TimelineModel
@@ -179,8 +179,8 @@ def test_toolbar_and_search_are_there_from_the_first_frame(qtbot, settings, tmp_
 
 
 def test_autosave_keeps_the_place_in_search_results(qtbot, window, tmp_path, monkeypatch):
-    from evidence_app.core.case import Case
     from evidence_app.core.incidents import get_incident
+    from evidence_app.core.store.case import Case
     from tests.gui.helpers import wait_open
 
     monkeypatch.setenv("EVIDENCE_APP_TESSERACT", "")
@@ -226,7 +226,7 @@ def test_dragging_tiles_over_the_timeline_frames_the_target_incident(qtbot, wind
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
     from evidence_app.gui.drops import RowHighlight
     from evidence_app.gui.exhibits_hookup import install
     from tests.gui.helpers import wait_open
@@ -318,7 +318,7 @@ def test_fields_added_to_the_editor_later_take_dropped_files_as_exhibits(qtbot, 
 
 def test_tab_walks_the_editor_in_the_order_it_reads(qtbot, window, tmp_path):
     from evidence_app.core import people
-    from evidence_app.core.case import Case
+    from evidence_app.core.store.case import Case
     from evidence_app.gui.exhibits_hookup import install
     from tests.gui.helpers import wait_open
 

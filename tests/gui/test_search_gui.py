@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
 from evidence_app.core.attachments import get_attachment
-from evidence_app.core.audit import entries
-from evidence_app.core.case import Case
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
+from evidence_app.core.store.audit import entries
+from evidence_app.core.store.case import Case
 from evidence_app.gui.search_controller import DEBOUNCE_MS
 from tests.gui.helpers import wait_open
 

@@ -58,7 +58,7 @@ def test_pages_load_as_the_view_scrolls(qtbot, case):
     start = datetime(2020, 1, 1, tzinfo=UTC)
     with case.write():
         pass
-    from evidence_app.core.diary_csv import DiaryPreview, DiaryRow, import_diary
+    from evidence_app.core.importers.diary_csv import DiaryPreview, DiaryRow, import_diary
 
     n = PAGE * 2 + 50
     preview = DiaryPreview({}, [], [DiaryRow(line=i + 2, values={

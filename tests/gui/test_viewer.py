@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from evidence_app.core.attachments import get_attachment
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
-from evidence_app.core.models import AuditEvent
+from evidence_app.core.store.models import AuditEvent
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.gallery import AttachmentGallery
 from tests.sample_images import photo, screenshot

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from evidence_app.core.case import Case
 from evidence_app.core.incidents import count_incidents
+from evidence_app.core.store.case import Case
 from evidence_app.gui.app import start
 from evidence_app.gui.main_window import MainWindow
 from tests.gui.helpers import make_case, message_boxes, wait_box, wait_open

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.attachments import count_inbox, incident_attachments
-from evidence_app.core.case import Case
 from evidence_app.core.dates import parse_when
-from evidence_app.core.verify import run_verify
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.verify import run_verify
 from evidence_app.gui.exhibits_hookup import install
 from evidence_app.gui.thumbs import ThumbState
 from evidence_app.gui.widgets.tiles import ThumbStateRole

@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import add_note, create_incident, set_tags, update_incident
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from evidence_app.cli import main
-from evidence_app.core.media import analyse
+from evidence_app.core.media.analysis import analyse
 from tests.report.casebuilder import PRIVATE_NOTE
 
 

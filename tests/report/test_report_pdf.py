@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from evidence_app.core.dates import parse_when
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.report import ReportOptions, ReportResult, build_report
@@ -257,7 +257,7 @@ def test_a_date_only_capture_time_reads_as_a_date(case, tmp_path):
 def test_demo_case_has_no_blank_pages_and_continued_heads(tmp_path, monkeypatch):
     """The sample case (screenshots, photos, a voicemail) paginates without empty pages,
     and a page of exhibits names the incident it continues."""
-    from evidence_app.core.demo import create_demo_case
+    from evidence_app.demo.case import create_demo_case
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1743465600")
     with create_demo_case(tmp_path / "demo", today=date(2025, 4, 1)) as demo:

@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.core.case import Case
 from evidence_app.core.errors import UserError
-from evidence_app.core.media import stripped_copy
+from evidence_app.core.media.analysis import stripped_copy
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.data import load_incidents
 from evidence_app.core.report.document import ReportResult, build_report, generated_time
 from evidence_app.core.report.formatting import is_picture, mark_filename
 from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.store.case import Case
 from evidence_app.core.views import AttachmentView
 
 REPORT_NAME = "evidence-report.pdf"

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from evidence_app.core import audit
-from evidence_app.core.case import Case
 from evidence_app.core.incidents import chronological, detail_from_row
-from evidence_app.core.models import Incident, Note, Tag, incident_tags
 from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.store import audit
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
 from evidence_app.core.views import AttachmentView, IncidentDetail
 from evidence_app.core.vocab import Precision, category_label
 

@@ -24,7 +24,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.core.case import Case
 from evidence_app.core.errors import UserError
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.audit_trail import audit_appendix
@@ -48,6 +47,7 @@ from evidence_app.core.report.styles import (
     page_geometry,
     page_size,
 )
+from evidence_app.core.store.case import Case
 
 # reportlab keeps per-document font state in global font objects; one build at a time
 # keeps that safe and the output deterministic.

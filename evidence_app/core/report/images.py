@@ -15,7 +15,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from evidence_app.core.media import load_display_image
+from evidence_app.core.media.analysis import load_display_image
 from evidence_app.core.report.fonts import SANS, plain
 from evidence_app.core.report.styles import MUTED, RULE, SHADE
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.case import Case, validate_initials, validate_timezone
 from evidence_app.core.errors import ValidationError
+from evidence_app.core.store.case import Case, validate_initials, validate_timezone
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.dates import format_when
-from evidence_app.core.diary_csv import (
+from evidence_app.core.importers.diary_csv import (
     DiaryImportResult,
     DiaryPreview,
     DiaryRow,

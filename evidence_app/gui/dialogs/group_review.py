@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.inbox import DEFAULT_GAP, Grouping, ProposedGroup, group_by_time
+from evidence_app.core.importers.inbox import DEFAULT_GAP, Grouping, ProposedGroup, group_by_time
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.exhibit_text import capture_text
 from evidence_app.gui.look import heading, muted

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.importer import ImportResult
+from evidence_app.core.importers.files import ImportResult
 from evidence_app.gui.look import heading, muted
 
 

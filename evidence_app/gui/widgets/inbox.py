@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.attachments import list_inbox
-from evidence_app.core.inbox import create_incident_from_attachments, create_incidents_from_groups
+from evidence_app.core.importers.inbox import (
+    create_incident_from_attachments,
+    create_incidents_from_groups,
+)
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core import ocr
-from evidence_app.core.search import highlights
+from evidence_app.core.search.find import highlights
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.look import is_dark

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.incidents import all_tags
 from evidence_app.core.people import list_people, list_vehicles
-from evidence_app.core.search import SearchFilters
+from evidence_app.core.search.find import SearchFilters
 from evidence_app.core.vocab import Category
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.tasks import CaseOps

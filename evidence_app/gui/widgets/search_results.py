@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.search import SearchHit, SearchResults
+from evidence_app.core.search.find import SearchHit, SearchResults
 from evidence_app.gui.look import is_dark
 
 FIELDS = {"title": "in the title", "details": "in the details", "notes": "in a note",

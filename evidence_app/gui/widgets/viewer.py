@@ -1,6 +1,6 @@
 """The exhibit viewer: a picture large, with zoom, and everything known about it beside it.
 
-The original is decoded on a reader thread (core.media.load_display_image) into a
+The original is decoded on a reader thread (core.media.analysis.load_display_image) into a
 QImage; the thumbnail is shown enlarged meanwhile. Only the newest request is shown,
 so paging quickly through exhibits never shows a stale picture.
 """
@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from evidence_app.core.attachments import set_caption
-from evidence_app.core.media import load_display_image
+from evidence_app.core.media.analysis import load_display_image
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.exhibit_text import file_type_label

@@ -228,7 +228,7 @@ class WelcomeScreen(QWidget):
             self.refresh_folder()
 
     def _create(self) -> None:
-        from evidence_app.core.case import validate_initials
+        from evidence_app.core.store.case import validate_initials
 
         owner = self.owner.text().strip()
         if not owner:

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 10:00:00
 
 The index is filled on the first open after this upgrade: every incident and
 stand-alone attachment is queued in `search_dirty`, and the case builds their documents
-(core/search_index.py) before it is used. The SQL is written out here, not imported, so
+(core/search/index.py) before it is used. The SQL is written out here, not imported, so
 this revision stays what it was when later ones change the index.
 """
 

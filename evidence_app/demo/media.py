@@ -1,7 +1,7 @@
 """Pictures for the sample case, drawn with Pillow: phone photos with EXIF, and phone
 screenshots of messages, calls, social media and email with readable text.
 
-Nothing here is evidence; it exists so the sample case (core/demo.py) looks like a real
+Nothing here is evidence; it exists so the sample case (demo/case.py) looks like a real
 one in the app, in reports and in documentation screenshots.
 """
 

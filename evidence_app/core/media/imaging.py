@@ -38,7 +38,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Every open checks the size itself (`open_picture`), so Pillow's own warning for sizes
 # between the limit and twice the limit would only be noise.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
-# Broken EXIF is expected and handled tag by tag (core.photo_meta); Pillow's complaints
+# Broken EXIF is expected and handled tag by tag (core.media.photo_meta); Pillow's complaints
 # about each bad tag would only fill the log.
 warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
 

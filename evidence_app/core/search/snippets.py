@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from evidence_app.core.search_query import ParsedQuery
-from evidence_app.core.search_text import fold, plate_key
+from evidence_app.core.search.query import ParsedQuery
+from evidence_app.core.search.text import fold, plate_key
 
 ELLIPSIS = "\u2026"
 Span = tuple[int, int]

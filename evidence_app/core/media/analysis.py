@@ -3,10 +3,10 @@
 Nothing here ever writes to an original. Every failure (not an image, a decompression
 bomb, a truncated or corrupt file, a mislabelled file) becomes a reason a person can
 read, never an exception that escapes to the caller. Pictures are opened by
-`core.imaging`, their metadata read by `core.photo_meta`; videos and voice recordings
-in MP4/QuickTime form are read by `core.mp4`, other sound and video files (WAV, Ogg,
-AMR, MP3, WebM, Matroska, AVI) by `core.sound`; anything else is named from its content
-by `core.sniff`.
+`core.media.imaging`, their metadata read by `core.media.photo_meta`; videos and voice recordings
+in MP4/QuickTime form are read by `core.media.mp4`, other sound and video files (WAV, Ogg,
+AMR, MP3, WebM, Matroska, AVI) by `core.media.sound`; anything else is named from its content
+by `core.media.sniff`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from evidence_app.core.imaging import (
+from evidence_app.core.media.imaging import (
     FORMAT_TYPES,
     MAX_PIXELS,
     PictureTooLarge,
@@ -30,10 +30,17 @@ from evidence_app.core.imaging import (
     reason,
     reduced,
 )
-from evidence_app.core.mp4 import duration_text, is_movie, read_movie
-from evidence_app.core.photo_meta import read_photo_meta
-from evidence_app.core.sniff import HEAD_SIZE, best_type, describe, sniff, suffix_of, type_from_name
-from evidence_app.core.sound import read_recording
+from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
+from evidence_app.core.media.photo_meta import read_photo_meta
+from evidence_app.core.media.sniff import (
+    HEAD_SIZE,
+    best_type,
+    describe,
+    sniff,
+    suffix_of,
+    type_from_name,
+)
+from evidence_app.core.media.sound import read_recording
 from evidence_app.core.vocab import CaptureSource
 
 __all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_image",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, MetaData, String, Table, Text, select
 
-from evidence_app.core.case import Case
+from evidence_app.core.store.case import Case
 
 _meta = MetaData()
 case_state = Table("case_state", _meta, Column("key", String(64), primary_key=True),

@@ -68,7 +68,7 @@ def utcnow() -> datetime:
 def recorded_at(moment: datetime) -> Iterator[None]:
     """Make records written in this thread carry `moment` as their time.
 
-    Only for the sample case (core/demo.py), whose story is written as if it had been
+    Only for the sample case (demo/case.py), whose story is written as if it had been
     kept over months, and for tests. A person's own records always carry the real time.
     """
     if moment.tzinfo is None:

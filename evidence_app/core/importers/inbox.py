@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from evidence_app.core.attachments import link_attachments
-from evidence_app.core.case import Case
 from evidence_app.core.dates import When
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.incidents import insert_incident
+from evidence_app.core.store.case import Case
 from evidence_app.core.views import AttachmentView
 from evidence_app.core.vocab import CaptureSource, Precision
 

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from evidence_app.core.audit import verify_chain
-from evidence_app.core.case import Case
-from evidence_app.core.models import Attachment, CaseSettings
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.audit import verify_chain
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment, CaseSettings
 
 AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
@@ -51,13 +51,13 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
             report.problems.append(f"database link broken: {tuple(row)}")
         yield Progress(1, total, "Checking the audit trail")
         report.problems.extend(verify_chain(session))
-        from evidence_app.core.models import AuditEvent
+        from evidence_app.core.store.models import AuditEvent
 
         report.audit_events = session.scalar(select(func.count(AuditEvent.id))) or 0
         report.problems.extend(_check_triggers(session))
         problems, issued = _check_records_against_audit(session)
         report.problems.extend(problems)
-        from evidence_app.core.search_index import differences
+        from evidence_app.core.search.index import differences
 
         report.problems.extend(f"{p} (run verify --repair to rebuild the search index; "
                                "no evidence is affected)" for p in differences(session.connection()))
@@ -99,7 +99,7 @@ def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
     imported. This catches
     a trail cut short (the chain alone cannot) and rows edited behind the app's back.
     Also returns the highest exhibit serial ever issued (deleted exhibits included)."""
-    from evidence_app.core.models import AuditEvent, Incident, Note, Person, Vehicle
+    from evidence_app.core.store.models import AuditEvent, Incident, Note, Person, Vehicle
 
     problems: list[str] = []
     imported: dict[int, dict[str, Any]] = {}
@@ -159,7 +159,7 @@ def _check_records_against_audit(session: Session) -> tuple[list[str], int]:
 
 
 def _diary_incidents_with_notes(session: Session) -> set[int]:
-    from evidence_app.core.models import AuditEvent
+    from evidence_app.core.store.models import AuditEvent
 
     found: set[int] = set()
     for entity_id, details in session.execute(select(AuditEvent.entity_id, AuditEvent.details).where(

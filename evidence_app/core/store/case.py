@@ -23,12 +23,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence_app.core.audit import AuditWriter, apply_changes, assign_fresh_ids
-from evidence_app.core.blobs import BlobStore
 from evidence_app.core.errors import CaseError, StorageError, ValidationError
-from evidence_app.core.lock import CaseLock
-from evidence_app.core.models import CaseSettings, utcnow
-from evidence_app.core.schema import backup_if_migrating, migrate
+from evidence_app.core.store.audit import AuditWriter, apply_changes, assign_fresh_ids
+from evidence_app.core.store.lock import CaseLock
+from evidence_app.core.store.models import CaseSettings, utcnow
+from evidence_app.core.store.originals import BlobStore
+from evidence_app.core.store.schema import backup_if_migrating, migrate
 
 DB_NAME = "case.db"
 
@@ -229,7 +229,7 @@ class Case:
 
     def catch_up_search_index(self) -> None:
         """Index what was written without the app (or queued by an upgrade)."""
-        from evidence_app.core.search_index import pending
+        from evidence_app.core.search.index import pending
 
         with self.read() as session:
             waiting = pending(session.connection())
@@ -318,7 +318,7 @@ def _cannot_open(folder: Path, exc: sqlite3.DatabaseError) -> CaseError:
 
 
 def _refresh_search_index(session: Session) -> None:
-    # The search index follows every write in the same transaction (core/search_index.py).
-    from evidence_app.core.search_index import flush_dirty
+    # The search index follows every write in the same transaction (core/search/index.py).
+    from evidence_app.core.search.index import flush_dirty
 
     flush_dirty(session.connection())

@@ -1,6 +1,6 @@
 """A realistic sample case, for `evidence-app --demo`, documentation and trying things out.
 
-`create_demo_case(folder)` writes five months of an escalating story (core/demo_story.py)
+`create_demo_case(folder)` writes five months of an escalating story (demo/story.py)
 through the same service functions a person's actions use: incidents with every date
 precision and every behaviour category, a suspect, witnesses, an officer and a crime
 reference, the car and its plate, tags, notes (some private), later amendments, phone
@@ -25,16 +25,15 @@ from zoneinfo import ZoneInfo
 
 from PIL import ImageFilter
 
-from evidence_app.core import demo_media as media
-from evidence_app.core import demo_story as story
 from evidence_app.core.attachments import delete_attachments, set_caption
-from evidence_app.core.case import Case
 from evidence_app.core.dates import When
-from evidence_app.core.importer import import_files
+from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import add_note, create_incident, update_incident
-from evidence_app.core.models import recorded_at
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import recorded_at
 from evidence_app.core.vocab import Precision
+from evidence_app.demo import media, story
 
 TZ = "Europe/London"
 LONDON = ZoneInfo(TZ)

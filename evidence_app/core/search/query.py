@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from evidence_app.core.search_text import (
+from evidence_app.core.search.text import (
     MIN_FRAGMENT,
     has_words,
     plate_fragment,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,14 +21,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from evidence_app.core.blobs import Cancelled, StoreError
-from evidence_app.core.case import Case
 from evidence_app.core.dates import localize, time_from_filename
 from evidence_app.core.errors import CaseError, NotFoundError, StorageError
-from evidence_app.core.media import MediaInfo, analyse
-from evidence_app.core.models import Attachment, CaseSettings, Incident, utcnow
+from evidence_app.core.media.analysis import MediaInfo, analyse
 from evidence_app.core.names import readable_name
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import Attachment, CaseSettings, Incident, utcnow
+from evidence_app.core.store.originals import Cancelled, StoreError
 from evidence_app.core.vocab import CaptureSource
 
 # Files an operating system leaves in folders, never evidence.
@@ -367,15 +366,3 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
         info.preview, info.media_type, incident_id,
     )
 
-
-def import_bytes(case: Case, data: bytes, name: str, incident_id: int | None = None,
-                 ) -> ImportResult:
-    """Import bytes (an image pasted from the clipboard) as an original named `name`."""
-    with tempfile.TemporaryDirectory(dir=case.cache_dir, prefix=".paste-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        results = [p.item for p in import_files(case, [path], incident_id,
-                                                source=CaptureSource.PASTED) if p.item]
-    result = results[0]
-    result.path = name
-    return result

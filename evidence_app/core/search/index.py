@@ -13,7 +13,7 @@ before it commits, which rebuilds exactly those documents in the same transactio
 case opened after a write the app did not make (or after the upgrade that created the
 index) is brought up to date on open. `rebuild` redoes everything (`verify --repair`).
 
-This module and core/search.py hold the only SQLite-specific SQL in the app.
+This module and core/search/find.py hold the only SQLite-specific SQL in the app.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from evidence_app.core.models import (
+from evidence_app.core.search.text import plate_keys, plate_ngrams
+from evidence_app.core.store.models import (
     Attachment,
     Incident,
     Note,
@@ -35,7 +36,6 @@ from evidence_app.core.models import (
     incident_tags,
     incident_vehicles,
 )
-from evidence_app.core.search_text import plate_keys, plate_ngrams
 from evidence_app.core.vocab import category_label
 
 TABLE = "search_index"

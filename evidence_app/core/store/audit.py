@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from evidence_app.core.models import (
+from evidence_app.core.store.models import (
     Attachment,
     AuditEvent,
     Incident,

@@ -1,5 +1,5 @@
-"""Search the case: words typed by a person (core/search_query.py) plus filters, over the
-FTS5 index (core/search_index.py). Results are plain dataclasses any thread may keep.
+"""Search the case: words typed by a person (core/search/query.py) plus filters, over the
+FTS5 index (core/search/index.py). Results are plain dataclasses any thread may keep.
 
 Two steps keep it fast on a large case: first the page of matching document ids in
 order (FTS5 ranks with bm25 and stops at the page), then snippets and details for that
@@ -30,10 +30,14 @@ from sqlalchemy import (
 )
 
 from evidence_app.core.capture_time import capture_text
-from evidence_app.core.case import Case
 from evidence_app.core.dates import format_when
 from evidence_app.core.incidents import chronological
-from evidence_app.core.models import (
+from evidence_app.core.search.index import COLUMNS, TABLE
+from evidence_app.core.search.query import ParsedQuery, parse_query
+from evidence_app.core.search.snippets import Span, find_matches, first_text, make_snippet
+from evidence_app.core.search.types import SearchFilters, SearchHit, SearchResults
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import (
     Attachment,
     Incident,
     Tag,
@@ -41,10 +45,6 @@ from evidence_app.core.models import (
     incident_tags,
     incident_vehicles,
 )
-from evidence_app.core.search_index import COLUMNS, TABLE
-from evidence_app.core.search_query import ParsedQuery, parse_query
-from evidence_app.core.search_snippets import Span, find_matches, first_text, make_snippet
-from evidence_app.core.search_types import SearchFilters, SearchHit, SearchResults
 
 __all__ = ["ORDERS", "SearchFilters", "SearchHit", "SearchResults", "count", "highlights",
            "matching_exhibit", "matching_ids", "search", "summaries"]

@@ -1,5 +1,5 @@
 """How long a voice note or recording lasts: WAV, Ogg (Opus, Vorbis), AMR and MP3, and
-(through `core.containers`) WebM, Matroska and AVI videos.
+(through `core.media.containers`) WebM, Matroska and AVI videos.
 
 WhatsApp voice notes are Ogg Opus, Android call recorders write AMR or MP3, and
 dictaphones and PCs write WAV or MP3. Their length is read from headers and, for Ogg, the last page;
@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from typing import BinaryIO
 
-from evidence_app.core.containers import Recording, read_avi, read_matroska
+from evidence_app.core.media.containers import Recording, read_avi, read_matroska
 
 _MAX_SECONDS = 7 * 24 * 3600.0
 _OGG_TAIL = 128 * 1024

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from evidence_app.core.errors import CaseError
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def alembic_config() -> Any:

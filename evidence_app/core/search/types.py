@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from evidence_app.core.search_query import ParsedQuery
+from evidence_app.core.search.query import ParsedQuery
 
 Span = tuple[int, int]
 

@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
-from evidence_app.core.audit import next_free_id
-from evidence_app.core.case import Case
 from evidence_app.core.dates import clock_change, parse_date_text, parse_when
 from evidence_app.core.errors import UserError, ValidationError
-from evidence_app.core.models import AuditEvent, Incident, Note, Tag, incident_tags, utcnow
 from evidence_app.core.progress import CancelToken
+from evidence_app.core.store.audit import next_free_id
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import AuditEvent, Incident, Note, Tag, incident_tags, utcnow
 from evidence_app.core.vocab import Category, Precision, parse_category
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,23 @@
+"""Pictures pasted from the clipboard, imported like any other file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from evidence_app.core.importers.files import ImportResult, import_files
+from evidence_app.core.store.case import Case
+from evidence_app.core.vocab import CaptureSource
+
+
+def import_bytes(case: Case, data: bytes, name: str, incident_id: int | None = None,
+                 ) -> ImportResult:
+    """Import bytes (an image pasted from the clipboard) as an original named `name`."""
+    with tempfile.TemporaryDirectory(dir=case.cache_dir, prefix=".paste-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        results = [p.item for p in import_files(case, [path], incident_id,
+                                                source=CaptureSource.PASTED) if p.item]
+    result = results[0]
+    result.path = name
+    return result
