@@ -77,6 +77,5 @@ def paste_evidence(ops: CaseOps, incident_id: int | None, destination: str, pare
         else:
             on_done(f"Pasted picture saved as exhibit {result.exhibit} in {destination}.")
 
-    ops.op(_store, image.copy(), name, incident_id, on_done=while_alive(parent, done),
-           changes=("attachments", "incidents"))
+    ops.op(_store, image.copy(), name, incident_id, on_done=while_alive(parent, done))
     return True

@@ -114,7 +114,7 @@ def test_paste_a_screenshot_stores_a_png_original(qtbot, gallery, case, incident
     assert pasted.media_type == "image/png"
     assert (pasted.width, pasted.height) == (420, 300)
     assert pasted.captured_from == "pasted"
-    assert case.blobs.path(pasted.sha256).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert case.originals.read_bytes(pasted.sha256)[:8] == b"\x89PNG\r\n\x1a\n"
     qtbot.waitUntil(lambda: bool(messages), timeout=2000)
     assert messages[-1].startswith("Pasted picture saved as exhibit JS/3")
 

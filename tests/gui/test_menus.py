@@ -189,10 +189,10 @@ def test_demo_case_opens_in_a_temporary_folder_and_is_removed(qtbot, window, mon
                                                               tmp_path):
     module = tmp_path / "fake_demo.py"
     module.write_text(
-        "from evidence_app.core.store.case import Case\n"
+        "from evidence_app.core.cases import create_case\n"
         "from evidence_app.core.incidents import create_incident\n"
         "def create_demo_case(folder):\n"
-        "    case = Case.create(folder, owner_name='Sam Sample', initials='SS',\n"
+        "    case = create_case(folder, owner_name='Sam Sample', initials='SS',\n"
         "                       case_name='Sample')\n"
         "    create_incident(case, title='Sample incident')\n"
         "    return case\n")

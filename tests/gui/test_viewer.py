@@ -163,5 +163,5 @@ def test_open_original_hands_the_system_viewer_a_read_only_file(qtbot, gallery, 
     assert os.path.basename(path) == "IMG_0001.jpg"
     assert path.startswith(str(case.folder))
     with open(path, "rb") as fh:
-        assert fh.read() == case.blobs.path(viewer.current.sha256).read_bytes()
+        assert fh.read() == case.originals.read_bytes(viewer.current.sha256)
     assert not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from evidence_app.core.cases import open_case
 from evidence_app.core.incidents import count_incidents
-from evidence_app.core.store.case import Case
 from evidence_app.gui.app import start
 from evidence_app.gui.main_window import MainWindow
 from tests.gui.helpers import make_case, message_boxes, wait_box, wait_open
@@ -69,7 +69,7 @@ def test_missing_last_case_shows_the_welcome_screen_quietly(qtbot, settings, tmp
 
 def test_a_case_open_elsewhere_gets_a_clear_message(qtbot, window, tmp_path):
     folder = make_case(tmp_path / "held")
-    other = Case.open(folder)  # another window holds it
+    other = open_case(folder)  # another window holds it
     try:
         window.session.open(folder)
         box = wait_box(qtbot, "open in another window")

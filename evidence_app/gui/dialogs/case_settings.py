@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_app.core.cases import Case
 from evidence_app.core.errors import ValidationError
-from evidence_app.core.store.case import Case, validate_initials, validate_timezone
+from evidence_app.core.settings import update_settings, validate_initials, validate_timezone
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
@@ -30,7 +31,7 @@ ADDRESS_NOTE = ("Your address and contact details are left out of reports by def
 
 
 def _update(case: Case, changes: dict[str, Any]) -> None:
-    case.update_settings(**changes)
+    update_settings(case, **changes)
 
 
 class CaseSettingsDialog(QDialog):
@@ -142,7 +143,7 @@ class CaseSettingsDialog(QDialog):
             values["case_name"] = values["owner_name"]
         changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
         if changes:
-            self.ops.op(_update, changes, changes="settings",
+            self.ops.op(_update, changes,
                         on_error=lambda exc: show_error(self.parentWidget(),
                                                         "Settings not saved", exc))
         self.accept()

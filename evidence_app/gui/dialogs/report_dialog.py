@@ -8,7 +8,6 @@ removed when the dialog closes.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
+from evidence_app.core.report.document import clear_previews, preview_file
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
 from evidence_app.gui.dialogs.report_printing import Printed, page_range, print_pages
 from evidence_app.gui.tasks import CaseOps, TaskHandle
@@ -52,7 +52,6 @@ class ReportDialog(QDialog):
         self.ops = ops
         self.setWindowTitle("Evidence report")
         self.resize(1150, 780)
-        self.preview_dir = Path(ops.case.cache_dir) / "reports"
         self.preview_path: Path | None = None
         self.preview_options: Any = None
         self.result: ReportResult | None = None
@@ -204,9 +203,8 @@ class ReportDialog(QDialog):
         options = self._options()
         if options is None:
             return
-        self.preview_dir.mkdir(parents=True, exist_ok=True)
         self._serial += 1
-        target = self.preview_dir / f"preview-{self._serial}.pdf"
+        target = preview_file(self.ops.case, f"preview-{self._serial}.pdf")
 
         def show(result: ReportResult) -> None:
             old = self.preview_path
@@ -302,8 +300,5 @@ class ReportDialog(QDialog):
         if self.handle is not None and self.handle.running:
             self.handle.cancel()
         self.document.close()
-        if self.preview_dir.is_dir():
-            for path in self.preview_dir.glob("preview-*.pdf"):
-                with contextlib.suppress(OSError):  # open for a print being cancelled (Windows)
-                    path.unlink(missing_ok=True)
+        clear_previews(self.ops.case)  # one still open for a cancelled print goes at close
         super().done(result)

@@ -71,14 +71,14 @@ class CaseView(QSplitter):
     def new_incident(self, tz: str) -> None:
         """Record a new incident dated now, show it and put the cursor in its title."""
         self.editor.flush()
-        ops, kinds = self.ops, ("incidents", "trash")
+        ops = self.ops
         now = datetime.now(UTC).replace(second=0, microsecond=0)
 
         def created(incident_id: int) -> None:
             self.undo_stack.push(DoneCommand(
                 "new incident",
-                lambda: ops.op(inc.restore_incident, incident_id, changes=kinds),
-                lambda: ops.op(inc.delete_incident, incident_id, changes=kinds)))
+                lambda: ops.op(inc.restore_incident, incident_id),
+                lambda: ops.op(inc.delete_incident, incident_id)))
             self.editor.set_incident(incident_id)
             self.timeline.select_incident(incident_id)
             self.editor.loaded.connect(self._focus_title_once)
@@ -96,10 +96,10 @@ class CaseView(QSplitter):
             return None
         self.editor.flush()
         title = self.editor.form.title.text().strip() or "the incident"
-        ops, kinds = self.ops, ("incidents", "trash")
-        ops.op(inc.delete_incident, incident_id, changes=kinds)
+        ops = self.ops
+        ops.op(inc.delete_incident, incident_id)
         self.undo_stack.push(DoneCommand(
             "delete incident",
-            lambda: ops.op(inc.delete_incident, incident_id, changes=kinds),
-            lambda: ops.op(inc.restore_incident, incident_id, changes=kinds)))
+            lambda: ops.op(inc.delete_incident, incident_id),
+            lambda: ops.op(inc.restore_incident, incident_id)))
         return title

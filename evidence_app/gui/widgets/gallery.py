@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.attachments import incident_attachments
 from evidence_app.core.incidents import list_incidents
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
@@ -219,8 +220,9 @@ class AttachmentGallery(QWidget):
         self.stack.setCurrentWidget(self.view if n else self.empty)
         self._fit_stack()
 
-    def _changed(self, kind: str) -> None:
-        if kind in ("attachments", "incidents") and self.incident_id is not None:
+    def _changed(self, changes: Changes) -> None:
+        if (changes.attachments or changes.incidents or changes.trash) and (
+                self.incident_id is not None):
             self._reload_timer.start()
 
     # -- adding ------------------------------------------------------------------------

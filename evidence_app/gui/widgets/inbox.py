@@ -29,6 +29,7 @@ from evidence_app.core.importers.inbox import (
     create_incident_from_attachments,
     create_incidents_from_groups,
 )
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog
@@ -43,7 +44,6 @@ from evidence_app.gui.widgets.exhibit_actions import ExhibitActions
 from evidence_app.gui.widgets.tiles import make_tile_view
 
 DESTINATION = "the Inbox"
-CHANGES = ("incidents", "attachments")
 
 
 def load_inbox(case: Any) -> tuple[str, list[AttachmentView]]:
@@ -171,8 +171,8 @@ class InboxView(QWidget):
         self.count_changed.emit(n)
         self.loaded.emit()
 
-    def _changed(self, kind: str) -> None:
-        if kind in CHANGES:
+    def _changed(self, changes: Changes) -> None:
+        if changes.attachments or changes.trash:
             self._reload_timer.start()
 
     def _update_buttons(self, *_args: object) -> None:
@@ -198,7 +198,7 @@ class InboxView(QWidget):
             self.incident_created.emit(incident_id)
 
         self.ops.op(create_incident_from_attachments, [a.id for a in chosen],
-                    on_done=while_alive(self, created), changes=CHANGES)
+                    on_done=while_alive(self, created))
 
     def group_by_time(self) -> None:
         selected = self.actions.selected()
@@ -226,8 +226,7 @@ class InboxView(QWidget):
             if n == 1:
                 self.incident_created.emit(ids[0])
 
-        self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created),
-                    changes=CHANGES)
+        self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created))
 
     # -- adding ------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app import APP_NAME
 from evidence_app.core.errors import ValidationError
+from evidence_app.core.store.folder import is_case_folder
 from evidence_app.gui.icons import app_icon, icon
 from evidence_app.paths import data_dir
 
@@ -228,7 +229,7 @@ class WelcomeScreen(QWidget):
             self.refresh_folder()
 
     def _create(self) -> None:
-        from evidence_app.core.store.case import validate_initials
+        from evidence_app.core.settings import validate_initials
 
         owner = self.owner.text().strip()
         if not owner:
@@ -286,7 +287,7 @@ class WelcomeScreen(QWidget):
         for folder in folders:
             item = QListWidgetItem(folder.name)
             item.setToolTip(str(folder))
-            if not (folder / "case.db").is_file():
+            if not is_case_folder(folder):
                 # Said before it is clicked: moved, deleted, or on a drive not plugged in.
                 item.setText(f"{folder.name} (not found)")
                 item.setToolTip(f"{folder}\nThis folder is not there now: it may have been "
