@@ -55,7 +55,7 @@ class ReportDialog(QDialog):
         self.preview_dir = Path(ops.case.cache_dir) / "reports"
         self.preview_path: Path | None = None
         self.preview_options: Any = None
-        self.result: ReportResult | None = None
+        self.preview_result: ReportResult | None = None
         self.handle: TaskHandle | None = None
         self._serial = 0
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -212,7 +212,7 @@ class ReportDialog(QDialog):
             old = self.preview_path
             self.document.close()
             self.document.load(str(result.path))
-            self.preview_path, self.preview_options, self.result = result.path, options, result
+            self.preview_path, self.preview_options, self.preview_result = result.path, options, result
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)

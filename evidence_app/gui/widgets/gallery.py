@@ -125,9 +125,9 @@ class AttachmentGallery(QWidget):
             self.model.modelReset.connect(self._fit_height)
             self.view.installEventFilter(self)
 
-        self.actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
-        self.actions.message.connect(self.message)
-        self.actions.open_requested.connect(self.open_viewer)
+        self.exhibit_actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
+        self.exhibit_actions.message.connect(self.message)
+        self.exhibit_actions.open_requested.connect(self.open_viewer)
         self.drop_view = FileDropTarget(self.view.viewport(), self.import_paths,
                                         self.drop_text, overlay_on=self.stack)
         self.drop_empty = FileDropTarget(self.empty, self.import_paths, self.drop_text,
@@ -167,7 +167,7 @@ class AttachmentGallery(QWidget):
         if serial != self._serial:
             return  # an older answer, overtaken by a newer question
         self.timezone, self.title, items = result
-        selected = {a.id for a in self.actions.selected()}
+        selected = {a.id for a in self.exhibit_actions.selected()}
         self.model.set_items(items, self.timezone)
         for row, att in enumerate(items):
             if att.id in selected:
