@@ -142,7 +142,8 @@ class CaseSettingsDialog(QDialog):
             values["case_name"] = values["owner_name"]
         changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
         if changes:
-            self.ops.op(_update, changes, changes="settings",
-                        on_error=lambda exc: show_error(self.parentWidget(),
-                                                        "Settings not saved", exc))
+            def failed(exc: BaseException) -> None:
+                show_error(self.parentWidget(), "Settings not saved", exc)
+
+            self.ops.op(_update, changes, changes="settings", on_error=failed)
         self.accept()

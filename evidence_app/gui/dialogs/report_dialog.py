@@ -236,10 +236,13 @@ class ReportDialog(QDialog):
         target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
         if self.preview_path is not None and options == self.preview_options:
             source = self.preview_path
+
+            def failed(exc: BaseException) -> None:
+                QMessageBox.warning(self, "Save as PDF", f"Cannot save to {target}: {exc}")
+
             self.ops.call(lambda: shutil.copyfile(source, target),
                           on_done=lambda _: self.status.setText(f"Saved to {target}"),
-                          on_error=lambda exc: QMessageBox.warning(
-                              self, "Save as PDF", f"Cannot save to {target}: {exc}"))
+                          on_error=failed)
             return
         self._run(build_report, options, target, message="Building the report...",
                   on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))
