@@ -80,8 +80,10 @@ class CaseSettingsDialog(QDialog):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.timezone.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.timezone.setAccessibleName("Time zone")
         self.timezone.setToolTip("Times you type for new incidents are in this zone")
         form.addRow("Time zone", self.timezone)

@@ -201,6 +201,7 @@ class AttachmentGallery(QWidget):
         as its tallest page, which left a tall blank gap under the empty-state box."""
         if self.embedded:
             page = self.stack.currentWidget()
+            assert page is not None  # the stack always holds its two pages
             height = page.maximumHeight()  # both pages have a fixed height once laid out
             self.stack.setFixedHeight(height if height < 10_000 else page.sizeHint().height())
 

@@ -139,7 +139,7 @@ class IncidentEditor(QWidget):
             return
         inside = [w for w in self._exhibits.findChildren(QWidget)
                   if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
-        previous = self.form.tag_input
+        previous: QWidget = self.form.tag_input
         for widget in [*inside, self.form.notes.input]:
             QWidget.setTabOrder(previous, widget)
             previous = widget
