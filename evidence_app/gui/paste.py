@@ -34,7 +34,8 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # PySide6's stub types the format as bytes, but only a str is accepted.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError("the pasted picture could not be saved as PNG")
     buffer.close()
     return bytes(data.data())

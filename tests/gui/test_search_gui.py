@@ -77,11 +77,11 @@ def test_typing_narrows_the_timeline_and_clear_brings_everything_back(qtbot, ope
                     timeout=5000)
     results = window.case_search().results
     qtbot.waitUntil(lambda: results.summary.text() == "2 results", timeout=5000)
-    assert window.view.count.text() == "2 found"
+    assert window.view.count_label.text() == "2 found"
     assert results.isVisible()
     qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: len(titles(window)) == 4, timeout=5000)
-    assert not results.isVisible() and window.view.count.text() == "4 incidents"
+    assert not results.isVisible() and window.view.count_label.text() == "4 incidents"
 
 
 def test_the_last_word_matches_while_typing_and_plates_without_spaces(qtbot, opened):

@@ -72,7 +72,7 @@ def test_side_panel_shows_what_is_known(qtbot, gallery):
     assert panel.media_type.text() == "image/jpeg"
     assert panel.pixels.text() == "3,000 \u00d7 2,000 pixels (6.0 megapixels)"
     att = viewer.current
-    assert panel.size.text().endswith(f"({att.size:,} bytes)")
+    assert panel.file_size.text().endswith(f"({att.size:,} bytes)")
     assert panel.sha.toPlainText() == att.sha256
     qtbot.mouseClick(panel.copy_sha, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == att.sha256

@@ -22,7 +22,7 @@ def test_create_a_case_through_the_welcome_screen(qtbot, window, settings, app_h
     qtbot.keyClicks(welcome.case_name, "Harassment 2025")
     target = welcome.target_folder()
     assert target.parent == app_home / "data" / "cases"
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     wait_open(qtbot, window)
     assert (target / "case.db").is_file()
     assert window.windowTitle().startswith("Harassment 2025")
@@ -36,12 +36,12 @@ def test_create_a_case_through_the_welcome_screen(qtbot, window, settings, app_h
 
 def test_create_needs_a_name_and_sensible_initials(qtbot, window):
     welcome = window.welcome
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     assert welcome.error.isVisible() and "name" in welcome.error.text()
     qtbot.keyClicks(welcome.owner, "Jane Smith")
     welcome.initials.clear()
     qtbot.keyClicks(welcome.initials, "J5")
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     assert "Initials" in welcome.error.text()
     assert window.view is None
 

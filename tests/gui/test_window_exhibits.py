@@ -77,7 +77,7 @@ def test_a_file_dropped_on_a_text_field_becomes_an_exhibit_not_text(qtbot, with_
     assert [a.original_name for a in incident_attachments(window.session.case, incident_id)] == [
         shot.name]
     # Thumbnails load when their tiles come into view: scroll the form down to them.
-    window.view.editor.scroll.ensureWidgetVisible(hookup.gallery.view)
+    window.view.editor.scroll_area.ensureWidgetVisible(hookup.gallery.view)
     hookup.gallery.view.viewport().repaint()
     qtbot.waitUntil(lambda: hookup.gallery.model.index(0).data(ThumbStateRole)
                     is ThumbState.READY, timeout=5000)

@@ -81,8 +81,10 @@ class CaseSettingsDialog(QDialog):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.timezone.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.timezone.setAccessibleName("Time zone")
         self.timezone.setToolTip("Times you type for new incidents are in this zone")
         form.addRow("Time zone", self.timezone)
@@ -143,7 +145,8 @@ class CaseSettingsDialog(QDialog):
             values["case_name"] = values["owner_name"]
         changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
         if changes:
-            self.ops.op(_update, changes,
-                        on_error=lambda exc: show_error(self.parentWidget(),
-                                                        "Settings not saved", exc))
+            def failed(exc: BaseException) -> None:
+                show_error(self.parentWidget(), "Settings not saved", exc)
+
+            self.ops.op(_update, changes, on_error=failed)
         self.accept()

@@ -165,8 +165,9 @@ class _Manager(QWidget):
         self.show_item(row)
         self.incidents.clear()
         self.incidents_label.setText("Incidents")
-        self.ops.read(type(self).incidents_of, row.id,
-                      on_done=lambda found, rid=row.id: self._show_incidents(rid, found))
+        rid = row.id
+        self.ops.read(type(self).incidents_of, rid,
+                      on_done=lambda found: self._show_incidents(rid, found))
 
     def _show_incidents(self, row_id: int, found: list[IncidentSummary]) -> None:
         if row_id != self.current_id():

@@ -54,7 +54,7 @@ class ReportDialog(QDialog):
         self.resize(1150, 780)
         self.preview_path: Path | None = None
         self.preview_options: Any = None
-        self.result: ReportResult | None = None
+        self.preview_result: ReportResult | None = None
         self.handle: TaskHandle | None = None
         self._serial = 0
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -210,7 +210,7 @@ class ReportDialog(QDialog):
             old = self.preview_path
             self.document.close()
             self.document.load(str(result.path))
-            self.preview_path, self.preview_options, self.result = result.path, options, result
+            self.preview_path, self.preview_options, self.preview_result = result.path, options, result
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)
@@ -234,10 +234,13 @@ class ReportDialog(QDialog):
         target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
         if self.preview_path is not None and options == self.preview_options:
             source = self.preview_path
+
+            def failed(exc: BaseException) -> None:
+                QMessageBox.warning(self, "Save as PDF", f"Cannot save to {target}: {exc}")
+
             self.ops.call(lambda: shutil.copyfile(source, target),
                           on_done=lambda _: self.status.setText(f"Saved to {target}"),
-                          on_error=lambda exc: QMessageBox.warning(
-                              self, "Save as PDF", f"Cannot save to {target}: {exc}"))
+                          on_error=failed)
             return
         self._run(build_report, options, target, message="Building the report...",
                   on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))

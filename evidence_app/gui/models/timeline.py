@@ -247,7 +247,8 @@ class TimelineModel(QAbstractListModel):
         total, rows = result
         new = self._with_headers(rows, None)
         same_shape = len(new) == len(self._rows) and all(
-            type(a) is type(b) and (a.id == b.id if isinstance(a, IncidentSummary) else a == b)
+            type(a) is type(b) and (a.id == b.id if isinstance(a, IncidentSummary)
+                                    and isinstance(b, IncidentSummary) else a == b)
             for a, b in zip(new, self._rows, strict=True))
         if same_shape and self._ready:
             self._rows = new

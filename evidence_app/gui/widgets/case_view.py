@@ -40,10 +40,10 @@ class CaseView(QSplitter):
         title.setObjectName("paneTitle")
         head.addWidget(title)
         head.addStretch(1)
-        self.count = QLabel()
-        self.count.setObjectName("muted")
-        self.count.setAccessibleName("Number of incidents")
-        head.addWidget(self.count)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+        self.count_label.setAccessibleName("Number of incidents")
+        head.addWidget(self.count_label)
         self.left_layout.addLayout(head)
         self.timeline = TimelineView(self.model)
         self.left_layout.addWidget(self.timeline, 1)
@@ -63,9 +63,9 @@ class CaseView(QSplitter):
 
     def _count(self, total: int) -> None:
         if self.model.source.name == "all":
-            self.count.setText(plural(total, "incident"))
+            self.count_label.setText(plural(total, "incident"))
         else:
-            self.count.setText(f"{total} found")
+            self.count_label.setText(f"{total} found")
 
     # -- commands ------------------------------------------------------------------------
     def new_incident(self, tz: str) -> None:

@@ -126,9 +126,9 @@ class AttachmentGallery(QWidget):
             self.model.modelReset.connect(self._fit_height)
             self.view.installEventFilter(self)
 
-        self.actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
-        self.actions.message.connect(self.message)
-        self.actions.open_requested.connect(self.open_viewer)
+        self.exhibit_actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
+        self.exhibit_actions.message.connect(self.message)
+        self.exhibit_actions.open_requested.connect(self.open_viewer)
         self.drop_view = FileDropTarget(self.view.viewport(), self.import_paths,
                                         self.drop_text, overlay_on=self.stack)
         self.drop_empty = FileDropTarget(self.empty, self.import_paths, self.drop_text,
@@ -168,7 +168,7 @@ class AttachmentGallery(QWidget):
         if serial != self._serial:
             return  # an older answer, overtaken by a newer question
         self.timezone, self.title, items = result
-        selected = {a.id for a in self.actions.selected()}
+        selected = {a.id for a in self.exhibit_actions.selected()}
         self.model.set_items(items, self.timezone)
         for row, att in enumerate(items):
             if att.id in selected:
@@ -202,6 +202,7 @@ class AttachmentGallery(QWidget):
         as its tallest page, which left a tall blank gap under the empty-state box."""
         if self.embedded:
             page = self.stack.currentWidget()
+            assert page is not None  # the stack always holds its two pages
             height = page.maximumHeight()  # both pages have a fixed height once laid out
             self.stack.setFixedHeight(height if height < 10_000 else page.sizeHint().height())
 

@@ -123,11 +123,11 @@ class InboxView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
 
-        self.actions = ExhibitActions(ops, self.view, self.model, lambda: None)
-        self.actions.message.connect(self.message)
-        self.actions.open_requested.connect(self.open_viewer)
+        self.exhibit_actions = ExhibitActions(ops, self.view, self.model, lambda: None)
+        self.exhibit_actions.message.connect(self.message)
+        self.exhibit_actions.open_requested.connect(self.open_viewer)
         self.new_button.clicked.connect(self.new_incident_from_selection)
-        self.add_button.clicked.connect(self.actions.move_action.trigger)
+        self.add_button.clicked.connect(self.exhibit_actions.move_action.trigger)
         self.group_button.clicked.connect(self.group_by_time)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.paste_action = QAction(self)
@@ -156,7 +156,7 @@ class InboxView(QWidget):
         if serial != self._serial:
             return
         self.timezone, items = result
-        selected = {a.id for a in self.actions.selected()}
+        selected = {a.id for a in self.exhibit_actions.selected()}
         self.model.set_items(items, self.timezone)
         for row, att in enumerate(items):
             if att.id in selected:
@@ -176,7 +176,7 @@ class InboxView(QWidget):
             self._reload_timer.start()
 
     def _update_buttons(self, *_args: object) -> None:
-        chosen = len(self.actions.selected())
+        chosen = len(self.exhibit_actions.selected())
         total = len(self.model.items)
         self.new_button.setEnabled(chosen > 0)
         self.add_button.setEnabled(chosen > 0)
@@ -187,7 +187,7 @@ class InboxView(QWidget):
 
     # -- making incidents ----------------------------------------------------------------
     def new_incident_from_selection(self) -> None:
-        chosen = self.actions.selected()
+        chosen = self.exhibit_actions.selected()
         if not chosen:
             return
         n = len(chosen)
@@ -201,7 +201,7 @@ class InboxView(QWidget):
                     on_done=while_alive(self, created))
 
     def group_by_time(self) -> None:
-        selected = self.actions.selected()
+        selected = self.exhibit_actions.selected()
         if len(selected) >= 2:
             files, scope = selected, f"Grouping the {len(selected)} files you selected."
         else:

@@ -83,7 +83,7 @@ class IncidentEditor(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.form)
         scroll.setAccessibleName("Incident details")
-        self.scroll = scroll
+        self.scroll_area = scroll
         self.empty = QLabel("Select an incident on the left to see and edit it,\n"
                             "or press Ctrl+N to write down something new.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -140,7 +140,7 @@ class IncidentEditor(QWidget):
             return
         inside = [w for w in self._exhibits.findChildren(QWidget)
                   if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
-        previous = self.form.tag_input
+        previous: QWidget = self.form.tag_input
         for widget in [*inside, self.form.notes.input]:
             QWidget.setTabOrder(previous, widget)
             previous = widget
@@ -195,7 +195,7 @@ class IncidentEditor(QWidget):
             self.form.set_values(stored)
             self._stored = stored
             self._shown = self.form.values()
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
         elif self.detail is None:
             return  # a fresh load is on its way
         elif saves == self._saves:
@@ -214,7 +214,7 @@ class IncidentEditor(QWidget):
         self.detail = detail
         self._show_side(detail)
         self.form.setEnabled(True)
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.scroll_area)
         self.loaded.emit(detail)
 
     def _load_failed(self, gen: int, exc: BaseException) -> None:

@@ -125,7 +125,7 @@ class IncidentLinks(QObject):
             _create_and_link_person, incident_id, dialog.values(),
             on_done=lambda pid: self._linked_new("person", incident_id, pid)))
         dialog.open()
-        self._dialog = dialog
+        self._dialog: PersonDialog | VehicleDialog = dialog
 
     def _new_vehicle(self) -> None:
         if self.detail is None:
