@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from evidence_app.core.store.originals import Originals
+from evidence_app.core.store.seam import OriginalStore
 
 STALE_AFTER_S = 12 * 3600
 _TMP = ".tmp-"
@@ -27,7 +27,7 @@ _TMP = ".tmp-"
 class Cache:
     """The case's rebuildable files (see module docstring)."""
 
-    def __init__(self, root: Path, originals: Originals) -> None:
+    def __init__(self, root: Path, originals: OriginalStore) -> None:
         self.root = root
         self._originals = originals
         root.mkdir(exist_ok=True)

@@ -40,6 +40,7 @@ from evidence_app.core.store.lock import CaseLock
 from evidence_app.core.store.models import CaseSettings
 from evidence_app.core.store.originals import Originals
 from evidence_app.core.store.schema import backup_if_migrating, migrate
+from evidence_app.core.store.seam import CacheStore, OriginalStore
 
 __all__ = ["DB_NAME", "Case", "ChangeLog", "DerivedData", "is_case_folder"]
 
@@ -84,8 +85,11 @@ class Case:
         self._local = threading.local()
         self.derived = tuple(derived)
         self.clock = clock
-        self.originals = Originals(folder / ORIGINALS)
-        self.cache = Cache(folder / CACHE, self.originals)
+        # The plain implementations of the seam (core/store/seam.py); an encrypted case
+        # would choose its own here.
+        originals = Originals(folder / ORIGINALS)
+        self.originals: OriginalStore = originals
+        self.cache: CacheStore = Cache(folder / CACHE, originals)
         self.migration_backup: Path | None = None
 
     # -- lifecycle ---------------------------------------------------------------
