@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +46,8 @@ def thumbnail(case: Case, attachment: AttachmentView) -> bytes | None:
             data = make_thumbnail(case.originals.opener(attachment.sha256))
         except OSError:
             return None
-        case.cache.save_thumbnail(attachment.sha256, data)
+        with contextlib.suppress(OSError):  # a cache that cannot be written: rebuilt again later
+            case.cache.save_thumbnail(attachment.sha256, data)
     return data
 
 
