@@ -7,7 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evidence_app.cli import command, emit, open_case, plural, progress_to_stderr, record_id
+from evidence_app.cli.common import (
+    Subcommands,
+    emit,
+    open_case,
+    plural,
+    progress_to_stderr,
+    record_id,
+)
 from evidence_app.core.errors import UserError, ValidationError
 
 
@@ -39,22 +46,6 @@ def _report_options(p: argparse.ArgumentParser) -> None:
                    help="pictures full width or two per row")
     g.add_argument("--paper", choices=[x.value for x in Paper], default="A4")
     g.add_argument("--title", default="Evidence log", help="the report's title")
-
-
-def add_parsers(sub: Any, json_parent: argparse.ArgumentParser) -> None:
-    """Add `report` and `export` to the main parser."""
-    p = sub.add_parser("report", parents=[json_parent],
-                       help="write the chronological evidence report (PDF)")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    _report_options(p)
-    p = sub.add_parser("export", parents=[json_parent],
-                       help="export the report, the original exhibits and SHA256SUMS")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR",
-                   help="a new (or empty) folder; with --zip, the zip file")
-    p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
-    p.add_argument("--stripped", action="store_true",
-                   help="also add picture copies with GPS and camera details removed")
-    _report_options(p)
 
 
 def _day(text: str | None, end: bool) -> date | None:
@@ -100,7 +91,6 @@ def _left_out(options: Any) -> str:
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
 
 
-@command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     from evidence_app.core.report import ReportResult, build_report
 
@@ -121,7 +111,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("export")
+def add_report(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("report", parents=[json_parent],
+                       help="write the chronological evidence report (PDF)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _report_options(p)
+    p.set_defaults(run=cmd_report)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from evidence_app.core.report.bundle import BundleResult, export_bundle
 
@@ -142,3 +139,15 @@ def cmd_export(args: argparse.Namespace) -> int:
          f"({plural(result.report.pages, 'page')}) "
          f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
     return 0
+
+
+def add_export(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[json_parent],
+                       help="export the report, the original exhibits and SHA256SUMS")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="a new (or empty) folder; with --zip, the zip file")
+    p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
+    p.add_argument("--stripped", action="store_true",
+                   help="also add picture copies with GPS and camera details removed")
+    _report_options(p)
+    p.set_defaults(run=cmd_export)
