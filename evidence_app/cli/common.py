@@ -1,5 +1,5 @@
 """What every command group shares: the parser class, opening the case, printing results,
-reading ids typed on the command line, and the progress line."""
+reading ids and dates typed on the command line, and the progress line."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
-from evidence_app.core.errors import UserError
+from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.names import readable_name
 
 if TYPE_CHECKING:
@@ -72,6 +73,26 @@ def record_id(text: str) -> int:
     if not 1 <= value <= MAX_ID:
         raise argparse.ArgumentTypeError(f"{text} is not an id (ids are whole numbers from 1)")
     return value
+
+
+def day(text: str | None, end: bool) -> date | None:
+    """A day typed for --from or --to ('01/03/2025', 'March 2025'); None if not given.
+
+    With `end`, a month means its last day, so `--to "March 2025"` takes in all of March.
+    """
+    from evidence_app.core.dates import month_end, parse_date_text
+    from evidence_app.core.vocab import Precision
+
+    if not text:
+        return None
+    try:
+        found, precision, rest = parse_date_text(text)
+    except ValidationError as exc:
+        reason = str(exc)
+        raise UserError(reason[:1].upper() + reason[1:]) from exc
+    if rest.strip():
+        raise UserError(f"Cannot read the date {text!r}; give a day or a month, not a time")
+    return month_end(found) if end and precision is Precision.MONTH else found
 
 
 def _quote(text: str) -> str:

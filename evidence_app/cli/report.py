@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from evidence_app.cli.common import (
     Subcommands,
+    day,
     emit,
     open_case,
     plural,
     progress_to_stderr,
     record_id,
 )
-from evidence_app.core.errors import UserError, ValidationError
+from evidence_app.core.errors import UserError
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -48,21 +48,6 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--title", default="Evidence log", help="the report's title")
 
 
-def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import month_end, parse_date_text
-    from evidence_app.core.vocab import Precision
-
-    if not text:
-        return None
-    try:
-        day, precision, rest = parse_date_text(text)
-    except ValidationError as exc:
-        raise UserError(str(exc)) from exc
-    if rest.strip():
-        raise UserError(f"cannot read the date {text!r}; give a day or a month, not a time")
-    return month_end(day) if end and precision is Precision.MONTH else day
-
-
 def options_from(args: argparse.Namespace) -> Any:
     """ReportOptions from the command line (profile defaults, then explicit flags)."""
     from evidence_app.core.report.options import ReportOptions
@@ -73,7 +58,7 @@ def options_from(args: argparse.Namespace) -> Any:
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     return ReportOptions.for_profile(
-        args.profile, date_from=_day(args.date_from, False), date_to=_day(args.date_to, True),
+        args.profile, date_from=day(args.date_from, False), date_to=day(args.date_to, True),
         categories=categories, tags=tuple(args.tag), incident_ids=tuple(args.incident),
         include_undated=not args.no_undated, include_private=args.include_private,
         include_gps=args.include_gps, include_address=args.include_address,

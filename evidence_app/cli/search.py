@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from typing import Any
 
-from evidence_app.cli.common import Subcommands, emit, open_case, progress_to_stderr
+from evidence_app.cli.common import Subcommands, day, emit, open_case, progress_to_stderr
 from evidence_app.core.errors import UserError
 
 # option -> (destination, takes a value, repeatable)
@@ -57,22 +56,6 @@ def _split_words(args: argparse.Namespace) -> list[str]:
         else:
             setattr(args, dest, value)
     return words
-
-
-def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import month_end, parse_date_text
-    from evidence_app.core.errors import ValidationError
-    from evidence_app.core.vocab import Precision
-
-    if not text:
-        return None
-    try:
-        day, precision, rest = parse_date_text(text.strip())
-    except ValidationError as exc:
-        raise UserError(f"Cannot read the date {text!r}: {exc}") from exc
-    if rest.strip():
-        raise UserError(f"Cannot read the date {text!r}; try 2025-03-01 or 'March 2025'.")
-    return month_end(day) if end and precision is Precision.MONTH else day
 
 
 def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
@@ -129,7 +112,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     with open_case(args) as case:
         filters = SearchFilters(
-            date_from=_day(args.date_from, False), date_to=_day(args.date_to, True),
+            date_from=day(args.date_from, False), date_to=day(args.date_to, True),
             categories=categories, tags=tuple(args.tag),
             people=_person_ids(case, args.person), vehicles=_vehicle_ids(case, args.vehicle),
             has_exhibits=args.has_exhibits, inbox_only=args.inbox,
