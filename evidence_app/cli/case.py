@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evidence_app.cli.common import Subcommands, case_dir, emit, open_case, progress_to_stderr
+from evidence_app.cli.common import (
+    Parser,
+    Subcommands,
+    case_dir,
+    emit,
+    open_case,
+    progress_to_stderr,
+)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -22,7 +29,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_init(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_init(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("init", parents=[json_parent], help="create a new case folder")
     p.add_argument("--owner", required=True, help="full name of the person the case belongs to")
     p.add_argument("--initials", required=True, help="initials for exhibit marks, e.g. JS")
@@ -59,7 +66,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def add_verify(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_verify(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("verify", parents=[json_parent],
                        help="check originals, database and audit trail")
     p.add_argument("--repair", action="store_true",

@@ -15,6 +15,7 @@ from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.names import readable_name
 
 if TYPE_CHECKING:
+    from evidence_app.core.progress import Progress
     from evidence_app.core.store.case import Case
 
 
@@ -115,7 +116,7 @@ def printable(text: str) -> str:
                    for ch in text)
 
 
-def progress_to_stderr(events: Iterator[Any], quiet: bool) -> Iterator[Any]:
+def progress_to_stderr(events: Iterator[Progress], quiet: bool) -> Iterator[Progress]:
     """Pass events through, showing a one-line progress counter on a terminal."""
     tty = sys.stderr.isatty() and not quiet
     for event in events:

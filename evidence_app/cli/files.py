@@ -8,9 +8,10 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from evidence_app.cli.common import (
+    Parser,
     Subcommands,
     emit,
     open_case,
@@ -19,6 +20,10 @@ from evidence_app.cli.common import (
     record_id,
 )
 from evidence_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from evidence_app.core.importers.files import ImportResult
+    from evidence_app.core.views import AttachmentView
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -33,7 +38,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 results.append(event.item)
                 if not args.json:
                     r = event.item
-                    detail = r.reason or (_captured(r, tz) if r.captured_at else "")
+                    detail = r.reason or _captured(r, tz)
                     print(f"{r.status:<9} {r.exhibit or '-':<8} {printable(r.path)}  "
                           f"{detail}".rstrip())
     if args.json:
@@ -45,9 +50,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
-def _captured(result: Any, tz: str) -> str:
-    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from the camera metadata (EXIF)', as the viewer says."""
+def _captured(result: ImportResult, tz: str) -> str:
+    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from the camera metadata (EXIF)', as the viewer
+    says; empty when the file gave no time."""
     from evidence_app.core.capture_time import capture_source_text, capture_text
+
+    if not result.captured_at:
+        return ""
 
     when = capture_text(datetime.fromisoformat(result.captured_at), result.captured_from,
                         Path(result.path).name, tz, weekday=True, seconds=True)
@@ -55,7 +64,7 @@ def _captured(result: Any, tz: str) -> str:
     return f"captured {when}" + (f", from the {source}" if source else "")
 
 
-def add_import(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_import(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("import", parents=[json_parent],
                        help="import photos, screenshots and other files")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
@@ -101,7 +110,7 @@ def cmd_attachment_inbox(args: argparse.Namespace) -> int:
         rows = list_inbox(case)
         tz = case.settings().timezone
 
-    def when(a: Any) -> str:  # the Inbox's own short wording
+    def when(a: AttachmentView) -> str:  # the Inbox's own short wording
         return a.capture_text(tz, zone=False, unknown="No date", say_no_time=False)
 
     emit(args, {"attachments": [a.to_json() for a in rows]},
@@ -110,7 +119,7 @@ def cmd_attachment_inbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_attachment(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_attachment(sub: Subcommands, json_parent: Parser) -> None:
     att = sub.add_parser("attachment", help="show, list and extract imported files (exhibits)")
     asub = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = asub.add_parser("extract", help="write an original's exact bytes to a file")

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from evidence_app.cli.common import Subcommands, emit, open_case, plural, printable, record_id
+from evidence_app.cli.common import (
+    Parser,
+    Subcommands,
+    emit,
+    open_case,
+    plural,
+    printable,
+    record_id,
+)
 from evidence_app.core.errors import UserError
 from evidence_app.core.vocab import Category, Precision
 
@@ -135,7 +143,7 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_incident(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_incident(sub: Subcommands, json_parent: Parser) -> None:
     js = json_parent
     inc = sub.add_parser("incident", help="add, list, show, delete and import incidents")
     isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -190,7 +198,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_note(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_note(sub: Subcommands, json_parent: Parser) -> None:
     note = sub.add_parser("note", help="add notes to incidents")
     nsub = note.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = nsub.add_parser("add", parents=[json_parent], help="add a timestamped note")

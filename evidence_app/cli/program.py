@@ -15,7 +15,7 @@ from evidence_app.core.errors import UserError
 
 # Each adds one command, its options and what runs it (`set_defaults(run=...)`), in the
 # order `evidence-app --help` lists them: from making a case to handing over a report.
-COMMAND_PARSERS: tuple[Callable[[Subcommands, argparse.ArgumentParser], None], ...] = (
+COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
     case.add_init, incidents.add_incident, files.add_import, files.add_attachment,
     incidents.add_note, case.add_verify, report.add_report, report.add_export,
     search.add_search, search.add_ocr,

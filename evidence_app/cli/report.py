@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from evidence_app.cli.common import (
+    Parser,
     Subcommands,
     day,
     emit,
@@ -16,6 +17,10 @@ from evidence_app.cli.common import (
     record_id,
 )
 from evidence_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from evidence_app.core.report.options import ReportOptions
+    from evidence_app.core.store.case import Case
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -48,7 +53,7 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--title", default="Evidence log", help="the report's title")
 
 
-def options_from(args: argparse.Namespace) -> Any:
+def options_from(args: argparse.Namespace) -> ReportOptions:
     """ReportOptions from the command line (profile defaults, then explicit flags)."""
     from evidence_app.core.report.options import ReportOptions
     from evidence_app.core.vocab import parse_category
@@ -66,12 +71,12 @@ def options_from(args: argparse.Namespace) -> Any:
         title=args.title)
 
 
-def _outside(case: Any, out: Path) -> None:
+def _outside(case: Case, out: Path) -> None:
     if case.contains(out):  # it could overwrite case.db or mix into the originals
         raise UserError(f"Choose a place outside the case folder, not {out}.")
 
 
-def _left_out(options: Any) -> str:
+def _left_out(options: ReportOptions) -> str:
     left = options.left_out()
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
 
@@ -96,7 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_report(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_report(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("report", parents=[json_parent],
                        help="write the chronological evidence report (PDF)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
@@ -126,7 +131,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_export(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_export(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("export", parents=[json_parent],
                        help="export the report, the original exhibits and SHA256SUMS")
     p.add_argument("--out", required=True, type=Path, metavar="DIR",

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evidence_app.cli.common import Subcommands, day, emit, open_case, progress_to_stderr
+from evidence_app.cli.common import Parser, Subcommands, day, emit, open_case, progress_to_stderr
 from evidence_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from evidence_app.core.store.case import Case
 
 # option -> (destination, takes a value, repeatable)
 _OPTIONS: dict[str, tuple[str, bool, bool]] = {
@@ -58,7 +61,7 @@ def _split_words(args: argparse.Namespace) -> list[str]:
     return words
 
 
-def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
+def _person_ids(case: Case, wanted: list[str]) -> tuple[int, ...]:
     from evidence_app.core.people import list_people
 
     people = list_people(case)
@@ -76,7 +79,7 @@ def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _vehicle_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
+def _vehicle_ids(case: Case, wanted: list[str]) -> tuple[int, ...]:
     from evidence_app.core.people import find_vehicle_by_plate, list_vehicles
 
     vehicles = list_vehicles(case)
@@ -148,7 +151,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_search(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_search(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser(
         "search", parents=[json_parent], help="find incidents and exhibits by their words",
         description="Plain words must all match (any order; accents and case ignored); "
@@ -208,7 +211,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
     return 1 if summary["failed"] else 0
 
 
-def add_ocr(sub: Subcommands, json_parent: argparse.ArgumentParser) -> None:
+def add_ocr(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("ocr", parents=[json_parent],
                        help="read the text in queued screenshots and photos (Tesseract)")
     p.add_argument("--status", action="store_true", help="only say how many wait")
