@@ -11,7 +11,7 @@ from evidence_app.cli.common import (
     case_dir,
     emit,
     open_case,
-    progress_to_stderr,
+    result_of,
 )
 
 
@@ -49,10 +49,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             rebuilt = rebuild_case_index(case)
             if not args.json:
                 print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
-        report = VerifyReport()
-        for event in progress_to_stderr(verify_case(case), quiet=args.json):
-            if isinstance(event.item, VerifyReport):
-                report = event.item
+        found = result_of(verify_case(case), VerifyReport, quiet=args.json)
+    report = found if found is not None else VerifyReport()
 
     def text() -> str:
         lines = [f"Checked {report.originals_checked} original(s) and "

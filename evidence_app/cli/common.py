@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias, TypeVar
 
 from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.names import readable_name
@@ -126,3 +126,16 @@ def progress_to_stderr(events: Iterator[Progress], quiet: bool) -> Iterator[Prog
         yield event
     if tty:
         sys.stderr.write("\n")
+
+
+Result = TypeVar("Result")
+
+
+def result_of(events: Iterator[Progress], kind: type[Result], quiet: bool) -> Result | None:
+    """Run long work (a core generator), showing its progress on a terminal; what it
+    yields last of `kind` (its result), or None if it stopped before yielding one."""
+    result = None
+    for event in progress_to_stderr(events, quiet):
+        if isinstance(event.item, kind):
+            result = event.item
+    return result

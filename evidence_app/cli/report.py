@@ -13,8 +13,8 @@ from evidence_app.cli.common import (
     emit,
     open_case,
     plural,
-    progress_to_stderr,
     record_id,
+    result_of,
 )
 from evidence_app.core.errors import UserError
 
@@ -86,12 +86,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     options = options_from(args)
     out = args.out if args.out.suffix.lower() == ".pdf" else args.out.with_name(args.out.name + ".pdf")
-    result = None
     with open_case(args) as case:
         _outside(case, out)
-        for event in progress_to_stderr(build_report(case, options, out), quiet=args.json):
-            if isinstance(event.item, ReportResult):
-                result = event.item
+        result = result_of(build_report(case, options, out), ReportResult, quiet=args.json)
     if result is None:
         raise UserError("The report was not finished.")
     emit(args, dict(result.to_json(), options=options.to_json()),
@@ -113,13 +110,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evidence_app.core.report.bundle import BundleResult, export_bundle
 
     options = options_from(args)
-    result = None
     with open_case(args) as case:
         _outside(case, args.out)
         events = export_bundle(case, options, args.out, shareable=args.stripped, as_zip=args.zip)
-        for event in progress_to_stderr(events, quiet=args.json):
-            if isinstance(event.item, BundleResult):
-                result = event.item
+        result = result_of(events, BundleResult, quiet=args.json)
     if result is None:
         raise UserError("The export was not finished.")
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
