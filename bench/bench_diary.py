@@ -50,9 +50,9 @@ def write_diary(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def main() -> int:
+    from evidence_app.core.cases import create_case
     from evidence_app.core.importers.diary_csv import import_diary, read_diary
     from evidence_app.core.incidents import count_incidents
-    from evidence_app.core.store.case import Case
     from evidence_app.core.store.verify import run_verify
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -62,7 +62,7 @@ def main() -> int:
         diary = Path(tmp) / "diary.csv"
         write_diary(diary, args.rows)
         size_mb = diary.stat().st_size / 1e6
-        with Case.create(Path(tmp) / "case", owner_name="Bench Mark", initials="BM") as case:
+        with create_case(Path(tmp) / "case", owner_name="Bench Mark", initials="BM") as case:
             t0 = time.perf_counter()
             preview = read_diary(diary, "Europe/London")
             t1 = time.perf_counter()

@@ -61,8 +61,8 @@ def main() -> None:
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     app = QApplication([])
+    from evidence_app.core.cases import create_case
     from evidence_app.core.importers.files import import_files
-    from evidence_app.core.store.case import Case
     from evidence_app.gui.tasks import CaseOps
     from evidence_app.gui.widgets.inbox import InboxView
     from tests.gui_helpers import drop_files
@@ -71,13 +71,13 @@ def main() -> None:
     try:
         make_photos(work / "photos", args.files, size)  # type: ignore[arg-type]
 
-        core_case = Case.create(work / "core-case", owner_name="Bench", initials="BB")
+        core_case = create_case(work / "core-case", owner_name="Bench", initials="BB")
         t = time.perf_counter()
         list(import_files(core_case, [work / "photos"]))
         core_seconds = time.perf_counter() - t
         core_case.close()
 
-        case = Case.create(work / "gui-case", owner_name="Bench", initials="BB")
+        case = create_case(work / "gui-case", owner_name="Bench", initials="BB")
         ops = CaseOps(case)
         inbox = InboxView(ops)
         inbox.resize(1000, 700)

@@ -133,14 +133,14 @@ def run_round(files: list[Path], work: Path, chunk: int, workers: int | None,
               ) -> tuple[float, float]:
     """One pass over every file by both, alternating chunk by chunk so that both meet
     the same background load. Returns (baseline seconds, importer seconds)."""
+    from evidence_app.core.cases import create_case
     from evidence_app.core.importers.files import import_files
-    from evidence_app.core.store.case import Case
 
     out = work / "baseline"
     out.mkdir()
     base = ours = 0.0
     results = []
-    with Pool(2) as pool, Case.create(work / "case", owner_name="Bench Mark",
+    with Pool(2) as pool, create_case(work / "case", owner_name="Bench Mark",
                                       initials="BM") as case:
         pool.map(_baseline_one, [], chunksize=1)  # workers started before timing
         for i in range(0, len(files), chunk):

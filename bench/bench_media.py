@@ -43,7 +43,7 @@ PROBE = textwrap.dedent("""
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
     from evidence_app.core.media.analysis import analyse, load_display_image
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import Case, create_case, open_case
     from evidence_app.core.importers.files import import_files
     paths = [Path(p) for p in sys.argv[2:]]
     out = {}
@@ -51,12 +51,12 @@ PROBE = textwrap.dedent("""
         for step in ("thumb", "page"):
             reset(); base = mb("VmRSS"); start = time.perf_counter()
             if step == "thumb":
-                analyse(paths[0], paths[0].name, Path(tempfile.mkdtemp()) / "t.jpg")
+                analyse(paths[0], paths[0].name, thumbnail=True)
             else:
                 load_display_image(paths[0], max_side=1600)
             out[step] = [time.perf_counter() - start, mb("VmHWM") - base]
     else:
-        case = Case.create(Path(tempfile.mkdtemp()) / "case", owner_name="Bench", initials="BB")
+        case = create_case(Path(tempfile.mkdtemp()) / "case", owner_name="Bench", initials="BB")
         reset(); base = mb("VmRSS"); start = time.perf_counter()
         results = [e.item for e in import_files(case, paths) if e.item]
         out["import"] = [time.perf_counter() - start, mb("VmHWM") - base,
@@ -104,7 +104,7 @@ def _corpus() -> tuple[float, float, str, int]:
         total, slowest, name = 0.0, 0.0, ""
         for s in samples:
             start = time.perf_counter()
-            analyse(s.path, s.name, folder / "thumb.jpg")
+            analyse(s.path, s.name, thumbnail=True)
             took = time.perf_counter() - start
             total += took
             if took > slowest:

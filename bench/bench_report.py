@@ -90,10 +90,10 @@ QUOTES = (" He wrote: \"سأجدك أينما ذهبت، لا تخبري الش�
 
 
 def make_case(folder: Path, incidents: int, photos: int, scripts: bool = False) -> Path:
+    from evidence_app.core.cases import create_case
     from evidence_app.core.dates import parse_when
     from evidence_app.core.importers.files import import_files
     from evidence_app.core.incidents import create_incident
-    from evidence_app.core.store.case import Case
 
     files = folder / "photos"
     files.mkdir(parents=True)
@@ -104,7 +104,7 @@ def make_case(folder: Path, incidents: int, photos: int, scripts: bool = False) 
         (files / f"IMG_{n:04d}.jpg").write_bytes(_unique(bases[n % len(bases)], n))
     case_dir = folder / "case"
     per = max(1, photos // incidents)
-    with Case.create(case_dir, owner_name="Jane Smith", initials="JS",
+    with create_case(case_dir, owner_name="Jane Smith", initials="JS",
                      case_name="Benchmark case") as case:
         for i in range(incidents):
             when = parse_when(f"{1 + i % 28:02d}/{1 + i // 28 % 12:02d}/2025 18:{i % 60:02d}",
@@ -131,11 +131,11 @@ def _peak_mb() -> float:
 
 
 def child_report(case_dir: Path, out: Path) -> dict:
+    from evidence_app.core.cases import open_case
     from evidence_app.core.report import ReportOptions, build_report
-    from evidence_app.core.store.case import Case
 
     start = time.perf_counter()
-    with Case.open(case_dir) as case:
+    with open_case(case_dir) as case:
         result = None
         for event in build_report(case, ReportOptions.for_profile("police"), out):
             result = event.item or result
@@ -148,13 +148,13 @@ def child_baseline(case_dir: Path, out: Path) -> dict:
     """Same pictures, same downscaling, same pixel size, placed by img2pdf."""
     import img2pdf
 
+    from evidence_app.core.cases import open_case
     from evidence_app.core.report.data import load_incidents
     from evidence_app.core.report.figures import GAP
     from evidence_app.core.report.images import PHOTO_DPI, downscaled_jpeg, oriented_size
     from evidence_app.core.report.incident_pages import CAPTION_BESIDE, FULL_BOX, is_portrait
     from evidence_app.core.report.options import ReportOptions
     from evidence_app.core.report.styles import MARGIN, page_size
-    from evidence_app.core.store.case import Case
 
     start = time.perf_counter()
     text_width = page_size(ReportOptions().paper)[0] - 2 * MARGIN
@@ -162,7 +162,7 @@ def child_baseline(case_dir: Path, out: Path) -> dict:
     # a page: full width, or beside its caption when portrait. The report's pictures
     # are this size or smaller, so the baseline's are never the smaller ones.
     max_h = FULL_BOX["photo"][0]
-    with Case.open(case_dir) as case:
+    with open_case(case_dir) as case:
         atts = [a for inc in load_incidents(case, ReportOptions()) for a in inc.attachments]
         jpegs = []
         for att in atts:
@@ -170,7 +170,7 @@ def child_baseline(case_dir: Path, out: Path) -> dict:
             width = text_width - CAPTION_BESIDE - GAP if is_portrait(att) else text_width
             scale = min(width / w, max_h / h)
             wanted = round(max(w * scale, h * scale) * PHOTO_DPI / 72)
-            data, _, _ = downscaled_jpeg(case.blobs.path(att.sha256), wanted)
+            data, _, _ = downscaled_jpeg(case.originals.opener(att.sha256), wanted)
             jpegs.append(data)
     layout = img2pdf.get_fixed_dpi_layout_fun((PHOTO_DPI, PHOTO_DPI))
     out.write_bytes(img2pdf.convert(jpegs, layout_fun=layout))

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
+from evidence_app.core.cases import create_case, open_case  # noqa: E402
 from evidence_app.core.search.find import SearchFilters, search  # noqa: E402
 from evidence_app.core.search.index import TABLE  # noqa: E402
-from evidence_app.core.store.case import Case  # noqa: E402
 from evidence_app.core.store.models import (  # noqa: E402
     Attachment,
     Incident,
@@ -107,7 +107,7 @@ def plate(rng: random.Random) -> str:
 def build_case(folder: Path, n: int, seed: int = 5) -> dict[str, float]:
     rng = random.Random(seed)
     t0 = time.perf_counter()
-    case = Case.create(folder, owner_name="Bench Person", initials="BP")
+    case = create_case(folder, owner_name="Bench Person", initials="BP")
     start = datetime(2023, 1, 1, tzinfo=UTC)
     cats = [c.value for c in Category]
     plates = [plate(rng) for _ in range(300)]
@@ -210,7 +210,7 @@ def run_queries(folder: Path, rounds: int) -> list[tuple[str, float, float, floa
     ranked by bm25 with FTS5's own snippet(), and a count(*).
     """
     rng = random.Random(11)
-    case = Case.open(folder)
+    case = open_case(folder)
     direct = sqlite3.connect(f"file:{folder / 'case.db'}?mode=ro", uri=True)
     rows = []
     for kind, items in queries(rng).items():
@@ -254,7 +254,7 @@ def bench_ocr(tmp: Path, runs: int = 10) -> dict[str, float] | None:
         cli.append(t1 - t0)
         cli_one.append(time.perf_counter() - t1)
     folder = tmp / "ocr-case"
-    with Case.create(folder, owner_name="Bench Person", initials="BP") as case:
+    with create_case(folder, owner_name="Bench Person", initials="BP") as case:
         from evidence_app.core.importers.files import import_files
 
         copies = []

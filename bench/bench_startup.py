@@ -50,8 +50,8 @@ shutdown(w)
 
 def make_case(folder: Path, n: int) -> None:
     """A case with `n` dated incidents, imported in one go from a generated diary."""
+    from evidence_app.core.cases import create_case
     from evidence_app.core.importers.diary_csv import import_diary, read_diary
-    from evidence_app.core.store.case import Case
 
     diary = folder.parent / "diary.csv"
     cats = ["following", "loitering", "calls", "texts", "gifts", "damage", "threats"]
@@ -65,7 +65,7 @@ def make_case(folder: Path, n: int) -> None:
             out.writerow([f"{day:02d}/{month:02d}/{year}", f"{8 + i % 12}:{i % 60:02d}",
                           f"Incident number {i}", "Station Road", cats[i % len(cats)],
                           "A description of what happened. " * 4])
-    with Case.create(folder, owner_name="Bench Person", initials="BP") as case:
+    with create_case(folder, owner_name="Bench Person", initials="BP") as case:
         result = import_diary(case, read_diary(diary, "Europe/London"))
         assert result.imported == n, result
 

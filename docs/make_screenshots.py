@@ -104,16 +104,16 @@ def main() -> None:
     save(window, out / "main-window.png")
     editor = view.editor.form
     # Thumbnails load for the tiles on screen: show the exhibits first, then the top.
-    view.editor.scroll.ensureWidgetVisible(editor.notes)
+    view.editor.scroll_area.ensureWidgetVisible(editor.notes)
     pump(app, 2.0)
-    view.editor.scroll.verticalScrollBar().setValue(0)
+    view.editor.scroll_area.verticalScrollBar().setValue(0)
     pump(app, 0.2)
     save(editor, out / "incident-editor.png")
 
     # The viewer, on a phone photo that records where it was taken (the GPS warning).
     incident_id, row = gps_photo(case)
     show(app, window, incident_id)
-    view.editor.scroll.ensureWidgetVisible(hookup.gallery, 0, 40)
+    view.editor.scroll_area.ensureWidgetVisible(hookup.gallery, 0, 40)
     pump(app, 1.0)
     save(window, more / "editor-exhibits.png")
     hookup.gallery.open_viewer(row)

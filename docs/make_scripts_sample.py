@@ -23,9 +23,9 @@ DOCS = ROOT / "docs"
 
 
 def main() -> int:
+    from evidence_app.core.cases import create_case
     from evidence_app.core.report import ReportOptions, build_report
-    from evidence_app.core.store.case import Case
-    from evidence_app.core.store.models import recorded_at
+    from evidence_app.core.store.clock import SetClock
     from tests.report.scripts_case import fill_scripts_case
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1742000000")
@@ -33,9 +33,8 @@ def main() -> int:
     written = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), UTC) - timedelta(days=3)
     work = Path(tempfile.mkdtemp(prefix="scripts-sample-"))
     try:
-        with recorded_at(written), Case.create(work / "case", owner_name="Jane Smith",
-                                               initials="JS",
-                                               case_name="Jane Smith v. harassment") as case:
+        with create_case(work / "case", owner_name="Jane Smith", initials="JS",
+                         case_name="Jane Smith v. harassment", clock=SetClock(written)) as case:
             fill_scripts_case(case)
             out = work / "report.pdf"
             list(build_report(case, ReportOptions.for_profile("personal"), out))

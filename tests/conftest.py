@@ -25,9 +25,9 @@ def app_home(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def case(tmp_path):
     """A fresh, open case owned by Jane Smith (exhibits JS/1, JS/2, ...)."""
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
 
-    c = Case.create(tmp_path / "case", owner_name="Jane Smith", initials="JS",
+    c = create_case(tmp_path / "case", owner_name="Jane Smith", initials="JS",
                     case_name="Jane Smith v. harassment")
     yield c
     c.close()

@@ -38,4 +38,4 @@ def blob_and_row_hashes(case) -> tuple[set[str], set[str]]:
     rows = {a.sha256 for a in list_inbox(case)}
     for inc in list_incidents(case):
         rows |= {a.sha256 for a in get_incident(case, inc.id).attachments}
-    return set(case.blobs.all_hashes()), rows
+    return set(case.originals.all_hashes()), rows

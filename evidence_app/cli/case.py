@@ -16,10 +16,10 @@ from evidence_app.cli.common import (
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
 
     folder = case_dir(args)
-    with Case.create(folder, owner_name=args.owner, initials=args.initials,
+    with create_case(folder, owner_name=args.owner, initials=args.initials,
                      case_name=args.name, timezone=args.timezone) as case:
         s = case.settings()
         emit(args, {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,

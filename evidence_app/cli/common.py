@@ -15,8 +15,8 @@ from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.names import readable_name
 
 if TYPE_CHECKING:
+    from evidence_app.core.cases import Case
     from evidence_app.core.progress import Progress
-    from evidence_app.core.store.case import Case
 
 
 class Parser(argparse.ArgumentParser):
@@ -52,14 +52,15 @@ def case_dir(args: argparse.Namespace) -> Path:
 
 def open_case(args: argparse.Namespace) -> Case:
     """Open the case the command is about; saying how to make one if there is none yet."""
-    from evidence_app.core.store.case import DB_NAME, Case
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.folder import DB_NAME
 
     folder = case_dir(args)
     if not (folder / DB_NAME).exists():
         case_option = f"--case {_quote(str(args.case))} " if args.case else ""
         raise UserError(f"There is no case in {folder} yet. Create one with: evidence-app "
                         f'{case_option}init --owner "Your Name" --initials YN')
-    return Case.open(folder)
+    return open_case(folder)
 
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite stores; no record has a larger id

@@ -19,8 +19,8 @@ from evidence_app.cli.common import (
 from evidence_app.core.errors import UserError
 
 if TYPE_CHECKING:
+    from evidence_app.core.cases import Case
     from evidence_app.core.report.options import ReportOptions
-    from evidence_app.core.store.case import Case
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from evidence_app.cli.common import Parser, Subcommands, day, emit, open_case, p
 from evidence_app.core.errors import UserError
 
 if TYPE_CHECKING:
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import Case
 
 # option -> (destination, takes a value, repeatable)
 _OPTIONS: dict[str, tuple[str, bool, bool]] = {

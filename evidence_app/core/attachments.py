@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,8 +13,11 @@ from sqlalchemy.orm import Session
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.store.audit import AuditWriter
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.models import Attachment, Incident, utcnow
+from evidence_app.core.store.models import Attachment, Incident
 from evidence_app.core.views import AttachmentView
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 def _get(session, attachment_id: int, allow_deleted: bool = False) -> Attachment:  # type: ignore[no-untyped-def]
@@ -28,23 +33,57 @@ def get_attachment(case: Case, attachment_id: int, allow_deleted: bool = False) 
         return AttachmentView.from_row(_get(session, attachment_id, allow_deleted))
 
 
-def original_path(case: Case, attachment_id: int) -> Path:
-    """The stored original (read-only). Never write to it."""
-    return case.blobs.path(get_attachment(case, attachment_id, allow_deleted=True).sha256)
-
-
-def thumbnail(case: Case, attachment: AttachmentView) -> Path | None:
-    """The thumbnail file, rebuilt from the original if the cache lost it; None if none."""
+def thumbnail(case: Case, attachment: AttachmentView) -> bytes | None:
+    """The thumbnail (JPEG bytes), rebuilt from the original if the cache lost it; None
+    when the exhibit has no preview or the thumbnail cannot be made."""
     from evidence_app.core.media.analysis import make_thumbnail
 
     if not attachment.preview:
         return None
-    path = case.thumbnail_path(attachment.sha256)
-    if not path.is_file():
-        reason = make_thumbnail(case.blobs.path(attachment.sha256), path)
-        if reason is not None:
+    data = case.cache.thumbnail(attachment.sha256)
+    if data is None:
+        try:
+            data = make_thumbnail(case.originals.opener(attachment.sha256))
+        except OSError:
             return None
-    return path
+        with contextlib.suppress(OSError):  # a cache that cannot be written: rebuilt again later
+            case.cache.save_thumbnail(attachment.sha256, data)
+    return data
+
+
+def display_image(case: Case, attachment: AttachmentView, max_side: int | None = None,
+                  ) -> Image.Image:
+    """The original as an upright RGB(A) picture for the viewer, fitted within
+    `max_side` pixels. Raises OSError with a readable reason when it cannot be shown."""
+    from evidence_app.core.media.analysis import load_display_image
+
+    return load_display_image(case.originals.opener(attachment.sha256), max_side)
+
+
+def read_original(case: Case, attachment_id: int) -> bytes:
+    """An exhibit's exact original bytes (in the trash too)."""
+    att = get_attachment(case, attachment_id, allow_deleted=True)
+    try:
+        return case.originals.read_bytes(att.sha256)
+    except FileNotFoundError:
+        raise NotFoundError(f"The original of exhibit {att.exhibit_mark} is missing from the "
+                            "case.") from None
+
+
+def viewer_copy(case: Case, attachment_id: int) -> Path:
+    """A read-only file with the original's exact bytes, named like the original, for
+    the system's own viewer. It lives in the case's cache until the case closes."""
+    att = get_attachment(case, attachment_id, allow_deleted=True)
+    try:
+        return case.cache.viewer_copy(att.sha256, att.original_name, att.media_type)
+    except FileNotFoundError:
+        raise NotFoundError(f"The original of exhibit {att.exhibit_mark} is missing from the "
+                            "case.") from None
+
+
+def clear_viewer_copies(case: Case) -> int:
+    """Remove every copy made for the system viewer; returns how many."""
+    return case.cache.clear_viewer_copies()
 
 
 def extract(case: Case, attachment_id: int, dest: Path, *, replace: bool = False) -> Path:
@@ -55,12 +94,12 @@ def extract(case: Case, attachment_id: int, dest: Path, *, replace: bool = False
     """
     import shutil
 
-    src = original_path(case, attachment_id)
-    if not src.is_file():
+    att = get_attachment(case, attachment_id, allow_deleted=True)
+    if not case.originals.exists(att.sha256):
         raise NotFoundError(f"The original of attachment {attachment_id} is missing from the case.")
     dest = Path(dest)
     if dest.is_dir():
-        dest = dest / get_attachment(case, attachment_id, allow_deleted=True).original_name
+        dest = dest / att.original_name
     if case.contains(dest):
         # Opening an original (or case.db) for writing would empty it before a byte is copied.
         raise ValidationError("Choose a place outside the case folder.")
@@ -69,7 +108,7 @@ def extract(case: Case, attachment_id: int, dest: Path, *, replace: bool = False
     if dest.exists() and not replace:
         raise ValidationError(f"{dest} already exists and was left as it is. Give another "
                               "name, or ask to replace it.")
-    with open(src, "rb") as fin, open(dest, "wb" if replace else "xb") as fout:
+    with case.originals.open(att.sha256) as fin, open(dest, "wb" if replace else "xb") as fout:
         try:
             shutil.copyfileobj(fin, fout, 1024 * 1024)
             fout.flush()
@@ -152,7 +191,7 @@ def delete_attachments(case: Case, attachment_ids: list[int]) -> None:
     with case.write() as (session, audit):
         for att_id in attachment_ids:
             att = _get(session, att_id)
-            att.deleted_at = utcnow()
+            att.deleted_at = audit.now()
             audit.log("trash", "attachment", att_id, exhibit=att.exhibit_mark)
 
 

@@ -21,7 +21,6 @@ from evidence_app.core.store.models import (
     Incident,
     Note,
     Tag,
-    utcnow,
 )
 from evidence_app.core.views import (
     Amendment,
@@ -97,7 +96,7 @@ def insert_incident(session: Session, audit: AuditWriter, *, when: When | None =
     when = when or When(None, None, Precision.UNDATED, tz)
     validate_when(when)
     values = _clean({"title": title, **fields, **_when_fields(when)})
-    now = utcnow()
+    now = audit.now()
     incident = Incident(recorded_at=now, updated_at=now, **values)
     session.add(incident)
     names = _tag_names(tags)
@@ -122,7 +121,7 @@ def update_incident(case: Case, incident_id: int, when: When | None = None,
         incident = _get(session, incident_id)
         diff = apply_changes(incident, values)
         if diff:
-            incident.updated_at = utcnow()
+            incident.updated_at = audit.now()
             audit.log("update", "incident", incident_id, changes=diff)
         return sorted(diff)
 
@@ -131,7 +130,7 @@ def delete_incident(case: Case, incident_id: int) -> None:
     """Move an incident (with its notes and exhibits) to the trash."""
     with case.write() as (session, audit):
         incident = _get(session, incident_id)
-        incident.deleted_at = utcnow()
+        incident.deleted_at = audit.now()
         audit.log("trash", "incident", incident_id, title=incident.title)
 
 
@@ -242,7 +241,7 @@ def add_note(case: Case, incident_id: int, text: str, private: bool = False,
         raise ValidationError("A note cannot be empty.")
     with case.write() as (session, audit):
         _get(session, incident_id)
-        now = at or utcnow()
+        now = at or audit.now()
         note = Note(incident_id=incident_id, text=body, private=private, created_at=now,
                     updated_at=now)
         session.add(note)
@@ -270,7 +269,7 @@ def update_note(case: Case, note_id: int, text: str | None = None,
             diff["private"] = {"old": note.private, "new": private}
             note.private = private
         if diff:
-            note.updated_at = utcnow()
+            note.updated_at = audit.now()
             audit.log("update", "note", note_id, incident_id=note.incident_id, changes=diff)
 
 
@@ -280,7 +279,7 @@ def delete_note(case: Case, note_id: int) -> None:
         note = session.get(Note, note_id)
         if note is None or note.deleted_at is not None:
             raise NotFoundError(f"There is no note {note_id}.")
-        note.deleted_at = utcnow()
+        note.deleted_at = audit.now()
         audit.log("trash", "note", note_id, incident_id=note.incident_id)
 
 
@@ -320,7 +319,7 @@ def set_tags(case: Case, incident_id: int, names: list[str]) -> None:
         if old == wanted:
             return
         incident.tags = _tag_rows(session, wanted)
-        incident.updated_at = utcnow()
+        incident.updated_at = audit.now()
         audit.log("update", "incident", incident_id, changes={"tags": {"old": old, "new": wanted}})
 
 

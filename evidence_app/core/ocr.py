@@ -113,15 +113,18 @@ def recognise_file(case: Case, sha256: str, media_type: str, orientation: int | 
     program = tesseract_path()
     if program is None:
         raise FileNotFoundError("Tesseract is not installed")
-    source = case.blobs.path(sha256)
-    if not source.is_file():
+    if not case.originals.exists(sha256):
         raise FileNotFoundError("the original is missing from the case")
     if media_type in DIRECT_TYPES and orientation in (None, 1) and media_type != "image/gif":
-        args, data = [program, str(source), "stdout", "-l", "eng"], None
+        # Tesseract reads the file itself; the store lends it one for as long as it runs.
+        with case.originals.as_file(sha256) as source:
+            done = subprocess.run([program, str(source), "stdout", "-l", "eng"],
+                                  capture_output=True, timeout=timeout, env=_environment(),
+                                  check=False)
     else:
-        args, data = [program, "stdin", "stdout", "-l", "eng"], _as_png(source)
-    done = subprocess.run(args, input=data, capture_output=True, timeout=timeout,
-                          env=_environment(), check=False)
+        done = subprocess.run([program, "stdin", "stdout", "-l", "eng"],
+                              input=_as_png(case.originals.opener(sha256)), capture_output=True,
+                              timeout=timeout, env=_environment(), check=False)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OSError(message[-1] if message else f"tesseract exited with {done.returncode}")

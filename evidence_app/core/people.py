@@ -18,7 +18,6 @@ from evidence_app.core.store.models import (
     Vehicle,
     incident_people,
     incident_vehicles,
-    utcnow,
 )
 from evidence_app.core.views import IncidentSummary, PersonView, VehicleView
 from evidence_app.core.vocab import Role
@@ -58,7 +57,7 @@ def create_person(case: Case, name: str, role: str = "other", **fields: Any) -> 
     """Record a suspect, witness, officer or other person (audited); returns the id."""
     values = _clean_person({"name": name, "role": role, **fields})
     with case.write() as (session, audit):
-        person = Person(created_at=utcnow(), **values)
+        person = Person(created_at=audit.now(), **values)
         session.add(person)
         session.flush()
         audit.log("create", "person", person.id, **values)
@@ -83,7 +82,7 @@ def delete_person(case: Case, person_id: int) -> None:
         person = session.get(Person, person_id)
         if person is None or person.deleted_at is not None:
             raise NotFoundError(f"There is no person {person_id}.")
-        person.deleted_at = utcnow()
+        person.deleted_at = audit.now()
         audit.log("trash", "person", person_id, name=person.name)
 
 
@@ -121,7 +120,7 @@ def create_vehicle(case: Case, **fields: Any) -> int:
     if not any(values.values()):
         raise ValidationError("Describe the vehicle: at least a plate, make, model or colour.")
     with case.write() as (session, audit):
-        vehicle = Vehicle(created_at=utcnow(), plate_key=plate_key(values.get("plate", "")),
+        vehicle = Vehicle(created_at=audit.now(), plate_key=plate_key(values.get("plate", "")),
                           **values)
         session.add(vehicle)
         session.flush()
@@ -148,7 +147,7 @@ def delete_vehicle(case: Case, vehicle_id: int) -> None:
         vehicle = session.get(Vehicle, vehicle_id)
         if vehicle is None or vehicle.deleted_at is not None:
             raise NotFoundError(f"There is no vehicle {vehicle_id}.")
-        vehicle.deleted_at = utcnow()
+        vehicle.deleted_at = audit.now()
         audit.log("trash", "vehicle", vehicle_id, plate=vehicle.plate)
 
 
@@ -192,7 +191,7 @@ def _link(case: Case, incident_id: int, kind: str, target_id: int, link: bool) -
             items.remove(target)  # type: ignore[arg-type]
         else:
             return
-        incident.updated_at = utcnow()
+        incident.updated_at = audit.now()
         audit.log("link" if link else "unlink", kind, target_id, incident_id=incident_id)
 
 

@@ -83,7 +83,7 @@ def empty_trash(case: Case) -> dict[str, int]:
         session.execute(delete(Vehicle).where(Vehicle.id.in_(vehicles)))
     # Only after the rows are gone for good do the bytes go.
     for att in atts:
-        case.blobs.remove(att.sha256)
-        case.thumbnail_path(att.sha256).unlink(missing_ok=True)
+        case.originals.remove(att.sha256)
+        case.cache.remove_thumbnail(att.sha256)
     return {"incidents": len(dead_incidents), "attachments": len(atts), "notes": len(notes),
             "people": len(people), "vehicles": len(vehicles)}

@@ -6,7 +6,8 @@ precision and every behaviour category, a suspect, witnesses, an officer and a c
 reference, the car and its plate, tags, notes (some private), later amendments, phone
 photos with EXIF (some with GPS), message screenshots, a voicemail, a few files left in
 the inbox and one in the trash. Each record carries the time it would have been written
-in the story (models.recorded_at), so the audit trail and the report read naturally.
+in the story (through the case's clock, a `SetClock`), so the audit trail and the report
+read naturally; once the story is written, the clock follows real time again.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from zoneinfo import ZoneInfo
 from PIL import ImageFilter
 
 from evidence_app.core.attachments import delete_attachments, set_caption
+from evidence_app.core.cases import Case, create_case
 from evidence_app.core.dates import When
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import add_note, create_incident, update_incident
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
-from evidence_app.core.store.case import Case
-from evidence_app.core.store.models import recorded_at
+from evidence_app.core.store.clock import SetClock
 from evidence_app.core.vocab import Precision
 from evidence_app.demo import media, story
 
@@ -50,16 +51,18 @@ def create_demo_case(folder: Path, today: date | None = None) -> Case:
     """
     today = today or datetime.now(LONDON).date()
     start = today - timedelta(days=SPAN_DAYS + ENDS_DAYS_AGO)
-    with recorded_at(_local(start, "09:00") - timedelta(days=1)):
-        case = Case.create(Path(folder), owner_name=story.OWNER, initials=story.INITIALS,
-                           case_name=story.CASE_NAME, timezone=TZ, address=story.ADDRESS,
-                           contact=story.CONTACT)
+    clock = SetClock(_local(start, "09:00") - timedelta(days=1))
+    case = create_case(Path(folder), owner_name=story.OWNER, initials=story.INITIALS,
+                       case_name=story.CASE_NAME, timezone=TZ, address=story.ADDRESS,
+                       contact=story.CONTACT, clock=clock)
     try:
         with tempfile.TemporaryDirectory(prefix="sample-phone-") as tmp:
-            _Builder(case, Path(tmp), start).run()
+            _Builder(case, clock, Path(tmp), start).run()
     except BaseException:
         case.close()
         raise
+    finally:
+        clock.set(None)  # what the person does in the sample case carries the real time
     return case
 
 
@@ -68,8 +71,9 @@ def _local(day: date, hhmm: str) -> datetime:
 
 
 class _Builder:
-    def __init__(self, case: Case, files: Path, start: date) -> None:
+    def __init__(self, case: Case, clock: SetClock, files: Path, start: date) -> None:
         self.case = case
+        self.clock = clock
         self.files = files
         self.start = start
         self.actions: list[tuple[datetime, int, Callable[[], Any]]] = []
@@ -94,8 +98,8 @@ class _Builder:
             self._plan(entry)
         self._plan_inbox()
         for moment, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
-            with recorded_at(moment):
-                action()
+            self.clock.set(moment)
+            action()
 
     # -- people and the car ------------------------------------------------------------
     def _person(self, key: str, person: dict[str, str]) -> None:

@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from evidence_app.core.errors import CaseError
+from evidence_app.core.store.changes import Changes
+from evidence_app.core.store.folder import is_case_folder
 from evidence_app.gui.messages import show_error, show_info
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import Background, CaseOps
 from evidence_app.gui.text import plural
 
 if TYPE_CHECKING:
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import Case
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +33,16 @@ log = logging.getLogger(__name__)
 # The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
 # the window appears without waiting for it.
 def _open_case(folder: Path) -> tuple[Case, Any]:
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import open_case
 
-    case = Case.open(folder)
+    case = open_case(folder)
     return case, case.settings()
 
 
 def _create_case(folder: Path, owner: str, initials: str, name: str) -> tuple[Case, Any]:
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
 
-    case = Case.create(folder, owner_name=owner, initials=initials, case_name=name)
+    case = create_case(folder, owner_name=owner, initials=initials, case_name=name)
     return case, case.settings()
 
 
@@ -128,7 +130,7 @@ class CaseSession(QObject):
         folder = Path(folder).expanduser()
         if self.case is not None and self.case.folder == folder.resolve():
             return
-        if quiet_if_missing and not (folder / "case.db").is_file():
+        if quiet_if_missing and not is_case_folder(folder):
             log.info("the last case folder is gone; showing the welcome screen")
             self.window.show_welcome()
             return
@@ -192,12 +194,12 @@ class CaseSession(QObject):
             self.settings.sync()
         self.ops.changed.connect(self._changed)
         self.opened.emit(self.ops)
-        self._changed("incidents")
+        self.ops.read(_count, on_done=self._counted)
 
-    def _changed(self, kind: str) -> None:
-        if kind == "settings" and self.ops is not None:
+    def _changed(self, changes: Changes) -> None:
+        if changes.settings and self.ops is not None:
             self.ops.read(_case_settings, on_done=self._settings_read)
-        if kind in ("incidents", "trash") and self.ops is not None:
+        if (changes.incidents or changes.trash) and self.ops is not None:
             self.ops.read(_count, on_done=self._counted)
 
     def _settings_read(self, info: Any) -> None:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
 
-from evidence_app.core.attachments import move_attachments
-from evidence_app.core.viewing import clear_open_copies
+from evidence_app.core.attachments import clear_viewer_copies, move_attachments
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
 from evidence_app.gui.importing import FILE_FILTER, ImportRun
@@ -137,7 +136,7 @@ class ExhibitsHookup(QObject):
         n = len(ids)
         title = title or "the incident"
         done = f"Moved {n} exhibit{'s' if n != 1 else ''} to \u201c{title}\u201d."
-        self.ops.op(move_attachments, ids, incident_id, changes=("attachments", "incidents"),
+        self.ops.op(move_attachments, ids, incident_id,
                     on_done=lambda _r: self._status(done))
 
     def _stop_imports(self) -> None:
@@ -149,8 +148,8 @@ class ExhibitsHookup(QObject):
 
     def _closed(self) -> None:
         if self.ops is not None:
-            # Links made for the system viewer go with the case session (see core.viewing).
-            clear_open_copies(self.ops.case)
+            # Links made for the system viewer go with the case session (see core.store.cache).
+            clear_viewer_copies(self.ops.case)
         for target in self._targets:
             if target.widget is self.window:
                 self.window.removeEventFilter(target)

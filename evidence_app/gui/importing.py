@@ -9,7 +9,6 @@ the import lasts longer than about half a second.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -48,8 +47,6 @@ class ImportRun(QObject):
         self.results: list[ImportResult] = []
         self.cancelled = False
         self._latest: Progress | None = None
-        self._last_refresh = 0.0
-        self._new_since_refresh = False
         self._show_timer = QTimer(self, singleShot=True, interval=show_after_ms)
         self._show_timer.timeout.connect(self._show_progress)
         self._tick = QTimer(self, interval=60)
@@ -57,7 +54,7 @@ class ImportRun(QObject):
 
     def start(self) -> ImportRun:
         self.handle = self.ops.task(import_files, self.paths, self.incident_id,
-                                    changes=("attachments", "incidents"))
+                                    announce_every=REFRESH_EVERY_S)
         self.handle.progress.connect(self._progress)
         self.handle.finished.connect(self._finished)
         self.handle.failed.connect(self._failed)
@@ -79,8 +76,6 @@ class ImportRun(QObject):
         # Only remember it: the dialog repaints on a timer, so a burst of tiny files
         # never floods the GUI thread with label updates.
         self._latest = event
-        if isinstance(event.item, ImportResult) and event.item.status == "imported":
-            self._new_since_refresh = True
 
     def _show_progress(self) -> None:
         if not self.running:
@@ -94,11 +89,6 @@ class ImportRun(QObject):
         event = self._latest
         if self.dialog is not None and event is not None:
             self.dialog.show_progress(event.done, event.total, event.message)
-        now = time.monotonic()
-        if self._new_since_refresh and now - self._last_refresh > REFRESH_EVERY_S:
-            self._new_since_refresh = False
-            self._last_refresh = now
-            self.ops.changed.emit("attachments")
 
     # -- the end -------------------------------------------------------------------
     def _stop_ui(self) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 
 def heading(label: QLabel, scale: float = 1.15, bold: bool = True) -> QLabel:
@@ -15,7 +19,7 @@ def heading(label: QLabel, scale: float = 1.15, bold: bool = True) -> QLabel:
     return label
 
 
-def muted(widget: QWidget) -> QWidget:
+def muted(widget: W) -> W:
     """Secondary text in the palette's placeholder colour (follows light/dark)."""
     widget.setObjectName(widget.objectName() or "muted")  # the app theme styles "muted"
     pal = widget.palette()

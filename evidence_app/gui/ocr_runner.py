@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from evidence_app.core import ocr
 from evidence_app.core.progress import Progress
+from evidence_app.core.store.changes import Changes
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 
-REFRESH_EVERY = 5  # tell views about new text every few pictures, not every one
+REFRESH_EVERY_S = 2.0  # tell views about new text every few pictures, not every one
 
 
 def _state(case: Any) -> tuple[bool, int, bool]:
@@ -61,7 +62,7 @@ class OcrRunner(QObject):
             self._set("idle")
 
     def _start(self) -> None:
-        handle = self.ops.task(ocr.run_queue, changes="attachments")
+        handle = self.ops.task(ocr.run_queue, announce_every=REFRESH_EVERY_S)
         self.handle = handle
         self._set("running")
         handle.progress.connect(self._progress)
@@ -70,21 +71,19 @@ class OcrRunner(QObject):
 
     def _progress(self, event: Progress) -> None:
         self.progress.emit(event.done, event.total)
-        if event.item is not None and event.done % REFRESH_EVERY == 0:
-            self.ops.changed.emit("attachments")
 
     def _stopped(self) -> None:
         self.handle = None
         self.check()
 
     def pause(self) -> None:
-        self.ops.op(ocr.set_paused, True, changes=None)
+        self.ops.op(ocr.set_paused, True)
         if self.handle is not None:
             self.handle.cancel()
         self._set("paused")
 
     def resume(self) -> None:
-        self.ops.op(ocr.set_paused, False, changes=None, on_done=lambda _r: self.check())
+        self.ops.op(ocr.set_paused, False, on_done=lambda _r: self.check())
 
     def stop(self) -> None:
         """Stop for good (the case is closing); what is left stays queued."""
@@ -93,8 +92,8 @@ class OcrRunner(QObject):
         if self.handle is not None:
             self.handle.cancel()
 
-    def _changed(self, kind: str) -> None:
-        if kind == "attachments" and (self.handle is None or not self.handle.running):
+    def _changed(self, changes: Changes) -> None:
+        if changes.attachments and (self.handle is None or not self.handle.running):
             self._later.start()
 
     def _set(self, state: str) -> None:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_app.core.errors import CaseLockedError, UserError
+from evidence_app.core.store.folder import DB_NAME
 from evidence_app.logs import log_exception
-
-DB_NAME = "case.db"
 
 
 @dataclass(frozen=True)

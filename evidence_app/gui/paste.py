@@ -34,7 +34,8 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # PySide6's stub types the format as bytes, but only a str is accepted.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError("the pasted picture could not be saved as PNG")
     buffer.close()
     return bytes(data.data())
@@ -77,6 +78,5 @@ def paste_evidence(ops: CaseOps, incident_id: int | None, destination: str, pare
         else:
             on_done(f"Pasted picture saved as exhibit {result.exhibit} in {destination}.")
 
-    ops.op(_store, image.copy(), name, incident_id, on_done=while_alive(parent, done),
-           changes=("attachments", "incidents"))
+    ops.op(_store, image.copy(), name, incident_id, on_done=while_alive(parent, done))
     return True

@@ -21,6 +21,7 @@ from evidence_app.core.search.find import (
     search,
     summaries,
 )
+from evidence_app.core.store.changes import Changes
 from evidence_app.gui.models.timeline import RowSource
 from evidence_app.gui.tasks import CaseOps
 
@@ -154,7 +155,7 @@ class SearchController(QObject):
         if gen == self._generation:
             self.failed.emit(exc)
 
-    def _case_changed(self, kind: str) -> None:
+    def _case_changed(self, changes: Changes) -> None:
         # What was found may have changed; search again (the timeline reloads itself).
-        if self._active and kind in ("incidents", "attachments", "people", "trash"):
+        if self._active and (changes.timeline or changes.search_index):
             self._timer.start()

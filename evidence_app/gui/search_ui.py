@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QScrollArea, QTextEdit,
 
 from evidence_app.core.attachments import get_attachment
 from evidence_app.core.search.find import SearchHit, highlights
+from evidence_app.core.store.changes import Changes
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.ocr_runner import OcrRunner, OcrStatus
 from evidence_app.gui.search_controller import SearchController
@@ -117,8 +118,8 @@ class CaseSearch(QObject):
         self.controller.clear()
         self._highlight_now()
 
-    def _case_changed(self, kind: str) -> None:
-        if kind in ("people", "incidents") and self.filters.isVisible():
+    def _case_changed(self, changes: Changes) -> None:
+        if (changes.people_or_vehicles or changes.incidents) and self.filters.isVisible():
             self.filters.refresh_lists()
 
     # -- opening a result ------------------------------------------------------------

@@ -39,7 +39,7 @@ class AppSettings:
         value = self._qs.value("cases/recent", [])
         if isinstance(value, str):  # QSettings returns a bare string for one item
             value = [value] if value else []
-        return [Path(str(v)) for v in value or [] if v]
+        return [Path(str(v)) for v in value if v] if isinstance(value, list) else []
 
     def add_recent(self, folder: Path) -> None:
         folder = Path(folder)

@@ -2,13 +2,16 @@
 
 `CaseOps` is the GUI's only door to an open case:
 
-- `op(fn, *args, on_done=..., changes=...)` queues a short call `fn(case, *args)` on one
-  serialized writer thread (one unit of work each); `on_done(result)` runs on the GUI
-  thread; afterwards `changed` is emitted with what it touched, so every view can decide
-  whether to refresh (the Anki "operation did execute" pattern).
-- `read(fn, *args, on_done=...)` runs a read on a small pool (thumbnails, lists).
+- `op(fn, *args, on_done=...)` queues a short call `fn(case, *args)` on one serialized
+  writer thread (one unit of work each); `on_done(result)` runs on the GUI thread;
+  afterwards `changed` is emitted with the `Changes` the call committed (read from what
+  the case recorded, never guessed by the caller), so every view can decide whether to
+  refresh (the Anki "operation did execute" pattern).
+- `read(fn, *args, on_done=...)` runs a read on a small pool (thumbnails, lists);
+  `read_in_order` runs one on the writer thread, after the writes queued before it.
 - `task(gen_fn, *args, ...)` runs a core generator of `Progress` events (import, report,
-  verify) on its own thread with a `CancelToken`, forwarding progress to the GUI.
+  verify) on its own thread with a `CancelToken`, forwarding progress to the GUI, and
+  emits `changed` with what it committed when it ends.
 
 Errors reach `on_error` (or the default error handler, which shows a dialog) as the
 exception object. Workers never touch widgets or make QPixmaps.
@@ -18,12 +21,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ class _Relay(QObject):
     done = Signal(object, object)  # job id, result
     failed = Signal(object, object)  # job id, exception
     progress = Signal(object, object)  # job id, Progress
+    changes = Signal(object)  # Changes a long task has committed so far
 
     def __init__(self, owner: QObject) -> None:
         super().__init__(owner)
@@ -119,7 +125,7 @@ class TaskHandle(QObject):
 class CaseOps(QObject):
     """The GUI's service facade over one open case (see module docstring)."""
 
-    changed = Signal(str)  # "incidents", "attachments", "people", "settings", "trash", ...
+    changed = Signal(object)  # Changes: what an operation or task committed
     error = Signal(object)  # unhandled exception from any operation
     busy_changed = Signal(bool)
     writing_changed = Signal(bool)  # writes queued or running on the writer thread
@@ -134,6 +140,7 @@ class CaseOps(QObject):
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(2)
         self._relay = _Relay(self)
+        self._relay.changes.connect(self.changed)
         self._tickets = itertools.count(1)
         self._latest: dict[Hashable, int] = {}
         self._pending = 0
@@ -144,15 +151,13 @@ class CaseOps(QObject):
     def _submit(self, pool: QThreadPool, fn: Callable[[], Any],
                 on_done: Callable[[Any], None] | None,
                 on_error: Callable[[BaseException], None] | None,
-                changes: str | tuple[str, ...] | None = None,
-                latest: Hashable | None = None) -> None:
+                writing: bool = False, latest: Hashable | None = None) -> None:
         if self._shut:
             log.info("case closed; dropping a late call to %s", getattr(fn, "__name__", fn))
             return
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        writing = pool is self._writer and changes is not None
         if writing:
             self._writes += 1
             if self._writes == 1:
@@ -161,6 +166,8 @@ class CaseOps(QObject):
         ticket = next(self._tickets)
         if latest is not None:
             self._latest[latest] = ticket
+        committed: list[Changes] = []  # set on the worker before either callback runs
+        work = self._tracked(fn, committed) if writing else fn
 
         def finish() -> None:
             if latest is not None and self._latest.get(latest) == ticket:
@@ -181,8 +188,7 @@ class CaseOps(QObject):
                     on_done(result)
             finally:
                 finish()
-                for kind in (changes,) if isinstance(changes, str) else (changes or ()):
-                    self.changed.emit(kind)
+                self._announce(committed)
 
         def failed(exc: BaseException) -> None:
             try:
@@ -192,20 +198,41 @@ class CaseOps(QObject):
                     self.error.emit(exc)
             finally:
                 finish()
-                # A failed write may still have changed nothing; views refresh anyway so
-                # they never show something the database does not hold.
-                for kind in (changes,) if isinstance(changes, str) else (changes or ()):
-                    self.changed.emit(kind)
+                # An operation of several units may have committed some before failing.
+                self._announce(committed)
 
-        self._relay.start(pool, self._relay.add(done, failed), fn)
+        self._relay.start(pool, self._relay.add(done, failed), work)
+
+    def _tracked(self, fn: Callable[[], Any], committed: list[Changes]) -> Callable[[], Any]:
+        """`fn`, noting what the units of work it runs on its thread commit."""
+        case = self.case
+
+        def run() -> Any:
+            with case.tracking() as log:
+                try:
+                    return fn()
+                finally:
+                    committed.append(log.changes)
+        return run
+
+    def _announce(self, committed: list[Changes]) -> None:
+        if committed and committed[0]:
+            self.changed.emit(committed[0])
 
     # -- public -----------------------------------------------------------------
     def op(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
-           on_error: Callable[[BaseException], None] | None = None,
-           changes: str | tuple[str, ...] | None = "incidents", **kwargs: Any) -> None:
-        """Queue a write `fn(case, *args, **kwargs)` on the single writer thread."""
+           on_error: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
+        """Queue a write `fn(case, *args, **kwargs)` on the single writer thread; what it
+        commits is announced by `changed`."""
         self._submit(self._writer, lambda: fn(self.case, *args, **kwargs), on_done, on_error,
-                     changes)
+                     writing=True)
+
+    def read_in_order(self, fn: Callable[..., Any], *args: Any,
+                      on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[BaseException], None] | None = None,
+                      **kwargs: Any) -> None:
+        """Run a read on the writer thread, so it sees every write queued before it."""
+        self._submit(self._writer, lambda: fn(self.case, *args, **kwargs), on_done, on_error)
 
     def read(self, fn: Callable[..., Any], *args: Any,
              on_done: Callable[[Any], None] | None = None,
@@ -226,41 +253,50 @@ class CaseOps(QObject):
         self._submit(self._readers, fn, on_done, on_error)
 
     def task(self, gen_fn: Callable[..., Iterator[Progress]], *args: Any,
-             changes: str | tuple[str, ...] | None = None, **kwargs: Any) -> TaskHandle:
+             announce_every: float | None = None, **kwargs: Any) -> TaskHandle:
         """Run a Progress generator `gen_fn(case, *args, cancel=token, **kwargs)`.
 
         Connect to the handle's signals right away; events arrive via the event loop.
+        With `announce_every` (seconds), what the task has committed so far is also
+        announced while it runs, at most that often (views show files as they arrive).
         """
         handle = TaskHandle(self)
         if self._shut:
             handle.running = False
             return handle
-        kinds = (changes,) if isinstance(changes, str) else (changes or ())
+        committed: list[Changes] = []
 
         def done(items: list[Any]) -> None:
             handle.items = items
             handle.running = False
-            for kind in kinds:
-                self.changed.emit(kind)
+            self._announce(committed)
             if handle.token.cancelled:
                 handle.cancelled.emit()
             handle.finished.emit(items)
 
         def failed(exc: BaseException) -> None:
             handle.running = False
-            for kind in kinds:
-                self.changed.emit(kind)
+            self._announce(committed)
             handle.failed.emit(exc)
 
         job_id = self._relay.add(done, failed, handle.progress.emit)
-        relay = self._relay
+        relay, case = self._relay, self.case
 
         def run() -> list[Any]:
             items = []
-            for event in gen_fn(self.case, *args, cancel=handle.token, **kwargs):
-                if event.item is not None:
-                    items.append(event.item)
-                relay.progress.emit(job_id, event)
+            announced, at = Changes(), time.monotonic()
+            with case.tracking() as log:
+                try:
+                    for event in gen_fn(case, *args, cancel=handle.token, **kwargs):
+                        if event.item is not None:
+                            items.append(event.item)
+                        relay.progress.emit(job_id, event)
+                        if (announce_every is not None and log.changes != announced
+                                and time.monotonic() - at >= announce_every):
+                            announced, at = log.changes, time.monotonic()
+                            relay.changes.emit(announced)
+                finally:
+                    committed.append(log.changes)
             return items
 
         self._relay.start(self._long, job_id, run)

@@ -57,7 +57,8 @@ def disabled_fields_recede(pal: QPalette) -> QPalette:
 
 def muted(pal: QPalette) -> QColor:
     text, base = pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Window)
-    mix = [(a * 3 + b * 2) // 5 for a, b in zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)]
+    # PySide6's stub says getRgb() returns object; it returns (r, g, b, a).
+    mix = [(a * 3 + b * 2) // 5 for a, b in zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)]  # type: ignore[index]
     return QColor(*mix)
 
 

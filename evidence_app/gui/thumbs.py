@@ -38,10 +38,10 @@ def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
     out: list[tuple[str, QImage | None]] = []
     for att in attachments:
         try:
-            path = thumbnail(case, att)
+            data = thumbnail(case, att)
         except OSError:
-            path = None
-        image = QImage(str(path)) if path is not None else None
+            data = None
+        image = QImage.fromData(data) if data is not None else None
         if image is None or image.isNull():
             out.append((att.sha256, None))
             continue

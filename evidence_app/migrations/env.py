@@ -8,9 +8,9 @@ config = context.config
 connection = config.attributes.get("connection")
 
 if connection is None:  # only for `alembic revision --autogenerate` during development
-    from sqlalchemy import create_engine
+    from evidence_app.core.store.database import scratch_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
+    engine = scratch_engine()
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():

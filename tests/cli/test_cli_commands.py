@@ -366,9 +366,9 @@ def test_verify_finds_a_modified_and_a_missing_original(case_dir, cli, tmp_path)
 
 
 def test_verify_mentions_leftover_files_without_failing(case_dir, cli, tmp_path):
-    from evidence_app.core.store.originals import BlobStore
+    from evidence_app.core.store.originals import Originals
 
-    sha, _, _ = BlobStore(case_dir / "originals").put_bytes(b"left by a crash")
+    sha, _, _ = Originals(case_dir / "originals").put_bytes(b"left by a crash")
     code, out, _ = cli("--case", case_dir, "verify", "--json")
     data = json.loads(out)
     assert code == 0 and data["ok"] is True

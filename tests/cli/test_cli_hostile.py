@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
+from evidence_app.core.cases import open_case
 from evidence_app.core.dates import When
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.incidents import create_incident
-from evidence_app.core.store.case import Case
 from evidence_app.core.vocab import Precision
 
 HUGE = str(2**63)  # one past the largest integer SQLite stores
@@ -120,7 +120,7 @@ def test_a_full_disk_while_saving_says_so_and_changes_nothing(case_dir, cli, app
     assert [i["title"] for i in incidents(cli, case_dir)] == ["Before"]
     code, out, _ = cli("--case", case_dir, "incident", "show", "1", "--json")
     assert json.loads(out)["notes"] == []
-    with Case.open(case_dir) as case:
+    with open_case(case_dir) as case:
         assert case.settings().owner_name == "Jane Smith"
     assert cli("--case", case_dir, "verify")[0] == 0
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from evidence_app.core.attachments import get_attachment, list_inbox
+from evidence_app.core.cases import open_case
 from evidence_app.core.errors import CaseError
 from evidence_app.core.incidents import get_incident, list_incidents
 from evidence_app.core.people import list_people, list_vehicles
 from evidence_app.core.store.audit import entries
-from evidence_app.core.store.case import Case
 from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import list_trash
 from evidence_app.core.vocab import Category, Precision
@@ -159,5 +159,5 @@ def test_it_refuses_a_folder_that_already_holds_a_case(demo):
 def test_a_new_demo_reopens_like_any_case(tmp_path):
     folder = tmp_path / "Sample case"
     create_demo_case(folder, today=TODAY).close()
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert len(list_incidents(case)) >= 35

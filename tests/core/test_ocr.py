@@ -9,10 +9,11 @@ from PIL import Image
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr
 from evidence_app.core.attachments import get_attachment
+from evidence_app.core.cases import create_case, open_case
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.search.find import search
 from evidence_app.core.store.audit import entries
-from evidence_app.core.store.case import Case
+from tests.fixtures.on_disk import original_file
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
                                      reason="Tesseract is not installed (CI installs it)")
@@ -60,7 +61,7 @@ def test_dark_mode_and_rotated_photos_are_read(case, tmp_path):
 @needs_tesseract
 def test_the_queue_survives_a_restart_and_can_pause(tmp_path):
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         ids = imported(case, *(chat_screenshot(tmp_path / f"s{i}.png", (f"message {i}",))
                                for i in range(3)))
         ocr.set_paused(case, True)
@@ -71,7 +72,7 @@ def test_the_queue_survives_a_restart_and_can_pause(tmp_path):
         first = [next(gen), next(gen)]  # the start, then one image read
         gen.close()  # the app closes mid-queue
         assert first[1].item.status == "done"
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert ocr.counts(case).pending == 2 and not ocr.is_paused(case)
         results = [e.item for e in ocr.run_queue(case) if e.item]
         assert [r.attachment_id for r in results] == ids[1:]
@@ -94,7 +95,7 @@ def test_a_damaged_image_fails_alone_and_can_be_retried(case, tmp_path):
     bad = tmp_path / "bad.png"
     Image.new("RGB", (30, 30), "white").save(bad)
     a, b = imported(case, bad, good)
-    original = case.blobs.path(get_attachment(case, a).sha256)
+    original = original_file(case, get_attachment(case, a).sha256)
     saved = original.read_bytes()
     original.chmod(0o644)
     original.write_bytes(b"not an image at all")  # damaged on disk after import

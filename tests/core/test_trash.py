@@ -24,6 +24,7 @@ from evidence_app.core.incidents import (
 from evidence_app.core.people import create_person, delete_person, list_people
 from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import empty_trash, list_trash
+from tests.fixtures.on_disk import thumbnail_file
 
 
 def test_a_trashed_incident_travels_with_its_notes_and_exhibits(case, tmp_path, import_paths):
@@ -51,7 +52,7 @@ def test_a_trashed_exhibit_can_be_restored_with_its_bytes(case, tmp_path, import
     delete_attachments(case, [res.id])
     assert list_inbox(case) == []
     assert [a.exhibit_mark for a in list_trash(case).attachments] == ["JS/1"]
-    assert case.blobs.path(res.sha256).read_bytes() == photo.read_bytes()  # kept until emptied
+    assert case.originals.read_bytes(res.sha256) == photo.read_bytes()  # kept until emptied
     restore_attachment(case, res.id)
     assert [a.id for a in list_inbox(case)] == [res.id]
 
@@ -64,7 +65,9 @@ def test_emptying_the_trash_removes_rows_originals_and_thumbnails(case, tmp_path
     from evidence_app.core.attachments import move_attachments
 
     move_attachments(case, [b.id], gone)
-    thumbs = {r.sha256: thumbnail(case, get_attachment(case, r.id)) for r in (a, b, c)}
+    for r in (a, b, c):
+        assert thumbnail(case, get_attachment(case, r.id)) is not None
+    thumbs = {r.sha256: thumbnail_file(case, r.sha256) for r in (a, b, c)}
     delete_incident(case, gone)
     delete_attachments(case, [c.id])
     person = create_person(case, "Wrong name", role="witness")
@@ -76,11 +79,11 @@ def test_emptying_the_trash_removes_rows_originals_and_thumbnails(case, tmp_path
     assert list_people(case) == []
     assert [x.id for x in list_inbox(case)] == [a.id]
     for r in (b, c):
-        assert not case.blobs.path(r.sha256).exists()
+        assert not case.originals.exists(r.sha256)
         assert not thumbs[r.sha256].exists()
         with pytest.raises(NotFoundError):
             get_attachment(case, r.id, allow_deleted=True)
-    assert case.blobs.path(a.sha256).exists() and thumbs[a.sha256].exists()
+    assert case.originals.exists(a.sha256) and thumbs[a.sha256].exists()
     assert list_trash(case).empty
     report = run_verify(case)
     assert report.ok and report.notices == []

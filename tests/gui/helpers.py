@@ -6,13 +6,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from evidence_app.core.store.case import Case
+from evidence_app.core.cases import create_case
 from evidence_app.gui.main_window import MainWindow
 
 
 def make_case(folder: Path, **kwargs) -> Path:
     """Create a case folder (closed again) and return it."""
-    c = Case.create(folder, owner_name=kwargs.pop("owner_name", "Jane Smith"),
+    c = create_case(folder, owner_name=kwargs.pop("owner_name", "Jane Smith"),
                     initials=kwargs.pop("initials", "JS"), **kwargs)
     c.close()
     return folder

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evidence_app.core.store.case import Case
+from evidence_app.core.cases import open_case
 from tests.gui.helpers import make_case
 
 # Runs the command-line entry point with a watcher that reports what the window shows.
@@ -53,7 +53,7 @@ def run_app(app_home, *args):
 
 def test_the_app_opens_the_named_case_and_closes_cleanly(app_home, tmp_path):
     folder = make_case(tmp_path / "Named case", case_name="Named case")
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         from evidence_app.core.incidents import create_incident
 
         create_incident(case, title="One")
@@ -61,13 +61,13 @@ def test_the_app_opens_the_named_case_and_closes_cleanly(app_home, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "TITLE: Named case" in proc.stdout and "ROWS: 1" in proc.stdout
     assert "Traceback" not in proc.stderr
-    Case.open(folder).close()  # the lock was released on exit
+    open_case(folder).close()  # the lock was released on exit
     assert (app_home / "logs" / "evidence-app.log").is_file()
 
 
 def test_a_second_window_on_a_locked_case_gets_the_message(app_home, tmp_path):
     folder = make_case(tmp_path / "Held case")
-    with Case.open(folder):  # this process holds the case
+    with open_case(folder):  # this process holds the case
         proc = run_app(app_home, "--case", str(folder))
     assert proc.returncode == 0, proc.stderr
     assert "MESSAGE: \u201cHeld case\u201d is open in another window of this app" in proc.stdout

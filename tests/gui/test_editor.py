@@ -104,9 +104,9 @@ def test_edits_are_saved_when_switching_incident_and_on_close(qtbot, opened, set
     qtbot.keyClicks(editor.form.witnesses, "Mrs Patel at number 12")
     folder = window.session.case.folder
     window.close()  # nothing waits for the typing pause
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import open_case
 
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert inc.get_incident(case, first).title == "First"
         second_row = inc.get_incident(case, second)
         assert second_row.title == "Second"
@@ -345,12 +345,12 @@ def test_times_when_the_clocks_change_are_refused_or_explained(qtbot, opened):
 def test_a_stored_time_in_the_second_of_two_hours_stays_there(qtbot, window, tmp_path):
     # "New incident from selection" dates an incident from a photo taken at 01:30 GMT,
     # after the clocks went back: editing anything else must not move it to 01:30 BST.
+    from evidence_app.core.cases import open_case
     from evidence_app.core.dates import When
-    from evidence_app.core.store.case import Case
 
     folder = make_case(tmp_path / "case")
     second = datetime(2025, 10, 26, 1, 30, tzinfo=UTC)  # 01:30 GMT
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         incident_id = inc.create_incident(
             case, when=When(second, None, Precision.EXACT, "Europe/London"), title="Knocking")
     window.session.open(folder)

@@ -114,7 +114,7 @@ def test_paste_a_screenshot_stores_a_png_original(qtbot, gallery, case, incident
     assert pasted.media_type == "image/png"
     assert (pasted.width, pasted.height) == (420, 300)
     assert pasted.captured_from == "pasted"
-    assert case.blobs.path(pasted.sha256).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert case.originals.read_bytes(pasted.sha256)[:8] == b"\x89PNG\r\n\x1a\n"
     qtbot.waitUntil(lambda: bool(messages), timeout=2000)
     assert messages[-1].startswith("Pasted picture saved as exhibit JS/3")
 
@@ -137,8 +137,8 @@ def test_move_to_another_incident_and_back_to_inbox(qtbot, gallery, case, incide
                             title="Flowers left at work")
     gallery.view.setCurrentIndex(gallery.model.index(0))
     moved_id = gallery.model.items[0].id
-    gallery.actions.move_action.trigger()
-    picker = gallery.actions.picker
+    gallery.exhibit_actions.move_action.trigger()
+    picker = gallery.exhibit_actions.picker
     qtbot.waitUntil(lambda: picker.model.rowCount() == 1, timeout=5000)
     qtbot.keyClicks(picker.search, "flowers")
     assert picker.model.rowCount() == 1
@@ -147,7 +147,7 @@ def test_move_to_another_incident_and_back_to_inbox(qtbot, gallery, case, incide
                     timeout=5000)
     qtbot.waitUntil(lambda: len(gallery.model.items) == 1, timeout=5000)
     gallery.view.setCurrentIndex(gallery.model.index(0))
-    gallery.actions.inbox_action.trigger()
+    gallery.exhibit_actions.inbox_action.trigger()
     qtbot.waitUntil(lambda: count_inbox(case) == 1, timeout=5000)
     qtbot.waitUntil(lambda: gallery.stack.currentWidget() is gallery.empty, timeout=5000)
     assert "No exhibits yet" in gallery.empty.text()
@@ -169,5 +169,5 @@ def test_context_menu_offers_the_exhibit_actions(qtbot, gallery):
     assert texts == ["Open", "Open original in system viewer", "Edit caption\u2026",
                      "Move to another incident\u2026", "Move back to the Inbox", "Move to trash"]
     # Right-clicking a tile selects it, so the menu acts on what was clicked.
-    assert gallery.actions.selected() == [gallery.model.items[1]]
+    assert gallery.exhibit_actions.selected() == [gallery.model.items[1]]
     menu.close()

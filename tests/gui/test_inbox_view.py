@@ -131,7 +131,7 @@ def test_add_to_an_existing_incident(qtbot, inbox, case):
     target = create_incident(case, title="Messages through the night")
     select_rows(qtbot, inbox, [0])
     qtbot.mouseClick(inbox.add_button, Qt.MouseButton.LeftButton)
-    picker = inbox.actions.picker
+    picker = inbox.exhibit_actions.picker
     qtbot.waitUntil(lambda: picker.model.rowCount() == 1, timeout=5000)
     qtbot.mouseClick(picker.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(incident_attachments(case, target)) == 1, timeout=5000)

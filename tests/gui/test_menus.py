@@ -186,10 +186,10 @@ def test_demo_says_clearly_when_it_is_not_available(qtbot, window, monkeypatch):
 
 
 def test_demo_case_opens_in_a_temporary_folder_and_is_removed(qtbot, window, monkeypatch):
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
 
     def create_demo_case(folder):  # one incident: quicker than the real five months
-        case = Case.create(folder, owner_name="Sam Sample", initials="SS", case_name="Sample")
+        case = create_case(folder, owner_name="Sam Sample", initials="SS", case_name="Sample")
         inc.create_incident(case, title="Sample incident")
         return case
 

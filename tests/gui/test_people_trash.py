@@ -268,12 +268,12 @@ def test_delete_key_only_deletes_from_the_timeline(qtbot, opened):
 def test_after_a_delete_the_next_incident_is_shown(qtbot, window, tmp_path):
     from datetime import UTC, datetime
 
+    from evidence_app.core.cases import create_case
     from evidence_app.core.dates import When
-    from evidence_app.core.store.case import Case
     from evidence_app.core.vocab import Precision
 
     folder = tmp_path / "three"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         ids = [inc.create_incident(case, title=t, when=When(datetime(2025, 1, d, tzinfo=UTC),
                                                            None, Precision.DAY, "Europe/London"))
                for d, t in ((3, "Third"), (2, "Second"), (1, "First"))]

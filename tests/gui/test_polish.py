@@ -179,13 +179,13 @@ def test_toolbar_and_search_are_there_from_the_first_frame(qtbot, settings, tmp_
 
 
 def test_autosave_keeps_the_place_in_search_results(qtbot, window, tmp_path, monkeypatch):
+    from evidence_app.core.cases import create_case
     from evidence_app.core.incidents import get_incident
-    from evidence_app.core.store.case import Case
     from tests.gui.helpers import wait_open
 
     monkeypatch.setenv("EVIDENCE_APP_TESSERACT", "")
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as made:
         for day in range(1, 29):
             create_incident(made, when=parse_when(f"{day:02d}/03/2025 08:30", "Europe/London"),
                             title=f"Astra outside, day {day}",
@@ -226,14 +226,14 @@ def test_dragging_tiles_over_the_timeline_frames_the_target_incident(qtbot, wind
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
     from evidence_app.gui.drops import RowHighlight
     from evidence_app.gui.exhibits_hookup import install
     from tests.gui.helpers import wait_open
 
     hookup = install(window)
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as made:
         for day, title in ((3, "Flowers on the doorstep"), (12, "Car outside the house")):
             create_incident(made, when=parse_when(f"{day:02d}/03/2025 08:20", "Europe/London"),
                             title=title)
@@ -284,9 +284,12 @@ def test_fields_added_to_the_editor_later_take_dropped_files_as_exhibits(qtbot, 
     window.session.open(make_case(tmp_path / "case"))
     wait_open(qtbot, window)
     case = window.session.case
-    incident_id = create_incident(case, title="Car outside the house",
-                                  when=parse_when("12/03/2025 08:20", "Europe/London"))
-    window.session.ops.changed.emit("incidents")
+    made: list[int] = []
+    window.session.ops.op(create_incident, title="Car outside the house",
+                          when=parse_when("12/03/2025 08:20", "Europe/London"),
+                          on_done=made.append)
+    qtbot.waitUntil(lambda: bool(made), timeout=5000)
+    incident_id = made[0]
     window.show_incident(incident_id)
     editor = window.view.editor
     qtbot.waitUntil(lambda: editor.detail is not None and hookup.gallery.incident_id == incident_id,
@@ -318,13 +321,13 @@ def test_fields_added_to_the_editor_later_take_dropped_files_as_exhibits(qtbot, 
 
 def test_tab_walks_the_editor_in_the_order_it_reads(qtbot, window, tmp_path):
     from evidence_app.core import people
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case
     from evidence_app.gui.exhibits_hookup import install
     from tests.gui.helpers import wait_open
 
     install(window)
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as made:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as made:
         incident = create_incident(made, title="Car outside", tags=["astra"],
                                    when=parse_when("12/03/2025 08:20", "Europe/London"))
         car = people.create_vehicle(made, make="Vauxhall", model="Astra", plate="AB12 CDE")

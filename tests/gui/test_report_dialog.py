@@ -50,8 +50,8 @@ def wait_built(qtbot, dlg, previous: Path | None = None) -> None:
 
 def test_opens_with_a_preview_and_the_disclosure_warning(dialog, tmp_path):
     assert "may be shown to the person you are reporting" in dialog.panel.notice.text()
-    assert dialog.document.pageCount() == dialog.result.pages >= 8
-    assert dialog.preview_path.parent == dialog.ops.case.cache_dir / "reports"
+    assert dialog.document.pageCount() == dialog.preview_result.pages >= 8
+    assert dialog.preview_path.parent == dialog.ops.case.folder / "cache" / "reports"
     assert not dialog.panel.include_private.isChecked()
     assert PRIVATE_NOTE not in text_of(dialog.preview_path)
     assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
@@ -196,7 +196,7 @@ def test_cancel_stops_the_build(qtbot, dialog):
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
     assert "Cancelled" in dialog.status.text()
     assert dialog.preview_path == previous
-    assert sorted(p.name for p in (dialog.ops.case.cache_dir / "reports").iterdir()) == \
+    assert sorted(p.name for p in (dialog.ops.case.folder / "cache" / "reports").iterdir()) == \
         [previous.name]
 
 
@@ -210,7 +210,7 @@ def test_ctrl_p_in_the_main_window_opens_the_report(qtbot, window, tmp_path):
                                 for w in window.findChildren(ReportDialog)), timeout=5000)
     dialog = window.findChildren(ReportDialog)[0]
     qtbot.waitUntil(lambda: dialog.preview_path is not None and not dialog.busy, timeout=30000)
-    assert dialog.result.incidents == 0
+    assert dialog.preview_result.incidents == 0
     dialog.reject()
 
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
 from evidence_app.core.attachments import get_attachment
+from evidence_app.core.cases import create_case
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.store.audit import entries
-from evidence_app.core.store.case import Case
 from evidence_app.gui.search_controller import DEBOUNCE_MS
 from tests.gui.helpers import wait_open
 
@@ -25,7 +25,7 @@ def when(text):
 @pytest.fixture
 def story(tmp_path):
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         ids = {
             "work": inc.create_incident(case, when=when("03/03/2025 08:30"),
                                         title="Turned up at my work", category="loitering",
@@ -77,11 +77,11 @@ def test_typing_narrows_the_timeline_and_clear_brings_everything_back(qtbot, ope
                     timeout=5000)
     results = window.case_search().results
     qtbot.waitUntil(lambda: results.summary.text() == "2 results", timeout=5000)
-    assert window.view.count.text() == "2 found"
+    assert window.view.count_label.text() == "2 found"
     assert results.isVisible()
     qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: len(titles(window)) == 4, timeout=5000)
-    assert not results.isVisible() and window.view.count.text() == "4 incidents"
+    assert not results.isVisible() and window.view.count_label.text() == "4 incidents"
 
 
 def test_the_last_word_matches_while_typing_and_plates_without_spaces(qtbot, opened):

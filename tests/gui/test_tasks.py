@@ -23,7 +23,8 @@ def test_op_runs_off_gui_thread_and_reports_on_it(qtbot, case):
 
     with qtbot.waitSignal(ops.changed, timeout=5000) as blocker:
         ops.op(write, "Parcel left on doorstep", on_done=done)
-    assert blocker.args == ["incidents"]
+    [changes] = blocker.args  # what the write committed, as the case recorded it
+    assert changes.incidents == {seen["result"]} and not changes.attachments
     assert seen["worker"] != threading.get_ident()
     assert seen["callback_is_gui"] is True
     assert [i.title for i in list_incidents(case)] == ["Parcel left on doorstep"]
@@ -103,3 +104,51 @@ def test_many_jobs_at_once_all_answer_on_the_gui_thread(qtbot, case):
     assert sorted(r for r, _ in answers) == sorted(n * n for n in range(400))
     assert all(on_gui for _, on_gui in answers)
     assert len(ops.children()) == children  # nothing made per job
+
+
+def test_an_operation_announces_what_it_committed_even_if_it_then_fails(qtbot, case):
+    ops = CaseOps(case)
+    announced, errors = [], []
+    ops.changed.connect(announced.append)
+
+    def two_steps(c):
+        first = create_incident(c, title="Saved")
+        raise ValueError(f"after {first}")
+
+    ops.op(two_steps, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    qtbot.waitUntil(lambda: bool(announced), timeout=5000)
+    [saved] = list_incidents(case)
+    assert announced[0].incidents == {saved.id}
+
+
+def test_reads_announce_nothing(qtbot, case):
+    ops = CaseOps(case)
+    announced, got = [], []
+    ops.changed.connect(announced.append)
+    create_incident(case, title="Already there")
+    ops.read_in_order(list_incidents, on_done=got.append)
+    ops.op(list_incidents, on_done=got.append)  # a read queued as an operation is harmless
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
+    assert ops.wait_idle()
+    qtbot.wait(50)
+    assert announced == []
+
+
+def test_a_long_task_announces_its_changes_while_it_runs(qtbot, case):
+    ops = CaseOps(case)
+    announced = []
+    ops.changed.connect(announced.append)
+    release = threading.Event()
+
+    def make_two(c, cancel):
+        yield Progress(1, 2, "one", create_incident(c, title="One"))
+        release.wait(5)  # the first must be announced before the task ends
+        yield Progress(2, 2, "two", create_incident(c, title="Two"))
+
+    handle = ops.task(make_two, announce_every=0.0)
+    qtbot.waitUntil(lambda: bool(announced), timeout=5000)
+    assert handle.running and len(announced[0].incidents) == 1
+    with qtbot.waitSignal(handle.finished, timeout=5000):
+        release.set()
+    assert len(announced[-1].incidents) == 2  # the whole task, when it ends

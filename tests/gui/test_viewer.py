@@ -72,7 +72,7 @@ def test_side_panel_shows_what_is_known(qtbot, gallery):
     assert panel.media_type.text() == "image/jpeg"
     assert panel.pixels.text() == "3,000 \u00d7 2,000 pixels (6.0 megapixels)"
     att = viewer.current
-    assert panel.size.text().endswith(f"({att.size:,} bytes)")
+    assert panel.file_size.text().endswith(f"({att.size:,} bytes)")
     assert panel.sha.toPlainText() == att.sha256
     qtbot.mouseClick(panel.copy_sha, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == att.sha256
@@ -163,5 +163,5 @@ def test_open_original_hands_the_system_viewer_a_read_only_file(qtbot, gallery, 
     assert os.path.basename(path) == "IMG_0001.jpg"
     assert path.startswith(str(case.folder))
     with open(path, "rb") as fh:
-        assert fh.read() == case.blobs.path(viewer.current.sha256).read_bytes()
+        assert fh.read() == case.originals.read_bytes(viewer.current.sha256)
     assert not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from evidence_app.core.cases import open_case
 from evidence_app.core.incidents import count_incidents
-from evidence_app.core.store.case import Case
 from evidence_app.gui.app import start
 from evidence_app.gui.main_window import MainWindow
 from tests.gui.helpers import make_case, message_boxes, wait_box, wait_open
@@ -22,7 +22,7 @@ def test_create_a_case_through_the_welcome_screen(qtbot, window, settings, app_h
     qtbot.keyClicks(welcome.case_name, "Harassment 2025")
     target = welcome.target_folder()
     assert target.parent == app_home / "data" / "cases"
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     wait_open(qtbot, window)
     assert (target / "case.db").is_file()
     assert window.windowTitle().startswith("Harassment 2025")
@@ -36,12 +36,12 @@ def test_create_a_case_through_the_welcome_screen(qtbot, window, settings, app_h
 
 def test_create_needs_a_name_and_sensible_initials(qtbot, window):
     welcome = window.welcome
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     assert welcome.error.isVisible() and "name" in welcome.error.text()
     qtbot.keyClicks(welcome.owner, "Jane Smith")
     welcome.initials.clear()
     qtbot.keyClicks(welcome.initials, "J5")
-    qtbot.mouseClick(welcome.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
     assert "Initials" in welcome.error.text()
     assert window.view is None
 
@@ -69,7 +69,7 @@ def test_missing_last_case_shows_the_welcome_screen_quietly(qtbot, settings, tmp
 
 def test_a_case_open_elsewhere_gets_a_clear_message(qtbot, window, tmp_path):
     folder = make_case(tmp_path / "held")
-    other = Case.open(folder)  # another window holds it
+    other = open_case(folder)  # another window holds it
     try:
         window.session.open(folder)
         box = wait_box(qtbot, "open in another window")

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.attachments import count_inbox, incident_attachments
+from evidence_app.core.cases import open_case
 from evidence_app.core.dates import parse_when
-from evidence_app.core.store.case import Case
 from evidence_app.core.store.verify import run_verify
 from evidence_app.gui.exhibits_hookup import install
 from evidence_app.gui.thumbs import ThumbState
@@ -32,10 +32,12 @@ def opened(qtbot, window, tmp_path):
 @pytest.fixture
 def with_incident(qtbot, opened):
     window, hookup = opened
-    incident_id = inc.create_incident(window.session.case, title="Car outside the house",
-                                      when=parse_when("12/03/2025 08:20", "Europe/London"))
-    window.session.ops.changed.emit("incidents")  # as every write through the window does
-    qtbot.waitUntil(lambda: window.view.model.rowCount() > 0, timeout=5000)
+    made: list[int] = []  # written through the window's writer, as the window writes
+    window.session.ops.op(inc.create_incident, title="Car outside the house",
+                          when=parse_when("12/03/2025 08:20", "Europe/London"),
+                          on_done=made.append)
+    qtbot.waitUntil(lambda: bool(made) and window.view.model.rowCount() > 0, timeout=5000)
+    incident_id = made[0]
     window.show_incident(incident_id)
     qtbot.waitUntil(lambda: window.view.editor.detail is not None
                     and hookup.gallery.incident_id == incident_id, timeout=5000)
@@ -56,9 +58,10 @@ def test_files_dropped_on_the_timeline_go_to_the_inbox(qtbot, opened, tmp_path):
     assert hookup.act_inbox.text() == "Inbox (2)"
     hookup.inbox.last_import.summary.close()
     # Choosing an incident in the timeline brings the editor back.
-    incident_id = inc.create_incident(window.session.case, title="Later")
-    window.session.ops.changed.emit("incidents")
-    qtbot.waitUntil(lambda: window.view.model.rowCount() > 0, timeout=5000)
+    made: list[int] = []
+    window.session.ops.op(inc.create_incident, title="Later", on_done=made.append)
+    qtbot.waitUntil(lambda: bool(made) and window.view.model.rowCount() > 0, timeout=5000)
+    incident_id = made[0]
     window.view.timeline.select_incident(incident_id)
     qtbot.waitUntil(lambda: not hookup.inbox_shown, timeout=5000)
 
@@ -74,7 +77,7 @@ def test_a_file_dropped_on_a_text_field_becomes_an_exhibit_not_text(qtbot, with_
     assert [a.original_name for a in incident_attachments(window.session.case, incident_id)] == [
         shot.name]
     # Thumbnails load when their tiles come into view: scroll the form down to them.
-    window.view.editor.scroll.ensureWidgetVisible(hookup.gallery.view)
+    window.view.editor.scroll_area.ensureWidgetVisible(hookup.gallery.view)
     hookup.gallery.view.viewport().repaint()
     qtbot.waitUntil(lambda: hookup.gallery.model.index(0).data(ThumbStateRole)
                     is ThumbState.READY, timeout=5000)
@@ -195,7 +198,7 @@ def test_closing_the_case_stops_an_import_without_partial_data(qtbot, opened, tm
     run = hookup.inbox.last_import
     qtbot.waitUntil(lambda: run._latest is not None and run._latest.done >= 5, timeout=10000)
     window.session.close()
-    reopened = Case.open(case.folder)
+    reopened = open_case(case.folder)
     try:
         blobs, rows = blob_and_row_hashes(reopened)
         assert blobs == rows and 5 <= len(rows) < 300  # stopped part-way, nothing half-done

@@ -11,6 +11,7 @@ from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import add_note, create_incident, set_tags, update_incident
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
+from evidence_app.core.settings import update_settings
 
 TZ = "Europe/London"
 PRIVATE_NOTE = "Private: I am staying at my sister's flat on Elm Road"
@@ -69,7 +70,7 @@ def _import(case, path: Path, incident: int, rich: RichCase, key: str) -> None:
 def fill_case(case, folder: Path) -> RichCase:
     """Incidents entered out of order, vague and undated, amended, with every kind of file."""
     folder.mkdir(parents=True, exist_ok=True)
-    case.update_settings(address=ADDRESS, contact="07700 900123")
+    update_settings(case, address=ADDRESS, contact="07700 900123")
     rich = RichCase(case)
     w = lambda text, **kw: parse_when(text, TZ, **kw)  # noqa: E731
     # Entered out of order: the latest first.

@@ -17,6 +17,7 @@ from evidence_app.core.incidents import create_incident
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.report import ReportOptions, ReportResult, build_report
 from evidence_app.core.report.data import WITHHELD
+from tests.fixtures.on_disk import original_file
 from tests.report.casebuilder import (
     ADDRESS,
     CHINESE,
@@ -219,7 +220,7 @@ def test_cancel_leaves_no_file(rich_case, case, tmp_path):
 
 
 def test_missing_original_shows_a_box_not_a_crash(rich_case, case, tmp_path):
-    path = case.blobs.path(rich_case.sha["gps"])
+    path = original_file(case, rich_case.sha["gps"])
     path.chmod(0o600)
     path.unlink()
     text = "\n".join(pages_text(build(case, tmp_path / "m.pdf").path))

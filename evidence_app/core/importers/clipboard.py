@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.store.case import Case
 from evidence_app.core.vocab import CaptureSource
@@ -13,8 +10,9 @@ from evidence_app.core.vocab import CaptureSource
 def import_bytes(case: Case, data: bytes, name: str, incident_id: int | None = None,
                  ) -> ImportResult:
     """Import bytes (an image pasted from the clipboard) as an original named `name`."""
-    with tempfile.TemporaryDirectory(dir=case.cache_dir, prefix=".paste-") as tmp:
-        path = Path(tmp) / name
+    # Staged in the case's own cache (never a shared temp folder), removed afterwards.
+    with case.cache.scratch() as tmp:
+        path = tmp / name
         path.write_bytes(data)
         results = [p.item for p in import_files(case, [path], incident_id,
                                                 source=CaptureSource.PASTED) if p.item]

@@ -28,7 +28,7 @@ from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.store.audit import next_free_id
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.models import AuditEvent, Incident, Note, Tag, incident_tags, utcnow
+from evidence_app.core.store.models import AuditEvent, Incident, Note, Tag, incident_tags
 from evidence_app.core.vocab import Category, Precision, parse_category
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -393,7 +393,7 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
     bad = preview.invalid
     if bad and not skip_invalid:
         raise DiaryRowsInvalid(bad)
-    now = utcnow()
+    now = case.now()
     with case.write() as (session, audit):
         if not allow_duplicates:
             _mark_existing(session, preview.valid)  # in the transaction: what is there now

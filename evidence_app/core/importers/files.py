@@ -27,7 +27,7 @@ from evidence_app.core.media.analysis import MediaInfo, analyse
 from evidence_app.core.names import readable_name
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.models import Attachment, CaseSettings, Incident, utcnow
+from evidence_app.core.store.models import Attachment, CaseSettings, Incident
 from evidence_app.core.store.originals import Cancelled, StoreError
 from evidence_app.core.vocab import CaptureSource
 
@@ -162,11 +162,11 @@ def _check_readable(path: Path) -> str | None:
 
 def _store(case: Case, path: Path, name: str, known: set[str], cancel: CancelToken) -> _Stored:
     """Worker step: copy+hash into the store, then read metadata and make a thumbnail."""
-    sha, size, created = case.blobs.put_file(path, cancel)
+    sha, size, created = case.originals.put_file(path, cancel)
     if size == 0:
         # Checked after reading, not from stat: some readable files report size 0.
         if created and sha not in known:
-            case.blobs.remove(sha)
+            case.originals.remove(sha)
         raise EmptyFile()
     try:
         mtime: datetime | None = datetime.fromtimestamp(path.stat().st_mtime, UTC)
@@ -174,8 +174,13 @@ def _store(case: Case, path: Path, name: str, known: set[str], cancel: CancelTok
         mtime = None
     info = None
     if sha not in known:
-        thumb = case.thumbnail_path(sha)
-        info = analyse(case.blobs.path(sha), name, thumb)
+        info = analyse(case.originals.opener(sha), name, thumbnail=True)
+        if info.thumbnail is not None:
+            try:
+                case.cache.save_thumbnail(sha, info.thumbnail)
+            except OSError as exc:  # the cache cannot be written; the original is safe
+                info.preview, info.preview_error = False, f"the preview could not be saved ({exc})"
+            info.thumbnail = None
     return _Stored(path, name, sha, size, created, mtime, info)
 
 
@@ -310,8 +315,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     except BaseException:  # noqa: BLE001
                         continue
                     if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
-                        case.blobs.remove(stored.sha256)
-                        case.thumbnail_path(stored.sha256).unlink(missing_ok=True)
+                        case.originals.remove(stored.sha256)
+                        case.cache.remove_thumbnail(stored.sha256)
 
 
 def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]],
@@ -351,7 +356,7 @@ def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]]
             camera_make=info.camera_make, camera_model=info.camera_model,
             gps_lat=info.gps_lat, gps_lon=info.gps_lon, gps_alt=info.gps_alt,
             preview=info.preview, preview_error=info.preview_error, file_mtime=stored.mtime,
-            imported_at=utcnow(), ocr_status="pending" if info.preview else "",
+            imported_at=audit.now(), ocr_status="pending" if info.preview else "",
         )
         session.add(att)
         session.flush()

@@ -11,13 +11,11 @@ by `core.media.sniff`.
 
 from __future__ import annotations
 
+import io
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -41,6 +39,7 @@ from evidence_app.core.media.sniff import (
     type_from_name,
 )
 from evidence_app.core.media.sound import read_recording
+from evidence_app.core.media.source import Source, open_source
 from evidence_app.core.vocab import CaptureSource
 
 __all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_image",
@@ -76,17 +75,18 @@ class MediaInfo:
     duration: float | None = None  # seconds, for video and sound
     preview: bool = False
     preview_error: str = ""
+    thumbnail: bytes | None = None  # a 256 px JPEG, when one was asked for and made
 
 
-def analyse(path: Path, name: str, thumb: Path | None = None) -> MediaInfo:
-    """Read metadata and, if `thumb` is given, write a 256 px JPEG thumbnail there.
+def analyse(source: Source, name: str, thumbnail: bool = False) -> MediaInfo:
+    """Read metadata and, with `thumbnail`, make a 256 px JPEG thumbnail (`info.thumbnail`).
 
-    `name` is the original file name (the path may be a content-addressed copy).
+    `name` is the original file name (the source may be a content-addressed copy).
     Never raises for bad content; `preview` and `preview_error` say what happened.
     """
     info = MediaInfo()
     try:
-        with open(path, "rb") as fh:
+        with open_source(source) as fh:
             head = fh.read(HEAD_SIZE)
     except OSError as exc:
         info.media_type = best_type(b"", name)
@@ -98,25 +98,24 @@ def analyse(path: Path, name: str, thumb: Path | None = None) -> MediaInfo:
         return info
     try:
         if is_movie(head):
-            _movie(path, head, info)
+            _movie(source, head, info)
         else:
-            _picture_or_file(path, name, head, thumb, info)
+            _picture_or_file(source, name, head, thumbnail, info)
     except Exception as exc:  # noqa: BLE001 - the last guard: a bug must not stop an import
         # The file's name stays out of the log: logs live outside the case folder.
         log.warning("a file could not be examined", exc_info=exc)
         info.preview = False
         info.preview_error = info.preview_error or "the file could not be examined"
-        if thumb is not None:
-            thumb.unlink(missing_ok=True)
+        info.thumbnail = None
     return info
 
 
-def _picture_or_file(path: Path, name: str, head: bytes, thumb: Path | None,
+def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,
                      info: MediaInfo) -> None:
     sniffed = sniff(head)
     try:
-        with open_picture(path) as img:
-            _picture(img, name, thumb, info)
+        with open_picture(source) as img:
+            _picture(img, name, thumbnail, info)
     except (PictureTooLarge, Image.DecompressionBombError) as exc:
         info.media_type = sniffed or type_from_name(name) or "image/unknown"
         info.kind = "image"
@@ -124,16 +123,16 @@ def _picture_or_file(path: Path, name: str, head: bytes, thumb: Path | None,
         if isinstance(exc, PictureTooLarge):  # what the file claims, for the record
             info.width, info.height = exc.width, exc.height
     except UnidentifiedImageError:
-        _not_a_picture(path, name, head, info)
+        _not_a_picture(source, name, head, info)
     except Exception as exc:  # noqa: BLE001 - a decoder failing on open means damage
         if sniffed and sniffed.startswith("image/"):
             info.media_type, info.kind = sniffed, "image"
             info.preview_error = reason(exc)
         else:
-            _not_a_picture(path, name, head, info)
+            _not_a_picture(source, name, head, info)
 
 
-def _picture(img: Image.Image, name: str, thumb: Path | None, info: MediaInfo) -> None:
+def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> None:
     fmt = (img.format or "").upper()
     info.media_type = FORMAT_TYPES.get(fmt) or Image.MIME.get(fmt) or f"image/{fmt.lower()}"
     if fmt == "TIFF" and type_from_name(name) == "image/x-adobe-dng":
@@ -167,14 +166,14 @@ def _picture(img: Image.Image, name: str, thumb: Path | None, info: MediaInfo) -
     if small is None:
         return
     try:
-        if thumb is not None:
-            _save_atomic(flatten(small), thumb, quality=85, optimize=False)
+        if thumbnail:
+            info.thumbnail = _jpeg(small)
         info.preview = True
-    except Exception as exc:  # noqa: BLE001 - e.g. the cache folder is not writable
-        info.preview_error = f"the preview could not be saved ({exc})"
+    except Exception as exc:  # noqa: BLE001 - e.g. an encoder failure on odd pixels
+        info.preview_error = f"the preview could not be made ({exc})"
 
 
-def _not_a_picture(path: Path, name: str, head: bytes, info: MediaInfo) -> None:
+def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo) -> None:
     media_type = best_type(head, name)
     info.media_type = media_type
     info.kind = ("video" if media_type.startswith("video/") else
@@ -196,13 +195,13 @@ def _not_a_picture(path: Path, name: str, head: bytes, info: MediaInfo) -> None:
             label = suffix.lstrip(".").upper() or media_type
             info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
-        _recording(path, media_type, info)
+        _recording(source, media_type, info)
     else:
         info.preview_error = f"not a picture: {what}"
 
 
-def _recording(path: Path, media_type: str, info: MediaInfo) -> None:
-    with open(path, "rb") as fh:
+def _recording(source: Source, media_type: str, info: MediaInfo) -> None:
+    with open_source(source) as fh:
         rec = read_recording(fh, media_type)
     if rec.sound_only and media_type.startswith("video/"):  # a WebM of a voice, say
         info.media_type, info.kind = media_type.replace("video/", "audio/"), "audio"
@@ -222,8 +221,8 @@ def _length_words(kind: str, seconds: float | None, damaged: bool) -> str:
     return what + length + ("; the file seems damaged or incomplete" if damaged else "")
 
 
-def _movie(path: Path, head: bytes, info: MediaInfo) -> None:
-    with open(path, "rb") as fh:
+def _movie(source: Source, head: bytes, info: MediaInfo) -> None:
+    with open_source(source) as fh:
         movie = read_movie(fh)
     sniffed = sniff(head) or "video/mp4"
     video = movie.has_video or (not movie.has_audio and not sniffed.startswith("audio/"))
@@ -242,30 +241,26 @@ def _movie(path: Path, head: bytes, info: MediaInfo) -> None:
     info.preview_error = _length_words(info.kind, movie.duration, movie.damaged)
 
 
-def _save_atomic(img: Image.Image, dest: Path, **params: Any) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=dest.parent)
-    os.close(fd)
-    try:
-        img.save(tmp, "JPEG", **params)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _jpeg(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    flatten(img).save(buf, "JPEG", quality=85, optimize=False)
+    return buf.getvalue()
 
 
-def make_thumbnail(source: Path, dest: Path, size: int = THUMB_SIZE) -> str | None:
-    """(Re)build a thumbnail from an original; None on success, else the reason."""
+def make_thumbnail(source: Source, size: int = THUMB_SIZE) -> bytes:
+    """(Re)build a thumbnail from an original, as JPEG bytes.
+
+    Raises OSError with a readable reason when the picture cannot be shown.
+    """
     try:
         with open_picture(source) as img:
             small = reduced(img, size)
-        _save_atomic(flatten(small), dest, quality=85, optimize=False)
-        return None
+        return _jpeg(small)
     except Exception as exc:  # noqa: BLE001
-        return reason(exc)
+        raise OSError(reason(exc)) from exc
 
 
-def load_display_image(source: Path, max_side: int | None = None) -> Image.Image:
+def load_display_image(source: Source, max_side: int | None = None) -> Image.Image:
     """An RGB(A) copy of an original with orientation applied, for viewers and reports.
 
     Raises OSError with a readable message if the image cannot be shown.
@@ -277,7 +272,7 @@ def load_display_image(source: Path, max_side: int | None = None) -> Image.Image
         raise OSError(reason(exc)) from exc
 
 
-def stripped_copy(source: Path, dest: Path) -> str | None:
+def stripped_copy(source: Source, dest: Path) -> str | None:
     """Write a copy with metadata (GPS, camera, times) removed, orientation applied.
 
     Returns None on success, else the reason no copy could be made. The original is

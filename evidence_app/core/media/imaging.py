@@ -17,9 +17,11 @@ import struct
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageFile, UnidentifiedImageError
+
+from evidence_app.core.media.source import Source, open_source
 
 try:  # HEIC/HEIF from iPhones
     import pillow_heif
@@ -76,64 +78,64 @@ class PictureTooLarge(Exception):
 
 
 @contextlib.contextmanager
-def open_picture(path: Path) -> Iterator[Image.Image]:
+def open_picture(source: Source) -> Iterator[Image.Image]:
     """Open a picture (first frame), its size checked. Raises on anything unreadable."""
-    try:
-        img = Image.open(path, formats=PICTURE_FORMATS)
-    except ValueError as exc:
-        # Pillow refuses a PNG whose text or colour-profile block would inflate to
-        # megabytes; the picture itself may be fine without those blocks.
-        rebuilt = _png_without_big_chunks(path) if _is_png(path) else None
-        if rebuilt is None:
-            raise exc
-        img = Image.open(rebuilt, formats=("PNG",))
-    with img:
-        width, height = img.size
-        if width <= 0 or height <= 0:
-            raise UnidentifiedImageError("the picture has no pixels")
-        if width * height > MAX_PIXELS:
-            raise PictureTooLarge(width, height)
-        yield img
+    with open_source(source) as fh:
+        try:
+            img = Image.open(fh, formats=PICTURE_FORMATS)
+        except ValueError as exc:
+            # Pillow refuses a PNG whose text or colour-profile block would inflate to
+            # megabytes; the picture itself may be fine without those blocks.
+            rebuilt = _png_without_big_chunks(fh) if _is_png(fh) else None
+            if rebuilt is None:
+                raise exc
+            img = Image.open(rebuilt, formats=("PNG",))
+        with img:
+            width, height = img.size
+            if width <= 0 or height <= 0:
+                raise UnidentifiedImageError("the picture has no pixels")
+            if width * height > MAX_PIXELS:
+                raise PictureTooLarge(width, height)
+            yield img
 
 
-def _is_png(path: Path) -> bool:
+def _is_png(fh: BinaryIO) -> bool:
     try:
-        with open(path, "rb") as fh:
-            return fh.read(8) == _PNG_SIGNATURE
+        fh.seek(0)
+        return fh.read(8) == _PNG_SIGNATURE
     except OSError:
         return False
 
 
-def _png_without_big_chunks(path: Path) -> io.BytesIO | None:
+def _png_without_big_chunks(fh: BinaryIO) -> io.BytesIO | None:
     """A copy of a PNG in memory with oversized metadata chunks left out (never the
     original: it is only read). None when the file is not a PNG we can walk."""
     out = io.BytesIO()
     out.write(_PNG_SIGNATURE)
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        pos = 8
-        while pos + 12 <= size:
-            fh.seek(pos)
-            length, kind = struct.unpack(">I4s", fh.read(8))
-            end = pos + 12 + length
-            if end > size:
+    fh.seek(0, 2)
+    size = fh.tell()
+    pos = 8
+    while pos + 12 <= size:
+        fh.seek(pos)
+        length, kind = struct.unpack(">I4s", fh.read(8))
+        end = pos + 12 + length
+        if end > size:
+            return None
+        keep = kind in _PNG_KEEP and (kind not in (b"tEXt", b"iTXt", b"eXIf")
+                                      or length <= _TEXT_KEEP_LIMIT)
+        if kind == b"iTXt" and keep:
+            fh.seek(pos + 8)
+            keyword_end = fh.read(min(length, 81)).find(b"\x00")
+            fh.seek(pos + 8 + keyword_end + 1)
+            keep = keyword_end >= 0 and fh.read(1) == b"\x00"  # uncompressed only
+        if keep:
+            if out.tell() + length + 12 > _PNG_REBUILD_LIMIT:
                 return None
-            keep = kind in _PNG_KEEP and (kind not in (b"tEXt", b"iTXt", b"eXIf")
-                                          or length <= _TEXT_KEEP_LIMIT)
-            if kind == b"iTXt" and keep:
-                fh.seek(pos + 8)
-                keyword_end = fh.read(min(length, 81)).find(b"\x00")
-                fh.seek(pos + 8 + keyword_end + 1)
-                keep = keyword_end >= 0 and fh.read(1) == b"\x00"  # uncompressed only
-            if keep:
-                if out.tell() + length + 12 > _PNG_REBUILD_LIMIT:
-                    return None
-                fh.seek(pos)
-                out.write(fh.read(length + 12))
-            pos = end
-            if kind == b"IEND":
-                break
+            fh.seek(pos)
+            out.write(fh.read(length + 12))
+        pos = end
+        if kind == b"IEND":
+            break
     out.seek(0)
     return out
 

@@ -91,12 +91,14 @@ def _shareable_name(att: AttachmentView) -> str:
     return stem + (".png" if att.media_type == "image/png" else ".jpg")
 
 
-def _copy_verified(src: Path, dest: Path, att: AttachmentView) -> None:
-    if not src.is_file():
+def _copy_verified(case: Case, dest: Path, att: AttachmentView) -> None:
+    try:
+        fin = case.originals.open(att.sha256)
+    except FileNotFoundError:
         raise UserError(f"The original of exhibit {att.exhibit_mark} is missing from the case "
-                        "folder; run `verify` to see what is wrong.")
+                        "folder; run `verify` to see what is wrong.") from None
     digest = hashlib.sha256()
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
+    with fin, open(dest, "wb") as fout:
         for block in iter(lambda: fin.read(1 << 20), b""):
             digest.update(block)
             fout.write(block)
@@ -181,7 +183,7 @@ def export_bundle(case: Case, options: ReportOptions, out: Path, *, shareable: b
                 return
             name = exhibit_filename(att)
             yield Progress(step, total, f"Copying exhibit {att.exhibit_mark}")
-            _copy_verified(case.blobs.path(att.sha256), work / "exhibits" / name, att)
+            _copy_verified(case, work / "exhibits" / name, att)
             step += 1
             entry: dict[str, Any] = {
                 "mark": att.exhibit_mark, "file": f"exhibits/{name}",
@@ -197,7 +199,7 @@ def export_bundle(case: Case, options: ReportOptions, out: Path, *, shareable: b
                 yield Progress(step, total, f"Removing metadata from a copy of {att.exhibit_mark}")
                 if is_picture(att):
                     copy = work / "shareable" / _shareable_name(att)
-                    reason = stripped_copy(case.blobs.path(att.sha256), copy)
+                    reason = stripped_copy(case.originals.opener(att.sha256), copy)
                     if reason is None:
                         entry["shareable_copy"] = f"shareable/{copy.name}"
                     else:

@@ -25,6 +25,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
+from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.audit_trail import audit_appendix
 from evidence_app.core.report.data import ReportData, collect
@@ -172,7 +173,7 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
 
 
 def make_story(data: ReportData, st: Styles, page: PageGeometry,
-               source_of: Callable[[str], Path], on_step: Callable[[int, str], None],
+               source_of: Callable[[str], Source], on_step: Callable[[int, str], None],
                cancel: CancelToken | None, running: RunningState | None = None,
                ) -> tuple[list[Flowable], int]:
     """All flowables of the report, with checkpoints; returns (story, number of steps)."""
@@ -213,7 +214,7 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
     return story, steps
 
 
-def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Path],
+def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
               on_step: Callable[[int, str], None] = lambda n, m: None,
               cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
               ) -> int:
@@ -281,7 +282,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
 
     def work() -> None:
         try:
-            pages = write_pdf(data, tmp, case.blobs.path,
+            pages = write_pdf(data, tmp, case.originals.opener,
                               on_step=lambda n, m: events.put(("step", (n, m))),
                               cancel=token, on_total=lambda n: events.put(("total", n)))
             events.put(("done", pages))
@@ -318,3 +319,14 @@ def build_report(case: Case, options: ReportOptions, out: Path,
             token.cancel()  # a closed generator stops the layout thread too
             thread.join()
             tmp.unlink(missing_ok=True)
+
+
+def preview_file(case: Case, name: str) -> Path:
+    """Where a preview of the report may be built: inside the case's cache (never a
+    shared temp folder), removed by `clear_previews` and when the case closes."""
+    return case.cache.preview_file(name)
+
+
+def clear_previews(case: Case) -> None:
+    """Remove the report previews built so far."""
+    case.cache.clear_previews()

@@ -9,13 +9,13 @@ size. Layout uses the width and height stored at import, so nothing is decoded t
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from evidence_app.core.media.analysis import load_display_image
+from evidence_app.core.media.source import Source
 from evidence_app.core.report.fonts import SANS, plain
 from evidence_app.core.report.styles import MUTED, RULE, SHADE
 
@@ -24,7 +24,7 @@ PHOTO_DPI = 150
 SCREENSHOT_DPI = 200  # text in screenshots must stay readable on paper
 
 
-def downscaled_jpeg(source: Path, max_side: int, quality: int = JPEG_QUALITY) -> tuple[bytes, int, int]:
+def downscaled_jpeg(source: Source, max_side: int, quality: int = JPEG_QUALITY) -> tuple[bytes, int, int]:
     """The picture with orientation applied, fitted within `max_side` pixels, as JPEG.
 
     Returns (jpeg bytes, width, height). Raises OSError with a readable reason.
@@ -84,7 +84,7 @@ class JpegBytes(ImageReader):
 class ExhibitPicture(Flowable):
     """One exhibit picture, fitted in a box, drawn (and decoded) only when placed."""
 
-    def __init__(self, source: Path, size: tuple[int, int], max_width: float,
+    def __init__(self, source: Source, size: tuple[int, int], max_width: float,
                  max_height: float, dpi: int = PHOTO_DPI) -> None:
         super().__init__()
         self.source = source
@@ -110,11 +110,11 @@ class ExhibitPicture(Flowable):
         canv = self.canv
         wanted = round(max(self.width, self.height) * self.dpi / 72)
         try:
-            if not self.source.is_file():
-                raise OSError("the original file is missing from the case folder")
             data, px_w, px_h = downscaled_jpeg(self.source, max(64, wanted))
         except OSError as exc:
-            self._draw_unavailable(str(exc))
+            missing = FileNotFoundError in (type(exc), type(exc.__cause__))
+            self._draw_unavailable("the original file is missing from the case folder"
+                                   if missing else str(exc))
             return
         canv.drawImage(JpegBytes(data, px_w, px_h), 0, 0, self.width, self.height)
         canv.setStrokeColor(RULE)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
+from evidence_app.core.media.source import Source
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
@@ -155,7 +155,7 @@ TWO_BOX = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
 CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on one line
 
 
-def _exhibit(att: AttachmentView, source: Path, box_w: float, layout: ImageLayout,
+def _exhibit(att: AttachmentView, source: Source, box_w: float, layout: ImageLayout,
              tz: str, st: Styles) -> Exhibit:
     caption = exhibit_caption(att, tz, st)
     size = oriented_size(att.width, att.height, att.orientation)
@@ -174,7 +174,7 @@ def is_portrait(att: AttachmentView) -> bool:
     return size is not None and size[0] < size[1] * 0.9
 
 
-def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Path], tz: str,
+def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Source], tz: str,
                  st: Styles, width: float, layout: ImageLayout, page_height: float,
                  heading: Flowable | None = None) -> list[Flowable]:
     """Pictures with their captions (one or two to a row), then files that are not pictures.
@@ -224,7 +224,7 @@ class _KeepShort(KeepTogether):
 
 
 def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageGeometry,
-                  source_of: Callable[[str], Path], running: RunningState | None = None,
+                  source_of: Callable[[str], Source], running: RunningState | None = None,
                   ) -> list[Flowable]:
     """The full account of one incident: its record kept together, then its exhibits."""
     tz = data.case.timezone

@@ -180,7 +180,7 @@ def search(case: Case, query: str, filters: SearchFilters | None = None,
         message = "" if parsed.blank else (
             "Search looks for words and numbers; symbols and emoji on their own are ignored.")
         return SearchResults(parsed, [], 0, message)
-    with case.engine.connect() as conn:  # a plain read: no ORM session needed
+    with case.connect() as conn:  # a plain read: no ORM session needed
         tz = _timezone(conn)
         ranked_order = order == "relevance" and parsed.fts is not None
         base, doc, ranked = _base(parsed, filters, tz, join=not ranked_order)
@@ -225,7 +225,7 @@ def matching_ids(case: Case, query: str, filters: SearchFilters | None = None,
     parsed = parse_query(query, prefix_last=prefix_last)
     if parsed.empty and not (parsed.blank and (filters.active or filters.include_trash)):
         return []
-    with case.engine.connect() as conn:
+    with case.connect() as conn:
         base, doc, ranked = _base(parsed, filters, _timezone(conn), join=True)
         base = base.where(doc > 0)
         if keep:

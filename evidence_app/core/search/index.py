@@ -228,3 +228,21 @@ def differences(conn: Connection, limit: int = 20) -> list[str]:
 
 def _name(doc_id: int) -> str:
     return f"incident {doc_id}" if doc_id > 0 else f"attachment {-doc_id}"
+
+
+class SearchIndex:
+    """The index as derived data of a case (`core.store.case.DerivedData`)."""
+
+    name = "search index"
+
+    def refresh(self, conn: Connection) -> int:
+        return flush_dirty(conn)
+
+    def pending(self, conn: Connection) -> int:
+        return pending(conn)
+
+    def differences(self, conn: Connection) -> list[str]:
+        return differences(conn)
+
+
+SEARCH_INDEX = SearchIndex()

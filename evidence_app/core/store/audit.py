@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from evidence_app.core.store.clock import Clock, system_clock
 from evidence_app.core.store.models import (
     Attachment,
     AuditEvent,
@@ -24,7 +25,6 @@ from evidence_app.core.store.models import (
     Note,
     Person,
     Vehicle,
-    utcnow,
 )
 
 GENESIS = "0" * 64
@@ -58,10 +58,13 @@ def event_hash(
 
 
 class AuditWriter:
-    """Appends events within the caller's transaction (the single writer)."""
+    """Appends events within the caller's transaction (the single writer), stamped by
+    the case's clock; `events` keeps what this unit of work logged."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock = system_clock) -> None:
         self.session = session
+        self.now = clock
+        self.events: list[tuple[str, str, int | None, dict[str, Any]]] = []
         last = session.execute(
             select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
         ).first()
@@ -69,10 +72,11 @@ class AuditWriter:
 
     def log(self, action: str, entity: str, entity_id: int | None, **details: Any) -> AuditEvent:
         """Append one event; `details` holds old/new values or whatever explains it."""
-        at = utcnow()
+        at = self.now()
         text = canonical(details)
         event_id = self._last_id + 1
         digest = event_hash(self._last_hash, event_id, at, action, entity, entity_id, text)
+        self.events.append((action, entity, entity_id, details))
         event = AuditEvent(
             id=event_id, at=at, action=action, entity=entity, entity_id=entity_id,
             details=text, prev_hash=self._last_hash, hash=digest,
@@ -86,7 +90,8 @@ class AuditWriter:
         """Many events as plain row dicts, for a bulk insert in the same transaction."""
         out = []
         for action, entity, entity_id, details in events:
-            at = utcnow()
+            at = self.now()
+            self.events.append((action, entity, entity_id, details))
             text = canonical(details)
             event_id = self._last_id + 1
             digest = event_hash(self._last_hash, event_id, at, action, entity, entity_id, text)

@@ -6,9 +6,6 @@ the IANA zone where an incident happened is kept beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -53,31 +50,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
-
-
-_FIXED_NOW: ContextVar[datetime | None] = ContextVar("evidence_app_fixed_now", default=None)
-
-
-def utcnow() -> datetime:
-    """The current time, aware, in UTC (every stored "when was this recorded" uses it)."""
-    fixed = _FIXED_NOW.get()
-    return fixed if fixed is not None else datetime.now(UTC)
-
-
-@contextmanager
-def recorded_at(moment: datetime) -> Iterator[None]:
-    """Make records written in this thread carry `moment` as their time.
-
-    Only for the sample case (demo/case.py), whose story is written as if it had been
-    kept over months, and for tests. A person's own records always carry the real time.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("an aware datetime is required")
-    token = _FIXED_NOW.set(moment.astimezone(UTC))
-    try:
-        yield
-    finally:
-        _FIXED_NOW.reset(token)
 
 
 class Base(DeclarativeBase):

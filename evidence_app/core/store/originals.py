@@ -3,13 +3,20 @@
 A file is copied into a temporary file in the store's own folder while it is hashed,
 fsynced, renamed into place, made read-only, and the folder is fsynced. Only then may a
 database row refer to it, so a crash leaves either nothing or a complete file.
+
+Originals are read back as streams or bytes (`open`, `read_bytes`); no path leaves this
+class except through `as_file` (for a program that must be given a file, such as the
+OCR engine) and `link_into` (the system viewer's copy), which an encrypted store would
+answer with a decrypted temporary copy it owns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -49,26 +56,24 @@ def _store_problem(exc: OSError) -> str:
 
 def sha256_file(path: Path) -> str:
     """Hash a file's bytes in chunks."""
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-class BlobStore:
+class Originals:
     """Originals under `<case>/originals/<aa>/<sha256>`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
 
-    def path(self, sha256: str) -> Path:
+    def _path(self, sha256: str) -> Path:
         """Where the original with this hash lives (whether or not it exists)."""
         return self.root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+        """Whether the original with this hash is stored."""
+        return self._path(sha256).is_file()
 
     def put(self, source: BinaryIO, cancelled: Callable[[], bool] | None = None,
             limit: int | None = None) -> tuple[str, int, bool]:
@@ -100,7 +105,7 @@ class BlobStore:
                     out.write(chunk)
                     size += len(chunk)
                 sha = digest.hexdigest()
-                final = self.path(sha)
+                final = self._path(sha)
                 if self._intact(final, sha, size):
                     tmp.unlink()
                     return sha, size, False
@@ -150,12 +155,44 @@ class BlobStore:
         return self.put(io.BytesIO(data))
 
     def open(self, sha256: str) -> BinaryIO:
-        """Open an original for reading."""
-        return open(self.path(sha256), "rb")
+        """Open an original for reading (a seekable stream; close it when done).
+        Raises FileNotFoundError when it is missing."""
+        return open(self._path(sha256), "rb")
+
+    def read_bytes(self, sha256: str) -> bytes:
+        """An original's exact bytes."""
+        with self.open(sha256) as fh:
+            return fh.read()
+
+    def opener(self, sha256: str) -> Callable[[], BinaryIO]:
+        """A function that opens this original afresh each time it is called (what
+        `core.media` takes as a source)."""
+        return lambda: self.open(sha256)
+
+    @contextlib.contextmanager
+    def as_file(self, sha256: str) -> Iterator[Path]:
+        """A read-only file holding the original's bytes, for a program that can only be
+        given a file name; valid until the block ends. Never write to it."""
+        path = self._path(sha256)
+        if not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, "original file is missing", sha256)
+        yield path
+
+    def link_into(self, sha256: str, target: Path) -> None:
+        """Put a read-only copy of the original at `target` (a hard link where the file
+        system allows: no extra space), for the system viewer."""
+        source = self._path(sha256)
+        if not source.is_file():
+            raise FileNotFoundError(errno.ENOENT, "original file is missing", sha256)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+            os.chmod(target, stat.S_IRUSR | stat.S_IRGRP)
 
     def verify(self, sha256: str) -> str | None:
         """Re-hash one original; None when intact, else a description of the problem."""
-        path = self.path(sha256)
+        path = self._path(sha256)
         if not path.is_file():
             return "original file is missing"
         try:
@@ -166,7 +203,7 @@ class BlobStore:
 
     def remove(self, sha256: str) -> None:
         """Delete an original (only when emptying the trash or undoing an uncommitted import)."""
-        path = self.path(sha256)
+        path = self._path(sha256)
         if path.exists():
             os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
             path.unlink()

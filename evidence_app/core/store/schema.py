@@ -4,7 +4,6 @@ and upgrading it with the Alembic scripts in evidence_app/migrations."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from evidence_app.core.errors import CaseError
+from evidence_app.core.store.database import copy_database, schema_revision
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -55,19 +55,10 @@ def head_revision() -> str:
 def backup_if_migrating(db: Path) -> Path | None:
     """Copy the database aside (consistently, WAL included) before a schema upgrade.
 
-    Returns the copy, or None when the case is up to date. sqlite3 errors (a damaged
+    Returns the copy, or None when the case is up to date. SQLite errors (a damaged
     file, a full disk) reach the caller, which words them.
     """
-    src = sqlite3.connect(db)
-    try:
-        row = src.execute(
-            "SELECT version_num FROM alembic_version"
-        ).fetchone() if src.execute(
-            "SELECT name FROM sqlite_master WHERE name='alembic_version'"
-        ).fetchone() else None
-    finally:
-        src.close()
-    current = row[0] if row else None
+    current = schema_revision(db)
     if current == head_revision():
         return None
     if current is not None and current not in known_revisions():
@@ -77,13 +68,7 @@ def backup_if_migrating(db: Path) -> Path | None:
     backups.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backups / f"case-before-upgrade-{current or 'none'}-{stamp}.db"
-    src = sqlite3.connect(db)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    copy_database(db, target)
     return target
 
 

@@ -16,8 +16,9 @@ case_state = Table("case_state", _meta, Column("key", String(64), primary_key=Tr
 
 def get_state(case: Case, key: str, default: str | None = None) -> str | None:
     """The value stored under `key`, or `default`."""
-    with case.engine.connect() as conn:
-        value = conn.execute(select(case_state.c.value).where(case_state.c.key == key)).scalar()
+    with case.read() as session:
+        value = session.execute(
+            select(case_state.c.value).where(case_state.c.key == key)).scalar()
     return default if value is None else str(value)
 
 

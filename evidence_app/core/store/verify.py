@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.audit import verify_chain
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.database import integrity_problems, trigger_names
 from evidence_app.core.store.models import Attachment, CaseSettings
 
 AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
@@ -44,11 +45,7 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
                                            Attachment.exhibit_mark).order_by(Attachment.id)))
         total = len(rows) + 2
         yield Progress(0, total, "Checking the database")
-        for (result,) in session.execute(text("PRAGMA integrity_check")):
-            if result != "ok":
-                report.problems.append(f"database integrity: {result}")
-        for row in session.execute(text("PRAGMA foreign_key_check")):
-            report.problems.append(f"database link broken: {tuple(row)}")
+        report.problems.extend(integrity_problems(session.connection()))
         yield Progress(1, total, "Checking the audit trail")
         report.problems.extend(verify_chain(session))
         from evidence_app.core.store.models import AuditEvent
@@ -57,10 +54,10 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
         report.problems.extend(_check_triggers(session))
         problems, issued = _check_records_against_audit(session)
         report.problems.extend(problems)
-        from evidence_app.core.search.index import differences
-
-        report.problems.extend(f"{p} (run verify --repair to rebuild the search index; "
-                               "no evidence is affected)" for p in differences(session.connection()))
+        for derived in case.derived:
+            report.problems.extend(
+                f"{p} (run verify --repair to rebuild the {derived.name}; no evidence is "
+                "affected)" for p in derived.differences(session.connection()))
         settings = session.get(CaseSettings, 1)
         top = max(issued, session.scalar(select(func.max(Attachment.exhibit_serial))) or 0)
         if settings is None:
@@ -73,12 +70,12 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
             report.problems.append("verification was cancelled before it finished")
             break
         known.add(sha)
-        problem = case.blobs.verify(sha)
+        problem = case.originals.verify(sha)
         if problem:
             report.problems.append(f"exhibit {mark} (attachment {att_id}): {problem}")
         report.originals_checked += 1
         yield Progress(i, total, f"Checking exhibit {mark}")
-    for sha in case.blobs.all_hashes():
+    for sha in case.originals.all_hashes():
         if sha not in known:
             report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
                                   "interrupted import; harmless)")
@@ -87,8 +84,7 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
 
 def _check_triggers(session: Session) -> list[str]:
     """The triggers that make the audit log append-only must still be there."""
-    present = set(session.scalars(text(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")))
+    present = trigger_names(session.connection(), "audit_events")
     return [f"the audit trail's protection ({name}) has been removed"
             for name in AUDIT_TRIGGERS if name not in present]
 

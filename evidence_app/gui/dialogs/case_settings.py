@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_app.core.cases import Case
 from evidence_app.core.errors import ValidationError
-from evidence_app.core.store.case import Case, validate_initials, validate_timezone
+from evidence_app.core.settings import update_settings, validate_initials, validate_timezone
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
@@ -30,7 +31,7 @@ ADDRESS_NOTE = ("Your address and contact details are left out of reports by def
 
 
 def _update(case: Case, changes: dict[str, Any]) -> None:
-    case.update_settings(**changes)
+    update_settings(case, **changes)
 
 
 class CaseSettingsDialog(QDialog):
@@ -80,8 +81,10 @@ class CaseSettingsDialog(QDialog):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.timezone.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.timezone.setAccessibleName("Time zone")
         self.timezone.setToolTip("Times you type for new incidents are in this zone")
         form.addRow("Time zone", self.timezone)
@@ -142,7 +145,8 @@ class CaseSettingsDialog(QDialog):
             values["case_name"] = values["owner_name"]
         changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
         if changes:
-            self.ops.op(_update, changes, changes="settings",
-                        on_error=lambda exc: show_error(self.parentWidget(),
-                                                        "Settings not saved", exc))
+            def failed(exc: BaseException) -> None:
+                show_error(self.parentWidget(), "Settings not saved", exc)
+
+            self.ops.op(_update, changes, on_error=failed)
         self.accept()

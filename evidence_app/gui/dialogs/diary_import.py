@@ -194,8 +194,11 @@ def open_diary_preview(ops: CaseOps, path: Path, tz: str, parent: QWidget) -> No
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def failed(exc: BaseException) -> None:
+        show_error(parent, "The diary cannot be read", exc)
+
     ops.read(lambda case: mark_existing(case, read_diary(path, tz)), on_done=show,
-             on_error=lambda exc: show_error(parent, "The diary cannot be read", exc))
+             on_error=failed)
 
 
 def choose_and_import_diary(ops: CaseOps, tz: str, parent: QWidget) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core import people as ppl
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import IncidentSummary, PersonView, VehicleView
 from evidence_app.core.vocab import Role
 from evidence_app.gui.dialogs.person_forms import (
@@ -33,8 +34,6 @@ from evidence_app.gui.dialogs.person_forms import (
 from evidence_app.gui.messages import confirm
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
-
-KINDS = ("people", "incidents")
 
 
 class _Manager(QWidget):
@@ -97,7 +96,7 @@ class _Manager(QWidget):
         right.addWidget(self.details, 1)
         layout.addLayout(right, 3)
         self.details.hide()
-        ops.changed.connect(lambda kind: self.refresh() if kind in KINDS else None)
+        ops.changed.connect(self._changed)
 
     # subclasses provide these
     columns: list[str]
@@ -126,6 +125,10 @@ class _Manager(QWidget):
         raise NotImplementedError
 
     # -- behaviour ---------------------------------------------------------------------
+    def _changed(self, changes: Changes) -> None:
+        if changes.people_or_vehicles or changes.incidents:  # names, and incident counts
+            self.refresh()
+
     def refresh(self, select: int | None = None) -> None:
         keep = select if select is not None else self.current_id()
         self.ops.read(type(self).lister, on_done=lambda rows: self._fill(rows, keep),
@@ -162,8 +165,9 @@ class _Manager(QWidget):
         self.show_item(row)
         self.incidents.clear()
         self.incidents_label.setText("Incidents")
-        self.ops.read(type(self).incidents_of, row.id,
-                      on_done=lambda found, rid=row.id: self._show_incidents(rid, found))
+        rid = row.id
+        self.ops.read(type(self).incidents_of, rid,
+                      on_done=lambda found: self._show_incidents(rid, found))
 
     def _show_incidents(self, row_id: int, found: list[IncidentSummary]) -> None:
         if row_id != self.current_id():
@@ -181,7 +185,7 @@ class _Manager(QWidget):
     def _save(self) -> None:
         row = self.current()
         if row is not None:
-            self.ops.op(self.update_fn(), row.id, changes=KINDS, **self.fields.values())  # type: ignore[attr-defined]
+            self.ops.op(self.update_fn(), row.id, **self.fields.values())  # type: ignore[attr-defined]
 
     def _delete(self) -> None:
         row = self.current()
@@ -191,12 +195,12 @@ class _Manager(QWidget):
                 f"“{self.label(row)}” will be removed from the list and from "
                 f"{plural(row.incident_count, 'incident')}. It goes to the Trash, where you "
                 "can restore it.", f"Delete {self.noun}",
-                lambda: self.ops.op(self.delete_fn(), row.id, changes=KINDS), destructive=True)
+                lambda: self.ops.op(self.delete_fn(), row.id), destructive=True)
 
     def _add(self) -> None:
         dialog = self.new_dialog()
         dialog.accepted.connect(lambda: self.ops.op(
-            self.create_fn(), changes=KINDS, on_done=lambda new_id: self.refresh(new_id),
+            self.create_fn(), on_done=lambda new_id: self.refresh(new_id),
             **dialog.values()))
         dialog.open()
         self._dialog = dialog

@@ -8,7 +8,6 @@ removed when the dialog closes.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
+from evidence_app.core.report.document import clear_previews, preview_file
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
 from evidence_app.gui.dialogs.report_printing import Printed, page_range, print_pages
 from evidence_app.gui.tasks import CaseOps, TaskHandle
@@ -52,10 +52,9 @@ class ReportDialog(QDialog):
         self.ops = ops
         self.setWindowTitle("Evidence report")
         self.resize(1150, 780)
-        self.preview_dir = Path(ops.case.cache_dir) / "reports"
         self.preview_path: Path | None = None
         self.preview_options: Any = None
-        self.result: ReportResult | None = None
+        self.preview_result: ReportResult | None = None
         self.handle: TaskHandle | None = None
         self._serial = 0
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -204,15 +203,14 @@ class ReportDialog(QDialog):
         options = self._options()
         if options is None:
             return
-        self.preview_dir.mkdir(parents=True, exist_ok=True)
         self._serial += 1
-        target = self.preview_dir / f"preview-{self._serial}.pdf"
+        target = preview_file(self.ops.case, f"preview-{self._serial}.pdf")
 
         def show(result: ReportResult) -> None:
             old = self.preview_path
             self.document.close()
             self.document.load(str(result.path))
-            self.preview_path, self.preview_options, self.result = result.path, options, result
+            self.preview_path, self.preview_options, self.preview_result = result.path, options, result
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)
@@ -236,10 +234,13 @@ class ReportDialog(QDialog):
         target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
         if self.preview_path is not None and options == self.preview_options:
             source = self.preview_path
+
+            def failed(exc: BaseException) -> None:
+                QMessageBox.warning(self, "Save as PDF", f"Cannot save to {target}: {exc}")
+
             self.ops.call(lambda: shutil.copyfile(source, target),
                           on_done=lambda _: self.status.setText(f"Saved to {target}"),
-                          on_error=lambda exc: QMessageBox.warning(
-                              self, "Save as PDF", f"Cannot save to {target}: {exc}"))
+                          on_error=failed)
             return
         self._run(build_report, options, target, message="Building the report...",
                   on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))
@@ -302,8 +303,5 @@ class ReportDialog(QDialog):
         if self.handle is not None and self.handle.running:
             self.handle.cancel()
         self.document.close()
-        if self.preview_dir.is_dir():
-            for path in self.preview_dir.glob("preview-*.pdf"):
-                with contextlib.suppress(OSError):  # open for a print being cancelled (Windows)
-                    path.unlink(missing_ok=True)
+        clear_previews(self.ops.case)  # one still open for a cancelled print goes at close
         super().done(result)

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
 from evidence_app.core import attachments as att
 from evidence_app.core import incidents as inc
 from evidence_app.core import people as ppl
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.trash import TrashContents, empty_trash, list_trash
 from evidence_app.gui.messages import confirm
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import local_time, plural
-
-KINDS = ("incidents", "attachments", "trash", "people")
 
 
 class TrashDialog(QDialog):
@@ -75,8 +74,8 @@ class TrashDialog(QDialog):
     def refresh(self) -> None:
         self.ops.read(list_trash, on_done=self._show, latest=(id(self), "trash"))
 
-    def _changed(self, kind: str) -> None:
-        if kind in KINDS:
+    def _changed(self, changes: Changes) -> None:
+        if changes.timeline:  # anything that can be in the trash, or the trash itself
             self.refresh()
 
     def _show(self, contents: TrashContents) -> None:
@@ -124,7 +123,7 @@ class TrashDialog(QDialog):
             fn = {"incident": inc.restore_incident, "attachment": att.restore_attachment,
                   "note": inc.restore_note, "person": ppl.restore_person,
                   "vehicle": ppl.restore_vehicle}[kind]
-            self.ops.op(fn, item_id, changes=KINDS)
+            self.ops.op(fn, item_id)
 
     def _ask_empty(self) -> None:
         c = self.contents
@@ -136,7 +135,7 @@ class TrashDialog(QDialog):
         confirm(self, "Empty the trash?",
                 f"This deletes {', '.join(parts[:-1])} and {parts[-1]} for good, including the "
                 "original files of those exhibits (and the exhibits of deleted incidents).",
-                "Empty trash", lambda: self.ops.op(empty_trash, changes=KINDS),
+                "Empty trash", lambda: self.ops.op(empty_trash),
                 informative="This cannot be undone. Exhibit marks already issued are never "
                             "reused. The audit trail keeps a record that the trash was emptied.",
                 destructive=True)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from evidence_app.core.incidents import count_incidents, list_incidents
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import IncidentSummary
 from evidence_app.core.vocab import Precision
 from evidence_app.gui.tasks import CaseOps
@@ -246,7 +247,8 @@ class TimelineModel(QAbstractListModel):
         total, rows = result
         new = self._with_headers(rows, None)
         same_shape = len(new) == len(self._rows) and all(
-            type(a) is type(b) and (a.id == b.id if isinstance(a, IncidentSummary) else a == b)
+            type(a) is type(b) and (a.id == b.id if isinstance(a, IncidentSummary)
+                                    and isinstance(b, IncidentSummary) else a == b)
             for a, b in zip(new, self._rows, strict=True))
         if same_shape and self._ready:
             self._rows = new
@@ -297,6 +299,6 @@ class TimelineModel(QAbstractListModel):
         for incident_id, callback in waiting:
             self.locate(incident_id, callback)
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("incidents", "attachments", "trash"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.timeline:
             self.reload()

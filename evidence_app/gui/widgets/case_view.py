@@ -40,10 +40,10 @@ class CaseView(QSplitter):
         title.setObjectName("paneTitle")
         head.addWidget(title)
         head.addStretch(1)
-        self.count = QLabel()
-        self.count.setObjectName("muted")
-        self.count.setAccessibleName("Number of incidents")
-        head.addWidget(self.count)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+        self.count_label.setAccessibleName("Number of incidents")
+        head.addWidget(self.count_label)
         self.left_layout.addLayout(head)
         self.timeline = TimelineView(self.model)
         self.left_layout.addWidget(self.timeline, 1)
@@ -63,22 +63,22 @@ class CaseView(QSplitter):
 
     def _count(self, total: int) -> None:
         if self.model.source.name == "all":
-            self.count.setText(plural(total, "incident"))
+            self.count_label.setText(plural(total, "incident"))
         else:
-            self.count.setText(f"{total} found")
+            self.count_label.setText(f"{total} found")
 
     # -- commands ------------------------------------------------------------------------
     def new_incident(self, tz: str) -> None:
         """Record a new incident dated now, show it and put the cursor in its title."""
         self.editor.flush()
-        ops, kinds = self.ops, ("incidents", "trash")
+        ops = self.ops
         now = datetime.now(UTC).replace(second=0, microsecond=0)
 
         def created(incident_id: int) -> None:
             self.undo_stack.push(DoneCommand(
                 "new incident",
-                lambda: ops.op(inc.restore_incident, incident_id, changes=kinds),
-                lambda: ops.op(inc.delete_incident, incident_id, changes=kinds)))
+                lambda: ops.op(inc.restore_incident, incident_id),
+                lambda: ops.op(inc.delete_incident, incident_id)))
             self.editor.set_incident(incident_id)
             self.timeline.select_incident(incident_id)
             self.editor.loaded.connect(self._focus_title_once)
@@ -96,10 +96,10 @@ class CaseView(QSplitter):
             return None
         self.editor.flush()
         title = self.editor.form.title.text().strip() or "the incident"
-        ops, kinds = self.ops, ("incidents", "trash")
-        ops.op(inc.delete_incident, incident_id, changes=kinds)
+        ops = self.ops
+        ops.op(inc.delete_incident, incident_id)
         self.undo_stack.push(DoneCommand(
             "delete incident",
-            lambda: ops.op(inc.delete_incident, incident_id, changes=kinds),
-            lambda: ops.op(inc.restore_incident, incident_id, changes=kinds)))
+            lambda: ops.op(inc.delete_incident, incident_id),
+            lambda: ops.op(inc.restore_incident, incident_id)))
         return title

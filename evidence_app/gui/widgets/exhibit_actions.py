@@ -9,16 +9,18 @@ from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu, QMessageBox, QWidget
 
-from evidence_app.core.attachments import delete_attachments, move_attachments, set_caption
-from evidence_app.core.viewing import openable_path
+from evidence_app.core.attachments import (
+    delete_attachments,
+    move_attachments,
+    set_caption,
+    viewer_copy,
+)
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.caption_dialog import CaptionDialog
 from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.tasks import CaseOps
-
-CHANGES = ("attachments", "incidents")
 
 
 def _marks(atts: list[AttachmentView]) -> str:
@@ -36,7 +38,7 @@ def open_original(ops: CaseOps, attachment_id: int, parent: QWidget) -> None:
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "Cannot open the original", str(exc))
 
-    ops.read(openable_path, attachment_id, on_done=while_alive(parent, opened),
+    ops.read(viewer_copy, attachment_id, on_done=while_alive(parent, opened),
              on_error=while_alive(parent, failed))
 
 
@@ -133,7 +135,7 @@ class ExhibitActions(QObject):
         dialog.open()
 
     def save_caption(self, att: AttachmentView, text: str) -> None:
-        self.ops.op(set_caption, att.id, text, changes=CHANGES,
+        self.ops.op(set_caption, att.id, text,
                     on_done=while_alive(self, lambda _r: self.message.emit(
                         f"Caption of {att.exhibit_mark} saved.")))
 
@@ -153,7 +155,7 @@ class ExhibitActions(QObject):
 
     def move_to(self, chosen: list[AttachmentView], incident_id: int | None) -> None:
         where = "the Inbox" if incident_id is None else "the chosen incident"
-        self.ops.op(move_attachments, [a.id for a in chosen], incident_id, changes=CHANGES,
+        self.ops.op(move_attachments, [a.id for a in chosen], incident_id,
                     on_done=while_alive(self, lambda _r: self.message.emit(
                         f"Moved {_marks(chosen)} to {where}.")))
 
@@ -166,6 +168,6 @@ class ExhibitActions(QObject):
         chosen = self.selected()
         if not chosen:
             return
-        self.ops.op(delete_attachments, [a.id for a in chosen], changes=(*CHANGES, "trash"),
+        self.ops.op(delete_attachments, [a.id for a in chosen],
                     on_done=while_alive(self, lambda _r: self.message.emit(
                         f"Moved {_marks(chosen)} to the trash. You can restore it from the Trash.")))

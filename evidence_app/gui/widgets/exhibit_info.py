@@ -87,7 +87,7 @@ class ExhibitInfoPanel(QScrollArea):
         self.camera = _value()
         self.gps = _value()
         self.name = _value()
-        self.size = _value()
+        self.file_size = _value()
         self.media_type = _value()
         self.pixels = _value()
         when_box = QVBoxLayout()
@@ -102,7 +102,7 @@ class ExhibitInfoPanel(QScrollArea):
             self.rows[title] = label
         self.gps_warning = NoticeBox(GPS_WARNING)
         form.addRow(self.gps_warning)
-        for title, widget in (("Original file name", self.name), ("Size", self.size),
+        for title, widget in (("Original file name", self.name), ("Size", self.file_size),
                               ("Type", self.media_type), ("Picture size", self.pixels)):
             form.addRow(_row_label(title), widget)
         outer.addLayout(form)
@@ -155,7 +155,7 @@ class ExhibitInfoPanel(QScrollArea):
         self.gps.setText(gps_text(att))
         self.gps_warning.setVisible(att.has_gps)
         self.name.setText(att.original_name)
-        self.size.setText(human_size(att.size))
+        self.file_size.setText(human_size(att.size))
         self.media_type.setText(att.media_type)
         self.pixels.setText(pixel_text(att))
         self.sha.setPlainText(att.sha256)

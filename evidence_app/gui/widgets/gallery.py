@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.attachments import incident_attachments
 from evidence_app.core.incidents import list_incidents
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
@@ -125,9 +126,9 @@ class AttachmentGallery(QWidget):
             self.model.modelReset.connect(self._fit_height)
             self.view.installEventFilter(self)
 
-        self.actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
-        self.actions.message.connect(self.message)
-        self.actions.open_requested.connect(self.open_viewer)
+        self.exhibit_actions = ExhibitActions(ops, self.view, self.model, lambda: self.incident_id)
+        self.exhibit_actions.message.connect(self.message)
+        self.exhibit_actions.open_requested.connect(self.open_viewer)
         self.drop_view = FileDropTarget(self.view.viewport(), self.import_paths,
                                         self.drop_text, overlay_on=self.stack)
         self.drop_empty = FileDropTarget(self.empty, self.import_paths, self.drop_text,
@@ -167,7 +168,7 @@ class AttachmentGallery(QWidget):
         if serial != self._serial:
             return  # an older answer, overtaken by a newer question
         self.timezone, self.title, items = result
-        selected = {a.id for a in self.actions.selected()}
+        selected = {a.id for a in self.exhibit_actions.selected()}
         self.model.set_items(items, self.timezone)
         for row, att in enumerate(items):
             if att.id in selected:
@@ -201,6 +202,7 @@ class AttachmentGallery(QWidget):
         as its tallest page, which left a tall blank gap under the empty-state box."""
         if self.embedded:
             page = self.stack.currentWidget()
+            assert page is not None  # the stack always holds its two pages
             height = page.maximumHeight()  # both pages have a fixed height once laid out
             self.stack.setFixedHeight(height if height < 10_000 else page.sizeHint().height())
 
@@ -219,8 +221,9 @@ class AttachmentGallery(QWidget):
         self.stack.setCurrentWidget(self.view if n else self.empty)
         self._fit_stack()
 
-    def _changed(self, kind: str) -> None:
-        if kind in ("attachments", "incidents") and self.incident_id is not None:
+    def _changed(self, changes: Changes) -> None:
+        if (changes.attachments or changes.incidents or changes.trash) and (
+                self.incident_id is not None):
             self._reload_timer.start()
 
     # -- adding ------------------------------------------------------------------------

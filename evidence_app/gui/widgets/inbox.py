@@ -29,6 +29,7 @@ from evidence_app.core.importers.inbox import (
     create_incident_from_attachments,
     create_incidents_from_groups,
 )
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog
@@ -43,7 +44,6 @@ from evidence_app.gui.widgets.exhibit_actions import ExhibitActions
 from evidence_app.gui.widgets.tiles import make_tile_view
 
 DESTINATION = "the Inbox"
-CHANGES = ("incidents", "attachments")
 
 
 def load_inbox(case: Any) -> tuple[str, list[AttachmentView]]:
@@ -123,11 +123,11 @@ class InboxView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
 
-        self.actions = ExhibitActions(ops, self.view, self.model, lambda: None)
-        self.actions.message.connect(self.message)
-        self.actions.open_requested.connect(self.open_viewer)
+        self.exhibit_actions = ExhibitActions(ops, self.view, self.model, lambda: None)
+        self.exhibit_actions.message.connect(self.message)
+        self.exhibit_actions.open_requested.connect(self.open_viewer)
         self.new_button.clicked.connect(self.new_incident_from_selection)
-        self.add_button.clicked.connect(self.actions.move_action.trigger)
+        self.add_button.clicked.connect(self.exhibit_actions.move_action.trigger)
         self.group_button.clicked.connect(self.group_by_time)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.paste_action = QAction(self)
@@ -156,7 +156,7 @@ class InboxView(QWidget):
         if serial != self._serial:
             return
         self.timezone, items = result
-        selected = {a.id for a in self.actions.selected()}
+        selected = {a.id for a in self.exhibit_actions.selected()}
         self.model.set_items(items, self.timezone)
         for row, att in enumerate(items):
             if att.id in selected:
@@ -171,12 +171,12 @@ class InboxView(QWidget):
         self.count_changed.emit(n)
         self.loaded.emit()
 
-    def _changed(self, kind: str) -> None:
-        if kind in CHANGES:
+    def _changed(self, changes: Changes) -> None:
+        if changes.attachments or changes.trash:
             self._reload_timer.start()
 
     def _update_buttons(self, *_args: object) -> None:
-        chosen = len(self.actions.selected())
+        chosen = len(self.exhibit_actions.selected())
         total = len(self.model.items)
         self.new_button.setEnabled(chosen > 0)
         self.add_button.setEnabled(chosen > 0)
@@ -187,7 +187,7 @@ class InboxView(QWidget):
 
     # -- making incidents ----------------------------------------------------------------
     def new_incident_from_selection(self) -> None:
-        chosen = self.actions.selected()
+        chosen = self.exhibit_actions.selected()
         if not chosen:
             return
         n = len(chosen)
@@ -198,10 +198,10 @@ class InboxView(QWidget):
             self.incident_created.emit(incident_id)
 
         self.ops.op(create_incident_from_attachments, [a.id for a in chosen],
-                    on_done=while_alive(self, created), changes=CHANGES)
+                    on_done=while_alive(self, created))
 
     def group_by_time(self) -> None:
-        selected = self.actions.selected()
+        selected = self.exhibit_actions.selected()
         if len(selected) >= 2:
             files, scope = selected, f"Grouping the {len(selected)} files you selected."
         else:
@@ -226,8 +226,7 @@ class InboxView(QWidget):
             if n == 1:
                 self.incident_created.emit(ids[0])
 
-        self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created),
-                    changes=CHANGES)
+        self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created))
 
     # -- adding ------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, 
 from evidence_app.core import incidents as inc
 from evidence_app.core.dates import When
 from evidence_app.core.errors import NotFoundError
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import Amendment, IncidentDetail
 from evidence_app.core.vocab import Precision
 from evidence_app.gui.messages import show_error
@@ -82,7 +83,7 @@ class IncidentEditor(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.form)
         scroll.setAccessibleName("Incident details")
-        self.scroll = scroll
+        self.scroll_area = scroll
         self.empty = QLabel("Select an incident on the left to see and edit it,\n"
                             "or press Ctrl+N to write down something new.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -139,7 +140,7 @@ class IncidentEditor(QWidget):
             return
         inside = [w for w in self._exhibits.findChildren(QWidget)
                   if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
-        previous = self.form.tag_input
+        previous: QWidget = self.form.tag_input
         for widget in [*inside, self.form.notes.input]:
             QWidget.setTabOrder(previous, widget)
             previous = widget
@@ -182,9 +183,9 @@ class IncidentEditor(QWidget):
             self._gen += 1
         gen, incident_id, saves = self._gen, self.incident_id, self._saves
         # On the writer queue, so the snapshot includes every save queued before it.
-        self.ops.op(inc.get_incident, incident_id, changes=None,
-                    on_done=lambda d: self._loaded_detail(gen, d, fresh, saves),
-                    on_error=lambda e: self._load_failed(gen, e))
+        self.ops.read_in_order(inc.get_incident, incident_id,
+                               on_done=lambda d: self._loaded_detail(gen, d, fresh, saves),
+                               on_error=lambda e: self._load_failed(gen, e))
 
     def _loaded_detail(self, gen: int, detail: IncidentDetail, fresh: bool, saves: int) -> None:
         if detail.id != self.incident_id or gen != self._gen:
@@ -194,7 +195,7 @@ class IncidentEditor(QWidget):
             self.form.set_values(stored)
             self._stored = stored
             self._shown = self.form.values()
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
         elif self.detail is None:
             return  # a fresh load is on its way
         elif saves == self._saves:
@@ -213,7 +214,7 @@ class IncidentEditor(QWidget):
         self.detail = detail
         self._show_side(detail)
         self.form.setEnabled(True)
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.scroll_area)
         self.loaded.emit(detail)
 
     def _load_failed(self, gen: int, exc: BaseException) -> None:
@@ -239,9 +240,8 @@ class IncidentEditor(QWidget):
             self.form.exhibits_summary.setText("No exhibits yet. Import photos or screenshots "
                                                "and attach them to this incident.")
 
-    def _on_changed(self, kind: str) -> None:
-        if self.incident_id is not None and self.detail is not None and kind in (
-                "incidents", "attachments", "people", "trash"):
+    def _on_changed(self, changes: Changes) -> None:
+        if self.incident_id is not None and self.detail is not None and changes.timeline:
             self._load(fresh=False)
 
     # -- saving ---------------------------------------------------------------------------
@@ -297,11 +297,11 @@ class IncidentEditor(QWidget):
             lambda: self.ops.op(inc.update_note, note_id, private=not private)))
 
     def _remove_note(self, note_id: int) -> None:
-        self.ops.op(inc.delete_note, note_id, changes=("incidents", "trash"))
+        self.ops.op(inc.delete_note, note_id)
         self.undo_stack.push(DoneCommand(
             "remove note",
-            lambda: self.ops.op(inc.delete_note, note_id, changes=("incidents", "trash")),
-            lambda: self.ops.op(inc.restore_note, note_id, changes=("incidents", "trash"))))
+            lambda: self.ops.op(inc.delete_note, note_id),
+            lambda: self.ops.op(inc.restore_note, note_id)))
 
     # -- Ctrl+Z inside the fields goes to the editor's undo, not the field's own ---------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

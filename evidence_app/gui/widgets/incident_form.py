@@ -232,10 +232,10 @@ class IncidentForm(QWidget):
 
     def _align_labels(self) -> None:
         """One label column width for every group, so the fields line up down the page."""
-        labels = [s.form.labelForField(s.form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget()
-                                       or s.form.itemAt(i, QFormLayout.ItemRole.FieldRole).layout())
-                  for s in self._sections for i in range(s.form.rowCount())
-                  if s.form.itemAt(i, QFormLayout.ItemRole.FieldRole) is not None]
+        fields = [(s.form, item) for s in self._sections for i in range(s.form.rowCount())
+                  if (item := s.form.itemAt(i, QFormLayout.ItemRole.FieldRole)) is not None]
+        labels = [form.labelForField(field) for form, item in fields
+                  if (field := item.widget() or item.layout()) is not None]
         found = [lab for lab in labels if isinstance(lab, QLabel)]
         width = max((lab.sizeHint().width() for lab in found), default=0)
         for lab in found:

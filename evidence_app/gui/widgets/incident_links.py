@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCompleter, QMenu
 
 from evidence_app.core import incidents as inc
 from evidence_app.core import people as ppl
+from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import IncidentDetail, PersonView, VehicleView
 from evidence_app.core.vocab import Role
 from evidence_app.gui.dialogs.person_forms import ROLE_LABELS, PersonDialog, VehicleDialog
@@ -70,8 +71,8 @@ class IncidentLinks(QObject):
                       latest=(key, "vehicles"))
         self.ops.read(inc.all_tags, on_done=self._tag_names.setStringList, latest=(key, "tags"))
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("people", "incidents"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.people_or_vehicles or changes.incidents:
             self.refresh_lists()
 
     def show(self, detail: IncidentDetail) -> None:
@@ -121,10 +122,10 @@ class IncidentLinks(QObject):
         incident_id = self.detail.id
         dialog = PersonDialog(self.form.window())
         dialog.accepted.connect(lambda: self.ops.op(
-            _create_and_link_person, incident_id, dialog.values(), changes=("people", "incidents"),
+            _create_and_link_person, incident_id, dialog.values(),
             on_done=lambda pid: self._linked_new("person", incident_id, pid)))
         dialog.open()
-        self._dialog = dialog
+        self._dialog: PersonDialog | VehicleDialog = dialog
 
     def _new_vehicle(self) -> None:
         if self.detail is None:
@@ -132,7 +133,7 @@ class IncidentLinks(QObject):
         incident_id = self.detail.id
         dialog = VehicleDialog(self.form.window())
         dialog.accepted.connect(lambda: self.ops.op(
-            _create_and_link_vehicle, incident_id, dialog.values(), changes=("people", "incidents"),
+            _create_and_link_vehicle, incident_id, dialog.values(),
             on_done=lambda vid: self._linked_new("vehicle", incident_id, vid)))
         dialog.open()
         self._dialog = dialog
@@ -146,9 +147,8 @@ class IncidentLinks(QObject):
                  ) -> tuple[Callable[[], None], Callable[[], None]]:
         link = ppl.link_person if kind == "person" else ppl.link_vehicle
         unlink = ppl.unlink_person if kind == "person" else ppl.unlink_vehicle
-        kinds = ("incidents", "people")
-        return (lambda: self.ops.op(link, incident_id, target_id, changes=kinds),
-                lambda: self.ops.op(unlink, incident_id, target_id, changes=kinds))
+        return (lambda: self.ops.op(link, incident_id, target_id),
+                lambda: self.ops.op(unlink, incident_id, target_id))
 
     def _link(self, kind: str, target_id: int, link: bool) -> None:
         if self.detail is None:

@@ -181,5 +181,5 @@ class OcrTextPanel(QFrame):
                 mark_matches(self.text, self.query)
             self.saved.emit(att.id)
 
-        self.ops.op(ocr.correct_text, att.id, new, changes="attachments",
+        self.ops.op(ocr.correct_text, att.id, new,
                     on_done=while_alive(self, done))

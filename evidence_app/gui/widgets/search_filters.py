@@ -86,10 +86,10 @@ class FilterPanel(QFrame):
         self.exhibits = QCheckBox("Only incidents with exhibits")
         self.inbox = QCheckBox("Only the inbox (files not yet in an incident)")
         self.trash = QCheckBox("Include what is in the trash")
-        for box in (self.exhibits, self.inbox, self.trash):
-            box.toggled.connect(self._emit)
-        for box in (self.date_from, self.date_to):
-            box.changed.connect(self._emit)
+        for check in (self.exhibits, self.inbox, self.trash):
+            check.toggled.connect(self._emit)
+        for date_box in (self.date_from, self.date_to):
+            date_box.changed.connect(self._emit)
         self.reset_button = QPushButton("Clear filters")
         self.reset_button.clicked.connect(self.reset)
         form = QFormLayout(self)

@@ -13,8 +13,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from evidence_app.core.attachments import set_caption
-from evidence_app.core.media.analysis import load_display_image
+from evidence_app.core.attachments import display_image, set_caption
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.exhibit_text import file_type_label
@@ -30,7 +29,7 @@ MAX_DECODE_SIDE = 12_000  # larger originals are shown reduced; zoom still count
 
 def decode_original(case: Any, att: AttachmentView) -> QImage:
     """Worker side: the original as a QImage ready to become a pixmap cheaply."""
-    img = load_display_image(case.blobs.path(att.sha256), MAX_DECODE_SIDE)
+    img = display_image(case, att, MAX_DECODE_SIDE)
     if img.mode == "RGBA":
         fmt, data = QImage.Format.Format_RGBA8888, img.tobytes("raw", "RGBA")
         channels = 4
@@ -251,8 +250,7 @@ class ExhibitViewer(QWidget):
             self.panel.caption_saved(attachment_id)
             self.caption_saved.emit(attachment_id)
 
-        self.ops.op(set_caption, attachment_id, text, on_done=while_alive(self, saved),
-                    changes=("attachments", "incidents"))
+        self.ops.op(set_caption, attachment_id, text, on_done=while_alive(self, saved))
 
     def closeEvent(self, event: Any) -> None:
         self.panel.flush_caption()

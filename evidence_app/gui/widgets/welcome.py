@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app import APP_NAME
 from evidence_app.core.errors import ValidationError
+from evidence_app.core.store.folder import is_case_folder
 from evidence_app.gui.icons import app_icon, icon
 from evidence_app.paths import data_dir
 
@@ -183,12 +184,12 @@ class WelcomeScreen(QWidget):
         card.layout_.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.create = QPushButton("Create case")
-        self.create.setDefault(True)
-        self.create.setObjectName("primary")
-        self.create.setAccessibleName("Create case")
-        self.create.clicked.connect(self._create)
-        row.addWidget(self.create)
+        self.create_button = QPushButton("Create case")
+        self.create_button.setDefault(True)
+        self.create_button.setObjectName("primary")
+        self.create_button.setAccessibleName("Create case")
+        self.create_button.clicked.connect(self._create)
+        row.addWidget(self.create_button)
         card.layout_.addLayout(row)
         card.layout_.addStretch(1)
 
@@ -228,7 +229,7 @@ class WelcomeScreen(QWidget):
             self.refresh_folder()
 
     def _create(self) -> None:
-        from evidence_app.core.store.case import validate_initials
+        from evidence_app.core.settings import validate_initials
 
         owner = self.owner.text().strip()
         if not owner:
@@ -286,7 +287,7 @@ class WelcomeScreen(QWidget):
         for folder in folders:
             item = QListWidgetItem(folder.name)
             item.setToolTip(str(folder))
-            if not (folder / "case.db").is_file():
+            if not is_case_folder(folder):
                 # Said before it is clicked: moved, deleted, or on a drive not plugged in.
                 item.setText(f"{folder.name} (not found)")
                 item.setToolTip(f"{folder}\nThis folder is not there now: it may have been "

@@ -10,11 +10,11 @@ from PIL import Image
 from evidence_app.core import attachments as atts
 from evidence_app.core import incidents as inc
 from evidence_app.core import ocr, people
+from evidence_app.core.cases import create_case, open_case
 from evidence_app.core.importers.diary_csv import import_diary, read_diary
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.search.find import search
 from evidence_app.core.search.index import differences, pending, rebuild
-from evidence_app.core.store.case import Case
 from evidence_app.core.store.schema import alembic_config
 from evidence_app.core.trash import empty_trash
 
@@ -123,7 +123,7 @@ def test_bulk_diary_import_is_indexed_in_the_same_transaction(case, tmp_path):
 
 def test_writes_made_outside_the_app_are_indexed_when_the_case_opens(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
     db = sqlite3.connect(folder / "case.db")
     db.execute("INSERT INTO incidents (timezone, precision, title, description, location, "
                "category, suspect_appearance, suspect_voice, suspect_clothing, witnesses, "
@@ -132,14 +132,14 @@ def test_writes_made_outside_the_app_are_indexed_when_the_case_opens(tmp_path):
                "'', '', '', '', '', '2024-01-01 00:00:00', '2024-01-01 00:00:00')")
     db.commit()
     db.close()
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert [h.title for h in search(case, "graffiti").hits] == ["Graffiti on the garage"]
         assert in_step(case) == []
 
 
 def test_an_old_case_gets_its_index_when_upgraded(tmp_path):
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         a = inc.create_incident(case, title="Followed home", description="Blue hoodie")
         inc.add_note(case, a, "Neighbour saw him")
         shot = image(tmp_path / "IMG_20240312_081530.jpg", "red")
@@ -155,7 +155,7 @@ def test_an_old_case_gets_its_index_when_upgraded(tmp_path):
     assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'search_index'").fetchone()
     db.close()
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert case.migration_backup is not None and case.migration_backup.is_file()
         assert ids(case, "neighbour hoodie") == [("incident", a)]
         assert ids(case, "corner") == [("attachment", att)]

@@ -5,16 +5,16 @@ import io
 import os
 import stat
 
-from evidence_app.core.store.case import Case
-from evidence_app.core.store.originals import TEMP_PREFIX, BlobStore
+from evidence_app.core.cases import create_case, open_case
+from evidence_app.core.store.originals import TEMP_PREFIX, Originals
 
 
 def test_bytes_are_stored_under_their_hash_read_only(tmp_path):
-    store = BlobStore(tmp_path / "originals")
+    store = Originals(tmp_path / "originals")
     data = b"exact bytes \x00\xff" * 1000
     sha, size, created = store.put(io.BytesIO(data))
     assert (sha, size, created) == (hashlib.sha256(data).hexdigest(), len(data), True)
-    path = store.path(sha)
+    path = store._path(sha)
     assert path == tmp_path / "originals" / sha[:2] / sha
     assert path.read_bytes() == data
     assert stat.S_IMODE(path.stat().st_mode) == stat.S_IRUSR | stat.S_IRGRP
@@ -24,19 +24,19 @@ def test_bytes_are_stored_under_their_hash_read_only(tmp_path):
 
 
 def test_storing_the_same_bytes_again_does_not_rewrite_the_original(tmp_path):
-    store = BlobStore(tmp_path)
+    store = Originals(tmp_path)
     sha, _, _ = store.put(io.BytesIO(b"photo"))
-    before = store.path(sha).stat()
+    before = store._path(sha).stat()
     again = store.put(io.BytesIO(b"photo"))
     assert again == (sha, 5, False)
-    after = store.path(sha).stat()
+    after = store._path(sha).stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_damaged_stored_copy_is_replaced_by_fresh_identical_bytes(tmp_path):
-    store = BlobStore(tmp_path)
+    store = Originals(tmp_path)
     sha, _, _ = store.put(io.BytesIO(b"the real bytes"))
-    path = store.path(sha)
+    path = store._path(sha)
     os.chmod(path, 0o600)
     path.write_bytes(b"the real bytez")
     assert "has changed" in store.verify(sha)
@@ -45,17 +45,17 @@ def test_a_damaged_stored_copy_is_replaced_by_fresh_identical_bytes(tmp_path):
 
 
 def test_verify_reports_missing_and_changed_originals(tmp_path):
-    store = BlobStore(tmp_path)
+    store = Originals(tmp_path)
     sha, _, _ = store.put(io.BytesIO(b"abc"))
     assert store.verify("0" * 64) == "original file is missing"
-    os.chmod(store.path(sha), 0o600)
-    store.path(sha).write_bytes(b"abd")
+    os.chmod(store._path(sha), 0o600)
+    store._path(sha).write_bytes(b"abd")
     assert store.verify(sha).startswith("original has changed (now hashes to ")
 
 
 def test_temporary_files_left_by_a_crash_are_swept_when_the_case_opens(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="A B", initials="AB").close()
+    create_case(folder, owner_name="A B", initials="AB").close()
     leftover = folder / "originals" / (TEMP_PREFIX + "abc123")
     leftover.write_bytes(b"half a photo")
     thumb_tmp = folder / "cache" / "thumbs" / "ab" / ".tmp-xyz.jpg"
@@ -64,14 +64,14 @@ def test_temporary_files_left_by_a_crash_are_swept_when_the_case_opens(tmp_path)
     paste = folder / "cache" / ".paste-123"
     paste.mkdir()
     (paste / "clip.png").write_bytes(b"x")
-    with Case.open(folder):
+    with open_case(folder):
         assert not leftover.exists()
         assert not thumb_tmp.exists()
         assert not paste.exists()
 
 
 def test_remove_deletes_an_original(tmp_path):
-    store = BlobStore(tmp_path)
+    store = Originals(tmp_path)
     sha, _, _ = store.put(io.BytesIO(b"abc"))
     store.remove(sha)
     assert not store.exists(sha)

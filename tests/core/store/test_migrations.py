@@ -9,11 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
+from evidence_app.core.cases import create_case, open_case
 from evidence_app.core.errors import CaseError
 from evidence_app.core.incidents import get_incident, list_incidents
 from evidence_app.core.store import schema as schema_module
 from evidence_app.core.store.audit import GENESIS, canonical, event_hash
-from evidence_app.core.store.case import DB_NAME, Case
+from evidence_app.core.store.folder import DB_NAME
 from evidence_app.core.store.schema import alembic_config, head_revision
 from evidence_app.core.store.verify import run_verify
 
@@ -76,7 +77,7 @@ def revision_of(db):
 def test_a_first_revision_case_opens_upgraded_with_its_data(tmp_path):
     folder = tmp_path / "case"
     db = make_first_revision_case(folder)
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert revision_of(db) == head_revision()
         [row] = list_incidents(case)
         assert row.title == "Car outside again"
@@ -113,8 +114,8 @@ def migrations_with_extra_step(tmp_path, monkeypatch):
 
 def test_an_upgrade_copies_the_database_aside_first(tmp_path, migrations_with_extra_step):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
-    with Case.open(folder) as case:
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
+    with open_case(folder) as case:
         from evidence_app.core.incidents import create_incident
 
         create_incident(case, title="Before the upgrade")
@@ -122,7 +123,7 @@ def test_an_upgrade_copies_the_database_aside_first(tmp_path, migrations_with_ex
         op.add_column("incidents", sa.Column("mood", sa.String(20), nullable=False,
                                              server_default="calm"))
     """)
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert revision_of(folder / DB_NAME) == "9001"
         backup = case.migration_backup
         assert backup is not None and backup.parent == folder / "backups"
@@ -138,14 +139,14 @@ def test_an_upgrade_copies_the_database_aside_first(tmp_path, migrations_with_ex
     finally:
         con.close()
     # Opening again at the new head makes no further copy.
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert case.migration_backup is None
 
 
 def test_a_failed_upgrade_changes_nothing_and_says_where_the_copy_is(
         tmp_path, migrations_with_extra_step):
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         from evidence_app.core.incidents import create_incident
 
         create_incident(case, title="Keep me")
@@ -154,7 +155,7 @@ def test_a_failed_upgrade_changes_nothing_and_says_where_the_copy_is(
         raise RuntimeError("disk on fire")
     """)
     with pytest.raises(CaseError, match="could not be upgraded.*disk on fire.*backups"):
-        Case.open(folder)
+        open_case(folder)
     assert revision_of(folder / DB_NAME) == old_head
     con = sqlite3.connect(folder / DB_NAME)
     try:
@@ -165,14 +166,14 @@ def test_a_failed_upgrade_changes_nothing_and_says_where_the_copy_is(
 
 def test_a_case_from_a_newer_app_is_refused_untouched(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
     con = sqlite3.connect(folder / DB_NAME)
     con.execute("UPDATE alembic_version SET version_num = '7777'")
     con.commit()
     con.close()
     before = (folder / DB_NAME).read_bytes()
     with pytest.raises(CaseError, match="newer version"):
-        Case.open(folder)
+        open_case(folder)
     assert (folder / DB_NAME).read_bytes() == before
     assert not (folder / "backups").exists()
 
@@ -185,7 +186,7 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_link(tmp_path, migrations_
     from evidence_app.core.incidents import add_note, create_incident
 
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         incident = create_incident(case, title="Parcel on the doorstep")
         add_note(case, incident, "Did not open it")
         list(import_files(case, [samples[0].path], incident))
@@ -194,11 +195,11 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_link(tmp_path, migrations_
             batch.add_column(sa.Column("mood", sa.String(20), nullable=False,
                                        server_default="calm"))
     """)
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         detail = get_incident(case, incident)
         assert [n.text for n in detail.notes] == ["Did not open it"]
         assert [a.exhibit_mark for a in detail.attachments] == ["JS/1"]
-        with case.engine.connect() as conn:
+        with case.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert run_verify(case).ok
 
@@ -217,9 +218,9 @@ def test_opening_an_up_to_date_case_does_not_load_alembic(tmp_path):
     import sys
 
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
-    code = ("import sys; from pathlib import Path; from evidence_app.core.store.case import Case; "
-            f"c = Case.open(Path({str(folder)!r})); c.close(); "
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
+    code = ("import sys; from pathlib import Path; from evidence_app.core.cases import open_case; "
+            f"c = open_case(Path({str(folder)!r})); c.close(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

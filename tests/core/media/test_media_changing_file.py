@@ -41,7 +41,7 @@ def test_a_file_appended_to_during_import_is_stored_as_one_consistent_snapshot(
 
     assert appended[0] > 0  # the file really changed during the import
     assert result.status == "imported", result.reason
-    stored = case.blobs.path(result.sha256).read_bytes()
+    stored = case.originals.read_bytes(result.sha256)
     assert hashlib.sha256(stored).hexdigest() == result.sha256
     att = get_attachment(case, result.id)
     assert att.size == len(stored)

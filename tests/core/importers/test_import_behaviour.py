@@ -14,13 +14,14 @@ from evidence_app.core.errors import NotFoundError
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident, get_incident
 from evidence_app.core.progress import CancelToken
+from evidence_app.core.settings import update_settings
 from evidence_app.core.store.originals import TEMP_PREFIX
 from evidence_app.core.store.verify import run_verify
 from evidence_app.core.trash import empty_trash
 
 
 def stored_hashes(case):
-    return set(case.blobs.all_hashes())
+    return set(case.originals.all_hashes())
 
 
 def test_folders_are_imported_recursively_and_junk_is_skipped(tmp_path, case, import_paths):
@@ -98,7 +99,7 @@ def test_a_file_whose_read_fails_is_rejected_and_nothing_is_left_behind(case, im
     [result] = import_paths("/proc/self/mem")
     assert result.status == "rejected"
     assert "cannot be read" in result.reason
-    assert list(case.blobs.root.glob(TEMP_PREFIX + "*")) == []
+    assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []
     assert stored_hashes(case) == set()
 
 
@@ -119,10 +120,10 @@ def _run_import_without_root_privileges(case_folder, *paths):
 def test_files_and_folders_without_read_permission_are_rejected(tmp_path):
     import json
 
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case, open_case
 
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
     locked = phone_jpeg(tmp_path / "locked.jpg", seed=1)
     locked.chmod(0)
     locked_dir = tmp_path / "private"
@@ -141,7 +142,7 @@ def test_files_and_folders_without_read_permission_are_rejected(tmp_path):
         (str(locked), "rejected"), (str(locked_dir), "rejected"), (str(readable), "imported")]
     assert "permission denied" in results[0]["reason"].lower()
     assert "folder cannot be read" in results[1]["reason"]
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert [a.original_name for a in list_inbox(case)] == ["fine.jpg"]
         assert len(stored_hashes(case)) == 1
 
@@ -203,7 +204,7 @@ def test_exhibit_marks_are_never_reused_and_gaps_are_allowed(tmp_path, case, imp
 
 def test_marks_follow_changed_initials_without_reusing_serials(tmp_path, case, import_paths):
     [one] = import_paths(phone_jpeg(tmp_path / "a.jpg", seed=1))
-    case.update_settings(initials="JAS")
+    update_settings(case, initials="JAS")
     [two] = import_paths(phone_jpeg(tmp_path / "b.jpg", seed=2))
     assert (one.exhibit, two.exhibit) == ("JS/1", "JAS/2")
     assert get_attachment(case, one.id).exhibit_mark == "JS/1"  # issued marks never change
@@ -239,7 +240,7 @@ def test_progress_counts_every_input(tmp_path, case):
 
 def _consistent(case):
     """No half-written original, no original without a row, no row without its original."""
-    assert list(case.blobs.root.glob(TEMP_PREFIX + "*")) == []
+    assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []
     with case.read() as session:
         from sqlalchemy import select
 
@@ -298,7 +299,7 @@ def test_a_big_file_cancelled_mid_copy_leaves_nothing(tmp_path, case):
     from evidence_app.core.store import originals as blobs
 
     with pytest.raises(blobs.Cancelled):
-        case.blobs.put_file(big, cancel_during_copy)
+        case.originals.put_file(big, cancel_during_copy)
     events = list(import_files(case, [big], cancel=token))
     assert [e.item for e in events if e.item] == []
     _consistent(case)
@@ -316,10 +317,10 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.skipif(os.name != "posix", reason="needs RLIMIT_FSIZE")
 def test_a_full_disk_stops_the_import_with_a_clear_message(tmp_path):
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import create_case, open_case
 
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
     small = phone_jpeg(tmp_path / "a small photo.jpg", seed=1)
     big = tmp_path / "video.mp4"
     big.write_bytes(os.urandom(3_000_000))
@@ -332,6 +333,6 @@ def test_a_full_disk_stops_the_import_with_a_clear_message(tmp_path):
     assert line.startswith("error: Files cannot be saved into the case: the disk holding the "
                            "case is full"), proc.stderr
     assert "Traceback" not in proc.stderr
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert [a.original_name for a in list_inbox(case)] == ["a small photo.jpg"]
         _consistent(case)

@@ -17,7 +17,7 @@ import pytest
 from fixtures.media_factory import phone_jpeg, screenshot_png
 from sqlalchemy import select
 
-from evidence_app.core.store.case import Case
+from evidence_app.core.cases import create_case, open_case
 from evidence_app.core.store.models import Attachment, CaseSettings
 from evidence_app.core.store.originals import TEMP_PREFIX
 from evidence_app.core.store.verify import run_verify
@@ -28,10 +28,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from evidence_app.core.store.case import Case
+    from evidence_app.core.cases import Case, create_case, open_case
     from evidence_app.core.importers.files import import_files
 
-    case = Case.open(Path(sys.argv[1]))
+    case = open_case(Path(sys.argv[1]))
     print("open", flush=True)
     for event in import_files(case, [Path(p) for p in sys.argv[2:]], workers=2):
         if event.item is not None:
@@ -63,8 +63,8 @@ def make_batch(folder, round_no, rnd):
 
 def snapshot(folder):
     """Open the case after a crash and check everything that must hold."""
-    with Case.open(folder) as case:
-        assert list(case.blobs.root.glob(TEMP_PREFIX + "*")) == []  # swept at open
+    with open_case(folder) as case:
+        assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []  # swept at open
         report = run_verify(case)
         assert report.ok, report.problems
         with case.read() as session:
@@ -72,7 +72,7 @@ def snapshot(folder):
                                           Attachment.exhibit_serial)).all()
             next_serial = session.get(CaseSettings, 1).next_exhibit_serial
         for _id, sha, _serial in rows:
-            assert hashlib.sha256(case.blobs.path(sha).read_bytes()).hexdigest() == sha
+            assert hashlib.sha256(case.originals.read_bytes(sha)).hexdigest() == sha
         serials = sorted(r.exhibit_serial for r in rows)
         assert len(set(serials)) == len(serials)
         assert not serials or next_serial > serials[-1]
@@ -82,7 +82,7 @@ def snapshot(folder):
 def test_sigkill_during_import_never_damages_the_case(tmp_path):
     rnd = random.Random(int(os.environ.get("CRASH_SEED", "20240312")))
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="Jane Smith", initials="JS").close()
+    create_case(folder, owner_name="Jane Smith", initials="JS").close()
     committed: dict[int, str] = {}
     sources = []
     kills = 0

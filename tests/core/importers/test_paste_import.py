@@ -13,8 +13,8 @@ def test_pasted_bytes_become_an_exhibit_and_leave_no_staging_files(case, tmp_pat
         "imported", "JS/1", "Pasted image 2025-03-02 10.00.00.png")
     att = get_attachment(case, result.id)
     assert att.captured_from == "pasted"
-    assert case.blobs.path(att.sha256).read_bytes() == data
-    assert not list(case.cache_dir.glob(".paste-*"))
+    assert case.originals.read_bytes(att.sha256) == data
+    assert not list((case.folder / "cache").glob(".tmp-*"))
     again = import_bytes(case, data, "Pasted image 2025-03-02 10.05.00.png")
     assert (again.status, again.exhibit) == ("duplicate", "JS/1")
     assert run_verify(case).ok

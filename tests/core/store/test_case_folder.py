@@ -12,14 +12,16 @@ import time
 import pytest
 from sqlalchemy import text
 
+from evidence_app.core.cases import create_case, open_case
 from evidence_app.core.errors import CaseError, CaseLockedError, ValidationError
 from evidence_app.core.incidents import count_incidents, create_incident
-from evidence_app.core.store.case import DB_NAME, Case
+from evidence_app.core.settings import update_settings
+from evidence_app.core.store.folder import DB_NAME
 
 
 def test_create_makes_the_folder_layout_and_settings(tmp_path):
     folder = tmp_path / "new" / "case"
-    with Case.create(folder, owner_name="  Jane Smith ", initials="js",
+    with create_case(folder, owner_name="  Jane Smith ", initials="js",
                      timezone="Europe/London") as case:
         assert (folder / DB_NAME).is_file()
         assert (folder / "originals").is_dir()
@@ -35,18 +37,18 @@ def test_create_makes_the_folder_layout_and_settings(tmp_path):
 
 def test_open_after_close_keeps_everything(tmp_path):
     folder = tmp_path / "case"
-    with Case.create(folder, owner_name="Jane Smith", initials="JS", case_name="Mine") as case:
+    with create_case(folder, owner_name="Jane Smith", initials="JS", case_name="Mine") as case:
         create_incident(case, title="First")
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert case.settings().case_name == "Mine"
         assert count_incidents(case) == 1
 
 
 def test_close_twice_is_harmless(tmp_path):
-    case = Case.create(tmp_path / "c", owner_name="A B", initials="AB")
+    case = create_case(tmp_path / "c", owner_name="A B", initials="AB")
     case.close()
     case.close()
-    Case.open(tmp_path / "c").close()
+    open_case(tmp_path / "c").close()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -59,36 +61,36 @@ def test_close_twice_is_harmless(tmp_path):
 def test_create_refuses_bad_settings_and_leaves_nothing(tmp_path, kwargs, message):
     folder = tmp_path / "case"
     with pytest.raises(ValidationError, match=message):
-        Case.create(folder, **kwargs)
+        create_case(folder, **kwargs)
     assert not folder.exists()
 
 
 def test_create_refuses_an_existing_case_and_a_file(tmp_path, case):
     with pytest.raises(CaseError, match="already a case"):
-        Case.create(case.folder, owner_name="X Y", initials="XY")
+        create_case(case.folder, owner_name="X Y", initials="XY")
     afile = tmp_path / "afile"
     afile.write_text("x")
     with pytest.raises(CaseError, match="is a file"):
-        Case.create(afile, owner_name="X Y", initials="XY")
+        create_case(afile, owner_name="X Y", initials="XY")
 
 
 def test_open_refuses_a_folder_that_is_not_a_case(tmp_path):
     with pytest.raises(CaseError, match="not a case folder"):
-        Case.open(tmp_path)
+        open_case(tmp_path)
     with pytest.raises(CaseError, match="not a case folder"):
-        Case.open(tmp_path / "missing")
+        open_case(tmp_path / "missing")
 
 
 def test_open_explains_a_corrupt_database_and_releases_the_lock(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="A B", initials="AB").close()
+    create_case(folder, owner_name="A B", initials="AB").close()
     (folder / DB_NAME).write_bytes(b"this is not a database at all" * 100)
     for suffix in ("-wal", "-shm"):
         (folder / (DB_NAME + suffix)).unlink(missing_ok=True)
     with pytest.raises(CaseError, match="cannot be read"):
-        Case.open(folder)
+        open_case(folder)
     with pytest.raises(CaseError, match="cannot be read"):  # not "already open"
-        Case.open(folder)
+        open_case(folder)
 
 
 def test_an_interrupted_creation_can_be_finished(tmp_path):
@@ -96,22 +98,22 @@ def test_an_interrupted_creation_can_be_finished(tmp_path):
     folder.mkdir()
     sqlite3.connect(folder / DB_NAME).close()  # the file exists, nothing in it
     with pytest.raises(CaseError, match="interrupted"):
-        Case.open(folder)
-    with Case.create(folder, owner_name="Jane Smith", initials="JS") as case:
+        open_case(folder)
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         assert case.settings().initials == "JS"
 
 
 def test_settings_changes_are_validated_and_audited(case):
     from evidence_app.core.store.audit import entries
 
-    case.update_settings(address="1 High Street, Leeds", initials="jas")
+    update_settings(case, address="1 High Street, Leeds", initials="jas")
     assert case.settings().initials == "JAS"
     with pytest.raises(ValidationError):
-        case.update_settings(initials="1")
+        update_settings(case, initials="1")
     with pytest.raises(ValidationError):
-        case.update_settings(colour="blue")
+        update_settings(case, colour="blue")
     with pytest.raises(ValidationError):
-        case.update_settings(owner_name=" ")
+        update_settings(case, owner_name=" ")
     with case.read() as session:
         last = list(entries(session, "case"))[-1]
     assert last.action == "update"
@@ -121,7 +123,7 @@ def test_settings_changes_are_validated_and_audited(case):
 
 def test_every_connection_uses_wal_full_sync_and_foreign_keys(case):
     for _ in range(2):  # the pool may hand out a new connection: each gets the settings
-        with case.engine.connect() as conn:
+        with case.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -144,7 +146,7 @@ def test_foreign_keys_are_enforced(case):
 # --------------------------------------------------------------------------- the lock
 def test_a_second_open_in_the_same_process_is_refused(case):
     with pytest.raises(CaseLockedError, match="already open"):
-        Case.open(case.folder)
+        open_case(case.folder)
 
 
 def _cli(*args, cwd=None):
@@ -165,15 +167,15 @@ def test_a_second_process_gets_a_clear_message(case):
 
 def test_the_lock_is_released_on_close(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="A B", initials="AB").close()
+    create_case(folder, owner_name="A B", initials="AB").close()
     proc = _cli("--case", str(folder), "incident", "list")
     assert proc.returncode == 0, proc.stderr
 
 
 HOLD = textwrap.dedent("""
     import sys, time
-    from evidence_app.core.store.case import Case
-    case = Case.open(sys.argv[1])
+    from evidence_app.core.cases import Case, create_case, open_case
+    case = open_case(sys.argv[1])
     print("holding", flush=True)
     time.sleep(120)
 """)
@@ -181,13 +183,13 @@ HOLD = textwrap.dedent("""
 
 def test_a_lock_left_by_a_killed_process_never_locks_anyone_out(tmp_path):
     folder = tmp_path / "case"
-    Case.create(folder, owner_name="A B", initials="AB").close()
+    create_case(folder, owner_name="A B", initials="AB").close()
     child = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE,
                              text=True)
     try:
         assert child.stdout.readline().strip() == "holding"
         with pytest.raises(CaseLockedError, match=f"process {child.pid}"):
-            Case.open(folder)
+            open_case(folder)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
     finally:
@@ -197,6 +199,6 @@ def test_a_lock_left_by_a_killed_process_never_locks_anyone_out(tmp_path):
         child.stdout.close()
     assert (folder / "case.lock").exists()  # the file stays behind; nobody holds it
     deadline = time.monotonic() + 10
-    with Case.open(folder) as case:
+    with open_case(folder) as case:
         assert case.settings().initials == "AB"
     assert time.monotonic() < deadline
