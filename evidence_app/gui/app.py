@@ -5,10 +5,10 @@ This is the composition root: everything the window needs is made here and passe
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -46,9 +46,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-# The parts that plug into the window (search, exhibits) import the database layer;
-# `launch` imports them on a worker while the window is already on screen.
-FEATURE_MODULES = ("evidence_app.gui.search_ui", "evidence_app.gui.exhibits_hookup")
+def import_features() -> tuple[ModuleType, ...]:
+    """Import the parts that plug into the window (search, exhibits). They pull in the
+    database layer, so `launch` calls this on a worker while the window is already on
+    screen; `add_features` then finds them loaded."""
+    from evidence_app.gui import exhibits_hookup, search_ui
+
+    return search_ui, exhibits_hookup
 
 
 def bare_window(settings: AppSettings | None = None, opening: bool = False) -> MainWindow:
@@ -106,8 +110,7 @@ def launch(case: Path | None, demo: bool) -> tuple[QApplication, MainWindow]:
         if done:
             return
         done.append(True)
-        loader.run(lambda: [importlib.import_module(name) for name in FEATURE_MODULES],
-                   lambda _modules: add_features(window), failed)
+        loader.run(import_features, lambda _modules: add_features(window), failed)
 
     def failed(exc: BaseException) -> None:
         log.error("a feature could not be loaded: %r", exc)

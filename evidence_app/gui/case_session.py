@@ -7,8 +7,6 @@ in the app settings, never anything from inside a case.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import shutil
 import tempfile
@@ -56,12 +54,25 @@ def _count(case: Case) -> int:
     from evidence_app.core.incidents import count_incidents
 
     return count_incidents(case)
-DEMO_MODULE = "evidence_app.demo.case"
+
+
+class DemoUnavailable(Exception):
+    """This build has no sample-case generator."""
 
 
 def demo_available() -> bool:
-    """True when this build has the sample-case generator."""
-    return importlib.util.find_spec(DEMO_MODULE) is not None
+    """True when this build has the sample-case generator (a packager may leave it out).
+
+    It imports the generator, which pulls in Pillow and the database layer: call it on a
+    worker, as `open_demo` does.
+    """
+    try:
+        import evidence_app.demo.case  # noqa: F401 - imported only to see that it can be
+    except ImportError as exc:
+        if (exc.name or "").startswith("evidence_app.demo"):
+            return False
+        raise  # the generator is there but something it needs is not: the error says what
+    return True
 
 
 class CaseSession(QObject):
@@ -137,22 +148,23 @@ class CaseSession(QObject):
 
     def open_demo(self) -> None:
         """Open a sample case in a temporary folder, removed when it is closed."""
-        if not demo_available():
-            show_info(self.window, "Sample case not available",
-                      "The sample case is not available in this version of the app.",
-                      "You can still start your own case: everything else works.")
-            return
         self.close()
         tmp = Path(tempfile.mkdtemp(prefix="evidence-sample-"))
 
         def make() -> tuple[Case, Any]:
-            module = importlib.import_module(DEMO_MODULE)
-            case: Case = module.create_demo_case(tmp / "Sample case")
+            if not demo_available():
+                raise DemoUnavailable
+            from evidence_app.demo.case import create_demo_case
+
+            case = create_demo_case(tmp / "Sample case")
             return case, case.settings()
 
         def failed(exc: BaseException) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
-            self._failed(exc, "The sample case could not be made", None)
+            if isinstance(exc, DemoUnavailable):
+                self._demo_unavailable(exc)
+            else:
+                self._failed(exc, "The sample case could not be made", None)
 
         self.demo_dir = tmp
         self._start("Making a sample case…", make,
@@ -201,6 +213,14 @@ class CaseSession(QObject):
     def _counted(self, n: int) -> None:
         self._count = n
         self.status_changed.emit()
+
+    def _demo_unavailable(self, exc: DemoUnavailable) -> None:
+        self.demo_dir = None
+        self.window.show_welcome()
+        show_info(self.window, "Sample case not available",
+                  "The sample case is not available in this version of the app.",
+                  "You can still start your own case: everything else works.")
+        self.failed.emit(exc)
 
     def _failed(self, exc: BaseException, title: str, folder: Path | None) -> None:
         self.demo_dir = None

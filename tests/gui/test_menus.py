@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from evidence_app.core import incidents as inc
-from evidence_app.gui import case_session
 from evidence_app.gui.dialogs.about import AboutDialog
 from evidence_app.gui.dialogs.case_settings import CaseSettingsDialog
 from evidence_app.gui.dialogs.diary_import import DiaryImportDialog
@@ -178,26 +177,23 @@ def test_about_names_the_version_and_where_things_are(qtbot, opened):
 
 
 def test_demo_says_clearly_when_it_is_not_available(qtbot, window, monkeypatch):
-    monkeypatch.setattr(case_session, "DEMO_MODULE", "evidence_app.core.no_such_demo")
+    # A build packaged without the generator: importing it fails as if it were not there.
+    monkeypatch.setitem(sys.modules, "evidence_app.demo.case", None)
     qtbot.mouseClick(window.welcome.demo, Qt.MouseButton.LeftButton)
     box = wait_box(qtbot, "not available")
     box.accept()
     assert window.session.case is None
 
 
-def test_demo_case_opens_in_a_temporary_folder_and_is_removed(qtbot, window, monkeypatch,
-                                                              tmp_path):
-    module = tmp_path / "fake_demo.py"
-    module.write_text(
-        "from evidence_app.core.cases import create_case\n"
-        "from evidence_app.core.incidents import create_incident\n"
-        "def create_demo_case(folder):\n"
-        "    case = create_case(folder, owner_name='Sam Sample', initials='SS',\n"
-        "                       case_name='Sample')\n"
-        "    create_incident(case, title='Sample incident')\n"
-        "    return case\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(case_session, "DEMO_MODULE", "fake_demo")
+def test_demo_case_opens_in_a_temporary_folder_and_is_removed(qtbot, window, monkeypatch):
+    from evidence_app.core.cases import create_case
+
+    def create_demo_case(folder):  # one incident: quicker than the real five months
+        case = create_case(folder, owner_name="Sam Sample", initials="SS", case_name="Sample")
+        inc.create_incident(case, title="Sample incident")
+        return case
+
+    monkeypatch.setattr("evidence_app.demo.case.create_demo_case", create_demo_case)
     window.session.open_demo()
     wait_open(qtbot, window)
     folder = window.session.case.folder

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evidence_app.cli import command, emit, open_case, progress_to_stderr
+from evidence_app.cli.common import Parser, Subcommands, day, emit, open_case, progress_to_stderr
 from evidence_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from evidence_app.core.cases import Case
 
 # option -> (destination, takes a value, repeatable)
 _OPTIONS: dict[str, tuple[str, bool, bool]] = {
@@ -28,36 +30,6 @@ _OPTIONS: dict[str, tuple[str, bool, bool]] = {
     "--include-trash": ("include_trash", False, False), "--json": ("json", False, False),
     "--exact": ("exact", False, False),
 }
-
-
-def add_parsers(sub: Any, json_parent: argparse.ArgumentParser) -> None:
-    """Add `search` and `ocr` to the command line."""
-    p = sub.add_parser(
-        "search", parents=[json_parent], help="find incidents and exhibits by their words",
-        description="Plain words must all match (any order; accents and case ignored); "
-                    '"a phrase"; -word leaves out; a OR b; the last word also matches as a '
-                    "prefix unless --exact. Number plates match with or without spaces.")
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="on or after this day")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="on or before this day")
-    p.add_argument("--category", action="append", default=[], help="behaviour category")
-    p.add_argument("--tag", action="append", default=[], help="has this tag")
-    p.add_argument("--person", action="append", default=[], metavar="NAME|ID",
-                   help="linked to this person")
-    p.add_argument("--vehicle", action="append", default=[], metavar="PLATE|ID",
-                   help="linked to this vehicle")
-    p.add_argument("--has-exhibits", action="store_true", help="only with exhibits")
-    p.add_argument("--inbox", action="store_true", help="only imported files not yet filed")
-    p.add_argument("--include-trash", action="store_true", help="also what is in the trash")
-    p.add_argument("--order", choices=["relevance", "newest", "oldest"], default="relevance")
-    p.add_argument("--limit", type=int, default=50, help="how many results to print (50)")
-    p.add_argument("--exact", action="store_true", help="no prefix matching of the last word")
-    p.add_argument("words", nargs=argparse.REMAINDER, metavar="QUERY",
-                   help="what to look for")
-    p = sub.add_parser("ocr", parents=[json_parent],
-                       help="read the text in queued screenshots and photos (Tesseract)")
-    p.add_argument("--status", action="store_true", help="only say how many wait")
-    p.add_argument("--retry-failed", action="store_true",
-                   help="queue again the images that could not be read")
 
 
 def _split_words(args: argparse.Namespace) -> list[str]:
@@ -89,23 +61,7 @@ def _split_words(args: argparse.Namespace) -> list[str]:
     return words
 
 
-def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import month_end, parse_date_text
-    from evidence_app.core.errors import ValidationError
-    from evidence_app.core.vocab import Precision
-
-    if not text:
-        return None
-    try:
-        day, precision, rest = parse_date_text(text.strip())
-    except ValidationError as exc:
-        raise UserError(f"Cannot read the date {text!r}: {exc}") from exc
-    if rest.strip():
-        raise UserError(f"Cannot read the date {text!r}; try 2025-03-01 or 'March 2025'.")
-    return month_end(day) if end and precision is Precision.MONTH else day
-
-
-def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
+def _person_ids(case: Case, wanted: list[str]) -> tuple[int, ...]:
     from evidence_app.core.people import list_people
 
     people = list_people(case)
@@ -123,7 +79,7 @@ def _person_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _vehicle_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
+def _vehicle_ids(case: Case, wanted: list[str]) -> tuple[int, ...]:
     from evidence_app.core.people import find_vehicle_by_plate, list_vehicles
 
     vehicles = list_vehicles(case)
@@ -140,7 +96,6 @@ def _vehicle_ids(case: Any, wanted: list[str]) -> tuple[int, ...]:
     return tuple(out)
 
 
-@command("search")
 def cmd_search(args: argparse.Namespace) -> int:
     from evidence_app.core.search.find import SearchFilters, search
     from evidence_app.core.vocab import parse_category
@@ -160,7 +115,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     with open_case(args) as case:
         filters = SearchFilters(
-            date_from=_day(args.date_from, False), date_to=_day(args.date_to, True),
+            date_from=day(args.date_from, False), date_to=day(args.date_to, True),
             categories=categories, tags=tuple(args.tag),
             people=_person_ids(case, args.person), vehicles=_vehicle_ids(case, args.vehicle),
             has_exhibits=args.has_exhibits, inbox_only=args.inbox,
@@ -196,7 +151,31 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("ocr")
+def add_search(sub: Subcommands, json_parent: Parser) -> None:
+    p = sub.add_parser(
+        "search", parents=[json_parent], help="find incidents and exhibits by their words",
+        description="Plain words must all match (any order; accents and case ignored); "
+                    '"a phrase"; -word leaves out; a OR b; the last word also matches as a '
+                    "prefix unless --exact. Number plates match with or without spaces.")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="on or after this day")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="on or before this day")
+    p.add_argument("--category", action="append", default=[], help="behaviour category")
+    p.add_argument("--tag", action="append", default=[], help="has this tag")
+    p.add_argument("--person", action="append", default=[], metavar="NAME|ID",
+                   help="linked to this person")
+    p.add_argument("--vehicle", action="append", default=[], metavar="PLATE|ID",
+                   help="linked to this vehicle")
+    p.add_argument("--has-exhibits", action="store_true", help="only with exhibits")
+    p.add_argument("--inbox", action="store_true", help="only imported files not yet filed")
+    p.add_argument("--include-trash", action="store_true", help="also what is in the trash")
+    p.add_argument("--order", choices=["relevance", "newest", "oldest"], default="relevance")
+    p.add_argument("--limit", type=int, default=50, help="how many results to print (50)")
+    p.add_argument("--exact", action="store_true", help="no prefix matching of the last word")
+    p.add_argument("words", nargs=argparse.REMAINDER, metavar="QUERY",
+                   help="what to look for")
+    p.set_defaults(run=cmd_search)
+
+
 def cmd_ocr(args: argparse.Namespace) -> int:
     from evidence_app.core import ocr
 
@@ -230,3 +209,12 @@ def cmd_ocr(args: argparse.Namespace) -> int:
          f"{summary['done']} read, {summary['failed']} could not be read; "
          f"{counts.pending} waiting.")
     return 1 if summary["failed"] else 0
+
+
+def add_ocr(sub: Subcommands, json_parent: Parser) -> None:
+    p = sub.add_parser("ocr", parents=[json_parent],
+                       help="read the text in queued screenshots and photos (Tesseract)")
+    p.add_argument("--status", action="store_true", help="only say how many wait")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="queue again the images that could not be read")
+    p.set_defaults(run=cmd_ocr)

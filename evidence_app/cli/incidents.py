@@ -1,48 +1,30 @@
-"""The headless subcommands. Each opens the case, does one thing, prints, and closes."""
+"""`incident` (add, list, show, delete, and import a diary kept in a spreadsheet) and `note`."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from evidence_app.cli import (
-    case_dir,
-    command,
+from evidence_app.cli.common import (
+    Parser,
+    Subcommands,
     emit,
     open_case,
     plural,
     printable,
-    progress_to_stderr,
+    record_id,
 )
 from evidence_app.core.errors import UserError
+from evidence_app.core.vocab import Category, Precision
 
 SHOW_ROWS = 20  # a terminal shows this many row problems; --json lists them all
 
 
-@command("init")
-def cmd_init(args: argparse.Namespace) -> int:
-    from evidence_app.core.cases import create_case
-
-    folder = case_dir(args)
-    with create_case(folder, owner_name=args.owner, initials=args.initials,
-                     case_name=args.name, timezone=args.timezone) as case:
-        s = case.settings()
-        emit(args, {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,
-                    "initials": s.initials, "timezone": s.timezone},
-             f"Created case '{s.case_name}' in {case.folder} (exhibits marked {s.initials}/1, "
-             f"{s.initials}/2, ...)")
-    return 0
-
-
-@command("incident add")
 def cmd_incident_add(args: argparse.Namespace) -> int:
     from evidence_app.core.dates import parse_when
     from evidence_app.core.incidents import create_incident
-    from evidence_app.core.vocab import Category, parse_category
+    from evidence_app.core.vocab import parse_category
 
     with open_case(args) as case:
         tz = case.settings().timezone
@@ -62,7 +44,6 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("incident list")
 def cmd_incident_list(args: argparse.Namespace) -> int:
     from evidence_app.core.incidents import list_incidents
 
@@ -82,7 +63,6 @@ def cmd_incident_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("incident show")
 def cmd_incident_show(args: argparse.Namespace) -> int:
     from evidence_app.core.incidents import get_incident
 
@@ -114,7 +94,6 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("incident delete")
 def cmd_incident_delete(args: argparse.Namespace) -> int:
     from evidence_app.core.incidents import delete_incident
 
@@ -124,7 +103,6 @@ def cmd_incident_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("incident import")
 def cmd_incident_import(args: argparse.Namespace) -> int:
     from evidence_app.core.importers.diary_csv import DiaryRowsInvalid, import_diary, read_diary
 
@@ -165,90 +143,52 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("import")
-def cmd_import(args: argparse.Namespace) -> int:
-    from evidence_app.core.importers.files import import_files
-
-    results = []
-    with open_case(args) as case:
-        tz = case.settings().timezone
-        for event in progress_to_stderr(import_files(case, args.paths, args.incident),
-                                        quiet=args.json):
-            if event.item is not None:
-                results.append(event.item)
-                if not args.json:
-                    r = event.item
-                    detail = r.reason or (_captured(r, tz) if r.captured_at else "")
-                    print(f"{r.status:<9} {r.exhibit or '-':<8} {printable(r.path)}  "
-                          f"{detail}".rstrip())
-    if args.json:
-        emit(args, [r.to_json() for r in results], "")
-    else:
-        counts = {s: sum(r.status == s for r in results) for s in ("imported", "duplicate", "rejected")}
-        print(f"{counts['imported']} imported, {counts['duplicate']} duplicate(s), "
-              f"{counts['rejected']} rejected", file=sys.stderr)
-    return 1 if any(r.status == "rejected" for r in results) else 0
-
-
-def _captured(result: Any, tz: str) -> str:
-    """'captured Sun 21 Jan 2024, 04:05:10 GMT, from the camera metadata (EXIF)', as the viewer says."""
-    from evidence_app.core.capture_time import capture_source_text, capture_text
-
-    when = capture_text(datetime.fromisoformat(result.captured_at), result.captured_from,
-                        Path(result.path).name, tz, weekday=True, seconds=True)
-    source = capture_source_text(result.captured_from)
-    return f"captured {when}" + (f", from the {source}" if source else "")
-
-
-@command("attachment extract")
-def cmd_attachment_extract(args: argparse.Namespace) -> int:
-    from evidence_app.core.attachments import extract
-
-    out = Path(args.out).expanduser()
-    if args.out.endswith(("/", os.sep)) and not out.is_dir():
-        # Path() drops the slash: without this, a file named like the folder was written.
-        raise UserError(f"The folder {out} does not exist. Create it first, or give a file name.")
-    with open_case(args) as case:
-        try:
-            dest = extract(case, args.id, out, replace=args.force)
-        except OSError as exc:
-            raise UserError(f"Cannot write {args.out}: {exc.strerror or exc}") from exc
-    print(dest)
-    return 0
+def add_incident(sub: Subcommands, json_parent: Parser) -> None:
+    js = json_parent
+    inc = sub.add_parser("incident", help="add, list, show, delete and import incidents")
+    isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = isub.add_parser("add", parents=[js], help="record an incident; prints its id")
+    p.add_argument("--when", default="", metavar="DATE",
+                   help="day first: '12/03/2025 14:30', '12/03/2025 about 9pm', 'March 2025', "
+                        "2025-03-12T14:30; years 1900 to 2100 (default: undated)")
+    p.add_argument("--until", default="", metavar="DATE", help="end of a 'between' period")
+    p.add_argument("--precision", choices=[p.value for p in Precision],
+                   help="how exactly the time is known (default: read from --when)")
+    p.add_argument("--title", required=True, help="a few words, e.g. 'Car outside the house'")
+    p.add_argument("--location", default="", metavar="TEXT", help="where it happened")
+    p.add_argument("--description", default="", metavar="TEXT", help="what happened")
+    p.add_argument("--category", default="other",
+                   help="one of: " + ", ".join(c.value for c in Category) + " (default: other)")
+    for name, what in (("suspect-appearance", "what the suspect looked like"),
+                       ("suspect-voice", "how the suspect sounded"),
+                       ("suspect-clothing", "what the suspect wore"),
+                       ("witnesses", "who saw or heard it"),
+                       ("impact", "how it affected you"),
+                       ("police-reference", "the police or crime reference number"),
+                       ("police-officer", "the officer dealing with it")):
+        p.add_argument(f"--{name}", default="", metavar="TEXT", help=what)
+    p.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="a tag such as 'astra' (repeatable)")
+    p.set_defaults(run=cmd_incident_add)
+    p = isub.add_parser("list", parents=[js], help="all incidents, oldest first")
+    p.set_defaults(run=cmd_incident_list)
+    p = isub.add_parser("show", parents=[js], help="every field of one incident")
+    p.add_argument("id", type=record_id, metavar="ID", help="the incident's id (see incident list)")
+    p.set_defaults(run=cmd_incident_show)
+    p = isub.add_parser("import", parents=[js], help="import a diary kept in a spreadsheet (CSV)")
+    p.add_argument("file", type=Path, metavar="FILE.csv", help="the diary saved as CSV")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="import the readable rows even if some cannot be read")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="also import rows already in the case (same date, title and "
+                        "description); by default they are left out, so importing an "
+                        "updated diary again adds only its new rows")
+    p.set_defaults(run=cmd_incident_import)
+    p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
+    p.add_argument("id", type=record_id, metavar="ID", help="the incident's id")
+    p.set_defaults(run=cmd_incident_delete)
 
 
-@command("attachment show")
-def cmd_attachment_show(args: argparse.Namespace) -> int:
-    from evidence_app.core.attachments import get_attachment
-
-    with open_case(args) as case:
-        att = get_attachment(case, args.id, allow_deleted=True)
-        tz = case.settings().timezone
-    readable = {"captured_at": att.capture_text(tz, weekday=True, seconds=True)}
-    emit(args, att.to_json(), lambda: "\n".join(f"{k}: {readable.get(k, v)}"
-                                                 for k, v in att.to_json().items()
-                                                 if k != "ocr_text"))
-    return 0
-
-
-@command("attachment inbox")
-def cmd_attachment_inbox(args: argparse.Namespace) -> int:
-    from evidence_app.core.attachments import list_inbox
-
-    with open_case(args) as case:
-        rows = list_inbox(case)
-        tz = case.settings().timezone
-
-    def when(a: Any) -> str:  # the Inbox's own short wording
-        return a.capture_text(tz, zone=False, unknown="No date", say_no_time=False)
-
-    emit(args, {"attachments": [a.to_json() for a in rows]},
-         lambda: "\n".join(f"{a.id:>5} {a.exhibit_mark:<8} {when(a):<22} {printable(a.original_name)}"
-                           for a in rows) or "The inbox is empty.")
-    return 0
-
-
-@command("note add")
 def cmd_note_add(args: argparse.Namespace) -> int:
     from evidence_app.core.incidents import add_note
 
@@ -258,29 +198,12 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("verify")
-def cmd_verify(args: argparse.Namespace) -> int:
-    from evidence_app.core.store.verify import VerifyReport, verify_case
-
-    with open_case(args) as case:
-        if getattr(args, "repair", False):
-            from evidence_app.core.search.index import rebuild_case_index
-
-            rebuilt = rebuild_case_index(case)
-            if not args.json:
-                print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
-        report = VerifyReport()
-        for event in progress_to_stderr(verify_case(case), quiet=args.json):
-            if isinstance(event.item, VerifyReport):
-                report = event.item
-
-    def text() -> str:
-        lines = [f"Checked {report.originals_checked} original(s) and "
-                 f"{report.audit_events} audit event(s)."]
-        lines += [f"PROBLEM: {p}" for p in report.problems]
-        lines += [f"note: {n}" for n in report.notices]
-        lines.append("Everything holds." if report.ok else f"{len(report.problems)} problem(s) found.")
-        return "\n".join(lines)
-
-    emit(args, report.to_json(), text)
-    return 0 if report.ok else 1
+def add_note(sub: Subcommands, json_parent: Parser) -> None:
+    note = sub.add_parser("note", help="add notes to incidents")
+    nsub = note.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = nsub.add_parser("add", parents=[json_parent], help="add a timestamped note")
+    p.add_argument("incident", type=record_id, metavar="INCIDENT_ID",
+                   help="the incident the note is about")
+    p.add_argument("--text", required=True, help="what to note, e.g. 'Rang 101'")
+    p.add_argument("--private", action="store_true", help="keep out of reports by default")
+    p.set_defaults(run=cmd_note_add)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from evidence_app.cli import command, emit, open_case, plural, progress_to_stderr, record_id
-from evidence_app.core.errors import UserError, ValidationError
+from evidence_app.cli.common import (
+    Parser,
+    Subcommands,
+    day,
+    emit,
+    open_case,
+    plural,
+    record_id,
+    result_of,
+)
+from evidence_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from evidence_app.core.cases import Case
+    from evidence_app.core.report.options import ReportOptions
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -41,38 +53,7 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--title", default="Evidence log", help="the report's title")
 
 
-def add_parsers(sub: Any, json_parent: argparse.ArgumentParser) -> None:
-    """Add `report` and `export` to the main parser."""
-    p = sub.add_parser("report", parents=[json_parent],
-                       help="write the chronological evidence report (PDF)")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    _report_options(p)
-    p = sub.add_parser("export", parents=[json_parent],
-                       help="export the report, the original exhibits and SHA256SUMS")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR",
-                   help="a new (or empty) folder; with --zip, the zip file")
-    p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
-    p.add_argument("--stripped", action="store_true",
-                   help="also add picture copies with GPS and camera details removed")
-    _report_options(p)
-
-
-def _day(text: str | None, end: bool) -> date | None:
-    from evidence_app.core.dates import month_end, parse_date_text
-    from evidence_app.core.vocab import Precision
-
-    if not text:
-        return None
-    try:
-        day, precision, rest = parse_date_text(text)
-    except ValidationError as exc:
-        raise UserError(str(exc)) from exc
-    if rest.strip():
-        raise UserError(f"cannot read the date {text!r}; give a day or a month, not a time")
-    return month_end(day) if end and precision is Precision.MONTH else day
-
-
-def options_from(args: argparse.Namespace) -> Any:
+def options_from(args: argparse.Namespace) -> ReportOptions:
     """ReportOptions from the command line (profile defaults, then explicit flags)."""
     from evidence_app.core.report.options import ReportOptions
     from evidence_app.core.vocab import parse_category
@@ -82,7 +63,7 @@ def options_from(args: argparse.Namespace) -> Any:
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     return ReportOptions.for_profile(
-        args.profile, date_from=_day(args.date_from, False), date_to=_day(args.date_to, True),
+        args.profile, date_from=day(args.date_from, False), date_to=day(args.date_to, True),
         categories=categories, tags=tuple(args.tag), incident_ids=tuple(args.incident),
         include_undated=not args.no_undated, include_private=args.include_private,
         include_gps=args.include_gps, include_address=args.include_address,
@@ -90,28 +71,24 @@ def options_from(args: argparse.Namespace) -> Any:
         title=args.title)
 
 
-def _outside(case: Any, out: Path) -> None:
+def _outside(case: Case, out: Path) -> None:
     if case.contains(out):  # it could overwrite case.db or mix into the originals
         raise UserError(f"Choose a place outside the case folder, not {out}.")
 
 
-def _left_out(options: Any) -> str:
+def _left_out(options: ReportOptions) -> str:
     left = options.left_out()
     return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
 
 
-@command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     from evidence_app.core.report import ReportResult, build_report
 
     options = options_from(args)
     out = args.out if args.out.suffix.lower() == ".pdf" else args.out.with_name(args.out.name + ".pdf")
-    result = None
     with open_case(args) as case:
         _outside(case, out)
-        for event in progress_to_stderr(build_report(case, options, out), quiet=args.json):
-            if isinstance(event.item, ReportResult):
-                result = event.item
+        result = result_of(build_report(case, options, out), ReportResult, quiet=args.json)
     if result is None:
         raise UserError("The report was not finished.")
     emit(args, dict(result.to_json(), options=options.to_json()),
@@ -121,18 +98,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("export")
+def add_report(sub: Subcommands, json_parent: Parser) -> None:
+    p = sub.add_parser("report", parents=[json_parent],
+                       help="write the chronological evidence report (PDF)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _report_options(p)
+    p.set_defaults(run=cmd_report)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from evidence_app.core.report.bundle import BundleResult, export_bundle
 
     options = options_from(args)
-    result = None
     with open_case(args) as case:
         _outside(case, args.out)
         events = export_bundle(case, options, args.out, shareable=args.stripped, as_zip=args.zip)
-        for event in progress_to_stderr(events, quiet=args.json):
-            if isinstance(event.item, BundleResult):
-                result = event.item
+        result = result_of(events, BundleResult, quiet=args.json)
     if result is None:
         raise UserError("The export was not finished.")
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
@@ -142,3 +123,15 @@ def cmd_export(args: argparse.Namespace) -> int:
          f"({plural(result.report.pages, 'page')}) "
          f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
     return 0
+
+
+def add_export(sub: Subcommands, json_parent: Parser) -> None:
+    p = sub.add_parser("export", parents=[json_parent],
+                       help="export the report, the original exhibits and SHA256SUMS")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="a new (or empty) folder; with --zip, the zip file")
+    p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
+    p.add_argument("--stripped", action="store_true",
+                   help="also add picture copies with GPS and camera details removed")
+    _report_options(p)
+    p.set_defaults(run=cmd_export)

@@ -1,0 +1,142 @@
+"""What every command group shares: the parser class, opening the case, printing results,
+reading ids and dates typed on the command line, and the progress line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias, TypeVar
+
+from evidence_app.core.errors import UserError, ValidationError
+from evidence_app.core.names import readable_name
+
+if TYPE_CHECKING:
+    from evidence_app.core.cases import Case
+    from evidence_app.core.progress import Progress
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage mistakes print one line (and exit 2), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# What `add_subparsers` returns: each command group adds its commands to it. A string,
+# because argparse's class is generic only to type checkers.
+Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
+# A command: reads its parsed arguments, prints, returns the exit status.
+Command: TypeAlias = Callable[[argparse.Namespace], int]
+
+
+def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
+    """Print `data` as JSON with --json, else the human-readable text."""
+    if getattr(args, "json", False):
+        print(readable_name(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
+    else:
+        out = text() if callable(text) else text
+        if out:
+            print(readable_name(out))
+
+
+def case_dir(args: argparse.Namespace) -> Path:
+    """The folder --case names, or the default case's."""
+    from evidence_app.paths import default_case_dir
+
+    return Path(args.case).expanduser() if args.case else default_case_dir()
+
+
+def open_case(args: argparse.Namespace) -> Case:
+    """Open the case the command is about; saying how to make one if there is none yet."""
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.folder import DB_NAME
+
+    folder = case_dir(args)
+    if not (folder / DB_NAME).exists():
+        case_option = f"--case {_quote(str(args.case))} " if args.case else ""
+        raise UserError(f"There is no case in {folder} yet. Create one with: evidence-app "
+                        f'{case_option}init --owner "Your Name" --initials YN')
+    return open_case(folder)
+
+
+MAX_ID = 2**63 - 1  # the largest integer SQLite stores; no record has a larger id
+
+
+def record_id(text: str) -> int:
+    """An id typed on the command line (argparse `type=`): a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (ids are whole numbers)") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids are whole numbers from 1)")
+    return value
+
+
+def day(text: str | None, end: bool) -> date | None:
+    """A day typed for --from or --to ('01/03/2025', 'March 2025'); None if not given.
+
+    With `end`, a month means its last day, so `--to "March 2025"` takes in all of March.
+    """
+    from evidence_app.core.dates import month_end, parse_date_text
+    from evidence_app.core.vocab import Precision
+
+    if not text:
+        return None
+    try:
+        found, precision, rest = parse_date_text(text)
+    except ValidationError as exc:
+        reason = str(exc)
+        raise UserError(reason[:1].upper() + reason[1:]) from exc
+    if rest.strip():
+        raise UserError(f"Cannot read the date {text!r}; give a day or a month, not a time")
+    return month_end(found) if end and precision is Precision.MONTH else found
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def plural(n: int, word: str) -> str:
+    """'1 page', '36 pages'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def printable(text: str) -> str:
+    """A file name or path on one line: control characters (newlines, tabs) escaped."""
+    text = readable_name(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+def progress_to_stderr(events: Iterator[Progress], quiet: bool) -> Iterator[Progress]:
+    """Pass events through, showing a one-line progress counter on a terminal."""
+    tty = sys.stderr.isatty() and not quiet
+    for event in events:
+        if tty and event.total:
+            sys.stderr.write(f"\r{event.done}/{event.total} {str(event.message)[-60:]:<60}")
+            sys.stderr.flush()
+        yield event
+    if tty:
+        sys.stderr.write("\n")
+
+
+Result = TypeVar("Result")
+
+
+def result_of(events: Iterator[Progress], kind: type[Result], quiet: bool) -> Result | None:
+    """Run long work (a core generator), showing its progress on a terminal; what it
+    yields last of `kind` (its result), or None if it stopped before yielding one."""
+    result = None
+    for event in progress_to_stderr(events, quiet):
+        if isinstance(event.item, kind):
+            result = event.item
+    return result

@@ -1,0 +1,97 @@
+"""The `evidence-app` program: the top-level parser made from the command groups, and
+`main`, which runs the command asked for (or the desktop app when none is)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from evidence_app import APP_NAME, __version__
+from evidence_app.cli import case, files, incidents, report, search
+from evidence_app.cli.common import Command, Parser, Subcommands
+from evidence_app.core.errors import UserError
+
+# Each adds one command, its options and what runs it (`set_defaults(run=...)`), in the
+# order `evidence-app --help` lists them: from making a case to handing over a report.
+COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
+    case.add_init, incidents.add_incident, files.add_import, files.add_attachment,
+    incidents.add_note, case.add_verify, report.add_report, report.add_export,
+    search.add_search, search.add_ocr,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = Parser(
+        prog="evidence-app", formatter_class=fmt,
+        description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
+                    "With no command, the desktop app opens.",
+        epilog="Exit status: 0 when everything worked; 1 when verify found a problem, import "
+               "refused a file or ocr could not read an image (or for an unexpected failure, "
+               "whose details go to the log file); 2 for a mistake in what was asked, printed "
+               "as one line. Each command has its own --help.")
+    parser.add_argument("--case", metavar="DIR", help="case folder (default: your default case)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a temporary case filled with sample incidents")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    js = Parser(add_help=False)
+    js.add_argument("--json", action="store_true", help="print one JSON document")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the desktop app (the default)")
+    for add in COMMAND_PARSERS:
+        add(sub, js)
+    _describe(parser)
+    return parser
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Give each command's own --help the one-line summary the command list shows."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                command_parser = action.choices[choice.dest]
+                if command_parser.description is None and choice.help:
+                    command_parser.description = choice.help[0].upper() + choice.help[1:] + "."
+                _describe(command_parser)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for `evidence-app` and `python -m evidence_app`."""
+    # Last line of defence: text that cannot be encoded is escaped, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        return _run_gui(args)
+    run: Command = args.run
+    try:
+        return run(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: keep the details in the log, one line on screen
+        from evidence_app.logs import log_exception
+
+        where = log_exception(exc)
+        print(f"error: unexpected problem ({type(exc).__name__}: {exc}); details in {where}",
+              file=sys.stderr)
+        return 1
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    try:
+        from evidence_app.gui.app import run
+    except ImportError as exc:
+        print(f"error: the desktop app cannot start ({exc}). "
+              "The command-line tools still work; see `evidence-app --help`.", file=sys.stderr)
+        return 1
+    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo)
