@@ -20,8 +20,10 @@ LONDON = ZoneInfo(TZ)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 
+# fold=0: typed text cannot name the second 01:30 of the night the clocks go back, and
+# is read as the first (tested on its own below).
 local_minutes = st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2090, 12, 31)
-                             ).map(lambda d: d.replace(second=0, microsecond=0))
+                             ).map(lambda d: d.replace(second=0, microsecond=0, fold=0))
 
 
 def exists_in_london(naive):
@@ -234,3 +236,8 @@ def test_a_time_skipped_when_the_clocks_go_forward_is_refused_not_moved():
     assert parse_when("30/03/2025 02:00", "Europe/London").start == datetime(2025, 3, 30, 1, tzinfo=UTC)
     given_offset = parse_when("30/03/2025 01:30+00:00", "Europe/London")
     assert given_offset.start == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)
+
+
+def test_a_typed_time_in_the_hour_the_clocks_go_back_is_the_first_of_the_two():
+    when = parse_when("26/10/2025 01:30", TZ)
+    assert when.start == datetime(2025, 10, 26, 0, 30, tzinfo=UTC)  # 01:30 BST, not GMT

@@ -78,9 +78,12 @@ class Cache:
         folder.mkdir(exist_ok=True)
         return folder / Path(name).name
 
-    def clear_previews(self) -> None:
-        """Remove every preview file (those still open elsewhere stay until next time)."""
+    def clear_previews(self, partial: bool = False) -> None:
+        """Remove the preview files. Hidden files, which a preview being written uses
+        until it is complete, stay unless `partial` (at open, when nothing is writing)."""
         for path in (self.root / "reports").glob("*"):
+            if path.name.startswith(".") and not partial:
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -129,7 +132,7 @@ class Cache:
                     tmp.unlink()
         for paste in self.root.glob(".paste-*"):  # left by versions before 0.2
             shutil.rmtree(paste, ignore_errors=True)
-        self.clear_previews()
+        self.clear_previews(partial=True)
 
 
 def _safe_name(name: str, media_type: str, fallback: str) -> str:

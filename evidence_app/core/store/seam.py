@@ -78,8 +78,8 @@ class CacheStore(Protocol):
     def preview_file(self, name: str) -> Path:
         """A place for a preview the app shows, removed at close."""
 
-    def clear_previews(self) -> None:
-        """Remove the previews."""
+    def clear_previews(self, partial: bool = False) -> None:
+        """Remove the previews (with `partial`, those still being written too)."""
 
     def viewer_copy(self, sha256: str, name: str, media_type: str) -> Path:
         """A named, read-only copy of an original for the system viewer."""

@@ -183,6 +183,8 @@ class ReportDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
             self.status.setText(failure)
+            if not self.isVisible():  # closed with its case: nobody is waiting for it
+                return
             QMessageBox.warning(self, "Evidence report", str(exc) if isinstance(exc, UserError)
                                 else f"Something went wrong: {exc}")
 
