@@ -53,10 +53,10 @@ def case_dir(args: argparse.Namespace) -> Path:
 def open_case(args: argparse.Namespace) -> Case:
     """Open the case the command is about; saying how to make one if there is none yet."""
     from evidence_app.core.cases import open_case
-    from evidence_app.core.store.folder import DB_NAME
+    from evidence_app.core.store.folder import has_case_database
 
     folder = case_dir(args)
-    if not (folder / DB_NAME).exists():
+    if not has_case_database(folder):
         case_option = f"--case {_quote(str(args.case))} " if args.case else ""
         raise UserError(f"There is no case in {folder} yet. Create one with: evidence-app "
                         f'{case_option}init --owner "Your Name" --initials YN')

@@ -60,16 +60,6 @@ def display_image(case: Case, attachment: AttachmentView, max_side: int | None =
     return load_display_image(case.originals.opener(attachment.sha256), max_side)
 
 
-def read_original(case: Case, attachment_id: int) -> bytes:
-    """An exhibit's exact original bytes (in the trash too)."""
-    att = get_attachment(case, attachment_id, allow_deleted=True)
-    try:
-        return case.originals.read_bytes(att.sha256)
-    except FileNotFoundError:
-        raise NotFoundError(f"The original of exhibit {att.exhibit_mark} is missing from the "
-                            "case.") from None
-
-
 def viewer_copy(case: Case, attachment_id: int) -> Path:
     """A read-only file with the original's exact bytes, named like the original, for
     the system's own viewer. It lives in the case's cache until the case closes."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_app.core.errors import CaseLockedError, UserError
-from evidence_app.core.store.folder import DB_NAME
+from evidence_app.core.store.folder import DB_NAME, ORIGINALS, is_case_folder
 from evidence_app.logs import log_exception
 
 
@@ -51,12 +51,13 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "If it is on a drive, plug it in and try again. If you moved it, choose "
             "\u201cOpen case folder\u2026\u201d and find it in its new place.", details,
             forget=not _on_removable_drive(folder))
-    if not _is_file(folder / DB_NAME):
+    # Not known to be missing when it cannot be looked at: then it is not "not a case".
+    if not is_case_folder(folder, if_unknown=True):
         return Explanation(
             "This folder is not a case",
             f"{name} does not hold a case made by this app.",
             "A case folder is the one you chose when you created the case; it holds a "
-            f"file called {DB_NAME} and a folder called \u201coriginals\u201d. Choose that "
+            f"file called {DB_NAME} and a folder called \u201c{ORIGINALS}\u201d. Choose that "
             "folder, or start a new case.", details, forget=True)
     if isinstance(exc, UserError) and "cannot be read" in str(exc):
         return Explanation(
@@ -64,7 +65,7 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             f"The log of {name} ({DB_NAME}) is damaged or is not a case file. Nothing in "
             "the folder was changed.",
             "Keep the folder exactly as it is: your original photos and screenshots are "
-            "still in its \u201coriginals\u201d folder. If you have a backup or a copy of "
+            f"still in its \u201c{ORIGINALS}\u201d folder. If you have a backup or a copy of "
             "the case, open that instead; otherwise ask someone you trust (or your "
             "advocate) to look at it.", details)
     return Explanation("The case could not be opened", str(exc) if isinstance(exc, UserError)
@@ -85,9 +86,3 @@ def _on_removable_drive(folder: Path) -> bool:
     except OSError:  # a drive that cannot be asked
         return True
 
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # cannot be looked at: not known to be missing, so not "not a case"
-        return True

@@ -23,12 +23,15 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Hashable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from evidence_app.core.progress import CancelToken, Progress
-from evidence_app.core.store.changes import Changes
+from evidence_app.core.store.changes import ChangeLog, Changes
+
+if TYPE_CHECKING:  # the database layer loads on the worker that opens a case
+    from evidence_app.core.cases import Case
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,6 @@ class _Relay(QObject):
     done = Signal(object, object)  # job id, result
     failed = Signal(object, object)  # job id, exception
     progress = Signal(object, object)  # job id, Progress
-    changes = Signal(object)  # Changes a long task has committed so far
 
     def __init__(self, owner: QObject) -> None:
         super().__init__(owner)
@@ -130,7 +132,7 @@ class CaseOps(QObject):
     busy_changed = Signal(bool)
     writing_changed = Signal(bool)  # writes queued or running on the writer thread
 
-    def __init__(self, case: Any, parent: QObject | None = None) -> None:
+    def __init__(self, case: Case, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.case = case
         self._writer = QThreadPool(self)
@@ -140,7 +142,6 @@ class CaseOps(QObject):
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(2)
         self._relay = _Relay(self)
-        self._relay.changes.connect(self.changed)
         self._tickets = itertools.count(1)
         self._latest: dict[Hashable, int] = {}
         self._pending = 0
@@ -258,25 +259,34 @@ class CaseOps(QObject):
 
         Connect to the handle's signals right away; events arrive via the event loop.
         With `announce_every` (seconds), what the task has committed so far is also
-        announced while it runs, at most that often (views show files as they arrive).
+        announced while it runs: as soon as its first change is committed, then at most
+        that often, whether or not the task reports progress meanwhile (a long copy of
+        one big file must not hide the files already saved).
         """
         handle = TaskHandle(self)
         if self._shut:
             handle.running = False
             return handle
         committed: list[Changes] = []
+        live = ChangeLog()  # filled on the worker as units commit; read here by the timer
+        watcher = _Watcher(self, live, announce_every) if announce_every is not None else None
+
+        def finish() -> None:
+            handle.running = False
+            if watcher is not None:
+                watcher.stop()
+            if committed and committed[0] and (watcher is None or committed[0] != watcher.sent):
+                self.changed.emit(committed[0])
 
         def done(items: list[Any]) -> None:
             handle.items = items
-            handle.running = False
-            self._announce(committed)
+            finish()
             if handle.token.cancelled:
                 handle.cancelled.emit()
             handle.finished.emit(items)
 
         def failed(exc: BaseException) -> None:
-            handle.running = False
-            self._announce(committed)
+            finish()
             handle.failed.emit(exc)
 
         job_id = self._relay.add(done, failed, handle.progress.emit)
@@ -284,17 +294,12 @@ class CaseOps(QObject):
 
         def run() -> list[Any]:
             items = []
-            announced, at = Changes(), time.monotonic()
-            with case.tracking() as log:
+            with case.tracking(live) as log:
                 try:
                     for event in gen_fn(case, *args, cancel=handle.token, **kwargs):
                         if event.item is not None:
                             items.append(event.item)
                         relay.progress.emit(job_id, event)
-                        if (announce_every is not None and log.changes != announced
-                                and time.monotonic() - at >= announce_every):
-                            announced, at = log.changes, time.monotonic()
-                            relay.changes.emit(announced)
                 finally:
                     committed.append(log.changes)
             return items
@@ -333,3 +338,29 @@ class Background(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+class _Watcher(QObject):
+    """Announces a running task's committed changes from the GUI thread: at once when
+    there are new ones, then no more often than every `every` seconds."""
+
+    TICK_MS = 60
+
+    def __init__(self, ops: CaseOps, live: ChangeLog, every: float) -> None:
+        super().__init__(ops)
+        self.ops, self.live, self.every = ops, live, every
+        self.sent = Changes()
+        self._at = -float("inf")
+        self._timer = QTimer(self, interval=self.TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now, changes = time.monotonic(), self.live.changes
+        if changes != self.sent and now - self._at >= self.every:
+            self.sent, self._at = changes, now
+            self.ops.changed.emit(changes)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.deleteLater()

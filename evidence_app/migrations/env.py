@@ -10,7 +10,7 @@ connection = config.attributes.get("connection")
 if connection is None:  # only for `alembic revision --autogenerate` during development
     from evidence_app.core.store.database import scratch_engine
 
-    engine = scratch_engine()
+    engine = scratch_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():

@@ -58,7 +58,7 @@ def test_cancel_halfway_leaves_no_partial_data(qtbot, ops, case, tmp_path):
     blobs, rows = blob_and_row_hashes(case)
     assert blobs == rows  # no original without its row, no row without its original
     assert len(rows) == len(imported)
-    assert not list(case.originals.root.glob(".incoming-*"))
+    assert not list((case.folder / "originals").glob(".incoming-*"))
     report = run_verify(case)
     assert report.ok and not report.notices
     qtbot.waitUntil(lambda: len(inbox.model.items) == len(imported), timeout=5000)

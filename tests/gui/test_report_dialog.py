@@ -131,6 +131,24 @@ def test_save_as_pdf_copies_the_preview(qtbot, dialog, tmp_path, monkeypatch):
     assert target.read_bytes() == dialog.preview_path.read_bytes()
 
 
+def test_saving_or_exporting_into_the_case_folder_is_refused(qtbot, dialog, monkeypatch):
+    """Saving over case.db (or into the cache, where previews are swept) must be impossible."""
+    case_folder = dialog.ops.case.folder
+    db = case_folder / "case.db"
+    before = db.read_bytes()
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    for button, target in ((dialog.save_button, db),
+                           (dialog.export_button, case_folder / "cache" / "bundle")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *a, target=target, **k: (str(target), ""))
+        qtbot.mouseClick(button, LEFT)
+        assert not dialog.busy
+    assert len(warned) == 2 and all("outside the case folder" in w for w in warned)
+    assert db.read_bytes() == before
+    assert not (case_folder / "cache" / "bundle").exists()
+
+
 def test_save_after_changing_options_rebuilds(qtbot, dialog, tmp_path, monkeypatch):
     target = tmp_path / "personal"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))

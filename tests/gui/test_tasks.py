@@ -147,8 +147,11 @@ def test_a_long_task_announces_its_changes_while_it_runs(qtbot, case):
         yield Progress(2, 2, "two", create_incident(c, title="Two"))
 
     handle = ops.task(make_two, announce_every=0.0)
+    # Announced while the task is silent (as while one big file is copied).
     qtbot.waitUntil(lambda: bool(announced), timeout=5000)
     assert handle.running and len(announced[0].incidents) == 1
     with qtbot.waitSignal(handle.finished, timeout=5000):
         release.set()
     assert len(announced[-1].incidents) == 2  # the whole task, when it ends
+    qtbot.wait(200)
+    assert sum(len(a.incidents) == 2 for a in announced) == 1  # and only once

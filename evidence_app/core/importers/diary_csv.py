@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import select
 
 from evidence_app.core.dates import clock_change, parse_date_text, parse_when
 from evidence_app.core.errors import UserError, ValidationError
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.store.audit import next_free_id
+from evidence_app.core.store.bulk import bulk_insert
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import AuditEvent, Incident, Note, Tag, incident_tags
 from evidence_app.core.vocab import Category, Precision, parse_category
@@ -428,37 +429,9 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
             if cancel is not None and offset % 1000 == 0 and cancel.cancelled:
                 raise UserError("The diary import was cancelled; nothing was imported.")
         conn = session.connection()
-        _bulk_insert(conn, Incident.__table__, incidents)
-        _bulk_insert(conn, Note.__table__, notes)
-        _bulk_insert(conn, incident_tags, links)
-        _bulk_insert(conn, AuditEvent.__table__, audit.rows(events))
+        bulk_insert(conn, Incident.__table__, incidents)
+        bulk_insert(conn, Note.__table__, notes)
+        bulk_insert(conn, incident_tags, links)
+        bulk_insert(conn, AuditEvent.__table__, audit.rows(events))
     ids = [start + i for i in range(len(good))]
     return DiaryImportResult(len(good), bad, ids, already)
-
-
-def _driver_value(value: Any) -> Any:
-    """A value as SQLAlchemy would store it in SQLite (see models.UTCDateTime)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where an aware one is required")
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows with one executemany, skipping SQLAlchemy's per-value machinery
-    (100,000 diary rows: seconds instead of tens of seconds). Values are converted exactly
-    as the models store them, so reading them back through the ORM is unchanged."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    if conn.dialect.name != "sqlite" or any(list(r) != columns for r in rows):
-        conn.execute(insert(table), rows)
-        return
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, [tuple(_driver_value(r[c]) for c in columns) for r in rows])

@@ -22,19 +22,20 @@ from evidence_app.core.store.seam import OriginalStore
 
 STALE_AFTER_S = 12 * 3600
 _TMP = ".tmp-"
+_PREVIEW = "preview-"
 
 
 class Cache:
     """The case's rebuildable files (see module docstring)."""
 
     def __init__(self, root: Path, originals: OriginalStore) -> None:
-        self.root = root
+        self._root = root
         self._originals = originals
         root.mkdir(exist_ok=True)
 
     # -- thumbnails --------------------------------------------------------------------
     def _thumb(self, sha256: str) -> Path:
-        return self.root / "thumbs" / sha256[:2] / f"{sha256}.jpg"
+        return self._root / "thumbs" / sha256[:2] / f"{sha256}.jpg"
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """The cached thumbnail (JPEG bytes) of an original, or None if there is none."""
@@ -65,25 +66,24 @@ class Cache:
     def scratch(self) -> Iterator[Path]:
         """An empty private folder in the cache, removed with everything in it when the
         block ends (or, after a crash, at the next open)."""
-        folder = Path(tempfile.mkdtemp(prefix=_TMP, dir=self.root))
+        folder = Path(tempfile.mkdtemp(prefix=_TMP, dir=self._root))
         try:
             yield folder
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     def preview_file(self, name: str) -> Path:
-        """A place for a preview the app shows (e.g. `preview-3.pdf`); previews are
+        """A place for a preview the app shows, named `preview-<name>`; previews are
         removed by `clear_previews`, when the case closes and at the next open."""
-        folder = self.root / "reports"
+        folder = self._root / "reports"
         folder.mkdir(exist_ok=True)
-        return folder / Path(name).name
+        return folder / f"{_PREVIEW}{Path(name).name}"
 
     def clear_previews(self, partial: bool = False) -> None:
-        """Remove the preview files. Hidden files, which a preview being written uses
-        until it is complete, stay unless `partial` (at open, when nothing is writing)."""
-        for path in (self.root / "reports").glob("*"):
-            if path.name.startswith(".") and not partial:
-                continue
+        """Remove the previews handed out. Anything else in their folder (a preview still
+        being written under a temporary name) stays unless `partial` (at open, when
+        nothing can be writing)."""
+        for path in (self._root / "reports").glob("*" if partial else _PREVIEW + "*"):
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -91,7 +91,7 @@ class Cache:
         """A read-only file with the original's exact bytes, named like the original
         (stored originals have no extension, which system viewers need)."""
         self._sweep_open_copies(older_than=STALE_AFTER_S)
-        folder = self.root / "open" / sha256[:16]
+        folder = self._root / "open" / sha256[:16]
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / _safe_name(name, media_type, sha256[:16])
         if not target.exists():
@@ -103,7 +103,7 @@ class Cache:
         return self._sweep_open_copies(older_than=0)
 
     def _sweep_open_copies(self, older_than: float) -> int:
-        root = self.root / "open"
+        root = self._root / "open"
         if not root.is_dir():
             return 0
         removed = 0
@@ -124,13 +124,13 @@ class Cache:
 
     def sweep(self) -> None:
         """Remove half-written files and work folders left by a crash, and old previews."""
-        for tmp in self.root.rglob(_TMP + "*"):
+        for tmp in self._root.rglob(_TMP + "*"):
             if tmp.is_dir():
                 shutil.rmtree(tmp, ignore_errors=True)
             else:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-        for paste in self.root.glob(".paste-*"):  # left by versions before 0.2
+        for paste in self._root.glob(".paste-*"):  # left by versions before 0.2
             shutil.rmtree(paste, ignore_errors=True)
         self.clear_previews(partial=True)
 

@@ -20,7 +20,6 @@ import stat
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,7 +32,7 @@ from evidence_app.core.errors import CaseError, StorageError
 from evidence_app.core.store import database
 from evidence_app.core.store.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.store.cache import Cache
-from evidence_app.core.store.changes import Changes
+from evidence_app.core.store.changes import ChangeLog, Changes
 from evidence_app.core.store.clock import Clock, system_clock
 from evidence_app.core.store.folder import CACHE, DB_NAME, ORIGINALS, is_case_folder
 from evidence_app.core.store.lock import CaseLock
@@ -59,16 +58,6 @@ class DerivedData(Protocol):
 
     def differences(self, conn: Connection) -> list[str]:
         """Where it differs from what the records say (for `verify`); empty when in step."""
-
-
-@dataclass
-class ChangeLog:
-    """Collects what the units of work on one thread changed (see `Case.tracking`)."""
-
-    changes: Changes = field(default_factory=Changes)
-
-    def add(self, changes: Changes) -> None:
-        self.changes = self.changes | changes
 
 
 class Case:
@@ -241,11 +230,12 @@ class Case:
             log.add(changes)
 
     @contextlib.contextmanager
-    def tracking(self) -> Iterator[ChangeLog]:
+    def tracking(self, log: ChangeLog | None = None) -> Iterator[ChangeLog]:
         """Collect what every unit of work committed on this thread inside the block
-        changed (an operation's `Changes`, however many units it took)."""
+        changed (an operation's `Changes`, however many units it took), in `log` if
+        given (another thread may read it meanwhile: it only ever grows)."""
         logs: list[ChangeLog] = self._local.__dict__.setdefault("logs", [])
-        log = ChangeLog()
+        log = log if log is not None else ChangeLog()
         logs.append(log)
         try:
             yield log

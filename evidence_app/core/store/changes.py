@@ -21,7 +21,12 @@ _TRASH_ACTIONS = {"trash", "restore", "empty_trash"}
 @dataclass(frozen=True)
 class Changes:
     """Ids of the records a unit of work created, edited, linked, trashed or removed,
-    and the other parts of the case it touched. Falsy when nothing changed."""
+    and the other parts of the case it touched. Falsy when nothing changed.
+
+    `incidents` holds incidents whose own record, notes, people, vehicles, tags or set of
+    exhibits changed. An exhibit changed in place (its caption, its text, put in or taken
+    out of the trash) is in `attachments` only: a view of one incident's exhibits looks
+    at `attachments` (and `trash`) too."""
 
     incidents: frozenset[int] = field(default_factory=frozenset)
     attachments: frozenset[int] = field(default_factory=frozenset)
@@ -90,3 +95,14 @@ def _ids(values: Any) -> Iterable[int]:
             yield value
         elif isinstance(value, dict) and isinstance(value.get("id"), int):
             yield value["id"]
+
+
+@dataclass
+class ChangeLog:
+    """Collects what the units of work on one thread changed (see `Case.tracking`).
+    `changes` is replaced whole, never edited, so another thread may read it any time."""
+
+    changes: Changes = field(default_factory=Changes)
+
+    def add(self, changes: Changes) -> None:
+        self.changes = self.changes | changes

@@ -39,9 +39,10 @@ def make_engine(db_path: Path) -> Engine:
     return engine
 
 
-def scratch_engine() -> Engine:
-    """An empty in-memory database (Alembic's autogenerate during development)."""
-    return create_engine("sqlite://", future=True)
+def scratch_engine(url: str = "") -> Engine:
+    """The database Alembic's autogenerate compares against during development (an empty
+    one in memory unless a URL is given)."""
+    return create_engine(url or "sqlite://", future=True)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,15 @@ ORIGINALS = "originals"
 CACHE = "cache"
 
 
-def is_case_folder(folder: Path) -> bool:
-    """Whether `folder` holds a case database (not whether it opens)."""
-    return (Path(folder) / DB_NAME).is_file()
+def is_case_folder(folder: Path, *, if_unknown: bool = False) -> bool:
+    """Whether `folder` holds a case database (not whether it opens); `if_unknown` when
+    the folder cannot even be looked at (no permission, a failing drive)."""
+    try:
+        return (Path(folder) / DB_NAME).is_file()
+    except OSError:
+        return if_unknown
+
+
+def has_case_database(folder: Path) -> bool:
+    """Whether anything by the case database's name is there, even a damaged one."""
+    return (Path(folder) / DB_NAME).exists()

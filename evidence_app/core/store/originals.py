@@ -64,12 +64,12 @@ class Originals:
     """Originals under `<case>/originals/<aa>/<sha256>`."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self._root = root
         root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
         """Where the original with this hash lives (whether or not it exists)."""
-        return self.root / sha256[:2] / sha256
+        return self._root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
         """Whether the original with this hash is stored."""
@@ -86,7 +86,7 @@ class Originals:
         digest = hashlib.sha256()
         size = 0
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+            fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._root)
         except OSError as exc:
             raise StoreError(exc.errno, _store_problem(exc)) from exc
         tmp = Path(tmp_name)
@@ -113,7 +113,7 @@ class Originals:
                 os.fsync(out.fileno())
             if not final.parent.is_dir():
                 final.parent.mkdir(exist_ok=True)
-                _fsync_dir(self.root)
+                _fsync_dir(self._root)
             os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
             os.replace(tmp, final)
             _fsync_dir(final.parent)
@@ -212,14 +212,14 @@ class Originals:
     def sweep_temp(self) -> int:
         """Remove temporary files left by an interrupted copy; return how many."""
         removed = 0
-        for tmp in self.root.glob(TEMP_PREFIX + "*"):
+        for tmp in self._root.glob(TEMP_PREFIX + "*"):
             tmp.unlink(missing_ok=True)
             removed += 1
         return removed
 
     def all_hashes(self) -> Iterator[str]:
         """Every original's hash (by name) currently in the store."""
-        for sub in self.root.iterdir():
+        for sub in self._root.iterdir():
             if sub.is_dir() and len(sub.name) == 2:
                 for f in sub.iterdir():
                     if len(f.name) == 64:

@@ -79,7 +79,7 @@ class CacheStore(Protocol):
         """A place for a preview the app shows, removed at close."""
 
     def clear_previews(self, partial: bool = False) -> None:
-        """Remove the previews (with `partial`, those still being written too)."""
+        """Remove the previews (with `partial`, anything else in their folder too)."""
 
     def viewer_copy(self, sha256: str, name: str, media_type: str) -> Path:
         """A named, read-only copy of an original for the system viewer."""

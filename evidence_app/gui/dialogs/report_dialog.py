@@ -206,7 +206,7 @@ class ReportDialog(QDialog):
         if options is None:
             return
         self._serial += 1
-        target = preview_file(self.ops.case, f"preview-{self._serial}.pdf")
+        target = preview_file(self.ops.case, f"{self._serial}.pdf")
 
         def show(result: ReportResult) -> None:
             old = self.preview_path
@@ -234,6 +234,8 @@ class ReportDialog(QDialog):
         if not name:
             return
         target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
+        if self._inside_case(target, "Save as PDF"):
+            return
         if self.preview_path is not None and options == self.preview_options:
             source = self.preview_path
 
@@ -254,7 +256,7 @@ class ReportDialog(QDialog):
             return
         name, _ = QFileDialog.getSaveFileName(
             self, "Export bundle: name of the new folder", str(Path.home() / "evidence-export"))
-        if not name:
+        if not name or self._inside_case(Path(name), "Export"):
             return
 
         def done(result: BundleResult) -> None:
@@ -269,6 +271,15 @@ class ReportDialog(QDialog):
 
         self._run(export_bundle, options, Path(name), message="Exporting...", on_result=done,
                   shareable=self.export_shareable.isChecked(), as_zip=self.export_zip.isChecked())
+
+    def _inside_case(self, target: Path, title: str) -> bool:
+        """Refuse a place inside the case folder: a file saved there could replace the
+        case's own records or originals, or be swept away as a preview."""
+        if not self.ops.case.contains(target):
+            return False
+        QMessageBox.warning(self, title, "Choose a place outside the case folder. The case "
+                            "folder holds only the case's own files.")
+        return True
 
     def open_in_viewer(self) -> None:
         """Open the previewed report in the system's PDF viewer."""

@@ -64,7 +64,7 @@ def make_batch(folder, round_no, rnd):
 def snapshot(folder):
     """Open the case after a crash and check everything that must hold."""
     with open_case(folder) as case:
-        assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []  # swept at open
+        assert list((case.folder / "originals").glob(TEMP_PREFIX + "*")) == []  # swept at open
         report = run_verify(case)
         assert report.ok, report.problems
         with case.read() as session:

@@ -187,7 +187,7 @@ def test_the_import_is_one_transaction(tmp_path, case, monkeypatch):
         f"0{1 + i % 9}/04/2025,Row {i},note {i},t{i % 3}\n" for i in range(50)))
     preview = read_diary(path, TZ)
     before = audit_count(case)
-    real = diary_csv._bulk_insert
+    real = diary_csv.bulk_insert
     calls = []
 
     def fail_on_the_audit_rows(conn, table, rows):
@@ -196,7 +196,7 @@ def test_the_import_is_one_transaction(tmp_path, case, monkeypatch):
             raise OSError("disk full")
         real(conn, table, rows)
 
-    monkeypatch.setattr(diary_csv, "_bulk_insert", fail_on_the_audit_rows)
+    monkeypatch.setattr(diary_csv, "bulk_insert", fail_on_the_audit_rows)
     with pytest.raises(OSError, match="disk full"):
         import_diary(case, preview)
     assert calls == ["incidents", "notes", "incident_tags", "audit_events"]

@@ -99,7 +99,7 @@ def test_a_file_whose_read_fails_is_rejected_and_nothing_is_left_behind(case, im
     [result] = import_paths("/proc/self/mem")
     assert result.status == "rejected"
     assert "cannot be read" in result.reason
-    assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []
+    assert list((case.folder / "originals").glob(TEMP_PREFIX + "*")) == []
     assert stored_hashes(case) == set()
 
 
@@ -240,7 +240,7 @@ def test_progress_counts_every_input(tmp_path, case):
 
 def _consistent(case):
     """No half-written original, no original without a row, no row without its original."""
-    assert list(case.originals.root.glob(TEMP_PREFIX + "*")) == []
+    assert list((case.folder / "originals").glob(TEMP_PREFIX + "*")) == []
     with case.read() as session:
         from sqlalchemy import select
 

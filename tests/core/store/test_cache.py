@@ -24,12 +24,15 @@ def test_a_scratch_folder_goes_when_its_block_ends(case):
 
 
 def test_previews_are_cleared_but_one_still_being_written_is_left_until_next_open(case):
-    done = case.cache.preview_file("preview-1.pdf")
+    done = case.cache.preview_file("1.pdf")
+    assert done.name == "preview-1.pdf"
+    mine = done.with_name("my report.pdf")  # whatever else is there is not a preview
+    mine.write_bytes(b"%PDF mine")
     done.write_bytes(b"%PDF")
     writing = done.with_name(".report-123.pdf.tmp")  # a build writes here, then renames
     writing.write_bytes(b"%PDF half")
     case.cache.clear_previews()
-    assert not done.exists() and writing.exists()
+    assert not done.exists() and writing.exists() and mine.exists()
     folder = case.folder
     case.close()
     with open_case(folder) as again:  # a crash left it: the sweep at open takes it

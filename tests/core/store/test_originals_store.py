@@ -20,7 +20,7 @@ def test_bytes_are_stored_under_their_hash_read_only(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == stat.S_IRUSR | stat.S_IRGRP
     assert store.verify(sha) is None
     assert list(store.all_hashes()) == [sha]
-    assert list(store.root.glob(TEMP_PREFIX + "*")) == []
+    assert list(store._root.glob(TEMP_PREFIX + "*")) == []
 
 
 def test_storing_the_same_bytes_again_does_not_rewrite_the_original(tmp_path):
