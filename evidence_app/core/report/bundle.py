@@ -199,7 +199,7 @@ def export_bundle(case: Case, options: ReportOptions, out: Path, *, shareable: b
                 yield Progress(step, total, f"Removing metadata from a copy of {att.exhibit_mark}")
                 if is_picture(att):
                     copy = work / "shareable" / _shareable_name(att)
-                    reason = stripped_copy(case.originals.opener(att.sha256), copy)
+                    reason = stripped_copy(case.originals.verified_opener(att.sha256), copy)
                     if reason is None:
                         entry["shareable_copy"] = f"shareable/{copy.name}"
                     else:

@@ -282,7 +282,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
 
     def work() -> None:
         try:
-            pages = write_pdf(data, tmp, case.originals.opener,
+            pages = write_pdf(data, tmp, case.originals.verified_opener,
                               on_step=lambda n, m: events.put(("step", (n, m))),
                               cancel=token, on_total=lambda n: events.put(("total", n)))
             events.put(("done", pages))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -122,3 +123,20 @@ def is_picture(att: AttachmentView) -> bool:
 def mark_filename(mark: str) -> str:
     """An exhibit mark as it can appear in a file name: 'JS/12' -> 'JS-12'."""
     return mark.replace("/", "-")
+
+
+def marks_text(attachments: Sequence[AttachmentView]) -> str:
+    """Exhibit marks in order, runs of three or more as a range: "JS/1 to JS/12, JS/15"."""
+    serials = sorted({a.exhibit_serial: a.exhibit_mark for a in attachments}.items())
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(serials) + 1):
+        if i < len(serials) and serials[i][0] == serials[i - 1][0] + 1:
+            continue
+        run = serials[start:i]
+        if len(run) >= 3:
+            parts.append(f"{run[0][1]} to {run[-1][1]}")
+        else:
+            parts.extend(mark for _serial, mark in run)
+        start = i
+    return ", ".join(parts)

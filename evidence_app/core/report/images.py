@@ -18,6 +18,7 @@ from evidence_app.core.media.analysis import load_display_image
 from evidence_app.core.media.source import Source
 from evidence_app.core.report.fonts import SANS, plain
 from evidence_app.core.report.styles import MUTED, RULE, SHADE
+from evidence_app.core.store.originals import OriginalChanged
 
 JPEG_QUALITY = 85
 PHOTO_DPI = 150
@@ -112,9 +113,15 @@ class ExhibitPicture(Flowable):
         try:
             data, px_w, px_h = downscaled_jpeg(self.source, max(64, wanted))
         except OSError as exc:
-            missing = FileNotFoundError in (type(exc), type(exc.__cause__))
-            self._draw_unavailable("the original file is missing from the case folder"
-                                   if missing else str(exc))
+            cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+            if isinstance(cause, FileNotFoundError):
+                self._draw_unavailable("the original file is missing from the case folder")
+            elif isinstance(cause, OriginalChanged):
+                # Never a picture under a fingerprint it does not have.
+                self._draw_unavailable("the stored file no longer matches the SHA-256 given "
+                                       "here; run verify")
+            else:
+                self._draw_unavailable(str(exc))
             return
         canv.drawImage(JpegBytes(data, px_w, px_h), 0, 0, self.width, self.height)
         canv.setStrokeColor(RULE)

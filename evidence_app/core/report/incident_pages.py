@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
@@ -60,6 +62,46 @@ def _p(text: str, style: object) -> Paragraph:
     return ScriptParagraph(text, style)  # type: ignore[arg-type]
 
 
+LABEL_W = 40 * mm  # the label column of an incident's fields
+
+# Laying out one paragraph costs time in proportion to its length at every page break it
+# crosses, so a very long account (hundreds of pages) is set as paragraphs of about this
+# many characters: split at line breaks, else after a sentence, else at a space.
+CHUNK = 4000
+
+
+def chunks(text: str, size: int = CHUNK) -> list[str]:
+    """`text` in pieces of at most about `size` characters, cut where a reader would."""
+    if len(text) <= size:
+        return [text]
+    out: list[str] = []
+    rest = text
+    while len(rest) > size:
+        window = rest[:size]
+        cut = window.rfind("\n")
+        if cut < size // 2:
+            cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? ")) + 1
+        if cut < size // 2:
+            cut = window.rfind(" ")
+        if cut < size // 2:
+            cut = size
+        out.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n ") if rest[cut:cut + 1] in ("\n", " ") else rest[cut:]
+    out.append(rest)
+    return out
+
+
+def text_block(text: str, style: ParagraphStyle) -> list[Flowable]:
+    """Stored text as paragraphs (one, unless it is very long), spaced as one paragraph."""
+    pieces = chunks(text)
+    if len(pieces) == 1:
+        return [_p(markup(text), style)]
+    inner = style.clone(f"{style.name}_run", spaceBefore=0, spaceAfter=0)
+    last = style.clone(f"{style.name}_run_end", spaceBefore=0)
+    return [_p(markup(piece), last if i == len(pieces) - 1 else inner)
+            for i, piece in enumerate(pieces)]
+
+
 def _header(number: int, inc: IncidentDetail, st: Styles, width: float) -> ReportTable:
     when = markup(inc.when_text)
     title = markup(inc.title) or "<i>(untitled)</i>"
@@ -86,9 +128,9 @@ def _role(value: str) -> str:
         return markup(value)
 
 
-def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Paragraph]]:
-    rows = [[_p(label, st.label), _p(markup(getattr(inc, attr)), st.body)]
-            for label, attr in FIELDS if getattr(inc, attr).strip()]
+def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_p(label, st.label), text_block(getattr(inc, attr), st.body)]
+                             for label, attr in FIELDS if getattr(inc, attr).strip()]
     if inc.reported_on:
         rows.append([_p("Reported to police", st.label), _p(day_text(inc.reported_on), st.body)])
     if inc.people:
@@ -209,6 +251,35 @@ def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Source],
     return out
 
 
+def _fields(rows: list[list[Any]], st: Styles, width: float) -> list[Flowable]:
+    """Label/value rows as a table; a value of many paragraphs flows below its label
+    instead (a table re-measures a row's whole remainder at every page it crosses)."""
+    out: list[Flowable] = []
+    pending: list[list[Any]] = []
+
+    def flush() -> None:
+        if pending:
+            table = ReportTable(list(pending), colWidths=[LABEL_W, width - LABEL_W],
+                                hAlign="LEFT")
+            table.setStyle(fields_table())
+            out.append(table)
+            pending.clear()
+
+    for label, value in rows:
+        if isinstance(value, list) and len(value) > 1:
+            flush()
+            # Not kept with the text: the text splits, so the label is never left alone.
+            out.append(_p(label.text, st.label.clone("label_above", spaceBefore=2)))
+            for piece in value:
+                piece.style = piece.style.clone(piece.style.name + "_in",
+                                                leftIndent=LABEL_W)
+                out.append(piece)
+        else:
+            pending.append([label, value])
+    flush()
+    return out
+
+
 class _KeepShort(KeepTogether):
     """Keeps an incident's account on one page when it is shorter than most of a page;
     a longer one flows on, its heading kept with what follows it."""
@@ -233,18 +304,19 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
     running = running or RunningState()
     record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm)]
     record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
-    rows = _field_rows(inc, st)
-    if rows:
-        table = ReportTable(rows, colWidths=[40 * mm, width - 40 * mm], hAlign="LEFT", splitInRow=1)
-        table.setStyle(fields_table())
-        record.append(table)
+    record += _fields(_field_rows(inc, st), st, width)
     record.append(_p(_record_line(inc, tz), st.recorded))
     if inc.notes:
         record.append(_p("Notes", st.h2))
         for note in inc.notes:
             label = datetime_text(note.created_at, tz) + (" \u2013 private" if note.private else "")
-            record.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(note.text)}',
-                             st.body))
+            first, *more = chunks(note.text)
+            if not more:
+                record.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(first)}',
+                                 st.body))
+            else:
+                record.append(_p(f'<font color="#52606d">{label}</font>', st.label))
+                record += text_block(note.text, st.body)
     out: list[Flowable] = [_KeepShort(record)]
     if inc.attachments:
         out += exhibit_rows(inc.attachments, source_of, tz, st, width, data.options.image_layout,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
@@ -9,7 +11,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from evidence_app.core.report.charts import monthly_chart
 from evidence_app.core.report.data import ReportData, incident_span
 from evidence_app.core.report.fonts import markup
-from evidence_app.core.report.formatting import datetime_text, day_text, local, unbroken
+from evidence_app.core.report.formatting import (
+    datetime_text,
+    day_text,
+    local,
+    marks_text,
+    unbroken,
+)
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import (
     WARNING,
@@ -176,16 +184,26 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                  for label, n in data.by_category()]
     cats = ReportTable(cat_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
     cats.setStyle(grid_table())
-    month_rows = [[_p("Month", st.head_cell), _p("Incidents", count_head)]]
-    month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.number_cell)] for m, n in months]
-    if data.undated:
-        month_rows.append([_p("Undated", st.cell), _p(str(len(data.undated)), st.number_cell)])
-    mons = ReportTable(month_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
-    mons.setStyle(grid_table())
-    pair = ReportTable([[cats, mons]], colWidths=[half + 8 * mm, half])
-    pair.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-    out += [_p("Incidents by category and by month", st.h2), pair]
+    if len(months) > YEAR_GRID_AFTER:
+        # Years of incidents (or one mistyped year) read better as a year-by-month grid
+        # than as a column of a hundred months.
+        cats.hAlign = "LEFT"
+        out += [_p("Incidents by category", st.h2), cats,
+                _p("Incidents by month", st.h2), year_grid(months, len(data.undated), st, width)]
+    else:
+        month_rows = [[_p("Month", st.head_cell), _p("Incidents", count_head)]]
+        month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.number_cell)]
+                       for m, n in months]
+        if data.undated:
+            month_rows.append([_p("Undated", st.cell),
+                               _p(str(len(data.undated)), st.number_cell)])
+        mons = ReportTable(month_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
+        mons.setStyle(grid_table())
+        pair = ReportTable([[cats, mons]], colWidths=[half + 8 * mm, half])
+        pair.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        out += [_p("Incidents by category and by month", st.h2), pair]
 
     refs = police_table(data, st, width)
     if refs is not None:
@@ -193,6 +211,31 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     if not data.incidents:
         out.append(_p("No incidents match the options chosen for this report.", st.notice))
     return out
+
+
+YEAR_GRID_AFTER = 24  # months listed one per row up to two years
+
+
+def year_grid(months: list[tuple[date, int]], undated: int, st: Styles, width: float,
+              ) -> ReportTable:
+    """Incidents per month as one row per year: Jan..Dec and the year's total."""
+    head = st.head_cell.clone("grid_head", alignment=TA_RIGHT)
+    counts = {m: n for m, n in months}
+    rows = [[_p("Year", st.head_cell)] + [_p(f"{date(2000, k, 1):%b}", head) for k in range(1, 13)]
+            + [_p("Total", head)]]
+    for year in range(months[0][0].year, months[-1][0].year + 1):
+        row = [counts.get(date(year, k, 1), 0) for k in range(1, 13)]
+        rows.append([_p(str(year), st.cell)]
+                    + [_p(str(n) if n else "", st.number_cell) for n in row]
+                    + [_p(f"<b>{sum(row)}</b>", st.number_cell)])
+    if undated:
+        rows.append([_p("Undated", st.cell)] + [_p("", st.cell)] * 12
+                    + [_p(f"<b>{undated}</b>", st.number_cell)])
+    first, total = 16 * mm, 16 * mm
+    cell = (width - first - total) / 12
+    table = ReportTable(rows, colWidths=[first] + [cell] * 12 + [total], repeatRows=1)
+    table.setStyle(grid_table())
+    return table
 
 
 def police_table(data: ReportData, st: Styles, width: float) -> ReportTable | None:
@@ -226,8 +269,7 @@ def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     rows = [[_p(h, st.head_cell) for h in ("No.", "When", "Category", "What happened",
                                             "Location", "Exhibits")]]
     for inc in data.incidents:
-        marks = ", ".join(a.exhibit_mark for a in sorted(inc.attachments,
-                                                          key=lambda a: a.exhibit_serial))
+        marks = marks_text(inc.attachments)
         rows.append([
             _p(str(data.number_of(inc.id)), st.cell),
             _p(markup(unbroken(inc.when_text)),

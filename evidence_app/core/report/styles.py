@@ -143,5 +143,8 @@ class ReportTable(Table):
     """A Table whose cells start in the embedded report font, never reportlab's Helvetica."""
 
     def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        # A row taller than a page (a very long title, a hundred exhibit marks, months of
+        # counts beside each other) splits across pages instead of stopping the report.
+        kwargs.setdefault("splitInRow", 1)
         super().__init__(data, *args, **kwargs)
         super().setStyle([("FONT", (0, 0), (-1, -1), SANS, 8.5)])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -29,6 +30,10 @@ TEMP_PREFIX = ".incoming-"
 
 class Cancelled(Exception):
     """Raised inside long copies when the caller's cancel check says stop."""
+
+
+class OriginalChanged(OSError):
+    """An original's bytes no longer hash to the SHA-256 it was stored under."""
 
 
 class StoreError(OSError):
@@ -163,6 +168,19 @@ class Originals:
         """An original's exact bytes."""
         with self.open(sha256) as fh:
             return fh.read()
+
+    def open_verified(self, sha256: str) -> BinaryIO:
+        """The original's bytes, in memory, only if they still hash to `sha256`
+        (OriginalChanged if not): for anything drawn or copied under that hash."""
+        with self.open(sha256) as fh:
+            data = fh.read()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise OriginalChanged(errno.EIO, "the stored file no longer matches its SHA-256")
+        return io.BytesIO(data)
+
+    def verified_opener(self, sha256: str) -> Callable[[], BinaryIO]:
+        """Like `opener`, through `open_verified`."""
+        return lambda: self.open_verified(sha256)
 
     def opener(self, sha256: str) -> Callable[[], BinaryIO]:
         """A function that opens this original afresh each time it is called (what

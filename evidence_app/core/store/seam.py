@@ -38,6 +38,12 @@ class OriginalStore(Protocol):
     def read_bytes(self, sha256: str) -> bytes:
         """The original's bytes."""
 
+    def open_verified(self, sha256: str) -> BinaryIO:
+        """The bytes only if they still hash to `sha256` (else `OriginalChanged`)."""
+
+    def verified_opener(self, sha256: str) -> Callable[[], BinaryIO]:
+        """A function opening the original through `open_verified`."""
+
     def opener(self, sha256: str) -> Callable[[], BinaryIO]:
         """A function opening the original afresh (a `core.media` source)."""
 
