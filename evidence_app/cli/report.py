@@ -85,7 +85,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from evidence_app.core.report import ReportResult, build_report
 
     options = options_from(args)
+    if args.out.is_dir():
+        raise UserError(f"{args.out} is a folder; give a file name, such as "
+                        f"{args.out / 'evidence-report.pdf'}")
     out = args.out if args.out.suffix.lower() == ".pdf" else args.out.with_name(args.out.name + ".pdf")
+    if out.exists() and not args.force:
+        raise UserError(f"{out} already exists and was left as it is. Give another name, or "
+                        "add --force to replace it.")
     with open_case(args) as case:
         _outside(case, out)
         result = result_of(build_report(case, options, out), ReportResult, quiet=args.json)
@@ -102,6 +108,8 @@ def add_report(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("report", parents=[json_parent],
                        help="write the chronological evidence report (PDF)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    p.add_argument("--force", action="store_true",
+                   help="replace the file if it already exists (otherwise it is left alone)")
     _report_options(p)
     p.set_defaults(run=cmd_report)
 

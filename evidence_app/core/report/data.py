@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from evidence_app.core.incidents import chronological, detail_from_row
+from evidence_app.core.errors import UserError
+from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.store import audit
 from evidence_app.core.store.case import Case
@@ -185,6 +186,25 @@ def load_incidents(case: Case, options: ReportOptions, chunk: int = 200,
                 yield _redact(detail_from_row(session, by_id[incident_id]), options)
 
 
+def check_selection(case: Case, options: ReportOptions) -> None:
+    """Refuse incidents and tags the case does not have (UserError: a typing mistake
+    must not give a report that silently holds nothing)."""
+    with case.read() as session:
+        for incident_id in options.incident_ids:
+            row = session.get(Incident, incident_id)
+            if row is None:
+                raise UserError(f"There is no incident {incident_id}.")
+            if row.deleted_at is not None:
+                raise UserError(f"Incident {incident_id} is in the trash; restore it to "
+                                "include it in a report.")
+        if options.tags:
+            known = set(session.scalars(select(Tag.name)))
+            unknown = [t for t in options.tags if t not in known]
+            if unknown:
+                have = ", ".join(sorted(known)) if known else "this case has no tags yet"
+                raise UserError(f"No incident has the tag {unknown[0]!r} (tags: {have}).")
+
+
 def _private_note_ids(case: Case) -> set[int]:
     """Notes that are private now or ever were: their text never leaves in an audit row."""
     ids: set[int] = set()
@@ -237,7 +257,14 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
         contact=s.contact if options.include_address else "",
     )
     data = ReportData(case=info, options=options, generated_at=generated_at)
+    check_selection(case, options)
     data.incidents = list(load_incidents(case, options))
+    if not data.incidents and options.filtered:
+        live = count_incidents(case)
+        if live:
+            raise UserError(f"No incident matches what was chosen for this report (of the "
+                            f"{live} in the case). Nothing was written; choose fewer limits "
+                            "(dates, categories, tags or incidents).")
     if options.include_audit:
         data.audit = load_audit(case, data)
     return data

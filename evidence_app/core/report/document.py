@@ -8,12 +8,13 @@ options produce a byte-identical file (reportlab's invariant mode, fixed dates).
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import os
 import queue
+import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,7 @@ from evidence_app.core.report.styles import (
     page_size,
 )
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.originals import fsync_folder, sha256_file
 
 # reportlab keeps per-document font state in global font objects; one build at a time
 # keeps that safe and the output deterministic.
@@ -251,34 +253,47 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
     return pages[0] if pages else 0
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def build_report(case: Case, options: ReportOptions, out: Path,
                  cancel: CancelToken | None = None) -> Iterator[Progress]:
     """Write the report for `options` to `out`; the last event's item is a ReportResult.
 
-    Cancelling leaves no file behind (nor changes an existing one at `out`).
+    The PDF is built in the case's cache and only the finished, fsynced file is put at
+    `out`: cancelling, or the app being killed, leaves nothing at the destination (the
+    cache's leftovers go at the next open) and never changes an existing file there.
     """
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name such as report.pdf")
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist.")
+    if not os.access(out.parent, os.W_OK):
+        raise UserError(f"The report cannot be saved in {out.parent}: this folder cannot be "
+                        "written to. Choose another place.")
     token = cancel or CancelToken()
     yield Progress(0, 0, "Reading the log")
     data = collect(case, options, generated_time())
     if token.cancelled:
         return
+    with case.cache.scratch() as work:
+        tmp = work / "report.pdf"
+        pages = yield from _write_in_thread(data, tmp, case, token)
+        if pages is None:
+            return
+        try:
+            _place(tmp, out)
+        except OSError as exc:
+            raise UserError(f"Cannot write the report to {out}: {exc.strerror or exc}"
+                            ) from exc
+    result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
+                          sha256_file(out), out.stat().st_size)
+    yield Progress(pages, pages, f"Report saved: {pages} pages", item=result)
+
+
+def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken,
+                     ) -> Generator[Progress, None, int | None]:
+    """Lay out and write the PDF on a thread, passing its progress on; the page count,
+    or None when cancelled."""
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
-    fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=".pdf.tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
 
     def work() -> None:
         try:
@@ -301,24 +316,41 @@ def build_report(case: Case, options: ReportOptions, out: Path,
                 yield Progress(value[0] - 1, total, value[1])
             elif kind == "error":
                 if isinstance(value, ReportCancelled):
-                    return
+                    return None
                 if isinstance(value, OSError):
-                    raise UserError(f"Cannot write the report to {out}: {value.strerror or value}"
-                                    ) from value
+                    raise UserError(f"The report could not be written: "
+                                    f"{value.strerror or value}") from value
                 raise value
             else:
-                pages = value
-                break
-        os.replace(tmp, out)
-        finished = True
-        result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                              _sha256(out), out.stat().st_size)
-        yield Progress(total, total, f"Report saved: {pages} pages", item=result)
+                finished = True
+                return int(value)
     finally:
         if not finished:
             token.cancel()  # a closed generator stops the layout thread too
-            thread.join()
-            tmp.unlink(missing_ok=True)
+        thread.join()
+
+
+def _place(tmp: Path, out: Path) -> None:
+    """Put the finished file at `out` whole: fsynced, then named in one step. Across
+    file systems it is copied beside `out` under a hidden name first."""
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    try:
+        os.replace(tmp, out)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        fd, name = tempfile.mkstemp(prefix=".report-", suffix=".pdf.tmp", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as dst, open(tmp, "rb") as src:
+                shutil.copyfileobj(src, dst, 1 << 20)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(name, out)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    fsync_folder(out.parent)
 
 
 def preview_file(case: Case, name: str) -> Path:

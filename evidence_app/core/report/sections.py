@@ -286,4 +286,6 @@ def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         table = ReportTable(rows, colWidths=col_widths, repeatRows=1)
         table.setStyle(grid_table())
         out.append(table)
+    else:
+        out.append(_p("There are no incidents in this log yet.", st.notice))
     return out

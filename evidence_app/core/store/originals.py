@@ -41,7 +41,8 @@ class StoreError(OSError):
     source file that cannot be read, this stops every further import."""
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a folder's new and renamed entries durable (a no-op on Windows)."""
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -118,10 +119,10 @@ class Originals:
                 os.fsync(out.fileno())
             if not final.parent.is_dir():
                 final.parent.mkdir(exist_ok=True)
-                _fsync_dir(self._root)
+                fsync_folder(self._root)
             os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_folder(final.parent)
             return sha, size, True
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -225,7 +226,7 @@ class Originals:
         if path.exists():
             os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
             path.unlink()
-            _fsync_dir(path.parent)
+            fsync_folder(path.parent)
 
     def sweep_temp(self) -> int:
         """Remove temporary files left by an interrupted copy; return how many."""
