@@ -28,22 +28,25 @@ def _p(text: str, style: object) -> Paragraph:
 def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """Each exhibit on two rows kept on one page: its details, then its full SHA-256."""
     tz = data.case.timezone
-    widths = [16 * mm, None, 46 * mm, 30 * mm]
+    widths = [16 * mm, 18 * mm, None, 43 * mm, 25 * mm]
     fixed = sum(w for w in widths if w)
     cols = [w if w else width - fixed for w in widths]
     rows: list[list[Any]] = [[_p(h, st.head_cell) for h in (
-        "Mark", "File", "Captured", "Imported")]]
+        "Mark", "Incident", "File", "Captured", "Imported")]]
     style = grid_table(zebra=False)
     for att in data.exhibits:
         source = capture_source(att)
+        number = data.number_of(att.incident_id) if att.incident_id is not None else None
         rows.append([
             _p(f"<b>{markup(att.exhibit_mark)}</b>", st.cell),
-            [_p(markup(att.original_name), st.cell),
-             _p(markup(f"{media_text(att)}, {size_text(att.size)}"), st.cell_muted)],
+            _p(f"No.\u00a0{number}" if number else "", st.cell),
+            [_p(markup(att.original_name), st.cell)]
+            + ([_p(f"<i>{markup(att.caption)}</i>", st.cell)] if att.caption else [])
+            + [_p(markup(f"{media_text(att)}, {size_text(att.size)}"), st.cell_muted)],
             [_p(markup(unbroken(capture_when(att, tz))), st.cell)]
             + ([_p(markup(source), st.cell_muted)] if source else []),
             _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
-        rows.append(["", _p(f"SHA-256: {att.sha256}", st.mono), "", ""])
+        rows.append(["", _p(f"SHA-256: {att.sha256}", st.mono), "", "", ""])
         r = len(rows) - 1
         style.add("SPAN", (1, r), (-1, r))
         style.add("NOSPLIT", (0, r - 1), (-1, r))

@@ -253,7 +253,7 @@ def police_table(data: ReportData, st: Styles, width: float) -> ReportTable | No
         rows.append([
             _p(markup(reference) or "<i>none given</i>", st.cell),
             _p(markup(officer), st.cell),
-            _p(", ".join(str(data.number_of(i.id)) for i in incs), st.cell),
+            _p(", ".join(f"No.\u00a0{data.number_of(i.id)}" for i in incs), st.cell),
             _p(unbroken(day_text(min(reported))) if reported else "", st.cell)])
     table = ReportTable(rows, colWidths=[40 * mm, 50 * mm, width - 120 * mm, 30 * mm],
                         repeatRows=1)
