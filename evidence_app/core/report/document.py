@@ -8,7 +8,6 @@ options produce a byte-identical file (reportlab's invariant mode, fixed dates).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import tempfile
@@ -49,6 +48,7 @@ from evidence_app.core.report.styles import (
     page_size,
 )
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.originals import sha256_file
 
 # reportlab keeps per-document font state in global font objects; one build at a time
 # keeps that safe and the output deterministic.
@@ -251,14 +251,6 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
     return pages[0] if pages else 0
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def build_report(case: Case, options: ReportOptions, out: Path,
                  cancel: CancelToken | None = None) -> Iterator[Progress]:
     """Write the report for `options` to `out`; the last event's item is a ReportResult.
@@ -312,7 +304,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
         os.replace(tmp, out)
         finished = True
         result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                              _sha256(out), out.stat().st_size)
+                              sha256_file(out), out.stat().st_size)
         yield Progress(total, total, f"Report saved: {pages} pages", item=result)
     finally:
         if not finished:
