@@ -2,40 +2,58 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# One stamp per lock, so `make run` installs only what the app needs, `make test` adds
+# the development tools, and a lock newer than its stamp is installed again.
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
+# Every package, pip and setuptools included, must match a hash in the lock.
+INSTALL := $(PY) -m pip install --quiet --require-hashes
+# pip-tools lives in a venv of its own: its dependencies would otherwise shift the pins
+# installed in the project's venv.
+LOCKER  := $(VENV)/lock-tools
 
-.PHONY: run test lint bench lock demo clean
+.PHONY: run test bench lock demo clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUNTIME): requirements.lock pyproject.toml | $(PY)
+	$(INSTALL) -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(DEV): requirements-dev.lock $(RUNTIME)
+	$(INSTALL) -r requirements-dev.lock
+	touch $@
+
+run: $(RUNTIME)
 	$(PY) -m evidence_app
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(PY) -m evidence_app --demo
 
 # Test temp folders live in this checkout: pytest prunes old runs' folders under /tmp,
 # and another test run on the same machine would otherwise delete this one's mid-run.
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m ruff check evidence_app tests bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 	mkdir -p .pytest-tmp
 	$(PY) -m pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp/parallel
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) bench/run_all.py
 
-lock:
-	$(PY) -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-header -o requirements.lock requirements.in
-	sed -i '/^--extra-index-url/d;/^--find-links/d' requirements.lock
+# Both locks, with hashes. Existing pins are kept (pip-compile --upgrade moves them);
+# the development lock is constrained by the runtime one (-c in requirements-dev.in).
+COMPILE := $(LOCKER)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe \
+	--no-header --no-emit-index-url --no-emit-find-links
+lock: | $(PY)
+	$(PY) -m venv $(LOCKER)
+	$(LOCKER)/bin/python -m pip install --quiet pip-tools
+	$(COMPILE) -o requirements.lock requirements.in
+	$(COMPILE) -o requirements-dev.lock requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .pytest-tmp .mypy_cache .ruff_cache build *.egg-info

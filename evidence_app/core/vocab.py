@@ -125,6 +125,20 @@ _SYNONYMS: dict[Category, tuple[str, ...]] = {
 }
 
 
+# An incident's stored fields as the report and the windows name them when they say what
+# changed. Kept here, not in core/report, so the GUI can use them without loading
+# reportlab at start-up.
+FIELD_LABELS = {
+    "title": "title", "description": "what happened", "location": "location",
+    "category": "category", "suspect_appearance": "suspect's appearance",
+    "suspect_voice": "suspect's voice", "suspect_clothing": "suspect's clothing",
+    "witnesses": "witnesses", "impact": "effect on me", "police_reference": "police reference",
+    "police_officer": "officer", "reported_on": "date reported", "occurred_at": "date and time",
+    "occurred_end": "end of period", "precision": "date precision", "timezone": "time zone",
+    "tags": "tags",
+}
+
+
 class Role(StrEnum):
     """Who a person is in the case."""
 

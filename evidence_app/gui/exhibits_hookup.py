@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
 from evidence_app.core.attachments import clear_viewer_copies, move_attachments
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
-from evidence_app.gui.importing import FILE_FILTER, ImportRun
+from evidence_app.gui.importing import ImportRun, pick_files_to_import
 from evidence_app.gui.models.timeline import IncidentRole
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
@@ -224,10 +224,9 @@ class ExhibitsHookup(QObject):
     def choose_files(self) -> None:
         if self.inbox is None:
             return
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Import into the Inbox", "",
-                                                FILE_FILTER)
-        if names:
-            self._drop_to_inbox([Path(n) for n in names])
+        paths = pick_files_to_import(self.window, "Import into the Inbox")
+        if paths:
+            self._drop_to_inbox(paths)
 
     def choose_folder(self) -> None:
         if self.inbox is None:

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import Progress
@@ -128,3 +128,13 @@ def start_import(ops: CaseOps, paths: list[Path], incident_id: int | None, desti
     if not paths:
         return None
     return ImportRun(ops, paths, incident_id, destination, parent, **options).start()  # type: ignore[arg-type]
+
+
+def pick_files_to_import(parent: QWidget, title: str) -> list[Path]:
+    """The files the person picks in the system's file chooser ([] if they cancel).
+
+    The Import action, the Inbox and an incident's gallery all offer the same chooser;
+    only its title says where the files will go.
+    """
+    names, _ = QFileDialog.getOpenFileNames(parent, title, "", FILE_FILTER)
+    return [Path(n) for n in names]

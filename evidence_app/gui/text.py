@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-# The same words the report uses for changed fields (core/report/formatting.py).
-FIELD_NAMES = {
-    "title": "title", "description": "what happened", "location": "location",
-    "category": "category", "suspect_appearance": "suspect's appearance",
-    "suspect_voice": "suspect's voice", "suspect_clothing": "suspect's clothing",
-    "witnesses": "witnesses", "impact": "effect on me", "police_reference": "police reference",
-    "police_officer": "officer", "reported_on": "date reported", "occurred_at": "date and time",
-    "occurred_end": "end of period", "precision": "date precision", "timezone": "time zone",
-    "tags": "tags",
-}
+from evidence_app.core.vocab import FIELD_LABELS
 
 
 def local_time(at: datetime, tz: str) -> str:
@@ -38,7 +29,7 @@ def long_date(d: date) -> str:
 
 def field_list(names: list[str], sep: str = " and ") -> str:
     """'title, location and effect on me' from stored field names."""
-    words = list(dict.fromkeys(FIELD_NAMES.get(n, n.replace("_", " ")) for n in names))
+    words = list(dict.fromkeys(FIELD_LABELS.get(n, n.replace("_", " ")) for n in names))
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + sep + words[-1]

@@ -108,6 +108,24 @@ def test_ctrl_v_pastes_a_picture_into_the_incident_but_text_into_fields(qtbot, w
     assert count_inbox(window.session.case) == 0
 
 
+def test_each_file_chooser_says_where_the_files_go(with_incident, monkeypatch):
+    window, hookup, _ = with_incident
+    asked = []
+
+    def cancelled_chooser(parent, title, folder, file_filter):
+        asked.append((title, file_filter))
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(cancelled_chooser))
+    hookup.choose_files()  # the Import action (Ctrl+I)
+    hookup.inbox.choose_files()
+    hookup.gallery.choose_files()
+    assert [title for title, _ in asked] == [
+        "Import into the Inbox", "Import files into the Inbox", "Add files to this incident"]
+    assert all(f.startswith("Pictures and screenshots (*.png *.jpg") for _, f in asked)
+    assert count_inbox(window.session.case) == 0  # cancelling imports nothing
+
+
 def test_import_action_fills_the_inbox_and_a_new_incident_opens_in_the_editor(
         qtbot, opened, tmp_path, monkeypatch):
     window, hookup = opened

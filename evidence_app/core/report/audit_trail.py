@@ -20,11 +20,11 @@ from reportlab.platypus import Flowable, Paragraph
 from evidence_app.core.capture_time import capture_has_time, capture_source_text
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.fonts import markup
-from evidence_app.core.report.formatting import FIELD_LABELS, size_text
+from evidence_app.core.report.formatting import size_text
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import ReportTable, Styles, grid_table
 from evidence_app.core.store.audit import AuditEntry
-from evidence_app.core.vocab import Precision, category_label
+from evidence_app.core.vocab import FIELD_LABELS, Precision, category_label
 
 _ACTIONS = {"create": "Created", "update": "Changed", "trash": "Moved to trash",
             "restore": "Restored", "import": "Imported", "link": "Linked", "unlink": "Unlinked"}

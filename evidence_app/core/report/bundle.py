@@ -36,6 +36,7 @@ from evidence_app.core.report.document import ReportResult, build_report, genera
 from evidence_app.core.report.formatting import is_picture, mark_filename
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.originals import sha256_file
 from evidence_app.core.views import AttachmentView
 
 REPORT_NAME = "evidence-report.pdf"
@@ -108,14 +109,6 @@ def _copy_verified(case: Case, dest: Path, att: AttachmentView) -> None:
         raise UserError(f"The original of exhibit {att.exhibit_mark} no longer matches the "
                         "SHA-256 recorded when it was imported; nothing was exported. Run "
                         "`verify` to see what is wrong.")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _target(out: Path, as_zip: bool) -> Path:
@@ -257,5 +250,5 @@ def _write_texts(case: Case, options: ReportOptions, work: Path, report: ReportR
     lines = []
     for path in sorted(p for p in work.rglob("*") if p.is_file()):
         rel = path.relative_to(work).as_posix()
-        lines.append(f"{_sha256(path)}  {rel}\n")
+        lines.append(f"{sha256_file(path)}  {rel}\n")
     (work / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")

@@ -10,16 +10,6 @@ from zoneinfo import ZoneInfo
 from evidence_app.core.capture_time import capture_source_text
 from evidence_app.core.views import AttachmentView
 
-FIELD_LABELS = {
-    "title": "title", "description": "what happened", "location": "location",
-    "category": "category", "suspect_appearance": "suspect's appearance",
-    "suspect_voice": "suspect's voice", "suspect_clothing": "suspect's clothing",
-    "witnesses": "witnesses", "impact": "effect on me", "police_reference": "police reference",
-    "police_officer": "officer", "reported_on": "date reported", "occurred_at": "date and time",
-    "occurred_end": "end of period", "precision": "date precision", "timezone": "time zone",
-    "tags": "tags",
-}
-
 _MEDIA_NAMES = {
     "application/pdf": "PDF document", "image/jpeg": "JPEG image", "image/png": "PNG image",
     "image/heic": "HEIC photo", "image/webp": "WebP image", "image/gif": "GIF image",

@@ -14,7 +14,6 @@ from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
-    FIELD_LABELS,
     capture_text,
     datetime_text,
     day_text,
@@ -42,7 +41,7 @@ from evidence_app.core.report.styles import (
     fields_table,
 )
 from evidence_app.core.views import AttachmentView, IncidentDetail
-from evidence_app.core.vocab import Role
+from evidence_app.core.vocab import FIELD_LABELS, Role
 
 # (label, attribute) in the order an officer reads them; empty fields are left out.
 FIELDS = (

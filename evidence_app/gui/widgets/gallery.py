@@ -29,7 +29,7 @@ from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import FILE_FILTER, ImportRun, start_import
+from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -239,8 +239,7 @@ class AttachmentGallery(QWidget):
     def choose_files(self) -> None:
         if self.incident_id is None:
             return
-        names, _ = QFileDialog.getOpenFileNames(self, "Add files to this incident", "", FILE_FILTER)
-        self.import_paths([Path(n) for n in names])
+        self.import_paths(pick_files_to_import(self, "Add files to this incident"))
 
     def choose_folder(self) -> None:
         if self.incident_id is None:

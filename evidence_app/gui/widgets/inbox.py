@@ -34,7 +34,7 @@ from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import FILE_FILTER, ImportRun, start_import
+from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -233,9 +233,7 @@ class InboxView(QWidget):
         self.last_import = start_import(self.ops, paths, None, DESTINATION, self)
 
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Import files into the Inbox", "",
-                                                FILE_FILTER)
-        self.import_paths([Path(n) for n in names])
+        self.import_paths(pick_files_to_import(self, "Import files into the Inbox"))
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a whole folder into the Inbox")
