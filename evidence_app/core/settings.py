@@ -43,11 +43,6 @@ def first_settings(*, owner_name: str, initials: str, case_name: str = "",
             "address": address, "contact": contact}
 
 
-def case_settings(case: Case) -> CaseSettings:
-    """A detached copy of the case settings."""
-    return case.settings()
-
-
 def update_settings(case: Case, **changes: Any) -> None:
     """Change case name, owner, initials, address, contact or time zone (audited)."""
     unknown = set(changes) - set(EDITABLE)
