@@ -303,3 +303,20 @@ def test_pdfa_validator_passes_a_report_with_arabic(rich_case, case, tmp_path):
     result = build(case, tmp_path / "r.pdf")
     report = pikepdf.pdfa.validate_written(result.path, "2b")
     assert report.passed, "\n".join(str(f) for f in report.findings)
+
+
+def test_xmp_and_document_information_agree_for_awkward_names(case, tmp_path):
+    from evidence_app.core.settings import update_settings
+
+    name = "Smith & Jones <v.> \u201cR\u201d \U0001f52a \u017b\u00f3\u0142w"
+    update_settings(case, case_name=name, owner_name="Zo\u00eb O'Brien <zo\u00eb>")
+    create_incident(case, when=parse_when("03/03/2025 07:40", "Europe/London"), title="Seen")
+    result = build(case, tmp_path / "r.pdf")
+    with pikepdf.open(result.path) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == str(pdf.docinfo.Title)
+        assert meta["dc:title"].startswith("Evidence log: Smith & Jones <v.> \u201cR\u201d ")
+        assert meta["dc:title"].endswith(" \u017b\u00f3\u0142w")
+        assert meta["dc:creator"] == [str(pdf.docinfo.Author)] == ["Zo\u00eb O'Brien <zo\u00eb>"]
+    report = pikepdf.pdfa.validate_written(result.path, "2b")
+    assert report.passed, "\n".join(str(f) for f in report.findings)

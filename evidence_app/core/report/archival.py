@@ -14,6 +14,7 @@ fixed date, and the file identifier is computed from the content.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,16 @@ SRGB = "sRGB IEC61966-2.1"
 _ICC_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)  # the profile header's date
 _PRINT = 4  # annotation flag: printed with the page
 _HIDDEN_FLAGS = 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
+
+
+# Characters XML 1.0 cannot hold (most control characters, lone surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XMP (XML) cannot carry, used for /Info too so the
+    two always agree."""
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,9 @@ def xmp_packet(info: DocumentInfo, producer_text: str) -> bytes:
 
 def make_archival(raw: Path, out: Path, info: DocumentInfo) -> None:
     """Write `raw` (as reportlab wrote it) to `out` as PDF/A-2b."""
+    info = DocumentInfo(title=xml_safe(info.title), author=xml_safe(info.author),
+                        subject=xml_safe(info.subject), creator=xml_safe(info.creator),
+                        created=info.created, language=info.language)
     with pikepdf.open(raw) as pdf:
         root = pdf.Root
         made_by = producer()
