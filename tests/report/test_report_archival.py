@@ -320,3 +320,15 @@ def test_xmp_and_document_information_agree_for_awkward_names(case, tmp_path):
         assert meta["dc:creator"] == [str(pdf.docinfo.Author)] == ["Zo\u00eb O'Brien <zo\u00eb>"]
     report = pikepdf.pdfa.validate_written(result.path, "2b")
     assert report.passed, "\n".join(str(f) for f in report.findings)
+
+
+def test_colour_profile_bytes_do_not_depend_on_when_they_are_made():
+    """LittleCMS stamps a new profile with the current second; the report's must not
+    change with it, or two reproducible builds a second apart would differ."""
+    import time
+
+    from evidence_app.core.report.archival import srgb_profile
+
+    first = srgb_profile.__wrapped__()
+    time.sleep(1.1)  # into another second of the clock
+    assert srgb_profile.__wrapped__() == first
