@@ -28,12 +28,14 @@ from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
 from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.report.archival import DocumentInfo, make_archival
 from evidence_app.core.report.audit_trail import audit_appendix
 from evidence_app.core.report.data import ReportData, collect
 from evidence_app.core.report.exhibit_list import exhibit_list
 from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
+from evidence_app.core.report.navigation import Bookmark
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.running import RunningState, page_hooks
@@ -124,6 +126,23 @@ def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
+        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+            # Pages reach the document only at save(), so reportlab would bind every
+            # destination to page 1: bind it to the page being drawn.
+            doc = self._doc
+            held, doc.pageCounter = doc.pageCounter, self._pageNumber
+            try:
+                return super().bookmarkPage(key, *args, **kwargs)
+            finally:
+                doc.pageCounter = held
+
+        def drawImage(self, image: Any, x: float, y: float, width: Any = None,  # noqa: N802
+                      height: Any = None, *args: Any, **kwargs: Any) -> Any:
+            drawn = super().drawImage(image, x, y, width, height, *args, **kwargs)
+            if height is not None:  # where an exhibit's link lands (navigation.py)
+                self.picture_top = (self._pageNumber, self.absolutePosition(x, y + height)[1])
+            return drawn
+
         def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
@@ -189,29 +208,31 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
         story.append(_Checkpoint(steps, message, on_step, cancel))
 
     checkpoint("Cover page")
-    story += cover(data, st, width) + [PageBreak()]
+    story += [Bookmark("cover", "Cover page")] + cover(data, st, width) + [PageBreak()]
     checkpoint("Summary")
-    story += summary(data, st, width) + [PageBreak()]
+    story += [Bookmark("summary", "Summary")] + summary(data, st, width) + [PageBreak()]
     checkpoint("Chronology")
-    story += chronology(data, st, width)
+    story += [Bookmark("chronology", "Chronology")] + chronology(data, st, width)
     dated, undated = data.dated, data.undated
     if dated:
-        story += [PageBreak(), Paragraph("Incidents in full", st.h1)]
+        story += [PageBreak(), Bookmark("incidents", "Incidents in full"),
+                  Paragraph("Incidents in full", st.h1)]
     for inc in dated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
         story += incident_full(data, inc, st, page, source_of, running)
     if undated:
-        story += [PageBreak(), Paragraph("Undated incidents", st.h1),
+        story += [PageBreak(), Bookmark("undated", "Undated incidents"),
+                  Paragraph("Undated incidents", st.h1),
                   Paragraph("The date of these incidents is not known. They are listed in the "
                             "order they were recorded.", st.muted)]
     for inc in undated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
         story += incident_full(data, inc, st, page, source_of, running)
     checkpoint("Exhibit list")
-    story += [PageBreak()] + exhibit_list(data, st, width)
+    story += [PageBreak(), Bookmark("exhibits", "Exhibit list")] + exhibit_list(data, st, width)
     if data.options.include_audit:
         checkpoint("Audit trail")
-        story += [PageBreak()] + audit_appendix(data, st, width)
+        story += [PageBreak(), Bookmark("audit", "Audit trail")] + audit_appendix(data, st, width)
     checkpoint("Saving")
     return story, steps
 
@@ -220,23 +241,28 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
               on_step: Callable[[int, str], None] = lambda n, m: None,
               cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
               ) -> int:
-    """Lay out and write the PDF (blocking); returns the number of pages."""
+    """Lay out and write the PDF (blocking), then make it PDF/A-2b (`archival.py`);
+    returns the number of pages."""
     st = make_styles()
     pagesize = page_size(data.options.paper)
     page = page_geometry(data.options.paper)
     invariant = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     pages: list[int] = []
     running = RunningState()
+    info = DocumentInfo(title=plain(f"{data.options.title}: {data.case.case_name}"),
+                        author=plain(data.case.owner_name),
+                        subject="Chronological evidence report",
+                        creator=f"{APP_NAME} {__version__}", created=data.generated_at)
+    raw = out.with_name(out.name + ".raw")
     with _BUILD_LOCK:
         story, steps = make_story(data, st, page, source_of, on_step, cancel, running)
         if on_total is not None:
             on_total(steps)
         doc = BaseDocTemplate(
-            str(out), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_GAP, bottomMargin=MARGIN,
-            title=plain(f"{data.options.title}: {data.case.case_name}"),
-            author=plain(data.case.owner_name), subject="Chronological evidence report",
-            creator=f"{APP_NAME} {__version__}", invariant=invariant, pageCompression=1,
+            str(raw), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_GAP, bottomMargin=MARGIN, title=info.title,
+            author=info.author, subject=info.subject, creator=info.creator, lang=info.language,
+            invariant=invariant, pageCompression=1,
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -250,6 +276,10 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page,
                                            onPageEnd=end)])
         doc.build(story, canvasmaker=_canvas_class(data, pages))
+    try:
+        make_archival(raw, out, info)
+    finally:
+        raw.unlink(missing_ok=True)
     return pages[0] if pages else 0
 
 

@@ -29,6 +29,14 @@ from evidence_app.core.report.images import (
     ExhibitPicture,
     oriented_size,
 )
+from evidence_app.core.report.navigation import (
+    Bookmark,
+    ExhibitAnchor,
+    exhibit_key,
+    incident_key,
+    link,
+    listed_key,
+)
 from evidence_app.core.report.options import ImageLayout
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.running import IncidentEnd, IncidentMark, RunningState
@@ -157,9 +165,10 @@ def _record_line(inc: IncidentDetail, tz: str) -> str:
 
 def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
     """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256."""
+    mark = link(f"<b>Exhibit {markup(att.exhibit_mark)}</b>", listed_key(att.exhibit_serial))
     lines: list[Flowable] = [
-        _p(f"<b>Exhibit {markup(att.exhibit_mark)}</b> \u2013 {markup(att.original_name)}",
-           st.caption)]
+        ExhibitAnchor(exhibit_key(att.exhibit_serial), is_picture(att)),
+        _p(f"{mark} \u2013 {markup(att.original_name)}", st.caption)]
     if att.caption:
         lines.append(_p(markup(att.caption), st.caption))
     details = [f"{media_text(att)}, {size_text(att.size)}"]
@@ -301,7 +310,9 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
     width = page.width
     number = data.number_of(inc.id)
     running = running or RunningState()
-    record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm)]
+    record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm),
+                              Bookmark(incident_key(number), f"{number}. {inc.when_text} \u2013 "
+                                       f"{inc.title or '(untitled)'}", level=1, lift=4 * mm)]
     record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
     record += _fields(_field_rows(inc, st), st, width)
     record.append(_p(_record_line(inc, tz), st.recorded))

@@ -18,6 +18,7 @@ from evidence_app.core.report.formatting import (
     marks_text,
     unbroken,
 )
+from evidence_app.core.report.navigation import exhibit_key, incident_key, link
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import (
     WARNING,
@@ -270,14 +271,17 @@ def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                                             "Location", "Exhibits")]]
     for inc in data.incidents:
         marks = marks_text(inc.attachments)
+        # The number and title lead to the full account, the marks to its first exhibit.
+        to_account = incident_key(data.number_of(inc.id))
+        to_exhibits = exhibit_key(inc.attachments[0].exhibit_serial) if inc.attachments else ""
         rows.append([
-            _p(str(data.number_of(inc.id)), st.cell),
+            _p(link(str(data.number_of(inc.id)), to_account), st.cell),
             _p(markup(unbroken(inc.when_text)),
                st.cell_bold if inc.occurred_at is None else st.cell),
             _p(markup(inc.category_text), st.cell),
-            _p(markup(inc.title) or "<i>(untitled)</i>", st.cell),
+            _p(link(markup(inc.title) or "<i>(untitled)</i>", to_account), st.cell),
             _p(markup(inc.location), st.cell),
-            _p(markup(marks), st.cell),
+            _p(link(markup(marks), to_exhibits), st.cell),
         ])
     out: list[Flowable] = [_p("Chronology", st.h1),
                            _p("Every incident in this report, in the order it happened. "
