@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
+from evidence_app.core.report.personal import Found
 from evidence_app.core.report.running import RunningState, page_hooks
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
@@ -71,10 +72,12 @@ class ReportResult:
     exhibits: int
     sha256: str
     size: int
+    personal: Found = field(default_factory=Found)  # the person's details typed into the log
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "pages": self.pages, "incidents": self.incidents,
-                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size}
+                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size,
+                "personal_details": self.personal.to_json()}
 
 
 def generated_time() -> datetime:
@@ -285,7 +288,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
             raise UserError(f"Cannot write the report to {out}: {exc.strerror or exc}"
                             ) from exc
     result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                          sha256_file(out), out.stat().st_size)
+                          sha256_file(out), out.stat().st_size, data.personal)
     yield Progress(pages, pages, f"Report saved: {pages} pages", item=result)
 
 
