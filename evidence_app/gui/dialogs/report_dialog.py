@@ -216,6 +216,7 @@ class ReportDialog(QDialog):
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)
+            self.panel.show_personal(result.personal)
             self.status.setText(f"{plural(result.pages, 'page')}, "
                                 f"{plural(result.incidents, 'incident')}, "
                                 f"{plural(result.exhibits, 'exhibit')}.")
@@ -246,8 +247,12 @@ class ReportDialog(QDialog):
                           on_done=lambda _: self.status.setText(f"Saved to {target}"),
                           on_error=failed)
             return
+        def saved(result: ReportResult) -> None:
+            self.panel.show_personal(result.personal)
+            self.status.setText(f"Saved to {result.path} ({result.pages} pages)")
+
         self._run(build_report, options, target, message="Building the report...",
-                  on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))
+                  on_result=saved)
 
     def export(self) -> None:
         """Export the report, the original exhibits and SHA256SUMS to a new folder or zip."""
@@ -260,6 +265,7 @@ class ReportDialog(QDialog):
             return
 
         def done(result: BundleResult) -> None:
+            self.panel.show_personal(result.report.personal)
             self.status.setText(f"Exported {plural(result.exhibits, 'exhibit')} and the "
                                 f"report to {result.path}")
             QMessageBox.information(
