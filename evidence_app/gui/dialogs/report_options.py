@@ -194,8 +194,9 @@ class ReportOptionsPanel(QWidget):
             self.personal_notice.setMinimumHeight(self.personal_notice.heightForWidth(width))
         widget: QWidget | None = self.personal_notice
         while widget is not None:  # lay out now, not after the next event
-            if widget.layout() is not None:
-                widget.layout().activate()
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
             widget = widget.parentWidget()
 
     def options(self) -> ReportOptions:
