@@ -73,6 +73,7 @@ class ReportResult:
     sha256: str
     size: int
     personal: Found = field(default_factory=Found)  # the person's details typed into the log
+    case_name: str = ""  # as the report prints it (names its print job)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "pages": self.pages, "incidents": self.incidents,
@@ -288,7 +289,8 @@ def build_report(case: Case, options: ReportOptions, out: Path,
             raise UserError(f"Cannot write the report to {out}: {exc.strerror or exc}"
                             ) from exc
     result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                          sha256_file(out), out.stat().st_size, data.personal)
+                          sha256_file(out), out.stat().st_size, data.personal,
+                          data.case.case_name)
     yield Progress(pages, pages, f"Report saved: {pages} pages", item=result)
 
 

@@ -37,8 +37,15 @@ from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
 from evidence_app.core.report.document import clear_previews, preview_file
+from evidence_app.gui.dialogs.print_queue import Outcome
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
-from evidence_app.gui.dialogs.report_printing import Printed, page_range, print_pages
+from evidence_app.gui.dialogs.report_printing import (
+    Printed,
+    job_name,
+    page_range,
+    prepare_printer,
+    print_pages,
+)
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 from evidence_app.gui.text import plural
 
@@ -82,6 +89,7 @@ class ReportDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.status = QLabel("Preparing the preview...")
+        self.status.setWordWrap(True)  # a printer's trouble takes a sentence or two
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(220)
@@ -297,6 +305,11 @@ class ReportDialog(QDialog):
         background: the window stays responsive and says which page is being sent."""
         if self.preview_path is None or self.busy:
             return
+        if self.preview_result is not None and self.preview_options is not None:
+            options = self.preview_options
+            prepare_printer(self.printer, self.document.pagePointSize(0),
+                            job_name(self.preview_result.case_name, options.title,
+                                     options.profile.short))
         dialog = QPrintDialog(self.printer, self)
         dialog.setWindowTitle("Print the evidence report")
         dialog.setMinMax(1, self.document.pageCount())
@@ -310,7 +323,10 @@ class ReportDialog(QDialog):
                                     "already gone to the printer and could not be called "
                                     "back.")
             else:
-                self.status.setText(f"Sent {plural(result.pages, 'page')} to the printer.")
+                self.status.setText(result.message)
+                if result.outcome in (Outcome.PAUSED, Outcome.REFUSED, Outcome.GONE):
+                    # Not only in the status line: the person may be walking to the printer.
+                    QMessageBox.warning(self, "Printing", result.message)
 
         self._run(print_pages, self.preview_path, self.printer, first, last,
                   message="Printing...", on_result=done,
