@@ -203,3 +203,11 @@ def test_no_warning_when_nothing_was_typed(case, tmp_path, capsys):
     code, stdout, _ = run(capsys, "--case", str(folder), "report", "--out",
                           str(tmp_path / "r.pdf"))
     assert code == 0 and "Warning" not in stdout and "withheld" not in stdout
+
+
+def test_an_abbreviated_address_in_the_settings_finds_the_full_words():
+    personal = PersonalDetails.from_settings("14a Elm Rd., Bristol BS7 8AA", "+44 7700 900123")
+    assert personal.withheld("Left at 14A Elm Road last night") == (
+        "Left at [address withheld] last night")
+    assert personal.withheld("ring 07700 900123") == "ring [phone number withheld]"
+    assert personal.withheld("Bristol Temple Meads") == "Bristol Temple Meads"
