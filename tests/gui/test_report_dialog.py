@@ -94,7 +94,7 @@ def test_print_to_file(qtbot, dialog, tmp_path):
     assert not dialog.print_button.isEnabled() and dialog.cancel_button.isVisible()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
     pages = dialog.document.pageCount()
-    assert dialog.status.text() == f"Sent {pages} pages to the printer."
+    assert dialog.status.text() == f"Printed {pages} pages to the file {out}."
     assert len(PdfReader(out).pages) == pages
     assert dialog.print_button.isEnabled()
 
@@ -278,4 +278,4 @@ def test_cancelling_a_print_says_truly_whether_pages_were_sent(qtbot, dialog, tm
     if sent:  # a PDF file cannot be called back once its pages are painted
         assert dialog.status.text() in (
             "Printing stopped. 1 page had already gone to the printer and could not be "
-            "called back.", "Sent 1 page to the printer.")
+            "called back.", f"Printed 1 page to the file {out}.")

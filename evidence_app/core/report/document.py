@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.navigation import Bookmark
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
+from evidence_app.core.report.personal import Found
 from evidence_app.core.report.running import RunningState, page_hooks
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
@@ -73,10 +74,13 @@ class ReportResult:
     exhibits: int
     sha256: str
     size: int
+    personal: Found = field(default_factory=Found)  # the person's details typed into the log
+    case_name: str = ""  # as the report prints it (names its print job)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "pages": self.pages, "incidents": self.incidents,
-                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size}
+                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size,
+                "personal_details": self.personal.to_json()}
 
 
 def generated_time() -> datetime:
@@ -315,7 +319,8 @@ def build_report(case: Case, options: ReportOptions, out: Path,
             raise UserError(f"Cannot write the report to {out}: {exc.strerror or exc}"
                             ) from exc
     result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                          sha256_file(out), out.stat().st_size)
+                          sha256_file(out), out.stat().st_size, data.personal,
+                          data.case.case_name)
     yield Progress(pages, pages, f"Report saved: {pages} pages", item=result)
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from evidence_app.core.errors import ValidationError
 
+ADDRESS_ITEM = "the address and contact details of the person keeping this log"
+
 
 class Profile(StrEnum):
     """Who the report is for; each sets sensible defaults for what it includes."""
@@ -80,6 +82,8 @@ class ReportOptions:
     include_gps: bool = False
     include_address: bool = False
     include_audit: bool = False
+    # With the address left out: also withhold it where the person typed it into the log.
+    withhold_typed: bool = True
     image_layout: ImageLayout = ImageLayout.FULL
     paper: Paper = Paper.A4
     title: str = "Evidence log"
@@ -140,7 +144,7 @@ class ReportOptions:
         if not self.include_private:
             out.append("private notes")
         if not self.include_address:
-            out.append("the address and contact details of the person keeping this log")
+            out.append(ADDRESS_ITEM)
         if not self.include_gps:
             out.append("the places where photos were taken (GPS data)")
         return out
@@ -151,7 +155,7 @@ class ReportOptions:
         if self.include_private:
             out.append("private notes")
         if self.include_address:
-            out.append("the address and contact details of the person keeping this log")
+            out.append(ADDRESS_ITEM)
         if self.include_gps:
             out.append("the places where photos were taken (GPS data)")
         return out

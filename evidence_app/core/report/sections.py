@@ -134,7 +134,7 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         _p(markup(o.title), st.title),
         _p("Chronological record of stalking and harassment incidents", st.subtitle),
     ]
-    kept = o.kept_in()
+    kept = data.kept_in()
     if kept:
         out += [_warning("Not for disclosure", "This copy includes " + _listed(kept, "and")
                          + ". It is meant for the person keeping this log. Do not give it to "
@@ -149,7 +149,7 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         _p(AUDIT_STATEMENT, st.body),
         _p(READING_GUIDE.format(tz=markup(c.timezone)), st.body),
     ]
-    left = o.left_out()
+    left = data.left_out()
     if left:
         out += [_p("Left out of this report", st.h2),
                 _p("To protect the person's safety, this report does not contain "

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.report.options import ImageLayout, Paper, Profile, ReportOptions
+from evidence_app.core.report.personal import Found
 from evidence_app.core.vocab import Category
 
 DISCLOSURE = (
@@ -107,9 +108,25 @@ class ReportOptionsPanel(QWidget):
         self.include_address = QCheckBox("My address and contact details")
         self.include_gps = QCheckBox("Where photos were taken (GPS)")
         self.include_audit = QCheckBox("The audit trail (history of every change)")
-        for box in (self.include_private, self.include_address, self.include_gps,
-                    self.include_audit):
-            il.addWidget(box)
+        # Left out of the case details is not enough when the person typed their
+        # address into an incident ("Outside my house, 14 Elm Road"): withheld there too.
+        self.withhold_typed = QCheckBox("Where I typed my address or phone number\n"
+                                        "into an incident, print [address withheld]")
+        self.personal_notice = QLabel()
+        self.personal_notice.setWordWrap(True)
+        self.personal_notice.setObjectName("personalNotice")
+        self.personal_notice.setVisible(False)
+        typed = QHBoxLayout()
+        typed.addSpacing(22)  # it belongs to the address box above
+        typed.addWidget(self.withhold_typed, 1)
+        for box in (self.include_private, self.include_address, typed,
+                    self.personal_notice, self.include_gps, self.include_audit):
+            if isinstance(box, QHBoxLayout):
+                il.addLayout(box)
+            else:
+                il.addWidget(box)
+        self.include_address.toggled.connect(
+            lambda on: self.withhold_typed.setEnabled(not on))
         pics = QHBoxLayout()
         pics.addWidget(QLabel("Pictures:"))
         self.layout_full = QRadioButton("Full width")
@@ -131,7 +148,8 @@ class ReportOptionsPanel(QWidget):
         for signal in (self.limit_period.toggled, self.only_selected.toggled,
                        self.include_undated.toggled, self.include_private.toggled,
                        self.include_address.toggled, self.include_gps.toggled,
-                       self.include_audit.toggled, self.layout_full.toggled,
+                       self.include_audit.toggled, self.withhold_typed.toggled,
+                       self.layout_full.toggled,
                        self.date_from.dateChanged, self.date_to.dateChanged,
                        self.tags.textChanged, self.categories.itemChanged,
                        self.paper.currentIndexChanged):
@@ -144,10 +162,42 @@ class ReportOptionsPanel(QWidget):
         self.include_address.setChecked(defaults.include_address)
         self.include_gps.setChecked(defaults.include_gps)
         self.include_audit.setChecked(defaults.include_audit)
+        self.withhold_typed.setChecked(defaults.withhold_typed)
+        self.withhold_typed.setEnabled(not defaults.include_address)
         full = defaults.image_layout is ImageLayout.FULL
         self.layout_full.setChecked(full)
         self.layout_two.setChecked(not full)
         self.changed.emit()
+
+    def show_personal(self, found: Found) -> None:
+        """Say where the last report found the person's own details typed into the log,
+        and what that copy did with them."""
+        if not found:
+            self.personal_notice.setVisible(False)
+            return
+        lines = " ".join(found.lines())
+        if found.withheld:
+            text = (f"<b>{lines}</b> In this report it is replaced by "
+                    + " or ".join(found.markers()) + ".")
+            colours = "background: #eef6ee; border: 1px solid #8fbc8f;"
+        else:
+            text = (f"<b>{lines}</b> It is printed as you typed it: do not give this copy "
+                    "to anyone who may show it to the defence.")
+            colours = "background: #fdecea; border: 1px solid #d9534f;"
+        self.personal_notice.setText(text)
+        self.personal_notice.setStyleSheet(f"QLabel#personalNotice {{ {colours} "
+                                           "border-radius: 4px; padding: 6px; }")
+        self.personal_notice.setVisible(True)
+        # A wrapped label keeps its old height when its text grows; make room for it.
+        width = self.personal_notice.width()
+        if width > 50:
+            self.personal_notice.setMinimumHeight(self.personal_notice.heightForWidth(width))
+        widget: QWidget | None = self.personal_notice
+        while widget is not None:  # lay out now, not after the next event
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
+            widget = widget.parentWidget()
 
     def options(self) -> ReportOptions:
         """The choices as ReportOptions (may raise ValidationError)."""
@@ -171,6 +221,7 @@ class ReportOptionsPanel(QWidget):
             include_gps=self.include_gps.isChecked(),
             include_address=self.include_address.isChecked(),
             include_audit=self.include_audit.isChecked(),
+            withhold_typed=self.withhold_typed.isChecked(),
             image_layout=ImageLayout.FULL if self.layout_full.isChecked() else ImageLayout.TWO,
             paper=Paper(self.paper.currentData()),
         ).validated()
