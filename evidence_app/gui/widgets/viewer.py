@@ -100,6 +100,10 @@ class ExhibitViewer(QWidget):
         self.original_action = self._action("Open original", self.open_original,
                                             "Open the original file in this computer's own "
                                             "viewer (read-only)", QKeySequence("Ctrl+O"))
+        self.toolbar.addSeparator()
+        self.close_action = self._action("Close", self.close, "Close this window",
+                                         QKeySequence(Qt.Key.Key_Escape),
+                                         QKeySequence(QKeySequence.StandardKey.Close))
         self.image.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
 
         self.ocr = OcrTextPanel(ops)
@@ -149,6 +153,8 @@ class ExhibitViewer(QWidget):
         self._fit_side()  # now that the window has its real size
         self.raise_()
         self.activateWindow()
+        # The keys work at once: arrows page, Escape closes, +/- zoom.
+        self.image.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def refresh_items(self, items: list[AttachmentView], tz: str) -> None:
         """New data from the case (e.g. after a save): stay on the same exhibit if it is
