@@ -35,6 +35,7 @@ from evidence_app import APP_NAME
 from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
 from evidence_app.gui.messages import show_error
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.search_bar import SearchBar
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
+            # Qt itself brings a geometry remembered on a larger screen back onto this
+            # one (tests/gui/test_fits_screen.py checks it).
         if settings.window_state is not None:
             self.restoreState(settings.window_state)
         if opening:  # a case is about to open: no need to build the welcome screen
@@ -97,14 +100,8 @@ class MainWindow(QMainWindow):
             self.show_welcome()
 
     def _default_size(self) -> None:
-        """1280x800, or nine tenths of a smaller screen."""
-        width, height = DEFAULT_SIZE
-        screen = self.screen()
-        if screen is not None:
-            avail = screen.availableGeometry()
-            width = min(width, int(avail.width() * 0.9)) if avail.width() < width else width
-            height = min(height, int(avail.height() * 0.9)) if avail.height() < height else height
-        self.resize(width, height)
+        """1280x800, or what a smaller screen has room for."""
+        fit_to_screen(self, *DEFAULT_SIZE)
 
     # -- actions -------------------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "",

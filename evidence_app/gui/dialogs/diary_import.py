@@ -31,6 +31,7 @@ from evidence_app.core.importers.diary_csv import (
 )
 from evidence_app.core.vocab import category_label
 from evidence_app.gui.messages import show_error
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
 
@@ -102,7 +103,7 @@ class DiaryImportDialog(QDialog):
         self.result_: DiaryImportResult | None = None
         self._importing = False
         self.setWindowTitle(f"Import diary: {path.name}")
-        self.resize(980, 600)
+        fit_to_screen(self, 980, 600)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)

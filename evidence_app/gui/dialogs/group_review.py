@@ -28,6 +28,7 @@ from evidence_app.core.importers.inbox import DEFAULT_GAP, Grouping, ProposedGro
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.exhibit_text import capture_text
 from evidence_app.gui.look import heading, muted
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.thumbs import ThumbnailLoader
 
 ICON = 40
@@ -50,7 +51,7 @@ class GroupReviewDialog(QDialog):
                  scope: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Group by time")
-        self.resize(720, 540)
+        fit_to_screen(self, 720, 540)
         self.attachments = attachments
         self.tz = tz
         self.loader = loader

@@ -17,6 +17,7 @@ from evidence_app.core.attachments import display_image, set_caption
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.exhibit_text import file_type_label
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.exhibit_actions import open_original
@@ -59,7 +60,7 @@ class ExhibitViewer(QWidget):
         self.timezone = "Europe/London"
         self._request = 0
         self.setWindowTitle("Exhibit")
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
 
         self.image = ImageView()
         self.panel = ExhibitInfoPanel()
