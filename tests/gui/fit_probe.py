@@ -146,6 +146,13 @@ def main_window(folder: Path, incident: int) -> list[str]:
         app.processEvents()
         time.sleep(0.01)
     window.show_incident(incident)
+    editor = window.view.editor
+    while editor.detail is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    if os.environ.get("FIT_PROBE_TYPE"):  # for a picture of the typed date understood
+        editor.form.when.typed.setText(os.environ["FIT_PROBE_TYPE"])
+        editor.form.when.typed.returnPressed.emit()
     found = problems(window)
     window.session.close()
     return found
