@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         from evidence_app.gui.dialogs.diary_import import choose_and_import_diary
 
         if self.session.ops is not None:
-            choose_and_import_diary(self.session.ops, self.session.timezone, self)
+            choose_and_import_diary(self.session.ops, self.session.timezone, self, self.settings)
 
     def _tool(self, name: str, make: Any) -> QWidget | None:
         """Show the case's `name` window, made once per open case."""
