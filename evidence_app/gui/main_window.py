@@ -4,8 +4,8 @@ Other parts plug in through what this exposes, per open case:
 - `case_opened(ops)` after a case is shown (`self.view` is its CaseView), `case_closed()`;
 - `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`;
 - `self.search_bar` (the toolbar's search field) and the exhibit actions and buttons
-  (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `import_button`,
-  `inbox_button`). They are drawn, disabled, with the window itself, and the features
+  (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `act_to_describe`,
+  `import_button`, `inbox_button`). They are drawn, disabled, with the window itself, and the features
   that load a moment later (search, exhibits) give them their behaviour: so nothing pops
   into the toolbar after the window appears.
 """
@@ -183,6 +183,9 @@ class MainWindow(QMainWindow):
         self.act_inbox = make("Inbox", "Ctrl+Shift+I", "Files imported but not yet part of an "
                               "incident (Ctrl+Shift+I)", "inbox")
         self.act_inbox.setCheckable(True)
+        self.act_to_describe = make("Show incidents to &describe", None,
+                                    "List the incidents with no title yet or with the type "
+                                    "Other, to describe them")
         self.act_paste = make("&Paste picture as exhibit", QKeySequence.StandardKey.Paste,
                               "Store a screenshot or files from the clipboard as exhibits "
                               "(Print Screen, then Ctrl+V)")
@@ -210,6 +213,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_people, self.act_trash])
         m = self.menus["incident"] = bar.addMenu("&Incident")
         m.addActions([self.act_new, self.act_delete])
+        m.addSeparator()
+        m.addAction(self.act_to_describe)
         m = self.menus["view"] = bar.addMenu("&View")
         m.addAction(self.act_inbox)
         m.addSeparator()

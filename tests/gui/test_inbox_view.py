@@ -71,6 +71,10 @@ def test_new_incident_from_selection_is_dated_from_the_earliest(qtbot, inbox, ca
     assert inbox.new_button.isEnabled()
     with qtbot.waitSignal(inbox.incident_created, timeout=5000) as created:
         qtbot.mouseClick(inbox.new_button, Qt.MouseButton.LeftButton)
+        # The describe pass asks for a title and a type; "Finish later" leaves it.
+        qtbot.waitUntil(lambda: inbox.describing is not None and inbox.describing.isVisible(),
+                        timeout=5000)
+        qtbot.mouseClick(inbox.describing.later_button, Qt.MouseButton.LeftButton)
     detail = get_incident(case, created.args[0])
     assert detail.when_text == "12 Mar 2025, between 08:30 and 11:00"  # the whole span
     assert detail.precision == "between"
@@ -185,3 +189,39 @@ def test_drops_and_pastes_land_in_the_inbox(qtbot, inbox, case, tmp_path):
     inbox.view.setFocus()
     qtbot.keyClick(inbox.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: count_inbox(case) == 8, timeout=5000)
+
+
+def test_new_incidents_are_described_one_by_one_with_the_keyboard(qtbot, inbox, case):
+    from evidence_app.core.search.find import SearchFilters, search
+
+    qtbot.mouseClick(inbox.group_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(inbox.review.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: inbox.describing is not None and inbox.describing.isVisible()
+                    and inbox.describing.title.isEnabled(), timeout=5000)
+    pass_ = inbox.describing
+    assert pass_.counter.text() == "Incident 1 of 3"
+    assert pass_.title.text() == "3 screenshots" and pass_.title.hasSelectedText()
+    assert sum(p.isVisible() for p in pass_.pictures) == 3  # its pictures, side by side
+    # Type a title (replacing the suggestion), Tab to the type, pick it by typing, Enter.
+    qtbot.keyClicks(pass_.title, "Messages from a new number")
+    qtbot.keyClick(pass_.title, Qt.Key.Key_Tab)
+    assert pass_.category.hasFocus()
+    qtbot.keyClicks(pass_.category, "Thr")
+    assert pass_.category.currentData() == "threats"
+    qtbot.keyClick(pass_.category, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pass_.counter.text() == "Incident 2 of 3"
+                    and pass_.title.isEnabled(), timeout=5000)
+    qtbot.mouseClick(pass_.skip_button, Qt.MouseButton.LeftButton)  # later
+    qtbot.waitUntil(lambda: pass_.counter.text() == "Incident 3 of 3"
+                    and pass_.title.isEnabled(), timeout=5000)
+    assert pass_.save_button.text() == "Save and finish"
+    qtbot.keyClicks(pass_.title, "Car outside the house")
+    qtbot.keyClick(pass_.title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: inbox.describing is None, timeout=5000)
+    inbox.ops.wait_idle()
+    summaries = {s.title: s.category for s in list_incidents(case)}
+    assert summaries == {"Messages from a new number": "threats", "2 screenshots": "other",
+                         "Car outside the house": "other"}
+    # What is still to describe is easy to find: untitled or typed Other.
+    found = search(case, "", SearchFilters(to_describe=True))
+    assert sorted(h.title for h in found.hits) == ["2 screenshots", "Car outside the house"]

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -68,6 +69,7 @@ class InboxView(QWidget):
         self.timezone = "Europe/London"
         self.viewer: Any = None
         self.review: GroupReviewDialog | None = None
+        self.describing: QDialog | None = None  # the describe pass, while it is open
         self.last_import: ImportRun | None = None
         self._serial = 0
 
@@ -195,7 +197,7 @@ class InboxView(QWidget):
         def created(incident_id: int) -> None:
             self.message.emit(f"New incident made from {n} file{'s' if n != 1 else ''}. "
                               "Now describe what happened.")
-            self.incident_created.emit(incident_id)
+            self.describe([incident_id])
 
         self.ops.op(create_incident_from_attachments, [a.id for a in chosen],
                     on_done=while_alive(self, created))
@@ -223,10 +225,28 @@ class InboxView(QWidget):
         def created(ids: list[int]) -> None:
             n = len(ids)
             self.message.emit(f"Made {n} incident{'s' if n != 1 else ''} from {files} files.")
-            if n == 1:
-                self.incident_created.emit(ids[0])
+            self.describe(ids)
 
         self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created))
+
+    def describe(self, ids: list[int]) -> None:
+        """A quick pass to title and type new incidents; then the first is opened."""
+        from evidence_app.gui.dialogs.describe import DescribeDialog
+
+        dialog = DescribeDialog(self.ops, ids, self.loader, self.window())
+        self.describing = dialog
+
+        def done() -> None:
+            self.describing = None
+            left = dialog.skipped + max(0, len(ids) - dialog.position)
+            if left > 0 and len(ids) > 1:
+                self.message.emit(f"{left} of the new incidents still to describe: Incident "
+                                  "\u203a Show incidents to describe finds them.")
+            self.incident_created.emit(ids[0])
+
+        dialog.finished.connect(lambda _code: done())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     # -- adding ------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
