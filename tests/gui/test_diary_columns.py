@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from evidence_app.core import incidents as inc
 from evidence_app.gui.dialogs.diary_import import DiaryImportDialog
 from tests.gui.helpers import settle
-from tests.gui.test_editor import opened  # noqa: F401 - the fixture
 from tests.gui.test_menus import visible
 
 DIARY = ("Date,Time,What happened,Where,How it made me feel,Car\n"
@@ -30,9 +29,9 @@ def open_dialog(qtbot, window, path, monkeypatch):
     return visible(DiaryImportDialog)
 
 
-def test_the_feelings_column_is_used_and_a_column_can_be_assigned(qtbot, opened, tmp_path,
+def test_the_feelings_column_is_used_and_a_column_can_be_assigned(qtbot, case_window, tmp_path,
                                                                     monkeypatch):
-    window = opened
+    window = case_window
     path = tmp_path / "diary.csv"
     path.write_text(DIARY, encoding="utf-8")
     dialog = open_dialog(qtbot, window, path, monkeypatch)
@@ -62,9 +61,9 @@ def test_the_feelings_column_is_used_and_a_column_can_be_assigned(qtbot, opened,
     again.reject()
 
 
-def test_a_choice_without_a_date_column_is_refused_and_undone(qtbot, opened, tmp_path,
+def test_a_choice_without_a_date_column_is_refused_and_undone(qtbot, case_window, tmp_path,
                                                                monkeypatch):
-    window = opened
+    window = case_window
     path = tmp_path / "diary.csv"
     path.write_text(DIARY, encoding="utf-8")
     dialog = open_dialog(qtbot, window, path, monkeypatch)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from evidence_app.core import incidents as inc
 from evidence_app.core.vocab import Precision
 from tests.gui.helpers import settle
-from tests.gui.test_editor import new_incident, opened  # noqa: F401 - the fixture
+from tests.gui.test_editor import new_incident
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -23,8 +23,8 @@ def type_date(qtbot, when, text):
     qtbot.keyClick(when.typed, Qt.Key.Key_Return)
 
 
-def test_typing_15_03_2025_stores_15_march_2025(qtbot, opened):
-    window = opened
+def test_typing_15_03_2025_stores_15_march_2025(qtbot, case_window):
+    window = case_window
     incident_id = new_incident(qtbot, window)
     when = window.view.editor.form.when
     type_date(qtbot, when, "15/03/2025")
@@ -40,8 +40,8 @@ def test_typing_15_03_2025_stores_15_march_2025(qtbot, opened):
     assert when.start_date.date().toString("yyyy-MM-dd") == "2025-03-15"
 
 
-def test_yesterday_9pm(qtbot, opened):
-    window = opened
+def test_yesterday_9pm(qtbot, case_window):
+    window = case_window
     incident_id = new_incident(qtbot, window)
     when = window.view.editor.form.when
     type_date(qtbot, when, "yesterday 9pm")
@@ -53,8 +53,8 @@ def test_yesterday_9pm(qtbot, opened):
     assert when.current_precision() is Precision.EXACT
 
 
-def test_a_date_that_cannot_be_read_changes_nothing_and_says_why(qtbot, opened):
-    window = opened
+def test_a_date_that_cannot_be_read_changes_nothing_and_says_why(qtbot, case_window):
+    window = case_window
     incident_id = new_incident(qtbot, window)
     when = window.view.editor.form.when
     type_date(qtbot, when, "15/03/2025 21:40")
@@ -70,8 +70,8 @@ def test_a_date_that_cannot_be_read_changes_nothing_and_says_why(qtbot, opened):
     assert stored(window, incident_id).occurred_at == before
 
 
-def test_moving_a_picker_afterwards_clears_the_typed_words(qtbot, opened):
-    window = opened
+def test_moving_a_picker_afterwards_clears_the_typed_words(qtbot, case_window):
+    window = case_window
     new_incident(qtbot, window)
     when = window.view.editor.form.when
     type_date(qtbot, when, "15 March 2025 at 21:40")

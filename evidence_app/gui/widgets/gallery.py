@@ -29,7 +29,12 @@ from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
+from evidence_app.gui.importing import (
+    ImportRun,
+    pick_files_to_import,
+    start_folder,
+    start_import,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -244,7 +249,7 @@ class AttachmentGallery(QWidget):
     def choose_folder(self) -> None:
         if self.incident_id is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Add a whole folder to this incident")
+        folder = QFileDialog.getExistingDirectory(self, "Add a whole folder to this incident", str(start_folder()))
         if folder:
             self.import_paths([Path(folder)])
 

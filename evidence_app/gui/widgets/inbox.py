@@ -35,7 +35,12 @@ from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
+from evidence_app.gui.importing import (
+    ImportRun,
+    pick_files_to_import,
+    start_folder,
+    start_import,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -256,7 +261,7 @@ class InboxView(QWidget):
         self.import_paths(pick_files_to_import(self, "Import files into the Inbox"))
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a whole folder into the Inbox")
+        folder = QFileDialog.getExistingDirectory(self, "Import a whole folder into the Inbox", str(start_folder()))
         if folder:
             self.import_paths([Path(folder)])
 
