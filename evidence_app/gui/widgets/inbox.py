@@ -235,8 +235,14 @@ class InboxView(QWidget):
         self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created))
 
     def describe(self, ids: list[int]) -> None:
-        """A quick pass to title and type new incidents; then the first is opened."""
+        """A quick pass to title and type new incidents; then the first is opened. One
+        new incident opens in the editor at once, its title ready to be typed over: the
+        editor is that incident's describe pass, with everything else beside it."""
         from evidence_app.gui.dialogs.describe import DescribeDialog
+
+        if len(ids) == 1:
+            self.incident_created.emit(ids[0])
+            return
 
         dialog = DescribeDialog(self.ops, ids, self.loader, self.window())
         self.describing = dialog
