@@ -46,6 +46,7 @@ from evidence_app.gui.dialogs.report_printing import (
     prepare_printer,
     print_pages,
 )
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 from evidence_app.gui.text import plural
 
@@ -58,7 +59,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.ops = ops
         self.setWindowTitle("Evidence report")
-        self.resize(1150, 780)
+        fit_to_screen(self, 1150, 780)
         self.preview_path: Path | None = None
         self.preview_options: Any = None
         self.preview_result: ReportResult | None = None
