@@ -279,3 +279,24 @@ def test_cancelling_a_print_says_truly_whether_pages_were_sent(qtbot, dialog, tm
         assert dialog.status.text() in (
             "Printing stopped. 1 page had already gone to the printer and could not be "
             "called back.", f"Printed 1 page to the file {out}.")
+
+
+def test_the_dialog_says_how_many_incidents_are_still_to_describe(qtbot, case):
+    from evidence_app.core.incidents import update_incident
+
+    when = parse_when("12/03/2025 08:20", "Europe/London")
+    for title in ("3 screenshots", "Car outside the house", "Threat by text"):
+        create_incident(case, when=when, title=title)
+    last = create_incident(case, when=when, title="Followed to work")
+    update_incident(case, last, category="following")
+    ops = CaseOps(case)
+    dlg = ReportDialog(ops)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    notice = dlg.panel.describe_notice
+    # Three typed Other (one also titled only by its files); the fourth is described.
+    qtbot.waitUntil(notice.isVisible, timeout=15000)
+    assert notice.text().startswith("<b>3 incidents have no title yet or are typed Other,")
+    assert "Show incidents to describe" in notice.text()
+    dlg.reject()
+    ops.wait_idle()

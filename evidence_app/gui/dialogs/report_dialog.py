@@ -37,6 +37,7 @@ from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
 from evidence_app.core.report.document import clear_previews, preview_file
+from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.print_queue import Outcome
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
 from evidence_app.gui.dialogs.report_printing import (
@@ -49,6 +50,13 @@ from evidence_app.gui.dialogs.report_printing import (
 from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 from evidence_app.gui.text import plural
+
+
+def _to_describe(case: Any) -> int:
+    """How many live incidents have no title yet or are typed Other."""
+    from evidence_app.core.search.find import SearchFilters, count
+
+    return count(case, "", SearchFilters(to_describe=True))
 
 
 class ReportDialog(QDialog):
@@ -68,6 +76,7 @@ class ReportDialog(QDialog):
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
 
         self.panel = ReportOptionsPanel(selected_ids)
+        ops.read(_to_describe, on_done=while_alive(self, self.panel.show_to_describe))
         self.export_shareable = QCheckBox("Add copies of pictures without hidden details\n"
                                           "(GPS, camera) for sharing")
         self.export_zip = QCheckBox("Make one zip file")

@@ -39,6 +39,18 @@ class ReportOptionsPanel(QWidget):
 
     changed = Signal()
 
+    def show_to_describe(self, count: int) -> None:
+        """Say how many incidents have no title yet or are typed Other (0: nothing)."""
+        self.describe_notice.setVisible(count > 0)
+        if count:
+            many = count != 1
+            self.describe_notice.setText(
+                f"<b>{count} incident{'s' if many else ''} {'have' if many else 'has'} no "
+                f"title yet or {'are' if many else 'is'} typed Other,</b> so the summary and "
+                "chronology say little about "
+                f"{'them' if many else 'it'}. To describe {'them' if many else 'it'}: close "
+                "this window, then Incident \u203a Show incidents to describe.")
+
     def __init__(self, selected_ids: list[int] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +64,13 @@ class ReportOptionsPanel(QWidget):
         self.notice.setStyleSheet("QLabel#disclosureNotice { background: #fff8e1; "
                                   "border: 1px solid #e0c060; border-radius: 4px; padding: 8px; }")
         layout.addWidget(self.notice)
+        # Incidents still titled by their files ("7 screenshots") or typed Other make a
+        # thin summary and chronology: said before the report is handed over.
+        self.describe_notice = QLabel()
+        self.describe_notice.setWordWrap(True)
+        self.describe_notice.setAccessibleName("Incidents still to describe")
+        self.describe_notice.hide()
+        layout.addWidget(self.describe_notice)
 
         form = QFormLayout()
         self.profile = QComboBox()
