@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from evidence_app.core.errors import UserError
+from evidence_app.core.impacts import impacts_for_report
 from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.store import audit
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
-from evidence_app.core.views import AttachmentView, IncidentDetail
+from evidence_app.core.views import AttachmentView, ImpactView, IncidentDetail
 from evidence_app.core.vocab import Precision, category_label
 
 
@@ -49,6 +50,7 @@ class ReportData:
     generated_at: datetime
     incidents: list[IncidentDetail] = field(default_factory=list)  # dated first, then undated
     audit: list[audit.AuditEntry] = field(default_factory=list)
+    impacts: list[ImpactView] = field(default_factory=list)  # the case's and the incidents'
 
     @property
     def dated(self) -> list[IncidentDetail]:
@@ -67,6 +69,14 @@ class ReportData:
     def number_of(self, incident_id: int) -> int:
         """The incident's number in this report (1, 2, ...), in report order."""
         return self._numbers()[incident_id]
+
+    @property
+    def incident_ids(self) -> set[int]:
+        return set(self._numbers())
+
+    def numbers(self) -> dict[int, int]:
+        """{incident id: its number in this report}."""
+        return dict(self._numbers())
 
     def _numbers(self) -> dict[int, int]:
         if not hasattr(self, "_numbering"):
@@ -265,6 +275,7 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
             raise UserError(f"No incident matches what was chosen for this report (of the "
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
+    data.impacts = impacts_for_report(case, [i.id for i in data.incidents])
     if options.include_audit:
         data.audit = load_audit(case, data)
     return data
