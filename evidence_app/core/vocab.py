@@ -172,18 +172,18 @@ class ImpactKind(StrEnum):
 
 # (tick box, report wording). The first two are s4A(1)(b)(i) and (ii) word for word.
 IMPACT_LABELS: dict[ImpactKind, tuple[str, str]] = {
-    ImpactKind.FEAR: ("I feared violence would be used against me",
+    ImpactKind.FEAR: ("Feared violence would be used",
                       "Fear that violence will be used against me"),
-    ImpactKind.DISTRESS: ("Serious alarm or distress that changed my daily life",
+    ImpactKind.DISTRESS: ("Serious alarm or distress",
                           "Serious alarm or distress which has a substantial adverse effect "
                           "on my usual day-to-day activities"),
-    ImpactKind.ROUTINE: ("Changed my routine, route or phone number",
+    ImpactKind.ROUTINE: ("Changed routine, route or number",
                          "Changed my routine, my route or my phone number"),
     ImpactKind.MOVED: ("Moved home or stayed elsewhere", "Moved home or stayed elsewhere"),
     ImpactKind.TIME_OFF: ("Time off work or study", "Time off work or study"),
     ImpactKind.STOPPED_GOING_OUT: ("Stopped going out or seeing people",
                                    "Stopped going out or seeing people"),
-    ImpactKind.COSTS: ("Money spent (locks, CCTV, travel ...)",
+    ImpactKind.COSTS: ("Money spent (locks, CCTV \u2026)",
                        "Money spent because of this (locks, CCTV, travel)"),
     ImpactKind.CHILDREN: ("Effect on my children", "Effect on my children"),
     ImpactKind.HEALTH: ("Effect on my health or sleep",

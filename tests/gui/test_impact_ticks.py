@@ -4,8 +4,8 @@ person would: click a box, type the date's words and an amount, read what was st
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
 
 from evidence_app.core import impacts
 from evidence_app.core.store.audit import entries
@@ -23,11 +23,15 @@ def opened(qtbot, window, tmp_path):
 
 
 def click(qtbot, widget):
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    """Click where a person would: on a tick box's square, a button's middle."""
+    qtbot.waitUntil(lambda: not widget.visibleRegion().isEmpty(), timeout=15000)
+    at = QPoint(8, widget.height() // 2) if isinstance(widget, QCheckBox) else widget.rect().center()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=at)
 
 
 def test_ticking_an_effect_shows_its_fields_and_stores_them(qtbot, opened, tmp_path):
     window = opened
+    window.resize(1366, 768)
     editor = window.view.editor
     ticks = editor.form.impacts
     incident_id = new_incident(qtbot, window)
@@ -115,6 +119,7 @@ def test_case_settings_keep_effects_on_the_whole_case(qtbot, opened, tmp_path):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(dialog.isEnabled, timeout=15000)
+    dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(dialog.impacts.parentWidget()))
     time_off = dialog.impacts.row("time_off")
     click(qtbot, time_off.box)
     time_off.since.setDate(QDate(2025, 5, 12))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,7 +50,7 @@ class CaseSettingsDialog(QDialog):
         super().__init__(parent)
         self.ops = ops
         self.setWindowTitle("Case settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 20, 22, 16)
         layout.setSpacing(12)
@@ -106,18 +107,29 @@ class CaseSettingsDialog(QDialog):
         self.ocr_note.setAccessibleName("Reading text in pictures")
         form.addRow("Text in pictures", self.ocr_note)
         ops.call(availability, on_done=while_alive(self, self.ocr_note.setText))
-        layout.addLayout(form)
-        heading = QLabel("Impact on me, over the whole case")
-        heading.setObjectName("sectionTitle")
-        layout.addWidget(heading)
-        hint = QLabel("Tick what all this has done to you, beyond single incidents. The "
-                      "report's summary lists it with the dates and amounts.")
+        # The case's details and the impact over the whole case on two tabs, so the
+        # dialog fits a 768-pixel-high laptop screen.
+        tabs = QTabWidget()
+        details = QWidget()
+        details.setLayout(form)
+        form.setContentsMargins(12, 12, 12, 12)
+        tabs.addTab(details, "Case details")
+        page = QWidget()
+        impact = QVBoxLayout(page)
+        impact.setContentsMargins(12, 12, 12, 12)
+        hint = QLabel("Tick what all this has done to you over the whole case, beyond single "
+                      "incidents (tick those in each incident). The report\u2019s summary lists "
+                      "them with their dates and amounts.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
-        layout.addWidget(hint)
+        impact.addWidget(hint)
         self.impacts = ImpactTicks()
         self.impacts.setAccessibleName("Impact on me, over the whole case")
-        layout.addWidget(self.impacts)
+        impact.addWidget(self.impacts)
+        impact.addStretch(1)
+        tabs.addTab(page, "Impact on me")
+        self.tabs = tabs
+        layout.addWidget(tabs)
         self._impacts: dict[str, Ticked | None] = {}
         self.error = QLabel()
         self.error.setObjectName("error")
