@@ -64,6 +64,12 @@ def _numbers(data: ReportData, incs: list[IncidentDetail]) -> str:
     return ("No.\u00a0" if len(nos) == 1 else "Nos.\u00a0") + ", ".join(nos)
 
 
+def _share(data: ReportData, incs: list[IncidentDetail], verb: str) -> str:
+    if len(incs) == len(data.incidents) > 1:
+        return f"{verb} all {len(incs)} incidents."
+    return f"{verb} {len(incs)} of the {len(data.incidents)} incidents ({_numbers(data, incs)})."
+
+
 def _people(data: ReportData) -> dict[int, tuple[PersonView, list[IncidentDetail]]]:
     out: dict[int, tuple[PersonView, list[IncidentDetail]]] = {}
     for inc in data.incidents:
@@ -96,8 +102,7 @@ def people_section(data: ReportData, st: Styles, width: float, role: Role) -> li
         # keeps contact details, as the report may reach the suspect.
         if person.contact and (role is Role.SUSPECT or data.options.include_address):
             parts.append("Contact: " + markup(person.contact))
-        parts.append(f"In {len(incs)} of the {len(data.incidents)} incidents "
-                     f"({_numbers(data, incs)}).")
+        parts.append(_share(data, incs, "In"))
         rows.append((f'<font color="#1f2933">{markup(person.name)}</font>',
                      "<br/>".join(parts)))
     title = {Role.SUSPECT: "The suspect" if len(found) == 1 else "The suspects",
@@ -116,8 +121,7 @@ def vehicles_section(data: ReportData, st: Styles, width: float) -> list[Flowabl
         parts = [f"<b>{markup(what)}</b>"] if what else []
         if vehicle.description:
             parts.append(markup(vehicle.description))
-        parts.append(f"Seen in {len(incs)} of the {len(data.incidents)} incidents "
-                     f"({_numbers(data, incs)}).")
+        parts.append(_share(data, incs, "Seen in"))
         plate = vehicle.plate or "no plate noted"
         rows.append((f'<font face="{MONO}" size="10" color="#1f2933">'
                      f"{markup(plate)}</font>", "<br/>".join(parts)))
