@@ -99,14 +99,16 @@ def test_stored_effects_show_ticked_when_the_incident_is_opened(qtbot, opened):
     impacts.set_impact(case, first, "moved_home", since=date(2025, 6, 1),
                        details="Staying with family")
     editor = window.view.editor
-    editor.set_incident(first)
+    settle(qtbot, window)
+    window.view.timeline.select_incident(first)
     qtbot.waitUntil(lambda: editor.incident_id == first and editor.detail is not None,
                     timeout=15000)
+    settle(qtbot, window)
     moved = editor.form.impacts.row("moved_home")
     assert moved.box.isChecked() and moved.details.isVisibleTo(window)
     assert moved.words.text() == "Staying with family"
     assert moved.since.date() == QDate(2025, 6, 1)
-    editor.set_incident(second)
+    window.view.timeline.select_incident(second)
     qtbot.waitUntil(lambda: editor.incident_id == second and editor.detail is not None,
                     timeout=15000)
     assert not moved.box.isChecked() and moved.words.text() == ""
@@ -138,3 +140,22 @@ def test_case_settings_keep_effects_on_the_whole_case(qtbot, opened, tmp_path):
     row = again.impacts.row("time_off")
     assert row.box.isChecked() and row.words.text() == "Two weeks off work"
     again.reject()
+
+
+def test_a_persons_relationship_is_typed_and_stored(qtbot, opened):
+    from evidence_app.core.people import create_person, list_people
+    from evidence_app.gui.dialogs.person_forms import PersonFields
+
+    fields = PersonFields()
+    qtbot.addWidget(fields)
+    fields.show()
+    qtbot.keyClicks(fields.name, "Mark Ellis")
+    fields.role.setCurrentIndex(fields.role.findData("suspect"))
+    qtbot.keyClicks(fields.relation, "Former partner")
+    values = fields.values()
+    create_person(opened.session.case, **values)
+    [person] = list_people(opened.session.case)
+    assert (person.name, person.role, person.relation) == ("Mark Ellis", "suspect",
+                                                           "Former partner")
+    fields.set_person(person)
+    assert fields.relation.text() == "Former partner"

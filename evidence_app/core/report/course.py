@@ -184,7 +184,7 @@ def risk_facts(incidents: Sequence[IncidentDetail], numbers: dict[int, int], tz:
             continue
         days = sorted(i.occurred_at.astimezone(zone).date() for i in found
                       if i.occurred_at is not None)
-        text = _count(len(found), "incident", "incidents")
+        text = _count(len(found), "incident", "incidents").capitalize()
         if days:
             text += f", {day_text(days[0])}" + (f" to {day_text(days[-1])}"
                                                 if days[-1] != days[0] else "")

@@ -186,8 +186,8 @@ def risk_section(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     rows = [(kind, text) for kind, text in risk_facts(data.incidents, data.numbers(), tz)]
     fear = [i for i in data.impacts if i.kind == ImpactKind.FEAR]
     if fear:
-        days = sorted(day_text(i.since) for i in fear if i.since)
-        rows.append(("Fear of violence", f"recorded on {len(fear)} occasion"
+        days = [day_text(d) for d in sorted(i.since for i in fear if i.since)]
+        rows.append(("Fear of violence", f"Recorded on {len(fear)} occasion"
                      f"{'s' if len(fear) > 1 else ''}" + (f" ({', '.join(days)})" if days
                                                           else "")))
     reported = data.police_references()
