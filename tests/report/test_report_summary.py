@@ -207,3 +207,21 @@ def test_only_money_spent_has_an_amount(case):
         set_impact(case, incident, "fear_of_violence", amount_pence=100)
     with pytest.raises(ValidationError, match="Unknown kind of impact"):
         set_impact(case, incident, "sadness")
+
+
+def test_the_court_audit_trail_shows_impacts_ticked_changed_and_removed(stalking, case,
+                                                                        tmp_path):
+    set_impact(case, None, "time_off", since=date(2025, 4, 22), details="Three weeks off work")
+    clear_impact(case, None, "moved_home")
+    out = tmp_path / "court.pdf"
+    build(case, out, profile="court")
+    text = squash(" ".join(pages_text(out)))
+    trail = text[text.index("Appendix: audit trail"):]
+    assert ("Impact on me (Time off work or study), the whole case: from: 2025-04-22; words: "
+            "\u201cTwo weeks off work\u201d") in trail
+    assert ("Impact on me (Time off work or study), the whole case: words: \u201cTwo weeks off "
+            "work\u201d \u2192 \u201cThree weeks off work\u201d") in trail
+    assert ("Removed Impact on me (Moved home or stayed elsewhere), the whole case: from: "
+            "2025-06-21; words: \u201cStaying with my sister\u201d") in trail
+    assert ("Impact on me (Money spent (locks, CCTV \u2026)), incident 10: from: 2025-06-09; "
+            "amount: £65.00; words: \u201cGarage check\u201d") in trail

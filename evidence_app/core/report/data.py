@@ -233,7 +233,8 @@ WITHHELD = "(private note: details withheld)"
 
 
 def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
-    """Audit events about the included incidents, their notes, exhibits and links."""
+    """Audit events about the included incidents, their notes, exhibits, links and
+    impacts, and the impacts on the whole case."""
     incident_ids = {i.id for i in data.incidents}
     exhibit_ids = {a.id for a in data.exhibits}
     private = set() if data.options.include_private else _private_note_ids(case)
@@ -247,6 +248,8 @@ def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
                 keep = entry.entity_id in exhibit_ids
             elif entry.entity in ("note", "person", "vehicle"):
                 keep = related in incident_ids
+            elif entry.entity == "impact":  # on an included incident, or the whole case
+                keep = related is None or related in incident_ids
             else:
                 keep = False
             if not keep:
