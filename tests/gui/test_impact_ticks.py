@@ -159,3 +159,27 @@ def test_a_persons_relationship_is_typed_and_stored(qtbot, opened):
                                                            "Former partner")
     fields.set_person(person)
     assert fields.relation.text() == "Former partner"
+
+
+def test_ctrl_z_unticks_and_ctrl_shift_z_ticks_again(qtbot, opened):
+    window = opened
+    editor = window.view.editor
+    case = window.session.case
+    incident_id = new_incident(qtbot, window)
+    health = editor.form.impacts.row("health")
+    editor.scroll_area.ensureWidgetVisible(health.box)
+    click(qtbot, health.box)
+    health.since.setDate(QDate(2025, 7, 1))
+    qtbot.keyClicks(health.words, "Panic attacks")
+    qtbot.waitUntil(lambda: [i.details for i in impacts.list_impacts(case, incident_id)]
+                    == ["Panic attacks"], timeout=15000)
+    settle(qtbot, window)
+    qtbot.keyClick(health.words, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: impacts.list_impacts(case, incident_id) == [], timeout=15000)
+    assert not health.box.isChecked()
+    qtbot.keyClick(health.box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: [i.details for i in impacts.list_impacts(case, incident_id)]
+                    == ["Panic attacks"], timeout=15000)
+    assert health.box.isChecked() and health.words.text() == "Panic attacks"
+    assert impacts.list_impacts(case, incident_id)[0].since == date(2025, 7, 1)

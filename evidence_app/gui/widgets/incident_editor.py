@@ -183,7 +183,16 @@ class IncidentEditor(QWidget):
         self.form.impacts.show_error("")
         if not changes:
             return
+        old = {k: self._impacts.get(k) for k in changes}
+        new = {k: shown[k] for k in changes}
         self._impacts = shown
+        self._save_impacts(incident_id, changes)
+        self.undo_stack.push(DoneCommand(
+            "change to impact on me", lambda: self._apply_impacts(incident_id, new),
+            lambda: self._apply_impacts(incident_id, old)))
+
+    def _save_impacts(self, incident_id: int,
+                      changes: dict[str, dict[str, Any] | None]) -> None:
         self._saves += 1
 
         def failed(exc: BaseException) -> None:
@@ -193,6 +202,15 @@ class IncidentEditor(QWidget):
 
         self.ops.op(save_impacts, incident_id, changes,
                     on_done=lambda _r: self.saved.emit(incident_id), on_error=failed)
+
+    def _apply_impacts(self, incident_id: int, values: dict[str, Ticked | None]) -> None:
+        """Undo/redo of ticks: store `values` and show them if this incident is on screen."""
+        self._timer.stop()
+        self._save_impacts(incident_id, {k: None if v is None else v.stored()
+                                         for k, v in values.items()})
+        if incident_id == self.incident_id and self.detail is not None:
+            self.form.impacts.set_values(values)
+            self._impacts.update(values)
 
     def focus_title(self) -> None:
         self.form.title.setFocus()
