@@ -125,7 +125,8 @@ def test_impact_on_me_lists_each_effect_with_dates_and_amounts(stalking, case, t
     # The incident's own page shows its effect in the Act's words.
     incident = next(p for p in pages[start + 1:] if "Tracker found under my car" in p
                     and "Garage check" in p)
-    assert "Money spent because of this (locks, CCTV, travel), since 9 Jun 2025, £65.00" in incident
+    assert ("Effect on me Money spent because of this (locks, CCTV, travel) (9 Jun 2025, "
+            "£65.00): Garage check") in incident
 
 
 def test_an_unticked_effect_leaves_the_summary(stalking, case, tmp_path):

@@ -86,10 +86,10 @@ def kinds_chart(periods: list[tuple[str, list[int]]], kinds: list[str], title: s
     drawing = Drawing(width, height)
     if not periods:
         return drawing
-    key_h = 12 * (1 + (len(kinds) - 1) // 3) if len(kinds) > 1 else 0
+    key_h = 12 * (1 + (len(kinds) - 1) // 3) + 12 if len(kinds) > 1 else 0
     chart = VerticalBarChart()
-    chart.x, chart.y = 30, 34 + key_h
-    chart.width, chart.height = width - 40, height - 52 - key_h
+    chart.x, chart.y = 30, 16 + key_h
+    chart.width, chart.height = width - 40, height - 34 - key_h
     chart.data = [[counts[k] for _, counts in periods] for k in range(len(kinds))]
     chart.categoryAxis.style = "stacked"
     shades = [colors.HexColor(KIND_SHADES[k % len(KIND_SHADES)]) for k in range(len(kinds))]
@@ -128,7 +128,7 @@ def kinds_chart(periods: list[tuple[str, list[int]]], kinds: list[str], title: s
                        fillColor=MUTED))
     if len(kinds) > 1:
         legend = Legend()
-        legend.x, legend.y = 30, key_h
+        legend.x, legend.y = 30, key_h - 8
         legend.alignment = "right"
         legend.columnMaximum = -(-len(kinds) // 3) if len(kinds) > 3 else 1
         legend.colorNamePairs = list(zip(shades, kinds, strict=True))

@@ -139,12 +139,21 @@ def _role(value: str) -> str:
 
 
 def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Any]]:
-    rows: list[list[Any]] = [[_p(label, st.label), text_block(getattr(inc, attr), st.body)]
-                             for label, attr in FIELDS if getattr(inc, attr).strip()]
+    rows: list[list[Any]] = []
+    for label, attr in FIELDS:
+        text = getattr(inc, attr).strip()
+        if attr == "impact" and inc.impacts:
+            # What the person ticked, in the Act's words, under what they wrote.
+            lines = _impact_lines(inc)
+            written = text_block(getattr(inc, attr), st.body) if text else []
+            value: Any = (written + [_p(line, st.body) for line in lines] if len(written) > 1
+                          else _p("<br/>".join(([markup(getattr(inc, attr))] if text else [])
+                                               + lines), st.body))
+            rows.append([_p(label, st.label), value])
+        elif text:
+            rows.append([_p(label, st.label), text_block(getattr(inc, attr), st.body)])
     if inc.reported_on:
         rows.append([_p("Reported to police", st.label), _p(day_text(inc.reported_on), st.body)])
-    if inc.impacts:
-        rows.append([_p("Impact on me", st.label), _p(_impacts_text(inc), st.body)])
     if inc.people:
         # Suspects and witnesses are described once, in the summary; here only named.
         text = "<br/>".join(
@@ -161,17 +170,16 @@ def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Any]]:
     return rows
 
 
-def _impacts_text(inc: IncidentDetail) -> str:
+def _impact_lines(inc: IncidentDetail) -> list[str]:
     lines = []
     for impact in inc.impacts:
-        head = [impact_statement(impact.kind)]
-        if impact.since:
-            head.append(f"since {day_text(impact.since)}")
+        head = [day_text(impact.since)] if impact.since else []
         if impact.amount_pence is not None:
             head.append(pounds_text(impact.amount_pence))
-        line = f"<b>{', '.join(head)}</b>"
+        line = f"<b>{impact_statement(impact.kind)}</b>"
+        line += f" ({', '.join(head)})" if head else ""
         lines.append(line + (f": {markup(impact.details)}" if impact.details else ""))
-    return "<br/>".join(lines)
+    return lines
 
 
 def _record_line(inc: IncidentDetail, tz: str) -> str:

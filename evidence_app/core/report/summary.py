@@ -255,7 +255,7 @@ def kinds_chart_section(data: ReportData, width: float) -> list[Flowable]:
         return []
     title = (f"Incidents per {unit}" + (" (weeks starting Monday)" if unit == "week" else "")
              + (", by kind of behaviour" if len(kinds) > 1 else ""))
-    height = 170 + 12 * (1 + (len(kinds) - 1) // 3) if len(kinds) > 1 else 160
+    height = 150 + 12 * (1 + (len(kinds) - 1) // 3) if len(kinds) > 1 else 140
     return [kinds_chart(periods, kinds, title, width, height), Spacer(1, 4 * mm)]
 
 
