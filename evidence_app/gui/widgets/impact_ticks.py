@@ -112,10 +112,13 @@ class _Row:
 
     def show(self, value: Ticked | None, default_day: date) -> None:
         day = value.since if value else default_day
-        self.since.setDate(QDate(day.year, day.month, day.day))
-        self.words.setText(value.details if value else "")
-        if self.amount is not None:
-            self.amount.setText(value.amount if value else "")
+        if self.since.date() != QDate(day.year, day.month, day.day):
+            self.since.setDate(QDate(day.year, day.month, day.day))
+        # Only what differs is set, so a reload after a save leaves the cursor alone.
+        for edit, text in ((self.words, value.details if value else ""),
+                           (self.amount, value.amount if value else "")):
+            if edit is not None and edit.text() != text:
+                edit.setText(text)
         self.box.setChecked(value is not None)
         self.details.setVisible(value is not None)
 
