@@ -99,6 +99,7 @@ def test_course_of_conduct_says_what_escalated(stalking, case, tmp_path):
     assert "The 12 dated incidents span 138 days: about 2.6 a month." in text
     assert ("The frequency stayed about the same: 6 in the first half of the period (to "
             "12 Apr 2025), 6 in the second half.") in text
+    assert "In the latest four weeks (to 20 Jun 2025) there were 3." in text
     assert "It began with calls in February 2025." in text
     assert ("It escalated: threats began in April 2025 (No. 6, \u201cText saying I will regret "
             "it\u201d); monitoring or tracking began in June 2025 (No. 10, \u201cTracker found "
@@ -226,3 +227,22 @@ def test_the_court_audit_trail_shows_impacts_ticked_changed_and_removed(stalking
             "2025-06-21; words: \u201cStaying with my sister\u201d") in trail
     assert ("Impact on me (Money spent (locks, CCTV \u2026)), incident 10: from: 2025-06-09; "
             "amount: £65.00; words: \u201cGarage check\u201d") in trail
+
+
+@pytest.mark.parametrize("days, unit, count", [(150, "week", 22), (700, "month", 24),
+                                               (4000, "year", 11)])
+def test_the_chart_counts_by_week_month_or_year_as_the_span_needs(case, days, unit, count):
+    from datetime import timedelta
+
+    from evidence_app.core.report.summary import chart_periods
+
+    start = date(2020, 1, 6)
+    for n, cat in enumerate(("threats", "following", "threats")):
+        day = start + timedelta(days=days * n // 2)
+        create_incident(case, when=parse_when(f"{day:%d/%m/%Y} 12:00", TZ), title=f"{n}",
+                        category=cat)
+    data = collect(case, ReportOptions.for_profile("police"), generated_at=None)  # type: ignore[arg-type]
+    got, periods, kinds = chart_periods(data)
+    assert (got, len(periods)) == (unit, count)
+    assert kinds == ["Threats", "Following"]
+    assert sum(c[0] for _, c in periods) == 2 and sum(c[1] for _, c in periods) == 1

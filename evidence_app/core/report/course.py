@@ -103,6 +103,10 @@ def frequency_sentences(items: list[Dated]) -> list[str]:
     else:
         out.append(f"The frequency stayed about the same: {early} {half}, {late} in the "
                    "second half.")
+    if days >= 56:
+        recent = sum(1 for i in items if (last - i.day).days < 28)
+        out.append(f"In the latest four weeks (to {day_text(last)}) there "
+                   f"{'was one' if recent == 1 else f'were {recent}'}.")
     return out
 
 

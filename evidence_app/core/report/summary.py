@@ -210,7 +210,7 @@ CHART_KINDS = 4  # the commonest kinds shown apart; the rest together as "Other"
 
 def chart_periods(data: ReportData) -> tuple[str, list[tuple[str, list[int]]], list[str]]:
     """(unit, [(label, counts per kind)], kind names): weeks for up to six months of
-    incidents, months beyond that."""
+    incidents, months up to ten years, years beyond (a mistyped year spans centuries)."""
     zone = ZoneInfo(data.case.timezone)
     days = [(i.occurred_at.astimezone(zone).date(), i.category) for i in data.dated
             if i.occurred_at is not None]
@@ -223,16 +223,25 @@ def chart_periods(data: ReportData) -> tuple[str, list[tuple[str, list[int]]], l
     if len(named) < len(set(c for _, c in days)):
         kinds.append("Other" if named else "Incidents")
     first, last = min(d for d, _ in days), max(d for d, _ in days)
-    weekly = (last - first).days <= 182
+    span = (last - first).days
+    unit = "week" if span <= 182 else "month" if span <= 10 * 366 else "year"
 
     def bucket(d: date) -> date:
-        return d - timedelta(days=d.weekday()) if weekly else d.replace(day=1)
+        if unit == "week":
+            return d - timedelta(days=d.weekday())
+        return d.replace(day=1) if unit == "month" else d.replace(month=1, day=1)
+
+    def following(b: date) -> date:
+        if unit == "week":
+            return b + timedelta(days=7)
+        return (b + timedelta(days=32)).replace(day=1) if unit == "month" \
+            else b.replace(year=b.year + 1)
 
     buckets: list[date] = []
     b = bucket(first)
     while b <= last:
         buckets.append(b)
-        b = b + timedelta(days=7) if weekly else (b + timedelta(days=32)).replace(day=1)
+        b = following(b)
     index = {b: n for n, b in enumerate(buckets)}
     grid = [[0] * len(kinds) for _ in buckets]
     for d, c in days:
@@ -240,12 +249,14 @@ def chart_periods(data: ReportData) -> tuple[str, list[tuple[str, list[int]]], l
         grid[index[bucket(d)]][k] += 1
 
     def label(b: date, n: int) -> str:
-        if weekly:
+        if unit == "week":
             return f"{b.day} {b:%b}"
+        if unit == "year":
+            return f"{b:%Y}"
         return f"{b:%b}\n{b:%Y}" if n == 0 or b.month == 1 else f"{b:%b}"
 
     periods = [(label(b, n), grid[n]) for n, b in enumerate(buckets)]
-    return ("week" if weekly else "month"), periods, kinds
+    return unit, periods, kinds
 
 
 def kinds_chart_section(data: ReportData, width: float) -> list[Flowable]:
