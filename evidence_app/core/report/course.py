@@ -153,7 +153,8 @@ def kind_sentences(incidents: Sequence[IncidentDetail], items: list[Dated]) -> l
 
 def course_of_conduct(incidents: Sequence[IncidentDetail], numbers: dict[int, int],
                       tz: str) -> list[str]:
-    """A few sentences an officer can read in a minute."""
+    """A few sentences an officer can read in a minute, as paragraphs: how many and how
+    often, then the kinds of behaviour and what escalated."""
     items = dated_incidents(incidents, numbers, tz)
     undated = len(incidents) - len(items)
     if not incidents:
@@ -169,11 +170,12 @@ def course_of_conduct(incidents: Sequence[IncidentDetail], numbers: dict[int, in
     else:
         out = [f"{total} recorded{extra}, from {day_text(first.day)} to "
                f"{day_text(last.day)}."]
-        out.append(f"The first was No.\u00a0{first.number} (\u201c{first.title or 'untitled'}\u201d); the "
-                   f"latest No.\u00a0{last.number} (\u201c{last.title or 'untitled'}\u201d).")
+        out.append(f"The first was No.\u00a0{first.number} (\u201c{first.title or 'untitled'}"
+                   f"\u201d); the latest No.\u00a0{last.number} (\u201c"
+                   f"{last.title or 'untitled'}\u201d).")
         out += frequency_sentences(items)
-    out += kind_sentences(incidents, items)
-    return out
+    kinds = kind_sentences(incidents, items)
+    return [" ".join(out)] + ([" ".join(kinds)] if kinds else [])
 
 
 def risk_facts(incidents: Sequence[IncidentDetail], numbers: dict[int, int], tz: str,

@@ -201,8 +201,8 @@ def risk_section(data: ReportData, st: Styles, width: float) -> list[Flowable]:
 
 def course_section(data: ReportData, st: Styles) -> list[Flowable]:
     """The course of conduct in a few sentences."""
-    sentences = course_of_conduct(data.incidents, data.numbers(), data.case.timezone)
-    return [_p("Course of conduct", st.h2), _p(markup(" ".join(sentences)), st.body)]
+    paragraphs = course_of_conduct(data.incidents, data.numbers(), data.case.timezone)
+    return [_p("Course of conduct", st.h2), *(_p(markup(p), st.body) for p in paragraphs)]
 
 
 CHART_KINDS = 4  # the commonest kinds shown apart; the rest together as "Other"
