@@ -73,8 +73,10 @@ def test_profile_sets_defaults(qtbot, dialog):
     panel = dialog.panel
     assert panel.include_private.isChecked() and panel.include_gps.isChecked()
     assert panel.include_address.isChecked() and panel.layout_two.isChecked()
+    assert "not for disclosure" in panel.profile_note.text()
     dialog.panel.profile.setCurrentIndex(dialog.panel.profile.findData("court"))
     assert not panel.include_private.isChecked() and panel.include_audit.isChecked()
+    assert "declaration of truth for you to sign and date" in panel.profile_note.text()
 
 
 def test_print_to_file(qtbot, dialog, tmp_path):

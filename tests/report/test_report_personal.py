@@ -211,3 +211,17 @@ def test_an_abbreviated_address_in_the_settings_finds_the_full_words():
         "Left at [address withheld] last night")
     assert personal.withheld("ring 07700 900123") == "ring [phone number withheld]"
     assert personal.withheld("Bristol Temple Meads") == "Bristol Temple Meads"
+
+
+def test_effects_typed_with_the_address_are_withheld_too(typed_case, case, tmp_path):
+    from evidence_app.core.impacts import set_impact
+
+    set_impact(case, None, "moved_home", details="Left 14 Elm Road for my sister's")
+    set_impact(case, typed_case[0], "costs", details="CCTV fitted at 14 Elm Rd",
+               amount_pence=24000)
+    result = build(case, tmp_path / "police.pdf")
+    text = squash("\n".join(pages_text(result.path)))
+    assert traces(text) == []
+    assert "Left [address withheld] for my sister's" in text
+    assert "CCTV fitted at [address withheld]" in text
+    assert any("the impact on the whole case" in line for line in result.personal.lines())

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from evidence_app.core.errors import UserError
+from evidence_app.core.impacts import impacts_for_report
 from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
 from evidence_app.core.report.options import ADDRESS_ITEM, ReportOptions
 from evidence_app.core.report.personal import Found, PersonalDetails, statements
 from evidence_app.core.store import audit
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
-from evidence_app.core.views import AttachmentView, IncidentDetail
+from evidence_app.core.views import AttachmentView, ImpactView, IncidentDetail
 from evidence_app.core.vocab import Precision, category_label
 
 
@@ -51,6 +52,7 @@ class ReportData:
     incidents: list[IncidentDetail] = field(default_factory=list)  # dated first, then undated
     audit: list[audit.AuditEntry] = field(default_factory=list)
     personal: Found = field(default_factory=Found)  # the person's details in typed text
+    impacts: list[ImpactView] = field(default_factory=list)  # the case's and the incidents'
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -79,6 +81,14 @@ class ReportData:
     def number_of(self, incident_id: int) -> int:
         """The incident's number in this report (1, 2, ...), in report order."""
         return self._numbers()[incident_id]
+
+    @property
+    def incident_ids(self) -> set[int]:
+        return set(self._numbers())
+
+    def numbers(self) -> dict[int, int]:
+        """{incident id: its number in this report}."""
+        return dict(self._numbers())
 
     def _numbers(self) -> dict[int, int]:
         if not hasattr(self, "_numbering"):
@@ -254,7 +264,8 @@ WITHHELD = "(private note: details withheld)"
 
 def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None = None,
                ) -> list[audit.AuditEntry]:
-    """Audit events about the included incidents, their notes, exhibits and links."""
+    """Audit events about the included incidents, their notes, exhibits, links and
+    impacts, and the impacts on the whole case."""
     incident_ids = {i.id for i in data.incidents}
     exhibit_ids = {a.id for a in data.exhibits}
     incident_of = {a.id: a.incident_id for a in data.exhibits}
@@ -270,6 +281,8 @@ def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None =
                 keep = entry.entity_id in exhibit_ids
             elif entry.entity in ("note", "person", "vehicle"):
                 keep = related in incident_ids
+            elif entry.entity == "impact":  # on an included incident, or the whole case
+                keep = related is None or related in incident_ids
             else:
                 keep = False
             if not keep:
@@ -316,6 +329,13 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
             raise UserError(f"No incident matches what was chosen for this report (of the "
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
+    data.impacts = impacts_for_report(case, [i.id for i in data.incidents])
+    if personal:
+        # Effects on the whole case are printed in the summary, outside any incident.
+        whole_case = [i for i in data.impacts if i.incident_id is None]
+        elsewhere["the impact on the whole case"] = personal.scan(whole_case)
+        if options.withhold_typed:
+            data.impacts = personal.withhold(data.impacts)
     if options.include_audit:
         data.audit = load_audit(case, data, found)
     data.personal = Found.of({data.number_of(i): kinds for i, kinds in found.items()},

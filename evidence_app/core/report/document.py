@@ -36,7 +36,7 @@ from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.navigation import Bookmark
-from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.report.options import Profile, ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.personal import Found
 from evidence_app.core.report.running import RunningState, page_hooks
@@ -52,6 +52,7 @@ from evidence_app.core.report.styles import (
     page_geometry,
     page_size,
 )
+from evidence_app.core.report.summary import declaration
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.originals import fsync_folder, sha256_file
 
@@ -234,6 +235,10 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
         story += incident_full(data, inc, st, page, source_of, running)
     checkpoint("Exhibit list")
     story += [PageBreak(), Bookmark("exhibits", "Exhibit list")] + exhibit_list(data, st, width)
+    if data.options.profile is Profile.COURT:
+        checkpoint("Declaration of truth")
+        story += [PageBreak(), Bookmark("declaration", "Declaration of truth")] + declaration(
+            data, st, width)
     if data.options.include_audit:
         checkpoint("Audit trail")
         story += [PageBreak(), Bookmark("audit", "Audit trail")] + audit_appendix(data, st, width)

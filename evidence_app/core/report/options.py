@@ -30,6 +30,11 @@ class Profile(StrEnum):
         return PROFILE_LABELS[self]
 
     @property
+    def note(self) -> str:
+        """What this profile's copy holds, in a sentence for the report dialog."""
+        return PROFILE_NOTES[self]
+
+    @property
     def short(self) -> str:
         return "Personal copy" if self is Profile.PERSONAL else PROFILE_LABELS[self].split()[0]
 
@@ -39,6 +44,18 @@ PROFILE_LABELS: dict[Profile, str] = {
     Profile.COURT: "Court",
     Profile.ADVOCATE: "Advocate or solicitor",
     Profile.PERSONAL: "Personal copy (not for disclosure)",
+}
+
+
+PROFILE_NOTES: dict[Profile, str] = {
+    Profile.POLICE: "A summary of the suspect, vehicles, witnesses and the course of conduct, "
+                    "then every incident in full.",
+    Profile.COURT: "Adds the audit trail and, at the end, a declaration of truth for you to "
+                   "sign and date.",
+    Profile.ADVOCATE: "Puts the impact on you and the facts that bear on risk first; "
+                      "pictures two to a row.",
+    Profile.PERSONAL: "Everything, with private notes, your address and photo places: for "
+                      "you only, not for disclosure.",
 }
 
 

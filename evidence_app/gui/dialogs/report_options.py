@@ -76,8 +76,14 @@ class ReportOptionsPanel(QWidget):
         self.profile = QComboBox()
         for profile in Profile:
             self.profile.addItem(profile.label, profile.value)
+            self.profile.setItemData(self.profile.count() - 1, profile.note,
+                                     Qt.ItemDataRole.ToolTipRole)
         self.profile.setAccessibleName("Prepared for")
         form.addRow("Prepared for:", self.profile)
+        self.profile_note = QLabel(Profile.POLICE.note)
+        self.profile_note.setObjectName("muted")
+        self.profile_note.setWordWrap(True)
+        form.addRow("", self.profile_note)
         self.paper = QComboBox()
         self.paper.addItem("A4", Paper.A4.value)
         self.paper.addItem("US Letter", Paper.LETTER.value)
@@ -177,6 +183,7 @@ class ReportOptionsPanel(QWidget):
     def apply_profile(self, profile: Profile) -> None:
         """Set every choice to the profile's defaults."""
         defaults = ReportOptions.for_profile(profile)
+        self.profile_note.setText(profile.note)
         self.include_private.setChecked(defaults.include_private)
         self.include_address.setChecked(defaults.include_address)
         self.include_gps.setChecked(defaults.include_gps)
