@@ -49,6 +49,9 @@ class ReportData:
     generated_at: datetime
     incidents: list[IncidentDetail] = field(default_factory=list)  # dated first, then undated
     audit: list[audit.AuditEntry] = field(default_factory=list)
+    # Notes that are private now or ever were: marked where they stand when the copy
+    # includes private material, their text withheld from the audit trail otherwise.
+    private_notes: set[int] = field(default_factory=set)
 
     @property
     def dated(self) -> list[IncidentDetail]:
@@ -226,7 +229,7 @@ def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
     """Audit events about the included incidents, their notes, exhibits and links."""
     incident_ids = {i.id for i in data.incidents}
     exhibit_ids = {a.id for a in data.exhibits}
-    private = set() if data.options.include_private else _private_note_ids(case)
+    private = set() if data.options.include_private else data.private_notes
     out = []
     with case.read() as session:
         for entry in audit.entries(session):
@@ -266,5 +269,6 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
     if options.include_audit:
+        data.private_notes = _private_note_ids(case)
         data.audit = load_audit(case, data)
     return data

@@ -26,6 +26,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
+from evidence_app.core.incidents import REPORT
 from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.audit_trail import audit_appendix
@@ -279,6 +280,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
         pages = yield from _write_in_thread(data, tmp, case, token)
         if pages is None:
             return
+        _record_production(case, data, tmp)
         try:
             _place(tmp, out)
         except OSError as exc:
@@ -328,6 +330,14 @@ def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken
         if not finished:
             token.cancel()  # a closed generator stops the layout thread too
         thread.join()
+
+
+def _record_production(case: Case, data: ReportData, pdf: Path) -> None:
+    """Log that a report holding these incidents was produced: from now on a change to
+    any of them is an amendment, never part of its first recording (incidents.py)."""
+    with case.write() as (_session, log):
+        log.log(REPORT, "case", 1, incidents=[i.id for i in data.incidents],
+                profile=str(data.options.profile), sha256=sha256_file(pdf))
 
 
 def _place(tmp: Path, out: Path) -> None:

@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from evidence_app.core.media.source import Source
+from evidence_app.core.report.amendments import record_lines
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
@@ -41,7 +42,7 @@ from evidence_app.core.report.styles import (
     fields_table,
 )
 from evidence_app.core.views import AttachmentView, IncidentDetail
-from evidence_app.core.vocab import FIELD_LABELS, Role
+from evidence_app.core.vocab import Role
 
 # (label, attribute) in the order an officer reads them; empty fields are left out.
 FIELDS = (
@@ -145,14 +146,6 @@ def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Any]]:
     if inc.tags:
         rows.append([_p("Tags", st.label), _p(markup(", ".join(inc.tags)), st.body)])
     return rows
-
-
-def _record_line(inc: IncidentDetail, tz: str) -> str:
-    parts = [f"Recorded on {datetime_text(inc.recorded_at, tz)}."]
-    for amendment in inc.amendments:
-        fields = ", ".join(FIELD_LABELS.get(f, f.replace("_", " ")) for f in amendment.fields)
-        parts.append(f"Amended on {datetime_text(amendment.at, tz)} ({markup(fields)}).")
-    return " ".join(parts)
 
 
 def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
@@ -304,7 +297,7 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
     record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm)]
     record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
     record += _fields(_field_rows(inc, st), st, width)
-    record.append(_p(_record_line(inc, tz), st.recorded))
+    record += record_lines(inc, tz, st)
     if inc.notes:
         record.append(_p("Notes", st.h2))
         for note in inc.notes:
