@@ -37,7 +37,12 @@ from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
-from evidence_app.core.report.running import RunningState, page_hooks
+from evidence_app.core.report.running import (
+    RunningState,
+    draw_marking,
+    page_hooks,
+    private_marking,
+)
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
     HEADER_GAP,
@@ -113,6 +118,7 @@ class _Checkpoint(Flowable):
 def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
     """A canvas that holds its pages until the end, to print 'Page N of M' on each."""
     generated = f"Generated {datetime_text(data.generated_at, data.case.timezone)}"
+    marking = private_marking(data.options)
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -146,6 +152,8 @@ def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
             self.drawRightString(width - MARGIN, MARGIN - 8 * mm,
                                  f"Page {self._pageNumber} of {total}")
             self.restoreState()
+            if marking:
+                draw_marking(self, marking, width / 2, MARGIN - 8 * mm)
 
     return NumberedCanvas
 
@@ -158,15 +166,24 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
     right = ScriptParagraph(f"{markup(data.options.title)} \u2013 {data.options.profile.short}",
                             styles[1], keep_alignment=True)
 
+    marking = private_marking(data.options)
+
     def draw(canv: Canvas, doc: Any) -> None:
         width, height = canv._pagesize
         canv.saveState()
         usable = width - 2 * MARGIN
         top = height - MARGIN + HEADER_GAP - 2 * mm
-        for para, x, w in ((left, MARGIN, usable * 0.6), (right, MARGIN + usable * 0.6,
-                                                         usable * 0.4)):
+        # A private copy's marking sits in the middle of the header, between the case
+        # and the title.
+        side = (usable - 72 * mm) / 2 if marking else 0
+        places = (((left, MARGIN, side), (right, width - MARGIN - side, side)) if marking
+                  else ((left, MARGIN, usable * 0.6), (right, MARGIN + usable * 0.6,
+                                                       usable * 0.4)))
+        for para, x, w in places:
             _, h = para.wrap(w, 30)
             para.drawOn(canv, x, top - h + 9)
+        if marking:
+            draw_marking(canv, marking, width / 2, top + 9 - 7.5)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - 3, width - MARGIN, top - 3)

@@ -301,7 +301,10 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
     if inc.notes:
         record.append(_p("Notes", st.h2))
         for note in inc.notes:
-            label = datetime_text(note.created_at, tz) + (" \u2013 private" if note.private else "")
+            label = datetime_text(note.created_at, tz)
+            if note.private:  # only in a private copy; marked where it stands
+                label = (f'<font color="#000000"><b>[PRIVATE NOTE \u2013 NOT FOR '
+                         f'DISCLOSURE]</b></font> {label}')
             first, *more = chunks(note.text)
             if not more:
                 record.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(first)}',
