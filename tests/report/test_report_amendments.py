@@ -158,7 +158,7 @@ def test_a_private_copy_is_marked_on_every_page(rich_case, case, tmp_path):
         assert len(lines) >= 2, f"page {n}: header and footer must both say it"
         assert f"Page {n} of {len(pages)}" in page
     text = squash("\n".join(pages))
-    assert f"[PRIVATE NOTE \u2013 NOT FOR DISCLOSURE] " in text
+    assert "[PRIVATE NOTE \u2013 NOT FOR DISCLOSURE] " in text
     marked = text.index("[PRIVATE NOTE \u2013 NOT FOR DISCLOSURE]")
     assert text.index(PRIVATE_NOTE) - marked < 60  # the mark stands at the note itself
     assert "PRIVATE note (not for disclosure) on incident" in appendix_of(text)

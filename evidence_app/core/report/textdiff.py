@@ -20,10 +20,12 @@ Kind = Literal["=", "+", "-"]
 Segment = tuple[Kind, str]
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-# Above this many token pairs the middle of two texts is compared with difflib's
-# heuristics; above _WHOLE tokens it is shown as replaced whole (time stays linear).
-_EXACT = 4_000_000
-_WHOLE = 60_000
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*\s*|[.!?\n]+\s*")
+# Comparing word by word costs time with the square of the words that differ, so a long
+# changed stretch is first lined up sentence by sentence (on sentences found once in each
+# text), and only the stretches between those of up to _WORDS tokens are compared word by
+# word; a longer one is shown as removed and added whole. Time stays about linear.
+_WORDS = 1500
 
 INSERT_OPEN, INSERT_CLOSE = "[+ ", " +]"
 DELETE_OPEN, DELETE_CLOSE = "[- ", " -]"
@@ -48,18 +50,86 @@ def word_diff(old: str, new: str) -> list[Segment]:
         end += 1
     mid_a, mid_b = a[start:len(a) - end], b[start:len(b) - end]
     raw: list[Segment] = [("=", "".join(a[:start]))]
-    if len(mid_a) + len(mid_b) > _WHOLE or not (mid_a and mid_b):
-        raw += [("-", "".join(mid_a)), ("+", "".join(mid_b))]
-    else:
-        matcher = SequenceMatcher(None, mid_a, mid_b,
-                                  autojunk=len(mid_a) * len(mid_b) > _EXACT)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                raw.append(("=", "".join(mid_a[i1:i2])))
-            else:
-                raw += [("-", "".join(mid_a[i1:i2])), ("+", "".join(mid_b[j1:j2]))]
+    raw += _middle(mid_a, mid_b)
     raw.append(("=", "".join(a[len(a) - end:])))
     return _tidy(raw)
+
+
+def _middle(a: list[str], b: list[str]) -> list[Segment]:
+    """The changes between two token lists that differ at both ends."""
+    if not (a and b):
+        return [("-", "".join(a)), ("+", "".join(b))]
+    if len(a) + len(b) <= _WORDS:
+        return _opcodes(a, b)
+    sa, sb = _SENTENCE.findall("".join(a)), _SENTENCE.findall("".join(b))
+    if len(sa) == 1 and len(sb) == 1:
+        return [("-", "".join(a)), ("+", "".join(b))]
+    out: list[Segment] = []
+    i = j = 0
+    for ai, bj in [*_anchors(sa, sb), (len(sa), len(sb))]:
+        block_a, block_b = tokens("".join(sa[i:ai])), tokens("".join(sb[j:bj]))
+        if block_a and block_b and len(block_a) + len(block_b) <= _WORDS:
+            out += _opcodes(block_a, block_b)
+        else:
+            out += [("-", "".join(block_a)), ("+", "".join(block_b))]
+        if ai < len(sa):
+            out.append(("=", sa[ai]))
+        i, j = ai + 1, bj + 1
+    return out
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Sentences found once in each text, in the same order in both (the longest such
+    run, as patience diff takes it): the fixed points the changes lie between. Takes
+    O(n log n) time however many sentences changed."""
+    count_a: dict[str, int] = {}
+    for item in a:
+        count_a[item] = count_a.get(item, 0) + 1
+    where_b: dict[str, int] = {}
+    count_b: dict[str, int] = {}
+    for n, item in enumerate(b):
+        count_b[item] = count_b.get(item, 0) + 1
+        where_b[item] = n
+    pairs = [(n, where_b[item]) for n, item in enumerate(a)
+             if count_a[item] == 1 and count_b.get(item) == 1]
+    # Longest increasing run of positions in b (patience sorting).
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, bj) in enumerate(pairs):
+        lo = _bisect_tails(pairs, tails, bj)
+        if lo > 0:
+            back[k] = tails[lo - 1]
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(pairs[k])
+        k = back[k]
+    return out[::-1]
+
+
+def _bisect_tails(pairs: list[tuple[int, int]], tails: list[int], value: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[Segment]:
+    out: list[Segment] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+        else:
+            out += [("-", "".join(a[i1:i2])), ("+", "".join(b[j1:j2]))]
+    return out
 
 
 def _tidy(raw: list[Segment]) -> list[Segment]:
@@ -81,18 +151,63 @@ def _tidy(raw: list[Segment]) -> list[Segment]:
             removed = added = ""
             out.append(("=", text))
     out += _pending(removed, added)
-    return out
+    return _slide(out)
+
+
+def _edge(left: str, right: str) -> int:
+    """How natural a change boundary between these two characters is (higher: better)."""
+    if not left or not right:
+        return 4
+    if left == "\n" or right == "\n":
+        return 4
+    if left in ".!?" and right.isspace():
+        return 3
+    if left.isspace() and not right.isspace():
+        return 3 if left == " " else 2
+    if not left.isalnum() or not right.isalnum():
+        return 1
+    return 0
+
+
+def _slide(segments: list[Segment]) -> list[Segment]:
+    """Move each lone insertion or deletion along the unchanged text around it to where
+    it starts and ends at word and sentence boundaries ("gate. [+ It was John. +]",
+    not "gate [+ . It was John +]."): the same change, read as a person made it."""
+    out = list(segments)
+    for n in range(1, len(out)):
+        kind, text = out[n]
+        if kind == "=" or out[n - 1][0] != "=" or (n + 1 < len(out) and out[n + 1][0] != "="):
+            continue
+        before, after = out[n - 1][1], out[n + 1][1] if n + 1 < len(out) else ""
+        best, best_score = (before, text, after), -1
+        # Shifting left by k is possible while the change ends as `before` does.
+        k = 0
+        while k <= len(text) and k <= len(before):
+            if k and before[-k] != text[-k]:
+                break
+            b, t, a = before[:len(before) - k], before[len(before) - k:] + text[:len(text) - k], \
+                text[len(text) - k:] + after
+            score = _edge(b[-1:], t[:1]) + _edge(t[-1:], a[:1])
+            if score > best_score:
+                best, best_score = (b, t, a), score
+            k += 1
+        k = 1
+        while k <= len(text) and k <= len(after) and after[k - 1] == text[k - 1]:
+            b, t, a = before + text[:k], text[k:] + after[:k], after[k:]
+            score = _edge(b[-1:], t[:1]) + _edge(t[-1:], a[:1])
+            if score > best_score:
+                best, best_score = (b, t, a), score
+            k += 1
+        out[n - 1], out[n] = ("=", best[0]), (kind, best[1])
+        if n + 1 < len(out):
+            out[n + 1] = ("=", best[2])
+        elif best[2]:
+            out.append(("=", best[2]))
+    return [seg for seg in out if seg[1]]
 
 
 def _pending(removed: str, added: str) -> list[Segment]:
-    """A change; a side that folding left holding only space is plain space."""
-    out: list[Segment] = []
-    for kind, text in (("-", removed), ("+", added)):
-        if text.strip():
-            out.append((kind, text))  # type: ignore[arg-type]
-        elif text and not any(k == "=" for k, _ in out):
-            out.append(("=", text))
-    return out
+    return [s for s in (("-", removed), ("+", added)) if s[1]]  # type: ignore[misc]
 
 
 def changed(segments: list[Segment]) -> bool:
@@ -102,6 +217,8 @@ def changed(segments: list[Segment]) -> bool:
 
 def _mark(kind: Kind, text: str) -> str:
     """One changed run in markup, its outer spaces kept outside the brackets."""
+    if not text.strip():  # only space changed: nothing a reader could see
+        return markup(text)
     lead = text[:len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()):]
     body = markup(text.strip())
@@ -155,7 +272,8 @@ def diff_markup(segments: list[Segment], context: int | None = None,
                 pieces.append("".join(current))
                 current, length = [], 0
             # A bracket never touches the word before it ("home [+ , Acacia +]").
-            gap = " " if kind != "=" and not _ends_space(current) else ""
+            gap = (" " if kind != "=" and part.strip() and not part[0].isspace()
+                   and not _ends_space(current) else "")
             current.append(markup(part) if kind == "=" else gap + _mark(kind, part))
             length += len(part)
     if current or not pieces:
