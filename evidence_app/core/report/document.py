@@ -183,7 +183,7 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
             _, h = para.wrap(w, 30)
             para.drawOn(canv, x, top - h + 9)
         if marking:
-            draw_marking(canv, marking, width / 2, top + 9 - 7.5)
+            draw_marking(canv, marking, width / 2, top + 1.6 * mm + 1)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - 3, width - MARGIN, top - 3)
