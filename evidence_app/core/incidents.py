@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, selectinload
 
 from evidence_app.core.dates import When, validate_when
@@ -195,12 +194,15 @@ REPORT = "report"
 
 def _first_report_after(session: Session, incident_id: int, after_event: int) -> int | None:
     """The id of the first "report" event after `after_event` whose report held it."""
-    found = session.execute(sql(
-        "SELECT min(a.id) FROM audit_events a WHERE a.action = :report AND a.entity = 'case' "
-        "AND a.id > :after AND EXISTS (SELECT 1 FROM json_each(a.details, '$.incidents') j "
-        "WHERE j.value = :incident)"),
-        {"report": REPORT, "after": after_event, "incident": incident_id}).scalar()
-    return int(found) if found is not None else None
+    query = (select(AuditEvent.id, AuditEvent.details)
+             .where(AuditEvent.action == REPORT, AuditEvent.entity == "case",
+                    AuditEvent.id > after_event,
+                    AuditEvent.details.like(f"%{incident_id}%"))  # narrows; JSON decides
+             .order_by(AuditEvent.id))
+    for event_id, details in session.execute(query):
+        if incident_id in json.loads(details).get("incidents", ()):
+            return int(event_id)
+    return None
 
 
 def recording(session: Session, incident_id: int,
