@@ -181,7 +181,8 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
                                                        usable * 0.4)))
         for para, x, w in places:
             _, h = para.wrap(w, 30)
-            para.drawOn(canv, x, top - h + 9)
+            # Beside the marking a long case name wraps upwards, clear of the rule.
+            para.drawOn(canv, x, top if marking else top - h + 9)
         if marking:
             draw_marking(canv, marking, width / 2, top + 1.6 * mm + 1)
         canv.setStrokeColor(RULE)
