@@ -206,3 +206,20 @@ def test_a_note_that_was_ever_private_never_shows_in_an_audit_appendix(case, tmp
     for secret in secrets:
         assert secret in appendix, secret
     assert WITHHELD not in appendix
+
+
+def test_only_a_report_that_holds_the_incident_ends_its_sitting(timed_case, clock, tmp_path):
+    case = timed_case
+    ids = [create_incident(case, when=parse_when(f"0{1 + n % 9}/11/2026 10:00", TZ),
+                           title=f"Incident {n}") for n in range(11)]
+    first, eleventh = ids[0], ids[10]
+    assert str(first) in str(eleventh)  # e.g. 1 and 11: the report must hold this very one
+    build(case, tmp_path / "other.pdf", incident_ids=(eleventh,))
+    clock.set(START + timedelta(minutes=5))
+    update_incident(case, first, location="Station Road")
+    update_incident(case, eleventh, location="Mill Street")
+    text = whole(build(case, tmp_path / "both.pdf", incident_ids=(first, eleventh)).path)
+    assert "Recorded on 9 Nov 2026, 20:00\u201320:05 GMT." in text  # still being written
+    assert "Amended on 9 Nov 2026, 20:05 GMT:" in text  # after a report that held it
+    assert "Location: [+ Mill Street +]" in text
+    assert "Location: [+ Station Road +]" not in text
