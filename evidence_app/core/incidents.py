@@ -200,7 +200,7 @@ def _first_report_after(session: Session, incident_id: int, after_event: int) ->
                     AuditEvent.details.like(f"%{incident_id}%"))  # narrows; JSON decides
              .order_by(AuditEvent.id))
     for event_id, details in session.execute(query):
-        if incident_id in json.loads(details).get("incidents", ()):
+        if incident_id in json.loads(details).get("incident_ids", ()):
             return int(event_id)
     return None
 

@@ -353,8 +353,10 @@ def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken
 def _record_production(case: Case, data: ReportData, pdf: Path) -> None:
     """Log that a report holding these incidents was produced: from now on a change to
     any of them is an amendment, never part of its first recording (incidents.py)."""
+    # "incident_ids", not "incidents": producing a report changes no incident, so views
+    # need not reload them (store/changes.py reads "incidents" as changed records).
     with case.write() as (_session, log):
-        log.log(REPORT, "case", 1, incidents=[i.id for i in data.incidents],
+        log.log(REPORT, "case", 1, incident_ids=[i.id for i in data.incidents],
                 profile=str(data.options.profile), sha256=sha256_file(pdf))
 
 
