@@ -1,10 +1,12 @@
 """Files -> originals + attachment rows, as a cancellable generator of progress events.
 
 Hashing, copying and thumbnailing run on a small thread pool (Pillow, hashlib and file
-I/O release the GIL); database rows are written by the calling thread, one transaction
-per file, each after its original is safely on disk. A cancelled import removes any
-original it stored but did not commit; a killed one can leave at most a complete,
-unreferenced original, which `verify` lists and never counts as damage.
+I/O release the GIL). Exhibit marks are given in the order things happened: every file is
+first stored and read (its capture time is known only then), and only then are the rows
+written by the calling thread, in capture-time order (then by name), one transaction per
+file, each after its original is safely on disk. A cancelled import removes any original
+it stored but did not commit; a killed one can leave at most complete, unreferenced
+originals, which `verify` lists and never counts as damage.
 """
 
 from __future__ import annotations
@@ -224,8 +226,11 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                  source: str | None = None) -> Iterator[Progress]:
     """Import files and folders; yields Progress with an ImportResult per file.
 
-    The first event has `item=None` and the total; every later one carries a result.
-    `source` overrides the capture-time source (used for pasted images).
+    The first event has `item=None` and the total. Then one event per file as it is read
+    (`done` counts them), carrying the result only for a file that cannot be imported;
+    then the imported files and duplicates, each with its result, in the order their
+    marks were given: capture time, then name. `source` overrides the capture-time
+    source (used for pasted images).
     """
     cancel = cancel or CancelToken()
     if incident_id is not None:
@@ -261,44 +266,53 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 return True
             return False
 
+        read: list[_Stored] = []  # stored and read, waiting for their row
         try:
             for _ in range(workers * 2):
                 if not submit_next():
                     break
+            # 1. Store and read every file; what cannot be imported is answered at once.
             while pending:
                 if cancel.cancelled:
                     break
                 path, job = pending.popleft()
                 submit_next()
+                result: ImportResult | None = None
                 if isinstance(job, ImportResult):
                     result = job
                 else:
                     try:
-                        stored = job.result()
+                        read.append(job.result())
                     except Cancelled:
                         break
                     except StoreError as exc:
                         raise CaseError(
-                            f"Files cannot be saved into the case: {exc.strerror}. {done} of "
-                            f"{total} were dealt with before this; nothing half-written was "
-                            "kept. Free some space, then import again (files already in the "
-                            "case will be recognised).") from exc
+                            f"Files cannot be saved into the case: {exc.strerror}. Nothing "
+                            "from this import was added and nothing half-written was kept. "
+                            "Free some space, then import again.") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except OSError as exc:
                         result = ImportResult(str(path), "rejected",
                                               f"cannot be read: {exc.strerror or exc}")
-                    else:
-                        try:
-                            result = _commit(case, stored, known, incident_id, tz, source)
-                        except StorageError as exc:
-                            raise CaseError(
-                                f"{exc} {done} of {total} file(s) were dealt with before "
-                                "this; import again to add the rest (files already in the "
-                                "case will be recognised).") from exc
-                        committed.add(stored.sha256)
                 done += 1
                 yield Progress(done, total, str(path), result)
+            # 2. One row per file, in the order things happened, so marks follow time.
+            read.sort(key=lambda stored: _time_order(stored, tz))
+            added = 0
+            for stored in read:
+                if cancel.cancelled:
+                    break
+                try:
+                    result = _commit(case, stored, known, incident_id, tz, source)
+                except StorageError as exc:
+                    raise CaseError(
+                        f"{exc} {added} of {total} file(s) were added before this; import "
+                        "again to add the rest (files already in the case will be "
+                        "recognised).") from exc
+                committed.add(stored.sha256)
+                added += 1
+                yield Progress(done, total, str(stored.path), result)
         finally:
             cancel_pending = list(pending)
             pending.clear()
@@ -308,15 +322,25 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 if isinstance(job, Future):
                     job.cancel()
             pool.shutdown(wait=True)
+            left = [s for s in read if s.sha256 not in committed]
             for _path, job in cancel_pending:
                 if isinstance(job, Future) and job.done() and not job.cancelled():
                     try:
-                        stored = job.result()
+                        left.append(job.result())
                     except BaseException:  # noqa: BLE001
                         continue
-                    if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
-                        case.originals.remove(stored.sha256)
-                        case.cache.remove_thumbnail(stored.sha256)
+            for stored in left:
+                if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
+                    case.originals.remove(stored.sha256)
+                    case.cache.remove_thumbnail(stored.sha256)
+
+
+def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
+    """Sort key giving exhibit marks in capture-time order, then by file name; files with
+    no time at all come last."""
+    when = capture_time(stored.info or MediaInfo(), stored.name, stored.mtime, tz)[0]
+    return (when is None, when or datetime.min.replace(tzinfo=UTC), stored.name,
+            str(stored.path))
 
 
 def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]],
