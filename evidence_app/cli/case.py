@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from evidence_app.cli.common import (
     Parser,
     Subcommands,
-    case_dir,
     emit,
     open_case,
     result_of,
@@ -16,12 +16,19 @@ from evidence_app.cli.common import (
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from evidence_app import paths
     from evidence_app.core.cases import create_case
 
-    folder = case_dir(args)
+    folder = Path(args.case).expanduser() if args.case else paths.default_case_dir()
     with create_case(folder, owner_name=args.owner, initials=args.initials,
                      case_name=args.name, timezone=args.timezone) as case:
         s = case.settings()
+        # The default case made here is the one the app opens too, unless the app has
+        # opened another (that one stays the default) or the person asked it not to
+        # remember cases. A case made with --case is never remembered.
+        if (not args.case and paths.last_opened_case() is None
+                and paths.cases_remembered() is not False):
+            paths.remember_last_case(case.folder, by="init")
         emit(args, {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,
                     "initials": s.initials, "timezone": s.timezone},
              f"Created case '{s.case_name}' in {case.folder} (exhibits marked {s.initials}/1, "

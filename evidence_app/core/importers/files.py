@@ -299,7 +299,6 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 yield Progress(done, total, str(path), result)
             # 2. One row per file, in the order things happened, so marks follow time.
             read.sort(key=lambda stored: _time_order(stored, tz))
-            added = 0
             for stored in read:
                 if cancel.cancelled:
                     break
@@ -307,11 +306,10 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     result = _commit(case, stored, known, incident_id, tz, source)
                 except StorageError as exc:
                     raise CaseError(
-                        f"{exc} {added} of {total} file(s) were added before this; import "
-                        "again to add the rest (files already in the case will be "
+                        f"{exc} {len(committed)} file(s) of {total} were added before this; "
+                        "import again to add the rest (files already in the case will be "
                         "recognised).") from exc
                 committed.add(stored.sha256)
-                added += 1
                 yield Progress(done, total, str(stored.path), result)
         finally:
             cancel_pending = list(pending)
