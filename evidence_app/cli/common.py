@@ -121,6 +121,17 @@ def day(text: str | None, end: bool) -> date | None:
     return month_end(found) if end and precision is Precision.MONTH else found
 
 
+def one_line(text: str, option: str) -> str:
+    """A value that must fit on one line (a name, a plate), stripped; a line break, tab or
+    other control character in it is refused with one clear line."""
+    import unicodedata
+
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
+        raise UserError(f"{option} must be one line of text, without line breaks, tabs or "
+                        "other control characters.")
+    return " ".join(text.split())
+
+
 def _quote(text: str) -> str:
     import shlex
 

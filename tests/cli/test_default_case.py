@@ -96,6 +96,8 @@ def test_commands_start_without_qt(tmp_path, app_home):
         "'--initials', 'JS']) == 0\n"
         f"paths.remember_last_case(Path({str(folder)!r}))\n"
         "assert main(['incident', 'list']) == 0\n"
+        "assert main(['person', 'add', '--name', 'Dan', '--role', 'suspect']) == 0\n"
+        "assert main(['case', 'settings', '--phone', '07700 900123']) == 0\n"
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
