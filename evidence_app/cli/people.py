@@ -37,7 +37,9 @@ def cmd_person_add(args: argparse.Namespace) -> int:
     name = one_line(args.name, "--name")
     description = person_description(args.relationship, args.description)
     with open_case(args) as case:
-        new_id = create_person(case, name, role=args.role, description=description)
+        # Every field the app's person dialog sends, so the audit event is the same.
+        new_id = create_person(case, name, role=args.role, description=description,
+                               contact="")
     emit(args, {"id": new_id}, str(new_id))
     return 0
 
@@ -95,7 +97,8 @@ def cmd_vehicle_add(args: argparse.Namespace) -> int:
 
     values = {"plate": one_line(args.plate, "--plate"), "make": one_line(args.make, "--make"),
               "model": one_line(args.model, "--model"),
-              "colour": one_line(args.colour, "--colour")}
+              "colour": one_line(args.colour, "--colour"),
+              "description": ""}  # every field the app's vehicle dialog sends
     if not values["plate"]:
         raise UserError("Give the number plate with --plate (as much of it as you saw).")
     with open_case(args) as case:

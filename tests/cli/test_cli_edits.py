@@ -147,8 +147,9 @@ def test_person_add_list_and_link_write_what_the_app_writes(cli, case_dir, twin)
     twin_start = len(events(twin))
     with open_case(twin) as case:
         pid = ppl.create_person(case, name="Dan Hughes", role="suspect",
-                                description="Relationship: ex-partner\nTall, short beard")
-        ppl.create_person(case, name="Mrs Patel", role="witness", description="")
+                                description="Relationship: ex-partner\nTall, short beard",
+                                contact="")
+        ppl.create_person(case, name="Mrs Patel", role="witness", description="", contact="")
         ppl.link_person(case, 1, pid)
         ppl.link_person(case, 1, pid)
     assert events(case_dir, start) == events(twin, twin_start)
@@ -198,7 +199,7 @@ def test_vehicle_add_list_and_link_write_what_the_app_writes(cli, case_dir, twin
     twin_start = len(events(twin))
     with open_case(twin) as case:
         vid = ppl.create_vehicle(case, plate="ab12  cde", make="Vauxhall", model="Astra",
-                                 colour="silver")
+                                 colour="silver", description="")
         ppl.link_vehicle(case, 1, vid)
     assert events(case_dir, start) == events(twin, twin_start)
     assert [e[:3] for e in events(case_dir, start)] == [
