@@ -4,9 +4,9 @@ Hashing, copying and thumbnailing run on a small thread pool (Pillow, hashlib an
 I/O release the GIL). Exhibit marks are given in the order things happened: every file is
 first stored and read (its capture time is known only then), and only then are the rows
 written by the calling thread, in capture-time order (then by name), a batch to a
-transaction, each after its originals are safely on disk. A cancelled import removes any original
-it stored but did not commit; a killed one can leave at most complete, unreferenced
-originals, which `verify` lists and never counts as damage.
+transaction, once their originals are safely on disk. A cancelled import removes any
+original it stored but did not commit; a killed one can leave at most complete,
+unreferenced originals, which `verify` lists and never counts as damage.
 """
 
 from __future__ import annotations
