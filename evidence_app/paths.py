@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -80,9 +81,26 @@ def case_memory_known() -> bool:
     return _read_memory() is not None
 
 
+def _legacy(key: str) -> str:
+    """A `[cases]` value from the settings.ini older versions kept it in (Qt's INI: a
+    value with a comma or a quote is quoted, and backslashes and quotes escaped)."""
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(config_dir() / "settings.ini", encoding="utf-8")
+        value = parser.get("cases", key, fallback="").strip()
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return ""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return re.sub(r"\\(.)", r"\1", value)
+
+
 def last_opened_case() -> Path | None:
     """The case folder the app last opened, or None if none is remembered."""
-    value = (_read_memory() or {}).get("case")
+    memory = _read_memory()
+    value = memory.get("case") if memory is not None else _legacy("last")
     return Path(value) if isinstance(value, str) and value else None
 
 
@@ -100,7 +118,11 @@ def last_case_remembered_by() -> str:
 
 def cases_remembered() -> bool | None:
     """The person's choice to remember cases on this computer; None if never recorded."""
-    value = (_read_memory() or {}).get("remember")
+    memory = _read_memory()
+    if memory is None:
+        legacy = _legacy("remember").lower()
+        return {"true": True, "false": False}.get(legacy)
+    value = memory.get("remember")
     return value if isinstance(value, bool) else None
 
 

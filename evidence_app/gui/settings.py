@@ -41,7 +41,7 @@ class AppSettings:
 
     @last_case.setter
     def last_case(self, folder: Path | None) -> None:
-        if paths.cases_remembered() is None:  # moving over: keep the choice made before
+        if not paths.case_memory_known():  # moving over: keep the choice made before
             paths.set_cases_remembered(self.remember_cases)
         paths.remember_last_case(folder)
         self._qs.remove("cases/last")

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from evidence_app import paths
@@ -81,3 +82,32 @@ def test_a_last_case_kept_by_an_older_version_is_still_opened(qtbot, tmp_path):
     settings.sync()
     assert paths.last_opened_case() == folder and paths.cases_remembered() is True
     assert "cases/last" not in QSettings(str(ini), QSettings.Format.IniFormat).allKeys()
+
+
+@pytest.mark.parametrize("name", ["Harassment 2025", 'Ünïcode, "quoted" @x; y=z\\b'])
+def test_the_command_line_reads_a_last_case_an_older_version_kept(tmp_path, capsys, name):
+    """Until the app runs again, the last case is still where an older version kept it:
+    the command line reads that (without Qt) rather than losing the person's case, and
+    `init` does not take over from it."""
+    folder = make_case(tmp_path / name, case_name="Older")
+    ini = paths.config_dir() / "settings.ini"
+    old = QSettings(str(ini), QSettings.Format.IniFormat)
+    old.setValue("cases/last", str(folder))
+    old.setValue("cases/recent", [str(folder), "/elsewhere, too"])
+    old.sync()
+    assert paths.last_opened_case() == folder
+    code, _, err = cli(capsys, "init", "--owner", "Jane Smith", "--initials", "JS")
+    assert code == 0
+    code, _, err = cli(capsys, "incident", "list")
+    assert code == 0 and f"Using the case 'Older' at {folder}, the one the app" in err
+    assert AppSettings().last_case == folder
+
+
+def test_the_choice_not_to_remember_kept_by_an_older_version_holds(tmp_path, capsys):
+    ini = paths.config_dir() / "settings.ini"
+    old = QSettings(str(ini), QSettings.Format.IniFormat)
+    old.setValue("cases/remember", "false")
+    old.sync()
+    assert paths.cases_remembered() is False
+    code, _, _ = cli(capsys, "init", "--owner", "Jane Smith", "--initials", "JS")
+    assert code == 0 and paths.last_opened_case() is None
