@@ -20,7 +20,9 @@ needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
 
 
 def imported(case, *paths, incident=None):
-    return [e.item.id for e in import_files(case, list(paths), incident) if e.item]
+    """The new exhibits' ids, in the order of `paths` (results come in mark order)."""
+    ids = {e.item.path: e.item.id for e in import_files(case, list(paths), incident) if e.item}
+    return [ids[str(p)] for p in paths]
 
 
 @needs_tesseract
