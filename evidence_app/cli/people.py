@@ -20,32 +20,22 @@ from evidence_app.core.vocab import Role
 if TYPE_CHECKING:
     from evidence_app.core.views import PersonView, VehicleView
 
-RELATIONSHIP = "Relationship: "  # the first line of the description, when given
-
-
-def person_description(relationship: str, description: str) -> str:
-    """The description the app shows, with the relationship (the app has no field of its
-    own for it) as its first line: 'Relationship: ex-partner'."""
-    relationship = one_line(relationship, "--relationship")
-    parts = [RELATIONSHIP + relationship if relationship else "", description.strip()]
-    return "\n".join(p for p in parts if p)
-
-
 def cmd_person_add(args: argparse.Namespace) -> int:
     from evidence_app.core.people import create_person
 
     name = one_line(args.name, "--name")
-    description = person_description(args.relationship, args.description)
+    relation = one_line(args.relationship, "--relationship")
     with open_case(args) as case:
         # Every field the app's person dialog sends, so the audit event is the same.
-        new_id = create_person(case, name, role=args.role, description=description,
-                               contact="")
+        new_id = create_person(case, name, role=args.role, relation=relation,
+                               description=args.description.strip(), contact="")
     emit(args, {"id": new_id}, str(new_id))
     return 0
 
 
 def _person_json(p: PersonView) -> dict[str, object]:
-    return {"id": p.id, "name": p.name, "role": p.role, "description": p.description,
+    return {"id": p.id, "name": p.name, "role": p.role, "relationship": p.relation,
+            "description": p.description,
             "contact": p.contact, "incidents": p.incident_count}
 
 
@@ -60,7 +50,7 @@ def cmd_person_list(args: argparse.Namespace) -> int:
             return "No people yet."
         lines = [f"{'ID':>5}  {'ROLE':<8} {'INC':>3}  NAME"]
         for p in people:
-            first = p.description.splitlines()[0] if p.description else ""
+            first = p.relation or (p.description.splitlines()[0] if p.description else "")
             lines.append(f"{p.id:>5}  {p.role:<8} {p.incident_count:>3}  {p.name}"
                          + (f"  ({first[:60]})" if first else ""))
         return "\n".join(lines)
@@ -151,8 +141,8 @@ def add_person(sub: Subcommands, json_parent: Parser) -> None:
     p.add_argument("--role", required=True, choices=[r.value for r in Role],
                    help="who they are in the case")
     p.add_argument("--relationship", default="", metavar="TEXT",
-                   help="how you know them, e.g. 'ex-partner' (kept as the first line of "
-                        "the description, where the app shows it)")
+                   help="how you know them, e.g. 'ex-partner' (the app's 'Relationship to "
+                        "you')")
     p.add_argument("--description", default="", metavar="TEXT",
                    help="what they look like, where they live or work, ...")
     p.set_defaults(run=cmd_person_add)

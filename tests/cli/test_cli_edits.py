@@ -134,10 +134,11 @@ def test_person_add_list_and_link_write_what_the_app_writes(cli, case_dir, twin)
     listed = json.loads(run(cli, case_dir, "person", "list", "--json"))["people"]
     assert [(p["id"], p["name"], p["role"], p["incidents"]) for p in listed] == [
         (1, "Dan Hughes", "suspect", 1), (2, "Mrs Patel", "witness", 0)]
-    assert listed[0]["description"] == "Relationship: ex-partner\nTall, short beard"
+    assert (listed[0]["relationship"], listed[0]["description"]) == (
+        "ex-partner", "Tall, short beard")
     text = run(cli, case_dir, "person", "list", "--role", "suspect")
     assert text.splitlines()[1].split() == ["1", "suspect", "1", "Dan", "Hughes",
-                                            "(Relationship:", "ex-partner)"]
+                                            "(ex-partner)"]
     shown = run(cli, case_dir, "incident", "show", "1")
     assert "  Person 1: Dan Hughes (suspect)" in shown.splitlines()
     # In the app: the person dialog's values to create_person, the Link button to
@@ -146,10 +147,10 @@ def test_person_add_list_and_link_write_what_the_app_writes(cli, case_dir, twin)
         inc.create_incident(case, title="Car outside")
     twin_start = len(events(twin))
     with open_case(twin) as case:
-        pid = ppl.create_person(case, name="Dan Hughes", role="suspect",
-                                description="Relationship: ex-partner\nTall, short beard",
-                                contact="")
-        ppl.create_person(case, name="Mrs Patel", role="witness", description="", contact="")
+        pid = ppl.create_person(case, name="Dan Hughes", role="suspect", relation="ex-partner",
+                                description="Tall, short beard", contact="")
+        ppl.create_person(case, name="Mrs Patel", role="witness", relation="", description="",
+                          contact="")
         ppl.link_person(case, 1, pid)
         ppl.link_person(case, 1, pid)
     assert events(case_dir, start) == events(twin, twin_start)
