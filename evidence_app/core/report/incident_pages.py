@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from evidence_app.core.media.source import Source
 from evidence_app.core.report.data import ReportData
+from evidence_app.core.report.emoji import naming_once
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
@@ -293,6 +294,7 @@ class _KeepShort(KeepTogether):
         return super().split(aw, ah)
 
 
+@naming_once  # each emoji is named on its first appearance in the incident
 def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageGeometry,
                   source_of: Callable[[str], Source], running: RunningState | None = None,
                   ) -> list[Flowable]:
