@@ -29,6 +29,8 @@ from evidence_app.core.media.imaging import (
     reduced,
 )
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
+from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
+from evidence_app.core.media.pdf import PDF_TYPE, read_pdf
 from evidence_app.core.media.photo_meta import read_photo_meta
 from evidence_app.core.media.sniff import (
     HEAD_SIZE,
@@ -196,8 +198,30 @@ def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo) -> N
             info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
         _recording(source, media_type, info)
+    elif media_type == PDF_TYPE:
+        _document(source, info)
     else:
         info.preview_error = f"not a picture: {what}"
+
+
+def _document(source: Source, info: MediaInfo) -> None:
+    """A PDF: its page count, and the creation date it records as the capture time."""
+    with open_source(source) as fh:
+        data = fh.read(PDF_MAX_BYTES + 1)
+    facts = read_pdf(data)
+    if facts.created is not None:
+        info.exif_time, info.time_source = facts.created, CaptureSource.DOCUMENT
+        info.time_note = facts.created_note
+    info.preview_error = pdf_words(facts.pages, facts.error)
+
+
+def pdf_words(pages: int | None, error: str = "") -> str:
+    """'a PDF document, 3 pages' as the viewer, the CLI and the report show it."""
+    if error:
+        return f"a PDF document; {error}"
+    if pages:
+        return f"a PDF document, {pages:,} page{'s' if pages != 1 else ''}"
+    return "a PDF document"
 
 
 def _recording(source: Source, media_type: str, info: MediaInfo) -> None:

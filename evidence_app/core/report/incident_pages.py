@@ -24,10 +24,12 @@ from evidence_app.core.report.formatting import (
     media_text,
     size_text,
 )
+from evidence_app.core.media.pdf import PDF_TYPE
 from evidence_app.core.report.images import (
     PHOTO_DPI,
     SCREENSHOT_DPI,
     ExhibitPicture,
+    document_page,
     oriented_size,
 )
 from evidence_app.core.report.options import ImageLayout
@@ -156,8 +158,12 @@ def _record_line(inc: IncidentDetail, tz: str) -> str:
     return " ".join(parts)
 
 
-def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
-    """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256."""
+def exhibit_caption(att: AttachmentView, tz: str, st: Styles, shown: str = "",
+                    ) -> list[Flowable]:
+    """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256.
+
+    `shown` says what is drawn of a document (in place of "cannot be shown on paper").
+    """
     lines: list[Flowable] = [
         _p(f"<b>Exhibit {markup(att.exhibit_mark)}</b> \u2013 {markup(att.original_name)}",
            st.caption)]
@@ -175,7 +181,9 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
     gps = gps_text(att)
     if gps:
         lines.append(_p(f"Photo location (GPS): {gps}", st.muted))
-    if not is_picture(att):
+    if shown:
+        lines.append(_p(shown, st.muted))
+    elif not is_picture(att):
         lines.append(_p(_not_shown(att), st.muted))
     lines.append(_p(f"SHA-256: {att.sha256}", st.mono))
     return lines
@@ -197,8 +205,28 @@ TWO_BOX = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
 CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on one line
 
 
+# A PDF's first page: large enough that a letter's words can be read on paper.
+DOCUMENT_BOX = (180 * mm, 110 * mm)  # (largest, smallest) height
+
+
+def _document(att: AttachmentView, source: Source, box_w: float, tz: str,
+              st: Styles) -> Exhibit:
+    """A PDF exhibit: its first page drawn, with "page 1 of N", or why it cannot be."""
+    max_h, min_h = DOCUMENT_BOX
+    page, pages, reason = document_page(source, box_w, max_h)
+    of = f" of {pages:,}" if pages else ""
+    if page is None:
+        shown = f"The first page cannot be shown: {markup(reason)}. Open the original file."
+        return Exhibit(None, exhibit_caption(att, tz, st, shown), boxed=True)
+    more = " The whole document is in the original file." if pages and pages > 1 else ""
+    shown = f"Shown above: page 1{of}.{more}"
+    return Exhibit(page, exhibit_caption(att, tz, st, shown), min_height=min(min_h, page.height))
+
+
 def _exhibit(att: AttachmentView, source: Source, box_w: float, layout: ImageLayout,
              tz: str, st: Styles) -> Exhibit:
+    if att.media_type == PDF_TYPE:
+        return _document(att, source, box_w, tz, st)
     caption = exhibit_caption(att, tz, st)
     size = oriented_size(att.width, att.height, att.orientation)
     if not is_picture(att) or size is None:
