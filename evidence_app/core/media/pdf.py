@@ -33,8 +33,6 @@ MAX_BYTES = 256 * 1024 * 1024
 # The child gets this long to read and draw one page, and this much memory.
 TIME_LIMIT = 60.0
 MEMORY_LIMIT = 1536 * 1024 * 1024
-# A page larger than this (points; A0 is 3370) is drawn no bigger than MAX_SIDE anyway,
-# but is named as odd.
 _INFO_DATE = "document information (CreationDate)"
 _XMP_DATE = "XMP metadata (xmp:CreateDate)"
 
@@ -146,20 +144,20 @@ def parse_pdf_date(text: str) -> datetime | None:
         if zone == "Z":
             offset = UTC
         elif zone:
-            sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
-            offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            offset = timezone(-shift if zone[0] == "-" else shift)
         return _make(y, mo, d, h, mi, s, offset)
     match = _PDF_DATE.match(text)
     if not match:
         return None
-    y, mo, d, h, mi, s, sign, zh, zm = match.groups()
+    y, mo, d, h, mi, s, mark, zh, zm = match.groups()
     offset = None
-    if sign == "Z":
+    if mark == "Z":
         offset = UTC
-    elif sign:
+    elif mark:
         delta = timedelta(hours=int(zh or 0), minutes=int(zm or 0))
-        offset = timezone(-delta if sign == "-" else delta)
+        offset = timezone(-delta if mark == "-" else delta)
     return _make(y, mo, d, h, mi, s, offset)
 
 

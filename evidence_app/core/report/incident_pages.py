@@ -9,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
+from evidence_app.core.media.pdf import PDF_TYPE
 from evidence_app.core.media.source import Source
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.emoji import naming_once
@@ -24,7 +25,6 @@ from evidence_app.core.report.formatting import (
     media_text,
     size_text,
 )
-from evidence_app.core.media.pdf import PDF_TYPE
 from evidence_app.core.report.images import (
     PHOTO_DPI,
     SCREENSHOT_DPI,
