@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -234,3 +236,26 @@ def test_a_replaced_pdf_original_is_never_drawn_under_its_hash(case, tmp_path):
     stored.write_bytes(pdf_samples.letter_pdf(pages=1))
     text = pdf_text(build(case, tmp_path / "r.pdf"))
     assert "no longer matches the SHA-256" in text and "Shown above" not in text
+
+
+# Pieces emoji are built from, and what surrounds them in messages.
+_EMOJI_PARTS = ["🔪", "😡", "👍", "\U0001f3fd", "\U0001f3fb", "\u200d", "\ufe0f", "\ufe0e",
+                "\u20e3", "1", "#", "❤", "☺", "🇬", "🇧", "🏴", "\U000e0067", "\U000e007f",
+                "👨", "👩", "👧", "🫠", "\U0001fae9", " ", "a", "ع", "क", "्", "\n", "[", "]",
+                "<", "&"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_EMOJI_PARTS), max_size=40).map("".join))
+def test_any_mix_of_emoji_parts_lays_out_and_draws(text):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import SimpleDocTemplate
+
+    from evidence_app.core.report.fonts import SANS, register_fonts
+    from evidence_app.core.report.paragraph import ScriptParagraph
+
+    register_fonts()
+    out = markup(text)
+    style = ParagraphStyle("t", fontName=SANS, fontSize=10, leading=13)
+    SimpleDocTemplate(io.BytesIO()).build([ScriptParagraph(out, style)])
+    assert "hocho" not in out.lower()

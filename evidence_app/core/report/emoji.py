@@ -74,16 +74,22 @@ def find(text: str, has_text_glyph: Callable[[str], bool]) -> list[tuple[int, in
     for match in emoji_data.emoji_list(text):
         seq = match["emoji"]
         start, end = match["match_start"], match["match_end"]
-        if end < len(text) and text[end] == _FE0E:
-            continue  # text presentation asked for: drawn by the text fonts, if they can
-        if _FE0E in seq:
-            continue
-        if len(seq) == 1 and ord(seq) <= 0xFFFF and has_text_glyph(seq):
+        as_text = (end < len(text) and text[end] == _FE0E) or _FE0E in seq
+        drawable = all(ch in (_FE0E, _FE0F) or (ord(ch) <= 0xFFFF and has_text_glyph(ch))
+                       for ch in seq)
+        if as_text and drawable:
+            continue  # text presentation asked for, and the text fonts can give it
+        if len(seq) == 1 and drawable:
             data = emoji_data.EMOJI_DATA.get(seq)
             if data is None or data.get("status") != _FULLY_QUALIFIED:
                 continue  # text by default (☺, ❤, ©): keep the report font's glyph
         out.append((start, end, seq))
     return out
+
+
+def known(seq: str) -> bool:
+    """True for a sequence the CLDR emoji data names."""
+    return seq in emoji_data.EMOJI_DATA or seq + _FE0F in emoji_data.EMOJI_DATA
 
 
 def everyday_name(seq: str) -> str:

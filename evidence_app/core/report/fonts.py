@@ -129,6 +129,8 @@ def _is_mark(chunk: str) -> bool:
 
 
 def _char_name(ch: str) -> str:
+    if emoji.known(ch):
+        return emoji.everyday_name(ch)  # CLDR's words, never Unicode's ("hocho")
     name = unicodedata.name(ch, "")
     return name.lower() if name else f"U+{ord(ch):04X}"
 
