@@ -227,7 +227,3 @@ def naming_once(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
     return wrapper
 
-
-def plain_name(seq: str) -> str:
-    """A mark for places that take plain text only: "[emoji: kitchen knife]"."""
-    return f"[emoji: {everyday_name(seq)}]"
