@@ -78,25 +78,42 @@ def read_pdf(data: bytes, max_side: int | None = None) -> PdfPage:
                         "open the original file")
         return result
     side = min(max_side or 0, MAX_SIDE)
+    stopped = ""
     try:
-        out = subprocess.run(
-            [sys.executable, "-I", "-c", _CHILD, str(side)], input=data, capture_output=True,
-            timeout=TIME_LIMIT, preexec_fn=_limits if os.name == "posix" else None,  # noqa: PLW1509
-            check=False)
-    except subprocess.TimeoutExpired:
-        result.error = ("drawing the PDF took too long, so it was stopped (the file may be "
-                        "damaged or made to be slow to open)")
-        return result
+        child = subprocess.Popen(
+            [sys.executable, "-I", "-c", _CHILD, str(side)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            preexec_fn=_limits if os.name == "posix" else None)  # noqa: PLW1509
     except OSError as exc:
         result.error = f"the PDF reader could not be started ({exc.strerror or exc})"
         return result
-    head, _, picture = out.stdout.partition(b"\n")
     try:
-        facts = json.loads(head)
+        stdout, _ = child.communicate(data, timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        # What the child said before it was stopped (its facts come before the drawing).
+        stdout, _ = child.communicate()
+        stopped = ("drawing the PDF took too long, so it was stopped (the file may be "
+                   "damaged or made to be slow to open)")
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    head, newline, picture = stdout.partition(b"\n")
+    try:
+        facts = json.loads(head) if newline else None
     except ValueError:
-        result.error = ("the PDF could not be read: the reader stopped (the file may be "
-                        "damaged, or need more memory than is allowed)")
+        facts = None
+    if not isinstance(facts, dict):
+        result.error = stopped or ("the PDF could not be read: the reader stopped (the file "
+                                   "may be damaged, or need more memory than is allowed)")
         return result
+    if stopped:
+        facts["error"] = stopped
+        picture = b""
+    elif side and not picture and not facts.get("error"):
+        facts["error"] = ("the PDF's first page could not be drawn: the reader stopped (the "
+                          "file may be damaged, or need more memory than is allowed)")
     result.pages = facts.get("pages")
     result.width_pt, result.height_pt = facts.get("width"), facts.get("height")
     for key, source in (("info_date", _INFO_DATE), ("xmp_date", _XMP_DATE)):
@@ -214,8 +231,9 @@ def main():
         print(json.dumps(out), flush=True)
         return
     try:
-        page = pdf[0]
-        width, height = page.get_size()
+        # The size comes from the page tree; loading the page parses its contents,
+        # which is where a bomb goes off, so that waits until a drawing is asked for.
+        width, height = pdf.get_page_size(0)
     except Exception:
         out["error"] = "the PDF's first page is damaged, so it cannot be shown"
         print(json.dumps(out), flush=True)
@@ -225,14 +243,15 @@ def main():
         out["error"] = "the PDF's first page has no usable size"
         print(json.dumps(out), flush=True)
         return
+    # The facts first: a page made to be slow or huge to draw cannot take them with it.
+    print(json.dumps(out), flush=True)
     if not side:
-        print(json.dumps(out), flush=True)
         return
     scale = side / max(width, height)
+    page = pdf[0]
     image = page.render(scale=scale, may_draw_forms=True).to_pil()
     buf = io.BytesIO()
     image.convert("RGB").save(buf, "PNG")
-    print(json.dumps(out), flush=True)
     sys.stdout.buffer.write(buf.getvalue())
     sys.stdout.flush()
 main()
