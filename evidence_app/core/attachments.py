@@ -34,11 +34,11 @@ def get_attachment(case: Case, attachment_id: int, allow_deleted: bool = False) 
 
 
 def thumbnail(case: Case, attachment: AttachmentView) -> bytes | None:
-    """The thumbnail (JPEG bytes), rebuilt from the original if the cache lost it; None
-    when the exhibit has no preview or the thumbnail cannot be made."""
+    """The thumbnail (JPEG bytes; a PDF's first page), rebuilt from the original if the
+    cache lost it; None when the exhibit has none or the thumbnail cannot be made."""
     from evidence_app.core.media.analysis import make_thumbnail
 
-    if not attachment.preview:
+    if not attachment.has_thumbnail:
         return None
     data = case.cache.thumbnail(attachment.sha256)
     if data is None:

@@ -66,9 +66,11 @@ class PdfPage:
                 f"made the PDF, and a copy saved again later may carry that later time{zone}")
 
 
-def read_pdf(data: bytes, max_side: int | None = None) -> PdfPage:
+def read_pdf(data: bytes, max_side: int | None = None,
+             time_limit: float | None = None) -> PdfPage:
     """Read a PDF's page count and creation date and, with `max_side`, draw its first
-    page fitted within that many pixels. Never raises: `error` says what went wrong."""
+    page fitted within that many pixels, within `time_limit` seconds (TIME_LIMIT if
+    None). Never raises: `error` says what went wrong."""
     result = PdfPage()
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         result.error = "the file is not a PDF"
@@ -88,7 +90,8 @@ def read_pdf(data: bytes, max_side: int | None = None) -> PdfPage:
         result.error = f"the PDF reader could not be started ({exc.strerror or exc})"
         return result
     try:
-        stdout, _ = child.communicate(data, timeout=TIME_LIMIT)
+        stdout, _ = child.communicate(data, timeout=TIME_LIMIT if time_limit is None
+                                      else min(time_limit, TIME_LIMIT))
     except subprocess.TimeoutExpired:
         child.kill()
         # What the child said before it was stopped (its facts come before the drawing).
