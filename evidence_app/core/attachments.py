@@ -34,11 +34,11 @@ def get_attachment(case: Case, attachment_id: int, allow_deleted: bool = False) 
 
 
 def thumbnail(case: Case, attachment: AttachmentView) -> bytes | None:
-    """The thumbnail (JPEG bytes), rebuilt from the original if the cache lost it; None
-    when the exhibit has no preview or the thumbnail cannot be made."""
+    """The thumbnail (JPEG bytes; a PDF's first page), rebuilt from the original if the
+    cache lost it; None when the exhibit has none or the thumbnail cannot be made."""
     from evidence_app.core.media.analysis import make_thumbnail
 
-    if not attachment.preview:
+    if not attachment.has_thumbnail:
         return None
     data = case.cache.thumbnail(attachment.sha256)
     if data is None:
@@ -53,10 +53,18 @@ def thumbnail(case: Case, attachment: AttachmentView) -> bytes | None:
 
 def display_image(case: Case, attachment: AttachmentView, max_side: int | None = None,
                   ) -> Image.Image:
-    """The original as an upright RGB(A) picture for the viewer, fitted within
-    `max_side` pixels. Raises OSError with a readable reason when it cannot be shown."""
+    """The original as an upright RGB(A) picture for the viewer (a PDF's first page),
+    fitted within `max_side` pixels. Raises OSError with a readable reason when it
+    cannot be shown."""
     from evidence_app.core.media.analysis import load_display_image
+    from evidence_app.core.media.pdf import MAX_BYTES, MAX_SIDE, PDF_TYPE, read_pdf
 
+    if attachment.media_type == PDF_TYPE and not attachment.preview:
+        with case.originals.open(attachment.sha256) as fh:
+            facts = read_pdf(fh.read(MAX_BYTES + 1), min(max_side or MAX_SIDE, MAX_SIDE))
+        if facts.image is None:
+            raise OSError(facts.error or "the PDF's first page could not be drawn")
+        return facts.image
     return load_display_image(case.originals.opener(attachment.sha256), max_side)
 
 

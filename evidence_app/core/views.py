@@ -13,6 +13,9 @@ from evidence_app.core.capture_time import capture_has_time, capture_text
 from evidence_app.core.dates import format_when
 from evidence_app.core.vocab import category_label
 
+# How an imported PDF whose pages were counted is described ("a PDF document, 3 pages").
+PDF_COUNTED = "a PDF document, "
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
@@ -80,6 +83,13 @@ class AttachmentView(_View):
     @property
     def has_gps(self) -> bool:
         return self.gps_lat is not None and self.gps_lon is not None
+
+    @property
+    def has_thumbnail(self) -> bool:
+        """True for a picture with a preview, and for a PDF whose pages were counted
+        (its tile shows its first page)."""
+        return self.preview or (self.media_type == "application/pdf"
+                                and self.preview_error.startswith(PDF_COUNTED))
 
     @property
     def capture_has_time(self) -> bool:

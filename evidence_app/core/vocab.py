@@ -220,6 +220,7 @@ class CaptureSource(StrEnum):
     MTIME = "mtime"
     PASTED = "pasted"
     MEDIA = "media"  # the recording time in a video or sound file's own header
+    DOCUMENT = "document"  # the creation date a PDF records (CreationDate, xmp:CreateDate)
 
     @property
     def label(self) -> str:
@@ -229,4 +230,5 @@ class CaptureSource(StrEnum):
             "mtime": "file modification time",
             "pasted": "time it was pasted into the app",
             "media": "time stored in the video or sound file",
+            "document": "creation date stored in the PDF",
         }[self.value]

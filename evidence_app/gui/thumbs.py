@@ -90,7 +90,7 @@ class ThumbnailLoader(QObject):
         self._flush.timeout.connect(self._submit)
 
     def state(self, att: AttachmentView) -> ThumbState:
-        if not att.preview or att.sha256 in self._missing:
+        if not att.has_thumbnail or att.sha256 in self._missing:
             return ThumbState.NONE
         return ThumbState.READY if att.sha256 in self._cache else ThumbState.LOADING
 
@@ -100,7 +100,7 @@ class ThumbnailLoader(QObject):
         if pix is not None:
             self._cache.move_to_end(att.sha256)
             return pix
-        if att.preview and att.sha256 not in self._missing:
+        if att.has_thumbnail and att.sha256 not in self._missing:
             self.request(att)
         return None
 

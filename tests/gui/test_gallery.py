@@ -171,3 +171,32 @@ def test_context_menu_offers_the_exhibit_actions(qtbot, gallery):
     # Right-clicking a tile selects it, so the menu acts on what was clicked.
     assert gallery.exhibit_actions.selected() == [gallery.model.items[1]]
     menu.close()
+
+
+def test_a_pdf_letter_tile_shows_its_first_page(qtbot, gallery, case, incident, tmp_path):
+    from tests.fixtures.pdf_samples import encrypted_pdf, letter_pdf
+
+    letter = tmp_path / "pdf" / "letter from him.pdf"
+    letter.parent.mkdir()
+    letter.write_bytes(letter_pdf())
+    locked = tmp_path / "pdf" / "locked.pdf"
+    locked.write_bytes(encrypted_pdf())
+    list(import_files(case, [letter, locked], incident))
+    with qtbot.waitSignal(gallery.loaded, timeout=5000):
+        gallery.set_incident(incident)
+    gallery.view.viewport().repaint()
+    by_name = {a.original_name: r for r, a in enumerate(gallery.model.items)}
+    row = by_name["letter from him.pdf"]
+    qtbot.waitUntil(lambda: thumb_states(gallery)[row] is ThumbState.READY, timeout=20000)
+    pix = gallery.model.index(row).data(Qt.ItemDataRole.DecorationRole)
+    assert pix.height() > pix.width()  # an A4 page, upright
+    image = pix.toImage()
+    # White paper with dark words near the top (the letter's heading).
+    assert QColor(image.pixel(pix.width() // 2, pix.height() - 4)).lightness() > 240
+    dark = sum(QColor(image.pixel(x, y)).lightness() < 180
+               for x in range(pix.width()) for y in range(pix.height() // 4))
+    assert dark > 10
+    # A locked PDF keeps the calm "no preview" tile.
+    qtbot.waitUntil(lambda: thumb_states(gallery)[by_name["locked.pdf"]] is ThumbState.NONE,
+                    timeout=5000)
+    assert gallery.grab().save(str(tmp_path / "gallery.png"))

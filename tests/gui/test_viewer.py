@@ -165,3 +165,31 @@ def test_open_original_hands_the_system_viewer_a_read_only_file(qtbot, gallery, 
     with open(path, "rb") as fh:
         assert fh.read() == case.originals.read_bytes(viewer.current.sha256)
     assert not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def test_a_pdf_letter_opens_at_its_first_page(qtbot, ops, case, tmp_path):
+    from tests.fixtures.pdf_samples import letter_pdf
+
+    incident = create_incident(case, when=parse_when("16/01/2023 08:00", "Europe/London"),
+                               title="Letter through the door")
+    letter = tmp_path / "src" / "letter from him.pdf"
+    letter.parent.mkdir(parents=True, exist_ok=True)
+    letter.write_bytes(letter_pdf())
+    list(import_files(case, [letter], incident))
+    g = AttachmentGallery(ops)
+    qtbot.addWidget(g)
+    g.resize(700, 400)
+    g.show()
+    with qtbot.waitSignal(g.loaded, timeout=5000):
+        g.set_incident(incident)
+    rect = g.view.visualRect(g.model.index(0))
+    qtbot.mouseClick(g.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(g.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    viewer = g.viewer
+    assert viewer is not None and viewer.isVisible()
+    # The first page arrives drawn large enough to read, upright, in place of a message.
+    qtbot.waitUntil(lambda: viewer.image.item.pixmap().height() > 1000, timeout=20000)
+    pix = viewer.image.item.pixmap()
+    assert pix.height() > pix.width() and not viewer.image.message.isVisible()
+    assert viewer.panel.source.text().startswith("From the creation date stored in the PDF")
+    assert viewer.grab().save(str(tmp_path / "viewer.png"))

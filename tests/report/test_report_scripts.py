@@ -184,7 +184,7 @@ def test_text_no_bundled_font_has_is_named_not_dropped():
     syriac = "\u0710\u0712"  # no bundled font draws Syriac
     assert plain(f"He wrote {syriac} and \U0001F621") == (
         "He wrote [characters no report font has: syriac letter alaph, syriac letter beth]"
-        " and [emoji: pouting face]")
+        " and [emoji: enraged face]")
     out = markup(f"{AMHARIC} {THAI} {syriac}")
     assert '<font name="ReportEthiopic">' in out and '<font name="ReportThai">' in out
     assert '<font color="#6b7280">[characters no report font has: syriac letter alaph' in out

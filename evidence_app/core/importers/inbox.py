@@ -64,7 +64,7 @@ def _precision_of(att: AttachmentView) -> Precision:
     """How exactly a file's capture time dates what it shows."""
     if att.captured_at is None:
         return Precision.UNDATED
-    if att.captured_from in (CaptureSource.EXIF, CaptureSource.MEDIA):
+    if att.captured_from in (CaptureSource.EXIF, CaptureSource.MEDIA, CaptureSource.DOCUMENT):
         return Precision.EXACT
     if att.captured_from == CaptureSource.FILENAME:
         # A name such as IMG-20240312-WA0001 gives the day but no time of day.

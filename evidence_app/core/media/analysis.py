@@ -29,6 +29,8 @@ from evidence_app.core.media.imaging import (
     reduced,
 )
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
+from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
+from evidence_app.core.media.pdf import PDF_TYPE, read_pdf
 from evidence_app.core.media.photo_meta import read_photo_meta
 from evidence_app.core.media.sniff import (
     HEAD_SIZE,
@@ -47,6 +49,8 @@ __all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_ima
 
 log = logging.getLogger(__name__)
 THUMB_SIZE = 256
+# A PDF's first page gets this long to be drawn as a thumbnail (a report waits longer).
+THUMB_TIME_LIMIT = 15.0
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "bildschirmfoto",
                      "capture d\u2019\u00e9cran", "capture d'\u00e9cran", "schermafbeelding")
 _READABLE = set(FORMAT_TYPES.values())
@@ -123,13 +127,13 @@ def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,
         if isinstance(exc, PictureTooLarge):  # what the file claims, for the record
             info.width, info.height = exc.width, exc.height
     except UnidentifiedImageError:
-        _not_a_picture(source, name, head, info)
+        _not_a_picture(source, name, head, info, thumbnail)
     except Exception as exc:  # noqa: BLE001 - a decoder failing on open means damage
         if sniffed and sniffed.startswith("image/"):
             info.media_type, info.kind = sniffed, "image"
             info.preview_error = reason(exc)
         else:
-            _not_a_picture(source, name, head, info)
+            _not_a_picture(source, name, head, info, thumbnail)
 
 
 def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> None:
@@ -173,7 +177,8 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
         info.preview_error = f"the preview could not be made ({exc})"
 
 
-def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo) -> None:
+def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo,
+                   thumbnail: bool = False) -> None:
     media_type = best_type(head, name)
     info.media_type = media_type
     info.kind = ("video" if media_type.startswith("video/") else
@@ -196,8 +201,34 @@ def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo) -> N
             info.preview_error = f"a picture in a format this app cannot display ({label})"
     elif info.kind in ("video", "audio"):
         _recording(source, media_type, info)
+    elif media_type == PDF_TYPE:
+        _document(source, info, thumbnail)
     else:
         info.preview_error = f"not a picture: {what}"
+
+
+def _document(source: Source, info: MediaInfo, thumbnail: bool = False) -> None:
+    """A PDF: its page count, the creation date it records as the capture time and,
+    with `thumbnail`, its first page as the thumbnail."""
+    with open_source(source) as fh:
+        data = fh.read(PDF_MAX_BYTES + 1)
+    facts = read_pdf(data, THUMB_SIZE if thumbnail else None, time_limit=THUMB_TIME_LIMIT)
+    if facts.created is not None:
+        info.exif_time, info.time_source = facts.created, CaptureSource.DOCUMENT
+        info.time_note = facts.created_note
+    # A first page that cannot be drawn still leaves the PDF counted and dated.
+    info.preview_error = pdf_words(facts.pages, "" if facts.pages else facts.error)
+    if facts.image is not None:
+        info.thumbnail = _jpeg(facts.image)
+
+
+def pdf_words(pages: int | None, error: str = "") -> str:
+    """'a PDF document, 3 pages' as the viewer, the CLI and the report show it."""
+    if error:
+        return f"a PDF document; {error}"
+    if pages:
+        return f"a PDF document, {pages:,} page{'s' if pages != 1 else ''}"
+    return "a PDF document"
 
 
 def _recording(source: Source, media_type: str, info: MediaInfo) -> None:
@@ -248,10 +279,19 @@ def _jpeg(img: Image.Image) -> bytes:
 
 
 def make_thumbnail(source: Source, size: int = THUMB_SIZE) -> bytes:
-    """(Re)build a thumbnail from an original, as JPEG bytes.
+    """(Re)build a thumbnail from an original (a picture, or a PDF's first page), as
+    JPEG bytes.
 
     Raises OSError with a readable reason when the picture cannot be shown.
     """
+    with open_source(source) as fh:
+        pdf = sniff(fh.read(HEAD_SIZE)) == PDF_TYPE
+    if pdf:
+        with open_source(source) as fh:
+            facts = read_pdf(fh.read(PDF_MAX_BYTES + 1), size, time_limit=THUMB_TIME_LIMIT)
+        if facts.image is None:
+            raise OSError(facts.error or "the PDF's first page could not be drawn")
+        return _jpeg(facts.image)
     try:
         with open_picture(source) as img:
             small = reduced(img, size)

@@ -6,15 +6,18 @@ the scripts that need shaping or that DejaVu lacks (Arabic, Hebrew, nine Indic s
 Sinhala, Thai, Lao, Burmese, Khmer and Ethiopic, see `scripts.py`), which
 `ScriptParagraph` shapes and lays out right to left where they run that way. All are
 embedded as subsets, so text stays selectable and searchable. A character no font has,
-and any character beyond U+FFFF (most pictographic emoji), is replaced by a visible,
-readable and searchable mark such as "[emoji: thumbs up sign]" (or "[characters no
-report font has: syriac letter alaph]") instead of a blank box or a crash.
+and any other character beyond U+FFFF, is replaced by a visible, readable and
+searchable mark such as "[characters no report font has: syriac letter alaph]" instead
+of a blank box or a crash. Emoji are drawn as small colour pictures followed by their
+everyday name (see `emoji.py`); where only plain text can go they become
+"[emoji: kitchen knife]".
 """
 
 from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,6 +26,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from evidence_app.core.report import emoji
 from evidence_app.core.report.scripts import (
     DIRECTION_MARKS,
     JOINERS,
@@ -143,6 +147,8 @@ def _is_mark(chunk: str) -> bool:
 
 
 def _char_name(ch: str) -> str:
+    if emoji.known(ch):
+        return emoji.everyday_name(ch)  # CLDR's words, never Unicode's ("hocho")
     name = unicodedata.name(ch, "")
     return name.lower() if name else f"U+{ord(ch):04X}"
 
@@ -166,11 +172,46 @@ def _unsupported(code: int) -> bool:
             and _script_font(code) is None)
 
 
+def _text_glyph(ch: str) -> bool:
+    return not _unsupported(ord(ch))
+
+
+def _emoji_runs(text: str) -> Iterator[tuple[str, list[str]]]:
+    """`text` as (text, []) pieces and ("", [sequence, ...]) runs of adjacent emoji."""
+    found = emoji.find(text, _text_glyph)
+    at = 0
+    run: list[str] = []
+    for start, end, seq in found:
+        if start > at:
+            if run:
+                yield "", run
+                run = []
+            yield text[at:start], []
+        run.append(seq)
+        at = end
+    if run:
+        yield "", run
+    if at < len(text):
+        yield text[at:], []
+
+
 def plain(text: str) -> str:
     """Text with characters no bundled font can draw replaced by readable marks.
 
-    For places that take plain strings (chart labels, canvas text, file lists).
+    For places that take plain strings (chart labels, canvas text, file lists): emoji
+    become "[emoji: kitchen knife]".
     """
+    out: list[str] = []
+    for piece, run in _emoji_runs(text):
+        if run:
+            names = list(dict.fromkeys(emoji.everyday_name(seq) for seq in run))
+            out.append(f"[emoji: {', '.join(names)}]")
+        else:
+            out.append(_plain_text(piece))
+    return "".join(out)
+
+
+def _plain_text(text: str) -> str:
     out: list[str] = []
     missing: list[str] = []
 
@@ -207,11 +248,40 @@ def markup(text: str, *, keep_lines: bool = True) -> str:
     """Escape stored text for a reportlab Paragraph, choosing a font per script.
 
     CJK runs switch to the fallback font and Arabic, Hebrew and Indic runs to their
-    shaping fonts (draw them with `ScriptParagraph`); unsupported characters become
-    visible marks (shown in grey); line breaks are kept when `keep_lines`.
+    shaping fonts (draw them with `ScriptParagraph`); emoji become pictures, named on
+    first use (see `emoji.py`); unsupported characters become visible marks (shown in
+    grey); line breaks are kept when `keep_lines`.
     """
-    clean = plain(text)
-    if not any(is_rtl_char(ch) for ch in clean):
+    rtl = any(is_rtl_char(ch) for ch in text)
+    out: list[str] = []
+    for piece, run in _emoji_runs(text):
+        out.append(_emoji_markup(run) if run else _markup_text(piece, keep_lines, rtl))
+    return "".join(out)
+
+
+def _emoji_markup(run: list[str]) -> str:
+    """Pictures of adjacent emoji, then the names not yet given: "[kitchen knife]"."""
+    pictures: list[str] = []
+    names: list[str] = []
+    for seq in run:
+        drawn = emoji.picture(seq) is not None
+        if drawn:
+            pictures.append(f'<img src="{emoji.SRC_PREFIX}{emoji.key_of(seq)}"/>')
+        if emoji.needs_name(seq) or not drawn:
+            name = emoji.everyday_name(seq)
+            if name not in names:
+                names.append(name)
+    # A zero-width space between pictures lets a long row of emoji wrap.
+    out = "\u200b".join(pictures)
+    if names:
+        out += (" " if pictures else "") + \
+            f'<font color="#6b7280">[{escape(", ".join(names))}]</font>'
+    return out
+
+
+def _markup_text(text: str, keep_lines: bool, rtl: bool) -> str:
+    clean = _plain_text(text)
+    if not rtl:
         # Without right-to-left text, direction marks change nothing and some fonts
         # lack a glyph for them.
         clean = "".join(ch for ch in clean if ord(ch) not in DIRECTION_MARKS)

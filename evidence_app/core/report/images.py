@@ -15,7 +15,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from evidence_app.core.media.analysis import load_display_image
-from evidence_app.core.media.source import Source
+from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
+from evidence_app.core.media.pdf import read_pdf
+from evidence_app.core.media.source import Source, open_source
 from evidence_app.core.report.fonts import SANS, plain
 from evidence_app.core.report.styles import MUTED, RULE, SHADE
 from evidence_app.core.store.originals import OriginalChanged
@@ -138,3 +140,46 @@ class ExhibitPicture(Flowable):
         canv.drawCentredString(self.width / 2, self.height / 2 + 6, "Picture cannot be shown")
         canv.setFont(SANS, 7.5)
         canv.drawCentredString(self.width / 2, self.height / 2 - 8, plain(reason)[:90])
+
+
+class DocumentPage(ExhibitPicture):
+    """The first page of a PDF exhibit, drawn (in a guarded child process) while the
+    report is laid out, from bytes whose hash was checked as they were read."""
+
+    def __init__(self, jpeg: bytes, size: tuple[int, int], max_width: float,
+                 max_height: float) -> None:
+        self._jpeg = jpeg
+        super().__init__(lambda: io.BytesIO(b""), size, max_width, max_height)
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.drawImage(JpegBytes(self._jpeg, *self.pixel_size), 0, 0, self.width, self.height)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+
+def document_page(source: Source, max_width: float, max_height: float,
+                  dpi: int = SCREENSHOT_DPI) -> tuple[DocumentPage | None, int | None, str]:
+    """(first page drawn, page count, '' or why it cannot be shown) for a PDF exhibit."""
+    try:
+        with open_source(source) as fh:
+            data = fh.read(PDF_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None, None, "the original file is missing from the case folder"
+    except OriginalChanged:
+        return None, None, "the stored file no longer matches the SHA-256 given here; run verify"
+    except OSError as exc:
+        return None, None, f"the original could not be read ({exc.strerror or exc})"
+    side = round(max(max_width, max_height) * dpi / 72)
+    facts = read_pdf(data, side)
+    if facts.image is None:
+        return None, facts.pages, facts.error or "the first page could not be drawn"
+    img = facts.image
+    try:
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+        size = img.size
+    finally:
+        img.close()
+    return DocumentPage(buf.getvalue(), size, max_width, max_height), facts.pages, ""

@@ -10,9 +10,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from evidence_app.core.impacts import pounds_text
+from evidence_app.core.media.pdf import PDF_TYPE
 from evidence_app.core.media.source import Source
 from evidence_app.core.report.amendments import record_lines
 from evidence_app.core.report.data import ReportData
+from evidence_app.core.report.emoji import naming_once
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
@@ -29,6 +31,7 @@ from evidence_app.core.report.images import (
     PHOTO_DPI,
     SCREENSHOT_DPI,
     ExhibitPicture,
+    document_page,
     oriented_size,
 )
 from evidence_app.core.report.navigation import (
@@ -191,8 +194,12 @@ def _impact_lines(inc: IncidentDetail) -> list[str]:
     return lines
 
 
-def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
-    """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256."""
+def exhibit_caption(att: AttachmentView, tz: str, st: Styles, shown: str = "",
+                    ) -> list[Flowable]:
+    """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256.
+
+    `shown` says what is drawn of a document (in place of "cannot be shown on paper").
+    """
     mark = link(f"<b>Exhibit {markup(att.exhibit_mark)}</b>", listed_key(att.exhibit_serial))
     lines: list[Flowable] = [
         ExhibitAnchor(exhibit_key(att.exhibit_serial), is_picture(att)),
@@ -211,7 +218,9 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
     gps = gps_text(att)
     if gps:
         lines.append(_p(f"Photo location (GPS): {gps}", st.muted))
-    if not is_picture(att):
+    if shown:
+        lines.append(_p(shown, st.muted))
+    elif not is_picture(att):
         lines.append(_p(_not_shown(att), st.muted))
     lines.append(_p(f"SHA-256: {att.sha256}", st.mono))
     return lines
@@ -233,8 +242,28 @@ TWO_BOX = {"screenshot": (120 * mm, 95 * mm), "photo": (80 * mm, 50 * mm)}
 CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on one line
 
 
+# A PDF's first page: large enough that a letter's words can be read on paper.
+DOCUMENT_BOX = (180 * mm, 110 * mm)  # (largest, smallest) height
+
+
+def _document(att: AttachmentView, source: Source, box_w: float, tz: str,
+              st: Styles) -> Exhibit:
+    """A PDF exhibit: its first page drawn, with "page 1 of N", or why it cannot be."""
+    max_h, min_h = DOCUMENT_BOX
+    page, pages, reason = document_page(source, box_w, max_h)
+    of = f" of {pages:,}" if pages else ""
+    if page is None:
+        shown = f"The first page cannot be shown: {markup(reason)}. Open the original file."
+        return Exhibit(None, exhibit_caption(att, tz, st, shown), boxed=True)
+    more = " The whole document is in the original file." if pages and pages > 1 else ""
+    shown = f"Shown above: page 1{of}.{more}"
+    return Exhibit(page, exhibit_caption(att, tz, st, shown), min_height=min(min_h, page.height))
+
+
 def _exhibit(att: AttachmentView, source: Source, box_w: float, layout: ImageLayout,
              tz: str, st: Styles) -> Exhibit:
+    if att.media_type == PDF_TYPE:
+        return _document(att, source, box_w, tz, st)
     caption = exhibit_caption(att, tz, st)
     size = oriented_size(att.width, att.height, att.orientation)
     if not is_picture(att) or size is None:
@@ -330,6 +359,7 @@ class _KeepShort(KeepTogether):
         return super().split(aw, ah)
 
 
+@naming_once  # each emoji is named on its first appearance in the incident
 def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageGeometry,
                   source_of: Callable[[str], Source], running: RunningState | None = None,
                   ) -> list[Flowable]:

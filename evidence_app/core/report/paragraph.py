@@ -10,6 +10,9 @@ left and is set flush right, as a browser does with `dir="auto"`.
 
 Lines are kept in logical (typed) order everywhere else, so reportlab's splitting
 across pages and table cells work unchanged; only drawing sees visual order.
+
+Emoji come as `<img src="emoji:1f52a"/>` (see `emoji.py`): the parser sizes each
+picture to the text around it and places it like a letter.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ABag, ParaParser
 
+from evidence_app.core.report import emoji
 from evidence_app.core.report.scripts import (
     DIRECTION_MARKS,
     JOINERS,
@@ -61,8 +67,24 @@ class ScriptParagraph(Paragraph):
         super().__init__(text, style, *args, **kwargs)
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        super()._setup(text, style, bulletText, frags, cleaner)
         me: Any = self  # reportlab's attributes carry no types
+        if frags is None and emoji.SRC_PREFIX in text:
+            # reportlab's own setup, with a parser that knows emoji pictures.
+            text = cleaner(text)
+            parser = _Parser()
+            parser.caseSensitive = me.caseSensitive
+            style, frags, bullet_frags = parser.parse(text, style)
+            if frags is None:
+                raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph "
+                                 f"beginning {text[:30]!r}")
+            textTransformFrags(frags, style)
+            if bullet_frags:
+                bulletText = bullet_frags
+            me.text, me.frags, me.style, me.bulletText, me.debug = (
+                text, frags, style, bulletText, 0)
+            frags = None  # shaping below still applies to a freshly parsed paragraph
+        else:
+            super()._setup(text, style, bulletText, frags, cleaner)
         if frags is not None or not _COMPLEX.search(me.text or ""):
             return  # a part of a split paragraph (already shaped), or nothing to do
         shaped = False
@@ -119,6 +141,31 @@ class ScriptParagraph(Paragraph):
             return super().drawPara(debug)
         finally:
             me.blPara, me.style = logical, style
+
+
+class _Parser(ParaParser):  # type: ignore[misc]
+    """reportlab's paragraph parser, with `<img src="emoji:...">` sized to the text."""
+
+    def end_img(self) -> None:
+        frag = self._stack[-1]
+        src = getattr(frag, "src", None)
+        if not (isinstance(src, str) and src.startswith(emoji.SRC_PREFIX)):
+            return super().end_img()  # type: ignore[no-any-return]
+        picture = emoji.picture_for_key(src[len(emoji.SRC_PREFIX):])
+        if picture is None:
+            raise ValueError(f"no emoji picture for {src}")
+        size = frag.fontSize
+        defn = frag.cbDefn = ABag()
+        defn.kind = "img"
+        defn.src = src
+        defn.image = picture.reader
+        defn.height = size * emoji.HEIGHT_EM
+        defn.width = defn.height * picture.aspect
+        defn.valign = -size * emoji.DESCENT_EM
+        del frag._selfClosingTag
+        self.handle_data("")
+        self._pop("img")
+        return None
 
 
 def _line_directions(lines: list[Any]) -> list[bool]:
@@ -207,8 +254,10 @@ def _visual_line(line: Any, bidi: bool, rtl_base: bool) -> Any:
     """A copy of one laid-out line with its fragments in the order they are drawn."""
     words = line.words
     if any(not hasattr(f, "text") for f in words):
-        return copy.copy(line)  # inline images or links: none in the report; left as typed
-    items: list[tuple[Any, str, int]] = [(f, ch, 0) for f in words for ch in f.text]
+        return copy.copy(line)  # links: none in the report; left as typed
+    # An inline picture (an emoji) is one neutral character to the bidi algorithm.
+    items: list[tuple[Any, str, int]] = [(f, ch, 0) for f in words
+                                         for ch in (_PICTURE if _is_picture(f) else f.text)]
     items = [(f, ch, i) for i, (f, ch, _) in enumerate(items)]
     if bidi:
         items = _reorder(items, rtl_base)
@@ -220,8 +269,16 @@ def _visual_line(line: Any, bidi: bool, rtl_base: bool) -> Any:
         else:
             runs.append((item[0], [item]))
     new = copy.copy(line)
-    new.words = [frag.clone(text=_drawable(run, frag)) for frag, run in runs]
+    new.words = [frag if _is_picture(frag) else frag.clone(text=_drawable(run, frag))
+                 for frag, run in runs]
     return new
+
+
+_PICTURE = "\ufffc"  # OBJECT REPLACEMENT CHARACTER: what an inline picture stands for
+
+
+def _is_picture(frag: Any) -> bool:
+    return getattr(getattr(frag, "cbDefn", None), "kind", None) == "img"
 
 
 def _reorder(items: list[tuple[Any, str, int]], rtl_base: bool) -> list[tuple[Any, str, int]]:

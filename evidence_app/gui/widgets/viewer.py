@@ -192,7 +192,7 @@ class ExhibitViewer(QWidget):
         self._update_position()
         self._request += 1
         request = self._request
-        if not att.preview:
+        if not att.has_thumbnail:  # a picture, or a PDF (its first page) can be shown
             self.image.show_message(f"{file_type_label(att)} file\n\nThis file cannot be shown "
                                     f"here ({att.preview_error or 'not a picture'}).\n"
                                     "Use \u201cOpen original\u201d to see it in another program.")

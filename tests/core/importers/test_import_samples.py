@@ -86,6 +86,11 @@ def test_sample_imports_with_its_bytes_time_and_metadata(name, sample, case, imp
         assert thumb is not None
         with Image.open(io.BytesIO(thumb)) as img:
             assert max(img.size) == min(256, max(s.size))
+    elif s.media_type == "application/pdf":
+        # A PDF's tile shows its first page (an A4 page, upright).
+        assert thumb is not None
+        with Image.open(io.BytesIO(thumb)) as img:
+            assert img.height == 256 and img.width < img.height
     else:
         assert thumb is None
     assert run_verify(case).ok
