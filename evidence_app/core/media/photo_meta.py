@@ -184,3 +184,114 @@ def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:
             meta.taken, meta.offset = parsed
             meta.from_xmp = True
             return
+
+
+# -- details that identify a person or a place ------------------------------------------
+# What a file given to others could reveal beyond its pixels: where it was taken, the
+# serial number of the camera or lens (which ties pictures to one device, and a device to
+# its owner), and a person's name. Read from every place phones, cameras and editors put
+# them; used to tell the person, before an export, what the original files hold.
+_TAG_ARTIST, _TAG_COPYRIGHT, _TAG_XP_AUTHOR = 0x013B, 0x8298, 0x9C9D
+_TAG_DNG_SERIAL = 0xC62F  # CameraSerialNumber, in IFD0 of DNG files
+_TAG_OWNER, _TAG_BODY_SERIAL, _TAG_LENS_SERIAL = 0xA430, 0xA431, 0xA435
+_MAKER_NOTE = 0x927C
+_FUJI_SERIAL = 0x0010  # InternalSerialNumber in a Fujifilm maker note (Pillow parses it)
+_GPS_LAT, _GPS_LON = 2, 4
+_IPTC_NAMES = ((2, 80), (2, 116), (2, 118))  # By-line, Copyright Notice, Contact
+_IPTC_PLACES = ((2, 90), (2, 92), (2, 95))  # City, Sub-location, Province/State
+_PNG_NAME_KEYS = ("Author", "Copyright")  # PNG's own text keywords
+_XMP_TAG = r"(?:{names})(?:\s*=\s*[\"']\s*[^\"'\s]|>\s*(?:<[^/][^>]*>\s*)*[^<\s])"
+_XMP_LOCATION = re.compile(_XMP_TAG.format(
+    names=r"exif:GPSLatitude|exif:GPSLongitude|photoshop:City|Iptc4xmpCore:Location"))
+_XMP_SERIAL = re.compile(_XMP_TAG.format(
+    names=r"aux:SerialNumber|aux:LensSerialNumber|exifEX:BodySerialNumber|"
+          r"exifEX:LensSerialNumber"))
+_XMP_NAME = re.compile(_XMP_TAG.format(
+    names=r"dc:creator|dc:rights|exifEX:CameraOwnerName|aux:OwnerName|photoshop:Credit|"
+          r"xmpRights:Owner"))
+
+
+@dataclass(frozen=True)
+class Identifying:
+    """Whether a file records a place, a camera or lens serial number, or a name.
+
+    `checked` is False when the file's format is not one whose metadata is read (a
+    document, a sound recording, a damaged picture): then nothing is known either way.
+    """
+
+    location: bool = False
+    serial: bool = False
+    name: bool = False
+    checked: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.location or self.serial or self.name
+
+    def __or__(self, other: Identifying) -> Identifying:
+        return Identifying(self.location or other.location, self.serial or other.serial,
+                           self.name or other.name, self.checked or other.checked)
+
+
+def _real(value: Any) -> bool:
+    """A tag that holds something: not empty, not blanks, not a run of zeros (what
+    cameras without a serial number write)."""
+    if value is None:
+        return False
+    if isinstance(value, tuple | list) and value and all(isinstance(v, int) for v in value):
+        value = bytes(v & 0xFF for v in value)  # XPAuthor as Pillow sometimes gives it
+    if isinstance(value, bytes | bytearray) and len(value) > 1 and b"\x00" in value[1::2]:
+        value = bytes(value[:_MAX_TEXT_SCAN]).decode("utf-16-le", "replace")
+    cleaned = text(value, _MAX_TEXT_SCAN).strip("\x00 ")
+    return bool(cleaned.strip("0 -"))
+
+
+def _ifd(exif: Image.Exif, tag: int) -> dict[int, Any]:
+    try:
+        return dict(exif.get_ifd(tag) or {})
+    except Exception:  # noqa: BLE001 - a broken block hides only itself
+        return {}
+
+
+def identifying_details(img: Image.Image) -> Identifying:
+    """What an open picture's EXIF, XMP, IPTC and PNG text say about place, device and
+    people (see `Identifying`). Never raises for bad content."""
+    location = serial = name = False
+    try:
+        exif = img.getexif()
+    except Exception:  # noqa: BLE001 - unreadable EXIF is treated as none
+        exif = Image.Exif()
+    gps = _ifd(exif, _GPS_IFD)
+    location = gps.get(_GPS_LAT) is not None or gps.get(_GPS_LON) is not None
+    sub = _ifd(exif, _EXIF_IFD)
+    serial = any(_real(sub.get(t)) for t in (_TAG_BODY_SERIAL, _TAG_LENS_SERIAL)) or _real(
+        exif.get(_TAG_DNG_SERIAL))
+    name = any(_real(exif.get(t)) for t in (_TAG_ARTIST, _TAG_COPYRIGHT, _TAG_XP_AUTHOR)) or (
+        _real(sub.get(_TAG_OWNER)))
+    if sub.get(_MAKER_NOTE) is not None:
+        serial = serial or _real(_ifd(exif, _MAKER_NOTE).get(_FUJI_SERIAL))
+    iptc = _iptc(img)
+    name = name or any(_real(iptc.get(k)) for k in _IPTC_NAMES)
+    location = location or any(_real(iptc.get(k)) for k in _IPTC_PLACES)
+    info = getattr(img, "info", {}) or {}
+    name = name or any(_real(info.get(k)) for k in _PNG_NAME_KEYS)
+    xmp = info.get("XML:com.adobe.xmp") or info.get("xmp")
+    if xmp:
+        xmp_text = (bytes(xmp[:_MAX_XMP]).decode("utf-8", "replace")
+                    if isinstance(xmp, bytes | bytearray) else str(xmp)[:_MAX_XMP])
+        location = location or bool(_XMP_LOCATION.search(xmp_text))
+        serial = serial or bool(_XMP_SERIAL.search(xmp_text))
+        name = name or bool(_XMP_NAME.search(xmp_text))
+    return Identifying(location, serial, name, checked=True)
+
+
+def _iptc(img: Image.Image) -> dict[tuple[int, int], Any]:
+    if (img.format or "").upper() not in ("JPEG", "MPO", "TIFF"):
+        return {}
+    try:
+        from PIL import IptcImagePlugin
+
+        found = IptcImagePlugin.getiptcinfo(img)
+    except Exception:  # noqa: BLE001 - a broken IPTC block hides only itself
+        return {}
+    return dict(found) if isinstance(found, dict) else {}
