@@ -223,14 +223,13 @@ class Identifying:
     serial: bool = False
     name: bool = False
     checked: bool = False
+    # The camera maker's own notes are there but in a form this app does not read
+    # (Olympus, Panasonic, Sony, Samsung...): they may hold a serial number or a name.
+    unread_maker_notes: bool = False
 
     @property
     def any(self) -> bool:
-        return self.location or self.serial or self.name
-
-    def __or__(self, other: Identifying) -> Identifying:
-        return Identifying(self.location or other.location, self.serial or other.serial,
-                           self.name or other.name, self.checked or other.checked)
+        return self.location or self.serial or self.name or self.unread_maker_notes
 
 
 def _real(value: Any) -> bool:
@@ -268,8 +267,14 @@ def identifying_details(img: Image.Image) -> Identifying:
         exif.get(_TAG_DNG_SERIAL))
     name = any(_real(exif.get(t)) for t in (_TAG_ARTIST, _TAG_COPYRIGHT, _TAG_XP_AUTHOR)) or (
         _real(sub.get(_TAG_OWNER)))
-    if sub.get(_MAKER_NOTE) is not None:
-        serial = serial or _real(_ifd(exif, _MAKER_NOTE).get(_FUJI_SERIAL))
+    unread = False
+    note = sub.get(_MAKER_NOTE)
+    if isinstance(note, bytes | bytearray) and note:
+        found = _maker_note(bytes(note), text(exif.get(_TAG_MAKE, "")).lower(), img, exif)
+        if found is None:
+            unread = True
+        else:
+            serial, name = serial or found[0], name or found[1]
     iptc = _iptc(img)
     name = name or any(_real(iptc.get(k)) for k in _IPTC_NAMES)
     location = location or any(_real(iptc.get(k)) for k in _IPTC_PLACES)
@@ -282,14 +287,65 @@ def identifying_details(img: Image.Image) -> Identifying:
         location = location or bool(_XMP_LOCATION.search(xmp_text))
         serial = serial or bool(_XMP_SERIAL.search(xmp_text))
         name = name or bool(_XMP_NAME.search(xmp_text))
-    return Identifying(location, serial, name, checked=True)
+    return Identifying(location, serial, name, checked=True, unread_maker_notes=unread)
+
+
+def _maker_note(note: bytes, make: str, img: Image.Image, exif: Image.Exif,
+                ) -> tuple[bool, bool] | None:
+    """(serial number, owner's name) from the maker notes of the cameras most used for
+    evidence, or None when the notes are of a kind this app does not read."""
+    if make.startswith("apple") or note.startswith(b"Apple iOS"):
+        return False, False  # an iPhone's notes hold neither
+    if note.startswith(b"FUJIFILM"):
+        return _real(_ifd(exif, _MAKER_NOTE).get(_FUJI_SERIAL)), False
+    if make.startswith("canon"):
+        # A plain IFD whose offsets count from the start of the EXIF block.
+        raw = getattr(img, "info", {}).get("exif") or b""
+        tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
+        start = tiff.find(note) if tiff[:2] in (b"II", b"MM") else -1
+        if start < 0:
+            return None
+        tags = _ifd_values(tiff, start, tiff[:2])
+        return (any(_real(tags.get(t)) for t in (0x000C, 0x0096)), _real(tags.get(0x0009)))
+    if note.startswith(b"Nikon\x00\x02") and note[10:12] in (b"II", b"MM"):
+        tiff = note[10:]  # an embedded TIFF header; offsets count from it
+        order = tiff[:2]
+        first = int.from_bytes(tiff[4:8], "little" if order == b"II" else "big")
+        return _real(_ifd_values(tiff, first, order).get(0x001D)), False
+    return None
+
+
+def _ifd_values(tiff: bytes, offset: int, order: bytes) -> dict[int, Any]:
+    """The ASCII and LONG values of one TIFF directory, read with every bound checked."""
+    end = "little" if order == b"II" else "big"
+    values: dict[int, Any] = {}
+    if offset < 0 or offset + 2 > len(tiff):
+        return values
+    count = int.from_bytes(tiff[offset:offset + 2], end)
+    for i in range(min(count, 512)):
+        at = offset + 2 + 12 * i
+        if at + 12 > len(tiff):
+            break
+        tag = int.from_bytes(tiff[at:at + 2], end)
+        kind = int.from_bytes(tiff[at + 2:at + 4], end)
+        n = int.from_bytes(tiff[at + 4:at + 8], end)
+        if kind == 4 and n == 1:
+            values[tag] = int.from_bytes(tiff[at + 8:at + 12], end)
+        elif kind in (2, 7) and 0 < n <= _MAX_TEXT_SCAN:
+            where = at + 8 if n <= 4 else int.from_bytes(tiff[at + 8:at + 12], end)
+            if 0 <= where and where + n <= len(tiff):
+                values[tag] = tiff[where:where + n].split(b"\x00")[0]
+    return values
 
 
 def _iptc(img: Image.Image) -> dict[tuple[int, int], Any]:
     if (img.format or "").upper() not in ("JPEG", "MPO", "TIFF"):
         return {}
     try:
-        from PIL import IptcImagePlugin
+        from PIL import ImageFile, IptcImagePlugin
+
+        if not isinstance(img, ImageFile.ImageFile):
+            return {}
 
         found = IptcImagePlugin.getiptcinfo(img)
     except Exception:  # noqa: BLE001 - a broken IPTC block hides only itself
