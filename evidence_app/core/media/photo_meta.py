@@ -333,7 +333,7 @@ def _ifd_values(tiff: bytes, offset: int, order: bytes) -> dict[int, Any]:
             values[tag] = int.from_bytes(tiff[at + 8:at + 12], end)
         elif kind in (2, 7) and 0 < n <= _MAX_TEXT_SCAN:
             where = at + 8 if n <= 4 else int.from_bytes(tiff[at + 8:at + 12], end)
-            if 0 <= where and where + n <= len(tiff):
+            if where >= 0 and where + n <= len(tiff):
                 values[tag] = tiff[where:where + n].split(b"\x00")[0]
     return values
 
