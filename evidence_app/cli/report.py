@@ -140,14 +140,14 @@ def cmd_export(args: argparse.Namespace) -> int:
          f"Exported {', '.join(what + ['the report'])} "
          f"({plural(result.report.pages, 'page')}) "
          f"to {result.path}.\n{statements}\nTo check every file, {check}.\n"
-         f"The report's pages: {_left_out(result_options(options, result))}")
+         f"{_report_leaves_out(options.with_changes(export=result.contents))}")
     return 0
 
 
-def result_options(options: ReportOptions, result: object) -> ReportOptions:
-    """The options the bundle's report was built with (they know what the files hold)."""
-    contents = getattr(result, "contents", None)
-    return options.with_changes(export=contents) if contents is not None else options
+def _report_leaves_out(options: ReportOptions) -> str:
+    left = options.left_out()
+    return (("The report's pages leave out " + "; ".join(left) + ".") if left
+            else "The report's pages leave nothing out.")
 
 
 def add_export(sub: Subcommands, json_parent: Parser) -> None:
