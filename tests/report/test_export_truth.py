@@ -72,11 +72,11 @@ def check_statement(sentence: str, bundle: Path, found: dict[str, tuple[bool, bo
     count = {what: sum(found[f"exhibits/{p.name}"][i] for p in checked)
              for i, what in enumerate(("where", "serial", "name"))}
     if m := re.fullmatch(r"This bundle holds the original files of (\d+) exhibits?, exactly "
-                         r"as they were recorded \(.*\)\.", sentence):
+                         r"as recorded \(.*\)\.", sentence):
         assert int(m[1]) == len(originals)
-    elif m := re.fullmatch(r"(\d+) of (\d+) originals? records? (.*)\. These details are "
-                           r"inside the files: anyone given the files can read them, even "
-                           r"where the report does not print them\.", sentence):
+    elif m := re.fullmatch(r"(\d+) of (\d+) originals? records? (.*): anyone given the "
+                           r"files can read this, even where the report does not print it\.",
+                           sentence):
         assert int(m[2]) == len(originals)
         parts = re.split(r", | and (?=\d)", m[3])
         claims = {"where": 0, "serial": 0, "name": 0}
@@ -91,12 +91,13 @@ def check_statement(sentence: str, bundle: Path, found: dict[str, tuple[bool, bo
     elif sentence == ("This app found no place, camera serial number or person's name in the "
                       "originals it could check."):
         assert originals and count == {"where": 0, "serial": 0, "name": 0}
-    elif m := re.fullmatch(r"(\d+) originals? (?:is|are) of a kind \(.*\) whose hidden details "
-                           r"were not checked\.", sentence):
+    elif m := re.fullmatch(r"(\d+) originals? \(.*\) could not be checked for such "
+                           r"details\.", sentence):
         unchecked = [p for p in originals if p.suffix.lower() == ".pdf"]
         assert int(m[1]) == len(unchecked)
     elif m := re.fullmatch(r"shareable/ holds (\d+) cop(?:y|ies) of pictures with hidden "
-                           r"details removed .*", sentence):
+                           r"details \(.*\) removed; they are not the evidence itself\.",
+                           sentence):
         assert int(m[1]) == len(copies)
         for p in copies:
             assert found[f"shareable/{p.name}"] == (False, False, False), p.name
@@ -151,9 +152,10 @@ def test_originals_and_copies_say_exactly_what_their_bytes_hold(camera_case, tmp
     names = sum(v[2] for v in expected.values())
     total = len(expected)
     assert f"{places} of {total} originals record where they were taken, {serials} a camera " \
-           f"serial number and {names} a person's name." in flat(stdout)
+           f"serial number and {names} a person's name: anyone" in flat(stdout)
     assert manifest["contents"]["with_location"] == places == 6
-    assert "1 original is of a kind" in flat(stdout)  # the PDF letter
+    assert "1 original (documents, sound recordings or damaged files) could not be checked" \
+        in flat(stdout)  # the PDF letter
     # Every picture has a copy, none of which reveals anything.
     assert len(list((out / "shareable").iterdir())) == total - 2  # not the video or PDF
     # Incident numbers as the report prints them, beside the database ids.

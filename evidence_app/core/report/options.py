@@ -118,12 +118,12 @@ class ExportContents:
         out = []
         if self.originals:
             out.append(f"This bundle holds the original files of "
-                       f"{_count(self.originals, 'exhibit', 'exhibits')}, exactly as they "
-                       "were recorded (what the police need to show they are unchanged).")
+                       f"{_count(self.originals, 'exhibit', 'exhibits')}, exactly as "
+                       "recorded (what the police need to show they are unchanged).")
             found = self.identifying_text()
             if found:
-                out.append(f"{found}. These details are inside the files: anyone given the "
-                           "files can read them, even where the report does not print them.")
+                out.append(f"{found}: anyone given the files can read this, even where the "
+                           "report does not print it.")
             elif self.unchecked < self.originals:
                 out.append("This app found no place, camera serial number or person's name "
                            "in the originals it could check.")
@@ -132,17 +132,16 @@ class ExportContents:
                            " the camera maker's own notes, which this app cannot read and "
                            "which may hold the camera's serial number or its owner's name.")
             if self.unchecked:
-                out.append(f"{_count(self.unchecked, 'original is', 'originals are')} of a kind "
-                           "(a document, a sound recording or a damaged file) whose hidden "
-                           "details were not checked.")
+                out.append(f"{_count(self.unchecked, 'original', 'originals')} (documents, "
+                           "sound recordings or damaged files) could not be checked for such "
+                           "details.")
         else:
             out.append("The original files are not in this bundle. The police may ask for "
                        "them: they show that the pictures are unchanged.")
         if self.shareable:
             out.append(f"shareable/ holds {_count(self.shareable, 'copy', 'copies')} of "
-                       "pictures with hidden details removed (where they were taken, camera, "
-                       "serial numbers, names and times); these copies are not the evidence "
-                       "itself.")
+                       "pictures with hidden details (place, camera, serial numbers, names, "
+                       "times) removed; they are not the evidence itself.")
         if self.left_out:
             out.append(f"{_count(self.left_out, 'exhibit is', 'exhibits are')} in neither "
                        "form (a video, sound recording or document, or a picture that could "

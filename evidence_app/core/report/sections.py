@@ -157,8 +157,8 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     if o.export is not None:
         # Said from the bundle's own bytes: the originals are exact camera files, so a
         # report that leaves a detail off its pages must not suggest the files do too.
-        out.append(_p("Files given with this report", st.h2))
-        out += [_p(markup(sentence), st.body) for sentence in o.export.statements()]
+        out += [_p("Files given with this report", st.h2),
+                _p(" ".join(markup(x) for x in o.export.statements()), st.body)]
     return out
 
 
