@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
@@ -310,14 +310,15 @@ def _maker_note(note: bytes, make: str, img: Image.Image, exif: Image.Exif,
     if note.startswith(b"Nikon\x00\x02") and note[10:12] in (b"II", b"MM"):
         tiff = note[10:]  # an embedded TIFF header; offsets count from it
         order = tiff[:2]
-        first = int.from_bytes(tiff[4:8], "little" if order == b"II" else "big")
+        first = int.from_bytes(tiff[4:8], "little") if order == b"II" else int.from_bytes(
+            tiff[4:8], "big")
         return _real(_ifd_values(tiff, first, order).get(0x001D)), False
     return None
 
 
 def _ifd_values(tiff: bytes, offset: int, order: bytes) -> dict[int, Any]:
     """The ASCII and LONG values of one TIFF directory, read with every bound checked."""
-    end = "little" if order == b"II" else "big"
+    end: Literal["little", "big"] = "little" if order == b"II" else "big"
     values: dict[int, Any] = {}
     if offset < 0 or offset + 2 > len(tiff):
         return values
