@@ -20,7 +20,7 @@ from evidence_app.cli import main
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
-from tests.report.identifying_files import needs_exiftool, reveals, write_samples
+from fixtures.identifying import needs_exiftool, reveals, write_samples
 
 pytestmark = needs_exiftool
 

@@ -200,7 +200,7 @@ _GPS_LAT, _GPS_LON = 2, 4
 _IPTC_NAMES = ((2, 80), (2, 116), (2, 118))  # By-line, Copyright Notice, Contact
 _IPTC_PLACES = ((2, 90), (2, 92), (2, 95))  # City, Sub-location, Province/State
 _PNG_NAME_KEYS = ("Author", "Copyright")  # PNG's own text keywords
-_XMP_TAG = r"(?:{names})(?:\s*=\s*[\"']\s*[^\"'\s]|>\s*(?:<[^/][^>]*>\s*)*[^<\s])"
+_XMP_TAG = r"(?<![/\w])(?:{names})(?:\s*=\s*[\"']\s*[^\"'\s]|>\s*(?:<[^/][^>]*>\s*)*[^<\s])"
 _XMP_LOCATION = re.compile(_XMP_TAG.format(
     names=r"exif:GPSLatitude|exif:GPSLongitude|photoshop:City|Iptc4xmpCore:Location"))
 _XMP_SERIAL = re.compile(_XMP_TAG.format(
@@ -270,7 +270,10 @@ def identifying_details(img: Image.Image) -> Identifying:
     unread = False
     note = sub.get(_MAKER_NOTE)
     if isinstance(note, bytes | bytearray) and note:
-        found = _maker_note(bytes(note), text(exif.get(_TAG_MAKE, "")).lower(), img, exif)
+        try:
+            found = _maker_note(bytes(note), text(exif.get(_TAG_MAKE, "")).lower(), img, exif)
+        except Exception:  # noqa: BLE001 - notes this app cannot follow count as unread
+            found = None
         if found is None:
             unread = True
         else:
@@ -305,7 +308,12 @@ def _maker_note(note: bytes, make: str, img: Image.Image, exif: Image.Exif,
         start = tiff.find(note) if tiff[:2] in (b"II", b"MM") else -1
         if start < 0:
             return None
-        tags = _ifd_values(tiff, start, tiff[:2])
+        # Written in the EXIF block's byte order, but editors that rewrite the block may
+        # leave the notes in the camera's: take the order whose entry count fits.
+        orders = [tiff[:2], b"MM" if tiff[:2] == b"II" else b"II"]
+        order = next((o for o in orders if 0 < _count_in(note, o) and
+                      2 + 12 * _count_in(note, o) <= len(note)), tiff[:2])
+        tags = _ifd_values(tiff, start, order)
         return (any(_real(tags.get(t)) for t in (0x000C, 0x0096)), _real(tags.get(0x0009)))
     if note.startswith(b"Nikon\x00\x02") and note[10:12] in (b"II", b"MM"):
         tiff = note[10:]  # an embedded TIFF header; offsets count from it
@@ -314,6 +322,10 @@ def _maker_note(note: bytes, make: str, img: Image.Image, exif: Image.Exif,
             tiff[4:8], "big")
         return _real(_ifd_values(tiff, first, order).get(0x001D)), False
     return None
+
+
+def _count_in(data: bytes, order: bytes) -> int:
+    return int.from_bytes(data[:2], "little" if order == b"II" else "big")
 
 
 def _ifd_values(tiff: bytes, offset: int, order: bytes) -> dict[int, Any]:
