@@ -14,13 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fixtures.identifying import needs_exiftool, reveals, write_samples
 from pypdf import PdfReader
 
 from evidence_app.cli import main
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import create_incident
-from fixtures.identifying import needs_exiftool, reveals, write_samples
 
 pytestmark = needs_exiftool
 

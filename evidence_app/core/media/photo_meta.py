@@ -311,7 +311,7 @@ def _maker_note(note: bytes, make: str, img: Image.Image, exif: Image.Exif,
         # Written in the EXIF block's byte order, but editors that rewrite the block may
         # leave the notes in the camera's: take the order whose entry count fits.
         orders = [tiff[:2], b"MM" if tiff[:2] == b"II" else b"II"]
-        order = next((o for o in orders if 0 < _count_in(note, o) and
+        order = next((o for o in orders if _count_in(note, o) > 0 and
                       2 + 12 * _count_in(note, o) <= len(note)), tiff[:2])
         tags = _ifd_values(tiff, start, order)
         return (any(_real(tags.get(t)) for t in (0x000C, 0x0096)), _real(tags.get(0x0009)))
