@@ -118,11 +118,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evidence_app.core.report.bundle import BundleResult, export_bundle
 
     options = options_from(args)
-    files = "both" if args.stripped and args.files == "originals" else args.files
+    files = "both" if args.stripped and args.files == "original" else args.files
     with open_case(args) as case:
         _outside(case, args.out)
         events = export_bundle(case, options, args.out, originals=files != "shareable",
-                               shareable=files != "originals", as_zip=args.zip,
+                               shareable=files != "original", as_zip=args.zip,
                                force=args.force)
         result = result_of(events, BundleResult, quiet=args.json)
     if result is None:
@@ -156,11 +156,11 @@ def add_export(sub: Subcommands, json_parent: Parser) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR",
                    help="a new (or empty) folder; with --zip, the zip file")
     p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
-    p.add_argument("--files", choices=["originals", "shareable", "both"], default="originals",
-                   help="originals: each exhibit's exact file (what the police need; photos "
+    p.add_argument("--files", choices=["original", "shareable", "both"], default="original",
+                   help="original: each exhibit's exact file (what the police need; photos "
                         "may record where they were taken, a camera serial number or a "
                         "name); shareable: copies of the pictures with those hidden details "
-                        "removed; both (default: originals)")
+                        "removed; both (default: original)")
     p.add_argument("--stripped", action="store_true",
                    help="the same as --files both")
     p.add_argument("--force", action="store_true",

@@ -117,6 +117,11 @@ def test_a_failure_while_naming_the_bundle_leaves_nothing(case_folder, tmp_path,
     with open_case(case_folder) as case, pytest.raises(UserError, match="Nothing was left"):
         list(bundle.export_bundle(case, ReportOptions(), tmp_path / "out"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "files"]
+    # An empty folder the person made for it stays, empty.
+    (tmp_path / "chosen").mkdir()
+    with open_case(case_folder) as case, pytest.raises(UserError, match="Nothing was left"):
+        list(bundle.export_bundle(case, ReportOptions(), tmp_path / "chosen"))
+    assert list((tmp_path / "chosen").iterdir()) == []
     assert work_left(case_folder) == []
 
 

@@ -186,6 +186,6 @@ def test_the_report_of_a_bundle_without_places_may_say_gps_was_left_out(camera_c
     out = tmp_path / "few"
     # Only the earlier incident; pick it by number from the case as the CLI does.
     code, stdout, err = run(capsys, "--case", str(folder), "export", "--out", str(out),
-                            "--files", "originals", "--incident", str(ids["earlier"]))
+                            "--files", "original", "--incident", str(ids["earlier"]))
     assert code == 0, err
     check_bundle(out, stdout)

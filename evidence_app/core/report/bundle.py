@@ -402,13 +402,15 @@ def _place_folder(work: Path, target: Path) -> None:
     source = work
     partial: Path | None = None
     old: Path | None = None
+    emptied = False
     try:
         if target.exists() and any(target.iterdir()):
             # No marker: if putting it back failed, it must never be swept away.
             old = _partial_name(target.parent)
             os.replace(target, old / "earlier")
         elif target.exists():
-            target.rmdir()
+            target.rmdir()  # the empty folder the person chose: made again on failure
+            emptied = True
         try:
             os.replace(source, target)
         except OSError as exc:
@@ -423,6 +425,8 @@ def _place_folder(work: Path, target: Path) -> None:
         if old is not None and not target.exists():
             os.replace(old / "earlier", target)  # the earlier export back where it was
             old.rmdir()
+        elif emptied and not target.exists():
+            target.mkdir()
         raise
     finally:
         if partial is not None:

@@ -132,7 +132,7 @@ class ExportContents:
                            " the camera maker's own notes, which this app cannot read and "
                            "which may hold the camera's serial number or its owner's name.")
             if self.unchecked:
-                out.append(f"{_count(self.unchecked, 'original', 'originals')} (documents, "
+                out.append(f"{self.unchecked} original{'' if self.unchecked == 1 else 's'} (documents, "
                            "sound recordings or damaged files) could not be checked for such "
                            "details.")
         else:

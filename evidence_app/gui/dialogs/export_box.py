@@ -32,7 +32,7 @@ def found_text(found: ExportContents) -> str:
                      "though the report does not print it.")
     elif found.unchecked < found.originals:
         lines.append(f"No place, camera serial number or name was found in the "
-                     f"{'original' if found.originals == 1 else 'originals'}.")
+                     f"original{'' if found.originals == 1 else 's'}.")
     if found.with_maker_notes:
         n = found.with_maker_notes
         lines.append(f"{n} {'carries' if n == 1 else 'carry'} the camera maker's own notes, "
