@@ -35,7 +35,8 @@ def found_text(found: ExportContents) -> str:
                      f"original{'' if found.originals == 1 else 's'}.")
     if found.with_maker_notes:
         n = found.with_maker_notes
-        lines.append(f"{n} {'carries' if n == 1 else 'carry'} the camera maker's own notes, "
+        lines.append(f"{n} original{' carries' if n == 1 else 's carry'} the camera maker's "
+                     "own notes, "
                      "which may hold the camera's serial number or its owner's name.")
     if found.unchecked:
         n = found.unchecked
