@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from evidence_app.core.media.identifying import Identifying, identifying_details, identifying_png
 from evidence_app.core.media.imaging import (
     FORMAT_TYPES,
     MAX_PIXELS,
@@ -29,7 +30,7 @@ from evidence_app.core.media.imaging import (
     reduced,
 )
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
-from evidence_app.core.media.photo_meta import Identifying, identifying_details, read_photo_meta
+from evidence_app.core.media.photo_meta import read_photo_meta
 from evidence_app.core.media.sniff import (
     HEAD_SIZE,
     best_type,
@@ -300,6 +301,9 @@ def identifying(source: Source) -> Identifying:
     Never raises for bad content; a file that cannot be read at all raises OSError."""
     with open_source(source) as fh:
         head = fh.read(HEAD_SIZE)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        with open_source(source) as fh:
+            return identifying_png(fh)
     if is_movie(head):
         with open_source(source) as fh:
             movie = read_movie(fh)

@@ -7,7 +7,9 @@ cameras write them; hostile blocks never raise.
 
 from __future__ import annotations
 
+import io
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,62 @@ def test_empty_xmp_fields_are_not_a_name_or_place(tmp_path):
     Image.new("RGB", (32, 32)).save(named, "JPEG", xmp=xmp.replace(
         "<rdf:Seq/>", "<rdf:Seq><rdf:li>Jane Smith</rdf:li></rdf:Seq>").encode())
     assert identifying(named).name and not identifying(named).location
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(
+        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def gps_exif() -> bytes:
+    exif = Image.Exif()
+    exif[MAKE] = "Google"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (51.0, 27.0, 16.2), "W", (2.0, 35.0, 16.4)
+    return exif.tobytes()[6:]  # without 'Exif\0\0', as a PNG eXIf chunk holds it
+
+
+def png_with(tmp_path: Path, name: str, *extra: bytes, after_pixels: bool = False) -> Path:
+    """A real PNG with extra chunks put before or after its pixels."""
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 260), "white").save(buf, "PNG")
+    data = buf.getvalue()
+    at = data.index(b"IDAT") - 4 if not after_pixels else data.index(b"IEND") - 4
+    path = tmp_path / name
+    path.write_bytes(data[:at] + b"".join(extra) + data[at:])
+    return path
+
+
+@needs_exiftool
+def test_png_chunks_are_read_without_decoding_and_agree_with_exiftool(tmp_path):
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+           b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           b'<dc:creator><rdf:Seq><rdf:li>Jane Smith</rdf:li></rdf:Seq></dc:creator>'
+           b'</rdf:Description></rdf:RDF></x:xmpmeta>')
+    raw_profile = ("\nexif\n" + f"{len(gps_exif()) + 6:8d}\n" + (b"Exif\0\0" + gps_exif()).hex()
+                   + "\n").encode()
+    cases = {
+        "exif_after_pixels.png": (png_with(tmp_path, "exif_after_pixels.png",
+                                           png_chunk(b"eXIf", gps_exif()), after_pixels=True),
+                                  (True, False, False)),
+        "ztxt_xmp.png": (png_with(tmp_path, "ztxt_xmp.png", png_chunk(
+            b"zTXt", b"XML:com.adobe.xmp\0\0" + zlib.compress(xmp))), (False, False, True)),
+        "itxt_xmp.png": (png_with(tmp_path, "itxt_xmp.png", png_chunk(
+            b"iTXt", b"XML:com.adobe.xmp\0\x01\0\0\0" + zlib.compress(xmp))),
+            (False, False, True)),
+        "imagemagick.png": (png_with(tmp_path, "imagemagick.png", png_chunk(
+            b"zTXt", b"Raw profile type exif\0\0" + zlib.compress(raw_profile))),
+            (True, False, False)),
+        "author.png": (png_with(tmp_path, "author.png", png_chunk(b"tEXt", b"Author\0Jane")),
+                       (False, False, True)),
+    }
+    for name, (path, records) in cases.items():
+        found = identifying(path)
+        assert (found.location, found.serial, found.name) == records == reveals(path), name
+
+
+def test_a_png_text_chunk_that_inflates_hugely_is_cut_short(tmp_path):
+    bomb = zlib.compress(b"<dc:creator>" + b" " * (50 * 1024 * 1024))
+    path = png_with(tmp_path, "bomb.png", png_chunk(b"zTXt", b"XML:com.adobe.xmp\0\0" + bomb))
+    found = identifying(path)
+    assert found.checked and not found.name
