@@ -129,7 +129,7 @@ def check_bundle(bundle: Path, stdout: str) -> dict:
     any_place = any(v[0] for v in found.values())
     left_out = cover.split("Left out of this report", 1)[1].split("Files given", 1)[0]
     assert ("GPS" in left_out) is (not any_place)
-    assert ("GPS" in stdout.split("The report's pages", 1)[1]) is (not any_place)
+    assert ("GPS" in stdout.split("About the report's pages", 1)[1]) is (not any_place)
     return manifest
 
 
@@ -177,7 +177,8 @@ def test_shareable_copies_only_leave_out_the_originals_and_say_so(camera_case, t
     text = flat(stdout)
     assert "The original files are not in this bundle." in text
     assert "2 exhibits are in neither form" in text  # the video and the PDF letter
-    assert "The report's pages leave out" in text and "GPS" in text.split("pages leave out")[1]
+    assert "About the report's pages: Left out" in text
+    assert "GPS" in text.split("report's pages: Left out")[1]
 
 
 def test_the_report_of_a_bundle_without_places_may_say_gps_was_left_out(camera_case,

@@ -29,7 +29,7 @@ import tempfile
 import textwrap
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -287,9 +287,7 @@ def export_bundle(case: Case, options: ReportOptions, out: Path, *, originals: b
         except OSError as exc:
             raise UserError(f"Cannot write the export to {target}: {exc.strerror or exc}. "
                             "Nothing was left there.") from exc
-    final_report = ReportResult(
-        (target / REPORT_NAME) if not as_zip else target, report.pages, report.incidents,
-        report.exhibits, report.sha256, report.size)
+    final_report = replace(report, path=(target / REPORT_NAME) if not as_zip else target)
     yield Progress(total, total, "Export finished",
                    item=BundleResult(target, final_report, sum(1 for e in entries if e["file"]),
                                      n_copies, files, contents))
