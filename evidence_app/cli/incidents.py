@@ -79,7 +79,8 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
                              ("Officer", d.police_officer)):
             if value:
                 out.append(f"  {label + ':':<14} {value}")
-        out.append(f"  Recorded:  {d.recorded_at:%d %b %Y %H:%M} UTC")
+        until = f" to {d.recorded_until:%d %b %Y %H:%M}" if d.recorded_until else ""
+        out.append(f"  Recorded:  {d.recorded_at:%d %b %Y %H:%M}{until} UTC")
         for a in d.amendments:
             out.append(f"  Amended:   {a.at:%d %b %Y %H:%M} UTC ({', '.join(a.fields)})")
         for n in d.notes:

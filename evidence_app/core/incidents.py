@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -185,19 +185,94 @@ def count_incidents(case: Case, trashed: bool = False) -> int:
         return session.scalar(select(func.count(Incident.id)).where(cond)) or 0
 
 
-def amendments(session: Session, incident_id: int) -> list[Amendment]:
-    """Edits made after the incident was first recorded, from the audit log."""
+# Saves made while an incident is first being written are its first recording, not
+# amendments: the sitting lasts until the person leaves the incident in the editor (a
+# "finish" event), an hour has passed since it was created, or a report that contains
+# it has been produced (a "report" event listing it), whichever comes first.
+SITTING = timedelta(hours=1)
+FINISH = "finish"
+REPORT = "report"
+
+
+def _first_report_after(session: Session, incident_id: int, after_event: int) -> int | None:
+    """The id of the first "report" event after `after_event` whose report held it."""
+    query = (select(AuditEvent.id, AuditEvent.details)
+             .where(AuditEvent.action == REPORT, AuditEvent.entity == "case",
+                    AuditEvent.id > after_event,
+                    AuditEvent.details.like(f"%{incident_id}%"))  # narrows; JSON decides
+             .order_by(AuditEvent.id))
+    for event_id, details in session.execute(query):
+        if incident_id in json.loads(details).get("incident_ids", ()):
+            return int(event_id)
+    return None
+
+
+def recording(session: Session, incident_id: int,
+              ) -> tuple[datetime | None, list[Amendment]]:
+    """(the last save of the first sitting, or None when there was none after the
+    first; the amendments made after it), from the audit log."""
     events = session.execute(
-        select(AuditEvent.at, AuditEvent.details).where(
+        select(AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.details).where(
             AuditEvent.entity == "incident", AuditEvent.entity_id == incident_id,
-            AuditEvent.action == "update",
+            AuditEvent.action.in_(("create", "update", FINISH)),
         ).order_by(AuditEvent.id)
-    )
+    ).all()
+    created = next((e for e in events if e.action == "create"), None)
+    end_id: int | None = None
+    if created is not None:
+        end_id = next((e.id for e in events if e.action == FINISH and e.id > created.id),
+                      None)
+        deadline = created.at + SITTING
+        early = [e for e in events if e.action == "update" and e.id > created.id
+                 and e.at <= deadline and (end_id is None or e.id < end_id)]
+        if early:
+            report = _first_report_after(session, incident_id, created.id)
+            if report is not None and (end_id is None or report < end_id):
+                end_id = report
+    until: datetime | None = None
     out = []
-    for at, details in events:
-        changes = json.loads(details).get("changes", {})
-        out.append(Amendment(at=at, fields=sorted(changes), changes=changes))
-    return out
+    for event in events:
+        if event.action != "update":
+            continue
+        in_sitting = (created is not None and event.id > created.id
+                      and event.at <= created.at + SITTING
+                      and (end_id is None or event.id < end_id))
+        if in_sitting:
+            until = event.at
+            continue
+        changes = json.loads(event.details).get("changes", {})
+        out.append(Amendment(at=event.at, fields=sorted(changes), changes=changes,
+                             event_id=event.id))
+    return until, out
+
+
+def amendments(session: Session, incident_id: int) -> list[Amendment]:
+    """Edits made after the incident's first recording (see `recording`)."""
+    return recording(session, incident_id)[1]
+
+
+def sitting_open(session: Session, incident_id: int, now: datetime) -> bool:
+    """True while saves to the incident still count as its first recording."""
+    events = session.execute(
+        select(AuditEvent.id, AuditEvent.at, AuditEvent.action).where(
+            AuditEvent.entity == "incident", AuditEvent.entity_id == incident_id,
+            AuditEvent.action.in_(("create", FINISH))).order_by(AuditEvent.id)).all()
+    created = next((e for e in events if e.action == "create"), None)
+    if created is None or now > created.at + SITTING:
+        return False
+    if any(e.action == FINISH and e.id > created.id for e in events):
+        return False
+    return _first_report_after(session, incident_id, created.id) is None
+
+
+def finish_recording(case: Case, incident_id: int) -> bool:
+    """The person has left the incident they were first writing: later saves are
+    amendments. Logged only while its first sitting is open; returns whether it was."""
+    with case.write() as (session, audit):
+        if not sitting_open(session, incident_id, audit.now()):
+            return False
+        audit.log(FINISH, "incident", incident_id, reason="left the incident")
+        return True
 
 
 def detail_from_row(session: Session, incident: Incident, include_deleted: bool = False,
@@ -206,6 +281,7 @@ def detail_from_row(session: Session, incident: Incident, include_deleted: bool 
     def live(row: Any) -> bool:
         return include_deleted or row.deleted_at is None
 
+    until, later = recording(session, incident.id)
     atts = sorted((a for a in incident.attachments if live(a)),
                   key=lambda a: (a.captured_at is None, a.captured_at or a.imported_at, a.exhibit_serial))
     return IncidentDetail.from_row(
@@ -216,7 +292,8 @@ def detail_from_row(session: Session, incident: Incident, include_deleted: bool 
                 if p.deleted_at is None],
         vehicles=[VehicleView.from_row(v) for v in incident.vehicles if v.deleted_at is None],
         tags=sorted(t.name for t in incident.tags),
-        amendments=amendments(session, incident.id),
+        amendments=later,
+        recorded_until=until,
         impacts=[ImpactView.from_row(i) for i in session.scalars(
             select(Impact).where(Impact.incident_id == incident.id).order_by(Impact.id))],
     )

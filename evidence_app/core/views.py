@@ -174,6 +174,7 @@ class Amendment:
     at: datetime
     fields: list[str]
     changes: dict[str, Any]
+    event_id: int = 0  # the audit event that recorded it
 
 
 @dataclass
@@ -207,6 +208,9 @@ class IncidentDetail(_View):
     tags: list[str] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
     impacts: list[ImpactView] = field(default_factory=list)
+    # The last save of the sitting in which it was first written, when there were more
+    # saves than the first: "Recorded on 9 Nov 2026, 20:00-20:03".
+    recorded_until: datetime | None = None
 
     @property
     def when_text(self) -> str:

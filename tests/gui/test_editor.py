@@ -137,9 +137,13 @@ def test_ctrl_z_undoes_the_last_edit(qtbot, opened):
     window.act_redo.trigger()
     settle(qtbot, window)
     assert editor.form.title.text() == "Car outside"
-    # the history keeps every step as an amendment
+    # the audit trail keeps every step; made while the incident was first being written,
+    # they are its first recording, not amendments
+    with window.session.case.read() as session:
+        saves = [e for e in entries(session, "incident", [incident_id]) if e.action == "update"]
+    assert len(saves) >= 4
     detail = inc.get_incident(window.session.case, incident_id)
-    assert len(detail.amendments) >= 4
+    assert detail.amendments == [] and detail.recorded_until == saves[-1].at
 
 
 def test_reported_to_police_date_and_references(qtbot, opened):
@@ -208,19 +212,38 @@ def test_recorded_and_amended_read_as_in_the_report(qtbot, opened):
     from evidence_app.gui.widgets.incident_editor import record_line
 
     window = opened
+    editor = window.view.editor
     incident_id = new_incident(qtbot, window)
-    form = window.view.editor.form
+    form = editor.form
     assert form.meta.text().startswith("Recorded on ") and "Amended" not in form.meta.text()
+    # Typed while the incident is first being written: its first recording, not amendments.
+    qtbot.keyClicks(form.title, "Car outside")
+    editor.flush()
     qtbot.keyClicks(form.impact, "Scared to go out")
-    window.view.editor.flush()
+    editor.flush()
+    settle(qtbot, window)
+    assert form.meta.text().startswith("Recorded on ") and "Amended" not in form.meta.text()
+    # Leaving the incident ends that sitting: a change made on coming back is an amendment.
+    other = new_incident(qtbot, window)
+    assert other != incident_id
+    settle(qtbot, window)
+    with window.session.case.read() as session:
+        actions = [e.action for e in entries(session, "incident", [incident_id])]
+    assert actions.count("finish") == 1 and actions.count("update") == 2, actions
+    window.view.timeline.select_incident(incident_id)
+    qtbot.waitUntil(lambda: editor.incident_id == incident_id and editor.detail is not None,
+                    timeout=15000)
+    qtbot.keyClicks(form.impact, ", even by day")
+    editor.flush()
     qtbot.waitUntil(lambda: "Amended on" in form.meta.text(), timeout=15000)
-    assert "(effect on me)." in form.meta.text()
+    assert "(effect on me)." in form.meta.text() and "(title" not in form.meta.text()
     detail = inc.get_incident(window.session.case, incident_id)
     at = datetime(2025, 3, 3, 14, 30, tzinfo=UTC)
-    detail.recorded_at = at
+    detail.recorded_at, detail.recorded_until = at, at + timedelta(minutes=3)
     detail.amendments = [Amendment(at + timedelta(days=i), ["title"], {}) for i in range(5)]
     line = record_line(detail, "Europe/London")
-    assert line.startswith("Recorded on 3 Mar 2025, 14:30 GMT. Amended on 3 Mar 2025, 14:30 GMT")
+    assert line.startswith("Recorded on 3 Mar 2025, 14:30\u201314:33 GMT. Amended on 3 Mar 2025, "
+                           "14:30 GMT")
     assert "… 3 more amendments …" in line and line.endswith("Amended on 7 Mar 2025, 14:30 GMT (title).")
     assert record_line(detail, "Europe/London", limit=None).count("Amended on") == 5
 

@@ -9,7 +9,13 @@ from PIL import Image, ImageDraw
 
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
-from evidence_app.core.incidents import add_note, create_incident, set_tags, update_incident
+from evidence_app.core.incidents import (
+    add_note,
+    create_incident,
+    finish_recording,
+    set_tags,
+    update_incident,
+)
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
 from evidence_app.core.settings import update_settings
 
@@ -94,7 +100,8 @@ def fill_case(case, folder: Path) -> RichCase:
     rich.ids["undated"] = create_incident(case, title="Card with no postmark", category="gifts_letters")
     rich.ids["text"] = create_incident(case, when=w("05/03/2025 23:02"), title="Text messages",
                                        category="contact_text")
-    # An amendment after recording.
+    # An amendment after recording: the person left the incident, then came back to it.
+    finish_recording(case, rich.ids["car"])
     update_incident(case, rich.ids["car"], location="Outside home, Acacia Avenue")
     set_tags(case, rich.ids["car"], ["vehicle", "sighting"])
     add_note(case, rich.ids["car"], PUBLIC_NOTE)

@@ -98,7 +98,7 @@ def test_outline_has_each_section_and_incident_at_its_page(rich_case, case, tmp_
     sections = [(title, page) for level, title, page in entries if level == 0]
     assert [t for t, _ in sections] == ["Cover page", "Summary", "Chronology",
                                         "Incidents in full", "Undated incidents",
-                                        "Exhibit list", "Audit trail"]
+                                        "Exhibit list", "Declaration of truth", "Audit trail"]
     for title, page in sections[1:]:
         heading = "Appendix: audit trail" if title == "Audit trail" else title
         assert pages[page - 1].startswith("Jane Smith v. harassment") and heading in pages[page - 1]

@@ -19,19 +19,21 @@ from reportlab.platypus import Flowable, Paragraph
 
 from evidence_app.core.capture_time import capture_has_time, capture_source_text
 from evidence_app.core.impacts import pounds_text
+from evidence_app.core.incidents import FINISH
+from evidence_app.core.report.amendments import PIECE, is_text_change
 from evidence_app.core.report.data import ReportData
-from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import size_text
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import ReportTable, Styles, grid_table
+from evidence_app.core.report.textdiff import LEGEND, Segment, diff_markup, word_diff
 from evidence_app.core.store.audit import AuditEntry
 from evidence_app.core.vocab import FIELD_LABELS, Precision, category_label, impact_label
 
 _ACTIONS = {"create": "Created", "update": "Changed", "trash": "Moved to trash",
             "restore": "Restored", "import": "Imported", "link": "Linked", "unlink": "Unlinked",
-            "delete": "Removed"}
-_DETAIL_LIMIT = 500
-_VALUE_LIMIT = 140
+            "delete": "Removed", FINISH: "First recording finished"}
+_IN_SITTING = "Changed while first recorded"
+_AMENDED = "Amended"
 _LABELS = {**FIELD_LABELS, "original_name": "file name", "captured_at": "captured",
            "captured_from": "capture time from", "sha256": "SHA-256", "exhibit": "exhibit",
            "text": "text", "private": "private", "caption": "caption", "size": "size",
@@ -77,10 +79,7 @@ def _value(key: str, value: Any) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return f"{moment:%Y-%m-%d %H:%M} UTC" if moment.tzinfo else f"{moment:%Y-%m-%d %H:%M}"
     if isinstance(value, str):
-        text = " ".join(value.split())
-        if len(text) > _VALUE_LIMIT:
-            text = text[:_VALUE_LIMIT - 1].rstrip() + "\u2026"
-        return f"\u201c{text}\u201d"
+        return f"\u201c{value}\u201d"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -115,6 +114,8 @@ class _Names:
 
     def __init__(self, data: ReportData) -> None:
         self.timezone = data.case.timezone
+        # Marked only in a copy that shows them; elsewhere their events are withheld.
+        self.private_notes = data.private_notes if data.options.include_private else set()
         self.incidents = {i.id: data.number_of(i.id) for i in data.incidents}
         self.people: dict[int | None, str] = {
             p.id: f"{p.name} ({p.role})" if p.role else p.name
@@ -136,6 +137,9 @@ class _Names:
         if entry.entity == "attachment":
             return f"Exhibit {d.get('exhibit', entry.entity_id)}"
         if entry.entity == "note":
+            if entry.entity_id in self.private_notes:
+                return (f"PRIVATE note (not for disclosure) on "
+                        f"{self.incident(d.get('incident_id'))}")
             return f"Note on {self.incident(d.get('incident_id'))}"
         if entry.entity == "person":
             return self.people.get(entry.entity_id, f"Person {entry.entity_id}")
@@ -148,37 +152,44 @@ class _Names:
         return entry.entity.capitalize()
 
 
-def describe(entry: AuditEntry, names: _Names) -> str:
-    """One audit event in words (plain text; the caller escapes it)."""
+def describe(entry: AuditEntry, names: _Names) -> list[Segment]:
+    """One audit event in words, as segments: plain text, and the words a change to a
+    text added and removed (never shortened)."""
     d = entry.details
     subject = names.subject(entry)
     if entry.entity in ("person", "vehicle") and entry.action in ("link", "unlink"):
         joined = "with" if entry.action == "link" else "from"
-        return f"{subject} {joined} {names.incident(d.get('incident_id'))}"
+        return [("=", f"{subject} {joined} {names.incident(d.get('incident_id'))}")]
+    if entry.action == FINISH:
+        return [("=", f"{subject}: the person left the incident; later changes are amendments")]
     if "note" in d and len(d) <= 2:  # a withheld private note
-        return f"{subject}: {d['note']}"
+        return [("=", f"{subject}: {d['note']}")]
     changes = d.get("changes")
     if isinstance(changes, dict):
         was = now = names.precision.get(entry.entity_id)
         if entry.entity == "incident" and isinstance(changes.get("precision"), dict):
             was, now = changes["precision"].get("old"), changes["precision"].get("new")
             names.precision[entry.entity_id] = now
-        parts = []
-        for key, change in changes.items():
+        out: list[Segment] = [("=", f"{subject}: ")]
+        for n, (key, change) in enumerate(changes.items()):
             old, new = ((change.get("old"), change.get("new")) if isinstance(change, dict)
                         else ("", change))
+            out.append(("=", ("; " if n else "") + f"{_label(key)}: "))
+            if is_text_change(key, old, new) and not (isinstance(old, str) and _ISO.match(old)):
+                out += word_diff(old or "", new or "")
+                continue
             if entry.entity == "incident":
                 old, new = (_when_value(key, old, was, names.timezone),
                             _when_value(key, new, now, names.timezone))
             else:
                 old, new = _value(key, old), _value(key, new)
-            parts.append(f"{_label(key)}: {old} \u2192 {new}")
-        return f"{subject}: " + "; ".join(parts)
+            out.append(("=", f"{old} \u2192 {new}"))
+        return out
     skip = {"incident_id", "exhibit", "changes"} | ({"kind"} if entry.entity == "impact"
                                                      else set())
     rest = [(k, v) for k, v in _ordered(d) if k not in skip and v not in ("", None, False, [])]
     if not rest:
-        return subject
+        return [("=", subject)]
     # A date without a time is stored as local midnight, which in UTC can read as 23:00
     # the day before: such values are shown as the local date they stand for.
     day_only = not capture_has_time(str(d.get("captured_from", "")),
@@ -192,37 +203,61 @@ def describe(entry: AuditEntry, names: _Names) -> str:
             return f"{_local(value, names.timezone):%Y-%m-%d} (a date only)"
         return _when_value(key, value, precision, names.timezone)
 
-    return f"{subject}: " + "; ".join(f"{_label(k)}: {shown(k, v)}" for k, v in rest)
+    return [("=", f"{subject}: " + "; ".join(f"{_label(k)}: {shown(k, v)}" for k, v in rest))]
+
+
+def _action(entry: AuditEntry, amended: set[int]) -> str:
+    if entry.entity == "incident" and entry.action == "update":
+        return _AMENDED if entry.id in amended else _IN_SITTING
+    return _ACTIONS.get(entry.action, entry.action)
+
+
+_HEADINGS = ("No.", "Time (UTC)", "Action", "What was recorded", "Hash")
 
 
 def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]:
-    """The audit events about the included incidents, with their chained hashes."""
-    rows: list[list[Any]] = [[_p(h, st.head_cell) for h in ("No.", "Time (UTC)", "Action",
-                                                             "What was recorded", "Hash")]]
+    """The audit events about the included incidents, with their chained hashes; every
+    value in full, a long one continued below its row (so it splits across pages)."""
+    widths = [11 * mm, 22 * mm, 22 * mm, None, 30 * mm]
+    fixed = sum(w for w in widths if w)
+    col_widths = [w if w else width - fixed for w in widths]
+    below = st.cell.clone("audit_below", leftIndent=55 * mm + 6, rightIndent=30 * mm,
+                          spaceBefore=0, spaceAfter=0)
     names = _Names(data)
-    for entry in data.audit:
-        text = describe(entry, names)
-        if len(text) > _DETAIL_LIMIT:
-            text = text[:_DETAIL_LIMIT - 1] + "\u2026"
-        at = entry.at.astimezone(UTC)
-        rows.append([_p(str(entry.id), st.cell),
-                     _p(f"{at:%Y-%m-%d}<br/>{at:%H:%M:%S}", st.cell),
-                     _p(_ACTIONS.get(entry.action, entry.action), st.cell),
-                     _p(markup(text), st.cell), _p(entry.hash[:16], st.mono)])
+    amended = {a.event_id for i in data.incidents for a in i.amendments}
     out: list[Flowable] = [
         _p("Appendix: audit trail", st.h1),
         _p("The recorded history of the incidents, notes and exhibits in this report, from "
            "the log's append-only audit trail, oldest first. Each event's hash covers the "
            "event and the hash of the event before it (the first 16 characters are shown "
            "here); the full chain can be checked with the app's <i>verify</i> command. "
-           "Numbers missing from this list are events about other parts of the log.",
-           st.muted)]
-    if len(rows) == 1:
+           "Numbers missing from this list are events about other parts of the log. "
+           "Every save is listed: those made while an incident was first being written "
+           "read \u201cChanged while first recorded\u201d; later ones \u201cAmended\u201d. "
+           + LEGEND, st.muted)]
+    if not data.audit:
         out.append(_p("No audit events concern the incidents in this report.", st.notice))
         return out
-    widths = [11 * mm, 22 * mm, 22 * mm, None, 30 * mm]
-    fixed = sum(w for w in widths if w)
-    table = ReportTable(rows, colWidths=[w if w else width - fixed for w in widths], repeatRows=1)
-    table.setStyle(grid_table())
-    out.append(table)
+    rows: list[list[Any]] = []
+
+    def flush() -> None:
+        if rows:
+            head = [_p(h, st.head_cell) for h in _HEADINGS]
+            table = ReportTable([head, *rows], colWidths=col_widths, repeatRows=1)
+            table.setStyle(grid_table())
+            out.append(table)
+            rows.clear()
+
+    for entry in data.audit:
+        pieces = diff_markup(describe(entry, names), size=PIECE)
+        at = entry.at.astimezone(UTC)
+        first = pieces[0] + (" <i>(continued below)</i>" if len(pieces) > 1 else "")
+        rows.append([_p(str(entry.id), st.cell),
+                     _p(f"{at:%Y-%m-%d}<br/>{at:%H:%M:%S}", st.cell),
+                     _p(_action(entry, amended), st.cell),
+                     _p(first, st.cell), _p(entry.hash[:16], st.mono)])
+        if len(pieces) > 1:
+            flush()
+            out += [_p(piece, below) for piece in pieces[1:]]
+    flush()
     return out

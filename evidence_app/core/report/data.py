@@ -53,6 +53,9 @@ class ReportData:
     audit: list[audit.AuditEntry] = field(default_factory=list)
     personal: Found = field(default_factory=Found)  # the person's details in typed text
     impacts: list[ImpactView] = field(default_factory=list)  # the case's and the incidents'
+    # Notes that are private now or ever were: marked where they stand when the copy
+    # includes private material, their text withheld from the audit trail otherwise.
+    private_notes: set[int] = field(default_factory=set)
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -269,7 +272,7 @@ def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None =
     incident_ids = {i.id for i in data.incidents}
     exhibit_ids = {a.id for a in data.exhibits}
     incident_of = {a.id: a.incident_id for a in data.exhibits}
-    private = set() if data.options.include_private else _private_note_ids(case)
+    private = set() if data.options.include_private else data.private_notes
     personal = personal_details(case) if not data.options.include_address else PersonalDetails()
     out = []
     with case.read() as session:
@@ -337,6 +340,7 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
         if options.withhold_typed:
             data.impacts = personal.withhold(data.impacts)
     if options.include_audit:
+        data.private_notes = _private_note_ids(case)
         data.audit = load_audit(case, data, found)
     data.personal = Found.of({data.number_of(i): kinds for i, kinds in found.items()},
                              elsewhere, withheld=options.withhold_typed and bool(personal))

@@ -26,6 +26,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
+from evidence_app.core.incidents import REPORT
 from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.archival import DocumentInfo, make_archival
@@ -39,7 +40,12 @@ from evidence_app.core.report.navigation import Bookmark
 from evidence_app.core.report.options import Profile, ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.personal import Found
-from evidence_app.core.report.running import RunningState, page_hooks
+from evidence_app.core.report.running import (
+    RunningState,
+    draw_marking,
+    page_hooks,
+    private_marking,
+)
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
     HEADER_GAP,
@@ -119,6 +125,7 @@ class _Checkpoint(Flowable):
 def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
     """A canvas that holds its pages until the end, to print 'Page N of M' on each."""
     generated = f"Generated {datetime_text(data.generated_at, data.case.timezone)}"
+    marking = private_marking(data.kept_in())
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -169,6 +176,8 @@ def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
             self.drawRightString(width - MARGIN, MARGIN - 8 * mm,
                                  f"Page {self._pageNumber} of {total}")
             self.restoreState()
+            if marking:
+                draw_marking(self, marking, width / 2, MARGIN - 8 * mm)
 
     return NumberedCanvas
 
@@ -181,15 +190,25 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
     right = ScriptParagraph(f"{markup(data.options.title)} \u2013 {data.options.profile.short}",
                             styles[1], keep_alignment=True)
 
+    marking = private_marking(data.kept_in())
+
     def draw(canv: Canvas, doc: Any) -> None:
         width, height = canv._pagesize
         canv.saveState()
         usable = width - 2 * MARGIN
         top = height - MARGIN + HEADER_GAP - 2 * mm
-        for para, x, w in ((left, MARGIN, usable * 0.6), (right, MARGIN + usable * 0.6,
-                                                         usable * 0.4)):
+        # A private copy's marking sits in the middle of the header, between the case
+        # and the title.
+        side = (usable - 72 * mm) / 2 if marking else 0
+        places = (((left, MARGIN, side), (right, width - MARGIN - side, side)) if marking
+                  else ((left, MARGIN, usable * 0.6), (right, MARGIN + usable * 0.6,
+                                                       usable * 0.4)))
+        for para, x, w in places:
             _, h = para.wrap(w, 30)
-            para.drawOn(canv, x, top - h + 9)
+            # Beside the marking a long case name wraps upwards, clear of the rule.
+            para.drawOn(canv, x, top if marking else top - h + 9)
+        if marking:
+            draw_marking(canv, marking, width / 2, top + 1.6 * mm + 1)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - 3, width - MARGIN, top - 3)
@@ -318,6 +337,7 @@ def build_report(case: Case, options: ReportOptions, out: Path,
         pages = yield from _write_in_thread(data, tmp, case, token)
         if pages is None:
             return
+        _record_production(case, data, tmp)
         try:
             _place(tmp, out)
         except OSError as exc:
@@ -368,6 +388,16 @@ def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken
         if not finished:
             token.cancel()  # a closed generator stops the layout thread too
         thread.join()
+
+
+def _record_production(case: Case, data: ReportData, pdf: Path) -> None:
+    """Log that a report holding these incidents was produced: from now on a change to
+    any of them is an amendment, never part of its first recording (incidents.py)."""
+    # "incident_ids", not "incidents": producing a report changes no incident, so views
+    # need not reload them (store/changes.py reads "incidents" as changed records).
+    with case.write() as (_session, log):
+        log.log(REPORT, "case", 1, incident_ids=[i.id for i in data.incidents],
+                profile=str(data.options.profile), sha256=sha256_file(pdf))
 
 
 def _place(tmp: Path, out: Path) -> None:

@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from evidence_app.core.impacts import pounds_text
 from evidence_app.core.media.source import Source
+from evidence_app.core.report.amendments import record_lines
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
 from evidence_app.core.report.fonts import markup
@@ -50,7 +51,7 @@ from evidence_app.core.report.styles import (
     fields_table,
 )
 from evidence_app.core.views import AttachmentView, IncidentDetail
-from evidence_app.core.vocab import FIELD_LABELS, ImpactKind, Role
+from evidence_app.core.vocab import ImpactKind, Role
 
 SUMMARY_ROLES = (Role.SUSPECT.value, Role.WITNESS.value)  # described in the summary
 
@@ -188,14 +189,6 @@ def _impact_lines(inc: IncidentDetail) -> list[str]:
         line += f" ({', '.join(head)})" if head else ""
         lines.append(line + (f": {markup(impact.details)}" if impact.details else ""))
     return lines
-
-
-def _record_line(inc: IncidentDetail, tz: str) -> str:
-    parts = [f"Recorded on {datetime_text(inc.recorded_at, tz)}."]
-    for amendment in inc.amendments:
-        fields = ", ".join(FIELD_LABELS.get(f, f.replace("_", " ")) for f in amendment.fields)
-        parts.append(f"Amended on {datetime_text(amendment.at, tz)} ({markup(fields)}).")
-    return " ".join(parts)
 
 
 def exhibit_caption(att: AttachmentView, tz: str, st: Styles) -> list[Flowable]:
@@ -350,11 +343,14 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
                                        f"{inc.title or '(untitled)'}", level=1, lift=4 * mm)]
     record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
     record += _fields(_field_rows(inc, st), st, width)
-    record.append(_p(_record_line(inc, tz), st.recorded))
+    record += record_lines(inc, tz, st)
     if inc.notes:
         record.append(_p("Notes", st.h2))
         for note in inc.notes:
-            label = datetime_text(note.created_at, tz) + (" \u2013 private" if note.private else "")
+            label = datetime_text(note.created_at, tz)
+            if note.private:  # only in a private copy; marked where it stands
+                label = (f'<font color="#000000"><b>[PRIVATE NOTE \u2013 NOT FOR '
+                         f'DISCLOSURE]</b></font> {label}')
             first, *more = chunks(note.text)
             if not more:
                 record.append(_p(f'<font color="#52606d">{label}</font><br/>{markup(first)}',

@@ -1,5 +1,10 @@
-"""Which incident a page continues: a reader who opens the report at a page of exhibits
-sees "Incident 24 (continued): ..." above them, as a book's running head would say.
+"""What every page says about itself: which incident it continues, and whether the
+copy is private.
+
+A reader who opens the report at a page of exhibits sees "Incident 24 (continued): ..."
+above them, as a book's running head would say. A copy holding private notes, the
+person's address or photo locations says "PRIVATE COPY - NOT FOR DISCLOSURE" at the top
+and the bottom of every page, so a page photocopied on its own still carries the warning.
 
 Zero-size markers placed at the start and end of each incident record, as the pages
 are drawn, which incident is in progress; the page's end-of-page hook prints the line
@@ -11,14 +16,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.colors import black, white
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from evidence_app.core.report.fonts import markup
+from evidence_app.core.report.fonts import SANS_BOLD, markup
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import Styles
 
 TITLE_LIMIT = 90  # characters of the title repeated on a continued page
+PRIVATE_MARK = "PRIVATE COPY \u2013 NOT FOR DISCLOSURE"
+
+
+def private_marking(kept_in: list[str]) -> str | None:
+    """The words every page of this copy must carry, or None for a copy that may be
+    disclosed: `kept_in` is what the copy holds that could endanger the person (private
+    notes, the address, photo locations, or the address as typed into the log)."""
+    return PRIVATE_MARK if kept_in else None
+
+
+def draw_marking(canv: Any, text: str, centre: float, baseline: float) -> None:
+    """The marking in white capitals on a black band: it survives a photocopy and
+    cannot be mistaken for part of the text."""
+    size = 8
+    width = canv.stringWidth(text, SANS_BOLD, size) + 6 * mm
+    canv.saveState()
+    canv.setFillColor(black)
+    canv.rect(centre - width / 2, baseline - 1.6 * mm, width, size + 1.4 * mm, stroke=0, fill=1)
+    canv.setFillColor(white)
+    canv.setFont(SANS_BOLD, size)
+    canv.drawCentredString(centre, baseline, text)
+    canv.restoreState()
 
 
 @dataclass

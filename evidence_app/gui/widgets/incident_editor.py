@@ -2,6 +2,8 @@
 
 Edits are saved after a short pause in typing (and at once when the person switches
 incident or closes the window) through `CaseOps.op`, so each is one audited unit of work.
+Switching to another incident ends the first sitting of the one left (an audited
+"finish"), so the report shows later changes to it as amendments.
 Every save goes on the window's undo stack; Ctrl+Z in the editor undoes the last one.
 """
 
@@ -41,13 +43,29 @@ def _save(case: Any, incident_id: int, values: dict[str, Any]) -> list[str]:
     return inc.update_incident(case, incident_id, when=when, **changes)
 
 
+def recorded_words(d: IncidentDetail, tz: str) -> str:
+    """"Recorded on 9 Nov 2026, 20:00 GMT." or, when it was written over a few minutes,
+    "Recorded on 9 Nov 2026, 20:00\u201320:03 GMT." (as the report says it)."""
+    start = report_time(d.recorded_at, tz)
+    until = d.recorded_until
+    if until is None:
+        return f"Recorded on {start}."
+    zone = ZoneInfo(tz)
+    a, b = d.recorded_at.astimezone(zone), until.astimezone(zone)
+    if a.date() == b.date() and a.tzname() == b.tzname():
+        if f"{a:%H:%M}" == f"{b:%H:%M}":
+            return f"Recorded on {start}."
+        return f"Recorded on {a.day} {a:%b %Y}, {a:%H:%M}\u2013{b:%H:%M} {b:%Z}".rstrip() + "."
+    return f"Recorded on {start} to {report_time(until, tz)}."
+
+
 def record_line(d: IncidentDetail, tz: str, limit: int | None = 3) -> str:
     """When it was recorded and amended, in the report's words; past `limit` amendments,
     the first and the latest with a count between (None: all of them)."""
     def amended(a: Amendment) -> str:
         return f"Amended on {report_time(a.at, tz)} ({field_list(a.fields, ', ')})."
 
-    parts = [f"Recorded on {report_time(d.recorded_at, tz)}."]
+    parts = [recorded_words(d, tz)]
     items = d.amendments
     if limit is None or len(items) <= limit:
         parts += [amended(a) for a in items]
@@ -118,6 +136,10 @@ class IncidentEditor(QWidget):
         if incident_id == self.incident_id and incident_id is not None:
             return
         self.flush()
+        if self.incident_id is not None:
+            # Leaving an incident ends the sitting it was first written in: from now on
+            # a change to it is an amendment (a no-op once that sitting is over).
+            self.ops.op(inc.finish_recording, self.incident_id)
         self.incident_id = incident_id
         self.detail = None
         if self._exhibits is not None:

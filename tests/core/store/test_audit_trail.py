@@ -277,12 +277,15 @@ def test_rewinding_the_exhibit_counter_is_detected(case, tmp_path, import_paths)
 
 
 def test_tags_given_at_creation_are_part_of_the_record_not_an_amendment(case):
-    from evidence_app.core.incidents import get_incident
+    from evidence_app.core.incidents import finish_recording, get_incident
 
     inc = create_incident(case, title="Car outside", tags=["astra", " night ", "astra"])
     ev = last(case)
     assert (ev.action, ev.details["tags"]) == ("create", ["astra", "night"])
     detail = get_incident(case, inc)
     assert detail.tags == ["astra", "night"] and detail.amendments == []
+    # A change once the person has left the incident is an amendment (one made while
+    # still writing it would be part of its first recording).
+    finish_recording(case, inc)
     set_tags(case, inc, ["astra"])
     assert [a.fields for a in get_incident(case, inc).amendments] == [["tags"]]
