@@ -43,24 +43,48 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> 
             print(readable_name(out))
 
 
-def case_dir(args: argparse.Namespace) -> Path:
-    """The folder --case names, or the default case's."""
-    from evidence_app.paths import default_case_dir
+def chosen_case(args: argparse.Namespace) -> tuple[Path, str]:
+    """The case folder a command works on, and how it was chosen: "option" (--case),
+    "last" (the case the desktop app last opened) or "default" (the default folder)."""
+    from evidence_app.core.store.folder import has_case_database
+    from evidence_app.paths import default_case_dir, last_opened_case
 
-    return Path(args.case).expanduser() if args.case else default_case_dir()
+    if args.case:
+        return Path(args.case).expanduser(), "option"
+    last = last_opened_case()
+    if last is not None and has_case_database(last):
+        return last, "last"
+    return default_case_dir(), "default"
 
 
 def open_case(args: argparse.Namespace) -> Case:
-    """Open the case the command is about; saying how to make one if there is none yet."""
+    """Open the case the command is about; saying how to make one if there is none yet,
+    and on stderr which case it is when --case did not name it."""
     from evidence_app.core.cases import open_case
     from evidence_app.core.store.folder import has_case_database
+    from evidence_app.paths import last_case_remembered_by, last_opened_case
 
-    folder = case_dir(args)
+    folder, how = chosen_case(args)
     if not has_case_database(folder):
         case_option = f"--case {_quote(str(args.case))} " if args.case else ""
-        raise UserError(f"There is no case in {folder} yet. Create one with: evidence-app "
+        gone = last_opened_case() if how == "default" else None
+        before = (f"The case the app last opened ({gone}) is not there any more, and "
+                  "there is " if gone is not None else "There is ")
+        raise UserError(f"{before}no case in {folder} yet. Create one with: evidence-app "
                         f'{case_option}init --owner "Your Name" --initials YN')
-    return open_case(folder)
+    case = open_case(folder)
+    if how != "option":
+        name = printable(case.settings().case_name)
+        gone = last_opened_case() if how == "default" else None
+        why = (("the one the app last opened" if last_case_remembered_by() == "app"
+                else "the default case made with init, which the app opens too")
+               if how == "last"
+               else "the default case; the app has not opened another" if gone is None
+               else f"the default case; the one the app last opened ({printable(str(gone))}) "
+                    "is not there any more")
+        print(f"Using the case '{name}' at {printable(str(folder))}, {why} "
+              "(choose another with --case DIR).", file=sys.stderr)
+    return case
 
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite stores; no record has a larger id
@@ -95,6 +119,17 @@ def day(text: str | None, end: bool) -> date | None:
     if rest.strip():
         raise UserError(f"Cannot read the date {text!r}; give a day or a month, not a time")
     return month_end(found) if end and precision is Precision.MONTH else found
+
+
+def one_line(text: str, option: str) -> str:
+    """A value that must fit on one line (a name, a plate), stripped; a line break, tab or
+    other control character in it is refused with one clear line."""
+    import unicodedata
+
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
+        raise UserError(f"{option} must be one line of text, without line breaks, tabs or "
+                        "other control characters.")
+    return " ".join(text.split())
 
 
 def _quote(text: str) -> str:

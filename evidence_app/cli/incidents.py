@@ -1,4 +1,5 @@
-"""`incident` (add, list, show, delete, and import a diary kept in a spreadsheet) and `note`."""
+"""`incident` (add, edit, list, show, delete, and import a diary kept in a spreadsheet) and
+`note`."""
 
 from __future__ import annotations
 
@@ -24,15 +25,11 @@ SHOW_ROWS = 20  # a terminal shows this many row problems; --json lists them all
 def cmd_incident_add(args: argparse.Namespace) -> int:
     from evidence_app.core.dates import parse_when
     from evidence_app.core.incidents import create_incident
-    from evidence_app.core.vocab import parse_category
 
     with open_case(args) as case:
         tz = case.settings().timezone
         when = parse_when(args.when, tz, precision=args.precision, end_text=args.until)
-        try:
-            category = parse_category(args.category)
-        except ValueError as exc:
-            raise UserError(f"{exc}; choose one of: {', '.join(c.value for c in Category)}") from exc
+        category = _category(args.category)
         new_id = create_incident(
             case, when=when, title=args.title, location=args.location,
             description=args.description, category=category.value,
@@ -41,6 +38,75 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
             impact=args.impact, police_reference=args.police_reference,
             police_officer=args.police_officer, tags=args.tag)
     emit(args, {"id": new_id}, str(new_id))
+    return 0
+
+
+def _category(text: str) -> Category:
+    from evidence_app.core.vocab import parse_category
+
+    try:
+        return parse_category(text)
+    except ValueError as exc:
+        raise UserError(f"{exc}; choose one of: {', '.join(c.value for c in Category)}") from exc
+
+
+# The free-text fields `incident add` and `incident edit` take, beside title, location and
+# description: (option, what it is).
+MORE_FIELDS = (("suspect-appearance", "what the suspect looked like"),
+               ("suspect-voice", "how the suspect sounded"),
+               ("suspect-clothing", "what the suspect wore"),
+               ("witnesses", "who saw or heard it"),
+               ("impact", "how it affected you"),
+               ("police-reference", "the police or crime reference number"),
+               ("police-officer", "the officer dealing with it"))
+TEXT_OPTIONS = ("title", "location", "description", *(name for name, _ in MORE_FIELDS))
+
+
+def cmd_incident_edit(args: argparse.Namespace) -> int:
+    """Change the fields given, through the same service (and so the same audit event)
+    as the app's incident editor; tags through the same service as its tag buttons."""
+    from evidence_app.core.dates import parse_when
+    from evidence_app.core.incidents import get_incident, set_tags, update_incident
+
+    changes: dict[str, object] = {}
+    for option in TEXT_OPTIONS:
+        value = getattr(args, option.replace("-", "_"))
+        if value is not None:
+            changes[option.replace("-", "_")] = value
+    if "title" in changes and not str(changes["title"]).strip():
+        raise UserError("The title cannot be empty; give a few words, e.g. 'Car outside the "
+                        "house'.")
+    if args.category is not None:
+        changes["category"] = _category(args.category).value
+    if args.when is None and (args.until is not None or args.precision is not None):
+        raise UserError("Give --when with --until or --precision: the whole date is "
+                        "read again.")
+    if not changes and args.when is None and not args.tag and not args.untag:
+        raise UserError("Nothing to change: give the fields to change, e.g. --title TEXT "
+                        "(see incident edit --help).")
+    with open_case(args) as case:
+        before = get_incident(case, args.id)
+        when = None
+        if args.when is not None:
+            # Read in the incident's own zone: where it happened.
+            when = parse_when(args.when, before.timezone, precision=args.precision,
+                              end_text=args.until or "")
+        changed = update_incident(case, args.id, when=when, **changes)
+        tags = list(before.tags)
+        if args.tag or args.untag:
+            remove = {" ".join(t.split()) for t in args.untag}
+            wanted = [t for t in [*tags, *args.tag] if " ".join(t.split()) not in remove]
+            set_tags(case, args.id, wanted)
+            after = get_incident(case, args.id).tags
+            if after != tags:
+                changed = sorted({*changed, "tags"})
+            tags = after
+    data = {"id": args.id, "changed": changed, "tags": tags}
+    if changed:
+        text = f"Incident {args.id}: changed {', '.join(f.replace('_', ' ') for f in changed)}."
+    else:
+        text = f"Incident {args.id}: nothing changed (it already holds what was given)."
+    emit(args, data, text)
     return 0
 
 
@@ -87,6 +153,12 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
             out.append(f"  Note {n.created_at:%d %b %Y %H:%M}{' (private)' if n.private else ''}: {n.text}")
         for att in d.attachments:
             out.append(f"  Exhibit {att.exhibit_mark}: {printable(att.original_name)} ({att.sha256[:12]}...)")
+        for person in d.people:
+            out.append(f"  Person {person.id}: {person.name} ({person.role})")
+        for vehicle in d.vehicles:
+            out.append(f"  Vehicle {vehicle.id}: {vehicle.label}")
+        if d.tags:
+            out.append(f"  Tags:      {', '.join(d.tags)}")
         return "\n".join(out)
 
     data = d.to_json()
@@ -146,31 +218,19 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
 
 def add_incident(sub: Subcommands, json_parent: Parser) -> None:
     js = json_parent
-    inc = sub.add_parser("incident", help="add, list, show, delete and import incidents")
+    inc = sub.add_parser("incident", help="add, edit, list, show, delete and import incidents")
     isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = isub.add_parser("add", parents=[js], help="record an incident; prints its id")
-    p.add_argument("--when", default="", metavar="DATE",
-                   help="day first: '12/03/2025 14:30', '12/03/2025 about 9pm', 'March 2025', "
-                        "2025-03-12T14:30; years 1900 to 2100 (default: undated)")
-    p.add_argument("--until", default="", metavar="DATE", help="end of a 'between' period")
-    p.add_argument("--precision", choices=[p.value for p in Precision],
-                   help="how exactly the time is known (default: read from --when)")
-    p.add_argument("--title", required=True, help="a few words, e.g. 'Car outside the house'")
-    p.add_argument("--location", default="", metavar="TEXT", help="where it happened")
-    p.add_argument("--description", default="", metavar="TEXT", help="what happened")
-    p.add_argument("--category", default="other",
-                   help="one of: " + ", ".join(c.value for c in Category) + " (default: other)")
-    for name, what in (("suspect-appearance", "what the suspect looked like"),
-                       ("suspect-voice", "how the suspect sounded"),
-                       ("suspect-clothing", "what the suspect wore"),
-                       ("witnesses", "who saw or heard it"),
-                       ("impact", "how it affected you"),
-                       ("police-reference", "the police or crime reference number"),
-                       ("police-officer", "the officer dealing with it")):
-        p.add_argument(f"--{name}", default="", metavar="TEXT", help=what)
-    p.add_argument("--tag", action="append", default=[], metavar="TAG",
-                   help="a tag such as 'astra' (repeatable)")
+    _incident_options(p, editing=False)
     p.set_defaults(run=cmd_incident_add)
+    p = isub.add_parser("edit", parents=[js],
+                        help="change some fields of an incident (only those given)",
+                        epilog="Each change is audited as an edit made in the app (old and new "
+                               "values). An empty value (--location '') clears a field; "
+                               "--when '' makes the incident undated.")
+    p.add_argument("id", type=record_id, metavar="ID", help="the incident's id (see incident list)")
+    _incident_options(p, editing=True)
+    p.set_defaults(run=cmd_incident_edit)
     p = isub.add_parser("list", parents=[js], help="all incidents, oldest first")
     p.set_defaults(run=cmd_incident_list)
     p = isub.add_parser("show", parents=[js], help="every field of one incident")
@@ -188,6 +248,35 @@ def add_incident(sub: Subcommands, json_parent: Parser) -> None:
     p = isub.add_parser("delete", parents=[js], help="move an incident to the trash")
     p.add_argument("id", type=record_id, metavar="ID", help="the incident's id")
     p.set_defaults(run=cmd_incident_delete)
+
+
+def _incident_options(p: Parser, editing: bool) -> None:
+    """The field options of `incident add`; with `editing`, none has a default, so only
+    the options given change anything."""
+    unset = None if editing else ""
+    p.add_argument("--when", default=unset, metavar="DATE",
+                   help="day first: '12/03/2025 14:30', '12/03/2025 about 9pm', 'March 2025', "
+                        "2025-03-12T14:30; years 1900 to 2100 "
+                        + ("(read in the incident's own time zone)" if editing
+                           else "(default: undated)"))
+    p.add_argument("--until", default=unset, metavar="DATE", help="end of a 'between' period")
+    p.add_argument("--precision", choices=[p.value for p in Precision],
+                   help="how exactly the time is known (default: read from --when)")
+    p.add_argument("--title", required=not editing, default=None,
+                   help="a few words, e.g. 'Car outside the house'")
+    p.add_argument("--location", default=unset, metavar="TEXT", help="where it happened")
+    p.add_argument("--description", default=unset, metavar="TEXT", help="what happened")
+    p.add_argument("--category", default=None if editing else "other",
+                   help="one of: " + ", ".join(c.value for c in Category)
+                        + ("" if editing else " (default: other)"))
+    for name, what in MORE_FIELDS:
+        p.add_argument(f"--{name}", default=unset, metavar="TEXT", help=what)
+    p.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="a tag such as 'astra' (repeatable)"
+                        + ("; added to the incident's tags" if editing else ""))
+    if editing:
+        p.add_argument("--untag", action="append", default=[], metavar="TAG",
+                       help="take this tag off the incident (repeatable)")
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.cli import case, files, incidents, report, search
-from evidence_app.cli.common import Command, Parser, Subcommands
+from evidence_app.cli import case, files, incidents, people, report, search
+from evidence_app.cli.common import Command, Parser, Subcommands, printable
 from evidence_app.core.errors import UserError
+from evidence_app.paths import default_case_dir, last_case_file
 
 # Each adds one command, its options and what runs it (`set_defaults(run=...)`), in the
 # order `evidence-app --help` lists them: from making a case to handing over a report.
 COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
-    case.add_init, incidents.add_incident, files.add_import, files.add_attachment,
-    incidents.add_note, case.add_verify, report.add_report, report.add_export,
-    search.add_search, search.add_ocr,
+    case.add_init, case.add_case, incidents.add_incident, files.add_import,
+    files.add_attachment, incidents.add_note, people.add_person, people.add_vehicle,
+    case.add_verify, report.add_report, report.add_export, search.add_search, search.add_ocr,
 )
 
 
@@ -28,11 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evidence-app", formatter_class=fmt,
         description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
                     "With no command, the desktop app opens.",
-        epilog="Exit status: 0 when everything worked; 1 when verify found a problem, import "
-               "refused a file or ocr could not read an image (or for an unexpected failure, "
-               "whose details go to the log file); 2 for a mistake in what was asked, printed "
-               "as one line. Each command has its own --help.")
-    parser.add_argument("--case", metavar="DIR", help="case folder (default: your default case)")
+        epilog=_fill(
+            "Which case: the folder --case names; without it, the case the desktop app "
+            f"last opened (remembered in {last_case_file()}), or else the default case "
+            f"({default_case_dir()}). Now that is {_default_now()}. A command says on "
+            "stderr which case it used when --case did not name it.",
+            "Exit status: 0 when everything worked; 1 when verify found a problem, import "
+            "refused a file or ocr could not read an image (or for an unexpected failure, "
+            "whose details go to the log file); 2 for a mistake in what was asked, printed "
+            "as one line. Each command has its own --help."))
+    parser.add_argument("--case", metavar="DIR",
+                        help="case folder (default: the case the app last opened, else your "
+                             "default case; see below)")
     parser.add_argument("--demo", action="store_true",
                         help="open a temporary case filled with sample incidents")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -44,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub, js)
     _describe(parser)
     return parser
+
+
+def _fill(*paragraphs: str) -> str:
+    return "\n\n".join(textwrap.fill(p, 79, break_long_words=False, break_on_hyphens=False) for p in paragraphs)
+
+
+def _default_now() -> str:
+    """Where a command without --case would look now, and why (for --help)."""
+    from evidence_app.cli.common import chosen_case
+
+    folder, how = chosen_case(argparse.Namespace(case=None))
+    why = {"last": "the case last opened", "default": "the default case"}[how]
+    return f"{why}, {printable(str(folder))}"
 
 
 def _describe(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,9 @@
 """Application settings (never case content): last and recent cases, window layout, sort order.
 
 Stored with QSettings in INI format under `paths.config_dir()`, so `EVIDENCE_APP_HOME`
-keeps tests and the demo away from the person's real settings.
+keeps tests and the demo away from the person's real settings; which case was last
+opened is kept beside it in a small JSON file (`paths.last_case_file()`) that the
+command line reads too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from evidence_app import paths
 from evidence_app.paths import config_dir
 
 MAX_RECENT = 8
@@ -28,14 +31,22 @@ class AppSettings:
         self._qs.sync()
 
     # -- cases ---------------------------------------------------------------------
+    # The last case and the choice to remember cases live in `paths.last_case_file()`
+    # (JSON), where the command line reads them without Qt; older versions kept them
+    # here, read until the first change moves them there.
     @property
     def last_case(self) -> Path | None:
+        if paths.case_memory_known():
+            return paths.last_opened_case()
         value = self._qs.value("cases/last", "")
         return Path(str(value)) if value else None
 
     @last_case.setter
     def last_case(self, folder: Path | None) -> None:
-        self._qs.setValue("cases/last", str(folder) if folder else "")
+        if not paths.case_memory_known():  # moving over: keep the choice made before
+            paths.set_cases_remembered(self.remember_cases)
+        paths.remember_last_case(folder)
+        self._qs.remove("cases/last")
 
     def recent_cases(self) -> list[Path]:
         value = self._qs.value("cases/recent", [])
@@ -58,11 +69,15 @@ class AppSettings:
     @property
     def remember_cases(self) -> bool:
         """Whether the last and recent case folders are kept (a privacy choice)."""
+        chosen = paths.cases_remembered()
+        if chosen is not None:
+            return chosen
         return str(self._qs.value("cases/remember", "true")).lower() == "true"
 
     @remember_cases.setter
     def remember_cases(self, value: bool) -> None:
-        self._qs.setValue("cases/remember", "true" if value else "false")
+        paths.set_cases_remembered(value)
+        self._qs.remove("cases/remember")
 
     # -- window layout -------------------------------------------------------------
     def _bytes(self, key: str) -> QByteArray | None:

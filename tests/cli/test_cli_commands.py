@@ -165,23 +165,27 @@ def test_import_json_gives_one_result_per_input(case_dir, cli, sample, tmp_path)
                          tmp_path / "missing.jpg", photo.path, "--json")
     assert code == 1  # something was rejected
     results = json.loads(out)
-    assert [r["status"] for r in results] == [
-        "imported", "imported", "imported", "rejected", "duplicate"]
+    # What cannot be imported first; then the rest in the order of their marks, which
+    # follow capture time: the bomb (no date of its own: last changed in November 2023),
+    # the screenshot (March 2024), the photo (July 2024).
+    assert [(r["status"], r["path"]) for r in results] == [
+        ("rejected", str(tmp_path / "missing.jpg")), ("imported", str(bomb.path)),
+        ("imported", str(shot.path)), ("imported", str(photo.path)),
+        ("duplicate", str(photo.path))]
     for r in results:
         assert set(r) >= IMPORT_KEYS
-    first = results[0]
-    assert first["path"] == str(photo.path)
+    missing, big, second, first, dup = results
     assert first["sha256"] == hashlib.sha256(photo.path.read_bytes()).hexdigest()
-    assert (first["exhibit"], first["id"], first["reason"]) == ("JS/1", 1, "")
+    assert (first["exhibit"], first["id"], first["reason"]) == ("JS/3", 3, "")
     assert first["captured_at"] == "2024-07-15T19:15:30.123000+00:00"
     assert (first["captured_from"], first["preview"]) == ("exif", True)
-    assert (results[1]["captured_from"], results[1]["exhibit"]) == ("filename", "JS/2")
-    assert results[1]["captured_at"] == "2024-03-12T08:15:30+00:00"
-    assert results[2]["preview"] is False and "too large" in results[2]["reason"]
-    assert results[3]["reason"] == "file or folder not found"
-    assert results[3]["id"] is None and results[3]["exhibit"] == ""
-    dup = results[4]
-    assert (dup["exhibit"], dup["id"], dup["reason"]) == ("JS/1", 1, "same file as exhibit JS/1")
+    assert (second["captured_from"], second["exhibit"]) == ("filename", "JS/2")
+    assert second["captured_at"] == "2024-03-12T08:15:30+00:00"
+    assert big["preview"] is False and "too large" in big["reason"]
+    assert big["exhibit"] == "JS/1"
+    assert missing["reason"] == "file or folder not found"
+    assert missing["id"] is None and missing["exhibit"] == ""
+    assert (dup["exhibit"], dup["id"], dup["reason"]) == ("JS/3", 3, "same file as exhibit JS/3")
     assert dup["captured_at"] == first["captured_at"] and dup["preview"] is True
     assert err == ""  # --json keeps stderr quiet
 

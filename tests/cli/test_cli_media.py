@@ -42,10 +42,13 @@ def test_hostile_files_get_one_plain_answer_each(tmp_path, cli, case_dir):
     assert code == 1  # the empty file was refused
     assert "Traceback" not in err
     lines = out.splitlines()
-    assert lines[0].startswith("imported  JS/1") and lines[0].endswith(
+    # The refusal first; then the marks, given in time order (both files carry only the
+    # time they were last changed), then by name.
+    assert lines[0].startswith("rejected  -") and "the file is empty (0 bytes)" in lines[0]
+    assert f"{page}  no preview" in lines[1] and lines[1].endswith(
         "no preview: not a picture: the name ends in .jpg, but the file is a web page (HTML)")
-    assert lines[1].startswith("rejected  -") and "the file is empty (0 bytes)" in lines[1]
-    assert lines[2].startswith("imported  JS/2") and "not a picture" in lines[2]
+    assert f"{one}  no preview" in lines[2] and "not a picture" in lines[2]
+    assert sorted(line.split()[1] for line in lines[1:]) == ["JS/1", "JS/2"]
     assert "2 imported, 0 duplicate(s), 1 rejected" in err
 
 

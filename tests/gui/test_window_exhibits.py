@@ -222,7 +222,9 @@ def test_closing_the_case_stops_an_import_without_partial_data(qtbot, opened, tm
     reopened = open_case(case.folder)
     try:
         blobs, rows = blob_and_row_hashes(reopened)
-        assert blobs == rows and 5 <= len(rows) < 300  # stopped part-way, nothing half-done
+        # Stopped part-way (while the files were being read: rows come after, in time
+        # order, so none was written), nothing half-done.
+        assert blobs == rows and len(rows) < 300
         assert run_verify(reopened).ok
     finally:
         reopened.close()

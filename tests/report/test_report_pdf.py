@@ -65,7 +65,8 @@ def test_police_report_is_chronological_complete_and_private(rich_case, case, tm
     # Vague dates stay honest.
     for when in ("January 2025", "10 Feb 2025, c. 18:00", "between 09:00 and 17:00", "Undated"):
         assert when in text
-    assert "Amended on" in text and "Location: Outside home [+ , Acacia Avenue +]" in text
+    # The added street is the person's address: withheld in this copy, even in the diff.
+    assert "Amended on" in text and "Location: Outside home [+ , [address withheld] +]" in text
     assert "WP-2025-00123" in text and "PC 1234 Jones" in text
     assert PUBLIC_NOTE in text
     # Left out by default when the report may reach the suspect.

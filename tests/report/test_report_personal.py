@@ -17,7 +17,13 @@ from evidence_app.cli import main
 from evidence_app.core.attachments import set_caption
 from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
-from evidence_app.core.incidents import add_note, create_incident, get_incident, update_incident
+from evidence_app.core.incidents import (
+    add_note,
+    create_incident,
+    finish_recording,
+    get_incident,
+    update_incident,
+)
 from evidence_app.core.people import create_person, link_person
 from evidence_app.core.report.personal import PersonalDetails
 from evidence_app.core.settings import update_settings
@@ -95,7 +101,9 @@ def fill_typed(case, tmp_path: Path) -> list[int]:
     witness = create_person(case, "Sam Neighbour", role="witness",
                             contact="ask via Jane on 07700900123")
     link_person(case, ids[1], witness)
-    # An amendment: the old text is in the audit trail and the court copy's appendix.
+    # An amendment (after the person left the incident they were writing): the old text
+    # is in the audit trail and the court copy's appendix.
+    finish_recording(case, ids[3])
     update_incident(case, ids[3], location="Station Road, then Elm Road")
     update_incident(case, ids[3], location="Station Road")
     return ids

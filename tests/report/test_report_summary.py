@@ -221,8 +221,9 @@ def test_the_court_audit_trail_shows_impacts_ticked_changed_and_removed(stalking
     trail = text[text.index("Appendix: audit trail"):]
     assert ("Impact on me (Time off work or study), the whole case: from: 2025-04-22; words: "
             "\u201cTwo weeks off work\u201d") in trail
-    assert ("Impact on me (Time off work or study), the whole case: words: \u201cTwo weeks off "
-            "work\u201d \u2192 \u201cThree weeks off work\u201d") in trail
+    # A change of words is shown word by word, as every amendment is.
+    assert ("Changed Impact on me (Time off work or study), the whole case: words: [- Two -] "
+            "[+ Three +] weeks off work") in trail
     assert ("Removed Impact on me (Moved home or stayed elsewhere), the whole case: from: "
             "2025-06-21; words: \u201cStaying with my sister\u201d") in trail
     assert ("Impact on me (Money spent (locks, CCTV \u2026)), incident 10: from: 2025-06-09; "

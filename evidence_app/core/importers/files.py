@@ -1,10 +1,12 @@
 """Files -> originals + attachment rows, as a cancellable generator of progress events.
 
 Hashing, copying and thumbnailing run on a small thread pool (Pillow, hashlib and file
-I/O release the GIL); database rows are written by the calling thread, one transaction
-per file, each after its original is safely on disk. A cancelled import removes any
-original it stored but did not commit; a killed one can leave at most a complete,
-unreferenced original, which `verify` lists and never counts as damage.
+I/O release the GIL). Exhibit marks are given in the order things happened: every file is
+first stored and read (its capture time is known only then), and only then are the rows
+written by the calling thread, in capture-time order (then by name), a batch to a
+transaction, once their originals are safely on disk. A cancelled import removes any
+original it stored but did not commit; a killed one can leave at most complete,
+unreferenced originals, which `verify` lists and never counts as damage.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from evidence_app.core.dates import localize, time_from_filename
 from evidence_app.core.errors import CaseError, NotFoundError, StorageError
@@ -30,6 +33,10 @@ from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Attachment, CaseSettings, Incident
 from evidence_app.core.store.originals import Cancelled, StoreError
 from evidence_app.core.vocab import CaptureSource
+
+# Rows written per transaction once every file is read: one each would cost a sync of
+# the database per file (seconds for a phone's worth of screenshots).
+COMMIT_BATCH = 50
 
 # Files an operating system leaves in folders, never evidence.
 JUNK = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".directory"}
@@ -221,11 +228,14 @@ def _existing(case: Case) -> dict[str, tuple[int, str, bool]]:
 
 def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = None,
                  cancel: CancelToken | None = None, workers: int | None = None,
-                 source: str | None = None) -> Iterator[Progress]:
+                 source: str | None = None, batch: int = COMMIT_BATCH) -> Iterator[Progress]:
     """Import files and folders; yields Progress with an ImportResult per file.
 
-    The first event has `item=None` and the total; every later one carries a result.
-    `source` overrides the capture-time source (used for pasted images).
+    The first event has `item=None` and the total. Then one event per file as it is read
+    (`done` counts them), carrying the result only for a file that cannot be imported;
+    then the imported files and duplicates, each with its result, in the order their
+    marks were given: capture time, then name, `batch` rows to a transaction. `source`
+    overrides the capture-time source (used for pasted images).
     """
     cancel = cancel or CancelToken()
     if incident_id is not None:
@@ -261,44 +271,54 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 return True
             return False
 
+        read: list[_Stored] = []  # stored and read, waiting for their row
         try:
             for _ in range(workers * 2):
                 if not submit_next():
                     break
+            # 1. Store and read every file; what cannot be imported is answered at once.
             while pending:
                 if cancel.cancelled:
                     break
                 path, job = pending.popleft()
                 submit_next()
+                result: ImportResult | None = None
                 if isinstance(job, ImportResult):
                     result = job
                 else:
                     try:
-                        stored = job.result()
+                        read.append(job.result())
                     except Cancelled:
                         break
                     except StoreError as exc:
                         raise CaseError(
-                            f"Files cannot be saved into the case: {exc.strerror}. {done} of "
-                            f"{total} were dealt with before this; nothing half-written was "
-                            "kept. Free some space, then import again (files already in the "
-                            "case will be recognised).") from exc
+                            f"Files cannot be saved into the case: {exc.strerror}. Nothing "
+                            "from this import was added and nothing half-written was kept. "
+                            "Free some space, then import again.") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except OSError as exc:
                         result = ImportResult(str(path), "rejected",
                                               f"cannot be read: {exc.strerror or exc}")
-                    else:
-                        try:
-                            result = _commit(case, stored, known, incident_id, tz, source)
-                        except StorageError as exc:
-                            raise CaseError(
-                                f"{exc} {done} of {total} file(s) were dealt with before "
-                                "this; import again to add the rest (files already in the "
-                                "case will be recognised).") from exc
-                        committed.add(stored.sha256)
                 done += 1
                 yield Progress(done, total, str(path), result)
+            # 2. The rows, in the order things happened, so marks follow time; a few
+            # dozen to a transaction (each file's original is already safely stored).
+            read.sort(key=lambda stored: _time_order(stored, tz))
+            for first in range(0, len(read), batch):
+                if cancel.cancelled:
+                    break
+                rows = read[first:first + batch]
+                try:
+                    results = _commit(case, rows, known, incident_id, tz, source)
+                except StorageError as exc:
+                    raise CaseError(
+                        f"{exc} {first} file(s) of {total} were added before this; import "
+                        "again to add the rest (files already in the case will be "
+                        "recognised).") from exc
+                committed.update(stored.sha256 for stored in rows)
+                for result in results:
+                    yield Progress(done, total, result.path, result)
         finally:
             cancel_pending = list(pending)
             pending.clear()
@@ -308,66 +328,87 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 if isinstance(job, Future):
                     job.cancel()
             pool.shutdown(wait=True)
+            left = [s for s in read if s.sha256 not in committed]
             for _path, job in cancel_pending:
                 if isinstance(job, Future) and job.done() and not job.cancelled():
                     try:
-                        stored = job.result()
+                        left.append(job.result())
                     except BaseException:  # noqa: BLE001
                         continue
-                    if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
-                        case.originals.remove(stored.sha256)
-                        case.cache.remove_thumbnail(stored.sha256)
+            for stored in left:
+                if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
+                    case.originals.remove(stored.sha256)
+                    case.cache.remove_thumbnail(stored.sha256)
 
 
-def _commit(case: Case, stored: _Stored, known: dict[str, tuple[int, str, bool]],
-            incident_id: int | None, tz: str, source: str | None) -> ImportResult:
-    if stored.sha256 in known:
-        att_id, mark, trashed = known[stored.sha256]
-        where = " (it is in the trash)" if trashed else ""
-        result = ImportResult(str(stored.path), "duplicate", f"same file as exhibit {mark}{where}",
-                              att_id, stored.sha256, mark)
-        with case.read() as session:
-            existing = session.get(Attachment, att_id)
-            if existing is not None:  # describe the exhibit the file already is
-                result.captured_at = (existing.captured_at.isoformat()
-                                      if existing.captured_at else None)
-                result.captured_from = existing.captured_from
-                result.preview = existing.preview
-                result.media_type = existing.media_type
-                result.incident_id = existing.incident_id
-        return result
-    info = stored.info or MediaInfo()
-    when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
-    if source:
-        src, note = source, ""
-    name, original_path = readable_name(stored.name), readable_name(str(stored.path))
+def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
+    """Sort key giving exhibit marks in capture-time order, then by file name; files with
+    no time at all come last."""
+    when = capture_time(stored.info or MediaInfo(), stored.name, stored.mtime, tz)[0]
+    return (when is None, when or datetime.min.replace(tzinfo=UTC), stored.name,
+            str(stored.path))
+
+
+def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, bool]],
+            incident_id: int | None, tz: str, source: str | None) -> list[ImportResult]:
+    """Record a batch of stored files in one transaction, marks in the batch's order;
+    `known` learns the new exhibits only once they are committed."""
+    results: list[ImportResult] = []
+    added: dict[str, tuple[int, str, bool]] = {}
     with case.write() as (session, audit):
         settings = session.get(CaseSettings, 1)
         assert settings is not None
-        serial = settings.next_exhibit_serial
-        mark = f"{settings.initials}/{serial}"
-        settings.next_exhibit_serial = serial + 1
-        att = Attachment(
-            incident_id=incident_id, sha256=stored.sha256, exhibit_serial=serial,
-            exhibit_mark=mark, original_name=name, original_path=original_path,
-            size=stored.size, media_type=info.media_type, kind=info.kind, width=info.width,
-            height=info.height, orientation=info.orientation, captured_at=when,
-            captured_offset=offset, captured_from=str(src), captured_note=note,
-            camera_make=info.camera_make, camera_model=info.camera_model,
-            gps_lat=info.gps_lat, gps_lon=info.gps_lon, gps_alt=info.gps_alt,
-            preview=info.preview, preview_error=info.preview_error, file_mtime=stored.mtime,
-            imported_at=audit.now(), ocr_status="pending" if info.preview else "",
-        )
-        session.add(att)
-        session.flush()
-        audit.log("import", "attachment", att.id, exhibit=mark, sha256=stored.sha256,
-                  original_name=name, size=stored.size, incident_id=incident_id,
-                  captured_at=when, captured_from=str(src))
-        att_id = att.id
-    known[stored.sha256] = (att_id, mark, False)
-    return ImportResult(
-        str(stored.path), "imported", "" if info.preview else f"no preview: {info.preview_error}",
-        att_id, stored.sha256, mark, when.isoformat() if when else None, str(src),
-        info.preview, info.media_type, incident_id,
-    )
+        for stored in batch:
+            seen = added.get(stored.sha256) or known.get(stored.sha256)
+            if seen is not None:
+                results.append(_duplicate(session, stored, *seen))
+                continue
+            info = stored.info or MediaInfo()
+            when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
+            if source:
+                src, note = source, ""
+            name, original_path = readable_name(stored.name), readable_name(str(stored.path))
+            serial = settings.next_exhibit_serial
+            mark = f"{settings.initials}/{serial}"
+            settings.next_exhibit_serial = serial + 1
+            att = Attachment(
+                incident_id=incident_id, sha256=stored.sha256, exhibit_serial=serial,
+                exhibit_mark=mark, original_name=name, original_path=original_path,
+                size=stored.size, media_type=info.media_type, kind=info.kind, width=info.width,
+                height=info.height, orientation=info.orientation, captured_at=when,
+                captured_offset=offset, captured_from=str(src), captured_note=note,
+                camera_make=info.camera_make, camera_model=info.camera_model,
+                gps_lat=info.gps_lat, gps_lon=info.gps_lon, gps_alt=info.gps_alt,
+                preview=info.preview, preview_error=info.preview_error,
+                file_mtime=stored.mtime, imported_at=audit.now(),
+                ocr_status="pending" if info.preview else "",
+            )
+            session.add(att)
+            session.flush()
+            audit.log("import", "attachment", att.id, exhibit=mark, sha256=stored.sha256,
+                      original_name=name, size=stored.size, incident_id=incident_id,
+                      captured_at=when, captured_from=str(src))
+            added[stored.sha256] = (att.id, mark, False)
+            results.append(ImportResult(
+                str(stored.path), "imported",
+                "" if info.preview else f"no preview: {info.preview_error}", att.id,
+                stored.sha256, mark, when.isoformat() if when else None, str(src),
+                info.preview, info.media_type, incident_id))
+    known.update(added)
+    return results
 
+
+def _duplicate(session: Session, stored: _Stored, att_id: int, mark: str,
+               trashed: bool) -> ImportResult:
+    """The answer for a file the case already holds, describing the exhibit it is."""
+    where = " (it is in the trash)" if trashed else ""
+    result = ImportResult(str(stored.path), "duplicate", f"same file as exhibit {mark}{where}",
+                          att_id, stored.sha256, mark)
+    existing = session.get(Attachment, att_id)
+    if existing is not None:
+        result.captured_at = existing.captured_at.isoformat() if existing.captured_at else None
+        result.captured_from = existing.captured_from
+        result.preview = existing.preview
+        result.media_type = existing.media_type
+        result.incident_id = existing.incident_id
+    return result

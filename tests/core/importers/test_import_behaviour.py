@@ -1,6 +1,7 @@
 """How an import treats folders, junk, duplicates, unreadable paths, odd names and cancel."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -37,23 +38,25 @@ def test_folders_are_imported_recursively_and_junk_is_skipped(tmp_path, case, im
     for junk in ("Thumbs.db", "desktop.ini", ".DS_Store", "ehthumbs.db"):
         (src / junk).write_bytes(b"junk")
     results = import_paths(src)
-    assert [(r.path, r.status) for r in results] == [
-        (str(a), "imported"), (str(c), "imported"), (str(b), "imported")]
+    assert sorted((r.path, r.status) for r in results) == sorted([
+        (str(a), "imported"), (str(c), "imported"), (str(b), "imported")])
     assert {r.exhibit for r in results} == {"JS/1", "JS/2", "JS/3"}
 
 
-def test_every_input_gets_an_answer_in_the_order_given(tmp_path, case, import_paths):
-    first = phone_jpeg(tmp_path / "first.jpg", seed=1)
+def test_every_input_gets_an_answer(tmp_path, case, import_paths):
+    """What cannot be imported is answered first, in the order given; then the imported
+    files in the order of their marks (capture time, then name)."""
+    first = phone_jpeg(tmp_path / "first.jpg", seed=1, when="2024:05:01 10:00:00")
     empty_folder = tmp_path / "nothing here"
     empty_folder.mkdir()
     (empty_folder / "Thumbs.db").write_bytes(b"x")
-    last = phone_jpeg(tmp_path / "last.jpg", seed=2)
+    last = phone_jpeg(tmp_path / "last.jpg", seed=2, when="2024:04:01 10:00:00")
     results = import_paths(first, tmp_path / "gone.jpg", empty_folder, last)
-    assert [(r.path, r.status) for r in results] == [
-        (str(first), "imported"), (str(tmp_path / "gone.jpg"), "rejected"),
-        (str(empty_folder), "rejected"), (str(last), "imported")]
-    assert results[1].reason == "file or folder not found"
-    assert results[2].reason == "the folder holds no files to import"
+    assert [(r.path, r.status, r.exhibit) for r in results] == [
+        (str(tmp_path / "gone.jpg"), "rejected", ""), (str(empty_folder), "rejected", ""),
+        (str(last), "imported", "JS/1"), (str(first), "imported", "JS/2")]
+    assert results[0].reason == "file or folder not found"
+    assert results[1].reason == "the folder holds no files to import"
 
 
 def test_a_directory_named_like_a_file_is_treated_as_a_folder(tmp_path, case, import_paths):
@@ -164,11 +167,13 @@ def test_duplicates_are_reported_with_the_existing_mark(tmp_path, case, import_p
     shutil.copy(photo, copy)
     other = phone_jpeg(tmp_path / "other.jpg", seed=2)
     first = import_paths(photo)
-    again = import_paths(copy, other, photo)
-    assert [r.status for r in first + again] == ["imported", "duplicate", "imported", "duplicate"]
-    assert again[0].exhibit == "JS/1" and again[0].id == first[0].id
-    assert again[0].reason == "same file as exhibit JS/1"
-    assert again[1].exhibit == "JS/2"
+    again = {r.path: r for r in import_paths(copy, other, photo)}
+    assert first[0].status == "imported"
+    assert [again[str(p)].status for p in (copy, other, photo)] == [
+        "duplicate", "imported", "duplicate"]
+    assert again[str(copy)].exhibit == "JS/1" and again[str(copy)].id == first[0].id
+    assert again[str(copy)].reason == "same file as exhibit JS/1"
+    assert again[str(other)].exhibit == "JS/2"
     assert len(list_inbox(case)) == 2
     assert len(stored_hashes(case)) == 2
 
@@ -234,8 +239,11 @@ def test_the_case_folder_itself_is_never_imported(tmp_path, case, import_paths):
 def test_progress_counts_every_input(tmp_path, case):
     files = [phone_jpeg(tmp_path / f"p{i}.jpg", seed=i) for i in range(3)]
     events = list(import_files(case, [*files, tmp_path / "missing.jpg"]))
-    assert [(e.done, e.total) for e in events] == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    # Each input counted as it is read; then the three rows, written once all are read.
+    assert [(e.done, e.total) for e in events] == [
+        (0, 4), (1, 4), (2, 4), (3, 4), (4, 4), (4, 4), (4, 4), (4, 4)]
     assert events[0].item is None
+    assert [e.item.status for e in events if e.item] == ["rejected"] + ["imported"] * 3
 
 
 def _consistent(case):
@@ -257,27 +265,30 @@ def test_cancel_halfway_leaves_no_partial_original_and_no_row_without_its_file(
     files = [phone_jpeg(tmp_path / f"p{i:02}.jpg", size=(900, 700), seed=i) for i in range(12)]
     token = CancelToken()
     results = []
-    for event in import_files(case, files, cancel=token, workers=3):
+    for event in import_files(case, files, cancel=token, workers=3, batch=5):
         if event.item is not None:
             results.append(event.item)
         if len(results) >= stop_after:
             token.cancel()
-    assert len(results) == stop_after
-    assert len(list_inbox(case)) == stop_after
+    # Rows are written five to a transaction once all are read: a cancel stops before the
+    # next five, and every row written is reported.
+    assert len(results) == -(-stop_after // 5) * 5
+    assert len(list_inbox(case)) == len(results)
     _consistent(case)
     # Importing again afterwards brings in the rest, with the next marks.
     rest = [e.item for e in import_files(case, files) if e.item]
-    assert [r.status for r in rest].count("imported") == 12 - stop_after
+    assert [r.status for r in rest].count("imported") == 12 - len(results)
     _consistent(case)
 
 
 def test_abandoning_the_import_generator_cleans_up_like_cancel(tmp_path, case):
     files = [phone_jpeg(tmp_path / f"p{i:02}.jpg", size=(900, 700), seed=i) for i in range(10)]
-    events = import_files(case, files, workers=3)
-    taken = [next(events) for _ in range(3)]  # the start event and two results
+    events = import_files(case, files, workers=3, batch=4)
+    taken = []
+    while sum(e.item is not None for e in taken) < 2:  # two results, then stop
+        taken.append(next(events))
     events.close()
-    assert sum(e.item is not None for e in taken) == 2
-    assert len(list_inbox(case)) == 2
+    assert len(list_inbox(case)) == 4  # the first transaction's four rows, no more
     _consistent(case)
 
 
@@ -333,6 +344,41 @@ def test_a_full_disk_stops_the_import_with_a_clear_message(tmp_path):
     assert line.startswith("error: Files cannot be saved into the case: the disk holding the "
                            "case is full"), proc.stderr
     assert "Traceback" not in proc.stderr
+    assert "Nothing from this import was added" in line, proc.stderr
     with open_case(folder) as case:
-        assert [a.original_name for a in list_inbox(case)] == ["a small photo.jpg"]
+        # Rows are written once every file is read, so none was; nor is an original kept.
+        assert list_inbox(case) == []
         _consistent(case)
+
+
+def test_marks_of_one_import_follow_capture_time_then_name(tmp_path, case, import_paths):
+    """File names that run opposite to when the pictures were taken: the marks follow
+    the times, so an incident's exhibits read in the order things happened."""
+    taken = ["2025:02:09 23:31:00", "2025:02:09 23:20:00", "2025:02:09 23:08:00"]
+    files = [phone_jpeg(tmp_path / f"IMG_{i:04}.jpg", seed=i, when=when, offset="+00:00")
+             for i, when in enumerate(taken)]
+    # Two taken at the same moment: the name decides.
+    same_b = phone_jpeg(tmp_path / "b same moment.jpg", seed=8, when="2025:02:10 08:00:00",
+                        offset="+00:00")
+    same_a = phone_jpeg(tmp_path / "a same moment.jpg", seed=9, when="2025:02:10 08:00:00",
+                        offset="+00:00")
+    incident = create_incident(case, title="Messages that night")
+    results = import_paths(tmp_path, incident_id=incident)
+    marks = {r.path: r.exhibit for r in results}
+    assert [marks[str(p)] for p in (files[2], files[1], files[0], same_a, same_b)] == [
+        "JS/1", "JS/2", "JS/3", "JS/4", "JS/5"]
+    shown = get_incident(case, incident).attachments
+    assert [(a.exhibit_mark, a.original_name) for a in sorted(
+        shown, key=lambda a: int(a.exhibit_mark.split("/")[1]))] == [
+        ("JS/1", "IMG_0002.jpg"), ("JS/2", "IMG_0001.jpg"), ("JS/3", "IMG_0000.jpg"),
+        ("JS/4", "a same moment.jpg"), ("JS/5", "b same moment.jpg")]
+    # The audit trail records each mark as it was given, in time order too.
+    from sqlalchemy import select
+
+    from evidence_app.core.store.models import AuditEvent
+    with case.read() as session:
+        logged = [e.details for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "import").order_by(AuditEvent.id))]
+    assert [json.loads(d)["original_name"] for d in logged] == [
+        "IMG_0002.jpg", "IMG_0001.jpg", "IMG_0000.jpg", "a same moment.jpg", "b same moment.jpg"]
+    _consistent(case)

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import stat
+from datetime import datetime
 
 import pytest
 from PIL import Image
@@ -127,7 +128,12 @@ def test_whole_sample_set_gets_consecutive_marks_in_one_import(samples, case, im
     results = import_paths(*(s.path for s in samples))
     assert [r.status for r in results] == ["imported"] * len(samples)
     assert [r.exhibit for r in results] == [f"JS/{i}" for i in range(1, len(samples) + 1)]
-    assert [r.path for r in results] == [str(s.path) for s in samples]
+    assert sorted(r.path for r in results) == sorted(str(s.path) for s in samples)
+    # Marks are given in the order things happened (then by name); untimed files last.
+    by_mark = sorted(results, key=lambda r: int(r.exhibit.split("/")[1]))
+    times = [r.captured_at for r in by_mark if r.captured_at]
+    assert times == sorted(times, key=datetime.fromisoformat)
+    assert all(r.captured_at for r in by_mark[:len(times)])
     report = run_verify(case)
     assert report.ok, report.problems
     assert report.originals_checked == len(samples)
