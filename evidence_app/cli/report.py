@@ -141,29 +141,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evidence_app.core.report.bundle import BundleResult, export_bundle
 
     options = options_from(args)
+    files = "both" if args.stripped and args.files == "original" else args.files
     with open_case(args) as case:
         _outside(case, args.out)
-        events = export_bundle(case, options, args.out, shareable=args.stripped, as_zip=args.zip)
+        events = export_bundle(case, options, args.out, originals=files != "shareable",
+                               shareable=files != "original", as_zip=args.zip,
+                               force=args.force)
         result = result_of(events, BundleResult, quiet=args.json)
     if result is None:
         raise UserError("The export was not finished.")
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip
              else f"run `sha256sum -c SHA256SUMS` inside {result.path}")
+    what = []
+    if result.exhibits:
+        what.append(plural(result.exhibits, "original exhibit"))
+    if result.shareable:
+        what.append(f"{result.shareable} shareable "
+                    f"cop{'y' if result.shareable == 1 else 'ies'}")
+    statements = "\n".join(result.contents.statements())
     emit(args, result.to_json(),
-         f"Exported {plural(result.exhibits, 'exhibit')} and the report "
+         f"Exported {', '.join(what + ['the report'])} "
          f"({plural(result.report.pages, 'page')}) "
-         f"to {result.path}.\nTo check every file, {check}.\n"
-         f"{_left_out(options, result.report.personal)}")
+         f"to {result.path}.\n{statements}\nTo check every file, {check}.\n"
+         "About the report's pages: "
+         f"{_left_out(options.with_changes(export=result.contents), result.report.personal)}")
     return 0
 
 
 def add_export(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("export", parents=[json_parent],
-                       help="export the report, the original exhibits and SHA256SUMS")
+                       help="export the report, the exhibits and SHA256SUMS")
     p.add_argument("--out", required=True, type=Path, metavar="DIR",
                    help="a new (or empty) folder; with --zip, the zip file")
     p.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
+    p.add_argument("--files", choices=["original", "shareable", "both"], default="original",
+                   help="original: each exhibit's exact file (what the police need; photos "
+                        "may record where they were taken, a camera serial number or a "
+                        "name); shareable: copies of the pictures with those hidden details "
+                        "removed; both (default: original)")
     p.add_argument("--stripped", action="store_true",
-                   help="also add picture copies with GPS and camera details removed")
+                   help="the same as --files both")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing zip file, or a folder holding an earlier export")
     _report_options(p)
     p.set_defaults(run=cmd_export)

@@ -168,13 +168,65 @@ def test_export_bundle_from_the_dialog(qtbot, dialog, tmp_path, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
-    tick(qtbot, dialog.export_shareable)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: dialog.export_box.found is not None, timeout=30000)
+    # The photo JS/1 records where it was taken: said before exporting, and asked.
+    said = "1 of 5 originals records where it was taken"
+    assert said in dialog.export_box.found_label.text()
+    tick(qtbot, dialog.export_box.shareable)
     qtbot.mouseClick(dialog.export_button, LEFT)
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
-    assert (target / "shareable").is_dir()
+    assert len(asked) == 1 and said in asked[0]
+    assert (target / "shareable").is_dir() and (target / "exhibits").is_dir()
+    assert said in shown[0]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=target, capture_output=True,
                            text=True, check=False)
     assert check.returncode == 0, check.stdout
+
+
+def test_export_shareable_copies_only(qtbot, dialog, tmp_path, monkeypatch):
+    """Unticking the originals exports copies that reveal nothing, without a question;
+    an existing folder is replaced only when the person says so."""
+    target = tmp_path / "to-share"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown, asked = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer[0])
+    tick(qtbot, dialog.export_box.originals)
+    tick(qtbot, dialog.export_box.shareable)
+    assert dialog.export_box.choice() == (False, True)
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert asked == []
+    assert not (target / "exhibits").exists()
+    assert sorted(p.name for p in (target / "shareable").iterdir()) == [
+        "JS-1_IMG_2041.jpg", "JS-2_IMG_2042.jpg", "JS-3_IMG_3001.jpg",
+        "JS-4_Screenshot_20250305-230200.png"]
+    from evidence_app.core.media.analysis import identifying
+
+    assert not any(identifying(p).any for p in (target / "shareable").iterdir())
+    assert "The original files are not in this bundle." in shown[0]
+    # Again into the same folder: asked; "No" leaves it as it was.
+    before = (target / "manifest.json").read_bytes()
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    assert len(asked) == 1 and "already exists" in asked[0] and not dialog.busy
+    assert (target / "manifest.json").read_bytes() == before
+    # "Yes" replaces it (an earlier export), with the originals this time.
+    answer[0] = QMessageBox.StandardButton.Yes
+    tick(qtbot, dialog.export_box.originals)
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=30000)
+    assert (target / "exhibits").is_dir()
+    # Nothing ticked: said, nothing asked.
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    tick(qtbot, dialog.export_box.originals)
+    tick(qtbot, dialog.export_box.shareable)
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    assert warned and "Tick what to export" in warned[0]
 
 
 def test_open_in_viewer_opens_the_preview(qtbot, dialog, monkeypatch):

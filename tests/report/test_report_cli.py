@@ -120,7 +120,7 @@ def test_export_refuses_a_damaged_original_and_a_full_folder(case_folder, tmp_pa
     busy.mkdir()
     (busy / "something.txt").write_text("keep me")
     code, _, err = run(capsys, "--case", str(case_folder), "export", "--out", str(busy))
-    assert code == 2 and "not an empty folder" in err
+    assert code == 2 and "is not empty" in err and "--force" in err
     assert sorted(p.name for p in busy.iterdir()) == ["something.txt"]
 
     blob = next(p for p in (case_folder / "originals").rglob(rich_case.sha["heic"] + "*"))

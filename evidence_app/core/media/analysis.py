@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from evidence_app.core.media.identifying import Identifying, identifying_details, identifying_png
 from evidence_app.core.media.imaging import (
     FORMAT_TYPES,
     MAX_PIXELS,
@@ -44,8 +45,8 @@ from evidence_app.core.media.sound import read_recording
 from evidence_app.core.media.source import Source, open_source
 from evidence_app.core.vocab import CaptureSource
 
-__all__ = ["MAX_PIXELS", "THUMB_SIZE", "MediaInfo", "analyse", "load_display_image",
-           "make_thumbnail", "stripped_copy"]
+__all__ = ["MAX_PIXELS", "THUMB_SIZE", "Identifying", "MediaInfo", "analyse", "identifying",
+           "load_display_image", "make_thumbnail", "stripped_copy"]
 
 log = logging.getLogger(__name__)
 THUMB_SIZE = 256
@@ -331,3 +332,25 @@ def stripped_copy(source: Source, dest: Path) -> str | None:
     else:
         flatten(clean).save(dest, "JPEG", quality=92)
     return None
+
+
+def identifying(source: Source) -> Identifying:
+    """Whether a file records where it was made, a camera or lens serial number, or a
+    person's name: pictures (EXIF, XMP, IPTC, PNG text) and MP4/QuickTime videos and
+    recordings. Other files, and pictures that cannot be opened, come back unchecked.
+    Never raises for bad content; a file that cannot be read at all raises OSError."""
+    with open_source(source) as fh:
+        head = fh.read(HEAD_SIZE)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        with open_source(source) as fh:
+            return identifying_png(fh)
+    if is_movie(head):
+        with open_source(source) as fh:
+            movie = read_movie(fh)
+        return Identifying(location=movie.location_recorded or movie.gps_lat is not None,
+                           name=bool(movie.author), checked=True)
+    try:
+        with open_picture(source) as img:
+            return identifying_details(img)
+    except Exception:  # noqa: BLE001 - not a picture, or one this app cannot open
+        return Identifying()

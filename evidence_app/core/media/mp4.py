@@ -32,8 +32,11 @@ _APPLE_KEYS = {
     "com.apple.quicktime.location.iso6709": "where",
     "com.apple.quicktime.make": "make",
     "com.apple.quicktime.model": "model",
+    "com.apple.quicktime.author": "author",
+    "com.apple.quicktime.artist": "author",
 }
-_UDTA_KEYS = {b"\xa9day": "date", b"\xa9xyz": "where", b"\xa9mak": "make", b"\xa9mod": "model"}
+_UDTA_KEYS = {b"\xa9day": "date", b"\xa9xyz": "where", b"\xa9mak": "make", b"\xa9mod": "model",
+              b"\xa9aut": "author", b"\xa9ART": "author"}
 _ISO_TIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
@@ -56,6 +59,8 @@ class MovieInfo:
     gps_lat: float | None = None
     gps_lon: float | None = None
     gps_alt: float | None = None
+    location_recorded: bool = False  # a place is written, even one that does not parse
+    author: str = ""  # a person's name ('\u00a9aut', '\u00a9ART', QuickTime author)
     damaged: bool = False  # a box ran past the end of the file, or a size made no sense
 
 
@@ -204,6 +209,8 @@ class _Reader:
                 info.created, info.offset = parsed
                 info.created_from = source
         where = values.get("where")
+        info.location_recorded |= bool(where and where.strip("\x00 /"))
+        info.author = info.author or _clean(values.get("author", ""))
         if where and info.gps_lat is None:
             info.gps_lat, info.gps_lon, info.gps_alt = iso6709(where)
         info.make = info.make or _clean(values.get("make", ""))

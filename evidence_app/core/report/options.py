@@ -84,6 +84,90 @@ _PROFILE_DEFAULTS: dict[Profile, dict[str, Any]] = {
 }
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True)
+class ExportContents:
+    """What an export bundle holds besides its report, read from the files' own bytes.
+
+    Set on the options of a report built for a bundle, so the report's cover says the
+    same as the bundle's README, the command line and the dialog.
+    """
+
+    originals: int = 0  # original files in exhibits/
+    with_location: int = 0  # of those, how many record where they were made
+    with_serial: int = 0  # ... a camera or lens serial number
+    with_name: int = 0  # ... a person's name
+    unchecked: int = 0  # ... are of a kind whose hidden details are not read
+    with_maker_notes: int = 0  # ... carry camera maker's notes in a form not read
+    shareable: int = 0  # copies with hidden details removed, in shareable/
+    left_out: int = 0  # exhibits in neither form (no shareable copy could be made)
+
+    @property
+    def identifying(self) -> bool:
+        return bool(self.with_location or self.with_serial or self.with_name)
+
+    def identifying_text(self) -> str:
+        """'12 of 43 originals record where they were taken, 3 a camera serial number
+        and 1 a person's name' (empty when none does)."""
+        parts = []
+        if self.with_location:
+            parts.append((self.with_location, "where it was taken", "where they were taken"))
+        if self.with_serial:
+            parts.append((self.with_serial, "a camera serial number", "a camera serial number"))
+        if self.with_name:
+            parts.append((self.with_name, "a person's name", "a person's name"))
+        if not parts:
+            return ""
+        out = []
+        for i, (n, one, many) in enumerate(parts):
+            if i == 0:
+                verb = "records" if n == 1 else "record"
+                out.append(f"{n} of {self.originals} original{'s' if self.originals != 1 else ''}"
+                           f" {verb} {one if n == 1 else many}")
+            else:
+                out.append(f"{n} {one}")
+        return out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1]
+
+    def statements(self) -> list[str]:
+        """Every sentence the bundle's README, the report's cover, the command line and
+        the dialog say about the files; each is checked against the bundle's bytes."""
+        out = []
+        if self.originals:
+            out.append(f"This bundle holds the original files of "
+                       f"{_count(self.originals, 'exhibit', 'exhibits')}, exactly as "
+                       "recorded (what the police need to show they are unchanged).")
+            found = self.identifying_text()
+            if found:
+                out.append(f"{found}: anyone given the files can read this, even where the "
+                           "report does not print it.")
+            elif self.unchecked < self.originals:
+                out.append("This app found no place, camera serial number or person's name "
+                           "in the originals it could check.")
+            if self.with_maker_notes:
+                out.append(f"{_count(self.with_maker_notes, 'original carries', 'originals carry')}"
+                           " the camera maker's own notes, which this app cannot read and "
+                           "which may hold the camera's serial number or its owner's name.")
+            if self.unchecked:
+                out.append(f"{self.unchecked} original{'' if self.unchecked == 1 else 's'} (documents, "
+                           "sound recordings or damaged files) could not be checked for such "
+                           "details.")
+        else:
+            out.append("The original files are not in this bundle. The police may ask for "
+                       "them: they show that the pictures are unchanged.")
+        if self.shareable:
+            out.append(f"shareable/ holds {_count(self.shareable, 'copy', 'copies')} of "
+                       "pictures with hidden details (place, camera, serial numbers, names, "
+                       "times) removed; they are not the evidence itself.")
+        if self.left_out:
+            out.append(f"{_count(self.left_out, 'exhibit is', 'exhibits are')} in neither "
+                       "form (a video, sound recording or document, or a picture that could "
+                       "not be copied): no copy without hidden details could be made.")
+        return out
+
+
 @dataclass(frozen=True)
 class ReportOptions:
     """Everything that decides the content of one report. Immutable; use `with_changes`."""
@@ -104,6 +188,7 @@ class ReportOptions:
     image_layout: ImageLayout = ImageLayout.FULL
     paper: Paper = Paper.A4
     title: str = "Evidence log"
+    export: ExportContents | None = None  # set when the report goes into an export bundle
 
     @classmethod
     def for_profile(cls, profile: Profile | str, **changes: Any) -> ReportOptions:
@@ -162,7 +247,7 @@ class ReportOptions:
             out.append("private notes")
         if not self.include_address:
             out.append(ADDRESS_ITEM)
-        if not self.include_gps:
+        if not self.include_gps and not (self.export and self.export.with_location):
             out.append("the places where photos were taken (GPS data)")
         return out
 

@@ -156,6 +156,11 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                 _p("To protect the person's safety, this report does not contain "
                    + _listed(left, "or")
                    + ". The full log holds them and they can be provided if needed.", st.body)]
+    if o.export is not None:
+        # Said from the bundle's own bytes: the originals are exact camera files, so a
+        # report that leaves a detail off its pages must not suggest the files do too.
+        out += [_p("Files given with this report", st.h2),
+                _p(" ".join(markup(x) for x in o.export.statements()), st.body)]
     return out
 
 

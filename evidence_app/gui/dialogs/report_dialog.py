@@ -8,6 +8,7 @@ removed when the dialog closes.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -38,6 +37,7 @@ from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
 from evidence_app.core.report.document import clear_previews, preview_file
 from evidence_app.gui.alive import while_alive
+from evidence_app.gui.dialogs.export_box import ExportBox, found_text
 from evidence_app.gui.dialogs.print_queue import Outcome
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
 from evidence_app.gui.dialogs.report_printing import (
@@ -77,17 +77,11 @@ class ReportDialog(QDialog):
 
         self.panel = ReportOptionsPanel(selected_ids)
         ops.read(_to_describe, on_done=while_alive(self, self.panel.show_to_describe))
-        self.export_shareable = QCheckBox("Add copies of pictures without hidden details\n"
-                                          "(GPS, camera) for sharing")
-        self.export_zip = QCheckBox("Make one zip file")
-        export_box = QGroupBox("Export bundle")
-        el = QVBoxLayout(export_box)
-        el.addWidget(self.export_shareable)
-        el.addWidget(self.export_zip)
+        self.export_box = ExportBox(ops)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.addWidget(self.panel)
-        ll.addWidget(export_box)
+        ll.addWidget(self.export_box)
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
@@ -146,6 +140,7 @@ class ReportDialog(QDialog):
         layout.addLayout(buttons)
         self._set_busy(False)
         QTimer.singleShot(0, self.update_preview)
+        QTimer.singleShot(0, self._scan_exports)
 
     # -- state -------------------------------------------------------------------
     @property
@@ -164,6 +159,12 @@ class ReportDialog(QDialog):
     def _options_changed(self) -> None:
         if self.preview_path is not None and not self.busy:
             self.status.setText("Options changed: press Update preview to see them.")
+        self._scan_exports()
+
+    def _scan_exports(self) -> None:
+        # Options that are not valid yet are said when the person acts on them.
+        with contextlib.suppress(UserError):
+            self.export_box.scan(self.panel.options())
 
     def _options(self) -> Any:
         try:
@@ -273,28 +274,56 @@ class ReportDialog(QDialog):
                   on_result=saved)
 
     def export(self) -> None:
-        """Export the report, the original exhibits and SHA256SUMS to a new folder or zip."""
+        """Export the report with the originals and/or shareable copies, and SHA256SUMS, to
+        a new folder or zip; first say what the originals reveal and ask."""
         options = self._options()
         if options is None:
             return
+        originals, shareable = self.export_box.choice()
+        if not originals and not shareable:
+            QMessageBox.warning(self, "Export", "Tick what to export: the original files, "
+                                "shareable copies, or both.")
+            return
+        as_zip = self.export_box.zip.isChecked()
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export bundle: name of the new folder", str(Path.home() / "evidence-export"))
+            self, "Export bundle: name of the new " + ("zip file" if as_zip else "folder"),
+            str(Path.home() / "evidence-export"), options=QFileDialog.Option.DontConfirmOverwrite)
         if not name or self._inside_case(Path(name), "Export"):
             return
+        target = Path(name)
+        if as_zip and target.suffix.lower() != ".zip":
+            target = target.with_name(target.name + ".zip")
+        force = False
+        if target.exists() and (target.is_file() or any(target.iterdir())):
+            answer = QMessageBox.question(
+                self, "Export", f"{target} already exists.\n\nReplace it? Only a zip file or "
+                "an earlier export can be replaced; anything else is left as it is.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            force = True
+        found = self.export_box.found
+        if originals and found is not None and (found.identifying or found.with_maker_notes):
+            answer = QMessageBox.question(
+                self, "Export the original files?",
+                found_text(found) + "\n\nThe police need the originals. For anyone else, "
+                "untick the originals and export shareable copies.\n\nExport the original "
+                "files?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
 
         def done(result: BundleResult) -> None:
             self.panel.show_personal(result.report.personal)
-            self.status.setText(f"Exported {plural(result.exhibits, 'exhibit')} and the "
-                                f"report to {result.path}")
+            self.status.setText(f"Exported to {result.path}")
             QMessageBox.information(
                 self, "Export finished",
-                f"The report and {plural(result.exhibits, 'original exhibit')} are in\n"
-                f"{result.path}\n\n"
+                f"The report and its files are in\n{result.path}\n\n"
+                + "\n".join(result.contents.statements()) + "\n\n"
                 "SHA256SUMS lets anyone check that no file has changed "
                 "(see README.txt inside).")
 
         self._run(export_bundle, options, Path(name), message="Exporting...", on_result=done,
-                  shareable=self.export_shareable.isChecked(), as_zip=self.export_zip.isChecked())
+                  failure="The export could not be made.", originals=originals,
+                  shareable=shareable, as_zip=as_zip, force=force)
 
     def _inside_case(self, target: Path, title: str) -> bool:
         """Refuse a place inside the case folder: a file saved there could replace the
@@ -347,6 +376,7 @@ class ReportDialog(QDialog):
     def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
         if self.handle is not None and self.handle.running:
             self.handle.cancel()
+        self.export_box.stop()
         self.document.close()
         clear_previews(self.ops.case)  # one still open for a cancelled print goes at close
         super().done(result)
