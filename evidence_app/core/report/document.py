@@ -26,13 +26,13 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
-from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.audit_trail import audit_appendix
 from evidence_app.core.report.data import ReportData, collect
 from evidence_app.core.report.exhibit_list import exhibit_list
 from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
+from evidence_app.core.report.images import Renderer, case_renderer
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.options import ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
@@ -175,7 +175,7 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
 
 
 def make_story(data: ReportData, st: Styles, page: PageGeometry,
-               source_of: Callable[[str], Source], on_step: Callable[[int, str], None],
+               render: Renderer, on_step: Callable[[int, str], None],
                cancel: CancelToken | None, running: RunningState | None = None,
                ) -> tuple[list[Flowable], int]:
     """All flowables of the report, with checkpoints; returns (story, number of steps)."""
@@ -199,14 +199,14 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
         story += [PageBreak(), Paragraph("Incidents in full", st.h1)]
     for inc in dated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, page, source_of, running)
+        story += incident_full(data, inc, st, page, render, running)
     if undated:
         story += [PageBreak(), Paragraph("Undated incidents", st.h1),
                   Paragraph("The date of these incidents is not known. They are listed in the "
                             "order they were recorded.", st.muted)]
     for inc in undated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, page, source_of, running)
+        story += incident_full(data, inc, st, page, render, running)
     checkpoint("Exhibit list")
     story += [PageBreak()] + exhibit_list(data, st, width)
     if data.options.include_audit:
@@ -216,7 +216,7 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
     return story, steps
 
 
-def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
+def write_pdf(data: ReportData, out: Path, render: Renderer,
               on_step: Callable[[int, str], None] = lambda n, m: None,
               cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
               ) -> int:
@@ -228,7 +228,7 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
     pages: list[int] = []
     running = RunningState()
     with _BUILD_LOCK:
-        story, steps = make_story(data, st, page, source_of, on_step, cancel, running)
+        story, steps = make_story(data, st, page, render, on_step, cancel, running)
         if on_total is not None:
             on_total(steps)
         doc = BaseDocTemplate(
@@ -297,7 +297,7 @@ def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken
 
     def work() -> None:
         try:
-            pages = write_pdf(data, tmp, case.originals.verified_opener,
+            pages = write_pdf(data, tmp, case_renderer(case),
                               on_step=lambda n, m: events.put(("step", (n, m))),
                               cancel=token, on_total=lambda n: events.put(("total", n)))
             events.put(("done", pages))
