@@ -119,7 +119,15 @@ class ExhibitRow(Flowable):
     def _lead_height(self) -> float:
         if not self.lead:
             return 0.0
-        return _stack_height(self.lead, self.total_width) + self.lead[-1].getSpaceAfter()
+        return self._measure(-1, self.lead, self.total_width) + self.lead[-1].getSpaceAfter()
+
+    def _measure(self, key: int, flowables: list[Flowable], width: float) -> float:
+        """Height of a caption (or the lead) at `width`, measured once: the bisection
+        below lays the row out a dozen times and text is what costs."""
+        memo = self.__dict__.setdefault("_heights", {})
+        if (key, width) not in memo:
+            memo[key, width] = _stack_height(flowables, width)
+        return float(memo[key, width])
 
     def _column_width(self) -> float:
         return column_width(self.total_width, self.columns)
@@ -128,18 +136,20 @@ class ExhibitRow(Flowable):
         """Size the pictures at `scale`, wrap the captions; returns the row's height."""
         col = self._column_width()
         height = 0.0
-        for ex, (w, h) in zip(self.exhibits, self._natural, strict=True):
+        for n, (ex, (w, h)) in enumerate(zip(self.exhibits, self._natural, strict=True)):
             pic_w, pic_h = w * scale, h * scale
             if ex.picture is not None:
                 ex.picture.width, ex.picture.height = pic_w, pic_h
             if self.beside:
-                ex._caption_w = col - pic_w - GAP
-                cap_h = _stack_height(ex.caption, ex._caption_w)
+                # As wide as beside the picture at full size: a shrunk picture leaves a
+                # little more white, and the caption is measured once.
+                ex._caption_w = col - w - GAP
+                cap_h = self._measure(n, ex.caption, ex._caption_w)
                 height = max(height, pic_h, cap_h)
             else:
                 pad = 2 * BOX_PAD if ex.boxed else 0.0
                 ex._caption_w = col - pad
-                cap_h = _stack_height(ex.caption, ex._caption_w) + pad
+                cap_h = self._measure(n, ex.caption, ex._caption_w) + pad
                 gap = CAPTION_GAP if ex.picture is not None else 0.0
                 height = max(height, pic_h + gap + cap_h)
         return self._lead_height() + height

@@ -36,7 +36,7 @@ SCREENSHOT_DPI = 200  # text in screenshots must stay readable on paper
 # small screenshot turns to blocks; 150 is also what photos are embedded at, so a
 # picture is never drawn from fewer pixels than the report would embed for it.
 MIN_PPI = 150
-SIDE_STEP = 64  # rendition sizes are rounded up to this, so layouts share renditions
+SIDE_STEP = 32  # rendition sizes are rounded up to this, so near sizes share a rendition
 RENDITION = "page-{side}-q{quality}-v1"  # a cache key; change v1 when the method changes
 
 # (sha256, longest side in pixels) -> (JPEG bytes, width, height)
@@ -133,9 +133,6 @@ class ExhibitPicture(Flowable):
         self.max_height = max_height
         self.dpi = dpi
         self._fit(max_width, max_height)
-        # The rendition is made for the largest size the picture is laid out at; a row
-        # shrunk to fit a page draws the same one smaller (one rendition per picture).
-        self.side = rendition_side(self.width, self.height, dpi, size)
 
     def _fit(self, max_w: float, max_h: float) -> None:
         px_w, px_h = self.pixel_size
@@ -151,7 +148,10 @@ class ExhibitPicture(Flowable):
     def draw(self) -> None:
         canv = self.canv
         try:
-            data, px_w, px_h = self.render(self.sha256, self.side)
+            # Pixels for the size drawn, in steps: the same layout asks for the same
+            # rendition on every build.
+            side = rendition_side(self.width, self.height, self.dpi, self.pixel_size)
+            data, px_w, px_h = self.render(self.sha256, side)
         except OSError as exc:
             cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
             if isinstance(cause, FileNotFoundError):
