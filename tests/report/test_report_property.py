@@ -74,15 +74,17 @@ def cases(draw):
         kinds = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=4))
         incidents.append((fields, None if form is None else when.strftime(form),
                           [kinds[k % len(kinds)] for k in range(exhibits)]))
-    big = draw(st.sampled_from(SIZES))  # one field of one incident this long
+    big = draw(st.sampled_from(SIZES))  # the last incident's account this long
     seed = draw(short_text.filter(lambda t: t.strip()))
     profile = draw(st.sampled_from(list(Profile)))
     layout = draw(st.sampled_from(list(ImageLayout)))
     return incidents, big, seed, profile, layout
 
 
-# The extremes, every run: 30 years apart, 300 exhibits of every kind in one incident,
-# a 1 MB account in every script, the court copy (with its audit appendix).
+# The extremes, every run: 30 years apart, 300 exhibits of every kind in one incident
+# titled in every script, a 1 MB account with every script in it, the court copy (with
+# its audit appendix). (The 1 MB account is not under the long title in every script:
+# the running header shapes the title again on each of its 400 pages, 40 s here.)
 ACCOUNT = "He parked opposite the house again and watched the door for an hour. " * 1400
 EXTREME = ([({"title": "".join(SNIPPETS), "location": "".join(SNIPPETS[:20])},
              "01/01/1996 12:00", list(KINDS) * 60),
@@ -105,7 +107,7 @@ def test_every_generated_case_gives_a_report(drawn):
             expected_exhibits = 0
             serial = 0
             for number, (fields, when, kinds) in enumerate(incidents):
-                if number == 0 and big:
+                if number == len(incidents) - 1 and big:
                     fields = {**fields, "description": (seed * (big // len(seed) + 1))[:big]}
                 incident = inc.create_incident(
                     case, when=parse_when(when, TZ) if when else None, **fields)
