@@ -2,7 +2,10 @@
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on the screen of a small laptop (1366x768), not the platform's 800x800:
+# windows are sized from the screen they are on.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile=" + os.path.join(
+    os.path.dirname(__file__), "fixtures", "laptop-screen.json"))
 
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402

@@ -21,6 +21,7 @@ from evidence_app.core.errors import UserError
 if TYPE_CHECKING:
     from evidence_app.core.cases import Case
     from evidence_app.core.report.options import ReportOptions
+    from evidence_app.core.report.personal import Found
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -47,6 +48,15 @@ def _report_options(p: argparse.ArgumentParser) -> None:
                           default=None, help=f"include {what}")
         flag.add_argument(f"--no-{name}", dest=f"include_{name}", action="store_false",
                           help=f"leave out {what}")
+    typed = g.add_mutually_exclusive_group()
+    typed.add_argument("--withhold-typed-address", dest="withhold_typed", action="store_true",
+                       default=None,
+                       help="where you typed your address, postcode or phone number into an "
+                       "incident, print [address withheld] instead (the default when the "
+                       "address is left out)")
+    typed.add_argument("--keep-typed-address", dest="withhold_typed", action="store_false",
+                       help="print what you typed into incidents as written, even your "
+                       "address (the cover then says this copy includes it)")
     g.add_argument("--layout", choices=[x.value for x in ImageLayout],
                    help="pictures full width or two per row")
     g.add_argument("--paper", choices=[x.value for x in Paper], default="A4")
@@ -67,7 +77,8 @@ def options_from(args: argparse.Namespace) -> ReportOptions:
         categories=categories, tags=tuple(args.tag), incident_ids=tuple(args.incident),
         include_undated=not args.no_undated, include_private=args.include_private,
         include_gps=args.include_gps, include_address=args.include_address,
-        include_audit=args.include_audit, image_layout=args.layout, paper=args.paper,
+        include_audit=args.include_audit, withhold_typed=args.withhold_typed,
+        image_layout=args.layout, paper=args.paper,
         title=args.title)
 
 
@@ -76,9 +87,21 @@ def _outside(case: Case, out: Path) -> None:
         raise UserError(f"Choose a place outside the case folder, not {out}.")
 
 
-def _left_out(options: ReportOptions) -> str:
-    left = options.left_out()
-    return ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
+def _left_out(options: ReportOptions, personal: Found) -> str:
+    """What the copy leaves out, and where the person's own details were typed into it."""
+    from evidence_app.core.report.options import ADDRESS_ITEM
+    from evidence_app.core.report.personal import statements
+
+    left, _ = statements(options.left_out(), options.kept_in(), personal, ADDRESS_ITEM)
+    text = ("Left out: " + "; ".join(left) + ".") if left else "Nothing was left out."
+    if not personal:
+        return text
+    if personal.withheld:
+        hint = "Add --keep-typed-address to print them as written."
+    else:
+        hint = ("This copy is not safe to give to anyone who may show it to the defence. "
+                "Leave out --keep-typed-address to withhold them.")
+    return f"{text}\nWarning: {personal.message()} {hint}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -100,7 +123,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     emit(args, dict(result.to_json(), options=options.to_json()),
          f"Wrote {result.path} ({plural(result.pages, 'page')}, "
          f"{plural(result.incidents, 'incident')}, {plural(result.exhibits, 'exhibit')})."
-         f"\n{_left_out(options)}")
+         f"\n{_left_out(options, result.personal)}")
     return 0
 
 
@@ -129,7 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     emit(args, result.to_json(),
          f"Exported {plural(result.exhibits, 'exhibit')} and the report "
          f"({plural(result.report.pages, 'page')}) "
-         f"to {result.path}.\nTo check every file, {check}.\n{_left_out(options)}")
+         f"to {result.path}.\nTo check every file, {check}.\n"
+         f"{_left_out(options, result.report.personal)}")
     return 0
 
 

@@ -18,6 +18,7 @@ from evidence_app.core.store.models import (
     Attachment,
     AuditEvent,
     CaseSettings,
+    Impact,
     Incident,
     Note,
     Tag,
@@ -25,6 +26,7 @@ from evidence_app.core.store.models import (
 from evidence_app.core.views import (
     Amendment,
     AttachmentView,
+    ImpactView,
     IncidentDetail,
     IncidentSummary,
     NoteView,
@@ -215,6 +217,8 @@ def detail_from_row(session: Session, incident: Incident, include_deleted: bool 
         vehicles=[VehicleView.from_row(v) for v in incident.vehicles if v.deleted_at is None],
         tags=sorted(t.name for t in incident.tags),
         amendments=amendments(session, incident.id),
+        impacts=[ImpactView.from_row(i) for i in session.scalars(
+            select(Impact).where(Impact.incident_id == incident.id).order_by(Impact.id))],
     )
 
 

@@ -3,9 +3,9 @@
 Every previewable image is queued at import (`Attachment.ocr_status = "pending"`); the
 queue lives in the database, so it survives a restart. `run_queue` works through it as a
 generator of `Progress` (the GUI runs it with CaseOps.task, the CLI with a progress
-line); it can be paused (a flag kept in the case) and cancelled between images.
-Tesseract runs as a separate process with no shell, English, a timeout, and one thread
-so the computer stays responsive. Originals are only ever read.
+line), newest imports first, as many at once as there are cores; it can be paused (a
+flag kept in the case) and cancelled between images. Each Tesseract runs as a separate
+process with no shell, English, a timeout, and one thread. Originals are only ever read.
 
 Where Tesseract is missing nothing fails: images simply stay queued until it is there.
 """
@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -180,15 +181,40 @@ def set_paused(case: Case, paused: bool) -> None:
 
 
 def _next(case: Case, tried: set[int]) -> tuple[int, str, str, str, int | None] | None:
+    """The newest image still waiting: what was just imported is what the person is
+    about to search for."""
     with case.read() as session:
         query = (select(Attachment.id, Attachment.exhibit_mark, Attachment.sha256,
                         Attachment.media_type, Attachment.orientation)
                  .where(Attachment.ocr_status == "pending", Attachment.deleted_at.is_(None))
-                 .order_by(Attachment.id))
+                 .order_by(Attachment.id.desc()))
         if tried:
             query = query.where(Attachment.id.not_in(tried))
         row = session.execute(query.limit(1)).first()
     return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+
+def default_workers() -> int:
+    """As many recognitions at once as this process may use cores (each Tesseract runs
+    on one), so a 2-core laptop reads two pictures at a time."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _recognise(case: Case, job: tuple[int, str, str, str, int | None],
+               timeout: float) -> tuple[str | None, str]:
+    """Worker side: (text, '') or (None, why not); never raises."""
+    _att_id, _mark, sha, media_type, orientation = job
+    try:
+        return recognise_file(case, sha, media_type, orientation, timeout), ""
+    except subprocess.TimeoutExpired:
+        return None, f"took longer than {timeout:.0f} seconds"
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        return None, str(exc) or type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 - a damaged image must not stop the queue
+        return None, f"the image cannot be read ({type(exc).__name__})"
 
 
 def _store(case: Case, att_id: int, text: str | None, reason: str, engine: str) -> bool:
@@ -210,11 +236,14 @@ def _store(case: Case, att_id: int, text: str | None, reason: str, engine: str) 
 
 
 def run_queue(case: Case, cancel: CancelToken | None = None, respect_pause: bool = True,
-              timeout: float = TIMEOUT_S) -> Iterator[Progress]:
-    """Read every queued image, oldest first; yields Progress with an OcrResult each.
+              timeout: float = TIMEOUT_S, workers: int | None = None) -> Iterator[Progress]:
+    """Read every queued image, newest first, `workers` at a time (one per core by
+    default); yields Progress with an OcrResult each, in the order they finish.
 
-    Stops when the queue is empty, on cancel, or (with `respect_pause`) when paused.
-    The first event has no item; its message says why nothing will happen, if so.
+    Stops when the queue is empty, on cancel, or (with `respect_pause`) when paused;
+    recognitions already running then finish and are kept. The first event has no item;
+    its message says why nothing will happen, if so. Results are written here, on the
+    calling thread, one at a time.
     """
     cancel = cancel or CancelToken()
     version = tesseract_version()
@@ -227,29 +256,36 @@ def run_queue(case: Case, cancel: CancelToken | None = None, respect_pause: bool
         return
     yield Progress(0, total, "Reading text in images")
     engine = f"tesseract {version}"
+    size = workers or default_workers()
     tried: set[int] = set()
     done = 0
-    while not cancel.cancelled and not (respect_pause and is_paused(case)):
-        job = _next(case, tried)
-        if job is None:
-            break
-        att_id, mark, sha, media_type, orientation = job
-        tried.add(att_id)
-        try:
-            text: str | None = recognise_file(case, sha, media_type, orientation, timeout)
-            reason = ""
-        except subprocess.TimeoutExpired:
-            text, reason = None, f"took longer than {timeout:.0f} seconds"
-        except (OSError, ValueError, subprocess.SubprocessError) as exc:
-            text, reason = None, str(exc) or type(exc).__name__
-        except Exception as exc:  # noqa: BLE001 - a damaged image must not stop the queue
-            text, reason = None, f"the image cannot be read ({type(exc).__name__})"
-        stored = _store(case, att_id, text, reason, engine)
-        done += 1
-        total = max(total, done)
-        status = "skipped" if not stored else ("failed" if text is None else "done")
-        yield Progress(done, max(total, done), f"Read exhibit {mark}",
-                       OcrResult(att_id, mark, status, len(text or ""), reason))
+    running: dict[Future[tuple[str | None, str]], tuple[int, str, str, str, int | None]] = {}
+
+    def stopping() -> bool:
+        return cancel.cancelled or (respect_pause and is_paused(case))
+
+    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="ocr") as pool:
+        while True:
+            while len(running) < size and not stopping():
+                job = _next(case, tried)
+                if job is None:
+                    break
+                tried.add(job[0])
+                running[pool.submit(_recognise, case, job, timeout)] = job
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: -running[f][0]):
+                att_id, mark, *_rest = running.pop(future)
+                text, reason = future.result()
+                stored = _store(case, att_id, text, reason, engine)
+                done += 1
+                # What is done plus what still waits (running ones included): images
+                # imported meanwhile join the total, so it never reads "70 of 70" early.
+                total = done + counts(case).pending
+                status = "skipped" if not stored else ("failed" if text is None else "done")
+                yield Progress(done, total, f"Read exhibit {mark}",
+                               OcrResult(att_id, mark, status, len(text or ""), reason))
 
 
 def retry_failed(case: Case) -> int:

@@ -22,7 +22,7 @@ from evidence_app.core.store.models import (
 from evidence_app.core.views import IncidentSummary, PersonView, VehicleView
 from evidence_app.core.vocab import Role
 
-PERSON_FIELDS = ("name", "role", "description", "contact")
+PERSON_FIELDS = ("name", "role", "description", "contact", "relation")
 VEHICLE_FIELDS = ("make", "model", "colour", "plate", "description")
 
 

@@ -107,6 +107,21 @@ class PersonView(_View):
     contact: str
     incident_count: int = 0
     deleted_at: datetime | None = None
+    relation: str = ""  # to the person keeping the log, e.g. "former partner"
+
+
+@dataclass
+class ImpactView(_View):
+    """One effect on the person: on an incident, or (incident_id None) the whole case."""
+
+    id: int
+    incident_id: int | None
+    kind: str
+    since: date | None
+    details: str
+    amount_pence: int | None
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass
@@ -191,6 +206,7 @@ class IncidentDetail(_View):
     vehicles: list[VehicleView] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+    impacts: list[ImpactView] = field(default_factory=list)
 
     @property
     def when_text(self) -> str:

@@ -139,6 +139,66 @@ FIELD_LABELS = {
 }
 
 
+class ImpactKind(StrEnum):
+    """Effects on the person that the stalking offence turns on (Protection from
+    Harassment Act 1997, s4A(1)(b)): fear that violence will be used, or serious alarm or
+    distress with a substantial adverse effect on usual day-to-day activities, and the
+    changes to daily life that show that effect."""
+
+    FEAR = "fear_of_violence"
+    DISTRESS = "alarm_distress"
+    ROUTINE = "changed_routine"
+    MOVED = "moved_home"
+    TIME_OFF = "time_off"
+    STOPPED_GOING_OUT = "stopped_going_out"
+    COSTS = "costs"
+    CHILDREN = "children"
+    HEALTH = "health"
+
+    @property
+    def label(self) -> str:
+        """Short words for a tick box."""
+        return IMPACT_LABELS[self][0]
+
+    @property
+    def statement(self) -> str:
+        """The words a report uses (the Act's own where it has them)."""
+        return IMPACT_LABELS[self][1]
+
+    @property
+    def has_amount(self) -> bool:
+        return self is ImpactKind.COSTS
+
+
+# (tick box, report wording). The first two are s4A(1)(b)(i) and (ii) word for word.
+IMPACT_LABELS: dict[ImpactKind, tuple[str, str]] = {
+    ImpactKind.FEAR: ("Feared violence would be used",
+                      "Fear that violence will be used against me"),
+    ImpactKind.DISTRESS: ("Serious alarm or distress",
+                          "Serious alarm or distress which has a substantial adverse effect "
+                          "on my usual day-to-day activities"),
+    ImpactKind.ROUTINE: ("Changed routine, route or number",
+                         "Changed my routine, my route or my phone number"),
+    ImpactKind.MOVED: ("Moved home or stayed elsewhere", "Moved home or stayed elsewhere"),
+    ImpactKind.TIME_OFF: ("Time off work or study", "Time off work or study"),
+    ImpactKind.STOPPED_GOING_OUT: ("Stopped going out or seeing people",
+                                   "Stopped going out or seeing people"),
+    ImpactKind.COSTS: ("Money spent (locks, CCTV \u2026)",
+                       "Money spent because of this (locks, CCTV, travel)"),
+    ImpactKind.CHILDREN: ("Effect on my children", "Effect on my children"),
+    ImpactKind.HEALTH: ("Effect on my health or sleep",
+                        "Effect on my physical or mental health"),
+}
+
+
+def impact_label(value: str) -> str:
+    """Tick-box words for a stored impact kind (unknown values shown as they are)."""
+    try:
+        return ImpactKind(value).label
+    except ValueError:
+        return value
+
+
 class Role(StrEnum):
     """Who a person is in the case."""
 

@@ -29,6 +29,7 @@ from PIL import ImageFilter
 from evidence_app.core.attachments import delete_attachments, set_caption
 from evidence_app.core.cases import Case, create_case
 from evidence_app.core.dates import When
+from evidence_app.core.impacts import set_impact
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.incidents import add_note, create_incident, update_incident
 from evidence_app.core.people import create_person, create_vehicle, link_person, link_vehicle
@@ -96,6 +97,11 @@ class _Builder:
         self.at(first, self._vehicle)
         for entry in story.STORY:
             self._plan(entry)
+        for day, kind, words, pence in story.CASE_IMPACTS:
+            since = self.start + timedelta(days=day)
+            self.at(_local(since, "21:30"), partial(set_impact, self.case, None, kind,
+                                                    since=since, details=words,
+                                                    amount_pence=pence))
         self._plan_inbox()
         for moment, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
             self.clock.set(moment)
@@ -139,6 +145,10 @@ class _Builder:
         holder: dict[str, int] = {}
         fields = self._fields(entry, written)
         self.at(written, lambda: holder.update(id=self._incident(entry, when, fields)))
+        for kind, words, pence in entry.impacts:
+            self.at(written + timedelta(minutes=1),
+                    partial(self._impact, holder, kind, self.start + timedelta(days=entry.day),
+                            words, pence))
         for i, file in enumerate(entry.files):
             path = self._make(file, base + timedelta(minutes=file.after))
             self.at(written + timedelta(minutes=2 + i),
@@ -184,6 +194,10 @@ class _Builder:
 
     def _import_into(self, path: Path, holder: dict[str, int], caption: str) -> None:
         self._import(path, holder["id"], caption)
+
+    def _impact(self, holder: dict[str, int], kind: str, since: date, words: str,
+                pence: int | None) -> None:
+        set_impact(self.case, holder["id"], kind, since=since, details=words, amount_pence=pence)
 
     def _note(self, holder: dict[str, int], text: str, private: bool) -> None:
         add_note(self.case, holder["id"], text, private=private)

@@ -20,14 +20,14 @@ HOME = (53.8196, -1.5769)
 WORK = (53.7983, -1.5480)
 
 PEOPLE: dict[str, dict[str, str]] = {
-    "dan": {"name": "Daniel Hargreaves", "role": "suspect",
+    "dan": {"name": "Daniel Hargreaves", "role": "suspect", "relation": "Former partner",
             "description": "Ex-partner (together 2019-2024). White, 34, about 6 ft, short dark "
                            "hair and a beard. Usually a black North Face coat.",
             "contact": "07700 900461 · dan.h@example.com"},
-    "priya": {"name": "Priya Shah", "role": "witness",
+    "priya": {"name": "Priya Shah", "role": "witness", "relation": "Neighbour",
               "description": "Neighbour at number 16; has seen the car and heard the banging.",
               "contact": "07700 900588"},
-    "emma": {"name": "Emma Mitchell", "role": "witness",
+    "emma": {"name": "Emma Mitchell", "role": "witness", "relation": "Sister",
              "description": "My sister. Dan has contacted her about me several times.",
              "contact": "07700 900302"},
     "officer": {"name": "PC 2291 Laura Bennett", "role": "officer",
@@ -75,6 +75,8 @@ class Entry:
     recorded_after_h: float = 1.0
     reported: bool = False  # the officer and the crime reference are filled in
     amend: dict[str, str] = field(default_factory=dict)  # changed two days later
+    # Effects ticked in "Impact on me": (kind, words, pence spent or None), dated that day.
+    impacts: tuple[tuple[str, str, int | None], ...] = ()
 
 
 DAN_LOOKS = "Tall, beard, short dark hair"
@@ -149,6 +151,7 @@ STORY: list[Entry] = [
           files=(File("photo:parcel", 340, caption="As I found it at 17:40"),)),
     Entry(70, "21:10", "exact", "threats", "Text: 'You'll regret making me look stupid'",
           "Home", "After I didn't reply about the parcel.", "Frightened; rang my sister.",
+          impacts=(("fear_of_violence", "Afraid he would come round and hurt me.", None),),
           tags=("texts", "reported"), reported=True, files=(File("messages", 2, content=[
               (True, "Did you get the box", "20:58"),
               (True, "Ignore me then", "21:05"),
@@ -189,7 +192,9 @@ STORY: list[Entry] = [
     Entry(99, "", "day", "monitoring", "Found a tracking tag under the back bumper",
           "My car", "A garage found a small tracker taped under the bumper. Kept it in a tin.",
           "Feel he always knows where I am.", tags=("car", "reported"), reported=True,
-          notes=(("Told PC Bennett; she will collect it.", False),)),
+          notes=(("Told PC Bennett; she will collect it.", False),),
+          impacts=(("changed_routine", "Park inside the work car park; vary my route home.",
+                    None), ("costs", "Garage check of the car for other trackers", 6500))),
     Entry(102, "20:05", "exact", "contact_social", "Comments about me on my sister's Facebook",
           "Facebook", "Public comments under Emma's photos calling me a liar.",
           people=("dan", "emma"), tags=("online", "sister")),
@@ -199,11 +204,13 @@ STORY: list[Entry] = [
           tags=("shopping",)),
     Entry(108, "22:50", "exact", "threats", "Voicemail: 'I know where you are'",
           "Home", "A 20-second voicemail from a withheld number. His voice.", "Terrified.",
+          impacts=(("fear_of_violence", "He knows where I am staying.", None),),
           voice="Calm, slow, then shouting", tags=("reported",), reported=True,
           files=(File("voicemail", 1),)),
     Entry(112, "22:00", "between", "property_damage", "Fence panel kicked in",
           "Home, back garden", "Priya heard banging at about 2am. Panel broken in the "
           "morning.", end="07:00", witnesses="Priya Shah", people=("dan", "priya"),
+          impacts=(("costs", "New fence panel and a security light", 18500),),
           tags=("home", "reported"), reported=True, files=(File("photo:fence", 555, gps=HOME),),
           amend={"description": "Priya heard banging at about 2am and saw a tall man in a dark "
                  "coat leave by the side passage. Panel broken in the morning."}),
@@ -231,6 +238,7 @@ STORY: list[Entry] = [
                   "her anyway.", True),)),
     Entry(127, "02:00", "circa", "loitering", "Banging on the front door at about 2am",
           "Home, front door", "Shouting my name through the letterbox.", "Hid upstairs.",
+          impacts=(("health", "Cannot sleep; my GP prescribed sleeping tablets.", None),),
           voice="Shouting, slurred", witnesses="Priya Shah", people=("dan", "priya"),
           tags=("home", "reported"), reported=True),
     Entry(130, "", "day", "gifts_letters", "Letter pushed through the letterbox",
@@ -249,6 +257,8 @@ STORY: list[Entry] = [
     Entry(138, "18:45", "exact", "violence", "Grabbed my arm in the car park",
           "Work car park, Park Row", "He grabbed my arm and would not let go until a colleague "
           "shouted. Bruise on my forearm.", "Off work for three days.",
+          impacts=(("fear_of_violence", "I thought he was going to hit me.", None),
+                   ("time_off", "Three days off work.", None)),
           appearance=DAN_LOOKS, clothing=DAN_COAT, voice="Angry, shouting",
           witnesses="Colleague (Tom)", tags=("work", "reported"), reported=True,
           notes=(("Photo of the bruise kept on my phone; not adding it here yet.", True),)),
@@ -270,6 +280,17 @@ STORY: list[Entry] = [
           end="23:30", vehicle=True, tags=("astra", "home"),
           files=(File("photo:car", 95, caption="Second pass, 21:35"),
                  File("forwarded", 100, caption="Priya's photo, sent on WhatsApp"))),
+]
+
+# Effects on the whole case, ticked in case settings: (day, kind, words, pence or None).
+CASE_IMPACTS = [
+    (75, "alarm_distress", "I check the street before I leave, no longer walk to work and "
+     "avoid the places we used to go.", None),
+    (100, "stopped_going_out", "Stopped going to the gym and out with friends in the evening.",
+     None),
+    (116, "moved_home", "Stayed with my sister for two weeks after he stood outside the house.",
+     None),
+    (120, "costs", "Video doorbell and window locks", 24000),
 ]
 
 # Imported but not yet sorted into incidents (they sit in the inbox).

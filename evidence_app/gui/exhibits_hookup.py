@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
 from evidence_app.core.attachments import clear_viewer_copies, move_attachments
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.drops import ExhibitDropTarget, FileDropTarget
-from evidence_app.gui.importing import ImportRun, pick_files_to_import
+from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_folder
 from evidence_app.gui.models.timeline import IncidentRole
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
@@ -232,7 +232,7 @@ class ExhibitsHookup(QObject):
         if self.inbox is None:
             return
         folder = QFileDialog.getExistingDirectory(self.window, "Import a whole folder into "
-                                                  "the Inbox")
+                                                  "the Inbox", str(start_folder()))
         if folder:
             self._drop_to_inbox([Path(folder)])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from evidence_app.core.importers.files import ImportResult, import_files
@@ -136,5 +136,24 @@ def pick_files_to_import(parent: QWidget, title: str) -> list[Path]:
     The Import action, the Inbox and an incident's gallery all offer the same chooser;
     only its title says where the files will go.
     """
-    names, _ = QFileDialog.getOpenFileNames(parent, title, "", FILE_FILTER)
+    names, _ = QFileDialog.getOpenFileNames(parent, title, str(start_folder()), FILE_FILTER)
+    if names:
+        _last_folder[0] = Path(names[0]).parent
     return [Path(n) for n in names]
+
+
+_last_folder: list[Path | None] = [None]  # where the person last picked files, this run
+
+
+def start_folder() -> Path:
+    """Where a file chooser opens: where files were last picked, else the Pictures
+    folder, else home; never the program's own folder (the working directory)."""
+    last = _last_folder[0]
+    if last is not None and last.is_dir():
+        return last
+    for location in (QStandardPaths.StandardLocation.PicturesLocation,
+                     QStandardPaths.StandardLocation.HomeLocation):
+        for found in QStandardPaths.standardLocations(location):
+            if Path(found).is_dir():
+                return Path(found)
+    return Path.home()

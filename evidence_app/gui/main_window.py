@@ -4,8 +4,8 @@ Other parts plug in through what this exposes, per open case:
 - `case_opened(ops)` after a case is shown (`self.view` is its CaseView), `case_closed()`;
 - `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`;
 - `self.search_bar` (the toolbar's search field) and the exhibit actions and buttons
-  (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `import_button`,
-  `inbox_button`). They are drawn, disabled, with the window itself, and the features
+  (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `act_to_describe`,
+  `import_button`, `inbox_button`). They are drawn, disabled, with the window itself, and the features
   that load a moment later (search, exhibits) give them their behaviour: so nothing pops
   into the toolbar after the window appears.
 """
@@ -35,6 +35,7 @@ from evidence_app import APP_NAME
 from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
 from evidence_app.gui.messages import show_error
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.widgets.search_bar import SearchBar
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
+            # Qt itself brings a geometry remembered on a larger screen back onto this
+            # one (tests/gui/test_fits_screen.py checks it).
         if settings.window_state is not None:
             self.restoreState(settings.window_state)
         if opening:  # a case is about to open: no need to build the welcome screen
@@ -97,14 +100,8 @@ class MainWindow(QMainWindow):
             self.show_welcome()
 
     def _default_size(self) -> None:
-        """1280x800, or nine tenths of a smaller screen."""
-        width, height = DEFAULT_SIZE
-        screen = self.screen()
-        if screen is not None:
-            avail = screen.availableGeometry()
-            width = min(width, int(avail.width() * 0.9)) if avail.width() < width else width
-            height = min(height, int(avail.height() * 0.9)) if avail.height() < height else height
-        self.resize(width, height)
+        """1280x800, or what a smaller screen has room for."""
+        fit_to_screen(self, *DEFAULT_SIZE)
 
     # -- actions -------------------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "",
@@ -186,6 +183,9 @@ class MainWindow(QMainWindow):
         self.act_inbox = make("Inbox", "Ctrl+Shift+I", "Files imported but not yet part of an "
                               "incident (Ctrl+Shift+I)", "inbox")
         self.act_inbox.setCheckable(True)
+        self.act_to_describe = make("Show incidents to &describe", None,
+                                    "List the incidents with no title yet or with the type "
+                                    "Other, to describe them")
         self.act_paste = make("&Paste picture as exhibit", QKeySequence.StandardKey.Paste,
                               "Store a screenshot or files from the clipboard as exhibits "
                               "(Print Screen, then Ctrl+V)")
@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_people, self.act_trash])
         m = self.menus["incident"] = bar.addMenu("&Incident")
         m.addActions([self.act_new, self.act_delete])
+        m.addSeparator()
+        m.addAction(self.act_to_describe)
         m = self.menus["view"] = bar.addMenu("&View")
         m.addAction(self.act_inbox)
         m.addSeparator()
@@ -452,7 +454,7 @@ class MainWindow(QMainWindow):
         from evidence_app.gui.dialogs.diary_import import choose_and_import_diary
 
         if self.session.ops is not None:
-            choose_and_import_diary(self.session.ops, self.session.timezone, self)
+            choose_and_import_diary(self.session.ops, self.session.timezone, self, self.settings)
 
     def _tool(self, name: str, make: Any) -> QWidget | None:
         """Show the case's `name` window, made once per open case."""

@@ -103,6 +103,11 @@ class CaseSearch(QObject):
         if on:
             self.filters.refresh_lists()
 
+    def show_to_describe(self) -> None:
+        """Incident > Show incidents to describe: the filter, ticked, in view."""
+        self.bar.filters.setChecked(True)
+        self.filters.describe.setChecked(True)
+
     def _filters_changed(self, filters: Any) -> None:
         self.bar.show_filter_count(self.filters.active_count())
         self.controller.set_filters(filters)
@@ -182,6 +187,12 @@ def attach_search(window: MainWindow) -> SearchBar:
 
     def opened(ops: CaseOps) -> None:
         state["search"] = CaseSearch(window, bar, ops)
+        window.act_to_describe.setEnabled(True)
+
+    def to_describe() -> None:
+        search = state["search"]
+        if search is not None:
+            search.show_to_describe()
 
     def closed() -> None:
         search = state["search"]
@@ -189,6 +200,7 @@ def attach_search(window: MainWindow) -> SearchBar:
             search.close()
             search.deleteLater()
         state["search"] = None
+        window.act_to_describe.setEnabled(False)
         bar.clear()
         bar.filters.setChecked(False)
         bar.show_filter_count(0)
@@ -200,6 +212,7 @@ def attach_search(window: MainWindow) -> SearchBar:
         if search is not None:
             search.runner.stop()
 
+    window.act_to_describe.triggered.connect(to_describe)
     window.case_opened.connect(opened)
     window.session.closing.connect(closing)
     window.case_closed.connect(closed)

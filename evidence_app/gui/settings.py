@@ -6,6 +6,7 @@ keeps tests and the demo away from the person's real settings.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -13,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from evidence_app.paths import config_dir
 
 MAX_RECENT = 8
+MAX_DIARY_LAYOUTS = 20  # column assignments remembered, newest kept
 
 
 class AppSettings:
@@ -99,3 +101,22 @@ class AppSettings:
     @newest_first.setter
     def newest_first(self, value: bool) -> None:
         self._qs.setValue("view/newest_first", "true" if value else "false")
+
+    # -- diary imports -------------------------------------------------------------
+    def diary_layouts(self) -> dict[str, dict[str, str]]:
+        """Column assignments last used, by the diary's column names (its header key)."""
+        return {k: v for k, v in self._diary_columns().items() if isinstance(v, dict)}
+
+    def remember_diary_columns(self, header_key: str, assignment: dict[str, str]) -> None:
+        every = self._diary_columns()
+        every.pop(header_key, None)
+        every[header_key] = assignment
+        kept = dict(list(every.items())[-MAX_DIARY_LAYOUTS:])
+        self._qs.setValue("diary/columns", json.dumps(kept))
+
+    def _diary_columns(self) -> dict[str, dict[str, str]]:
+        try:
+            value = json.loads(str(self._qs.value("diary/columns", "{}")))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}

@@ -23,6 +23,19 @@ BATCH = 12
 CACHE_SIZE = 300
 
 
+def _sharper(case: Any, att: AttachmentView, fit: QSize) -> QImage | None:
+    """The original drawn at `fit` (device pixels), or None if it cannot be read."""
+    from evidence_app.core.attachments import display_image
+
+    try:
+        picture = display_image(case, att, max(fit.width(), fit.height())).convert("RGBA")
+    except OSError:
+        return None
+    data = picture.tobytes("raw", "RGBA")
+    return QImage(data, picture.width, picture.height, picture.width * 4,
+                  QImage.Format.Format_RGBA8888).copy()
+
+
 class ThumbState(Enum):
     LOADING = "loading"
     READY = "ready"
@@ -45,10 +58,12 @@ def _read_batch(case: Any, attachments: list[AttachmentView], fit: QSize,
         if image is None or image.isNull():
             out.append((att.sha256, None))
             continue
-        # Shrink to fit; on a high-DPI screen the tile can be larger than the cached
-        # thumbnail, which is then enlarged a little so the tile is filled as at 1x
+        # On a high-DPI screen the tile can be larger than the cached thumbnail: the
+        # original is then read again at the tile's own size, so it is sharp at 200%
         # (a picture that is itself small stays small).
         capped = max(image.width(), image.height()) >= THUMB_SIZE
+        if capped and image.width() < fit.width() and image.height() < fit.height():
+            image = _sharper(case, att, fit) or image
         if (image.width() > fit.width() or image.height() > fit.height()
                 or (capped and image.width() < fit.width() and image.height() < fit.height())):
             image = image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio,

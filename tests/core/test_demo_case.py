@@ -161,3 +161,16 @@ def test_a_new_demo_reopens_like_any_case(tmp_path):
     create_demo_case(folder, today=TODAY).close()
     with open_case(folder) as case:
         assert len(list_incidents(case)) >= 35
+
+
+def test_the_person_ticked_effects_on_incidents_and_on_the_whole_case(demo):
+    from evidence_app.core.impacts import list_impacts
+
+    case, _, details = demo
+    ticked = [(d.title, i.kind, i.since, i.amount_pence) for d in details for i in d.impacts]
+    assert len([t for t in ticked if t[1] == "fear_of_violence"]) >= 2  # s4A: two occasions
+    assert any(kind == "costs" and pence for _, kind, _, pence in ticked)
+    whole = list_impacts(case, whole_case=True)
+    assert {i.kind for i in whole} >= {"alarm_distress", "moved_home", "costs"}
+    assert all(i.since is not None and i.details for i in whole)
+    assert {p.name: p.relation for p in list_people(case)}["Daniel Hargreaves"] == "Former partner"

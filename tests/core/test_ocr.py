@@ -71,12 +71,43 @@ def test_the_queue_survives_a_restart_and_can_pause(tmp_path):
         gen = ocr.run_queue(case)
         first = [next(gen), next(gen)]  # the start, then one image read
         gen.close()  # the app closes mid-queue
-        assert first[1].item.status == "done"
+        # The newest import is read first: it is what the person is about to search for.
+        assert first[1].item.status == "done" and first[1].item.attachment_id == ids[2]
     with open_case(folder) as case:
         assert ocr.counts(case).pending == 2 and not ocr.is_paused(case)
         results = [e.item for e in ocr.run_queue(case) if e.item]
-        assert [r.attachment_id for r in results] == ids[1:]
+        assert sorted(r.attachment_id for r in results) == ids[:2]
         assert ocr.counts(case) == ocr.OcrCounts(pending=0, done=3, failed=0)
+
+
+def test_recognitions_run_side_by_side_newest_first(case, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    ids = imported(case, *(chat_screenshot(tmp_path / f"s{i}.png", (f"message {i}",))
+                           for i in range(6)))
+    at_once, most, started = [0], [0], []
+    lock = threading.Lock()
+
+    def recognise(_case, sha256, *_args, **_kwargs):
+        with lock:
+            at_once[0] += 1
+            most[0] = max(most[0], at_once[0])
+            started.append(sha256)
+        time.sleep(0.2)  # long enough for the other worker to start too
+        with lock:
+            at_once[0] -= 1
+        return "text"
+
+    monkeypatch.setattr(ocr, "tesseract_version", lambda: "5.0")
+    monkeypatch.setattr(ocr, "recognise_file", recognise)
+    events = list(ocr.run_queue(case, workers=2))
+    assert most[0] == 2  # two pictures were being read at the same moment
+    by_sha = {get_attachment(case, i).sha256: i for i in ids}
+    assert [by_sha[s] for s in started[:2]] == [ids[5], ids[4]]  # newest first
+    # The count never runs ahead of the work: "n of 6" throughout, 6 of 6 at the end.
+    assert [(e.done, e.total) for e in events[1:]] == [(n, 6) for n in range(1, 7)]
+    assert ocr.counts(case).done == 6
 
 
 def test_without_tesseract_images_wait_and_nothing_fails(case, tmp_path, monkeypatch):

@@ -19,3 +19,13 @@ def window(qtbot, settings):
     qtbot.waitExposed(win)
     yield win
     win.session.close()
+
+
+@pytest.fixture
+def case_window(qtbot, window, tmp_path):
+    """The main window with a new, empty case open."""
+    from tests.gui.helpers import make_case, wait_open
+
+    window.session.open(make_case(tmp_path / "case"))
+    wait_open(qtbot, window)
+    return window

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.store.audit import entries
@@ -265,7 +265,9 @@ def test_a_period_of_whole_days(qtbot, opened):
     when.precision.setCurrentIndex(when.precision.findData("between"))
     when.start_date.setDate(QDate(2025, 3, 12))
     when.end_date.setDate(QDate(2025, 3, 14))
-    qtbot.mouseClick(when.whole_days, Qt.MouseButton.LeftButton)
+    # where a person clicks: on the box (its middle is empty space in a wide row)
+    qtbot.mouseClick(when.whole_days, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, when.whole_days.height() // 2))
     assert not when.start_time.isVisibleTo(window) and not when.end_time.isVisibleTo(window)
     window.view.editor.flush()
     settle(qtbot, window)

@@ -70,10 +70,10 @@ def test_new_incident_from_selection_is_dated_from_the_earliest(qtbot, inbox, ca
     select_rows(qtbot, inbox, [3, 1])
     assert inbox.new_button.isEnabled()
     with qtbot.waitSignal(inbox.incident_created, timeout=5000) as created:
-        qtbot.mouseClick(inbox.new_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(inbox.new_button, Qt.MouseButton.LeftButton)  # opens in the editor
     detail = get_incident(case, created.args[0])
-    assert detail.when_text == "12 Mar 2025, 08:30"
-    assert detail.precision == "exact"
+    assert detail.when_text == "12 Mar 2025, between 08:30 and 11:00"  # the whole span
+    assert detail.precision == "between"
     assert sorted(a.original_name for a in detail.attachments) == [SHOTS[1], SHOTS[3]]
     qtbot.waitUntil(lambda: len(inbox.model.items) == 4, timeout=5000)
 
@@ -115,12 +115,45 @@ def test_group_by_time_is_reviewed_before_anything_is_created(qtbot, inbox, case
     qtbot.waitUntil(lambda: count_incidents_now(case) == 2, timeout=5000)
     first, second = list_incidents(case)
     assert first.title == "Messages before work"
-    assert first.when_text == "12 Mar 2025, 08:15"
+    assert first.when_text == "12 Mar 2025, between 08:15 and 08:55"
     assert first.exhibit_count == 3
-    assert second.title == "2 screenshots, 12 Mar 2025, 11:00 to 11:20"
+    assert second.title == "2 screenshots"
     assert second.occurred_at == datetime(2025, 3, 12, 11, 0, tzinfo=UTC)
+    assert second.when_text == "12 Mar 2025, between 11:00 and 11:20"
     qtbot.waitUntil(lambda: [a.original_name for a in inbox.model.items] == ["IMG_0001.jpg"],
                     timeout=5000)
+
+
+def test_files_dated_by_copying_are_proposed_apart_and_unticked(qtbot, ops, case, tmp_path):
+    import os
+
+    dated = [screenshot(tmp_path / "in" / name, lines=(f"message {i}",))
+             for i, name in enumerate(SHOTS[:2])]
+    copied = []
+    for n in range(4):  # a month of messages, copied to the laptop today
+        p = screenshot(tmp_path / "copied" / f"chat {n}.png", lines=(f"chat {n}",))
+        os.utime(p, (datetime(2026, 12, 4, 18, 29, n, tzinfo=UTC).timestamp(),) * 2)
+        copied.append(p)
+    list(import_files(case, dated + copied))
+    view = InboxView(ops)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.model.items) == 6, timeout=5000)
+    qtbot.mouseClick(view.group_button, Qt.MouseButton.LeftButton)
+    tree = view.review.tree
+    rows = [(tree.topLevelItem(i).text(1), tree.topLevelItem(i).checkState(0))
+            for i in range(tree.topLevelItemCount())]
+    assert rows == [("12 Mar 2025, 08:15 to 08:30", Qt.CheckState.Checked),
+                    ("copied 4 Dec 2026, 18:29", Qt.CheckState.Unchecked)]
+    assert view.review.undated.isVisible()
+    assert "The last group (4 files) has no date of its own" in view.review.undated.text()
+    assert view.review.create_button.text() == "Create 1 incident"
+    # The person can still tick it, knowingly.
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(1))
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert view.review.create_button.text() == "Create 2 incidents"
+    view.review.reject()
 
 
 def count_incidents_now(case):
@@ -152,3 +185,39 @@ def test_drops_and_pastes_land_in_the_inbox(qtbot, inbox, case, tmp_path):
     inbox.view.setFocus()
     qtbot.keyClick(inbox.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: count_inbox(case) == 8, timeout=5000)
+
+
+def test_new_incidents_are_described_one_by_one_with_the_keyboard(qtbot, inbox, case):
+    from evidence_app.core.search.find import SearchFilters, search
+
+    qtbot.mouseClick(inbox.group_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(inbox.review.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: inbox.describing is not None and inbox.describing.isVisible()
+                    and inbox.describing.title.isEnabled(), timeout=5000)
+    pass_ = inbox.describing
+    assert pass_.counter.text() == "Incident 1 of 3"
+    assert pass_.title.text() == "3 screenshots" and pass_.title.hasSelectedText()
+    assert sum(p.isVisible() for p in pass_.pictures) == 3  # its pictures, side by side
+    # Type a title (replacing the suggestion), Tab to the type, pick it by typing, Enter.
+    qtbot.keyClicks(pass_.title, "Messages from a new number")
+    qtbot.keyClick(pass_.title, Qt.Key.Key_Tab)
+    assert pass_.category.hasFocus()
+    qtbot.keyClicks(pass_.category, "Thr")
+    assert pass_.category.currentData() == "threats"
+    qtbot.keyClick(pass_.category, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pass_.counter.text() == "Incident 2 of 3"
+                    and pass_.title.isEnabled(), timeout=5000)
+    qtbot.mouseClick(pass_.skip_button, Qt.MouseButton.LeftButton)  # later
+    qtbot.waitUntil(lambda: pass_.counter.text() == "Incident 3 of 3"
+                    and pass_.title.isEnabled(), timeout=5000)
+    assert pass_.save_button.text() == "Save and finish"
+    qtbot.keyClicks(pass_.title, "Car outside the house")
+    qtbot.keyClick(pass_.title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: inbox.describing is None, timeout=5000)
+    inbox.ops.wait_idle()
+    summaries = {s.title: s.category for s in list_incidents(case)}
+    assert summaries == {"Messages from a new number": "threats", "2 screenshots": "other",
+                         "Car outside the house": "other"}
+    # What is still to describe is easy to find: untitled or typed Other.
+    found = search(case, "", SearchFilters(to_describe=True))
+    assert sorted(h.title for h in found.hits) == ["2 screenshots", "Car outside the house"]

@@ -73,8 +73,10 @@ def test_profile_sets_defaults(qtbot, dialog):
     panel = dialog.panel
     assert panel.include_private.isChecked() and panel.include_gps.isChecked()
     assert panel.include_address.isChecked() and panel.layout_two.isChecked()
+    assert "not for disclosure" in panel.profile_note.text()
     dialog.panel.profile.setCurrentIndex(dialog.panel.profile.findData("court"))
     assert not panel.include_private.isChecked() and panel.include_audit.isChecked()
+    assert "declaration of truth for you to sign and date" in panel.profile_note.text()
 
 
 def test_print_to_file(qtbot, dialog, tmp_path):
@@ -94,7 +96,7 @@ def test_print_to_file(qtbot, dialog, tmp_path):
     assert not dialog.print_button.isEnabled() and dialog.cancel_button.isVisible()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
     pages = dialog.document.pageCount()
-    assert dialog.status.text() == f"Sent {pages} pages to the printer."
+    assert dialog.status.text() == f"Printed {pages} pages to the file {out}."
     assert len(PdfReader(out).pages) == pages
     assert dialog.print_button.isEnabled()
 
@@ -278,4 +280,25 @@ def test_cancelling_a_print_says_truly_whether_pages_were_sent(qtbot, dialog, tm
     if sent:  # a PDF file cannot be called back once its pages are painted
         assert dialog.status.text() in (
             "Printing stopped. 1 page had already gone to the printer and could not be "
-            "called back.", "Sent 1 page to the printer.")
+            "called back.", f"Printed 1 page to the file {out}.")
+
+
+def test_the_dialog_says_how_many_incidents_are_still_to_describe(qtbot, case):
+    from evidence_app.core.incidents import update_incident
+
+    when = parse_when("12/03/2025 08:20", "Europe/London")
+    for title in ("3 screenshots", "Car outside the house", "Threat by text"):
+        create_incident(case, when=when, title=title)
+    last = create_incident(case, when=when, title="Followed to work")
+    update_incident(case, last, category="following")
+    ops = CaseOps(case)
+    dlg = ReportDialog(ops)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    notice = dlg.panel.describe_notice
+    # Three typed Other (one also titled only by its files); the fourth is described.
+    qtbot.waitUntil(notice.isVisible, timeout=15000)
+    assert notice.text().startswith("<b>3 incidents have no title yet or are typed Other,")
+    assert "Show incidents to describe" in notice.text()
+    dlg.reject()
+    ops.wait_idle()

@@ -34,6 +34,37 @@ def test_create_a_case_through_the_welcome_screen(qtbot, window, settings, app_h
     assert window.act_new.isEnabled()
 
 
+def test_the_example_marks_and_the_folder_are_the_persons_own(qtbot, window, app_home):
+    welcome = window.welcome
+    assert "JS/1, JS/2" in welcome.marks_help.text()  # before anything is typed
+    qtbot.keyClicks(welcome.owner, "Amira Begum")
+    assert "AB/1, AB/2" in welcome.marks_help.text()
+    welcome.initials.clear()
+    qtbot.keyClicks(welcome.initials, "ab2")
+    assert "AB2/1, AB2/2" in welcome.marks_help.text()
+    qtbot.keyClicks(welcome.case_name, "Harassment 2025")
+    # Where the case goes, in words: its name in full, no technical path cut in the middle.
+    shown = welcome.folder_label.text()
+    assert shown == "\u201cHarassment 2025\u201d, in this app\u2019s own folder on this computer"
+    assert welcome.folder_label.toolTip() == str(welcome.target_folder())
+
+
+def test_file_choosers_open_in_pictures_or_home_never_the_programs_folder(tmp_path,
+                                                                         monkeypatch):
+    from evidence_app.gui import importing
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(importing, "_last_folder", [None])
+    start = importing.start_folder()
+    assert start != tmp_path and start.is_dir()
+    picked = tmp_path / "phone"
+    picked.mkdir()
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileNames",
+                        lambda *a, **k: ([str(picked / "IMG_1.jpg")], ""))
+    importing.pick_files_to_import(None, "Import")
+    assert importing.start_folder() == picked  # the next chooser opens where this one was
+
+
 def test_create_needs_a_name_and_sensible_initials(qtbot, window):
     welcome = window.welcome
     qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)

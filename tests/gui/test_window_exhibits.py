@@ -96,6 +96,9 @@ def test_ctrl_v_pastes_a_picture_into_the_incident_but_text_into_fields(qtbot, w
     qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 1, timeout=5000)
     assert hookup.gallery.model.items[0].media_type == "image/png"
     assert window.statusBar().currentMessage().startswith("Pasted picture saved as exhibit JS/1")
+    # Said where the person is looking too: above the incident's pictures.
+    hint = hookup.gallery.hint
+    assert hint.isVisible() and hint.text().startswith("\u2713 Pasted picture saved as exhibit JS/1")
 
     QGuiApplication.clipboard().setText(" (Astra)")
     title = window.view.editor.form.title
@@ -146,8 +149,8 @@ def test_import_action_fills_the_inbox_and_a_new_incident_opens_in_the_editor(
                     timeout=5000)
     assert not hookup.inbox_shown
     qtbot.waitUntil(editor.form.title.hasFocus, timeout=5000)  # ready to say what happened
-    assert editor.form.title.text() == "3 photos, 12 Mar 2025, 08:10 to 08:12"
-    assert editor.detail.when_text == "12 Mar 2025, 08:10"
+    assert editor.form.title.text() == "3 photos"
+    assert editor.detail.when_text == "12 Mar 2025, between 08:10 and 08:12"
     # The timeline reloads on a reader thread, then selects the new incident.
     qtbot.waitUntil(lambda: window.view.timeline.current_incident_id() == editor.incident_id,
                     timeout=5000)

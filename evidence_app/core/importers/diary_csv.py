@@ -33,19 +33,27 @@ from evidence_app.core.store.models import AuditEvent, Incident, Note, Tag, inci
 from evidence_app.core.vocab import Category, Precision, parse_category
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "day", "date of incident", "incident date", "when", "date occurred"),
-    "time": ("time", "time of incident", "approx time", "approximate time"),
+    "date": ("date", "day", "date of incident", "incident date", "when", "date occurred",
+             "date it happened", "date of event", "event date", "date and time", "datetime"),
+    "time": ("time", "time of incident", "approx time", "approximate time", "time it happened",
+             "roughly what time", "at"),
     "end": ("end", "end date", "until", "to", "end time"),
     "precision": ("precision", "date precision", "accuracy"),
     "title": ("title", "summary", "what happened", "incident", "subject", "headline"),
     "description": ("description", "details", "detail", "account", "narrative", "what happened in full"),
-    "location": ("location", "where", "place", "venue", "address of incident"),
+    "location": ("location", "where", "place", "venue", "address of incident", "where it happened",
+                 "where was i", "location of incident"),
     "category": ("category", "type", "behaviour", "kind", "incident type"),
     "suspect_appearance": ("suspect appearance", "appearance", "suspect description", "description of suspect", "how he looked", "how they looked"),
     "suspect_voice": ("suspect voice", "voice", "how they sounded"),
     "suspect_clothing": ("suspect clothing", "clothing", "clothes", "what they wore", "wearing"),
-    "witnesses": ("witnesses", "witness", "who saw it"),
-    "impact": ("impact", "effect", "effect on me", "how it affected me", "impact on me", "feelings"),
+    "witnesses": ("witnesses", "witness", "who saw it", "witnessed by", "anyone else there",
+                  "who else was there"),
+    "impact": ("impact", "effect", "effects", "effect on me", "how it affected me", "impact on me",
+               "feelings", "feeling", "how it made me feel", "how i felt", "how i feel",
+               "how i was feeling", "how did it make me feel", "how it made you feel",
+               "emotional impact", "impact on my life", "effect on my life", "how it left me",
+               "mood", "emotions"),
     "police_reference": ("police reference", "crime reference", "crime ref", "police ref", "reference", "crime number", "ref"),
     "police_officer": ("police officer", "officer", "officer in charge", "oic"),
     "reported_on": ("date reported", "reported on", "reported", "reported to police"),
@@ -74,11 +82,35 @@ class DiaryRow:
     existing: int | None = None  # an incident already in the case with the same entry
 
 
+# What a column can be assigned to, in the order offered, with the words the person sees.
+FIELD_CHOICES: dict[str, str] = {
+    "date": "Date", "time": "Time", "end": "End (of a period)", "precision": "Date precision",
+    "title": "Title", "description": "What happened", "location": "Where",
+    "category": "Type of incident", "impact": "How it affected me",
+    "suspect_appearance": "Suspect's appearance", "suspect_voice": "Suspect's voice",
+    "suspect_clothing": "Suspect's clothing", "witnesses": "Witnesses",
+    "police_reference": "Police reference", "police_officer": "Police officer",
+    "reported_on": "Date reported", "tags": "Tags", "notes": "A note on the incident",
+}
+
+
 @dataclass
 class DiaryPreview:
     columns: dict[str, str]  # header in file -> field
     ignored: list[str]
     rows: list[DiaryRow]
+    headers: list[str] = field(default_factory=list)  # every column's name, in file order
+    first_values: list[str] = field(default_factory=list)  # the first row, to recognise them
+
+    @property
+    def header_key(self) -> str:
+        """The same for every file with these column names (to remember a mapping by)."""
+        return "\x1f".join(_HEADER_JUNK.sub("", h.lower()) for h in self.headers)
+
+    def assignment(self) -> dict[str, str]:
+        """Each column name in the file -> the field it goes to ('' for not used)."""
+        used = {label: key for label, key in self.columns.items()}
+        return {label: used.get(label, "") for label in _labels(self.headers)}
 
     @property
     def valid(self) -> list[DiaryRow]:
@@ -228,22 +260,38 @@ def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
 _JOIN = {**{key: "\n\n" for key in TEXT}, "title": " - ", "notes": "\n\n", "tags": "; "}
 
 
-def _header(row: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
+def _labels(row: list[str]) -> list[str]:
+    """Column names as shown: a name written twice is listed as "Notes (2)"."""
+    labels: list[str] = []
+    for name in row:
+        label, n = name.strip() or "(no name)", 2
+        while label in labels:
+            label, n = f"{name.strip() or '(no name)'} ({n})", n + 1
+        labels.append(label)
+    return labels
+
+
+def _header(row: list[str], assign: dict[str, str] | None = None,
+            ) -> tuple[dict[int, str], dict[str, str], list[str]]:
+    """Which column goes to which field: by name, unless `assign` (column label ->
+    field, '' for not used) says otherwise for a column."""
     mapping: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
-    for i, name in enumerate(row):
-        key = _LOOKUP.get(_HEADER_JUNK.sub("", name.lower()))
+    for i, (name, label) in enumerate(zip(row, _labels(row), strict=True)):
+        if assign is not None and label in assign:
+            key = assign[label] or None
+            if key is not None and key not in FIELD_CHOICES:
+                raise UserError(f"A column cannot go to {key!r}.")
+        else:
+            key = _LOOKUP.get(_HEADER_JUNK.sub("", name.lower()))
         if key and (key not in mapping.values() or key in _JOIN):
             mapping[i] = key
-            label, n = name, 2
-            while label in columns:  # a header written twice is listed twice
-                label, n = f"{name} ({n})", n + 1
             columns[label] = key
         elif key:
-            ignored.append(f"{name.strip()} (a second {key.replace('_', ' ')} column)")
+            ignored.append(f"{name.strip()} (a second {FIELD_CHOICES[key].lower()} column)")
         elif name.strip():
-            ignored.append(name)
+            ignored.append(label)
     return mapping, columns, ignored
 
 
@@ -302,11 +350,12 @@ def _close_stray_quotes(text: str, delimiter: str) -> tuple[str, list[int]]:
     return text, lines
 
 
-def read_diary(path: Path, tz: str) -> DiaryPreview:
+def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> DiaryPreview:
     """Read and check every row without touching the case.
 
     The header is the first row naming a date column (a title line above it is allowed).
-    Each row is reported with the line of the file it starts on.
+    Each row is reported with the line of the file it starts on. `assign` (column label ->
+    field key of FIELD_CHOICES, or '' for not used) overrides what names would choose.
     """
     try:
         data = Path(path).read_bytes()
@@ -321,12 +370,14 @@ def read_diary(path: Path, tz: str) -> DiaryPreview:
     mapping: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
+    headers: list[str] = []
     last_line = 0
     try:
         for _ in range(10):
             first = next(reader)
             last_line = reader.line_num
-            mapping, columns, ignored = _header(first)
+            mapping, columns, ignored = _header(first, assign)
+            headers = first
             if "date" in mapping.values():
                 break
     except StopIteration:
@@ -340,12 +391,15 @@ def read_diary(path: Path, tz: str) -> DiaryPreview:
     if not {"title", "description"} & set(mapping.values()):
         raise UserError(f"{path} needs a 'title' or 'description' column.")
     rows: list[DiaryRow] = []
+    first_values: list[str] = []
     items = list(mapping.items())
     try:
         for values in reader:
             line, last_line = last_line + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue
+            if not rows:
+                first_values = values
             rows.append(_parse_row(line, _row_values(values, items), tz))
     except csv.Error as exc:
         rows.append(DiaryRow(line=last_line + 1, error=f"the file is malformed here: {exc}"))
@@ -354,7 +408,7 @@ def read_diary(path: Path, tz: str) -> DiaryPreview:
         if row is not None:
             row.warnings.append(f"a quotation mark on line {fixed} is never closed; it was "
                                 "taken to end with that line, so check this row's columns")
-    return DiaryPreview(columns, ignored, rows)
+    return DiaryPreview(columns, ignored, rows, headers, first_values)
 
 
 @dataclass

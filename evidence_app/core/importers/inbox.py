@@ -35,6 +35,9 @@ class ProposedGroup:
     title: str
     when: When
     accepted: bool = True
+    # Every file's time is only when it was copied or saved on a computer (its file
+    # time): the group may be dated by the copying, not by what it shows.
+    file_times_only: bool = False
 
     @property
     def ids(self) -> list[int]:
@@ -70,20 +73,31 @@ def _precision_of(att: AttachmentView) -> Precision:
     return Precision.CIRCA
 
 
+_EXACTNESS = [Precision.DAY, Precision.CIRCA, Precision.EXACT]  # least exact first
+
+
 def when_from_attachments(attachments: Sequence[AttachmentView], tz: str) -> When:
-    """When an incident made of these files happened: the earliest capture time, with
-    a precision honest about where that time came from (undated if none has a time)."""
-    dated = [a for a in attachments if a.captured_at is not None]
+    """When an incident made of these files happened: from the first capture time to
+    the last, with a precision honest about where the times came from (undated if none
+    has a time). Files all from one minute give that moment; a day-only time (a name such
+    as IMG-20240312-WA0001) gives whole days."""
+    dated = sorted((a for a in attachments if a.captured_at is not None),
+                   key=lambda a: (a.captured_at, a.exhibit_serial))
     if not dated:
         return When(None, None, Precision.UNDATED, tz)
-    first = min(dated, key=lambda a: (a.captured_at, a.exhibit_serial))
-    assert first.captured_at is not None
-    precision = _precision_of(first)
-    start = first.captured_at
+    first, last = dated[0].captured_at, dated[-1].captured_at
+    assert first is not None and last is not None
+    precision = min((_precision_of(a) for a in dated), key=_EXACTNESS.index)
+    zone = ZoneInfo(tz)
     if precision is Precision.DAY:
-        local = start.astimezone(ZoneInfo(tz))
-        start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return When(start, None, precision, tz)
+        start = first.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        if last.astimezone(zone).date() == start.date():
+            return When(start, None, precision, tz)
+        end = last.astimezone(zone).replace(hour=23, minute=59, second=0, microsecond=0)
+        return When(start, end.astimezone(first.tzinfo), Precision.BETWEEN, tz)
+    if last - first < timedelta(minutes=1) and first.minute == last.minute:
+        return When(first, None, precision, tz)
+    return When(first, last, Precision.BETWEEN, tz)
 
 
 def describe_files(attachments: Sequence[AttachmentView]) -> str:
@@ -103,44 +117,47 @@ def describe_files(attachments: Sequence[AttachmentView]) -> str:
     return parts[0] if parts else "no files"
 
 
-def suggested_title(attachments: Sequence[AttachmentView], tz: str) -> str:
-    """A plain starting title the person is expected to rewrite."""
-    dated = sorted(a.captured_at for a in attachments if a.captured_at is not None)
+def suggested_title(attachments: Sequence[AttachmentView]) -> str:
+    """A plain starting title the person is expected to rewrite: what the files are.
+    The date is the incident's own, shown beside its title wherever it is listed."""
     what = describe_files(attachments)
-    what = what[0].upper() + what[1:]
-    if not dated:
-        return what
-    zone = ZoneInfo(tz)
-    first, last = dated[0].astimezone(zone), dated[-1].astimezone(zone)
-    day = f"{first.day} {first:%b %Y}"
-    if first.date() != last.date():
-        return f"{what}, {day} to {last.day} {last:%b %Y}"
-    if (first.hour, first.minute) == (last.hour, last.minute):
-        return f"{what}, {day} at {first:%H:%M}"
-    return f"{what}, {day}, {first:%H:%M} to {last:%H:%M}"
+    return what[0].upper() + what[1:]
 
 
 def group_by_time(attachments: Sequence[AttachmentView], tz: str,
                   gap: timedelta = DEFAULT_GAP) -> Grouping:
     """Propose incidents: files whose capture times are within `gap` of the previous
-    one belong together. Files without a capture time are left out for the person."""
+    one belong together. Files without a capture time are left out for the person.
+
+    Files dated only by their file time (when they were copied or saved, not taken) are
+    grouped apart, after the others, and proposed unticked: copying a phone's month of
+    screenshots today gives them all today's date.
+    """
     if gap <= timedelta(0):
         raise ValidationError("The gap between groups must be more than zero minutes.")
-    dated = sorted((a for a in attachments if a.captured_at is not None),
-                   key=lambda a: (a.captured_at, a.exhibit_serial))
     grouping = Grouping(undated=[a for a in attachments if a.captured_at is None])
+    own = [a for a in attachments if a.captured_at is not None
+           and a.captured_from != CaptureSource.MTIME]
+    copied = [a for a in attachments if a.captured_at is not None
+              and a.captured_from == CaptureSource.MTIME]
+    for files, file_times in ((own, False), (copied, True)):
+        for run in _runs(files, gap):
+            grouping.groups.append(ProposedGroup(
+                run, suggested_title(run), when_from_attachments(run, tz),
+                accepted=not file_times, file_times_only=file_times))
+    return grouping
+
+
+def _runs(files: list[AttachmentView], gap: timedelta) -> list[list[AttachmentView]]:
     runs: list[list[AttachmentView]] = []
-    for att in dated:
+    for att in sorted(files, key=lambda a: (a.captured_at, a.exhibit_serial)):
         assert att.captured_at is not None
         previous = runs[-1][-1].captured_at if runs else None
         if previous is not None and att.captured_at - previous <= gap:
             runs[-1].append(att)
         else:
             runs.append([att])
-    for run in runs:
-        grouping.groups.append(ProposedGroup(run, suggested_title(run, tz),
-                                             when_from_attachments(run, tz)))
-    return grouping
+    return runs
 
 
 def _files(case: Case, attachment_ids: Sequence[int]) -> list[AttachmentView]:
@@ -172,7 +189,7 @@ def create_incidents_from_groups(case: Case, groups: Sequence[tuple[str, Sequenc
     plans = []
     for title, ids in wanted:
         files = _files(case, ids)
-        plans.append((title or suggested_title(files, tz), when_from_attachments(files, tz), ids))
+        plans.append((title or suggested_title(files), when_from_attachments(files, tz), ids))
     created = []
     with case.write() as (session, audit):
         for title, when, ids in plans:

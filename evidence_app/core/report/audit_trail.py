@@ -18,24 +18,27 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from evidence_app.core.capture_time import capture_has_time, capture_source_text
+from evidence_app.core.impacts import pounds_text
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import size_text
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import ReportTable, Styles, grid_table
 from evidence_app.core.store.audit import AuditEntry
-from evidence_app.core.vocab import FIELD_LABELS, Precision, category_label
+from evidence_app.core.vocab import FIELD_LABELS, Precision, category_label, impact_label
 
 _ACTIONS = {"create": "Created", "update": "Changed", "trash": "Moved to trash",
-            "restore": "Restored", "import": "Imported", "link": "Linked", "unlink": "Unlinked"}
+            "restore": "Restored", "import": "Imported", "link": "Linked", "unlink": "Unlinked",
+            "delete": "Removed"}
 _DETAIL_LIMIT = 500
 _VALUE_LIMIT = 140
 _LABELS = {**FIELD_LABELS, "original_name": "file name", "captured_at": "captured",
            "captured_from": "capture time from", "sha256": "SHA-256", "exhibit": "exhibit",
-           "text": "text", "private": "private", "caption": "caption", "size": "size"}
+           "text": "text", "private": "private", "caption": "caption", "size": "size",
+           "kind": "effect", "since": "from", "details": "words", "amount_pence": "amount"}
 # The fields an officer looks for first; others follow in the order they were stored.
 _FIRST = ("title", "original_name", "text", "occurred_at", "occurred_end", "precision",
-          "category", "location")
+          "category", "location", "since", "amount_pence")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 
 
@@ -60,6 +63,12 @@ def _value(key: str, value: Any) -> str:
         return capture_source_text(str(value))
     if key == "size" and isinstance(value, int):
         return size_text(value)
+    if key == "kind":
+        return impact_label(str(value))
+    if key == "amount_pence" and isinstance(value, int):
+        return pounds_text(value)
+    if key == "since":
+        return str(value)
     if key in ("sha256", "timezone"):
         return str(value)
     if isinstance(value, list):
@@ -132,6 +141,10 @@ class _Names:
             return self.people.get(entry.entity_id, f"Person {entry.entity_id}")
         if entry.entity == "vehicle":
             return self.vehicles.get(entry.entity_id, f"Vehicle {entry.entity_id}")
+        if entry.entity == "impact":
+            owner = d.get("incident_id")
+            where = "the whole case" if owner is None else self.incident(owner)
+            return f"Impact on me ({impact_label(str(d.get('kind', '')))}), {where}"
         return entry.entity.capitalize()
 
 
@@ -161,7 +174,8 @@ def describe(entry: AuditEntry, names: _Names) -> str:
                 old, new = _value(key, old), _value(key, new)
             parts.append(f"{_label(key)}: {old} \u2192 {new}")
         return f"{subject}: " + "; ".join(parts)
-    skip = {"incident_id", "exhibit", "changes"}
+    skip = {"incident_id", "exhibit", "changes"} | ({"kind"} if entry.entity == "impact"
+                                                     else set())
     rest = [(k, v) for k, v in _ordered(d) if k not in skip and v not in ("", None, False, [])]
     if not rest:
         return subject

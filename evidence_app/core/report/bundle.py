@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -212,9 +212,7 @@ def export_bundle(case: Case, options: ReportOptions, out: Path, *, shareable: b
             os.replace(work, target)
         done = True
         n_shareable = sum(1 for e in entries if e["shareable_copy"])
-        final_report = ReportResult(
-            (target / REPORT_NAME) if not as_zip else target, report.pages, report.incidents,
-            report.exhibits, report.sha256, report.size)
+        final_report = replace(report, path=(target / REPORT_NAME) if not as_zip else target)
         yield Progress(total, total, "Export finished",
                        item=BundleResult(target, final_report, len(entries), n_shareable, files))
     except OSError as exc:

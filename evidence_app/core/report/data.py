@@ -18,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from evidence_app.core.errors import UserError
+from evidence_app.core.impacts import impacts_for_report
 from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
-from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.report.options import ADDRESS_ITEM, ReportOptions
+from evidence_app.core.report.personal import Found, PersonalDetails, statements
 from evidence_app.core.store import audit
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
-from evidence_app.core.views import AttachmentView, IncidentDetail
+from evidence_app.core.views import AttachmentView, ImpactView, IncidentDetail
 from evidence_app.core.vocab import Precision, category_label
 
 
@@ -49,6 +51,18 @@ class ReportData:
     generated_at: datetime
     incidents: list[IncidentDetail] = field(default_factory=list)  # dated first, then undated
     audit: list[audit.AuditEntry] = field(default_factory=list)
+    personal: Found = field(default_factory=Found)  # the person's details in typed text
+    impacts: list[ImpactView] = field(default_factory=list)  # the case's and the incidents'
+
+    def left_out(self) -> list[str]:
+        """What this report withholds, true for where the person typed their address."""
+        return statements(self.options.left_out(), self.options.kept_in(), self.personal,
+                          ADDRESS_ITEM)[0]
+
+    def kept_in(self) -> list[str]:
+        """What this copy includes that could endanger the person if disclosed."""
+        return statements(self.options.left_out(), self.options.kept_in(), self.personal,
+                          ADDRESS_ITEM)[1]
 
     @property
     def dated(self) -> list[IncidentDetail]:
@@ -67,6 +81,14 @@ class ReportData:
     def number_of(self, incident_id: int) -> int:
         """The incident's number in this report (1, 2, ...), in report order."""
         return self._numbers()[incident_id]
+
+    @property
+    def incident_ids(self) -> set[int]:
+        return set(self._numbers())
+
+    def numbers(self) -> dict[int, int]:
+        """{incident id: its number in this report}."""
+        return dict(self._numbers())
 
     def _numbers(self) -> dict[int, int]:
         if not hasattr(self, "_numbering"):
@@ -159,18 +181,35 @@ def _matching_ids(case: Case, options: ReportOptions, tz: str) -> list[int]:
     return ids
 
 
-def _redact(detail: IncidentDetail, options: ReportOptions) -> IncidentDetail:
+def _redact(detail: IncidentDetail, options: ReportOptions, personal: PersonalDetails,
+            found: dict[int, set[str]] | None) -> IncidentDetail:
     notes = detail.notes if options.include_private else [n for n in detail.notes if not n.private]
     atts = detail.attachments
     if not options.include_gps:
         atts = [replace(a, gps_lat=None, gps_lon=None, gps_alt=None) for a in atts]
-    return replace(detail, notes=notes, attachments=atts)
+    detail = replace(detail, notes=notes, attachments=atts)
+    if personal and not options.include_address:
+        kinds = personal.scan(detail)
+        if kinds and found is not None:
+            found[detail.id] = kinds
+        if kinds and options.withhold_typed:
+            detail = personal.withhold(detail)
+    return detail
+
+
+def personal_details(case: Case) -> PersonalDetails:
+    """What the case settings say about the person: address, postcode, phone, email."""
+    s = case.settings()
+    return PersonalDetails.from_settings(s.address, s.contact)
 
 
 def load_incidents(case: Case, options: ReportOptions, chunk: int = 200,
-                   ) -> Iterator[IncidentDetail]:
-    """The incidents the options select, in report order, already redacted."""
+                   found: dict[int, set[str]] | None = None) -> Iterator[IncidentDetail]:
+    """The incidents the options select, in report order, already redacted (the person's
+    address and phone typed into them withheld when the options say so; `found`, when
+    given, collects which incidents held which of them)."""
     tz = case.settings().timezone
+    personal = personal_details(case)
     ids = _matching_ids(case, options, tz)
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
@@ -183,7 +222,8 @@ def load_incidents(case: Case, options: ReportOptions, chunk: int = 200,
             ).scalars().all()
             by_id = {r.id: r for r in rows}
             for incident_id in part:
-                yield _redact(detail_from_row(session, by_id[incident_id]), options)
+                yield _redact(detail_from_row(session, by_id[incident_id]), options,
+                              personal, found)
 
 
 def check_selection(case: Case, options: ReportOptions) -> None:
@@ -222,11 +262,15 @@ def _private_note_ids(case: Case) -> set[int]:
 WITHHELD = "(private note: details withheld)"
 
 
-def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
-    """Audit events about the included incidents, their notes, exhibits and links."""
+def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None = None,
+               ) -> list[audit.AuditEntry]:
+    """Audit events about the included incidents, their notes, exhibits, links and
+    impacts, and the impacts on the whole case."""
     incident_ids = {i.id for i in data.incidents}
     exhibit_ids = {a.id for a in data.exhibits}
+    incident_of = {a.id: a.incident_id for a in data.exhibits}
     private = set() if data.options.include_private else _private_note_ids(case)
+    personal = personal_details(case) if not data.options.include_address else PersonalDetails()
     out = []
     with case.read() as session:
         for entry in audit.entries(session):
@@ -237,12 +281,23 @@ def load_audit(case: Case, data: ReportData) -> list[audit.AuditEntry]:
                 keep = entry.entity_id in exhibit_ids
             elif entry.entity in ("note", "person", "vehicle"):
                 keep = related in incident_ids
+            elif entry.entity == "impact":  # on an included incident, or the whole case
+                keep = related is None or related in incident_ids
             else:
                 keep = False
             if not keep:
                 continue
             if entry.entity == "note" and entry.entity_id in private:
                 entry = replace(entry, details={"incident_id": related, "note": WITHHELD})
+            kinds = personal.scan(entry.details) if personal else set()
+            if kinds:
+                owner = (entry.entity_id if entry.entity == "incident" else
+                         incident_of.get(entry.entity_id or 0) if entry.entity == "attachment"
+                         else related)
+                if found is not None and owner in incident_ids:
+                    found.setdefault(owner, set()).update(kinds)
+                if data.options.withhold_typed:
+                    entry = replace(entry, details=personal.withhold(entry.details))
             out.append(entry)
     return out
 
@@ -256,15 +311,33 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
         address=s.address if options.include_address else "",
         contact=s.contact if options.include_address else "",
     )
-    data = ReportData(case=info, options=options, generated_at=generated_at)
     check_selection(case, options)
-    data.incidents = list(load_incidents(case, options))
+    personal = personal_details(case) if not options.include_address else PersonalDetails()
+    elsewhere: dict[str, set[str]] = {}
+    if personal:
+        elsewhere = {"the case name": personal.scan(info.case_name),
+                     "the report title": personal.scan(options.title)}
+        if options.withhold_typed:
+            info = replace(info, case_name=personal.withheld(info.case_name))
+            options = replace(options, title=personal.withheld(options.title))
+    data = ReportData(case=info, options=options, generated_at=generated_at)
+    found: dict[int, set[str]] = {}
+    data.incidents = list(load_incidents(case, options, found=found))
     if not data.incidents and options.filtered:
         live = count_incidents(case)
         if live:
             raise UserError(f"No incident matches what was chosen for this report (of the "
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
+    data.impacts = impacts_for_report(case, [i.id for i in data.incidents])
+    if personal:
+        # Effects on the whole case are printed in the summary, outside any incident.
+        whole_case = [i for i in data.impacts if i.incident_id is None]
+        elsewhere["the impact on the whole case"] = personal.scan(whole_case)
+        if options.withhold_typed:
+            data.impacts = personal.withhold(data.impacts)
     if options.include_audit:
-        data.audit = load_audit(case, data)
+        data.audit = load_audit(case, data, found)
+    data.personal = Found.of({data.number_of(i): kinds for i, kinds in found.items()},
+                             elsewhere, withheld=options.withhold_typed and bool(personal))
     return data

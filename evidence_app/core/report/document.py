@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.report.archival import DocumentInfo, make_archival
 from evidence_app.core.report.audit_trail import audit_appendix
 from evidence_app.core.report.data import ReportData, collect
 from evidence_app.core.report.exhibit_list import exhibit_list
@@ -34,8 +35,10 @@ from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
 from evidence_app.core.report.images import Renderer, case_renderer
 from evidence_app.core.report.incident_pages import incident_full
-from evidence_app.core.report.options import ReportOptions
+from evidence_app.core.report.navigation import Bookmark
+from evidence_app.core.report.options import Profile, ReportOptions
 from evidence_app.core.report.paragraph import ScriptParagraph
+from evidence_app.core.report.personal import Found
 from evidence_app.core.report.running import RunningState, page_hooks
 from evidence_app.core.report.sections import chronology, cover, summary
 from evidence_app.core.report.styles import (
@@ -49,6 +52,7 @@ from evidence_app.core.report.styles import (
     page_geometry,
     page_size,
 )
+from evidence_app.core.report.summary import declaration
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.originals import fsync_folder, sha256_file
 
@@ -71,10 +75,13 @@ class ReportResult:
     exhibits: int
     sha256: str
     size: int
+    personal: Found = field(default_factory=Found)  # the person's details typed into the log
+    case_name: str = ""  # as the report prints it (names its print job)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "pages": self.pages, "incidents": self.incidents,
-                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size}
+                "exhibits": self.exhibits, "sha256": self.sha256, "size": self.size,
+                "personal_details": self.personal.to_json()}
 
 
 def generated_time() -> datetime:
@@ -123,6 +130,23 @@ def _canvas_class(data: ReportData, pages: list[int]) -> type[Canvas]:
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
+
+        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+            # Pages reach the document only at save(), so reportlab would bind every
+            # destination to page 1: bind it to the page being drawn.
+            doc = self._doc
+            held, doc.pageCounter = doc.pageCounter, self._pageNumber
+            try:
+                return super().bookmarkPage(key, *args, **kwargs)
+            finally:
+                doc.pageCounter = held
+
+        def drawImage(self, image: Any, x: float, y: float, width: Any = None,  # noqa: N802
+                      height: Any = None, *args: Any, **kwargs: Any) -> Any:
+            drawn = super().drawImage(image, x, y, width, height, *args, **kwargs)
+            if height is not None:  # where an exhibit's link lands (navigation.py)
+                self.picture_top = (self._pageNumber, self.absolutePosition(x, y + height)[1])
+            return drawn
 
         def save(self) -> None:
             total = len(self._pages)
@@ -189,29 +213,35 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
         story.append(_Checkpoint(steps, message, on_step, cancel))
 
     checkpoint("Cover page")
-    story += cover(data, st, width) + [PageBreak()]
+    story += [Bookmark("cover", "Cover page")] + cover(data, st, width) + [PageBreak()]
     checkpoint("Summary")
-    story += summary(data, st, width) + [PageBreak()]
+    story += [Bookmark("summary", "Summary")] + summary(data, st, width) + [PageBreak()]
     checkpoint("Chronology")
-    story += chronology(data, st, width)
+    story += [Bookmark("chronology", "Chronology")] + chronology(data, st, width)
     dated, undated = data.dated, data.undated
     if dated:
-        story += [PageBreak(), Paragraph("Incidents in full", st.h1)]
+        story += [PageBreak(), Bookmark("incidents", "Incidents in full"),
+                  Paragraph("Incidents in full", st.h1)]
     for inc in dated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
         story += incident_full(data, inc, st, page, render, running)
     if undated:
-        story += [PageBreak(), Paragraph("Undated incidents", st.h1),
+        story += [PageBreak(), Bookmark("undated", "Undated incidents"),
+                  Paragraph("Undated incidents", st.h1),
                   Paragraph("The date of these incidents is not known. They are listed in the "
                             "order they were recorded.", st.muted)]
     for inc in undated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
         story += incident_full(data, inc, st, page, render, running)
     checkpoint("Exhibit list")
-    story += [PageBreak()] + exhibit_list(data, st, width)
+    story += [PageBreak(), Bookmark("exhibits", "Exhibit list")] + exhibit_list(data, st, width)
+    if data.options.profile is Profile.COURT:
+        checkpoint("Declaration of truth")
+        story += [PageBreak(), Bookmark("declaration", "Declaration of truth")] + declaration(
+            data, st, width)
     if data.options.include_audit:
         checkpoint("Audit trail")
-        story += [PageBreak()] + audit_appendix(data, st, width)
+        story += [PageBreak(), Bookmark("audit", "Audit trail")] + audit_appendix(data, st, width)
     checkpoint("Saving")
     return story, steps
 
@@ -220,23 +250,28 @@ def write_pdf(data: ReportData, out: Path, render: Renderer,
               on_step: Callable[[int, str], None] = lambda n, m: None,
               cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
               ) -> int:
-    """Lay out and write the PDF (blocking); returns the number of pages."""
+    """Lay out and write the PDF (blocking), then make it PDF/A-2b (`archival.py`);
+    returns the number of pages."""
     st = make_styles()
     pagesize = page_size(data.options.paper)
     page = page_geometry(data.options.paper)
     invariant = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     pages: list[int] = []
     running = RunningState()
+    info = DocumentInfo(title=plain(f"{data.options.title}: {data.case.case_name}"),
+                        author=plain(data.case.owner_name),
+                        subject="Chronological evidence report",
+                        creator=f"{APP_NAME} {__version__}", created=data.generated_at)
+    raw = out.with_name(out.name + ".raw")
     with _BUILD_LOCK:
         story, steps = make_story(data, st, page, render, on_step, cancel, running)
         if on_total is not None:
             on_total(steps)
         doc = BaseDocTemplate(
-            str(out), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_GAP, bottomMargin=MARGIN,
-            title=plain(f"{data.options.title}: {data.case.case_name}"),
-            author=plain(data.case.owner_name), subject="Chronological evidence report",
-            creator=f"{APP_NAME} {__version__}", invariant=invariant, pageCompression=1,
+            str(raw), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_GAP, bottomMargin=MARGIN, title=info.title,
+            author=info.author, subject=info.subject, creator=info.creator, lang=info.language,
+            invariant=invariant, pageCompression=1,
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -250,6 +285,10 @@ def write_pdf(data: ReportData, out: Path, render: Renderer,
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page,
                                            onPageEnd=end)])
         doc.build(story, canvasmaker=_canvas_class(data, pages))
+    try:
+        make_archival(raw, out, info)
+    finally:
+        raw.unlink(missing_ok=True)
     return pages[0] if pages else 0
 
 
@@ -285,7 +324,8 @@ def build_report(case: Case, options: ReportOptions, out: Path,
             raise UserError(f"Cannot write the report to {out}: {exc.strerror or exc}"
                             ) from exc
     result = ReportResult(out, pages, len(data.incidents), len(data.exhibits),
-                          sha256_file(out), out.stat().st_size)
+                          sha256_file(out), out.stat().st_size, data.personal,
+                          data.case.case_name)
     yield Progress(pages, pages, f"Report saved: {pages} pages", item=result)
 
 

@@ -18,6 +18,7 @@ from evidence_app.core.report.formatting import (
     size_text,
     unbroken,
 )
+from evidence_app.core.report.navigation import anchor, exhibit_key, incident_key, link, listed_key
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import SHADE, ReportTable, Styles, grid_table
 
@@ -38,9 +39,12 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     for att in data.exhibits:
         source = capture_source(att)
         number = data.number_of(att.incident_id) if att.incident_id is not None else None
+        # The mark leads to where the exhibit is drawn, the number to its incident.
         rows.append([
-            _p(f"<b>{markup(att.exhibit_mark)}</b>", st.cell),
-            _p(f"No.\u00a0{number}" if number else "", st.cell),
+            _p(anchor(listed_key(att.exhibit_serial))
+               + link(f"<b>{markup(att.exhibit_mark)}</b>", exhibit_key(att.exhibit_serial)),
+               st.cell),
+            _p(link(f"No.\u00a0{number}", incident_key(number)) if number else "", st.cell),
             [_p(markup(att.original_name), st.cell)]
             + ([_p(f"<i>{markup(att.caption)}</i>", st.cell)] if att.caption else [])
             + [_p(markup(f"{media_text(att)}, {size_text(att.size)}"), st.cell_muted)],

@@ -64,7 +64,9 @@ def register_fonts() -> None:
             path = FONT_DIR / filename
             if not path.is_file():
                 raise FileNotFoundError(f"the report font {path} is missing from the installation")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            font = TTFont(name, str(path))
+            _unscaled_trailing_widths(font)
+            pdfmetrics.registerFont(font)
         for script in SCRIPTS:
             for name, filename in ((script.font, script.regular_file),
                                    (script.bold_font, script.bold_file)):
@@ -95,6 +97,22 @@ def register_fonts() -> None:
 
         rl_config.useA85 = 0
         _registered = True
+
+
+def _unscaled_trailing_widths(font: TTFont) -> None:
+    """Undo a reportlab 5.1 slip that makes a subset's widths disagree with its /Widths.
+
+    A font may give one advance width for its last run of glyphs (every glyph of a
+    monospaced font): reportlab records that width for them in thousandths of an em
+    instead of font units, so the embedded subset says 602 where the font says 1233
+    (DejaVu Sans Mono) and PDF/A (6.2.11.5) rejects the file. The slipped entries are
+    the floats after the integer ones read from the font.
+    """
+    metrics = font.face.hmetrics
+    read = [aw for aw, _ in metrics if isinstance(aw, int)]
+    if read and len(read) < len(metrics):
+        font.face.hmetrics = [(aw if isinstance(aw, int) else read[-1], lsb)
+                              for aw, lsb in metrics]
 
 
 @cache

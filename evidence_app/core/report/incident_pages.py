@@ -8,6 +8,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
+from evidence_app.core.impacts import pounds_text
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import (
     BOX_PAD,
@@ -36,6 +37,14 @@ from evidence_app.core.report.images import (
     Renderer,
     oriented_size,
 )
+from evidence_app.core.report.navigation import (
+    Bookmark,
+    ExhibitAnchor,
+    exhibit_key,
+    incident_key,
+    link,
+    listed_key,
+)
 from evidence_app.core.report.options import ImageLayout
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.running import IncidentEnd, IncidentMark, RunningState
@@ -48,7 +57,17 @@ from evidence_app.core.report.styles import (
     fields_table,
 )
 from evidence_app.core.views import AttachmentView, IncidentDetail
-from evidence_app.core.vocab import FIELD_LABELS, Role
+from evidence_app.core.vocab import FIELD_LABELS, ImpactKind, Role
+
+SUMMARY_ROLES = (Role.SUSPECT.value, Role.WITNESS.value)  # described in the summary
+
+
+def impact_statement(kind: str) -> str:
+    """The report's words for a stored kind of impact."""
+    try:
+        return ImpactKind(kind).statement
+    except ValueError:
+        return kind
 
 # (label, attribute) in the order an officer reads them; empty fields are left out.
 FIELDS = (
@@ -135,23 +154,47 @@ def _role(value: str) -> str:
 
 
 def _field_rows(inc: IncidentDetail, st: Styles) -> list[list[Any]]:
-    rows: list[list[Any]] = [[_p(label, st.label), text_block(getattr(inc, attr), st.body)]
-                             for label, attr in FIELDS if getattr(inc, attr).strip()]
+    rows: list[list[Any]] = []
+    for label, attr in FIELDS:
+        text = getattr(inc, attr).strip()
+        if attr == "impact" and inc.impacts:
+            # What the person ticked, in the Act's words, under what they wrote.
+            lines = _impact_lines(inc)
+            written = text_block(getattr(inc, attr), st.body) if text else []
+            value: Any = (written + [_p(line, st.body) for line in lines] if len(written) > 1
+                          else _p("<br/>".join(([markup(getattr(inc, attr))] if text else [])
+                                               + lines), st.body))
+            rows.append([_p(label, st.label), value])
+        elif text:
+            rows.append([_p(label, st.label), text_block(getattr(inc, attr), st.body)])
     if inc.reported_on:
         rows.append([_p("Reported to police", st.label), _p(day_text(inc.reported_on), st.body)])
     if inc.people:
+        # Suspects and witnesses are described once, in the summary; here only named.
         text = "<br/>".join(
             f"{markup(p.name)} ({_role(p.role)})"
-            + (f": {markup(p.description)}" if p.description else "")
+            + (f": {markup(p.description)}" if p.description and p.role not in SUMMARY_ROLES
+               else "")
             for p in inc.people)
         rows.append([_p("People", st.label), _p(text, st.body)])
     if inc.vehicles:
-        text = "<br/>".join(markup(v.label) + (f": {markup(v.description)}" if v.description else "")
-                            for v in inc.vehicles)
-        rows.append([_p("Vehicles", st.label), _p(text, st.body)])
+        rows.append([_p("Vehicles", st.label),
+                     _p("<br/>".join(markup(v.label) for v in inc.vehicles), st.body)])
     if inc.tags:
         rows.append([_p("Tags", st.label), _p(markup(", ".join(inc.tags)), st.body)])
     return rows
+
+
+def _impact_lines(inc: IncidentDetail) -> list[str]:
+    lines = []
+    for impact in inc.impacts:
+        head = [day_text(impact.since)] if impact.since else []
+        if impact.amount_pence is not None:
+            head.append(pounds_text(impact.amount_pence))
+        line = f"<b>{impact_statement(impact.kind)}</b>"
+        line += f" ({', '.join(head)})" if head else ""
+        lines.append(line + (f": {markup(impact.details)}" if impact.details else ""))
+    return lines
 
 
 def _record_line(inc: IncidentDetail, tz: str) -> str:
@@ -165,9 +208,10 @@ def _record_line(inc: IncidentDetail, tz: str) -> str:
 def exhibit_caption(att: AttachmentView, tz: str, st: Styles, width: float) -> list[Flowable]:
     """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256
     (fitted to the caption's `width`, never broken inside)."""
+    mark = link(f"<b>Exhibit {markup(att.exhibit_mark)}</b>", listed_key(att.exhibit_serial))
     lines: list[Flowable] = [
-        _p(f"<b>Exhibit {markup(att.exhibit_mark)}</b> \u2013 {markup(att.original_name)}",
-           st.caption)]
+        ExhibitAnchor(exhibit_key(att.exhibit_serial), is_picture(att)),
+        _p(f"{mark} \u2013 {markup(att.original_name)}", st.caption)]
     if att.caption:
         lines.append(_p(markup(att.caption), st.caption))
     details = [f"{media_text(att)}, {size_text(att.size)}"]
@@ -367,7 +411,9 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
     width = page.width
     number = data.number_of(inc.id)
     running = running or RunningState()
-    record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm)]
+    record: list[Flowable] = [IncidentMark(running, (number, inc.title), page.top, 8 * mm),
+                              Bookmark(incident_key(number), f"{number}. {inc.when_text} \u2013 "
+                                       f"{inc.title or '(untitled)'}", level=1, lift=4 * mm)]
     record += [_header(number, inc, st, width), Spacer(1, 3 * mm)]
     record += _fields(_field_rows(inc, st), st, width)
     record.append(_p(_record_line(inc, tz), st.recorded))

@@ -14,6 +14,8 @@ from typing import Any
 
 from evidence_app.core.errors import ValidationError
 
+ADDRESS_ITEM = "the address and contact details of the person keeping this log"
+
 
 class Profile(StrEnum):
     """Who the report is for; each sets sensible defaults for what it includes."""
@@ -28,6 +30,11 @@ class Profile(StrEnum):
         return PROFILE_LABELS[self]
 
     @property
+    def note(self) -> str:
+        """What this profile's copy holds, in a sentence for the report dialog."""
+        return PROFILE_NOTES[self]
+
+    @property
     def short(self) -> str:
         return "Personal copy" if self is Profile.PERSONAL else PROFILE_LABELS[self].split()[0]
 
@@ -37,6 +44,18 @@ PROFILE_LABELS: dict[Profile, str] = {
     Profile.COURT: "Court",
     Profile.ADVOCATE: "Advocate or solicitor",
     Profile.PERSONAL: "Personal copy (not for disclosure)",
+}
+
+
+PROFILE_NOTES: dict[Profile, str] = {
+    Profile.POLICE: "A summary of the suspect, vehicles, witnesses and the course of conduct, "
+                    "then every incident in full.",
+    Profile.COURT: "Adds the audit trail and, at the end, a declaration of truth for you to "
+                   "sign and date.",
+    Profile.ADVOCATE: "Puts the impact on you and the facts that bear on risk first; "
+                      "pictures two to a row.",
+    Profile.PERSONAL: "Everything, with private notes, your address and photo places: for "
+                      "you only, not for disclosure.",
 }
 
 
@@ -80,6 +99,8 @@ class ReportOptions:
     include_gps: bool = False
     include_address: bool = False
     include_audit: bool = False
+    # With the address left out: also withhold it where the person typed it into the log.
+    withhold_typed: bool = True
     image_layout: ImageLayout = ImageLayout.FULL
     paper: Paper = Paper.A4
     title: str = "Evidence log"
@@ -140,7 +161,7 @@ class ReportOptions:
         if not self.include_private:
             out.append("private notes")
         if not self.include_address:
-            out.append("the address and contact details of the person keeping this log")
+            out.append(ADDRESS_ITEM)
         if not self.include_gps:
             out.append("the places where photos were taken (GPS data)")
         return out
@@ -151,7 +172,7 @@ class ReportOptions:
         if self.include_private:
             out.append("private notes")
         if self.include_address:
-            out.append("the address and contact details of the person keeping this log")
+            out.append(ADDRESS_ITEM)
         if self.include_gps:
             out.append("the places where photos were taken (GPS data)")
         return out

@@ -1,4 +1,4 @@
-"""The front of the report: cover page, summary with the monthly chart, chronology table."""
+"""The front of the report: cover page, summary (see summary.py), chronology table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from evidence_app.core.report.charts import monthly_chart
+from evidence_app.core.report.course import mostly_other
 from evidence_app.core.report.data import ReportData, incident_span
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
@@ -18,6 +18,7 @@ from evidence_app.core.report.formatting import (
     marks_text,
     unbroken,
 )
+from evidence_app.core.report.navigation import exhibit_key, incident_key, link
 from evidence_app.core.report.paragraph import ScriptParagraph
 from evidence_app.core.report.styles import (
     WARNING,
@@ -27,6 +28,7 @@ from evidence_app.core.report.styles import (
     fields_table,
     grid_table,
 )
+from evidence_app.core.report.summary import officer_summary
 from evidence_app.core.views import IncidentDetail
 from evidence_app.core.vocab import category_label
 
@@ -133,7 +135,7 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         _p(markup(o.title), st.title),
         _p("Chronological record of stalking and harassment incidents", st.subtitle),
     ]
-    kept = o.kept_in()
+    kept = data.kept_in()
     if kept:
         out += [_warning("Not for disclosure", "This copy includes " + _listed(kept, "and")
                          + ". It is meant for the person keeping this log. Do not give it to "
@@ -148,7 +150,7 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         _p(AUDIT_STATEMENT, st.body),
         _p(READING_GUIDE.format(tz=markup(c.timezone)), st.body),
     ]
-    left = o.left_out()
+    left = data.left_out()
     if left:
         out += [_p("Left out of this report", st.h2),
                 _p("To protect the person's safety, this report does not contain "
@@ -158,7 +160,9 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
 
 
 def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
-    """Counts by category and month, the chart, first and latest incident, police refs."""
+    """Page 2: the key facts, then what an officer acts on (suspect, vehicles, witnesses,
+    course of conduct, chart by kind, impact, risk), then counts by category and month
+    and the police references."""
     out: list[Flowable] = [_p("Summary", st.h1)]
     dated = data.dated
     facts = [("Incidents", str(len(data.incidents))),
@@ -170,13 +174,22 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         facts.append(("Latest incident",
                       f"{markup(last.when_text)}: {markup(last.title) or '(untitled)'}"))
     facts.append(("Exhibits", str(len(data.exhibits))))
-    out += [_facts(facts, st, width), Spacer(1, 5 * mm)]
+    out += [_facts(facts, st, width), Spacer(1, 2 * mm)]
+    if not data.incidents:
+        out.append(_p("No incidents match the options chosen for this report.", st.notice))
+        return out
+    out += officer_summary(data, st, width)
+    out += counts(data, st, width)
+    refs = police_table(data, st, width)
+    if refs is not None:
+        out += [_p("Police references", st.h2), refs]
+    return out
 
+
+def counts(data: ReportData, st: Styles, width: float) -> list[Flowable]:
+    """Incidents by category and by month. When most incidents have no category, a
+    sentence says so instead of a table with one long row of "Other"."""
     months = data.by_month()
-    if months:
-        out += [monthly_chart(months, width, 160 if len(months) <= 24 else 180),
-                Spacer(1, 5 * mm)]
-
     half = (width - 8 * mm) / 2
     count_head = st.head_cell.clone("count_head", alignment=TA_RIGHT)
     cat_rows = [[_p("Category", st.head_cell), _p("Incidents", count_head)]]
@@ -184,33 +197,42 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                  for label, n in data.by_category()]
     cats = ReportTable(cat_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
     cats.setStyle(grid_table())
-    if len(months) > YEAR_GRID_AFTER:
+    out: list[Flowable] = []
+    if mostly_other(data.incidents):
+        named = [(label, n) for label, n in data.by_category() if label != "Other"]
+        text = (f"{len(data.incidents) - sum(n for _, n in named)} of the "
+                f"{len(data.incidents)} incidents have no behaviour category "
+                "(\u201cOther\u201d): they were grouped or imported without one.")
+        if named:
+            text += " The others: " + ", ".join(f"{markup(label).lower()} ({n})"
+                                                for label, n in named) + "."
+        out += [_p("Incidents by category", st.h2), _p(text, st.body)]
+        if months:
+            out += [_p("Incidents by month", st.h2), year_grid(months, len(data.undated), st,
+                                                               width)]
+        return out
+    if not months or len(months) > YEAR_GRID_AFTER:
         # Years of incidents (or one mistyped year) read better as a year-by-month grid
         # than as a column of a hundred months.
         cats.hAlign = "LEFT"
-        out += [_p("Incidents by category", st.h2), cats,
-                _p("Incidents by month", st.h2), year_grid(months, len(data.undated), st, width)]
-    else:
-        month_rows = [[_p("Month", st.head_cell), _p("Incidents", count_head)]]
-        month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.number_cell)]
-                       for m, n in months]
-        if data.undated:
-            month_rows.append([_p("Undated", st.cell),
-                               _p(str(len(data.undated)), st.number_cell)])
-        mons = ReportTable(month_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
-        mons.setStyle(grid_table())
-        pair = ReportTable([[cats, mons]], colWidths=[half + 8 * mm, half])
-        pair.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-        out += [_p("Incidents by category and by month", st.h2), pair]
-
-    refs = police_table(data, st, width)
-    if refs is not None:
-        out += [_p("Police references", st.h2), refs]
-    if not data.incidents:
-        out.append(_p("No incidents match the options chosen for this report.", st.notice))
-    return out
+        out += [_p("Incidents by category", st.h2), cats]
+        if months:
+            out += [_p("Incidents by month", st.h2),
+                    year_grid(months, len(data.undated), st, width)]
+        return out
+    month_rows = [[_p("Month", st.head_cell), _p("Incidents", count_head)]]
+    month_rows += [[_p(f"{m:%B %Y}", st.cell), _p(str(n), st.number_cell)]
+                   for m, n in months]
+    if data.undated:
+        month_rows.append([_p("Undated", st.cell),
+                           _p(str(len(data.undated)), st.number_cell)])
+    mons = ReportTable(month_rows, colWidths=[half - 22 * mm, 22 * mm], repeatRows=1)
+    mons.setStyle(grid_table())
+    pair = ReportTable([[cats, mons]], colWidths=[half + 8 * mm, half])
+    pair.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    return out + [_p("Incidents by category and by month", st.h2), pair]
 
 
 YEAR_GRID_AFTER = 24  # months listed one per row up to two years
@@ -273,14 +295,17 @@ def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     marks_style = st.cell.clone("marks_cell", fontSize=8, leading=10.5, splitLongWords=0)
     for inc in data.incidents:
         marks = marks_text(inc.attachments)
+        # The number and title lead to the full account, the marks to its first exhibit.
+        to_account = incident_key(data.number_of(inc.id))
+        to_exhibits = exhibit_key(inc.attachments[0].exhibit_serial) if inc.attachments else ""
         rows.append([
-            _p(str(data.number_of(inc.id)), st.cell),
+            _p(link(str(data.number_of(inc.id)), to_account), st.cell),
             _p(markup(unbroken(inc.when_text)),
                st.cell_bold if inc.occurred_at is None else st.cell),
             _p(markup(inc.category_text), st.cell),
-            _p(markup(inc.title) or "<i>(untitled)</i>", st.cell),
+            _p(link(markup(inc.title) or "<i>(untitled)</i>", to_account), st.cell),
             _p(markup(inc.location), st.cell),
-            _p(markup(marks), marks_style),
+            _p(link(markup(marks), to_exhibits), marks_style),
         ])
     out: list[Flowable] = [_p("Chronology", st.h1),
                            _p("Every incident in this report, in the order it happened. "

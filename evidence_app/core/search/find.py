@@ -49,10 +49,17 @@ from evidence_app.core.store.models import (
 __all__ = ["ORDERS", "SearchFilters", "SearchHit", "SearchResults", "count", "highlights",
            "matching_exhibit", "matching_ids", "search", "summaries"]
 from evidence_app.core.views import IncidentSummary
+from evidence_app.core.vocab import Category
 
 Order = Literal["relevance", "newest", "oldest"]
 ORDERS: tuple[str, ...] = ("relevance", "newest", "oldest")
 RANK_LIMIT = 5000  # more matches than this are listed newest-recorded first, not ranked
+
+# The titles Group by time and "New incident from selection" suggest (core/importers/
+# inbox.py `suggested_title`): "7 screenshots", "2 photos and 1 video", with or without
+# the date older versions added. Case-sensitive, as GLOB is: they start with a digit.
+SUGGESTED_TITLES = tuple(f"[0-9]* {kind}*" for kind in (
+    "screenshot", "photo", "picture", "video", "sound recording", "file"))
 
 _fts = table(TABLE, column("rowid", Integer), column("rank", Float))
 
@@ -87,6 +94,9 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
     for vehicle in filters.vehicles:
         conds.append(exists().where(incident_vehicles.c.incident_id == Incident.id,
                                     incident_vehicles.c.vehicle_id == vehicle))
+    if filters.to_describe:
+        conds.append(or_(Incident.category == Category.OTHER.value, Incident.title == "",
+                         *(Incident.title.op("GLOB")(p) for p in SUGGESTED_TITLES)))
     if filters.has_exhibits:
         other = Attachment.__table__.alias("exhibit")
         has = exists().where(other.c.incident_id == Incident.id, other.c.deleted_at.is_(None))

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 from evidence_app.core.search.text import plate_keys, plate_ngrams
 from evidence_app.core.store.models import (
     Attachment,
+    Impact,
     Incident,
     Note,
     Person,
@@ -36,7 +37,7 @@ from evidence_app.core.store.models import (
     incident_tags,
     incident_vehicles,
 )
-from evidence_app.core.vocab import category_label
+from evidence_app.core.vocab import category_label, impact_label
 
 TABLE = "search_index"
 COLUMNS = ("title", "details", "notes", "people", "vehicles", "files", "ocr", "plates")
@@ -88,6 +89,8 @@ def incident_docs(conn: Connection, ids: Sequence[int]) -> dict[int, Doc]:
         Attachment.caption, Attachment.ocr_text)
         .where(Attachment.incident_id.in_(ids), Attachment.deleted_at.is_(None))
         .order_by(Attachment.exhibit_serial))
+    impacts = _by_incident(conn, select(Impact.incident_id, Impact.kind, Impact.details)
+                           .where(Impact.incident_id.in_(ids)).order_by(Impact.id))
     docs: dict[int, Doc] = {}
     for row in incidents:
         iid = row[0]
@@ -96,7 +99,8 @@ def incident_docs(conn: Connection, ids: Sequence[int]) -> dict[int, Doc]:
         details = _join([f["description"], f["location"], category,
                          f["suspect_appearance"], f["suspect_voice"], f["suspect_clothing"],
                          f["witnesses"], f["impact"], f["police_reference"],
-                         f["police_officer"], ", ".join(t[1] for t in tags.get(iid, ()))])
+                         f["police_officer"], ", ".join(t[1] for t in tags.get(iid, ())),
+                         *(f"{impact_label(m[1])}: {m[2]}" for m in impacts.get(iid, ()))])
         veh = vehicles.get(iid, [])
         text = {
             "title": f["title"] or "",

@@ -25,16 +25,21 @@ class SearchFilters:
     has_exhibits: bool = False
     inbox_only: bool = False
     include_trash: bool = False
+    # Incidents still to describe: a title that only says what the files are (as Group
+    # by time suggests, "7 screenshots"), none at all, or the type left as Other.
+    to_describe: bool = False
 
     @property
     def active(self) -> bool:
         """Whether any filter narrows the results (trash adds, so it does not count)."""
         return bool(self.date_from or self.date_to or self.categories or self.tags
-                    or self.people or self.vehicles or self.has_exhibits or self.inbox_only)
+                    or self.people or self.vehicles or self.has_exhibits or self.inbox_only
+                    or self.to_describe)
 
     @property
     def incidents_only(self) -> bool:
-        return bool(self.categories or self.tags or self.people or self.vehicles)
+        return bool(self.categories or self.tags or self.people or self.vehicles
+                    or self.to_describe)
 
 
 @dataclass

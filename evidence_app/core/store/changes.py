@@ -33,7 +33,8 @@ class Changes:
     notes: frozenset[int] = field(default_factory=frozenset)
     people: frozenset[int] = field(default_factory=frozenset)
     vehicles: frozenset[int] = field(default_factory=frozenset)
-    settings: bool = False  # the case's name, owner, initials, address, contact or zone
+    settings: bool = False  # the case's name, owner, initials, address, contact, zone or
+    # its case-wide impacts
     state: frozenset[str] = field(default_factory=frozenset)  # case_state keys
     trash: bool = False  # something went into or out of the trash, or it was emptied
     search_index: bool = False  # documents of the search index were rewritten
@@ -80,6 +81,8 @@ class Changes:
                 settings = settings or action in ("create", "update")
                 for key in _ENTITY_FIELD.values():
                     ids[key].update(_ids(details.get(key, ())))
+            elif entity == "impact" and details.get("incident_id") is None:
+                settings = True  # an effect on the whole case: case settings show it
             elif entity == "case_state":
                 state.add(str(details.get("key", "")))
             elif entity == "search_index":

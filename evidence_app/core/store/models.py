@@ -141,6 +141,7 @@ class Person(Base):
     role: Mapped[str] = mapped_column(String(16), default="other")
     description: Mapped[str] = mapped_column(Text, default="")
     contact: Mapped[str] = mapped_column(Text, default="")
+    relation: Mapped[str] = mapped_column(Text, default="")  # to the person: "former partner"
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
 
@@ -236,6 +237,24 @@ class Note(Base):
     deleted_at: Mapped[datetime | None]
 
     incident: Mapped[Incident] = relationship(back_populates="notes")
+
+
+class Impact(Base):
+    """One effect on the person (vocab.ImpactKind), on one incident or, with no
+    incident, on the case as a whole; at most one live row of a kind per incident."""
+
+    __tablename__ = "impacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date | None] = mapped_column(Date)
+    details: Mapped[str] = mapped_column(Text, default="")
+    amount_pence: Mapped[int | None] = mapped_column(Integer)  # money spent, GBP
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class AuditEvent(Base):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.look import heading, muted
+from evidence_app.gui.screen_fit import fit_to_screen
 
 
 class CaptionDialog(QDialog):
@@ -21,7 +22,7 @@ class CaptionDialog(QDialog):
     def __init__(self, attachment: AttachmentView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Caption for exhibit {attachment.exhibit_mark}")
-        self.resize(460, 240)
+        fit_to_screen(self, 460, 240)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(heading(QLabel(f"What does exhibit {attachment.exhibit_mark} show?"), 1.1))

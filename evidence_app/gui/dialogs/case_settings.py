@@ -1,4 +1,5 @@
-"""File › Case settings: names, initials, address and contact, time zone (each change audited)."""
+"""File › Case settings: names, initials, address and contact, time zone, and the impact
+on the person over the whole case (each change audited)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from evidence_app.core.cases import Case
 from evidence_app.core.errors import ValidationError
+from evidence_app.core.impacts import list_impacts
 from evidence_app.core.settings import update_settings, validate_initials, validate_timezone
+from evidence_app.core.views import ImpactView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.impact_ticks import (
+    ImpactTicks,
+    Ticked,
+    pending,
+    save_impacts,
+    stored_values,
+)
 
 ADDRESS_NOTE = ("Your address and contact details are left out of reports by default, "
                 "because a report may be shown to the person you are reporting.")
@@ -39,7 +50,7 @@ class CaseSettingsDialog(QDialog):
         super().__init__(parent)
         self.ops = ops
         self.setWindowTitle("Case settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 20, 22, 16)
         layout.setSpacing(12)
@@ -96,7 +107,30 @@ class CaseSettingsDialog(QDialog):
         self.ocr_note.setAccessibleName("Reading text in pictures")
         form.addRow("Text in pictures", self.ocr_note)
         ops.call(availability, on_done=while_alive(self, self.ocr_note.setText))
-        layout.addLayout(form)
+        # The case's details and the impact over the whole case on two tabs, so the
+        # dialog fits a 768-pixel-high laptop screen.
+        tabs = QTabWidget()
+        details = QWidget()
+        details.setLayout(form)
+        form.setContentsMargins(12, 12, 12, 12)
+        tabs.addTab(details, "Case details")
+        page = QWidget()
+        impact = QVBoxLayout(page)
+        impact.setContentsMargins(12, 12, 12, 12)
+        hint = QLabel("Tick what all this has done to you over the whole case, beyond single "
+                      "incidents (tick those in each incident). The report\u2019s summary lists "
+                      "them with their dates and amounts.")
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        impact.addWidget(hint)
+        self.impacts = ImpactTicks()
+        self.impacts.setAccessibleName("Impact on me, over the whole case")
+        impact.addWidget(self.impacts)
+        impact.addStretch(1)
+        tabs.addTab(page, "Impact on me")
+        self.tabs = tabs
+        layout.addWidget(tabs)
+        self._impacts: dict[str, Ticked | None] = {}
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -109,8 +143,20 @@ class CaseSettingsDialog(QDialog):
         self.buttons = buttons
         layout.addWidget(buttons)
         self.setEnabled(False)
-        ops.read(Case.settings, on_done=self._show)
         self._loaded: dict[str, Any] = {}
+        self._waiting = 2
+        ops.read(Case.settings, on_done=self._show)
+        ops.read(list_impacts, whole_case=True, on_done=while_alive(self, self._show_impacts))
+
+    def _show_impacts(self, impacts: list[ImpactView]) -> None:
+        self.impacts.set_values(stored_values(impacts))
+        self._impacts = self.impacts.values()
+        self._ready()
+
+    def _ready(self) -> None:
+        self._waiting -= 1
+        if self._waiting == 0:
+            self.setEnabled(True)
 
     def _show(self, info: Any) -> None:
         self.case_name.setText(info.case_name)
@@ -120,7 +166,7 @@ class CaseSettingsDialog(QDialog):
         self.contact.setPlainText(info.contact)
         self.timezone.setCurrentText(info.timezone)
         self._loaded = self.values()
-        self.setEnabled(True)
+        self._ready()
 
     def values(self) -> dict[str, Any]:
         return {"case_name": self.case_name.text().strip(),
@@ -137,6 +183,7 @@ class CaseSettingsDialog(QDialog):
                 raise ValidationError("Your name cannot be empty: it goes on the report.")
             values["initials"] = validate_initials(values["initials"])
             validate_timezone(values["timezone"])
+            impacts = pending(self._impacts, self.impacts.values())
         except ValidationError as exc:
             self.error.setText(str(exc))
             self.error.show()
@@ -144,9 +191,13 @@ class CaseSettingsDialog(QDialog):
         if not values["case_name"]:
             values["case_name"] = values["owner_name"]
         changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
-        if changes:
-            def failed(exc: BaseException) -> None:
-                show_error(self.parentWidget(), "Settings not saved", exc)
+        parent = self.parentWidget()
 
+        def failed(exc: BaseException) -> None:
+            show_error(parent, "Settings not saved", exc)
+
+        if changes:
             self.ops.op(_update, changes, on_error=failed)
+        if impacts:
+            self.ops.op(save_impacts, None, impacts, on_error=failed)
         self.accept()

@@ -28,9 +28,16 @@ from evidence_app.core.importers.inbox import DEFAULT_GAP, Grouping, ProposedGro
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.exhibit_text import capture_text
 from evidence_app.gui.look import heading, muted
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.thumbs import ThumbnailLoader
 
 ICON = 40
+COPIED_TIP = ("These files carry no date of their own. The time shown is when they were "
+              "copied or saved on a computer, not when they were taken.")
+
+
+def _groups(n: int) -> str:
+    return "group" if n == 1 else f"{n} groups"
 
 
 def _span_text(group: ProposedGroup, tz: str) -> str:
@@ -50,13 +57,13 @@ class GroupReviewDialog(QDialog):
                  scope: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Group by time")
-        self.resize(720, 540)
+        fit_to_screen(self, 720, 540)
         self.attachments = attachments
         self.tz = tz
         self.loader = loader
         self.grouping = Grouping()
         self._titles: dict[frozenset[int], str] = {}  # renames survive a change of gap
-        self._unticked: set[frozenset[int]] = set()
+        self._ticks: dict[frozenset[int], bool] = {}  # the person's own ticks and unticks
         self._rows: dict[str, list[QTreeWidgetItem]] = {}
 
         layout = QVBoxLayout(self)
@@ -119,13 +126,19 @@ class GroupReviewDialog(QDialog):
         for group in self.grouping.groups:
             key = frozenset(group.ids)
             group.title = self._titles.get(key, group.title)
-            group.accepted = key not in self._unticked
-            top = QTreeWidgetItem([group.title, _span_text(group, self.tz),
-                                   str(len(group.attachments))])
+            group.accepted = self._ticks.get(key, group.accepted)
+            span = _span_text(group, self.tz)
+            top = QTreeWidgetItem([group.title, f"copied {span.removeprefix('c. ')}"
+                                   if group.file_times_only
+                                   else span, str(len(group.attachments))])
             top.setFlags(top.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
             top.setCheckState(0, Qt.CheckState.Checked if group.accepted else Qt.CheckState.Unchecked)
             top.setData(0, Qt.ItemDataRole.UserRole, key)
             top.setToolTip(0, "Click to rename; untick to leave these files in the Inbox")
+            if group.file_times_only:
+                top.setToolTip(0, COPIED_TIP)
+                top.setToolTip(1, COPIED_TIP)
+                top.setForeground(1, self.palette().placeholderText())
             top.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             font = top.font(0)
             font.setBold(True)
@@ -141,11 +154,21 @@ class GroupReviewDialog(QDialog):
             top.setExpanded(len(self.grouping.groups) <= 6)
         self.tree.blockSignals(False)
         n = len(self.grouping.undated)
-        self.undated.setText(
-            f"{n} file{'s have' if n != 1 else ' has'} no capture time, so "
-            f"{'they stay' if n != 1 else 'it stays'} in the Inbox for you to place by hand."
-            if n else "")
-        self.undated.setVisible(bool(n))
+        notes = [f"{n} file{'s have' if n != 1 else ' has'} no capture time, so "
+                 f"{'they stay' if n != 1 else 'it stays'} in the Inbox for you to place by "
+                 "hand."] if n else []
+        copied = [g for g in self.grouping.groups if g.file_times_only]
+        if copied:
+            files = sum(len(g.attachments) for g in copied)
+            one = len(copied) == 1
+            notes.insert(0, f"The last {_groups(len(copied))} ({files} files) "
+                         f"{'has' if one else 'have'} no date of {'its' if one else 'their'} "
+                         "own: the times shown are when the files were copied or saved "
+                         "on a computer, which may be long after they were taken. They are "
+                         "unticked; check when they were taken before making incidents of "
+                         "them.")
+        self.undated.setText("\n\n".join(notes))
+        self.undated.setVisible(bool(notes))
         self._update_button()
 
     def _set_icon(self, item: QTreeWidgetItem, att: AttachmentView) -> None:
@@ -182,10 +205,7 @@ class GroupReviewDialog(QDialog):
             group.title = title
             self._titles[key] = title
         group.accepted = item.checkState(0) == Qt.CheckState.Checked
-        if group.accepted:
-            self._unticked.discard(key)
-        else:
-            self._unticked.add(key)
+        self._ticks[key] = group.accepted
         self._update_button()
 
     def _update_button(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.importers.files import ImportResult
 from evidence_app.gui.look import heading, muted
+from evidence_app.gui.screen_fit import fit_to_screen
 
 
 class _WrappingRows(QStyledItemDelegate):
@@ -111,7 +112,7 @@ class ImportSummaryDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished" if not cancelled else "Import stopped")
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)

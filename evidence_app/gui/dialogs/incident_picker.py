@@ -19,6 +19,7 @@ from evidence_app.core.incidents import list_incidents
 from evidence_app.core.views import IncidentSummary
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.look import heading, muted
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,7 +69,7 @@ class IncidentPickerDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(560, 460)
+        fit_to_screen(self, 560, 460)
         self.exclude = exclude
         self.chosen_id: int | None = None
         layout = QVBoxLayout(self)

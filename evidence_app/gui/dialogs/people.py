@@ -32,6 +32,7 @@ from evidence_app.gui.dialogs.person_forms import (
     VehicleFields,
 )
 from evidence_app.gui.messages import confirm
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
 
@@ -290,7 +291,7 @@ class PeopleDialog(QDialog):
     def __init__(self, ops: CaseOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("People and vehicles")
-        self.resize(860, 580)
+        fit_to_screen(self, 860, 580)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 12)
         intro = QLabel("Everyone and every vehicle in your case. Link them to incidents from "

@@ -33,7 +33,7 @@ def _box(name: str, placeholder: str) -> QPlainTextEdit:
 
 
 class PersonFields(QWidget):
-    """Name, role, description and contact of a person."""
+    """Name, role, relationship to the person keeping the log, description and contact."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +49,10 @@ class PersonFields(QWidget):
             self.role.addItem(label, role.value)
         self.role.setAccessibleName("Role")
         form.addRow("Who they are", self.role)
+        self.relation = QLineEdit()
+        self.relation.setAccessibleName("Relationship to you")
+        self.relation.setPlaceholderText("e.g. former partner, neighbour, colleague, stranger")
+        form.addRow("Relationship to you", self.relation)
         self.description = _box("Description", "How they look, how you know them")
         form.addRow("Description", self.description)
         self.contact = _box("Contact details", "Phone, email, address, collar number…")
@@ -57,11 +61,13 @@ class PersonFields(QWidget):
     def set_person(self, person: PersonView | None, role: str = "other") -> None:
         self.name.setText(person.name if person else "")
         self.role.setCurrentIndex(max(0, self.role.findData(person.role if person else role)))
+        self.relation.setText(person.relation if person else "")
         self.description.setPlainText(person.description if person else "")
         self.contact.setPlainText(person.contact if person else "")
 
     def values(self) -> dict[str, Any]:
         return {"name": self.name.text().strip(), "role": self.role.currentData(),
+                "relation": self.relation.text().strip(),
                 "description": self.description.toPlainText().strip(),
                 "contact": self.contact.toPlainText().strip()}
 

@@ -37,10 +37,26 @@ from evidence_app.core.errors import UserError
 from evidence_app.core.report import ReportResult, build_report
 from evidence_app.core.report.bundle import BundleResult, export_bundle
 from evidence_app.core.report.document import clear_previews, preview_file
+from evidence_app.gui.alive import while_alive
+from evidence_app.gui.dialogs.print_queue import Outcome
 from evidence_app.gui.dialogs.report_options import ReportOptionsPanel
-from evidence_app.gui.dialogs.report_printing import Printed, page_range, print_pages
+from evidence_app.gui.dialogs.report_printing import (
+    Printed,
+    job_name,
+    page_range,
+    prepare_printer,
+    print_pages,
+)
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 from evidence_app.gui.text import plural
+
+
+def _to_describe(case: Any) -> int:
+    """How many live incidents have no title yet or are typed Other."""
+    from evidence_app.core.search.find import SearchFilters, count
+
+    return count(case, "", SearchFilters(to_describe=True))
 
 
 class ReportDialog(QDialog):
@@ -51,7 +67,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.ops = ops
         self.setWindowTitle("Evidence report")
-        self.resize(1150, 780)
+        fit_to_screen(self, 1150, 780)
         self.preview_path: Path | None = None
         self.preview_options: Any = None
         self.preview_result: ReportResult | None = None
@@ -60,6 +76,7 @@ class ReportDialog(QDialog):
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
 
         self.panel = ReportOptionsPanel(selected_ids)
+        ops.read(_to_describe, on_done=while_alive(self, self.panel.show_to_describe))
         self.export_shareable = QCheckBox("Add copies of pictures without hidden details\n"
                                           "(GPS, camera) for sharing")
         self.export_zip = QCheckBox("Make one zip file")
@@ -82,6 +99,7 @@ class ReportDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.status = QLabel("Preparing the preview...")
+        self.status.setWordWrap(True)  # a printer's trouble takes a sentence or two
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(220)
@@ -216,6 +234,7 @@ class ReportDialog(QDialog):
             if old is not None and old != result.path:
                 old.unlink(missing_ok=True)
             self._set_busy(False)
+            self.panel.show_personal(result.personal)
             self.status.setText(f"{plural(result.pages, 'page')}, "
                                 f"{plural(result.incidents, 'incident')}, "
                                 f"{plural(result.exhibits, 'exhibit')}.")
@@ -246,8 +265,12 @@ class ReportDialog(QDialog):
                           on_done=lambda _: self.status.setText(f"Saved to {target}"),
                           on_error=failed)
             return
+        def saved(result: ReportResult) -> None:
+            self.panel.show_personal(result.personal)
+            self.status.setText(f"Saved to {result.path} ({result.pages} pages)")
+
         self._run(build_report, options, target, message="Building the report...",
-                  on_result=lambda r: self.status.setText(f"Saved to {r.path} ({r.pages} pages)"))
+                  on_result=saved)
 
     def export(self) -> None:
         """Export the report, the original exhibits and SHA256SUMS to a new folder or zip."""
@@ -260,6 +283,7 @@ class ReportDialog(QDialog):
             return
 
         def done(result: BundleResult) -> None:
+            self.panel.show_personal(result.report.personal)
             self.status.setText(f"Exported {plural(result.exhibits, 'exhibit')} and the "
                                 f"report to {result.path}")
             QMessageBox.information(
@@ -291,6 +315,11 @@ class ReportDialog(QDialog):
         background: the window stays responsive and says which page is being sent."""
         if self.preview_path is None or self.busy:
             return
+        if self.preview_result is not None and self.preview_options is not None:
+            options = self.preview_options
+            prepare_printer(self.printer, self.document.pagePointSize(0),
+                            job_name(self.preview_result.case_name, options.title,
+                                     options.profile.short))
         dialog = QPrintDialog(self.printer, self)
         dialog.setWindowTitle("Print the evidence report")
         dialog.setMinMax(1, self.document.pageCount())
@@ -304,7 +333,10 @@ class ReportDialog(QDialog):
                                     "already gone to the printer and could not be called "
                                     "back.")
             else:
-                self.status.setText(f"Sent {plural(result.pages, 'page')} to the printer.")
+                self.status.setText(result.message)
+                if result.outcome in (Outcome.PAUSED, Outcome.REFUSED, Outcome.GONE):
+                    # Not only in the status line: the person may be walking to the printer.
+                    QMessageBox.warning(self, "Printing", result.message)
 
         self._run(print_pages, self.preview_path, self.printer, first, last,
                   message="Printing...", on_result=done,

@@ -20,6 +20,7 @@ from evidence_app.core import people as ppl
 from evidence_app.core.store.changes import Changes
 from evidence_app.core.trash import TrashContents, empty_trash, list_trash
 from evidence_app.gui.messages import confirm
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import local_time, plural
 
@@ -31,7 +32,7 @@ class TrashDialog(QDialog):
         self.tz = tz
         self.contents = TrashContents()
         self.setWindowTitle("Trash")
-        self.resize(640, 460)
+        fit_to_screen(self, 640, 460)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)

@@ -29,7 +29,12 @@ from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
+from evidence_app.gui.importing import (
+    ImportRun,
+    pick_files_to_import,
+    start_folder,
+    start_import,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -50,6 +55,8 @@ def load_incident_exhibits(case: Any, incident_id: int) -> tuple[str, str, list[
 
 def incident_destination(title: str) -> str:
     return f"the incident \u201c{title}\u201d" if title else "this incident"
+
+CONFIRM_MS = 8000  # how long a confirmation stays above the pictures
 
 
 class AttachmentGallery(QWidget):
@@ -244,7 +251,8 @@ class AttachmentGallery(QWidget):
     def choose_folder(self) -> None:
         if self.incident_id is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Add a whole folder to this incident")
+        folder = QFileDialog.getExistingDirectory(self, "Add a whole folder to this incident",
+                                                  str(start_folder()))
         if folder:
             self.import_paths([Path(folder)])
 
@@ -253,10 +261,26 @@ class AttachmentGallery(QWidget):
         if self.incident_id is None:
             return False
         ok = paste_evidence(self.ops, self.incident_id, incident_destination(self.title), self,
-                            on_done=self.message.emit)
+                            on_done=self.confirm)
         if not ok:
             self.message.emit("The clipboard holds no picture or files to paste.")
         return ok
+
+    def confirm(self, text: str) -> None:
+        """Say what happened where the person is looking (above the pictures), for a
+        few seconds, as well as in the status bar."""
+        self.message.emit(text)
+        if not hasattr(self, "_hint_text"):
+            self._hint_text = self.hint.text()
+            self._hint_timer = QTimer(self, singleShot=True, interval=CONFIRM_MS)
+            self._hint_timer.timeout.connect(self._restore_hint)
+        self.hint.setText(f"\u2713 {text}")
+        self.hint.setStyleSheet("font-weight: 600;")
+        self._hint_timer.start()
+
+    def _restore_hint(self) -> None:
+        self.hint.setText(self._hint_text)
+        self.hint.setStyleSheet("")
 
     # -- viewing -----------------------------------------------------------------------
     def open_viewer(self, row: int) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -34,7 +35,12 @@ from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.dialogs.group_review import GroupReviewDialog
 from evidence_app.gui.drops import FileDropTarget
-from evidence_app.gui.importing import ImportRun, pick_files_to_import, start_import
+from evidence_app.gui.importing import (
+    ImportRun,
+    pick_files_to_import,
+    start_folder,
+    start_import,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.attachment_list import AttachmentListModel
 from evidence_app.gui.paste import paste_evidence
@@ -68,6 +74,7 @@ class InboxView(QWidget):
         self.timezone = "Europe/London"
         self.viewer: Any = None
         self.review: GroupReviewDialog | None = None
+        self.describing: QDialog | None = None  # the describe pass, while it is open
         self.last_import: ImportRun | None = None
         self._serial = 0
 
@@ -195,7 +202,7 @@ class InboxView(QWidget):
         def created(incident_id: int) -> None:
             self.message.emit(f"New incident made from {n} file{'s' if n != 1 else ''}. "
                               "Now describe what happened.")
-            self.incident_created.emit(incident_id)
+            self.describe([incident_id])
 
         self.ops.op(create_incident_from_attachments, [a.id for a in chosen],
                     on_done=while_alive(self, created))
@@ -223,10 +230,34 @@ class InboxView(QWidget):
         def created(ids: list[int]) -> None:
             n = len(ids)
             self.message.emit(f"Made {n} incident{'s' if n != 1 else ''} from {files} files.")
-            if n == 1:
-                self.incident_created.emit(ids[0])
+            self.describe(ids)
 
         self.ops.op(create_incidents_from_groups, groups, on_done=while_alive(self, created))
+
+    def describe(self, ids: list[int]) -> None:
+        """A quick pass to title and type new incidents; then the first is opened. One
+        new incident opens in the editor at once, its title ready to be typed over: the
+        editor is that incident's describe pass, with everything else beside it."""
+        from evidence_app.gui.dialogs.describe import DescribeDialog
+
+        if len(ids) == 1:
+            self.incident_created.emit(ids[0])
+            return
+
+        dialog = DescribeDialog(self.ops, ids, self.loader, self.window())
+        self.describing = dialog
+
+        def done() -> None:
+            self.describing = None
+            left = dialog.skipped + max(0, len(ids) - dialog.position)
+            if left > 0 and len(ids) > 1:
+                self.message.emit(f"{left} of the new incidents still to describe: Incident "
+                                  "\u203a Show incidents to describe finds them.")
+            self.incident_created.emit(ids[0])
+
+        dialog.finished.connect(lambda _code: done())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     # -- adding ------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
@@ -236,7 +267,7 @@ class InboxView(QWidget):
         self.import_paths(pick_files_to_import(self, "Import files into the Inbox"))
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a whole folder into the Inbox")
+        folder = QFileDialog.getExistingDirectory(self, "Import a whole folder into the Inbox", str(start_folder()))
         if folder:
             self.import_paths([Path(folder)])
 

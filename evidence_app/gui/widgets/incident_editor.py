@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoStack
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, 
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.dates import When
-from evidence_app.core.errors import NotFoundError
+from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import Amendment, IncidentDetail
 from evidence_app.core.vocab import Precision
@@ -24,6 +25,7 @@ from evidence_app.gui.messages import show_error
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import field_list, plural, report_time
 from evidence_app.gui.undo import DoneCommand
+from evidence_app.gui.widgets.impact_ticks import Ticked, pending, save_impacts, stored_values
 from evidence_app.gui.widgets.incident_form import FIELDS, WHEN_FIELDS, IncidentForm, detail_values
 from evidence_app.gui.widgets.incident_links import IncidentLinks
 
@@ -74,6 +76,7 @@ class IncidentEditor(QWidget):
         self._gen = 0
         self._saves = 0  # saves queued so far; a reload older than a save is stale
         self._exhibits: QWidget | None = None
+        self._impacts: dict[str, Ticked | None] = {}  # what the tick boxes showed as stored
 
         self.form = IncidentForm()
         self.links = IncidentLinks(ops, self.form, self)
@@ -100,6 +103,7 @@ class IncidentEditor(QWidget):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self.form.changed.connect(self._timer.start)
+        self.form.impacts.changed.connect(self._timer.start)
         for widget in self.form.inputs():
             widget.installEventFilter(self)
         notes = self.form.notes
@@ -147,13 +151,14 @@ class IncidentEditor(QWidget):
 
     @property
     def dirty(self) -> bool:
-        return bool(self._pending())
+        return bool(self._pending()) or self.form.impacts.values() != self._impacts
 
     def flush(self) -> None:
         """Save what the person changed since the last save (queued on the writer)."""
         self._timer.stop()
         if self.incident_id is None or self.detail is None:
             return
+        self._flush_impacts(self.incident_id)
         changes = self._pending()
         if not changes:
             return
@@ -167,6 +172,45 @@ class IncidentEditor(QWidget):
         self.undo_stack.push(DoneCommand(
             f"change to {field_list(list(changes))}",
             lambda: self._apply(incident_id, changes), lambda: self._apply(incident_id, old)))
+
+    def _flush_impacts(self, incident_id: int) -> None:
+        shown = self.form.impacts.values()
+        try:
+            changes = pending(self._impacts, shown)
+        except ValidationError as exc:
+            self.form.impacts.show_error(str(exc))
+            return
+        self.form.impacts.show_error("")
+        if not changes:
+            return
+        old = {k: self._impacts.get(k) for k in changes}
+        new = {k: shown[k] for k in changes}
+        self._impacts = shown
+        self._save_impacts(incident_id, changes)
+        self.undo_stack.push(DoneCommand(
+            "change to impact on me", lambda: self._apply_impacts(incident_id, new),
+            lambda: self._apply_impacts(incident_id, old)))
+
+    def _save_impacts(self, incident_id: int,
+                      changes: dict[str, dict[str, Any] | None]) -> None:
+        self._saves += 1
+
+        def failed(exc: BaseException) -> None:
+            show_error(self.window(), "This change could not be saved", exc)
+            if incident_id == self.incident_id:
+                self._load(fresh=True)
+
+        self.ops.op(save_impacts, incident_id, changes,
+                    on_done=lambda _r: self.saved.emit(incident_id), on_error=failed)
+
+    def _apply_impacts(self, incident_id: int, values: dict[str, Ticked | None]) -> None:
+        """Undo/redo of ticks: store `values` and show them if this incident is on screen."""
+        self._timer.stop()
+        self._save_impacts(incident_id, {k: None if v is None else v.stored()
+                                         for k, v in values.items()})
+        if incident_id == self.incident_id and self.detail is not None:
+            self.form.impacts.set_values(values)
+            self._impacts.update(values)
 
     def focus_title(self) -> None:
         self.form.title.setFocus()
@@ -211,11 +255,21 @@ class IncidentEditor(QWidget):
                 self._stored.update(outside)
                 shown = self.form.values()
                 self._shown.update({k: shown[k] for k in outside})
+        if fresh or (saves == self._saves and self.form.impacts.values() == self._impacts):
+            self._show_impacts(detail)
         self.detail = detail
         self._show_side(detail)
         self.form.setEnabled(True)
         self.stack.setCurrentWidget(self.scroll_area)
         self.loaded.emit(detail)
+
+    def _show_impacts(self, detail: IncidentDetail) -> None:
+        ticks = self.form.impacts
+        if detail.occurred_at is not None:
+            ticks.default_day = detail.occurred_at.astimezone(ZoneInfo(detail.timezone)).date()
+        ticks.set_values(stored_values(detail.impacts))
+        ticks.show_error("")
+        self._impacts = ticks.values()
 
     def _load_failed(self, gen: int, exc: BaseException) -> None:
         if gen != self._gen:

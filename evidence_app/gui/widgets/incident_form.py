@@ -28,6 +28,7 @@ from evidence_app.core.dates import When
 from evidence_app.core.views import IncidentDetail
 from evidence_app.core.vocab import Category, Precision
 from evidence_app.gui.widgets.chips import ChipList
+from evidence_app.gui.widgets.impact_ticks import ImpactTicks
 from evidence_app.gui.widgets.notes import NotesPanel
 from evidence_app.gui.widgets.when_edit import DATE_FORMAT, WhenEdit
 
@@ -36,9 +37,8 @@ TEXT_FIELDS = ("title", "location", "description", "suspect_appearance", "suspec
 WHEN_FIELDS = ("occurred_at", "occurred_end", "precision", "timezone")
 FIELDS = (*TEXT_FIELDS, "category", *WHEN_FIELDS, "reported_on")
 
-IMPACT_HINT = ("How it affected you: fear, alarm or distress, and any change to your daily "
-               "life (a different route, staying in, changing your number, time off work). "
-               "This can decide whether it counts as stalking.")
+IMPACT_HINT = ("Tick what this did to you. Fear of violence, or alarm or distress that "
+               "changed your daily life, can decide whether it counts as stalking.")
 
 
 class Section(QFrame):
@@ -164,8 +164,10 @@ class IncidentForm(QWidget):
         s.form.addRow("People", self.people)
 
         s = self._section(layout, "Impact on me", IMPACT_HINT)
-        self.impact = _text_box("Impact on me", "How did this make you feel? What did you "
-                                "have to change?", 4)
+        self.impacts = ImpactTicks()
+        s.form.addRow(self.impacts)
+        self.impact = _text_box("Impact on me", "Anything else: how did this make you feel? "
+                                "What did you have to change?", 3)
         s.form.addRow(self.impact)
 
         s = self._section(layout, "Police")
@@ -261,7 +263,7 @@ class IncidentForm(QWidget):
                 *self._boxes(), self.category, self.reported, self.reported_on,
                 self.when.precision, self.when.start_date, self.when.start_time,
                 self.when.end_date, self.when.end_time, self.when.month, self.when.year,
-                self.tag_input]
+                self.tag_input, *self.impacts.inputs()]
 
     # -- values ------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:

@@ -86,7 +86,9 @@ class FilterPanel(QFrame):
         self.exhibits = QCheckBox("Only incidents with exhibits")
         self.inbox = QCheckBox("Only the inbox (files not yet in an incident)")
         self.trash = QCheckBox("Include what is in the trash")
-        for check in (self.exhibits, self.inbox, self.trash):
+        self.describe = QCheckBox("Only incidents still to describe\n(no title yet, or type Other)")
+        self.describe.setAccessibleName("Only incidents still to describe")
+        for check in (self.exhibits, self.inbox, self.trash, self.describe):
             check.toggled.connect(self._emit)
         for date_box in (self.date_from, self.date_to):
             date_box.changed.connect(self._emit)
@@ -101,6 +103,7 @@ class FilterPanel(QFrame):
         form.addRow("Tag", self.tag)
         form.addRow("Person", self.person)
         form.addRow("Vehicle", self.vehicle)
+        form.addRow(self.describe)
         form.addRow(self.exhibits)
         form.addRow(self.inbox)
         form.addRow(self.trash)
@@ -141,12 +144,13 @@ class FilterPanel(QFrame):
             people=(person,) if person is not None else (),
             vehicles=(vehicle,) if vehicle is not None else (),
             has_exhibits=self.exhibits.isChecked(), inbox_only=self.inbox.isChecked(),
-            include_trash=self.trash.isChecked())
+            include_trash=self.trash.isChecked(), to_describe=self.describe.isChecked())
 
     def active_count(self) -> int:
         f = self.filters()
         return sum(bool(x) for x in (f.date_from or f.date_to, f.categories, f.tags, f.people,
-                                     f.vehicles, f.has_exhibits, f.inbox_only, f.include_trash))
+                                     f.vehicles, f.has_exhibits, f.inbox_only, f.include_trash,
+                                     f.to_describe))
 
     def reset(self) -> None:
         self._quiet = True
@@ -155,7 +159,7 @@ class FilterPanel(QFrame):
             self.date_to.reset()
             for box in (self.category, self.tag, self.person, self.vehicle):
                 box.setCurrentIndex(0)
-            for check in (self.exhibits, self.inbox, self.trash):
+            for check in (self.exhibits, self.inbox, self.trash, self.describe):
                 check.setChecked(False)
         finally:
             self._quiet = False

@@ -17,6 +17,7 @@ from evidence_app.core.attachments import display_image, set_caption
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.exhibit_text import file_type_label
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.exhibit_actions import open_original
@@ -59,7 +60,7 @@ class ExhibitViewer(QWidget):
         self.timezone = "Europe/London"
         self._request = 0
         self.setWindowTitle("Exhibit")
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
 
         self.image = ImageView()
         self.panel = ExhibitInfoPanel()
@@ -100,6 +101,10 @@ class ExhibitViewer(QWidget):
         self.original_action = self._action("Open original", self.open_original,
                                             "Open the original file in this computer's own "
                                             "viewer (read-only)", QKeySequence("Ctrl+O"))
+        self.toolbar.addSeparator()
+        self.close_action = self._action("Close", self.close, "Close this window",
+                                         QKeySequence(Qt.Key.Key_Escape),
+                                         QKeySequence(QKeySequence.StandardKey.Close))
         self.image.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
 
         self.ocr = OcrTextPanel(ops)
@@ -149,6 +154,8 @@ class ExhibitViewer(QWidget):
         self._fit_side()  # now that the window has its real size
         self.raise_()
         self.activateWindow()
+        # The keys work at once: arrows page, Escape closes, +/- zoom.
+        self.image.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def refresh_items(self, items: list[AttachmentView], tz: str) -> None:
         """New data from the case (e.g. after a save): stay on the same exhibit if it is

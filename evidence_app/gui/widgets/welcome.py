@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -46,37 +46,22 @@ def suggested_folder(name: str) -> Path:
     return folder
 
 
-class ElidedLabel(QLabel):
-    """One line of text shortened in the middle to fit (a long folder path)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setMinimumWidth(120)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
-                                                   max(40, self.width())))
-
-
 def pretty_path(path: Path) -> str:
     """A folder as people read it: the home folder shown as ~."""
     try:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+def where_words(path: Path) -> str:
+    """Where a case folder is, in words: its own name in full, and its place plainly
+    ("in this app's own folder") rather than a technical path cut in the middle."""
+    try:
+        path.relative_to(data_dir())
+        return f"\u201c{path.name}\u201d, in this app\u2019s own folder on this computer"
+    except ValueError:
+        return f"\u201c{path.name}\u201d, in {pretty_path(path.parent)}"
 
 
 class _Card(QFrame):
@@ -156,26 +141,28 @@ class WelcomeScreen(QWidget):
         self.initials.setMaximumWidth(110)
         self.initials.setToolTip(INITIALS_HELP)
         form.addRow("Your initials", self.initials)
-        help_text = QLabel("Used to mark each exhibit: JS/1, JS/2, … as the police expect.")
-        help_text.setObjectName("muted")
-        help_text.setWordWrap(True)
-        help_text.setToolTip(INITIALS_HELP)
-        form.addRow("", help_text)
+        self.marks_help = QLabel()
+        self.marks_help.setObjectName("muted")
+        self.marks_help.setWordWrap(True)
+        self.marks_help.setToolTip(INITIALS_HELP)
+        form.addRow("", self.marks_help)
+        self._show_marks("")
         self.case_name = QLineEdit()
         self.case_name.setAccessibleName("Case name")
         self.case_name.setPlaceholderText("Optional, e.g. Harassment 2025")
         form.addRow("Case name", self.case_name)
-        where = QHBoxLayout()
-        self.folder_label = ElidedLabel()
-        self.folder_label.setObjectName("muted")
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)  # a few words, never a path cut short
         self.folder_label.setAccessibleName("Folder where the case will be kept")
-        where.addWidget(self.folder_label, 1)
-        change = QPushButton("Change…")
+        form.addRow("Kept in", self.folder_label)
+        change = QPushButton("Choose another folder…")
         change.setAccessibleName("Choose where to keep the case")
         change.setToolTip("Choose another folder for this case")
         change.clicked.connect(self._choose_folder)
+        where = QHBoxLayout()
         where.addWidget(change)
-        form.addRow("Kept in", where)
+        where.addStretch(1)
+        form.addRow("", where)
         card.layout_.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -195,11 +182,18 @@ class WelcomeScreen(QWidget):
 
         self._initials_touched = False
         self.owner.textChanged.connect(self._owner_changed)
+        self.initials.textChanged.connect(self._show_marks)
         self.initials.textEdited.connect(self._initials_edited)
         self.case_name.textChanged.connect(lambda _t: self.refresh_folder())
         for edit in (self.owner, self.initials, self.case_name):
             edit.returnPressed.connect(self._create)
         return card
+
+    def _show_marks(self, initials: str) -> None:
+        """The example marks are the person's own: AB/1, AB/2 once AB is typed."""
+        ini = "".join(initials.split()).upper() or "JS"
+        self.marks_help.setText(f"Used to mark each exhibit: {ini}/1, {ini}/2, \u2026 "
+                                "as the police expect.")
 
     def _owner_changed(self, text: str) -> None:
         if not self._initials_touched:
@@ -213,7 +207,9 @@ class WelcomeScreen(QWidget):
         self.error.hide()
 
     def refresh_folder(self) -> None:
-        self.folder_label.set_full_text(pretty_path(self.target_folder()))
+        folder = self.target_folder()
+        self.folder_label.setText(where_words(folder))
+        self.folder_label.setToolTip(str(folder))
 
     def target_folder(self) -> Path:
         if self._folder is not None:

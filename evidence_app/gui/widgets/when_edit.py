@@ -1,7 +1,9 @@
 """Entering when something happened, at whatever precision the person knows it.
 
 Exact or approximate time, date only, month only, between two times, or undated: a
-precision list and calendar/time pickers, never a typed ISO string.
+line to type the date as people write it ("15/03/2025 21:40", "yesterday 9pm", "March
+2025"), read as soon as Enter is pressed or the line is left and shown in words, and a
+precision list with calendar/time pickers that show what was understood.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from evidence_app.core.dates import When, clock_change
+from evidence_app.core.date_words import read_typed_when
+from evidence_app.core.dates import When, clock_change, format_when
+from evidence_app.core.errors import ValidationError
 from evidence_app.core.vocab import PRECISION_LABELS, Precision
 
 DATE_FORMAT = "ddd d MMM yyyy"
@@ -49,11 +54,23 @@ class WhenEdit(QWidget):
         self._shown = Precision.UNDATED
         self._length = timedelta(hours=1)  # of a 'between' period, kept when its start moves
         self._loading = False
+        self._applied = ""  # the typed text last shown in the pickers
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
 
+        self.typed = QLineEdit()
+        self.typed.setPlaceholderText("Type it, e.g. 15/03/2025 21:40, yesterday 9pm, "
+                                      "last Tuesday, March 2025")
+        self.typed.setAccessibleName("Type when it happened")
+        self.typed.setToolTip("Type the date the way you would write it, then press Enter. "
+                              "Day first: 15/03/2025 is 15 March.")
+        self.typed.setClearButtonEnabled(True)
+        self.understood = QLabel()
+        self.understood.setWordWrap(True)
+        self.understood.setAccessibleName("How the typed date was understood")
+        self.understood.hide()
         self.precision = QComboBox()
         for prec in Precision:
             self.precision.addItem(PRECISION_LABELS[prec], prec.value)
@@ -83,17 +100,19 @@ class WhenEdit(QWidget):
         self.undated_note.setWordWrap(True)
         self.undated_note.setEnabled(False)
 
-        grid.addWidget(self.precision, 0, 0, 1, 4)
-        grid.addWidget(self.from_label, 1, 0)
-        grid.addWidget(self.start_date, 1, 1)
-        grid.addWidget(self.start_time, 1, 2)
-        grid.addWidget(self.month, 1, 1)
-        grid.addWidget(self.year, 1, 2)
-        grid.addWidget(self.until_label, 2, 0)
-        grid.addWidget(self.end_date, 2, 1)
-        grid.addWidget(self.end_time, 2, 2)
-        grid.addWidget(self.whole_days, 1, 3)
-        grid.addWidget(self.undated_note, 1, 0, 1, 4)
+        grid.addWidget(self.typed, 0, 0, 1, 4)
+        grid.addWidget(self.understood, 1, 0, 1, 4)
+        grid.addWidget(self.precision, 2, 0, 1, 4)
+        grid.addWidget(self.from_label, 3, 0)
+        grid.addWidget(self.start_date, 3, 1)
+        grid.addWidget(self.start_time, 3, 2)
+        grid.addWidget(self.month, 3, 1)
+        grid.addWidget(self.year, 3, 2)
+        grid.addWidget(self.until_label, 4, 0)
+        grid.addWidget(self.end_date, 4, 1)
+        grid.addWidget(self.end_time, 4, 2)
+        grid.addWidget(self.whole_days, 3, 3)
+        grid.addWidget(self.undated_note, 3, 0, 1, 4)
         self.backwards_note = QLabel("The end is before the start: please check the dates.")
         self.backwards_note.setObjectName("error")
         self.backwards_note.hide()
@@ -101,7 +120,7 @@ class WhenEdit(QWidget):
         notes.setContentsMargins(0, 0, 0, 0)
         notes.setSpacing(4)
         notes.addWidget(self.backwards_note)
-        grid.addLayout(notes, 3, 1, 1, 3)
+        grid.addLayout(notes, 5, 1, 1, 3)
         # A time the clocks skipped (refused: the last good time stays saved) or one
         # that happened twice (taken as the first, said in words).
         self.clock_note = QLabel()
@@ -114,6 +133,9 @@ class WhenEdit(QWidget):
         self._second: set[tuple[date, time]] = set()
         grid.setColumnStretch(3, 1)
 
+        self.typed.returnPressed.connect(self._read_typed)
+        self.typed.editingFinished.connect(self._read_typed)
+        self.typed.textEdited.connect(self._typing)
         self.precision.currentIndexChanged.connect(self._precision_changed)
         self.start_date.dateChanged.connect(self._start_moved)
         self.start_time.timeChanged.connect(self._start_moved)
@@ -146,6 +168,10 @@ class WhenEdit(QWidget):
 
     def set_when(self, when: When) -> None:
         """Show a stored `When` (no `changed` signal)."""
+        self._forget_typed()
+        self._show(when)
+
+    def _show(self, when: When) -> None:
         self._loading = True
         try:
             self.tz = when.timezone
@@ -247,6 +273,53 @@ class WhenEdit(QWidget):
             return When(start, max(end, start), prec, self.tz)
         return When(start, None, prec, self.tz)
 
+    # -- typing a date ---------------------------------------------------------------
+    def _typed_when(self) -> When:
+        today = datetime.now(ZoneInfo(self.tz)).date()
+        return read_typed_when(self.typed.text(), self.tz, today)
+
+    def _typing(self) -> None:
+        """While typing, say how far the text can be read, without saving anything."""
+        if not self.typed.text().strip():
+            self.understood.hide()
+            return
+        try:
+            when = self._typed_when()
+        except ValidationError:
+            self._say("Press Enter when you have typed the date.", error=False)
+            return
+        self._say(f"Press Enter for {self._words(when)}.", error=False)
+
+    def _read_typed(self) -> None:
+        """Enter pressed or the line left: show the typed date in the pickers, and save."""
+        text = self.typed.text().strip()
+        if not text or text == self._applied:
+            return
+        try:
+            when = self._typed_when()
+        except ValidationError as exc:
+            self._say(f"Not understood: {exc}. Nothing was changed.", error=True)
+            return
+        self._show(when)
+        self._emit()
+        self._applied = text  # after the pickers' own change, which would forget it
+        self._say(f"Understood as {self._words(when)}.", error=False)
+
+    def _words(self, when: When) -> str:
+        return format_when(when.start, when.end, when.precision, self.tz, weekday=True)
+
+    def _say(self, text: str, error: bool) -> None:
+        self.understood.setText(text)
+        self.understood.setObjectName("error" if error else "muted")
+        self.understood.style().unpolish(self.understood)
+        self.understood.style().polish(self.understood)
+        self.understood.show()
+
+    def _forget_typed(self) -> None:
+        self._applied = ""
+        self.typed.clear()
+        self.understood.hide()
+
     # -- behaviour -------------------------------------------------------------------
     def _precision_changed(self) -> None:
         prec = self.current_precision()
@@ -314,6 +387,8 @@ class WhenEdit(QWidget):
     def _emit(self) -> None:
         if self._loading:
             return
+        if self._applied:
+            self._forget_typed()  # the pickers moved on from what was typed
         start = self._local(self.start_date.date(), self.start_time.time())
         end = self._local(self.end_date.date(), self.end_time.time())
         backwards = self.current_precision() is Precision.BETWEEN and end < start

@@ -43,11 +43,16 @@ def morning(case, tmp_path):
 def test_groups_follow_the_gap(case, morning):
     grouping = group_by_time(morning, "Europe/London")
     assert [len(g.attachments) for g in grouping.groups] == [3, 2, 1]
-    assert grouping.groups[0].title == "3 screenshots, 12 Mar 2025, 08:15 to 08:55"
-    assert grouping.groups[2].title == "1 photo, 13 Mar 2025 at 19:05"
-    first = grouping.groups[0].when
-    assert first.precision is Precision.EXACT
-    assert first.start == datetime(2025, 3, 12, 8, 15, tzinfo=UTC)
+    # The title says what the files are; the date is shown once, beside it.
+    assert grouping.groups[0].title == "3 screenshots"
+    assert grouping.groups[2].title == "1 photo"
+    first = grouping.groups[0].when  # the whole span of the group, first to last
+    assert first.precision is Precision.BETWEEN
+    assert (first.start, first.end) == (datetime(2025, 3, 12, 8, 15, tzinfo=UTC),
+                                        datetime(2025, 3, 12, 8, 55, tzinfo=UTC))
+    assert grouping.groups[2].when.precision is Precision.EXACT  # one photo: its moment
+    assert not any(g.file_times_only for g in grouping.groups)
+    assert all(g.accepted for g in grouping.groups)
     # A two-hour gap joins the morning's runs; a one-minute gap splits every file.
     assert [len(g.attachments) for g in
             group_by_time(morning, "Europe/London", timedelta(hours=2.1)).groups] == [5, 1]
@@ -62,9 +67,10 @@ def test_accepted_groups_become_incidents_in_one_go(case, morning):
     ids = create_incidents_from_groups(case, chosen)
     first, second = (get_incident(case, i) for i in ids)
     assert first.title == "Messages before work"
-    assert first.when_text == "12 Mar 2025, 08:15"
+    assert first.when_text == "12 Mar 2025, between 08:15 and 08:55"
     assert [a.exhibit_mark for a in first.attachments] == ["JS/1", "JS/2", "JS/3"]
-    assert second.title == "1 photo, 13 Mar 2025 at 19:05"
+    assert second.title == "1 photo"
+    assert second.when_text == "13 Mar 2025, 19:05"
     assert count_inbox(case) == 2
     assert run_verify(case).ok
 
@@ -102,9 +108,40 @@ def test_new_incident_from_selection_is_dated_from_the_earliest(case, morning):
     incident_id = create_incident_from_attachments(case, [later.id, earlier.id],
                                                    title="Texts", category="contact_text")
     detail = get_incident(case, incident_id)
-    assert detail.when_text == "12 Mar 2025, 08:30"
+    assert detail.when_text == "12 Mar 2025, between 08:30 and 11:20"
     assert detail.category == "contact_text"
     assert {a.id for a in detail.attachments} == {later.id, earlier.id}
     # Trashing the incident hides its files from the inbox too (they travel with it).
     delete_incident(case, incident_id)
     assert count_inbox(case) == 4
+
+
+def test_files_dated_only_by_copying_are_grouped_apart_and_unticked(case, morning, tmp_path):
+    import os
+
+    copied = []
+    for n in range(3):  # no date of their own: only the time they were copied
+        p = screenshot(tmp_path / "copied" / f"message {n}.png", lines=(f"message {n}",))
+        os.utime(p, (datetime(2025, 3, 12, 8, 20 + n, tzinfo=UTC).timestamp(),) * 2)
+        copied.append(p)
+    _import(case, copied)
+    grouping = group_by_time(list_inbox(case), "Europe/London")
+    own = [g for g in grouping.groups if not g.file_times_only]
+    apart = [g for g in grouping.groups if g.file_times_only]
+    # Copied at 08:20-08:22, inside the morning's run, yet never mixed into it.
+    assert [len(g.attachments) for g in own] == [3, 2, 1]
+    assert [len(g.attachments) for g in apart] == [3]
+    assert grouping.groups[-1] is apart[0]  # shown after the others
+    assert not apart[0].accepted and all(g.accepted for g in own)
+
+
+def test_a_group_of_day_only_names_spans_whole_days(case, tmp_path):
+    from evidence_app.core.importers.inbox import when_from_attachments as span
+
+    paths = [screenshot(tmp_path / f"IMG-2025030{d}-WA0001.png", lines=(str(d),))
+             for d in (1, 3)]
+    _import(case, paths)
+    when = span(list_inbox(case), "Europe/London")
+    assert when.precision is Precision.BETWEEN
+    assert (when.start, when.end) == (datetime(2025, 3, 1, tzinfo=UTC),
+                                      datetime(2025, 3, 3, 23, 59, tzinfo=UTC))
