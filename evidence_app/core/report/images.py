@@ -14,7 +14,6 @@ picture is 27 x 20 mm on paper, not blown up until its pixels show as squares.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable
 
 from PIL import Image
@@ -36,7 +35,7 @@ SCREENSHOT_DPI = 200  # text in screenshots must stay readable on paper
 # small screenshot turns to blocks; 150 is also what photos are embedded at, so a
 # picture is never drawn from fewer pixels than the report would embed for it.
 MIN_PPI = 150
-SIDE_STEP = 32  # rendition sizes are rounded up to this, so near sizes share a rendition
+SIDE_STEP = 32  # rendition sizes are rounded to this, so near sizes share a rendition
 RENDITION = "page-{side}-q{quality}-v1"  # a cache key; change v1 when the method changes
 
 # (sha256, longest side in pixels) -> (JPEG bytes, width, height)
@@ -115,9 +114,13 @@ def case_renderer(case: Case) -> Renderer:
 
 def rendition_side(width: float, height: float, dpi: int, pixels: tuple[int, int]) -> int:
     """Pixels for the longest side of a picture drawn `width` x `height` points at `dpi`:
-    rounded up to `SIDE_STEP`, never more than the picture has."""
+    rounded to the nearest `SIDE_STEP` (never up past what was asked by a whole step: a
+    full-width photo wants 1004 pixels, and 1024 would make JPEG decoding start from
+    half rather than a quarter of a 4032-pixel photo, 10% more CPU for the report), and
+    never more than the picture has."""
     wanted = max(width, height) * dpi / 72
-    return max(1, min(max(pixels), math.ceil(wanted / SIDE_STEP) * SIDE_STEP))
+    stepped = max(SIDE_STEP, round(wanted / SIDE_STEP) * SIDE_STEP)
+    return max(1, min(max(pixels), stepped))
 
 
 class ExhibitPicture(Flowable):
