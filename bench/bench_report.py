@@ -1,15 +1,23 @@
 """Benchmark: the evidence report for 300 incidents with 600 phone photos, against img2pdf.
 
     .venv/bin/python bench/bench_report.py [--incidents 300] [--photos 600] [--keep DIR]
+                                           [--before TREE]
 
 Builds a case of 300 incidents with 600 twelve-megapixel JPEGs (4032x3024, camera EXIF,
-half of them rotated), then, each in a fresh process so peak memory is its own:
+half of them rotated; each with its own mark drawn on it, made on every core), then
+runs each of these in a fresh process, so that peak memory is its own:
 
-1. `build_report` (police profile, one picture per row, A4);
-2. the baseline: the same pictures downscaled by the same function to the same pixel
-   size, placed one per page by img2pdf.
+0. with `--before TREE` (a checkout of the code to compare with, e.g. `git archive main`):
+   that code's `build_report`, "today";
+1. the first build: `build_report` (police profile, A4) with no renditions kept;
+2. the second build: the same, renditions kept from the first;
+3. the cost of hashing every original again (what checking each original on every build
+   would add);
+4. the baseline: img2pdf placing the same renditions (the JPEGs the second build
+   embedded, taken from its PDF and written as files first) at 150 dpi, one per page.
 
-Targets (issue 4): report time <= 2x baseline, size <= 1.15x baseline, peak RSS < 500 MB.
+Targets (issue 10): second build <= 2x baseline, first build no slower than today,
+size <= 1.15x baseline, peak RSS < 500 MB.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("BENCH_TREE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 PHOTO_SIZE = (4032, 3024)
@@ -55,18 +63,25 @@ def _base_photos(n: int) -> list[bytes]:
     return out
 
 
-def _unique(base: object, serial: int) -> bytes:
-    """A base photo with its own small mark, so no two pictures are the same."""
-    from PIL import ImageDraw
+_BASES: list[object] = []
 
-    img = base.copy()  # type: ignore[attr-defined]
+
+def _unique(job: tuple[list[bytes], int, Path]) -> None:
+    """Photo `serial` as its own file: a base photo with its own mark drawn on it (so no
+    two pictures, and no two report renditions, are the same) and its own EXIF."""
+    from PIL import Image, ImageDraw
+
+    bases, serial, path = job
+    if not _BASES:  # decoded once per worker process
+        _BASES.extend(Image.open(io.BytesIO(b)) for b in bases)
+    img = _BASES[serial % len(_BASES)].copy()  # type: ignore[attr-defined]
     draw = ImageDraw.Draw(img)
     x, y = 200 + (serial * 37) % 3400, 200 + (serial * 53) % 2400
     draw.rectangle([x, y, x + 400, y + 300], fill=((serial * 7) % 255, (serial * 13) % 255, 90))
     draw.text((x + 20, y + 20), f"photo {serial}", fill="white")
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=90)
-    return _with_exif(buf.getvalue(), serial)
+    path.write_bytes(_with_exif(buf.getvalue(), serial))
 
 
 def _with_exif(jpeg: bytes, serial: int) -> bytes:
@@ -97,11 +112,12 @@ def make_case(folder: Path, incidents: int, photos: int, scripts: bool = False) 
 
     files = folder / "photos"
     files.mkdir(parents=True)
-    from PIL import Image
+    import multiprocessing
 
-    bases = [Image.open(io.BytesIO(data)) for data in _base_photos(6)]
-    for n in range(photos):
-        (files / f"IMG_{n:04d}.jpg").write_bytes(_unique(bases[n % len(bases)], n))
+    bases = _base_photos(6)
+    with multiprocessing.Pool(os.cpu_count() or 2) as pool:
+        pool.map(_unique, [(bases, n, files / f"IMG_{n:04d}.jpg") for n in range(photos)],
+                 chunksize=8)
     case_dir = folder / "case"
     per = max(1, photos // incidents)
     with create_case(case_dir, owner_name="Jane Smith", initials="JS",
@@ -130,59 +146,92 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (the report lays out on its own)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_report(case_dir: Path, out: Path) -> dict:
     from evidence_app.core.cases import open_case
     from evidence_app.core.report import ReportOptions, build_report
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     with open_case(case_dir) as case:
         result = None
         for event in build_report(case, ReportOptions.for_profile("police"), out):
             result = event.item or result
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "bytes": out.stat().st_size, "pages": result.pages,
-            "peak_mb": _peak_mb()}
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "bytes": out.stat().st_size,
+            "pages": result.pages, "peak_mb": _peak_mb()}
 
 
-def child_baseline(case_dir: Path, out: Path) -> dict:
-    """Same pictures, same downscaling, same pixel size, placed by img2pdf."""
-    import img2pdf
-
+def child_hash(case_dir: Path, out: Path) -> dict:
+    """Every exhibit's original read and hashed again, as `verify` does."""
     from evidence_app.core.cases import open_case
     from evidence_app.core.report.data import load_incidents
-    from evidence_app.core.report.figures import GAP
-    from evidence_app.core.report.images import PHOTO_DPI, downscaled_jpeg, oriented_size
-    from evidence_app.core.report.incident_pages import CAPTION_BESIDE, FULL_BOX, is_portrait
     from evidence_app.core.report.options import ReportOptions
-    from evidence_app.core.report.styles import MARGIN, page_size
 
-    start = time.perf_counter()
-    text_width = page_size(ReportOptions().paper)[0] - 2 * MARGIN
-    # The box the report fits each photo into before shrinking a row to fit the rest of
-    # a page: full width, or beside its caption when portrait. The report's pictures
-    # are this size or smaller, so the baseline's are never the smaller ones.
-    max_h = FULL_BOX["photo"][0]
     with open_case(case_dir) as case:
         atts = [a for inc in load_incidents(case, ReportOptions()) for a in inc.attachments]
-        jpegs = []
-        for att in atts:
-            w, h = oriented_size(att.width, att.height, att.orientation)  # type: ignore[misc]
-            width = text_width - CAPTION_BESIDE - GAP if is_portrait(att) else text_width
-            scale = min(width / w, max_h / h)
-            wanted = round(max(w * scale, h * scale) * PHOTO_DPI / 72)
-            data, _, _ = downscaled_jpeg(case.originals.opener(att.sha256), wanted)
-            jpegs.append(data)
-    layout = img2pdf.get_fixed_dpi_layout_fun((PHOTO_DPI, PHOTO_DPI))
-    out.write_bytes(img2pdf.convert(jpegs, layout_fun=layout))
+        start, cpu = time.perf_counter(), _cpu()
+        problems = [a for a in atts if case.originals.verify(a.sha256)]
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "bytes": sum(a.size for a in atts), "pages": len(atts),
+            "peak_mb": _peak_mb(), "problems": len(problems)}
+
+
+def child_baseline(report_pdf: Path, out: Path) -> dict:
+    """img2pdf placing the JPEGs the report embedded, as files, at 150 dpi."""
+    import img2pdf
+    import pikepdf
+
+    folder = out.parent / "renditions"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    files = []
+    seen: set[tuple[int, int]] = set()
+
+    def collect(resources: pikepdf.Object) -> None:
+        for xobj in (resources.get("/XObject") or {}).values():
+            if xobj.objgen in seen:
+                continue
+            seen.add(xobj.objgen)
+            if xobj.get("/Subtype") == pikepdf.Name.Image:
+                if "/DCTDecode" in str(xobj.get("/Filter")):
+                    files.append(folder / f"{len(files):04d}.jpg")
+                    files[-1].write_bytes(xobj.read_raw_bytes())
+            elif "/Resources" in xobj:  # reportlab wraps each picture in a form
+                collect(xobj.Resources)
+
+    with pikepdf.open(report_pdf) as pdf:
+        for page in pdf.pages:
+            collect(page.Resources)
+    start, cpu = time.perf_counter(), _cpu()
+    layout = img2pdf.get_fixed_dpi_layout_fun((150, 150))
+    out.write_bytes(img2pdf.convert([str(f) for f in files], layout_fun=layout))
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "bytes": out.stat().st_size, "pages": len(jpegs),
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "bytes": out.stat().st_size, "pages": len(files),
             "peak_mb": _peak_mb()}
 
 
-def _run_child(kind: str, case_dir: Path, out: Path) -> dict:
+def _run_child(kind: str, case_dir: Path, out: Path, tree: Path | None = None) -> dict:
+    env = dict(os.environ)
+    if tree is not None:
+        env["BENCH_TREE"] = str(tree)
+        env["PYTHONPATH"] = str(tree)
     proc = subprocess.run([sys.executable, __file__, "--child", kind, str(case_dir), str(out)],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise SystemExit(f"{kind} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _clear_renditions(case_dir: Path) -> int:
+    from evidence_app.core.cases import open_case
+
+    with open_case(case_dir) as case:
+        return case.cache.clear_renditions()
 
 
 def main() -> int:
@@ -193,11 +242,13 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="build the case here and keep it")
     parser.add_argument("--scripts", action="store_true",
                         help="descriptions also quote Arabic, Urdu, Hebrew and Indic text")
+    parser.add_argument("--before", type=Path,
+                        help="also build with the code in this tree (e.g. main's), first")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, case_dir, out = args.child
-        fn = child_report if kind == "report" else child_baseline
+        fn = {"report": child_report, "hash": child_hash, "baseline": child_baseline}[kind]
         print(json.dumps(fn(Path(case_dir), Path(out))))
         return 0
 
@@ -210,17 +261,37 @@ def main() -> int:
             print(f"case: {args.incidents} incidents, {args.photos} photos "
                   f"({time.perf_counter() - t:.0f} s to build)")
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-        report = _run_child("report", case_dir, work / "report.pdf")
-        base = _run_child("baseline", case_dir, work / "img2pdf.pdf")
-        ratio_t = report["seconds"] / base["seconds"]
-        ratio_s = report["bytes"] / base["bytes"]
-        print(f"report:   {report['seconds']:6.1f} s  {report['bytes'] / 1e6:6.1f} MB  "
-              f"{report['pages']} pages  peak {report['peak_mb']:.0f} MB")
-        print(f"img2pdf:  {base['seconds']:6.1f} s  {base['bytes'] / 1e6:6.1f} MB  "
-              f"{base['pages']} pages  peak {base['peak_mb']:.0f} MB")
-        ok = ratio_t <= 2 and ratio_s <= 1.15 and report["peak_mb"] < 500
-        print(f"ratio:    time {ratio_t:.2f}x (target <= 2)  size {ratio_s:.3f}x (target <= 1.15)"
-              f"  peak {report['peak_mb']:.0f} MB (target < 500)  {'PASS' if ok else 'FAIL'}")
+        rows: list[tuple[str, dict]] = []
+        if args.before is not None:
+            rows.append(("today (--before)", _run_child("report", case_dir, work / "before.pdf",
+                                                        args.before.resolve())))
+        _clear_renditions(case_dir)
+        first = _run_child("report", case_dir, work / "first.pdf")
+        second = _run_child("report", case_dir, work / "second.pdf")
+        hashing = _run_child("hash", case_dir, work / "unused")
+        base = _run_child("baseline", work / "second.pdf", work / "img2pdf.pdf")
+        rows += [("first build", first), ("second build", second), ("img2pdf", base)]
+        for name, r in rows:
+            print(f"{name:17} {r['seconds']:6.1f} s (CPU {r.get('cpu', 0):5.1f} s)  "
+                  f"{r['bytes'] / 1e6:6.1f} MB  "
+                  f"{r['pages']} pages  peak {r['peak_mb']:.0f} MB")
+        print(f"re-hashing every original: {hashing['seconds']:.1f} s "
+              f"(CPU {hashing['cpu']:.1f} s) for "
+              f"{hashing['bytes'] / 1e9:.2f} GB ({hashing['pages']} originals)")
+        ratio_t = second["seconds"] / base["seconds"]
+        ratio_cpu = second["cpu"] / base["cpu"]
+        ratio_s = second["bytes"] / base["bytes"]
+        peak = max(first["peak_mb"], second["peak_mb"])
+        ok = ratio_t <= 2 and ratio_s <= 1.15 and peak < 500
+        line = (f"ratio: second build {ratio_t:.2f}x img2pdf (CPU {ratio_cpu:.2f}x; target <= 2)"
+                f"  size "
+                f"{ratio_s:.3f}x (target <= 1.15)  peak {peak:.0f} MB (target < 500)")
+        if args.before is not None:
+            today = rows[0][1]
+            ok = ok and first["cpu"] <= today["cpu"] * 1.05
+            line += (f"  first build {first['seconds'] / today['seconds']:.2f}x today "
+                     f"(CPU {first['cpu'] / today['cpu']:.2f}x; target <= 1)")
+        print(f"{line}  {'PASS' if ok else 'FAIL'}")
         return 0 if ok else 1
     finally:
         if args.keep is None:

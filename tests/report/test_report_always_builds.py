@@ -59,7 +59,7 @@ def test_a_hundred_exhibits_in_one_incident(case, tmp_path):
     list(import_files(case, files, incident))
     result, text = build(case, tmp_path / "r.pdf")
     assert result.exhibits == 100
-    assert "JS/1 to JS/100" in text  # the chronology names the run, not 100 marks
+    assert "JS/1\u2013JS/100" in text  # the chronology names the run, not 100 marks
 
 
 def test_very_long_title_and_location(case, tmp_path):

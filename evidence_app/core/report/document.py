@@ -27,7 +27,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from evidence_app import APP_NAME, __version__
 from evidence_app.core.errors import UserError
 from evidence_app.core.incidents import REPORT
-from evidence_app.core.media.source import Source
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.report.archival import DocumentInfo, make_archival
 from evidence_app.core.report.audit_trail import audit_appendix
@@ -35,6 +34,7 @@ from evidence_app.core.report.data import ReportData, collect
 from evidence_app.core.report.exhibit_list import exhibit_list
 from evidence_app.core.report.fonts import SANS, markup, plain
 from evidence_app.core.report.formatting import datetime_text
+from evidence_app.core.report.images import Renderer, case_renderer
 from evidence_app.core.report.incident_pages import incident_full
 from evidence_app.core.report.navigation import Bookmark
 from evidence_app.core.report.options import Profile, ReportOptions
@@ -218,7 +218,7 @@ def _header(data: ReportData, st: Styles) -> Callable[[Canvas, Any], None]:
 
 
 def make_story(data: ReportData, st: Styles, page: PageGeometry,
-               source_of: Callable[[str], Source], on_step: Callable[[int, str], None],
+               render: Renderer, on_step: Callable[[int, str], None],
                cancel: CancelToken | None, running: RunningState | None = None,
                ) -> tuple[list[Flowable], int]:
     """All flowables of the report, with checkpoints; returns (story, number of steps)."""
@@ -243,7 +243,7 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
                   Paragraph("Incidents in full", st.h1)]
     for inc in dated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, page, source_of, running)
+        story += incident_full(data, inc, st, page, render, running)
     if undated:
         story += [PageBreak(), Bookmark("undated", "Undated incidents"),
                   Paragraph("Undated incidents", st.h1),
@@ -251,7 +251,7 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
                             "order they were recorded.", st.muted)]
     for inc in undated:
         checkpoint(f"Incident {data.number_of(inc.id)} of {len(data.incidents)}")
-        story += incident_full(data, inc, st, page, source_of, running)
+        story += incident_full(data, inc, st, page, render, running)
     checkpoint("Exhibit list")
     story += [PageBreak(), Bookmark("exhibits", "Exhibit list")] + exhibit_list(data, st, width)
     if data.options.profile is Profile.COURT:
@@ -265,7 +265,7 @@ def make_story(data: ReportData, st: Styles, page: PageGeometry,
     return story, steps
 
 
-def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
+def write_pdf(data: ReportData, out: Path, render: Renderer,
               on_step: Callable[[int, str], None] = lambda n, m: None,
               cancel: CancelToken | None = None, on_total: Callable[[int], None] | None = None,
               ) -> int:
@@ -283,7 +283,7 @@ def write_pdf(data: ReportData, out: Path, source_of: Callable[[str], Source],
                         creator=f"{APP_NAME} {__version__}", created=data.generated_at)
     raw = out.with_name(out.name + ".raw")
     with _BUILD_LOCK:
-        story, steps = make_story(data, st, page, source_of, on_step, cancel, running)
+        story, steps = make_story(data, st, page, render, on_step, cancel, running)
         if on_total is not None:
             on_total(steps)
         doc = BaseDocTemplate(
@@ -357,7 +357,7 @@ def _write_in_thread(data: ReportData, tmp: Path, case: Case, token: CancelToken
 
     def work() -> None:
         try:
-            pages = write_pdf(data, tmp, case.originals.verified_opener,
+            pages = write_pdf(data, tmp, case_renderer(case),
                               on_step=lambda n, m: events.put(("step", (n, m))),
                               cancel=token, on_total=lambda n: events.put(("total", n)))
             events.put(("done", pages))

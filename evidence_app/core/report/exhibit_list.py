@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from evidence_app.core.report.data import ReportData
+from evidence_app.core.report.figures import sha256_paragraph
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
     capture_source,
@@ -50,7 +51,8 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
             [_p(markup(unbroken(capture_when(att, tz))), st.cell)]
             + ([_p(markup(source), st.cell_muted)] if source else []),
             _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
-        rows.append(["", _p(f"SHA-256: {att.sha256}", st.mono), "", "", ""])
+        rows.append(["", sha256_paragraph(att.sha256, width - cols[0] - 10, st.mono),
+                     "", "", ""])
         r = len(rows) - 1
         style.add("SPAN", (1, r), (-1, r))
         style.add("NOSPLIT", (0, r - 1), (-1, r))
@@ -62,7 +64,10 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         _p("Exhibit list", st.h1),
         _p("Every exhibit in this report, by mark. The SHA-256 fingerprint identifies the "
            "exact original file: a copy whose SHA-256 matches is identical to it, byte for "
-           "byte. Capture times say where they came from." + _gaps_note(data), st.muted)]
+           "byte. Here each is printed whole; in a narrow caption beside its picture it "
+           "may be printed in four groups of 16 characters, to be read together without "
+           "the spaces. Capture times say where they came from." + _gaps_note(data),
+           st.muted)]
     if not data.exhibits:
         out.append(_p("This report has no exhibits.", st.notice))
         return out

@@ -116,7 +116,11 @@ def mark_filename(mark: str) -> str:
 
 
 def marks_text(attachments: Sequence[AttachmentView]) -> str:
-    """Exhibit marks in order, runs of three or more as a range: "JS/1 to JS/12, JS/15"."""
+    """Exhibit marks in order, runs of three or more as a range: "JS/1–JS/12, JS/15".
+
+    A range is both marks joined by an en dash, with no spaces, so that it reads as
+    one item and never wraps between its ends in a narrow column.
+    """
     serials = sorted({a.exhibit_serial: a.exhibit_mark for a in attachments}.items())
     parts: list[str] = []
     start = 0
@@ -125,7 +129,7 @@ def marks_text(attachments: Sequence[AttachmentView]) -> str:
             continue
         run = serials[start:i]
         if len(run) >= 3:
-            parts.append(f"{run[0][1]} to {run[-1][1]}")
+            parts.append(f"{run[0][1]}\u2013{run[-1][1]}")
         else:
             parts.extend(mark for _serial, mark in run)
         start = i

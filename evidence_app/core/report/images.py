@@ -1,14 +1,21 @@
-"""Exhibit pictures on the page: downscaled, orientation applied, decoded only when drawn.
+"""Exhibit pictures on the page: downscaled, orientation applied, made once, drawn when placed.
 
-A 12-megapixel photo is never embedded as it is: each picture is decoded when its page
-is drawn, reduced to the pixels the printed size needs, JPEG-encoded and embedded, and
-then released. Only one decoded picture is in memory at a time, whatever the report's
-size. Layout uses the width and height stored at import, so nothing is decoded twice.
+A 12-megapixel photo is never embedded as it is: when its page is drawn, each picture is
+reduced to the pixels its printed size needs and JPEG-encoded (a rendition), embedded,
+and released. Renditions are kept in the case's cache (`case.cache.rendition`), made only
+from bytes whose SHA-256 was checked as they were read, so a second build only places
+them. Only one decoded picture is in memory at a time, whatever the report's size.
+Layout uses the width and height stored at import, so nothing is decoded for it.
+
+Pictures are never printed larger than their own pixels allow at `MIN_PPI`: a 160x120
+picture is 27 x 20 mm on paper, not blown up until its pixels show as squares.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Protocol
 
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -20,11 +27,31 @@ from evidence_app.core.media.pdf import read_pdf
 from evidence_app.core.media.source import Source, open_source
 from evidence_app.core.report.fonts import SANS, plain
 from evidence_app.core.report.styles import MUTED, RULE, SHADE
+from evidence_app.core.store.case import Case
 from evidence_app.core.store.originals import OriginalChanged
 
 JPEG_QUALITY = 85
 PHOTO_DPI = 150
 SCREENSHOT_DPI = 200  # text in screenshots must stay readable on paper
+# The largest a picture is ever printed: its own pixels at 150 per inch (0.17 mm each).
+# Below that, single pixels become visible squares at reading distance and text in a
+# small screenshot turns to blocks; 150 is also what photos are embedded at, so a
+# picture is never drawn from fewer pixels than the report would embed for it.
+MIN_PPI = 150
+SIDE_STEP = 32  # rendition sizes are rounded to this, so near sizes share a rendition
+RENDITION = "page-{side}-q{quality}-v1"  # a cache key; change v1 when the method changes
+
+# (sha256, longest side in pixels) -> (JPEG bytes, width, height)
+Pictures = Callable[[str, int], tuple[bytes, int, int]]
+
+
+class Renderer(Protocol):
+    """What the report draws exhibits with: page pictures of originals, and (for a PDF,
+    whose first page is drawn in a child process) the original's hash-checked bytes."""
+
+    def __call__(self, sha256: str, side: int) -> tuple[bytes, int, int]: ...
+
+    def source(self, sha256: str) -> Source: ...
 
 
 def downscaled_jpeg(source: Source, max_side: int, quality: int = JPEG_QUALITY) -> tuple[bytes, int, int]:
@@ -84,13 +111,46 @@ class JpegBytes(ImageReader):
         return self._width, self._height
 
 
+class CaseRenderer:
+    """Page pictures of the case's originals, through its rendition cache."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    def __call__(self, sha256: str, side: int) -> tuple[bytes, int, int]:
+        key = RENDITION.format(side=side, quality=JPEG_QUALITY)
+        data = self.case.cache.rendition(sha256, key,
+                                         lambda source: downscaled_jpeg(source, side)[0])
+        with Image.open(io.BytesIO(data)) as img:  # reads the header only
+            return data, img.width, img.height
+
+    def source(self, sha256: str) -> Source:
+        return self.case.originals.verified_opener(sha256)
+
+
+def case_renderer(case: Case) -> Renderer:
+    return CaseRenderer(case)
+
+
+def rendition_side(width: float, height: float, dpi: int, pixels: tuple[int, int]) -> int:
+    """Pixels for the longest side of a picture drawn `width` x `height` points at `dpi`:
+    rounded to the nearest `SIDE_STEP` (never up past what was asked by a whole step: a
+    full-width photo wants 1004 pixels, and 1024 would make JPEG decoding start from
+    half rather than a quarter of a 4032-pixel photo, 10% more CPU for the report), and
+    never more than the picture has."""
+    wanted = max(width, height) * dpi / 72
+    stepped = max(SIDE_STEP, round(wanted / SIDE_STEP) * SIDE_STEP)
+    return max(1, min(max(pixels), stepped))
+
+
 class ExhibitPicture(Flowable):
     """One exhibit picture, fitted in a box, drawn (and decoded) only when placed."""
 
-    def __init__(self, source: Source, size: tuple[int, int], max_width: float,
+    def __init__(self, sha256: str, render: Pictures, size: tuple[int, int], max_width: float,
                  max_height: float, dpi: int = PHOTO_DPI) -> None:
         super().__init__()
-        self.source = source
+        self.sha256 = sha256
+        self.render = render
         self.pixel_size = size
         self.max_width = max_width
         self.max_height = max_height
@@ -99,9 +159,8 @@ class ExhibitPicture(Flowable):
 
     def _fit(self, max_w: float, max_h: float) -> None:
         px_w, px_h = self.pixel_size
-        # Never enlarge a small picture past twice its pixel size (it would blur).
-        natural = max(px_w, px_h) * 72 / 96 * 2
-        scale = min(max_w / px_w, max_h / px_h, natural / max(px_w, px_h))
+        natural = 72 / MIN_PPI  # points per pixel at the largest allowed size
+        scale = min(max_w / px_w, max_h / px_h, natural)
         self.width, self.height = px_w * scale, px_h * scale
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -111,9 +170,11 @@ class ExhibitPicture(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        wanted = round(max(self.width, self.height) * self.dpi / 72)
         try:
-            data, px_w, px_h = downscaled_jpeg(self.source, max(64, wanted))
+            # Pixels for the size drawn, in steps: the same layout asks for the same
+            # rendition on every build.
+            side = rendition_side(self.width, self.height, self.dpi, self.pixel_size)
+            data, px_w, px_h = self.render(self.sha256, side)
         except OSError as exc:
             cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
             if isinstance(cause, FileNotFoundError):
@@ -149,7 +210,7 @@ class DocumentPage(ExhibitPicture):
     def __init__(self, jpeg: bytes, size: tuple[int, int], max_width: float,
                  max_height: float) -> None:
         self._jpeg = jpeg
-        super().__init__(lambda: io.BytesIO(b""), size, max_width, max_height)
+        super().__init__("", lambda _sha, _side: (jpeg, *size), size, max_width, max_height)
 
     def draw(self) -> None:
         canv = self.canv

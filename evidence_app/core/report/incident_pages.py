@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -15,7 +14,14 @@ from evidence_app.core.media.source import Source
 from evidence_app.core.report.amendments import record_lines
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.emoji import naming_once
-from evidence_app.core.report.figures import GAP, Exhibit, ExhibitRow
+from evidence_app.core.report.figures import (
+    BOX_PAD,
+    GAP,
+    Exhibit,
+    ExhibitRow,
+    column_width,
+    sha256_paragraph,
+)
 from evidence_app.core.report.fonts import markup
 from evidence_app.core.report.formatting import (
     capture_text,
@@ -28,9 +34,11 @@ from evidence_app.core.report.formatting import (
     size_text,
 )
 from evidence_app.core.report.images import (
+    MIN_PPI,
     PHOTO_DPI,
     SCREENSHOT_DPI,
     ExhibitPicture,
+    Renderer,
     document_page,
     oriented_size,
 )
@@ -194,11 +202,12 @@ def _impact_lines(inc: IncidentDetail) -> list[str]:
     return lines
 
 
-def exhibit_caption(att: AttachmentView, tz: str, st: Styles, shown: str = "",
+def exhibit_caption(att: AttachmentView, tz: str, st: Styles, width: float, shown: str = "",
                     ) -> list[Flowable]:
     """Mark, file, caption, capture time and source, camera, GPS (if kept), SHA-256.
 
-    `shown` says what is drawn of a document (in place of "cannot be shown on paper").
+    `width` is the caption's: the SHA-256 is fitted to it, never broken inside. `shown`
+    says what is drawn of a document (in place of "cannot be shown on paper").
     """
     mark = link(f"<b>Exhibit {markup(att.exhibit_mark)}</b>", listed_key(att.exhibit_serial))
     lines: list[Flowable] = [
@@ -222,7 +231,7 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles, shown: str = "",
         lines.append(_p(shown, st.muted))
     elif not is_picture(att):
         lines.append(_p(_not_shown(att), st.muted))
-    lines.append(_p(f"SHA-256: {att.sha256}", st.mono))
+    lines.append(sha256_paragraph(att.sha256, width, st.mono))
     return lines
 
 
@@ -246,7 +255,7 @@ CAPTION_BESIDE = 95 * mm  # room beside a portrait picture: a SHA-256 fits on on
 DOCUMENT_BOX = (180 * mm, 110 * mm)  # (largest, smallest) height
 
 
-def _document(att: AttachmentView, source: Source, box_w: float, tz: str,
+def _document(att: AttachmentView, source: Source, box_w: float, caption_w: float, tz: str,
               st: Styles) -> Exhibit:
     """A PDF exhibit: its first page drawn, with "page 1 of N", or why it cannot be."""
     max_h, min_h = DOCUMENT_BOX
@@ -254,24 +263,27 @@ def _document(att: AttachmentView, source: Source, box_w: float, tz: str,
     of = f" of {pages:,}" if pages else ""
     if page is None:
         shown = f"The first page cannot be shown: {markup(reason)}. Open the original file."
-        return Exhibit(None, exhibit_caption(att, tz, st, shown), boxed=True)
+        return Exhibit(None, exhibit_caption(att, tz, st, caption_w - 2 * BOX_PAD, shown),
+                       boxed=True)
     more = " The whole document is in the original file." if pages and pages > 1 else ""
     shown = f"Shown above: page 1{of}.{more}"
-    return Exhibit(page, exhibit_caption(att, tz, st, shown), min_height=min(min_h, page.height))
+    return Exhibit(page, exhibit_caption(att, tz, st, caption_w, shown),
+                   min_height=min(min_h, page.height))
 
 
-def _exhibit(att: AttachmentView, source: Source, box_w: float, layout: ImageLayout,
-             tz: str, st: Styles) -> Exhibit:
+def _exhibit(att: AttachmentView, render: Renderer, box_w: float, caption_w: float,
+             layout: ImageLayout, tz: str, st: Styles) -> Exhibit:
     if att.media_type == PDF_TYPE:
-        return _document(att, source, box_w, tz, st)
-    caption = exhibit_caption(att, tz, st)
+        return _document(att, render.source(att.sha256), box_w, caption_w, tz, st)
     size = oriented_size(att.width, att.height, att.orientation)
     if not is_picture(att) or size is None:
-        return Exhibit(None, caption, boxed=True)
+        return Exhibit(None, exhibit_caption(att, tz, st, caption_w - 2 * BOX_PAD), boxed=True)
+    caption = exhibit_caption(att, tz, st, caption_w)
     screenshot = att.kind == "screenshot"
     max_h, min_h = (FULL_BOX if layout is ImageLayout.FULL else TWO_BOX)[
         "screenshot" if screenshot else "photo"]
-    pic = ExhibitPicture(source, size, box_w, max_h, SCREENSHOT_DPI if screenshot else PHOTO_DPI)
+    pic = ExhibitPicture(att.sha256, render, size, box_w, max_h,
+                         SCREENSHOT_DPI if screenshot else PHOTO_DPI)
     return Exhibit(pic, caption, min_height=min(min_h, pic.height))
 
 
@@ -281,38 +293,95 @@ def is_portrait(att: AttachmentView) -> bool:
     return size is not None and size[0] < size[1] * 0.9
 
 
-def exhibit_rows(atts: list[AttachmentView], source_of: Callable[[str], Source], tz: str,
-                 st: Styles, width: float, layout: ImageLayout, page_height: float,
-                 heading: Flowable | None = None) -> list[Flowable]:
-    """Pictures with their captions (one or two to a row), then files that are not pictures.
+def _is_phone_screen(att: AttachmentView) -> bool:
+    return att.kind == "screenshot" and is_portrait(att)
 
-    `heading` travels with the first row, so it never ends a page on its own.
+
+def row_sizes(count: int) -> list[int]:
+    """How `count` portrait screenshots in a row of exhibits are set: three to a row,
+    with two rows of two rather than one left alone (4 -> 2+2, 7 -> 3+2+2)."""
+    if count < 2:
+        return [count] if count else []
+    threes, rest = divmod(count, 3)
+    if rest == 0:
+        return [3] * threes
+    if rest == 2:
+        return [3] * threes + [2]
+    return [3] * (threes - 1) + [2, 2]
+
+
+def _runs(pictures: list[AttachmentView]) -> list[list[AttachmentView]]:
+    """The pictures in order, consecutive portrait screenshots gathered into runs."""
+    runs: list[list[AttachmentView]] = []
+    for att in pictures:
+        if runs and _is_phone_screen(att) and all(_is_phone_screen(a) for a in runs[-1]):
+            runs[-1].append(att)
+        else:
+            runs.append([att])
+    return runs
+
+
+def exhibit_rows(atts: list[AttachmentView], render: Renderer, tz: str, st: Styles,
+                 width: float, layout: ImageLayout, page_height: float,
+                 heading: Flowable | None = None) -> list[Flowable]:
+    """Pictures with their captions, then files that are not pictures.
+
+    Portrait screenshots (phone screens) that follow each other go two or three to a
+    row; photos and documents take the full width, a portrait one with its caption
+    beside it (or, in the two-to-a-row layout, go in pairs). `heading` travels with
+    the first row, so it never ends a page on its own.
     """
     pictures = [a for a in atts if is_picture(a)]
     others = [a for a in atts if not is_picture(a)]
-    rows: list[tuple[list[Exhibit], bool]] = []
-    if layout is ImageLayout.TWO:
-        col = (width - GAP) / 2
-        for i in range(0, len(pictures), 2):
-            pair = pictures[i:i + 2]
+    rows: list[tuple[list[Exhibit], bool, int]] = []  # exhibits, caption beside, columns
+    pair: list[AttachmentView] = []
+
+    def side_by_side(group: list[AttachmentView], columns: int) -> None:
+        col = column_width(width, columns)
+        rows.append(([_exhibit(a, render, col, col, layout, tz, st) for a in group], False,
+                     columns))
+
+    def alone(att: AttachmentView) -> None:
+        # Portrait pictures, and small ones (never enlarged past their pixels), leave
+        # room for their caption beside them.
+        size = oriented_size(att.width, att.height, att.orientation) or (0, 0)
+        small = size[0] * 72 / MIN_PPI <= width - CAPTION_BESIDE - GAP
+        beside = is_portrait(att) or small or layout is ImageLayout.TWO
+        box_w = (column_width(width, 2) if layout is ImageLayout.TWO
+                 else width - CAPTION_BESIDE - GAP if beside else width)
+        rows.append(([_exhibit(att, render, box_w, CAPTION_BESIDE if beside else width,
+                               layout, tz, st)], beside, 1))
+
+    def flush_pair() -> None:
+        if len(pair) == 2:
+            side_by_side(pair, 2)
+        elif pair:  # the odd one out: its caption beside it, not half a row of white
+            alone(pair[0])
+        pair.clear()
+
+    for run in _runs(pictures):
+        if len(run) > 1:
+            flush_pair()
+            # Every row of a run in the same columns, so its screenshots are one size.
+            sizes = row_sizes(len(run))
+            start = 0
+            for size in sizes:
+                side_by_side(run[start:start + size], max(sizes))
+                start += size
+        elif layout is ImageLayout.TWO:
+            pair.append(run[0])
             if len(pair) == 2:
-                rows.append(([_exhibit(a, source_of(a.sha256), col, layout, tz, st)
-                              for a in pair], False))
-            else:  # the odd one out: its caption beside it, not half a row of white
-                rows.append(([_exhibit(pair[0], source_of(pair[0].sha256), col, layout, tz,
-                                       st)], True))
-    else:
-        for att in pictures:
-            beside = is_portrait(att)
-            box_w = width - CAPTION_BESIDE - GAP if beside else width
-            rows.append(([_exhibit(att, source_of(att.sha256), box_w, layout, tz, st)], beside))
+                flush_pair()
+        else:
+            alone(run[0])
+    flush_pair()
     for att in others:
-        rows.append(([_exhibit(att, source_of(att.sha256), width, layout, tz, st)], False))
+        rows.append(([_exhibit(att, render, width, width, layout, tz, st)], False, 1))
     out: list[Flowable] = []
-    for n, (exhibits, beside) in enumerate(rows):
+    for n, (exhibits, beside, columns) in enumerate(rows):
         lead = [heading] if heading is not None and n == 0 else None
         out.append(ExhibitRow(exhibits, width, beside=beside, lead=lead,
-                              page_height=page_height, space_after=5 * mm))
+                              page_height=page_height, space_after=5 * mm, columns=columns))
     return out
 
 
@@ -361,7 +430,7 @@ class _KeepShort(KeepTogether):
 
 @naming_once  # each emoji is named on its first appearance in the incident
 def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageGeometry,
-                  source_of: Callable[[str], Source], running: RunningState | None = None,
+                  render: Renderer, running: RunningState | None = None,
                   ) -> list[Flowable]:
     """The full account of one incident: its record kept together, then its exhibits."""
     tz = data.case.timezone
@@ -390,7 +459,7 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
                 record += text_block(note.text, st.body)
     out: list[Flowable] = [_KeepShort(record)]
     if inc.attachments:
-        out += exhibit_rows(inc.attachments, source_of, tz, st, width, data.options.image_layout,
+        out += exhibit_rows(inc.attachments, render, tz, st, width, data.options.image_layout,
                             page.height, heading=_p("Exhibits", st.h2))
     out.append(IncidentEnd(running))
     return out

@@ -290,11 +290,14 @@ def police_table(data: ReportData, st: Styles, width: float) -> ReportTable | No
 
 def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """One row per incident: number, when, category, title, location, exhibit marks."""
-    widths = [10 * mm, 37 * mm, 29 * mm, None, 27 * mm, 19 * mm]
+    # The exhibits column holds three marks ("JS/11, JS/13, JS/15") or a range
+    # ("JS/132–JS/143") to a line, so twelve marks take four lines, not twelve.
+    widths = [10 * mm, 33 * mm, 26 * mm, None, 23 * mm, 30 * mm]
     fixed = sum(w for w in widths if w)
     col_widths = [w if w else width - fixed for w in widths]
     rows = [[_p(h, st.head_cell) for h in ("No.", "When", "Category", "What happened",
                                             "Location", "Exhibits")]]
+    marks_style = st.cell.clone("marks_cell", fontSize=8, leading=10.5, splitLongWords=0)
     for inc in data.incidents:
         marks = marks_text(inc.attachments)
         # The number and title lead to the full account, the marks to its first exhibit.
@@ -307,7 +310,7 @@ def chronology(data: ReportData, st: Styles, width: float) -> list[Flowable]:
             _p(markup(inc.category_text), st.cell),
             _p(link(markup(inc.title) or "<i>(untitled)</i>", to_account), st.cell),
             _p(markup(inc.location), st.cell),
-            _p(link(markup(marks), to_exhibits), st.cell),
+            _p(link(markup(marks), to_exhibits), marks_style),
         ])
     out: list[Flowable] = [_p("Chronology", st.h1),
                            _p("Every incident in this report, in the order it happened. "

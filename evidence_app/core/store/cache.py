@@ -1,6 +1,10 @@
 """`<case>/cache/`: what can be rebuilt from the originals and may be deleted any time.
 
-Thumbnails are read and written as bytes. Work files that a program must be given by
+Thumbnails are read and written as bytes. Renditions (an original's picture made ready
+for a report page) are made once from bytes whose hash was checked while they were read,
+kept with a checksum of their own and the original's file-system identity at that
+moment, and handed out again only while the original is untouched (see `rendition`).
+Work files that a program must be given by
 name (a report preview, a copy for the system viewer, a pasted picture on its way in)
 are handed out inside the cache and removed by the store: when their block ends, when
 the case closes, or by the sweep at the next open after a crash. Nothing is ever put
@@ -10,19 +14,25 @@ outside the case folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from evidence_app.core.store.seam import OriginalStore
 
 STALE_AFTER_S = 12 * 3600
 _TMP = ".tmp-"
 _PREVIEW = "preview-"
+_RENDITION = b"EVR1"  # a rendition file: magic, SHA-256 of the rest, identity, payload
+_KIND = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
 
 
 class Cache:
@@ -58,8 +68,69 @@ class Cache:
             raise
 
     def remove_thumbnail(self, sha256: str) -> None:
-        """Forget an original's thumbnail (its original was removed)."""
+        """Forget an original's thumbnail and renditions (its original was removed)."""
         self._thumb(sha256).unlink(missing_ok=True)
+        folder = self._root / "renditions" / sha256[:2]
+        if folder.is_dir():
+            for path in folder.glob(f"{sha256}-*"):
+                path.unlink(missing_ok=True)
+
+    # -- renditions ----------------------------------------------------------------------
+    def _rendition_path(self, sha256: str, kind: str) -> Path:
+        if not _KIND.fullmatch(kind) or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError(f"not a rendition key: {sha256!r}, {kind!r}")
+        return self._root / "renditions" / sha256[:2] / f"{sha256}-{kind}"
+
+    def rendition(self, sha256: str, kind: str,
+                  make: Callable[[Callable[[], BinaryIO]], bytes]) -> bytes:
+        """The `kind` rendition of an original (a report's page picture), made at most once.
+
+        A rendition is only ever made from bytes that hashed to `sha256` while they were
+        read: `make` is given a function opening those checked bytes. A kept rendition is
+        handed out only while the original is the file it was made from: when its
+        file-system identity has changed since (written, replaced, restored from a
+        copy), the original is hashed again first. So a swapped original raises
+        `OriginalChanged`, and a missing one FileNotFoundError, whether or not a
+        rendition is kept. A kept rendition that is damaged (checksum) is made again.
+        Errors from `make` pass through and nothing is kept.
+        """
+        path = self._rendition_path(sha256, kind)
+        kept = _read_rendition(path)
+        identity = self._originals.identity(sha256)  # before reading: see above
+        if kept is not None:
+            was, data = kept
+            if was != identity:
+                self._originals.open_verified(sha256).close()  # OriginalChanged if swapped
+                self._write_rendition(path, identity, data)
+            return data
+        with self._originals.open_verified(sha256) as fh:
+            raw = fh.read()
+        data = make(lambda: io.BytesIO(raw))
+        self._write_rendition(path, identity, data)
+        return data
+
+    def _write_rendition(self, path: Path, identity: str, data: bytes) -> None:
+        """Written whole or not at all; not fsynced (a torn file fails its checksum)."""
+        ident = identity.encode()
+        body = len(ident).to_bytes(2, "big") + ident + data
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_RENDITION + hashlib.sha256(body).digest() + body)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)  # a full disk: the report still builds
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def clear_renditions(self) -> int:
+        """Remove every kept rendition (they are made again when next needed)."""
+        root = self._root / "renditions"
+        count = sum(1 for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
+        shutil.rmtree(root, ignore_errors=True)
+        return count
 
     # -- work files ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -133,6 +204,22 @@ class Cache:
         for paste in self._root.glob(".paste-*"):  # left by versions before 0.2
             shutil.rmtree(paste, ignore_errors=True)
         self.clear_previews(partial=True)
+
+
+def _read_rendition(path: Path) -> tuple[str, bytes] | None:
+    """(identity, payload) of a kept rendition; None, and the file removed, if damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    body = raw[len(_RENDITION) + 32:]
+    if (raw[:len(_RENDITION)] == _RENDITION and len(body) >= 2
+            and hashlib.sha256(body).digest() == raw[len(_RENDITION):len(_RENDITION) + 32]):
+        n = int.from_bytes(body[:2], "big")
+        with contextlib.suppress(UnicodeDecodeError):
+            return body[2:2 + n].decode(), body[2 + n:]
+    path.unlink(missing_ok=True)
+    return None
 
 
 def _safe_name(name: str, media_type: str, fallback: str) -> str:

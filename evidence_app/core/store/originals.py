@@ -209,6 +209,14 @@ class Originals:
             shutil.copyfile(source, target)
             os.chmod(target, stat.S_IRUSR | stat.S_IRGRP)
 
+    def identity(self, sha256: str) -> str:
+        """The stored file's state as the file system records it (device, inode, size,
+        change and modification times): any write to it, replacement or restore from
+        elsewhere changes it, so an unchanged identity means bytes already checked were
+        not touched since. FileNotFoundError when the original is missing."""
+        st = os.stat(self._path(sha256))
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
     def verify(self, sha256: str) -> str | None:
         """Re-hash one original; None when intact, else a description of the problem."""
         path = self._path(sha256)

@@ -53,6 +53,9 @@ class OriginalStore(Protocol):
     def link_into(self, sha256: str, target: Path) -> None:
         """A read-only copy at `target` (inside the case's cache)."""
 
+    def identity(self, sha256: str) -> str:
+        """The stored file's state (changes with any write or replacement)."""
+
     def verify(self, sha256: str) -> str | None:
         """None when the original is intact, else what is wrong with it."""
 
@@ -76,7 +79,14 @@ class CacheStore(Protocol):
         """Keep a thumbnail."""
 
     def remove_thumbnail(self, sha256: str) -> None:
-        """Forget a thumbnail."""
+        """Forget a thumbnail (and the original's renditions)."""
+
+    def rendition(self, sha256: str, kind: str,
+                  make: Callable[[Callable[[], BinaryIO]], bytes]) -> bytes:
+        """A rendition of a verified original, made once by `make` and kept."""
+
+    def clear_renditions(self) -> int:
+        """Remove every kept rendition; how many."""
 
     def scratch(self) -> AbstractContextManager[Path]:
         """A private folder removed when the block ends."""
