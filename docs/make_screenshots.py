@@ -18,7 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The screen of a small laptop (1366x768), as a newcomer has it: every window is sized
+# from the screen it is on.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile=" + os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
+    "laptop-screen.json"))
 WORK = tempfile.mkdtemp(prefix="evidence-shots-")
 atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 os.environ["EVIDENCE_APP_HOME"] = os.path.join(WORK, "app")
@@ -28,6 +32,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from evidence_app.gui.app import build_window, make_application  # noqa: E402
+from evidence_app.gui.screen_fit import fit_to_screen  # noqa: E402
 
 
 def pump(app: QApplication, seconds: float) -> None:
@@ -85,7 +90,7 @@ def main() -> None:
     more = out / "more"
     app = make_application()
     window = build_window()
-    window.resize(1280, 800)
+    fit_to_screen(window, 1366, 768)
     window.show()
     pump(app, 0.5)
     save(window, more / "welcome.png")
@@ -118,7 +123,7 @@ def main() -> None:
     save(window, more / "editor-exhibits.png")
     hookup.gallery.open_viewer(row)
     viewer = hookup.gallery.viewer
-    viewer.resize(1180, 760)
+    fit_to_screen(viewer, 1366, 768)
     pump(app, 1.5)
     save(viewer, out / "viewer.png")
     viewer.close()
@@ -164,6 +169,29 @@ def main() -> None:
     save(inbox.review, more / "group-by-time.png")
     inbox.review.reject()
     hookup.show_inbox(False)
+
+    # Typing a date as people write it, understood in words.
+    show(app, window, richest_incident(case))
+    pump(app, 0.5)
+    when = view.editor.form.when
+    when.typed.setText("yesterday 9pm")
+    pump(app, 0.2)
+    save(when, more / "typed-date.png")
+    when.typed.clear()
+
+    # The report window: options, the preview, and every button on screen.
+    window.report()
+    from PySide6.QtPdf import QPdfDocument
+
+    from evidence_app.gui.dialogs.report_dialog import ReportDialog
+
+    report = next(w for w in app.topLevelWidgets() if isinstance(w, ReportDialog))
+    deadline = time.time() + 120
+    while report.document.status() != QPdfDocument.Status.Ready and time.time() < deadline:
+        pump(app, 0.2)
+    pump(app, 1.0)
+    save(report, more / "report-dialog.png")
+    report.reject()
 
     # The other windows, for review.
     window.people()
