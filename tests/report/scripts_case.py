@@ -65,3 +65,44 @@ def fill_scripts_case(case) -> dict[str, int]:
     person = create_person(case, "أحمد خان", role="suspect", description=f"Writes in {PUNJABI}")
     link_person(case, ids["arabic"], person)
     return ids
+
+
+# One sentence in each shaped script, as it might be the whole of what a person wrote.
+# Gujarati's first word starts a syllable whose vowel sign HarfBuzz lowers: drawn from
+# its second glyph on (as a paragraph of one run is), the run starts with a lowered
+# glyph. No punctuation: punctuation would make the paragraph several runs.
+ALONE = {
+    "Arabic": "قَالَ إِنَّهُ سَيَقْتُلُنِي. لا تخبري الشرطة",
+    "Urdu": URDU,
+    "Persian": PERSIAN,
+    "Hebrew": "הוּא אָמַר שֶׁיִּמְצָא אוֹתִי",
+    "Hindi": "उसने मुझे फिर से फोन किया और धमकी दी। क्षत्रिय श्री",
+    "Bengali": BENGALI,
+    "Punjabi": PUNJABI,
+    "Gujarati": f"{GUJARATI} તેણે મને ફરીથી ફોન કર્યો અને ધમકી આપી",
+    "Tamil": TAMIL,
+    "Telugu": TELUGU,
+    "Kannada": KANNADA,
+    "Malayalam": MALAYALAM,
+    "Sinhala": SINHALA,
+    "Thai": THAI,
+    "Odia": ODIA,
+    "Lao": LAO,
+    "Burmese": BURMESE,
+    "Khmer": KHMER,
+    "Amharic": AMHARIC,
+}
+
+
+def fill_alone_case(case) -> dict[str, int]:
+    """An incident per script written in that script alone (title, effect on the
+    person, and an account with emoji inside), then one with every script mixed."""
+    ids = {}
+    for n, (lang, text) in enumerate(ALONE.items()):
+        when = parse_when(f"{n + 1:02d}/04/2025 21:00", TZ)
+        ids[lang] = create_incident(case, when=when, title=text, impact=text,
+                                    description=f"{text} 🔪 {text}\n{text}😡")
+    ids["mixed"] = create_incident(
+        case, when=parse_when("30/04/2025 21:00", TZ), title="Every script at once",
+        description=" 🔪 ".join(ALONE.values()) + " 👍🏽")
+    return ids

@@ -295,10 +295,6 @@ def test_pikepdf_pdfa_validator_passes_the_report(case, tmp_path, profile):
     assert report.passed, "\n".join(str(f) for f in report.findings)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Shaped scripts (Arabic, Indic) take HarfBuzz's kerned advance as the glyph's /Widths, "
-    "which then differs from the font program's own width (PDF/A-2 6.2.11.5); fixing it "
-    "belongs to core/report/shaping.py"))
 def test_pdfa_validator_passes_a_report_with_arabic(rich_case, case, tmp_path):
     result = build(case, tmp_path / "r.pdf")
     report = pikepdf.pdfa.validate_written(result.path, "2b")

@@ -22,6 +22,7 @@ from evidence_app.core.dates import parse_when
 from evidence_app.core.importers.files import import_files
 from evidence_app.core.report import ReportOptions, ReportResult, build_report
 from evidence_app.core.report.options import ImageLayout, Profile
+from evidence_app.core.report.scripts import SCRIPTS
 
 TZ = "Europe/London"
 FIELDS = ("title", "location", "description", "impact", "witnesses", "suspect_appearance")
@@ -30,11 +31,18 @@ SNIPPETS = (
     "আমি তোমাকে খুঁজে পাব", "ฉันรู้ว่าคุณอยู่ที่ไหน", "我知道你住在哪里", "あなたの家を知っている",
     "너 어디 사는지 알아", "Я знаю, где ты живёшь", "Θα σε βρω", "Zażółć gęślą jaźń",
     "ሰላም", "ქართული", "Հայերեն", "தமிழ்", "ಕನ್ನಡ", "සිංහල", "ລາວ", "ខ្មែរ", "ᐃᓄᒃᑎᑐᑦ",
+    "ਮੈਂ ਤੈਨੂੰ ਲੱਭ ਲਵਾਂਗਾ", "હું તને શોધી લઈશ", "నేను నిన్ను కనుగొంటాను", "ഞാൻ നിന്നെ കണ്ടെത്തും",
+    "ମୁଁ ତୁମକୁ ଖୋଜିବି", "မင်းကို ငါရှာမယ်", "قَالَ إِنَّهُ سَيَقْتُلُنِي", "שֶׁיִּמְצָא אוֹתִי",
     "🔪", "😡", "👍🏽", "👩‍👩‍👧", "🏳️‍🌈", "🇬🇧", "❤️", "1️⃣", "🫠", "\u200d", "\u202e",
     "e\u0301\u0301\u0301", "\t", "\n", "\r\n", " ", "https://example.invalid/" + "x" * 300,
 )
+# Any letters and marks of each script the report shapes, in any order (a vowel sign
+# first, marks stacked on marks), as a person's text or a garbled message may hold.
+script_text = st.one_of(*[st.text(st.characters(min_codepoint=lo, max_codepoint=hi),
+                                  min_size=1, max_size=12)
+                          for script in SCRIPTS for lo, hi in script.ranges])
 # Short text: snippets of every script mixed with any Unicode character at all.
-short_text = st.lists(st.one_of(st.sampled_from(SNIPPETS),
+short_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), script_text,
                                 st.text(st.characters(codec="utf-8"), max_size=12)),
                       max_size=8).map("".join)
 # Field sizes and exhibit counts, the large ones rare; 1 MB and 300 exhibits are tried

@@ -7,13 +7,17 @@ and the glyphs actually drawn.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from evidence_app.core.report import ReportOptions, build_report
@@ -21,6 +25,7 @@ from evidence_app.core.report.fonts import markup, register_fonts
 from evidence_app.core.report.paragraph import embedding_levels
 from evidence_app.core.report.scripts import SCRIPTS
 from tests.report.scripts_case import (
+    ALONE,
     AMHARIC,
     ARABIC,
     ARABIC_LAM_ALEF,
@@ -34,6 +39,7 @@ from tests.report.scripts_case import (
     TAMIL,
     THAI,
     URDU,
+    fill_alone_case,
     fill_scripts_case,
 )
 
@@ -197,3 +203,168 @@ def test_scripts_stay_byte_identical(case, tmp_path, monkeypatch):
     list(build_report(case, ReportOptions.for_profile("court"), first))
     list(build_report(case, ReportOptions.for_profile("court"), second))
     assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.fixture
+def alone_report(case, tmp_path) -> Path:
+    fill_alone_case(case)
+    out = tmp_path / "alone.pdf"
+    list(build_report(case, ReportOptions.for_profile("police"), out))
+    return out
+
+
+def test_each_script_alone_and_all_mixed_build_and_read_back(alone_report):
+    # Gujarati alone used to stop the report with an IndexError from reportlab.
+    squeezed = re.sub(r"\s", "", _pypdf_text(alone_report))
+    for lang, sample in ALONE.items():
+        # Word by word: a reader puts an Arabic line's sentences in its own order.
+        for word in re.findall(r"[^\s.।]+", sample):
+            assert word in squeezed, (lang, word)
+    assert squeezed.count("[kitchenknife]") >= len(ALONE)
+
+
+def test_a_report_in_every_script_is_pdf_a(alone_report):
+    # Widths of shaped glyphs are the font program's own (PDF/A-2 6.2.11.5).
+    import pikepdf.pdfa
+
+    report = pikepdf.pdfa.validate_written(alone_report, "2b")
+    assert report.passed, "\n".join(str(f) for f in report.findings)
+
+
+@pytest.mark.parametrize("lang", list(ALONE))
+def test_each_script_alone_is_shaped(lang):
+    # A paragraph in one script alone (Telugu, Thai...) is shaped like a mixed one.
+    register_fonts()
+    from reportlab.lib.styles import ParagraphStyle
+
+    from evidence_app.core.report.fonts import SANS
+    from evidence_app.core.report.paragraph import ScriptParagraph
+
+    para = ScriptParagraph(markup(ALONE[lang]), ParagraphStyle("t", fontName=SANS))
+    codes = "".join(getattr(f, "text", "") for f in para.frags)
+    assert re.search("[\U000f0000-\U000ffffd]", codes), lang
+    # No letter or mark left unshaped (punctuation and digits are drawn as they are).
+    assert not [c for c in codes if unicodedata.category(c)[0] in "LM"], lang
+
+
+def _drawn_glyphs(pdf: bytes) -> tuple[list[tuple[float, float]], float, float]:
+    """(x, rise) of every glyph shown on the first page, from the content stream and
+    the fonts' /Widths, as a PDF reader places them (no character or word spacing),
+    and where the pen and the rise are at the end."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        fonts = page.Resources.Font
+        out: list[tuple[float, float]] = []
+        x = end = size = rise = 0.0
+        widths: list[float] = []
+        first = 0
+        for operands, op in pikepdf.parse_content_stream(page):
+            name = str(op)
+            if name == "Tf":
+                font = fonts[str(operands[0])]
+                # (The canvas's initial Helvetica, never drawn with, has no /Widths.)
+                widths = [float(w) for w in font.get("/Widths", [])]
+                first = int(font.get("/FirstChar", 0))
+                size = float(operands[1])
+            elif name == "Ts":
+                rise = float(operands[0])
+            elif name in ("Td", "Tm", "BT"):
+                x = 0.0  # each test line is drawn from its own origin
+            elif name in ("Tj", "TJ"):
+                items = operands[0] if name == "TJ" else [operands[0]]
+                for item in items:
+                    if isinstance(item, pikepdf.String):
+                        for byte in bytes(item):
+                            out.append((x, rise))
+                            x += widths[byte - first] * size / 1000
+                    else:
+                        x -= float(item) * size / 1000
+                end = x
+        return out, end, rise
+
+
+@pytest.mark.parametrize("word", ["तुम्हें", "હું", "તુમ્હેં", "قَالَ", "شَدَّة", "لا", "שֶׁיִּמְצָא",
+                                  "கண்டுபிடிப்பேன்", "నిన్ను", "ให้"])
+def test_shaped_glyphs_are_drawn_where_harfbuzz_places_them(word):
+    """Each glyph at HarfBuzz's pen position plus offset, the pen at HarfBuzz's total
+    advance, the text rise back at the baseline after the word: with /Widths being
+    the font program's widths (not HarfBuzz's advances), the moves are all in TJ."""
+    import uharfbuzz
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from evidence_app.core.report.fonts import FONT_DIR, SANS
+    from evidence_app.core.report.paragraph import ScriptParagraph
+    from evidence_app.core.report.scripts import script_of
+
+    register_fonts()
+    script = script_of(ord(word[0]))
+    assert script is not None
+    font = getFont(script.font)
+    size = 20
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    para = ScriptParagraph(markup(word), ParagraphStyle("t", fontName=SANS, fontSize=size))
+    para.wrap(500, 100)
+    para.drawOn(canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    drawn, end, rise_after = _drawn_glyphs(buffer.getvalue())
+    # What HarfBuzz makes of the word, straight from the font file.
+    hb_font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(
+        str(FONT_DIR / script.regular_file))))
+    buf = uharfbuzz.Buffer()
+    buf.add_str(word)
+    buf.guess_segment_properties()
+    uharfbuzz.shape(hb_font, buf, {"kern": True, "liga": True})
+    em = size / hb_font.face.upem
+    pen = 0.0
+    expected = []
+    for pos in buf.glyph_positions:
+        expected.append(((pen + pos.x_offset) * em, pos.y_offset * em))
+        pen += pos.x_advance
+    glyphs = [font.glyph(ord(c)) for c in font.shape(word)]
+    if script.rtl:
+        glyphs.reverse()
+    assert len(drawn) == len(glyphs)
+    # The invisible glyphs that carry a ligature's further letters are drawn too;
+    # leave them out to compare with HarfBuzz.
+    shown = [value for (x, rise), g in zip(drawn, glyphs, strict=True)
+             if g is None or g.advance or g.gid != font._space for value in (x, rise)]
+    assert shown == pytest.approx([v for pair in expected for v in pair], abs=0.01)
+    assert end == pytest.approx(pen * em, abs=0.01)
+    assert rise_after == 0
+
+
+_SCRIPT_PIECES = st.one_of(
+    *[st.text(st.characters(min_codepoint=lo, max_codepoint=hi), min_size=1, max_size=10)
+      for script in SCRIPTS for lo, hi in script.ranges],
+    st.sampled_from([" ", "\n", "🔪", "😡", "abc", "(", ")", "07700", "\u200d", "\u200c",
+                     "\u202e", "\u200f", *ALONE.values()]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SCRIPT_PIECES, min_size=1, max_size=12).map("".join),
+       st.booleans(), st.integers(30, 400))
+def test_any_letters_and_marks_of_any_script_draw(text, bold, width):
+    """Letters and marks of every shaped script in any order (a lowered vowel sign first,
+    marks on marks), alone or mixed, as any paragraph of the report, split or whole."""
+    register_fonts()
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+
+    from evidence_app.core.report.fonts import SANS, SANS_BOLD
+    from evidence_app.core.report.paragraph import ScriptParagraph
+
+    style = ParagraphStyle("t", fontName=SANS_BOLD if bold else SANS, fontSize=10)
+    canvas = Canvas(io.BytesIO())
+    para = ScriptParagraph(markup(text), style)
+    para.wrap(width, 800)
+    for part in para.split(width, 30) or [para]:
+        part.wrap(width, 800)
+        part.drawOn(canvas, 10, 10)
+    canvas.showPage()
+    canvas.save()

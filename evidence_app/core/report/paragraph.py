@@ -26,8 +26,8 @@ from bidi import get_display
 from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.fonts import ps2tt
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import textTransformFrags
@@ -37,6 +37,7 @@ from evidence_app.core.report import emoji
 from evidence_app.core.report.scripts import (
     DIRECTION_MARKS,
     JOINERS,
+    SCRIPTS,
     is_rtl_char,
     script_of,
     shapes_in_run,
@@ -49,9 +50,13 @@ _LTR_PROXY = "a"
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
-# Characters that may need shaping or bidi: Hebrew to Tamil, the presentation forms,
-# and the explicit direction marks. Paragraphs without them skip all of this.
-_COMPLEX = re.compile("[\u0590-\u0bff\ufb1d-\ufefe\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that may need shaping or bidi: the letters of every shaped script (see
+# `scripts.py`: Arabic, Hebrew, Indic, South-East Asian, Ethiopic), any right-to-left
+# letter, the presentation forms, and the explicit direction marks. Paragraphs without
+# them skip all of this.
+_COMPLEX = re.compile("[" + "".join(
+    [f"{chr(lo)}-{chr(hi)}" for script in SCRIPTS for lo, hi in script.ranges]
+    + ["\u0590-\u08ff\ufb1d-\ufefe\u200e\u200f\u202a-\u202e\u2066-\u2069"]) + "]")
 
 
 class ScriptParagraph(Paragraph):
@@ -348,28 +353,26 @@ def embedding_levels(text: str, rtl_base: bool) -> list[int]:
 
 
 def _drawable(run: list[tuple[Any, str, int]], frag: Any) -> str:
-    """Text for the canvas: glyph codes carry their HarfBuzz offsets as shape data."""
+    """Text for the canvas, marked (left-to-right runs) with the text it shows as typed."""
     text = "".join(ch for _, ch, _ in run)
     font = _glyph_font(frag)
-    if font is None:
+    if font is None or font.script.rtl:
+        # Only left-to-right runs: poppler reverses the ActualText of right-to-left
+        # runs, whose glyph order (visual, as the format expects) extracts correctly.
         return text
-    widths = font.face.charWidths
-    default = font.face.defaultWidth
-    data = []
-    for i, ch in enumerate(text):
-        glyph = font.glyph(ord(ch))
-        if glyph is None:
-            width = widths.get(ord(ch), default)
-            data.append(ShapeData(i, width, 0, 0, 0, width))
-        else:
-            data.append(ShapeData(i, glyph.advance, 0, glyph.dx, glyph.dy, glyph.advance))
-    shaped = ShapedStr(text, shapeData=data)
     typed = sorted(run, key=lambda item: item[2])
-    # Only left-to-right runs: poppler reverses the ActualText of right-to-left runs,
-    # whose glyph order (visual, as the format expects) extracts correctly anyway.
-    if not font.script.rtl:
-        shaped.actual_text = "".join(_typed_text(font, ch) for _, ch, _ in typed)
-    return shaped
+    return _Shown(text, "".join(_typed_text(font, ch) for _, ch, _ in typed))
+
+
+class _Shown(str):
+    """A run of glyph codes, with the characters it stands for in typed order."""
+
+    actual_text: str
+
+    def __new__(cls, text: str, actual_text: str) -> _Shown:
+        self = super().__new__(cls, text)
+        self.actual_text = actual_text
+        return self
 
 
 def _typed_text(font: ShapingFont, ch: str) -> str:
@@ -378,16 +381,106 @@ def _typed_text(font: ShapingFont, ch: str) -> str:
 
 
 class _ActualTextObject(PDFTextObject):
-    """Marks each shaped run with the text it shows, in typed order (PDF ActualText).
+    """Draws shaped glyphs where HarfBuzz put them, and marks each shaped run with the
+    text it shows, in typed order (PDF ActualText).
 
     Readers that honour ActualText (Acrobat, poppler) copy and search the run as typed
     whatever order its glyphs are drawn in; others fall back on the ToUnicode map.
     """
 
-    def _formatText(self, text: str) -> str:
-        code = super()._formatText(text)
+    def _formatText(self, text: str) -> str:  # noqa: N802
+        font = getFont(self._fontname)
+        if isinstance(font, ShapingFont):
+            code = _glyph_operators(self, font, text)
+        else:
+            code = super()._formatText(text)
         actual = getattr(text, "actual_text", None)
         if not actual:
             return code
         hexed = ("\ufeff" + actual).encode("utf-16-be").hex().upper()
         return f"/Span <</ActualText <{hexed}>>> BDC {code} EMC"
+
+    def setRise(self, rise: float) -> None:  # noqa: N802
+        """Move the baseline of the text that follows up (or down) by `rise` points.
+
+        reportlab's own version replaces the previous operator when that was a rise,
+        which needs a previous operator (an IndexError without one) and leaves its
+        record of the rise behind.
+        """
+        if self._code and _RISE.fullmatch(self._code[-1]):
+            self._code[-1] = f"{fp_str(rise)} Ts"  # nothing was drawn at that rise
+        else:
+            self._code.append(f"{fp_str(rise)} Ts")
+        self._rise = rise
+
+
+_RISE = re.compile(r"-?[0-9.]+ Ts")
+
+
+def _glyph_operators(tx: PDFTextObject, font: ShapingFont, text: str) -> str:
+    """PDF operators that show `text` (glyph codes and characters) in a shaping font.
+
+    Each glyph shows with the font program's own width (its /Widths entry); a TJ
+    adjustment before it moves it by HarfBuzz's x offset, one after it brings the
+    pen to where HarfBuzz's advance ends, and a text rise (Ts) sets its y offset.
+    The rise in force before the run is in force again after it.
+    """
+    me: Any = tx  # reportlab's attributes carry no types
+    doc = me._canvas._doc
+    size = me._fontsize
+    widths = font.face.charWidths
+    default = font.face.defaultWidth
+    base = rise = me._rise
+    ops: list[str] = []
+    shown: list[bytes | float] = []
+
+    def show() -> None:
+        # Adjacent glyphs share one string, adjacent moves one number; a move too
+        # small to see (rounding) is left out.
+        parts: list[str] = []
+        glyphs: list[bytes] = []
+        move = 0.0
+        for item in [*shown, b""]:
+            if isinstance(item, float):
+                move += item
+                continue
+            if abs(move) > 0.001:
+                if glyphs:
+                    parts.append(f"({escapePDF(b''.join(glyphs))})")
+                    glyphs = []
+                parts.append(fp_str(move))
+            move = 0.0
+            glyphs.append(item)
+        if any(glyphs):
+            parts.append(f"({escapePDF(b''.join(glyphs))})")
+        shown.clear()
+        if len(parts) == 1 and parts[0].startswith("("):
+            ops.append(f"{parts[0]} Tj")
+        elif parts:
+            ops.append(f"[{' '.join(parts)}] TJ")
+
+    at = 0
+    for subset, chunk in font.splitString(text, doc):
+        if subset != me._curSubset:
+            show()
+            ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf "
+                       f"{fp_str(me._leading)} TL")
+            me._curSubset = subset
+        for byte in chunk:
+            code = ord(text[at])
+            at += 1
+            glyph = font.glyph(code)
+            dx, dy = (glyph.dx, glyph.dy) if glyph is not None else (0.0, 0.0)
+            wanted = base + size * dy / 1000
+            if wanted != rise:
+                show()
+                ops.append(f"{fp_str(wanted)} Ts")
+                rise = wanted
+            shown.append(-dx)
+            shown.append(bytes((byte,)))
+            # TJ numbers move the pen left by thousandths of an em.
+            shown.append(widths.get(code, default) - font.advance(code) + dx)
+    show()
+    if rise != base:
+        ops.append(f"{fp_str(base)} Ts")
+    return " ".join(ops)

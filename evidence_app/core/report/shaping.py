@@ -13,14 +13,22 @@ shows the first of them; each further character rides on an invisible, zero-widt
 glyph drawn beside it. Text extractors then meet exactly one character per glyph, in
 reading order, which is what they handle best; a glyph that adds no character (the
 second half of a split Bengali vowel sign) maps to nothing.
+
+Two widths belong to each glyph code. The PDF's /Widths (reportlab's `charWidths`)
+give the font program's own advance of the glyph, as PDF/A requires (ISO 19005-2,
+6.2.11.5); lines are measured with HarfBuzz's advance (kerned, and zero for the
+invisible glyphs that carry ligature letters), which `stringWidth` reads. The drawing
+code (`paragraph.py`) moves each glyph by the difference with TJ adjustments.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import uharfbuzz
+from reportlab.lib.rl_accel import instanceStringWidthTTF
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from evidence_app.core.report.scripts import Script
@@ -55,6 +63,19 @@ class ShapingFont(TTFont):
         self._glyphs: dict[int, Glyph] = {}
         self._words: dict[str, str] = {}
         self._lock = threading.Lock()
+        # What lines are measured with: the font's widths, and each glyph code's
+        # HarfBuzz advance (see the module's docstring).
+        self._advances: dict[int, float] = dict(self.face.charWidths)
+        self._measure = SimpleNamespace(face=SimpleNamespace(
+            charWidths=self._advances, defaultWidth=self.face.defaultWidth))
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802
+        """The width the text takes when drawn: glyph codes count their shaped advance."""
+        return instanceStringWidthTTF(self._measure, text, size, encoding)  # type: ignore[no-any-return]
+
+    def advance(self, code: int) -> float:
+        """How far drawing the character or glyph code moves, in thousandths of an em."""
+        return self._advances.get(code, self.face.defaultWidth)
 
     def glyph(self, code: int) -> Glyph | None:
         """The glyph a private code point stands for (None for ordinary characters)."""
@@ -114,7 +135,9 @@ class ShapingFont(TTFont):
                 self._codes[glyph] = code
                 self._glyphs[code] = glyph
                 self.face.charToGlyph[code] = glyph.gid
-                self.face.charWidths[code] = glyph.advance
+                self.face.charWidths[code] = (self._hb_font.get_glyph_h_advance(glyph.gid)
+                                              * self._scale)
+                self._advances[code] = glyph.advance
             return code
 
     def addObjects(self, doc: object) -> None:
