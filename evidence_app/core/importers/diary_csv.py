@@ -116,6 +116,7 @@ class DiaryPreview:
     # preview made by hand has none), and its name.
     data: bytes = field(default=b"", repr=False)
     path: Path | None = None
+    modified: datetime | None = None  # when the file was last saved, as its folder says
 
     @property
     def header_key(self) -> str:
@@ -376,6 +377,10 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}") from exc
+    try:
+        modified: datetime | None = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+    except (OSError, ValueError, OverflowError):
+        modified = None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{path} is not a CSV file (it holds binary data). In your "
                         "spreadsheet, use File > Save As > CSV.")
@@ -426,7 +431,8 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
         if row is not None:
             row.warnings.append(f"a quotation mark on line {fixed} is never closed; it was "
                                 "taken to end with that line, so check this row's columns")
-    return DiaryPreview(columns, ignored, rows, headers, first_values, data, Path(path))
+    return DiaryPreview(columns, ignored, rows, headers, first_values, data, Path(path),
+                        modified)
 
 
 @dataclass
@@ -470,7 +476,8 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
     now = case.now()
     # The file's bytes go among the originals first; its exhibit row joins the incidents'
     # transaction, and bytes stored here but never committed are removed again.
-    stored = store_original(case, preview.data, preview.path) if preview.data else None
+    stored = (store_original(case, preview.data, preview.path, preview.modified)
+              if preview.data else None)
     committed = False
     try:
         result = _import_rows(case, preview, skip_invalid, cancel, allow_duplicates, now,

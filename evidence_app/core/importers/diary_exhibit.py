@@ -10,6 +10,7 @@ imported again reuse the exhibit already made from them: one original, one mark.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,12 @@ from evidence_app.core.store.audit import AuditWriter
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Attachment, CaseSettings
 from evidence_app.core.store.originals import StoreError
+from evidence_app.core.vocab import CaptureSource
 
 SOURCE = DIARY_IMPORT  # the audit events' "source", and what the report looks for
+CAPTION = ("The diary kept in a spreadsheet: each incident imported from it names the row "
+           "it came from.")
+MODIFIED_NOTE = "when the diary file was last saved (copying can change this)"
 
 
 @dataclass
@@ -38,9 +43,11 @@ class StoredDiary:
     name: str
     path: str
     media_type: str
+    modified: datetime | None = None
 
 
-def store_original(case: Case, data: bytes, path: Path | None) -> StoredDiary:
+def store_original(case: Case, data: bytes, path: Path | None,
+                   modified: datetime | None = None) -> StoredDiary:
     """Put the diary's bytes among the originals (outside any transaction, as every
     import does, so a row never refers to a file that is not yet safely on disk)."""
     try:
@@ -57,7 +64,8 @@ def store_original(case: Case, data: bytes, path: Path | None) -> StoredDiary:
     name = readable_name(path.name) if path is not None else "diary.csv"
     media_type = analyse(case.originals.opener(sha), name).media_type
     return StoredDiary(sha, size, created, name,
-                       readable_name(str(path)) if path is not None else "", media_type)
+                       readable_name(str(path)) if path is not None else "", media_type,
+                       modified)
 
 
 Event = tuple[str, str, int | None, dict[str, Any]]
@@ -82,14 +90,17 @@ def record_exhibit(session: Session, audit: AuditWriter, stored: StoredDiary,
             incident_id=incident_id, sha256=stored.sha256, exhibit_serial=serial,
             exhibit_mark=f"{settings.initials}/{serial}", original_name=stored.name,
             original_path=stored.path, size=stored.size, media_type=stored.media_type,
-            kind="file", captured_from="", imported_at=now, preview=False,
-            preview_error="a diary kept in a spreadsheet; its rows are the incidents "
-                          "imported from it")
+            kind="file", imported_at=now, preview=False, caption=CAPTION,
+            # A diary is dated by when it was last saved: the file's own time, said so.
+            captured_at=stored.modified, file_mtime=stored.modified,
+            captured_from=CaptureSource.MTIME if stored.modified else "",
+            captured_note=MODIFIED_NOTE if stored.modified else "")
         session.add(existing)
         session.flush()
         events.append(("import", "attachment", existing.id, {
             "exhibit": existing.exhibit_mark, "sha256": stored.sha256,
             "original_name": stored.name, "size": stored.size, "incident_id": incident_id,
-            "source": SOURCE}))
+            "captured_at": stored.modified, "captured_from": existing.captured_from,
+            "caption": CAPTION, "source": SOURCE}))
     return {"exhibit": existing.exhibit_mark, "attachment_id": existing.id,
             "sha256": existing.sha256, "file": existing.original_name}, events
