@@ -237,14 +237,13 @@ def diary_source(events: Sequence[Any]) -> DiarySource | None:
     details = json.loads(created.details)
     if details.get("source") != DIARY_IMPORT:
         return None
-    diary = details.get("diary") if isinstance(details.get("diary"), dict) else {}
 
     def number(value: Any) -> int | None:
         return value if isinstance(value, int) and value > 0 else None
 
     return DiarySource(imported_at=created.at, row=number(details.get("row")),
-                       line=number(details.get("line")), exhibit=str(diary.get("exhibit", "")),
-                       file=str(diary.get("file", "")))
+                       line=number(details.get("line")),
+                       exhibit=str(details.get("diary_exhibit") or ""))
 
 
 def _recording(session: Session, incident_id: int, events: Sequence[Any],

@@ -195,7 +195,6 @@ class DiarySource:
     row: int | None  # the spreadsheet row the person sees (header = row 1); None if unknown
     line: int | None  # the line of the file (older imports recorded only this)
     exhibit: str = ""  # the mark of the exhibit holding the diary file ("" for older imports)
-    file: str = ""
 
     def sentence(self, day: str) -> str:
         """"From a diary kept at the time (exhibit JS/45, row 12), imported on `day`."

@@ -523,10 +523,10 @@ def _import_rows(case: Case, preview: DiaryPreview, skip_invalid: bool,
                 raise UserError("The diary import was cancelled; nothing was imported.")
         conn = session.connection()
         bulk_insert(conn, Incident.__table__, incidents)
-        diary: dict[str, Any] = {}
+        mark = ""
         exhibit_events: list[Event] = []
         if stored is not None:
-            diary, exhibit_events = record_exhibit(session, audit, stored, start)
+            mark, exhibit_events = record_exhibit(session, audit, stored, start)
         for offset, row in enumerate(good):
             assert row.values is not None
             # Where the incident came from, read by the report and the editor: the row the
@@ -534,7 +534,7 @@ def _import_rows(case: Case, preview: DiaryPreview, skip_invalid: bool,
             events.append(("create", "incident", start + offset,
                            {"source": SOURCE, "line": row.line,
                             **({"row": row.row} if row.row else {}),
-                            **({"diary": diary} if diary else {}),
+                            **({"diary_exhibit": mark} if mark else {}),
                             **{k: v for k, v in row.values.items() if v},
                             **({"note": row.note} if row.note else {}),
                             **({"tags": row.tags} if row.tags else {})}))
@@ -542,4 +542,4 @@ def _import_rows(case: Case, preview: DiaryPreview, skip_invalid: bool,
         bulk_insert(conn, incident_tags, links)
         bulk_insert(conn, AuditEvent.__table__, audit.rows(events + exhibit_events))
     ids = [start + i for i in range(len(good))]
-    return DiaryImportResult(len(good), bad, ids, already, diary.get("exhibit", ""))
+    return DiaryImportResult(len(good), bad, ids, already, mark)

@@ -72,10 +72,10 @@ Event = tuple[str, str, int | None, dict[str, Any]]
 
 
 def record_exhibit(session: Session, audit: AuditWriter, stored: StoredDiary,
-                   incident_id: int) -> tuple[dict[str, Any], list[Event]]:
+                   incident_id: int) -> tuple[str, list[Event]]:
     """Within the import's transaction: the exhibit made from the diary (an existing one
     when these bytes are already in the case, else a new mark on `incident_id`, which
-    must already be written). Returns what each imported incident records about it, and
+    must already be written). Returns its mark, which each imported incident records, and
     the audit event to log after the incidents' own (none when it was already there)."""
     existing = session.scalars(
         select(Attachment).where(Attachment.sha256 == stored.sha256)).one_or_none()
@@ -102,5 +102,4 @@ def record_exhibit(session: Session, audit: AuditWriter, stored: StoredDiary,
             "original_name": stored.name, "size": stored.size, "incident_id": incident_id,
             "captured_at": stored.modified, "captured_from": existing.captured_from,
             "caption": CAPTION, "source": SOURCE}))
-    return {"exhibit": existing.exhibit_mark, "attachment_id": existing.id,
-            "sha256": existing.sha256, "file": existing.original_name}, events
+    return existing.exhibit_mark, events
