@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 
 from evidence_app.core import incidents as inc
 from evidence_app.core.attachments import count_inbox, incident_attachments
-from tests.gui.helpers import settle
+from evidence_app.gui.exhibits_hookup import install
+from tests.gui.helpers import make_case, settle, wait_open
 from tests.gui.test_diary_columns import open_dialog
 from tests.report.test_diary_provenance import DIARY
 
@@ -28,9 +29,11 @@ def click_incident(qtbot, window, title):
     return editor
 
 
-def test_the_diary_is_kept_and_the_editor_names_its_row(qtbot, case_window, tmp_path,
+def test_the_diary_is_kept_and_the_editor_names_its_row(qtbot, window, tmp_path,
                                                         monkeypatch):
-    window = case_window
+    hookup = install(window)  # the exhibits gallery, as the app has it
+    window.session.open(make_case(tmp_path / "case"))
+    wait_open(qtbot, window)
     path = tmp_path / "my diary.csv"
     path.write_bytes(DIARY.replace("\n", "\r\n").encode("utf-8"))
     dialog = open_dialog(qtbot, window, path, monkeypatch)
@@ -59,6 +62,13 @@ def test_the_diary_is_kept_and_the_editor_names_its_row(qtbot, case_window, tmp_
     assert (f"From a diary kept at the time (exhibit JS/1, row 5), imported on {day}."
             in editor.form.meta.text())
     assert editor.form.meta.text().startswith("Recorded on ")
+    qtbot.waitUntil(lambda: hookup.gallery.incident_id == second, timeout=10000)
+    assert hookup.gallery.model.items == []  # the diary is filed with the first incident
     editor = click_incident(qtbot, window, "He waited outside work")
     qtbot.waitUntil(lambda: "row 3)" in editor.form.meta.text(), timeout=15000)
     window.grab().save(str(tmp_path / "editor.png"))
+    qtbot.waitUntil(lambda: len(hookup.gallery.model.items) == 1, timeout=10000)
+    assert hookup.gallery.model.items[0].exhibit_mark == "JS/1"
+    editor.scroll_area.ensureWidgetVisible(hookup.gallery.view)
+    qtbot.wait(200)
+    window.grab().save(str(tmp_path / "exhibit.png"))

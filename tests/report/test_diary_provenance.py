@@ -129,3 +129,17 @@ def test_an_older_import_without_an_exhibit_still_says_it_came_from_a_diary(date
     text = squash("\n".join(pages_text(build(case, tmp_path / "r.pdf").path)))
     assert "From a diary kept at the time (line 6 of the file), imported on 4 Dec 2026." in text
     assert get_incident(case, result.incident_ids[0]).diary.exhibit == ""
+
+
+def test_a_cancelled_import_keeps_neither_incidents_nor_the_diary(dated_case, tmp_path):
+    from evidence_app.core.errors import UserError
+    from evidence_app.core.incidents import count_incidents
+    from evidence_app.core.progress import CancelToken
+
+    case = dated_case
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(UserError, match="cancelled"):
+        import_diary(case, read_diary(diary_file(tmp_path), TZ), cancel=token)
+    assert count_incidents(case) == 0 and diary_exhibits(case) == []
+    assert list(case.originals.all_hashes()) == []  # the stored bytes were removed again

@@ -28,8 +28,8 @@ from evidence_app.core.store.originals import StoreError
 from evidence_app.core.vocab import CaptureSource
 
 SOURCE = DIARY_IMPORT  # the audit events' "source", and what the report looks for
-CAPTION = ("The diary kept in a spreadsheet: each incident imported from it names the row "
-           "it came from.")
+# Short enough for a gallery tile; each incident from it says which row it came from.
+CAPTION = "Diary (spreadsheet)"
 MODIFIED_NOTE = "when the diary file was last saved (copying can change this)"
 
 
