@@ -200,6 +200,8 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = [f"Imported {plural(result.imported, 'incident')} from {args.file}."]
+        if result.exhibit:
+            lines.append(f"The diary itself is kept as exhibit {result.exhibit}.")
         if result.already:
             lines.append(f"Left out {plural(len(result.already), 'row')} already in the case "
                          "(same date, title and description; --allow-duplicates imports "

@@ -26,6 +26,7 @@ from evidence_app.core.store.models import (
 from evidence_app.core.views import (
     Amendment,
     AttachmentView,
+    DiarySource,
     ImpactView,
     IncidentDetail,
     IncidentSummary,
@@ -211,12 +212,42 @@ def recording(session: Session, incident_id: int,
               ) -> tuple[datetime | None, list[Amendment]]:
     """(the last save of the first sitting, or None when there was none after the
     first; the amendments made after it), from the audit log."""
-    events = session.execute(
+    return _recording(session, incident_id, _history(session, incident_id))
+
+
+def _history(session: Session, incident_id: int) -> Sequence[Any]:
+    """The incident's create, update and finish events, oldest first."""
+    return session.execute(
         select(AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.details).where(
             AuditEvent.entity == "incident", AuditEvent.entity_id == incident_id,
             AuditEvent.action.in_(("create", "update", FINISH)),
         ).order_by(AuditEvent.id)
     ).all()
+
+
+DIARY_IMPORT = "diary import"  # the "source" of an incident's create event from a diary
+
+
+def diary_source(events: Sequence[Any]) -> DiarySource | None:
+    """Where the incident came from when its create event says it was imported from a
+    diary: the exhibit, the spreadsheet row and when (None for anything else)."""
+    created = next((e for e in events if e.action == "create"), None)
+    if created is None or DIARY_IMPORT not in created.details:  # cheap test before JSON
+        return None
+    details = json.loads(created.details)
+    if details.get("source") != DIARY_IMPORT:
+        return None
+
+    def number(value: Any) -> int | None:
+        return value if isinstance(value, int) and value > 0 else None
+
+    return DiarySource(imported_at=created.at, row=number(details.get("row")),
+                       line=number(details.get("line")),
+                       exhibit=str(details.get("diary_exhibit") or ""))
+
+
+def _recording(session: Session, incident_id: int, events: Sequence[Any],
+               ) -> tuple[datetime | None, list[Amendment]]:
     created = next((e for e in events if e.action == "create"), None)
     end_id: int | None = None
     if created is not None:
@@ -281,7 +312,8 @@ def detail_from_row(session: Session, incident: Incident, include_deleted: bool 
     def live(row: Any) -> bool:
         return include_deleted or row.deleted_at is None
 
-    until, later = recording(session, incident.id)
+    events = _history(session, incident.id)
+    until, later = _recording(session, incident.id, events)
     atts = sorted((a for a in incident.attachments if live(a)),
                   key=lambda a: (a.captured_at is None, a.captured_at or a.imported_at, a.exhibit_serial))
     return IncidentDetail.from_row(
@@ -294,6 +326,7 @@ def detail_from_row(session: Session, incident: Incident, include_deleted: bool 
         tags=sorted(t.name for t in incident.tags),
         amendments=later,
         recorded_until=until,
+        diary=diary_source(events),
         impacts=[ImpactView.from_row(i) for i in session.scalars(
             select(Impact).where(Impact.incident_id == incident.id).order_by(Impact.id))],
     )

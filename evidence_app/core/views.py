@@ -187,6 +187,26 @@ class Amendment:
     event_id: int = 0  # the audit event that recorded it
 
 
+@dataclass(frozen=True)
+class DiarySource:
+    """Where an incident imported from a diary came from, as its audit event records it."""
+
+    imported_at: datetime
+    row: int | None  # the spreadsheet row the person sees (header = row 1); None if unknown
+    line: int | None  # the line of the file (older imports recorded only this)
+    exhibit: str = ""  # the mark of the exhibit holding the diary file ("" for older imports)
+
+    def sentence(self, day: str) -> str:
+        """"From a diary kept at the time (exhibit JS/45, row 12), imported on `day`."
+        (plain text; the report and the editor each write the day their own way)."""
+        place = (f"row {self.row}" if self.row else
+                 f"line {self.line} of the file" if self.line else "")
+        where = ", ".join(p for p in (f"exhibit {self.exhibit}" if self.exhibit else "", place)
+                          if p)
+        return (f"From a diary kept at the time{f' ({where})' if where else ''}, "
+                f"imported on {day}.")
+
+
 @dataclass
 class IncidentDetail(_View):
     """Every field of one incident, with its notes, exhibits, people, vehicles and tags."""
@@ -221,6 +241,7 @@ class IncidentDetail(_View):
     # The last save of the sitting in which it was first written, when there were more
     # saves than the first: "Recorded on 9 Nov 2026, 20:00-20:03".
     recorded_until: datetime | None = None
+    diary: DiarySource | None = None  # when it was imported from a diary
 
     @property
     def when_text(self) -> str:

@@ -21,6 +21,7 @@ def test_a_clean_diary_imports(case_dir, cli, tmp_path):
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"Imported 3 incidents from {path}.",
+        "The diary itself is kept as exhibit JS/1.",
         "line 4: category 'Drone' not recognised; recorded as Other"]
     assert [(i["title"], i["category"]) for i in incidents(cli, case_dir)] == [
         ("Car outside", "loitering"), ("Texts all day", "contact_text"), ("Drone", "other")]
@@ -30,7 +31,7 @@ def test_json_output(case_dir, cli, tmp_path):
     path = diary(tmp_path, ["01/04/2025,10:00,One,\n", "02/04/2025,,Two,\n"])
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--json")
     assert code == 0
-    assert json.loads(out) == {"imported": 2, "first_id": 1, "last_id": 2, "skipped": [],
+    assert json.loads(out) == {"imported": 2, "exhibit": "JS/1", "first_id": 1, "last_id": 2, "skipped": [],
                                "already_in_case": [], "warnings": []}
 
 
@@ -43,8 +44,10 @@ def test_importing_the_diary_again_brings_in_only_new_rows(case_dir, cli, tmp_pa
                             "05/04/2025,18:30,Followed home,following\n"])
     code, out, _ = cli("--case", case_dir, "incident", "import", path)
     assert code == 0
-    assert out.splitlines()[:2] == [
+    # The diary as it is now (a row added) is a new exhibit; the first is kept as it was.
+    assert out.splitlines()[:3] == [
         f"Imported 1 incident from {path}.",
+        "The diary itself is kept as exhibit JS/2.",
         "Left out 2 rows already in the case (same date, title and description; "
         "--allow-duplicates imports them anyway)."]
     assert [i["title"] for i in incidents(cli, case_dir)] == [
@@ -76,8 +79,9 @@ def test_skip_invalid(case_dir, cli, tmp_path):
     path = diary(tmp_path, ["01/04/2025,10:00,One,\n", "31/04/2025,,Bad day,\n"])
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--skip-invalid")
     assert code == 0
-    assert out.splitlines()[:2] == [
+    assert out.splitlines()[:3] == [
         f"Imported 1 incident from {path}.",
+        "The diary itself is kept as exhibit JS/1.",
         "skipped line 3: '31/04/2025' is not a real date (dates are read day first, as DD/MM/YYYY)"]
     code, out, _ = cli("--case", case_dir, "incident", "import", path, "--skip-invalid", "--json")
     data = json.loads(out)  # the same file again: its readable row is already in the case

@@ -25,6 +25,13 @@ from sqlalchemy import select
 
 from evidence_app.core.dates import clock_change, parse_date_text, parse_when
 from evidence_app.core.errors import UserError, ValidationError
+from evidence_app.core.importers.diary_exhibit import (
+    SOURCE,
+    Event,
+    StoredDiary,
+    record_exhibit,
+    store_original,
+)
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.store.audit import next_free_id
 from evidence_app.core.store.bulk import bulk_insert
@@ -80,6 +87,10 @@ class DiaryRow:
     warnings: list[str] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
     existing: int | None = None  # an incident already in the case with the same entry
+    # The spreadsheet row the person sees (the header is row 1, or lower under a title
+    # line): one row per record, so a cell holding several lines is still one row,
+    # whereas `line` counts the lines of the file.
+    row: int = 0
 
 
 # What a column can be assigned to, in the order offered, with the words the person sees.
@@ -101,6 +112,11 @@ class DiaryPreview:
     rows: list[DiaryRow]
     headers: list[str] = field(default_factory=list)  # every column's name, in file order
     first_values: list[str] = field(default_factory=list)  # the first row, to recognise them
+    # The file's exact bytes as read, kept as an exhibit when rows are imported (a
+    # preview made by hand has none), and its name.
+    data: bytes = field(default=b"", repr=False)
+    path: Path | None = None
+    modified: datetime | None = None  # when the file was last saved, as its folder says
 
     @property
     def header_key(self) -> str:
@@ -361,6 +377,10 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}") from exc
+    try:
+        modified: datetime | None = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+    except (OSError, ValueError, OverflowError):
+        modified = None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{path} is not a CSV file (it holds binary data). In your "
                         "spreadsheet, use File > Save As > CSV.")
@@ -372,10 +392,11 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
     ignored: list[str] = []
     headers: list[str] = []
     last_line = 0
+    record = 0  # spreadsheet rows read so far
     try:
         for _ in range(10):
             first = next(reader)
-            last_line = reader.line_num
+            last_line, record = reader.line_num, record + 1
             mapping, columns, ignored = _header(first, assign)
             headers = first
             if "date" in mapping.values():
@@ -395,12 +416,14 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
     items = list(mapping.items())
     try:
         for values in reader:
-            line, last_line = last_line + 1, reader.line_num
+            line, last_line, record = last_line + 1, reader.line_num, record + 1
             if not any(v.strip() for v in values):
                 continue
             if not rows:
                 first_values = values
-            rows.append(_parse_row(line, _row_values(values, items), tz))
+            parsed = _parse_row(line, _row_values(values, items), tz)
+            parsed.row = record
+            rows.append(parsed)
     except csv.Error as exc:
         rows.append(DiaryRow(line=last_line + 1, error=f"the file is malformed here: {exc}"))
     for fixed in mended:
@@ -408,7 +431,8 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
         if row is not None:
             row.warnings.append(f"a quotation mark on line {fixed} is never closed; it was "
                                 "taken to end with that line, so check this row's columns")
-    return DiaryPreview(columns, ignored, rows, headers, first_values)
+    return DiaryPreview(columns, ignored, rows, headers, first_values, data, Path(path),
+                        modified)
 
 
 @dataclass
@@ -417,9 +441,10 @@ class DiaryImportResult:
     skipped: list[DiaryRow]
     incident_ids: list[int]
     already: list[DiaryRow] = field(default_factory=list)
+    exhibit: str = ""  # the mark of the exhibit holding the diary file ("" when none)
 
     def to_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "first_id": self.incident_ids[0] if self.incident_ids else None,
+        return {"imported": self.imported, "exhibit": self.exhibit or None, "first_id": self.incident_ids[0] if self.incident_ids else None,
                 "last_id": self.incident_ids[-1] if self.incident_ids else None,
                 "skipped": [{"line": r.line, "reason": r.error} for r in self.skipped],
                 "already_in_case": [{"line": r.line, "incident_id": r.existing}
@@ -449,6 +474,25 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
     if bad and not skip_invalid:
         raise DiaryRowsInvalid(bad)
     now = case.now()
+    # The file's bytes go among the originals first; its exhibit row joins the incidents'
+    # transaction, and bytes stored here but never committed are removed again.
+    stored = (store_original(case, preview.data, preview.path, preview.modified)
+              if preview.data else None)
+    committed = False
+    try:
+        result = _import_rows(case, preview, skip_invalid, cancel, allow_duplicates, now,
+                              stored)
+        committed = True
+    finally:
+        if stored is not None and stored.created and not (committed and result.imported):
+            case.originals.remove(stored.sha256)
+    return result
+
+
+def _import_rows(case: Case, preview: DiaryPreview, skip_invalid: bool,
+                 cancel: CancelToken | None, allow_duplicates: bool, now: datetime,
+                 stored: StoredDiary | None) -> DiaryImportResult:
+    bad = preview.invalid
     with case.write() as (session, audit):
         if not allow_duplicates:
             _mark_existing(session, preview.valid)  # in the transaction: what is there now
@@ -464,11 +508,6 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
             assert row.values is not None
             incident_id = start + offset
             incidents.append({"id": incident_id, "recorded_at": now, "updated_at": now, **row.values})
-            events.append(("create", "incident", incident_id,
-                           {"source": "diary import", "line": row.line,
-                            **{k: v for k, v in row.values.items() if v},
-                            **({"note": row.note} if row.note else {}),
-                            **({"tags": row.tags} if row.tags else {})}))
             if row.note:
                 notes.append({"id": next_note, "incident_id": incident_id, "text": row.note,
                               "private": False, "created_at": now, "updated_at": now})
@@ -484,8 +523,23 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
                 raise UserError("The diary import was cancelled; nothing was imported.")
         conn = session.connection()
         bulk_insert(conn, Incident.__table__, incidents)
+        mark = ""
+        exhibit_events: list[Event] = []
+        if stored is not None:
+            mark, exhibit_events = record_exhibit(session, audit, stored, start)
+        for offset, row in enumerate(good):
+            assert row.values is not None
+            # Where the incident came from, read by the report and the editor: the row the
+            # person sees in their spreadsheet, and the exhibit holding the file.
+            events.append(("create", "incident", start + offset,
+                           {"source": SOURCE, "line": row.line,
+                            **({"row": row.row} if row.row else {}),
+                            **({"diary_exhibit": mark} if mark else {}),
+                            **{k: v for k, v in row.values.items() if v},
+                            **({"note": row.note} if row.note else {}),
+                            **({"tags": row.tags} if row.tags else {})}))
         bulk_insert(conn, Note.__table__, notes)
         bulk_insert(conn, incident_tags, links)
-        bulk_insert(conn, AuditEvent.__table__, audit.rows(events))
+        bulk_insert(conn, AuditEvent.__table__, audit.rows(events + exhibit_events))
     ids = [start + i for i in range(len(good))]
-    return DiaryImportResult(len(good), bad, ids, already)
+    return DiaryImportResult(len(good), bad, ids, already, mark)

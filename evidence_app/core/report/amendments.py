@@ -118,8 +118,12 @@ def _amendment(a: Amendment, inc: IncidentDetail, tz: str, st: Styles) -> list[F
 
 
 def record_lines(inc: IncidentDetail, tz: str, st: Styles) -> list[Flowable]:
-    """When the incident was recorded, then each amendment with what it changed."""
+    """When the incident was recorded (and, for one imported from a diary, which diary
+    row it came from), then each amendment with what it changed."""
     out: list[Flowable] = [_p(recorded_text(inc, tz), st.recorded)]
+    if inc.diary is not None:
+        day = day_text(local(inc.diary.imported_at, tz))
+        out.append(_p(markup(inc.diary.sentence(day)), st.recorded))
     for a in inc.amendments:
         out += _amendment(a, inc, tz, st)
     if any(is_text_change(k, *(_old_new(c))) for a in inc.amendments

@@ -37,7 +37,9 @@ _AMENDED = "Amended"
 _LABELS = {**FIELD_LABELS, "original_name": "file name", "captured_at": "captured",
            "captured_from": "capture time from", "sha256": "SHA-256", "exhibit": "exhibit",
            "text": "text", "private": "private", "caption": "caption", "size": "size",
-           "kind": "effect", "since": "from", "details": "words", "amount_pence": "amount"}
+           "kind": "effect", "since": "from", "details": "words", "amount_pence": "amount",
+           "diary_exhibit": "diary kept as exhibit", "row": "spreadsheet row",
+           "line": "line of the file"}
 # The fields an officer looks for first; others follow in the order they were stored.
 _FIRST = ("title", "original_name", "text", "occurred_at", "occurred_end", "precision",
           "category", "location", "since", "amount_pence")

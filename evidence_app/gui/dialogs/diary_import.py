@@ -45,7 +45,8 @@ from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ["Line", "Will be recorded as", "Title", "Type", "Where", "Notes on this row"]
+# "Row" as the spreadsheet numbers it (the header is row 1): the row the report names.
+HEADERS = ["Row", "Will be recorded as", "Title", "Type", "Where", "Notes on this row"]
 
 
 class PreviewModel(QAbstractTableModel):
@@ -77,7 +78,7 @@ class PreviewModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if col == 0:
-            return str(row.line)
+            return str(row.row or row.line)
         if row.values is None:
             raw = row.raw
             texts = ["", raw.get("title") or raw.get("description", "")[:60], raw.get("category", ""),
@@ -274,8 +275,10 @@ class DiaryImportDialog(QDialog):
         parent = self.parentWidget()
         status = getattr(parent, "statusBar", None)
         if callable(status):
+            kept = (f"; the diary itself is kept as exhibit {result.exhibit}"
+                    if result.exhibit else "")
             status().showMessage(f"Imported {plural(result.imported, 'incident')} from "
-                                 f"{self.path.name}.", 10000)
+                                 f"{self.path.name}{kept}.", 10000)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

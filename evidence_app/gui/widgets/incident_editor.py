@@ -60,12 +60,16 @@ def recorded_words(d: IncidentDetail, tz: str) -> str:
 
 
 def record_line(d: IncidentDetail, tz: str, limit: int | None = 3) -> str:
-    """When it was recorded and amended, in the report's words; past `limit` amendments,
-    the first and the latest with a count between (None: all of them)."""
+    """When it was recorded (and from which diary row) and amended, in the report's
+    words; past `limit` amendments, the first and the latest with a count between (None:
+    all of them)."""
     def amended(a: Amendment) -> str:
         return f"Amended on {report_time(a.at, tz)} ({field_list(a.fields, ', ')})."
 
     parts = [recorded_words(d, tz)]
+    if d.diary is not None:  # as the report says it: which diary row, and when imported
+        day = d.diary.imported_at.astimezone(ZoneInfo(tz))
+        parts.append(d.diary.sentence(f"{day.day} {day:%b %Y}"))
     items = d.amendments
     if limit is None or len(items) <= limit:
         parts += [amended(a) for a in items]
