@@ -11,9 +11,11 @@ runs each of these in a fresh process, so that peak memory is its own:
    that code's `build_report`, "today";
 1. the first build: `build_report` (police profile, A4) with no renditions kept;
 2. the second build: the same, renditions kept from the first;
-3. the cost of hashing every original again (what checking each original on every build
+3. the typesetting floor: the second build with every picture drawn as an empty box
+   of its size (the same pages and layout, no picture embedded);
+4. the cost of hashing every original again (what checking each original on every build
    would add);
-4. the baseline: img2pdf placing the same renditions (the JPEGs the second build
+5. the baseline: img2pdf placing the same renditions (the JPEGs the second build
    embedded, taken from its PDF and written as files first) at 150 dpi, one per page.
 
 Targets (issue 10): second build <= 2x baseline, first build no slower than today,
@@ -166,6 +168,21 @@ def child_report(case_dir: Path, out: Path) -> dict:
             "pages": result.pages, "peak_mb": _peak_mb()}
 
 
+def child_typeset(case_dir: Path, out: Path) -> dict:
+    """The second build with every picture drawn as an empty box of its size: the same
+    pages, text and layout, no picture read or embedded (the typesetting floor)."""
+    from evidence_app.core.report.images import ExhibitPicture
+    from evidence_app.core.report.styles import RULE
+
+    def empty_box(self: ExhibitPicture) -> None:
+        self.canv.setStrokeColor(RULE)
+        self.canv.setLineWidth(0.5)
+        self.canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+    ExhibitPicture.draw = empty_box  # type: ignore[method-assign]
+    return child_report(case_dir, out)
+
+
 def child_hash(case_dir: Path, out: Path) -> dict:
     """Every exhibit's original read and hashed again, as `verify` does."""
     from evidence_app.core.cases import open_case
@@ -248,7 +265,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         kind, case_dir, out = args.child
-        fn = {"report": child_report, "hash": child_hash, "baseline": child_baseline}[kind]
+        fn = {"report": child_report, "typeset": child_typeset, "hash": child_hash,
+              "baseline": child_baseline}[kind]
         print(json.dumps(fn(Path(case_dir), Path(out))))
         return 0
 
@@ -268,9 +286,11 @@ def main() -> int:
         _clear_renditions(case_dir)
         first = _run_child("report", case_dir, work / "first.pdf")
         second = _run_child("report", case_dir, work / "second.pdf")
+        typeset = _run_child("typeset", case_dir, work / "typeset.pdf")
         hashing = _run_child("hash", case_dir, work / "unused")
         base = _run_child("baseline", work / "second.pdf", work / "img2pdf.pdf")
-        rows += [("first build", first), ("second build", second), ("img2pdf", base)]
+        rows += [("first build", first), ("second build", second),
+                 ("typesetting only", typeset), ("img2pdf", base)]
         for name, r in rows:
             print(f"{name:17} {r['seconds']:6.1f} s (CPU {r.get('cpu', 0):5.1f} s)  "
                   f"{r['bytes'] / 1e6:6.1f} MB  "
@@ -283,7 +303,9 @@ def main() -> int:
         ratio_s = second["bytes"] / base["bytes"]
         peak = max(first["peak_mb"], second["peak_mb"])
         ok = ratio_t <= 2 and ratio_s <= 1.15 and peak < 500
-        line = (f"ratio: second build {ratio_t:.2f}x img2pdf (CPU {ratio_cpu:.2f}x; target <= 2)"
+        line = (f"ratio: second build {ratio_t:.2f}x img2pdf (CPU {ratio_cpu:.2f}x; target <= 2;"
+                f" typesetting alone {typeset['cpu'] / second['cpu']:.2f}x the second build's"
+                " CPU)"
                 f"  size "
                 f"{ratio_s:.3f}x (target <= 1.15)  peak {peak:.0f} MB (target < 500)")
         if args.before is not None:

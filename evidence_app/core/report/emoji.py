@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -85,6 +85,19 @@ def find(text: str, has_text_glyph: Callable[[str], bool]) -> list[tuple[int, in
                 continue  # text by default (☺, ❤, ©): keep the report font's glyph
         out.append((start, end, seq))
     return out
+
+
+def maybe_emoji(ch: str) -> bool:
+    """True for a character that is an emoji by itself (with or without a selector) in
+    the CLDR data. Longer sequences all hold a joiner, selector, keycap, modifier, tag
+    or regional indicator besides."""
+    return ch in _single_emoji()
+
+
+@cache
+def _single_emoji() -> frozenset[str]:
+    return frozenset(seq[0] for seq in emoji_data.EMOJI_DATA
+                     if len(seq.replace(_FE0F, "").replace(_FE0E, "")) == 1)
 
 
 def known(seq: str) -> bool:

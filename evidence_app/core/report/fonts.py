@@ -126,6 +126,25 @@ def _coverage(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+@cache
+def _plain_chars() -> frozenset[str]:
+    """Characters `plain` and `markup` pass through unchanged in the paragraph's own font:
+    drawn by the report font, of no shaped script or CJK run, not right to left, no
+    control, mark, joiner or selector, and never an emoji on their own (every emoji
+    sequence of more than one character holds a selector, joiner, keycap, modifier,
+    tag or regional indicator, none of which is here). And the line break."""
+    chars = {"\n"}
+    for code in _coverage(SANS):
+        ch = chr(code)
+        if (code > 0xFFFF or code in _INVISIBLE or code in JOINERS or code in DIRECTION_MARKS
+                or unicodedata.category(ch)[0] in "CMZ" and ch != " "
+                or is_rtl_char(ch) or is_shared(code) or script_of(code) is not None
+                or emoji.maybe_emoji(ch)):
+            continue
+        chars.add(ch)
+    return frozenset(chars)
+
+
 def _is_emoji(ch: str) -> bool:
     """Pictographs and symbols (most emoji), as against letters of an unsupported script."""
     category = unicodedata.category(ch)
@@ -201,6 +220,8 @@ def plain(text: str) -> str:
     For places that take plain strings (chart labels, canvas text, file lists): emoji
     become "[emoji: kitchen knife]".
     """
+    if _plain_chars().issuperset(text):
+        return text  # what nearly every field holds: nothing to replace
     out: list[str] = []
     for piece, run in _emoji_runs(text):
         if run:
@@ -252,6 +273,10 @@ def markup(text: str, *, keep_lines: bool = True) -> str:
     first use (see `emoji.py`); unsupported characters become visible marks (shown in
     grey); line breaks are kept when `keep_lines`.
     """
+    if _plain_chars().issuperset(text) and "[" not in text:
+        # Text the report font draws as it is (most of every report): the same markup
+        # as below gives it, without looking at each character three times.
+        return escape(text).replace("\n", "<br/>" if keep_lines else " ")
     rtl = any(is_rtl_char(ch) for ch in text)
     out: list[str] = []
     for piece, run in _emoji_runs(text):

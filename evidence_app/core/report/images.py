@@ -137,10 +137,21 @@ def rendition_side(width: float, height: float, dpi: int, pixels: tuple[int, int
     rounded to the nearest `SIDE_STEP` (never up past what was asked by a whole step: a
     full-width photo wants 1004 pixels, and 1024 would make JPEG decoding start from
     half rather than a quarter of a 4032-pixel photo, 10% more CPU for the report), and
-    never more than the picture has."""
+    never more than the picture has.
+
+    When the step lands past a size a JPEG decodes to directly (its side halved, or
+    divided by 4 or 8) that still gives what was asked, that size is taken instead: a
+    photo 4032 pixels long drawn 501 pixels wide is made from its 504-pixel decode,
+    where the 512-pixel step would decode 1008 pixels and shrink them (a fifth more CPU
+    for a first build of 600 photos)."""
     wanted = max(width, height) * dpi / 72
     stepped = max(SIDE_STEP, round(wanted / SIDE_STEP) * SIDE_STEP)
-    return max(1, min(max(pixels), stepped))
+    longest = max(pixels)
+    for shift in (3, 2, 1):
+        direct = longest >> shift
+        if wanted <= direct < stepped:
+            return direct
+    return max(1, min(longest, stepped))
 
 
 class ExhibitPicture(Flowable):

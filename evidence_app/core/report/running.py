@@ -110,6 +110,9 @@ def page_hooks(state: RunningState, st: Styles, frame_top: float, left: float, w
                ) -> tuple[Any, Any]:
     """(on page start, on page end) callbacks for the page template."""
     style = st.muted.clone("continued", fontSize=8, leading=10, spaceAfter=0)
+    # The line laid out once per incident, not once per page: an incident over many
+    # pages (a long account, a hundred photos) repeats the same words on each.
+    lines: dict[tuple[int, str], ScriptParagraph] = {}
 
     def start(canv: Any, doc: Any) -> None:
         state.at_page_start, state.fresh = state.current, False
@@ -117,12 +120,16 @@ def page_hooks(state: RunningState, st: Styles, frame_top: float, left: float, w
     def end(canv: Any, doc: Any) -> None:
         if state.at_page_start is None or state.fresh:
             return
-        number, title = state.at_page_start
-        if len(title) > TITLE_LIMIT:
-            title = title[:TITLE_LIMIT - 1].rstrip() + "\u2026"
-        text = f"<i>Incident {number} (continued)</i>" + (f": {markup(title)}" if title else "")
-        para = ScriptParagraph(text, style, keep_alignment=True)
-        _, h = para.wrap(width, 30)
+        para = lines.get(state.at_page_start)
+        if para is None:
+            number, title = state.at_page_start
+            if len(title) > TITLE_LIMIT:
+                title = title[:TITLE_LIMIT - 1].rstrip() + "\u2026"
+            text = (f"<i>Incident {number} (continued)</i>"
+                    + (f": {markup(title)}" if title else ""))
+            para = lines[state.at_page_start] = ScriptParagraph(text, style,
+                                                                keep_alignment=True)
+            para.wrap(width, 30)
         para.drawOn(canv, left, frame_top + 2.5 * mm)
 
     return start, end
