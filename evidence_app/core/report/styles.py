@@ -20,7 +20,6 @@ MUTED = colors.HexColor("#52606d")
 RULE = colors.HexColor("#cbd2d9")
 SHADE = colors.HexColor("#f0f4f8")
 ACCENT = colors.HexColor("#243b53")
-BAR = colors.HexColor("#486581")
 WARNING = colors.HexColor("#9b2c2c")
 WARNING_SHADE = colors.HexColor("#fff5f5")
 
