@@ -137,6 +137,10 @@ def test_court_copy_withholds_it_in_the_audit_appendix_too(typed_case, case, tmp
     assert "[address withheld]" in appendix
     assert traces(text) == []
     assert 4 in result.personal.numbers  # found only in No. 4's amendment
+    # Why the printed text would not match the hash shown beside it.
+    assert ("In this copy private notes and the address and contact details typed into the "
+            "log are withheld where they appear in an event; each hash is of the event as "
+            "the log keeps it, in full") in appendix
 
 
 def test_keeping_it_as_typed_makes_the_cover_say_so(typed_case, case, tmp_path):

@@ -217,6 +217,20 @@ def _action(entry: AuditEntry, amended: set[int]) -> str:
 _HEADINGS = ("No.", "Time (UTC)", "Action", "What was recorded", "Hash")
 
 
+def _withheld_note(data: ReportData) -> str:
+    """Why an event whose text this copy withholds still shows the log's hash."""
+    withheld = []
+    if not data.options.include_private:
+        withheld.append("private notes")
+    if data.personal.withheld:
+        withheld.append("the address and contact details typed into the log")
+    if not withheld:
+        return ""
+    return (" In this copy " + " and ".join(withheld) + " are withheld where they appear in "
+            "an event; each hash is of the event as the log keeps it, in full, so it is "
+            "checked against the log itself, not against the text printed here.")
+
+
 def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """The audit events about the included incidents, with their chained hashes; every
     value in full, a long one continued below its row (so it splits across pages)."""
@@ -236,7 +250,7 @@ def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]
            "Numbers missing from this list are events about other parts of the log. "
            "Every save is listed: those made while an incident was first being written "
            "read \u201cChanged while first recorded\u201d; later ones \u201cAmended\u201d. "
-           + LEGEND, st.muted)]
+           + LEGEND + _withheld_note(data), st.muted)]
     if not data.audit:
         out.append(_p("No audit events concern the incidents in this report.", st.notice))
         return out
