@@ -139,7 +139,14 @@ def fields_table() -> TableStyle:
 
 
 class ReportTable(Table):
-    """A Table whose cells start in the embedded report font, never reportlab's Helvetica."""
+    """A Table whose cells start in the embedded report font, never reportlab's Helvetica.
+
+    Row heights are worked out only as far as the page being filled (reportlab's
+    LongTable mode): a long exhibit list or audit trail is no longer measured whole again
+    at every page break.
+    """
+
+    _longTableOptimize = 1
 
     def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
         # A row taller than a page (a very long title, a hundred exhibit marks, months of
