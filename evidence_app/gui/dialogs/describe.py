@@ -9,8 +9,8 @@ ordinary, audited edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QElapsedTimer, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +33,39 @@ from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
 
 PICTURES = 6  # shown side by side; more are counted
+
+
+class WordsCombo(QComboBox):
+    """A list a person can pick from by typing any word of an item, not only its first
+    letters: "texts" finds "Unwanted contact: texts / messages", "track" finds
+    "Monitoring / tracking". Letters typed within a second of each other make one word."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._typed = ""
+        self._clock = QElapsedTimer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        text = event.text()
+        if not text or not text.isprintable() or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            super().keyPressEvent(event)
+            return
+        if not self._clock.isValid() or self._clock.elapsed() > 1000:
+            self._typed = ""
+        self._clock.restart()
+        self._typed += text.lower()
+        labels = [self.itemText(i).lower() for i in range(self.count())]
+        found = next((i for i, label in enumerate(labels) if label.startswith(self._typed)),
+                     None)
+        if found is None:
+            found = next((i for i, label in enumerate(labels)
+                          if any(word.startswith(self._typed)
+                                 for word in label.replace("/", " ").replace(":", " ").split())),
+                         None)
+        if found is not None:
+            self.setCurrentIndex(found)
+        event.accept()
 
 
 class DescribeDialog(QDialog):
@@ -76,7 +109,7 @@ class DescribeDialog(QDialog):
         self.title.setAccessibleName("Title of this incident")
         self.title.setPlaceholderText("A few words, e.g. 'Messages from a new number'")
         self.title.setMaxLength(300)
-        self.category = QComboBox()
+        self.category = WordsCombo()
         self.category.setAccessibleName("Type of incident")
         for cat in Category:
             self.category.addItem(CATEGORY_LABELS[cat], cat.value)
