@@ -46,3 +46,21 @@ def settle(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=20000)
     qtbot.wait(20)
     qtbot.waitUntil(lambda: ops is None or not ops.busy, timeout=20000)
+
+
+def report_dialog(qtbot, case):
+    """The Report dialog on `case`, shown with its first preview ready; a generator for
+    a fixture to yield from (closes the dialog and waits for its work afterwards)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    from evidence_app.gui.dialogs.report_dialog import ReportDialog
+    from evidence_app.gui.tasks import CaseOps
+
+    ops = CaseOps(case)
+    dlg = ReportDialog(ops)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.document.status() == QPdfDocument.Status.Ready, timeout=30000)
+    yield dlg
+    dlg.reject()
+    ops.wait_idle()

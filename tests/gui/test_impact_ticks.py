@@ -10,16 +10,13 @@ from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
 from evidence_app.core import impacts
 from evidence_app.core.store.audit import entries
 from evidence_app.gui.dialogs.case_settings import CaseSettingsDialog
-from tests.gui.helpers import make_case, settle, wait_open
+from tests.gui.helpers import settle
 from tests.gui.test_editor import new_incident
 
 
 @pytest.fixture
-def opened(qtbot, window, tmp_path):
-    folder = make_case(tmp_path / "case")
-    window.session.open(folder)
-    wait_open(qtbot, window)
-    return window
+def opened(case_window):
+    return case_window
 
 
 def click(qtbot, widget):

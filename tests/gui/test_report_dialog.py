@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -16,7 +15,7 @@ from evidence_app.core.dates import parse_when
 from evidence_app.core.incidents import create_incident
 from evidence_app.gui.dialogs.report_dialog import ReportDialog
 from evidence_app.gui.tasks import CaseOps
-from tests.gui.helpers import make_case, wait_open
+from tests.gui.helpers import make_case, report_dialog, wait_open
 from tests.report.casebuilder import PRIVATE_NOTE, fill_case
 
 LEFT = Qt.MouseButton.LeftButton
@@ -30,14 +29,7 @@ def tick(qtbot, box) -> None:
 @pytest.fixture
 def dialog(qtbot, case, tmp_path):
     fill_case(case, tmp_path / "files")
-    ops = CaseOps(case)
-    dlg = ReportDialog(ops)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(lambda: dlg.document.status() == QPdfDocument.Status.Ready, timeout=30000)
-    yield dlg
-    dlg.reject()
-    ops.wait_idle()
+    yield from report_dialog(qtbot, case)
 
 
 def text_of(path: Path) -> str:

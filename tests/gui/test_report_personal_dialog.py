@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtPdf import QPdfDocument
 
-from evidence_app.gui.dialogs.report_dialog import ReportDialog
-from evidence_app.gui.tasks import CaseOps
+from tests.gui.helpers import report_dialog
 from tests.gui.test_report_dialog import LEFT, text_of, tick, wait_built
 from tests.report.test_report_personal import TYPED_LOCATION, fill_typed, traces
 
@@ -17,14 +15,7 @@ from tests.report.test_report_personal import TYPED_LOCATION, fill_typed, traces
 @pytest.fixture
 def dialog(qtbot, case, tmp_path):
     fill_typed(case, tmp_path)
-    ops = CaseOps(case)
-    dlg = ReportDialog(ops)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(lambda: dlg.document.status() == QPdfDocument.Status.Ready, timeout=30000)
-    yield dlg
-    dlg.reject()
-    ops.wait_idle()
+    yield from report_dialog(qtbot, case)
 
 
 def plain(html: str) -> str:

@@ -14,7 +14,6 @@ import pytest
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -28,8 +27,7 @@ from evidence_app.gui.dialogs.print_queue import (
     parse_lpstat,
     refusal,
 )
-from evidence_app.gui.dialogs.report_dialog import ReportDialog
-from evidence_app.gui.tasks import CaseOps
+from tests.gui.helpers import report_dialog
 from tests.gui.test_report_dialog import LEFT
 from tests.report.casebuilder import fill_case
 
@@ -137,14 +135,7 @@ def test_messages_say_plainly_what_happened():
 @pytest.fixture
 def dialog(qtbot, case, tmp_path):
     fill_case(case, tmp_path / "files")
-    ops = CaseOps(case)
-    dlg = ReportDialog(ops)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(lambda: dlg.document.status() == QPdfDocument.Status.Ready, timeout=30000)
-    yield dlg
-    dlg.reject()
-    ops.wait_idle()
+    yield from report_dialog(qtbot, case)
 
 
 def content_box(pdf: Path, out: Path, dpi: int = 144) -> tuple[tuple[int, int], tuple]:
