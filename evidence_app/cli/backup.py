@@ -55,12 +55,18 @@ def add_backup(sub: Subcommands, json_parent: Parser) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     from evidence_app.core.cases import DERIVED
     from evidence_app.core.errors import UserError
-    from evidence_app.core.store.restore import RestoreResult, inspect_backup, restore_backup
+    from evidence_app.core.store.restore import (
+        RestoreResult,
+        check_target,
+        inspect_backup,
+        restore_backup,
+    )
 
     target = args.new_case or args.case
     if not target:
         raise UserError("Say where to put the restored case: evidence-app restore FILE "
                         "--case NEW_FOLDER (a folder that does not exist yet).")
+    check_target(Path(target).expanduser().absolute())
     info = inspect_backup(Path(args.file))
     if not args.json:
         print(info.describe(), file=sys.stderr)

@@ -102,7 +102,8 @@ def inspect_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, manifest, missing)
 
 
-def _check_target(target: Path) -> None:
+def check_target(target: Path) -> None:
+    """Refuse a target that exists, unless it is an empty folder."""
     if (target.exists() or target.is_symlink()) and (
             not target.is_dir() or target.is_symlink() or any(target.iterdir())):
         raise RestoreError(f"There is already something at {target}; a restore never "
@@ -226,7 +227,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
     cancelled: Callable[[], bool] = cancel if cancel is not None else (lambda: False)
     path = Path(path).expanduser().resolve()
     target = Path(target).expanduser().absolute()
-    _check_target(target)
+    check_target(target)
     with open_archive(path) as zf:
         manifest = read_manifest(zf)
     sources = _sources(path, manifest)
