@@ -56,6 +56,8 @@ class ReportData:
     # Notes that are private now or ever were: marked where they stand when the copy
     # includes private material, their text withheld from the audit trail otherwise.
     private_notes: set[int] = field(default_factory=set)
+    # The latest Check my evidence run (core/evidence_check.py), for the audit appendix.
+    last_check: audit.AuditEntry | None = None
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -342,6 +344,9 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
     if options.include_audit:
         data.private_notes = _private_note_ids(case)
         data.audit = load_audit(case, data, found)
+        from evidence_app.core.evidence_check import last_check
+
+        data.last_check = last_check(case)
     data.personal = Found.of({data.number_of(i): kinds for i, kinds in found.items()},
                              elsewhere, withheld=options.withhold_typed and bool(personal))
     return data
