@@ -23,6 +23,7 @@ from evidence_app.core.incidents import chronological, count_incidents, detail_f
 from evidence_app.core.report.options import ADDRESS_ITEM, ReportOptions
 from evidence_app.core.report.personal import Found, PersonalDetails, statements
 from evidence_app.core.store import audit
+from evidence_app.core.store.audit import AuditEntry
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
 from evidence_app.core.views import AttachmentView, ImpactView, IncidentDetail
@@ -57,7 +58,7 @@ class ReportData:
     # includes private material, their text withheld from the audit trail otherwise.
     private_notes: set[int] = field(default_factory=set)
     # The latest Check my evidence run (core/evidence_check.py), for the audit appendix.
-    last_check: audit.AuditEntry | None = None
+    last_check: AuditEntry | None = None
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""

@@ -416,7 +416,21 @@ def _record(case: Case, result: BackupResult) -> None:
 
 def last_backup(case: Case) -> datetime | None:
     """When the last backup of this case was made (from the audit trail), if ever."""
+    return backup_status(case)[0]
+
+
+def backup_status(case: Case) -> tuple[datetime | None, Path | None, datetime]:
+    """(when the last backup was made, the folder it went to, when the case was created):
+    what the app needs to say when a backup is due, all from the case itself."""
+    import json
+
     with case.read() as session:
-        return session.scalar(select(AuditEvent.at).where(
+        row = session.execute(select(AuditEvent.at, AuditEvent.details).where(
             AuditEvent.action == "backup", AuditEvent.entity == "case")
-            .order_by(AuditEvent.id.desc()).limit(1))
+            .order_by(AuditEvent.id.desc()).limit(1)).first()
+        created = session.scalar(select(AuditEvent.at).order_by(AuditEvent.id).limit(1))
+    folder = None
+    if row is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            folder = Path(json.loads(row[1])["folder"])
+    return (row[0] if row else None), folder, created or case.now()

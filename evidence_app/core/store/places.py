@@ -42,7 +42,7 @@ class RiskyPlace:
     kind: str
     where: str
 
-    def message(self, backup_hint: str = "File > Back up now") -> str:
+    def message(self, backup_hint: str = "File \u203a Back up now\u2026") -> str:
         """What to tell the person (calm, and what to do)."""
         risk = {"network": "Cases kept on a network drive can be damaged when the "
                            "connection drops or two computers use them at once.",
@@ -50,9 +50,9 @@ class RiskyPlace:
                          "bring back an older copy over a newer one.",
                 "removable": "A drive that is unplugged, or loses power, while the case "
                              "is open can damage it."}[self.kind]
-        return (f"This case is kept {self.where}. {risk} Nothing is wrong now; to be safe, "
-                "keep the case on this computer's own disk and carry a backup file "
-                f"({backup_hint}) on the USB stick or to the other computer.")
+        return (f"This case is kept {self.where}. {risk} Nothing is wrong now. To be safe, "
+                "keep the case on this computer's own disk, and to carry it or keep a copy "
+                f"elsewhere, make a backup file ({backup_hint}).")
 
 
 def _unescape(field: str) -> str:
@@ -111,7 +111,7 @@ def risky_place(folder: Path | str, *, mountinfo: str | None = None,
         path: PurePath = PureWindowsPath(str(folder))
         service = _cloud(path)
         if service:
-            return RiskyPlace("cloud", f"in a folder {service} syncs")
+            return RiskyPlace("cloud", f"in a folder that {service} syncs")
         if str(folder).startswith(("\\\\", "//")):
             return RiskyPlace("network", "on a network drive")
         kind = _windows_drive_type(str(path.drive)) if path.drive else None
@@ -123,7 +123,7 @@ def risky_place(folder: Path | str, *, mountinfo: str | None = None,
     posix = PurePosixPath(os.path.abspath(folder))
     service = _cloud(posix)
     if service:
-        return RiskyPlace("cloud", f"in a folder {service} syncs")
+        return RiskyPlace("cloud", f"in a folder that {service} syncs")
     if platform == "darwin":
         if str(posix).startswith("/Volumes/"):
             return RiskyPlace("removable", f"on an external or network drive "

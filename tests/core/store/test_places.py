@@ -33,7 +33,7 @@ def test_risky_places_on_linux_are_named_with_what_to_do(folder, kind, words):
     risk = risky_place(folder, mountinfo=MOUNTINFO, platform="linux")
     assert risk is not None and risk.kind == kind and words in risk.where
     message = risk.message()
-    assert "backup file" in message and "own disk" in message and "File > Back up now" in message
+    assert "backup file" in message and "own disk" in message and "File \u203a Back up now\u2026" in message
 
 
 @pytest.mark.parametrize("folder", ["/home/jane/Evidence", "/home/jane/Documents/case",
