@@ -70,15 +70,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     info = inspect_backup(Path(args.file))
     if not args.json:
         print(info.describe(), file=sys.stderr)
-    result = result_of(restore_backup(Path(args.file), Path(target), derived=DERIVED),
+    result = result_of(restore_backup(Path(args.file), Path(target), derived=DERIVED,
+                                      keep_problems=args.keep_problems),
                        RestoreResult, quiet=args.json)
     assert result is not None
-    emit(args, result.to_json(),
-         f"Restored the case '{printable(result.case_name)}' to "
-         f"{printable(str(result.folder))}: {result.files} file(s) unpacked, every one "
-         f"matching its fingerprint; {result.originals_checked} exhibit(s) and the audit "
-         f"trail ({result.chain_events} event(s)) checked.")
-    return 0
+    text = (f"Restored the case '{printable(result.case_name)}' to "
+            f"{printable(str(result.folder))}: {result.files} file(s) unpacked, every one "
+            f"matching its fingerprint; {result.originals_checked} exhibit(s) and the audit "
+            f"trail ({result.chain_events} event(s)) checked.")
+    if result.problems:
+        text += "\n" + "\n".join(f"PROBLEM (already in the backed-up case): {p}"
+                                 for p in result.problems)
+    emit(args, result.to_json(), text)
+    return 1 if result.problems else 0
 
 
 def add_restore(sub: Subcommands, json_parent: Parser) -> None:
@@ -92,4 +96,8 @@ def add_restore(sub: Subcommands, json_parent: Parser) -> None:
     p.add_argument("file", help="the backup file")
     p.add_argument("--case", dest="new_case", metavar="NEWDIR",
                    help="the new case folder (must not exist yet)")
+    p.add_argument("--keep-problems", action="store_true",
+                   help="restore even when the case in an intact backup fails the check "
+                        "(the problems were there when it was backed up; they are listed "
+                        "and the exit status is 1)")
     p.set_defaults(run=cmd_restore)

@@ -155,6 +155,7 @@ def test_restore_a_backup_makes_a_new_case_and_opens_it(qtbot, window, tmp_path)
         backup = list(backup_case(case, tmp_path))[-1].item.path
     menu_action(window, "file", "Restore a backup…").trigger()  # no case needed
     dialog = dialog_of(RestoreDialog)
+    assert not dialog.open_button.isVisible() and not dialog.anyway_button.isVisible()
     dialog.set_file(backup)
     qtbot.waitUntil(lambda: dialog.info is not None, timeout=10000)
     assert "Backup of the case 'Jane Smith'" in dialog.info_label.text()
@@ -227,3 +228,32 @@ def test_opening_a_case_from_a_cloud_sync_folder_says_so_calmly(qtbot, window, t
     assert window.view is not None  # the case is open all the same
     shot(box, "risky-place")
     box.close()
+
+
+def test_restore_anyway_keeps_a_case_whose_exhibit_was_damaged_before_the_backup(
+        qtbot, window, tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.backup import backup_case
+
+    folder, results = case_with_photos(tmp_path / "case", tmp_path, n=2)
+    path = original_file(type("C", (), {"folder": folder}), results[0].sha256)
+    os.chmod(path, 0o600)
+    path.write_bytes(b"not the photo any more")
+    with open_case(folder) as case:
+        backup = list(backup_case(case, tmp_path))[-1].item.path
+    menu_action(window, "file", "Restore a backup…").trigger()
+    dialog = dialog_of(RestoreDialog)
+    dialog.set_file(backup)
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=10000)
+    dialog.target_edit.setText(str(tmp_path / "restored"))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.anyway_button.isVisible(), timeout=20000)
+    assert "did not pass the check" in dialog.result_label.text()
+    assert not dialog.open_button.isVisible()
+    assert not (tmp_path / "restored").exists()
+    shot(dialog, "restore-problems")
+    qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert "with the 1 problem(s) it already had" in dialog.result_label.text()
+    assert (tmp_path / "restored" / "originals").is_dir()
+    dialog.close()

@@ -51,6 +51,15 @@ class RestoreError(UserError):
     """A restore could not be finished; no case was made and nothing existing was touched."""
 
 
+class RestoreCheckFailed(RestoreError):
+    """The backup file is intact, but the case it holds did not pass the check (the
+    problems were in the case when it was backed up). It can be restored anyway."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """What a backup file holds, read from its manifest (for the person to confirm)."""
@@ -86,11 +95,12 @@ class RestoreResult:
     files: int
     originals_checked: int
     chain_events: int
+    problems: tuple[str, ...] = ()   # what the check found, when restored anyway
 
     def to_json(self) -> dict[str, object]:
         return {"case": str(self.folder), "case_name": self.case_name, "files": self.files,
                 "originals_checked": self.originals_checked,
-                "chain_events": self.chain_events}
+                "chain_events": self.chain_events, "problems": list(self.problems)}
 
 
 def inspect_backup(path: Path) -> BackupInfo:
@@ -220,10 +230,15 @@ class _Cancelled(Exception):
 
 
 def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] = (),
-                   cancel: CancelToken | None = None) -> Iterator[Progress]:
+                   cancel: CancelToken | None = None,
+                   keep_problems: bool = False) -> Iterator[Progress]:
     """Restore the backup file at `path` as a new case folder `target`, yielding
     progress; the last event's item is a RestoreResult. Raises RestoreError or
-    UnsafeBackup (nothing is then left that looks like a case)."""
+    UnsafeBackup (nothing is then left that looks like a case).
+
+    A case that fails the check is refused (RestoreCheckFailed) unless `keep_problems`:
+    a backup may be the only copy left of evidence with one damaged exhibit, and the
+    rest must not be held back by it. The archive itself must always be intact."""
     cancelled: Callable[[], bool] = cancel if cancel is not None else (lambda: False)
     path = Path(path).expanduser().resolve()
     target = Path(target).expanduser().absolute()
@@ -267,7 +282,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
             fsync_folder(Path(folder))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
-                                 cancel)
+                                 cancel, keep_problems)
         os.close(lock_fd)
         lock_fd = -1
         (staging / STAGING_LOCK).unlink()
@@ -293,7 +308,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
 
 def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
                     derived: Sequence[DerivedData], files: int,
-                    cancel: CancelToken | None) -> RestoreResult:
+                    cancel: CancelToken | None, keep_problems: bool) -> RestoreResult:
     """Open the unpacked case, check it as `verify` does and against the manifest's chain
     head, and record the restore in its audit trail."""
     with Case.open(staging, derived=derived) as case:
@@ -316,13 +331,19 @@ def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
                 report = event.item
         if cancel is not None and cancel.cancelled:
             raise _Cancelled()
-        if report is None or not report.ok:
-            problems = report.problems if report is not None else ["the check did not finish"]
-            raise RestoreError("The restored case did not pass the check, so it was not "
-                               "kept: " + "; ".join(problems[:5]))
+        if report is None:
+            raise RestoreError("The check of the restored case did not finish; it was not kept.")
+        if not report.ok and not keep_problems:
+            raise RestoreCheckFailed(
+                "The backup file is intact, but the case in it did not pass the check (the "
+                "problems were already there when it was backed up): "
+                + "; ".join(report.problems[:5]) + ". Nothing was restored. If this backup "
+                "is the only copy you have, restore it anyway (Restore anyway, or "
+                "--keep-problems); the problems will stay listed by Check my evidence.",
+                report.problems)
         with case.write() as (_session, audit):
             audit.log("restore", "case", 1, file=path.name, created=manifest.created,
                       chain_events=manifest.chain_events, chain_hash=manifest.chain_hash,
-                      folder=str(target))
+                      folder=str(target), problems=report.problems[:50])
         return RestoreResult(target, case_name, files, report.originals_checked,
-                             manifest.chain_events)
+                             manifest.chain_events, tuple(report.problems))

@@ -56,12 +56,13 @@ def _inspect(path: Path, _progress: Any) -> Any:
     return inspect_backup(path)
 
 
-def _restore(path: Path, target: Path, cancel: CancelToken, progress: Any) -> Any:
+def _restore(path: Path, target: Path, cancel: CancelToken, keep: bool, progress: Any) -> Any:
     from evidence_app.core.cases import DERIVED
     from evidence_app.core.store.restore import RestoreResult, restore_backup
 
     result = None
-    for event in restore_backup(path, target, derived=DERIVED, cancel=cancel):
+    for event in restore_backup(path, target, derived=DERIVED, cancel=cancel,
+                                keep_problems=keep):
         progress(event)
         if isinstance(event.item, RestoreResult):
             result = event.item
@@ -139,8 +140,14 @@ class RestoreDialog(QDialog):
         self.restore_button = QPushButton("Restore")
         self.restore_button.setDefault(True)
         self.restore_button.setEnabled(False)
-        self.restore_button.clicked.connect(self.start)
+        self.restore_button.clicked.connect(lambda: self.start())
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.anyway_button = QPushButton("Restore anyway")
+        self.anyway_button.setToolTip("Restore this case with its problems: they stay listed "
+                                      "by Check my evidence")
+        self.anyway_button.hide()
+        self.anyway_button.clicked.connect(lambda: self.start(keep_problems=True))
+        buttons.addButton(self.anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button = QPushButton("Open the restored case")
         self.open_button.hide()
         self.open_button.clicked.connect(self._open)
@@ -148,6 +155,8 @@ class RestoreDialog(QDialog):
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.clicked.connect(self.close)
         layout.addWidget(buttons)
+        self.anyway_button.hide()  # the button box shows what it is given
+        self.open_button.hide()
 
     def _run(self, fn: Any, on_done: Any, on_failed: Any, on_progress: Any = None) -> None:
         relay = _Relay(self)
@@ -205,9 +214,10 @@ class RestoreDialog(QDialog):
                                        and bool(self.target_edit.text().strip()))
 
     # -- restoring -------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, keep_problems: bool = False) -> None:
         if self.info is None:
             return
+        self.anyway_button.hide()
         path = Path(self.file_edit.text())
         target = Path(self.target_edit.text().strip()).expanduser()
         token = self.token = CancelToken()
@@ -219,7 +229,8 @@ class RestoreDialog(QDialog):
         self.bar.setRange(0, 0)
         self.result_label.setStyleSheet("")
         self.result_label.setText("Restoring…")
-        self._run(lambda progress: _restore(path, target, token, progress), self._finished,
+        self._run(lambda progress: _restore(path, target, token, keep_problems, progress),
+                  self._finished,
                   self._failed, self._progress)
 
     def _progress(self, event: Any) -> None:
@@ -244,10 +255,18 @@ class RestoreDialog(QDialog):
         self.result = result
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
-        self.result_label.setText(
-            f"\u2714 Restored the case '{result.case_name}' to {result.folder}. Every file "
-            f"matched its fingerprint, and the check found all {result.originals_checked} "
-            "exhibit(s) and the audit trail intact.")
+        if result.problems:
+            self.result_label.setText(
+                f"Restored the case '{result.case_name}' to {result.folder}, with the "
+                f"{len(result.problems)} problem(s) it already had: "
+                + "; ".join(result.problems[:3]) + ". Tools \u203a Check my evidence lists "
+                "them with what to do.")
+            self.result_label.setStyleSheet(RED)
+        else:
+            self.result_label.setText(
+                f"\u2714 Restored the case '{result.case_name}' to {result.folder}. Every "
+                f"file matched its fingerprint, and the check found all "
+                f"{result.originals_checked} exhibit(s) and the audit trail intact.")
         self.restore_button.setEnabled(False)
         self.open_button.show()
         self.open_button.setDefault(True)
@@ -259,6 +278,9 @@ class RestoreDialog(QDialog):
         self.bar.hide()
         self.result_label.setText(describe(exc))
         self.result_label.setStyleSheet(RED)
+        from evidence_app.core.store.restore import RestoreCheckFailed
+
+        self.anyway_button.setVisible(isinstance(exc, RestoreCheckFailed))
 
     def _open(self) -> None:
         if self.result is not None:

@@ -197,3 +197,30 @@ def test_a_restore_that_died_is_cleared_by_the_next_one(backup, tmp_path):
     (stale / "case.db").write_bytes(b"half")
     run(restore_backup(backup, tmp_path / "restored"))
     assert not stale.exists()
+
+
+def test_a_case_damaged_before_its_backup_is_refused_unless_kept_anyway(case, import_paths,
+                                                                        tmp_path):
+    import os
+
+    from fixtures.on_disk import original_file
+
+    from evidence_app.core.store.restore import RestoreCheckFailed
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    results = import_paths(*(phone_jpeg(folder / f"IMG_{i}.jpg", size=(120, 90), seed=i)
+                             for i in range(2)))
+    path = original_file(case, results[0].sha256)
+    os.chmod(path, 0o600)
+    with open(path, "r+b") as fh:
+        fh.write(b"\0\0\0")
+    backup = run(backup_case(case, tmp_path))
+    with pytest.raises(RestoreCheckFailed, match="backup file is intact") as caught:
+        run(restore_backup(backup.path, tmp_path / "r1"))
+    assert any(results[0].exhibit in p for p in caught.value.problems)
+    assert not (tmp_path / "r1").exists()
+    kept = run(restore_backup(backup.path, tmp_path / "r2", keep_problems=True))
+    assert kept.problems and kept.originals_checked == 2
+    with open_case(kept.folder) as again:
+        assert not run_verify(again).ok  # the problem is still there to be seen
