@@ -20,12 +20,13 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from evidence_app.core.errors import UserError
+from evidence_app.core.errors import CaseError, UserError
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.backup import human_size
 from evidence_app.core.store.backup_format import (
@@ -189,7 +190,8 @@ def _sources(path: Path, manifest: Manifest) -> list[tuple[Path, zipfile.ZipInfo
 
 
 def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path,
-            cancelled: Callable[[], bool]) -> None:
+            cancelled: Callable[[], bool], hasher: ThreadPoolExecutor) -> None:
+    """Unpack one entry, hashing it on `hasher` while it is written; fsynced later."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -210,15 +212,15 @@ def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path
                 if size > entry.size:
                     raise UnsafeBackup(f"The backup's entry {entry.name!r} is longer than its "
                                        "manifest says; no case was made.")
-                digest.update(chunk)
+                hashed = hasher.submit(digest.update, chunk)
                 view = memoryview(chunk)
                 while view:
                     view = view[os.write(fd, view):]
+                hashed.result()
         if size != entry.size or digest.hexdigest() != entry.sha256:
             raise UnsafeBackup(f"The backup's entry {entry.name!r} does not match the "
                                "fingerprint its manifest recorded: the backup file is "
                                "damaged. No case was made.")
-        os.fsync(fd)
     finally:
         os.close(fd)
     if entry.name.startswith("originals/"):
@@ -227,6 +229,14 @@ def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path
 
 class _Cancelled(Exception):
     pass
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] = (),
@@ -269,17 +279,22 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
     done = False
     try:
         open_files: dict[Path, zipfile.ZipFile] = {}
-        try:
-            for i, (source, info, entry) in enumerate(sources, start=1):
-                if source not in open_files:
-                    open_files[source] = open_archive(source)
-                _unpack(open_files[source], info, entry, staging / entry.name, cancelled)
-                yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
-        finally:
-            for zf in open_files.values():
-                zf.close()
-        for folder, _dirs, _files in os.walk(staging):
-            fsync_folder(Path(folder))
+        with ThreadPoolExecutor(8) as pool:
+            try:
+                for i, (source, info, entry) in enumerate(sources, start=1):
+                    if source not in open_files:
+                        open_files[source] = open_archive(source)
+                    _unpack(open_files[source], info, entry, staging / entry.name, cancelled,
+                            pool)
+                    yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
+            finally:
+                for zf in open_files.values():
+                    zf.close()
+            # Every file and folder reaches the disk before the case can exist; fsyncs
+            # issued together let the file system commit them together.
+            files = [staging / e.name for _, _, e in sources]
+            list(pool.map(_fsync_file, files))
+            list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
                                  cancel, keep_problems)
@@ -289,10 +304,18 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
         if target.is_dir():
             target.rmdir()  # checked empty above; a rename never replaces a full folder
         os.rename(staging, target)
+        staging = target  # until its folder entry is on disk, it is not a case to keep
         fsync_folder(parent)
         done = True
     except _Cancelled:
         return
+    except (UnsafeBackup, RestoreError):
+        raise
+    except CaseError as exc:  # the unpacked case could not be opened or written
+        cause = exc.__cause__
+        why = describe_write_error(cause, str(parent)) if isinstance(cause, OSError) else exc
+        raise RestoreError(f"The case was not restored: {why}. Nothing was left behind; the "
+                           "backup file is unchanged.") from exc
     except OSError as exc:
         raise RestoreError(f"The case was not restored: "
                            f"{describe_write_error(exc, str(parent))}. Nothing was left "

@@ -224,3 +224,36 @@ def test_a_case_damaged_before_its_backup_is_refused_unless_kept_anyway(case, im
     assert kept.problems and kept.originals_checked == 2
     with open_case(kept.folder) as again:
         assert not run_verify(again).ok  # the problem is still there to be seen
+
+
+def test_a_failure_at_each_write_and_fsync_of_a_restore_leaves_nothing(backup, tmp_path):
+    import errno
+    import os
+
+    for name in ("write", "fsync"):
+        at = 1
+        while True:
+            calls = [0]
+            real = getattr(os, name)
+
+            def failing(*args, real=real, calls=calls, at=at):
+                calls[0] += 1
+                if calls[0] == at:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                return real(*args)
+
+            target = tmp_path / f"r-{name}-{at}"
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(os, name, failing)
+                try:
+                    run(restore_backup(backup, target))
+                except RestoreError as exc:
+                    assert "is full" in str(exc) and "backup file is unchanged" in str(exc)
+                    assert not target.exists()
+                    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
+                    at += 1
+                    continue
+            break
+        assert at > 2, name
+    with open_case(target) as again:  # the run that met no failure made a whole case
+        assert run_verify(again).ok
