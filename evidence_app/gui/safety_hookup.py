@@ -72,6 +72,7 @@ class SafetyHookup(QObject):
         tools.addAction(self.act_check)
         self.label = QLabel()
         self.label.setAccessibleName("Last backup")
+        self.label.setContentsMargins(14, 0, 6, 0)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.linkActivated.connect(lambda _link: self.back_up())
         window.statusBar().addPermanentWidget(self.label)

@@ -36,3 +36,17 @@ def test_backup_then_restore_from_the_command_line(case_dir, cli, tmp_path):
     assert code == 2 and "--case NEW_FOLDER" in err
     code, _, err = cli("--case", case_dir, "backup", "--out", tmp_path / "nowhere")
     assert code == 2 and "There is no folder" in err and len(err.splitlines()) == 1
+
+
+def test_a_case_in_a_cloud_sync_folder_gets_one_calm_line_on_stderr(cli, tmp_path):
+    folder = tmp_path / "OneDrive" / "case"
+    assert cli("--case", folder, "init", "--owner", "Jane Smith", "--initials", "JS")[0] == 0
+    code, out, err = cli("--case", folder, "verify")
+    assert code == 0 and "Everything holds." in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "in a folder that OneDrive syncs" in warnings[0]
+    assert "evidence-app backup --out FOLDER" in warnings[0]
+    code, _, err = cli("--case", tmp_path / "plain", "init", "--owner", "J S", "--initials", "JS")
+    code, _, err = cli("--case", tmp_path / "plain", "verify")
+    assert "warning:" not in err

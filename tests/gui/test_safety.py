@@ -117,6 +117,7 @@ def test_back_up_now_shows_the_space_needed_then_saves_and_the_status_bar_says_s
     assert dialog.result_label.text().startswith("\u2714 Backup saved: ")
     assert [p.name for p in usb.iterdir()] == [dialog.result.path.name]
     shot(dialog, "backup-done")
+    shot(window, "main-window-backup")
     today = datetime.now().astimezone()
     qtbot.waitUntil(lambda: label.text() == f"Last backup: {today.day} {today:%b %Y}")
     dialog.close()
@@ -203,6 +204,15 @@ def test_a_reminder_shows_when_no_backup_was_made_for_the_chosen_days(qtbot, win
     label = hookup(window).label
     qtbot.waitUntil(lambda: "Back up now" in label.text())
     assert label.text().startswith("No backup yet")
+    shot(window, "main-window-reminder")
+    # The reminder's link opens Back up now.
+    from PySide6.QtCore import QPoint
+
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton,
+                     pos=QPoint(label.width() - 12, label.height() // 2))
+    qtbot.waitUntil(lambda: any(isinstance(w, BackupDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()))
+    dialog_of(BackupDialog).close()
     window.session.close()
     window.settings.backup_reminder_days = 30
     open_in(qtbot, window, folder)

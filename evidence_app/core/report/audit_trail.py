@@ -249,7 +249,7 @@ def _last_check(data: ReportData, st: Styles) -> list[Flowable]:
     count = d.get("problem_count", len(problems))
     listed = "; ".join(escape(p) for p in problems[:5]) + ("; ..." if count > 5 else "")
     return [_p(f"<b>The app's own check of the evidence on {when} found {count} "
-               f"problem(s):</b> {listed}. Later events, if any, are listed below.",
+               f"problem(s):</b> {listed}. This is the most recent check recorded.",
                st.notice)]
 
 
