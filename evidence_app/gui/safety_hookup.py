@@ -55,7 +55,7 @@ class SafetyHookup(QObject):
         self.act_backup = a("&Back up now…", self.back_up, None,
                             "Save the whole case into one backup file, on a USB stick or "
                             "another drive")
-        self.act_restore = a("Restore a &backup…", self.restore, None,
+        self.act_restore = a("Res&tore a backup…", self.restore, None,
                              "Make a case again from a backup file, in a new folder")
         self.act_check = a("&Check my evidence…", self.check, None,
                            "Check that every exhibit and record is exactly as it was when "

@@ -70,6 +70,7 @@ class BackupPlan:
     bytes_free: int | None
     copy: list[_Source] = field(default_factory=list)
     reuse: dict[str, Entry] = field(default_factory=dict)   # name -> entry in earlier file
+    earlier: dict[str, Entry] = field(default_factory=dict)  # all the earlier files hold
 
     @property
     def fits(self) -> bool:
@@ -225,12 +226,8 @@ def plan_backup(case: Case, out: Path, *, full: bool = False) -> BackupPlan:
     """Where the backup will go, what it will copy and whether it fits (nothing written)."""
     target = _target(case, out, datetime.now(UTC))
     files = _case_files(case)
-    reuse: dict[str, Entry] = {}
-    if not full:
-        earlier = earlier_backups(target.parent, case.settings().case_uuid)
-        reuse = {s.name: earlier[s.name] for s in files
-                 if s.name in earlier and earlier[s.name].size == s.size}
-    copy = [s for s in files if s.name not in reuse]
+    earlier = {} if full else earlier_backups(target.parent, case.settings().case_uuid)
+    copy, reuse = _split(files, earlier)
     db = case.folder / DB_NAME
     db_size = sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
     needed = (db_size + sum(s.size for s in copy) + (len(files) + 2) * ENTRY_OVERHEAD
@@ -239,7 +236,15 @@ def plan_backup(case: Case, out: Path, *, full: bool = False) -> BackupPlan:
         free: int | None = shutil.disk_usage(target.parent).free
     except OSError:
         free = None
-    return BackupPlan(target, needed, free, copy, reuse)
+    return BackupPlan(target, needed, free, copy, reuse, earlier)
+
+
+def _split(files: list[_Source], earlier: dict[str, Entry],
+           ) -> tuple[list[_Source], dict[str, Entry]]:
+    """The files to copy, and those an earlier backup in the folder already holds."""
+    reuse = {s.name: earlier[s.name] for s in files
+             if s.name in earlier and earlier[s.name].size == s.size}
+    return [s for s in files if s.name not in reuse], reuse
 
 
 class _Sink:
@@ -284,6 +289,9 @@ def _copy_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
     size = 0
     try:
         src = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except FileNotFoundError as exc:
+        raise BackupError("A file was removed from the case while it was being backed up "
+                          "(was the trash emptied?); no backup was made. Try again.") from exc
     except OSError as exc:
         raise _SourceError(f"{info.filename}: {exc.strerror or exc}") from exc
     with src, zf.open(info, "w") as dst:
@@ -341,8 +349,7 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
             "is free. Free some space or choose another drive; nothing was written.")
     folder = plan.target.parent
     sweep_partials(folder)
-    total = len(plan.copy) + 2
-    yield Progress(0, total, "Taking a snapshot of the case database")
+    yield Progress(0, len(plan.copy) + 2, "Taking a snapshot of the case database")
     when = datetime.now(UTC)
     with case.cache.scratch() as scratch:
         snapshot = scratch / "snapshot.db"
@@ -352,8 +359,13 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
             raise BackupError(f"The case database could not be read for the backup ({exc}); "
                               "nothing was written.") from exc
         events, head, case_id, case_name = _chain_head(snapshot)
+        # The files as they are now, after the snapshot: an original is stored before its
+        # record is committed, so every file the snapshot refers to is in this list (the
+        # plan may be older: the person kept working while choosing a folder).
+        copy, reuse = _split(_case_files(case), plan.earlier)
+        total = len(copy) + 2
         manifest = Manifest(__version__, case_id, case_name, when.astimezone(UTC).isoformat(),
-                            events, head, elsewhere=sorted(plan.reuse.values(),
+                            events, head, elsewhere=sorted(reuse.values(),
                                                            key=lambda e: e.name))
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX,
@@ -367,12 +379,12 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
         try:
             with zipfile.ZipFile(_Sink(fd), "w", zipfile.ZIP_STORED,  # type: ignore[call-overload]
                                  allowZip64=True) as zf, ThreadPoolExecutor(1) as hasher:
-                sources = [_Source(DATABASE, snapshot, snapshot.stat().st_size), *plan.copy]
+                sources = [_Source(DATABASE, snapshot, snapshot.stat().st_size), *copy]
                 for i, source in enumerate(sources, start=1):
                     entry = _copy_entry(zf, _zipinfo(source.name, source.size, when),
                                         source.path, cancelled, hasher)
                     manifest.entries.append(entry)
-                    yield Progress(i, total, f"Copied {i - 1} of {len(plan.copy)} files"
+                    yield Progress(i, total, f"Copied {i - 1} of {len(copy)} files"
                                    if i > 1 else "Copied the database")
                 zf.writestr(_zipinfo(MANIFEST, 0, when), manifest.encode())
             os.fsync(fd)
@@ -402,7 +414,7 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
                 with contextlib.suppress(OSError):
                     tmp.unlink()
     result = BackupResult(plan.target, plan.target.stat().st_size, len(manifest.entries),
-                          len(plan.reuse), manifest.needs, events, head)
+                          len(reuse), manifest.needs, events, head)
     _record(case, result)
     yield Progress(total, total, "Backup finished", result)
 

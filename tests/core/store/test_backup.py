@@ -204,3 +204,16 @@ def test_a_cancelled_backup_leaves_nothing(filled, tmp_path):
             token.cancel()
     assert events[-1].item is None
     assert not list(tmp_path.glob("*.evidence-backup*")) and not list(tmp_path.glob(".evid*"))
+
+
+def test_files_imported_after_the_plan_are_in_the_backup(filled, import_paths, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    plan = plan_backup(filled, usb)  # the person is still choosing; meanwhile an import
+    import_paths(*photos(tmp_path / "late", 1, start=50))
+    result = run(backup_case(filled, usb, plan=plan))
+    with zipfile.ZipFile(result.path) as zf:
+        held = {n.rsplit("/", 1)[1] for n in zf.namelist() if n.startswith("originals/")}
+    assert held == set(filled.originals.all_hashes()) and len(held) == 5
+    restored = run(restore_backup(result.path, tmp_path / "restored"))
+    assert restored.originals_checked == 5
