@@ -220,8 +220,12 @@ def read_manifest(zf: zipfile.ZipFile) -> Manifest:
     if info.file_size > MAX_MANIFEST or info.compress_type not in (zipfile.ZIP_STORED,
                                                                     zipfile.ZIP_DEFLATED):
         raise UnsafeBackup("The backup's manifest is beyond the limits; nothing was unpacked.")
-    with zf.open(info) as fh:
-        data = fh.read(MAX_MANIFEST + 1)
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(MAX_MANIFEST + 1)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+        raise UnsafeBackup(f"The backup's manifest is damaged ({exc}); nothing was "
+                           "unpacked.") from exc
     if len(data) > MAX_MANIFEST:
         raise UnsafeBackup("The backup's manifest is beyond the limits; nothing was unpacked.")
     return Manifest.decode(data)

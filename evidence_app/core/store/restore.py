@@ -192,12 +192,18 @@ def _sources(path: Path, manifest: Manifest) -> list[tuple[Path, zipfile.ZipInfo
 def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path,
             cancelled: Callable[[], bool], hasher: ThreadPoolExecutor) -> None:
     """Unpack one entry, hashing it on `hasher` while it is written; fsynced later."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with zf.open(info) as src:
+        src = zf.open(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); no case "
+                           "was made.") from exc
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        with src:
             while True:
                 try:
                     chunk = src.read(CHUNK)
@@ -284,8 +290,12 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
                 for i, (source, info, entry) in enumerate(sources, start=1):
                     if source not in open_files:
                         open_files[source] = open_archive(source)
-                    _unpack(open_files[source], info, entry, staging / entry.name, cancelled,
-                            pool)
+                    dest = staging / entry.name
+                    if not dest.resolve().is_relative_to(staging.resolve()):
+                        # Never, given the checked names; kept as a second lock on the door.
+                        raise UnsafeBackup(f"The backup's entry {entry.name!r} would land "
+                                           "outside the new case; nothing was kept.")
+                    _unpack(open_files[source], info, entry, dest, cancelled, pool)
                     yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
             finally:
                 for zf in open_files.values():

@@ -257,3 +257,16 @@ def test_a_failure_at_each_write_and_fsync_of_a_restore_leaves_nothing(backup, t
         assert at > 2, name
     with open_case(target) as again:  # the run that met no failure made a whole case
         assert run_verify(again).ok
+
+
+def test_an_entry_whose_local_header_names_another_file_is_refused(backup, tmp_path):
+    data = backup.read_bytes()
+    at = data.index(b"PK\x03\x04")  # the first local header: case.db
+    assert data[at + 30:at + 37] == b"case.db"
+    forged = data[:at + 30] + b"case.dx" + data[at + 37:]
+    evil = tmp_path / "forged.evidence-backup"
+    evil.write_bytes(forged)
+    with pytest.raises(UserError, match="damaged"):
+        run(restore_backup(evil, tmp_path / "r"))
+    assert not (tmp_path / "r").exists()
+    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
