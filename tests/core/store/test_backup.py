@@ -217,3 +217,51 @@ def test_files_imported_after_the_plan_are_in_the_backup(filled, import_paths, t
     assert held == set(filled.originals.all_hashes()) and len(held) == 5
     restored = run(restore_backup(result.path, tmp_path / "restored"))
     assert restored.originals_checked == 5
+
+
+def test_the_archive_reaches_the_disk_before_it_is_named_a_backup(filled, tmp_path,
+                                                                 monkeypatch):
+    """Spy on the order: the last write to the archive, its fsync, the rename, then the
+    folder's fsync (a power cut at any point leaves no file named like a backup that is
+    not whole on disk)."""
+    events: list[tuple[str, object]] = []
+    real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
+    monkeypatch.setattr(os, "write", lambda fd, data: (events.append(("write", fd)),
+                                                      real_write(fd, data))[1])
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", fd)),
+                                                 real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(b))),
+                                                     real_replace(a, b))[1])
+    result = run(backup_case(filled, tmp_path))
+    archive_fd = next(fd for kind, fd in reversed(events) if kind == "write")
+    last_write = max(i for i, (kind, fd) in enumerate(events)
+                     if kind == "write" and fd == archive_fd)
+    renamed = events.index(("replace", str(result.path)))
+    assert ("fsync", archive_fd) in events[last_write:renamed]
+    assert any(kind == "fsync" for kind, _ in events[renamed + 1:])  # the folder
+
+
+def test_every_restored_file_reaches_the_disk_before_the_case_appears(filled, tmp_path,
+                                                                     monkeypatch):
+    backup = run(backup_case(filled, tmp_path))
+    with zipfile.ZipFile(backup.path) as zf:
+        entries = len(zf.namelist()) - 1
+    fsyncs = [0]
+    at_rename: list[int] = []
+    real_fsync, real_rename = os.fsync, os.rename
+
+    def fsync(fd):
+        fsyncs[0] += 1
+        return real_fsync(fd)
+
+    def rename(a, b):
+        if Path(b) == tmp_path / "restored":
+            at_rename.append(fsyncs[0])
+        return real_rename(a, b)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    run(restore_backup(backup.path, tmp_path / "restored"))
+    # Each file and each folder (the staging folder, originals/ and its sub-folders).
+    assert at_rename and at_rename[0] >= entries + 2
+    assert fsyncs[0] > at_rename[0]  # and the parent folder after the rename
