@@ -11,7 +11,12 @@ from evidence_app.cli.common import Parser, Subcommands, emit, open_case, printa
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from evidence_app.core.store.backup import BackupResult, backup_case, plan_backup
+    from evidence_app.core.store.backup import (
+        BackupResult,
+        backup_case,
+        human_size,
+        plan_backup,
+    )
 
     with open_case(args) as case:
         plan = plan_backup(case, Path(args.out), full=args.full)
@@ -23,7 +28,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = [f"Backed up to {printable(str(result.path))} ({result.files} file(s), "
-                 f"{result.size} bytes; audit trail at event {result.chain_events}, "
+                 f"{human_size(result.size)}; audit trail at event {result.chain_events}, "
                  f"{result.chain_hash[:16]}...)."]
         if result.needs:
             lines.append(f"Incremental: {result.reused} stored file(s) are in the earlier "
