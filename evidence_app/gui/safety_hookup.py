@@ -101,8 +101,14 @@ class SafetyHookup(QObject):
     def _closed(self) -> None:
         self.ops = None
         self._enable(False)
-        for dialog in self._dialogs:
-            dialog.close()
+        # Their work belongs to the case that closed: it is cancelled (a backup half
+        # written leaves nothing) and the windows go with the case.
+        for dialog in list(self._dialogs):
+            handle = getattr(dialog, "handle", None)
+            if handle is not None and handle.running:
+                handle.cancel()
+            dialog.hide()
+            dialog.deleteLater()
         self._dialogs.clear()
 
     def refresh(self) -> None:

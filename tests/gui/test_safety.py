@@ -267,3 +267,22 @@ def test_restore_anyway_keeps_a_case_whose_exhibit_was_damaged_before_the_backup
     assert "with the 1 problem(s) it already had" in dialog.result_label.text()
     assert (tmp_path / "restored" / "originals").is_dir()
     dialog.close()
+
+
+def test_closing_the_case_during_a_backup_cancels_it_and_leaves_nothing(qtbot, window,
+                                                                         tmp_path):
+    folder, _ = case_with_photos(tmp_path / "case", tmp_path, n=3)
+    open_in(qtbot, window, folder)
+    menu_action(window, "file", "Back up now…").trigger()
+    dialog = dialog_of(BackupDialog)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.set_folder(usb)
+    qtbot.waitUntil(lambda: dialog.backup_button.isEnabled())
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    window.session.close()
+    qtbot.waitUntil(lambda: window.session.case is None and not any(
+        isinstance(w, BackupDialog) and w.isVisible() for w in QApplication.topLevelWidgets()))
+    leftovers = [p.name for p in usb.iterdir()]
+    # Either the backup finished before the close reached it, or nothing is there.
+    assert leftovers == [] or (len(leftovers) == 1 and leftovers[0].endswith(".evidence-backup"))
