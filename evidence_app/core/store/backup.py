@@ -403,9 +403,19 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
             raise BackupError(f"A file in your case could not be read ({exc}); no backup was "
                               "made. Run Check my evidence to see what is wrong.") from exc
         except OSError as exc:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                fd = -1
+            try:
+                tmp.unlink(missing_ok=True)
+                left = "no backup file was left there"
+            except OSError:  # the drive has gone: what it holds cannot be tidied now
+                left = (f"a partial file named {tmp.name} may remain there; it is not a "
+                        "backup and can be deleted")
+            finished = True  # tidied (or it cannot be)
             raise BackupError(f"The backup was not made: {describe_write_error(exc, DRIVE)}. "
-                              "Your case was not changed, and no backup file was left "
-                              "there.") from exc
+                              f"Your case was not changed, and {left}.") from exc
         finally:
             if fd >= 0:
                 with contextlib.suppress(OSError):

@@ -265,3 +265,31 @@ def test_every_restored_file_reaches_the_disk_before_the_case_appears(filled, tm
     # Each file and each folder (the staging folder, originals/ and its sub-folders).
     assert at_rename and at_rename[0] >= entries + 2
     assert fsyncs[0] > at_rename[0]  # and the parent folder after the rename
+
+
+def test_a_drive_pulled_out_mid_backup_is_said_plainly(filled, tmp_path, monkeypatch):
+    """The drive vanishes: writes fail with EIO and the partial file cannot be removed."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    real_write, real_unlink = os.write, Path.unlink
+    calls = [0]
+
+    def write(fd, data):
+        calls[0] += 1
+        if calls[0] > 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_write(fd, data)
+
+    def unlink(self, missing_ok=False):
+        if self.parent == usb.resolve():
+            raise OSError(errno.ENODEV, os.strerror(errno.ENODEV))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(BackupError, match="was it unplugged") as caught:
+        run(backup_case(filled, usb))
+    assert "it is not a backup and can be deleted" in str(caught.value)
+    monkeypatch.undo()
+    assert not list(usb.glob("*.evidence-backup"))
+    assert run_verify(filled).ok
