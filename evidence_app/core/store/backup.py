@@ -43,6 +43,7 @@ from evidence_app.core.store.backup_format import (
     describe_write_error,
     open_archive,
     read_manifest,
+    try_lock,
 )
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.folder import DB_NAME
@@ -202,24 +203,12 @@ def sweep_partials(folder: Path) -> int:
         with contextlib.suppress(OSError):
             fd = os.open(path, os.O_RDWR)
             try:
-                if _try_lock(fd):
+                if try_lock(fd):
                     path.unlink()
                     removed += 1
             finally:
                 os.close(fd)
     return removed
-
-
-def _try_lock(fd: int) -> bool:
-    if os.name != "posix":
-        return True  # Windows refuses to delete a file another program has open
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
 
 
 def plan_backup(case: Case, out: Path, *, full: bool = False) -> BackupPlan:
@@ -374,7 +363,7 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
             raise BackupError(f"The backup was not made: {describe_write_error(exc, DRIVE)}. "
                               "Your case was not changed.") from exc
         tmp = Path(tmp_name)
-        _try_lock(fd)
+        try_lock(fd)
         finished = False
         try:
             with zipfile.ZipFile(_Sink(fd), "w", zipfile.ZIP_STORED,  # type: ignore[call-overload]

@@ -11,6 +11,7 @@ below before a byte is written to disk, and again while it is written.
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 import zipfile
@@ -245,6 +246,21 @@ def open_archive(path: Path) -> zipfile.ZipFile:
                            "short while it was copied, or is not a backup at all.") from exc
     except OSError as exc:
         raise UnsafeBackup(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+
+
+def try_lock(fd: int) -> bool:
+    """Take an OS lock on an open file without waiting: a backup or restore still running
+    holds one on its partial file, so a sweep never removes work in progress. (Windows
+    refuses to delete a file another program has open, which does the same there.)"""
+    if os.name != "posix":
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
 
 
 def describe_write_error(exc: OSError, where: str) -> str:

@@ -37,6 +37,7 @@ from evidence_app.core.store.backup_format import (
     describe_write_error,
     open_archive,
     read_manifest,
+    try_lock,
 )
 from evidence_app.core.store.case import Case, DerivedData
 from evidence_app.core.store.models import AuditEvent, CaseSettings
@@ -132,25 +133,13 @@ def sweep_staging(parent: Path) -> int:
         with contextlib.suppress(OSError):
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
             try:
-                free = _try_lock(fd)
+                free = try_lock(fd)
             finally:
                 os.close(fd)
             if free:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
     return removed
-
-
-def _try_lock(fd: int) -> bool:
-    if os.name != "posix":
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
 
 
 def _sources(path: Path, manifest: Manifest) -> list[tuple[Path, zipfile.ZipInfo, Entry]]:
@@ -281,7 +270,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
         raise RestoreError(f"The case cannot be restored in {parent}: "
                            f"{describe_write_error(exc, str(parent))}.") from exc
     lock_fd = os.open(staging / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    _try_lock(lock_fd)
+    try_lock(lock_fd)
     done = False
     try:
         open_files: dict[Path, zipfile.ZipFile] = {}
