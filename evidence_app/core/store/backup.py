@@ -73,9 +73,12 @@ class BackupPlan:
     reuse: dict[str, Entry] = field(default_factory=dict)   # name -> entry in earlier file
     earlier: dict[str, Entry] = field(default_factory=dict)  # all the earlier files hold
 
+    largest_file: int | None = None   # what the target's file system can hold in one file
+
     @property
     def fits(self) -> bool:
-        return self.bytes_free is None or self.bytes_needed <= self.bytes_free
+        too_big = self.largest_file is not None and self.bytes_needed > self.largest_file
+        return not too_big and (self.bytes_free is None or self.bytes_needed <= self.bytes_free)
 
     @property
     def needs(self) -> list[str]:
@@ -91,6 +94,9 @@ class BackupPlan:
         if self.reuse:
             text += (f" {len(self.reuse)} file(s) are already in earlier backup(s) in that "
                      "folder and are not copied again; keep those backup files together.")
+        if self.largest_file is not None and self.bytes_needed > self.largest_file:
+            text += (" That drive is formatted as FAT32, which cannot hold a file over 4 GB: "
+                     "use a drive formatted as exFAT or NTFS.")
         return text
 
 
@@ -225,7 +231,9 @@ def plan_backup(case: Case, out: Path, *, full: bool = False) -> BackupPlan:
         free: int | None = shutil.disk_usage(target.parent).free
     except OSError:
         free = None
-    return BackupPlan(target, needed, free, copy, reuse, earlier)
+    from evidence_app.core.store.places import largest_file
+
+    return BackupPlan(target, needed, free, copy, reuse, earlier, largest_file(target.parent))
 
 
 def _split(files: list[_Source], earlier: dict[str, Entry],
@@ -331,6 +339,11 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
     Cancelled, it ends without one and leaves nothing behind. Raises BackupError."""
     cancelled: Callable[[], bool] = cancel if cancel is not None else (lambda: False)
     plan = plan if plan is not None else plan_backup(case, out, full=full)
+    if not plan.fits and plan.largest_file is not None and plan.bytes_needed > plan.largest_file:
+        raise BackupError(f"The backup would be {human_size(plan.bytes_needed)}, and the drive "
+                          f"holding {plan.target.parent} is formatted as FAT32, which cannot "
+                          "hold a file over 4 GB. Use a drive formatted as exFAT or NTFS; "
+                          "nothing was written.")
     if not plan.fits:
         raise BackupError(
             f"There is not enough space for the backup in {plan.target.parent}: it needs "

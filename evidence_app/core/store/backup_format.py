@@ -267,8 +267,10 @@ def describe_write_error(exc: OSError, where: str) -> str:
     """What stopped writing to `where`, for a person."""
     import errno
 
-    full = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
-    if exc.errno in full:
+    if exc.errno == errno.EFBIG:
+        return (f"{where} cannot hold a file this large (a USB stick formatted as FAT32 "
+                "stops at 4 GB); use a drive formatted as exFAT or NTFS")
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"{where} is full"
     if exc.errno == errno.EROFS:
         return f"{where} is read-only"

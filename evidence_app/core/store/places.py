@@ -156,3 +156,24 @@ def _windows_drive_type(drive: str) -> str | None:  # pragma: no cover - Windows
     except (AttributeError, OSError):
         return None
     return {2: "removable", 4: "remote"}.get(kind)
+
+
+FAT_LIMIT = 4 * 1024**3 - 1  # the largest file FAT32 can hold
+
+
+def largest_file(folder: Path | str, *, mountinfo: str | None = None) -> int | None:
+    """The largest file the file system holding `folder` can take, when it is known to
+    be limited (FAT32: 4 GB less a byte); None otherwise. Linux only (mountinfo)."""
+    if sys.platform != "linux" and mountinfo is None:
+        return None
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8",
+                                                               errors="replace")
+        except OSError:
+            return None
+    mount = _mount_of(PurePosixPath(os.path.abspath(folder)), parse_mountinfo(mountinfo))
+    if mount is not None and mount.fstype in ("vfat", "msdos"):
+        return FAT_LIMIT
+    return None
+

@@ -293,3 +293,37 @@ def test_a_drive_pulled_out_mid_backup_is_said_plainly(filled, tmp_path, monkeyp
     monkeypatch.undo()
     assert not list(usb.glob("*.evidence-backup"))
     assert run_verify(filled).ok
+
+
+def test_a_backup_too_big_for_a_fat32_stick_is_refused_before_writing(filled, tmp_path,
+                                                                      monkeypatch):
+    from evidence_app.core.store import places
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(places, "largest_file", lambda folder: 1000)
+    plan = plan_backup(filled, usb)
+    assert not plan.fits and "FAT32" in plan.describe()
+    with pytest.raises(BackupError, match="formatted as FAT32"):
+        run(backup_case(filled, usb))
+    assert list(usb.iterdir()) == []
+
+
+def test_a_file_too_large_for_the_drive_is_not_called_a_full_drive(filled, tmp_path,
+                                                                   monkeypatch):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    real = os.write
+    calls = [0]
+
+    def write(fd, data):
+        calls[0] += 1
+        if calls[0] == 5:
+            raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    with pytest.raises(BackupError, match="cannot hold a file this large") as caught:
+        run(backup_case(filled, usb))
+    assert "is full" not in str(caught.value)
+    assert list(usb.iterdir()) == []

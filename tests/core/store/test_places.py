@@ -60,3 +60,11 @@ def test_mountinfo_is_parsed_with_escapes():
 def test_risky_places_on_macos_and_windows_by_path(platform, folder, kind):
     risk = risky_place(folder, mountinfo="", platform=platform)
     assert (risk.kind if risk else None) == kind
+
+
+def test_a_fat32_stick_is_known_to_stop_at_4_gb():
+    from evidence_app.core.store.places import FAT_LIMIT, largest_file
+
+    assert largest_file("/media/jane/KINGSTON/backups", mountinfo=MOUNTINFO) == FAT_LIMIT
+    assert largest_file("/mnt/card", mountinfo=MOUNTINFO) is None  # exFAT has no such limit
+    assert largest_file("/home/jane", mountinfo=MOUNTINFO) is None
