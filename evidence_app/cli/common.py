@@ -73,6 +73,11 @@ def open_case(args: argparse.Namespace) -> Case:
         raise UserError(f"{before}no case in {folder} yet. Create one with: evidence-app "
                         f'{case_option}init --owner "Your Name" --initials YN')
     case = open_case(folder)
+    from evidence_app.core.store.places import risky_place
+
+    risk = risky_place(case.folder)
+    if risk is not None:
+        print(f"warning: {risk.message('evidence-app backup --out FOLDER')}", file=sys.stderr)
     if how != "option":
         name = printable(case.settings().case_name)
         gone = last_opened_case() if how == "default" else None

@@ -58,6 +58,9 @@ def import_features() -> tuple[ModuleType, ...]:
 def bare_window(settings: AppSettings | None = None, opening: bool = False) -> MainWindow:
     """The main window with its settings and the theme, before the features plug in."""
     window = MainWindow(settings or AppSettings(), opening=opening)
+    from evidence_app.gui.safety_hookup import install as install_safety
+
+    install_safety(window)  # backup, restore, check: in the menus from the start
     app = QApplication.instance()
     theme = app.property("theme") if app is not None else None
     if isinstance(theme, Theme):

@@ -110,6 +110,19 @@ class AppSettings:
 
     # -- view ----------------------------------------------------------------------
     @property
+    def backup_reminder_days(self) -> int:
+        """Remind the person to back up when no backup has been made for this many days
+        (0: never remind)."""
+        try:
+            return max(0, int(str(self._qs.value("backup/remind_days", "14"))))
+        except ValueError:
+            return 14
+
+    @backup_reminder_days.setter
+    def backup_reminder_days(self, days: int) -> None:
+        self._qs.setValue("backup/remind_days", str(max(0, int(days))))
+
+    @property
     def newest_first(self) -> bool:
         return str(self._qs.value("view/newest_first", "true")).lower() == "true"
 

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
@@ -231,6 +232,27 @@ def _withheld_note(data: ReportData) -> str:
             "checked against the log itself, not against the text printed here.")
 
 
+def _last_check(data: ReportData, st: Styles) -> list[Flowable]:
+    """The latest run of the app's own check (Check my evidence), and what it found."""
+    check = data.last_check
+    if check is None:
+        return []
+    d = check.details
+    at = check.at.astimezone(UTC)
+    when = f"{at:%Y-%m-%d %H:%M} UTC (audit event {check.id})"
+    if d.get("ok"):
+        n = d.get("originals_checked", 0)
+        return [_p(f"The app's own check of the evidence on {when} found all {n} exhibit(s) "
+                   "matching the fingerprints recorded when they were added, and the audit "
+                   "trail unbroken.", st.muted)]
+    problems = [str(p) for p in d.get("problems", [])]
+    count = d.get("problem_count", len(problems))
+    listed = "; ".join(escape(p) for p in problems[:5]) + ("; ..." if count > 5 else "")
+    return [_p(f"<b>The app's own check of the evidence on {when} found {count} "
+               f"problem(s):</b> {listed}. This is the most recent check recorded.",
+               st.notice)]
+
+
 def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """The audit events about the included incidents, with their chained hashes; every
     value in full, a long one continued below its row (so it splits across pages)."""
@@ -251,6 +273,7 @@ def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]
            "Every save is listed: those made while an incident was first being written "
            "read \u201cChanged while first recorded\u201d; later ones \u201cAmended\u201d. "
            + LEGEND + _withheld_note(data), st.muted)]
+    out += _last_check(data, st)
     if not data.audit:
         out.append(_p("No audit events concern the incidents in this report.", st.notice))
         return out

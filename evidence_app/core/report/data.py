@@ -23,6 +23,7 @@ from evidence_app.core.incidents import chronological, count_incidents, detail_f
 from evidence_app.core.report.options import ADDRESS_ITEM, ReportOptions
 from evidence_app.core.report.personal import Found, PersonalDetails, statements
 from evidence_app.core.store import audit
+from evidence_app.core.store.audit import AuditEntry
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Incident, Note, Tag, incident_tags
 from evidence_app.core.views import AttachmentView, ImpactView, IncidentDetail
@@ -56,6 +57,8 @@ class ReportData:
     # Notes that are private now or ever were: marked where they stand when the copy
     # includes private material, their text withheld from the audit trail otherwise.
     private_notes: set[int] = field(default_factory=set)
+    # The latest Check my evidence run (core/evidence_check.py), for the audit appendix.
+    last_check: AuditEntry | None = None
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -342,6 +345,9 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
     if options.include_audit:
         data.private_notes = _private_note_ids(case)
         data.audit = load_audit(case, data, found)
+        from evidence_app.core.evidence_check import last_check
+
+        data.last_check = last_check(case)
     data.personal = Found.of({data.number_of(i): kinds for i, kinds in found.items()},
                              elsewhere, withheld=options.withhold_typed and bool(personal))
     return data

@@ -1,0 +1,371 @@
+"""Restoring a backup file into a new case folder.
+
+Nothing in a backup file is trusted (see backup_format.check_archive). It is unpacked
+into a staging folder beside the new one, named `.<name>.restoring-...` so that nothing
+takes it for a case, every byte is checked against the manifest's SHA-256 as it is
+written, the case is opened and checked (`verify_case`, and the audit chain's head must
+be the one the manifest recorded), and only then is the staging folder renamed into
+place. An existing case or folder is never replaced. A restore that dies half-way leaves
+only the staging folder, which the next restore into the same place removes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from evidence_app.core.errors import CaseError, UserError
+from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.backup import human_size
+from evidence_app.core.store.backup_format import (
+    Entry,
+    Manifest,
+    UnsafeBackup,
+    check_archive,
+    describe_write_error,
+    open_archive,
+    read_manifest,
+    try_lock,
+)
+from evidence_app.core.store.case import Case, DerivedData
+from evidence_app.core.store.models import AuditEvent, CaseSettings
+from evidence_app.core.store.originals import fsync_folder
+from evidence_app.core.store.verify import VerifyReport, verify_case
+
+CHUNK = 1024 * 1024
+STAGING = ".restoring-"
+STAGING_LOCK = "restoring.lock"
+
+
+class RestoreError(UserError):
+    """A restore could not be finished; no case was made and nothing existing was touched."""
+
+
+class RestoreCheckFailed(RestoreError):
+    """The backup file is intact, but the case it holds did not pass the check (the
+    problems were in the case when it was backed up). It can be restored anyway."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a backup file holds, read from its manifest (for the person to confirm)."""
+
+    path: Path
+    manifest: Manifest
+    missing: list[str]      # earlier backup files it needs that are not beside it
+
+    @property
+    def size(self) -> int:
+        return sum(e.size for e in self.manifest.entries + self.manifest.elsewhere)
+
+    def describe(self) -> str:
+        m = self.manifest
+        originals = sum(1 for e in m.entries + m.elsewhere if e.name.startswith("originals/"))
+        text = (f"Backup of the case '{m.case_name}', made {m.created[:16].replace('T', ' ')} "
+                f"UTC: {originals} stored file(s), {human_size(self.size)}, "
+                f"{m.chain_events} audit event(s).")
+        if m.needs:
+            text += (" It is an incremental backup: it also needs the earlier backup "
+                     f"file(s) {', '.join(m.needs)} from the same folder.")
+        if self.missing:
+            text += f" Missing beside it: {', '.join(self.missing)}."
+        return text
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """A restored, checked case."""
+
+    folder: Path
+    case_name: str
+    files: int
+    originals_checked: int
+    chain_events: int
+    problems: tuple[str, ...] = ()   # what the check found, when restored anyway
+
+    def to_json(self) -> dict[str, object]:
+        return {"case": str(self.folder), "case_name": self.case_name, "files": self.files,
+                "originals_checked": self.originals_checked,
+                "chain_events": self.chain_events, "problems": list(self.problems)}
+
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """Read a backup file's manifest and check the files it needs are beside it."""
+    path = Path(path).expanduser()
+    with open_archive(path) as zf:
+        manifest = read_manifest(zf)
+    missing = [name for name in manifest.needs if not (path.parent / name).is_file()]
+    return BackupInfo(path, manifest, missing)
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that exists, unless it is an empty folder."""
+    if (target.exists() or target.is_symlink()) and (
+            not target.is_dir() or target.is_symlink() or any(target.iterdir())):
+        raise RestoreError(f"There is already something at {target}; a restore never "
+                           "replaces it. Choose a new folder name for the restored case.")
+
+
+def sweep_staging(parent: Path) -> int:
+    """Remove staging folders left by restores that died (never one still running: its
+    restore holds a lock inside it); how many."""
+    removed = 0
+    for folder in parent.glob(f".*{STAGING}*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        lock = folder / STAGING_LOCK
+        with contextlib.suppress(OSError):
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                free = try_lock(fd)
+            finally:
+                os.close(fd)
+            if free:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+    return removed
+
+
+def _sources(path: Path, manifest: Manifest) -> list[tuple[Path, zipfile.ZipInfo, Entry]]:
+    """Every file to unpack, checked: (backup file, its zip entry, the manifest entry),
+    taking each entry an incremental backup left elsewhere from the earlier file."""
+    found: list[tuple[Path, zipfile.ZipInfo, Entry]] = []
+    with open_archive(path) as zf:
+        infos = check_archive(zf, manifest)
+    found += [(path, infos[e.name], e) for e in manifest.entries]
+    if manifest.needs:
+        missing = [n for n in manifest.needs if not (path.parent / n).is_file()]
+        if missing:
+            raise RestoreError(
+                "This is an incremental backup: it needs the earlier backup file(s) "
+                f"{', '.join(missing)}, which are not in the same folder as {path.name}. Put "
+                "them beside it (they were made in the same place) and try again.")
+    for name in manifest.needs:
+        earlier = path.parent / name
+        with open_archive(earlier) as zf:
+            theirs = read_manifest(zf)
+            if theirs.case_id != manifest.case_id:
+                raise RestoreError(f"{name} is a backup of another case; the backup needs "
+                                   "the one made of this case under that name.")
+            their_infos = check_archive(zf, theirs)
+        held = {e.name: e for e in theirs.entries}
+        for entry in manifest.elsewhere:
+            if entry.file != name:
+                continue
+            mine = held.get(entry.name)
+            if mine is None or mine.sha256 != entry.sha256 or mine.size != entry.size:
+                raise RestoreError(f"{name} does not hold {entry.name} as this backup "
+                                   "expects; it may be a different file by the same name.")
+            found.append((earlier, their_infos[entry.name], entry))
+    if not any(e.name == "case.db" for _, _, e in found):
+        raise UnsafeBackup("The backup holds no case database; nothing was unpacked.")
+    return found
+
+
+def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path,
+            cancelled: Callable[[], bool], hasher: ThreadPoolExecutor) -> None:
+    """Unpack one entry, hashing it on `hasher` while it is written; fsynced later."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        src = zf.open(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); no case "
+                           "was made.") from exc
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        with src:
+            while True:
+                try:
+                    chunk = src.read(CHUNK)
+                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+                    raise UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); "
+                                       "no case was made.") from exc
+                if not chunk:
+                    break
+                if cancelled():
+                    raise _Cancelled()
+                size += len(chunk)
+                if size > entry.size:
+                    raise UnsafeBackup(f"The backup's entry {entry.name!r} is longer than its "
+                                       "manifest says; no case was made.")
+                hashed = hasher.submit(digest.update, chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+                hashed.result()
+        if size != entry.size or digest.hexdigest() != entry.sha256:
+            raise UnsafeBackup(f"The backup's entry {entry.name!r} does not match the "
+                               "fingerprint its manifest recorded: the backup file is "
+                               "damaged. No case was made.")
+    finally:
+        os.close(fd)
+    if entry.name.startswith("originals/"):
+        os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] = (),
+                   cancel: CancelToken | None = None,
+                   keep_problems: bool = False) -> Iterator[Progress]:
+    """Restore the backup file at `path` as a new case folder `target`, yielding
+    progress; the last event's item is a RestoreResult. Raises RestoreError or
+    UnsafeBackup (nothing is then left that looks like a case).
+
+    A case that fails the check is refused (RestoreCheckFailed) unless `keep_problems`:
+    a backup may be the only copy left of evidence with one damaged exhibit, and the
+    rest must not be held back by it. The archive itself must always be intact."""
+    cancelled: Callable[[], bool] = cancel if cancel is not None else (lambda: False)
+    path = Path(path).expanduser().resolve()
+    target = Path(target).expanduser().absolute()
+    check_target(target)
+    with open_archive(path) as zf:
+        manifest = read_manifest(zf)
+    sources = _sources(path, manifest)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(parent).free
+    except OSError as exc:
+        raise RestoreError(f"The case cannot be restored in {parent}: "
+                           f"{describe_write_error(exc, str(parent))}.") from exc
+    needed = sum(e.size for _, _, e in sources)
+    if needed > free:
+        raise RestoreError(f"There is not enough space in {parent} to restore this case: it "
+                           f"needs {human_size(needed)} and {human_size(free)} is free.")
+    sweep_staging(parent)
+    total = len(sources) + 2
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}", dir=parent))
+    except OSError as exc:
+        raise RestoreError(f"The case cannot be restored in {parent}: "
+                           f"{describe_write_error(exc, str(parent))}.") from exc
+    lock_fd = os.open(staging / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try_lock(lock_fd)
+    done = False
+    try:
+        open_files: dict[Path, zipfile.ZipFile] = {}
+        with ThreadPoolExecutor(8) as pool:
+            try:
+                for i, (source, info, entry) in enumerate(sources, start=1):
+                    if source not in open_files:
+                        open_files[source] = open_archive(source)
+                    dest = staging / entry.name
+                    if not dest.resolve().is_relative_to(staging.resolve()):
+                        # Never, given the checked names; kept as a second lock on the door.
+                        raise UnsafeBackup(f"The backup's entry {entry.name!r} would land "
+                                           "outside the new case; nothing was kept.")
+                    _unpack(open_files[source], info, entry, dest, cancelled, pool)
+                    yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
+            finally:
+                for zf in open_files.values():
+                    zf.close()
+            # Every file and folder reaches the disk before the case can exist; fsyncs
+            # issued together let the file system commit them together.
+            files = [staging / e.name for _, _, e in sources]
+            list(pool.map(_fsync_file, files))
+            list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
+        yield Progress(total - 1, total, "Checking the restored case")
+        result = _check_restored(staging, target, manifest, path, derived, len(sources),
+                                 cancel, keep_problems)
+        os.close(lock_fd)
+        lock_fd = -1
+        (staging / STAGING_LOCK).unlink()
+        if target.is_dir():
+            target.rmdir()  # checked empty above; a rename never replaces a full folder
+        os.rename(staging, target)
+        staging = target  # until its folder entry is on disk, it is not a case to keep
+        fsync_folder(parent)
+        done = True
+    except _Cancelled:
+        return
+    except (UnsafeBackup, RestoreError):
+        raise
+    except CaseError as exc:  # the unpacked case could not be opened or written
+        cause = exc.__cause__
+        why = describe_write_error(cause, str(parent)) if isinstance(cause, OSError) else exc
+        raise RestoreError(f"The case was not restored: {why}. Nothing was left behind; the "
+                           "backup file is unchanged.") from exc
+    except OSError as exc:
+        raise RestoreError(f"The case was not restored: "
+                           f"{describe_write_error(exc, str(parent))}. Nothing was left "
+                           "behind; the backup file is unchanged.") from exc
+    finally:
+        if lock_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(lock_fd)
+        if not done:
+            shutil.rmtree(staging, ignore_errors=True)
+    yield Progress(total, total, "Restored", result)
+
+
+def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
+                    derived: Sequence[DerivedData], files: int,
+                    cancel: CancelToken | None, keep_problems: bool) -> RestoreResult:
+    """Open the unpacked case, check it as `verify` does and against the manifest's chain
+    head, and record the restore in its audit trail."""
+    with Case.open(staging, derived=derived) as case:
+        with case.read() as session:
+            settings = session.get(CaseSettings, 1)
+            case_id, case_name = (settings.case_uuid, settings.case_name) if settings else ("", "")
+            events = session.scalar(select(func.count(AuditEvent.id))) or 0
+            head = session.scalar(select(AuditEvent.hash).where(
+                AuditEvent.id == manifest.chain_events))
+        if case_id != manifest.case_id:
+            raise UnsafeBackup("The backup's database is not the case its manifest names; "
+                               "no case was made.")
+        if events < manifest.chain_events or (manifest.chain_events and
+                                              head != manifest.chain_hash):
+            raise UnsafeBackup("The backup's audit trail does not end where its manifest "
+                               "says it did; no case was made.")
+        report: VerifyReport | None = None
+        for event in verify_case(case, cancel):
+            if isinstance(event.item, VerifyReport):
+                report = event.item
+        if cancel is not None and cancel.cancelled:
+            raise _Cancelled()
+        if report is None:
+            raise RestoreError("The check of the restored case did not finish; it was not kept.")
+        if not report.ok and not keep_problems:
+            raise RestoreCheckFailed(
+                "The backup file is intact, but the case in it did not pass the check (the "
+                "problems were already there when it was backed up): "
+                + "; ".join(report.problems[:5]) + ". Nothing was restored. If this backup "
+                "is the only copy you have, restore it anyway (Restore anyway, or "
+                "--keep-problems); the problems will stay listed by Check my evidence.",
+                report.problems)
+        with case.write() as (_session, audit):
+            audit.log("restore", "case", 1, file=path.name, created=manifest.created,
+                      chain_events=manifest.chain_events, chain_hash=manifest.chain_hash,
+                      folder=str(target), problems=report.problems[:50])
+        return RestoreResult(target, case_name, files, report.originals_checked,
+                             manifest.chain_events, tuple(report.problems))

@@ -1,0 +1,244 @@
+"""File › Back up now: choose a folder (a USB stick), see the space needed, back up.
+
+The backup runs in the background while the case stays open; the file only appears in
+the folder once it is whole (core/store/backup.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.gui.screen_fit import fit_to_screen
+from evidence_app.gui.settings import AppSettings
+from evidence_app.gui.tasks import CaseOps, TaskHandle
+
+INTRO = ("A backup is one file holding everything in this case: your records, every "
+         "exhibit exactly as it is stored, and the fingerprints that prove nothing has "
+         "changed. Keep it on a USB stick or another drive, somewhere safe from anyone who "
+         "should not see it. You can keep using the app while it is made.")
+FULL_TIP = ("Later backups to the same folder normally copy only what is new, and need the "
+            "earlier backup files there to be restored. Tick this to make one file that "
+            "stands alone.")
+
+
+def _plan(case: Any, folder: Path, full: bool) -> Any:
+    from evidence_app.core.store.backup import plan_backup
+
+    return plan_backup(case, folder, full=full)
+
+
+def _backup(case: Any, folder: Path, *, full: bool, plan: Any, cancel: Any) -> Any:
+    from evidence_app.core.store.backup import backup_case
+
+    return backup_case(case, folder, full=full, plan=plan, cancel=cancel)
+
+
+class BackupDialog(QDialog):
+    """`backed_up(result)` after a backup file is written."""
+
+    backed_up = Signal(object)
+
+    def __init__(self, ops: CaseOps, settings: AppSettings, folder: Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.settings = settings
+        self.plan: Any = None
+        self.result: Any = None
+        self.handle: TaskHandle | None = None
+        self.setWindowTitle("Back up now")
+        fit_to_screen(self, 600, 420)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Put the backup in this folder:"))
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setReadOnly(True)
+        self.folder_edit.setPlaceholderText("Choose a folder, for example on a USB stick")
+        self.folder_edit.setAccessibleName("Backup folder")
+        row.addWidget(self.folder_edit, 1)
+        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button.clicked.connect(self.choose_folder)
+        row.addWidget(self.choose_button)
+        layout.addLayout(row)
+        self.full_box = QCheckBox("Copy everything, even what earlier backups in that folder "
+                                  "already hold")
+        self.full_box.setToolTip(FULL_TIP)
+        self.full_box.toggled.connect(lambda _on: self._replan())
+        layout.addWidget(self.full_box)
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        layout.addWidget(self.plan_label)
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Backup progress")
+        self.bar.hide()
+        layout.addWidget(self.bar)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        remind = QHBoxLayout()
+        remind.addWidget(QLabel("Remind me when no backup has been made for"))
+        self.remind_days = QSpinBox()
+        self.remind_days.setRange(0, 365)
+        self.remind_days.setSpecialValueText("never")
+        self.remind_days.setSuffix(" days")
+        self.remind_days.setValue(settings.backup_reminder_days)
+        self.remind_days.setAccessibleName("Backup reminder, in days")
+        self.remind_days.valueChanged.connect(self._set_reminder)
+        remind.addWidget(self.remind_days)
+        remind.addStretch(1)
+        layout.addLayout(remind)
+        buttons = QDialogButtonBox()
+        self.backup_button = QPushButton("Back up")
+        self.backup_button.setDefault(True)
+        self.backup_button.setEnabled(False)
+        self.backup_button.clicked.connect(self.start)
+        buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.clicked.connect(self.close)
+        layout.addWidget(buttons)
+        if folder is not None and folder.is_dir():
+            self.set_folder(folder)
+
+    # -- choosing --------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        start = self.folder_edit.text() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Where to put the backup", start)
+        if folder:
+            self.set_folder(Path(folder))
+
+    def set_folder(self, folder: Path) -> None:
+        self.folder_edit.setText(str(folder))
+        self.result_label.clear()
+        self._replan()
+
+    def _replan(self) -> None:
+        text = self.folder_edit.text()
+        self.plan = None
+        self.backup_button.setEnabled(False)
+        if not text:
+            return
+        self.plan_label.setText("Working out the space needed…")
+        self.plan_label.setStyleSheet("")
+        folder, full = Path(text), self.full_box.isChecked()
+        self.ops.read(_plan, folder, full, on_done=self._planned, on_error=self._plan_failed,
+                      latest=(self, "plan"))
+
+    def _planned(self, plan: Any) -> None:
+        if self.handle is not None and self.handle.running:
+            return
+        self.plan = plan
+        if plan.fits:
+            self.plan_label.setText(plan.describe())
+            self.plan_label.setStyleSheet("")
+        else:
+            self.plan_label.setText(plan.describe() + " There is not enough space there: "
+                                    "free some space or choose another drive.")
+            self.plan_label.setStyleSheet("color: #b3261e;")
+        self.backup_button.setEnabled(plan.fits)
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        from evidence_app.gui.messages import describe
+
+        self.plan_label.setText(describe(exc))
+        self.plan_label.setStyleSheet("color: #b3261e;")
+
+    def _set_reminder(self, days: int) -> None:
+        self.settings.backup_reminder_days = days
+        self.settings.sync()
+
+    # -- backing up ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.plan is None:
+            return
+        self.backup_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.full_box.setEnabled(False)
+        self.close_button.setText("Cancel")
+        self.bar.show()
+        self.bar.setRange(0, 0)
+        self.result_label.setText("Backing up…")
+        self.result_label.setStyleSheet("")
+        handle = self.handle = self.ops.task(_backup, self.plan.target.parent,
+                                             full=self.full_box.isChecked(), plan=self.plan)
+        handle.progress.connect(self._progress)
+        handle.finished.connect(self._finished)
+        handle.failed.connect(self._failed)
+
+    def _progress(self, event: Any) -> None:
+        if event.total:
+            self.bar.setRange(0, event.total)
+            self.bar.setValue(event.done)
+        self.result_label.setText(str(event.message))
+
+    def _done(self) -> None:
+        self.close_button.setText("Close")
+        self.choose_button.setEnabled(True)
+        self.full_box.setEnabled(True)
+
+    def _finished(self, items: list[Any]) -> None:
+        from evidence_app.core.store.backup import BackupResult, human_size
+
+        self._done()
+        results = [i for i in items if isinstance(i, BackupResult)]
+        if not results:
+            self.bar.hide()
+            self.result_label.setText("The backup was cancelled; nothing was left in the "
+                                      "folder.")
+            self._replan()
+            return
+        result = self.result = results[-1]
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        text = (f"\u2714 Backup saved: {result.path.name} ({human_size(result.size)}) in "
+                f"{result.path.parent}.")
+        if result.needs:
+            text += (f" It holds what is new since the earlier backup(s) there; keep "
+                     f"{'it' if len(result.needs) == 1 else 'them'} with this one, because "
+                     "restoring needs them too.")
+        text += " Keep the drive somewhere safe."
+        self.result_label.setText(text)
+        self.backed_up.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        from evidence_app.gui.messages import describe
+
+        self._done()
+        self.bar.hide()
+        self.result_label.setText(describe(exc))
+        self.result_label.setStyleSheet("color: #b3261e;")
+        self._replan()
+
+    def close(self) -> bool:
+        if self.handle is not None and self.handle.running:
+            self.handle.cancel()
+            return False
+        return super().close()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if self.handle is not None and self.handle.running:
+            self.handle.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,300 @@
+"""File › Restore a backup: a backup file becomes a new case folder, checked before it
+appears; an existing case is never touched (core/store/restore.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.progress import CancelToken
+from evidence_app.gui.screen_fit import fit_to_screen
+
+INTRO = ("Choose a backup file (its name ends in .evidence-backup). It is restored as a new "
+         "case in a new folder; every file is checked against the fingerprints the backup "
+         "recorded before the case appears. Nothing that exists is replaced.")
+RED = "color: #b3261e;"
+
+
+class _Relay(QObject):
+    progress = Signal(object)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Any, relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.relay.progress.emit)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread to show
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+def _inspect(path: Path, _progress: Any) -> Any:
+    from evidence_app.core.store.restore import inspect_backup
+
+    return inspect_backup(path)
+
+
+def _restore(path: Path, target: Path, cancel: CancelToken, keep: bool, progress: Any) -> Any:
+    from evidence_app.core.cases import DERIVED
+    from evidence_app.core.store.restore import RestoreResult, restore_backup
+
+    result = None
+    for event in restore_backup(path, target, derived=DERIVED, cancel=cancel,
+                                keep_problems=keep):
+        progress(event)
+        if isinstance(event.item, RestoreResult):
+            result = event.item
+    return result
+
+
+def suggested_folder(case_name: str) -> Path:
+    """Where a restored case goes unless the person chooses: beside the default case."""
+    from evidence_app.paths import default_case_dir
+
+    base = default_case_dir().parent
+    name = "".join(ch for ch in case_name if ch not in '/\\:*?"<>|').strip() or "Case"
+    candidate = base / f"{name} (restored)"
+    n = 2
+    while candidate.exists():
+        candidate = base / f"{name} (restored {n})"
+        n += 1
+    return candidate
+
+
+class RestoreDialog(QDialog):
+    """`open_requested(folder)` when the person asks to open the restored case."""
+
+    open_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.info: Any = None
+        self.result: Any = None
+        self.token: CancelToken | None = None
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._relays: list[_Relay] = []
+        self.setWindowTitle("Restore a backup")
+        fit_to_screen(self, 620, 400)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Backup file:"))
+        row = QHBoxLayout()
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setAccessibleName("Backup file")
+        row.addWidget(self.file_edit, 1)
+        self.file_button = QPushButton("Choose file…")
+        self.file_button.clicked.connect(self.choose_file)
+        row.addWidget(self.file_button)
+        layout.addLayout(row)
+        self.info_label = QLabel()
+        self.info_label.setWordWrap(True)
+        layout.addWidget(self.info_label)
+        layout.addWidget(QLabel("Restore it as a new case in this folder:"))
+        row = QHBoxLayout()
+        self.target_edit = QLineEdit()
+        self.target_edit.setAccessibleName("New case folder")
+        self.target_edit.textChanged.connect(lambda _t: self._update())
+        row.addWidget(self.target_edit, 1)
+        self.target_button = QPushButton("Choose place…")
+        self.target_button.clicked.connect(self.choose_place)
+        row.addWidget(self.target_button)
+        layout.addLayout(row)
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Restore progress")
+        self.bar.hide()
+        layout.addWidget(self.bar)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setDefault(True)
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(lambda: self.start())
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.anyway_button = QPushButton("Restore anyway")
+        self.anyway_button.setToolTip("Restore this case with its problems: they stay listed "
+                                      "by Check my evidence")
+        self.anyway_button.hide()
+        self.anyway_button.clicked.connect(lambda: self.start(keep_problems=True))
+        buttons.addButton(self.anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button = QPushButton("Open the restored case")
+        self.open_button.hide()
+        self.open_button.clicked.connect(self._open)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.clicked.connect(self.close)
+        layout.addWidget(buttons)
+        self.anyway_button.hide()  # the button box shows what it is given
+        self.open_button.hide()
+
+    def _run(self, fn: Any, on_done: Any, on_failed: Any, on_progress: Any = None) -> None:
+        relay = _Relay(self)
+        self._relays.append(relay)
+        relay.done.connect(on_done)
+        relay.failed.connect(on_failed)
+        if on_progress is not None:
+            relay.progress.connect(on_progress)
+        self.pool.start(_Job(fn, relay))
+
+    # -- choosing --------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "Choose a backup file", str(Path.home()),
+            "Evidence backups (*.evidence-backup);;All files (*)")
+        if name:
+            self.set_file(Path(name))
+
+    def set_file(self, path: Path) -> None:
+        self.file_edit.setText(str(path))
+        self.info = None
+        self.result_label.clear()
+        self.info_label.setText("Reading the backup…")
+        self.info_label.setStyleSheet("")
+        self._update()
+        self._run(lambda progress: _inspect(path, progress), self._inspected, self._unreadable)
+
+    def _inspected(self, info: Any) -> None:
+        self.info = info
+        self.info_label.setText(info.describe())
+        self.info_label.setStyleSheet(RED if info.missing else "")
+        if not self.target_edit.text():
+            self.target_edit.setText(str(suggested_folder(info.manifest.case_name)))
+        self._update()
+
+    def _unreadable(self, exc: BaseException) -> None:
+        from evidence_app.gui.messages import describe
+
+        self.info_label.setText(describe(exc))
+        self.info_label.setStyleSheet(RED)
+        self._update()
+
+    def choose_place(self) -> None:
+        current = Path(self.target_edit.text()) if self.target_edit.text() else None
+        start = str(current.parent) if current else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Where to put the restored case", start)
+        if folder:
+            name = current.name if current else "Restored case"
+            self.target_edit.setText(str(Path(folder) / name))
+
+    def _update(self) -> None:
+        running = self.token is not None
+        self.restore_button.setEnabled(not running and self.info is not None
+                                       and not self.info.missing
+                                       and bool(self.target_edit.text().strip()))
+
+    # -- restoring -------------------------------------------------------------------------
+    def start(self, keep_problems: bool = False) -> None:
+        if self.info is None:
+            return
+        self.anyway_button.hide()
+        path = Path(self.file_edit.text())
+        target = Path(self.target_edit.text().strip()).expanduser()
+        token = self.token = CancelToken()
+        self._update()
+        for widget in (self.file_button, self.target_button, self.target_edit):
+            widget.setEnabled(False)
+        self.close_button.setText("Cancel")
+        self.bar.show()
+        self.bar.setRange(0, 0)
+        self.result_label.setStyleSheet("")
+        self.result_label.setText("Restoring…")
+        self._run(lambda progress: _restore(path, target, token, keep_problems, progress),
+                  self._finished,
+                  self._failed, self._progress)
+
+    def _progress(self, event: Any) -> None:
+        if event.total:
+            self.bar.setRange(0, event.total)
+            self.bar.setValue(event.done)
+        self.result_label.setText(str(event.message))
+
+    def _end(self) -> None:
+        self.token = None
+        self.close_button.setText("Close")
+        for widget in (self.file_button, self.target_button, self.target_edit):
+            widget.setEnabled(True)
+        self._update()
+
+    def _finished(self, result: Any) -> None:
+        self._end()
+        if result is None:
+            self.bar.hide()
+            self.result_label.setText("The restore was cancelled; nothing was left behind.")
+            return
+        self.result = result
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        if result.problems:
+            self.result_label.setText(
+                f"Restored the case '{result.case_name}' to {result.folder}, with the "
+                f"{len(result.problems)} problem(s) it already had: "
+                + "; ".join(result.problems[:3]) + ". Tools \u203a Check my evidence lists "
+                "them with what to do.")
+            self.result_label.setStyleSheet(RED)
+        else:
+            self.result_label.setText(
+                f"\u2714 Restored the case '{result.case_name}' to {result.folder}. Every "
+                f"file matched its fingerprint, and the check found all "
+                f"{result.originals_checked} exhibit(s) and the audit trail intact.")
+        self.restore_button.setEnabled(False)
+        self.open_button.show()
+        self.open_button.setDefault(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        from evidence_app.gui.messages import describe
+
+        self._end()
+        self.bar.hide()
+        self.result_label.setText(describe(exc))
+        self.result_label.setStyleSheet(RED)
+        from evidence_app.core.store.restore import RestoreCheckFailed
+
+        self.anyway_button.setVisible(isinstance(exc, RestoreCheckFailed))
+
+    def _open(self) -> None:
+        if self.result is not None:
+            self.open_requested.emit(self.result.folder)
+            self.accept()
+
+    def close(self) -> bool:
+        if self.token is not None:
+            self.token.cancel()
+            return False
+        return super().close()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if self.token is not None:
+            self.token.cancel()
+        self.pool.waitForDone(30000)
+        super().closeEvent(event)
