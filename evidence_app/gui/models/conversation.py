@@ -55,6 +55,11 @@ class MessageRow:
     call_number: str = ""  # empty when withheld or unknown
     call_withheld: bool = False
     call_seconds: int | None = None
+    call_status: str = ""  # answered, missed, rejected, voicemail, blocked
+    export_mark: str = ""  # the exhibit mark of the export file it was read from
+    incident_id: int | None = None
+    time_note: str = ""
+    conversation_id: int | None = None
 
     @property
     def day(self) -> date | None:
@@ -102,8 +107,10 @@ class MessageSource:
 def call_text(row: MessageRow) -> str:
     """'Missed voice call from a withheld number', 'Outgoing call, 4 min 12 s'."""
     who = "a withheld number" if row.call_withheld else (row.call_number or row.sender)
-    if row.call_missed:
-        text = f"Missed call from {who}" if who else "Missed call"
+    status = row.call_status if row.call_status in ("rejected", "blocked", "voicemail") else (
+        "missed" if row.call_missed else "")
+    if status:
+        text = f"{status.capitalize()} call from {who}" if who else f"{status.capitalize()} call"
     elif row.call_direction == "outgoing":
         text = f"Outgoing call to {who}" if who else "Outgoing call"
     else:
@@ -435,8 +442,11 @@ def tooltip_text(row: MessageRow) -> str:
     if row.sent_at is not None:
         local = row.sent_at.astimezone(ZoneInfo(row.timezone))
         parts.append(f"{local.day} {local:%B %Y, %H:%M:%S} ({row.timezone})")
+    if row.time_note:
+        parts.append(row.time_note)
     if row.number:
-        parts.append(f"Message {row.number} of the export")
+        parts.append(f"Message {row.number}" + (f", read from exhibit {row.export_mark}"
+                                                if row.export_mark else ""))
     if row.attachments:
         parts.append("Exhibits: " + ", ".join(a.exhibit_mark for a in row.attachments))
     return "\n".join(parts)

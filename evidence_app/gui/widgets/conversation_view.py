@@ -46,6 +46,7 @@ from evidence_app.gui.thumbs import ThumbnailLoader
 from evidence_app.gui.widgets.conversation_delegate import Colours, ConversationDelegate
 from evidence_app.gui.widgets.day_chart import DayChart, DayCount
 
+HINT = "Click a message to choose it; Shift+click or drag to choose several."
 EARLIER_MARGIN = 120  # pixels from the top at which the page before is read
 
 
@@ -149,8 +150,8 @@ class ConversationView(QWidget):
         self.chart = DayChart()
         self.chart.setVisible(chart)
         self.list = MessageList(self.model, self.delegate)
-        self.selection_label = muted(QLabel("Click a message to choose it; Shift+click or "
-                                            "drag to choose several."))
+        self.selection_label = muted(QLabel(HINT))
+        self.selection_label.setWordWrap(True)
         self.new_button = QPushButton("Make an incident from these")
         self.new_button.setToolTip("One new incident holding the chosen messages and calls, "
                                    "dated from the first of them")
@@ -244,8 +245,7 @@ class ConversationView(QWidget):
                 parts.append(plural(calls, "call"))
             self.selection_label.setText(" and ".join(parts) + " chosen")
         else:
-            self.selection_label.setText("Click a message to choose it; Shift+click or drag "
-                                         "to choose several.")
+            self.selection_label.setText(HINT)
 
     def _ask(self, signal: SignalInstance) -> None:
         chosen = self.selected()

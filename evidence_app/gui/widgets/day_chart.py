@@ -44,6 +44,7 @@ class DayCount:
 MESSAGES = QColor("#3b82c4")
 CALLS = QColor("#8c6bc8")
 MISSED = QColor("#d0453b")
+MAX_BAR = 14.0  # a chat of a few days still reads as days, not as one block
 
 
 class DayChart(QWidget):
@@ -117,7 +118,7 @@ class DayChart(QWidget):
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No messages yet")
             return
         top = max(d.total for d in self.days) or 1
-        bar_w = max(1.0, plot.width() / self._span - (1 if self._span < 120 else 0))
+        bar_w = min(MAX_BAR, max(1.0, plot.width() / self._span - (1 if self._span < 120 else 0)))
         for d in self.days:
             x = self.x_of(d.day) - bar_w / 2
             scale = plot.height() / top
