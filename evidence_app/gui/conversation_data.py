@@ -16,6 +16,10 @@ from evidence_app.gui.widgets.day_chart import DayCount
 
 KINDS = {"text": "message", "call": "call", "system": "system"}
 MISSED = ("missed", "rejected", "blocked")
+# What a call log writes for a caller it cannot name (core/importers/sms_backup.py); a
+# WhatsApp call has no number at all: it is from the person who called.
+NUMBER_WORDS = {"Withheld number": "a withheld number", "Unknown number": "an unknown number",
+                "Payphone": "a payphone"}
 # What the exports write in place of a message the sender deleted (WhatsApp, both phones).
 DELETED_TEXTS = frozenset({"This message was deleted", "This message was deleted.",
                            "You deleted this message", "You deleted this message.",
@@ -60,8 +64,9 @@ def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
             attachments=tuple(files[f.attachment_id] for f in m.attachments
                               if f.attachment_id in files),
             call_direction=m.call_direction, call_missed=m.call_status in MISSED,
-            call_status=m.call_status, call_number=m.call_number,
-            call_withheld=m.kind == "call" and not m.call_number,
+            call_status=m.call_status,
+            call_number=NUMBER_WORDS.get(m.call_number, m.call_number),
+            call_withheld=m.kind == "call" and m.call_number == "Withheld number",
             call_seconds=m.call_seconds, export_mark=m.export_mark,
             incident_id=m.incident_id, time_note=m.time_note,
             conversation_id=m.conversation_id))

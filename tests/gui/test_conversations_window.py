@@ -73,7 +73,7 @@ def test_the_page_shows_the_chat_as_the_phone_does(qtbot, win):
     texts = [view.model.index(r).data() for r in range(view.model.rowCount())]
     assert texts[0] == "Friday 14 March 2025"
     assert any(t.startswith("Mark Jones, 19:00: where are you") for t in texts)
-    assert any("Missed call from a withheld number" in t for t in texts)
+    assert any("Missed call from Mark Jones" in t for t in texts)
     assert any("This message was deleted" in t for t in texts)
     pictures = [view.model.message_at(r) for r in message_rows(view)
                 if view.model.message_at(r).attachments]

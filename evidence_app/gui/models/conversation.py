@@ -434,7 +434,8 @@ def accessible_text(row: MessageRow) -> str:
     body = "This message was deleted" if row.deleted else row.text
     pictures = len(row.attachments)
     extra = f", {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
-    return f"{row.sender or 'Unknown'}, {when}: {body}{extra}"
+    held = ", in an incident" if row.incident_id else ""
+    return f"{row.sender or 'Unknown'}, {when}: {body}{extra}{held}"
 
 
 def tooltip_text(row: MessageRow) -> str:
@@ -449,4 +450,6 @@ def tooltip_text(row: MessageRow) -> str:
                                                 if row.export_mark else ""))
     if row.attachments:
         parts.append("Exhibits: " + ", ".join(a.exhibit_mark for a in row.attachments))
+    if row.incident_id:
+        parts.append("Already in an incident")
     return "\n".join(parts)

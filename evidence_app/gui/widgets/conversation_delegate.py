@@ -47,7 +47,16 @@ MAX_BUBBLE = 520
 DELETED = "\u2298 This message was deleted"
 SUSPECT_TAG = "suspect"
 
+IN_INCIDENT = "\u2713 in an incident"
+
 _fonts_loaded = False
+
+
+def footer(row: MessageRow, mark_held: bool = True) -> str:
+    """The time under a message, and (`mark_held`) whether it is already in an incident."""
+    if mark_held and row.incident_id:
+        return f"{IN_INCIDENT} \u00b7 {row.local_time}"
+    return row.local_time
 
 
 def load_fonts() -> None:
@@ -130,6 +139,7 @@ class ConversationDelegate(QStyledItemDelegate):
         load_fonts()
         self.loader = loader
         self.width = 600
+        self.mark_held = True  # "in an incident" under messages that are (not in its own view)
         self._laid: OrderedDict[tuple[int, int, bool], _Laid] = OrderedDict()
         self.font = QFont(parent.font() if parent is not None else QFont())
         self.small = QFont(self.font)
@@ -211,7 +221,7 @@ class ConversationDelegate(QStyledItemDelegate):
         if body:
             text_layout, text_h, text_w = self._layout_text(
                 body, self.italic if row.deleted else self.font, inner)
-        time_w = QFontMetrics(self.small).horizontalAdvance(row.local_time) + 8
+        time_w = QFontMetrics(self.small).horizontalAdvance(footer(row, self.mark_held)) + 8
         time_h = QFontMetrics(self.small).height()
         content_w = max([name_w, int(text_w) + time_w if text_h else time_w]
                         + [p.width() for p in pictures])
@@ -261,7 +271,8 @@ class ConversationDelegate(QStyledItemDelegate):
             if row.kind == "call":
                 colour = self.colours.missed if row.call_missed else self.colours.text
                 mark = "\u2706 " if not row.call_missed else "\u260e\ufe0e "
-                self._pill(painter, rect, f"{mark}{call_text(row)} \u00b7 {row.local_time}",
+                held = footer(row, self.mark_held)
+                self._pill(painter, rect, f"{mark}{call_text(row)} \u00b7 {held}",
                            self.font, colour)
             elif row.kind == "system":
                 self._pill(painter, rect, f"{row.text} \u00b7 {row.local_time}"
@@ -337,7 +348,7 @@ class ConversationDelegate(QStyledItemDelegate):
         sfm = QFontMetrics(self.small)
         painter.drawText(QRectF(left, top + h - PAD - sfm.height(), inner_w, sfm.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                         row.local_time)
+                         footer(row, self.mark_held))
 
     def _picture(self, painter: QPainter, box: QRectF, att: object) -> None:
         from evidence_app.core.views import AttachmentView

@@ -34,6 +34,7 @@ class IncidentMessages(QWidget):
         self.incident_id: int | None = None
         self.model = ConversationModel(ops)
         self.delegate = ConversationDelegate(loader, self)
+        self.delegate.mark_held = False  # they all are: in this one
         self.list = MessageList(self.model, self.delegate)
         self.list.setAccessibleName("Messages in this incident")
         self.list.setMinimumHeight(LIST_HEIGHT)
