@@ -85,8 +85,8 @@ class ConversationsHookup(QObject):
         self.action.setEnabled(False)
 
     def _changed(self, changes: Changes) -> None:
-        if self.page is not None and (changes.conversations or changes.incidents) and (
-                self.shown or self.page.conversations):
+        # Hidden, the page is read again when it is next shown (show_page).
+        if self.page is not None and changes.conversations and self.shown:
             self.page.refresh()
 
     # -- showing -------------------------------------------------------------------

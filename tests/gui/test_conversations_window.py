@@ -124,6 +124,13 @@ def test_add_to_incident_asks_which_one(qtbot, win):
     click(qtbot, view, calls[0])
     click(qtbot, view, calls[1], Qt.KeyboardModifier.ControlModifier)
     assert view.selection_label.text() == "2 calls chosen"
+    bar = view.list.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)  # read on a little: the place is kept after the change
+    qtbot.wait(20)
+    top = view.list.indexAt(view.list.viewport().rect().topLeft().__class__(4, 4)).row()
+    top_id = next(view.model.message_at(r).id for r in range(top, view.model.rowCount())
+                  if view.model.message_at(r) is not None)
+    top_y = view.list.visualRect(view.model.index_of(top_id)).top()
     qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
     picker = win.conversations.picker
     assert isinstance(picker, IncidentPickerDialog)
@@ -137,6 +144,13 @@ def test_add_to_incident_asks_which_one(qtbot, win):
     assert [m.kind for m in held] == ["call", "call"]
     qtbot.waitUntil(lambda: "Added 2 messages" in win.statusBar().currentMessage(),
                     timeout=5000)
+    # The conversation, read again, says which are in an incident, where it was.
+    def marked():
+        texts = [view.model.index(r).data() for r in range(view.model.rowCount())]
+        return sum(t.endswith(", in an incident") for t in texts) == 2
+    qtbot.waitUntil(marked, timeout=10000)
+    index = view.model.index_of(top_id)
+    assert index is not None and abs(view.list.visualRect(index).top() - top_y) <= 2
 
 
 def test_group_by_day_is_reviewed_before_anything_is_made(qtbot, win):

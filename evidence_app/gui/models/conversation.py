@@ -427,14 +427,14 @@ class ConversationModel(QAbstractListModel):
 
 def accessible_text(row: MessageRow) -> str:
     when = row.local_time
+    held = ", in an incident" if row.incident_id else ""
     if row.kind == "call":
-        return f"{when}, {call_text(row)}"
+        return f"{when}, {call_text(row)}{held}"
     if row.kind == "system":
         return f"{when}, {row.text}"
     body = "This message was deleted" if row.deleted else row.text
     pictures = len(row.attachments)
     extra = f", {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
-    held = ", in an incident" if row.incident_id else ""
     return f"{row.sender or 'Unknown'}, {when}: {body}{extra}{held}"
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -140,6 +141,7 @@ class ConversationView(QWidget):
         self.delegate = ConversationDelegate(loader, self)
         self.loader = loader
         self._pending_day: date | None = None
+        self._restore: tuple[int, int] | None = None  # (message id, its y) after a reload
 
         self.title = heading(QLabel("Conversation"), 1.3)
         self.title.setObjectName("paneTitle")
@@ -219,7 +221,28 @@ class ConversationView(QWidget):
         self._pending_day = day.day
         self.model.open_day(day.day)
 
+    def reload_in_place(self) -> None:
+        """Read the conversation again (it changed) with the same message at the top."""
+        top = self.list.indexAt(QPoint(4, 4))
+        row = top.row() if top.isValid() else -1
+        while 0 <= row < self.model.rowCount() and self.model.message_at(row) is None:
+            row += 1
+        first = self.model.message_at(row)
+        if first is None:
+            self.model.reload()
+            return
+        self._restore = (first.id, self.list.visualRect(self.model.index(row)).top())
+        self.model.open_at(first.position)
+
     def _reloaded(self) -> None:
+        restore, self._restore = self._restore, None
+        if restore is not None:
+            index = self.model.index_of(restore[0])
+            if index is not None:
+                self.list.doItemsLayout()
+                self.list.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+                bar = self.list.verticalScrollBar()
+                bar.setValue(bar.value() - restore[1])
         day, self._pending_day = self._pending_day, None
         if day is not None:
             index = self.model.index_of_day(day)

@@ -109,7 +109,7 @@ class ConversationsPage(QWidget):
             # read it again where it stands.
             self.current = conversations[row]
             self._describe()
-            self.view.model.reload()
+            self.view.reload_in_place()
             self._read_days()
         else:
             self._chosen(row)
