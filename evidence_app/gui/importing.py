@@ -190,11 +190,14 @@ class ImportRun(QObject):
     def _ask_date_order(self, outcome: ExportOutcome) -> None:
         """Dates such as 03/04/2025 fit more than one order: the person says which (their
         phone's), and the chat is imported again with it. Nothing is guessed."""
+        # Core's sentence ends by asking to "import again"; here the person just answers.
+        found = outcome.problem.split(" Say which")[0]
         box = QMessageBox(QMessageBox.Icon.Question, "How does the phone write dates?",
-                          f"{PurePath(outcome.path).name}: {outcome.problem}",
-                          parent=self.window)
+                          f"{PurePath(outcome.path).name}: {found}\n\nWhich way round does "
+                          "the phone write dates?", parent=self.window)
         box.setInformativeText("Look at a date in the chat on the phone, or think of a day "
-                               "after the 12th: which way round did it show it?")
+                               "after the 12th. The chat is imported once you choose; "
+                               "nothing is guessed.")
         buttons = {box.addButton(DATE_ORDERS[c].capitalize(),
                                  QMessageBox.ButtonRole.AcceptRole): c
                    for c in outcome.date_orders if c in DATE_ORDERS}
