@@ -77,6 +77,9 @@ class ConversationsHookup(QObject):
         self.action.setEnabled(True)
 
     def _closed(self) -> None:
+        if self.page is not None and self.page.viewer is not None:
+            self.page.viewer.close()  # a window of the closed case goes with it
+            self.page.viewer.deleteLater()
         self.ops = self.page = self.panel = None
         if self.dialog is not None:
             self.dialog.close()

@@ -211,3 +211,73 @@ def test_a_search_hit_on_a_message_opens_the_conversation_there(qtbot, win):
     index = page.view.model.index_of(hit.id)
     rect = page.view.list.visualRect(index)
     assert 0 <= rect.center().y() <= page.view.list.viewport().height()
+
+
+@pytest.fixture
+def win_unmarked(qtbot, window, tmp_path):
+    """A chat imported with nobody marked a suspect (as after a plain import)."""
+    folder = make_case(tmp_path / "case2")
+    c = open_case(folder)
+    try:
+        add_chat(c, tmp_path / "export2", suspect=False)
+    finally:
+        c.close()
+    install_exhibits(window)
+    install_conversations(window)
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    return window
+
+
+def choose_in_menu(qtbot, page, text, submenu=None):
+    menu = page.people_menu
+    menu.popup(page.people_button.mapToGlobal(page.people_button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    if submenu is not None:
+        holder = next(a for a in menu.actions() if a.text() == submenu)
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                         pos=menu.actionGeometry(holder).center())
+        menu = holder.menu()
+        qtbot.waitUntil(menu.isVisible, timeout=3000)
+    action = next(a for a in menu.actions() if a.text() == text)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    return action
+
+
+def first_role(view):
+    """Who Mark (the first to write) is to the person, once the chat has been read."""
+    rows = message_rows(view, kind="message")
+    return view.model.message_at(rows[0]).role if rows else None
+
+
+def test_who_is_who_marks_the_suspect_and_the_person(qtbot, win_unmarked):
+    win = win_unmarked
+    page = open_page(qtbot, win)
+    view = page.view
+    roles = {view.model.message_at(r).sender: view.model.message_at(r).role
+             for r in message_rows(view, kind="message")}
+    assert roles == {"Mark Jones": "other", "Jane Smith": "me"}
+    choose_in_menu(qtbot, page, "Mark Jones is a suspect")
+    qtbot.waitUntil(lambda: "with Mark Jones (suspect)" in view.subtitle.text(), timeout=10000)
+    qtbot.waitUntil(lambda: first_role(view) == "suspect", timeout=10000)
+    # Had the import taken Mark for the person, this puts it right.
+    choose_in_menu(qtbot, page, "Mark Jones", submenu="Which of them is you?")
+    qtbot.waitUntil(lambda: first_role(view) == "me", timeout=10000)
+    case = win.session.ops.case
+    [chat] = conv.list_conversations(case)
+    owner = next(p for p in chat.participants if p.is_owner)
+    assert owner.name == "Mark Jones"
+
+
+def test_double_clicking_a_picture_opens_it_in_the_viewer(qtbot, win):
+    page = open_page(qtbot, win)
+    view = page.view
+    [row] = [r for r in message_rows(view) if view.model.message_at(r).attachments]
+    view.list.scrollTo(view.model.index(row))
+    rect = view.list.visualRect(view.model.index(row))
+    # A double-click, as the system sends it: press, release, then the double-click.
+    qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: page.viewer is not None and page.viewer.isVisible(), timeout=5000)
+    assert page.viewer.windowTitle() == "Exhibit JS/1"
+    page.viewer.close()

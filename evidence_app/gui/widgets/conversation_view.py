@@ -129,6 +129,7 @@ class ConversationView(QWidget):
     `group_by_day()` ask the owner to act; `message(str)` is for the status bar."""
 
     make_incident = Signal(object)
+    open_pictures = Signal(object)  # MessageRow whose pictures were double-clicked
     add_to_incident = Signal(object)
     group_by_day = Signal()
     message = Signal(str)
@@ -170,7 +171,11 @@ class ConversationView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
-        layout.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        self.tools = QHBoxLayout()  # the owner's buttons beside the title
+        head.addLayout(self.tools)
+        layout.addLayout(head)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.chart)
         layout.addWidget(self.list, 1)
@@ -181,6 +186,7 @@ class ConversationView(QWidget):
         self.group_button.clicked.connect(self.group_by_day)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.chart.day_clicked.connect(self.show_day)
+        self.list.doubleClicked.connect(self._double_clicked)
         self.model.reloaded.connect(self._reloaded)
         self.model.total_changed.connect(lambda _n: self._selection_changed())
         if loader is not None:
@@ -249,6 +255,11 @@ class ConversationView(QWidget):
             if index is not None:
                 QTimer.singleShot(0, lambda: self.list.scrollTo(
                     index, QAbstractItemView.ScrollHint.PositionAtTop))
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.message_at(index.row())
+        if row is not None and row.attachments:
+            self.open_pictures.emit(row)
 
     # -- selection -----------------------------------------------------------------
     def selected(self) -> list[MessageRow]:

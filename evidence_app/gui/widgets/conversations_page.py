@@ -4,19 +4,25 @@ the right as the phone shows it (with its chart of days).
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from evidence_app.core.conversations import ConversationView as Conversation
-from evidence_app.core.conversations import list_conversations
+from evidence_app.core.conversations import list_conversations, set_participant
 from evidence_app.gui.alive import while_alive
 from evidence_app.gui.conversation_data import conversation_source, day_counts, describe
 from evidence_app.gui.look import heading, muted
@@ -55,6 +61,18 @@ class ConversationsPage(QWidget):
         self.list.setAlternatingRowColors(True)
         left_layout.addWidget(self.list, 1)
         self.view = ConversationView(ops, loader)
+        self.loader = loader
+        self.viewer: Any = None
+        self.people_button = QToolButton()
+        self.people_button.setText("Who is who\u2026")
+        self.people_button.setToolTip("Say which of the people in this chat is you and who "
+                                      "is a suspect (their messages are marked and grouped)")
+        self.people_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.people_menu = QMenu(self.people_button)
+        self.people_menu.aboutToShow.connect(self._fill_people)
+        self.people_button.setMenu(self.people_menu)
+        self.view.tools.addWidget(self.people_button)
+        self.view.open_pictures.connect(self._open_pictures)
         self.empty = muted(QLabel(EMPTY))
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -157,6 +175,45 @@ class ConversationsPage(QWidget):
             self.refresh()  # imported since the list was read
         else:
             self.list.setCurrentRow(row)
+
+    # -- who is who ----------------------------------------------------------------
+    def _fill_people(self) -> None:
+        """A tick for each suspect, and which one is the person keeping the case."""
+        menu = self.people_menu
+        menu.clear()
+        current = self.current
+        if current is None:
+            return
+        others = [p for p in current.participants if p.name or p.address]
+        for p in others:
+            act = menu.addAction(f"{p.label} is a suspect")
+            act.setCheckable(True)
+            act.setChecked(p.is_suspect)
+            act.toggled.connect(lambda on, pid=p.id: self._set(pid, is_suspect=on))
+        menu.addSeparator()
+        mine = menu.addMenu("Which of them is you?")
+        group = QActionGroup(mine)
+        for p in others:
+            act = mine.addAction(p.label)
+            act.setCheckable(True)
+            act.setChecked(p.is_owner)
+            group.addAction(act)
+            act.triggered.connect(lambda _c=False, pid=p.id: self._set(pid, is_owner=True))
+
+    def _set(self, participant_id: int, is_suspect: bool | None = None,
+             is_owner: bool | None = None) -> None:
+        self.ops.op(partial(set_participant, is_suspect=is_suspect, is_owner=is_owner),
+                    participant_id)
+
+    def _open_pictures(self, row: Any) -> None:
+        """The pictures sent with a message, in the exhibit viewer."""
+        from evidence_app.gui.widgets.viewer import ExhibitViewer
+
+        if self.loader is None:
+            return
+        if self.viewer is None:
+            self.viewer = ExhibitViewer(self.ops, self.loader, self.window())
+        self.viewer.show_items(list(row.attachments), 0, row.timezone)
 
     def conversation_ids(self) -> list[int]:
         return [c.id for c in self.conversations]
