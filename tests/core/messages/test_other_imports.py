@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from fixtures import message_exports as fx
-
 from evidence_app.core import conversations as api
 from evidence_app.core.importers.chat import ConversationImport
-from evidence_app.core.importers.meta_dyi import repair_mojibake
 from evidence_app.core.importers.messages import import_messages, sniff_export
+from evidence_app.core.importers.meta_dyi import repair_mojibake
+from tests.fixtures import message_exports as fx
 
 
 def run(case, path, **kw) -> list[ConversationImport]:
