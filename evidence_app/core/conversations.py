@@ -383,6 +383,21 @@ def incident_messages(case: Case, incident_id: int) -> list[MessageView]:
         return _views(session, rows)
 
 
+def messages_of_incidents(case: Case, incident_ids: Iterable[int],
+                          ) -> dict[int, list[MessageView]]:
+    """{incident id: its messages in conversation order} for many incidents at once."""
+    ids = list(dict.fromkeys(incident_ids))
+    out: dict[int, list[MessageView]] = defaultdict(list)
+    with case.read() as session:
+        for start in range(0, len(ids), 500):
+            rows = session.execute(_message_query().where(
+                Message.incident_id.in_(ids[start:start + 500]))
+                .order_by(Message.conversation_id, Message.idx)).all()
+            for view in _views(session, rows):
+                out[view.incident_id].append(view)  # type: ignore[index]
+    return dict(out)
+
+
 def index_ranges(indexes: Iterable[int]) -> str:
     """"341-355, 360" from message indexes (how a transcript cites them)."""
     nums = sorted(set(indexes))
@@ -572,8 +587,13 @@ def _insert_from(session: Session, audit: AuditWriter, messages: Sequence[Messag
     if title is None:
         calls = [m for m in messages if m.kind == "call"]
         missed = sum(1 for m in calls if _missed(m.call_status))
-        counts = describe_counts(len(messages) - len(calls), len(calls), missed)
-        title = counts[:1].upper() + counts[1:]
+        texts = sum(1 for m in messages if m.kind == "text")
+        counts = describe_counts(texts, len(calls), missed)
+        others = session.scalars(select(Participant.name).where(
+            Participant.id.in_({m.participant_id for m in messages if m.participant_id}),
+            Participant.is_owner.is_(False))).all()
+        who = ", ".join(sorted({n for n in others if n}))
+        title = counts[:1].upper() + counts[1:] + (f" from {who}" if who else "")
     incident_id = insert_incident(
         session, audit, when=when, title=title,
         category=category or _category(next(iter(sources)) if len(sources) == 1 else "",
@@ -751,7 +771,7 @@ __all__ = [
     "DayCount", "DayProposal", "ExportView", "MessageAttachment", "MessageView",
     "ParticipantView", "WeekCount", "add_messages_to_incident", "day_counts", "day_start",
     "describe_counts", "get_conversation", "get_messages", "incident_from_messages",
-    "incident_messages", "incidents_from_proposals", "index_at", "index_ranges",
+    "incident_messages", "incidents_from_proposals", "messages_of_incidents", "index_at", "index_ranges",
     "list_conversations", "message_count", "messages_in_range", "messages_page",
     "propose_days", "remove_messages_from_incident", "rename_conversation",
     "set_participant", "week_counts",

@@ -126,7 +126,8 @@ def _reader(kind: str, *, tz: str, zone_given: bool, date_order: str | None,
             owner: str | None, me: str) -> Reader:
     if kind == "whatsapp":
         return lambda path, scratch: whatsapp.read_export(
-            path, scratch, tz=tz, date_order=date_order, owner=owner, timezone_given=zone_given)
+            path, scratch, tz=tz, date_order=date_order, owner=owner, timezone_given=zone_given,
+            me=me)
     if kind == "sms_backup":
         return lambda path, scratch: sms_backup.read_backup(path, scratch, owner=owner, me=me)
     if kind in ("mbox", "eml"):

@@ -257,8 +257,8 @@ def _call(text: str) -> tuple[str, int | None] | None:
 
 
 def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
-               title: str = "",
-               owner: str | None = None, bad_lines: Sequence[int] = ()) -> ChatExport:
+               title: str = "", owner: str | None = None, me: str = "",
+               bad_lines: Sequence[int] = ()) -> ChatExport:
     """Read a WhatsApp chat's text into a `ChatExport` (see the module docstring)."""
     lines, problems = split_lines(text)
     problems += [f"line {n}: not valid UTF-8; unreadable characters shown as \ufffd"
@@ -301,18 +301,19 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             senders[sender] -= 1
         msgs.append(msg)
     senders = +senders
-    owners = _owner_names(senders, title, owner, msgs)
+    owners = _owner_names(senders, title, owner, msgs, me)
     for m in msgs:
         if m.kind == "call":
             m.call_direction = "outgoing" if m.sender in owners else "incoming"
-    key = title or ", ".join(sorted(s for s in senders if s not in owners))
+    others = sorted(s for s in senders if s not in owners)
+    key = title or ", ".join(others)
     return ChatExport(SOURCE, title or key, key, msgs, problems, {},
                       {"date_order": order, "timezone": tz, "time_basis": basis},
                       owners)
 
 
 def _owner_names(senders: Counter[str], title: str, owner: str | None,
-                 msgs: Sequence[ChatMessage]) -> set[str]:
+                 msgs: Sequence[ChatMessage], me: str = "") -> set[str]:
     if owner:
         return {owner}
     by_deletion = {m.sender for m in msgs if m.from_owner}
@@ -322,6 +323,16 @@ def _owner_names(senders: Counter[str], title: str, owner: str | None,
     # person who exported it.
     if title and len(senders) == 2 and title in senders:
         return {s for s in senders if s != title}
+    # The person's own messages carry the name they gave WhatsApp: often the case's
+    # owner name, or its first word.
+    if me:
+        exact = {s for s in senders if s.casefold() == me.casefold()}
+        if exact:
+            return exact
+        first = me.split()[0].casefold() if me.split() else ""
+        starts = {s for s in senders if first and s.casefold().split()[:1] == [first]}
+        if len(starts) == 1:
+            return starts
     return set()
 
 
@@ -374,14 +385,16 @@ def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
 
 
 def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = None,
-                owner: str | None = None, timezone_given: bool = False) -> list[ChatExport]:
+                owner: str | None = None, timezone_given: bool = False,
+                me: str = "") -> list[ChatExport]:
     """Read a WhatsApp export (.txt or .zip) at `path`; the media its messages name are
     unpacked into `scratch` (inside the case)."""
     basis = "export_zone" if timezone_given else "case_zone"
     if not zipfile.is_zipfile(path):
         text, bad = _decode(path.read_bytes())
         export = parse_chat(text, tz=tz, basis=basis, date_order=date_order,
-                            title=title_from_name(path.name), owner=owner, bad_lines=bad)
+                            title=title_from_name(path.name), owner=owner, me=me,
+                            bad_lines=bad)
         _attach_files(export, {})
         return [export]
     with zipfile.ZipFile(path) as zf:
@@ -390,7 +403,7 @@ def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = 
         text, bad = _decode(zf.read(chat))
         title = title_from_name(path.name) or title_from_name(chat.filename)
         export = parse_chat(text, tz=tz, basis=basis, date_order=date_order, title=title,
-                            owner=owner, bad_lines=bad)
+                            owner=owner, me=me, bad_lines=bad)
         wanted = {name for m in export.messages for name in m.files}
         available: dict[str, Path] = {}
         for info in members:

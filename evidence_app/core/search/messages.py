@@ -223,9 +223,10 @@ def search_messages(case: Case, text: str | ParsedQuery, limit: int = 50, offset
             column, snippet, spans = make_snippet(texts, parsed)
             if column < 0:
                 snippet, spans = (body or subject or number or "")[:160], []
-            what = f"{sender}: " if sender else ""
+            label = (title or sender) if sender in (title, "") else (
+                f"{sender} in \u201c{title}\u201d" if title else sender)
             hits.append(SearchHit(
-                kind="message", id=mid, title=f"{title} - {what.rstrip(': ')}".strip(" -"),
+                kind="message", id=mid, title=label,
                 when=when, snippet=snippet, highlights=spans,
                 field=("text", "sender", "numbers")[max(column, 0)],
                 occurred_at=_aware(sent), category=(kind if kind != "text" else ""),

@@ -8,7 +8,6 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from fixtures import message_exports as fx
 
 from evidence_app.core import conversations as api
 from evidence_app.core.attachments import get_attachment
@@ -19,6 +18,7 @@ from evidence_app.core.importers.messages import (
     sniff_export,
 )
 from evidence_app.core.store.models import Attachment
+from tests.fixtures import message_exports as fx
 
 
 def run(case, path, **kw) -> list[ConversationImport]:
