@@ -104,7 +104,7 @@ def test_chosen_messages_become_an_incident_that_shows_them(qtbot, win):
     case = win.session.ops.case
     held = conv.incident_messages(case, editor.incident_id)
     assert [m.id for m in held] == [m.id for m in chosen]
-    assert get_incident(case, editor.incident_id).title == "4 messages"
+    assert get_incident(case, editor.incident_id).title == "4 messages from Mark Jones"
     panel = win.conversations.panel
     qtbot.waitUntil(lambda: panel.isVisible() and panel.model.total == 4, timeout=10000)
     assert panel.heading.text() == "Messages: 4 messages"
