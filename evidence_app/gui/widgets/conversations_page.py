@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,11 +63,9 @@ class ConversationsPage(QWidget):
         self.view = ConversationView(ops, loader)
         self.loader = loader
         self.viewer: Any = None
-        self.people_button = QToolButton()
-        self.people_button.setText("Who is who\u2026")
+        self.people_button = QPushButton("Who is who")
         self.people_button.setToolTip("Say which of the people in this chat is you and who "
                                       "is a suspect (their messages are marked and grouped)")
-        self.people_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.people_menu = QMenu(self.people_button)
         self.people_menu.aboutToShow.connect(self._fill_people)
         self.people_button.setMenu(self.people_menu)
