@@ -110,6 +110,19 @@ def test_chosen_messages_become_an_incident_that_shows_them(qtbot, win):
     assert panel.heading.text() == "Messages: 4 messages"
     assert "JS/2" in panel.note.text() and "messages 3-6" in panel.note.text()
     assert "4 messages" in win.statusBar().currentMessage()
+    # One taken out again (the list's right-click action): it stays in the chat only.
+    first_row = next(r for r in range(panel.model.rowCount())
+                     if panel.model.message_at(r) is not None)
+    rect = panel.list.visualRect(panel.model.index(first_row))
+    panel.list.scrollTo(panel.model.index(first_row))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.take_out in panel.list.actions()
+    panel.take_out.trigger()
+    qtbot.waitUntil(lambda: panel.model.total == 3, timeout=10000)
+    assert [m.id for m in conv.incident_messages(case, editor.incident_id)] == [
+        m.id for m in chosen[1:]]
+    assert panel.heading.text() == "Messages: 3 messages"
+    chosen = chosen[1:]
     # "Show in the conversation" goes back to the chat at the first of them.
     qtbot.mouseClick(panel.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.exhibits.right.currentWidget() is page

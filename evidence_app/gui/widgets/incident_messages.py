@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from evidence_app.gui.conversation_data import incident_source
@@ -54,6 +55,12 @@ class IncidentMessages(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.note)
         layout.addWidget(self.list)
+        self.take_out = QAction("Take out of this incident", self)
+        self.take_out.setToolTip("The chosen messages stay in their conversation; only this "
+                                 "incident stops holding them")
+        self.take_out.triggered.connect(self._take_out)
+        self.list.addAction(self.take_out)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.go.clicked.connect(self._go)
         self.list.doubleClicked.connect(self._open)
         self.model.total_changed.connect(self._counted)
@@ -98,6 +105,13 @@ class IncidentMessages(QWidget):
             self.note.setText(
                 f"Read from the export {', '.join(marks)}, messages {index_ranges(numbers)}."
                 if marks else f"Messages {index_ranges(numbers)}.")
+
+    def _take_out(self) -> None:
+        chosen = [m.id for m in self.list.selected_messages()]
+        if chosen:
+            from evidence_app.core.conversations import remove_messages_from_incident
+
+            self.ops.op(remove_messages_from_incident, chosen)
 
     def _message(self, index: QModelIndex) -> MessageRow | None:
         row = index.data(MessageRole) if index.isValid() else None
