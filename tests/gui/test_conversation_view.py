@@ -207,3 +207,14 @@ def test_right_to_left_text_starts_at_the_right_of_its_bubble(qtbot, ops):
     assert rtl[0] > 120
     assert rtl[1] > ltr[1] + 60
     assert isinstance(image, QImage)
+
+
+def test_ctrl_end_and_ctrl_home_go_to_the_latest_and_the_first_message(qtbot, view, rows):
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: rows[-1].id in [m.id for m in shown_messages(view)], timeout=5000)
+    assert view.model.first_position + view.model.held == len(rows)
+    assert view.source.key["fetch"] == 2  # the start, then the end: nothing in between
+    qtbot.keyClick(view.list, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.model.first_position == 0
+                    and rows[1].id in [m.id for m in shown_messages(view)], timeout=5000)

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QResizeEvent, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -72,6 +72,8 @@ class MessageList(QListView):
         self.setAccessibleName("Messages")
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._back = ""
+        self._end: bool | None = None  # after a jump: to the latest (True) or the first
+        model.reloaded.connect(self._opened)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         model.prepended.connect(self._keep_place)
         self._paint_background()
@@ -94,6 +96,34 @@ class MessageList(QListView):
         self.bubbles.set_width(self.viewport().width())
         super().resizeEvent(e)
         self.scheduleDelayedItemsLayout()
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        # Ctrl+Home and Ctrl+End go to the first and the latest message of the whole
+        # conversation, not only of the part read so far.
+        ctrl = e.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and e.key() in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            self.jump_to_end(e.key() == Qt.Key.Key_End)
+            return
+        if (e.key() in (Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Home)
+                and self.verticalScrollBar().value() == 0):
+            self._scrolled(0)
+        super().keyPressEvent(e)
+
+    def jump_to_end(self, latest: bool) -> None:
+        model = self.conversation
+        if latest and model.first_position + model.held >= model.total:
+            self.scrollToBottom()
+        elif not latest and model.first_position == 0:
+            self.scrollToTop()
+        else:
+            self._end = latest
+            model.open_at(model.total - 1 if latest else None)
+
+    def _opened(self) -> None:
+        end, self._end = self._end, None
+        if end is not None:
+            self.doItemsLayout()
+            (self.scrollToBottom if end else self.scrollToTop)()
 
     def wheelEvent(self, e: QWheelEvent) -> None:
         # At the top already, a turn of the wheel upwards still asks for the page before.
