@@ -21,7 +21,7 @@ import json
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -127,22 +127,32 @@ class LocalClock:
         self.zone = ZoneInfo(tz)
         self.basis = basis
         self._last: datetime | None = None
+        # UTC offsets by local hour: a chat has many messages an hour, and the zone's
+        # rules are the slow part of turning each into UTC.
+        self._offsets: dict[tuple[int, int, int, int], tuple[timedelta, timedelta]] = {}
 
     def utc(self, naive: datetime) -> tuple[datetime, str]:
-        first = naive.replace(tzinfo=self.zone)
-        second = naive.replace(tzinfo=self.zone, fold=1)
+        key = (naive.year, naive.month, naive.day, naive.hour)
+        offsets = self._offsets.get(key)
+        if offsets is None:
+            first = naive.replace(tzinfo=self.zone)
+            second = naive.replace(tzinfo=self.zone, fold=1)
+            offsets = (first.utcoffset() or timedelta(0), second.utcoffset() or timedelta(0))
+            self._offsets[key] = offsets
         note = ""
-        if first.utcoffset() != second.utcoffset():
+        if offsets[0] != offsets[1]:
+            first_utc = (naive - offsets[0]).replace(tzinfo=UTC)
+            second_utc = (naive - offsets[1]).replace(tzinfo=UTC)
             fold = 0
-            if self._last is not None and first.astimezone(UTC) < self._last <= second.astimezone(UTC):
+            if self._last is not None and first_utc < self._last <= second_utc:
                 fold = 1
             change = clock_change(naive.date(), naive.time(), self.tz, fold)
-            chosen = second if fold else first
             if change is not None:
                 note = change[1]
+            chosen = naive.replace(tzinfo=self.zone, fold=fold)
             result = chosen.astimezone(UTC)
         else:
-            result = first.astimezone(UTC)
+            result = (naive - offsets[0]).replace(tzinfo=UTC)
         self._last = result
         return result, note
 

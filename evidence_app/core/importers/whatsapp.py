@@ -52,6 +52,7 @@ HEADER = re.compile(
     r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?))?"
     r"(?(br)\]" + _SPACE + r"|" + _SPACE + r"[-\u2013]" + _SPACE + r")(?P<rest>.*)$")
 _DATE_PARTS = re.compile(r"\d+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ANDROID_FILE = re.compile(r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5}) \(file attached\)$")
 _IOS_FILE = re.compile(r"[" + _MARKS + r"]*<attached: (?P<name>[^>\n]+)>\s*$")
 _CALL = re.compile(
@@ -202,7 +203,7 @@ def split_lines(text: str) -> tuple[list[_Line], list[str]]:
             out.append(_Line(n, m.group("date"), m.group("time"), m.group("ampm") or "",
                              m.group("rest"), []))
             continue
-        if any(ord(ch) < 32 and ch not in "\t" for ch in line):
+        if _CONTROL.search(line):
             problems.append(f"line {n}: unreadable characters; left out")
             continue
         if out:
@@ -212,17 +213,22 @@ def split_lines(text: str) -> tuple[list[_Line], list[str]]:
     return out, problems
 
 
-def _sender_and_text(rest: str) -> tuple[str | None, str]:
-    """(sender, text) of a message line's rest, or (None, text) for a system line."""
+def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | None, str]:
+    """(sender, text) of a message line's rest, or (None, text) for a system line;
+    `names` remembers what each text before a colon turned out to be."""
     name, sep, text = rest.partition(": ")
     if not sep:
         if rest.endswith(":") and ": " not in rest:  # "Mark:" with an empty first line
             return rest[:-1].translate(_STRIP_MARKS).strip(), ""
         return None, rest
-    clean = name.translate(_STRIP_MARKS).strip()
-    if not clean or len(clean) > 100 or any(w in clean for w in _SYSTEM_NAME_WORDS):
-        return None, rest
-    return clean, text
+    if name in names:
+        clean = names[name]
+    else:
+        clean = name.translate(_STRIP_MARKS).strip()
+        if not clean or len(clean) > 100 or any(w in clean for w in _SYSTEM_NAME_WORDS):
+            clean = None
+        names[name] = clean
+    return (clean, text) if clean is not None else (None, rest)
 
 
 def _files(text: str) -> tuple[str, list[str]]:
@@ -263,21 +269,29 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     lines, problems = split_lines(text)
     problems += [f"line {n}: not valid UTF-8; unreadable characters shown as \ufffd"
                  for n in bad_lines]
-    order = decide_date_order([ln.date for ln in lines], date_order)
+    # Each distinct date once (a chat has many messages a day), in the file's order.
+    order = decide_date_order(list(dict.fromkeys(ln.date for ln in lines)), date_order)
     clock = LocalClock(tz, basis)
     msgs: list[ChatMessage] = []
     senders: Counter[str] = Counter()
+    days: dict[str, tuple[int, int, int]] = {}
+    sender_names: dict[str, str | None] = {}
+    clocks: dict[tuple[str, str], tuple[int, int, int]] = {}
     for ln in lines:
         try:
-            y, mo, d = _ymd(_fields(ln.date), order)
-            h, mi, s = _clock(ln.time, ln.ampm)
-            naive = datetime(y, mo, d, h, mi, s)
+            ymd = days.get(ln.date)
+            if ymd is None:
+                ymd = days[ln.date] = _ymd(_fields(ln.date), order)
+            hms = clocks.get((ln.time, ln.ampm))
+            if hms is None:
+                hms = clocks[(ln.time, ln.ampm)] = _clock(ln.time, ln.ampm)
+            naive = datetime(*ymd, *hms)
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
             continue
         sent, note = clock.utc(naive)
-        sender, body = _sender_and_text(ln.rest)
+        sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
         if sender is None:
             msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)

@@ -37,6 +37,7 @@ _DOC_SQL = (
     "FROM messages m LEFT JOIN participants p ON p.id = m.participant_id "
     "WHERE m.id IN ({marks})")
 _DIGITS = re.compile(r"\D+")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def number_forms(number: str) -> str:
@@ -62,12 +63,12 @@ def message_doc(text: str, subject: str, call_number: str, name: str, address: s
     numbers = " ".join(n for n in (number_forms(call_number) if call_number else "",
                                    number_forms(address) if _looks_like_number(address)
                                    else "") if n)
-    plates = plate_ngrams(plate_keys((body,))) if any(c.isdigit() for c in body) else ""
+    plates = plate_ngrams(plate_keys((body,))) if _HAS_DIGIT.search(body) else ""
     return body, sender, numbers, plates
 
 
 def _looks_like_number(text: str) -> bool:
-    return bool(text) and sum(c.isdigit() for c in text) >= 5 and "@" not in text
+    return bool(text) and "@" not in text and len(_DIGITS.sub("", text)) >= 5
 
 
 def build_docs(conn: Connection, ids: Sequence[int]) -> dict[int, MessageDoc]:

@@ -373,13 +373,14 @@ class Message(Base):
     source_export_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversation_exports.id", ondelete="SET NULL"))
     source_line: Mapped[int | None]
+    # What a longer export of the same conversation gives again (importers/chat.py):
+    # compared in memory within the importing transaction, so it needs no index.
     dedupe_key: Mapped[str] = mapped_column(String(64))
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (
         Index("ux_messages_conversation_idx", "conversation_id", "idx", unique=True),
-        Index("ux_messages_conversation_key", "conversation_id", "dedupe_key", unique=True),
         Index("ix_messages_conversation_sent", "conversation_id", "sent_at"),
     )
 

@@ -112,7 +112,6 @@ def upgrade() -> None:
     op.create_index('ix_messages_conversation_sent', 'messages', ['conversation_id', 'sent_at'], unique=False)
     op.create_index(op.f('ix_messages_incident_id'), 'messages', ['incident_id'], unique=False)
     op.create_index('ux_messages_conversation_idx', 'messages', ['conversation_id', 'idx'], unique=True)
-    op.create_index('ux_messages_conversation_key', 'messages', ['conversation_id', 'dedupe_key'], unique=True)
     op.create_table('message_attachments',
     sa.Column('message_id', sa.Integer(), nullable=False),
     sa.Column('attachment_id', sa.Integer(), nullable=False),
