@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.models.conversation import (
     ConversationModel,
-    MessageRole,
     MessageRow,
     MessageSource,
 )
@@ -315,8 +314,3 @@ class ConversationView(QWidget):
         chosen = self.selected()
         if chosen:
             signal.emit(chosen)
-
-
-def message_at_row(view: ConversationView, row: int) -> MessageRow | None:
-    data = view.model.index(row).data(MessageRole)
-    return data if isinstance(data, MessageRow) else None

@@ -212,7 +212,3 @@ class ConversationsPage(QWidget):
         if self.viewer is None:
             self.viewer = ExhibitViewer(self.ops, self.loader, self.window())
         self.viewer.show_items(list(row.attachments), 0, row.timezone)
-
-    def conversation_ids(self) -> list[int]:
-        return [c.id for c in self.conversations]
-
