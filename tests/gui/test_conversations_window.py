@@ -191,6 +191,19 @@ def test_group_by_day_is_reviewed_before_anything_is_made(qtbot, win):
     qtbot.keyClicks(editor, "Messages and a missed call after I asked him to stop")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert dialog.isVisible()  # Enter finished the rename, it did not press Create
+    new_title = "Messages and a missed call after I asked him to stop"
+    qtbot.waitUntil(lambda: third.text(0) == new_title, timeout=3000)  # the edit lands
+    # Looking at Jane's own days and back keeps the choices made for Mark's.
+    dialog.who.setCurrentIndex(dialog.who.findText("Jane Smith (you)"))
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 3
+                    and dialog.tree.topLevelItem(0).text(2) == "1 message", timeout=10000)
+    dialog.who.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 3
+                    and dialog.tree.topLevelItem(0).text(2) != "1 message", timeout=10000)
+    second, third = dialog.tree.topLevelItem(1), dialog.tree.topLevelItem(2)
+    assert second.checkState(0) == Qt.CheckState.Unchecked
+    assert third.text(0) == "Messages and a missed call after I asked him to stop"
+    assert dialog.create_button.text() == "Create 2 incidents"
     case = win.session.ops.case
     assert len(list_incidents(case)) == 1  # nothing made yet
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
