@@ -3,9 +3,11 @@
     .venv/bin/python docs/make_screenshots.py [OUT_DIR]   (default: docs/)
 
 Uses the sample case (evidence_app.demo.case), as `evidence-app --demo` shows it. Writes
-main-window.png, incident-editor.png, viewer.png, inbox.png and search.png to OUT_DIR,
-and welcome, people, vehicles, trash, case settings, the editor's exhibits and
-group-by-time pictures to OUT_DIR/more/ for review.
+main-window.png, incident-editor.png, viewer.png, inbox.png, search.png and
+conversation.png to OUT_DIR, and welcome, people, vehicles, trash, case settings, the
+editor's exhibits, group-by-time, group-by-day and an incident's messages to
+OUT_DIR/more/ for review. A WhatsApp chat with the sample case's suspect is added to it
+first (through core's importer API), so the conversation pictures have one to show.
 """
 
 from __future__ import annotations
@@ -69,6 +71,74 @@ def gps_photo(case) -> tuple[int, int]:
     raise SystemExit("the sample case has no photo with a location")
 
 
+DEMO_CHAT = [  # (day, "HH:MM", sender, text); "call" is a missed call, "photo" a picture
+    (0, "21:40", "Daniel", "Why have you blocked me on Instagram?"),
+    (0, "21:41", "Daniel", "I only want to talk"),
+    (0, "21:52", "Sarah", "Please stop messaging me. I have said it is over."),
+    (0, "22:05", "Daniel", "call"),
+    (0, "22:06", "Daniel", "call"),
+    (0, "22:09", "Daniel", "Pick up. You owe me that much 😡"),
+    (2, "07:58", "Daniel", "Nice coat today"),
+    (2, "07:59", "Daniel", "photo"),
+    (2, "08:01", "Daniel", "This message was deleted"),
+    (2, "08:15", "Daniel", "Don't ignore me Sarah"),
+    (2, "23:47", "Daniel", "call"),
+    (5, "19:30", "Daniel", "I drove past yours. Your light was on"),
+    (5, "19:31", "Daniel", "I know you're home"),
+    (5, "19:33", "Daniel", "call"),
+    (5, "19:35", "Daniel", "call"),
+    (5, "19:40", "Sarah", "If you contact me again I will go to the police."),
+    (5, "19:41", "Daniel", "Go on then 😂 they won't do anything"),
+    (5, "23:12", "Daniel", "I'll be waiting for you after work tomorrow"),
+]
+
+
+def add_demo_chat(case, folder: Path) -> None:
+    """A WhatsApp chat with the sample case's suspect, saved through core's importer API
+    as an import would, with Daniel marked a suspect and linked to People."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from evidence_app.core import conversations as conv
+    from evidence_app.core.importers.chat import ChatExport, ChatMessage, save_exports
+    from evidence_app.core.incidents import list_incidents
+    from evidence_app.core.people import list_people
+    from evidence_app.demo.media import car_at_night, photo_exif
+    from evidence_app.demo.story import OWNER, PLATE
+
+    zone = ZoneInfo(case.settings().timezone)
+    last = max(i.occurred_at for i in list_incidents(case) if i.occurred_at is not None)
+    start = last.astimezone(zone).date() - timedelta(days=12)
+    folder.mkdir(parents=True, exist_ok=True)
+    msgs, files = [], {}
+    for n, (day, hm, who, text) in enumerate(DEMO_CHAT, 1):
+        local = datetime.combine(start + timedelta(days=day),
+                                 datetime.strptime(hm, "%H:%M").time(), zone)
+        sender = OWNER if who == "Sarah" else "Daniel Hargreaves"
+        if text == "call":
+            msgs.append(ChatMessage(sender, local, "exact", n, kind="call",
+                                    call_direction="incoming", call_status="missed"))
+            continue
+        names = []
+        if text == "photo":
+            name = f"IMG-{local:%Y%m%d}-WA0007.jpg"
+            car_at_night(PLATE).save(folder / name, "JPEG", quality=85,
+                                     exif=photo_exif(local.replace(tzinfo=None)))
+            files[name] = folder / name
+            names, text = [name], "Thought you'd like to see this"
+        msgs.append(ChatMessage(sender, local, "case_zone", n, text=text, files=names))
+    path = folder / "WhatsApp Chat with Daniel Hargreaves.txt"
+    path.write_text("\n".join(f"{m.sent_at:%d/%m/%Y, %H:%M} - {m.sender}: {m.text}"
+                               for m in msgs), encoding="utf-8")
+    export = ChatExport("whatsapp", "Daniel Hargreaves", "Daniel Hargreaves", msgs,
+                        files=files, owner_names={OWNER})
+    list(save_exports(case, path, [export], "whatsapp"))
+    [chat] = conv.list_conversations(case)
+    dan = next(p for p in list_people(case) if p.name == "Daniel Hargreaves")
+    them = next(p for p in chat.participants if not p.is_owner)
+    conv.set_participant(case, them.id, is_suspect=True, person_id=dan.id)
+
+
 def save(widget: QWidget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(path))
@@ -95,7 +165,9 @@ def main() -> None:
     pump(app, 0.5)
     save(window, more / "welcome.png")
     folder = Path(WORK) / "Documents" / "Harassment case"
-    create_demo_case(folder).close()
+    demo = create_demo_case(folder)
+    add_demo_chat(demo, Path(WORK) / "Downloads")
+    demo.close()
     window.session.open(folder)
     while window.view is None or not window.view.model.ready:
         pump(app, 0.05)
@@ -169,6 +241,38 @@ def main() -> None:
     save(inbox.review, more / "group-by-time.png")
     inbox.review.reject()
     hookup.show_inbox(False)
+
+    # Conversations: the chat as the phone shows it, a day's messages chosen; then
+    # Group by day's review, and the incident made from the chosen messages.
+    chats = window.conversations  # type: ignore[attr-defined]
+    chats.show_page(True)
+    page = chats.page
+    while not page.view.model.ready or not page.view.chart.days:
+        pump(app, 0.05)
+    pump(app, 1.0)
+    chat = page.view
+    rows = [r for r in range(chat.model.rowCount()) if chat.model.message_at(r) is not None]
+    chosen = [r for r in rows if chat.model.message_at(r).day == chat.model.message_at(
+        rows[0]).day]
+    selection = chat.list.selectionModel()
+    for r in chosen:
+        selection.select(chat.model.index(r), selection.SelectionFlag.Select)
+    chat.list.scrollTo(chat.model.index(chosen[0]))
+    pump(app, 0.8)
+    save(window, out / "conversation.png")
+    chat.group_button.click()
+    while chats.dialog is None or chats.dialog.tree.topLevelItemCount() == 0:
+        pump(app, 0.05)
+    pump(app, 0.3)
+    save(chats.dialog, more / "group-by-day.png")
+    chats.dialog.reject()
+    chat.new_button.click()
+    while view.editor.incident_id is None or not chats.panel.isVisible():
+        pump(app, 0.05)
+    pump(app, 1.0)
+    view.editor.scroll_area.ensureWidgetVisible(chats.panel, 0, 40)
+    pump(app, 0.5)
+    save(window, more / "incident-messages.png")
 
     # Typing a date as people write it, understood in words.
     show(app, window, richest_incident(case))

@@ -19,6 +19,7 @@ from evidence_app.cli.common import (
     progress_to_stderr,
     record_id,
 )
+from evidence_app.cli.messages import add_import_options
 from evidence_app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -27,13 +28,21 @@ if TYPE_CHECKING:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from evidence_app.cli.messages import import_exports, message_exports
     from evidence_app.core.importers.files import import_files
 
     results = []
+    exports, paths = ([], args.paths) if args.as_files else message_exports(args.paths)
+    if exports and args.incident:
+        raise UserError("Message exports go into conversations, not an incident: import them "
+                        "without --incident (or with --as-files to keep them as exhibits).")
+    conversations = []
     with open_case(args) as case:
         tz = case.settings().timezone
-        for event in progress_to_stderr(import_files(case, args.paths, args.incident),
-                                        quiet=args.json):
+        if exports:
+            conversations = import_exports(args, case, exports)
+        events = import_files(case, paths, args.incident) if paths else iter(())
+        for event in progress_to_stderr(events, quiet=args.json):
             if event.item is not None:
                 results.append(event.item)
                 if not args.json:
@@ -42,8 +51,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                     print(f"{r.status:<9} {r.exhibit or '-':<8} {printable(r.path)}  "
                           f"{detail}".rstrip())
     if args.json:
-        emit(args, [r.to_json() for r in results], "")
-    else:
+        files = [r.to_json() for r in results]
+        emit(args, {"files": files, "conversations": conversations} if exports else files, "")
+    elif paths:
         counts = {s: sum(r.status == s for r in results) for s in ("imported", "duplicate", "rejected")}
         print(f"{counts['imported']} imported, {counts['duplicate']} duplicate(s), "
               f"{counts['rejected']} rejected", file=sys.stderr)
@@ -66,11 +76,14 @@ def _captured(result: ImportResult, tz: str) -> str:
 
 def add_import(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser("import", parents=[json_parent],
-                       help="import photos, screenshots and other files")
+                       help="import photos, screenshots, other files and message exports "
+                            "(WhatsApp chats, SMS Backup & Restore, mail, Instagram, "
+                            "Messenger, Telegram: recognised by their content)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                    help="files or folders (folders with everything inside them)")
     p.add_argument("--incident", type=record_id, metavar="ID",
                    help="attach to this incident (default: the inbox)")
+    add_import_options(p)
     p.set_defaults(run=cmd_import)
 
 

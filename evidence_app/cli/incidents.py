@@ -26,6 +26,20 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
     from evidence_app.core.dates import parse_when
     from evidence_app.core.incidents import create_incident
 
+    if args.from_messages:
+        from evidence_app.cli.messages import create_from_messages
+
+        if args.when or args.until:
+            raise UserError("An incident made from messages takes its time from them; "
+                            "leave out --when and --until.")
+        with open_case(args) as case:
+            category = _category(args.category).value if args.category != "other" else None
+            new_id = create_from_messages(case, args, category)
+        emit(args, {"id": new_id}, str(new_id))
+        return 0
+    if not args.title:
+        raise UserError("An incident needs a --title (or --from-messages); see "
+                        "evidence-app incident add --help.")
     with open_case(args) as case:
         tz = case.settings().timezone
         when = parse_when(args.when, tz, precision=args.precision, end_text=args.until)
@@ -224,6 +238,10 @@ def add_incident(sub: Subcommands, json_parent: Parser) -> None:
     isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = isub.add_parser("add", parents=[js], help="record an incident; prints its id")
     _incident_options(p, editing=False)
+    p.add_argument("--from-messages", action="append", default=[], metavar="CONV:RANGE",
+                   help="make it from imported messages, e.g. 3:341-355 (numbers from "
+                        "conversation show; repeatable): its time, title and type follow "
+                        "from them unless given")
     p.set_defaults(run=cmd_incident_add)
     p = isub.add_parser("edit", parents=[js],
                         help="change some fields of an incident (only those given)",
@@ -264,7 +282,7 @@ def _incident_options(p: Parser, editing: bool) -> None:
     p.add_argument("--until", default=unset, metavar="DATE", help="end of a 'between' period")
     p.add_argument("--precision", choices=[p.value for p in Precision],
                    help="how exactly the time is known (default: read from --when)")
-    p.add_argument("--title", required=not editing, default=None,
+    p.add_argument("--title", default=None,
                    help="a few words, e.g. 'Car outside the house'")
     p.add_argument("--location", default=unset, metavar="TEXT", help="where it happened")
     p.add_argument("--description", default=unset, metavar="TEXT", help="what happened")

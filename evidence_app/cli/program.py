@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.cli import backup, case, files, incidents, people, report, search
+from evidence_app.cli import backup, case, files, incidents, messages, people, report, search
 from evidence_app.cli.common import Command, Parser, Subcommands, printable
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
@@ -19,9 +19,10 @@ from evidence_app.paths import default_case_dir, last_case_file
 # order `evidence-app --help` lists them: from making a case to handing over a report.
 COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
     case.add_init, case.add_case, incidents.add_incident, files.add_import,
-    files.add_attachment, incidents.add_note, people.add_person, people.add_vehicle,
-    case.add_verify, report.add_report, report.add_export, search.add_search, search.add_ocr,
-    backup.add_backup, backup.add_restore,
+    files.add_attachment, messages.add_conversation, incidents.add_note,
+    people.add_person, people.add_vehicle, case.add_verify, report.add_report,
+    report.add_export, search.add_search, search.add_ocr, backup.add_backup,
+    backup.add_restore,
 )
 
 

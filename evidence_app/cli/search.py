@@ -124,9 +124,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise UserError("Give some words to look for, or a filter such as --tag.")
         result = search(case, query, filters, order=args.order, limit=limit,
                         prefix_last=not args.exact)
+        messages, message_total = _messages(case, query, filters, limit, not args.exact)
     bold = sys.stdout.isatty()
 
     def text() -> str:
+        if messages and not result.hits and result.total <= 0:
+            return _message_lines(messages, message_total, bold)
         if not result.hits and result.total <= 0:
             return result.message or (f"Nothing found for {query!r}." if query.strip()
                                       else "Nothing found.")
@@ -143,17 +146,44 @@ def cmd_search(args: argparse.Namespace) -> int:
                 lines.append(f"{'':<16} {marked}")
         if result.message:
             lines.append(result.message)
+        if messages:
+            lines.append(_message_lines(messages, message_total, bold))
         return "\n".join(lines)
 
     emit(args, {"query": query, "total": result.total, "more": result.more,
                 "message": result.message,
-                "results": [h.to_json() for h in result.hits]}, text)
+                "results": [h.to_json() for h in result.hits],
+                "messages": {"total": message_total,
+                             "results": [h.to_json() for h in messages]}}, text)
     return 0
+
+
+def _messages(case: Case, query: str, filters: Any, limit: int, prefix: bool,
+              ) -> tuple[list[Any], int]:
+    """Messages matching the words (filters about incidents leave messages out)."""
+    from evidence_app.core.search.messages import search_messages
+    from evidence_app.core.search.query import parse_query
+
+    if filters.active or not query.strip() or limit == 0:
+        return [], 0
+    return search_messages(case, parse_query(query, prefix_last=prefix), limit=limit)
+
+
+def _message_lines(hits: list[Any], total: int, bold: bool) -> str:
+    shown = f" (showing {len(hits)})" if len(hits) < total else ""
+    lines = [f"{total} message(s){shown}:"]
+    for h in hits:
+        where = f"conv {h.conversation_id} #{h.message_index}"
+        lines.append(f"{where:<16} {h.when:<28} {h.title}")
+        marked = h.marked_snippet("\033[1m", "\033[0m") if bold else h.marked_snippet("[", "]")
+        lines.append(f"{'':<16} {marked}")
+    return "\n".join(lines)
 
 
 def add_search(sub: Subcommands, json_parent: Parser) -> None:
     p = sub.add_parser(
-        "search", parents=[json_parent], help="find incidents and exhibits by their words",
+        "search", parents=[json_parent],
+        help="find incidents, exhibits and messages by their words",
         description="Plain words must all match (any order; accents and case ignored); "
                     '"a phrase"; -word leaves out; a OR b; the last word also matches as a '
                     "prefix unless --exact. Number plates match with or without spaces.")

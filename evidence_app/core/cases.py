@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from evidence_app.core.search.index import SEARCH_INDEX
+from evidence_app.core.search.messages import MESSAGE_INDEX
 from evidence_app.core.settings import first_settings
 from evidence_app.core.store.case import Case, DerivedData, is_case_folder
 from evidence_app.core.store.clock import Clock, system_clock
 
 __all__ = ["Case", "create_case", "is_case_folder", "open_case"]
 
-DERIVED: tuple[DerivedData, ...] = (SEARCH_INDEX,)
+DERIVED: tuple[DerivedData, ...] = (SEARCH_INDEX, MESSAGE_INDEX)
 
 
 def open_case(folder: Path, *, clock: Clock = system_clock) -> Case:

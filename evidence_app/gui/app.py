@@ -50,9 +50,9 @@ def import_features() -> tuple[ModuleType, ...]:
     """Import the parts that plug into the window (search, exhibits). They pull in the
     database layer, so `launch` calls this on a worker while the window is already on
     screen; `add_features` then finds them loaded."""
-    from evidence_app.gui import exhibits_hookup, search_ui
+    from evidence_app.gui import conversations_hookup, exhibits_hookup, search_ui
 
-    return search_ui, exhibits_hookup
+    return search_ui, exhibits_hookup, conversations_hookup
 
 
 def bare_window(settings: AppSettings | None = None, opening: bool = False) -> MainWindow:
@@ -70,11 +70,13 @@ def bare_window(settings: AppSettings | None = None, opening: bool = False) -> M
 
 def add_features(window: MainWindow) -> None:
     """Plug search and exhibits (gallery, inbox, import, paste, drop) into the window."""
+    from evidence_app.gui.conversations_hookup import install as install_conversations
     from evidence_app.gui.exhibits_hookup import install as install_exhibits
     from evidence_app.gui.search_ui import attach_search
 
     attach_search(window)
     install_exhibits(window)
+    install_conversations(window)  # after the exhibits: it shares their pages
     if window.session.ops is not None:  # a case opened first: give the features it too
         window.case_opened.emit(window.session.ops)
 

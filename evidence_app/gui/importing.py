@@ -2,20 +2,34 @@
 
 `start_import(ops, paths, incident_id, destination, parent)` is the one entry point used
 by the Import action, drops on the window, the gallery and the inbox. The work runs as
-a `CaseOps.task` (core.importers.files.import_files); the progress dialog appears only when
-the import lasts longer than about half a second.
+a `CaseOps.task` (`import_everything`: message exports, recognised by what they hold,
+through core.importers.messages, every other file through core.importers.files); the
+progress dialog appears only when the import lasts longer than about half a second. A
+WhatsApp chat whose dates read more than one way is asked about, then imported again.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
-from evidence_app.core.progress import Progress
+from evidence_app.core.importers.messages import (
+    DATE_ORDERS,
+    IMPORTER_LABELS,
+    AmbiguousDateOrder,
+    ConversationImport,
+    import_messages,
+    sniff_export,
+)
+from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 
@@ -23,7 +37,59 @@ log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 500
 REFRESH_EVERY_S = 1.5  # let the inbox or gallery show files as they arrive
 FILE_FILTER = ("Pictures and screenshots (*.png *.jpg *.jpeg *.heic *.heif *.webp *.gif *.tif "
-               "*.tiff *.bmp);;All files (*)")
+               "*.tiff *.bmp);;Chats, texts and mail (*.txt *.zip *.xml *.json *.eml *.mbox);;"
+               "All files (*)")
+
+
+@dataclass
+class ExportOutcome:
+    """What became of one message export: the conversations it added to, or why it was
+    not imported (`date_orders`: the orders its dates fit, to ask the person)."""
+
+    path: str
+    importer: str
+    conversations: list[ConversationImport] = field(default_factory=list)
+    problem: str = ""
+    date_orders: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return IMPORTER_LABELS.get(self.importer, "message export")
+
+
+def import_everything(case: Any, paths: list[Path], incident_id: int | None,
+                      date_orders: dict[str, str] | None = None,
+                      cancel: CancelToken | None = None) -> Iterator[Progress]:
+    """Worker side: message exports (chosen by content, never by name) through the
+    message importers, every other file and folder through the file importer. Yields
+    Progress; items are `ImportResult`s and, for each export, an `ExportOutcome`."""
+    cancel = cancel or CancelToken()
+    exports: list[tuple[Path, str]] = []
+    files: list[Path] = []
+    for path in paths:
+        kind = sniff_export(path) if path.is_file() else None
+        if kind is None:
+            files.append(path)
+        else:
+            exports.append((path, kind))
+    if files:
+        yield from import_files(case, files, incident_id, cancel=cancel)
+    for path, kind in exports:
+        if cancel.cancelled:
+            break
+        outcome = ExportOutcome(str(path), kind)
+        try:
+            for event in import_messages(case, path, importer=kind, cancel=cancel,
+                                         date_order=(date_orders or {}).get(str(path))):
+                if isinstance(event.item, ConversationImport):
+                    outcome.conversations.append(event.item)
+                    event = Progress(event.done, event.total, event.message)
+                yield event
+        except AmbiguousDateOrder as exc:
+            outcome.problem, outcome.date_orders = str(exc), exc.choices
+        except (ValidationError, OSError) as exc:
+            outcome.problem = str(exc)
+        yield Progress(1, 1, path.name, outcome)
 
 
 class ImportRun(QObject):
@@ -33,8 +99,10 @@ class ImportRun(QObject):
 
     def __init__(self, ops: CaseOps, paths: list[Path], incident_id: int | None,
                  destination: str, parent: QWidget, show_after_ms: int = SHOW_AFTER_MS,
-                 summary: bool = True) -> None:
+                 summary: bool = True, date_orders: dict[str, str] | None = None) -> None:
         super().__init__(parent)
+        self.date_orders = date_orders or {}
+        self.exports: list[ExportOutcome] = []
         self.ops = ops
         self.paths = [Path(p) for p in paths]
         self.incident_id = incident_id
@@ -53,8 +121,8 @@ class ImportRun(QObject):
         self._tick.timeout.connect(self._update)
 
     def start(self) -> ImportRun:
-        self.handle = self.ops.task(import_files, self.paths, self.incident_id,
-                                    announce_every=REFRESH_EVERY_S)
+        self.handle = self.ops.task(import_everything, self.paths, self.incident_id,
+                                    self.date_orders, announce_every=REFRESH_EVERY_S)
         self.handle.progress.connect(self._progress)
         self.handle.finished.connect(self._finished)
         self.handle.failed.connect(self._failed)
@@ -102,14 +170,49 @@ class ImportRun(QObject):
     def _finished(self, items: list[object]) -> None:
         self._stop_ui()
         self.results = [i for i in items if isinstance(i, ImportResult)]
+        self.exports = [i for i in items if isinstance(i, ExportOutcome)]
         self.cancelled = self.cancelled or bool(self.handle and self.handle.token.cancelled)
-        log.info("import finished: %d results, cancelled=%s", len(self.results), self.cancelled)
-        if self.summary_wanted:
+        log.info("import finished: %d results, %d exports, cancelled=%s", len(self.results),
+                 len(self.exports), self.cancelled)
+        asked = [e for e in self.exports if e.date_orders]
+        if self.summary_wanted and (self.results or len(asked) < len(self.exports)
+                                    or not asked):
             self.summary = ImportSummaryDialog(self.results, self.cancelled, self.destination,
-                                               self.window)
+                                               self.window,
+                                               exports=[e for e in self.exports
+                                                        if not e.date_orders])
             self.summary.setModal(False)
             self.summary.show()
         self.finished.emit(self.results, self.cancelled)
+        for outcome in asked:
+            self._ask_date_order(outcome)
+
+    def _ask_date_order(self, outcome: ExportOutcome) -> None:
+        """Dates such as 03/04/2025 fit more than one order: the person says which (their
+        phone's), and the chat is imported again with it. Nothing is guessed."""
+        # Core's sentence ends by asking to "import again"; here the person just answers.
+        found = outcome.problem.split(" Say which")[0]
+        box = QMessageBox(QMessageBox.Icon.Question, "How does the phone write dates?",
+                          f"{PurePath(outcome.path).name}: {found}\n\nWhich way round does "
+                          "the phone write dates?", parent=self.window)
+        box.setInformativeText("Look at a date in the chat on the phone, or think of a day "
+                               "after the 12th. The chat is imported once you choose; "
+                               "nothing is guessed.")
+        buttons = {box.addButton(DATE_ORDERS[c].capitalize(),
+                                 QMessageBox.ButtonRole.AcceptRole): c
+                   for c in outcome.date_orders if c in DATE_ORDERS}
+        box.addButton(QMessageBox.StandardButton.Cancel)
+
+        def chosen() -> None:
+            order = buttons.get(box.clickedButton())  # type: ignore[call-overload]
+            if order is not None:
+                start_import(self.ops, [Path(outcome.path)], self.incident_id,
+                             self.destination, self.window,
+                             date_orders={outcome.path: order})
+
+        box.finished.connect(lambda _r: chosen())
+        self.question = box
+        box.open()
 
     def _failed(self, exc: BaseException) -> None:
         self._stop_ui()

@@ -5,7 +5,7 @@ Other parts plug in through what this exposes, per open case:
 - `self.menus["file" | "edit" | "incident" | "view" | "help"]`, `self.toolbar`;
 - `self.search_bar` (the toolbar's search field) and the exhibit actions and buttons
   (`act_import`, `act_import_folder`, `act_inbox`, `act_paste`, `act_to_describe`,
-  `import_button`, `inbox_button`). They are drawn, disabled, with the window itself, and the features
+  `import_button`, `inbox_button`) and `act_conversations` / `conversations_button`. They are drawn, disabled, with the window itself, and the features
   that load a moment later (search, exhibits) give them their behaviour: so nothing pops
   into the toolbar after the window appears.
 """
@@ -183,6 +183,10 @@ class MainWindow(QMainWindow):
         self.act_inbox = make("Inbox", "Ctrl+Shift+I", "Files imported but not yet part of an "
                               "incident (Ctrl+Shift+I)", "inbox")
         self.act_inbox.setCheckable(True)
+        self.act_conversations = make("&Conversations", "Ctrl+Shift+M",
+                                      "Chats, texts, calls and emails you imported, as the "
+                                      "phone shows them (Ctrl+Shift+M)", "chat")
+        self.act_conversations.setCheckable(True)
         self.act_to_describe = make("Show incidents to &describe", None,
                                     "List the incidents with no title yet or with the type "
                                     "Other, to describe them")
@@ -216,7 +220,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_to_describe)
         m = self.menus["view"] = bar.addMenu("&View")
-        m.addAction(self.act_inbox)
+        m.addActions([self.act_inbox, self.act_conversations])
         m.addSeparator()
         m.addActions([self.act_newest, self.act_oldest])
         m = self.menus["help"] = bar.addMenu("&Help")
@@ -237,8 +241,11 @@ class MainWindow(QMainWindow):
         self.inbox_button = QToolButton()
         self.inbox_button.setDefaultAction(self.act_inbox)
         self.inbox_button.setAccessibleName("Show the Inbox")
+        self.conversations_button = QToolButton()
+        self.conversations_button.setDefaultAction(self.act_conversations)
+        self.conversations_button.setAccessibleName("Show the conversations")
         bar.addAction(self.act_new)
-        for button in (self.import_button, self.inbox_button):
+        for button in (self.import_button, self.inbox_button, self.conversations_button):
             button.setToolButtonStyle(bar.toolButtonStyle())
             button.setIconSize(bar.iconSize())
             button.setAutoRaise(True)

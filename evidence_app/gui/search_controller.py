@@ -8,8 +8,10 @@ Answers to an older query are dropped, so a slow search never overwrites a newer
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,6 +29,29 @@ from evidence_app.gui.tasks import CaseOps
 
 DEBOUNCE_MS = 250
 PAGE = 50
+
+
+def search_with_messages(case: Any, query: str, filters: SearchFilters, order: str = "relevance",
+                         limit: int = PAGE) -> SearchResults:
+    """Incidents and exhibits, then messages (core/search/messages.py), as one list.
+
+    Messages have no category, people or tags, so a search narrowed by a filter lists
+    incidents only. Ordered by time, the two lists are merged by when things happened."""
+    from evidence_app.core.search.messages import search_messages
+
+    results = search(case, query, filters, order=order, limit=limit)
+    if filters.active or filters.include_trash or not query.strip():
+        return results
+    hits, total = search_messages(case, results.query, limit=limit)
+    if not total:
+        return results
+    merged = results.hits + hits
+    if order in ("newest", "oldest"):
+        floor = datetime.min.replace(tzinfo=UTC)
+        merged.sort(key=lambda h: h.occurred_at or floor, reverse=order == "newest")
+    message = results.message if results.total else ""
+    return dataclasses.replace(results, hits=merged, total=results.total + total,
+                               message=message)
 
 
 def search_source(query: str, filters: SearchFilters,
@@ -141,7 +166,7 @@ class SearchController(QObject):
         if (query, filters) != self._shown:
             self._shown = (query, filters)
             self.source_changed.emit(search_source(query, filters, self.keep))
-        self.ops.read(search, query, filters, order=order, limit=PAGE,
+        self.ops.read(search_with_messages, query, filters, order=order, limit=PAGE,
                       on_done=lambda result: self._done(gen, result, repeated),
                       on_error=lambda exc: self._failed(gen, exc))
 

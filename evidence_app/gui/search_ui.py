@@ -130,6 +130,11 @@ class CaseSearch(QObject):
     # -- opening a result ------------------------------------------------------------
     def open_hit(self, hit: SearchHit) -> None:
         query = self.controller.query
+        if hit.kind == "message":  # the conversation, at the message
+            conversations = getattr(self.window, "conversations", None)
+            if conversations is not None and hit.conversation_id is not None:
+                conversations.open_message(hit.conversation_id, hit.id)
+            return
         if hit.kind == "incident" or (hit.incident_id is not None and not hit.trashed):
             incident = hit.incident_id if hit.incident_id is not None else hit.id
             self._pending_highlight = query

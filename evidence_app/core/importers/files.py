@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -228,14 +228,18 @@ def _existing(case: Case) -> dict[str, tuple[int, str, bool]]:
 
 def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = None,
                  cancel: CancelToken | None = None, workers: int | None = None,
-                 source: str | None = None, batch: int = COMMIT_BATCH) -> Iterator[Progress]:
+                 source: str | None = None, batch: int = COMMIT_BATCH,
+                 origins: Mapping[Path, str] | None = None) -> Iterator[Progress]:
     """Import files and folders; yields Progress with an ImportResult per file.
 
     The first event has `item=None` and the total. Then one event per file as it is read
     (`done` counts them), carrying the result only for a file that cannot be imported;
     then the imported files and duplicates, each with its result, in the order their
     marks were given: capture time, then name, `batch` rows to a transaction. `source`
-    overrides the capture-time source (used for pasted images).
+    overrides the capture-time source (used for pasted images). `origins` names files an
+    importer unpacked into the case's scratch folder (from a chat export's zip): each is
+    recorded as coming from the path given there ("Chat.zip/IMG-0001.jpg"), and only
+    such files may come from inside the case folder.
     """
     cancel = cancel or CancelToken()
     if incident_id is not None:
@@ -245,7 +249,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                 raise NotFoundError(f"There is no incident {incident_id}.")
     # Pasted bytes are staged in the case's own cache by import_bytes, so the guard
     # against importing the case folder into itself does not apply to them.
-    entries = expand_paths(paths, None if source == CaptureSource.PASTED else case.folder)
+    staged = source == CaptureSource.PASTED or bool(origins)
+    entries = expand_paths(paths, None if staged else case.folder)
     total = len(entries)
     done = 0
     yield Progress(0, total, "Preparing")
@@ -310,7 +315,7 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     break
                 rows = read[first:first + batch]
                 try:
-                    results = _commit(case, rows, known, incident_id, tz, source)
+                    results = _commit(case, rows, known, incident_id, tz, source, origins)
                 except StorageError as exc:
                     raise CaseError(
                         f"{exc} {first} file(s) of {total} were added before this; import "
@@ -350,7 +355,8 @@ def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
 
 
 def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, bool]],
-            incident_id: int | None, tz: str, source: str | None) -> list[ImportResult]:
+            incident_id: int | None, tz: str, source: str | None,
+            origins: Mapping[Path, str] | None = None) -> list[ImportResult]:
     """Record a batch of stored files in one transaction, marks in the batch's order;
     `known` learns the new exhibits only once they are committed."""
     results: list[ImportResult] = []
@@ -367,7 +373,8 @@ def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, b
             when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
             if source:
                 src, note = source, ""
-            name, original_path = readable_name(stored.name), readable_name(str(stored.path))
+            where = (origins or {}).get(stored.path, str(stored.path))
+            name, original_path = readable_name(stored.name), readable_name(where)
             serial = settings.next_exhibit_serial
             mark = f"{settings.initials}/{serial}"
             settings.next_exhibit_serial = serial + 1

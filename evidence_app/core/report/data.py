@@ -17,6 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from evidence_app.core.attachments import get_attachment
+from evidence_app.core.conversations import (
+    ConversationView,
+    MessageView,
+    get_conversation,
+    messages_of_incidents,
+)
 from evidence_app.core.errors import UserError
 from evidence_app.core.impacts import impacts_for_report
 from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
@@ -59,6 +66,12 @@ class ReportData:
     private_notes: set[int] = field(default_factory=set)
     # The latest Check my evidence run (core/evidence_check.py), for the audit appendix.
     last_check: AuditEntry | None = None
+    # Messages the incidents were made from ({incident id: messages}), their
+    # conversations, and the export files they were read from (exhibits listed with
+    # their hashes even when no incident holds them).
+    messages: dict[int, list[MessageView]] = field(default_factory=dict)
+    conversations: dict[int, ConversationView] = field(default_factory=dict)
+    export_files: list[AttachmentView] = field(default_factory=list)
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -77,6 +90,14 @@ class ReportData:
     @property
     def undated(self) -> list[IncidentDetail]:
         return [i for i in self.incidents if i.occurred_at is None]
+
+    @property
+    def listed_exhibits(self) -> list[AttachmentView]:
+        """The exhibit list's rows: every exhibit, and the message export files the
+        transcripts cite, by exhibit number."""
+        seen = {a.id for a in self.exhibits}
+        extra = [a for a in self.export_files if a.id not in seen]
+        return sorted([*self.exhibits, *extra], key=lambda a: a.exhibit_serial)
 
     @property
     def exhibits(self) -> list[AttachmentView]:
@@ -308,6 +329,18 @@ def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None =
     return out
 
 
+def _load_messages(case: Case, data: ReportData) -> None:
+    """The messages of the report's incidents, their conversations and export files."""
+    data.messages = messages_of_incidents(case, [i.id for i in data.incidents])
+    conv_ids = {m.conversation_id for items in data.messages.values() for m in items}
+    data.conversations = {c: get_conversation(case, c) for c in sorted(conv_ids)}
+    marks = {m.export_mark for items in data.messages.values() for m in items}
+    files = [e.attachment_id for c in data.conversations.values() for e in c.exports
+             if e.exhibit_mark in marks]
+    data.export_files = [get_attachment(case, a, allow_deleted=True)
+                         for a in dict.fromkeys(files)]
+
+
 def collect(case: Case, options: ReportOptions, generated_at: datetime) -> ReportData:
     """Read everything one report needs."""
     s = case.settings()
@@ -336,6 +369,7 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
     data.impacts = impacts_for_report(case, [i.id for i in data.incidents])
+    _load_messages(case, data)
     if personal:
         # Effects on the whole case are printed in the summary, outside any incident.
         whole_case = [i for i in data.impacts if i.incident_id is None]

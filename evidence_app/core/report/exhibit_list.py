@@ -36,9 +36,32 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     rows: list[list[Any]] = [[_p(h, st.head_cell) for h in (
         "Mark", "Incident", "File", "Captured", "Imported")]]
     style = grid_table(zebra=False)
-    for att in data.exhibits:
+    exports = {a.id for a in data.export_files}
+    for att in data.listed_exhibits:
         source = capture_source(att)
-        number = data.number_of(att.incident_id) if att.incident_id is not None else None
+        in_report = att.incident_id is not None and att.incident_id in data.incident_ids
+        number = data.number_of(att.incident_id) if in_report and att.incident_id else None
+        if att.id in exports and att not in data.exhibits:
+            # A message export file: cited by the transcripts, not drawn in the report.
+            rows.append([
+                _p(anchor(listed_key(att.exhibit_serial)) + f"<b>{markup(att.exhibit_mark)}</b>",
+                   st.cell),
+                _p("Messages export", st.cell_muted),
+                [_p(markup(att.original_name), st.cell),
+                 _p(markup(f"{media_text(att)}, {size_text(att.size)}; the file the "
+                           "transcripts were read from"), st.cell_muted)],
+                _p("", st.cell),
+                _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
+            rows.append(["", sha256_paragraph(att.sha256, width - cols[0] - 10, st.mono),
+                         "", "", ""])
+            r = len(rows) - 1
+            style.add("SPAN", (1, r), (-1, r))
+            style.add("NOSPLIT", (0, r - 1), (-1, r))
+            style.add("LINEBELOW", (0, r - 1), (-1, r - 1), 0, SHADE)
+            style.add("TOPPADDING", (0, r), (-1, r), 0)
+            if (r // 2) % 2 == 0:
+                style.add("BACKGROUND", (0, r - 1), (-1, r), SHADE)
+            continue
         # The mark leads to where the exhibit is drawn, the number to its incident.
         rows.append([
             _p(anchor(listed_key(att.exhibit_serial))
@@ -68,7 +91,7 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
            "may be printed in four groups of 16 characters, to be read together without "
            "the spaces. Capture times say where they came from." + _gaps_note(data),
            st.muted)]
-    if not data.exhibits:
+    if not data.listed_exhibits:
         out.append(_p("This report has no exhibits.", st.notice))
         return out
     table = ReportTable(rows, colWidths=cols, repeatRows=1)
@@ -79,7 +102,7 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
 
 def _gaps_note(data: ReportData) -> str:
     """Why some marks are missing: marks are never reused, so gaps are expected."""
-    serials = sorted(a.exhibit_serial for a in data.exhibits)
+    serials = sorted(a.exhibit_serial for a in data.listed_exhibits)
     if not serials or serials[-1] - serials[0] + 1 == len(serials) and serials[0] == 1:
         return ""
     return (" Marks missing from the sequence belong to files that are not in this report "

@@ -61,6 +61,7 @@ from evidence_app.core.report.styles import (
     Styles,
     fields_table,
 )
+from evidence_app.core.report.transcript import transcript
 from evidence_app.core.views import AttachmentView, IncidentDetail
 from evidence_app.core.vocab import ImpactKind, Role
 
@@ -458,6 +459,7 @@ def incident_full(data: ReportData, inc: IncidentDetail, st: Styles, page: PageG
                 record.append(_p(f'<font color="#52606d">{label}</font>', st.label))
                 record += text_block(note.text, st.body)
     out: list[Flowable] = [_KeepShort(record)]
+    out += transcript(data, inc.id, st, width)
     if inc.attachments:
         out += exhibit_rows(inc.attachments, render, tz, st, width, data.options.image_layout,
                             page.height, heading=_p("Exhibits", st.h2))

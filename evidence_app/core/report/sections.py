@@ -29,6 +29,7 @@ from evidence_app.core.report.styles import (
     grid_table,
 )
 from evidence_app.core.report.summary import officer_summary
+from evidence_app.core.report.transcript import weekly_section
 from evidence_app.core.views import IncidentDetail
 from evidence_app.core.vocab import category_label
 
@@ -185,6 +186,7 @@ def summary(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         return out
     out += officer_summary(data, st, width)
     out += counts(data, st, width)
+    out += weekly_section(data, st, width)
     refs = police_table(data, st, width)
     if refs is not None:
         out += [_p("Police references", st.h2), refs]

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from evidence_app.core.search.messages import rebuild as rebuild_messages
 from evidence_app.core.search.text import plate_keys, plate_ngrams
 from evidence_app.core.store.models import (
     Attachment,
@@ -197,6 +198,7 @@ def rebuild_case_index(case: Any) -> int:
     """Rebuild a case's whole index in one write (what `verify --repair` does)."""
     with case.write() as (session, audit):
         count = rebuild(session.connection())
+        count += rebuild_messages(session.connection())
         audit.log("rebuild", "search_index", None, records=count)
         return count
 

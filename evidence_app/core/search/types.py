@@ -44,7 +44,8 @@ class SearchFilters:
 
 @dataclass
 class SearchHit:
-    """One result: an incident, or an attachment standing alone (inbox or trash)."""
+    """One result: an incident, an attachment standing alone (inbox or trash), or a
+    message (core/search/messages.py)."""
 
     kind: str  # "incident" or "attachment"
     id: int
@@ -60,6 +61,9 @@ class SearchHit:
     category: str = ""
     trashed: bool = False
     score: float = 0.0
+    # A message hit ("message"): the conversation to open and the message's place in it.
+    conversation_id: int | None = None
+    message_index: int | None = None
 
     def marked_snippet(self, before: str = "[", after: str = "]") -> str:
         """The snippet with each match wrapped in `before`/`after`."""

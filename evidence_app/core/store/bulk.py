@@ -25,6 +25,9 @@ def _driver_value(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, float, type(None)})  # stored as they are
+
+
 def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
     """Insert many rows with one executemany, skipping SQLAlchemy's per-value machinery
     (100,000 diary rows: seconds instead of tens of seconds). Values are converted exactly
@@ -37,4 +40,6 @@ def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
         return
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, [tuple(_driver_value(r[c]) for c in columns) for r in rows])
+    plain = _PLAIN
+    conn.exec_driver_sql(sql, [tuple(v if v.__class__ in plain else _driver_value(v)
+                                     for v in r.values()) for r in rows])

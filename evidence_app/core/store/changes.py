@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 _ENTITY_FIELD = {"incident": "incidents", "attachment": "attachments", "note": "notes",
-                 "person": "people", "vehicle": "vehicles"}
+                 "person": "people", "vehicle": "vehicles", "conversation": "conversations"}
 _TRASH_ACTIONS = {"trash", "restore", "empty_trash"}
 
 
@@ -38,6 +38,9 @@ class Changes:
     state: frozenset[str] = field(default_factory=frozenset)  # case_state keys
     trash: bool = False  # something went into or out of the trash, or it was emptied
     search_index: bool = False  # documents of the search index were rewritten
+    # Conversations whose messages, participants or exports changed (messages put into
+    # or taken out of an incident are here too, with the incident in `incidents`).
+    conversations: frozenset[int] = field(default_factory=frozenset)
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -77,6 +80,9 @@ class Changes:
                 value = details.get(key)
                 if isinstance(value, int):
                     ids["incidents"].add(value)
+            conversation = details.get("conversation_id")
+            if isinstance(conversation, int):
+                ids["conversations"].add(conversation)
             if entity == "case":
                 settings = settings or action in ("create", "update")
                 for key in _ENTITY_FIELD.values():

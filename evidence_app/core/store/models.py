@@ -272,3 +272,124 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+
+# --------------------------------------------------------------------------- messages
+# Chat exports, text-message backups, call logs and mail (migration 0004).
+
+class Conversation(Base):
+    """One conversation imported from exports: a WhatsApp chat, an SMS thread with one
+    number, a mailbox's thread, an Instagram/Messenger/Telegram chat."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # whatsapp, sms, email, instagram, ...
+    title: Mapped[str] = mapped_column(String(500), default="")
+    # What identifies the same conversation in a later, longer export (the chat's name,
+    # the other number, the thread id); with `source`, how a re-import finds it.
+    source_key: Mapped[str] = mapped_column(String(500), default="", index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="conversation", order_by="Participant.id")
+    exports: Mapped[list[ConversationExport]] = relationship(
+        back_populates="conversation", order_by="ConversationExport.id")
+
+
+class Participant(Base):
+    """Someone in a conversation as the export names them; `is_owner` marks the person
+    keeping the case, `is_suspect` a suspect; `person_id` links them to People."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")  # number, e-mail, handle
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_suspect: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="participants")
+
+
+class ConversationExport(Base):
+    """One export file imported into a conversation (itself an exhibit, with its hash),
+    what it added and what could not be read in it."""
+
+    __tablename__ = "conversation_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), index=True)
+    importer: Mapped[str] = mapped_column(String(32))
+    options: Mapped[str] = mapped_column(Text, default="{}")  # JSON: date order, zone, ...
+    imported_at: Mapped[datetime]
+    messages_read: Mapped[int] = mapped_column(Integer, default=0)
+    messages_added: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
+
+    conversation: Mapped[Conversation] = relationship(back_populates="exports")
+
+
+class Message(Base):
+    """One message, call or system line of a conversation, as the export holds it.
+
+    `idx` is its place in the conversation (1, 2, ...), fixed once given; `sent_at` is
+    UTC and `time_basis` says how the time is known: "exact" (the export gives the
+    instant), "offset" (a local time with its UTC offset, as mail does), "export_zone"
+    (a local time read in the zone given for the export) or "case_zone" (a local time
+    read in the case's zone because the export says none); `time_note` explains a time
+    on a clock-change night. `source_line` is the line (or entry number) in the export
+    file `source_export_id` where it was read.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"))
+    idx: Mapped[int] = mapped_column(Integer)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime | None]
+    time_basis: Mapped[str] = mapped_column(String(16), default="case_zone")
+    time_note: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(8), default="text")  # text, call, system
+    text: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")  # mail
+    call_number: Mapped[str] = mapped_column(String(64), default="")
+    call_direction: Mapped[str] = mapped_column(String(8), default="")  # incoming, outgoing
+    call_status: Mapped[str] = mapped_column(String(16), default="")  # answered, missed,
+    # rejected, voicemail, blocked
+    call_seconds: Mapped[int | None]
+    source_export_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_exports.id", ondelete="SET NULL"))
+    source_line: Mapped[int | None]
+    # What a longer export of the same conversation gives again (importers/chat.py):
+    # compared in memory within the importing transaction, so it needs no index.
+    dedupe_key: Mapped[str] = mapped_column(String(64))
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (
+        Index("ux_messages_conversation_idx", "conversation_id", "idx", unique=True),
+        Index("ix_messages_conversation_sent", "conversation_id", "sent_at"),
+    )
+
+
+message_attachments = Table(
+    "message_attachments",
+    Base.metadata,
+    Column("message_id", ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("attachment_id", ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, nullable=False, default=""),  # the name the export gave it
+    Index("ix_message_attachments_attachment_id", "attachment_id"),
+)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePath
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -105,18 +107,52 @@ def summary_headline(results: list[ImportResult], cancelled: bool, destination: 
     return ("Import stopped. " + head + "; the rest were not imported.") if cancelled else head + "."
 
 
+def exports_headline(found: Sequence[Any], cancelled: bool) -> str:
+    """'2 conversations: 1,234 new messages.'"""
+    added = sum(c.messages_added for c in found)
+    n = len(found)
+    head = (f"{n:,} conversation{'s' if n != 1 else ''}: {added:,} new "
+            f"message{'s' if added != 1 else ''}." if found else "No messages were imported.")
+    return ("Import stopped. " + head) if cancelled else head
+
+
+def conversation_result(c: Any, label: str) -> str:
+    """'WhatsApp chat export, new conversation: 1,234 messages (12 calls), 3 files; the
+    export is exhibit JS/14' or '... 40 new of 1,274 read (the rest were already here)'."""
+    if c.messages_added == c.messages_read:
+        what = f"{c.messages_added:,} message{'s' if c.messages_added != 1 else ''}"
+    else:
+        what = (f"{c.messages_added:,} new of {c.messages_read:,} read (the others were "
+                "already in the case)")
+    if c.calls:
+        what += f", {c.calls:,} call{'s' if c.calls != 1 else ''}"
+    if c.files:
+        what += f", {c.files:,} file{'s' if c.files != 1 else ''} sent with them"
+    where = "new conversation" if c.new_conversation else "added to the conversation"
+    problems = (f"; {len(c.problems):,} part{'s' if len(c.problems) != 1 else ''} could not "
+                "be read (below)" if c.problems else "")
+    return (f"{label}, {where}: {what}; the export is exhibit {c.export_exhibit}"
+            f"{problems}")
+
+
 class ImportSummaryDialog(QDialog):
     """What happened to every file: imported, already in the case, or not imported (why)."""
 
     def __init__(self, results: list[ImportResult], cancelled: bool, destination: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, exports: Sequence[Any] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished" if not cancelled else "Import stopped")
         fit_to_screen(self, 640, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
-        self.headline = heading(QLabel(summary_headline(results, cancelled, destination)))
+        found = [c for e in exports for c in e.conversations]
+        headline = summary_headline(results, cancelled, destination)
+        if exports and not results:
+            headline = exports_headline(found, cancelled)
+        elif found:
+            headline += " " + exports_headline(found, cancelled)
+        self.headline = heading(QLabel(headline))
         self.headline.setWordWrap(True)
         layout.addWidget(self.headline)
 
@@ -129,7 +165,9 @@ class ImportSummaryDialog(QDialog):
         if rejected:
             details.append(f"{len(rejected):,} could not be imported (reasons below)")
         self.detail = QLabel("; ".join(details).capitalize() + "." if details else
-                             "Every file was added. Their exhibit numbers are listed below.")
+                             "Every file was added. Their exhibit numbers are listed below."
+                             if results else "What was found is listed below. The "
+                             "conversations are under View \u203a Conversations.")
         self.detail.setWordWrap(True)
         layout.addWidget(self.detail)
 
@@ -146,6 +184,7 @@ class ImportSummaryDialog(QDialog):
         self.tree.setItemDelegate(_WrappingRows(self.tree))
         self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.sections: dict[str, QTreeWidgetItem] = {}
+        self._exports(exports)
         self._section("imported", f"Added ({len(imported):,})", imported,
                       lambda r: f"Exhibit {r.exhibit}" + (f" \u2014 {r.reason}" if r.reason else ""),
                       expand=len(imported) <= 50)
@@ -164,6 +203,32 @@ class ImportSummaryDialog(QDialog):
         super().showEvent(event)  # type: ignore[arg-type]
         # Row heights depend on column widths, known only once the dialog is laid out.
         self.tree.doItemsLayout()
+
+    def _exports(self, exports: Sequence[Any]) -> None:
+        """Each export: the conversations it added to (what was new, what was read, the
+        lines that could not be read), or why it was not imported."""
+        for e in exports:
+            name = PurePath(e.path).name
+            if e.problem:
+                top = QTreeWidgetItem([name, f"Not imported: {e.problem}"])
+                top.setToolTip(1, e.problem)
+                self.tree.addTopLevelItem(top)
+                self.sections.setdefault("export_failed", top)
+                continue
+            for c in e.conversations:
+                top = QTreeWidgetItem([c.title or name, conversation_result(c, e.label)])
+                top.setToolTip(0, e.path)
+                top.setToolTip(1, top.text(1))
+                font = top.font(0)
+                font.setBold(True)
+                top.setFont(0, font)
+                self.tree.addTopLevelItem(top)
+                for problem in c.problems:
+                    child = QTreeWidgetItem(["Could not read", problem])
+                    child.setToolTip(1, problem)
+                    top.addChild(child)
+                top.setExpanded(len(c.problems) <= 20)
+                self.sections.setdefault("conversations", top)
 
     def _section(self, key: str, title: str, rows: list[ImportResult], result_text: object,
                  expand: bool) -> None:

@@ -28,6 +28,8 @@ from evidence_app.gui.look import is_dark
 FIELDS = {"title": "in the title", "details": "in the details", "notes": "in a note",
           "people": "in a linked person", "vehicles": "in a linked vehicle",
           "files": "in an exhibit's name or caption", "ocr": "in the text of a screenshot"}
+MESSAGE_FIELDS = {"text": "", "sender": "in the sender's name or number",
+                  "numbers": "in the phone number"}
 ORDERS = [("Best match", "relevance"), ("Newest first", "newest"), ("Oldest first", "oldest")]
 
 
@@ -47,10 +49,12 @@ def hit_html(hit: SearchHit, dark: bool) -> str:
     mark = "#6b5a00" if dark else "#fff0a8"
     if hit.kind == "incident":
         kind = "Incident"
+    elif hit.kind == "message":
+        kind = "Call" if hit.category == "call" else "Message"
     else:
         kind = f"Exhibit {html.escape(hit.exhibit)}" + (" \u00b7 inbox" if hit.incident_id is None
                                                        else "")
-    where = FIELDS.get(hit.field, "")
+    where = (MESSAGE_FIELDS if hit.kind == "message" else FIELDS).get(hit.field, "")
     trash = " \u00b7 in the trash" if hit.trashed else ""
     meta = " \u00b7 ".join(p for p in (kind, html.escape(hit.when), where) if p) + trash
     snippet = snippet_html(hit, mark)

@@ -1,0 +1,401 @@
+"""What every message importer shares: the conversations an export holds, local times
+read with the app's clock-change rules, safe reading of zip files, and saving it all.
+
+An importer (whatsapp.py, sms_backup.py, email.py, meta_dyi.py, telegram.py) reads an
+export into `ChatExport`s (one per conversation it holds) and hands them to
+`save_exports`, which:
+
+1. keeps the export file itself, and every file sent with a message, as exhibits
+   through the ordinary file import (`import_files`: hashed, stored, read, previewed);
+2. in one unit of work, finds the conversation a re-import continues (same source and
+   key) or makes it, gives each new message the next index, skips the messages already
+   there (same sender, time, text and, for repeats, ordinal), and inserts the rest in
+   bulk; one audit event per export and conversation records what was added (indexes,
+   count and a digest of the added messages, so the import can be repeated and checked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from evidence_app.core.dates import clock_change
+from evidence_app.core.errors import ValidationError
+from evidence_app.core.importers.files import ImportResult, import_files
+from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.audit import canonical
+from evidence_app.core.store.bulk import bulk_insert
+from evidence_app.core.store.case import Case
+from evidence_app.core.store.models import (
+    Conversation,
+    ConversationExport,
+    Message,
+    Participant,
+    message_attachments,
+)
+
+# Zip limits (as a phone's "Export chat" never comes near): refuse what could fill the
+# disk or point outside the folder it is unpacked into.
+MAX_MEMBER = 2 * 1024**3  # one file sent in a chat
+MAX_TOTAL = 20 * 1024**3
+MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MB
+MAX_MEMBERS = 200_000
+
+
+class ImportProblem(ValidationError):
+    """An export that cannot be imported at all (the message says why and what to do)."""
+
+
+@dataclass
+class ChatMessage:
+    """One message, call or system line as read from an export."""
+
+    sender: str  # the name the export gives ("" for a system line)
+    sent_at: datetime | None  # aware UTC
+    time_basis: str  # exact, offset, export_zone, case_zone (see models.Message)
+    line: int | None  # line (or entry number) in the export where it was read
+    text: str = ""
+    kind: str = "text"  # text, call, system
+    address: str = ""  # number, e-mail address or handle
+    time_note: str = ""
+    subject: str = ""
+    call_number: str = ""
+    call_direction: str = ""
+    call_status: str = ""
+    call_seconds: int | None = None
+    files: list[str] = field(default_factory=list)  # keys of ChatExport.files
+    from_owner: bool | None = None  # the export says the person sent it
+
+
+@dataclass
+class ChatExport:
+    """One conversation read from an export file."""
+
+    source: str  # whatsapp, sms, email, instagram, messenger, telegram
+    title: str
+    source_key: str  # what identifies the same conversation in a later export
+    messages: list[ChatMessage] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what could not be read, and where
+    files: dict[str, Path] = field(default_factory=dict)  # name -> unpacked file
+    options: dict[str, Any] = field(default_factory=dict)
+    owner_names: set[str] = field(default_factory=set)  # names the person goes by here
+
+
+@dataclass
+class ConversationImport:
+    """What importing one export did to one conversation (the CLI prints it)."""
+
+    conversation_id: int
+    title: str
+    source: str
+    new_conversation: bool
+    messages_read: int
+    messages_added: int
+    first_index: int | None
+    last_index: int | None
+    calls: int
+    files: int
+    export_exhibit: str
+    export_sha256: str
+    problems: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- times
+class LocalClock:
+    """Turns an export's local times into UTC in one zone, in message order, using the
+    app's clock-change rules (core.dates.clock_change): a time in the hour repeated when
+    the clocks go back is the first one unless the messages have already passed it (then
+    the second), and the note on the message says which; a time in the skipped hour is
+    kept as the zone reads it, with a note."""
+
+    def __init__(self, tz: str, basis: str) -> None:
+        self.tz = tz
+        self.zone = ZoneInfo(tz)
+        self.basis = basis
+        self._last: datetime | None = None
+        # UTC offsets by local hour: a chat has many messages an hour, and the zone's
+        # rules are the slow part of turning each into UTC.
+        self._offsets: dict[tuple[int, int, int, int], tuple[timedelta, timedelta]] = {}
+
+    def utc(self, naive: datetime) -> tuple[datetime, str]:
+        key = (naive.year, naive.month, naive.day, naive.hour)
+        offsets = self._offsets.get(key)
+        if offsets is None:
+            first = naive.replace(tzinfo=self.zone)
+            second = naive.replace(tzinfo=self.zone, fold=1)
+            offsets = (first.utcoffset() or timedelta(0), second.utcoffset() or timedelta(0))
+            self._offsets[key] = offsets
+        note = ""
+        if offsets[0] != offsets[1]:
+            first_utc = (naive - offsets[0]).replace(tzinfo=UTC)
+            second_utc = (naive - offsets[1]).replace(tzinfo=UTC)
+            fold = 0
+            if self._last is not None and first_utc < self._last <= second_utc:
+                fold = 1
+            change = clock_change(naive.date(), naive.time(), self.tz, fold)
+            if change is not None:
+                note = change[1]
+            chosen = naive.replace(tzinfo=self.zone, fold=fold)
+            result = chosen.astimezone(UTC)
+        else:
+            result = (naive - offsets[0]).replace(tzinfo=UTC)
+        self._last = result
+        return result, note
+
+
+def from_epoch_ms(ms: int | float) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+# --------------------------------------------------------------------------- zip files
+def safe_members(zf: zipfile.ZipFile, compressed_size: int | None = None,
+                 ) -> tuple[list[zipfile.ZipInfo], list[str]]:
+    """The members of a zip that may be unpacked, and sentences for those refused:
+    paths pointing outside (absolute, `..`, drive letters), links, members too big, or
+    compressed suspiciously well (a zip bomb)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ImportProblem(f"The zip file holds {len(infos)} files, more than a chat export "
+                            "does; it was not opened.")
+    ok: list[zipfile.ZipInfo] = []
+    refused: list[str] = []
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = info.filename.replace("\\", "/")
+        path = PurePosixPath(name)
+        if (name.startswith("/") or ".." in path.parts or (len(name) > 1 and name[1] == ":")
+                or any(p in ("", ".") for p in path.parts[:-1])):
+            refused.append(f"{info.filename}: its path points outside the export; not unpacked")
+            continue
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            refused.append(f"{info.filename}: a link, not a file; not unpacked")
+            continue
+        if info.file_size > MAX_MEMBER:
+            refused.append(f"{info.filename}: {info.file_size:,} bytes, larger than any file "
+                           "a chat sends; not unpacked")
+            continue
+        if info.file_size > 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            refused.append(f"{info.filename}: compressed {info.file_size // max(info.compress_size, 1)}"
+                           " times over (a zip bomb?); not unpacked")
+            continue
+        total += info.file_size
+        if total > MAX_TOTAL:
+            refused.append(f"{info.filename}: the export unpacks to more than "
+                           f"{MAX_TOTAL // 1024**3} GB; the rest was not unpacked")
+            break
+        ok.append(info)
+    return ok, refused
+
+
+def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = MAX_MEMBER,
+           ) -> Path:
+    """Unpack one member under `dest` (a scratch folder), by its base name, never
+    trusting its stated size: reading stops past `limit`."""
+    name = PurePosixPath(info.filename.replace("\\", "/")).name or "file"
+    target = dest / name
+    n = 1
+    while target.exists():
+        target = dest / f"{Path(name).stem} ({n}){Path(name).suffix}"
+        n += 1
+    written = 0
+    with zf.open(info) as src, open(target, "wb") as out:
+        while chunk := src.read(1024 * 1024):
+            written += len(chunk)
+            if written > limit:
+                raise ImportProblem(f"{info.filename} unpacks to more than it says; refused")
+            out.write(chunk)
+    return target
+
+
+# --------------------------------------------------------------------------- saving
+def dedupe_keys(messages: Sequence[ChatMessage]) -> list[str]:
+    """A key per message that a longer export of the same conversation gives again:
+    sender, time, kind and text, with an ordinal for exact repeats."""
+    seen: dict[str, int] = {}
+    keys = []
+    for m in messages:
+        when = m.sent_at.isoformat() if m.sent_at else ""
+        base = "\x1f".join((m.sender, m.address, when, m.kind, m.text, m.call_number,
+                            m.call_status, ",".join(m.files)))
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        keys.append(hashlib.sha256(f"{base}\x1f{n}".encode()).hexdigest()[:40])
+    return keys
+
+
+def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
+                     cancel: CancelToken) -> Iterator[Progress | dict[str, ImportResult]]:
+    results: dict[str, ImportResult] = {}
+    for event in import_files(case, paths, cancel=cancel, origins=origins or None):
+        if isinstance(event.item, ImportResult):
+            results[event.item.path] = event.item
+        yield Progress(event.done, event.total, f"Keeping files: {event.message}")
+    yield results
+
+
+def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
+                 importer: str, cancel: CancelToken | None = None,
+                 ) -> Iterator[Progress]:
+    """Keep the export file and its attachments as exhibits, then add the conversations'
+    new messages. Yields Progress; the last events carry a `ConversationImport` each."""
+    cancel = cancel or CancelToken()
+    if case.contains(export_path):
+        raise ImportProblem(f"{export_path} is inside the case folder itself; import the "
+                            "export from where it was saved.")
+    file_paths: list[Path] = []
+    origins: dict[Path, str] = {}
+    for ex in exports:
+        for name, path in ex.files.items():
+            if path not in origins:
+                file_paths.append(path)
+                origins[path] = f"{export_path}/{name}"
+    results: dict[str, ImportResult] = {}
+    for event in _import_exhibits(case, [export_path, *file_paths], origins, cancel):
+        if isinstance(event, dict):
+            results = event
+        else:
+            yield event
+    if cancel.cancelled:
+        return
+    export_result = results.get(str(export_path))
+    if export_result is None or export_result.id is None:
+        reason = export_result.reason if export_result else "it could not be read"
+        raise ImportProblem(f"The export file {export_path.name} could not be kept: {reason}.")
+    file_ids = {str(p): r.id for p, r in ((p, results.get(str(p))) for p in file_paths)
+                if r is not None and r.id is not None}
+    yield Progress(0, len(exports), "Adding messages")
+    for n, ex in enumerate(exports, 1):
+        outcome = _save_one(case, ex, importer, export_result, file_ids)
+        yield Progress(n, len(exports), f"{outcome.title}: {outcome.messages_added} new",
+                       outcome)
+
+
+def _participants(session: Any, conv: Conversation, ex: ChatExport,
+                  audit: Any) -> dict[tuple[str, str], int]:
+    rows = session.scalars(select(Participant).where(
+        Participant.conversation_id == conv.id)).all()
+    known = {(p.name, p.address): p.id for p in rows}
+    by_name = {p.name: p.id for p in rows if p.name}
+    by_address = {p.address: p.id for p in rows if p.address}
+    out: dict[tuple[str, str], int] = {}
+    for m in ex.messages:
+        if m.kind == "system" and not m.sender:
+            continue
+        key = (m.sender, m.address)
+        if key in out:
+            continue
+        pid = known.get(key) or (by_address.get(m.address) if m.address else None) or (
+            by_name.get(m.sender) if m.sender and not m.address else None)
+        if pid is None:
+            owner = m.from_owner is True or (m.sender in ex.owner_names and bool(m.sender))
+            p = Participant(conversation_id=conv.id, name=m.sender, address=m.address,
+                            is_owner=owner, is_suspect=False)
+            session.add(p)
+            session.flush()
+            audit.log("create", "participant", p.id, conversation_id=conv.id, name=p.name,
+                      address=p.address, is_owner=owner)
+            pid = p.id
+            known[key] = pid
+            if m.sender:
+                by_name.setdefault(m.sender, pid)
+            if m.address:
+                by_address.setdefault(m.address, pid)
+        out[key] = pid
+    return out
+
+
+def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
+              file_ids: dict[str, int]) -> ConversationImport:
+    keys = dedupe_keys(ex.messages)
+    with case.write() as (session, audit):
+        conn = session.connection()
+        conv = session.scalars(select(Conversation).where(
+            Conversation.source == ex.source, Conversation.source_key == ex.source_key,
+            Conversation.deleted_at.is_(None)).order_by(Conversation.id)).first()
+        new = conv is None
+        now = audit.now()
+        if conv is None:
+            tz = ex.options.get("timezone") or case.settings().timezone
+            conv = Conversation(source=ex.source, title=ex.title or ex.source_key,
+                                source_key=ex.source_key, timezone=tz, created_at=now,
+                                updated_at=now)
+            session.add(conv)
+            session.flush()
+            audit.log("create", "conversation", conv.id, conversation_id=conv.id,
+                      source=ex.source, title=conv.title)
+        existing = set(session.scalars(select(Message.dedupe_key).where(
+            Message.conversation_id == conv.id)))
+        people = _participants(session, conv, ex, audit)
+        record = ConversationExport(
+            conversation_id=conv.id, attachment_id=export.id, importer=importer,
+            options=canonical(ex.options), imported_at=now, messages_read=len(ex.messages),
+            messages_added=0, problems=json.dumps(ex.problems, ensure_ascii=False))
+        session.add(record)
+        session.flush()
+        next_idx = (session.scalar(select(func.max(Message.idx)).where(
+            Message.conversation_id == conv.id)) or 0) + 1
+        next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
+        rows: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
+        digest = hashlib.sha256()
+        calls = 0
+        missing: list[str] = []
+        for m, key in zip(ex.messages, keys, strict=True):
+            if key in existing:
+                continue
+            existing.add(key)
+            pid = people.get((m.sender, m.address))
+            rows.append({
+                "id": next_id, "conversation_id": conv.id, "idx": next_idx,
+                "participant_id": pid, "sent_at": m.sent_at, "time_basis": m.time_basis,
+                "time_note": m.time_note, "kind": m.kind, "text": m.text,
+                "subject": m.subject, "call_number": m.call_number,
+                "call_direction": m.call_direction, "call_status": m.call_status,
+                "call_seconds": m.call_seconds, "source_export_id": record.id,
+                "source_line": m.line, "dedupe_key": key, "incident_id": None})
+            digest.update(key.encode() + b"\n")
+            calls += m.kind == "call"
+            for name in dict.fromkeys(m.files):
+                path = ex.files.get(name)
+                att_id = file_ids.get(str(path)) if path is not None else None
+                if att_id is None:
+                    missing.append(f"message {next_idx}: {name} was not in the export")
+                    continue
+                links.append({"message_id": next_id, "attachment_id": att_id, "name": name})
+            next_id += 1
+            next_idx += 1
+        bulk_insert(conn, Message.__table__, rows)
+        bulk_insert(conn, message_attachments, links)
+        problems = ex.problems + missing[:200] + (
+            [f"... and {len(missing) - 200} more files named in messages were not in the export"]
+            if len(missing) > 200 else [])
+        record.messages_added = len(rows)
+        record.problems = json.dumps(problems, ensure_ascii=False)
+        first = rows[0]["idx"] if rows else None
+        last = rows[-1]["idx"] if rows else None
+        if rows:
+            conv.updated_at = now
+        audit.log("import", "conversation", conv.id, conversation_id=conv.id,
+                  export=export.exhibit, sha256=export.sha256, importer=importer,
+                  read=len(ex.messages), added=len(rows),
+                  messages=f"{first}-{last}" if rows else "", files=len(links),
+                  digest=digest.hexdigest(), problems=len(problems), options=ex.options)
+        return ConversationImport(
+            conv.id, conv.title, ex.source, new, len(ex.messages), len(rows), first, last,
+            calls, len(links), export.exhibit, export.sha256, problems)

@@ -1,0 +1,207 @@
+"""Email: single messages (.eml, RFC 5322) and mailboxes (.mbox: Thunderbird's folders,
+Gmail's Google Takeout export).
+
+Each mail becomes a message: sender, recipients (in the text's header lines), date (the
+`Date:` header, with its UTC offset), subject, the plain-text body (the HTML one, as
+text, when there is no plain one) and its attachments as exhibits. One conversation per
+correspondent: the other party of each mail (the sender when it came to the person,
+the first recipient when the person sent it). Who the person is: `owner` (an address),
+else the address found in every mail of the mailbox.
+
+An mbox is read as a stream, split at its `From ` lines (the mboxrd rule: a line
+starting with `From ` after a blank line, or the first line); each mail's
+`source_line` is the line of its `From ` separator. A mail without a readable date is
+kept undated and listed; a damaged mail is listed by line and left out.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+from evidence_app.core.importers.chat import ChatExport, ChatMessage
+
+SOURCE = "email"
+_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ", re.M)
+_SAFE_NAME = re.compile(r"[^\w.\- ()]+")
+_PARSER = BytesParser(policy=email.policy.default)
+
+
+def looks_like_mbox(head: str) -> bool:
+    """An mbox starts with a `From ` separator line followed by mail headers."""
+    first, _, rest = head.partition("\n")
+    return first.startswith("From ") and bool(_HEADER.search(rest[:4000]))
+
+
+def looks_like_eml(head: str) -> bool:
+    """A single mail: header lines first, with at least From/Date/Subject/To among them."""
+    top = head.split("\n\n", 1)[0].split("\r\n\r\n", 1)[0]
+    names = {m.group(0)[:-2].lower() for m in _HEADER.finditer(top)}
+    lines = [ln for ln in top.splitlines() if ln.strip()]
+    if not lines or not _HEADER.match(lines[0]) and not lines[0].startswith("Received:"):
+        return False
+    return "from" in names and len(names & {"date", "subject", "to", "message-id"}) >= 2
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "div", "tr", "li"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    p = _Text()
+    p.feed(html)
+    text = "".join(p.parts)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
+
+
+def split_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line of the `From ` separator, the mail's bytes) for each mail of an mbox."""
+    start_line = 0
+    chunk: list[bytes] = []
+    previous_blank = True
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.startswith(b"From ") and previous_blank:
+                if chunk or start_line:
+                    yield start_line, b"".join(chunk)
+                start_line, chunk = n, []
+            else:
+                # mboxrd quoting: ">From " at the start of a body line was "From ".
+                if line.startswith(b">") and line.lstrip(b">").startswith(b"From "):
+                    line = line[1:]
+                chunk.append(line)
+            previous_blank = line in (b"\n", b"\r\n")
+    if chunk or start_line:
+        yield start_line, b"".join(chunk)
+
+
+def _addresses(msg: EmailMessage, *names: str) -> list[tuple[str, str]]:
+    values = [str(v) for name in names for v in (msg.get_all(name) or [])]
+    return [(n, a.lower()) for n, a in getaddresses(values) if a]
+
+
+def _body(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    if part is not None:
+        return str(part.get_content()).replace("\r\n", "\n").rstrip()
+    part = msg.get_body(preferencelist=("html",))
+    if part is not None:
+        return html_text(str(part.get_content()))
+    return ""
+
+
+def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Path]]:
+    out = []
+    for i, part in enumerate(msg.iter_attachments(), 1):
+        name = part.get_filename() or f"attachment-{i}"
+        safe = _SAFE_NAME.sub("_", PurePosixPath(name.replace("\\", "/")).name) or f"attachment-{i}"
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        target = scratch / f"{n}-{i}-{safe}"
+        target.write_bytes(payload)
+        out.append((f"mail{n}-{i}-{name}", target))
+    return out
+
+
+def _read(raw: bytes, line: int, scratch: Path) -> tuple[EmailMessage | None, str]:
+    try:
+        msg = _PARSER.parsebytes(raw)
+    except Exception as exc:  # noqa: BLE001 - a damaged mail is listed, not fatal
+        return None, f"line {line}: this mail could not be read ({exc}); left out"
+    if not isinstance(msg, EmailMessage) or not msg.keys():
+        return None, f"line {line}: this is not a mail (no headers); left out"
+    return msg, ""
+
+
+def read_mail(path: Path, scratch: Path, *, owner: str | None = None) -> list[ChatExport]:
+    """Read an .eml file or an mbox into one `ChatExport` per correspondent."""
+    with open(path, "rb") as fh:
+        first = fh.read(5)
+    chunks: Iterator[tuple[int, bytes]] = (
+        split_mbox(path) if first == b"From " else iter([(1, path.read_bytes())]))
+    mails: list[tuple[int, EmailMessage]] = []
+    problems: list[str] = []
+    for line, raw in chunks:
+        msg, problem = _read(raw, line, scratch)
+        if msg is None:
+            problems.append(problem)
+        else:
+            mails.append((line, msg))
+    me = (owner or "").lower()
+    if not me or "@" not in me:
+        seen: Counter[str] = Counter()
+        for _, msg in mails:
+            seen.update({a for _, a in _addresses(msg, "from", "to", "cc")})
+        every = [a for a, c in seen.most_common() if c == len(mails)]
+        me = every[0] if len(mails) > 1 and len(every) == 1 else me
+    threads: dict[str, ChatExport] = {}
+    for n, (line, msg) in enumerate(mails, 1):
+        sender = _addresses(msg, "from")
+        to = _addresses(msg, "to", "cc")
+        from_name, from_addr = sender[0] if sender else ("", "")
+        mine = bool(me) and from_addr == me
+        other_name, other = (to[0] if to else ("", "")) if mine else (from_name, from_addr)
+        ex = threads.get(other)
+        if ex is None:
+            ex = ChatExport(SOURCE, other_name or other or "Unknown sender", other,
+                            owner_names=set())
+            threads[other] = ex
+        when = None
+        date_text = str(msg.get("date") or "")
+        try:
+            when = parsedate_to_datetime(date_text) if date_text else None
+            if when is not None and when.tzinfo is None:
+                when = None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is None:
+            ex.problems.append(f"line {line}: no readable date ({date_text or 'none'}); "
+                               "kept undated")
+        body = _body(msg)
+        recipients = ", ".join(f"{nm} <{a}>" if nm else a for nm, a in to)
+        text = (f"To: {recipients}\n\n{body}" if recipients else body)
+        files = _attachments(msg, n, scratch)
+        for key, target in files:
+            ex.files[key] = target
+        ex.messages.append(ChatMessage(
+            from_name or from_addr, when.astimezone(UTC) if when else None,
+            "offset" if when else "exact", line, text=text, address=from_addr,
+            subject=str(msg.get("subject") or ""), files=[k for k, _ in files],
+            from_owner=mine))
+        if mine:
+            ex.owner_names.add(from_name or from_addr)
+    exports = list(threads.values())
+    for ex in exports:
+        ex.messages.sort(key=lambda m: (m.sent_at or datetime.max.replace(tzinfo=UTC), m.line or 0))
+        ex.options = {"owner": me}
+    if exports:
+        exports[0].problems = problems + exports[0].problems
+    elif problems:
+        exports.append(ChatExport(SOURCE, path.name, "", problems=problems))
+    return exports

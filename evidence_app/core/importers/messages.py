@@ -1,0 +1,193 @@
+"""Import any message export: the importer is picked from what the file holds, never
+from its name (a WhatsApp chat renamed `notes.txt` is still a chat; an `.xml` that is
+not an SMS backup is refused).
+
+`sniff_export(path)` says which importer reads a file (or None); `import_messages` runs
+it: the export and the files sent with its messages become exhibits, the messages are
+added to their conversations (a longer export of the same conversation adds only what
+is new), and each conversation's outcome comes back as a `ConversationImport`.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from evidence_app.core.importers import email as email_importer
+from evidence_app.core.importers import meta_dyi, sms_backup, telegram, whatsapp
+from evidence_app.core.importers.chat import (
+    ChatExport,
+    ConversationImport,
+    ImportProblem,
+    save_exports,
+)
+from evidence_app.core.importers.whatsapp import DATE_ORDERS, AmbiguousDateOrder
+from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.case import Case
+
+__all__ = ["DATE_ORDERS", "IMPORTER_LABELS", "AmbiguousDateOrder", "ConversationImport",
+           "ImportProblem", "import_messages", "sniff_export"]
+
+HEAD = 64 * 1024
+IMPORTER_LABELS = {
+    "whatsapp": "WhatsApp chat export",
+    "sms_backup": "SMS Backup & Restore file (texts and calls)",
+    "mbox": "mailbox (mbox)",
+    "eml": "email (.eml)",
+    "meta_dyi": "Instagram / Facebook Messenger download (JSON)",
+    "telegram": "Telegram Desktop export (JSON)",
+}
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(HEAD)
+
+
+def _text(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
+
+
+def _sniff_json(text: str) -> str | None:
+    start = text.lstrip()[:1]
+    if start != "{":
+        return None
+    if '"participants"' in text and '"sender_name"' in text and '"timestamp_ms"' in text:
+        return "meta_dyi"
+    if '"messages"' in text and ('"date_unixtime"' in text or '"from_id"' in text
+                                 or '"personal_information"' in text
+                                 or '"chats"' in text or '"type": "personal_chat"' in text):
+        return "telegram"
+    return None
+
+
+def sniff_bytes(head: bytes, is_zip: bool = False, zip_names: tuple[str, ...] = ()) -> str | None:
+    """Which importer reads a file whose first bytes are `head` (see `sniff_export`)."""
+    if is_zip:
+        return "whatsapp" if any(n.lower().endswith(".txt") for n in zip_names) else None
+    text = _text(head)
+    stripped = text.lstrip("\ufeff \r\n\t")
+    if stripped.startswith("<?xml") or stripped.startswith("<smses") or stripped.startswith(
+            "<calls"):
+        if "<smses" in text or "<calls" in text:
+            return "sms_backup"
+        return None
+    kind = _sniff_json(text)
+    if kind:
+        return kind
+    if whatsapp.looks_like_whatsapp(text):
+        return "whatsapp"
+    if email_importer.looks_like_mbox(text):
+        return "mbox"
+    if email_importer.looks_like_eml(text):
+        return "eml"
+    return None
+
+
+def sniff_export(path: Path) -> str | None:
+    """The importer (a key of `IMPORTER_LABELS`) that reads this file, from its
+    content; None when it is no message export this app reads (nor a file it can read:
+    the file importer then says why). Only regular files with a size are opened, so a
+    pipe, a device or a system file reporting size 0 is never read here."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+        return None
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = tuple(zf.namelist()[:5000])
+                for info in zf.infolist()[:5000]:
+                    if info.filename.lower().endswith(".txt") and info.file_size < 512 * 1024**2:
+                        with zf.open(info) as fh:
+                            if whatsapp.looks_like_whatsapp(_text(fh.read(8192))):
+                                return "whatsapp"
+        except (zipfile.BadZipFile, OSError, RuntimeError):
+            return None
+        return sniff_bytes(b"", True, ()) if not names else None
+    try:
+        head = _head(path)
+    except OSError:
+        return None
+    return sniff_bytes(head)
+
+
+def _zone(timezone: str | None, fallback: str) -> tuple[str, bool]:
+    if not timezone:
+        return fallback, False
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImportProblem(f"{timezone!r} is not a time zone this app knows "
+                            "(use a name such as Europe/London).") from exc
+    return timezone, True
+
+
+Reader = Callable[[Path, Path], list[ChatExport]]
+
+
+def _reader(kind: str, *, tz: str, zone_given: bool, date_order: str | None,
+            owner: str | None, me: str) -> Reader:
+    if kind == "whatsapp":
+        return lambda path, scratch: whatsapp.read_export(
+            path, scratch, tz=tz, date_order=date_order, owner=owner, timezone_given=zone_given,
+            me=me)
+    if kind == "sms_backup":
+        return lambda path, scratch: sms_backup.read_backup(path, scratch, owner=owner, me=me)
+    if kind in ("mbox", "eml"):
+        return lambda path, scratch: email_importer.read_mail(path, scratch, owner=owner)
+    if kind == "meta_dyi":
+        return lambda path, scratch: meta_dyi.read_messages(path, scratch, owner=owner)
+    if kind == "telegram":
+        return lambda path, scratch: telegram.read_export(path, scratch, owner=owner, tz=tz)
+    raise ImportProblem(f"No importer called {kind!r}.")
+
+
+def import_messages(case: Case, path: Path, *, importer: str | None = None,
+                    date_order: str | None = None, timezone: str | None = None,
+                    owner: str | None = None, cancel: CancelToken | None = None,
+                    ) -> Iterator[Progress]:
+    """Import one export file; yields Progress like `import_files`, the last events
+    carrying a `ConversationImport` each.
+
+    `importer` overrides what the content says (see `sniff_export`); `date_order`
+    ("dmy", "mdy", "ymd") settles a WhatsApp chat whose dates read more than one way
+    (otherwise `AmbiguousDateOrder` says which orders fit); `timezone` is the zone the
+    exporting phone was set to (default: the case's zone, said on every message);
+    `owner` is the name (or number, address) the person goes by in the export.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportProblem(f"{path} is not a file that can be read.")
+    kind = importer or sniff_export(path)
+    if kind is None:
+        raise ImportProblem(
+            f"{path.name} is not a message export this app can read. It reads WhatsApp "
+            "chat exports (.txt or .zip), SMS Backup & Restore files (.xml), email (.eml, "
+            ".mbox), Instagram and Facebook Messenger downloads (message_1.json) and "
+            "Telegram Desktop exports (result.json).")
+    tz, zone_given = _zone(timezone, case.settings().timezone)
+    yield Progress(0, 1, f"Reading {IMPORTER_LABELS.get(kind, kind)}")
+    reader = _reader(kind, tz=tz, zone_given=zone_given, date_order=date_order, owner=owner,
+                     me=case.settings().owner_name or "Me")
+    with case.cache.scratch() as scratch:
+        try:
+            exports = reader(path, scratch)
+        except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ImportProblem(f"{path.name} could not be read as a "
+                                f"{IMPORTER_LABELS.get(kind, kind)}: {exc}") from exc
+        if not exports or not any(e.messages for e in exports):
+            problems = [p for e in exports for p in e.problems][:5]
+            raise ImportProblem(f"No messages could be read from {path.name}."
+                                + (" " + "; ".join(problems) if problems else ""))
+        yield Progress(1, 1, f"Read {sum(len(e.messages) for e in exports)} messages")
+        yield from save_exports(case, path, [e for e in exports if e.messages], kind, cancel)

@@ -1,0 +1,153 @@
+"""Telegram Desktop exports ("Export chat history", JSON): `result.json`.
+
+One chat: `{"name", "type": "personal_chat", "id", "messages": [...]}`; the whole
+account: `{"personal_information", "chats": {"list": [chat, ...]}}`. A message:
+`{"id", "type": "message", "date": "2025-03-14T22:15:03" (local), "date_unixtime":
+"1741990503", "from", "from_id", "text": "plain" or ["plain", {"type": "bold", "text":
+"x"}, ...], "photo"/"file": "photos/photo_1@14-03-2025_22-15-03.jpg" or "(File not
+included. ...)"}`; calls are service messages `{"type": "service", "action":
+"phone_call", "actor", "duration_seconds", "discard_reason": "missed"|"busy"|...}`.
+
+Text is the concatenation of its pieces (formatting is not kept; links and mentions
+keep their text). Times are exact when `date_unixtime` is there, else the local `date`
+read in the case's zone. `source_line` is the message's `id` in the chat.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from evidence_app.core.importers.chat import (
+    ChatExport,
+    ChatMessage,
+    LocalClock,
+    from_epoch_ms,
+)
+
+SOURCE = "telegram"
+_MISSED = {"missed", "busy"}
+_SERVICE_TEXT = {"create_group": "created the group", "invite_members": "added members",
+                 "remove_members": "removed members", "pin_message": "pinned a message",
+                 "clear_history": "cleared the history", "join_group_by_link": "joined"}
+
+
+def plain_text(text: Any) -> str:
+    """The text of a message: a string, or a list of strings and {"type", "text"}."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text
+                       if isinstance(p, str | dict))
+    return ""
+
+
+def _when(msg: dict[str, Any], clock: LocalClock) -> tuple[datetime | None, str, str]:
+    unix = msg.get("date_unixtime")
+    if unix not in (None, ""):
+        try:
+            return from_epoch_ms(int(unix) * 1000), "exact", ""
+        except (TypeError, ValueError, OverflowError, OSError):
+            pass
+    try:
+        naive = datetime.fromisoformat(str(msg.get("date", "")))
+    except ValueError:
+        return None, "", ""
+    when, note = clock.utc(naive.replace(tzinfo=None))
+    return when, clock.basis, note
+
+
+def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int) -> tuple[list[str], dict[str, Path]]:
+    names: list[str] = []
+    found: dict[str, Path] = {}
+    for key in ("photo", "file"):
+        value = msg.get(key)
+        if not isinstance(value, str) or not value or value.startswith("(File"):
+            continue
+        rel = PurePosixPath(value.replace("\\", "/"))
+        names.append(value)
+        if rel.is_absolute() or ".." in rel.parts:
+            continue
+        source = root.joinpath(*rel.parts)
+        if source.is_file():
+            target = scratch / f"{n}-{rel.name}"
+            shutil.copyfile(source, target)
+            found[value] = target
+    return names, found
+
+
+def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> ChatExport:
+    name = str(chat.get("name") or "Telegram chat")
+    ex = ChatExport(SOURCE, name, f"{chat.get('id', '')}:{name}",
+                    options={"type": chat.get("type", "")})
+    clock = LocalClock(tz, "case_zone")
+    senders: dict[str, str] = {}
+    if not me and chat.get("type") == "personal_chat":
+        # A chat with one other person: the sender who is not the chat is the person.
+        others = {str(m.get("from") or "") for m in chat.get("messages") or []
+                  if isinstance(m, dict) and m.get("type") == "message"} - {name, ""}
+        me = next(iter(others)) if len(others) == 1 else ""
+    for n, msg in enumerate(chat.get("messages") or [], 1):
+        if not isinstance(msg, dict):
+            ex.problems.append(f"entry {n}: not a message; left out")
+            continue
+        line = msg.get("id") if isinstance(msg.get("id"), int) else n
+        when, basis, note = _when(msg, clock)
+        if when is None:
+            ex.problems.append(f"message {line}: no readable date; left out")
+            continue
+        if msg.get("type") == "service":
+            actor = str(msg.get("actor") or "")
+            if msg.get("action") == "phone_call":
+                reason = str(msg.get("discard_reason") or "")
+                seconds = msg.get("duration_seconds")
+                ex.messages.append(ChatMessage(
+                    actor, when, basis, line, kind="call",
+                    text=f"Call ({reason})" if reason else "Call", time_note=note,
+                    address=str(msg.get("actor_id") or ""),
+                    call_status="missed" if reason in _MISSED else "answered",
+                    call_seconds=int(seconds) if isinstance(seconds, int) else None,
+                    from_owner=(actor == me) if me else None))
+                continue
+            action = str(msg.get("action") or "")
+            ex.messages.append(ChatMessage(
+                "", when, basis, line, kind="system", time_note=note,
+                text=f"{actor} {_SERVICE_TEXT.get(action, action.replace('_', ' '))}".strip()))
+            continue
+        sender = str(msg.get("from") or "")
+        sender_id = str(msg.get("from_id") or "")
+        senders.setdefault(sender_id or sender, sender)
+        names, found = _file(msg, root, scratch, n)
+        ex.files.update(found)
+        text = plain_text(msg.get("text"))
+        if not text and msg.get("sticker_emoji"):
+            text = str(msg["sticker_emoji"])
+        ex.messages.append(ChatMessage(
+            sender, when, basis, line, text=text, address=sender_id, time_note=note,
+            files=names, from_owner=(sender == me) if me else None))
+    for m in ex.messages:
+        if m.kind == "call":
+            m.call_direction = "outgoing" if me and m.sender == me else "incoming"
+    missing = [f for m in ex.messages for f in m.files if f not in ex.files]
+    if missing:
+        ex.problems.append(f"{len(missing)} file(s) named in the chat are not in the export, "
+                           f"e.g. {missing[0]}")
+    ex.owner_names = {me} if me else set()
+    return ex
+
+
+def read_export(path: Path, scratch: Path, *, owner: str | None = None,
+                tz: str = "Europe/London") -> list[ChatExport]:
+    """Read a Telegram Desktop `result.json` (one chat or the whole account)."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    me = owner or ""
+    info = data.get("personal_information") if isinstance(data, dict) else None
+    if not me and isinstance(info, dict):
+        me = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
+    chats = (data.get("chats") or {}).get("list") if "chats" in data else [data]
+    return [_chat(chat, path.parent, scratch, tz, me) for chat in chats or []
+            if isinstance(chat, dict) and chat.get("type") != "saved_messages"]

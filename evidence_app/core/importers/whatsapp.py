@@ -1,0 +1,429 @@
+"""WhatsApp "Export chat": the .txt, or the .zip the phone shares (with media or not).
+
+Android writes `14/03/2025, 22:15 - Mark: text` (newer versions `14/03/2025, 10:15 pm -`,
+with a narrow no-break space before `pm`), iPhone `[14/03/2025, 22:15:03] Mark: text`,
+often with left-to-right marks (U+200E) before the bracket and before attachments. The
+date is in the phone's order (day first in the UK, month first in the US, year first in
+some locales), so the order is decided from the whole file: a field above 12 settles
+it; failing that, the only order in which the dates run forwards; failing that the
+person is asked (`AmbiguousDateOrder` lists the choices; pass `date_order=`).
+
+A line that does not start with a date is the continuation of the message before it
+(messages keep their line breaks). Lines with no `Name: ` are system lines ("Messages
+and calls are end-to-end encrypted", "Mark added Jane"). Attachments: Android
+`IMG-20250314-WA0003.jpg (file attached)` (the caption, if any, on the next lines),
+iPhone `<attached: 00000012-PHOTO-2025-03-14-22-15-03.jpg>` after the caption; without
+media `<Media omitted>` / `image omitted` stay as the text the export holds. WhatsApp's
+call lines ("Missed voice call") become calls.
+
+Times are the phone's local clock: read in the zone given for the export, or the
+case's zone (said on every message), with clock-change nights handled by `LocalClock`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from evidence_app.core.errors import ValidationError
+from evidence_app.core.importers.chat import (
+    ChatExport,
+    ChatMessage,
+    ImportProblem,
+    LocalClock,
+    safe_members,
+    unpack,
+)
+
+SOURCE = "whatsapp"
+DATE_ORDERS = {"dmy": "day/month/year (14/03/2025)", "mdy": "month/day/year (03/14/2025)",
+               "ymd": "year/month/day (2025/03/14)"}
+_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # direction marks, BOM
+_STRIP_MARKS = str.maketrans("", "", _MARKS)
+_SPACE = "[ \u00a0\u202f\u2009]"
+HEADER = re.compile(
+    r"^[" + _MARKS + r"]*(?P<br>\[)?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\.?,?" + _SPACE
+    + r"*(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?))?"
+    r"(?(br)\]" + _SPACE + r"|" + _SPACE + r"[-\u2013]" + _SPACE + r")(?P<rest>.*)$")
+_DATE_PARTS = re.compile(r"\d+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ANDROID_FILE = re.compile(r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5}) \(file attached\)$")
+_IOS_FILE = re.compile(r"[" + _MARKS + r"]*<attached: (?P<name>[^>\n]+)>\s*$")
+_CALL = re.compile(
+    r"^[" + _MARKS + r"]*(?P<missed>Missed )?(?P<what>(?:group )?(?:voice|video) call)"
+    r"(?:,[" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
+_DURATION = re.compile(r"(?:(?P<h>\d+) hr)?\s*(?:(?P<m>\d+) min)?\s*(?:(?P<s>\d+) sec)?")
+_DELETED_BY_OWNER = ("You deleted this message", "You deleted this message.")
+_IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group",
+               "You created this group", "created group", "You added", "You removed",
+               "changed the subject", "changed this group", "changed the group",
+               "Your security code", "This chat is with a business account",
+               "Disappearing messages", "You blocked this contact",
+               "You unblocked this contact")
+# Words that show the text before a colon is an Android system line, not a name
+# ('Mark changed the subject from "Us" to "Us: again"').
+_SYSTEM_NAME_WORDS = (" added ", " left", " removed ", " changed ", " created ", " joined ",
+                      "security code", "end-to-end", '"')
+_PHONE = re.compile(r"^\+?[\d\s\-().\u00a0\u202f]{7,}$")
+
+
+class AmbiguousDateOrder(ValidationError):
+    """The export's dates read correctly in more than one order; ask which."""
+
+    def __init__(self, choices: Sequence[str], example: str) -> None:
+        self.choices = tuple(choices)
+        listed = "; ".join(f"{c}: {DATE_ORDERS[c]}" for c in self.choices)
+        super().__init__(
+            f"The dates in this chat (such as {example}) can be read more than one way. "
+            f"Say which order the phone writes dates in ({listed}) and import again.")
+
+
+@dataclass
+class _Line:
+    number: int
+    date: str
+    time: str
+    ampm: str
+    rest: str
+    more: list[str]
+
+
+def looks_like_whatsapp(head: str) -> bool:
+    """Whether text (the start of a file) reads as a WhatsApp chat export: several of
+    its first lines start like WhatsApp's messages."""
+    lines = [ln for ln in head.splitlines()[:40] if ln.strip()]
+    hits = sum(1 for ln in lines if HEADER.match(ln) and _looks_like_message(HEADER.match(ln)))
+    return hits >= min(2, len(lines)) and hits > 0
+
+
+def _looks_like_message(m: re.Match[str] | None) -> bool:
+    return m is not None and bool(m.group("rest"))
+
+
+# --------------------------------------------------------------------------- dates
+def _fields(date_text: str) -> tuple[int, int, int, bool]:
+    a, b, c = (int(x) for x in _DATE_PARTS.findall(date_text))
+    return a, b, c, len(_DATE_PARTS.findall(date_text)[0]) == 4
+
+
+def decide_date_order(dates: Sequence[str], given: str | None = None) -> str:
+    """The date order of a whole file: given, or settled by a field above 12, or by the
+    only order in which the dates run forwards; else `AmbiguousDateOrder`."""
+    if given is not None:
+        if given not in DATE_ORDERS:
+            raise ValidationError(f"Unknown date order {given!r}; use one of "
+                                  f"{', '.join(DATE_ORDERS)}.")
+        return given
+    if not dates:
+        return "dmy"
+    fields = [_fields(d) for d in dates]
+    if all(f[3] for f in fields):
+        return "ymd"
+    first_big = any(f[0] > 12 for f in fields)
+    second_big = any(f[1] > 12 for f in fields)
+    if first_big and not second_big:
+        return "dmy"
+    if second_big and not first_big:
+        return "mdy"
+    candidates = []
+    for order in ("dmy", "mdy"):
+        try:
+            days = [_ymd(f, order) for f in fields]
+            datetimes = [datetime(*d) for d in days]
+        except ValueError:
+            continue
+        if all(x <= y for x, y in zip(datetimes, datetimes[1:], strict=False)):
+            candidates.append(order)
+    if len(candidates) == 1:
+        return candidates[0]
+    example = next((d for d in dates if _fields(d)[0] != _fields(d)[1]), dates[0])
+    raise AmbiguousDateOrder(candidates or ["dmy", "mdy"], example)
+
+
+def _ymd(f: tuple[int, int, int, bool], order: str) -> tuple[int, int, int]:
+    a, b, c, _ = f
+    if order == "ymd":
+        y, m, d = a, b, c
+    elif order == "mdy":
+        m, d, y = a, b, c
+    else:
+        d, m, y = a, b, c
+    return (2000 + y if y < 100 else y), m, d
+
+
+def _clock(time_text: str, ampm: str) -> tuple[int, int, int]:
+    parts = [int(x) for x in re.split(r"[:.]", time_text)]
+    h, m = parts[0], parts[1]
+    s = parts[2] if len(parts) > 2 else 0
+    if ampm:
+        pm = ampm.strip().lower().startswith("p")
+        if not 1 <= h <= 12:
+            raise ValueError("hour out of range for a 12-hour clock")
+        h = (h % 12) + (12 if pm else 0)
+    return h, m, s
+
+
+# --------------------------------------------------------------------------- reading
+def _decode(data: bytes) -> tuple[str, list[int]]:
+    """The text, and the numbers of lines that were not valid UTF-8 (kept, with U+FFFD)."""
+    for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace"), []
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        bad = []
+        lines = data.split(b"\n")
+        for n, raw in enumerate(lines, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(n)
+        return data.decode("utf-8-sig", errors="replace"), bad
+
+
+def split_lines(text: str) -> tuple[list[_Line], list[str]]:
+    """Messages as header lines with their continuation lines; problems for lines
+    before the first message and lines holding control characters."""
+    out: list[_Line] = []
+    problems: list[str] = []
+    raw_lines = text.split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()  # the file's last newline ends the last line; it adds none
+    for n, raw in enumerate(raw_lines, 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        m = HEADER.match(line)
+        if m is not None:
+            out.append(_Line(n, m.group("date"), m.group("time"), m.group("ampm") or "",
+                             m.group("rest"), []))
+            continue
+        if _CONTROL.search(line):
+            problems.append(f"line {n}: unreadable characters; left out")
+            continue
+        if out:
+            out[-1].more.append(line)
+        elif line.strip():
+            problems.append(f"line {n}: text before the first message; left out")
+    return out, problems
+
+
+def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | None, str]:
+    """(sender, text) of a message line's rest, or (None, text) for a system line;
+    `names` remembers what each text before a colon turned out to be."""
+    name, sep, text = rest.partition(": ")
+    if not sep:
+        if rest.endswith(":") and ": " not in rest:  # "Mark:" with an empty first line
+            return rest[:-1].translate(_STRIP_MARKS).strip(), ""
+        return None, rest
+    if name in names:
+        clean = names[name]
+    else:
+        clean = name.translate(_STRIP_MARKS).strip()
+        if not clean or len(clean) > 100 or any(w in clean for w in _SYSTEM_NAME_WORDS):
+            clean = None
+        names[name] = clean
+    return (clean, text) if clean is not None else (None, rest)
+
+
+def _files(text: str) -> tuple[str, list[str]]:
+    """The text without attachment markers, and the attached files' names."""
+    lines = text.split("\n")
+    names: list[str] = []
+    m = _ANDROID_FILE.match(lines[0])
+    if m:
+        names.append(m.group("name").strip())
+        lines = lines[1:]
+    body = "\n".join(lines)
+    m2 = _IOS_FILE.search(body)
+    if m2:
+        names.append(m2.group("name").strip())
+        body = body[:m2.start()]
+    body = body.rstrip(" " + _MARKS) if names else body
+    return body, names
+
+
+def _call(text: str) -> tuple[str, int | None] | None:
+    m = _CALL.match(text)
+    if not m:
+        return None
+    extra = (m.group("extra") or "").translate(_STRIP_MARKS).strip()
+    seconds = None
+    d = _DURATION.fullmatch(extra) if extra else None
+    if d and any(d.groupdict().values()):
+        seconds = (int(d.group("h") or 0) * 3600 + int(d.group("m") or 0) * 60
+                   + int(d.group("s") or 0))
+    missed = bool(m.group("missed")) or extra.lower().startswith(("no answer", "tap to call"))
+    return ("missed" if missed else "answered"), seconds
+
+
+def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
+               title: str = "", owner: str | None = None, me: str = "",
+               bad_lines: Sequence[int] = ()) -> ChatExport:
+    """Read a WhatsApp chat's text into a `ChatExport` (see the module docstring)."""
+    lines, problems = split_lines(text)
+    problems += [f"line {n}: not valid UTF-8; unreadable characters shown as \ufffd"
+                 for n in bad_lines]
+    # Each distinct date once (a chat has many messages a day), in the file's order.
+    order = decide_date_order(list(dict.fromkeys(ln.date for ln in lines)), date_order)
+    clock = LocalClock(tz, basis)
+    msgs: list[ChatMessage] = []
+    senders: Counter[str] = Counter()
+    days: dict[str, tuple[int, int, int]] = {}
+    sender_names: dict[str, str | None] = {}
+    clocks: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for ln in lines:
+        try:
+            ymd = days.get(ln.date)
+            if ymd is None:
+                ymd = days[ln.date] = _ymd(_fields(ln.date), order)
+            hms = clocks.get((ln.time, ln.ampm))
+            if hms is None:
+                hms = clocks[(ln.time, ln.ampm)] = _clock(ln.time, ln.ampm)
+            naive = datetime(*ymd, *hms)
+        except ValueError:
+            problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
+                            f"{ln.ampm} cannot be a real time; this message was left out")
+            continue
+        sent, note = clock.utc(naive)
+        sender, body = _sender_and_text(ln.rest, sender_names)
+        body = "\n".join([body, *ln.more]) if ln.more else body
+        if sender is None:
+            msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
+                                    .strip(), kind="system", time_note=note))
+            continue
+        senders[sender] += 1
+        body, names = _files(body)
+        clean = body.lstrip(_MARKS)
+        address = sender if _PHONE.match(sender) else ""
+        msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
+                          time_note=note, files=names)
+        if not names and (call := _call(clean)) is not None:
+            msg.kind = "call"
+            msg.call_status, msg.call_seconds = call
+        if clean.strip() in _DELETED_BY_OWNER:
+            msg.from_owner = True
+        if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
+            # iPhone writes system lines as if the chat itself sent them.
+            msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
+                              time_note=note)
+            senders[sender] -= 1
+        msgs.append(msg)
+    senders = +senders
+    owners = _owner_names(senders, title, owner, msgs, me)
+    for m in msgs:
+        if m.kind == "call":
+            m.call_direction = "outgoing" if m.sender in owners else "incoming"
+    others = sorted(s for s in senders if s not in owners)
+    key = title or ", ".join(others)
+    return ChatExport(SOURCE, title or key, key, msgs, problems, {},
+                      {"date_order": order, "timezone": tz, "time_basis": basis},
+                      owners)
+
+
+def _owner_names(senders: Counter[str], title: str, owner: str | None,
+                 msgs: Sequence[ChatMessage], me: str = "") -> set[str]:
+    if owner:
+        return {owner}
+    by_deletion = {m.sender for m in msgs if m.from_owner}
+    if by_deletion:
+        return by_deletion
+    # "WhatsApp Chat with Mark": a chat with one other person; the other sender is the
+    # person who exported it.
+    if title and len(senders) == 2 and title in senders:
+        return {s for s in senders if s != title}
+    # The person's own messages carry the name they gave WhatsApp: often the case's
+    # owner name, or its first word.
+    if me:
+        exact = {s for s in senders if s.casefold() == me.casefold()}
+        if exact:
+            return exact
+        first = me.split()[0].casefold() if me.split() else ""
+        starts = {s for s in senders if first and s.casefold().split()[:1] == [first]}
+        if len(starts) == 1:
+            return starts
+    return set()
+
+
+def title_from_name(name: str) -> str:
+    """"WhatsApp Chat with Mark.txt" / "WhatsApp Chat - Mark.zip" -> "Mark"."""
+    stem = PurePosixPath(name).stem
+    for prefix in ("WhatsApp Chat with ", "WhatsApp Chat - ", "WhatsApp-Chat mit ",
+                   "Chat de WhatsApp con ", "Conversa do WhatsApp com "):
+        if stem.startswith(prefix):
+            return stem[len(prefix):].strip()
+    return ""
+
+
+# --------------------------------------------------------------------------- files
+def _chat_member(zf: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    texts = [m for m in members if m.filename.lower().endswith(".txt")]
+    texts.sort(key=lambda m: (PurePosixPath(m.filename).name != "_chat.txt",
+                              not PurePosixPath(m.filename).name.startswith("WhatsApp Chat"),
+                              m.filename))
+    for info in texts:
+        with zf.open(info) as fh:
+            head = fh.read(8192).decode("utf-8", errors="replace")
+        if looks_like_whatsapp(head):
+            return info
+    raise ImportProblem("This zip file holds no WhatsApp chat (no text file in it starts "
+                        "like a chat export).")
+
+
+def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
+    """Give the export the files its messages name that it holds; say which it lacks."""
+    missing: list[tuple[int | None, str]] = []
+    for m in export.messages:
+        for name in m.files:
+            if name in available:
+                export.files[name] = available[name]
+            else:
+                missing.append((m.line, name))
+    if not missing:
+        return
+    if not available:
+        lines = ", ".join(str(n) for n, _ in missing[:20]) + (" ..." if len(missing) > 20 else "")
+        export.problems.append(
+            f"{len(missing)} file(s) named in the chat are not in this export (it was "
+            f"shared without media); lines {lines}")
+        return
+    for line, name in missing[:100]:
+        export.problems.append(f"line {line}: {name} is named but not in the export")
+    if len(missing) > 100:
+        export.problems.append(f"... and {len(missing) - 100} more files named but missing")
+
+
+def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = None,
+                owner: str | None = None, timezone_given: bool = False,
+                me: str = "") -> list[ChatExport]:
+    """Read a WhatsApp export (.txt or .zip) at `path`; the media its messages name are
+    unpacked into `scratch` (inside the case)."""
+    basis = "export_zone" if timezone_given else "case_zone"
+    if not zipfile.is_zipfile(path):
+        text, bad = _decode(path.read_bytes())
+        export = parse_chat(text, tz=tz, basis=basis, date_order=date_order,
+                            title=title_from_name(path.name), owner=owner, me=me,
+                            bad_lines=bad)
+        _attach_files(export, {})
+        return [export]
+    with zipfile.ZipFile(path) as zf:
+        members, refused = safe_members(zf)
+        chat = _chat_member(zf, members)
+        text, bad = _decode(zf.read(chat))
+        title = title_from_name(path.name) or title_from_name(chat.filename)
+        export = parse_chat(text, tz=tz, basis=basis, date_order=date_order, title=title,
+                            owner=owner, me=me, bad_lines=bad)
+        wanted = {name for m in export.messages for name in m.files}
+        available: dict[str, Path] = {}
+        for info in members:
+            name = PurePosixPath(info.filename.replace("\\", "/")).name
+            if info is not chat and name in wanted and name not in available:
+                available[name] = unpack(zf, info, scratch)
+    export.problems = refused + export.problems
+    _attach_files(export, available)
+    return [export]

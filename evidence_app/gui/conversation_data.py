@@ -1,0 +1,153 @@
+"""Reading conversations for the GUI: core's messages turned into the rows the
+conversation view draws. Every function here runs on a reader thread (through
+`CaseOps.read`), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from evidence_app.core import conversations as conv
+from evidence_app.core.attachments import get_attachment
+from evidence_app.core.views import AttachmentView
+from evidence_app.gui.models.conversation import MessageRow, MessageSource
+from evidence_app.gui.widgets.day_chart import DayCount
+
+KINDS = {"text": "message", "call": "call", "system": "system"}
+MISSED = ("missed", "rejected", "blocked")
+# What a call log writes for a caller it cannot name (core/importers/sms_backup.py); a
+# WhatsApp call has no number at all: it is from the person who called.
+NUMBER_WORDS = {"Withheld number": "a withheld number", "Unknown number": "an unknown number",
+                "Payphone": "a payphone"}
+# What the exports write in place of a message the sender deleted (WhatsApp, both phones).
+DELETED_TEXTS = frozenset({"This message was deleted", "This message was deleted.",
+                           "You deleted this message", "You deleted this message.",
+                           "\u200eThis message was deleted.", "\u200eYou deleted this message."})
+
+
+def case_timezone(case: Any) -> str:
+    return str(case.settings().timezone)
+
+
+def _files(case: Any, messages: list[conv.MessageView]) -> dict[int, AttachmentView]:
+    out: dict[int, AttachmentView] = {}
+    for m in messages:
+        for f in m.attachments:
+            if f.attachment_id not in out:
+                try:
+                    out[f.attachment_id] = get_attachment(case, f.attachment_id,
+                                                          allow_deleted=True)
+                except LookupError:
+                    continue
+    return out
+
+
+def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
+            first_position: int | None = None) -> list[MessageRow]:
+    """Rows for the view; `position` is the message's place in its conversation (0 =
+    first) or, given `first_position`, in the list handed in (an incident's messages)."""
+    files = _files(case, messages)
+    rows = []
+    for i, m in enumerate(messages):
+        role = "me" if m.sender_is_owner else "suspect" if m.sender_is_suspect else "other"
+        text = m.text
+        if m.subject:
+            text = f"{m.subject}\n\n{text}" if text else m.subject
+        deleted = m.kind == "text" and text.strip().lstrip("\u200e") in {
+            t.lstrip("\u200e") for t in DELETED_TEXTS}
+        rows.append(MessageRow(
+            id=m.id,
+            position=(m.index - 1) if first_position is None else first_position + i,
+            kind=KINDS.get(m.kind, "message"), sent_at=m.sent_at, timezone=tz,
+            sender=m.sender_name, role=role, text=text, deleted=deleted, number=m.index,
+            attachments=tuple(files[f.attachment_id] for f in m.attachments
+                              if f.attachment_id in files),
+            call_direction=m.call_direction, call_missed=m.call_status in MISSED,
+            call_status=m.call_status,
+            call_number=NUMBER_WORDS.get(m.call_number, m.call_number),
+            call_withheld=m.kind == "call" and m.call_number == "Withheld number",
+            call_seconds=m.call_seconds, export_mark=m.export_mark,
+            incident_id=m.incident_id, time_note=m.time_note,
+            conversation_id=m.conversation_id))
+    return rows
+
+
+def conversation_source(conversation_id: int) -> MessageSource:
+    """Every message of a conversation, in order, a page at a time."""
+    def count(case: Any) -> int:
+        return conv.message_count(case, conversation_id)
+
+    def fetch(case: Any, offset: int, limit: int) -> list[MessageRow]:
+        page = conv.messages_page(case, conversation_id, after_index=offset, limit=limit)
+        return to_rows(case, page, case_timezone(case))
+
+    def position(case: Any, message_id: int) -> int | None:
+        found = conv.get_messages(case, [message_id])
+        if not found or found[0].conversation_id != conversation_id:
+            return None
+        return found[0].index - 1
+
+    def day_position(case: Any, day: date) -> int | None:
+        index = conv.index_at(case, conversation_id,
+                              conv.day_start(day, case_timezone(case)))
+        return None if index is None else index - 1
+
+    return MessageSource(count, fetch, position, day_position, name="conversation",
+                         key=conversation_id)
+
+
+def incident_source(incident_id: int) -> MessageSource:
+    """The messages an incident holds, in conversation order (read once per open)."""
+    held: dict[str, list[MessageRow]] = {}
+
+    def rows(case: Any) -> list[MessageRow]:
+        if "rows" not in held:
+            held["rows"] = to_rows(case, conv.incident_messages(case, incident_id),
+                                   case_timezone(case), first_position=0)
+        return held["rows"]
+
+    def count(case: Any) -> int:
+        held.pop("rows", None)  # counting starts a new read
+        return len(rows(case))
+
+    def fetch(case: Any, offset: int, limit: int) -> list[MessageRow]:
+        return rows(case)[offset:offset + limit]
+
+    def position(case: Any, message_id: int) -> int | None:
+        return next((r.position for r in rows(case) if r.id == message_id), None)
+
+    return MessageSource(count, fetch, position, name="incident", key=incident_id)
+
+
+def day_counts(case: Any, conversation_id: int) -> list[DayCount]:
+    return [DayCount(d.day, d.messages, d.calls, d.missed)
+            for d in conv.day_counts(case, conversation_id)]
+
+
+def describe(view: conv.ConversationView) -> str:
+    """'WhatsApp · 12,345 messages and 210 calls · 3 Jan 2024 to 14 Mar 2025 · with
+    Mark Jones (suspect)'."""
+    texts = view.message_count - view.call_count
+    parts = [view.source_label, f"{texts:,} message{'s' if texts != 1 else ''}"
+             + (f" and {view.call_count:,} call{'s' if view.call_count != 1 else ''}"
+                if view.call_count else "")]
+    if view.first_at is not None and view.last_at is not None:
+        parts.append(f"{view.first_at:%-d %b %Y} to {view.last_at:%-d %b %Y}")
+    others = [f"{p.label} (suspect)" if p.is_suspect else p.label
+              for p in view.participants if not p.is_owner]
+    if others:
+        parts.append("with " + ", ".join(others))
+    return " \u00b7 ".join(parts)
+
+
+def senders(view: conv.ConversationView) -> list[tuple[int | None, str]]:
+    """Whose messages Group by day can gather: the suspects first, then the others."""
+    people = sorted((p for p in view.participants if not p.is_owner),
+                    key=lambda p: (not p.is_suspect, p.id))
+    out: list[tuple[int | None, str]] = [
+        (p.id, f"{p.label} (suspect)" if p.is_suspect else p.label) for p in people]
+    owner = next((p for p in view.participants if p.is_owner), None)
+    if owner is not None:
+        out.append((owner.id, f"{owner.label} (you)"))
+    return out

@@ -1,0 +1,72 @@
+"""Messages from the command line: `import` picks the importer from the content and
+reports what it found; `conversation list|show|days|propose|who|add-to`; `incident add
+--from-messages`; all with --json."""
+
+from __future__ import annotations
+
+import json
+
+from tests.fixtures import message_exports as fx
+
+
+def test_import_recognises_a_renamed_chat_and_reports_it(cli, case_dir, tmp_path):
+    chat = tmp_path / "evidence.dat"
+    chat.write_text(fx.ANDROID_UK, encoding="utf-8")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(fx.jpeg_bytes())
+    code, out, err = cli("--case", case_dir, "import", chat, photo)
+    assert code == 0, err
+    assert f"{chat}: WhatsApp chat export" in out
+    # The case's owner is Jane Smith: her messages are hers, the chat is with Mark.
+    assert "new conversation 1 \u201cMark\u201d" in out
+    assert "8 messages read, 8 new (messages 1-8), 1 call; the export is exhibit" in out
+    assert "imported  JS/2" in out or "imported  JS/1" in out
+    code, out, _ = cli("--case", case_dir, "import", chat, "--json")
+    data = json.loads(out)
+    assert data["conversations"][0]["messages_added"] == 0
+    assert data["conversations"][0]["importer"] == "whatsapp"
+
+
+def test_ambiguous_dates_are_one_clear_line_then_an_option(cli, case_dir, tmp_path):
+    chat = tmp_path / "chat.txt"
+    chat.write_text(fx.AMBIGUOUS, encoding="utf-8")
+    code, out, err = cli("--case", case_dir, "import", chat)
+    assert code == 2 and "Traceback" not in err
+    assert "can be read more than one way" in err and "--date-order" not in out
+    code, out, err = cli("--case", case_dir, "import", chat, "--date-order", "dmy")
+    assert code == 0, err
+
+
+def test_conversation_commands_and_incident_from_messages(cli, case_dir, tmp_path):
+    xml = tmp_path / "sms.xml"
+    xml.write_text(fx.sms_backup_xml(fx.jpeg_bytes()), encoding="utf-8")
+    calls = tmp_path / "calls.xml"
+    calls.write_text(fx.CALLS_XML, encoding="utf-8")
+    assert cli("--case", case_dir, "import", xml, calls)[0] == 0
+    code, out, _ = cli("--case", case_dir, "conversation", "list", "--json")
+    convs = {c["title"]: c for c in json.loads(out)}
+    mark = convs["Mark"]
+    assert (mark["messages"], mark["calls"]) == (6, 3)
+    code, out, _ = cli("--case", case_dir, "conversation", "show", mark["id"])
+    assert "     1  14/03/2025 22:15:00  Mark: Why are you ignoring me? 😡" in out
+    assert "Missed call from +447700900123" in out
+    them = next(p for p in mark["participants"] if p["name"] == "Mark")
+    assert cli("--case", case_dir, "conversation", "who", them["id"], "--suspect")[0] == 0
+    code, out, _ = cli("--case", case_dir, "conversation", "propose", mark["id"])
+    assert "14/03/2025  2 messages and 2 missed calls, 14 March" in out
+    assert "Nothing was created" in out
+    code, out, err = cli("--case", case_dir, "incident", "add", "--from-messages",
+                         f"{mark['id']}:1-3", "--json")
+    assert code == 0, err
+    incident = json.loads(out)["id"]
+    code, out, _ = cli("--case", case_dir, "incident", "show", incident, "--json")
+    shown = json.loads(out)
+    assert shown["title"] == "3 messages from Mark"
+    code, out, _ = cli("--case", case_dir, "conversation", "add-to", incident,
+                       f"{mark['id']}:4")
+    assert code == 0 and "Added 1 message to incident" in out
+    code, out, err = cli("--case", case_dir, "incident", "add", "--from-messages",
+                         f"{mark['id']}:99")
+    assert code == 2 and "has no message 99" in err
+    code, out, err = cli("--case", case_dir, "incident", "add", "--from-messages", "x")
+    assert code == 2 and "does not name messages" in err

@@ -1,0 +1,88 @@
+"""Message exports dropped on the window or chosen with Import: recognised by what they
+hold, imported as conversations, and the summary says what was found; a chat whose dates
+read two ways is asked about, never guessed."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from evidence_app.core import conversations as conv
+from evidence_app.core.attachments import count_inbox
+from evidence_app.gui.conversations_hookup import install as install_conversations
+from evidence_app.gui.dialogs.import_dialog import ImportSummaryDialog
+from evidence_app.gui.exhibits_hookup import install as install_exhibits
+from tests.fixtures.message_exports import AMBIGUOUS, ANDROID_WITH_MEDIA, jpeg_bytes, whatsapp_zip
+from tests.gui_helpers import drop_files
+from tests.sample_images import screenshot
+
+
+@pytest.fixture
+def win(case_window):
+    install_exhibits(case_window)
+    install_conversations(case_window)
+    case_window.case_opened.emit(case_window.session.ops)
+    return case_window
+
+
+def summary(qtbot):
+    found = []
+
+    def shown():
+        found[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, ImportSummaryDialog) and w.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=20000)
+    return found[0]
+
+
+def test_a_dropped_chat_zip_and_a_screenshot_go_where_they_belong(qtbot, win, tmp_path):
+    # Named as if it were anything: the content says it is a WhatsApp chat.
+    chat = whatsapp_zip(tmp_path / "from phone.zip", ANDROID_WITH_MEDIA, "WhatsApp Chat with "
+                        "Mark.txt", {"IMG-20250314-WA0003.jpg": jpeg_bytes()})
+    shot = screenshot(tmp_path / "Screenshot_20250314-221900.png", lines=("missed call",))
+    assert drop_files(win, [chat, shot])
+    dialog = summary(qtbot)
+    assert dialog.headline.text() == ("1 file added to the Inbox. 1 conversation: 2 new "
+                                      "messages.")
+    top = dialog.sections["conversations"]
+    assert top.text(0) == "Mark"
+    assert top.text(1).startswith("WhatsApp chat export, new conversation: 2 messages, 1 file "
+                                  "sent with them; the export is exhibit JS/")
+    case = win.session.ops.case
+    [found] = conv.list_conversations(case)
+    assert found.message_count == 2
+    qtbot.mouseClick(win.conversations_button, Qt.MouseButton.LeftButton)
+    page = win.conversations.page
+    qtbot.waitUntil(lambda: page.list.count() == 1 and page.view.model.total == 2,
+                    timeout=10000)
+    rows = [page.view.model.message_at(r) for r in range(page.view.model.rowCount())]
+    texts = [r.text for r in rows if r is not None]
+    assert texts == ["Look who's outside", "Why are you ignoring me?"]
+    # The screenshot, the export and the picture sent with the chat wait in the Inbox.
+    assert count_inbox(case) == 3
+
+
+def test_dates_that_read_two_ways_are_asked_about(qtbot, win, tmp_path):
+    chat = tmp_path / "chat.txt"
+    chat.write_text(AMBIGUOUS, encoding="utf-8")
+    win.exhibits._drop_to_inbox([chat])
+    boxes = []
+
+    def asked():
+        boxes[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.isVisible()
+                    and "can be read more than one way" in w.text()]
+        return bool(boxes)
+
+    qtbot.waitUntil(asked, timeout=20000)
+    case = win.session.ops.case
+    assert conv.list_conversations(case) == []  # nothing guessed
+    box = boxes[0]
+    day_first = next(b for b in box.buttons() if b.text().startswith("Day/month/year"))
+    qtbot.mouseClick(day_first, Qt.MouseButton.LeftButton)
+    dialog = summary(qtbot)
+    assert "1 conversation: 3 new messages." in dialog.headline.text()
+    [found] = conv.list_conversations(case)
+    first = conv.messages_page(case, found.id, limit=1)[0]
+    assert first.sent_at.astimezone().month == 4 and first.text == "one"
