@@ -92,6 +92,7 @@ class CaseSession(QObject):
         self.info: Any = None  # the case's settings row, detached (names, initials, zone)
         self.ops: CaseOps | None = None
         self.demo_dir: Path | None = None
+        self.locked_folder: Path | None = None  # a protected case closed by the lock
         self._bg = Background(self)
         self._busy = False
         self._count = 0
@@ -104,6 +105,11 @@ class CaseSession(QObject):
     def opening(self) -> bool:
         """A case is being opened or created on the worker."""
         return self._busy
+
+    @property
+    def encrypted(self) -> bool:
+        """The open case is protected by a passphrase."""
+        return bool(getattr(self.case, "encrypted", False))
 
     @property
     def is_demo(self) -> bool:
@@ -238,7 +244,21 @@ class CaseSession(QObject):
         self.failed.emit(exc)
 
     # -- closing -------------------------------------------------------------------------
-    def close(self) -> None:
+    def lock_case(self) -> int:
+        """Close a protected case for the lock: running work (an import, OCR, a report) is
+        asked to stop and waited for (every file an import finished is kept), pending
+        edits are saved, then the case closes and its keys go. `locked_folder` says which
+        case the unlock dialog reopens. Returns how many running tasks were stopped."""
+        if self.case is None or self.ops is None:
+            return 0
+        self.locked_folder = self.case.folder
+        asked = self.ops.cancel_tasks()
+        if asked:
+            log.info("locking: stopping %d running task(s) first", asked)
+        self.close(show_welcome=False)
+        return asked
+
+    def close(self, show_welcome: bool = True) -> None:
         """Save pending edits, finish queued work, release the case."""
         if self._busy:
             self._bg.wait()
@@ -266,4 +286,5 @@ class CaseSession(QObject):
                 # Work that ignored its cancel is still running: keep its relay (a child of
                 # ops) alive for it rather than delete an object a worker may emit on.
                 log.warning("background work still running after closing the case")
-        self.window.show_welcome()
+        if show_welcome:
+            self.window.show_welcome()

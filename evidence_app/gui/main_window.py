@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,10 +42,12 @@ from PySide6.QtWidgets import (
 from evidence_app import APP_NAME
 from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
+from evidence_app.gui.lock import LockController
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.lock_screen import LockScreen
 from evidence_app.gui.widgets.search_bar import SearchBar
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
@@ -77,6 +87,11 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(welcome_page)
         self.pages.addWidget(self.busy_page)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.lock_screen.quit_requested.connect(self.close)
+        self.pages.addWidget(self.lock_screen)
+        self._page_after_lock: QWidget | None = None
         self.setCentralWidget(self.pages)
         self.welcome_page = welcome_page
 
@@ -88,6 +103,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
         self._update_actions()
+        self.lock = LockController(self)
+        self.session.opened.connect(lambda _ops: self.lock.apply_settings())
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
             # Qt itself brings a geometry remembered on a larger screen back onto this
@@ -136,6 +153,16 @@ class MainWindow(QMainWindow):
         self.act_report = a("&Report…", self.report, "Ctrl+P",
                              "Print, save or export the evidence report (Ctrl+P)", "report")
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the app")
+        self.act_lock = a("&Lock now", lambda: self.lock.lock(), "Ctrl+L",
+                          "Hide your case at once; a protected case also closes until you "
+                          "type its passphrase (Ctrl+L)", "lock")
+        # Works from every window of the app (the viewer, People…), not only this one.
+        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_privacy = a("&Privacy and lock…", self.privacy_settings, None,
+                             "The quick-hide key, locking after a time, a neutral name")
+        self.act_protection_help = a("What &protection does and does not do", self.protection_help,
+                                     None, "What locking and a passphrase protect against, "
+                                     "and what they cannot")
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_undo.setIcon(icon("undo"))
@@ -204,6 +231,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_report)
         m.addSeparator()
+        m.addActions([self.act_lock, self.act_privacy])
+        m.addSeparator()
         m.addAction(self.act_quit)
         m = self.menus["edit"] = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
@@ -220,6 +249,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_newest, self.act_oldest])
         m = self.menus["help"] = bar.addMenu("&Help")
+        m.addAction(self.act_protection_help)
+        m.addSeparator()
         m.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
@@ -328,15 +359,94 @@ class MainWindow(QMainWindow):
 
     def show_welcome(self) -> None:
         self.welcome.set_recent(self.settings.recent_cases())
-        self.pages.setCurrentWidget(self.welcome_page)
-        self.setWindowTitle(APP_NAME)
+        self._show_page(self.welcome_page)
+        self._set_title(APP_NAME)
         self.case_label.setText("")
         self.save_label.setText("")
         self._update_actions()
 
     def show_busy(self, text: str) -> None:
         self.busy_page.setText(text)
-        self.pages.setCurrentWidget(self.busy_page)
+        self._show_page(self.busy_page)
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show a page, or while locked, the page to show once unlocked."""
+        if self.lock.locked:
+            self._page_after_lock = page
+        else:
+            self.pages.setCurrentWidget(page)
+
+    def _set_title(self, title: str) -> None:
+        if not self.lock.locked:  # the lock's own title stays until it is unlocked
+            self.setWindowTitle(title)
+
+    # -- lock ----------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.lock.locked
+
+    def show_locked(self) -> None:
+        """The lock screen: no case name or path anywhere in the window or its title."""
+        self._page_after_lock = self.pages.currentWidget()
+        neutral = self.settings.neutral_title
+        self.lock_screen.show_state(self.session.encrypted, self.session.case is not None,
+                                    neutral)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.menuBar().hide()
+        self.toolbar.hide()
+        self.statusBar().hide()
+        if neutral:
+            # Window managers add the application's display name to titles: it goes too.
+            QGuiApplication.setApplicationDisplayName(neutral)
+            self.setWindowIcon(icon("note"))
+        self.setWindowTitle(neutral or APP_NAME)
+        self.lock_screen.unlock_button.setFocus()
+
+    def show_unlocked(self) -> None:
+        QGuiApplication.setApplicationDisplayName(APP_NAME)
+        self.setWindowIcon(QIcon())  # the application's own icon again
+        self.menuBar().show()
+        self.toolbar.show()
+        self.statusBar().show()
+        page = self._page_after_lock
+        self._page_after_lock = None
+        if page is None or page is self.lock_screen or self.pages.indexOf(page) < 0:
+            page = self.view if self.view is not None else self.welcome_page
+        self.pages.setCurrentWidget(page)
+        if self.session.case is not None:
+            self._update_status()
+        else:
+            self.setWindowTitle(APP_NAME)
+        if self.isMinimized():
+            self.showNormal()
+
+    def unlock(self) -> None:
+        """The lock screen's button: a plain case is simply shown again; a protected one
+        asks for its passphrase."""
+        folder = self.session.locked_folder
+        if folder is not None and self.session.case is None:
+            self.open_protected(folder, unlocking=True)
+        else:
+            self.lock.unlocked()
+
+    def open_protected(self, folder: Path, unlocking: bool = False) -> None:
+        """Ask for a protected case's passphrase and open it (filled in by the
+        encrypted-case work; until then a protected case cannot be opened here)."""
+        show_error(self, "This case cannot be opened here",
+                   "This version of the app cannot open a case protected by a passphrase.")
+
+    def privacy_settings(self) -> None:
+        from evidence_app.gui.dialogs.privacy import PrivacyDialog
+
+        dialog = PrivacyDialog(self.settings, self)
+        dialog.accepted.connect(self.lock.apply_settings)
+        dialog.open()
+
+    def protection_help(self) -> None:
+        from evidence_app.gui.dialogs.protection_help import ProtectionHelpDialog
+        from evidence_app.gui.lock import describe_key
+
+        ProtectionHelpDialog(describe_key(self.settings.quick_hide_key), self).open()
 
     def _show_case(self, ops: CaseOps) -> None:
         from evidence_app.gui.widgets.case_view import CaseView
@@ -347,7 +457,7 @@ class MainWindow(QMainWindow):
         if self.settings.splitter is not None:
             self.view.restoreState(self.settings.splitter)
         self.pages.addWidget(self.view)
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
         self.view.editor.loaded.connect(lambda _d: self._update_actions())
         ops.writing_changed.connect(self._writing)
@@ -359,6 +469,8 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
+        if self.lock.locked:  # reopened with its passphrase: the lock is over
+            self.lock.unlocked()
 
     def _closing_case(self) -> None:
         if self.view is not None:
@@ -391,7 +503,7 @@ class MainWindow(QMainWindow):
         name = self.session.title()
         if self.view is not None:
             self.view.editor.case_tz = self.session.timezone
-        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self._set_title(f"{name} — {APP_NAME}")
         self.case_label.setText(self.session.status_text())
 
     def _writing(self, busy: bool) -> None:
@@ -509,7 +621,8 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.settings.geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
+        if not self.lock.locked:  # locked, the toolbar is hidden: not a layout to keep
+            self.settings.window_state = self.saveState()
         self.session.close()
         self.settings.sync()
         event.accept()
