@@ -218,11 +218,17 @@ class LockController(QObject):
         self.locked_changed.emit(True)
         if window.session.encrypted and window.session.case is not None:
             self.stopped_work = window.session.lock_case()
-            # What the hidden windows showed belongs to the case just closed.
+            # What the hidden windows showed belongs to the case just closed; only one
+            # that must outlive it (the recovery key, shown once) comes back.
+            kept = []
             for widget in self.hidden_windows:
-                if shiboken6.isValid(widget):
+                if not shiboken6.isValid(widget):
+                    continue
+                if widget.property("keepThroughLock"):
+                    kept.append(widget)
+                else:
                     widget.close()
-            self.hidden_windows.clear()
+            self.hidden_windows = kept
 
     def unlocked(self) -> None:
         """The case is back (shown again, or opened with the passphrase)."""

@@ -103,8 +103,8 @@ class PrivacyDialog(QDialog):
         form.addRow("Case without a passphrase", self.idle_plain)
         layout.addLayout(form)
         note = QLabel("A case with a passphrase closes when it locks: you type the passphrase "
-                      "to carry on. Work that is running (an import) stops after the file "
-                      "it is on; everything saved is kept.")
+                      "to carry on. Work still running (an import) is stopped first and the "
+                      "app tells you afterwards; everything already saved is kept.")
         note.setObjectName("muted")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -121,6 +121,11 @@ class PrivacyDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
 
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
@@ -157,8 +162,10 @@ class PrivacyDialog(QDialog):
         elif self.key_custom.isChecked():
             key = self.key_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
             if not key:
+                self.error.setText("Click the box beside “This key” and press the key "
+                                   "to use, or choose another option.")
+                self.error.show()
                 self.key_edit.setFocus()
-                self.key_edit.setToolTip("Press the key to use, or choose another option")
                 return
         else:
             key = ""

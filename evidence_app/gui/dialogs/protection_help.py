@@ -52,7 +52,7 @@ class ProtectionHelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("What protection does and does not do")
         self.setMinimumWidth(640)
-        self.resize(680, 620)
+        self.resize(680, 580)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 16, 22, 16)
         self.text = QLabel(protection_text(quick_key))

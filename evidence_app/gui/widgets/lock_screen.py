@@ -35,6 +35,7 @@ class LockScreen(QWidget):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setMaximumWidth(560)
+        self.text.setMinimumWidth(460)
         middle = QHBoxLayout()
         middle.addStretch(1)
         middle.addWidget(self.text)
