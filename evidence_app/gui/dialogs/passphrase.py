@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from evidence_app.gui.icons import icon
 from evidence_app.gui.look import heading
 from evidence_app.gui.tasks import Background
 
@@ -61,13 +64,12 @@ def password_field(name: str) -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setAccessibleName(name)
     field.setMinimumWidth(300)
-    show = QAction("Show", field)
+    show = QAction(icon("eye"), "Show", field)
     show.setCheckable(True)
     show.setToolTip("Show what you typed (only when nobody can see the screen)")
     show.toggled.connect(lambda on: field.setEchoMode(
         QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
     field.addAction(show, QLineEdit.ActionPosition.TrailingPosition)
-    show.setText("Show")
     return field
 
 
@@ -84,30 +86,27 @@ class NewPassphrase(QWidget):
         form.setHorizontalSpacing(14)
         self.first = password_field("New passphrase")
         self.second = password_field("The passphrase again")
+        form.setVerticalSpacing(6)
         form.addRow("Passphrase", self.first)
+        form.addRow("Type it again", self.second)
         self.hint = QLabel()
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         form.addRow("", self.hint)
-        form.addRow("Type it again", self.second)
-        self.match = QLabel()
-        self.match.setObjectName("muted")
-        form.addRow("", self.match)
         for field in (self.first, self.second):
             field.textChanged.connect(self._update)
         self._update()
 
     def _update(self) -> None:
         first, second = self.first.text(), self.second.text()
-        self.hint.setText(strength(first)[1] if first else
-                          "A few ordinary words in a row that only you would put together "
-                          "are easy to remember and hard to guess.")
+        hint = (strength(first)[1] if first else
+                "A few ordinary words in a row that only you would put together are easy "
+                "to remember and hard to guess.")
         if second and first != second:
-            self.match.setText("The two do not match yet.")
+            hint += " The two do not match yet."
         elif second:
-            self.match.setText("They match.")
-        else:
-            self.match.setText("")
+            hint += " Both match."
+        self.hint.setText(hint)
         self.changed.emit()
 
     def passphrase(self) -> str:
@@ -139,10 +138,13 @@ class UnlockDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
+        # Always as tall as what it says (a message appears, the recovery page is longer).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.title = heading(QLabel(), 1.3)
         layout.addWidget(self.title)
         self.where = QLabel(f"The case in \u201c{where}\u201d is protected by a passphrase.")
         self.where.setWordWrap(True)
+        self.where.setMinimumWidth(500)
         layout.addWidget(self.where)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
@@ -205,10 +207,18 @@ class UnlockDialog(QDialog):
         self.new_passphrase = NewPassphrase()
         self.new_passphrase.changed.connect(self._update_ok)
         box.addWidget(self.new_passphrase)
+        box.addStretch(1)
         return page
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        for n in range(self.pages.count()):  # the dialog is as tall as the page shown
+            policy = (QSizePolicy.Policy.Preferred if n == index
+                      else QSizePolicy.Policy.Ignored)
+            page = self.pages.widget(n)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.adjustSize()
         self.message.hide()
         if index == 0:
             self.title.setText("Type your passphrase")
@@ -218,7 +228,7 @@ class UnlockDialog(QDialog):
         else:
             self.title.setText("Open with your recovery key")
             self.switch.setText("Use my passphrase instead")
-            self.ok_button.setText("Open and set the new passphrase")
+            self.ok_button.setText("Open my case")
             self.recovery.setFocus()
         self._update_ok()
 
@@ -279,6 +289,7 @@ class UnlockDialog(QDialog):
         self.message.setText(text)
         self.message.show()
         self._update_ok()
+        self.adjustSize()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
         self._bg.wait()

@@ -45,13 +45,14 @@ def same_group(typed: str, group: str) -> bool:
 def sheet_html(key: str, where: str) -> str:
     """The printable sheet: the key large, what it is for, and where to keep it."""
     groups = key_groups(key)
+    today = date.today()
     rows = "<br>".join("&nbsp;&nbsp;".join(groups[i:i + 4]) for i in range(0, len(groups), 4))
     return (
         "<h1 style='font-size:20pt'>Recovery key</h1>"
-        f"<p style='font-size:11pt'>For the protected case {html.escape(where)}, made on "
-        f"{date.today():%d %B %Y}.</p>"
-        f"<p style='font-family:monospace; font-size:22pt; font-weight:bold; "
-        f"letter-spacing:2px; margin:18px 0'>{rows}</p>"
+        f"<p style='font-size:11pt'>For the protected case “{html.escape(where)}”, "
+        f"made on {today.day} {today:%B %Y}.</p>"
+        f"<p style='font-family:monospace; font-size:24pt; font-weight:bold; "
+        f"white-space:nowrap; margin:18px 0'>{rows}</p>"
         "<p style='font-size:11pt'>If the passphrase is forgotten, this key opens the case "
         "and lets a new passphrase be set. It is the only other way in: nobody, including "
         "the makers of the app, can open the case without one of them.</p>"
