@@ -27,9 +27,17 @@ from evidence_app.core.store.encryption import (
     reset_passphrase,
     unlock,
 )
+from evidence_app.core.store.keys import (
+    MIN_PASSPHRASE,
+    check_new_passphrase,
+    format_recovery_key,
+    normalise_recovery_key,
+)
 
-__all__ = ["Case", "EncryptResult", "change_passphrase", "create_case", "encrypt_case",
-           "is_case_folder", "is_encrypted", "open_case", "reset_passphrase"]
+__all__ = ["MIN_PASSPHRASE", "Case", "EncryptResult", "change_passphrase",
+           "check_new_passphrase", "create_case", "encrypt_case", "format_recovery_key",
+           "is_case_folder", "is_encrypted", "normalise_recovery_key", "open_case",
+           "reset_passphrase"]
 
 DERIVED: tuple[DerivedData, ...] = (SEARCH_INDEX,)
 

@@ -98,6 +98,10 @@ def encrypt_folder(folder: Path, passphrase: str, *, derived: Sequence[DerivedDa
         lock.release()
     yield Progress(originals + 2, originals + 3, "Overwriting and removing the plain files")
     wipe_tree(plain)
+    with contextlib.closing(Case.open(folder, derived=derived, keys=new_keys.keys)) as case, \
+            case.write() as (_session, audit):
+        audit.log("encrypt", "case", 1, originals=originals, records=records,
+                  database="SQLCipher 4", files="AES-256-GCM")
     message = (f"The case is now encrypted ({originals} original(s) and {records} "
                f"record(s) checked against the plain copy). {SSD_NOTE}")
     if left:
