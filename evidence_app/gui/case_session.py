@@ -39,10 +39,25 @@ def _open_case(folder: Path) -> tuple[Case, Any]:
     return case, case.settings()
 
 
-def _create_case(folder: Path, owner: str, initials: str, name: str) -> tuple[Case, Any]:
+def _open_protected(folder: Path, passphrase: str | None, recovery_key: str | None,
+                    new_passphrase: str | None) -> tuple[Case, Any]:
+    """Open a case protected by a passphrase: with it, or with the recovery key, which
+    first sets `new_passphrase` (nothing changes on disk when either does not fit)."""
+    from evidence_app.core.cases import open_case, reset_passphrase
+
+    if recovery_key is not None and new_passphrase is not None:
+        reset_passphrase(folder, recovery_key, new_passphrase)
+        passphrase = new_passphrase
+    case = open_case(folder, passphrase=passphrase)
+    return case, case.settings()
+
+
+def _create_case(folder: Path, owner: str, initials: str, name: str,
+                 passphrase: str | None = None) -> tuple[Case, Any]:
     from evidence_app.core.cases import create_case
 
-    case = create_case(folder, owner_name=owner, initials=initials, case_name=name)
+    case = create_case(folder, owner_name=owner, initials=initials, case_name=name,
+                       passphrase=passphrase)
     return case, case.settings()
 
 
@@ -54,6 +69,14 @@ def _count(case: Case) -> int:
     from evidence_app.core.incidents import count_incidents
 
     return count_incidents(case)
+
+
+def _is_protected(folder: Path) -> bool:
+    # The key file's name only (core.store.keys), not core.cases: asked on the GUI thread
+    # before a case opens, it must not load the database layer there.
+    from evidence_app.core.store.keys import has_key_file
+
+    return has_key_file(folder)
 
 
 class DemoUnavailable(Exception):
@@ -109,7 +132,7 @@ class CaseSession(QObject):
     @property
     def encrypted(self) -> bool:
         """The open case is protected by a passphrase."""
-        return bool(getattr(self.case, "encrypted", False))
+        return self.case is not None and self.case.encrypted
 
     @property
     def is_demo(self) -> bool:
@@ -141,16 +164,34 @@ class CaseSession(QObject):
             self.window.show_welcome()
             return
         self.close()
+        if is_case_folder(folder) and _is_protected(folder):
+            self.window.show_welcome()
+            self.window.ask_passphrase(folder)
+            return
         self._start(f"Opening “{folder.name}”…", lambda: _open_case(folder),
                     lambda opened: self._attach(opened, remember=True),
                     lambda exc: self._failed(exc, "The case could not be opened", folder))
 
-    def create(self, folder: Path, owner: str, initials: str, name: str) -> None:
-        """Create a new case folder and open it."""
+    def create(self, folder: Path, owner: str, initials: str, name: str,
+               passphrase: str | None = None, listed: bool = False) -> None:
+        """Create a new case folder and open it; with `passphrase`, protected by it (then
+        `listed` says whether it may appear under recent cases)."""
         self.close()
-        self._start("Creating your case…", lambda: _create_case(folder, owner, initials, name),
-                    lambda opened: self._attach(opened, remember=True),
+        self._start("Creating your case…",
+                    lambda: _create_case(folder, owner, initials, name, passphrase),
+                    lambda opened: self._attach(opened, remember=True, listed=listed),
                     lambda exc: self._failed(exc, "The case could not be created", None))
+
+    def attempt_unlock(self, folder: Path) -> Callable[[str | None, str | None, str | None],
+                                                       tuple[Case, Any]]:
+        """What the unlock dialog runs on its worker for `folder`."""
+        return lambda passphrase, recovery, new: _open_protected(folder, passphrase, recovery,
+                                                                 new)
+
+    def attach_unlocked(self, opened: tuple[Case, Any]) -> None:
+        """A protected case the unlock dialog opened: it becomes the open case."""
+        self.locked_folder = None
+        self._attach(opened, remember=True)
 
     def open_demo(self) -> None:
         """Open a sample case in a temporary folder, removed when it is closed."""
@@ -190,10 +231,14 @@ class CaseSession(QObject):
 
         self._bg.run(fn, finish(done), finish(failed))
 
-    def _attach(self, opened: tuple[Case, Any], remember: bool) -> None:
+    def _attach(self, opened: tuple[Case, Any], remember: bool, listed: bool = False) -> None:
         case, self.info = opened
         self.case = case
         self.ops = CaseOps(case, self)
+        if case.encrypted and not (listed or self.settings.remember_protected
+                                   or case.folder in self.settings.recent_cases()):
+            # A protected case is named on this computer only where the person allowed it.
+            remember = False
         if remember and self.settings.remember_cases:
             self.settings.last_case = case.folder
             self.settings.add_recent(case.folder)

@@ -52,6 +52,7 @@ from evidence_app.gui.widgets.search_bar import SearchBar
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from evidence_app.gui.dialogs.passphrase import UnlockDialog
     from evidence_app.gui.widgets.case_view import CaseView
 
 DEFAULT_SIZE = (1280, 800)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
         """The first screen (built on first use: a start that opens a case never needs it)."""
         if self._welcome is None:
             welcome = self._welcome = WelcomeScreen()
-            welcome.create_requested.connect(self.session.create)
+            welcome.create_requested.connect(self._create_case)
             welcome.open_requested.connect(self.session.open)
             welcome.browse_requested.connect(self.browse_case)
             welcome.demo_requested.connect(self.session.open_demo)
@@ -356,6 +357,10 @@ class MainWindow(QMainWindow):
             row.addWidget(welcome, 0, Qt.AlignmentFlag.AlignHCenter)
             self.welcome_page.setWidget(holder)
         return self._welcome
+
+    def _create_case(self, folder: Path, owner: str, initials: str, name: str) -> None:
+        passphrase, listed = self.welcome.take_protection()
+        self.session.create(folder, owner, initials, name, passphrase, listed)
 
     def show_welcome(self) -> None:
         self.welcome.set_recent(self.settings.recent_cases())
@@ -429,11 +434,24 @@ class MainWindow(QMainWindow):
         else:
             self.lock.unlocked()
 
-    def open_protected(self, folder: Path, unlocking: bool = False) -> None:
-        """Ask for a protected case's passphrase and open it (filled in by the
-        encrypted-case work; until then a protected case cannot be opened here)."""
-        show_error(self, "This case cannot be opened here",
-                   "This version of the app cannot open a case protected by a passphrase.")
+    def ask_passphrase(self, folder: Path) -> None:
+        """Open a protected case: its passphrase first (never opened without asking)."""
+        self.open_protected(folder, unlocking=False)
+
+    def open_protected(self, folder: Path, unlocking: bool = False) -> UnlockDialog:
+        """The unlock dialog for `folder`; the case opens when it is accepted. Cancelled
+        while unlocking, the app stays locked."""
+        from evidence_app.core.errors import WrongPassphrase, WrongRecoveryKey
+        from evidence_app.gui.dialogs.passphrase import UnlockDialog
+
+        dialog = UnlockDialog(folder.name, self.session.attempt_unlock(folder),
+                              (WrongPassphrase, WrongRecoveryKey), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.session.attach_unlocked(dialog.opened))
+        dialog.finished.connect(lambda _r: self.activateWindow())
+        self._unlock_dialog = dialog
+        dialog.open()
+        return dialog
 
     def privacy_settings(self) -> None:
         from evidence_app.gui.dialogs.privacy import PrivacyDialog
@@ -471,6 +489,16 @@ class MainWindow(QMainWindow):
         self.case_opened.emit(ops)
         if self.lock.locked:  # reopened with its passphrase: the lock is over
             self.lock.unlocked()
+        case = self.session.case
+        if case is not None and case.recovery_key:
+            # Just created with a passphrase: its recovery key, shown this once.
+            from evidence_app.gui.dialogs.recovery_key import RecoveryKeyDialog
+
+            key, case.recovery_key = case.recovery_key, None
+            dialog = RecoveryKeyDialog(key, case.folder.name, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.recovery_dialog = dialog
+            dialog.open()
 
     def _closing_case(self) -> None:
         if self.view is not None:

@@ -1,0 +1,237 @@
+"""Cases protected by a passphrase, driven through the window: creating one (with the
+recovery key shown once and checked), unlocking (wrong, then right), the recovery key,
+Ctrl+L and the idle lock closing the case, quick hide during an import, and the last
+case never opened without asking."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from evidence_app.core.attachments import list_inbox
+from evidence_app.core.cases import create_case, open_case
+from evidence_app.core.errors import WrongPassphrase
+from evidence_app.core.store.verify import run_verify
+from evidence_app.gui.app import start
+from evidence_app.gui.dialogs.passphrase import UnlockDialog
+from evidence_app.gui.dialogs.recovery_key import RecoveryKeyDialog
+from tests.gui.helpers import settle, wait_box, wait_open
+
+PASSPHRASE = "paper lantern orchard seven"
+
+
+def protected_case(folder):
+    """A closed case protected by PASSPHRASE; returns (folder, recovery key)."""
+    case = create_case(folder, owner_name="Jane Smith", initials="JS", case_name="Private log",
+                       passphrase=PASSPHRASE)
+    key = case.recovery_key
+    case.close()
+    return folder, key
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def unlock_dialog(qtbot, window) -> UnlockDialog:
+    found: list[UnlockDialog] = []
+
+    def shown() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, UnlockDialog) and w.isVisible()
+                    and w.parentWidget() is window]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=10000)
+    return found[0]
+
+
+def type_passphrase(qtbot, dialog: UnlockDialog, text: str) -> None:
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, text)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def unlock(qtbot, window, text: str = PASSPHRASE) -> None:
+    type_passphrase(qtbot, unlock_dialog(qtbot, window), text)
+    wait_open(qtbot, window)
+
+
+def test_create_a_protected_case_and_check_its_recovery_key(qtbot, window, settings):
+    welcome = window.welcome
+    qtbot.keyClicks(welcome.owner, "Jane Smith")
+    qtbot.keyClicks(welcome.case_name, "Private log")
+    target = welcome.target_folder()
+    qtbot.mouseClick(welcome.protect, Qt.MouseButton.LeftButton)
+    assert welcome.passphrase.isVisible()
+    qtbot.keyClicks(welcome.passphrase.first, "short")
+    assert "Too short" in welcome.passphrase.hint.text()
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
+    assert "passphrase" in welcome.error.text()  # refused, with a reason
+    welcome.passphrase.first.clear()
+    qtbot.keyClicks(welcome.passphrase.first, PASSPHRASE)
+    qtbot.keyClicks(welcome.passphrase.second, PASSPHRASE)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
+    wait_open(qtbot, window)
+    assert window.session.case.encrypted
+    assert welcome.passphrase.first.text() == ""  # not kept in the form
+
+    dialog = window.recovery_dialog
+    assert isinstance(dialog, RecoveryKeyDialog) and dialog.isVisible()
+    assert window.session.case.recovery_key is None  # the window holds it only here
+    groups = dialog.key_label.text().split()
+    assert len(groups) == 8 and all(len(g) == 5 for g in groups)
+    qtbot.mouseClick(dialog.written_button, Qt.MouseButton.LeftButton)
+    first, second = dialog.fields
+    qtbot.keyClicks(first, groups[dialog.asked[0]].lower())
+    qtbot.keyClicks(second, "ZZZZZ")
+    assert not dialog.done_button.isEnabled()
+    assert "does not match" in dialog.check_note.text()
+    second.clear()
+    qtbot.keyClicks(second, groups[dialog.asked[1]])
+    assert dialog.done_button.isEnabled()
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+    # Not listed on this computer: the box was left unticked.
+    assert settings.recent_cases() == [] and settings.last_case is None
+    window.session.close()
+    key = "-".join(groups)
+    again = open_case(target, recovery_key=key)  # what was written down opens it
+    again.close()
+
+
+def test_the_recovery_sheet_prints_to_pdf(qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    dialog = RecoveryKeyDialog("7K3QM-X9RTW-4HNPZ-QA2VB-M8C5D-TT6XE-90JKS-R2F4Y", "Private log")
+    qtbot.addWidget(dialog)
+    dialog.write_pdf(tmp_path / "sheet.pdf")
+    text = " ".join(PdfReader(tmp_path / "sheet.pdf").pages[0].extract_text().split())
+    assert "7K3QM" in text and "R2F4Y" in text and "away from the computer" in text
+    dialog.confirmed = True
+
+
+def test_unlock_wrong_then_right_changes_nothing_on_disk(qtbot, window, tmp_path):
+    folder, _key = protected_case(tmp_path / "case")
+    before = snapshot(folder)
+    window.session.open(folder)
+    dialog = unlock_dialog(qtbot, window)
+    assert "no way into" in " ".join(w.text() for w in dialog.findChildren(type(dialog.title)))
+    type_passphrase(qtbot, dialog, "paper lantern orchard six")
+    qtbot.waitUntil(lambda: "does not open this case" in dialog.message.text(), timeout=10000)
+    assert "Nothing has been changed" in dialog.message.text()
+    assert window.session.case is None
+    assert snapshot(folder) == before
+    type_passphrase(qtbot, dialog, PASSPHRASE)
+    wait_open(qtbot, window)
+    assert window.windowTitle().startswith("Private log")
+
+
+def test_the_recovery_key_opens_the_case_and_sets_a_new_passphrase(qtbot, window, tmp_path):
+    folder, key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    dialog = unlock_dialog(qtbot, window)
+    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.recovery, key.lower().replace("-", " "))
+    qtbot.keyClicks(dialog.new_passphrase.first, "quiet harbour winter bread")
+    assert not dialog.ok_button.isEnabled()  # typed once only
+    qtbot.keyClicks(dialog.new_passphrase.second, "quiet harbour winter bread")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_open(qtbot, window)
+    window.session.close()
+    open_case(folder, passphrase="quiet harbour winter bread").close()
+    with pytest.raises(WrongPassphrase):
+        open_case(folder, passphrase=PASSPHRASE)
+
+
+def test_a_mistyped_recovery_key_is_explained(qtbot, window, tmp_path):
+    folder, key = protected_case(tmp_path / "case")
+    before = snapshot(folder)
+    window.session.open(folder)
+    dialog = unlock_dialog(qtbot, window)
+    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.recovery, key[:-1] + ("A" if key[-1] != "A" else "B"))
+    qtbot.keyClicks(dialog.new_passphrase.first, "quiet harbour winter bread")
+    qtbot.keyClicks(dialog.new_passphrase.second, "quiet harbour winter bread")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Nothing has been changed" in dialog.message.text(), timeout=10000)
+    assert "mistake" in dialog.message.text()
+    assert snapshot(folder) == before
+
+
+def test_ctrl_l_closes_a_protected_case_until_the_passphrase_is_typed(qtbot, window, tmp_path):
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    assert window.lock._idle_s == 5 * 60  # protected cases lock after 5 minutes by default
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.locked)
+    assert window.session.case is None  # closed: its keys are gone
+    assert window.lock_screen.unlock_button.text().startswith("Unlock")
+    assert "Private log" not in window.windowTitle()
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    unlock(qtbot, window)
+    assert not window.locked
+    assert window.pages.currentWidget() is window.view
+
+
+def test_idle_lock_closes_a_protected_case(qtbot, window, tmp_path):
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    window.lock.set_idle_seconds(0.3)
+    qtbot.waitUntil(lambda: window.locked and window.session.case is None, timeout=5000)
+
+
+def test_quick_hide_during_an_import_keeps_every_finished_import(qtbot, window, tmp_path):
+    from evidence_app.gui.importing import start_import
+    from tests.gui.test_import_progress import many_photos
+
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    first = tmp_path / "first"
+    first.mkdir()
+    many_photos(first, 5, size=(640, 480))
+    done = start_import(window.session.ops, [first], None, "the Inbox", window)
+    qtbot.waitUntil(lambda: not done.running, timeout=30000)
+    assert len([r for r in done.results if r.status == "imported"]) == 5
+    done.summary.close()
+    second = tmp_path / "second"
+    second.mkdir()
+    many_photos(second, 80, size=(1600, 1200))
+    run = start_import(window.session.ops, [second], None, "the Inbox", window)
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Escape)
+    assert run.running
+    qtbot.waitUntil(lambda: window.locked and window.session.case is None, timeout=60000)
+    assert not run.running
+
+    case = open_case(folder, passphrase=PASSPHRASE)
+    try:
+        kept = len(list_inbox(case))
+        assert kept in (5, 85)  # the finished import whole; the stopped one all or nothing
+        assert run_verify(case).ok
+    finally:
+        case.close()
+
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    unlock(qtbot, window)
+    if kept == 5:  # it was stopped: the person is told, after unlocking
+        wait_box(qtbot, "stopped before the case closed")
+    settle(qtbot, window)
+
+
+def test_the_last_case_is_never_opened_without_asking(qtbot, window, settings, tmp_path):
+    folder, _key = protected_case(tmp_path / "case")
+    settings.remember_protected = True
+    settings.last_case = folder
+    start(window, None, False)
+    dialog = unlock_dialog(qtbot, window)
+    assert window.session.case is None
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.welcome_page
+    assert window.session.case is None
