@@ -188,6 +188,24 @@ class CaseSession(QObject):
         return lambda passphrase, recovery, new: _open_protected(folder, passphrase, recovery,
                                                                  new)
 
+    def open_converted(self, folder: Path, passphrase: str, recovery_key: str,
+                       listed: bool) -> None:
+        """Open a case just protected with `passphrase`; its recovery key is shown once
+        (by the window, as for a new protected case)."""
+        if not listed:  # it was a plain case, perhaps listed: no longer, unless wanted
+            self.settings.remove_recent(folder)
+            if self.settings.last_case == folder:
+                self.settings.last_case = None
+            self.settings.sync()
+
+        def opened(value: tuple[Case, Any]) -> None:
+            value[0].recovery_key = recovery_key
+            self._attach(value, remember=True, listed=listed)
+
+        self._start("Opening your protected case…",
+                    lambda: _open_protected(folder, passphrase, None, None), opened,
+                    lambda exc: self._failed(exc, "The case could not be opened", folder))
+
     def attach_unlocked(self, opened: tuple[Case, Any]) -> None:
         """A protected case the unlock dialog opened: it becomes the open case."""
         self.locked_folder = None

@@ -159,6 +159,11 @@ class MainWindow(QMainWindow):
                           "type its passphrase (Ctrl+L)", "lock")
         # Works from every window of the app (the viewer, People…), not only this one.
         self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_protect = a("Protect with a &passphrase…", self.protect_case, None,
+                             "Scramble everything in this case so that only your passphrase "
+                             "(or a recovery key) opens it", "lock")
+        self.act_change_passphrase = a("C&hange passphrase…", self.change_passphrase, None,
+                                       "Set a new passphrase for this case")
         self.act_privacy = a("&Privacy and lock…", self.privacy_settings, None,
                              "The quick-hide key, locking after a time, a neutral name")
         self.act_protection_help = a("What &protection does and does not do", self.protection_help,
@@ -232,7 +237,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_report)
         m.addSeparator()
-        m.addActions([self.act_lock, self.act_privacy])
+        m.addActions([self.act_protect, self.act_change_passphrase, self.act_lock,
+                      self.act_privacy])
         m.addSeparator()
         m.addAction(self.act_quit)
         m = self.menus["edit"] = bar.addMenu("&Edit")
@@ -305,6 +311,9 @@ class MainWindow(QMainWindow):
                     self.act_newest, self.act_oldest):
             act.setEnabled(has_case)
         self.act_delete.setEnabled(has_case and self.current_incident() is not None)
+        protected = self.session.encrypted
+        self.act_protect.setEnabled(has_case and not protected and not self.session.is_demo)
+        self.act_change_passphrase.setEnabled(has_case and protected)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -452,6 +461,46 @@ class MainWindow(QMainWindow):
         self._unlock_dialog = dialog
         dialog.open()
         return dialog
+
+    def protect_case(self) -> None:
+        """Convert the open plain case (closed meanwhile, reopened protected after)."""
+        from evidence_app.gui.dialogs.protect import ProtectDialog
+
+        folder = self.session.case_folder
+        if folder is None or self.session.encrypted or self.session.is_demo:
+            return
+        dialog = ProtectDialog(folder, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def starting() -> None:
+            self.session.close(show_welcome=False)
+            self.show_busy("Protecting your case…")
+
+        def converted(result: Any, passphrase: str) -> None:
+            from evidence_app.gui.messages import show_info
+
+            show_info(self, "Your case is protected", "Your case is now protected by your "
+                      "passphrase. Next, write down your recovery key.", result.message)
+            self.session.open_converted(folder, passphrase, result.recovery_key,
+                                        dialog.listed.isChecked())
+
+        dialog.starting.connect(starting)
+        dialog.converted.connect(converted)
+        dialog.stopped.connect(lambda: self.session.open(folder))
+        self.protect_dialog = dialog
+        dialog.open()
+
+    def change_passphrase(self) -> None:
+        from evidence_app.gui.dialogs.protect import ChangePassphraseDialog
+
+        folder = self.session.case_folder
+        if folder is None or not self.session.encrypted:
+            return
+        dialog = ChangePassphraseDialog(folder, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(
+            "Your passphrase is changed. Your recovery key stays the same.", 8000))
+        dialog.open()
 
     def privacy_settings(self) -> None:
         from evidence_app.gui.dialogs.privacy import PrivacyDialog

@@ -235,3 +235,89 @@ def test_the_last_case_is_never_opened_without_asking(qtbot, window, settings, t
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.welcome_page
     assert window.session.case is None
+
+
+def test_protect_an_open_plain_case(qtbot, case_window, settings):
+    from evidence_app.gui.dialogs.protect import ProtectDialog
+
+    window = case_window
+    folder = window.session.case.folder
+    assert folder in settings.recent_cases()
+    assert not window.act_change_passphrase.isEnabled()
+    window.act_protect.trigger()
+    dialog = window.protect_dialog
+    assert isinstance(dialog, ProtectDialog) and dialog.isVisible()
+    assert "SSD" in " ".join(label.text() for label in dialog.findChildren(type(window.case_label)))
+    assert not dialog.start_button.isEnabled()
+    qtbot.keyClicks(dialog.passphrase.first, PASSPHRASE)
+    qtbot.keyClicks(dialog.passphrase.second, PASSPHRASE)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    box = wait_box(qtbot, "full-disk encryption", timeout=60000)  # what the disk keeps
+    box.close()
+    qtbot.waitUntil(lambda: window.session.case is not None and window.session.encrypted,
+                    timeout=30000)
+    wait_open(qtbot, window)
+    assert isinstance(window.recovery_dialog, RecoveryKeyDialog)
+    key = "-".join(window.recovery_dialog.key_label.text().split())
+    window.recovery_dialog.confirmed = True
+    window.recovery_dialog.close()
+    assert window.act_change_passphrase.isEnabled() and not window.act_protect.isEnabled()
+    assert folder not in settings.recent_cases()  # no longer listed: not asked to be
+    assert not (folder / "case.db").read_bytes().startswith(b"SQLite format 3")
+    window.session.close()
+    open_case(folder, recovery_key=key).close()
+    open_case(folder, passphrase=PASSPHRASE).close()
+
+
+def test_change_passphrase(qtbot, window, tmp_path):
+    from evidence_app.gui.dialogs.protect import ChangePassphraseDialog
+
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    window.act_change_passphrase.trigger()
+    dialog = next(w for w in window.findChildren(ChangePassphraseDialog) if w.isVisible())
+    qtbot.keyClicks(dialog.current, "not the passphrase")
+    qtbot.keyClicks(dialog.new.first, "quiet harbour winter bread")
+    qtbot.keyClicks(dialog.new.second, "quiet harbour winter bread")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Nothing has been changed" in dialog.message.text(), timeout=10000)
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current, PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "passphrase is changed" in window.statusBar().currentMessage()
+    window.session.close()
+    open_case(folder, passphrase="quiet harbour winter bread").close()
+    with pytest.raises(WrongPassphrase):
+        open_case(folder, passphrase=PASSPHRASE)
+
+
+def test_open_original_on_a_protected_case_says_first_that_a_copy_leaves_it(qtbot, window,
+                                                                          tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from evidence_app.gui.widgets.exhibit_actions import copy_allowed
+
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    ops = window.session.ops
+    said: list[str] = []
+
+    def answer(button_text: str, tick: bool = False) -> None:
+        box = next(w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QMessageBox) and w.isVisible())
+        said.append(box.informativeText())
+        if tick:
+            box.checkBox().setChecked(True)
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(50, lambda: answer("Cancel"))
+    assert not copy_allowed(ops, window)
+    assert "outside the protection" in said[0]
+    QTimer.singleShot(50, lambda: answer("Open a readable copy", tick=True))
+    assert copy_allowed(ops, window)
+    assert copy_allowed(ops, window)  # not asked again while the case is open
+    assert len(said) == 2
