@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.quit_requested.connect(self.close)
         self.pages.addWidget(self.lock_screen)
         self._page_after_lock: QWidget | None = None
+        self._unlocking = False
         self.setCentralWidget(self.pages)
         self.welcome_page = welcome_page
 
@@ -456,7 +457,7 @@ class MainWindow(QMainWindow):
         dialog = UnlockDialog(folder.name, self.session.attempt_unlock(folder),
                               (WrongPassphrase, WrongRecoveryKey), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.session.attach_unlocked(dialog.opened))
+        dialog.accepted.connect(lambda: self._unlocked_with(dialog.opened))
         dialog.finished.connect(lambda _r: self.activateWindow())
         self._unlock_dialog = dialog
         dialog.open()
@@ -502,6 +503,15 @@ class MainWindow(QMainWindow):
             "Your passphrase is changed. Your recovery key stays the same.", 8000))
         dialog.open()
 
+    def _unlocked_with(self, opened: Any) -> None:
+        """The unlock dialog opened the case: it becomes the open case, the lock ends."""
+        self._unlocking = True
+        try:
+            self.session.attach_unlocked(opened)
+        finally:
+            self._unlocking = False
+        self.lock.unlocked()
+
     def privacy_settings(self) -> None:
         from evidence_app.gui.dialogs.privacy import PrivacyDialog
 
@@ -536,8 +546,6 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
-        if self.lock.locked:  # reopened with its passphrase: the lock is over
-            self.lock.unlocked()
         case = self.session.case
         if case is not None and case.recovery_key:
             # Just created with a passphrase: its recovery key, shown this once.
@@ -548,6 +556,15 @@ class MainWindow(QMainWindow):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.recovery_dialog = dialog
             dialog.open()
+        if self.lock.locked and not self._unlocking and self.session.encrypted:
+            # Opened behind the lock (a conversion or an open that finished meanwhile): a
+            # protected case closes again at once; a plain one waits behind the screen.
+            QTimer.singleShot(0, self._close_behind_lock)
+
+    def _close_behind_lock(self) -> None:
+        if self.lock.locked and self.session.encrypted:
+            self.session.lock_case()
+            self.lock_screen.show_state(True, True, self.settings.neutral_title)
 
     def _closing_case(self) -> None:
         if self.view is not None:

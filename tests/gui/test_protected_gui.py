@@ -321,3 +321,23 @@ def test_open_original_on_a_protected_case_says_first_that_a_copy_leaves_it(qtbo
     assert copy_allowed(ops, window)
     assert copy_allowed(ops, window)  # not asked again while the case is open
     assert len(said) == 2
+
+
+def test_locking_while_a_protected_case_is_created_keeps_its_recovery_key(qtbot, window):
+    welcome = window.welcome
+    qtbot.keyClicks(welcome.owner, "Jane Smith")
+    qtbot.mouseClick(welcome.protect, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(welcome.passphrase.first, PASSPHRASE)
+    qtbot.keyClicks(welcome.passphrase.second, PASSPHRASE)
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
+    window.act_lock.trigger()  # while the case is still being made
+    assert window.locked
+    qtbot.waitUntil(lambda: not window.session.opening and window.session.locked_folder
+                    is not None and window.session.case is None, timeout=20000)
+    assert not window.recovery_dialog.isVisible()  # never on screen while locked
+    assert window.lock_screen.unlock_button.text().startswith("Unlock")
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    unlock(qtbot, window)
+    qtbot.waitUntil(window.recovery_dialog.isVisible)  # shown once, after all
+    window.recovery_dialog.confirmed = True
+    window.recovery_dialog.close()
