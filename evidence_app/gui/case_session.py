@@ -71,7 +71,8 @@ def _count(case: Case) -> int:
     return count_incidents(case)
 
 
-def _is_protected(folder: Path) -> bool:
+def is_protected(folder: Path) -> bool:
+    """Whether a case folder is protected by a passphrase (a cheap file check)."""
     # The key file's name only (core.store.keys), not core.cases: asked on the GUI thread
     # before a case opens, it must not load the database layer there.
     from evidence_app.core.store.keys import has_key_file
@@ -164,7 +165,7 @@ class CaseSession(QObject):
             self.window.show_welcome()
             return
         self.close()
-        if is_case_folder(folder) and _is_protected(folder):
+        if is_case_folder(folder) and is_protected(folder):
             self.window.show_welcome()
             self.window.ask_passphrase(folder)
             return

@@ -341,3 +341,23 @@ def test_locking_while_a_protected_case_is_created_keeps_its_recovery_key(qtbot,
     qtbot.waitUntil(window.recovery_dialog.isVisible)  # shown once, after all
     window.recovery_dialog.confirmed = True
     window.recovery_dialog.close()
+
+
+def test_unticking_remember_protected_forgets_them(qtbot, window, settings, tmp_path):
+    from evidence_app.gui.dialogs.privacy import PrivacyDialog
+    from tests.gui.helpers import make_case
+
+    folder, _key = protected_case(tmp_path / "protected")
+    plain = make_case(tmp_path / "plain")
+    settings.remember_protected = True
+    settings.add_recent(plain)
+    settings.add_recent(folder)
+    settings.last_case = folder
+    dialog = PrivacyDialog(settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.remember_protected.isChecked()
+    qtbot.mouseClick(dialog.remember_protected, Qt.MouseButton.LeftButton)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert settings.recent_cases() == [plain]
+    assert settings.last_case is None

@@ -156,6 +156,17 @@ class PrivacyDialog(QDialog):
         self.neutral.setText(neutral or DEFAULT_NEUTRAL)
         self.remember_protected.setChecked(self.settings.remember_protected)
 
+    def forget_protected(self) -> None:
+        """Take protected cases off the recent list and the last-case memory."""
+        from evidence_app.gui.case_session import is_protected
+
+        for folder in self.settings.recent_cases():
+            if is_protected(folder):
+                self.settings.remove_recent(folder)
+        last = self.settings.last_case
+        if last is not None and is_protected(last):
+            self.settings.last_case = None
+
     def _save(self) -> None:
         if self.key_double.isChecked():
             key = DOUBLE_ESCAPE
@@ -174,6 +185,8 @@ class PrivacyDialog(QDialog):
         self.settings.neutral_title = name if self.neutral_on.isChecked() else ""
         self.settings.set_lock_after_minutes(True, int(self.idle_protected.currentData()))
         self.settings.set_lock_after_minutes(False, int(self.idle_plain.currentData()))
+        if self.settings.remember_protected and not self.remember_protected.isChecked():
+            self.forget_protected()
         self.settings.remember_protected = self.remember_protected.isChecked()
         self.settings.sync()
         self.accept()
