@@ -53,8 +53,8 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
     if result is None:
         raise UserError("The case was not encrypted; nothing was changed.")
     emit(args, {"case": str(result.folder), "encrypted": True,
-                "recovery_key": result.recovery_key, "originals": result.originals,
-                "records": result.records, "message": result.message,
+                "recovery_key": result.recovery_key, "originals_checked": result.originals,
+                "records_checked": result.records, "message": result.message,
                 "left_alone": list(result.left_alone)},
          f"{result.message}\n\n{recovery_text(result.recovery_key)}")
     return 0
