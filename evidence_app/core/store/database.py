@@ -179,11 +179,22 @@ def is_plain_sqlite(db: Path) -> bool | None:
 def integrity_problems(conn: Any) -> list[str]:
     """SQLite's own checks of the file and of the links between records."""
     problems = []
-    for (result,) in conn.exec_driver_sql("PRAGMA integrity_check"):
-        if result != "ok":
-            problems.append(f"database integrity: {result}")
-    for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-        problems.append(f"database link broken: {tuple(row)}")
+    if type(conn.connection.dbapi_connection).__module__.startswith("sqlcipher3"):
+        # SQLCipher's own check: every page's HMAC (a changed byte anywhere in the file).
+        for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check"):
+            problems.append(f"database integrity: the encrypted database fails its check "
+                            f"({row[0]})")
+    try:
+        for (result,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+            if result != "ok":
+                problems.append(f"database integrity: {result}")
+        for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"database link broken: {tuple(row)}")
+    except DBAPIError as exc:
+        if database_error(exc) is None:
+            raise
+        problems.append(f"database integrity: the database cannot be read to the end "
+                        f"({exc.orig})")
     return problems
 
 
