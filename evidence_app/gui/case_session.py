@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from evidence_app.core.cases import Case
 
 log = logging.getLogger(__name__)
+DEMO_PASSPHRASE = "sample passphrase"  # the protected sample case's, shown in its status bar
 
 
 # The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
@@ -149,7 +150,10 @@ class CaseSession(QObject):
         if self.case is None:
             return ""
         if self.is_demo:
-            return "A sample case in a temporary folder: it is deleted when you close it."
+            protected = (f" Its passphrase is \u201c{DEMO_PASSPHRASE}\u201d."
+                         if self.encrypted else "")
+            return ("A sample case in a temporary folder: it is deleted when you close it."
+                    + protected)
         from evidence_app.gui.widgets.welcome import pretty_path
 
         return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}"
@@ -212,8 +216,9 @@ class CaseSession(QObject):
         self.locked_folder = None
         self._attach(opened, remember=True)
 
-    def open_demo(self) -> None:
-        """Open a sample case in a temporary folder, removed when it is closed."""
+    def open_demo(self, encrypt: bool = False) -> None:
+        """Open a sample case in a temporary folder, removed when it is closed; with
+        `encrypt`, protected by `DEMO_PASSPHRASE` (to try locking and unlocking)."""
         self.close()
         tmp = Path(tempfile.mkdtemp(prefix="evidence-sample-"))
 
@@ -222,7 +227,9 @@ class CaseSession(QObject):
                 raise DemoUnavailable
             from evidence_app.demo.case import create_demo_case
 
-            case = create_demo_case(tmp / "Sample case")
+            protect: dict[str, Any] = {"passphrase": DEMO_PASSPHRASE} if encrypt else {}
+            case = create_demo_case(tmp / "Sample case", **protect)
+            case.recovery_key = None  # a made-up case: nothing to write down
             return case, case.settings()
 
         def failed(exc: BaseException) -> None:
@@ -319,14 +326,19 @@ class CaseSession(QObject):
         asked = self.ops.cancel_tasks()
         if asked:
             log.info("locking: stopping %d running task(s) first", asked)
-        self.close(show_welcome=False)
+        self.close(show_welcome=False, locking=True)
         return asked
 
-    def close(self, show_welcome: bool = True) -> None:
-        """Save pending edits, finish queued work, release the case."""
+    def close(self, show_welcome: bool = True, locking: bool = False) -> None:
+        """Save pending edits, finish queued work, release the case (a sample case's
+        temporary folder goes too, unless it is only `locking`)."""
         if self._busy:
             self._bg.wait()
         if self.case is None or self.ops is None:
+            if self.demo_dir is not None and not locking:  # a sample case closed by a lock
+                shutil.rmtree(self.demo_dir, ignore_errors=True)
+                self.demo_dir = None
+                self.locked_folder = None
             return
         ops, case = self.ops, self.case
         self.closing.emit()
@@ -340,7 +352,7 @@ class CaseSession(QObject):
         try:
             case.close()
         finally:
-            if self.demo_dir is not None:
+            if self.demo_dir is not None and not locking:
                 shutil.rmtree(self.demo_dir, ignore_errors=True)
                 self.demo_dir = None
             self.closed.emit()

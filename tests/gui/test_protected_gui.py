@@ -361,3 +361,21 @@ def test_unticking_remember_protected_forgets_them(qtbot, window, settings, tmp_
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert settings.recent_cases() == [plain]
     assert settings.last_case is None
+
+
+def test_the_protected_sample_case_locks_and_unlocks(qtbot, window):
+    from evidence_app.gui.case_session import DEMO_PASSPHRASE
+
+    start(window, None, True, encrypt=True)
+    wait_open(qtbot, window, timeout=60000)
+    assert window.session.encrypted and window.session.is_demo
+    assert DEMO_PASSPHRASE in window.case_label.text()
+    folder = window.session.demo_dir
+    window.act_lock.trigger()
+    assert window.session.case is None and folder.is_dir()  # locked, not thrown away
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    unlock(qtbot, window, DEMO_PASSPHRASE)
+    assert window.session.is_demo
+    window.act_lock.trigger()
+    window.session.close()  # quitting while locked: the sample case is removed
+    assert not folder.exists()
