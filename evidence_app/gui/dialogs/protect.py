@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -153,6 +154,10 @@ class ProtectDialog(QDialog):
         if not chosen:
             return
         self.pages.setCurrentIndex(1)
+        ask = self.pages.widget(0)
+        if ask is not None:  # the dialog shrinks to the progress page
+            ask.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.adjustSize()
         self.running = True
         self.starting.emit()  # the caller closes the case now
         folder, token = self.folder, self.token
@@ -181,6 +186,10 @@ class ProtectDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.running = False
         self.pages.setCurrentIndex(0)
+        ask = self.pages.widget(0)
+        if ask is not None:
+            ask.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.adjustSize()
         self.error.setText(f"The case was not protected: {exc} It is exactly as it was.")
         self.error.show()
         self.stopped.emit()

@@ -30,8 +30,8 @@ def _marks(atts: list[AttachmentView]) -> str:
 
 READABLE_COPY = ("To show it, the other program needs a readable copy of this file. Until "
                  "you close or lock the case, that copy is outside the protection of your "
-                 "passphrase (in a private temporary folder of this computer's memory), and "
-                 "the other program may remember the file in its list of recent files.")
+                 "passphrase (in a private temporary folder the app removes then), and the "
+                 "other program may remember the file in its list of recent files.")
 
 
 def copy_allowed(ops: CaseOps, parent: QWidget) -> bool:
