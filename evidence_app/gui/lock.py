@@ -44,6 +44,7 @@ IDLE_CHECK_MS = 1000
 _PRESS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
 _INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress})
+_POINTER = _INPUT - {QEvent.Type.KeyPress}
 _DROPS = frozenset({QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop})
 _WATCHED = frozenset({*_PRESS, QEvent.Type.KeyRelease, QEvent.Type.Shortcut, QEvent.Type.Show,
                       *_INPUT, *_DROPS})
@@ -119,7 +120,12 @@ class LockController(QObject):
         kind = event.type()
         if kind not in _WATCHED:
             return False
-        if kind in _INPUT:
+        if kind in _POINTER:  # the commonest: only noted for the idle lock
+            self._last_input = time.monotonic()
+            return False
+        if not self.window.isVisible():  # a closed window: nothing to guard
+            return False
+        if kind == QEvent.Type.KeyPress:
             self._last_input = time.monotonic()
         if isinstance(event, QKeyEvent):
             return self._key_event(event)
@@ -185,6 +191,7 @@ class LockController(QObject):
 
     def _check_idle(self) -> None:
         if (self.locked or not self._idle_s or self.window.session.case is None
+                or not self.window.isVisible()
                 or QApplication.activePopupWidget() is not None):
             return
         if time.monotonic() - self._last_input >= self._idle_s:
