@@ -217,3 +217,16 @@ def test_quick_hide_during_an_import_keeps_every_file(qtbot, case_window, tmp_pa
         assert len(list_inbox(again)) == 60
     finally:
         again.close()
+
+
+def test_escape_alone_cannot_be_the_quick_hide_key(qtbot, window):
+    dialog = PrivacyDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.key_edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Escape)
+    dialog.key_custom.setChecked(True)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert "Esc on its own" in dialog.error.text()
+    assert dialog.isVisible()
+    assert AppSettings(window.settings.path).quick_hide_key == "Esc Esc"

@@ -172,6 +172,12 @@ class PrivacyDialog(QDialog):
             key = DOUBLE_ESCAPE
         elif self.key_custom.isChecked():
             key = self.key_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+            if key == "Esc":
+                self.error.setText("Esc on its own closes windows and clears the search, so "
+                                   "it cannot also hide the app: choose “Esc pressed "
+                                   "twice quickly”, or another key.")
+                self.error.show()
+                return
             if not key:
                 self.error.setText("Click the box beside “This key” and press the key "
                                    "to use, or choose another option.")
