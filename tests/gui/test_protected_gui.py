@@ -380,3 +380,26 @@ def test_the_protected_sample_case_locks_and_unlocks(qtbot, window):
     window.act_lock.trigger()
     window.session.close()  # quitting while locked: the sample case is removed
     assert not folder.exists()
+
+
+def test_what_was_being_typed_is_saved_when_a_protected_case_locks(qtbot, window, tmp_path):
+    from evidence_app.core.incidents import get_incident
+    from tests.gui.test_editor import new_incident
+
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    unlock(qtbot, window)
+    editor = window.view.editor
+    incident = new_incident(qtbot, window)
+    qtbot.keyClicks(editor.form.title, "Car outside again")
+    qtbot.keyClicks(editor.form.description, "Same silver car, 22:10")
+    # At once, before the pause after typing that saves by itself: Escape twice.
+    qtbot.keyClick(editor.form.description, Qt.Key.Key_Escape)
+    qtbot.keyClick(editor.form.description, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.locked and window.session.case is None, timeout=20000)
+    case = open_case(folder, passphrase=PASSPHRASE)
+    try:
+        row = get_incident(case, incident)
+        assert (row.title, row.description) == ("Car outside again", "Same silver car, 22:10")
+    finally:
+        case.close()
