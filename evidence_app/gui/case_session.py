@@ -171,7 +171,7 @@ class CaseSession(QObject):
         self.close()
         if is_case_folder(folder) and is_protected(folder):
             self.window.show_welcome()
-            self.window.ask_passphrase(folder)
+            self.window.protection.ask_passphrase(folder)
             return
         self._start(f"Opening “{folder.name}”…", lambda: _open_case(folder),
                     lambda opened: self._attach(opened, remember=True),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -44,6 +44,7 @@ from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
 from evidence_app.gui.lock import LockController
 from evidence_app.gui.messages import show_error
+from evidence_app.gui.protection import ProtectionActions
 from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
@@ -52,7 +53,6 @@ from evidence_app.gui.widgets.search_bar import SearchBar
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
-    from evidence_app.gui.dialogs.passphrase import UnlockDialog
     from evidence_app.gui.widgets.case_view import CaseView
 
 DEFAULT_SIZE = (1280, 800)
@@ -93,7 +93,6 @@ class MainWindow(QMainWindow):
         self.lock_screen.quit_requested.connect(self.close)
         self.pages.addWidget(self.lock_screen)
         self._page_after_lock: QWidget | None = None
-        self._unlocking = False
         self.setCentralWidget(self.pages)
         self.welcome_page = welcome_page
 
@@ -106,6 +105,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self._update_actions()
         self.lock = LockController(self)
+        self.protection = ProtectionActions(self)
         self.session.opened.connect(lambda _ops: self.lock.apply_settings())
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
@@ -160,10 +160,12 @@ class MainWindow(QMainWindow):
                           "type its passphrase (Ctrl+L)", "lock")
         # Works from every window of the app (the viewer, People…), not only this one.
         self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.act_protect = a("Protect with a &passphrase…", self.protect_case, None,
+        self.act_protect = a("Protect with a &passphrase…",
+                             lambda: self.protection.protect_case(), None,
                              "Scramble everything in this case so that only your passphrase "
                              "(or a recovery key) opens it", "lock")
-        self.act_change_passphrase = a("C&hange passphrase…", self.change_passphrase, None,
+        self.act_change_passphrase = a("C&hange passphrase…",
+                                       lambda: self.protection.change_passphrase(), None,
                                        "Set a new passphrase for this case")
         self.act_privacy = a("&Privacy and lock…", self.privacy_settings, None,
                              "The quick-hide key, locking after a time, a neutral name")
@@ -440,77 +442,9 @@ class MainWindow(QMainWindow):
         asks for its passphrase."""
         folder = self.session.locked_folder
         if folder is not None and self.session.case is None:
-            self.open_protected(folder, unlocking=True)
+            self.protection.ask_passphrase(folder)
         else:
             self.lock.unlocked()
-
-    def ask_passphrase(self, folder: Path) -> None:
-        """Open a protected case: its passphrase first (never opened without asking)."""
-        self.open_protected(folder, unlocking=False)
-
-    def open_protected(self, folder: Path, unlocking: bool = False) -> UnlockDialog:
-        """The unlock dialog for `folder`; the case opens when it is accepted. Cancelled
-        while unlocking, the app stays locked."""
-        from evidence_app.core.errors import WrongPassphrase, WrongRecoveryKey
-        from evidence_app.gui.dialogs.passphrase import UnlockDialog
-
-        dialog = UnlockDialog(folder.name, self.session.attempt_unlock(folder),
-                              (WrongPassphrase, WrongRecoveryKey), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._unlocked_with(dialog.opened))
-        dialog.finished.connect(lambda _r: self.activateWindow())
-        self._unlock_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def protect_case(self) -> None:
-        """Convert the open plain case (closed meanwhile, reopened protected after)."""
-        from evidence_app.gui.dialogs.protect import ProtectDialog
-
-        folder = self.session.case_folder
-        if folder is None or self.session.encrypted or self.session.is_demo:
-            return
-        dialog = ProtectDialog(folder, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def starting() -> None:
-            self.session.close(show_welcome=False)
-            self.show_busy("Protecting your case…")
-
-        def converted(result: Any, passphrase: str) -> None:
-            from evidence_app.gui.messages import show_info
-
-            show_info(self, "Your case is protected", "Your case is now protected by your "
-                      "passphrase. Next, write down your recovery key.", result.message)
-            self.session.open_converted(folder, passphrase, result.recovery_key,
-                                        dialog.listed.isChecked())
-
-        dialog.starting.connect(starting)
-        dialog.converted.connect(converted)
-        dialog.stopped.connect(lambda: self.session.open(folder))
-        self.protect_dialog = dialog
-        dialog.open()
-
-    def change_passphrase(self) -> None:
-        from evidence_app.gui.dialogs.protect import ChangePassphraseDialog
-
-        folder = self.session.case_folder
-        if folder is None or not self.session.encrypted:
-            return
-        dialog = ChangePassphraseDialog(folder, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.statusBar().showMessage(
-            "Your passphrase is changed. Your recovery key stays the same.", 8000))
-        dialog.open()
-
-    def _unlocked_with(self, opened: Any) -> None:
-        """The unlock dialog opened the case: it becomes the open case, the lock ends."""
-        self._unlocking = True
-        try:
-            self.session.attach_unlocked(opened)
-        finally:
-            self._unlocking = False
-        self.lock.unlocked()
 
     def privacy_settings(self) -> None:
         from evidence_app.gui.dialogs.privacy import PrivacyDialog
@@ -546,25 +480,7 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
-        case = self.session.case
-        if case is not None and case.recovery_key:
-            # Just created with a passphrase: its recovery key, shown this once.
-            from evidence_app.gui.dialogs.recovery_key import RecoveryKeyDialog
-
-            key, case.recovery_key = case.recovery_key, None
-            dialog = RecoveryKeyDialog(key, case.folder.name, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.recovery_dialog = dialog
-            dialog.open()
-        if self.lock.locked and not self._unlocking and self.session.encrypted:
-            # Opened behind the lock (a conversion or an open that finished meanwhile): a
-            # protected case closes again at once; a plain one waits behind the screen.
-            QTimer.singleShot(0, self._close_behind_lock)
-
-    def _close_behind_lock(self) -> None:
-        if self.lock.locked and self.session.encrypted:
-            self.session.lock_case()
-            self.lock_screen.show_state(True, True, self.settings.neutral_title)
+        self.protection.case_shown()
 
     def _closing_case(self) -> None:
         if self.view is not None:

@@ -78,7 +78,7 @@ def test_create_a_protected_case_and_check_its_recovery_key(qtbot, window, setti
     assert window.session.case.encrypted
     assert welcome.passphrase.first.text() == ""  # not kept in the form
 
-    dialog = window.recovery_dialog
+    dialog = window.protection.recovery_dialog
     assert isinstance(dialog, RecoveryKeyDialog) and dialog.isVisible()
     assert window.session.case.recovery_key is None  # the window holds it only here
     groups = dialog.key_label.text().split()
@@ -246,7 +246,7 @@ def test_protect_an_open_plain_case(qtbot, case_window, settings):
     assert folder in settings.recent_cases()
     assert not window.act_change_passphrase.isEnabled()
     window.act_protect.trigger()
-    dialog = window.protect_dialog
+    dialog = window.protection.protect_dialog
     assert isinstance(dialog, ProtectDialog) and dialog.isVisible()
     assert "SSD" in " ".join(label.text() for label in dialog.findChildren(type(window.case_label)))
     assert not dialog.start_button.isEnabled()
@@ -258,10 +258,10 @@ def test_protect_an_open_plain_case(qtbot, case_window, settings):
     qtbot.waitUntil(lambda: window.session.case is not None and window.session.encrypted,
                     timeout=30000)
     wait_open(qtbot, window)
-    assert isinstance(window.recovery_dialog, RecoveryKeyDialog)
-    key = "-".join(window.recovery_dialog.key_label.text().split())
-    window.recovery_dialog.confirmed = True
-    window.recovery_dialog.close()
+    assert isinstance(window.protection.recovery_dialog, RecoveryKeyDialog)
+    key = "-".join(window.protection.recovery_dialog.key_label.text().split())
+    window.protection.recovery_dialog.confirmed = True
+    window.protection.recovery_dialog.close()
     assert window.act_change_passphrase.isEnabled() and not window.act_protect.isEnabled()
     assert folder not in settings.recent_cases()  # no longer listed: not asked to be
     assert not (folder / "case.db").read_bytes().startswith(b"SQLite format 3")
@@ -335,13 +335,13 @@ def test_locking_while_a_protected_case_is_created_keeps_its_recovery_key(qtbot,
     assert window.locked
     qtbot.waitUntil(lambda: not window.session.opening and window.session.locked_folder
                     is not None and window.session.case is None, timeout=20000)
-    assert not window.recovery_dialog.isVisible()  # never on screen while locked
+    assert not window.protection.recovery_dialog.isVisible()  # never on screen while locked
     assert window.lock_screen.unlock_button.text().startswith("Unlock")
     qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
     unlock(qtbot, window)
-    qtbot.waitUntil(window.recovery_dialog.isVisible)  # shown once, after all
-    window.recovery_dialog.confirmed = True
-    window.recovery_dialog.close()
+    qtbot.waitUntil(window.protection.recovery_dialog.isVisible)  # shown once, after all
+    window.protection.recovery_dialog.confirmed = True
+    window.protection.recovery_dialog.close()
 
 
 def test_unticking_remember_protected_forgets_them(qtbot, window, settings, tmp_path):
