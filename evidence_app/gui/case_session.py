@@ -156,7 +156,8 @@ class CaseSession(QObject):
                     + protected)
         from evidence_app.gui.widgets.welcome import pretty_path
 
-        return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}"
+        protected = "  ·  protected by a passphrase" if self.encrypted else ""
+        return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}{protected}"
 
     # -- opening -------------------------------------------------------------------------
     def open(self, folder: Path, quiet_if_missing: bool = False) -> None:

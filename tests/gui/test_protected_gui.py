@@ -167,6 +167,7 @@ def test_ctrl_l_closes_a_protected_case_until_the_passphrase_is_typed(qtbot, win
     window.session.open(folder)
     unlock(qtbot, window)
     assert window.lock._idle_s == 5 * 60  # protected cases lock after 5 minutes by default
+    assert "protected by a passphrase" in window.case_label.text()
     qtbot.keyClick(window.view.timeline, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.locked)
     assert window.session.case is None  # closed: its keys are gone
