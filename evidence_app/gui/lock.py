@@ -76,6 +76,7 @@ class LockController(QObject):
         self.locked = False
         self.hidden_windows: list[QWidget] = []  # shown again when a plain case is shown
         self.stopped_work = 0  # tasks a protected case's lock stopped (said after unlocking)
+        self.shown_state = Qt.WindowState.WindowNoState  # the window's state before hiding
         self._key: QKeyCombination | None = None
         self._double = False
         self._armed = True  # the key was released since the last press we counted
@@ -204,6 +205,8 @@ class LockController(QObject):
         minimised under its neutral name (or the app's name), never the case's."""
         log.info("quick hide")
         self.lock()
+        if not self.window.isMinimized():
+            self.shown_state = self.window.windowState()  # maximised stays maximised
         self.window.showMinimized()
 
     def lock(self) -> None:

@@ -434,8 +434,9 @@ class MainWindow(QMainWindow):
             self._update_status()
         else:
             self.setWindowTitle(APP_NAME)
-        if self.isMinimized():
-            self.showNormal()
+        if self.isMinimized():  # unlocked while still minimised by a quick hide
+            self.setWindowState(self.lock.shown_state & ~Qt.WindowState.WindowMinimized)
+            self.show()
 
     def unlock(self) -> None:
         """The lock screen's button: a plain case is simply shown again; a protected one

@@ -230,3 +230,15 @@ def test_escape_alone_cannot_be_the_quick_hide_key(qtbot, window):
     assert "Esc on its own" in dialog.error.text()
     assert dialog.isVisible()
     assert AppSettings(window.settings.path).quick_hide_key == "Esc Esc"
+
+
+def test_a_maximised_window_comes_back_maximised(qtbot, case_window):
+    window = case_window
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized)
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Escape)
+    qtbot.waitUntil(window.isMinimized)
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isMinimized())
+    assert window.isMaximized()
