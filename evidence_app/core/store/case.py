@@ -282,6 +282,12 @@ class Case:
         finally:
             logs.remove(log)
 
+    def copy_database(self, target: Path) -> None:
+        """A consistent copy of the case database at `target` (for a backup), encrypted
+        with the case's key when the case is encrypted, plain otherwise."""
+        database.copy_database(self.folder / DB_NAME, Path(target),
+                               None if self._keys is None else self._keys.database)
+
     def now(self) -> datetime:
         """The time this case stamps on what is recorded now (aware, UTC)."""
         return self.clock()

@@ -338,3 +338,14 @@ def test_a_cancelled_conversion_leaves_the_plain_case_as_it_was(tmp_path):
     with open_case(folder) as case:
         assert run_verify(case).ok
     shutil.rmtree(folder)
+
+
+def test_a_copy_of_the_database_stays_encrypted_and_opens_with_the_case(encrypted, tmp_path):
+    create_incident(encrypted, title=f"Seen at {CANARY}")
+    copy = tmp_path / "copy.db"
+    encrypted.copy_database(copy)
+    assert _holding([CANARY.encode(), b"SQLite format 3"], copy) == []
+    encrypted.close()
+    shutil.copy(copy, encrypted.folder / DB_NAME)
+    with open_case(encrypted.folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
