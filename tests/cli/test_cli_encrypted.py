@@ -139,3 +139,17 @@ def test_verify_reports_a_flipped_byte_in_an_encrypted_original(encrypted_dir, c
 def test_demo_encrypt_needs_demo(cli):
     code, _, err = cli("--encrypt")
     assert code == 2 and "--demo" in err
+
+
+def test_a_report_from_an_encrypted_case_says_it_is_not_encrypted(encrypted_dir, cli, stdin,
+                                                                  tmp_path):
+    folder, _key = encrypted_dir
+    stdin(PASSPHRASE)
+    assert cli("--case", folder, "--passphrase-stdin", "incident", "add", "--title",
+               "Parcel left")[0] == 0
+    stdin(PASSPHRASE)
+    code, out, err = cli("--case", folder, "--passphrase-stdin", "report", "--out",
+                         tmp_path / "report.pdf")
+    assert code == 0, err
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "is not encrypted" in err
