@@ -5,7 +5,9 @@ originals and thumbnails) in the same run, alternating (plain, encrypted, encryp
 plain) so both meet the same background load on a shared machine; the better of each
 pair is kept.
 
-- import: `import_files` of N phone photos (3024x4032 JPEG) and N screenshots (PNG);
+- import: `import_files` of N phone photos (3024x4032 JPEG) and N screenshots (PNG),
+  three times each, alternating; wall time and the process's CPU time (all threads),
+  which a loaded machine disturbs far less;
 - search: 2,000 incidents with words (written in one unit of work), then a mix of
   queries, each run on both cases in turn `--rounds` times; the fastest run of each
   query is kept (the least disturbed by other work) and summed;
@@ -77,13 +79,14 @@ def make_case(folder: Path, encrypted: bool):  # noqa: ANN201 - a core Case
                        passphrase=PASSPHRASE if encrypted else None)
 
 
-def timed_import(folder: Path, files: list[Path], encrypted: bool) -> float:
+def timed_import(folder: Path, files: list[Path], encrypted: bool) -> tuple[float, float]:
+    """(wall, CPU of this process's threads) seconds to import the files."""
     from evidence_app.core.importers.files import import_files
 
     with make_case(folder, encrypted) as case:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         results = [e.item for e in import_files(case, files) if e.item]
-        took = time.perf_counter() - start
+        took = time.perf_counter() - start, time.process_time() - cpu
     assert all(r.status == "imported" for r in results), [r.reason for r in results][:3]
     return took
 
@@ -116,14 +119,15 @@ def timed_searches(plain, encrypted, rounds: int) -> tuple[float, float]:  # noq
     return best[False], best[True]
 
 
-def timed_report(case, out: Path) -> float:  # noqa: ANN001
+def timed_report(case, out: Path) -> tuple[float, float]:  # noqa: ANN001
+    """(wall, CPU) seconds for a first build of the report (renditions made afresh)."""
     from evidence_app.core.report.document import build_report
     from evidence_app.core.report.options import ReportOptions
 
     case.cache.clear_renditions()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     list(build_report(case, ReportOptions(), out))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def timed_unlock(folder: Path, rounds: int) -> tuple[float, float, int]:
@@ -156,15 +160,16 @@ def main() -> int:
         files = make_files(work / "files", args.files)
         size = sum(p.stat().st_size for p in files) / 1e6
         print(f"{len(files)} files, {size:.0f} MB", flush=True)
-        imports: dict[bool, list[float]] = {False: [], True: []}
-        for n, encrypted in enumerate((False, True, True, False)):
+        imports: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+        for n, encrypted in enumerate((False, True, True, False, False, True)):
             folder = work / f"case-{n}"
             imports[encrypted].append(timed_import(folder, files, encrypted))
-            print(f"import {'encrypted' if encrypted else 'plain':9} {imports[encrypted][-1]:6.2f} s",
-                  flush=True)
+            wall, cpu = imports[encrypted][-1]
+            print(f"import {'encrypted' if encrypted else 'plain':9} {wall:6.2f} s "
+                  f"(CPU {cpu:6.2f} s)", flush=True)
         cases = {False: work / "case-0", True: work / "case-1"}
         searches: dict[bool, list[float]] = {False: [], True: []}
-        reports: dict[bool, list[float]] = {False: [], True: []}
+        reports: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
         for encrypted, folder in cases.items():
             with open_case(folder, passphrase=PASSPHRASE if encrypted else None) as case:
                 fill_incidents(case, args.incidents)
@@ -181,20 +186,28 @@ def main() -> int:
             with open_case(cases[encrypted],
                            passphrase=PASSPHRASE if encrypted else None) as case:
                 reports[encrypted].append(timed_report(case, work / f"report-{encrypted}.pdf"))
-            print(f"report {'encrypted' if encrypted else 'plain':9} "
-                  f"{reports[encrypted][-1]:6.2f} s", flush=True)
+            wall, cpu = reports[encrypted][-1]
+            print(f"report {'encrypted' if encrypted else 'plain':9} {wall:6.2f} s "
+                  f"(CPU {cpu:6.2f} s)", flush=True)
         kdf, whole, memory = timed_unlock(cases[True], args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
     ok = True
-    for name, figures, unit, scale in (("import", imports, "s", 1), ("search", searches, "ms", 1000),
-                                       ("report", reports, "s", 1)):
+    walls = {name: ({k: [w for w, _c in v] for k, v in figures.items()},
+                    {k: [c for _w, c in v] for k, v in figures.items()})
+             for name, figures in (("import", imports), ("report", reports))}
+    table = (("import", walls["import"][0], "s", 1), ("import CPU", walls["import"][1], "s", 1),
+             ("search", searches, "ms", 1000), ("report", walls["report"][0], "s", 1),
+             ("report CPU", walls["report"][1], "s", 1))
+    for name, figures, unit, scale in table:
         plain, enc = min(figures[False]), min(figures[True])
         ratio = enc / plain
-        ok &= ratio <= TARGET_RATIO
+        met = ratio <= TARGET_RATIO
+        if "CPU" not in name:
+            ok &= met
         rows.append(f"| {name} | {plain * scale:.2f} {unit} | {enc * scale:.2f} {unit} | "
-                    f"{ratio:.2f}x | {'met' if ratio <= TARGET_RATIO else 'NOT met'} |")
+                    f"{ratio:.2f}x | {'met' if met else 'NOT met'} |")
     ok &= whole < TARGET_UNLOCK_S and memory >= 64 * 1024
     print()
     print("| work | plain | encrypted | ratio | target 1.3x |")
