@@ -19,7 +19,7 @@ from evidence_app.core.search.index import SEARCH_INDEX
 from evidence_app.core.settings import first_settings
 from evidence_app.core.store.case import Case, DerivedData, is_case_folder
 from evidence_app.core.store.clock import Clock, system_clock
-from evidence_app.core.store.convert import EncryptResult
+from evidence_app.core.store.convert import EncryptResult, finish_interrupted
 from evidence_app.core.store.encryption import (
     NewKeys,
     change_passphrase,
@@ -51,6 +51,7 @@ def open_case(folder: Path, *, passphrase: str | None = None,
     WrongRecoveryKey (RecoveryKeyInvalid when mistyped). Either way nothing on disk has
     changed. Both are ignored for a plain case.
     """
+    finish_interrupted(folder)  # an encryption a crash cut short: finish it first
     keys = None
     if is_case_folder(folder) and is_encrypted(folder):
         keys = unlock(folder, passphrase, recovery_key)

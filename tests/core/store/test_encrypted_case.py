@@ -348,3 +348,31 @@ def test_a_copy_of_the_database_stays_encrypted_and_opens_with_the_case(encrypte
     shutil.copy(copy, encrypted.folder / DB_NAME)
     with open_case(encrypted.folder, passphrase=PASSPHRASE) as case:
         assert search(case, CANARY.lower()).total == 1
+
+
+def test_a_conversion_cut_short_by_a_crash_is_finished_at_the_next_open(tmp_path, monkeypatch):
+    from evidence_app.core.cases import encrypt_case
+    from evidence_app.core.store import convert
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        create_incident(case, title=f"Seen at {CANARY}")
+
+    def crash(path):  # the power goes while the plain files are being overwritten
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert, "wipe_tree", crash)
+    with pytest.raises(KeyboardInterrupt):
+        list(encrypt_case(folder, PASSPHRASE))
+    monkeypatch.undo()
+    leftover = [p for p in tmp_path.iterdir() if p.name != "case"]
+    assert len(leftover) == 1 and _holding([CANARY.encode()], leftover[0])
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["case"]
+    # And when the crash came between the two renames: the checked copy is put in place.
+    (tmp_path / "case").rename(tmp_path / ".case.encrypting-1")
+    shutil.copytree(tmp_path / ".case.encrypting-1", tmp_path / ".case.plain-1")
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["case"]
