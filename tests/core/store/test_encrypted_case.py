@@ -376,3 +376,44 @@ def test_a_conversion_cut_short_by_a_crash_is_finished_at_the_next_open(tmp_path
     with open_case(folder, passphrase=PASSPHRASE) as case:
         assert search(case, CANARY.lower()).total == 1
     assert [p.name for p in tmp_path.iterdir()] == ["case"]
+
+
+def test_an_encrypted_case_is_upgraded_and_its_copy_aside_stays_encrypted(tmp_path, monkeypatch):
+    from evidence_app.core.incidents import list_incidents
+    from evidence_app.core.store import schema as schema_module
+    from evidence_app.core.store.schema import head_revision
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS",
+                     passphrase=PASSPHRASE) as case:
+        create_incident(case, title=f"Before the upgrade {CANARY}")
+    scripts = tmp_path / "migrations"  # the app's migrations and one more, as a later version
+    shutil.copytree(schema_module.MIGRATIONS, scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9001_future.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        f"revision = '9001'\ndown_revision = '{head_revision()}'\n"
+        "branch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n    op.add_column('incidents', sa.Column('mood', sa.String(20)))\n"
+        "\n\ndef downgrade():\n    pass\n")
+    monkeypatch.setattr(schema_module, "MIGRATIONS", scripts)
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        backup = case.migration_backup
+        assert backup is not None
+        assert [i.title for i in list_incidents(case)] == [f"Before the upgrade {CANARY}"]
+        assert run_verify(case).ok
+    assert _holding([CANARY.encode(), b"SQLite format 3"], backup, folder) == []
+
+
+def test_an_encrypted_case_without_its_key_file_says_so(tmp_path):
+    from evidence_app.core.errors import CaseError
+
+    folder = tmp_path / "case"
+    create_case(folder, owner_name="Jane Smith", initials="JS", passphrase=PASSPHRASE).close()
+    (folder / "case.key").rename(tmp_path / "elsewhere.key")
+    with pytest.raises(CaseError, match="case.key"):
+        open_case(folder, passphrase=PASSPHRASE)
+    (tmp_path / "elsewhere.key").write_text("{not json")
+    shutil.copy(tmp_path / "elsewhere.key", folder / "case.key")
+    with pytest.raises(CaseError, match="cannot be read"):
+        open_case(folder, passphrase=PASSPHRASE)
