@@ -41,8 +41,9 @@ from evidence_app.core.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from evidence_app.core.store.folder import KEY_FILE
+from evidence_app.core.store.folder import has_key_file as has_key_file  # its old home
 
-KEY_FILE = "case.key"
 FORMAT = "evidence-app encrypted case"
 VERSION = 1
 # Argon2id with RFC 9106's second recommended setting (for memory-constrained
@@ -87,14 +88,6 @@ def _derive(data_key: bytes, label: bytes) -> bytes:
 def key_file(folder: Path) -> Path:
     """Where a case folder keeps its wrapped keys."""
     return Path(folder) / KEY_FILE
-
-
-def has_key_file(folder: Path) -> bool:
-    """Whether the folder holds an encrypted case's key file."""
-    try:
-        return key_file(folder).is_file()
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------- passphrase KDF
