@@ -218,6 +218,10 @@ class Case:
             # Drop this case's references to its keys (Python cannot wipe bytes; once
             # nothing refers to them, the memory is freed and reused).
             self._keys = None
+            for store in (self.originals, self.cache):
+                forget = getattr(store, "forget_keys", None)
+                if forget is not None:
+                    forget()
 
     def __enter__(self) -> Case:
         return self

@@ -28,7 +28,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -78,6 +78,22 @@ class CaseKeys:
     def from_data_key(cls, data_key: bytes) -> CaseKeys:
         return cls(*(_derive(data_key, label) for label in
                      (b"database", b"files", b"names", b"cache")))
+
+
+class ClosedKeys:
+    """Stands in for a closed (or locked) case's keys, so the stores that held them no
+    longer refer to them: any later use says the case is closed."""
+
+    def __getattr__(self, name: str) -> bytes:
+        raise CaseError("The case is closed (or locked); open it again to go on.")
+
+    def __repr__(self) -> str:
+        return "CaseKeys(<closed>)"
+
+
+def closed_keys() -> CaseKeys:
+    """A `ClosedKeys`, typed as the keys it replaces."""
+    return cast(CaseKeys, ClosedKeys())
 
 
 def _derive(data_key: bytes, label: bytes) -> bytes:

@@ -292,6 +292,11 @@ def test_work_files_of_an_encrypted_case_stay_in_memory_and_go_at_close(encrypte
     encrypted.close()
     assert not copy.exists() and not preview.exists()
     assert list(private_tmp.iterdir()) == []
+    from evidence_app.core.errors import CaseError
+
+    with pytest.raises(CaseError, match="closed"):  # the stores let go of the keys
+        encrypted.originals.read_bytes(sha)
+    assert "closed" in repr(encrypted.originals._keys)
 
 
 def test_a_plain_case_converts_and_its_plain_files_go(tmp_path):
