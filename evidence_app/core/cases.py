@@ -79,8 +79,18 @@ def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str 
 def encrypt_case(folder: Path, passphrase: str, cancel: CancelToken | None = None,
                  ) -> Iterator[Progress]:
     """Convert a plain case into an encrypted one (see `core.store.convert`); the last
-    event's item is an `EncryptResult` with the recovery key and what to tell the person
-    about the plain files removed."""
+    event's item is an `EncryptResult` with the recovery key (show it once) and a message
+    for the person.
+
+    The encrypted copy is written beside the case and checked against it, record by
+    record and original by original, before it takes the case's place; the case must
+    not be open meanwhile (CaseLockedError). Cancelling or a failure before the swap
+    leaves the plain case as it was. The plain files are then overwritten and removed:
+    on a hard disk that destroys them, but on an SSD or a copy-on-write file system
+    (btrfs, APFS, ZFS), and in backups or cloud copies made before, the old bytes may
+    survive until the space is reused; only full-disk encryption protects those. The
+    returned message says so in plain words.
+    """
     from evidence_app.core.store.convert import encrypt_folder
 
     return encrypt_folder(folder, passphrase, derived=DERIVED, cancel=cancel)
