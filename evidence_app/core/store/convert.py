@@ -87,6 +87,8 @@ def encrypt_folder(folder: Path, passphrase: str, *, derived: Sequence[DerivedDa
         originals, records = result
         yield Progress(originals + 2, originals + 3, "Putting the encrypted case in place")
         left = tuple(sorted(p.name for p in folder.iterdir() if p.name not in KNOWN))
+        left += tuple(f"backups/{p.name}" for p in sorted((folder / "backups").glob("*"))
+                      if not _is_database_copy(p)) if (folder / "backups").is_dir() else ()
         for name in left:  # not the store's: it stays in the case folder as it was
             os.replace(folder / name, staging / name)
         os.replace(folder, plain)
@@ -168,8 +170,9 @@ def _build(folder: Path, staging: Path, new_keys: NewKeys, derived: Sequence[Der
     backups = folder / "backups"
     if backups.is_dir():
         (staging / "backups").mkdir()
-        for copy in sorted(backups.glob("*.db")):
-            database.export_encrypted(copy, staging / "backups" / copy.name, keys.database)
+        for copy in sorted(backups.glob("*")):
+            if _is_database_copy(copy):  # anything else moves across as it is (named)
+                database.export_encrypted(copy, staging / "backups" / copy.name, keys.database)
     sealed = SealedOriginals(staging / ORIGINALS, keys)
     plain_cache = Cache(folder / CACHE, plain)
     sealed_cache = SealedCache(staging / CACHE, sealed, keys)
@@ -206,6 +209,11 @@ def _build(folder: Path, staging: Path, new_keys: NewKeys, derived: Sequence[Der
     with contextlib.closing(Case.open(staging, derived=derived, keys=keys)) as case:
         case.settings()
     return len(hashes), sum(n for t, (n, _d) in plain_rows.items() if t != "(schema)")
+
+
+def _is_database_copy(path: Path) -> bool:
+    """A plain SQLite copy of the database (made before an upgrade)."""
+    return path.is_file() and path.suffix == ".db" and database.is_plain_sqlite(path) is True
 
 
 def _fsync(folder: Path) -> None:

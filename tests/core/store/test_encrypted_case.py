@@ -307,10 +307,23 @@ def test_a_plain_case_converts_and_its_plain_files_go(tmp_path):
     with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         create_incident(case, title=f"Seen at {CANARY}")
         list(import_files(case, [photo]))
+        case.copy_database(tmp_path / "copy.db")
+    (folder / "backups").mkdir()
+    shutil.copy(tmp_path / "copy.db", folder / "backups" / "case-before-upgrade.db")
+    (tmp_path / "copy.db").unlink()
+    (folder / "backups" / "other-app-backup.zip").write_bytes(b"PK not ours")
+    (folder / "notes-to-self.txt").write_text("not the app's")
     events = list(encrypt_case(folder, PASSPHRASE))
     result = events[-1].item
     assert isinstance(result, EncryptResult)
     assert "SSD" in result.message and result.originals == 1
+    # What is not the store's is kept, where it was, and named; nothing is lost.
+    assert result.left_alone == ("notes-to-self.txt", "backups/other-app-backup.zip")
+    assert "notes-to-self.txt" in result.message
+    assert (folder / "notes-to-self.txt").read_text() == "not the app's"
+    assert (folder / "backups" / "other-app-backup.zip").read_bytes() == b"PK not ours"
+    (folder / "notes-to-self.txt").unlink()
+    (folder / "backups" / "other-app-backup.zip").unlink()
     assert is_encrypted(folder)
     assert _holding([CANARY.encode(), photo.read_bytes()[40:80]], folder) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "in"]  # nothing beside it
