@@ -19,7 +19,7 @@ from evidence_app.core.search.index import SEARCH_INDEX
 from evidence_app.core.settings import first_settings
 from evidence_app.core.store.case import Case, DerivedData, is_case_folder
 from evidence_app.core.store.clock import Clock, system_clock
-from evidence_app.core.store.convert import EncryptResult
+from evidence_app.core.store.convert import EncryptResult, finish_interrupted
 from evidence_app.core.store.encryption import (
     NewKeys,
     change_passphrase,
@@ -51,6 +51,7 @@ def open_case(folder: Path, *, passphrase: str | None = None,
     WrongRecoveryKey (RecoveryKeyInvalid when mistyped). Either way nothing on disk has
     changed. Both are ignored for a plain case.
     """
+    finish_interrupted(folder)  # an encryption a crash cut short: finish it first
     keys = None
     if is_case_folder(folder) and is_encrypted(folder):
         keys = unlock(folder, passphrase, recovery_key)
@@ -78,8 +79,18 @@ def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str 
 def encrypt_case(folder: Path, passphrase: str, cancel: CancelToken | None = None,
                  ) -> Iterator[Progress]:
     """Convert a plain case into an encrypted one (see `core.store.convert`); the last
-    event's item is an `EncryptResult` with the recovery key and what to tell the person
-    about the plain files removed."""
+    event's item is an `EncryptResult` with the recovery key (show it once) and a message
+    for the person.
+
+    The encrypted copy is written beside the case and checked against it, record by
+    record and original by original, before it takes the case's place; the case must
+    not be open meanwhile (CaseLockedError). Cancelling or a failure before the swap
+    leaves the plain case as it was. The plain files are then overwritten and removed:
+    on a hard disk that destroys them, but on an SSD or a copy-on-write file system
+    (btrfs, APFS, ZFS), and in backups or cloud copies made before, the old bytes may
+    survive until the space is reused; only full-disk encryption protects those. The
+    returned message says so in plain words.
+    """
     from evidence_app.core.store.convert import encrypt_folder
 
     return encrypt_folder(folder, passphrase, derived=DERIVED, cancel=cancel)

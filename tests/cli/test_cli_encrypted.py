@@ -139,3 +139,41 @@ def test_verify_reports_a_flipped_byte_in_an_encrypted_original(encrypted_dir, c
 def test_demo_encrypt_needs_demo(cli):
     code, _, err = cli("--encrypt")
     assert code == 2 and "--demo" in err
+
+
+def test_a_report_from_an_encrypted_case_says_it_is_not_encrypted(encrypted_dir, cli, stdin,
+                                                                  tmp_path):
+    folder, _key = encrypted_dir
+    stdin(PASSPHRASE)
+    assert cli("--case", folder, "--passphrase-stdin", "incident", "add", "--title",
+               "Parcel left")[0] == 0
+    stdin(PASSPHRASE)
+    code, out, err = cli("--case", folder, "--passphrase-stdin", "report", "--out",
+                         tmp_path / "report.pdf")
+    assert code == 0, err
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "is not encrypted" in err
+
+
+def test_at_a_terminal_a_new_passphrase_is_asked_twice(tmp_path, cli, monkeypatch):
+    typed = iter(["correct horse battery", "correct horse batery"])
+    prompts: list[str] = []
+
+    def getpass(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    code, out, err = cli("--case", tmp_path / "c", "init", "--encrypt", "--owner", "Jane Smith",
+                         "--initials", "JS")
+    assert code == 2 and "not the same" in err and out == ""
+    assert len(prompts) == 2 and not (tmp_path / "c" / "case.db").exists()
+    typed = iter(["correct horse battery", "correct horse battery"])
+    code, out, err = cli("--case", tmp_path / "c", "init", "--encrypt", "--owner", "Jane Smith",
+                         "--initials", "JS")
+    assert code == 0 and "Recovery key:" in out, err
+    typed = iter(["correct horse battery"])
+    code, out, err = cli("--case", tmp_path / "c", "verify")
+    assert code == 0 and "Everything holds." in out, err
+    assert "Passphrase for the case" in prompts[-1]

@@ -218,6 +218,10 @@ class Case:
             # Drop this case's references to its keys (Python cannot wipe bytes; once
             # nothing refers to them, the memory is freed and reused).
             self._keys = None
+            for store in (self.originals, self.cache):
+                forget = getattr(store, "forget_keys", None)
+                if forget is not None:
+                    forget()
 
     def __enter__(self) -> Case:
         return self
@@ -281,6 +285,12 @@ class Case:
             yield log
         finally:
             logs.remove(log)
+
+    def copy_database(self, target: Path) -> None:
+        """A consistent copy of the case database at `target` (for a backup), encrypted
+        with the case's key when the case is encrypted, plain otherwise."""
+        database.copy_database(self.folder / DB_NAME, Path(target),
+                               None if self._keys is None else self._keys.database)
 
     def now(self) -> datetime:
         """The time this case stamps on what is recorded now (aware, UTC)."""

@@ -74,6 +74,8 @@ def encrypt_folder(folder: Path, passphrase: str, *, derived: Sequence[DerivedDa
     lock = CaseLock(folder)
     lock.acquire()
     staging = folder.parent / f".{folder.name}{STAGING}{os.getpid()}"
+    plain = folder.parent / f".{folder.name}{PLAIN}{os.getpid()}"
+    left: tuple[str, ...] = ()
     try:
         for old in folder.parent.glob(f".{folder.name}{STAGING}*"):
             shutil.rmtree(old, ignore_errors=True)  # encrypted leftovers of a crash
@@ -85,13 +87,20 @@ def encrypt_folder(folder: Path, passphrase: str, *, derived: Sequence[DerivedDa
         originals, records = result
         yield Progress(originals + 2, originals + 3, "Putting the encrypted case in place")
         left = tuple(sorted(p.name for p in folder.iterdir() if p.name not in KNOWN))
-        plain = folder.parent / f".{folder.name}{PLAIN}{os.getpid()}"
+        left += tuple(f"backups/{p.name}" for p in sorted((folder / "backups").glob("*"))
+                      if not _is_database_copy(p)) if (folder / "backups").is_dir() else ()
         for name in left:  # not the store's: it stays in the case folder as it was
             os.replace(folder / name, staging / name)
         os.replace(folder, plain)
         os.replace(staging, folder)
         _fsync(folder.parent)
     except BaseException:
+        if not folder.exists() and plain.is_dir():
+            os.replace(plain, folder)  # the swap failed half-way: the plain case goes back
+        if folder.is_dir():
+            for name in left:
+                if (staging / name).exists() and not (folder / name).exists():
+                    os.replace(staging / name, folder / name)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
@@ -112,6 +121,39 @@ def encrypt_folder(folder: Path, passphrase: str, *, derived: Sequence[DerivedDa
                                  left))
 
 
+def finish_interrupted(folder: Path) -> None:
+    """Complete a conversion a crash interrupted, so no plain copy stays behind.
+
+    Only a checked encrypted copy is ever swapped in, so a plain sibling means the copy
+    beside it passed every check: if the case folder itself is missing (the crash came
+    between the two renames), the encrypted copy takes its place; a plain sibling left
+    over (the crash came while it was being overwritten) is overwritten and removed.
+    """
+    folder = Path(folder).expanduser().absolute()
+    parent = folder.parent
+    if not parent.is_dir():
+        return
+    plains = sorted(parent.glob(f".{glob_escape(folder.name)}{PLAIN}*"))
+    if not plains:
+        return
+    if not folder.exists():
+        staged = sorted(parent.glob(f".{glob_escape(folder.name)}{STAGING}*"))
+        if len(staged) != 1 or not (staged[0] / DB_NAME).is_file():
+            return  # not a state this code leaves: touch nothing
+        os.replace(staged[0], folder)
+        _fsync(parent)
+    if is_case_folder(folder) and is_encrypted(folder):
+        for plain in plains:
+            wipe_tree(plain)
+
+
+def glob_escape(name: str) -> str:
+    """A folder name with glob's special characters taken literally."""
+    import glob
+
+    return glob.escape(name)
+
+
 def _build(folder: Path, staging: Path, new_keys: NewKeys, derived: Sequence[DerivedData],
            token: CancelToken) -> Generator[Progress, None, tuple[int, int] | None]:
     """Make and check the encrypted copy; (originals, records), or None if cancelled."""
@@ -128,8 +170,9 @@ def _build(folder: Path, staging: Path, new_keys: NewKeys, derived: Sequence[Der
     backups = folder / "backups"
     if backups.is_dir():
         (staging / "backups").mkdir()
-        for copy in sorted(backups.glob("*.db")):
-            database.export_encrypted(copy, staging / "backups" / copy.name, keys.database)
+        for copy in sorted(backups.glob("*")):
+            if _is_database_copy(copy):  # anything else moves across as it is (named)
+                database.export_encrypted(copy, staging / "backups" / copy.name, keys.database)
     sealed = SealedOriginals(staging / ORIGINALS, keys)
     plain_cache = Cache(folder / CACHE, plain)
     sealed_cache = SealedCache(staging / CACHE, sealed, keys)
@@ -166,6 +209,11 @@ def _build(folder: Path, staging: Path, new_keys: NewKeys, derived: Sequence[Der
     with contextlib.closing(Case.open(staging, derived=derived, keys=keys)) as case:
         case.settings()
     return len(hashes), sum(n for t, (n, _d) in plain_rows.items() if t != "(schema)")
+
+
+def _is_database_copy(path: Path) -> bool:
+    """A plain SQLite copy of the database (made before an upgrade)."""
+    return path.is_file() and path.suffix == ".db" and database.is_plain_sqlite(path) is True
 
 
 def _fsync(folder: Path) -> None:

@@ -73,7 +73,10 @@ def make_engine(db_path: Path, key: bytes | None = None) -> Engine:
             f"sqlite:///{db_path}", connect_args={"check_same_thread": False}, future=True
         )
     else:
+        # hide_parameters: an error's text (which may reach the log) shows the SQL but
+        # never the values, which are the case's content.
         engine = create_engine(f"sqlite:///{db_path}", module=_cipher(), future=True,
+                               hide_parameters=True,
                                creator=_keyed(key, str(db_path), check_same_thread=False))
     event.listen(engine, "connect", _on_connect)
     return engine

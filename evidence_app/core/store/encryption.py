@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_app.core.errors import CaseError, PassphraseNeeded
+from evidence_app.core.store.folder import has_key_file
 from evidence_app.core.store.keys import (
     CaseKeys,
     KeyFile,
-    has_key_file,
     read_key_file,
     write_key_file,
 )

@@ -28,7 +28,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -41,14 +41,17 @@ from evidence_app.core.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from evidence_app.core.store.folder import KEY_FILE
+from evidence_app.core.store.folder import has_key_file as has_key_file  # its old home
 
-KEY_FILE = "case.key"
 FORMAT = "evidence-app encrypted case"
 VERSION = 1
-# Argon2id, RFC 9106's second recommended setting with twice its memory: 128 MiB,
-# 3 passes, 4 lanes. About 0.25 s on a 2-core laptop (bench/bench_encrypted.py).
+# Argon2id with RFC 9106's second recommended setting (for memory-constrained
+# environments): 64 MiB, 3 passes, 4 lanes. About 0.1 s on an idle 2-core machine and
+# under 0.5 s on a loaded one (bench/bench_encrypted.py); every guess an attacker makes
+# costs the same. Stored in the key file, so a later version may raise it.
 DEFAULT_KDF: dict[str, Any] = {"name": "argon2id", "time_cost": 3,
-                               "memory_cost_kib": 128 * 1024, "parallelism": 4}
+                               "memory_cost_kib": 64 * 1024, "parallelism": 4}
 MIN_MEMORY_KIB = 64 * 1024
 MIN_PASSPHRASE = 8
 
@@ -77,6 +80,22 @@ class CaseKeys:
                      (b"database", b"files", b"names", b"cache")))
 
 
+class ClosedKeys:
+    """Stands in for a closed (or locked) case's keys, so the stores that held them no
+    longer refer to them: any later use says the case is closed."""
+
+    def __getattr__(self, name: str) -> bytes:
+        raise CaseError("The case is closed (or locked); open it again to go on.")
+
+    def __repr__(self) -> str:
+        return "CaseKeys(<closed>)"
+
+
+def closed_keys() -> CaseKeys:
+    """A `ClosedKeys`, typed as the keys it replaces."""
+    return cast(CaseKeys, ClosedKeys())
+
+
 def _derive(data_key: bytes, label: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                 info=b"evidence-app/v1/" + label).derive(data_key)
@@ -85,14 +104,6 @@ def _derive(data_key: bytes, label: bytes) -> bytes:
 def key_file(folder: Path) -> Path:
     """Where a case folder keeps its wrapped keys."""
     return Path(folder) / KEY_FILE
-
-
-def has_key_file(folder: Path) -> bool:
-    """Whether the folder holds an encrypted case's key file."""
-    try:
-        return key_file(folder).is_file()
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------- passphrase KDF

@@ -78,12 +78,17 @@ class SealedWriter:
     def write(self, data: bytes) -> int:
         self._buffer += data
         # Keep at least one byte back: the last chunk must be sealed as the last.
-        while len(self._buffer) > self._chunk:
-            self._seal(bytes(self._buffer[:self._chunk]), last=False)
-            del self._buffer[:self._chunk]
+        if len(self._buffer) > self._chunk:
+            view = memoryview(self._buffer)
+            at = 0
+            while len(self._buffer) - at > self._chunk:
+                self._seal(view[at:at + self._chunk], last=False)
+                at += self._chunk
+            view.release()
+            del self._buffer[:at]
         return len(data)
 
-    def _seal(self, plain: bytes, last: bool) -> None:
+    def _seal(self, plain: bytes | memoryview, last: bool) -> None:
         self._out.write(self._aead.encrypt(_nonce(self._index, _LAST if last else 0), plain,
                                            self._header))
         self._index += 1

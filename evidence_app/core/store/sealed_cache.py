@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_app.core.store.cache import _TMP, Cache, _safe_name
-from evidence_app.core.store.keys import CaseKeys, name_for
+from evidence_app.core.store.keys import CaseKeys, closed_keys, name_for
 from evidence_app.core.store.sealed import SealedDamaged, seal_bytes, unseal_bytes
 from evidence_app.core.store.seam import OriginalStore
 
@@ -111,6 +111,10 @@ class SealedCache(Cache):
 
     def __repr__(self) -> str:
         return "SealedCache(<encrypted>)"
+
+    def forget_keys(self) -> None:
+        """The case closed: drop this store's reference to its keys."""
+        self._keys = closed_keys()
 
     # -- kept files: sealed, under names that reveal nothing ----------------------------
     def _thumb(self, sha256: str) -> Path:

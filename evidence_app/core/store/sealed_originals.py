@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from evidence_app.core.errors import PlainFileRefused
-from evidence_app.core.store.keys import CaseKeys, name_for
+from evidence_app.core.store.keys import CaseKeys, closed_keys, name_for
 from evidence_app.core.store.originals import (
     CHUNK,
     TEMP_PREFIX,
@@ -51,6 +51,10 @@ class SealedOriginals:
 
     def __repr__(self) -> str:
         return "SealedOriginals(<encrypted>)"
+
+    def forget_keys(self) -> None:
+        """The case closed: drop this store's reference to its keys."""
+        self._keys = closed_keys()
 
     def _path(self, sha256: str) -> Path:
         name = name_for(self._keys.names, "original:" + sha256)

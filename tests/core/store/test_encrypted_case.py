@@ -132,8 +132,7 @@ def test_the_canary_is_nowhere_outside_the_encryption(tmp_path, private_tmp, app
         list(build_report(case, ReportOptions(), out / "report.pdf"))
         assert (out / "report.pdf").stat().st_size > 0
         assert case.cache.thumbnail(results[0].sha256)  # a thumbnail was kept (sealed)
-        assert CANARY in (case.originals.read_bytes(results[0].sha256) and
-                          _ocr_text(case, results[0].id))
+        assert CANARY in _ocr_text(case, results[0].id)  # read from memory, not a file
     finally:
         case.close()
     # The pixels themselves: a slice of the PNG's compressed data, and any plain
@@ -293,6 +292,11 @@ def test_work_files_of_an_encrypted_case_stay_in_memory_and_go_at_close(encrypte
     encrypted.close()
     assert not copy.exists() and not preview.exists()
     assert list(private_tmp.iterdir()) == []
+    from evidence_app.core.errors import CaseError
+
+    with pytest.raises(CaseError, match="closed"):  # the stores let go of the keys
+        encrypted.originals.read_bytes(sha)
+    assert "closed" in repr(encrypted.originals._keys)
 
 
 def test_a_plain_case_converts_and_its_plain_files_go(tmp_path):
@@ -303,10 +307,23 @@ def test_a_plain_case_converts_and_its_plain_files_go(tmp_path):
     with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
         create_incident(case, title=f"Seen at {CANARY}")
         list(import_files(case, [photo]))
+        case.copy_database(tmp_path / "copy.db")
+    (folder / "backups").mkdir()
+    shutil.copy(tmp_path / "copy.db", folder / "backups" / "case-before-upgrade.db")
+    (tmp_path / "copy.db").unlink()
+    (folder / "backups" / "other-app-backup.zip").write_bytes(b"PK not ours")
+    (folder / "notes-to-self.txt").write_text("not the app's")
     events = list(encrypt_case(folder, PASSPHRASE))
     result = events[-1].item
     assert isinstance(result, EncryptResult)
     assert "SSD" in result.message and result.originals == 1
+    # What is not the store's is kept, where it was, and named; nothing is lost.
+    assert result.left_alone == ("notes-to-self.txt", "backups/other-app-backup.zip")
+    assert "notes-to-self.txt" in result.message
+    assert (folder / "notes-to-self.txt").read_text() == "not the app's"
+    assert (folder / "backups" / "other-app-backup.zip").read_bytes() == b"PK not ours"
+    (folder / "notes-to-self.txt").unlink()
+    (folder / "backups" / "other-app-backup.zip").unlink()
     assert is_encrypted(folder)
     assert _holding([CANARY.encode(), photo.read_bytes()[40:80]], folder) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "in"]  # nothing beside it
@@ -338,3 +355,83 @@ def test_a_cancelled_conversion_leaves_the_plain_case_as_it_was(tmp_path):
     with open_case(folder) as case:
         assert run_verify(case).ok
     shutil.rmtree(folder)
+
+
+def test_a_copy_of_the_database_stays_encrypted_and_opens_with_the_case(encrypted, tmp_path):
+    create_incident(encrypted, title=f"Seen at {CANARY}")
+    copy = tmp_path / "copy.db"
+    encrypted.copy_database(copy)
+    assert _holding([CANARY.encode(), b"SQLite format 3"], copy) == []
+    encrypted.close()
+    shutil.copy(copy, encrypted.folder / DB_NAME)
+    with open_case(encrypted.folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
+
+
+def test_a_conversion_cut_short_by_a_crash_is_finished_at_the_next_open(tmp_path, monkeypatch):
+    from evidence_app.core.cases import encrypt_case
+    from evidence_app.core.store import convert
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        create_incident(case, title=f"Seen at {CANARY}")
+
+    def crash(path):  # the power goes while the plain files are being overwritten
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert, "wipe_tree", crash)
+    with pytest.raises(KeyboardInterrupt):
+        list(encrypt_case(folder, PASSPHRASE))
+    monkeypatch.undo()
+    leftover = [p for p in tmp_path.iterdir() if p.name != "case"]
+    assert len(leftover) == 1 and _holding([CANARY.encode()], leftover[0])
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["case"]
+    # And when the crash came between the two renames: the checked copy is put in place.
+    (tmp_path / "case").rename(tmp_path / ".case.encrypting-1")
+    shutil.copytree(tmp_path / ".case.encrypting-1", tmp_path / ".case.plain-1")
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        assert search(case, CANARY.lower()).total == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["case"]
+
+
+def test_an_encrypted_case_is_upgraded_and_its_copy_aside_stays_encrypted(tmp_path, monkeypatch):
+    from evidence_app.core.incidents import list_incidents
+    from evidence_app.core.store import schema as schema_module
+    from evidence_app.core.store.schema import head_revision
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS",
+                     passphrase=PASSPHRASE) as case:
+        create_incident(case, title=f"Before the upgrade {CANARY}")
+    scripts = tmp_path / "migrations"  # the app's migrations and one more, as a later version
+    shutil.copytree(schema_module.MIGRATIONS, scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9001_future.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        f"revision = '9001'\ndown_revision = '{head_revision()}'\n"
+        "branch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n    op.add_column('incidents', sa.Column('mood', sa.String(20)))\n"
+        "\n\ndef downgrade():\n    pass\n")
+    monkeypatch.setattr(schema_module, "MIGRATIONS", scripts)
+    with open_case(folder, passphrase=PASSPHRASE) as case:
+        backup = case.migration_backup
+        assert backup is not None
+        assert [i.title for i in list_incidents(case)] == [f"Before the upgrade {CANARY}"]
+        assert run_verify(case).ok
+    assert _holding([CANARY.encode(), b"SQLite format 3"], backup, folder) == []
+
+
+def test_an_encrypted_case_without_its_key_file_says_so(tmp_path):
+    from evidence_app.core.errors import CaseError
+
+    folder = tmp_path / "case"
+    create_case(folder, owner_name="Jane Smith", initials="JS", passphrase=PASSPHRASE).close()
+    (folder / "case.key").rename(tmp_path / "elsewhere.key")
+    with pytest.raises(CaseError, match="case.key"):
+        open_case(folder, passphrase=PASSPHRASE)
+    (tmp_path / "elsewhere.key").write_text("{not json")
+    shutil.copy(tmp_path / "elsewhere.key", folder / "case.key")
+    with pytest.raises(CaseError, match="cannot be read"):
+        open_case(folder, passphrase=PASSPHRASE)
