@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from evidence_app.core.errors import CaseError
 from evidence_app.core.store.changes import Changes
-from evidence_app.core.store.folder import is_case_folder
+from evidence_app.core.store.folder import has_key_file, is_case_folder
 from evidence_app.gui.messages import show_error, show_info
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import Background, CaseOps
@@ -73,11 +73,8 @@ def _count(case: Case) -> int:
 
 
 def is_protected(folder: Path) -> bool:
-    """Whether a case folder is protected by a passphrase (a cheap file check)."""
-    # The key file's name only (core.store.keys), not core.cases: asked on the GUI thread
-    # before a case opens, it must not load the database layer there.
-    from evidence_app.core.store.keys import has_key_file
-
+    """Whether a case folder is protected by a passphrase (a cheap file check, made on the
+    GUI thread before a case opens: it loads neither the database layer nor cryptography)."""
     return has_key_file(folder)
 
 
