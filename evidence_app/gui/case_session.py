@@ -261,8 +261,13 @@ class CaseSession(QObject):
         self.ops = CaseOps(case, self)
         if case.encrypted and not (listed or self.settings.remember_protected
                                    or case.folder in self.settings.recent_cases()):
-            # A protected case is named on this computer only where the person allowed it.
+            # A protected case is named on this computer only where the person allowed it:
+            # not in the recent cases, nor in the file chooser's memory of folders.
             remember = False
+            from evidence_app.gui.file_dialog_memory import forget_folder
+
+            if forget_folder(case.folder):
+                log.info("took a protected case's folder out of the file chooser's memory")
         if remember and self.settings.remember_cases:
             self.settings.last_case = case.folder
             self.settings.add_recent(case.folder)

@@ -404,3 +404,34 @@ def test_what_was_being_typed_is_saved_when_a_protected_case_locks(qtbot, window
         assert (row.title, row.description) == ("Car outside again", "Same silver car, 22:10")
     finally:
         case.close()
+
+
+@pytest.fixture
+def qt_user_settings(tmp_path):
+    """Qt's own user settings (QtProject.conf) in a temporary folder for this test."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    real = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "qt-config"))
+    yield tmp_path / "qt-config"
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, real)
+
+
+def test_the_file_chooser_forgets_an_unlisted_protected_case(qtbot, window, tmp_path,
+                                                            qt_user_settings):
+    from PySide6.QtCore import QSettings, QUrl
+
+    folder, _key = protected_case(tmp_path / "Private log")
+    elsewhere = tmp_path / "Pictures"
+    elsewhere.mkdir()
+    qt = QSettings(QSettings.Scope.UserScope, "QtProject")
+    qt.setValue("FileDialog/history", [QUrl.fromLocalFile(str(p)).toString()
+                                       for p in (elsewhere, folder, folder / "originals")])
+    qt.setValue("FileDialog/lastVisited", QUrl.fromLocalFile(str(folder)).toString())
+    qt.sync()
+    window.session.open(folder)
+    unlock(qtbot, window)
+    written = (qt_user_settings / "QtProject.conf").read_text()
+    assert "Private log" not in written  # neither in the history nor as the last folder
+    assert "Pictures" in written  # other folders are left alone
