@@ -435,3 +435,16 @@ def test_the_file_chooser_forgets_an_unlisted_protected_case(qtbot, window, tmp_
     written = (qt_user_settings / "QtProject.conf").read_text()
     assert "Private log" not in written  # neither in the history nor as the last folder
     assert "Pictures" in written  # other folders are left alone
+
+
+def test_cancel_while_the_passphrase_is_checked_leaves_the_case_closed(qtbot, window, tmp_path):
+    folder, _key = protected_case(tmp_path / "case")
+    window.session.open(folder)
+    dialog = unlock_dialog(qtbot, window)
+    type_passphrase(qtbot, dialog, PASSPHRASE)  # checking starts on a worker...
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # ...and is cancelled
+    assert not dialog.isVisible()
+    qtbot.wait(100)
+    assert window.session.case is None
+    assert window.pages.currentWidget() is window.welcome_page
+    open_case(folder, passphrase=PASSPHRASE).close()  # not left open (its lock held) here

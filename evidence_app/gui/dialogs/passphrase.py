@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -115,6 +115,13 @@ class NewPassphrase(QWidget):
         return first if ok else ""
 
 
+def _close_opened(value: Any) -> None:
+    case = value[0] if isinstance(value, tuple) and value else value
+    close = getattr(case, "close", None)
+    if callable(close):
+        close()
+
+
 class UnlockDialog(QDialog):
     """Asks for a protected case's passphrase; or, with "Use my recovery key instead", for
     the recovery key and a new passphrase.
@@ -131,6 +138,7 @@ class UnlockDialog(QDialog):
         self.attempt = attempt
         self.wrong = wrong
         self.opened: Any = None
+        self._finished = False
         self._bg = Background(self)
         self.setWindowTitle("Unlock your case")
         self.setMinimumWidth(560)
@@ -265,6 +273,9 @@ class UnlockDialog(QDialog):
         self.message.style().polish(self.message)
 
     def _opened(self, value: Any) -> None:
+        if self._finished:  # cancelled while it was being checked: let the case go again
+            _close_opened(value)
+            return
         self.opened = value
         self._busy(False)
         self.message.hide()
@@ -292,5 +303,10 @@ class UnlockDialog(QDialog):
         self.adjustSize()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
-        self._bg.wait()
+        if result != QDialog.DialogCode.Accepted:
+            self._finished = True
+            self._bg.wait()
+            # An attempt that opened the case meanwhile reports now, while we are here to
+            # close it (never a case left open, its lock file held, behind a cancel).
+            QCoreApplication.sendPostedEvents()
         super().done(result)
