@@ -211,6 +211,7 @@ class ChangePassphraseDialog(QDialog):
         super().__init__(parent)
         self.folder = folder
         self._bg = Background(self)
+        self._busy = False
         self.setWindowTitle("Change passphrase")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -235,9 +236,9 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        cancel = QPushButton("Cancel")
-        cancel.clicked.connect(self.reject)
-        row.addWidget(cancel)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        row.addWidget(self.cancel_button)
         self.ok_button = QPushButton("Change passphrase")
         self.ok_button.setObjectName("primary")
         self.ok_button.setDefault(True)
@@ -258,6 +259,8 @@ class ChangePassphraseDialog(QDialog):
         if not (old and new):
             return
         self.ok_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)  # a second: its answer is awaited, not guessed
+        self._busy = True
         self.message.setObjectName("muted")
         self.message.setText("Checking\u2026")
         self.message.show()
@@ -267,6 +270,8 @@ class ChangePassphraseDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         from evidence_app.core.errors import WrongPassphrase
 
+        self._busy = False
+        self.cancel_button.setEnabled(True)
         self.message.setObjectName("error")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -278,6 +283,10 @@ class ChangePassphraseDialog(QDialog):
         else:
             self.message.setText(f"The passphrase was not changed: {exc}")
         self._update()
+
+    def reject(self) -> None:
+        if not self._busy:  # Esc while it is being changed waits for the answer
+            super().reject()
 
     def done(self, result: int) -> None:
         self._bg.wait()
