@@ -242,3 +242,48 @@ def test_a_maximised_window_comes_back_maximised(qtbot, case_window):
     qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isMinimized())
     assert window.isMaximized()
+
+
+def open_viewer(qtbot, window, tmp_path):
+    from datetime import datetime
+
+    from evidence_app.core.attachments import incident_attachments
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.incidents import create_incident
+    from evidence_app.gui.thumbs import ThumbnailLoader
+    from evidence_app.gui.widgets.viewer import ExhibitViewer
+    from tests.sample_images import photo
+
+    ops = window.session.ops
+    case = window.session.case
+    incident = create_incident(case, when=None, title="Car outside")
+    list(import_files(case, [photo(tmp_path / "IMG_0001.jpg", datetime(2025, 3, 12, 8, 17))],
+                      incident))
+    viewer = ExhibitViewer(ops, ThumbnailLoader(ops))
+    qtbot.addWidget(viewer)
+    viewer.show_items(incident_attachments(case, incident), 0, "Europe/London")
+    qtbot.waitExposed(viewer)
+    viewer.activateWindow()  # as it is when it opens on a double-click
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is viewer)
+    return viewer
+
+
+def test_escape_closes_the_viewer_and_a_second_escape_hides_the_app(qtbot, case_window,
+                                                                   tmp_path):
+    window = case_window
+    viewer = open_viewer(qtbot, window, tmp_path)
+    qtbot.keyClick(viewer.image, Qt.Key.Key_Escape)
+    assert not viewer.isVisible()  # Escape's own use, as before
+    assert not window.locked
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Escape)  # soon after: quick hide
+    qtbot.waitUntil(lambda: window.locked)
+
+
+def test_the_viewer_hides_with_the_lock_and_comes_back(qtbot, case_window, tmp_path):
+    window = case_window
+    viewer = open_viewer(qtbot, window, tmp_path)
+    qtbot.keyClick(viewer.image, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.locked)  # Ctrl+L works from the viewer too
+    assert not viewer.isVisible()
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(viewer.isVisible)
