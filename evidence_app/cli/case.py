@@ -24,8 +24,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     from evidence_app.core.cases import create_case
 
     folder = Path(args.case).expanduser() if args.case else paths.default_case_dir()
+    passphrase = None
+    if args.encrypt:
+        from evidence_app.cli.common import ask_passphrase
+
+        passphrase = ask_passphrase(args, "Passphrase for the new case: ", new=True)
     with create_case(folder, owner_name=args.owner, initials=args.initials,
-                     case_name=args.name, timezone=args.timezone) as case:
+                     case_name=args.name, timezone=args.timezone,
+                     passphrase=passphrase) as case:
         s = case.settings()
         # The default case made here is the one the app opens too, unless the app has
         # opened another (that one stays the default) or the person asked it not to
@@ -33,10 +39,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         if (not args.case and paths.last_opened_case() is None
                 and paths.cases_remembered() is not False):
             paths.remember_last_case(case.folder, by="init")
-        emit(args, {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,
-                    "initials": s.initials, "timezone": s.timezone},
-             f"Created case '{s.case_name}' in {case.folder} (exhibits marked {s.initials}/1, "
-             f"{s.initials}/2, ...)")
+        data = {"case": str(case.folder), "case_name": s.case_name, "owner": s.owner_name,
+                "initials": s.initials, "timezone": s.timezone, "encrypted": case.encrypted}
+        text = (f"Created case '{s.case_name}' in {case.folder} (exhibits marked "
+                f"{s.initials}/1, {s.initials}/2, ...)")
+        if case.recovery_key is not None:
+            from evidence_app.cli.encryption import recovery_text
+
+            data["recovery_key"] = case.recovery_key
+            text = (f"Created the encrypted case '{s.case_name}' in {case.folder} (exhibits "
+                    f"marked {s.initials}/1, {s.initials}/2, ...).\n\n"
+                    + recovery_text(case.recovery_key))
+        emit(args, data, text)
     return 0
 
 
@@ -47,6 +61,9 @@ def add_init(sub: Subcommands, json_parent: Parser) -> None:
     p.add_argument("--name", default="", help="case name (default: the owner's name)")
     p.add_argument("--timezone", default="Europe/London",
                    help="IANA time zone of the dates you type (default: Europe/London)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="encrypt the case with a passphrase (asked twice; or one line of "
+                        "standard input with --passphrase-stdin); prints its recovery key")
     p.set_defaults(run=cmd_init)
 
 

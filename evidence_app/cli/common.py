@@ -72,7 +72,12 @@ def open_case(args: argparse.Namespace) -> Case:
                   "there is " if gone is not None else "There is ")
         raise UserError(f"{before}no case in {folder} yet. Create one with: evidence-app "
                         f'{case_option}init --owner "Your Name" --initials YN')
-    case = open_case(folder)
+    from evidence_app.core.cases import is_encrypted
+
+    passphrase = None
+    if is_encrypted(folder):
+        passphrase = ask_passphrase(args, f"Passphrase for the case in {printable(str(folder))}: ")
+    case = open_case(folder, passphrase=passphrase)
     from evidence_app.core.store.places import risky_place
 
     risk = risky_place(case.folder)
@@ -90,6 +95,30 @@ def open_case(args: argparse.Namespace) -> Case:
         print(f"Using the case '{name}' at {printable(str(folder))}, {why} "
               "(choose another with --case DIR).", file=sys.stderr)
     return case
+
+
+def ask_passphrase(args: argparse.Namespace, prompt: str, *, new: bool = False) -> str:
+    """A passphrase: the next line of standard input with --passphrase-stdin, else typed
+    at the terminal without being shown (twice when `new`). Never echoed or logged."""
+    if getattr(args, "passphrase_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--passphrase-stdin was given but standard input ended before "
+                            "a passphrase was read.")
+        return line.removesuffix("\n").removesuffix("\r")
+    if not sys.stdin.isatty():
+        raise UserError("This needs a passphrase: run it at a terminal to be asked for it, "
+                        "or give it on standard input with --passphrase-stdin.")
+    import getpass
+
+    first = getpass.getpass(prompt)
+    if new:
+        from evidence_app.core.cases import check_new_passphrase
+
+        check_new_passphrase(first)
+        if getpass.getpass("The same passphrase again: ") != first:
+            raise UserError("The two passphrases were not the same; nothing was changed.")
+    return first
 
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite stores; no record has a larger id

@@ -10,7 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.cli import backup, case, files, incidents, messages, people, report, search
+from evidence_app.cli import (
+    backup,
+    case,
+    encryption,
+    files,
+    incidents,
+    messages,
+    people,
+    report,
+    search,
+)
 from evidence_app.cli.common import Command, Parser, Subcommands, printable
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
@@ -22,7 +32,8 @@ COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
     files.add_attachment, messages.add_conversation, incidents.add_note,
     people.add_person, people.add_vehicle, case.add_verify, report.add_report,
     report.add_export, search.add_search, search.add_ocr, backup.add_backup,
-    backup.add_restore,
+    backup.add_restore, encryption.add_encrypt, encryption.add_passphrase,
+    encryption.add_unlock,
 )
 
 
@@ -37,15 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
             f"last opened (remembered in {last_case_file()}), or else the default case "
             f"({default_case_dir()}). Now that is {_default_now()}. A command says on "
             "stderr which case it used when --case did not name it.",
+            "Encrypted cases: every command asks for the passphrase at the terminal, or "
+            "reads it from standard input with --passphrase-stdin (placed like --case).",
             "Exit status: 0 when everything worked; 1 when verify found a problem, import "
             "refused a file or ocr could not read an image (or for an unexpected failure, "
             "whose details go to the log file); 2 for a mistake in what was asked, printed "
-            "as one line. Each command has its own --help."))
+            "as one line (a wrong passphrase too). Each command has its own --help."))
     parser.add_argument("--case", metavar="DIR",
                         help="case folder (default: the case the app last opened, else your "
                              "default case; see below)")
+    parser.add_argument("--passphrase-stdin", action="store_true",
+                        help="read an encrypted case's passphrase from the first line of "
+                             "standard input instead of asking for it (for scripts)")
     parser.add_argument("--demo", action="store_true",
                         help="open a temporary case filled with sample incidents")
+    parser.add_argument("--encrypt", action="store_true",
+                        help="with --demo: make the sample case an encrypted one")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     js = Parser(add_help=False)
     js.add_argument("--json", action="store_true", help="print one JSON document")
@@ -118,4 +136,10 @@ def _run_gui(args: argparse.Namespace) -> int:
         print(f"error: the desktop app cannot start ({exc}). "
               "The command-line tools still work; see `evidence-app --help`.", file=sys.stderr)
         return 1
-    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo)
+    if args.encrypt and not args.demo:
+        print("error: --encrypt before a command is for --demo; to encrypt a case use "
+              "`evidence-app init --encrypt` or `evidence-app encrypt`", file=sys.stderr)
+        return 2
+    extra = {"encrypt": True} if args.encrypt else {}  # the sample case, encrypted
+    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo,
+               **extra)

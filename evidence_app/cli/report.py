@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         _outside(case, out)
         result = result_of(build_report(case, options, out), ReportResult, quiet=args.json)
+        _plain_by_nature(case.encrypted, "report")
     if result is None:
         raise UserError("The report was not finished.")
     emit(args, dict(result.to_json(), options=options.to_json()),
@@ -125,6 +127,14 @@ def cmd_report(args: argparse.Namespace) -> int:
          f"{plural(result.incidents, 'incident')}, {plural(result.exhibits, 'exhibit')})."
          f"\n{_left_out(options, result.personal)}")
     return 0
+
+
+def _plain_by_nature(encrypted: bool, what: str) -> None:
+    """On an encrypted case, say (on stderr) that what was written is not encrypted."""
+    if encrypted:
+        print(f"Note: this {what} is not encrypted, unlike the case: anyone who finds the "
+              "file can read it. Keep it somewhere safe and delete it once handed over.",
+              file=sys.stderr)
 
 
 def add_report(sub: Subcommands, json_parent: Parser) -> None:
@@ -148,6 +158,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                                shareable=files != "original", as_zip=args.zip,
                                force=args.force)
         result = result_of(events, BundleResult, quiet=args.json)
+        _plain_by_nature(case.encrypted and result is not None, "export")
     if result is None:
         raise UserError("The export was not finished.")
     check = ("unzip it, then run `sha256sum -c SHA256SUMS` inside" if args.zip

@@ -23,3 +23,23 @@ class NotFoundError(UserError):
 
 class ValidationError(UserError):
     """A value that cannot be accepted (a date that cannot be read, an empty title, ...)."""
+
+
+class PassphraseNeeded(CaseError):
+    """The case is encrypted and no passphrase (or recovery key) was given to open it."""
+
+
+class WrongPassphrase(CaseError):
+    """The passphrase given does not open this encrypted case; nothing was changed."""
+
+
+class WrongRecoveryKey(CaseError):
+    """A well-formed recovery key that is not this case's; nothing was changed."""
+
+
+class RecoveryKeyInvalid(WrongRecoveryKey):
+    """What was typed cannot be a recovery key (wrong length, a typing mistake)."""
+
+
+class PlainFileRefused(CaseError):
+    """An encrypted case will not write a decrypted copy of its content to a file."""

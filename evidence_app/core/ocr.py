@@ -116,12 +116,18 @@ def recognise_file(case: Case, sha256: str, media_type: str, orientation: int | 
         raise FileNotFoundError("Tesseract is not installed")
     if not case.originals.exists(sha256):
         raise FileNotFoundError("the original is missing from the case")
-    if media_type in DIRECT_TYPES and orientation in (None, 1) and media_type != "image/gif":
+    direct = media_type in DIRECT_TYPES and orientation in (None, 1) and media_type != "image/gif"
+    if direct and not case.encrypted:
         # Tesseract reads the file itself; the store lends it one for as long as it runs.
         with case.originals.as_file(sha256) as source:
             done = subprocess.run([program, str(source), "stdout", "-l", "eng"],
                                   capture_output=True, timeout=timeout, env=_environment(),
                                   check=False)
+    elif direct:
+        # An encrypted case lends no plain file: Tesseract reads the bytes from memory.
+        done = subprocess.run([program, "stdin", "stdout", "-l", "eng"],
+                              input=case.originals.read_bytes(sha256), capture_output=True,
+                              timeout=timeout, env=_environment(), check=False)
     else:
         done = subprocess.run([program, "stdin", "stdout", "-l", "eng"],
                               input=_as_png(case.originals.opener(sha256)), capture_output=True,

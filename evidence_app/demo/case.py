@@ -45,17 +45,20 @@ APPS = {"messages": "Messages", "whatsapp": "WhatsApp", "instagram": "Instagram"
         "calls": "Phone", "email": "Gmail"}
 
 
-def create_demo_case(folder: Path, today: date | None = None) -> Case:
+def create_demo_case(folder: Path, today: date | None = None,
+                     passphrase: str | None = None) -> Case:
     """Make the sample case in `folder` (which must not hold a case) and return it open.
 
     The story ends a week before `today` (default: today), so it always looks current.
+    With `passphrase`, the sample case is encrypted (its recovery key is in the returned
+    case's `recovery_key`).
     """
     today = today or datetime.now(LONDON).date()
     start = today - timedelta(days=SPAN_DAYS + ENDS_DAYS_AGO)
     clock = SetClock(_local(start, "09:00") - timedelta(days=1))
     case = create_case(Path(folder), owner_name=story.OWNER, initials=story.INITIALS,
                        case_name=story.CASE_NAME, timezone=TZ, address=story.ADDRESS,
-                       contact=story.CONTACT, clock=clock)
+                       contact=story.CONTACT, clock=clock, passphrase=passphrase)
     try:
         with tempfile.TemporaryDirectory(prefix="sample-phone-") as tmp:
             _Builder(case, clock, Path(tmp), start).run()

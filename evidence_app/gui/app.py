@@ -88,17 +88,20 @@ def build_window(settings: AppSettings | None = None) -> MainWindow:
     return window
 
 
-def start(window: MainWindow, case: Path | None, demo: bool) -> None:
-    """What to show first: the demo, a named case, the last case, or the welcome screen."""
+def start(window: MainWindow, case: Path | None, demo: bool, encrypt: bool = False) -> None:
+    """What to show first: the demo (protected by a passphrase with `encrypt`), a named
+    case, the last case (a protected one asks for its passphrase first), or the welcome
+    screen."""
     if demo:
-        window.session.open_demo()
+        window.session.open_demo(encrypt=encrypt)
     elif case is not None:
         window.session.open(case)
     elif window.settings.last_case is not None:
         window.session.open(window.settings.last_case, quiet_if_missing=True)
 
 
-def launch(case: Path | None, demo: bool) -> tuple[QApplication, MainWindow]:
+def launch(case: Path | None, demo: bool,
+           encrypt: bool = False) -> tuple[QApplication, MainWindow]:
     """Everything up to the event loop. The window is shown at once; the first case opens
     on a worker; then search and exhibits are imported on a worker and plug in (they see
     the open case as if it had just opened)."""
@@ -134,7 +137,7 @@ def launch(case: Path | None, demo: bool) -> tuple[QApplication, MainWindow]:
         window.session.failed.connect(load_features)
 
     def begin() -> None:
-        start(window, case, demo)
+        start(window, case, demo, encrypt)
         if not window.session.opening:  # nothing to open after all (e.g. the case is gone)
             load_features()
 
@@ -151,11 +154,11 @@ def shutdown(window: MainWindow) -> None:
         loader.wait()
 
 
-def run(case: Path | None, demo: bool) -> int:
+def run(case: Path | None, demo: bool, encrypt: bool = False) -> int:
     """Open the desktop app; returns the process exit status."""
     logfile = setup_logging()
     log.info("starting %s %s (log: %s)", APP_NAME, __version__, logfile)
-    app, window = launch(case, demo)
+    app, window = launch(case, demo, encrypt)
     hook = ExceptionHook(lambda: QApplication.activeWindow() or window)
     hook.install()
     try:

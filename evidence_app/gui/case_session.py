@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from evidence_app.core.errors import CaseError
 from evidence_app.core.store.changes import Changes
-from evidence_app.core.store.folder import is_case_folder
+from evidence_app.core.store.folder import has_key_file, is_case_folder
 from evidence_app.gui.messages import show_error, show_info
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import Background, CaseOps
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from evidence_app.core.cases import Case
 
 log = logging.getLogger(__name__)
+DEMO_PASSPHRASE = "sample passphrase"  # the protected sample case's, shown in its status bar
 
 
 # The database layer (SQLAlchemy, Alembic) is imported on the worker that opens a case, so
@@ -39,10 +40,25 @@ def _open_case(folder: Path) -> tuple[Case, Any]:
     return case, case.settings()
 
 
-def _create_case(folder: Path, owner: str, initials: str, name: str) -> tuple[Case, Any]:
+def _open_protected(folder: Path, passphrase: str | None, recovery_key: str | None,
+                    new_passphrase: str | None) -> tuple[Case, Any]:
+    """Open a case protected by a passphrase: with it, or with the recovery key, which
+    first sets `new_passphrase` (nothing changes on disk when either does not fit)."""
+    from evidence_app.core.cases import open_case, reset_passphrase
+
+    if recovery_key is not None and new_passphrase is not None:
+        reset_passphrase(folder, recovery_key, new_passphrase)
+        passphrase = new_passphrase
+    case = open_case(folder, passphrase=passphrase)
+    return case, case.settings()
+
+
+def _create_case(folder: Path, owner: str, initials: str, name: str,
+                 passphrase: str | None = None) -> tuple[Case, Any]:
     from evidence_app.core.cases import create_case
 
-    case = create_case(folder, owner_name=owner, initials=initials, case_name=name)
+    case = create_case(folder, owner_name=owner, initials=initials, case_name=name,
+                       passphrase=passphrase)
     return case, case.settings()
 
 
@@ -54,6 +70,12 @@ def _count(case: Case) -> int:
     from evidence_app.core.incidents import count_incidents
 
     return count_incidents(case)
+
+
+def is_protected(folder: Path) -> bool:
+    """Whether a case folder is protected by a passphrase (a cheap file check, made on the
+    GUI thread before a case opens: it loads neither the database layer nor cryptography)."""
+    return has_key_file(folder)
 
 
 class DemoUnavailable(Exception):
@@ -92,6 +114,7 @@ class CaseSession(QObject):
         self.info: Any = None  # the case's settings row, detached (names, initials, zone)
         self.ops: CaseOps | None = None
         self.demo_dir: Path | None = None
+        self.locked_folder: Path | None = None  # a protected case closed by the lock
         self._bg = Background(self)
         self._busy = False
         self._count = 0
@@ -104,6 +127,11 @@ class CaseSession(QObject):
     def opening(self) -> bool:
         """A case is being opened or created on the worker."""
         return self._busy
+
+    @property
+    def encrypted(self) -> bool:
+        """The open case is protected by a passphrase."""
+        return self.case is not None and self.case.encrypted
 
     @property
     def is_demo(self) -> bool:
@@ -119,10 +147,14 @@ class CaseSession(QObject):
         if self.case is None:
             return ""
         if self.is_demo:
-            return "A sample case in a temporary folder: it is deleted when you close it."
+            protected = (f" Its passphrase is \u201c{DEMO_PASSPHRASE}\u201d."
+                         if self.encrypted else "")
+            return ("A sample case in a temporary folder: it is deleted when you close it."
+                    + protected)
         from evidence_app.gui.widgets.welcome import pretty_path
 
-        return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}"
+        protected = "  ·  protected by a passphrase" if self.encrypted else ""
+        return f"{pretty_path(self.case.folder)}  ·  {plural(self._count, 'incident')}{protected}"
 
     # -- opening -------------------------------------------------------------------------
     def open(self, folder: Path, quiet_if_missing: bool = False) -> None:
@@ -135,19 +167,56 @@ class CaseSession(QObject):
             self.window.show_welcome()
             return
         self.close()
+        if is_case_folder(folder) and is_protected(folder):
+            self.window.show_welcome()
+            self.window.protection.ask_passphrase(folder)
+            return
         self._start(f"Opening “{folder.name}”…", lambda: _open_case(folder),
                     lambda opened: self._attach(opened, remember=True),
                     lambda exc: self._failed(exc, "The case could not be opened", folder))
 
-    def create(self, folder: Path, owner: str, initials: str, name: str) -> None:
-        """Create a new case folder and open it."""
+    def create(self, folder: Path, owner: str, initials: str, name: str,
+               passphrase: str | None = None, listed: bool = False) -> None:
+        """Create a new case folder and open it; with `passphrase`, protected by it (then
+        `listed` says whether it may appear under recent cases)."""
         self.close()
-        self._start("Creating your case…", lambda: _create_case(folder, owner, initials, name),
-                    lambda opened: self._attach(opened, remember=True),
+        self._start("Creating your case…",
+                    lambda: _create_case(folder, owner, initials, name, passphrase),
+                    lambda opened: self._attach(opened, remember=True, listed=listed),
                     lambda exc: self._failed(exc, "The case could not be created", None))
 
-    def open_demo(self) -> None:
-        """Open a sample case in a temporary folder, removed when it is closed."""
+    def attempt_unlock(self, folder: Path) -> Callable[[str | None, str | None, str | None],
+                                                       tuple[Case, Any]]:
+        """What the unlock dialog runs on its worker for `folder`."""
+        return lambda passphrase, recovery, new: _open_protected(folder, passphrase, recovery,
+                                                                 new)
+
+    def open_converted(self, folder: Path, passphrase: str, recovery_key: str,
+                       listed: bool) -> None:
+        """Open a case just protected with `passphrase`; its recovery key is shown once
+        (by the window, as for a new protected case)."""
+        if not listed:  # it was a plain case, perhaps listed: no longer, unless wanted
+            self.settings.remove_recent(folder)
+            if self.settings.last_case == folder:
+                self.settings.last_case = None
+            self.settings.sync()
+
+        def opened(value: tuple[Case, Any]) -> None:
+            value[0].recovery_key = recovery_key
+            self._attach(value, remember=True, listed=listed)
+
+        self._start("Opening your protected case…",
+                    lambda: _open_protected(folder, passphrase, None, None), opened,
+                    lambda exc: self._failed(exc, "The case could not be opened", folder))
+
+    def attach_unlocked(self, opened: tuple[Case, Any]) -> None:
+        """A protected case the unlock dialog opened: it becomes the open case."""
+        self.locked_folder = None
+        self._attach(opened, remember=True)
+
+    def open_demo(self, encrypt: bool = False) -> None:
+        """Open a sample case in a temporary folder, removed when it is closed; with
+        `encrypt`, protected by `DEMO_PASSPHRASE` (to try locking and unlocking)."""
         self.close()
         tmp = Path(tempfile.mkdtemp(prefix="evidence-sample-"))
 
@@ -156,7 +225,9 @@ class CaseSession(QObject):
                 raise DemoUnavailable
             from evidence_app.demo.case import create_demo_case
 
-            case = create_demo_case(tmp / "Sample case")
+            protect: dict[str, Any] = {"passphrase": DEMO_PASSPHRASE} if encrypt else {}
+            case = create_demo_case(tmp / "Sample case", **protect)
+            case.recovery_key = None  # a made-up case: nothing to write down
             return case, case.settings()
 
         def failed(exc: BaseException) -> None:
@@ -184,10 +255,19 @@ class CaseSession(QObject):
 
         self._bg.run(fn, finish(done), finish(failed))
 
-    def _attach(self, opened: tuple[Case, Any], remember: bool) -> None:
+    def _attach(self, opened: tuple[Case, Any], remember: bool, listed: bool = False) -> None:
         case, self.info = opened
         self.case = case
         self.ops = CaseOps(case, self)
+        if case.encrypted and not (listed or self.settings.remember_protected
+                                   or case.folder in self.settings.recent_cases()):
+            # A protected case is named on this computer only where the person allowed it:
+            # not in the recent cases, nor in the file chooser's memory of folders.
+            remember = False
+            from evidence_app.gui.file_dialog_memory import forget_folder
+
+            if forget_folder(case.folder):
+                log.info("took a protected case's folder out of the file chooser's memory")
         if remember and self.settings.remember_cases:
             self.settings.last_case = case.folder
             self.settings.add_recent(case.folder)
@@ -238,11 +318,30 @@ class CaseSession(QObject):
         self.failed.emit(exc)
 
     # -- closing -------------------------------------------------------------------------
-    def close(self) -> None:
-        """Save pending edits, finish queued work, release the case."""
+    def lock_case(self) -> int:
+        """Close a protected case for the lock: running work (an import, OCR, a report) is
+        asked to stop and waited for (every file an import finished is kept), pending
+        edits are saved, then the case closes and its keys go. `locked_folder` says which
+        case the unlock dialog reopens. Returns how many running tasks were stopped."""
+        if self.case is None or self.ops is None:
+            return 0
+        self.locked_folder = self.case.folder
+        asked = self.ops.cancel_tasks()
+        if asked:
+            log.info("locking: stopping %d running task(s) first", asked)
+        self.close(show_welcome=False, locking=True)
+        return asked
+
+    def close(self, show_welcome: bool = True, locking: bool = False) -> None:
+        """Save pending edits, finish queued work, release the case (a sample case's
+        temporary folder goes too, unless it is only `locking`)."""
         if self._busy:
             self._bg.wait()
         if self.case is None or self.ops is None:
+            if self.demo_dir is not None and not locking:  # a sample case closed by a lock
+                shutil.rmtree(self.demo_dir, ignore_errors=True)
+                self.demo_dir = None
+                self.locked_folder = None
             return
         ops, case = self.ops, self.case
         self.closing.emit()
@@ -256,7 +355,7 @@ class CaseSession(QObject):
         try:
             case.close()
         finally:
-            if self.demo_dir is not None:
+            if self.demo_dir is not None and not locking:
                 shutil.rmtree(self.demo_dir, ignore_errors=True)
                 self.demo_dir = None
             self.closed.emit()
@@ -266,4 +365,5 @@ class CaseSession(QObject):
                 # Work that ignored its cancel is still running: keep its relay (a child of
                 # ops) alive for it rather than delete an object a worker may emit on.
                 log.warning("background work still running after closing the case")
-        self.window.show_welcome()
+        if show_welcome:
+            self.window.show_welcome()

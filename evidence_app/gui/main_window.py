@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,10 +42,13 @@ from PySide6.QtWidgets import (
 from evidence_app import APP_NAME
 from evidence_app.gui.case_session import CaseSession
 from evidence_app.gui.icons import icon
+from evidence_app.gui.lock import LockController
 from evidence_app.gui.messages import show_error
+from evidence_app.gui.protection import ProtectionActions
 from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps
+from evidence_app.gui.widgets.lock_screen import LockScreen
 from evidence_app.gui.widgets.search_bar import SearchBar
 from evidence_app.gui.widgets.welcome import WelcomeScreen
 
@@ -77,6 +88,11 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(welcome_page)
         self.pages.addWidget(self.busy_page)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.lock_screen.quit_requested.connect(self.close)
+        self.pages.addWidget(self.lock_screen)
+        self._page_after_lock: QWidget | None = None
         self.setCentralWidget(self.pages)
         self.welcome_page = welcome_page
 
@@ -88,6 +104,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
         self._update_actions()
+        self.lock = LockController(self)
+        self.protection = ProtectionActions(self)
+        self.session.opened.connect(lambda _ops: self.lock.apply_settings())
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
             # Qt itself brings a geometry remembered on a larger screen back onto this
@@ -136,6 +155,23 @@ class MainWindow(QMainWindow):
         self.act_report = a("&Report…", self.report, "Ctrl+P",
                              "Print, save or export the evidence report (Ctrl+P)", "report")
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the app")
+        self.act_lock = a("&Lock now", lambda: self.lock.lock(), "Ctrl+L",
+                          "Hide your case at once; a protected case also closes until you "
+                          "type its passphrase (Ctrl+L)", "lock")
+        # Works from every window of the app (the viewer, People…), not only this one.
+        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_protect = a("Protect with a &passphrase…",
+                             lambda: self.protection.protect_case(), None,
+                             "Scramble everything in this case so that only your passphrase "
+                             "(or a recovery key) opens it", "lock")
+        self.act_change_passphrase = a("C&hange passphrase…",
+                                       lambda: self.protection.change_passphrase(), None,
+                                       "Set a new passphrase for this case")
+        self.act_privacy = a("&Privacy and lock…", self.privacy_settings, None,
+                             "The quick-hide key, locking after a time, a neutral name")
+        self.act_protection_help = a("What &protection does and does not do", self.protection_help,
+                                     None, "What locking and a passphrase protect against, "
+                                     "and what they cannot")
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_undo.setIcon(icon("undo"))
@@ -208,6 +244,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_report)
         m.addSeparator()
+        m.addActions([self.act_protect, self.act_change_passphrase, self.act_lock,
+                      self.act_privacy])
+        m.addSeparator()
         m.addAction(self.act_quit)
         m = self.menus["edit"] = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
@@ -224,6 +263,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_newest, self.act_oldest])
         m = self.menus["help"] = bar.addMenu("&Help")
+        m.addAction(self.act_protection_help)
+        m.addSeparator()
         m.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
@@ -280,6 +321,9 @@ class MainWindow(QMainWindow):
                     self.act_newest, self.act_oldest):
             act.setEnabled(has_case)
         self.act_delete.setEnabled(has_case and self.current_incident() is not None)
+        protected = self.session.encrypted
+        self.act_protect.setEnabled(has_case and not protected and not self.session.is_demo)
+        self.act_change_passphrase.setEnabled(has_case and protected)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -323,7 +367,7 @@ class MainWindow(QMainWindow):
         """The first screen (built on first use: a start that opens a case never needs it)."""
         if self._welcome is None:
             welcome = self._welcome = WelcomeScreen()
-            welcome.create_requested.connect(self.session.create)
+            welcome.create_requested.connect(self._create_case)
             welcome.open_requested.connect(self.session.open)
             welcome.browse_requested.connect(self.browse_case)
             welcome.demo_requested.connect(self.session.open_demo)
@@ -333,17 +377,95 @@ class MainWindow(QMainWindow):
             self.welcome_page.setWidget(holder)
         return self._welcome
 
+    def _create_case(self, folder: Path, owner: str, initials: str, name: str) -> None:
+        passphrase, listed = self.welcome.take_protection()
+        self.session.create(folder, owner, initials, name, passphrase, listed)
+
     def show_welcome(self) -> None:
         self.welcome.set_recent(self.settings.recent_cases())
-        self.pages.setCurrentWidget(self.welcome_page)
-        self.setWindowTitle(APP_NAME)
+        self._show_page(self.welcome_page)
+        self._set_title(APP_NAME)
         self.case_label.setText("")
         self.save_label.setText("")
         self._update_actions()
 
     def show_busy(self, text: str) -> None:
         self.busy_page.setText(text)
-        self.pages.setCurrentWidget(self.busy_page)
+        self._show_page(self.busy_page)
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show a page, or while locked, the page to show once unlocked."""
+        if self.lock.locked:
+            self._page_after_lock = page
+        else:
+            self.pages.setCurrentWidget(page)
+
+    def _set_title(self, title: str) -> None:
+        if not self.lock.locked:  # the lock's own title stays until it is unlocked
+            self.setWindowTitle(title)
+
+    # -- lock ----------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.lock.locked
+
+    def show_locked(self) -> None:
+        """The lock screen: no case name or path anywhere in the window or its title."""
+        self._page_after_lock = self.pages.currentWidget()
+        neutral = self.settings.neutral_title
+        self.lock_screen.show_state(self.session.encrypted, self.session.case is not None,
+                                    neutral)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.menuBar().hide()
+        self.toolbar.hide()
+        self.statusBar().hide()
+        if neutral:
+            # Window managers add the application's display name to titles: it goes too.
+            QGuiApplication.setApplicationDisplayName(neutral)
+            self.setWindowIcon(icon("note"))
+        self.setWindowTitle(neutral or APP_NAME)
+        self.lock_screen.unlock_button.setFocus()
+
+    def show_unlocked(self) -> None:
+        QGuiApplication.setApplicationDisplayName(APP_NAME)
+        self.setWindowIcon(QIcon())  # the application's own icon again
+        self.menuBar().show()
+        self.toolbar.show()
+        self.statusBar().show()
+        page = self._page_after_lock
+        self._page_after_lock = None
+        if page is None or page is self.lock_screen or self.pages.indexOf(page) < 0:
+            page = self.view if self.view is not None else self.welcome_page
+        self.pages.setCurrentWidget(page)
+        if self.session.case is not None:
+            self._update_status()
+        else:
+            self.setWindowTitle(APP_NAME)
+        if self.isMinimized():  # unlocked while still minimised by a quick hide
+            self.setWindowState(self.lock.shown_state & ~Qt.WindowState.WindowMinimized)
+            self.show()
+
+    def unlock(self) -> None:
+        """The lock screen's button: a plain case is simply shown again; a protected one
+        asks for its passphrase."""
+        folder = self.session.locked_folder
+        if folder is not None and self.session.case is None:
+            self.protection.ask_passphrase(folder)
+        else:
+            self.lock.unlocked()
+
+    def privacy_settings(self) -> None:
+        from evidence_app.gui.dialogs.privacy import PrivacyDialog
+
+        dialog = PrivacyDialog(self.settings, self)
+        dialog.accepted.connect(self.lock.apply_settings)
+        dialog.open()
+
+    def protection_help(self) -> None:
+        from evidence_app.gui.dialogs.protection_help import ProtectionHelpDialog
+        from evidence_app.gui.lock import describe_key
+
+        ProtectionHelpDialog(describe_key(self.settings.quick_hide_key), self).open()
 
     def _show_case(self, ops: CaseOps) -> None:
         from evidence_app.gui.widgets.case_view import CaseView
@@ -354,7 +476,7 @@ class MainWindow(QMainWindow):
         if self.settings.splitter is not None:
             self.view.restoreState(self.settings.splitter)
         self.pages.addWidget(self.view)
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         self.view.timeline.incident_selected.connect(lambda _id: self._update_actions())
         self.view.editor.loaded.connect(lambda _d: self._update_actions())
         ops.writing_changed.connect(self._writing)
@@ -366,6 +488,7 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self._update_actions()
         self.case_opened.emit(ops)
+        self.protection.case_shown()
 
     def _closing_case(self) -> None:
         if self.view is not None:
@@ -398,7 +521,7 @@ class MainWindow(QMainWindow):
         name = self.session.title()
         if self.view is not None:
             self.view.editor.case_tz = self.session.timezone
-        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self._set_title(f"{name} — {APP_NAME}")
         self.case_label.setText(self.session.status_text())
 
     def _writing(self, busy: bool) -> None:
@@ -516,7 +639,8 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.settings.geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
+        if not self.lock.locked:  # locked, the toolbar is hidden: not a layout to keep
+            self.settings.window_state = self.saveState()
         self.session.close()
         self.settings.sync()
         event.accept()

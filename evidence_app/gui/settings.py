@@ -1,4 +1,5 @@
-"""Application settings (never case content): last and recent cases, window layout, sort order.
+"""Application settings (never case content): last and recent cases, window layout, sort order,
+the lock and quick-hide choices.
 
 Stored with QSettings in INI format under `paths.config_dir()`, so `EVIDENCE_APP_HOME`
 keeps tests and the demo away from the person's real settings; which case was last
@@ -18,6 +19,9 @@ from evidence_app.paths import config_dir
 
 MAX_RECENT = 8
 MAX_DIARY_LAYOUTS = 20  # column assignments remembered, newest kept
+DOUBLE_ESCAPE = "Esc Esc"  # the default quick-hide key: Escape pressed twice quickly
+IDLE_LOCK_ENCRYPTED = 5  # minutes; a protected case locks itself by default
+IDLE_LOCK_PLAIN = 0  # a plain case never locks by itself unless the person asks
 
 
 class AppSettings:
@@ -129,6 +133,50 @@ class AppSettings:
     @newest_first.setter
     def newest_first(self, value: bool) -> None:
         self._qs.setValue("view/newest_first", "true" if value else "false")
+
+    # -- privacy: lock and quick hide ------------------------------------------------
+    @property
+    def quick_hide_key(self) -> str:
+        """The quick-hide key: `DOUBLE_ESCAPE` (the default), a key sequence in portable
+        text (e.g. "F12", "Ctrl+Shift+H"), or "" for none."""
+        return str(self._qs.value("privacy/quick_hide_key", DOUBLE_ESCAPE))
+
+    @quick_hide_key.setter
+    def quick_hide_key(self, value: str) -> None:
+        self._qs.setValue("privacy/quick_hide_key", value)
+
+    @property
+    def neutral_title(self) -> str:
+        """The window title and taskbar name shown while the app is hidden or locked
+        ("" keeps the app's own name)."""
+        return str(self._qs.value("privacy/neutral_title", ""))
+
+    @neutral_title.setter
+    def neutral_title(self, value: str) -> None:
+        self._qs.setValue("privacy/neutral_title", value.strip()[:40])
+
+    def lock_after_minutes(self, encrypted: bool) -> int:
+        """Minutes without use before the app locks (0: never)."""
+        key, default = (("privacy/idle_lock_encrypted", IDLE_LOCK_ENCRYPTED) if encrypted
+                        else ("privacy/idle_lock_plain", IDLE_LOCK_PLAIN))
+        try:
+            return max(0, int(str(self._qs.value(key, default))))
+        except ValueError:
+            return default
+
+    def set_lock_after_minutes(self, encrypted: bool, minutes: int) -> None:
+        key = "privacy/idle_lock_encrypted" if encrypted else "privacy/idle_lock_plain"
+        self._qs.setValue(key, max(0, int(minutes)))
+
+    @property
+    def remember_protected(self) -> bool:
+        """Whether a case protected by a passphrase may be named in the last and recent
+        cases (off unless the person allows it: the list itself says a case exists)."""
+        return str(self._qs.value("privacy/remember_protected", "false")).lower() == "true"
+
+    @remember_protected.setter
+    def remember_protected(self, value: bool) -> None:
+        self._qs.setValue("privacy/remember_protected", "true" if value else "false")
 
     # -- diary imports -------------------------------------------------------------
     def diary_layouts(self) -> dict[str, dict[str, str]]:

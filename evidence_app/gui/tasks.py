@@ -313,6 +313,14 @@ class CaseOps(QObject):
         ok = self._readers.waitForDone(msecs) and ok
         return self._long.waitForDone(msecs) and ok
 
+    def cancel_tasks(self) -> int:
+        """Ask every running task to stop (an import keeps the files it finished); returns
+        how many were asked. `wait_idle` then waits for them to wind down."""
+        running = [h for h in self.findChildren(TaskHandle) if h.running]
+        for handle in running:
+            handle.cancel()
+        return len(running)
+
     def shutdown(self) -> None:
         """Refuse new work (the case is closing); queued work still finishes."""
         self._shut = True

@@ -36,7 +36,7 @@ def test_init_json(tmp_path, cli):
     assert code == 0
     assert json.loads(out) == {"case": str(tmp_path / "c"), "case_name": "Jane Smith",
                                "owner": "Jane Smith", "initials": "JS",
-                               "timezone": "Europe/Belfast"}
+                               "timezone": "Europe/Belfast", "encrypted": False}
 
 
 def test_init_without_case_uses_the_default_case_folder(cli, app_home):

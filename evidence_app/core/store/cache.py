@@ -49,10 +49,7 @@ class Cache:
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """The cached thumbnail (JPEG bytes) of an original, or None if there is none."""
-        try:
-            return self._thumb(sha256).read_bytes()
-        except FileNotFoundError:
-            return None
+        return self._load(self._thumb(sha256))
 
     def save_thumbnail(self, sha256: str, data: bytes) -> None:
         """Keep a thumbnail (written whole or not at all)."""
@@ -61,11 +58,24 @@ class Cache:
         fd, tmp = tempfile.mkstemp(prefix=_TMP, suffix=".jpg", dir=dest.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(self._sealed(data))
             os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    # How a kept file's bytes are stored: as they are here; the encrypted case's cache
+    # (sealed_cache.py) seals them instead.
+    def _load(self, path: Path) -> bytes | None:
+        """A kept file's bytes, or None when it is missing (or, sealed, damaged)."""
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _sealed(self, data: bytes) -> bytes:
+        """The bytes to write for `data`."""
+        return data
 
     def remove_thumbnail(self, sha256: str) -> None:
         """Forget an original's thumbnail and renditions (its original was removed)."""
@@ -95,7 +105,11 @@ class Cache:
         Errors from `make` pass through and nothing is kept.
         """
         path = self._rendition_path(sha256, kind)
-        kept = _read_rendition(path)
+        try:
+            raw = self._load(path)
+        except OSError:
+            raw = None
+        kept = _read_rendition(path, raw)
         identity = self._originals.identity(sha256)  # before reading: see above
         if kept is not None:
             was, data = kept
@@ -117,7 +131,7 @@ class Cache:
         fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_RENDITION + hashlib.sha256(body).digest() + body)
+                fh.write(self._sealed(_RENDITION + hashlib.sha256(body).digest() + body))
             os.replace(tmp, path)
         except OSError:
             Path(tmp).unlink(missing_ok=True)  # a full disk: the report still builds
@@ -193,6 +207,10 @@ class Cache:
                 continue
         return removed
 
+    def close(self) -> None:
+        """The case is closing: remove the previews handed out."""
+        self.clear_previews()
+
     def sweep(self) -> None:
         """Remove half-written files and work folders left by a crash, and old previews."""
         for tmp in self._root.rglob(_TMP + "*"):
@@ -206,11 +224,10 @@ class Cache:
         self.clear_previews(partial=True)
 
 
-def _read_rendition(path: Path) -> tuple[str, bytes] | None:
-    """(identity, payload) of a kept rendition; None, and the file removed, if damaged."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
+def _read_rendition(path: Path, raw: bytes | None) -> tuple[str, bytes] | None:
+    """(identity, payload) of a kept rendition (`raw`, read from `path`); None, and the
+    file removed, if damaged."""
+    if raw is None:
         return None
     body = raw[len(_RENDITION) + 32:]
     if (raw[:len(_RENDITION)] == _RENDITION and len(body) >= 2

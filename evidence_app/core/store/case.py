@@ -10,6 +10,11 @@ thread (`Case.tracking()`).
 
 Callers open cases through `core.cases` (`open_case`, `create_case`), which passes the
 derived data; this module knows nothing above the store.
+
+An encrypted case (see encryption.py) is opened with its `CaseKeys`: the database
+through SQLCipher, originals and cache through the sealed implementations of the seam
+(sealed_originals.py, sealed_cache.py). Nothing outside core/store can tell, except by
+asking `Case.encrypted` (the GUI does, before handing a file to another program).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from evidence_app.core.store.cache import Cache
 from evidence_app.core.store.changes import ChangeLog, Changes
 from evidence_app.core.store.clock import Clock, system_clock
 from evidence_app.core.store.folder import CACHE, DB_NAME, ORIGINALS, is_case_folder
+from evidence_app.core.store.keys import KEY_FILE, CaseKeys
 from evidence_app.core.store.lock import CaseLock
 from evidence_app.core.store.models import CaseSettings
 from evidence_app.core.store.originals import Originals
@@ -64,7 +70,8 @@ class Case:
     """An open case folder. Use as a context manager or call `close()`."""
 
     def __init__(self, folder: Path, lock: CaseLock, engine: Engine,
-                 derived: Sequence[DerivedData], clock: Clock) -> None:
+                 derived: Sequence[DerivedData], clock: Clock,
+                 keys: CaseKeys | None = None) -> None:
         self.folder = folder
         self._lock = lock
         self._engine = engine
@@ -74,26 +81,49 @@ class Case:
         self._local = threading.local()
         self.derived = tuple(derived)
         self.clock = clock
-        # The plain implementations of the seam (core/store/seam.py); an encrypted case
-        # would choose its own here.
-        originals = Originals(folder / ORIGINALS)
-        self.originals: OriginalStore = originals
-        self.cache: CacheStore = Cache(folder / CACHE, originals)
+        self._keys = keys
+        self._encrypted = keys is not None
+        # The implementations of the seam (core/store/seam.py): plain, or sealed.
+        self.originals: OriginalStore
+        self.cache: CacheStore
+        if keys is None:
+            self.originals = Originals(folder / ORIGINALS)
+            self.cache = Cache(folder / CACHE, self.originals)
+        else:
+            from evidence_app.core.store.sealed_cache import SealedCache
+            from evidence_app.core.store.sealed_originals import SealedOriginals
+
+            self.originals = SealedOriginals(folder / ORIGINALS, keys)
+            self.cache = SealedCache(folder / CACHE, self.originals, keys)
         self.migration_backup: Path | None = None
+        # Shown once, by whoever created an encrypted case (core.cases.create_case).
+        self.recovery_key: str | None = None
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether this is an encrypted case (its files are never handed out in the
+        clear without the person being told first)."""
+        return self._encrypted
+
+    def __repr__(self) -> str:
+        return f"Case({str(self.folder)!r}{', encrypted' if self.encrypted else ''})"
 
     # -- lifecycle ---------------------------------------------------------------
     @classmethod
     def create(cls, folder: Path, *, settings: dict[str, Any],
-               derived: Sequence[DerivedData], clock: Clock = system_clock) -> Case:
+               derived: Sequence[DerivedData], clock: Clock = system_clock,
+               encryption: Any = None) -> Case:
         """Make a new case folder (empty or not yet existing) and open it.
 
         `settings` are the first values of the case settings (checked by the caller:
-        owner_name, initials, case_name, timezone, address, contact).
+        owner_name, initials, case_name, timezone, address, contact). `encryption`, for an
+        encrypted case, is an `encryption.NewKeys` (its key file is written first).
         """
         folder = Path(folder).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise CaseError(f"{folder} is a file, not a folder.")
-        if (folder / DB_NAME).exists() and not database.unfinished(folder / DB_NAME):
+        if (folder / DB_NAME).exists() and not database.unfinished(
+                folder / DB_NAME, None if encryption is None else encryption.keys.database):
             raise CaseError(f"There is already a case in {folder}. Open it instead.")
         try:
             new_folder = not folder.exists()
@@ -103,7 +133,12 @@ class Case:
                 os.chmod(folder, stat.S_IRWXU)
         except OSError as exc:
             raise CaseError(f"Cannot create the case folder {folder}: {exc.strerror}") from exc
-        case = cls._open(folder, creating=True, derived=derived, clock=clock)
+        keys = None
+        if encryption is not None:
+            (folder / DB_NAME).unlink(missing_ok=True)  # an unfinished one (checked above)
+            encryption.write(folder)
+            keys = encryption.keys
+        case = cls._open(folder, creating=True, derived=derived, clock=clock, keys=keys)
         try:
             with case.write() as (session, audit):
                 row = CaseSettings(id=1, case_uuid=str(uuid.uuid4()), next_exhibit_serial=1,
@@ -119,19 +154,20 @@ class Case:
 
     @classmethod
     def open(cls, folder: Path, *, derived: Sequence[DerivedData],
-             clock: Clock = system_clock) -> Case:
-        """Open an existing case folder."""
+             clock: Clock = system_clock, keys: CaseKeys | None = None) -> Case:
+        """Open an existing case folder (an encrypted one with its `keys`: see
+        encryption.unlock)."""
         folder = Path(folder).expanduser().resolve()
         if not is_case_folder(folder):
             raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
-        if database.unfinished(folder / DB_NAME):
+        if database.unfinished(folder / DB_NAME, None if keys is None else keys.database):
             raise CaseError(f"{folder} holds a case whose creation was interrupted; "
                             "create it again (nothing in it was lost).")
-        return cls._open(folder, creating=False, derived=derived, clock=clock)
+        return cls._open(folder, creating=False, derived=derived, clock=clock, keys=keys)
 
     @classmethod
     def _open(cls, folder: Path, creating: bool, derived: Sequence[DerivedData],
-              clock: Clock) -> Case:
+              clock: Clock, keys: CaseKeys | None = None) -> Case:
         lock = CaseLock(folder)
         try:
             lock.acquire()
@@ -140,8 +176,9 @@ class Case:
         engine = None
         try:
             db = folder / DB_NAME
-            backup = None if creating else backup_if_migrating(db)
-            engine = database.make_engine(db)
+            key = None if keys is None else keys.database
+            backup = None if creating else backup_if_migrating(db, key)
+            engine = database.make_engine(db, key)
             try:
                 if creating or backup is not None:
                     migrate(engine)
@@ -152,7 +189,7 @@ class Case:
                     f"The case in {folder} could not be upgraded to this version of the app "
                     f"({exc}). Nothing was changed; a copy made before the upgrade is in "
                     f"{backup}.") from exc
-            case = cls(folder, lock, engine, derived, clock)
+            case = cls(folder, lock, engine, derived, clock, keys)
             case.migration_backup = backup
             case.originals.sweep_temp()
             case.cache.sweep()
@@ -176,8 +213,15 @@ class Case:
         with self._write_lock:
             database.checkpoint(self._engine)
             self._engine.dispose()
-            self.cache.clear_previews()
+            self.cache.close()
             self._lock.release()
+            # Drop this case's references to its keys (Python cannot wipe bytes; once
+            # nothing refers to them, the memory is freed and reused).
+            self._keys = None
+            for store in (self.originals, self.cache):
+                forget = getattr(store, "forget_keys", None)
+                if forget is not None:
+                    forget()
 
     def __enter__(self) -> Case:
         return self
@@ -242,6 +286,12 @@ class Case:
         finally:
             logs.remove(log)
 
+    def copy_database(self, target: Path) -> None:
+        """A consistent copy of the case database at `target` (for a backup), encrypted
+        with the case's key when the case is encrypted, plain otherwise."""
+        database.copy_database(self.folder / DB_NAME, Path(target),
+                               None if self._keys is None else self._keys.database)
+
     def now(self) -> datetime:
         """The time this case stamps on what is recorded now (aware, UTC)."""
         return self.clock()
@@ -275,4 +325,8 @@ def _cannot_open(folder: Path, exc: BaseException) -> CaseError:
     if problem is not None:
         return StorageError(f"The case in {folder} cannot be opened: {problem}. Nothing in "
                             "it was changed.")
-    return CaseError(f"The case database in {folder} cannot be read: {exc}")
+    hint = ""
+    if database.is_plain_sqlite(folder / DB_NAME) is False and not (folder / KEY_FILE).exists():
+        hint = (" If this case was encrypted, its key file (case.key) is missing: restore "
+                "the case folder from a backup.")
+    return CaseError(f"The case database in {folder} cannot be read: {exc}.{hint}")

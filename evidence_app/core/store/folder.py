@@ -11,6 +11,7 @@ from pathlib import Path
 DB_NAME = "case.db"
 ORIGINALS = "originals"
 CACHE = "cache"
+KEY_FILE = "case.key"  # only in an encrypted case (keys.py)
 
 
 def is_case_folder(folder: Path, *, if_unknown: bool = False) -> bool:
@@ -25,3 +26,12 @@ def is_case_folder(folder: Path, *, if_unknown: bool = False) -> bool:
 def has_case_database(folder: Path) -> bool:
     """Whether anything by the case database's name is there, even a damaged one."""
     return (Path(folder) / DB_NAME).exists()
+
+
+def has_key_file(folder: Path) -> bool:
+    """Whether the folder holds an encrypted case's key file (a name check only: cheap
+    enough for the GUI thread, no cryptography loaded)."""
+    try:
+        return (Path(folder) / KEY_FILE).is_file()
+    except OSError:
+        return False

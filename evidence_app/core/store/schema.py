@@ -52,13 +52,13 @@ def head_revision() -> str:
     return heads.pop()
 
 
-def backup_if_migrating(db: Path) -> Path | None:
+def backup_if_migrating(db: Path, key: bytes | None = None) -> Path | None:
     """Copy the database aside (consistently, WAL included) before a schema upgrade.
 
     Returns the copy, or None when the case is up to date. SQLite errors (a damaged
     file, a full disk) reach the caller, which words them.
     """
-    current = schema_revision(db)
+    current = schema_revision(db, key)
     if current == head_revision():
         return None
     if current is not None and current not in known_revisions():
@@ -68,7 +68,7 @@ def backup_if_migrating(db: Path) -> Path | None:
     backups.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backups / f"case-before-upgrade-{current or 'none'}-{stamp}.db"
-    copy_database(db, target)
+    copy_database(db, target, key)
     return target
 
 

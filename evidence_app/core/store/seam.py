@@ -103,5 +103,8 @@ class CacheStore(Protocol):
     def clear_viewer_copies(self) -> int:
         """Remove the viewer copies; how many."""
 
+    def close(self) -> None:
+        """The case is closing: remove the work files lent out that must not outlive it."""
+
     def sweep(self) -> None:
         """Remove what a crash left behind."""

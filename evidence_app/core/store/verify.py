@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.audit import verify_chain
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.database import integrity_problems, trigger_names
+from evidence_app.core.store.database import database_error, integrity_problems, trigger_names
 from evidence_app.core.store.models import Attachment, CaseSettings
 
 AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
@@ -40,6 +41,20 @@ class VerifyReport:
 def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progress]:
     """Yield progress while checking; the last event's `item` is the VerifyReport."""
     report = VerifyReport()
+    try:
+        yield from _checks(case, cancel, report)
+    except DBAPIError as exc:
+        # A damaged page (in an encrypted database: one changed byte) stops SQLite
+        # reading; what was found so far stands, and the damage is the problem.
+        if database_error(exc) is None:
+            raise
+        report.problems.append(f"the database cannot be read to the end ({exc.orig}); "
+                               "restore the case from a backup")
+        yield Progress(1, 1, "Done", report)
+
+
+def _checks(case: Case, cancel: CancelToken | None, report: VerifyReport,
+            ) -> Iterator[Progress]:
     with case.read() as session:
         rows = list(session.execute(select(Attachment.id, Attachment.sha256,
                                            Attachment.exhibit_mark).order_by(Attachment.id)))

@@ -30,7 +30,9 @@ class AboutDialog(QDialog):
         top.setSpacing(14)
         layout.addLayout(top)
         blurb = QLabel("A private, offline log of stalking and harassment evidence. "
-                       "It never uses the internet and sends nothing anywhere.")
+                       "It never uses the internet and sends nothing anywhere. What a "
+                       "passphrase and the lock protect, and what they cannot: Help › "
+                       "What protection does and does not do.")
         blurb.setWordWrap(True)
         layout.addWidget(blurb)
         rows = [("This case", str(case_folder) if case_folder else "No case open"),

@@ -137,6 +137,15 @@ class ReportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        if ops.case.encrypted:
+            # The case is protected; what leaves it is an ordinary file.
+            plain = QLabel("A saved report or export bundle is an ordinary file, not protected "
+                           "by your passphrase: keep it somewhere safe and delete it when it "
+                           "is no longer needed.")
+            plain.setObjectName("muted")
+            plain.setWordWrap(True)
+            self.plain_note = plain
+            layout.addWidget(plain)
         layout.addLayout(buttons)
         self._set_busy(False)
         QTimer.singleShot(0, self.update_preview)
@@ -336,7 +345,9 @@ class ReportDialog(QDialog):
 
     def open_in_viewer(self) -> None:
         """Open the previewed report in the system's PDF viewer."""
-        if self.preview_path is not None:
+        from evidence_app.gui.widgets.exhibit_actions import copy_allowed
+
+        if self.preview_path is not None and copy_allowed(self.ops, self):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.preview_path)))
 
     def print_report(self) -> None:

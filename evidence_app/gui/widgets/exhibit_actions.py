@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QListView, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QListView, QMenu, QMessageBox, QWidget
 
 from evidence_app.core.attachments import (
     delete_attachments,
@@ -28,8 +28,38 @@ def _marks(atts: list[AttachmentView]) -> str:
     return marks[0] if len(marks) == 1 else f"{len(marks)} exhibits"
 
 
+READABLE_COPY = ("To show it, the other program needs a readable copy of this file. Until "
+                 "you close or lock the case, that copy is outside the protection of your "
+                 "passphrase (in a private temporary folder the app removes then), and the "
+                 "other program may remember the file in its list of recent files.")
+
+
+def copy_allowed(ops: CaseOps, parent: QWidget) -> bool:
+    """On a protected case, say first that the system viewer gets a readable copy (removed
+    when the case is closed or locked); True when the person goes ahead."""
+    if not ops.case.encrypted or ops.property("readableCopiesAllowed"):
+        return True
+    box = QMessageBox(QMessageBox.Icon.Question, "Open a readable copy?",
+                      "This opens the exhibit in another program.", parent=parent)
+    box.setInformativeText(READABLE_COPY)
+    go = box.addButton("Open a readable copy", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    again = QCheckBox("Do not ask again until the case is closed")
+    box.setCheckBox(again)
+    box.exec()
+    if box.clickedButton() is not go:
+        return False
+    if again.isChecked():
+        ops.setProperty("readableCopiesAllowed", True)
+    return True
+
+
 def open_original(ops: CaseOps, attachment_id: int, parent: QWidget) -> None:
-    """Show the original in the system's viewer (a read-only link named like the file)."""
+    """Show the original in the system's viewer (a read-only link named like the file;
+    on a protected case, a readable copy, said first, removed when the case closes)."""
+    if not copy_allowed(ops, parent):
+        return
+
     def opened(path: object) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             QMessageBox.information(parent, "Cannot open the original",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextOption
+from PySide6.QtGui import QFontDatabase, QTextOption
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.clipboard import copy_text
 from evidence_app.gui.exhibit_text import (
     capture_text,
     gps_text,
@@ -163,7 +164,7 @@ class ExhibitInfoPanel(QScrollArea):
 
     def _copy_sha(self) -> None:
         if self.attachment is not None:
-            QGuiApplication.clipboard().setText(self.attachment.sha256)
+            copy_text(self.attachment.sha256)
             self.copy_sha.setText("Copied")
             QTimer.singleShot(1500, self.copy_sha, lambda: self.copy_sha.setText("Copy fingerprint"))
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
         QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from evidence_app import APP_NAME
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.store.folder import is_case_folder
+from evidence_app.gui.dialogs.passphrase import NewPassphrase
 from evidence_app.gui.icons import app_icon, icon
 from evidence_app.paths import data_dir
 
@@ -164,6 +167,23 @@ class WelcomeScreen(QWidget):
         where.addStretch(1)
         form.addRow("", where)
         card.layout_.addLayout(form)
+        self.protect = QCheckBox("Protect this case with a passphrase")
+        self.protect.setToolTip("Everything in the case is scrambled on disk; only the "
+                                "passphrase (or a recovery key you write down) opens it")
+        self.protect.toggled.connect(self._protect_toggled)
+        card.layout_.addWidget(self.protect)
+        self.protection = QWidget()
+        box = QVBoxLayout(self.protection)
+        box.setContentsMargins(22, 0, 0, 0)
+        box.setSpacing(6)
+        self.passphrase = NewPassphrase()
+        box.addWidget(self.passphrase)
+        self.remember_protected = QCheckBox("List this case under recent cases on this computer")
+        self.remember_protected.setToolTip("Off, nothing on this computer says where the case "
+                                           "is: open it with “Open case folder”")
+        box.addWidget(self.remember_protected)
+        self.protection.hide()
+        card.layout_.addWidget(self.protection)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -238,9 +258,48 @@ class WelcomeScreen(QWidget):
             self.show_error(str(exc))
             self.initials.setFocus()
             return
+        if self.protect.isChecked() and not self.passphrase.passphrase():
+            self.show_error("Type the same passphrase in both boxes, at least 8 characters; "
+                            "or untick “Protect this case with a passphrase”.")
+            self.passphrase.first.setFocus()
+            return
         self.error.hide()
         self.create_requested.emit(self.target_folder(), owner, initials,
                                    self.case_name.text().strip())
+
+    def _protect_toggled(self, on: bool) -> None:
+        self.protection.setVisible(on)
+        self.error.hide()
+        self._keep_height()
+        scroll = self.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        if on and scroll is not None:
+            area = scroll
+            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(self.create_button))
+        if on:
+            self.passphrase.first.setFocus()
+
+    def _keep_height(self) -> None:
+        """On a short screen the page scrolls rather than squeezing wrapped words."""
+        self.setMinimumHeight(0)
+        layout = self.layout()
+        if layout is not None and self.width() > 0:
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.protection.isVisible():
+            self._keep_height()
+
+    def take_protection(self) -> tuple[str | None, bool]:
+        """The new case's passphrase (None: not protected) and whether it may be listed
+        under recent cases; the fields are emptied so the passphrase is not kept."""
+        chosen = self.passphrase.passphrase() if self.protect.isChecked() else ""
+        remember = self.remember_protected.isChecked()
+        self.passphrase.first.clear()
+        self.passphrase.second.clear()
+        return (chosen or None), remember
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -303,5 +362,9 @@ class WelcomeScreen(QWidget):
             edit.clear()
         self._initials_touched = False
         self._folder = None
+        self.protect.setChecked(False)
+        self.remember_protected.setChecked(False)
+        self.passphrase.first.clear()
+        self.passphrase.second.clear()
         self.error.hide()
         self.refresh_folder()
