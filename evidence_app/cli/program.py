@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.cli import case, files, incidents, people, report, search
+from evidence_app.cli import case, files, incidents, people, report, sample, search
 from evidence_app.cli.common import Command, Parser, Subcommands, printable
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
@@ -21,6 +21,7 @@ COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
     case.add_init, case.add_case, incidents.add_incident, files.add_import,
     files.add_attachment, incidents.add_note, people.add_person, people.add_vehicle,
     case.add_verify, report.add_report, report.add_export, search.add_search, search.add_ocr,
+    sample.add_sample,
 )
 
 
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open a temporary case filled with sample incidents")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # For smoke tests and the start-up benchmark of a built bundle (packaging/), which has
+    # no Python to drive the window with: quit once the window shows the case.
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     js = Parser(add_help=False)
     js.add_argument("--json", action="store_true", help="print one JSON document")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -116,4 +120,5 @@ def _run_gui(args: argparse.Namespace) -> int:
         print(f"error: the desktop app cannot start ({exc}). "
               "The command-line tools still work; see `evidence-app --help`.", file=sys.stderr)
         return 1
-    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo)
+    return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo,
+               exit_when_shown=args.exit_when_shown)
