@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from evidence_app import APP_ID, APP_NAME, __version__
+from evidence_app import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from evidence_app.gui.icons import app_icon
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.messages import ExceptionHook
@@ -38,7 +38,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(APP_ID)
         QCoreApplication.setApplicationVersion(__version__)
         QGuiApplication.setApplicationDisplayName(APP_NAME)
-        QGuiApplication.setDesktopFileName(APP_ID)
+        QGuiApplication.setDesktopFileName(DESKTOP_ID)  # resources/DESKTOP_ID.desktop
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setWindowIcon(app_icon())
     theme = Theme(app)
