@@ -59,6 +59,7 @@ class UserGuide(QDialog):
         # Pictures follow the width of the text column (see _fit_pictures).
         self.text.viewport().installEventFilter(self)
         self._width = 0
+        self._jumped = (-1, 0)  # the section last jumped to, and the scroll it left
         split = QSplitter()
         split.addWidget(self.contents)
         split.addWidget(self.text)
@@ -132,6 +133,11 @@ class UserGuide(QDialog):
         # no height) until painted, so jumping to a heading would land short: lay it all
         # out again.
         doc.markContentsDirty(0, doc.characterCount())
+        # Pictures above a section just jumped to have changed height: keep its heading at
+        # the top (unless the person has scrolled since).
+        row, value = self._jumped
+        if row >= 0 and self.text.verticalScrollBar().value() == value:
+            self._go_to(row)
 
     def _natural_size(self, image: QTextImageFormat) -> QSize | None:
         if self.path is None:
@@ -153,12 +159,13 @@ class UserGuide(QDialog):
     def _go_to(self, row: int) -> None:
         if not 0 <= row < len(self.headings):
             return
-        block = self.text.document().findBlockByNumber(self.headings[row])
-        # From the end back up to the heading: scrolling to show the cursor then leaves the
-        # heading at the top of the page.
-        self.text.moveCursor(QTextCursor.MoveOperation.End)
+        doc = self.text.document()
+        block = doc.findBlockByNumber(self.headings[row])
         self.text.setTextCursor(QTextCursor(block))
-        self.text.ensureCursorVisible()
+        # Asking for the heading's place lays the text out down to it (see _fit_pictures).
+        top = int(doc.documentLayout().blockBoundingRect(block).top())
+        self.text.verticalScrollBar().setValue(top)
+        self._jumped = (row, self.text.verticalScrollBar().value())
 
     def _follow(self, url: QUrl) -> None:
         """A link to a section of the guide goes there; any other link is not opened (the
