@@ -149,7 +149,7 @@ def shutdown(window: MainWindow) -> None:
 def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.0) -> None:
     """Quit once the window is on screen with its case open and every feature plugged in,
     saying so on stdout ("shown: ..."); exit status 1 if the case fails to open, 3 if that
-    takes over `limit_s`. What a built bundle's smoke test and start-up benchmark use
+    takes over `limit_s`, 4 if the report window's parts cannot load. What a built bundle's smoke test and start-up benchmark use
     (`evidence-app --exit-when-shown`), as they have no Python to drive the window with."""
     import time
 
@@ -171,13 +171,18 @@ def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.
                 print("failed: the case did not open in time", file=sys.stderr, flush=True)
                 app.exit(3)
             return
-        # The report window's Qt parts (PDF view, printing) load too, so a bundle that
-        # lacks them fails here rather than in front of the person.
-        from evidence_app.gui.dialogs import report_dialog, report_printing  # noqa: F401
-
         rows = view.model.rowCount() if view is not None else 0
         print(f"shown: {window.windowTitle()}; {rows} incidents in the timeline", flush=True)
         timer.stop()
+        # Then the report window's parts (the report itself, Qt's PDF view and printing)
+        # load too, so a bundle that lacks them fails here rather than in front of the
+        # person (after "shown", which start-up benchmarks time).
+        try:
+            from evidence_app.gui.dialogs import report_dialog, report_printing  # noqa: F401
+        except ImportError as exc:
+            print(f"failed: the report window cannot load ({exc})", file=sys.stderr, flush=True)
+            app.exit(4)
+            return
         app.quit()
 
     window.session.failed.connect(failed)
