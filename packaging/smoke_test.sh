@@ -81,4 +81,24 @@ grep -q "Everything holds" "$T/verify.out" || fail "verify said: $(cat "$T/verif
 echo "ok: verify: $(tr '\n' ' ' < "$T/verify.out")"
 
 [ -s "$BUNDLE/licences/README.txt" ] || fail "no licences/README.txt in the bundle"
+guide="$BUNDLE/_internal/evidence_app/resources/guide"
+[ -s "$guide/user-guide.md" ] || fail "the user guide is not in the bundle"
+for picture in $(grep -o '](guide/[^)]*\.png)' "$guide/user-guide.md" | sed 's/^](//; s/)$//'); do
+  [ -s "$guide/$picture" ] || fail "the guide's picture $picture is not in the bundle"
+done
+echo "ok: the user guide and its pictures are in the bundle"
+
+# What the README tells a person to do: put it in the menu, then start it from there.
+env -i HOME="$T/home" XDG_DATA_HOME="$T/menu" PATH="$T/bin:/usr/bin:/bin" \
+  sh "$BUNDLE/install-desktop.sh" "$BUNDLE/resources" "$PROGRAM" >/dev/null \
+  || fail "install-desktop.sh exited $?"
+entry="$T/menu/applications/org.evidenceorganiser.EvidenceOrganiser.desktop"
+exec_line=$(sed -n 's/^Exec=//p' "$entry")
+[ "$exec_line" = "\"$PROGRAM\"" ] || fail "the menu entry runs $exec_line"
+[ -s "$T/menu/icons/hicolor/256x256/apps/org.evidenceorganiser.EvidenceOrganiser.png" ] \
+  || fail "no icon in the menu"
+out=$(eval "env -i HOME='$T/home' PATH='$T/bin' $exec_line --version") \
+  || fail "the menu entry's command did not start"
+[ "$out" = "evidence-app $VERSION" ] || fail "the menu entry's command said '$out'"
+echo "ok: install-desktop.sh: the menu entry starts $PROGRAM"
 echo "smoke test passed"

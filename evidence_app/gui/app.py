@@ -149,7 +149,7 @@ def shutdown(window: MainWindow) -> None:
 def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.0) -> None:
     """Quit once the window is on screen with its case open and every feature plugged in,
     saying so on stdout ("shown: ..."); exit status 1 if the case fails to open, 3 if that
-    takes over `limit_s`, 4 if the report window's parts cannot load. What a built bundle's smoke test and start-up benchmark use
+    takes over `limit_s`, 4 if the report window's parts or the user guide are missing. What a built bundle's smoke test and start-up benchmark use
     (`evidence-app --exit-when-shown`), as they have no Python to drive the window with."""
     import time
 
@@ -181,6 +181,13 @@ def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.
             from evidence_app.gui.dialogs import report_dialog, report_printing  # noqa: F401
         except ImportError as exc:
             print(f"failed: the report window cannot load ({exc})", file=sys.stderr, flush=True)
+            app.exit(4)
+            return
+        # And Help › User guide has its text to show.
+        from evidence_app.gui.dialogs.user_guide import guide_file
+
+        if guide_file() is None:
+            print("failed: the user guide is missing", file=sys.stderr, flush=True)
             app.exit(4)
             return
         app.quit()
