@@ -119,7 +119,9 @@ def test_every_icon_file_is_made_from_the_one_drawing():
     assert done.returncode == 0, done.stderr
 
 
-def test_a_changed_drawing_is_caught(tmp_path, monkeypatch):
+def test_a_changed_drawing_is_caught(qapp, tmp_path, monkeypatch):
+    # qapp: the test run's QApplication, which make_icons then draws with (it would
+    # otherwise make a QGuiApplication of its own, which later Qt tests cannot use).
     sys.path.insert(0, str(RES))
     try:
         import make_icons
