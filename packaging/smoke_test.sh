@@ -90,7 +90,7 @@ echo "ok: the user guide and its pictures are in the bundle"
 
 # What the README tells a person to do: put it in the menu, then start it from there.
 env -i HOME="$T/home" XDG_DATA_HOME="$T/menu" PATH="$T/bin:/usr/bin:/bin" \
-  sh "$BUNDLE/install-desktop.sh" "$BUNDLE/resources" "$PROGRAM" >/dev/null \
+  sh "$BUNDLE/install-desktop.sh" >/dev/null \
   || fail "install-desktop.sh exited $?"
 entry="$T/menu/applications/org.evidenceorganiser.EvidenceOrganiser.desktop"
 exec_line=$(sed -n 's/^Exec=//p' "$entry")

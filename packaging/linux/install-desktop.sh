@@ -4,6 +4,8 @@
 # metainfo, under $XDG_DATA_HOME (~/.local/share when unset). Needs no Python.
 #
 #   install-desktop.sh RESOURCES_DIR PROGRAM     install (or update)
+#   install-desktop.sh                           the same, for the bundle it sits in
+#                                                (its resources/ and evidence-app)
 #   install-desktop.sh --uninstall               remove what install put there
 #
 # `make install-desktop` runs it for a source checkout (PROGRAM = .venv/bin/evidence-app);
@@ -28,7 +30,11 @@ if [ "${1:-}" = "--uninstall" ]; then
   exit 0
 fi
 
-[ $# -eq 2 ] || { echo "usage: $0 RESOURCES_DIR PROGRAM | --uninstall" >&2; exit 2; }
+if [ $# -eq 0 ]; then  # run from an unpacked bundle: what is beside this script
+  HERE=$(cd "$(dirname "$0")" && pwd)
+  set -- "$HERE/resources" "$HERE/evidence-app"
+fi
+[ $# -eq 2 ] || { echo "usage: $0 [RESOURCES_DIR PROGRAM] | --uninstall" >&2; exit 2; }
 RES=$1
 PROGRAM=$2
 [ -f "$RES/$ID.desktop" ] || { echo "error: no $ID.desktop in $RES" >&2; exit 1; }
