@@ -54,7 +54,8 @@ out=$(run --version) || fail "--version exited $?"
 [ "$out" = "evidence-app $VERSION" ] || fail "--version said '$out', not 'evidence-app $VERSION'"
 echo "ok: $out"
 
-out=$(run --demo --exit-when-shown 2>"$T/gui.err") || { cat "$T/gui.err" >&2; fail "the window exited $?"; }
+out=$(run --demo --exit-when-shown 2>"$T/gui.err") \
+  || { rc=$?; cat "$T/gui.err" >&2; fail "the window exited $rc"; }
 case "$out" in
   "shown: "*"(sample)"*"incidents in the timeline") echo "ok: window $out" ;;
   *) cat "$T/gui.err" >&2; fail "the window said '$out'" ;;
@@ -62,7 +63,7 @@ esac
 
 run sample "$T/case" >/dev/null || fail "sample exited $?"
 run --case "$T/case" --exit-when-shown >"$T/gui2.out" 2>"$T/gui2.err" \
-  || { cat "$T/gui2.err" >&2; fail "opening the sample case folder exited $?"; }
+  || { rc=$?; cat "$T/gui2.err" >&2; fail "opening the sample case folder exited $rc"; }
 echo "ok: $(cat "$T/gui2.out")"
 
 run --case "$T/case" report --out "$T/report.pdf" >"$T/report.out" \
@@ -76,7 +77,8 @@ if command -v pdftotext >/dev/null 2>&1 || [ -x /usr/bin/pdftotext ]; then
   echo "ok: the report's cover names Evidence Organiser $VERSION"
 fi
 
-run --case "$T/case" verify >"$T/verify.out" || { cat "$T/verify.out" >&2; fail "verify exited $?"; }
+run --case "$T/case" verify >"$T/verify.out" \
+  || { rc=$?; cat "$T/verify.out" >&2; fail "verify exited $rc"; }
 grep -q "Everything holds" "$T/verify.out" || fail "verify said: $(cat "$T/verify.out")"
 echo "ok: verify: $(tr '\n' ' ' < "$T/verify.out")"
 
