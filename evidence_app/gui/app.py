@@ -146,7 +146,8 @@ def shutdown(window: MainWindow) -> None:
         loader.wait()
 
 
-def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.0) -> None:
+def quit_once_shown(app: QApplication, window: MainWindow, expect_case: bool,
+                    limit_s: float = 300.0) -> None:
     """Quit once the window is on screen with its case open and every feature plugged in,
     saying so on stdout ("shown: ..."); exit status 1 if the case fails to open, 3 if that
     takes over `limit_s`, 4 if the report window's parts or the user guide are missing. What a built bundle's smoke test and start-up benchmark use
@@ -164,6 +165,13 @@ def quit_once_shown(app: QApplication, window: MainWindow, limit_s: float = 300.
         if handle is None or not handle.isExposed():
             return
         view = window.view
+        if expect_case and window.session.case is None:
+            # Not open yet (or its opening failed: `failed` says so, and a message box
+            # may be up meanwhile).
+            if time.monotonic() - started > limit_s:
+                print("failed: the case did not open in time", file=sys.stderr, flush=True)
+                app.exit(3)
+            return
         if window.session.opening or (view is not None and not (
                 view.model.ready and view.model.rowCount() > 0
                 and window.act_import.isEnabled())):
@@ -205,7 +213,7 @@ def run(case: Path | None, demo: bool, exit_when_shown: bool = False) -> int:
     log.info("starting %s %s (log: %s)", APP_NAME, __version__, logfile)
     app, window = launch(case, demo)
     if exit_when_shown:
-        quit_once_shown(app, window)
+        quit_once_shown(app, window, expect_case=demo or case is not None)
     hook = ExceptionHook(lambda: QApplication.activeWindow() or window)
     hook.install()
     try:
