@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QImageReader, QKeySequence, QShortcut, QTextCursor, QTextImageFormat
+from PySide6.QtGui import QImageReader, QTextCursor, QTextImageFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -70,7 +70,6 @@ class UserGuide(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.text.setFocus)
         self._load()
         self.contents.currentRowChanged.connect(self._go_to)
         fit_to_screen(self, 1100, 820)
