@@ -12,7 +12,7 @@ INSTALL := $(PY) -m pip install --quiet --require-hashes
 # installed in the project's venv.
 LOCKER  := $(VENV)/lock-tools
 
-.PHONY: run test bench lock demo clean
+.PHONY: run test bench lock demo clean dist install-desktop uninstall-desktop
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -36,11 +36,29 @@ demo: $(RUNTIME)
 # Test temp folders live in this checkout: pytest prunes old runs' folders under /tmp,
 # and another test run on the same machine would otherwise delete this one's mid-run.
 test: $(DEV)
-	$(PY) -m ruff check evidence_app tests bench
+	$(PY) -m ruff check evidence_app tests bench packaging resources docs
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 	mkdir -p .pytest-tmp
 	$(PY) -m pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp/parallel
+
+# The desktop bundle (packaging/): PyInstaller from its own lock, then licences, tarball
+# and a smoke test of the tarball with no Python. Not part of `make test` (CPU heavy).
+PACKAGING := $(VENV)/.packaging-installed
+$(PACKAGING): requirements-packaging.lock $(RUNTIME)
+	$(INSTALL) -r requirements-packaging.lock
+	touch $@
+
+dist: $(PACKAGING)
+	nice -n 10 $(PY) packaging/build_dist.py
+
+# The app in this user's application menu (icons, .desktop, metainfo under
+# $$XDG_DATA_HOME), started from this checkout's .venv.
+install-desktop: $(RUNTIME)
+	sh packaging/linux/install-desktop.sh "$(CURDIR)/resources" "$(CURDIR)/$(VENV)/bin/evidence-app"
+
+uninstall-desktop:
+	sh packaging/linux/install-desktop.sh --uninstall
 
 bench: $(DEV)
 	$(PY) bench/run_all.py
@@ -54,6 +72,7 @@ lock: | $(PY)
 	$(LOCKER)/bin/python -m pip install --quiet pip-tools
 	$(COMPILE) -o requirements.lock requirements.in
 	$(COMPILE) -o requirements-dev.lock requirements-dev.in
+	$(COMPILE) -o requirements-packaging.lock requirements-packaging.in
 
 clean:
-	rm -rf $(VENV) .pytest_cache .pytest-tmp .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .pytest-tmp .mypy_cache .ruff_cache build dist *.egg-info

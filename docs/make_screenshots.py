@@ -7,7 +7,10 @@ main-window.png, incident-editor.png, viewer.png, inbox.png, search.png and
 conversation.png to OUT_DIR, and welcome, people, vehicles, trash, case settings, the
 editor's exhibits, group-by-time, group-by-day and an incident's messages to
 OUT_DIR/more/ for review. A WhatsApp chat with the sample case's suspect is added to it
-first (through core's importer API), so the conversation pictures have one to show.
+first (through core's importer API), so the conversation pictures have one to show. The
+pictures of the user guide (docs/user-guide.md) go to OUT_DIR/guide/, taken while doing
+what the guide says (the date typed and Enter pressed, pictures chosen in the Inbox, a
+search typed).
 """
 
 from __future__ import annotations
@@ -139,10 +142,12 @@ def add_demo_chat(case, folder: Path) -> None:
     conv.set_participant(case, them.id, is_suspect=True, person_id=dan.id)
 
 
-def save(widget: QWidget, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(path))
-    print("wrote", path)
+def save(widget: QWidget, *paths: Path) -> None:
+    picture = widget.grab()
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        picture.save(str(path))
+        print("wrote", path)
 
 
 def show(app: QApplication, window, incident_id: int) -> None:
@@ -158,12 +163,13 @@ def main() -> None:
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     more = out / "more"
+    guide = out / "guide"
     app = make_application()
     window = build_window()
     fit_to_screen(window, 1366, 768)
     window.show()
     pump(app, 0.5)
-    save(window, more / "welcome.png")
+    save(window, more / "welcome.png", guide / "welcome.png")
     folder = Path(WORK) / "Documents" / "Harassment case"
     demo = create_demo_case(folder)
     add_demo_chat(demo, Path(WORK) / "Downloads")
@@ -185,7 +191,7 @@ def main() -> None:
     pump(app, 2.0)
     view.editor.scroll_area.verticalScrollBar().setValue(0)
     pump(app, 0.2)
-    save(editor, out / "incident-editor.png")
+    save(editor, out / "incident-editor.png", guide / "incident.png")
 
     # The viewer, on a phone photo that records where it was taken (the GPS warning).
     incident_id, row = gps_photo(case)
@@ -218,7 +224,7 @@ def main() -> None:
         results.scrollToItem(chosen)
         results.itemActivated.emit(chosen)
     pump(app, 1.2)
-    save(window, out / "search.png")
+    save(window, out / "search.png", guide / "search.png")
     search.clear()
     pump(app, 0.8)
 
@@ -234,11 +240,11 @@ def main() -> None:
         inbox.view.selectionModel().select(model.index(r),
                                            inbox.view.selectionModel().SelectionFlag.Select)
     pump(app, 0.3)
-    save(window, out / "inbox.png")
+    save(window, out / "inbox.png", guide / "inbox.png")
     inbox.view.clearSelection()
     inbox.group_by_time()
     pump(app, 1.0)
-    save(inbox.review, more / "group-by-time.png")
+    save(inbox.review, more / "group-by-time.png", guide / "group-by-time.png")
     inbox.review.reject()
     hookup.show_inbox(False)
 
@@ -277,10 +283,17 @@ def main() -> None:
     # Typing a date as people write it, understood in words.
     show(app, window, richest_incident(case))
     pump(app, 0.5)
+    # As the guide says: type it, press Enter, and the pickers show what was understood.
+    from PySide6.QtTest import QTest
+
     when = view.editor.form.when
-    when.typed.setText("yesterday 9pm")
-    pump(app, 0.2)
-    save(when, more / "typed-date.png")
+    when.typed.setFocus()
+    QTest.keyClicks(when.typed, "yesterday 9pm")
+    QTest.keyClick(when.typed, Qt.Key.Key_Return)
+    pump(app, 0.5)
+    save(when, more / "typed-date.png", guide / "typed-date.png")
+    window.act_undo.trigger()  # the incident keeps its date for the pictures that follow
+    pump(app, 0.5)
     when.typed.clear()
 
     # The report window: options, the preview, and every button on screen.
@@ -294,7 +307,7 @@ def main() -> None:
     while report.document.status() != QPdfDocument.Status.Ready and time.time() < deadline:
         pump(app, 0.2)
     pump(app, 1.0)
-    save(report, more / "report-dialog.png")
+    save(report, more / "report-dialog.png", guide / "report.png")
     report.reject()
 
     # The other windows, for review.

@@ -19,6 +19,7 @@ from evidence_app.cli import (
     messages,
     people,
     report,
+    sample,
     search,
 )
 from evidence_app.cli.common import Command, Parser, Subcommands, printable
@@ -33,7 +34,7 @@ COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
     people.add_person, people.add_vehicle, case.add_verify, report.add_report,
     report.add_export, search.add_search, search.add_ocr, backup.add_backup,
     backup.add_restore, encryption.add_encrypt, encryption.add_passphrase,
-    encryption.add_unlock,
+    encryption.add_unlock, sample.add_sample,
 )
 
 
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--encrypt", action="store_true",
                         help="with --demo: make the sample case an encrypted one")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # For smoke tests and the start-up benchmark of a built bundle (packaging/), which has
+    # no Python to drive the window with: quit once the window shows the case.
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     js = Parser(add_help=False)
     js.add_argument("--json", action="store_true", help="print one JSON document")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -142,4 +146,4 @@ def _run_gui(args: argparse.Namespace) -> int:
         return 2
     extra = {"encrypt": True} if args.encrypt else {}  # the sample case, encrypted
     return run(case=Path(args.case).expanduser() if args.case else None, demo=args.demo,
-               **extra)
+               exit_when_shown=args.exit_when_shown, **extra)

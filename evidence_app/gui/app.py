@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from evidence_app import APP_ID, APP_NAME, __version__
+from evidence_app import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from evidence_app.gui.icons import app_icon
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.messages import ExceptionHook
@@ -38,7 +38,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(APP_ID)
         QCoreApplication.setApplicationVersion(__version__)
         QGuiApplication.setApplicationDisplayName(APP_NAME)
-        QGuiApplication.setDesktopFileName(APP_ID)
+        QGuiApplication.setDesktopFileName(DESKTOP_ID)  # resources/DESKTOP_ID.desktop
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setWindowIcon(app_icon())
     theme = Theme(app)
@@ -154,11 +154,75 @@ def shutdown(window: MainWindow) -> None:
         loader.wait()
 
 
-def run(case: Path | None, demo: bool, encrypt: bool = False) -> int:
+def quit_once_shown(app: QApplication, window: MainWindow, expect_case: bool,
+                    limit_s: float = 300.0) -> None:
+    """Quit once the window is on screen with its case open and every feature plugged in,
+    saying so on stdout ("shown: ..."); exit status 1 if the case fails to open, 3 if that
+    takes over `limit_s`, 4 if the report window's parts or the user guide are missing. What a built bundle's smoke test and start-up benchmark use
+    (`evidence-app --exit-when-shown`), as they have no Python to drive the window with."""
+    import time
+
+    started = time.monotonic()
+
+    def failed(exc: object) -> None:
+        print(f"failed: {exc!r}", file=sys.stderr, flush=True)
+        app.exit(1)
+
+    def poll() -> None:
+        handle = window.windowHandle()
+        if handle is None or not handle.isExposed():
+            return
+        view = window.view
+        if expect_case and window.session.case is None:
+            # Not open yet (or its opening failed: `failed` says so, and a message box
+            # may be up meanwhile).
+            if time.monotonic() - started > limit_s:
+                print("failed: the case did not open in time", file=sys.stderr, flush=True)
+                app.exit(3)
+            return
+        if window.session.opening or (view is not None and not (
+                view.model.ready and view.model.rowCount() > 0
+                and window.act_import.isEnabled())):
+            if time.monotonic() - started > limit_s:
+                print("failed: the case did not open in time", file=sys.stderr, flush=True)
+                app.exit(3)
+            return
+        rows = view.model.rowCount() if view is not None else 0
+        print(f"shown: {window.windowTitle()}; {rows} incidents in the timeline", flush=True)
+        timer.stop()
+        # Then the report window's parts (the report itself, Qt's PDF view and printing)
+        # load too, so a bundle that lacks them fails here rather than in front of the
+        # person (after "shown", which start-up benchmarks time).
+        try:
+            from evidence_app.gui.dialogs import report_dialog, report_printing  # noqa: F401
+        except ImportError as exc:
+            print(f"failed: the report window cannot load ({exc})", file=sys.stderr, flush=True)
+            app.exit(4)
+            return
+        # And Help › User guide has its text to show.
+        from evidence_app.gui.dialogs.user_guide import guide_file
+
+        if guide_file() is None:
+            print("failed: the user guide is missing", file=sys.stderr, flush=True)
+            app.exit(4)
+            return
+        app.quit()
+
+    window.session.failed.connect(failed)
+    timer = QTimer(window)
+    timer.setInterval(10)
+    timer.timeout.connect(poll)
+    timer.start()
+
+
+def run(case: Path | None, demo: bool, exit_when_shown: bool = False,
+        encrypt: bool = False) -> int:
     """Open the desktop app; returns the process exit status."""
     logfile = setup_logging()
     log.info("starting %s %s (log: %s)", APP_NAME, __version__, logfile)
     app, window = launch(case, demo, encrypt)
+    if exit_when_shown:
+        quit_once_shown(app, window, expect_case=demo or case is not None)
     hook = ExceptionHook(lambda: QApplication.activeWindow() or window)
     hook.install()
     try:

@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         self.act_trash = a("&Trash…", self.trash, None, "Restore deleted items, or empty the trash",
                            "trash")
         self.act_about = a(f"&About {APP_NAME}", self.about, None, "Version and where data is kept")
+        self.act_guide = a("&User guide", self.user_guide, QKeySequence.StandardKey.HelpContents,
+                           "How to use the app, step by step (F1)")
         self._build_exhibit_actions()
         group = QActionGroup(self)
         self.act_newest = a("&Newest first", lambda: self.set_newest_first(True), None,
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_newest, self.act_oldest])
         m = self.menus["help"] = bar.addMenu("&Help")
+        m.addAction(self.act_guide)
         m.addAction(self.act_protection_help)
         m.addSeparator()
         m.addAction(self.act_about)
@@ -628,6 +631,17 @@ class MainWindow(QMainWindow):
         from evidence_app.gui.dialogs.about import AboutDialog
 
         AboutDialog(self.session.case_folder, self).open()
+
+    def user_guide(self) -> None:
+        """Help › User guide: one window, raised if it is already open."""
+        from evidence_app.gui.dialogs.user_guide import UserGuide
+
+        guide = getattr(self, "guide", None)
+        if not isinstance(guide, UserGuide):
+            guide = self.guide = UserGuide(self)
+        guide.show()
+        guide.raise_()
+        guide.activateWindow()
 
     def show_incident(self, incident_id: int) -> None:
         if self.view is not None:

@@ -78,6 +78,7 @@ def main() -> None:
     from evidence_app.gui.dialogs.people import PeopleDialog
     from evidence_app.gui.dialogs.report_dialog import ReportDialog
     from evidence_app.gui.dialogs.trash import TrashDialog
+    from evidence_app.gui.dialogs.user_guide import UserGuide
     from evidence_app.gui.tasks import CaseOps
     from evidence_app.gui.thumbs import ThumbnailLoader
     from evidence_app.gui.widgets.viewer import ExhibitViewer
@@ -109,6 +110,7 @@ def main() -> None:
         "incident picker": lambda: IncidentPickerDialog(ops, "Move", "Move to which incident?"),
         "caption": lambda: CaptionDialog(attachment),
         "about": lambda: AboutDialog(folder / "case"),
+        "user guide": lambda: UserGuide(),
     }
     report: dict[str, list[str]] = {}
     opened = []  # kept alive: late replies from worker threads still reach them

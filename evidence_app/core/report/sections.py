@@ -8,6 +8,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from evidence_app import APP_NAME, __version__
 from evidence_app.core.report.course import mostly_other
 from evidence_app.core.report.data import ReportData, incident_span
 from evidence_app.core.report.fonts import markup
@@ -128,7 +129,8 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         ("Incidents", count),
         ("Exhibits", str(len(data.exhibits))),
         ("Prepared for", o.profile.label),
-        ("Generated", datetime_text(data.generated_at, c.timezone)),
+        ("Generated", datetime_text(data.generated_at, c.timezone)
+         + f" by {APP_NAME} {__version__}"),
         ("Case identifier", c.case_uuid),
     ]
     out: list[Flowable] = [

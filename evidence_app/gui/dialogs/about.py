@@ -35,6 +35,12 @@ class AboutDialog(QDialog):
                        "What protection does and does not do.")
         blurb.setWordWrap(True)
         layout.addWidget(blurb)
+        licence = QLabel("Free software under the GNU General Public License, version 3 or "
+                         "later. The licences of the fonts and libraries it contains come "
+                         "with it (the licences folder beside the program).")
+        licence.setWordWrap(True)
+        licence.setObjectName("aboutLicence")
+        layout.addWidget(licence)
         rows = [("This case", str(case_folder) if case_folder else "No case open"),
                 ("Cases are kept in", str(data_dir() / "cases")),
                 ("Settings", str(config_dir())),
