@@ -33,8 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ("why are you ignoring me I know where you are the silver Astra is outside again "
-         "answer your phone you can't hide from me I saw you at Tesco with him").split()
+WORDS = ["why", "are", "you", "ignoring", "me", "I", "know", "where", "you", "are", "the", "silver", "Astra", "is", "outside", "again", "answer", "your", "phone", "you", "can't", "hide", "from", "me", "I", "saw", "you", "at", "Tesco", "with", "him"]
 EMOJI = ["😡", "🚗", "❤️", "👀", "😂", "🙏"]
 
 

@@ -32,8 +32,9 @@ from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.search.messages import MessageDoc, index_new, message_doc
 from evidence_app.core.store.audit import canonical
-from evidence_app.core.store.bulk import bulk_insert
+from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
     Conversation,
@@ -55,7 +56,7 @@ class ImportProblem(ValidationError):
     """An export that cannot be imported at all (the message says why and what to do)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ChatMessage:
     """One message, call or system line as read from an export."""
 
@@ -224,6 +225,10 @@ def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = 
 
 
 # --------------------------------------------------------------------------- saving
+MESSAGE_COLUMNS = ("id", "conversation_id", "idx", "participant_id", "sent_at", "time_basis",
+                   "time_note", "kind", "text", "subject", "call_number", "call_direction",
+                   "call_status", "call_seconds", "source_export_id", "source_line",
+                   "dedupe_key", "incident_id")
 def dedupe_keys(messages: Sequence[ChatMessage]) -> list[str]:
     """A key per message that a longer export of the same conversation gives again:
     sender, time, kind and text, with an ordinal for exact repeats."""
@@ -350,45 +355,51 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         session.flush()
         next_idx = (session.scalar(select(func.max(Message.idx)).where(
             Message.conversation_id == conv.id)) or 0) + 1
-        next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
-        rows: list[dict[str, Any]] = []
+        next_id = first_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
+        who = {p.id: (p.name, p.address) for p in session.scalars(
+            select(Participant).where(Participant.conversation_id == conv.id))}
+        rows: list[tuple[Any, ...]] = []
+        docs: list[tuple[int, MessageDoc]] = []
         links: list[dict[str, Any]] = []
         digest = hashlib.sha256()
         calls = 0
         missing: list[str] = []
+        first_idx = next_idx
         for m, key in zip(ex.messages, keys, strict=True):
             if key in existing:
                 continue
             existing.add(key)
             pid = people.get((m.sender, m.address))
-            rows.append({
-                "id": next_id, "conversation_id": conv.id, "idx": next_idx,
-                "participant_id": pid, "sent_at": m.sent_at, "time_basis": m.time_basis,
-                "time_note": m.time_note, "kind": m.kind, "text": m.text,
-                "subject": m.subject, "call_number": m.call_number,
-                "call_direction": m.call_direction, "call_status": m.call_status,
-                "call_seconds": m.call_seconds, "source_export_id": record.id,
-                "source_line": m.line, "dedupe_key": key, "incident_id": None})
+            rows.append((
+                next_id, conv.id, next_idx, pid, stored_datetime(m.sent_at), m.time_basis,
+                m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
+                m.call_status, m.call_seconds, record.id, m.line, key, None))
+            name, address = who.get(pid, ("", "")) if pid is not None else ("", "")
+            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
+                                              address)))
             digest.update(key.encode() + b"\n")
             calls += m.kind == "call"
-            for name in dict.fromkeys(m.files):
-                path = ex.files.get(name)
+            for file_name in dict.fromkeys(m.files):
+                path = ex.files.get(file_name)
                 att_id = file_ids.get(str(path)) if path is not None else None
                 if att_id is None:
-                    missing.append(f"message {next_idx}: {name} was not in the export")
+                    missing.append(f"message {next_idx}: {file_name} was not in the export")
                     continue
-                links.append({"message_id": next_id, "attachment_id": att_id, "name": name})
+                links.append({"message_id": next_id, "attachment_id": att_id,
+                              "name": file_name})
             next_id += 1
             next_idx += 1
-        bulk_insert(conn, Message.__table__, rows)
+        bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
+        if rows:
+            index_new(conn, first_id, next_id - 1, docs)
         bulk_insert(conn, message_attachments, links)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
         record.messages_added = len(rows)
         record.problems = json.dumps(problems, ensure_ascii=False)
-        first = rows[0]["idx"] if rows else None
-        last = rows[-1]["idx"] if rows else None
+        first = first_idx if rows else None
+        last = next_idx - 1 if rows else None
         if rows:
             conv.updated_at = now
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,

@@ -128,3 +128,22 @@ def test_incident_from_nothing_or_unknown_messages_is_refused(case, bad):
 
     with pytest.raises((ValidationError, NotFoundError)):
         conv_api.incident_from_messages(case, bad)
+
+
+def test_the_message_index_is_in_step_after_imports_and_edits(case, tmp_path):
+    from evidence_app.core.search.messages import differences
+
+    path, ex = _export(tmp_path)
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    mark = next(p for p in conv_api.get_conversation(case, outcome.conversation_id).participants
+                if p.name == "Mark")
+    with case.connect() as conn:
+        assert differences(conn) == []
+    # Renaming a participant rewrites the documents of their messages (trigger).
+    with case.write() as (session, _audit):
+        from evidence_app.core.store.models import Participant
+        session.get(Participant, mark.id).name = "Mark Jones"
+    with case.connect() as conn:
+        assert differences(conn) == []
+    hits, total = search_messages(case, "jones")
+    assert total == 15  # his 12 messages and 3 calls
