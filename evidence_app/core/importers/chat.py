@@ -229,18 +229,22 @@ MESSAGE_COLUMNS = ("id", "conversation_id", "idx", "participant_id", "sent_at", 
                    "time_note", "kind", "text", "subject", "call_number", "call_direction",
                    "call_status", "call_seconds", "source_export_id", "source_line",
                    "dedupe_key", "incident_id")
-def dedupe_keys(messages: Sequence[ChatMessage]) -> list[str]:
+def dedupe_keys(messages: Sequence[ChatMessage],
+                stamps: Sequence[str | None] | None = None) -> list[str]:
     """A key per message that a longer export of the same conversation gives again:
-    sender, time, kind and text, with an ordinal for exact repeats."""
+    sender, time (as stored), kind and text, with an ordinal for exact repeats.
+    `stamps` are the times as stored, when the caller has them already."""
+    if stamps is None:
+        stamps = [stored_datetime(m.sent_at) for m in messages]
     seen: dict[str, int] = {}
     keys = []
-    for m in messages:
-        when = m.sent_at.isoformat() if m.sent_at else ""
-        base = "\x1f".join((m.sender, m.address, when, m.kind, m.text, m.call_number,
+    sha = hashlib.sha256
+    for m, when in zip(messages, stamps, strict=True):
+        base = "\x1f".join((m.sender, m.address, when or "", m.kind, m.text, m.call_number,
                             m.call_status, ",".join(m.files)))
         n = seen.get(base, 0)
         seen[base] = n + 1
-        keys.append(hashlib.sha256(f"{base}\x1f{n}".encode()).hexdigest()[:40])
+        keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
     return keys
 
 
@@ -327,7 +331,8 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
 
 def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
               file_ids: dict[str, int]) -> ConversationImport:
-    keys = dedupe_keys(ex.messages)
+    stamps = [stored_datetime(m.sent_at) for m in ex.messages]
+    keys = dedupe_keys(ex.messages, stamps)
     with case.write() as (session, audit):
         conn = session.connection()
         conv = session.scalars(select(Conversation).where(
@@ -365,13 +370,13 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         calls = 0
         missing: list[str] = []
         first_idx = next_idx
-        for m, key in zip(ex.messages, keys, strict=True):
+        for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
             if key in existing:
                 continue
             existing.add(key)
             pid = people.get((m.sender, m.address))
             rows.append((
-                next_id, conv.id, next_idx, pid, stored_datetime(m.sent_at), m.time_basis,
+                next_id, conv.id, next_idx, pid, stamp, m.time_basis,
                 m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
                 m.call_status, m.call_seconds, record.id, m.line, key, None))
             name, address = who.get(pid, ("", "")) if pid is not None else ("", "")

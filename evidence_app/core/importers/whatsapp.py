@@ -233,6 +233,8 @@ def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | Non
 
 def _files(text: str) -> tuple[str, list[str]]:
     """The text without attachment markers, and the attached files' names."""
+    if "(file attached)" not in text and "<attached: " not in text:
+        return text, []
     lines = text.split("\n")
     names: list[str] = []
     m = _ANDROID_FILE.match(lines[0])
@@ -276,15 +278,16 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     senders: Counter[str] = Counter()
     days: dict[str, tuple[int, int, int]] = {}
     sender_names: dict[str, str | None] = {}
-    clocks: dict[tuple[str, str], tuple[int, int, int]] = {}
+    addresses: dict[str, str] = {}
+    clocks: dict[str, tuple[int, int, int]] = {}
     for ln in lines:
         try:
             ymd = days.get(ln.date)
             if ymd is None:
                 ymd = days[ln.date] = _ymd(_fields(ln.date), order)
-            hms = clocks.get((ln.time, ln.ampm))
+            hms = clocks.get(ln.time + ln.ampm)
             if hms is None:
-                hms = clocks[(ln.time, ln.ampm)] = _clock(ln.time, ln.ampm)
+                hms = clocks[ln.time + ln.ampm] = _clock(ln.time, ln.ampm)
             naive = datetime(*ymd, *hms)
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
@@ -300,7 +303,9 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         senders[sender] += 1
         body, names = _files(body)
         clean = body.lstrip(_MARKS)
-        address = sender if _PHONE.match(sender) else ""
+        address = addresses.get(sender)
+        if address is None:
+            address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
                           time_note=note, files=names)
         if not names and (call := _call(clean)) is not None:

@@ -48,7 +48,11 @@ def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
 
 def stored_datetime(value: datetime | None) -> str | None:
     """A datetime as `bulk_insert_values` needs it: as the models store it."""
-    return None if value is None else _driver_value(value)
+    if value is None:
+        return None
+    if value.tzinfo is UTC:  # most imported times: no conversion needed
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return _driver_value(value)
 
 
 def bulk_insert_values(conn: Connection, table: Any, columns: Sequence[str],

@@ -24,7 +24,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CREATE = [
-    "CREATE VIRTUAL TABLE message_index USING fts5(text, sender, numbers, plates, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+    # No prefix indexes (unlike search_index): they make inserting 100,000 messages half
+    # as slow again, and FTS5 answers a prefix query over them quickly without.
+    "CREATE VIRTUAL TABLE message_index USING fts5(text, sender, numbers, plates, tokenize = 'unicode61 remove_diacritics 2')",
     "INSERT INTO message_index(message_index, rank) VALUES ('rank', 'bm25(5.0, 3.0, 3.0, 5.0)')",
     "CREATE TABLE message_dirty (id INTEGER PRIMARY KEY)",
 ]
