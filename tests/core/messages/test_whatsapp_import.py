@@ -209,3 +209,15 @@ def test_the_importer_is_picked_from_content_not_name(case, tmp_path):
     assert sniff_export(other) is None
     with pytest.raises(ImportProblem, match="not a message export"):
         run(case, other)
+
+
+def test_files_from_a_chat_stay_out_of_the_inbox_until_their_messages_are_filed(case, tmp_path):
+    from evidence_app.core.attachments import count_inbox, incident_attachments, list_inbox
+
+    path = fx.whatsapp_zip(tmp_path / "WhatsApp Chat - Mark.zip", fx.IPHONE, "_chat.txt",
+                           {"00000012-PHOTO-2025-03-14-22-15-40.jpg": fx.jpeg_bytes()})
+    [got] = run(case, path)
+    assert count_inbox(case) == 0 and list_inbox(case) == []
+    [picture] = msgs(case, got.conversation_id)[2].attachments
+    iid = api.incident_from_messages(case, [msgs(case, got.conversation_id)[2].id])
+    assert [a.id for a in incident_attachments(case, iid)] == [picture.attachment_id]
