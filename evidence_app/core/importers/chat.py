@@ -16,8 +16,10 @@ export into `ChatExport`s (one per conversation it holds) and hands them to
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -258,6 +260,25 @@ def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
     yield results
 
 
+def _date_files(exports: Sequence[ChatExport]) -> None:
+    """Give each unpacked file the time of the first message that sent it as its
+    modification time: a picture with no date of its own (an MMS, a mail attachment)
+    is then dated when it was sent, not when it was unpacked."""
+    for ex in exports:
+        done: set[str] = set()
+        for m in ex.messages:
+            if m.sent_at is None:
+                continue
+            for name in m.files:
+                path = ex.files.get(name)
+                if path is None or name in done:
+                    continue
+                done.add(name)
+                stamp = m.sent_at.timestamp()
+                with contextlib.suppress(OSError):
+                    os.utime(path, (stamp, stamp))
+
+
 def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
                  importer: str, cancel: CancelToken | None = None,
                  ) -> Iterator[Progress]:
@@ -267,6 +288,7 @@ def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
     if case.contains(export_path):
         raise ImportProblem(f"{export_path} is inside the case folder itself; import the "
                             "export from where it was saved.")
+    _date_files(exports)
     file_paths: list[Path] = []
     origins: dict[Path, str] = {}
     for ex in exports:

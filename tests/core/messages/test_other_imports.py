@@ -41,6 +41,9 @@ def test_sms_backup_texts_mms_picture_and_emoji(case, tmp_path):
     assert m[2].text == "Outside your door" and m[2].source_line == 3
     [att] = m[2].attachments
     assert att.media_type == "image/jpeg" and att.kind in ("image", "photo")
+    # A picture with no date of its own is dated when its message was sent.
+    from evidence_app.core.attachments import get_attachment
+    assert get_attachment(case, att.attachment_id).captured_at == m[2].sent_at
     with case.read() as session:
         from evidence_app.core.store.models import Attachment
         sha = session.get(Attachment, att.attachment_id).sha256
