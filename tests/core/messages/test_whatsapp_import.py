@@ -221,3 +221,23 @@ def test_files_from_a_chat_stay_out_of_the_inbox_until_their_messages_are_filed(
     [picture] = msgs(case, got.conversation_id)[2].attachments
     iid = api.incident_from_messages(case, [msgs(case, got.conversation_id)[2].id])
     assert [a.id for a in incident_attachments(case, iid)] == [picture.attachment_id]
+
+
+def test_broken_and_empty_exports_say_so_and_change_nothing(case, tmp_path):
+    from evidence_app.core.attachments import count_inbox
+
+    cut = tmp_path / "WhatsApp Chat - Mark.zip"
+    fx.whatsapp_zip(cut, fx.IPHONE, "_chat.txt", {"a.jpg": fx.jpeg_bytes()})
+    cut.write_bytes(cut.read_bytes()[:200])  # cut short: no central directory
+    with pytest.raises(ImportProblem, match="not a message export"):
+        run(case, cut)
+    no_chat = tmp_path / "photos.zip"
+    with zipfile.ZipFile(no_chat, "w") as zf:
+        zf.writestr("notes.txt", "just some notes\n")
+    with pytest.raises(ImportProblem):
+        run(case, no_chat, importer="whatsapp")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ImportProblem):
+        run(case, empty, importer="whatsapp")
+    assert api.list_conversations(case) == [] and count_inbox(case) == 0
