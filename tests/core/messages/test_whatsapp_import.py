@@ -241,3 +241,21 @@ def test_broken_and_empty_exports_say_so_and_change_nothing(case, tmp_path):
     with pytest.raises(ImportProblem):
         run(case, empty, importer="whatsapp")
     assert api.list_conversations(case) == [] and count_inbox(case) == 0
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    # German Android (dots, as in whatstk's sample chats), year first (seen in exports
+    # from phones set to ISO dates), iPhone in the US (month first, 12-hour, seconds).
+    ("15.04.2016, 15:04 - Ash Ketchum: Hey guys!\n06.08.2016, 13:25 - Brock: Hey Ash\n",
+     datetime(2016, 4, 15, 14, 4, tzinfo=UTC)),
+    ("[2025-03-13, 5:17:38 PM] Mark: Message text\n[2025-03-13, 5:47:51 PM] Mark: more\n",
+     datetime(2025, 3, 13, 17, 17, 38, tzinfo=UTC)),
+    (f"{fx.LRM}[3/14/25, 10:15:03 PM] Mark: Why?\n[3/15/25, 12:00:01 AM] Mark: Answer\n",
+     datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)),
+])
+def test_other_date_forms_phones_write(case, tmp_path, text, first):
+    path = tmp_path / "chat.txt"
+    path.write_text(text, encoding="utf-8")
+    [got] = run(case, path)
+    m = msgs(case, got.conversation_id)
+    assert m[0].sent_at == first and len(m) == 2 and m[0].sender_name in ("Ash Ketchum", "Mark")
