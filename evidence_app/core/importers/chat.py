@@ -351,6 +351,23 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
     return out
 
 
+CHUNK_ROWS = 20_000
+
+
+def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
+            next_id: int) -> int:
+    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents;
+    empties both lists; returns how many."""
+    if not rows:
+        return 0
+    bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
+    index_new(conn, rows[0][0], next_id - 1, docs)
+    count = len(rows)
+    rows.clear()
+    docs.clear()
+    return count
+
+
 def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
               file_ids: dict[str, int]) -> ConversationImport:
     stamps = [stored_datetime(m.sent_at) for m in ex.messages]
@@ -382,7 +399,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         session.flush()
         next_idx = (session.scalar(select(func.max(Message.idx)).where(
             Message.conversation_id == conv.id)) or 0) + 1
-        next_id = first_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
+        next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
         who = {p.id: (p.name, p.address) for p in session.scalars(
             select(Participant).where(Participant.conversation_id == conv.id))}
         rows: list[tuple[Any, ...]] = []
@@ -392,6 +409,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         calls = 0
         missing: list[str] = []
         first_idx = next_idx
+        added = 0
         for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
             if key in existing:
                 continue
@@ -416,24 +434,24 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                               "name": file_name})
             next_id += 1
             next_idx += 1
-        bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
-        if rows:
-            index_new(conn, first_id, next_id - 1, docs)
+            if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+                added += _insert(conn, rows, docs, next_id)
+        added += _insert(conn, rows, docs, next_id)
         bulk_insert(conn, message_attachments, links)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
-        record.messages_added = len(rows)
+        record.messages_added = added
         record.problems = json.dumps(problems, ensure_ascii=False)
-        first = first_idx if rows else None
-        last = next_idx - 1 if rows else None
-        if rows:
+        first = first_idx if added else None
+        last = next_idx - 1 if added else None
+        if added:
             conv.updated_at = now
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=export.exhibit, sha256=export.sha256, importer=importer,
-                  read=len(ex.messages), added=len(rows),
-                  messages=f"{first}-{last}" if rows else "", files=len(links),
+                  read=len(ex.messages), added=added,
+                  messages=f"{first}-{last}" if added else "", files=len(links),
                   digest=digest.hexdigest(), problems=len(problems), options=ex.options)
         return ConversationImport(
-            conv.id, conv.title, ex.source, new, len(ex.messages), len(rows), first, last,
+            conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), export.exhibit, export.sha256, problems)
