@@ -95,6 +95,13 @@ def sniff_export(path: Path) -> str | None:
     """The importer (a key of `IMPORTER_LABELS`) that reads this file, from its
     content; None when it is no message export this app reads."""
     path = Path(path)
+    try:
+        return _sniff(path)
+    except OSError:  # unreadable: the file importer says why
+        return None
+
+
+def _sniff(path: Path) -> str | None:
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:

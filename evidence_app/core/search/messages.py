@@ -222,6 +222,7 @@ def search_messages(case: Case, text: str | ParsedQuery, limit: int = 50, offset
     `conversation_id` and `message_index` so a view can open the conversation there."""
     parsed = parse_query(text) if isinstance(text, str) else text
     match = parsed.fts
+    limit, offset = min(max(limit, 0), 100_000), min(max(offset, 0), 2**62)
     if match is None:
         return [], 0
     hits: list[SearchHit] = []
