@@ -405,7 +405,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         rows: list[tuple[Any, ...]] = []
         docs: list[tuple[int, MessageDoc]] = []
         links: list[dict[str, Any]] = []
-        digest = hashlib.sha256()
+        added_keys: list[str] = []
+        nobody = ("", "")
         calls = 0
         missing: list[str] = []
         first_idx = next_idx
@@ -419,12 +420,13 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                 next_id, conv.id, next_idx, pid, stamp, m.time_basis,
                 m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
                 m.call_status, m.call_seconds, record.id, m.line, key, None))
-            name, address = who.get(pid, ("", "")) if pid is not None else ("", "")
+            name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
-            digest.update(key.encode() + b"\n")
-            calls += m.kind == "call"
-            for file_name in dict.fromkeys(m.files):
+            added_keys.append(key)
+            if m.kind == "call":
+                calls += 1
+            for file_name in dict.fromkeys(m.files) if m.files else ():
                 path = ex.files.get(file_name)
                 att_id = file_ids.get(str(path)) if path is not None else None
                 if att_id is None:
@@ -451,7 +453,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                   export=export.exhibit, sha256=export.sha256, importer=importer,
                   read=len(ex.messages), added=added,
                   messages=f"{first}-{last}" if added else "", files=len(links),
-                  digest=digest.hexdigest(), problems=len(problems), options=ex.options)
+                  digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
+                  .hexdigest(), problems=len(problems), options=ex.options)
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), export.exhibit, export.sha256, problems)
