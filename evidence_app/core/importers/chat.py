@@ -160,6 +160,15 @@ class LocalClock:
         return result, note
 
 
+def scratch_file(scratch: Path, folder: str, name: str) -> Path:
+    """Where to put a file unpacked from an export: under its own folder in the scratch
+    space, by its own name (kept as the exhibit's name), so files of different messages
+    may share a name."""
+    place = scratch / folder
+    place.mkdir(parents=True, exist_ok=True)
+    return place / name
+
+
 def from_epoch_ms(ms: int | float) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
@@ -433,7 +442,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                     missing.append(f"message {next_idx}: {file_name} was not in the export")
                     continue
                 links.append({"message_id": next_id, "attachment_id": att_id,
-                              "name": file_name})
+                              "name": path.name if path is not None else file_name})
             next_id += 1
             next_idx += 1
             if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice

@@ -27,7 +27,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from evidence_app.core.importers.chat import ChatExport, ChatMessage
+from evidence_app.core.importers.chat import ChatExport, ChatMessage, scratch_file
 
 SOURCE = "email"
 _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ", re.M)
@@ -123,7 +123,7 @@ def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Pa
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        target = scratch / f"{n}-{i}-{safe}"
+        target = scratch_file(scratch, f"mail{n}-{i}", safe)
         target.write_bytes(payload)
         out.append((f"mail{n}-{i}-{name}", target))
     return out

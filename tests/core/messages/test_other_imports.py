@@ -96,7 +96,7 @@ def test_eml_with_attachment(case, tmp_path):
     assert (m.sender_name, m.subject, m.sent_at, m.time_basis) == (
         "Mark Jones", "You can't hide", utc(2025, 3, 14, 21, 15), "offset")
     assert m.text == "To: Jane <jane@example.org>\n\nI know where you work."
-    assert [a.name for a in m.attachments] == ["mail1-1-photo.jpg"]
+    assert [a.name for a in m.attachments] == ["photo.jpg"]
 
 
 def test_mbox_threads_by_correspondent_and_finds_the_owner(case, tmp_path):
