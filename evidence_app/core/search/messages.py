@@ -228,7 +228,9 @@ def search_messages(case: Case, text: str | ParsedQuery, limit: int = 50, offset
     hits: list[SearchHit] = []
     with case.connect() as conn:
         total = conn.exec_driver_sql(
-            f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", (match,)).scalar() or 0
+            f"SELECT count(*) FROM {TABLE} JOIN messages m ON m.id = {TABLE}.rowid "
+            "JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL "
+            f"WHERE {TABLE} MATCH ?", (match,)).scalar() or 0
         rows = conn.exec_driver_sql(_SEARCH_SQL.format(table=TABLE), (match, limit, offset))
         for (mid, cid, idx, sent, kind, body, subject, number, _status, name, address,
              title, tz) in rows:

@@ -147,3 +147,20 @@ def test_the_message_index_is_in_step_after_imports_and_edits(case, tmp_path):
         assert differences(conn) == []
     hits, total = search_messages(case, "jones")
     assert total == 15  # his 12 messages and 3 calls
+
+
+def test_a_conversation_in_the_trash_leaves_the_list_and_search_until_restored(case, tmp_path):
+    path, ex = _export(tmp_path)
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    cid = outcome.conversation_id
+    with case.tracking() as log:
+        conv_api.delete_conversation(case, cid)
+    assert log.changes.trash and cid in log.changes.conversations
+    assert conv_api.list_conversations(case) == []
+    assert search_messages(case, "leave me")[1] == 0
+    assert [c.id for c in conv_api.list_conversations(case, include_deleted=True)] == [cid]
+    conv_api.restore_conversation(case, cid)
+    assert search_messages(case, "leave me")[1] == 3
+    # A longer export later continues it, rather than starting a second one.
+    [again] = _run(save_exports(case, path, [ex], "test"))
+    assert again.conversation_id == cid and again.messages_added == 0
