@@ -112,7 +112,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
     )
     op.create_index('ix_messages_conversation_sent', 'messages', ['conversation_id', 'sent_at'], unique=False)
-    op.create_index(op.f('ix_messages_incident_id'), 'messages', ['incident_id'], unique=False)
+    op.create_index('ix_messages_incident_id', 'messages', ['incident_id'], unique=False,
+                    sqlite_where=sa.text('incident_id IS NOT NULL'))
     op.create_index('ux_messages_conversation_idx', 'messages', ['conversation_id', 'idx'], unique=True)
     op.create_table('message_attachments',
     sa.Column('message_id', sa.Integer(), nullable=False),
