@@ -164,3 +164,27 @@ def test_a_conversation_in_the_trash_leaves_the_list_and_search_until_restored(c
     # A longer export later continues it, rather than starting a second one.
     [again] = _run(save_exports(case, path, [ex], "test"))
     assert again.conversation_id == cid and again.messages_added == 0
+
+
+def test_emptying_the_trash_of_an_incident_made_from_messages_keeps_them(case, tmp_path):
+    from evidence_app.core.incidents import delete_incident
+    from evidence_app.core.trash import empty_trash
+    from tests.fixtures import message_exports as fx
+
+    picture = tmp_path / "files" / "photo.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(fx.jpeg_bytes())
+    path, ex = _export(tmp_path)
+    ex.files["photo.jpg"] = picture
+    ex.messages[0].files = ["photo.jpg"]
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    first = conv_api.messages_in_range(case, outcome.conversation_id, 1, 2)
+    [att] = first[0].attachments
+    iid = conv_api.incident_from_messages(case, [m.id for m in first])
+    delete_incident(case, iid)
+    removed = empty_trash(case)
+    assert removed["incidents"] == 1 and removed["attachments"] == 0
+    again = conv_api.messages_in_range(case, outcome.conversation_id, 1, 2)
+    assert [m.incident_id for m in again] == [None, None]
+    assert again[0].attachments == (att,)
+    assert case.originals.read_bytes(att.sha256) == picture.read_bytes()
