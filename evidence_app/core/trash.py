@@ -79,7 +79,9 @@ def empty_trash(case: Case) -> dict[str, int]:
             Note.deleted_at.is_not(None), Note.incident_id.in_(dead_incidents)))))
         people = list(session.scalars(select(Person.id).where(Person.deleted_at.is_not(None))))
         vehicles = list(session.scalars(select(Vehicle.id).where(Vehicle.deleted_at.is_not(None))))
-        if not (dead_incidents or atts or notes or people or vehicles):
+        kept = session.execute(select(Attachment.id, Attachment.exhibit_mark).where(
+            Attachment.deleted_at.is_not(None), in_conversation())).all()
+        if not (dead_incidents or atts or notes or people or vehicles or kept):
             return {"incidents": 0, "attachments": 0, "notes": 0, "people": 0, "vehicles": 0}
         audit.log("empty_trash", "case", 1, incidents=dead_incidents,
                   attachments=[{"id": a.id, "exhibit": a.exhibit_mark, "sha256": a.sha256}
@@ -90,6 +92,11 @@ def empty_trash(case: Case) -> dict[str, int]:
         # incidents' rows go next.
         session.execute(update(Attachment).where(Attachment.incident_id.in_(dead_incidents))
                         .values(incident_id=None))
+        for att_id, mark in kept:
+            audit.log("restore", "attachment", att_id, exhibit=mark,
+                      reason="sent in an imported message: kept with its conversation")
+        session.execute(update(Attachment).where(Attachment.deleted_at.is_not(None),
+                                                 in_conversation()).values(deleted_at=None))
         unlinked = session.scalar(select(func.count()).select_from(Message).where(
             Message.incident_id.in_(dead_incidents))) or 0
         session.execute(update(Message).where(Message.incident_id.in_(dead_incidents))

@@ -188,3 +188,24 @@ def test_emptying_the_trash_of_an_incident_made_from_messages_keeps_them(case, t
     assert [m.incident_id for m in again] == [None, None]
     assert again[0].attachments == (att,)
     assert case.originals.read_bytes(att.sha256) == picture.read_bytes()
+
+
+def test_a_picture_from_a_chat_put_in_the_trash_goes_back_to_its_conversation(case, tmp_path):
+    from evidence_app.core.attachments import delete_attachments
+    from evidence_app.core.trash import empty_trash
+    from tests.fixtures import message_exports as fx
+
+    picture = tmp_path / "files" / "photo.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(fx.jpeg_bytes())
+    path, ex = _export(tmp_path)
+    ex.files["photo.jpg"] = picture
+    ex.messages[0].files = ["photo.jpg"]
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    [att] = conv_api.messages_in_range(case, outcome.conversation_id, 1, 1)[0].attachments
+    delete_attachments(case, [att.attachment_id])
+    assert empty_trash(case)["attachments"] == 0
+    assert case.originals.read_bytes(att.sha256) == picture.read_bytes()
+    with case.read() as session:
+        from evidence_app.core.store.models import Attachment
+        assert session.get(Attachment, att.attachment_id).deleted_at is None
