@@ -154,7 +154,8 @@ def _reader(kind: str, *, tz: str, zone_given: bool, date_order: str | None,
     if kind == "sms_backup":
         return lambda path, scratch: sms_backup.read_backup(path, scratch, owner=owner, me=me)
     if kind in ("mbox", "eml"):
-        return lambda path, scratch: email_importer.read_mail(path, scratch, owner=owner)
+        return lambda path, scratch: email_importer.read_mail(path, scratch, owner=owner,
+                                                              me_name=me)
     if kind == "meta_dyi":
         return lambda path, scratch: meta_dyi.read_messages(path, scratch, owner=owner)
     if kind == "telegram":

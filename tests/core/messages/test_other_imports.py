@@ -156,3 +156,14 @@ def test_telegram_formatted_text_calls_and_photo(case, tmp_path):
     assert (m[2].kind, m[2].call_status, m[2].call_direction) == ("call", "missed", "incoming")
     assert m[3].outgoing and m[3].sender_name == "Jane Smith"
     assert len(m[4].attachments) == 1
+
+
+def test_a_mail_the_person_sent_is_theirs_by_the_case_owners_name(case, tmp_path):
+    when = datetime(2025, 3, 14, 22, 15, tzinfo=UTC)
+    path = tmp_path / "sent.eml"
+    path.write_bytes(fx.mail("Jane Smith <jane@example.org>", "Mark <mark@example.com>",
+                             "Stop", when, "Please stop contacting me.\n"))
+    [got] = run(case, path)
+    assert got.title == "Mark"
+    [m] = msgs(case, got.conversation_id)
+    assert m.outgoing and m.sender_name == "Jane Smith"
