@@ -259,6 +259,16 @@ def cmd_conversation_add_to(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conversation_delete(args: argparse.Namespace) -> int:
+    from evidence_app.core.conversations import delete_conversation, restore_conversation
+
+    with open_case(args) as case:
+        (restore_conversation if args.restore else delete_conversation)(case, args.id)
+    emit(args, {"id": args.id, "trashed": not args.restore},
+         f"Conversation {args.id} {'restored' if args.restore else 'moved to the trash'}.")
+    return 0
+
+
 def create_from_messages(case: Case, args: argparse.Namespace, category: str | None) -> int:
     """`incident add --from-messages`: the incident made from the messages named."""
     from evidence_app.core.conversations import incident_from_messages
@@ -303,6 +313,12 @@ def add_conversation(sub: Subcommands, json_parent: Parser) -> None:
     p.add_argument("--person", type=int, metavar="PERSON_ID",
                    help="link to this person in People (0 unlinks)")
     p.set_defaults(run=cmd_conversation_who)
+    p = csub.add_parser("delete", parents=[js],
+                        help="move a conversation to the trash (its messages stay in the "
+                             "case and in incidents made from them)")
+    p.add_argument("id", type=record_id, metavar="ID")
+    p.add_argument("--restore", action="store_true", help="take it out of the trash")
+    p.set_defaults(run=cmd_conversation_delete)
     p = csub.add_parser("add-to", parents=[js], help="add messages to an existing incident")
     p.add_argument("incident", type=record_id, metavar="INCIDENT_ID")
     p.add_argument("messages", nargs="+", metavar="CONV:RANGE",

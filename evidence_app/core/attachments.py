@@ -5,15 +5,20 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.store.audit import AuditWriter
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.models import Attachment, Incident
+from evidence_app.core.store.models import (
+    Attachment,
+    ConversationExport,
+    Incident,
+    message_attachments,
+)
 from evidence_app.core.views import AttachmentView
 
 if TYPE_CHECKING:
@@ -118,11 +123,22 @@ def extract(case: Case, attachment_id: int, dest: Path, *, replace: bool = False
     return dest
 
 
+def in_conversation() -> Any:
+    """Whether an attachment belongs to imported messages: a message export file, or a
+    picture or file sent in a message. Those are shown in their conversation, not in
+    the inbox; they become an incident's exhibits with the messages put in it."""
+    return or_(
+        exists().where(message_attachments.c.attachment_id == Attachment.id),
+        exists().where(ConversationExport.attachment_id == Attachment.id))
+
+
 def list_inbox(case: Case, offset: int = 0, limit: int | None = None) -> list[AttachmentView]:
-    """Imported files not yet linked to an incident, by capture time."""
+    """Imported files not yet linked to an incident, by capture time (files that came
+    with imported messages are in their conversation instead)."""
     query = (
         select(Attachment)
-        .where(Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None))
+        .where(Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None),
+               ~in_conversation())
         .order_by(Attachment.captured_at.is_(None), Attachment.captured_at, Attachment.exhibit_serial)
         .offset(offset)
     )
@@ -147,7 +163,8 @@ def count_inbox(case: Case) -> int:
     """How many imported files wait in the inbox (not in the trash)."""
     with case.read() as session:
         return session.scalar(select(func.count(Attachment.id)).where(
-            Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None))) or 0
+            Attachment.incident_id.is_(None), Attachment.deleted_at.is_(None),
+            ~in_conversation())) or 0
 
 
 def set_caption(case: Case, attachment_id: int, caption: str) -> None:

@@ -725,6 +725,29 @@ def rename_conversation(case: Case, conversation_id: int, title: str) -> None:
             conv.updated_at = audit.now()
 
 
+def delete_conversation(case: Case, conversation_id: int) -> None:
+    """Move a conversation to the trash: it leaves the list and the search; its messages,
+    export files and pictures stay in the case (and in any incident made from them)."""
+    _set_deleted(case, conversation_id, True)
+
+
+def restore_conversation(case: Case, conversation_id: int) -> None:
+    """Take a conversation out of the trash."""
+    _set_deleted(case, conversation_id, False)
+
+
+def _set_deleted(case: Case, conversation_id: int, deleted: bool) -> None:
+    with case.write() as (session, audit):
+        conv = session.get(Conversation, conversation_id)
+        if conv is None:
+            raise NotFoundError(f"There is no conversation {conversation_id}.")
+        if (conv.deleted_at is not None) == deleted:
+            return
+        conv.deleted_at = audit.now() if deleted else None
+        audit.log("trash" if deleted else "restore", "conversation", conversation_id,
+                  conversation_id=conversation_id, title=conv.title)
+
+
 # --------------------------------------------------------------------------- summaries
 @dataclass(frozen=True)
 class WeekCount:
@@ -770,6 +793,7 @@ __all__ = [
     "CALL_STATUS_LABELS", "SOURCE_LABELS", "TIME_BASIS_LABELS", "ConversationView",
     "DayCount", "DayProposal", "ExportView", "MessageAttachment", "MessageView",
     "ParticipantView", "WeekCount", "add_messages_to_incident", "day_counts", "day_start",
+    "delete_conversation", "restore_conversation",
     "describe_counts", "get_conversation", "get_messages", "incident_from_messages",
     "incident_messages", "incidents_from_proposals", "messages_of_incidents", "index_at", "index_ranges",
     "list_conversations", "message_count", "messages_in_range", "messages_page",

@@ -70,3 +70,14 @@ def test_conversation_commands_and_incident_from_messages(cli, case_dir, tmp_pat
     assert code == 2 and "has no message 99" in err
     code, out, err = cli("--case", case_dir, "incident", "add", "--from-messages", "x")
     assert code == 2 and "does not name messages" in err
+
+
+def test_conversation_delete_and_restore(cli, case_dir, tmp_path):
+    chat = tmp_path / "chat.txt"
+    chat.write_text(fx.ANDROID_UK, encoding="utf-8")
+    assert cli("--case", case_dir, "import", chat)[0] == 0
+    code, out, _ = cli("--case", case_dir, "conversation", "delete", "1")
+    assert code == 0 and "moved to the trash" in out
+    assert json.loads(cli("--case", case_dir, "conversation", "list", "--json")[1]) == []
+    assert cli("--case", case_dir, "conversation", "delete", "1", "--restore")[0] == 0
+    assert len(json.loads(cli("--case", case_dir, "conversation", "list", "--json")[1])) == 1

@@ -46,6 +46,6 @@ def leaf_commands(parser: argparse.ArgumentParser, path: str = "") -> dict[str, 
 def test_every_command_has_something_to_run():
     commands = leaf_commands(build_parser())
     assert commands.pop("gui") is None  # the desktop app: main starts it itself
-    assert len(commands) == 36 and "incident add" in commands and "unlock" in commands
-    assert "sample" in commands
+    assert len(commands) == 37 and "incident add" in commands and "unlock" in commands
+    assert "sample" in commands and "conversation show" in commands
     assert [name for name, run in commands.items() if not callable(run)] == []

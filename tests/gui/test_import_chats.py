@@ -59,8 +59,9 @@ def test_a_dropped_chat_zip_and_a_screenshot_go_where_they_belong(qtbot, win, tm
     rows = [page.view.model.message_at(r) for r in range(page.view.model.rowCount())]
     texts = [r.text for r in rows if r is not None]
     assert texts == ["Look who's outside", "Why are you ignoring me?"]
-    # The screenshot, the export and the picture sent with the chat wait in the Inbox.
-    assert count_inbox(case) == 3
+    # The screenshot waits in the Inbox; the export and the picture sent with the chat
+    # are kept with their conversation, not in the Inbox.
+    assert count_inbox(case) == 1
 
 
 def test_dates_that_read_two_ways_are_asked_about(qtbot, win, tmp_path):

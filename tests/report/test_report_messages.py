@@ -62,3 +62,19 @@ def test_transcript_weekly_counts_and_export_in_exhibit_list(case, tmp_path):
     assert "WhatsApp Chat - Mark.zip" in listing and "Messages export" in listing
     assert got.export_sha256 in listing.replace(" ", "")
     assert iid
+
+
+def test_the_persons_address_in_a_message_is_withheld_from_the_transcript(case, tmp_path):
+    from evidence_app.core.settings import update_settings
+
+    update_settings(case, address="Flat 2\n14 Elm Road\nBristol\nBS7 8AA")
+    chat = ("14/03/2025, 22:15 - Mark: I'm outside 14 Elm Road again\n"
+            "14/03/2025, 22:16 - Jane Smith: Go away\n")
+    path = tmp_path / "WhatsApp Chat with Mark.txt"
+    path.write_text(chat, encoding="utf-8")
+    [got] = [e.item for e in import_messages(case, path) if isinstance(e.item, ConversationImport)]
+    api.incident_from_messages(case, [m.id for m in api.messages_page(case, got.conversation_id)])
+    result = build(case, tmp_path / "report.pdf")
+    text = squash(" ".join(p.extract_text() for p in PdfReader(result.path).pages))
+    assert "Elm Road" not in text and "I'm outside [address withheld] again" in text
+    assert "Go away" in text

@@ -16,8 +16,10 @@ export into `ChatExport`s (one per conversation it holds) and hands them to
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +34,9 @@ from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.search.messages import MessageDoc, index_new, message_doc
 from evidence_app.core.store.audit import canonical
-from evidence_app.core.store.bulk import bulk_insert
+from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
     Conversation,
@@ -55,7 +58,7 @@ class ImportProblem(ValidationError):
     """An export that cannot be imported at all (the message says why and what to do)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ChatMessage:
     """One message, call or system line as read from an export."""
 
@@ -157,6 +160,15 @@ class LocalClock:
         return result, note
 
 
+def scratch_file(scratch: Path, folder: str, name: str) -> Path:
+    """Where to put a file unpacked from an export: under its own folder in the scratch
+    space, by its own name (kept as the exhibit's name), so files of different messages
+    may share a name."""
+    place = scratch / folder
+    place.mkdir(parents=True, exist_ok=True)
+    return place / name
+
+
 def from_epoch_ms(ms: int | float) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
@@ -224,18 +236,26 @@ def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = 
 
 
 # --------------------------------------------------------------------------- saving
-def dedupe_keys(messages: Sequence[ChatMessage]) -> list[str]:
+MESSAGE_COLUMNS = ("id", "conversation_id", "idx", "participant_id", "sent_at", "time_basis",
+                   "time_note", "kind", "text", "subject", "call_number", "call_direction",
+                   "call_status", "call_seconds", "source_export_id", "source_line",
+                   "dedupe_key", "incident_id")
+def dedupe_keys(messages: Sequence[ChatMessage],
+                stamps: Sequence[str | None] | None = None) -> list[str]:
     """A key per message that a longer export of the same conversation gives again:
-    sender, time, kind and text, with an ordinal for exact repeats."""
+    sender, time (as stored), kind and text, with an ordinal for exact repeats.
+    `stamps` are the times as stored, when the caller has them already."""
+    if stamps is None:
+        stamps = [stored_datetime(m.sent_at) for m in messages]
     seen: dict[str, int] = {}
     keys = []
-    for m in messages:
-        when = m.sent_at.isoformat() if m.sent_at else ""
-        base = "\x1f".join((m.sender, m.address, when, m.kind, m.text, m.call_number,
+    sha = hashlib.sha256
+    for m, when in zip(messages, stamps, strict=True):
+        base = "\x1f".join((m.sender, m.address, when or "", m.kind, m.text, m.call_number,
                             m.call_status, ",".join(m.files)))
         n = seen.get(base, 0)
         seen[base] = n + 1
-        keys.append(hashlib.sha256(f"{base}\x1f{n}".encode()).hexdigest()[:40])
+        keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
     return keys
 
 
@@ -249,6 +269,25 @@ def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
     yield results
 
 
+def _date_files(exports: Sequence[ChatExport]) -> None:
+    """Give each unpacked file the time of the first message that sent it as its
+    modification time: a picture with no date of its own (an MMS, a mail attachment)
+    is then dated when it was sent, not when it was unpacked."""
+    for ex in exports:
+        done: set[str] = set()
+        for m in ex.messages:
+            if m.sent_at is None:
+                continue
+            for name in m.files:
+                path = ex.files.get(name)
+                if path is None or name in done:
+                    continue
+                done.add(name)
+                stamp = m.sent_at.timestamp()
+                with contextlib.suppress(OSError):
+                    os.utime(path, (stamp, stamp))
+
+
 def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
                  importer: str, cancel: CancelToken | None = None,
                  ) -> Iterator[Progress]:
@@ -258,6 +297,7 @@ def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
     if case.contains(export_path):
         raise ImportProblem(f"{export_path} is inside the case folder itself; import the "
                             "export from where it was saved.")
+    _date_files(exports)
     file_paths: list[Path] = []
     origins: dict[Path, str] = {}
     for ex in exports:
@@ -320,9 +360,27 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
     return out
 
 
+CHUNK_ROWS = 20_000
+
+
+def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
+            next_id: int) -> int:
+    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents;
+    empties both lists; returns how many."""
+    if not rows:
+        return 0
+    bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
+    index_new(conn, rows[0][0], next_id - 1, docs)
+    count = len(rows)
+    rows.clear()
+    docs.clear()
+    return count
+
+
 def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
               file_ids: dict[str, int]) -> ConversationImport:
-    keys = dedupe_keys(ex.messages)
+    stamps = [stored_datetime(m.sent_at) for m in ex.messages]
+    keys = dedupe_keys(ex.messages, stamps)
     with case.write() as (session, audit):
         conn = session.connection()
         conv = session.scalars(select(Conversation).where(
@@ -351,51 +409,61 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         next_idx = (session.scalar(select(func.max(Message.idx)).where(
             Message.conversation_id == conv.id)) or 0) + 1
         next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
-        rows: list[dict[str, Any]] = []
+        who = {p.id: (p.name, p.address) for p in session.scalars(
+            select(Participant).where(Participant.conversation_id == conv.id))}
+        rows: list[tuple[Any, ...]] = []
+        docs: list[tuple[int, MessageDoc]] = []
         links: list[dict[str, Any]] = []
-        digest = hashlib.sha256()
+        added_keys: list[str] = []
+        nobody = ("", "")
         calls = 0
         missing: list[str] = []
-        for m, key in zip(ex.messages, keys, strict=True):
+        first_idx = next_idx
+        added = 0
+        for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
             if key in existing:
                 continue
             existing.add(key)
             pid = people.get((m.sender, m.address))
-            rows.append({
-                "id": next_id, "conversation_id": conv.id, "idx": next_idx,
-                "participant_id": pid, "sent_at": m.sent_at, "time_basis": m.time_basis,
-                "time_note": m.time_note, "kind": m.kind, "text": m.text,
-                "subject": m.subject, "call_number": m.call_number,
-                "call_direction": m.call_direction, "call_status": m.call_status,
-                "call_seconds": m.call_seconds, "source_export_id": record.id,
-                "source_line": m.line, "dedupe_key": key, "incident_id": None})
-            digest.update(key.encode() + b"\n")
-            calls += m.kind == "call"
-            for name in dict.fromkeys(m.files):
-                path = ex.files.get(name)
+            rows.append((
+                next_id, conv.id, next_idx, pid, stamp, m.time_basis,
+                m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
+                m.call_status, m.call_seconds, record.id, m.line, key, None))
+            name, address = who.get(pid, nobody) if pid is not None else nobody
+            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
+                                              address)))
+            added_keys.append(key)
+            if m.kind == "call":
+                calls += 1
+            for file_name in dict.fromkeys(m.files) if m.files else ():
+                path = ex.files.get(file_name)
                 att_id = file_ids.get(str(path)) if path is not None else None
                 if att_id is None:
-                    missing.append(f"message {next_idx}: {name} was not in the export")
+                    missing.append(f"message {next_idx}: {file_name} was not in the export")
                     continue
-                links.append({"message_id": next_id, "attachment_id": att_id, "name": name})
+                links.append({"message_id": next_id, "attachment_id": att_id,
+                              "name": path.name if path is not None else file_name})
             next_id += 1
             next_idx += 1
-        bulk_insert(conn, Message.__table__, rows)
+            if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+                added += _insert(conn, rows, docs, next_id)
+        added += _insert(conn, rows, docs, next_id)
         bulk_insert(conn, message_attachments, links)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
-        record.messages_added = len(rows)
+        record.messages_added = added
         record.problems = json.dumps(problems, ensure_ascii=False)
-        first = rows[0]["idx"] if rows else None
-        last = rows[-1]["idx"] if rows else None
-        if rows:
+        first = first_idx if added else None
+        last = next_idx - 1 if added else None
+        if added:
             conv.updated_at = now
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=export.exhibit, sha256=export.sha256, importer=importer,
-                  read=len(ex.messages), added=len(rows),
-                  messages=f"{first}-{last}" if rows else "", files=len(links),
-                  digest=digest.hexdigest(), problems=len(problems), options=ex.options)
+                  read=len(ex.messages), added=added,
+                  messages=f"{first}-{last}" if added else "", files=len(links),
+                  digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
+                  .hexdigest(), problems=len(problems), options=ex.options)
         return ConversationImport(
-            conv.id, conv.title, ex.source, new, len(ex.messages), len(rows), first, last,
+            conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), export.exhibit, export.sha256, problems)

@@ -27,7 +27,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from evidence_app.core.importers.chat import ChatExport, ChatMessage
+from evidence_app.core.importers.chat import ChatExport, ChatMessage, scratch_file
 
 SOURCE = "email"
 _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ", re.M)
@@ -123,7 +123,7 @@ def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Pa
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        target = scratch / f"{n}-{i}-{safe}"
+        target = scratch_file(scratch, f"mail{n}-{i}", safe)
         target.write_bytes(payload)
         out.append((f"mail{n}-{i}-{name}", target))
     return out
@@ -139,8 +139,11 @@ def _read(raw: bytes, line: int, scratch: Path) -> tuple[EmailMessage | None, st
     return msg, ""
 
 
-def read_mail(path: Path, scratch: Path, *, owner: str | None = None) -> list[ChatExport]:
-    """Read an .eml file or an mbox into one `ChatExport` per correspondent."""
+def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
+              me_name: str = "") -> list[ChatExport]:
+    """Read an .eml file or an mbox into one `ChatExport` per correspondent. The person
+    is `owner` (an address), else the address in every mail of a mailbox, else a sender
+    whose name is `me_name` (the case owner's)."""
     with open(path, "rb") as fh:
         first = fh.read(5)
     chunks: Iterator[tuple[int, bytes]] = (
@@ -165,7 +168,8 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None) -> list[Ch
         sender = _addresses(msg, "from")
         to = _addresses(msg, "to", "cc")
         from_name, from_addr = sender[0] if sender else ("", "")
-        mine = bool(me) and from_addr == me
+        mine = (bool(me) and from_addr == me) or (
+            not me and bool(me_name) and from_name.casefold() == me_name.casefold())
         other_name, other = (to[0] if to else ("", "")) if mine else (from_name, from_addr)
         ex = threads.get(other)
         if ex is None:

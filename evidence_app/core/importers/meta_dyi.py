@@ -20,7 +20,12 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence_app.core.importers.chat import ChatExport, ChatMessage, from_epoch_ms
+from evidence_app.core.importers.chat import (
+    ChatExport,
+    ChatMessage,
+    from_epoch_ms,
+    scratch_file,
+)
 
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 
@@ -121,7 +126,7 @@ def read_messages(path: Path, scratch: Path, *, owner: str | None = None) -> lis
                         if uri:
                             files.append(uri)
                         continue
-                    target = scratch / f"{part.stem}-{n}-{found.name}"
+                    target = scratch_file(scratch, f"{part.stem}-{n}", found.name)
                     shutil.copyfile(found, target)
                     ex.files[uri] = target
                     files.append(uri)

@@ -31,7 +31,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from evidence_app.core.importers.chat import ChatExport, ChatMessage, from_epoch_ms
+from evidence_app.core.importers.chat import (
+    ChatExport,
+    ChatMessage,
+    from_epoch_ms,
+    scratch_file,
+)
 
 SOURCE = "sms"
 SMS_TYPES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed",
@@ -183,7 +188,7 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
             ex.problems.append(f"entry {n}: the picture {label} is damaged; left out")
             continue
         key = f"entry{n}-{label}"
-        target = scratch / f"{n}-{label}"
+        target = scratch_file(scratch, f"entry{n}", label)
         target.write_bytes(raw)
         ex.files[key] = target
         files.append(key)

@@ -26,6 +26,7 @@ from evidence_app.core.importers.chat import (
     ChatMessage,
     LocalClock,
     from_epoch_ms,
+    scratch_file,
 )
 
 SOURCE = "telegram"
@@ -73,7 +74,7 @@ def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int) -> tuple[list[
             continue
         source = root.joinpath(*rel.parts)
         if source.is_file():
-            target = scratch / f"{n}-{rel.name}"
+            target = scratch_file(scratch, f"message{n}", rel.name)
             shutil.copyfile(source, target)
             found[value] = target
     return names, found

@@ -41,6 +41,8 @@ from evidence_app.core.importers.chat import (
 )
 
 SOURCE = "whatsapp"
+# A chat's text: 100,000 messages make about 10 MB; 1 GB is no chat.
+MAX_CHAT_BYTES = 1024**3
 DATE_ORDERS = {"dmy": "day/month/year (14/03/2025)", "mdy": "month/day/year (03/14/2025)",
                "ymd": "year/month/day (2025/03/14)"}
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # direction marks, BOM
@@ -233,6 +235,8 @@ def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | Non
 
 def _files(text: str) -> tuple[str, list[str]]:
     """The text without attachment markers, and the attached files' names."""
+    if "(file attached)" not in text and "<attached: " not in text:
+        return text, []
     lines = text.split("\n")
     names: list[str] = []
     m = _ANDROID_FILE.match(lines[0])
@@ -276,15 +280,16 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     senders: Counter[str] = Counter()
     days: dict[str, tuple[int, int, int]] = {}
     sender_names: dict[str, str | None] = {}
-    clocks: dict[tuple[str, str], tuple[int, int, int]] = {}
+    addresses: dict[str, str] = {}
+    clocks: dict[str, tuple[int, int, int]] = {}
     for ln in lines:
         try:
             ymd = days.get(ln.date)
             if ymd is None:
                 ymd = days[ln.date] = _ymd(_fields(ln.date), order)
-            hms = clocks.get((ln.time, ln.ampm))
+            hms = clocks.get(ln.time + ln.ampm)
             if hms is None:
-                hms = clocks[(ln.time, ln.ampm)] = _clock(ln.time, ln.ampm)
+                hms = clocks[ln.time + ln.ampm] = _clock(ln.time, ln.ampm)
             naive = datetime(*ymd, *hms)
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
@@ -300,7 +305,9 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         senders[sender] += 1
         body, names = _files(body)
         clean = body.lstrip(_MARKS)
-        address = sender if _PHONE.match(sender) else ""
+        address = addresses.get(sender)
+        if address is None:
+            address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
                           time_note=note, files=names)
         if not names and (call := _call(clean)) is not None:
@@ -375,6 +382,12 @@ def _chat_member(zf: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo]) -> zip
                         "like a chat export).")
 
 
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_CHAT_BYTES:
+        raise ImportProblem(f"{name} holds {size:,} bytes of text, more than any chat export "
+                            f"(the limit is {MAX_CHAT_BYTES // 1024**2} MB); it was not read.")
+
+
 def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
     """Give the export the files its messages name that it holds; say which it lacks."""
     missing: list[tuple[int | None, str]] = []
@@ -405,6 +418,7 @@ def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = 
     unpacked into `scratch` (inside the case)."""
     basis = "export_zone" if timezone_given else "case_zone"
     if not zipfile.is_zipfile(path):
+        _check_size(path.stat().st_size, path.name)
         text, bad = _decode(path.read_bytes())
         export = parse_chat(text, tz=tz, basis=basis, date_order=date_order,
                             title=title_from_name(path.name), owner=owner, me=me,
@@ -414,7 +428,11 @@ def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = 
     with zipfile.ZipFile(path) as zf:
         members, refused = safe_members(zf)
         chat = _chat_member(zf, members)
-        text, bad = _decode(zf.read(chat))
+        _check_size(chat.file_size, chat.filename)
+        with zf.open(chat) as fh:
+            data = fh.read(MAX_CHAT_BYTES + 1)  # never more than the limit, whatever it says
+        _check_size(len(data), chat.filename)
+        text, bad = _decode(data)
         title = title_from_name(path.name) or title_from_name(chat.filename)
         export = parse_chat(text, tz=tz, basis=basis, date_order=date_order, title=title,
                             owner=owner, me=me, bad_lines=bad)

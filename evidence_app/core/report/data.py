@@ -329,9 +329,21 @@ def load_audit(case: Case, data: ReportData, found: dict[int, set[str]] | None =
     return out
 
 
-def _load_messages(case: Case, data: ReportData) -> None:
-    """The messages of the report's incidents, their conversations and export files."""
+def _load_messages(case: Case, data: ReportData, personal: PersonalDetails,
+                   found: dict[int, set[str]]) -> None:
+    """The messages of the report's incidents, their conversations and export files.
+    Where they hold the person's address, phone or email, the incident is flagged like
+    typed text, and withheld from the transcript when the options say so (the export
+    file, an exhibit, keeps the exact text)."""
     data.messages = messages_of_incidents(case, [i.id for i in data.incidents])
+    if personal and not data.options.include_address:
+        for incident_id, items in list(data.messages.items()):
+            kinds = personal.scan(items)
+            if not kinds:
+                continue
+            found.setdefault(incident_id, set()).update(kinds)
+            if data.options.withhold_typed:
+                data.messages[incident_id] = personal.withhold(items)
     conv_ids = {m.conversation_id for items in data.messages.values() for m in items}
     data.conversations = {c: get_conversation(case, c) for c in sorted(conv_ids)}
     marks = {m.export_mark for items in data.messages.values() for m in items}
@@ -369,7 +381,7 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
                             f"{live} in the case). Nothing was written; choose fewer limits "
                             "(dates, categories, tags or incidents).")
     data.impacts = impacts_for_report(case, [i.id for i in data.incidents])
-    _load_messages(case, data)
+    _load_messages(case, data, personal, found)
     if personal:
         # Effects on the whole case are printed in the summary, outside any incident.
         whole_case = [i for i in data.impacts if i.incident_id is None]

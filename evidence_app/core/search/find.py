@@ -29,6 +29,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from evidence_app.core.attachments import in_conversation
 from evidence_app.core.capture_time import capture_text
 from evidence_app.core.dates import format_when
 from evidence_app.core.incidents import chronological
@@ -82,7 +83,7 @@ def _conditions(doc: Any, filters: SearchFilters, tz: str) -> list[ColumnElement
     is_incident, is_att = doc > 0, doc < 0
     conds: list[ColumnElement[bool]] = []
     if filters.inbox_only:
-        conds.append(and_(is_att, Attachment.incident_id.is_(None)))
+        conds.append(and_(is_att, Attachment.incident_id.is_(None), ~in_conversation()))
     if filters.categories:
         conds.append(Incident.category.in_(filters.categories))
     for tag in filters.tags:

@@ -6,6 +6,7 @@ store: the rows read back through the ORM exactly as if the ORM had written them
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -43,3 +44,27 @@ def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
     plain = _PLAIN
     conn.exec_driver_sql(sql, [tuple(v if v.__class__ in plain else _driver_value(v)
                                      for v in r.values()) for r in rows])
+
+
+def stored_datetime(value: datetime | None) -> str | None:
+    """A datetime as `bulk_insert_values` needs it: as the models store it."""
+    if value is None:
+        return None
+    if value.tzinfo is UTC:  # most imported times: no conversion needed
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return _driver_value(value)
+
+
+def bulk_insert_values(conn: Connection, table: Any, columns: Sequence[str],
+                       rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of stored values (plain values; datetimes through
+    `stored_datetime`, booleans as 0/1), in the order of `columns`: the fastest way in,
+    for imports of hundreds of thousands of rows."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, rows)

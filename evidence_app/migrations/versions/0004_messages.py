@@ -24,7 +24,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CREATE = [
-    "CREATE VIRTUAL TABLE message_index USING fts5(text, sender, numbers, plates, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+    # No prefix indexes (unlike search_index): they make inserting 100,000 messages half
+    # as slow again, and FTS5 answers a prefix query over them quickly without.
+    "CREATE VIRTUAL TABLE message_index USING fts5(text, sender, numbers, plates, tokenize = 'unicode61 remove_diacritics 2')",
     "INSERT INTO message_index(message_index, rank) VALUES ('rank', 'bm25(5.0, 3.0, 3.0, 5.0)')",
     "CREATE TABLE message_dirty (id INTEGER PRIMARY KEY)",
 ]
@@ -110,7 +112,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
     )
     op.create_index('ix_messages_conversation_sent', 'messages', ['conversation_id', 'sent_at'], unique=False)
-    op.create_index(op.f('ix_messages_incident_id'), 'messages', ['incident_id'], unique=False)
+    op.create_index('ix_messages_incident_id', 'messages', ['incident_id'], unique=False,
+                    sqlite_where=sa.text('incident_id IS NOT NULL'))
     op.create_index('ux_messages_conversation_idx', 'messages', ['conversation_id', 'idx'], unique=True)
     op.create_table('message_attachments',
     sa.Column('message_id', sa.Integer(), nullable=False),

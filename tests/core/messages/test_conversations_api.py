@@ -128,3 +128,84 @@ def test_incident_from_nothing_or_unknown_messages_is_refused(case, bad):
 
     with pytest.raises((ValidationError, NotFoundError)):
         conv_api.incident_from_messages(case, bad)
+
+
+def test_the_message_index_is_in_step_after_imports_and_edits(case, tmp_path):
+    from evidence_app.core.search.messages import differences
+
+    path, ex = _export(tmp_path)
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    mark = next(p for p in conv_api.get_conversation(case, outcome.conversation_id).participants
+                if p.name == "Mark")
+    with case.connect() as conn:
+        assert differences(conn) == []
+    # Renaming a participant rewrites the documents of their messages (trigger).
+    with case.write() as (session, _audit):
+        from evidence_app.core.store.models import Participant
+        session.get(Participant, mark.id).name = "Mark Jones"
+    with case.connect() as conn:
+        assert differences(conn) == []
+    hits, total = search_messages(case, "jones")
+    assert total == 15  # his 12 messages and 3 calls
+
+
+def test_a_conversation_in_the_trash_leaves_the_list_and_search_until_restored(case, tmp_path):
+    path, ex = _export(tmp_path)
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    cid = outcome.conversation_id
+    with case.tracking() as log:
+        conv_api.delete_conversation(case, cid)
+    assert log.changes.trash and cid in log.changes.conversations
+    assert conv_api.list_conversations(case) == []
+    assert search_messages(case, "leave me")[1] == 0
+    assert [c.id for c in conv_api.list_conversations(case, include_deleted=True)] == [cid]
+    conv_api.restore_conversation(case, cid)
+    assert search_messages(case, "leave me")[1] == 3
+    # A longer export later continues it, rather than starting a second one.
+    [again] = _run(save_exports(case, path, [ex], "test"))
+    assert again.conversation_id == cid and again.messages_added == 0
+
+
+def test_emptying_the_trash_of_an_incident_made_from_messages_keeps_them(case, tmp_path):
+    from evidence_app.core.incidents import delete_incident
+    from evidence_app.core.trash import empty_trash
+    from tests.fixtures import message_exports as fx
+
+    picture = tmp_path / "files" / "photo.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(fx.jpeg_bytes())
+    path, ex = _export(tmp_path)
+    ex.files["photo.jpg"] = picture
+    ex.messages[0].files = ["photo.jpg"]
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    first = conv_api.messages_in_range(case, outcome.conversation_id, 1, 2)
+    [att] = first[0].attachments
+    iid = conv_api.incident_from_messages(case, [m.id for m in first])
+    delete_incident(case, iid)
+    removed = empty_trash(case)
+    assert removed["incidents"] == 1 and removed["attachments"] == 0
+    again = conv_api.messages_in_range(case, outcome.conversation_id, 1, 2)
+    assert [m.incident_id for m in again] == [None, None]
+    assert again[0].attachments == (att,)
+    assert case.originals.read_bytes(att.sha256) == picture.read_bytes()
+
+
+def test_a_picture_from_a_chat_put_in_the_trash_goes_back_to_its_conversation(case, tmp_path):
+    from evidence_app.core.attachments import delete_attachments
+    from evidence_app.core.trash import empty_trash
+    from tests.fixtures import message_exports as fx
+
+    picture = tmp_path / "files" / "photo.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(fx.jpeg_bytes())
+    path, ex = _export(tmp_path)
+    ex.files["photo.jpg"] = picture
+    ex.messages[0].files = ["photo.jpg"]
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    [att] = conv_api.messages_in_range(case, outcome.conversation_id, 1, 1)[0].attachments
+    delete_attachments(case, [att.attachment_id])
+    assert empty_trash(case)["attachments"] == 0
+    assert case.originals.read_bytes(att.sha256) == picture.read_bytes()
+    with case.read() as session:
+        from evidence_app.core.store.models import Attachment
+        assert session.get(Attachment, att.attachment_id).deleted_at is None

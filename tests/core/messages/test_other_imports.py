@@ -41,6 +41,9 @@ def test_sms_backup_texts_mms_picture_and_emoji(case, tmp_path):
     assert m[2].text == "Outside your door" and m[2].source_line == 3
     [att] = m[2].attachments
     assert att.media_type == "image/jpeg" and att.kind in ("image", "photo")
+    # A picture with no date of its own is dated when its message was sent.
+    from evidence_app.core.attachments import get_attachment
+    assert get_attachment(case, att.attachment_id).captured_at == m[2].sent_at
     with case.read() as session:
         from evidence_app.core.store.models import Attachment
         sha = session.get(Attachment, att.attachment_id).sha256
@@ -93,7 +96,7 @@ def test_eml_with_attachment(case, tmp_path):
     assert (m.sender_name, m.subject, m.sent_at, m.time_basis) == (
         "Mark Jones", "You can't hide", utc(2025, 3, 14, 21, 15), "offset")
     assert m.text == "To: Jane <jane@example.org>\n\nI know where you work."
-    assert [a.name for a in m.attachments] == ["mail1-1-photo.jpg"]
+    assert [a.name for a in m.attachments] == ["photo.jpg"]
 
 
 def test_mbox_threads_by_correspondent_and_finds_the_owner(case, tmp_path):
@@ -153,3 +156,14 @@ def test_telegram_formatted_text_calls_and_photo(case, tmp_path):
     assert (m[2].kind, m[2].call_status, m[2].call_direction) == ("call", "missed", "incoming")
     assert m[3].outgoing and m[3].sender_name == "Jane Smith"
     assert len(m[4].attachments) == 1
+
+
+def test_a_mail_the_person_sent_is_theirs_by_the_case_owners_name(case, tmp_path):
+    when = datetime(2025, 3, 14, 22, 15, tzinfo=UTC)
+    path = tmp_path / "sent.eml"
+    path.write_bytes(fx.mail("Jane Smith <jane@example.org>", "Mark <mark@example.com>",
+                             "Stop", when, "Please stop contacting me.\n"))
+    [got] = run(case, path)
+    assert got.title == "Mark"
+    [m] = msgs(case, got.conversation_id)
+    assert m.outgoing and m.sender_name == "Jane Smith"

@@ -209,3 +209,53 @@ def test_the_importer_is_picked_from_content_not_name(case, tmp_path):
     assert sniff_export(other) is None
     with pytest.raises(ImportProblem, match="not a message export"):
         run(case, other)
+
+
+def test_files_from_a_chat_stay_out_of_the_inbox_until_their_messages_are_filed(case, tmp_path):
+    from evidence_app.core.attachments import count_inbox, incident_attachments, list_inbox
+
+    path = fx.whatsapp_zip(tmp_path / "WhatsApp Chat - Mark.zip", fx.IPHONE, "_chat.txt",
+                           {"00000012-PHOTO-2025-03-14-22-15-40.jpg": fx.jpeg_bytes()})
+    [got] = run(case, path)
+    assert count_inbox(case) == 0 and list_inbox(case) == []
+    [picture] = msgs(case, got.conversation_id)[2].attachments
+    iid = api.incident_from_messages(case, [msgs(case, got.conversation_id)[2].id])
+    assert [a.id for a in incident_attachments(case, iid)] == [picture.attachment_id]
+
+
+def test_broken_and_empty_exports_say_so_and_change_nothing(case, tmp_path):
+    from evidence_app.core.attachments import count_inbox
+
+    cut = tmp_path / "WhatsApp Chat - Mark.zip"
+    fx.whatsapp_zip(cut, fx.IPHONE, "_chat.txt", {"a.jpg": fx.jpeg_bytes()})
+    cut.write_bytes(cut.read_bytes()[:200])  # cut short: no central directory
+    with pytest.raises(ImportProblem, match="not a message export"):
+        run(case, cut)
+    no_chat = tmp_path / "photos.zip"
+    with zipfile.ZipFile(no_chat, "w") as zf:
+        zf.writestr("notes.txt", "just some notes\n")
+    with pytest.raises(ImportProblem):
+        run(case, no_chat, importer="whatsapp")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ImportProblem):
+        run(case, empty, importer="whatsapp")
+    assert api.list_conversations(case) == [] and count_inbox(case) == 0
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    # German Android (dots, as in whatstk's sample chats), year first (seen in exports
+    # from phones set to ISO dates), iPhone in the US (month first, 12-hour, seconds).
+    ("15.04.2016, 15:04 - Ash Ketchum: Hey guys!\n06.08.2016, 13:25 - Brock: Hey Ash\n",
+     datetime(2016, 4, 15, 14, 4, tzinfo=UTC)),
+    ("[2025-03-13, 5:17:38 PM] Mark: Message text\n[2025-03-13, 5:47:51 PM] Mark: more\n",
+     datetime(2025, 3, 13, 17, 17, 38, tzinfo=UTC)),
+    (f"{fx.LRM}[3/14/25, 10:15:03 PM] Mark: Why?\n[3/15/25, 12:00:01 AM] Mark: Answer\n",
+     datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)),
+])
+def test_other_date_forms_phones_write(case, tmp_path, text, first):
+    path = tmp_path / "chat.txt"
+    path.write_text(text, encoding="utf-8")
+    [got] = run(case, path)
+    m = msgs(case, got.conversation_id)
+    assert m[0].sent_at == first and len(m) == 2 and m[0].sender_name in ("Ash Ketchum", "Mark")
