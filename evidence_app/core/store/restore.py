@@ -135,6 +135,18 @@ def inspect_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, manifest, missing)
 
 
+def unlock_backup(path: Path, *, passphrase: str | None = None,
+                  recovery_key: str | None = None) -> bool:
+    """Whether the passphrase or recovery key opens the encrypted case in the backup file
+    at `path` (True), raising PassphraseNeeded, WrongPassphrase or WrongRecoveryKey when
+    not; False for a plain case's backup. Reads the backup's key file only (for a dialog
+    that asks before the restore starts)."""
+    path = Path(path).expanduser()
+    with open_archive(path) as zf:
+        manifest = read_manifest(zf)
+    return _backup_keys(_sources(path, manifest), manifest, passphrase, recovery_key) is not None
+
+
 def check_target(target: Path) -> None:
     """Refuse a target that exists, unless it is an empty folder."""
     if (target.exists() or target.is_symlink()) and (
