@@ -80,7 +80,7 @@ def test_an_encrypted_case_backs_up_and_restores_only_with_its_passphrase(tmp_pa
     stdin()
     code, out, err = cli("restore", backup, "--case", places / "restored")
     assert code == 2 and "--passphrase-stdin" in err and out == ""
-    assert "Backup of an encrypted case" in err
+    assert "Backup of a case protected by a passphrase (encrypted)" in err
     stdin("not the passphrase")
     code, out, err = cli("--passphrase-stdin", "restore", backup, "--case",
                          places / "restored")

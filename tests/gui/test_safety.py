@@ -334,7 +334,7 @@ def test_restore_a_protected_backup_asks_its_passphrase_and_stays_protected(
     dialog = dialog_of(RestoreDialog)
     dialog.set_file(backup)
     qtbot.waitUntil(lambda: dialog.info is not None, timeout=10000)
-    assert "Backup of an encrypted case" in dialog.info_label.text()
+    assert "Backup of a case protected by a passphrase" in dialog.info_label.text()
     assert "Private log" not in dialog.info_label.text()
     assert dialog.target_edit.text().endswith("Protected case (restored)")
     places = tmp_path / "places"
@@ -412,3 +412,57 @@ def test_check_my_evidence_names_a_tampered_original_of_a_protected_case(qtbot, 
     shot(dialog, "check-protected-failed")
     dialog.close()
     settle(qtbot, window)
+
+
+def test_back_up_a_protected_case_then_restore_it_with_the_recovery_key(qtbot, window,
+                                                                       tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.errors import WrongPassphrase
+
+    case = create_case(tmp_path / "case", owner_name="Jane Smith", initials="JS",
+                       case_name="Private log", passphrase=PROTECTED)
+    recovery = case.recovery_key
+    case.close()
+    window.session.open(tmp_path / "case")
+    type_into(qtbot, unlock_dialog_in(qtbot, window), PROTECTED)
+    wait_open(qtbot, window)
+    settle(qtbot, window)
+    menu_action(window, "file", "Back up now…").trigger()
+    dialog = dialog_of(BackupDialog)
+    assert any("so is its backup" in label.text() for label in dialog.findChildren(QLabel))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.set_folder(usb)
+    qtbot.waitUntil(lambda: dialog.backup_button.isEnabled())
+    shot(dialog, "backup-protected-plan")
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    backup = dialog.result.path
+    assert "Private" not in backup.name
+    dialog.close()
+    menu_action(window, "file", "Restore a backup…").trigger()
+    restore = dialog_of(RestoreDialog)
+    restore.set_file(backup)
+    qtbot.waitUntil(lambda: restore.info is not None, timeout=10000)
+    target = tmp_path / "restored"
+    restore.target_edit.setText(str(target))
+    qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
+    ask = unlock_dialog_in(qtbot, restore)
+    qtbot.mouseClick(ask.switch, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(ask.recovery, recovery.lower().replace("-", " "))
+    qtbot.keyClicks(ask.new_passphrase.first, "a new passphrase for it")
+    qtbot.keyClicks(ask.new_passphrase.second, "a new passphrase for it")
+    shot(ask, "restore-protected-recovery")
+    qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: restore.result is not None, timeout=20000)
+    assert "still protected" in restore.result_label.text()
+    restore.close()
+    settle(qtbot, window)
+    window.session.close()
+    settle(qtbot, window)
+    with pytest.raises(WrongPassphrase):
+        open_case(target, passphrase=PROTECTED)
+    with open_case(target, passphrase="a new passphrase for it") as again:
+        assert again.encrypted and again.settings().case_name == "Private log"

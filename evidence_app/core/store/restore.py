@@ -91,7 +91,7 @@ class BackupInfo:
         originals = sum(1 for e in m.entries + m.elsewhere if e.name.startswith("originals/"))
         made = m.created[:16].replace("T", " ")
         if self.encrypted:
-            text = (f"Backup of an encrypted case, made {made} UTC: {originals} stored "
+            text = (f"Backup of a case protected by a passphrase (encrypted), made {made} UTC: {originals} stored "
                     f"file(s), {human_size(self.size)}, {m.chain_events} audit event(s). It "
                     "opens only with the case's passphrase (the one it had when the backup "
                     "was made) or its recovery key.")

@@ -97,7 +97,7 @@ def test_the_manifest_says_encrypted_and_holds_the_key_file_but_not_the_name(enc
     assert zipfile.ZipFile(result.path).read("case.db")[:16] != b"SQLite format 3\x00"
     info = inspect_backup(result.path)
     assert info.encrypted
-    assert "encrypted case" in info.describe() and "recovery key" in info.describe()
+    assert "protected by a passphrase (encrypted)" in info.describe() and "recovery key" in info.describe()
     assert CANARY not in info.describe()
 
 
