@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from fixtures.media_factory import phone_jpeg
 
@@ -74,7 +75,7 @@ def test_an_encrypted_case_backs_up_and_restores_only_with_its_passphrase(tmp_pa
                          "--json")
     assert code == 0, err
     backup = json.loads(out)["file"]
-    assert b"QUOKKAMARMALADE" not in open(backup, "rb").read()
+    assert b"QUOKKAMARMALADE" not in Path(backup).read_bytes()
     places = tmp_path / "places"
     places.mkdir()
     stdin()
