@@ -38,6 +38,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         lines = [f"Backed up to {printable(str(result.path))} ({result.files} file(s), "
                  f"{human_size(result.size)}; audit trail at event {result.chain_events}, "
                  f"{result.chain_hash[:16]}...)."]
+        if result.encrypted:
+            lines.append("It is encrypted like the case: it opens only with the case's "
+                         "passphrase (the one it has now) or its recovery key.")
         if result.needs:
             lines.append(f"Incremental: {result.reused} stored file(s) are in the earlier "
                          f"backup(s) {', '.join(map(printable, result.needs))} in the same "

@@ -74,7 +74,11 @@ def test_an_encrypted_case_backs_up_and_restores_only_with_its_passphrase(tmp_pa
     code, out, err = cli("--case", folder, "--passphrase-stdin", "backup", "--out", usb,
                          "--json")
     assert code == 0, err
+    assert json.loads(out)["encrypted"] is True
     backup = json.loads(out)["file"]
+    stdin(secret)
+    code, out, err = cli("--case", folder, "--passphrase-stdin", "backup", "--out", usb)
+    assert code == 0 and "It is encrypted like the case" in out
     assert b"QUOKKAMARMALADE" not in Path(backup).read_bytes()
     places = tmp_path / "places"
     places.mkdir()

@@ -112,11 +112,13 @@ class BackupResult:
     needs: list[str]     # those files' names
     chain_events: int
     chain_hash: str
+    encrypted: bool = False  # an encrypted case's: opens only with its passphrase/key
 
     def to_json(self) -> dict[str, object]:
         return {"file": str(self.path), "size": self.size, "files": self.files,
                 "reused": self.reused, "needs": self.needs,
-                "chain_head": {"events": self.chain_events, "hash": self.chain_hash}}
+                "chain_head": {"events": self.chain_events, "hash": self.chain_hash},
+                "encrypted": self.encrypted}
 
 
 def human_size(n: float) -> str:
@@ -439,7 +441,7 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
                 with contextlib.suppress(OSError):
                     tmp.unlink()
     result = BackupResult(plan.target, plan.target.stat().st_size, len(manifest.entries),
-                          len(reuse), manifest.needs, events, head)
+                          len(reuse), manifest.needs, events, head, case.encrypted)
     _record(case, result)
     yield Progress(total, total, "Backup finished", result)
 

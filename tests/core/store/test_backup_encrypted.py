@@ -177,3 +177,26 @@ def test_an_incremental_backup_after_a_passphrase_change_takes_the_new_key_file(
     assert restored.originals_checked == 1
     # The first backup still opens with the passphrase the case had when it was made.
     assert unlock_backup(first.path, passphrase=PASSPHRASE)
+
+
+def test_a_backup_whose_key_file_was_changed_is_refused_with_nothing_unpacked(encrypted,
+                                                                              tmp_path):
+    from evidence_app.core.store.backup_format import UnsafeBackup
+
+    _case, result, _picture = encrypted
+    forged = tmp_path / "forged.evidence-backup"
+    with zipfile.ZipFile(result.path) as src, zipfile.ZipFile(forged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "case.key":
+                key = json.loads(data)
+                key["kdf"]["time_cost"] = 1  # weaker, same length
+                data = json.dumps(key, indent=2).encode() + b"\n"
+                data = data.ljust(info.file_size, b" ")[:info.file_size]
+            dst.writestr(info, data)
+    places = tmp_path / "places"
+    places.mkdir()
+    with pytest.raises(UnsafeBackup, match="case.key does not match the fingerprint"):
+        run(restore_backup(forged, places / "restored", derived=DERIVED,
+                           passphrase=PASSPHRASE))
+    assert _listing(places) == []
