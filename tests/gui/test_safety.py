@@ -466,3 +466,38 @@ def test_back_up_a_protected_case_then_restore_it_with_the_recovery_key(qtbot, w
         open_case(target, passphrase=PROTECTED)
     with open_case(target, passphrase="a new passphrase for it") as again:
         assert again.encrypted and again.settings().case_name == "Private log"
+
+
+def test_restore_anyway_of_a_protected_backup_does_not_ask_the_passphrase_again(
+        qtbot, window, tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.backup import backup_case
+    from evidence_app.gui.dialogs.passphrase import UnlockDialog
+
+    folder, _ = protected_case_with_photos(tmp_path / "case", tmp_path, n=2)
+    stored = sorted(p for p in (folder / "originals").rglob("*") if p.is_file()
+                    and len(p.name) == 64)
+    os.chmod(stored[0], 0o600)
+    data = bytearray(stored[0].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    stored[0].write_bytes(bytes(data))
+    with open_case(folder, passphrase=PROTECTED) as case:
+        backup = list(backup_case(case, tmp_path))[-1].item.path
+    menu_action(window, "file", "Restore a backup…").trigger()
+    dialog = dialog_of(RestoreDialog)
+    dialog.set_file(backup)
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=10000)
+    dialog.target_edit.setText(str(tmp_path / "restored"))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, unlock_dialog_in(qtbot, dialog), PROTECTED)
+    qtbot.waitUntil(lambda: dialog.anyway_button.isVisible(), timeout=20000)
+    assert "did not pass the check" in dialog.result_label.text()
+    assert not (tmp_path / "restored").exists()
+    qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert not any(isinstance(w, UnlockDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
+    assert "with the 1 problem(s) it already had" in dialog.result_label.text()
+    dialog.close()
+    with open_case(tmp_path / "restored", passphrase=PROTECTED) as again:
+        assert again.encrypted

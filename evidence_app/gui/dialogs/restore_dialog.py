@@ -111,6 +111,9 @@ class RestoreDialog(QDialog):
         self.result: Any = None
         self.token: CancelToken | None = None
         self.unlock_dialog: Any = None
+        # What opened this backup's key file, kept while this file stays chosen, so that
+        # "Restore anyway" does not ask again; forgotten when another file is chosen.
+        self._keys: tuple[str | None, str | None, str | None] | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._relays: list[_Relay] = []
@@ -196,6 +199,7 @@ class RestoreDialog(QDialog):
     def set_file(self, path: Path) -> None:
         self.file_edit.setText(str(path))
         self.info = None
+        self._keys = None
         self.result_label.clear()
         self.info_label.setText("Reading the backup…")
         self.info_label.setStyleSheet("")
@@ -238,9 +242,11 @@ class RestoreDialog(QDialog):
               keys: tuple[str | None, str | None, str | None] | None = None) -> None:
         if self.info is None:
             return
+        keys = keys or self._keys
         if self.info.encrypted and keys is None:
             self._ask_passphrase(keep_problems)
             return
+        self._keys = keys
         self.anyway_button.hide()
         path = Path(self.file_edit.text())
         target = Path(self.target_edit.text().strip()).expanduser()
@@ -344,4 +350,5 @@ class RestoreDialog(QDialog):
         if self.token is not None:
             self.token.cancel()
         self.pool.waitForDone(30000)
+        self._keys = None
         super().closeEvent(event)
