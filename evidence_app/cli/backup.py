@@ -7,7 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from evidence_app.cli.common import Parser, Subcommands, emit, open_case, printable, result_of
+from evidence_app.cli.common import (
+    Parser,
+    Subcommands,
+    ask_passphrase,
+    emit,
+    open_case,
+    printable,
+    result_of,
+)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -30,6 +38,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         lines = [f"Backed up to {printable(str(result.path))} ({result.files} file(s), "
                  f"{human_size(result.size)}; audit trail at event {result.chain_events}, "
                  f"{result.chain_hash[:16]}...)."]
+        if result.encrypted:
+            lines.append("It is encrypted like the case: it opens only with the case's "
+                         "passphrase (the one it has now) or its recovery key.")
         if result.needs:
             lines.append(f"Incremental: {result.reused} stored file(s) are in the earlier "
                          f"backup(s) {', '.join(map(printable, result.needs))} in the same "
@@ -75,19 +86,41 @@ def cmd_restore(args: argparse.Namespace) -> int:
     info = inspect_backup(Path(args.file))
     if not args.json:
         print(info.describe(), file=sys.stderr)
+    passphrase = recovery_key = None
+    if info.encrypted:
+        # Asked before anything is unpacked; a wrong one stops here with nothing written.
+        if args.recovery_key is not None:
+            recovery_key = args.recovery_key or _ask_recovery_key()
+        else:
+            passphrase = ask_passphrase(args, "Passphrase of the backed-up case: ")
     result = result_of(restore_backup(Path(args.file), Path(target), derived=DERIVED,
-                                      keep_problems=args.keep_problems),
+                                      keep_problems=args.keep_problems,
+                                      passphrase=passphrase, recovery_key=recovery_key),
                        RestoreResult, quiet=args.json)
     assert result is not None
     text = (f"Restored the case '{printable(result.case_name)}' to "
             f"{printable(str(result.folder))}: {result.files} file(s) unpacked, every one "
             f"matching its fingerprint; {result.originals_checked} exhibit(s) and the audit "
             f"trail ({result.chain_events} event(s)) checked.")
+    if result.encrypted:
+        text += (" It is encrypted, and opens with the same passphrase (or the recovery "
+                 "key) as the backed-up case.")
     if result.problems:
         text += "\n" + "\n".join(f"PROBLEM (already in the backed-up case): {p}"
                                  for p in result.problems)
     emit(args, result.to_json(), text)
     return 1 if result.problems else 0
+
+
+def _ask_recovery_key() -> str:
+    from evidence_app.core.errors import UserError
+
+    if not sys.stdin.isatty():
+        raise UserError("Give the recovery key after --recovery-key, or run this at a "
+                        "terminal to be asked for it.")
+    import getpass
+
+    return getpass.getpass("Recovery key (any spacing): ")
 
 
 def add_restore(sub: Subcommands, json_parent: Parser) -> None:
@@ -97,7 +130,10 @@ def add_restore(sub: Subcommands, json_parent: Parser) -> None:
         epilog="The backup is unpacked beside the new folder, every file is checked against "
                "the fingerprints the backup recorded and the case is verified; only then "
                "does the new folder appear. An existing folder is never replaced. A file "
-               "that is damaged, incomplete or unsafe is refused with nothing unpacked.")
+               "that is damaged, incomplete or unsafe is refused with nothing unpacked. "
+               "The backup of an encrypted case stays encrypted: its passphrase (the one "
+               "the case had when the backup was made) is asked for, or read from standard "
+               "input with --passphrase-stdin, or give --recovery-key instead.")
     p.add_argument("file", help="the backup file")
     p.add_argument("--case", dest="new_case", metavar="NEWDIR",
                    help="the new case folder (must not exist yet)")
@@ -105,4 +141,7 @@ def add_restore(sub: Subcommands, json_parent: Parser) -> None:
                    help="restore even when the case in an intact backup fails the check "
                         "(the problems were there when it was backed up; they are listed "
                         "and the exit status is 1)")
+    p.add_argument("--recovery-key", metavar="KEY", nargs="?", const="",
+                   help="open the backup of an encrypted case with its recovery key instead "
+                        "of the passphrase (asked for when no KEY is given)")
     p.set_defaults(run=cmd_restore)

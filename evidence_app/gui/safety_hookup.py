@@ -160,7 +160,8 @@ class SafetyHookup(QObject):
 
         if self.ops is None:
             return
-        dialog = BackupDialog(self.ops, self.window.settings, self.last_folder, self.window)
+        dialog = BackupDialog(self.ops, self.window.settings, self.last_folder, self.window,
+                              protected=self.window.session.encrypted)
         dialog.backed_up.connect(lambda _r: self.refresh())
         self._keep(dialog)
 

@@ -286,3 +286,218 @@ def test_closing_the_case_during_a_backup_cancels_it_and_leaves_nothing(qtbot, w
     leftovers = [p.name for p in usb.iterdir()]
     # Either the backup finished before the close reached it, or nothing is there.
     assert leftovers == [] or (len(leftovers) == 1 and leftovers[0].endswith(".evidence-backup"))
+
+
+PROTECTED = "paper lantern orchard seven"
+
+
+def protected_case_with_photos(folder: Path, tmp_path: Path, n: int = 2) -> tuple[Path, list]:
+    photos = tmp_path / "photos"
+    photos.mkdir(exist_ok=True)
+    files = [phone_jpeg(photos / f"IMG_{i}.jpg", size=(160, 120), seed=i) for i in range(n)]
+    with create_case(folder, owner_name="Jane Smith", initials="JS", case_name="Private log",
+                     passphrase=PROTECTED) as case:
+        results = [e.item for e in import_files(case, files) if e.item is not None]
+    return folder, results
+
+
+def unlock_dialog_in(qtbot, parent):
+    from evidence_app.gui.dialogs.passphrase import UnlockDialog
+
+    found: list = []
+
+    def shown() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, UnlockDialog) and w.isVisible()
+                    and w.parentWidget() is parent]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=10000)
+    return found[0]
+
+
+def type_into(qtbot, dialog, text: str) -> None:
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, text)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_restore_a_protected_backup_asks_its_passphrase_and_stays_protected(
+        qtbot, window, tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.backup import backup_case
+
+    folder, _ = protected_case_with_photos(tmp_path / "case", tmp_path)
+    with open_case(folder, passphrase=PROTECTED) as case:
+        backup = list(backup_case(case, tmp_path))[-1].item.path
+    menu_action(window, "file", "Restore a backup…").trigger()
+    dialog = dialog_of(RestoreDialog)
+    dialog.set_file(backup)
+    qtbot.waitUntil(lambda: dialog.info is not None, timeout=10000)
+    assert "Backup of a case protected by a passphrase" in dialog.info_label.text()
+    assert "Private log" not in dialog.info_label.text()
+    assert dialog.target_edit.text().endswith("Protected case (restored)")
+    places = tmp_path / "places"
+    places.mkdir()
+    target = places / "restored case"
+    dialog.target_edit.clear()
+    qtbot.keyClicks(dialog.target_edit, str(target))
+    shot(dialog, "restore-protected-ready")
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    ask = unlock_dialog_in(qtbot, dialog)
+    assert "protected by a passphrase" in ask.where.text() and backup.name in ask.where.text()
+    type_into(qtbot, ask, "not the passphrase")
+    qtbot.waitUntil(lambda: "does not open this case" in ask.message.text(), timeout=10000)
+    shot(ask, "restore-protected-wrong")
+    assert list(places.iterdir()) == [] and dialog.result is None
+    type_into(qtbot, ask, PROTECTED)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    text = dialog.result_label.text()
+    assert "Restored the case 'Private log'" in text and "still protected" in text
+    assert "all 2 exhibit(s)" in text
+    shot(dialog, "restore-protected-done")
+    # The restored case opens as any protected case does: with the same passphrase.
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, unlock_dialog_in(qtbot, window), PROTECTED)
+    wait_open(qtbot, window)
+    assert window.session.case_folder == target.resolve() and window.session.encrypted
+    settle(qtbot, window)
+
+
+def test_cancelling_the_passphrase_of_a_protected_backup_restores_nothing(qtbot, window,
+                                                                         tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.backup import backup_case
+
+    folder, _ = protected_case_with_photos(tmp_path / "case", tmp_path, n=1)
+    with open_case(folder, passphrase=PROTECTED) as case:
+        backup = list(backup_case(case, tmp_path))[-1].item.path
+    menu_action(window, "file", "Restore a backup…").trigger()
+    dialog = dialog_of(RestoreDialog)
+    dialog.set_file(backup)
+    qtbot.waitUntil(lambda: dialog.info is not None, timeout=10000)
+    places = tmp_path / "places"
+    places.mkdir()
+    dialog.target_edit.setText(str(places / "restored"))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    ask = unlock_dialog_in(qtbot, dialog)
+    qtbot.mouseClick(ask.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ask.isVisible())
+    assert list(places.iterdir()) == [] and dialog.result is None
+    assert dialog.restore_button.isEnabled()
+    dialog.close()
+    settle(qtbot, window)
+
+
+def test_check_my_evidence_names_a_tampered_original_of_a_protected_case(qtbot, window,
+                                                                        tmp_path):
+    folder, results = protected_case_with_photos(tmp_path / "case", tmp_path, n=1)
+    stored = [p for p in (folder / "originals").rglob("*") if p.is_file()
+              and len(p.name) == 64]
+    assert len(stored) == 1
+    os.chmod(stored[0], 0o600)
+    data = bytearray(stored[0].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    stored[0].write_bytes(bytes(data))
+    window.session.open(folder)
+    type_into(qtbot, unlock_dialog_in(qtbot, window), PROTECTED)
+    wait_open(qtbot, window)
+    settle(qtbot, window)
+    menu_action(window, "tools", "Check my evidence…").trigger()
+    dialog = dialog_of(CheckEvidenceDialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert dialog.headline.text().endswith("The check found 1 problem.")
+    details = dialog.details.text()
+    assert f"Exhibit {results[0].exhibit}" in details and "What to do:" in details
+    shot(dialog, "check-protected-failed")
+    dialog.close()
+    settle(qtbot, window)
+
+
+def test_back_up_a_protected_case_then_restore_it_with_the_recovery_key(qtbot, window,
+                                                                       tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.errors import WrongPassphrase
+
+    case = create_case(tmp_path / "case", owner_name="Jane Smith", initials="JS",
+                       case_name="Private log", passphrase=PROTECTED)
+    recovery = case.recovery_key
+    case.close()
+    window.session.open(tmp_path / "case")
+    type_into(qtbot, unlock_dialog_in(qtbot, window), PROTECTED)
+    wait_open(qtbot, window)
+    settle(qtbot, window)
+    menu_action(window, "file", "Back up now…").trigger()
+    dialog = dialog_of(BackupDialog)
+    assert any("so is its backup" in label.text() for label in dialog.findChildren(QLabel))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.set_folder(usb)
+    qtbot.waitUntil(lambda: dialog.backup_button.isEnabled())
+    shot(dialog, "backup-protected-plan")
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    backup = dialog.result.path
+    assert "Private" not in backup.name
+    dialog.close()
+    menu_action(window, "file", "Restore a backup…").trigger()
+    restore = dialog_of(RestoreDialog)
+    restore.set_file(backup)
+    qtbot.waitUntil(lambda: restore.info is not None, timeout=10000)
+    target = tmp_path / "restored"
+    restore.target_edit.setText(str(target))
+    qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
+    ask = unlock_dialog_in(qtbot, restore)
+    qtbot.mouseClick(ask.switch, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(ask.recovery, recovery.lower().replace("-", " "))
+    qtbot.keyClicks(ask.new_passphrase.first, "a new passphrase for it")
+    qtbot.keyClicks(ask.new_passphrase.second, "a new passphrase for it")
+    shot(ask, "restore-protected-recovery")
+    qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: restore.result is not None, timeout=20000)
+    assert "still protected" in restore.result_label.text()
+    restore.close()
+    settle(qtbot, window)
+    window.session.close()
+    settle(qtbot, window)
+    with pytest.raises(WrongPassphrase):
+        open_case(target, passphrase=PROTECTED)
+    with open_case(target, passphrase="a new passphrase for it") as again:
+        assert again.encrypted and again.settings().case_name == "Private log"
+
+
+def test_restore_anyway_of_a_protected_backup_does_not_ask_the_passphrase_again(
+        qtbot, window, tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.store.backup import backup_case
+    from evidence_app.gui.dialogs.passphrase import UnlockDialog
+
+    folder, _ = protected_case_with_photos(tmp_path / "case", tmp_path, n=2)
+    stored = sorted(p for p in (folder / "originals").rglob("*") if p.is_file()
+                    and len(p.name) == 64)
+    os.chmod(stored[0], 0o600)
+    data = bytearray(stored[0].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    stored[0].write_bytes(bytes(data))
+    with open_case(folder, passphrase=PROTECTED) as case:
+        backup = list(backup_case(case, tmp_path))[-1].item.path
+    menu_action(window, "file", "Restore a backup…").trigger()
+    dialog = dialog_of(RestoreDialog)
+    dialog.set_file(backup)
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=10000)
+    dialog.target_edit.setText(str(tmp_path / "restored"))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, unlock_dialog_in(qtbot, dialog), PROTECTED)
+    qtbot.waitUntil(lambda: dialog.anyway_button.isVisible(), timeout=20000)
+    assert "did not pass the check" in dialog.result_label.text()
+    assert not (tmp_path / "restored").exists()
+    qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert not any(isinstance(w, UnlockDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
+    assert "with the 1 problem(s) it already had" in dialog.result_label.text()
+    dialog.close()
+    with open_case(tmp_path / "restored", passphrase=PROTECTED) as again:
+        assert again.encrypted

@@ -46,13 +46,14 @@ from evidence_app.core.store.backup_format import (
     try_lock,
 )
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.folder import DB_NAME
+from evidence_app.core.store.folder import DB_NAME, ORIGINALS
 from evidence_app.core.store.models import AuditEvent
 from evidence_app.core.store.originals import fsync_folder
 
 CHUNK = 1024 * 1024
 ENTRY_OVERHEAD = 200  # zip headers per entry (local, zip64 extra, central directory)
 DRIVE = "the backup drive"
+PROTECTED = "(protected)"  # the case name an encrypted case's manifest shows
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,13 @@ class BackupResult:
     needs: list[str]     # those files' names
     chain_events: int
     chain_hash: str
+    encrypted: bool = False  # an encrypted case's: opens only with its passphrase/key
 
     def to_json(self) -> dict[str, object]:
         return {"file": str(self.path), "size": self.size, "files": self.files,
                 "reused": self.reused, "needs": self.needs,
-                "chain_head": {"events": self.chain_events, "hash": self.chain_hash}}
+                "chain_head": {"events": self.chain_events, "hash": self.chain_hash},
+                "encrypted": self.encrypted}
 
 
 def human_size(n: float) -> str:
@@ -128,8 +131,10 @@ def human_size(n: float) -> str:
 
 
 def default_name(case: Case, when: datetime) -> str:
-    """'Jane-Smith-2026-12-05-0135.evidence-backup': the case and the time, safe anywhere."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", case.settings().case_name).strip("-")[:40] or "case"
+    """'Jane-Smith-2026-12-05-0135.evidence-backup': the case and the time, safe anywhere.
+    An encrypted case's name is not put on the outside of its backup: 'case-2026-...'."""
+    name = "" if case.encrypted else case.settings().case_name
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:40] or "case"
     return f"{stem}-{when.astimezone().strftime('%Y-%m-%d-%H%M%S')}{SUFFIX}"
 
 
@@ -238,9 +243,13 @@ def plan_backup(case: Case, out: Path, *, full: bool = False) -> BackupPlan:
 
 def _split(files: list[_Source], earlier: dict[str, Entry],
            ) -> tuple[list[_Source], dict[str, Entry]]:
-    """The files to copy, and those an earlier backup in the folder already holds."""
+    """The files to copy, and those an earlier backup in the folder already holds. Only
+    originals are taken from earlier backups: they never change once stored, while a
+    file such as an encrypted case's key file (`case.key`, rewritten when the passphrase
+    changes) may change and keep its size."""
     reuse = {s.name: earlier[s.name] for s in files
-             if s.name in earlier and earlier[s.name].size == s.size}
+             if s.name.startswith(f"{ORIGINALS}/") and s.name in earlier
+             and earlier[s.name].size == s.size}
     return [s for s in files if s.name not in reuse], reuse
 
 
@@ -320,9 +329,9 @@ def _zipinfo(name: str, size: int, when: datetime) -> zipfile.ZipInfo:
     return info
 
 
-def _chain_head(snapshot: Path) -> tuple[int, str, str, str]:
+def _chain_head(case: Case, snapshot: Path) -> tuple[int, str, str, str]:
     """(events, last hash, case id, case name) as the snapshot holds them."""
-    with database.raw_connection(snapshot, read_only=True) as con:
+    with case.open_database_copy(snapshot) as con:
         count = con.execute(f"SELECT count(*) FROM {AuditEvent.__tablename__}").fetchone()[0]
         row = con.execute(f"SELECT hash FROM {AuditEvent.__tablename__} "
                           "ORDER BY id DESC LIMIT 1").fetchone()
@@ -356,11 +365,16 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
     with case.cache.scratch() as scratch:
         snapshot = scratch / "snapshot.db"
         try:
-            database.copy_database(case.folder / DB_NAME, snapshot)
-        except (OSError, database.DatabaseError) as exc:
+            # Through the case: an encrypted case's snapshot is encrypted with its key.
+            case.copy_database(snapshot)
+        except Exception as exc:
+            if not isinstance(exc, OSError) and database.database_error(exc) is None:
+                raise
             raise BackupError(f"The case database could not be read for the backup ({exc}); "
                               "nothing was written.") from exc
-        events, head, case_id, case_name = _chain_head(snapshot)
+        events, head, case_id, case_name = _chain_head(case, snapshot)
+        if case.encrypted:
+            case_name = PROTECTED  # the manifest is plain text: no name of the case in it
         # The files as they are now, after the snapshot: an original is stored before its
         # record is committed, so every file the snapshot refers to is in this list (the
         # plan may be older: the person kept working while choosing a folder).
@@ -368,7 +382,8 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
         total = len(copy) + 2
         manifest = Manifest(__version__, case_id, case_name, when.astimezone(UTC).isoformat(),
                             events, head, elsewhere=sorted(reuse.values(),
-                                                           key=lambda e: e.name))
+                                                           key=lambda e: e.name),
+                            encrypted=case.encrypted)
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX,
                                             dir=folder)
@@ -426,7 +441,7 @@ def backup_case(case: Case, out: Path, *, full: bool = False,
                 with contextlib.suppress(OSError):
                     tmp.unlink()
     result = BackupResult(plan.target, plan.target.stat().st_size, len(manifest.entries),
-                          len(reuse), manifest.needs, events, head)
+                          len(reuse), manifest.needs, events, head, case.encrypted)
     _record(case, result)
     yield Progress(total, total, "Backup finished", result)
 

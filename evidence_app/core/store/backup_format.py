@@ -78,6 +78,9 @@ class Manifest:
     chain_hash: str
     entries: list[Entry] = field(default_factory=list)      # held in this file
     elsewhere: list[Entry] = field(default_factory=list)    # held in earlier files
+    # An encrypted case's backup: its database and files are as encrypted as the case,
+    # `case.key` is among the entries, and the case's name is not written here.
+    encrypted: bool = False
 
     @property
     def needs(self) -> list[str]:
@@ -92,7 +95,7 @@ class Manifest:
             "chain_head": {"events": self.chain_events, "hash": self.chain_hash},
             "entries": [e.to_json() for e in self.entries],
             "elsewhere": [e.to_json() for e in self.elsewhere],
-            "needs": self.needs,
+            "needs": self.needs, "encrypted": self.encrypted,
         }
 
     def encode(self) -> bytes:
@@ -116,6 +119,10 @@ class Manifest:
                            int(head["events"]), str(head["hash"]))
             manifest.entries = [_entry(e, in_file=True) for e in raw["entries"]]
             manifest.elsewhere = [_entry(e, in_file=False) for e in raw.get("elsewhere", [])]
+            encrypted = raw.get("encrypted", False)
+            if not isinstance(encrypted, bool):
+                raise ValueError("'encrypted' is neither true nor false")
+            manifest.encrypted = encrypted
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise UnsafeBackup(f"The backup's manifest cannot be read ({exc}); the file is "
                                "damaged or not an evidence backup.") from exc

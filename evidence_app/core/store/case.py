@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import stat
 import threading
 import uuid
@@ -291,6 +292,15 @@ class Case:
         with the case's key when the case is encrypted, plain otherwise."""
         database.copy_database(self.folder / DB_NAME, Path(target),
                                None if self._keys is None else self._keys.database)
+
+    @contextlib.contextmanager
+    def open_database_copy(self, copy: Path) -> Iterator[sqlite3.Connection]:
+        """A read-only connection to a copy made by `copy_database` (opened with the
+        case's key when the case is encrypted), closed afterwards."""
+        with database.raw_connection(Path(copy), read_only=True,
+                                     key=None if self._keys is None else self._keys.database,
+                                     ) as con:
+            yield con
 
     def now(self) -> datetime:
         """The time this case stamps on what is recorded now (aware, UTC)."""

@@ -20,7 +20,8 @@ from evidence_app.core.store.keys import (
     write_key_file,
 )
 
-__all__ = ["NewKeys", "change_passphrase", "is_encrypted", "reset_passphrase", "unlock"]
+__all__ = ["NewKeys", "change_passphrase", "is_encrypted", "reset_passphrase", "unlock",
+           "unlock_key_file"]
 
 
 @dataclass(repr=False)
@@ -60,7 +61,15 @@ def unlock(folder: Path, passphrase: str | None = None, recovery_key: str | None
     folder = Path(folder).expanduser()
     if passphrase is None and recovery_key is None:
         raise PassphraseNeeded("This case is encrypted. Enter its passphrase to open it.")
-    key_file = read_key_file(folder)
+    return unlock_key_file(read_key_file(folder), passphrase, recovery_key)
+
+
+def unlock_key_file(key_file: KeyFile, passphrase: str | None = None,
+                    recovery_key: str | None = None) -> CaseKeys:
+    """The keys a key file holds (one read from a backup, say), with the same errors as
+    `unlock`."""
+    if passphrase is None and recovery_key is None:
+        raise PassphraseNeeded("This case is encrypted. Enter its passphrase to open it.")
     data_key = (key_file.unlock_with_recovery(recovery_key) if recovery_key is not None
                 else key_file.unlock(str(passphrase)))
     return CaseKeys.from_data_key(data_key)

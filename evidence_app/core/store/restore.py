@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -40,6 +41,9 @@ from evidence_app.core.store.backup_format import (
     try_lock,
 )
 from evidence_app.core.store.case import Case, DerivedData
+from evidence_app.core.store.encryption import unlock_key_file
+from evidence_app.core.store.folder import KEY_FILE
+from evidence_app.core.store.keys import CaseKeys, KeyFile
 from evidence_app.core.store.models import AuditEvent, CaseSettings
 from evidence_app.core.store.originals import fsync_folder
 from evidence_app.core.store.verify import VerifyReport, verify_case
@@ -47,6 +51,7 @@ from evidence_app.core.store.verify import VerifyReport, verify_case
 CHUNK = 1024 * 1024
 STAGING = ".restoring-"
 STAGING_LOCK = "restoring.lock"
+MAX_KEY_FILE = 64 * 1024
 
 
 class RestoreError(UserError):
@@ -71,15 +76,29 @@ class BackupInfo:
     missing: list[str]      # earlier backup files it needs that are not beside it
 
     @property
+    def encrypted(self) -> bool:
+        """Whether the backup is of an encrypted case (restoring it needs the passphrase
+        or the recovery key)."""
+        m = self.manifest
+        return m.encrypted or any(e.name == KEY_FILE for e in m.entries + m.elsewhere)
+
+    @property
     def size(self) -> int:
         return sum(e.size for e in self.manifest.entries + self.manifest.elsewhere)
 
     def describe(self) -> str:
         m = self.manifest
         originals = sum(1 for e in m.entries + m.elsewhere if e.name.startswith("originals/"))
-        text = (f"Backup of the case '{m.case_name}', made {m.created[:16].replace('T', ' ')} "
-                f"UTC: {originals} stored file(s), {human_size(self.size)}, "
-                f"{m.chain_events} audit event(s).")
+        made = m.created[:16].replace("T", " ")
+        if self.encrypted:
+            text = (f"Backup of a case protected by a passphrase (encrypted), made {made} UTC: {originals} stored "
+                    f"file(s), {human_size(self.size)}, {m.chain_events} audit event(s). It "
+                    "opens only with the case's passphrase (the one it had when the backup "
+                    "was made) or its recovery key.")
+        else:
+            text = (f"Backup of the case '{m.case_name}', made {made} UTC: {originals} "
+                    f"stored file(s), {human_size(self.size)}, {m.chain_events} audit "
+                    "event(s).")
         if m.needs:
             text += (" It is an incremental backup: it also needs the earlier backup "
                      f"file(s) {', '.join(m.needs)} from the same folder.")
@@ -98,11 +117,13 @@ class RestoreResult:
     originals_checked: int
     chain_events: int
     problems: tuple[str, ...] = ()   # what the check found, when restored anyway
+    encrypted: bool = False          # opens with the same passphrase / recovery key
 
     def to_json(self) -> dict[str, object]:
         return {"case": str(self.folder), "case_name": self.case_name, "files": self.files,
                 "originals_checked": self.originals_checked,
-                "chain_events": self.chain_events, "problems": list(self.problems)}
+                "chain_events": self.chain_events, "problems": list(self.problems),
+                "encrypted": self.encrypted}
 
 
 def inspect_backup(path: Path) -> BackupInfo:
@@ -112,6 +133,18 @@ def inspect_backup(path: Path) -> BackupInfo:
         manifest = read_manifest(zf)
     missing = [name for name in manifest.needs if not (path.parent / name).is_file()]
     return BackupInfo(path, manifest, missing)
+
+
+def unlock_backup(path: Path, *, passphrase: str | None = None,
+                  recovery_key: str | None = None) -> bool:
+    """Whether the passphrase or recovery key opens the encrypted case in the backup file
+    at `path` (True), raising PassphraseNeeded, WrongPassphrase or WrongRecoveryKey when
+    not; False for a plain case's backup. Reads the backup's key file only (for a dialog
+    that asks before the restore starts)."""
+    path = Path(path).expanduser()
+    with open_archive(path) as zf:
+        manifest = read_manifest(zf)
+    return _backup_keys(_sources(path, manifest), manifest, passphrase, recovery_key) is not None
 
 
 def check_target(target: Path) -> None:
@@ -226,6 +259,41 @@ class _Cancelled(Exception):
     pass
 
 
+def _backup_keys(sources: list[tuple[Path, zipfile.ZipInfo, Entry]], manifest: Manifest,
+                 passphrase: str | None, recovery_key: str | None) -> CaseKeys | None:
+    """The keys of the encrypted case a backup holds (None for a plain case), unlocked
+    with the passphrase or recovery key from the backup's own key file before anything is
+    unpacked: PassphraseNeeded, WrongPassphrase or WrongRecoveryKey leave nothing behind."""
+    found = [(source, info, entry) for source, info, entry in sources if entry.name == KEY_FILE]
+    if not found:
+        if manifest.encrypted:
+            raise UnsafeBackup("This backup is of an encrypted case but holds no key file "
+                               f"({KEY_FILE}); it cannot be restored. Nothing was unpacked.")
+        return None
+    source, info, entry = found[0]
+    if entry.size > MAX_KEY_FILE:
+        raise UnsafeBackup(f"The backup's {KEY_FILE} is too large to be a key file; nothing "
+                           "was unpacked.")
+    try:
+        with open_archive(source) as zf, zf.open(info) as src:
+            data = src.read(MAX_KEY_FILE + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise UnsafeBackup(f"The backup's {KEY_FILE} is damaged ({exc}); nothing was "
+                           "unpacked.") from exc
+    if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise UnsafeBackup(f"The backup's {KEY_FILE} does not match the fingerprint its "
+                           "manifest recorded: the backup file is damaged. Nothing was "
+                           "unpacked.")
+    try:
+        key_file = KeyFile.from_json(json.loads(data.decode("utf-8")))
+    except CaseError as exc:
+        raise UnsafeBackup(f"{exc} Nothing was unpacked.") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnsafeBackup(f"The backup's {KEY_FILE} cannot be read ({type(exc).__name__}); "
+                           "nothing was unpacked.") from None
+    return unlock_key_file(key_file, passphrase, recovery_key)
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -236,14 +304,21 @@ def _fsync_file(path: Path) -> None:
 
 def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] = (),
                    cancel: CancelToken | None = None,
-                   keep_problems: bool = False) -> Iterator[Progress]:
+                   keep_problems: bool = False, passphrase: str | None = None,
+                   recovery_key: str | None = None) -> Iterator[Progress]:
     """Restore the backup file at `path` as a new case folder `target`, yielding
     progress; the last event's item is a RestoreResult. Raises RestoreError or
     UnsafeBackup (nothing is then left that looks like a case).
 
     A case that fails the check is refused (RestoreCheckFailed) unless `keep_problems`:
     a backup may be the only copy left of evidence with one damaged exhibit, and the
-    rest must not be held back by it. The archive itself must always be intact."""
+    rest must not be held back by it. The archive itself must always be intact.
+
+    A backup of an encrypted case needs the case's `passphrase` (the one it had when the
+    backup was made) or its `recovery_key`; without either, PassphraseNeeded, and with
+    one that does not open it, WrongPassphrase or WrongRecoveryKey, all raised before
+    anything is unpacked. The restored case stays encrypted and opens with the same
+    passphrase. Both are ignored for a plain backup."""
     cancelled: Callable[[], bool] = cancel if cancel is not None else (lambda: False)
     path = Path(path).expanduser().resolve()
     target = Path(target).expanduser().absolute()
@@ -251,6 +326,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
     with open_archive(path) as zf:
         manifest = read_manifest(zf)
     sources = _sources(path, manifest)
+    keys = _backup_keys(sources, manifest, passphrase, recovery_key)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -296,7 +372,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
             list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
-                                 cancel, keep_problems)
+                                 cancel, keep_problems, keys)
         os.close(lock_fd)
         lock_fd = -1
         (staging / STAGING_LOCK).unlink()
@@ -330,10 +406,11 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
 
 def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
                     derived: Sequence[DerivedData], files: int,
-                    cancel: CancelToken | None, keep_problems: bool) -> RestoreResult:
-    """Open the unpacked case, check it as `verify` does and against the manifest's chain
-    head, and record the restore in its audit trail."""
-    with Case.open(staging, derived=derived) as case:
+                    cancel: CancelToken | None, keep_problems: bool,
+                    keys: CaseKeys | None = None) -> RestoreResult:
+    """Open the unpacked case (with its keys, when encrypted), check it as `verify` does
+    and against the manifest's chain head, and record the restore in its audit trail."""
+    with Case.open(staging, derived=derived, keys=keys) as case:
         with case.read() as session:
             settings = session.get(CaseSettings, 1)
             case_id, case_name = (settings.case_uuid, settings.case_name) if settings else ("", "")
@@ -368,4 +445,5 @@ def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
                       chain_events=manifest.chain_events, chain_hash=manifest.chain_hash,
                       folder=str(target), problems=report.problems[:50])
         return RestoreResult(target, case_name, files, report.originals_checked,
-                             manifest.chain_events, tuple(report.problems))
+                             manifest.chain_events, tuple(report.problems),
+                             encrypted=keys is not None)

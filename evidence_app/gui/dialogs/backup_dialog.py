@@ -33,6 +33,8 @@ INTRO = ("A backup is one file holding everything in this case: your records, ev
          "exhibit exactly as it is stored, and the fingerprints that prove nothing has "
          "changed. Keep it on a USB stick or another drive, somewhere safe from anyone who "
          "should not see it. You can keep using the app while it is made.")
+PROTECTED = ("Your case is protected by a passphrase, and so is its backup: it opens only "
+             "with your passphrase (the one you have now) or your recovery key.")
 FULL_TIP = ("Later backups to the same folder normally copy only what is new, and need the "
             "earlier backup files there to be restored. Tick this to make one file that "
             "stands alone.")
@@ -56,7 +58,7 @@ class BackupDialog(QDialog):
     backed_up = Signal(object)
 
     def __init__(self, ops: CaseOps, settings: AppSettings, folder: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, protected: bool = False) -> None:
         super().__init__(parent)
         self.ops = ops
         self.settings = settings
@@ -68,7 +70,7 @@ class BackupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
-        intro = QLabel(INTRO)
+        intro = QLabel(INTRO + (" " + PROTECTED if protected else ""))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(QLabel("Put the backup in this folder:"))

@@ -15,6 +15,9 @@ DOES = [
     "<b>Locking</b> (Ctrl+L, or after the time you chose) takes the case off the screen; a case "
     "with a passphrase also closes until the passphrase is typed again.",
     "<b>Quick hide</b> ({key}) hides every window of the app at once and locks it.",
+    "<b>Backups</b> (File \u203a Back up now) of a case with a passphrase stay scrambled "
+    "too: they open only with the passphrase the case had when the backup was made, or "
+    "the recovery key.",
 ]
 
 DOES_NOT = [

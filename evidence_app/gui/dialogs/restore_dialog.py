@@ -56,17 +56,34 @@ def _inspect(path: Path, _progress: Any) -> Any:
     return inspect_backup(path)
 
 
-def _restore(path: Path, target: Path, cancel: CancelToken, keep: bool, progress: Any) -> Any:
-    from evidence_app.core.cases import DERIVED
+def _restore(path: Path, target: Path, cancel: CancelToken, keep: bool, progress: Any,
+             keys: tuple[str | None, str | None, str | None] = (None, None, None)) -> Any:
+    """The restore, on a worker; `keys` = (passphrase, recovery key, new passphrase) for
+    a protected case's backup (a new passphrase comes with the recovery key: the person
+    forgot the old one, so the restored case gets the new one)."""
+    from evidence_app.core.cases import DERIVED, reset_passphrase
     from evidence_app.core.store.restore import RestoreResult, restore_backup
 
+    passphrase, recovery_key, new_passphrase = keys
     result = None
     for event in restore_backup(path, target, derived=DERIVED, cancel=cancel,
-                                keep_problems=keep):
+                                keep_problems=keep, passphrase=passphrase,
+                                recovery_key=recovery_key):
         progress(event)
         if isinstance(event.item, RestoreResult):
             result = event.item
+    if result is not None and recovery_key is not None and new_passphrase:
+        reset_passphrase(result.folder, recovery_key, new_passphrase)
     return result
+
+
+def _check_keys(path: Path, passphrase: str | None, recovery_key: str | None,
+                new_passphrase: str | None) -> tuple[str | None, str | None, str | None]:
+    """What the unlock dialog runs on its worker: the backup's own key file must open."""
+    from evidence_app.core.store.restore import unlock_backup
+
+    unlock_backup(path, passphrase=passphrase, recovery_key=recovery_key)
+    return passphrase, recovery_key, new_passphrase
 
 
 def suggested_folder(case_name: str) -> Path:
@@ -93,6 +110,10 @@ class RestoreDialog(QDialog):
         self.info: Any = None
         self.result: Any = None
         self.token: CancelToken | None = None
+        self.unlock_dialog: Any = None
+        # What opened this backup's key file, kept while this file stays chosen, so that
+        # "Restore anyway" does not ask again; forgotten when another file is chosen.
+        self._keys: tuple[str | None, str | None, str | None] | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._relays: list[_Relay] = []
@@ -178,6 +199,7 @@ class RestoreDialog(QDialog):
     def set_file(self, path: Path) -> None:
         self.file_edit.setText(str(path))
         self.info = None
+        self._keys = None
         self.result_label.clear()
         self.info_label.setText("Reading the backup…")
         self.info_label.setStyleSheet("")
@@ -189,7 +211,9 @@ class RestoreDialog(QDialog):
         self.info_label.setText(info.describe())
         self.info_label.setStyleSheet(RED if info.missing else "")
         if not self.target_edit.text():
-            self.target_edit.setText(str(suggested_folder(info.manifest.case_name)))
+            # A protected case's backup does not say its name (it is encrypted inside).
+            name = "Protected case" if info.encrypted else info.manifest.case_name
+            self.target_edit.setText(str(suggested_folder(name)))
         self._update()
 
     def _unreadable(self, exc: BaseException) -> None:
@@ -214,9 +238,15 @@ class RestoreDialog(QDialog):
                                        and bool(self.target_edit.text().strip()))
 
     # -- restoring -------------------------------------------------------------------------
-    def start(self, keep_problems: bool = False) -> None:
+    def start(self, keep_problems: bool = False,
+              keys: tuple[str | None, str | None, str | None] | None = None) -> None:
         if self.info is None:
             return
+        keys = keys or self._keys
+        if self.info.encrypted and keys is None:
+            self._ask_passphrase(keep_problems)
+            return
+        self._keys = keys
         self.anyway_button.hide()
         path = Path(self.file_edit.text())
         target = Path(self.target_edit.text().strip()).expanduser()
@@ -229,9 +259,30 @@ class RestoreDialog(QDialog):
         self.bar.setRange(0, 0)
         self.result_label.setStyleSheet("")
         self.result_label.setText("Restoring…")
-        self._run(lambda progress: _restore(path, target, token, keep_problems, progress),
+        given = keys or (None, None, None)
+        self._run(lambda progress: _restore(path, target, token, keep_problems, progress,
+                                            given),
                   self._finished,
                   self._failed, self._progress)
+
+    def _ask_passphrase(self, keep_problems: bool) -> None:
+        """The same unlock dialog as opening a protected case; it checks what is typed
+        against the backup's own key file, and the restore starts once it opens it."""
+        from evidence_app.core.errors import WrongPassphrase, WrongRecoveryKey
+        from evidence_app.gui.dialogs.passphrase import UnlockDialog
+
+        path = Path(self.file_edit.text())
+        dialog = UnlockDialog(
+            path.name, lambda p, r, n: _check_keys(path, p, r, n),
+            (WrongPassphrase, WrongRecoveryKey), self)
+        dialog.where.setText(
+            f"The backup “{path.name}” is of a case protected by a passphrase. "
+            "Type the passphrase the case had when the backup was made; the restored case "
+            "keeps it.")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.start(keep_problems, dialog.opened))
+        self.unlock_dialog = dialog
+        dialog.open()
 
     def _progress(self, event: Any) -> None:
         if event.total:
@@ -266,7 +317,9 @@ class RestoreDialog(QDialog):
             self.result_label.setText(
                 f"\u2714 Restored the case '{result.case_name}' to {result.folder}. Every "
                 f"file matched its fingerprint, and the check found all "
-                f"{result.originals_checked} exhibit(s) and the audit trail intact.")
+                f"{result.originals_checked} exhibit(s) and the audit trail intact."
+                + (" It is still protected: it opens with its passphrase or recovery key."
+                   if result.encrypted else ""))
         self.restore_button.setEnabled(False)
         self.open_button.show()
         self.open_button.setDefault(True)
@@ -297,4 +350,5 @@ class RestoreDialog(QDialog):
         if self.token is not None:
             self.token.cancel()
         self.pool.waitForDone(30000)
+        self._keys = None
         super().closeEvent(event)
