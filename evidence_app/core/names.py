@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
+import re
 
-def readable_name(text: str) -> str:
-    """`text` with bytes that are not UTF-8 shown as U+FFFD instead of lone surrogates.
+
+def readable_name(text: str, within_json: bool = False) -> str:
+    """`text` with bytes that are not UTF-8 shown as visible escapes (`\\xE9`).
 
     Python decodes such bytes in file names to lone surrogates, which SQLite, JSON and
-    the terminal all refuse; stored names and printed paths go through this first.
-    A surrogate that stands for no byte (a Windows name can hold half of a UTF-16 pair)
-    becomes U+FFFD too.
+    the terminal all refuse; stored names and printed paths go through this first. Each
+    such byte is shown as a backslash, `x` and its two hex digits (what `ls -b` and
+    Python show), so "IMG_\\xE9t\\xE9.jpg" still says which bytes the name held and
+    `name_bytes` gives them back. A surrogate that stands for no byte (a Windows name can
+    hold half of a UTF-16 pair) becomes U+FFFD. `within_json`: the text is JSON already,
+    so the backslash is written as JSON writes one.
     """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raw = bytearray()
+        slash = "\\\\" if within_json else "\\"
+        out = []
         for ch in text:
             if "\udc80" <= ch <= "\udcff":
-                raw += ch.encode("utf-8", "surrogateescape")
+                out.append(f"{slash}x{ord(ch) - 0xDC00:02X}")
             elif "\ud800" <= ch <= "\udfff":
-                raw += "\ufffd".encode()
+                out.append("\ufffd")
             else:
-                raw += ch.encode()
-        return raw.decode("utf-8", "replace")
+                out.append(ch)
+        return "".join(out)
     return text
+
+
+def undecodable(text: str) -> bool:
+    """Whether a name as Python gave it holds bytes that are not UTF-8."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+_ESCAPE = re.compile(r"\\x([0-9A-F]{2})")
+
+
+def name_bytes(shown: str) -> bytes:
+    """The bytes a name shown by `readable_name` stood for (the escapes undone)."""
+    out = bytearray()
+    last = 0
+    for m in _ESCAPE.finditer(shown):
+        out += shown[last:m.start()].encode("utf-8")
+        out.append(int(m.group(1), 16))
+        last = m.end()
+    out += shown[last:].encode("utf-8")
+    return bytes(out)

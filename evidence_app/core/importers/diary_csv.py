@@ -32,6 +32,7 @@ from evidence_app.core.importers.diary_exhibit import (
     record_exhibit,
     store_original,
 )
+from evidence_app.core.importers.files import discard_uncommitted
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.store.audit import next_free_id
 from evidence_app.core.store.bulk import bulk_insert
@@ -485,7 +486,7 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
         committed = True
     finally:
         if stored is not None and stored.created and not (committed and result.imported):
-            case.originals.remove(stored.sha256)
+            discard_uncommitted(case, [stored.sha256])
     return result
 
 
