@@ -8,6 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = '''
+import pytest
+
+
 @pytest.mark.needs_tool("no-such-program-anywhere")
 def test_needs_a_missing_program():
     pass
