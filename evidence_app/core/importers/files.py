@@ -12,6 +12,7 @@ unreferenced originals, which `verify` lists and never counts as damage.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections import deque
@@ -387,8 +388,9 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     except StoreError as exc:
                         raise CaseError(
                             f"Files cannot be saved into the case: {exc.strerror}. Nothing "
-                            "from this import was added and nothing half-written was kept. "
-                            "Free some space, then import again.") from exc
+                            "from this import was added and nothing half-written was kept; "
+                            "everything already in the case is safe. "
+                            f"{_store_advice(exc.errno)}") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except NotAFile as exc:
@@ -456,6 +458,17 @@ def discard_uncommitted(case: Case, shas: Iterable[str]) -> None:
         for sha in shas - used:
             case.originals.remove(sha)
             case.cache.remove_thumbnail(sha)
+
+
+def _store_advice(code: int | None) -> str:
+    """What the person can do when the case's disk refuses a write."""
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
+        return "Free some space on that disk, then import again."
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ("Check that the case folder can be written to (a locked USB stick or a "
+                "read-only folder cannot take new files), then import again.")
+    return ("The disk may have been disconnected or may be failing: check it, make a "
+            "backup of the case, then import again.")
 
 
 def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
