@@ -173,7 +173,7 @@ class Originals:
             if not stat.S_ISREG(st.st_mode):
                 raise NotAFile(errno.EINVAL, "not a regular file (a device, pipe or socket "
                                              "cannot be evidence)")
-            fh = os.fdopen(fd, "rb")
+            fh = open(fd, "rb")  # noqa: SIM115 - closed by the `with` below
         except BaseException:
             os.close(fd)
             raise
