@@ -12,7 +12,7 @@ INSTALL := $(PY) -m pip install --quiet --require-hashes
 # installed in the project's venv.
 LOCKER  := $(VENV)/lock-tools
 
-.PHONY: run test bench lock demo clean
+.PHONY: run test fuzz bench lock demo clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -41,6 +41,14 @@ test: $(DEV)
 	$(PY) -m mypy
 	mkdir -p .pytest-tmp
 	$(PY) -m pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp/parallel
+
+# The import fuzzer (tests/fuzz) for longer than `make test` runs it: FUZZ_EXAMPLES
+# examples per target (a few minutes). Add anything it finds to the FOUND lists there.
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(DEV)
+	mkdir -p .pytest-tmp
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -m fuzz -n 0 -p no:randomly \
+		--basetemp=.pytest-tmp/fuzz
 
 bench: $(DEV)
 	$(PY) bench/run_all.py
