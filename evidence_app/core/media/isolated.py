@@ -28,13 +28,17 @@ import time
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any
 
-WORKERS = 2
+WORKERS = 1
 TIME_LIMIT = 30.0
 MEMORY_LIMIT = 1536 * 1024 * 1024
 # Larger files are not handed to a child (nor decoded at all).
 MAX_BYTES = 256 * 1024 * 1024
+# A child left holding more than this after a big picture is retired (memory freed by
+# Python and the decoders is seldom given back), so idle children stay small.
+RETIRE_RSS = 160 * 1024 * 1024
 _REQUEST = struct.Struct(">IIB")  # name length, data length, thumbnail wanted
 _REPLY = struct.Struct(">II")  # JSON length, thumbnail length
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
@@ -96,6 +100,16 @@ class _Worker:
         if not isinstance(facts, dict):
             raise ChildFailed("the reader's answer made no sense")
         return facts, body[json_len:]
+
+    def resident(self) -> int:
+        """The child's resident memory in bytes (0 where /proc cannot say)."""
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text("ascii").splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            pass
+        return 0
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -173,7 +187,10 @@ class _Pool:
         except BaseException:
             self._forget(worker)
             raise
-        self._idle.put(worker)
+        if worker.resident() > RETIRE_RSS:
+            self._forget(worker)
+        else:
+            self._idle.put(worker)
         return answer
 
     def close(self) -> None:
