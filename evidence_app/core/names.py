@@ -50,3 +50,28 @@ def name_bytes(shown: str) -> bytes:
         last = m.end()
     out += shown[last:].encode("utf-8")
     return bytes(out)
+
+
+# Invisible characters that change how the text around them is shown: direction marks,
+# embeddings, overrides and isolates (U+202E makes "photo\u202egpj.exe" read
+# "photoexe.jpg"), and the zero-width ones that hide inside a name.
+_HIDDEN = {0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
+           *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def shown_name(name: str) -> str:
+    """A file name as it is printed for others to read: characters that would hide or
+    reorder part of it are shown as their code ("[U+202E]"), and line breaks and tabs as
+    "\\n" and "\\t", so the name reads as the bytes on disk say, not as it was made to
+    look."""
+    if name.isprintable() and not any(ord(ch) in _HIDDEN for ch in name):
+        return name
+    out = []
+    for ch in name:
+        if ord(ch) in _HIDDEN:
+            out.append(f"[U+{ord(ch):04X}]")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
