@@ -57,12 +57,14 @@ def measure(folders: list[Path], src: Path | None) -> tuple[int, int, float, int
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         env["EVIDENCE_APP_HOME"] = str(Path(tmp) / "home")
         case = Path(tmp) / "case"
+        # Run from the temporary folder: `-m` puts the working folder first on the path,
+        # before PYTHONPATH, so this checkout would otherwise shadow `--src`.
         subprocess.run([sys.executable, "-m", "evidence_app", "--case", str(case), "init",
                         "--owner", "Jane Smith", "--initials", "JS"], env=env, check=True,
-                       capture_output=True)
+                       capture_output=True, cwd=tmp)
         started = time.monotonic()
         proc = subprocess.Popen([sys.executable, "-m", "evidence_app", "--case", str(case),
-                                 "import", *map(str, folders)], env=env,
+                                 "import", *map(str, folders)], env=env, cwd=tmp,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak = own_peak = 0
         while proc.poll() is None:
@@ -78,7 +80,7 @@ def measure(folders: list[Path], src: Path | None) -> tuple[int, int, float, int
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("folders", nargs="+", type=lambda p: Path(p).resolve())
     parser.add_argument("--src", type=Path, default=None,
                         help="run the app from this source tree instead")
     args = parser.parse_args()
