@@ -91,3 +91,20 @@ def test_a_decoder_that_crashes_hangs_or_runs_away_costs_one_preview(
     assert bad.media_type == "image/tiff"
     assert get_attachment(case, results["photo.jpg"].id).preview
     assert all(w.proc.poll() is None for w in isolated._pool._all)
+
+
+def test_a_picture_whose_reader_stopped_is_never_decoded_in_the_app(tmp_path, case,
+                                                                    monkeypatch):
+    from evidence_app.core.attachments import display_image
+
+    monkeypatch.setattr(isolated, "_CHILD", FAILING_CHILD.format(
+        what="crash", action="os.kill(os.getpid(), signal.SIGSEGV)"))
+    [result] = [e.item for e in import_files(case, [tiff(tmp_path / "crash.tif")]) if e.item]
+    att = get_attachment(case, result.id)
+    assert not att.preview
+    import evidence_app.core.media.analysis as analysis
+
+    monkeypatch.setattr(analysis, "load_display_image", lambda *a, **k: pytest.fail(
+        "decoded in the app's own process"))
+    with pytest.raises(OSError, match="the picture reader stopped"):
+        display_image(case, att)
