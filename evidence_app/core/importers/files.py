@@ -390,7 +390,7 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                             f"Files cannot be saved into the case: {exc.strerror}. Nothing "
                             "from this import was added and nothing half-written was kept; "
                             "everything already in the case is safe. "
-                            f"{_store_advice(exc.errno)}") from exc
+                            f"{store_advice(exc.errno)}") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
                     except NotAFile as exc:
@@ -460,7 +460,7 @@ def discard_uncommitted(case: Case, shas: Iterable[str]) -> None:
             case.cache.remove_thumbnail(sha)
 
 
-def _store_advice(code: int | None) -> str:
+def store_advice(code: int | None) -> str:
     """What the person can do when the case's disk refuses a write."""
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
         return "Free some space on that disk, then import again."

@@ -50,6 +50,9 @@ def test_links_inside_a_folder_never_lead_out_of_it(tmp_path, case, import_paths
     assert linked.reason.startswith("skipped: a shortcut (link) to another folder")
     assert str(secret) in linked.reason
     assert [a.original_name for a in list_inbox(case)] == ["kept.jpg"]
+    # Given by itself, a link into the case is refused as the case's own file.
+    [direct] = import_paths(folder / "case database")
+    assert direct.status == "rejected" and "inside the case folder" in direct.reason
 
 
 @posix
