@@ -96,7 +96,8 @@ MAX_FOLDER_FILES = 100_000
 _SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/opt", "/proc",
                    "/root", "/run", "/sbin", "/snap", "/srv", "/sys", "/tmp", "/usr", "/var",
                    "/home", "/Users", "/Applications", "/Library", "/System", "/Volumes",
-                   "/private", "/media", "/mnt"}
+                   "/private", "/media", "/mnt", "C:/Windows", "C:/Program Files",
+                   "C:/Program Files (x86)", "C:/ProgramData", "C:/Users"}
 # Where nothing is a saved file: the kernel's and the devices' own pseudo-files.
 _SYSTEM_FILES = ("/proc", "/sys", "/dev")
 
