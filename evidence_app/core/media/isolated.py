@@ -141,65 +141,56 @@ def _read_exactly(stream: IO[bytes], n: int, deadline: float) -> bytes:
 
 
 class _Pool:
-    """At most WORKERS children; each serves one file at a time."""
+    """At most WORKERS children; each serves one file at a time. A caller waits for a
+    free slot, then takes an idle child or starts one (so a child that died never
+    leaves another caller waiting for it)."""
 
     def __init__(self) -> None:
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(WORKERS)
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._started = 0
         self._all: set[_Worker] = set()
 
     def _take(self) -> _Worker:
         while True:
-            worker = self._take_any()
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = _Worker()
+                with self._lock:
+                    self._all.add(worker)
+                return worker
             if worker.proc.poll() is None:
                 return worker
-            self._forget(worker)  # ended while idle (killed from outside): start another
+            self._forget(worker)  # ended while idle (killed from outside)
 
     def _forget(self, worker: _Worker) -> None:
         worker.stop()
         with self._lock:
-            if worker in self._all:
-                self._all.discard(worker)
-                self._started -= 1
-
-    def _take_any(self) -> _Worker:
-        with self._lock:
-            try:
-                return self._idle.get_nowait()
-            except queue.Empty:
-                if self._started < WORKERS:
-                    self._started += 1
-                    try:
-                        worker = _Worker()
-                    except BaseException:
-                        self._started -= 1
-                        raise
-                    self._all.add(worker)
-                    return worker
-        return self._idle.get()
+            self._all.discard(worker)
 
     def run(self, data: bytes, name: str, thumbnail: bool,
             time_limit: float) -> tuple[dict[str, Any], bytes]:
-        worker = self._take()
-        try:
-            answer = worker.ask(data, name, thumbnail, time_limit)
-        except BaseException:
-            self._forget(worker)
-            raise
-        if worker.resident() > RETIRE_RSS:
-            self._forget(worker)
-        else:
-            self._idle.put(worker)
-        return answer
+        with self._slots:
+            worker = self._take()
+            try:
+                answer = worker.ask(data, name, thumbnail, time_limit)
+            except BaseException:
+                self._forget(worker)
+                raise
+            if worker.resident() > RETIRE_RSS:
+                self._forget(worker)
+            else:
+                self._idle.put(worker)
+            return answer
 
     def close(self) -> None:
         with self._lock:
-            for worker in list(self._all):
-                worker.stop()
+            workers = list(self._all)
             self._all.clear()
-            self._started = 0
-            self._idle = queue.LifoQueue()
+        for worker in workers:
+            worker.stop()
+        self._idle = queue.SimpleQueue()
 
 
 _pool = _Pool()

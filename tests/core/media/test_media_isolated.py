@@ -108,3 +108,23 @@ def test_a_picture_whose_reader_stopped_is_never_decoded_in_the_app(tmp_path, ca
         "decoded in the app's own process"))
     with pytest.raises(OSError, match="the picture reader stopped"):
         display_image(case, att)
+
+
+def test_files_waiting_for_the_reader_are_read_after_it_crashes(tmp_path, case, monkeypatch):
+    """Four import threads, one reader: the threads waiting while the reader crashes on
+    one file get a fresh reader, not a wait for ever."""
+    monkeypatch.setattr(isolated, "_CHILD", FAILING_CHILD.format(
+        what="crash", action="os.kill(os.getpid(), signal.SIGSEGV)"))
+    # All four handed out at once (no later file would start a reader by chance).
+    files = [tiff(tmp_path / "crash.tif"), *(tiff(tmp_path / f"scan {i}.tif", colour=(i, 0, 0))
+                                           for i in range(3))]
+    import threading
+
+    results = []
+    worker = threading.Thread(target=lambda: results.extend(
+        e.item for e in import_files(case, files, workers=4) if e.item), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the import waited for a reader that had died"
+    previews = {os.path.basename(r.path): r.preview for r in results}
+    assert previews == {"crash.tif": False, **{f"scan {i}.tif": True for i in range(3)}}
