@@ -12,7 +12,7 @@ INSTALL := $(PY) -m pip install --quiet --require-hashes
 # installed in the project's venv.
 LOCKER  := $(VENV)/lock-tools
 
-.PHONY: run test bench lock demo clean dist install-desktop uninstall-desktop
+.PHONY: run test fuzz bench lock demo clean dist install-desktop uninstall-desktop
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -59,6 +59,14 @@ install-desktop: $(RUNTIME)
 
 uninstall-desktop:
 	sh packaging/linux/install-desktop.sh --uninstall
+
+# The import fuzzer (tests/fuzz) for longer than `make test` runs it: FUZZ_EXAMPLES
+# examples per target (a few minutes). Add anything it finds to the FOUND lists there.
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(DEV)
+	mkdir -p .pytest-tmp
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -m fuzz -n 0 -p no:randomly \
+		--basetemp=.pytest-tmp/fuzz
 
 bench: $(DEV)
 	$(PY) bench/run_all.py

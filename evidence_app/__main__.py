@@ -1,3 +1,3 @@
-from evidence_app.cli import main
+from evidence_app.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

@@ -6,6 +6,9 @@ import os
 # windows are sized from the screen they are on.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile=" + os.path.join(
     os.path.dirname(__file__), "fixtures", "laptop-screen.json"))
+# No test may reach the machine's printers: the print dialog's CUPS backend is pointed
+# at a server that does not exist, so it lists none (print tests print to PDF files).
+os.environ["CUPS_SERVER"] = os.path.join(os.path.dirname(__file__), "no-cups-server.sock")
 
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
@@ -15,6 +18,23 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.needs_tool("tesseract")`: skipped where the program is missing, but
+    on CI (CI=1, where .ci/run installs it) a missing program fails the test, so a failed
+    install can never pass the build as quiet skips."""
+    import shutil
+
+    for mark in item.iter_markers("needs_tool"):
+        missing = [name for name in mark.args if shutil.which(name) is None]
+        if not missing:
+            continue
+        what = ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is not installed, but .ci/run installs it: on CI a missing "
+                        "program fails the run instead of skipping its tests", pytrace=False)
+        pytest.skip(f"{what} is not installed (CI installs it)")
 
 
 @pytest.fixture(autouse=True)

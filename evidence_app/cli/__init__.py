@@ -9,6 +9,6 @@ options; `common` holds what the groups share. Imports run one way, program -> g
 common, so no two of these modules import each other (tests/cli/test_cli_package.py).
 """
 
-from evidence_app.cli.program import main
+from evidence_app.cli.program import entry, main
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]

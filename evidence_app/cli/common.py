@@ -36,7 +36,8 @@ Command: TypeAlias = Callable[[argparse.Namespace], int]
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
     """Print `data` as JSON with --json, else the human-readable text."""
     if getattr(args, "json", False):
-        print(readable_name(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
+        print(readable_name(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                            within_json=True))
     else:
         out = text() if callable(text) else text
         if out:

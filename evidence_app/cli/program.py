@@ -103,6 +103,15 @@ def _describe(parser: argparse.ArgumentParser) -> None:
                 _describe(command_parser)
 
 
+def entry() -> int:
+    """The process's entry point (`evidence-app`, `python -m evidence_app`): libraries'
+    warnings go to the log, then `main`."""
+    from evidence_app.logs import keep_library_noise_in_log
+
+    keep_library_noise_in_log()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `evidence-app` and `python -m evidence_app`."""
     # Last line of defence: text that cannot be encoded is escaped, never a crash.

@@ -70,7 +70,16 @@ def display_image(case: Case, attachment: AttachmentView, max_side: int | None =
         if facts.image is None:
             raise OSError(facts.error or "the PDF's first page could not be drawn")
         return facts.image
+    if not attachment.preview and attachment.media_type in _ISOLATED_TYPES:
+        # Its reader stopped on it at import (a crash, a hang, too much memory): it is
+        # not decoded again in the app's own process.
+        raise OSError(attachment.preview_error or "this picture cannot be shown")
     return load_display_image(case.originals.opener(attachment.sha256), max_side)
+
+
+# Pictures whose decoders run in a child process at import (core.media.isolated).
+_ISOLATED_TYPES = {"image/tiff", "image/x-adobe-dng", "image/heic", "image/heif",
+                   "image/avif", "image/jp2"}
 
 
 def viewer_copy(case: Case, attachment_id: int) -> Path:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from evidence_app.core.errors import CaseError
 from evidence_app.core.store.changes import Changes
 from evidence_app.core.store.folder import has_key_file, is_case_folder
-from evidence_app.gui.messages import show_error, show_info
+from evidence_app.gui.messages import confirm, show_error, show_info
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import Background, CaseOps
 from evidence_app.gui.text import plural
@@ -64,6 +64,25 @@ def _create_case(folder: Path, owner: str, initials: str, name: str,
 
 def _case_settings(case: Case) -> Any:
     return case.settings()
+
+
+def _unreferenced(case: Case) -> list[Any]:
+    from evidence_app.core.importers.recovered import unreferenced_originals
+
+    return unreferenced_originals(case)
+
+
+def _add_unreferenced(case: Case, shas: list[str], cancel: Any = None) -> Any:
+    from evidence_app.core.importers.recovered import add_unreferenced
+
+    return add_unreferenced(case, shas, cancel=cancel)
+
+
+def _size_words(size: int) -> str:
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return plural(size, "byte")
 
 
 def _count(case: Case) -> int:
@@ -275,6 +294,34 @@ class CaseSession(QObject):
         self.ops.changed.connect(self._changed)
         self.opened.emit(self.ops)
         self.ops.read(_count, on_done=self._counted)
+        if not self.is_demo:
+            self.ops.read(_unreferenced, on_done=self._offer_unreferenced)
+
+    def _offer_unreferenced(self, found: list[Any]) -> None:
+        """Files stored in the case that no exhibit refers to (the app was stopped during
+        an import): offered back, never deleted."""
+        if not found or self.ops is None:
+            return
+        ops = self.ops
+        n = len(found)
+        it, they_are = ("it", "it is") if n == 1 else ("them", "they are")
+        self.recovered_box = confirm(
+            self.window, "Files that were never added",
+            f"{plural(n, 'file').capitalize()} ({_size_words(sum(u.size for u in found))}) "
+            f"{'was' if n == 1 else 'were'} saved into this case but never added to it, "
+            "probably because the app was closed during an import.",
+            "Add to the Inbox", lambda: self._add_unreferenced(ops, [u.sha256 for u in found]),
+            informative=f"Nothing has been deleted. Adding {it} puts {it} in the Inbox as new "
+            f"exhibits, where you can look at {it} and move {it} to an incident or to the "
+            f"trash. If you choose Cancel, {they_are} kept and you will be asked again the "
+            "next time you open the case.")
+
+    def _add_unreferenced(self, ops: CaseOps, shas: list[str]) -> None:
+        if ops is not self.ops:
+            return  # another case was opened meanwhile
+        handle = ops.task(_add_unreferenced, shas, announce_every=0.5)
+        handle.failed.connect(
+            lambda exc: show_error(self.window, "The files could not be added", exc))
 
     def _changed(self, changes: Changes) -> None:
         if changes.settings and self.ops is not None:

@@ -239,11 +239,11 @@ def test_a_file_name_that_is_not_utf8_is_imported_with_the_rest(case_dir, cli, t
     assert code == 0, err
     results = json.loads(out)
     assert [r["status"] for r in results] == ["imported", "imported"]
-    (result,) = [r for r in results if r["path"].endswith("IMG_\ufffdt\ufffd.jpg")]
+    (result,) = [r for r in results if r["path"].endswith("IMG_\\xE9t\\xE9.jpg")]
     code, out, _ = cli("--case", case_dir, "attachment", "show", result["id"], "--json")
-    assert json.loads(out)["original_name"] == "IMG_\ufffdt\ufffd.jpg"
+    assert json.loads(out)["original_name"] == "IMG_\\xE9t\\xE9.jpg"  # the bytes, visibly
     code, out, _ = cli("--case", case_dir, "import", folder)
-    assert code == 0 and "IMG_\ufffdt\ufffd.jpg" in out and "duplicate" in out
+    assert code == 0 and "IMG_\\xE9t\\xE9.jpg" in out and "duplicate" in out
     dest = tmp_path / "copy.jpg"
     assert cli("--case", case_dir, "attachment", "extract", result["id"], "--out", dest)[0] == 0
     assert dest.read_bytes() == odd.read_bytes()

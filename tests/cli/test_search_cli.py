@@ -1,7 +1,6 @@
 """`evidence-app search`, `ocr` and `verify --repair`, run as a person would."""
 
 import json
-import shutil
 
 import pytest
 from fixtures.screens import chat_screenshot
@@ -83,7 +82,7 @@ def test_search_errors_are_one_line(folder, capsys):
     assert code == 2 and "Give some words" in err
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+@pytest.mark.needs_tool("tesseract")
 def test_ocr_works_through_the_queue(folder, capsys):
     code, out, _ = run(capsys, "--case", folder, "ocr", "--status", "--json")
     assert json.loads(out)["pending"] == 1

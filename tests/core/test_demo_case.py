@@ -137,11 +137,10 @@ def test_the_inbox_and_the_trash_are_not_empty(demo):
     assert marks[-1] >= 25  # marks keep counting across the whole story
 
 
+@pytest.mark.needs_tool("tesseract")
 def test_screenshot_text_is_readable_by_ocr(demo):
-    from evidence_app.core.ocr import recognise_file, tesseract_path
+    from evidence_app.core.ocr import recognise_file
 
-    if tesseract_path() is None:
-        pytest.skip("Tesseract is not installed (it is in .ci/run)")
     case, _, details = demo
     [threats] = [d for d in details if d.title == "Threats after the police warning"]
     [shot] = threats.attachments

@@ -1,6 +1,5 @@
 """Text inside screenshots: the queue, Tesseract, pause, corrections, and its absence."""
 
-import shutil
 
 import pytest
 from fixtures.screens import chat_screenshot
@@ -15,8 +14,7 @@ from evidence_app.core.search.find import search
 from evidence_app.core.store.audit import entries
 from tests.fixtures.on_disk import original_file
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason="Tesseract is not installed (CI installs it)")
+needs_tesseract = pytest.mark.needs_tool("tesseract")
 
 
 def imported(case, *paths, incident=None):

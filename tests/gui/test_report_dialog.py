@@ -9,11 +9,12 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, QMessageBox
 
 from evidence_app.core.dates import parse_when
 from evidence_app.core.incidents import create_incident
 from evidence_app.gui.dialogs.report_dialog import ReportDialog
+from evidence_app.gui.dialogs.report_printing import queue_of
 from evidence_app.gui.tasks import CaseOps
 from tests.gui.helpers import make_case, report_dialog, wait_open
 from tests.report.casebuilder import PRIVATE_NOTE, fill_case
@@ -71,18 +72,34 @@ def test_profile_sets_defaults(qtbot, dialog):
     assert "declaration of truth for you to sign and date" in panel.profile_note.text()
 
 
+def accept_printing_to_file(out, title="Print the evidence report"):
+    """Accept the print dialog with "Print to File (PDF)" chosen explicitly, never the
+    machine's printers: on a computer with a default printer the dialog would otherwise
+    offer that printer, and the test would print on it."""
+    box = QApplication.activeModalWidget()
+    assert box is not None and box.windowTitle() == title
+    [printers] = [c for c in box.findChildren(QComboBox) if c.objectName() == "printers"]
+    [to_file] = [i for i in range(printers.count()) if "PDF" in printers.itemText(i)]
+    printers.setCurrentIndex(to_file)
+    [name] = [e for e in box.findChildren(QLineEdit) if e.objectName() == "filename"]
+    name.setText(str(out))
+    box.accept()
+
+
+def assert_printed_to(dialog, out):
+    assert dialog.printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+    assert dialog.printer.outputFileName() == str(out)
+    assert queue_of(dialog.printer) is None  # no printer queue was ever given the job
+
+
 def test_print_to_file(qtbot, dialog, tmp_path):
     out = tmp_path / "printed.pdf"
     dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     dialog.printer.setOutputFileName(str(out))
 
-    def accept_print_dialog():
-        box = QApplication.activeModalWidget()
-        assert box is not None and box.windowTitle() == "Print the evidence report"
-        box.accept()
-
-    QTimer.singleShot(300, accept_print_dialog)
+    QTimer.singleShot(300, lambda: accept_printing_to_file(out))
     qtbot.mouseClick(dialog.print_button, LEFT)
+    assert_printed_to(dialog, out)
     # The pages are painted on a worker thread: the window says so and stays usable.
     assert dialog.busy and "Printing" in dialog.status.text()
     assert not dialog.print_button.isEnabled() and dialog.cancel_button.isVisible()
@@ -106,8 +123,9 @@ def test_cancel_printing_sends_nothing(qtbot, dialog, tmp_path):
         yield from ()
 
     holders = [dialog.ops.task(hold) for _ in range(2)]
-    QTimer.singleShot(300, lambda: QApplication.activeModalWidget().accept())
+    QTimer.singleShot(300, lambda: accept_printing_to_file(out))
     qtbot.mouseClick(dialog.print_button, LEFT)
+    assert_printed_to(dialog, out)
     qtbot.mouseClick(dialog.cancel_button, LEFT)
     release.set()
     qtbot.waitUntil(lambda: not dialog.busy and not any(h.running for h in holders),
@@ -311,8 +329,9 @@ def test_cancelling_a_print_says_truly_whether_pages_were_sent(qtbot, dialog, tm
     dialog.printer.setOutputFileName(str(out))
     dialog.printer.setPrintRange(QPrinter.PrintRange.PageRange)
     dialog.printer.setFromTo(1, 1)
-    QTimer.singleShot(300, lambda: QApplication.activeModalWidget().accept())
+    QTimer.singleShot(300, lambda: accept_printing_to_file(out))
     qtbot.mouseClick(dialog.print_button, LEFT)
+    assert_printed_to(dialog, out)
     assert dialog.busy
     dialog.handle.progress.connect(
         lambda event: qtbot.mouseClick(dialog.cancel_button, LEFT)

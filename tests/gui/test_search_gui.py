@@ -1,6 +1,5 @@
 """Searching in the window: typing narrows the timeline, filters, results, opening one."""
 
-import shutil
 
 import pytest
 from fixtures.screens import chat_screenshot
@@ -185,7 +184,7 @@ def test_correcting_the_text_of_a_screenshot(qtbot, window, story, tmp_path):
     qtbot.waitUntil(lambda: titles(window) == ["Texts late at night"], timeout=5000)
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+@pytest.mark.needs_tool("tesseract")
 def test_pictures_are_read_in_the_background_and_can_be_paused(qtbot, window, story):
     window.session.open(story["folder"])
     wait_open(qtbot, window)

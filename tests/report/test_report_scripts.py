@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -43,8 +42,7 @@ from tests.report.scripts_case import (
     fill_scripts_case,
 )
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="poppler-utils (pdftotext) is not installed")
+needs_poppler = pytest.mark.needs_tool("pdftotext")
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from evidence_app.core.importers.diary_exhibit import (
     record_exhibit,
     store_original,
 )
+from evidence_app.core.importers.files import discard_uncommitted
 from evidence_app.core.progress import CancelToken
 from evidence_app.core.store.audit import next_free_id
 from evidence_app.core.store.bulk import bulk_insert
@@ -175,17 +176,48 @@ def mark_existing(case: Case, preview: DiaryPreview) -> DiaryPreview:
     return preview
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, list[tuple[int, str]]]:
     """Text from the bytes Excel, LibreOffice or Numbers write: UTF-8 (with or without a
-    BOM), UTF-16 ("Unicode text"), or Windows-1252 (Excel's "CSV" on a UK PC)."""
+    BOM), UTF-16 ("Unicode text"), or Windows-1252 (Excel's "CSV" on a UK PC).
+
+    A UTF-8 file with a few bytes that are not UTF-8 (a line pasted in from an older
+    program) stays UTF-8: only those bytes are read as Windows-1252, and each line
+    repaired so is returned (line from 1, what its bytes were read as) to be warned about.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252"):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    mixed = data.decode("utf-8-sig", "surrogateescape")
+    if not any(ord(ch) > 0x7F and not "\udc80" <= ch <= "\udcff" for ch in mixed):
+        # Not one character of the file is UTF-8 beyond plain ASCII: a Windows file.
         try:
-            return data.decode(encoding)
+            return data.decode("cp1252"), []
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            return data.decode("latin-1"), []
+    repaired: list[tuple[int, str]] = []
+    out: list[str] = []
+    line = 1
+    for part in re.split("([\udc80-\udcff]+)", mixed):
+        if part and "\udc80" <= part[0] <= "\udcff":
+            raw = part.encode("utf-8", "surrogateescape")
+            text = "".join(bytes([b]).decode("cp1252", "strict") if b not in _CP1252_HOLES
+                           else bytes([b]).decode("latin-1") for b in raw)
+            repaired.append((line, text))
+            out.append(text)
+        else:
+            out.append(part)
+            line += part.count("\n")
+    return "".join(out), repaired
+
+
+# Bytes Windows-1252 leaves undefined (read as Latin-1 instead).
+_CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+# Cells longer than this are refused (with their row named) rather than read; the csv
+# module's own limit (128 KiB) would stop at a long pasted account.
+CELL_LIMIT = 16 * 1024 * 1024
 
 
 def _delimiter(text: str) -> str:
@@ -205,6 +237,8 @@ def _delimiter(text: str) -> str:
 
 
 def _reader(text: str) -> Any:
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
     return csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"',
                       doublequote=True, skipinitialspace=False, strict=False)
 
@@ -218,7 +252,13 @@ _PRECISIONS = {
 
 
 def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
+    nul = [k for k, v in raw.items() if "\x00" in v]
+    if nul:
+        raw = {k: v.replace("\x00", "") for k, v in raw.items()}
     row = DiaryRow(line=line, raw=raw)
+    if nul:
+        row.warnings.append("invisible NUL characters (left by a damaged save) were removed "
+                            "from " + ", ".join(FIELD_CHOICES.get(k, k).lower() for k in nul))
     precision_text = " ".join((raw.get("precision") or "").lower().strip(" .").split())
     precision = _PRECISIONS.get(precision_text)
     if precision_text and precision is None:
@@ -236,7 +276,7 @@ def _parse_row(line: int, raw: dict[str, str], tz: str) -> DiaryRow:
         change = clock_change(local.date(), local.time().replace(second=0, microsecond=0), tz)
         if change is not None:
             row.warnings.append(change[1])  # the hour repeated when the clocks go back
-    values: dict[str, Any] = {k: raw.get(k, "").replace("\x00", "").strip() for k in TEXT}
+    values: dict[str, Any] = {k: raw.get(k, "").strip() for k in TEXT}
     if len(values["title"]) > 150 and not values["description"]:
         # A whole account typed into the one "what happened" column.
         values["description"], values["title"] = values["title"], ""
@@ -384,7 +424,7 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{path} is not a CSV file (it holds binary data). In your "
                         "spreadsheet, use File > Save As > CSV.")
-    text = _decode(data)
+    text, repaired = _decode(data)
     text, mended = _close_stray_quotes(text, _delimiter(text))
     reader = _reader(text)
     mapping: dict[int, str] = {}
@@ -414,23 +454,39 @@ def read_diary(path: Path, tz: str, assign: dict[str, str] | None = None) -> Dia
     rows: list[DiaryRow] = []
     first_values: list[str] = []
     items = list(mapping.items())
-    try:
-        for values in reader:
+    while True:
+        # The error handler is inside the loop: a row the csv module cannot read is
+        # named, and every row after it is still read.
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
             line, last_line, record = last_line + 1, reader.line_num, record + 1
-            if not any(v.strip() for v in values):
-                continue
-            if not rows:
-                first_values = values
-            parsed = _parse_row(line, _row_values(values, items), tz)
-            parsed.row = record
-            rows.append(parsed)
-    except csv.Error as exc:
-        rows.append(DiaryRow(line=last_line + 1, error=f"the file is malformed here: {exc}"))
+            problem = (f"a cell holds more than {CELL_LIMIT // 2**20} MB of text"
+                       if "field larger than field limit" in str(exc) else str(exc))
+            rows.append(DiaryRow(line=line, row=record,
+                                 error=f"the file is malformed here: {problem}"))
+            continue
+        line, last_line, record = last_line + 1, reader.line_num, record + 1
+        if not any(v.strip() for v in values):
+            continue
+        if not rows:
+            first_values = values
+        parsed = _parse_row(line, _row_values(values, items), tz)
+        parsed.row = record
+        rows.append(parsed)
     for fixed in mended:
         row = next((r for r in reversed(rows) if r.line <= fixed), None)
         if row is not None:
             row.warnings.append(f"a quotation mark on line {fixed} is never closed; it was "
                                 "taken to end with that line, so check this row's columns")
+    for fixed, shown in repaired:
+        row = next((r for r in reversed(rows) if r.line <= fixed), None)
+        if row is not None:
+            row.warnings.append(
+                f"line {fixed} held a character that is not UTF-8, like the rest of the "
+                f"file; it was read as Windows-1252 {shown!r}, so check that word")
     return DiaryPreview(columns, ignored, rows, headers, first_values, data, Path(path),
                         modified)
 
@@ -485,7 +541,7 @@ def import_diary(case: Case, preview: DiaryPreview, skip_invalid: bool = False,
         committed = True
     finally:
         if stored is not None and stored.created and not (committed and result.imported):
-            case.originals.remove(stored.sha256)
+            discard_uncommitted(case, [stored.sha256])
     return result
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence_app.core.errors import CaseError
+from evidence_app.core.importers.files import store_advice
 from evidence_app.core.incidents import DIARY_IMPORT
 from evidence_app.core.media.analysis import analyse
 from evidence_app.core.names import readable_name
@@ -54,7 +55,8 @@ def store_original(case: Case, data: bytes, path: Path | None,
         sha, size, created = case.originals.put_bytes(data)
     except StoreError as exc:
         raise CaseError(f"The diary cannot be saved into the case: {exc.strerror}. Nothing "
-                        "was imported. Free some space, then import again.") from exc
+                        "was imported; everything already in the case is safe. "
+                        f"{store_advice(exc.errno)}") from exc
     if created:
         # Bytes rewritten in place of a missing or damaged copy belong to an exhibit
         # already: never removed, even if nothing is imported this time.

@@ -11,6 +11,8 @@ unreferenced originals, which `verify` lists and never counts as damage.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import stat
 from collections import deque
@@ -27,11 +29,11 @@ from sqlalchemy.orm import Session
 from evidence_app.core.dates import localize, time_from_filename
 from evidence_app.core.errors import CaseError, NotFoundError, StorageError
 from evidence_app.core.media.analysis import MediaInfo, analyse
-from evidence_app.core.names import readable_name
+from evidence_app.core.names import readable_name, undecodable
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import Attachment, CaseSettings, Incident
-from evidence_app.core.store.originals import Cancelled, StoreError
+from evidence_app.core.store.originals import Cancelled, NotAFile, StoreError
 from evidence_app.core.vocab import CaptureSource
 
 # Rows written per transaction once every file is read: one each would cost a sync of
@@ -85,10 +87,46 @@ class _Stored:
     info: MediaInfo | None
 
 
+# One folder may hold at most this many files: more means a whole disk or a system
+# folder was chosen by mistake (a phone's whole camera roll is a few tens of thousands).
+MAX_FOLDER_FILES = 100_000
+
+# Folders that are never evidence as a whole: the disk itself, the system's own folders
+# and the person's whole home folder (choose Pictures, Downloads or a phone's folder).
+_SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/opt", "/proc",
+                   "/root", "/run", "/sbin", "/snap", "/srv", "/sys", "/tmp", "/usr", "/var",
+                   "/home", "/Users", "/Applications", "/Library", "/System", "/Volumes",
+                   "/private", "/media", "/mnt", "C:/Windows", "C:/Program Files",
+                   "C:/Program Files (x86)", "C:/ProgramData", "C:/Users"}
+# Where nothing is a saved file: the kernel's and the devices' own pseudo-files.
+_SYSTEM_FILES = ("/proc", "/sys", "/dev")
+
+LINKED_FOLDER = ("skipped: a shortcut (link) to another folder{target}; links are not "
+                 "followed, so nothing from outside the folder you chose is imported. "
+                 "Import that folder itself if it holds evidence")
+LINK_OUTSIDE = ("a shortcut (link) to a file outside the folder being imported{target}; "
+                "links are not followed out of the folder you chose. Import that file "
+                "itself if it is evidence")
+
+
+def _target(link: Path) -> str:
+    try:
+        return f" ({readable_name(os.readlink(link))})"
+    except OSError:
+        return ""
+
+
 def _walk(folder: Path, skip: Path | None) -> tuple[list[Path | ImportResult], int]:
-    """Files under a folder (sorted, hidden and system files skipped), and how many."""
+    """Files under a folder (sorted, hidden and system files skipped), and how many.
+
+    Links are never followed out of the folder: a link to a sub-folder is answered with
+    a line saying it was skipped, a link to a file elsewhere is refused (a folder could
+    otherwise bring in any file on the computer, or the case's own database). A folder
+    holding more than `MAX_FOLDER_FILES` files is refused as a whole.
+    """
     out: list[Path | ImportResult] = []
     count = 0
+    top = folder.resolve()
 
     def failed(exc: OSError) -> None:
         out.append(ImportResult(str(exc.filename), "rejected",
@@ -96,14 +134,60 @@ def _walk(folder: Path, skip: Path | None) -> tuple[list[Path | ImportResult], i
 
     for root, dirs, names in os.walk(folder, onerror=failed):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (skip is None or not _same_or_inside(here / d, skip)))
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or (skip is not None and _same_or_inside(here / d, skip)):
+                continue
+            if (here / d).is_symlink():
+                out.append(ImportResult(str(here / d), "rejected",
+                                        LINKED_FOLDER.format(target=_target(here / d))))
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(names):
             if name.startswith(".") or name.lower() in JUNK:
                 continue
-            out.append(here / name)
+            path = here / name
+            if path.is_symlink() and (not _same_or_inside(path, top) or (
+                    skip is not None and _same_or_inside(path, skip))):
+                out.append(ImportResult(str(path), "rejected",
+                                        LINK_OUTSIDE.format(target=_target(path))))
+                continue
+            out.append(path)
             count += 1
+            if count > MAX_FOLDER_FILES:
+                return [ImportResult(str(folder), "rejected", _too_many(folder))], 0
     return out, count
+
+
+def _too_many(folder: Path) -> str:
+    return (f"this folder holds more than {MAX_FOLDER_FILES:,} files, far more than a "
+            "person's evidence: nothing from it was imported. Choose the folders that hold "
+            "the evidence (for example Pictures, Downloads or the phone's DCIM folder)")
+
+
+def _system_place(path: Path) -> str | None:
+    """Why a folder must not be imported whole (the disk, a system folder, the home
+    folder), or None."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    try:
+        home: Path | None = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    if real == Path(real.anchor) or real.as_posix() in _SYSTEM_FOLDERS:
+        what = "the whole disk" if real == Path(real.anchor) else "a system folder"
+    elif real == home:
+        what = "your whole home folder"
+    elif real.as_posix().startswith(tuple(f + "/" for f in _SYSTEM_FILES)):
+        what = "a system folder"
+    else:
+        return None
+    return (f"this is {what}, not a folder of evidence: nothing from it was imported. "
+            "Choose the folders that hold the evidence (for example Pictures, Downloads "
+            "or the phone's DCIM folder)")
 
 
 def _same_or_inside(path: Path, folder: Path) -> bool:
@@ -119,7 +203,8 @@ def expand_paths(paths: Iterable[Path], case_folder: Path | None = None,
 
     Paths that cannot be imported at all appear in place as rejected `ImportResult`s, so
     every input gets an answer. Nothing inside `case_folder` is ever imported (a case
-    must not swallow its own database or originals).
+    must not swallow its own database or originals), nor the whole disk, a system
+    folder or the home folder itself.
     """
     out: list[Path | ImportResult] = []
     skip = case_folder.resolve() if case_folder is not None else None
@@ -140,6 +225,10 @@ def expand_paths(paths: Iterable[Path], case_folder: Path | None = None,
                                     "this is inside the case folder itself; import the "
                                     "files from where they were originally saved"))
         elif stat.S_ISDIR(st.st_mode):
+            system = _system_place(path)
+            if system is not None:
+                out.append(ImportResult(str(path), "rejected", system))
+                continue
             found, count = _walk(path, skip)
             out.extend(found)
             if count == 0 and not found:
@@ -164,6 +253,13 @@ def _check_readable(path: Path) -> str | None:
         return "not a regular file (a device, pipe or socket cannot be evidence)"
     if not os.access(path, os.R_OK):
         return "permission denied: this file cannot be read"
+    try:
+        real = path.resolve().as_posix()
+    except (OSError, RuntimeError):
+        real = ""
+    if real.startswith(tuple(f + "/" for f in _SYSTEM_FILES)):
+        return ("a system file (made up by the computer as it is read), not a saved file "
+                "that can be evidence")
     return None
 
 
@@ -298,10 +394,13 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     except StoreError as exc:
                         raise CaseError(
                             f"Files cannot be saved into the case: {exc.strerror}. Nothing "
-                            "from this import was added and nothing half-written was kept. "
-                            "Free some space, then import again.") from exc
+                            "from this import was added and nothing half-written was kept; "
+                            "everything already in the case is safe. "
+                            f"{store_advice(exc.errno)}") from exc
                     except EmptyFile:
                         result = ImportResult(str(path), "rejected", EMPTY_REASON)
+                    except NotAFile as exc:
+                        result = ImportResult(str(path), "rejected", str(exc.strerror))
                     except OSError as exc:
                         result = ImportResult(str(path), "rejected",
                                               f"cannot be read: {exc.strerror or exc}")
@@ -340,10 +439,42 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                         left.append(job.result())
                     except BaseException:  # noqa: BLE001
                         continue
-            for stored in left:
-                if stored.created and stored.sha256 not in committed and stored.sha256 not in known:
-                    case.originals.remove(stored.sha256)
-                    case.cache.remove_thumbnail(stored.sha256)
+            # If the case cannot be written now, they stay: complete files no row refers
+            # to, offered back to the person later (`unreferenced_originals`).
+            with contextlib.suppress(StorageError, OSError):
+                discard_uncommitted(case, {stored.sha256 for stored in left
+                                           if stored.created and stored.sha256 not in committed
+                                           and stored.sha256 not in known})
+
+
+def discard_uncommitted(case: Case, shas: Iterable[str]) -> None:
+    """Remove originals an import stored but did not commit, unless a row refers to them.
+
+    The check and the removal happen inside a write transaction, so they cannot
+    interleave with another import committing the same bytes (two imports can run at
+    once, and the second finds the first's file already stored); an import committing
+    re-checks its files in its own transaction (`_commit`).
+    """
+    shas = set(shas)
+    if not shas:
+        return
+    with case.write() as (session, _audit):
+        used = set(session.scalars(select(Attachment.sha256)
+                                   .where(Attachment.sha256.in_(shas))))
+        for sha in shas - used:
+            case.originals.remove(sha)
+            case.cache.remove_thumbnail(sha)
+
+
+def store_advice(code: int | None) -> str:
+    """What the person can do when the case's disk refuses a write."""
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
+        return "Free some space on that disk, then import again."
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ("Check that the case folder can be written to (a locked USB stick or a "
+                "read-only folder cannot take new files), then import again.")
+    return ("The disk may have been disconnected or may be failing: check it, make a "
+            "backup of the case, then import again.")
 
 
 def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
@@ -373,8 +504,15 @@ def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, b
             when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
             if source:
                 src, note = source, ""
+            if not case.originals.exists(stored.sha256) and not _restore(case, session, stored):
+                results.append(ImportResult(
+                    str(stored.path), "rejected", "the file changed or disappeared while it "
+                    "was being imported; import it again"))
+                continue
             where = (origins or {}).get(stored.path, str(stored.path))
             name, original_path = readable_name(stored.name), readable_name(where)
+            odd = {"original_name_bytes": os.fsencode(stored.name).hex()} if undecodable(
+                stored.name) else {}
             serial = settings.next_exhibit_serial
             mark = f"{settings.initials}/{serial}"
             settings.next_exhibit_serial = serial + 1
@@ -394,7 +532,7 @@ def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, b
             session.flush()
             audit.log("import", "attachment", att.id, exhibit=mark, sha256=stored.sha256,
                       original_name=name, size=stored.size, incident_id=incident_id,
-                      captured_at=when, captured_from=str(src))
+                      captured_at=when, captured_from=str(src), **odd)
             added[stored.sha256] = (att.id, mark, False)
             results.append(ImportResult(
                 str(stored.path), "imported",
@@ -403,6 +541,23 @@ def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, b
                 info.preview, info.media_type, incident_id))
     known.update(added)
     return results
+
+
+def _restore(case: Case, session: Session, stored: _Stored) -> bool:
+    """Store a file again whose original went while it waited for its row (another
+    import was cancelled, or the trash emptied, after this import found the bytes
+    already stored); False when the file no longer holds the same bytes."""
+    try:
+        sha, _size, created = case.originals.put_file(stored.path)
+    except OSError:
+        return False
+    if sha != stored.sha256:
+        # What the file holds now was not imported: not kept unless a row has it.
+        if created and session.scalar(
+                select(Attachment.id).where(Attachment.sha256 == sha)) is None:
+            case.originals.remove(sha)
+        return False
+    return True
 
 
 def _duplicate(session: Session, stored: _Stored, att_id: int, mark: str,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from evidence_app.core.media import isolated
 from evidence_app.core.media.identifying import Identifying, identifying_details, identifying_png
 from evidence_app.core.media.imaging import (
     FORMAT_TYPES,
@@ -29,6 +30,7 @@ from evidence_app.core.media.imaging import (
     reason,
     reduced,
 )
+from evidence_app.core.media.isolated import analyse_isolated, risky
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
 from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
 from evidence_app.core.media.pdf import PDF_TYPE, read_pdf
@@ -104,6 +106,10 @@ def analyse(source: Source, name: str, thumbnail: bool = False) -> MediaInfo:
     try:
         if is_movie(head):
             _movie(source, head, info)
+        elif risky(head) and not isolated.IN_CHILD:
+            # A decoder with a history of crashes: read in a child process with limits.
+            analyse_isolated(lambda: _read_all(source, isolated.MAX_BYTES + 1), name,
+                             thumbnail, info)
         else:
             _picture_or_file(source, name, head, thumbnail, info)
     except Exception as exc:  # noqa: BLE001 - the last guard: a bug must not stop an import
@@ -113,6 +119,11 @@ def analyse(source: Source, name: str, thumbnail: bool = False) -> MediaInfo:
         info.preview_error = info.preview_error or "the file could not be examined"
         info.thumbnail = None
     return info
+
+
+def _read_all(source: Source, limit: int) -> bytes:
+    with open_source(source) as fh:
+        return fh.read(limit)
 
 
 def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,

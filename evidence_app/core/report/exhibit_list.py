@@ -7,6 +7,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
+from evidence_app.core.names import shown_name
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.figures import sha256_paragraph
 from evidence_app.core.report.fonts import markup
@@ -68,7 +69,7 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                + link(f"<b>{markup(att.exhibit_mark)}</b>", exhibit_key(att.exhibit_serial)),
                st.cell),
             _p(link(f"No.\u00a0{number}", incident_key(number)) if number else "", st.cell),
-            [_p(markup(att.original_name), st.cell)]
+            [_p(markup(shown_name(att.original_name)), st.cell)]
             + ([_p(f"<i>{markup(att.caption)}</i>", st.cell)] if att.caption else [])
             + [_p(markup(f"{media_text(att)}, {size_text(att.size)}"), st.cell_muted)],
             [_p(markup(unbroken(capture_when(att, tz))), st.cell)]

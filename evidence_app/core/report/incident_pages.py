@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from evidence_app.core.impacts import pounds_text
 from evidence_app.core.media.pdf import PDF_TYPE
 from evidence_app.core.media.source import Source
+from evidence_app.core.names import shown_name
 from evidence_app.core.report.amendments import record_lines
 from evidence_app.core.report.data import ReportData
 from evidence_app.core.report.emoji import naming_once
@@ -213,7 +214,7 @@ def exhibit_caption(att: AttachmentView, tz: str, st: Styles, width: float, show
     mark = link(f"<b>Exhibit {markup(att.exhibit_mark)}</b>", listed_key(att.exhibit_serial))
     lines: list[Flowable] = [
         ExhibitAnchor(exhibit_key(att.exhibit_serial), is_picture(att)),
-        _p(f"{mark} \u2013 {markup(att.original_name)}", st.caption)]
+        _p(f"{mark} \u2013 {markup(shown_name(att.original_name))}", st.caption)]
     if att.caption:
         lines.append(_p(markup(att.caption), st.caption))
     details = [f"{media_text(att)}, {size_text(att.size)}"]

@@ -26,6 +26,8 @@ from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 TEMP_PREFIX = ".incoming-"
+# A file that says it holds 0 bytes is read to its end, but no further than this.
+UNKNOWN_SIZE_LIMIT = 256 * 1024 * 1024
 
 
 class Cancelled(Exception):
@@ -34,6 +36,11 @@ class Cancelled(Exception):
 
 class OriginalChanged(OSError):
     """An original's bytes no longer hash to the SHA-256 it was stored under."""
+
+
+class NotAFile(OSError):
+    """The path is not a saved file that can be copied whole (a device, a pipe, a system
+    file that never ends)."""
 
 
 class StoreError(OSError):
@@ -82,10 +89,12 @@ class Originals:
         return self._path(sha256).is_file()
 
     def put(self, source: BinaryIO, cancelled: Callable[[], bool] | None = None,
-            limit: int | None = None) -> tuple[str, int, bool]:
+            limit: int | None = None, *, refuse_over: int | None = None,
+            ) -> tuple[str, int, bool]:
         """Copy a stream into the store; return (sha256, size, newly stored?).
 
-        At most `limit` bytes are copied when it is given. Bytes already stored are not
+        At most `limit` bytes are copied when it is given; a stream longer than
+        `refuse_over` bytes is not stored at all (`NotAFile`). Bytes already stored are not
         written again (and not fsynced again), unless the stored copy no longer matches
         its name, in which case the fresh copy replaces it.
         """
@@ -107,9 +116,13 @@ class Originals:
                         break
                     if cancelled is not None and cancelled():
                         raise Cancelled()
+                    size += len(chunk)
+                    if refuse_over is not None and size > refuse_over:
+                        raise NotAFile(errno.EFBIG, "the file reports no size but kept "
+                                       f"producing bytes past {refuse_over // 2**20} MB "
+                                       "(a system file, not a saved one)")
                     digest.update(chunk)
                     out.write(chunk)
-                    size += len(chunk)
                 sha = digest.hexdigest()
                 final = self._path(sha)
                 if self._intact(final, sha, size):
@@ -126,7 +139,7 @@ class Originals:
             return sha, size, True
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            if reading or isinstance(exc, StoreError):
+            if reading or isinstance(exc, (StoreError, NotAFile)):
                 raise
             raise StoreError(exc.errno, _store_problem(exc)) from exc
         except BaseException:
@@ -147,12 +160,28 @@ class Originals:
         """Copy a file into the store; return (sha256, size, newly stored?).
 
         A file that is still growing (being downloaded or written by another program)
-        is copied as it was when opened, so the copy always ends; a file reporting size
-        0 is read to its end (some readable files do not know their size).
+        is copied as it was when opened, so the copy always ends. A file reporting size
+        0 is read to its end (some readable files do not know their size), but at most
+        `UNKNOWN_SIZE_LIMIT` bytes: one that keeps producing bytes is refused. Only a
+        regular file is read; it is opened without waiting, so a pipe or a device
+        swapped in for a file cannot hang the copy (`NotAFile`).
         """
-        with open(path, "rb") as fh:
-            at_open = os.fstat(fh.fileno()).st_size
-            return self.put(fh, cancelled, at_open if at_open > 0 else None)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise NotAFile(errno.EINVAL, "not a regular file (a device, pipe or socket "
+                                             "cannot be evidence)")
+            fh = open(fd, "rb")  # noqa: SIM115 - closed by the `with` below
+        except BaseException:
+            os.close(fd)
+            raise
+        with fh:
+            if st.st_size > 0:
+                return self.put(fh, cancelled, st.st_size)
+            return self.put(fh, cancelled, UNKNOWN_SIZE_LIMIT + 1,
+                            refuse_over=UNKNOWN_SIZE_LIMIT)
 
     def put_bytes(self, data: bytes) -> tuple[str, int, bool]:
         """Store bytes (e.g. a pasted image); return (sha256, size, newly stored?)."""
