@@ -20,6 +20,7 @@ import stat
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evidence_app.core.errors import CaseError, StorageError
-from evidence_app.core.store import database
+from evidence_app.core.store import anchor, database, records
 from evidence_app.core.store.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.store.cache import Cache
 from evidence_app.core.store.changes import ChangeLog, Changes
@@ -80,6 +81,12 @@ class Case:
         self.originals: OriginalStore = originals
         self.cache: CacheStore = Cache(folder / CACHE, originals)
         self.migration_backup: Path | None = None
+        # Whether case.head may be brought up to date by writes: not when it disagrees
+        # with the log (verify names that; overwriting it would hide it).
+        self._head_in_step = False
+        self._head_since: dict[str, Any] = {}
+        self.head_problem = ""
+        self.writable = True  # False for a case opened read-only (Case.open(read_only=True))
 
     # -- lifecycle ---------------------------------------------------------------
     @classmethod
@@ -157,6 +164,7 @@ class Case:
             case.originals.sweep_temp()
             case.cache.sweep()
             case._catch_up()
+            case._check_head()
             if not creating:
                 with case.read() as session:
                     if session.get(CaseSettings, 1) is None:
@@ -210,10 +218,16 @@ class Case:
             try:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 audit = AuditWriter(session, self.clock)
+                start = audit.head
                 yield session, audit
                 session.flush()
+                records.seal(session, audit)
                 refreshed = sum(d.refresh(session.connection()) for d in self.derived)
+                head = (anchor.current_head(session, audit.now().isoformat())
+                        if audit.head != start and self._head_in_step else None)
                 session.commit()
+                if head is not None:
+                    self._write_head(head)
             except DBAPIError as exc:
                 session.rollback()
                 problem = database.storage_problem(exc)
@@ -246,6 +260,45 @@ class Case:
         """The time this case stamps on what is recorded now (aware, UTC)."""
         return self.clock()
 
+    # -- the chain's head, kept outside the database (core/store/anchor.py) ---------
+    def head(self) -> anchor.Head:
+        """The audit chain's head now (events, last hash, records of each kind): what a
+        report or a backup states, so the log can later be shown to have only grown."""
+        with self.read() as session:
+            return anchor.current_head(session, self.clock().isoformat())
+
+    def _write_head(self, head: anchor.Head, since: dict[str, Any] | None = None) -> None:
+        if since is None:
+            since = self._head_since or {"events": head.events, "at": head.written_at}
+        self._head_since = since
+        # A read-only folder, a full disk: the file lags behind the log, which only
+        # grew, and is brought up to date by the next write or open.
+        with contextlib.suppress(OSError):
+            anchor.write_head(self.folder, replace(head, since=since))
+
+    def _check_head(self) -> None:
+        """At open: follow case.head if it agrees with the log (bringing it up to date
+        when the log grew after it, e.g. a crash between a commit and the file), start
+        it if there is none, and leave it alone when it disagrees."""
+        try:
+            kept = anchor.read_head(self.folder)
+        except ValueError as exc:
+            self.head_problem = str(exc)
+            return
+        with self.read() as session:
+            now = anchor.current_head(session, self.clock().isoformat())
+            problem = "" if kept is None else head_disagreement(session, kept, now)
+        if problem:
+            self.head_problem = problem
+            return
+        self._head_in_step = True
+        if kept is None:
+            self._write_head(now, {"events": now.events, "at": now.written_at})
+        elif kept.events != now.events or kept.rows != now.rows:
+            self._write_head(now, kept.since)
+        else:
+            self._head_since = kept.since
+
     def _catch_up(self) -> None:
         """Bring derived data up to date with writes made without the app (or queued by
         an upgrade)."""
@@ -267,6 +320,29 @@ class Case:
             assert settings is not None
             session.expunge(settings)
             return settings
+
+
+def head_disagreement(session: Session, kept: anchor.Head, now: anchor.Head) -> str:
+    """Why the kept head cannot be a past state of this log ('' when it can)."""
+    from sqlalchemy import select
+
+    from evidence_app.core.store.models import AuditEvent
+
+    if kept.case_uuid and now.case_uuid and kept.case_uuid != now.case_uuid:
+        return (f"the head file ({anchor.HEAD_NAME}) belongs to another case "
+                f"({kept.case_uuid}, this case is {now.case_uuid})")
+    if kept.events > now.events:
+        return (f"the audit trail has {now.events} events, but {anchor.HEAD_NAME} (written "
+                f"{kept.written_at[:19]}) records {kept.events}: events {now.events + 1} to "
+                f"{kept.events} are missing (the end of the log was cut, or the database "
+                "lost writes it had committed, e.g. a deleted write-ahead log)")
+    if kept.events:
+        digest = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == kept.events))
+        if digest != kept.hash:
+            return (f"audit event {kept.events} is not the one {anchor.HEAD_NAME} recorded on "
+                    f"{kept.written_at[:19]} (hash {str(digest)[:16]}... where "
+                    f"{kept.hash[:16]}... was kept): the log has been rewritten")
+    return ""
 
 
 def _cannot_open(folder: Path, exc: BaseException) -> CaseError:

@@ -11,10 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.anchor import HEAD_NAME, read_head
 from evidence_app.core.store.audit import verify_chain
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.database import integrity_problems, trigger_names
 from evidence_app.core.store.models import Attachment, CaseSettings
+from evidence_app.core.store.verify_records import (
+    check_head,
+    check_stated_head,
+    compare_records,
+)
 
 AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
@@ -27,6 +33,8 @@ class VerifyReport:
     notices: list[str] = field(default_factory=list)
     originals_checked: int = 0
     audit_events: int = 0
+    records_checked: int = 0  # rows compared field by field with their full record
+    head: dict[str, Any] = field(default_factory=dict)  # the log's head: events, hash
 
     @property
     def ok(self) -> bool:
@@ -34,11 +42,17 @@ class VerifyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": self.problems, "notices": self.notices,
-                "originals_checked": self.originals_checked, "audit_events": self.audit_events}
+                "originals_checked": self.originals_checked, "audit_events": self.audit_events,
+                "records_checked": self.records_checked, "head": self.head}
 
 
-def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progress]:
-    """Yield progress while checking; the last event's `item` is the VerifyReport."""
+def verify_case(case: Case, cancel: CancelToken | None = None,
+                stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
+    """Yield progress while checking; the last event's `item` is the VerifyReport.
+
+    Checks the database's integrity, the audit chain, every row against the full record
+    the trail keeps of it (field by field), the log's head against `case.head` (and
+    `stated_head`, as a report printed it, when given) and every original's hash."""
     report = VerifyReport()
     with case.read() as session:
         rows = list(session.execute(select(Attachment.id, Attachment.sha256,
@@ -54,6 +68,11 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
         report.problems.extend(_check_triggers(session))
         problems, issued = _check_records_against_audit(session)
         report.problems.extend(problems)
+        compared = compare_records(session)
+        report.problems.extend(compared.problems)
+        report.notices.extend(compared.notices)
+        report.records_checked = compared.checked
+        report.problems.extend(_head_checks(case, session, report, stated_head))
         for derived in case.derived:
             report.problems.extend(
                 f"{p} (run verify --repair to rebuild the {derived.name}; no evidence is "
@@ -80,6 +99,28 @@ def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progr
             report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
                                   "interrupted import; harmless)")
     yield Progress(total, total, "Done", report)
+
+
+def _head_checks(case: Case, session: Session, report: VerifyReport,
+                 stated: tuple[int, str] | None) -> list[str]:
+    try:
+        kept = read_head(case.folder)
+    except ValueError as exc:
+        kept = None
+        problems = [f"{HEAD_NAME}: {exc}"]
+    else:
+        problems = []
+    found, notices, now = check_head(session, kept, "" if case.writable else
+                                     " (the case folder cannot be written)")
+    problems += found
+    report.notices.extend(notices)
+    report.head = {"events": now.events, "hash": now.hash, "text": now.text,
+                   "kept_since": kept.since if kept is not None and not found else None}
+    if stated is not None:
+        found, notices = check_stated_head(session, stated)
+        problems += found
+        report.notices.extend(notices)
+    return problems
 
 
 def _check_triggers(session: Session) -> list[str]:
