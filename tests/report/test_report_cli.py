@@ -131,3 +131,23 @@ def test_export_refuses_a_damaged_original_and_a_full_folder(case_folder, tmp_pa
     assert code == 2 and "JS/3" in err and "no longer matches" in err
     assert not (tmp_path / "bad").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export")] == []
+
+
+def test_the_report_states_the_log_head_it_was_built_on(case_folder, tmp_path, capsys):
+    """The cover and the audit appendix say the head; verify --head with it shows the log
+    only grew, and names a rewrite."""
+    out = tmp_path / "court.pdf"
+    code, _, err = run(capsys, "--case", str(case_folder), "report", "--out", str(out),
+                       "--profile", "court")
+    assert code == 0, err
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    cover = pages[0]
+    found = re.search(r"(\d+) events, the last with hash\s*([0-9a-f]{64})",
+                      cover)
+    assert found, cover
+    head = f"{found[1]}:{found[2]}"
+    assert any(f"evidence-app verify --head {head}" in " ".join(p.split("\n"))
+               for p in pages[1:]), "the audit appendix states the head"
+    run(capsys, "--case", str(case_folder), "incident", "add", "--title", "Later")
+    code, stdout, _ = run(capsys, "--case", str(case_folder), "verify", "--head", head)
+    assert code == 0 and "only grown since" in stdout

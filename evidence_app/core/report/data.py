@@ -56,6 +56,9 @@ class ReportData:
     # Notes that are private now or ever were: marked where they stand when the copy
     # includes private material, their text withheld from the audit trail otherwise.
     private_notes: set[int] = field(default_factory=set)
+    # The audit log's head this report was built on ("events:hash", core/store/anchor.py):
+    # `verify --head` later shows whether the log has only grown since.
+    head: str = ""
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -323,7 +326,8 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
         if options.withhold_typed:
             info = replace(info, case_name=personal.withheld(info.case_name))
             options = replace(options, title=personal.withheld(options.title))
-    data = ReportData(case=info, options=options, generated_at=generated_at)
+    data = ReportData(case=info, options=options, generated_at=generated_at,
+                      head=case.head().text)
     found: dict[int, set[str]] = {}
     data.incidents = list(load_incidents(case, options, found=found))
     if not data.incidents and options.filtered:

@@ -130,6 +130,11 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
         ("Generated", datetime_text(data.generated_at, c.timezone)),
         ("Case identifier", c.case_uuid),
     ]
+    if data.head:
+        count, _, digest = data.head.partition(":")
+        rows.append(("Audit log when generated",
+                     f"{count} events, the last with hash<br/><font name='{st.mono.fontName}' "
+                     f"size='8'>{digest}</font>"))
     out: list[Flowable] = [
         Spacer(1, 18 * mm),
         _p(markup(o.title), st.title),
