@@ -20,9 +20,11 @@ __all__ = ["Case", "create_case", "is_case_folder", "open_case"]
 DERIVED: tuple[DerivedData, ...] = (SEARCH_INDEX,)
 
 
-def open_case(folder: Path, *, clock: Clock = system_clock) -> Case:
-    """Open an existing case folder (see `Case.open` for what can go wrong)."""
-    return Case.open(folder, derived=DERIVED, clock=clock)
+def open_case(folder: Path, *, clock: Clock = system_clock,
+              read_only: bool | None = None) -> Case:
+    """Open an existing case folder (see `Case.open` for what can go wrong); read-only
+    when asked or when it cannot be written."""
+    return Case.open(folder, derived=DERIVED, clock=clock, read_only=read_only)
 
 
 def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str = "",

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence_app.core.errors import CaseError, StorageError
+from evidence_app.core.errors import CaseError, CaseLockedError, StorageError
 from evidence_app.core.store import anchor, database, records
 from evidence_app.core.store.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.store.cache import Cache
@@ -65,7 +65,8 @@ class Case:
     """An open case folder. Use as a context manager or call `close()`."""
 
     def __init__(self, folder: Path, lock: CaseLock, engine: Engine,
-                 derived: Sequence[DerivedData], clock: Clock) -> None:
+                 derived: Sequence[DerivedData], clock: Clock, read_only: bool = False,
+                 ) -> None:
         self.folder = folder
         self._lock = lock
         self._engine = engine
@@ -79,14 +80,14 @@ class Case:
         # would choose its own here.
         originals = Originals(folder / ORIGINALS)
         self.originals: OriginalStore = originals
-        self.cache: CacheStore = Cache(folder / CACHE, originals)
+        self.cache: CacheStore = Cache(folder / CACHE, originals, read_only=read_only)
         self.migration_backup: Path | None = None
         # Whether case.head may be brought up to date by writes: not when it disagrees
         # with the log (verify names that; overwriting it would hide it).
         self._head_in_step = False
         self._head_since: dict[str, Any] = {}
         self.head_problem = ""
-        self.writable = True  # False for a case opened read-only (Case.open(read_only=True))
+        self.writable = not read_only  # False for a case opened read-only
 
     # -- lifecycle ---------------------------------------------------------------
     @classmethod
@@ -100,13 +101,19 @@ class Case:
         folder = Path(folder).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise CaseError(f"{folder} is a file, not a folder.")
-        if (folder / DB_NAME).exists() and not database.unfinished(folder / DB_NAME):
+        if (folder / DB_NAME).exists() and not _unfinished(folder):
+            lost = _evidence_beside(folder)
+            if lost:
+                raise CaseError(f"There is already a case in {folder}, but its database "
+                                f"cannot be read ({lost}). Nothing was changed. Restore the "
+                                "case from a backup; do not create a new case here, or "
+                                "exhibit numbers would start again.")
             raise CaseError(f"There is already a case in {folder}. Open it instead.")
         try:
-            new_folder = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
-            if new_folder and os.name == "posix":
-                # Other accounts on a shared computer must not be able to read the case.
+            if os.name == "posix":
+                # Other accounts on a shared computer must not be able to read the case,
+                # also when it is made in a folder that already existed.
                 os.chmod(folder, stat.S_IRWXU)
         except OSError as exc:
             raise CaseError(f"Cannot create the case folder {folder}: {exc.strerror}") from exc
@@ -126,15 +133,53 @@ class Case:
 
     @classmethod
     def open(cls, folder: Path, *, derived: Sequence[DerivedData],
-             clock: Clock = system_clock) -> Case:
-        """Open an existing case folder."""
+             clock: Clock = system_clock, read_only: bool | None = None) -> Case:
+        """Open an existing case folder; read-only when asked, or (`read_only` None)
+        when the folder or its database cannot be written (a write-protected USB stick,
+        an archive): reading, verify, search, report and export work, writes refuse."""
         folder = Path(folder).expanduser().resolve()
         if not is_case_folder(folder):
             raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
         if database.unfinished(folder / DB_NAME):
+            lost = _evidence_beside(folder)
+            if lost:
+                raise CaseError(f"The case database in {folder} is empty or damaged, but the "
+                                f"case held evidence ({lost}). Nothing was changed. Restore "
+                                "the case from a backup.")
             raise CaseError(f"{folder} holds a case whose creation was interrupted; "
                             "create it again (nothing in it was lost).")
+        if read_only is None:
+            read_only = not (os.access(folder, os.W_OK) and os.access(folder / DB_NAME, os.W_OK))
+        if read_only:
+            return cls._open_read_only(folder, derived, clock)
         return cls._open(folder, creating=False, derived=derived, clock=clock)
+
+    @classmethod
+    def _open_read_only(cls, folder: Path, derived: Sequence[DerivedData],
+                        clock: Clock) -> Case:
+        """No lock (nobody can write a read-only folder), no upgrade, no sweep, nothing
+        written: the database is opened with SQLite's read-only mode."""
+        db = folder / DB_NAME
+        if backup_if_migrating(db, dry_run=True) is not None:
+            raise CaseError(f"The case in {folder} was made by an older version of this app "
+                            "and must be upgraded, which cannot be done where it is (the "
+                            "folder cannot be written). Copy the folder somewhere writable "
+                            "and open the copy.")
+        engine = None
+        try:
+            engine = database.make_engine(db, read_only=True)
+            case = cls(folder, CaseLock(folder), engine, derived, clock, read_only=True)
+            with case.read() as session:
+                if session.get(CaseSettings, 1) is None:
+                    raise CaseError(f"{folder} holds an unfinished case (no settings).")
+            return case
+        except BaseException as exc:
+            if engine is not None:
+                engine.dispose()
+            cause = database.database_error(exc)
+            if cause is not None:
+                raise _cannot_open(folder, cause) from exc
+            raise
 
     @classmethod
     def _open(cls, folder: Path, creating: bool, derived: Sequence[DerivedData],
@@ -147,6 +192,11 @@ class Case:
         engine = None
         try:
             db = folder / DB_NAME
+            if not creating and database.held_by_another_program(db):
+                raise CaseLockedError(
+                    f"Another program is using the case database in {folder} (a database "
+                    "tool, or a backup or sync program copying it). Close it, then try "
+                    "again; nothing in the case was changed.")
             backup = None if creating else backup_if_migrating(db)
             engine = database.make_engine(db)
             try:
@@ -159,6 +209,10 @@ class Case:
                     f"The case in {folder} could not be upgraded to this version of the app "
                     f"({exc}). Nothing was changed; a copy made before the upgrade is in "
                     f"{backup}.") from exc
+            if os.name == "posix":
+                for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+                    with contextlib.suppress(OSError):  # only this account reads the case
+                        os.chmod(folder / name, stat.S_IRUSR | stat.S_IWUSR)
             case = cls(folder, lock, engine, derived, clock)
             case.migration_backup = backup
             case.originals.sweep_temp()
@@ -182,7 +236,8 @@ class Case:
     def close(self) -> None:
         """Release the database and the lock. Safe to call twice."""
         with self._write_lock:
-            database.checkpoint(self._engine)
+            if self.writable:
+                database.checkpoint(self._engine)
             self._engine.dispose()
             self.cache.clear_previews()
             self._lock.release()
@@ -214,6 +269,10 @@ class Case:
         Derived data is refreshed just before the commit; after it, the changes the unit
         made (read from the audit events it logged) go to this thread's change logs.
         """
+        if not self.writable:
+            raise StorageError(f"The case in {self.folder} is open read-only (its folder "
+                               "cannot be written), so nothing can be changed. Copy the "
+                               "folder somewhere writable to work on it.")
         with self._write_lock, self._sessions() as session:
             try:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
@@ -285,9 +344,13 @@ class Case:
         except ValueError as exc:
             self.head_problem = str(exc)
             return
-        with self.read() as session:
-            now = anchor.current_head(session, self.clock().isoformat())
-            problem = "" if kept is None else head_disagreement(session, kept, now)
+        try:
+            with self.read() as session:
+                now = anchor.current_head(session, self.clock().isoformat())
+                problem = "" if kept is None else head_disagreement(session, kept, now)
+        except database.DatabaseError as exc:
+            self.head_problem = f"the log's head cannot be read ({exc})"
+            return
         if problem:
             self.head_problem = problem
             return
@@ -320,6 +383,28 @@ class Case:
             assert settings is not None
             session.expunge(settings)
             return settings
+
+
+def _unfinished(folder: Path) -> bool:
+    return database.unfinished(folder / DB_NAME) and not _evidence_beside(folder)
+
+
+def _evidence_beside(folder: Path) -> str:
+    """What says a case folder held a case, whatever its database says now: a head file
+    counting events, or stored originals ('' when there is nothing)."""
+    problem = ""
+    try:
+        kept = anchor.read_head(folder)
+    except ValueError:
+        kept, problem = None, f"{anchor.HEAD_NAME} is there but damaged"
+    if kept is not None and kept.events:
+        return (f"{anchor.HEAD_NAME} records {kept.events} audit events and "
+                f"{kept.rows.get('exhibits', 0)} exhibits")
+    originals = folder / ORIGINALS
+    with contextlib.suppress(OSError):
+        if any(p.is_file() for p in originals.glob("??/*")):
+            return "its originals folder holds stored files"
+    return problem
 
 
 def head_disagreement(session: Session, kept: anchor.Head, now: anchor.Head) -> str:

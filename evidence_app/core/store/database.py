@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -29,13 +30,36 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(db_path: Path) -> Engine:
+def _on_connect_read_only(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=2000")
+    cur.close()
+
+
+def make_engine(db_path: Path, read_only: bool = False) -> Engine:
     """The case's engine: WAL, synchronous=FULL, foreign keys on, one connection each
-    for the writer and the readers (usable from any thread)."""
-    engine = create_engine(
-        f"sqlite:///{db_path}", connect_args={"check_same_thread": False}, future=True
-    )
-    event.listen(engine, "connect", _on_connect)
+    for the writer and the readers (usable from any thread).
+
+    `read_only` opens the file with SQLite's read-only mode, for a case on a medium that
+    cannot be written; when there is no write-ahead log beside it (the case was closed
+    cleanly) as immutable, since SQLite could not make the shared-memory file it needs.
+    """
+    if not read_only:
+        engine = create_engine(
+            f"sqlite:///{db_path}", connect_args={"check_same_thread": False}, future=True
+        )
+        event.listen(engine, "connect", _on_connect)
+        return engine
+    wal = db_path.with_name(db_path.name + "-wal")
+    shm = db_path.with_name(db_path.name + "-shm")
+    mode = "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
+    uri = f"file:{quote(str(db_path))}?{mode}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect, future=True)
+    event.listen(engine, "connect", _on_connect_read_only)
     return engine
 
 
@@ -64,6 +88,29 @@ def schema_revision(db: Path) -> str | None:
             return None
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
+
+
+def held_by_another_program(db: Path, wait: float = 1.0) -> bool:
+    """Whether another program holds the database's write lock (a `sqlite3` shell in a
+    transaction, a backup or sync tool), after waiting `wait` seconds for it to let go."""
+    if not db.exists():
+        return False
+    con = sqlite3.connect(db, timeout=wait, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or \
+            "locked" in str(exc)
+    finally:
+        con.close()
+
+
+def table_names(db: Path) -> set[str]:
+    """The tables the database holds (empty for an empty file)."""
+    with raw_connection(db) as con:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def copy_database(db: Path, target: Path) -> None:
@@ -100,6 +147,9 @@ def storage_problem(exc: BaseException) -> str | None:
         return "the disk holding the case is full"
     if name.startswith("SQLITE_READONLY"):
         return "the case folder is read-only"
+    if name.startswith("SQLITE_BUSY") or str(error) == "database is locked":
+        return ("another program is using the case database (a database tool, a backup or "
+                "sync program); close it and try again")
     if name.startswith("SQLITE_IOERR"):
         return f"the disk holding the case could not be written ({error}); it may be full"
     return None
