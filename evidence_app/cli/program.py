@@ -11,7 +11,7 @@ from pathlib import Path
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.cli import case, files, incidents, people, report, search
-from evidence_app.cli.common import Command, Parser, Subcommands, printable
+from evidence_app.cli.common import Command, Parser, Subcommands, printable, terminal_safe
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

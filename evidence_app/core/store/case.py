@@ -101,14 +101,17 @@ class Case:
         folder = Path(folder).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise CaseError(f"{folder} is a file, not a folder.")
-        if (folder / DB_NAME).exists() and not _unfinished(folder):
+        if (folder / DB_NAME).exists():
+            if not database.unfinished(folder / DB_NAME):
+                raise CaseError(f"There is already a case in {folder}. Open it instead.")
             lost = _evidence_beside(folder)
             if lost:
+                # An empty or unreadable database beside evidence is a lost case, not an
+                # interrupted creation: making a new one would start exhibit marks again.
                 raise CaseError(f"There is already a case in {folder}, but its database "
                                 f"cannot be read ({lost}). Nothing was changed. Restore the "
                                 "case from a backup; do not create a new case here, or "
                                 "exhibit numbers would start again.")
-            raise CaseError(f"There is already a case in {folder}. Open it instead.")
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if os.name == "posix":
@@ -383,10 +386,6 @@ class Case:
             assert settings is not None
             session.expunge(settings)
             return settings
-
-
-def _unfinished(folder: Path) -> bool:
-    return database.unfinished(folder / DB_NAME) and not _evidence_beside(folder)
 
 
 def _evidence_beside(folder: Path) -> str:
