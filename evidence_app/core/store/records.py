@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Boolean, DateTime, Table, select, text
 from sqlalchemy.orm import Session
 
 from evidence_app.core.store.audit import AuditWriter
@@ -33,6 +33,7 @@ from evidence_app.core.store.models import (
     Note,
     Person,
     Tag,
+    UTCDateTime,
     Vehicle,
     incident_people,
     incident_tags,
@@ -73,6 +74,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _stored_time(value: Any) -> Any:
+    # "2025-03-12 21:15:00.000000" (naive UTC, models.UTCDateTime) -> ISO 8601 in UTC.
+    return f"{value.replace(' ', 'T', 1)}+00:00" if isinstance(value, str) else value
+
+
+def _converter(kind: Any) -> Any:
+    """How one column's stored value becomes the value a record holds (None: as is)."""
+    if isinstance(kind, UTCDateTime | DateTime):
+        return _stored_time
+    if isinstance(kind, Boolean):
+        return bool
+    return None
+
+
 def _chunks(ids: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
@@ -86,16 +101,21 @@ def read_records(session: Session, kind: str, ids: Iterable[Any] | None = None,
         return _read_state(session, ids)
     table = TABLES[kind]
     skip = SKIP.get(kind, set())
+    columns = [c for c in table.c if c.name != "id" and c.name not in skip]
+    convert = [(c.name, _converter(c.type)) for c in columns]
+    # Read as stored, without SQLAlchemy's per-value processing (a 100,000-row diary is
+    # recorded in one unit): times are kept as the stored UTC text, in ISO form.
+    sql = f"SELECT id, {', '.join(c.name for c in columns)} FROM {table.name}"
+    conn = session.connection()
     wanted = None if ids is None else sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     batches: Iterable[list[Any] | None] = [None] if wanted is None else _chunks(wanted)
     for batch in batches:
-        query = select(table)
-        if batch is not None:
-            query = query.where(table.c.id.in_(batch))
-        for row in session.execute(query).mappings():
-            out[str(row["id"])] = {k: plain(v) for k, v in row.items()
-                                   if k != "id" and k not in skip}
+        rows = (conn.exec_driver_sql(sql) if batch is None else conn.exec_driver_sql(
+            f"{sql} WHERE id IN ({', '.join('?' for _ in batch)})", tuple(batch)))
+        for row in rows:
+            out[str(row[0])] = {name: value if value is None or fn is None else fn(value)
+                                for (name, fn), value in zip(convert, row[1:], strict=True)}
     if kind == "incident" and out:
         _add_links(session, out)
     return out
