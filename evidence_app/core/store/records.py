@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Table, select, text
@@ -32,12 +32,8 @@ from evidence_app.core.store.models import (
     Incident,
     Note,
     Person,
-    Tag,
     UTCDateTime,
     Vehicle,
-    incident_people,
-    incident_tags,
-    incident_vehicles,
 )
 
 ENTITY = "records"
@@ -61,17 +57,6 @@ LABEL = {"incident": "incident", "note": "note", "attachment": "exhibit", "perso
 # Changes with every import and is checked on its own (never below an issued mark).
 SKIP = {"settings": {"next_exhibit_serial"}}
 CHUNK = 500
-
-
-def plain(value: Any) -> Any:
-    """A column value as the trail keeps it: times as ISO text in UTC."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _stored_time(value: Any) -> Any:
@@ -121,27 +106,31 @@ def read_records(session: Session, kind: str, ids: Iterable[Any] | None = None,
     return out
 
 
+LINKS = (("people", "SELECT incident_id, person_id FROM incident_people"),
+         ("vehicles", "SELECT incident_id, vehicle_id FROM incident_vehicles"),
+         ("tags", "SELECT l.incident_id, t.name FROM incident_tags AS l "
+                  "JOIN tags AS t ON t.id = l.tag_id"))
+
+
 def _add_links(session: Session, out: dict[str, dict[str, Any]]) -> None:
     for rec in out.values():
         rec.update(tags=[], people=[], vehicles=[])
     ids = [int(k) for k in out]
+    conn = session.connection()
+    column = {"people": "incident_id", "vehicles": "incident_id", "tags": "l.incident_id"}
     for batch in _chunks(ids) if len(ids) < 20 * CHUNK else [None]:
-        for key, link, column, name in (
-                ("people", incident_people, incident_people.c.person_id, None),
-                ("vehicles", incident_vehicles, incident_vehicles.c.vehicle_id, None),
-                ("tags", incident_tags, Tag.name, Tag)):
-            query = select(link.c.incident_id, column)
-            if name is not None:
-                query = query.join(Tag, Tag.id == incident_tags.c.tag_id)
-            if batch is not None:
-                query = query.where(link.c.incident_id.in_(batch))
-            for incident_id, value in session.execute(query):
+        for key, sql in LINKS:
+            rows = (conn.exec_driver_sql(sql) if batch is None else conn.exec_driver_sql(
+                f"{sql} WHERE {column[key]} IN ({', '.join('?' for _ in batch)})",
+                tuple(batch)))
+            for incident_id, value in rows:
                 found = out.get(str(incident_id))
                 if found is not None:
                     found[key].append(value)
     for rec in out.values():
         for key in ("tags", "people", "vehicles"):
-            rec[key].sort()
+            if len(rec[key]) > 1:
+                rec[key].sort()
 
 
 def _read_state(session: Session, keys: Iterable[Any] | None) -> dict[str, dict[str, Any]]:
