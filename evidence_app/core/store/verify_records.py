@@ -68,9 +68,11 @@ def compare_records(session: Session) -> RecordCheck:
                                     f"recorded it in event {event_id})")
                 continue
             out.checked += 1
+            if rec == row:
+                continue  # the usual case, settled at C speed
             for key, recorded in rec.items():
-                if key not in row:
-                    continue  # a column this version no longer has
+                if key not in row or recorded == row[key]:
+                    continue  # the same, or a column this version no longer has
                 if key in LINKED and isinstance(recorded, list):
                     # Links to people or vehicles removed for good go with them.
                     recorded = [i for i in recorded if str(i) not in gone[LINKED[key]]]
