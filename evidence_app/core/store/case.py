@@ -226,6 +226,7 @@ class Case:
                 with case.read() as session:
                     if session.get(CaseSettings, 1) is None:
                         raise CaseError(f"{folder} holds an unfinished case (no settings).")
+                case._baseline_records()
             return case
         except BaseException as exc:
             if engine is not None:
@@ -364,6 +365,17 @@ class Case:
             self._write_head(now, kept.since)
         else:
             self._head_since = kept.since
+
+    def _baseline_records(self) -> None:
+        """A case written by a version that kept no full records gets them now, for
+        every row as it stands, so from now on an edit made outside the app is named
+        field by field (verify says from when; core/store/records.py)."""
+        with self.read() as session:
+            if records.has_records(session):
+                return
+        with self.write() as (session, audit):
+            records.seal_all(session, audit, "the first opening by a version that keeps "
+                                             "full records")
 
     def _catch_up(self) -> None:
         """Bring derived data up to date with writes made without the app (or queued by

@@ -194,6 +194,12 @@ def seal(session: Session, audit: AuditWriter) -> None:
         audit.record(ACTION, ENTITY, {"v": VERSION, "rows": rows})
 
 
+def has_records(session: Session) -> bool:
+    """Whether the trail holds any full records (none: written by an older version)."""
+    return session.scalar(select(AuditEvent.id).where(AuditEvent.entity == ENTITY)
+                          .limit(1)) is not None
+
+
 def seal_all(session: Session, audit: AuditWriter, reason: str) -> None:
     """Log the full records of every row (a baseline: after an upgrade, or the first
     time a case written by an older version is opened)."""
@@ -209,6 +215,9 @@ class Expected:
 
     rows: dict[str, dict[str, tuple[dict[str, Any] | None, int]]] = field(
         default_factory=lambda: {kind: {} for kind in KINDS})
+    # Rows whose first full record is a baseline: what they held before it is known
+    # only from their own events.
+    from_baseline: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     baselines: list[tuple[int, datetime, str]] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
 
@@ -227,9 +236,12 @@ def replay(session: Session) -> Expected:
             continue
         if data.get("baseline"):
             expected.baselines.append((event_id, at, str(data["baseline"])))
+        baseline = bool(data.get("baseline"))
         for kind, records in rows.items():
             target = expected.rows.setdefault(kind, {})
             for ident, rec in records.items():
+                if baseline and ident not in target:
+                    expected.from_baseline.setdefault(kind, set()).add(ident)
                 target[ident] = (rec, event_id)
     return expected
 

@@ -255,3 +255,30 @@ def test_raw_sql_helper_really_reaches_the_file(case):
     con = sqlite3.connect(database_file(case))
     assert con.execute(f"SELECT title FROM incidents WHERE id = {inc}").fetchone() == ("Two",)
     con.close()
+
+
+def test_a_case_from_an_older_version_gets_a_baseline_when_first_opened(tmp_path,
+                                                                         monkeypatch):
+    from evidence_app.core.cases import create_case
+
+    monkeypatch.setattr(records, "seal", lambda session, audit: None)  # an older version
+    folder = tmp_path / "old"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        one = create_incident(case, title="Car outside")
+        two = create_incident(case, title="Flowers on the doorstep")
+    monkeypatch.undo()
+    # Edited outside the app before this version ever opened it: the baseline records
+    # it as found, and the incident's own events still name it.
+    raw_sql(folder, f"UPDATE incidents SET title = 'Nothing happened' WHERE id = {one}")
+    with open_case(folder) as again:
+        report = run_verify(again)
+        assert any("begin on" in n and "first opened the case" in n for n in report.notices)
+        assert any(p.startswith(f"incident {one}, field title: the audit trail records "
+                                "\"Car outside\"") for p in report.problems), report.problems
+        before = len(report.problems)
+        # After the baseline, an edit outside the app is named from the full record.
+        raw_sql(folder, f"UPDATE incidents SET location = 'Home' WHERE id = {two}")
+        problems = run_verify(again).problems
+    about_records = [p for p in problems if "search index" not in p]
+    assert len(about_records) == before + 1, problems
+    assert any(p.startswith(f"incident {two}, field location:") for p in problems), problems
