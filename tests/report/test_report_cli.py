@@ -142,12 +142,16 @@ def test_the_report_states_the_log_head_it_was_built_on(case_folder, tmp_path, c
     assert code == 0, err
     pages = [p.extract_text() for p in PdfReader(out).pages]
     cover = pages[0]
-    found = re.search(r"(\d+) events, the last with hash\s*([0-9a-f]{64})",
-                      cover)
+    found = re.search(r"(\d+) events, the last with hash\s*((?:[0-9a-f]{8}\s?){8})", cover)
     assert found, cover
-    head = f"{found[1]}:{found[2]}"
+    head = f"{found[1]}:{''.join(found[2].split())}"
+    assert len(head.split(":")[1]) == 64
     assert any(f"evidence-app verify --head {head}" in " ".join(p.split("\n"))
                for p in pages[1:]), "the audit appendix states the head"
     run(capsys, "--case", str(case_folder), "incident", "add", "--title", "Later")
     code, stdout, _ = run(capsys, "--case", str(case_folder), "verify", "--head", head)
+    assert code == 0 and "only grown since" in stdout
+    # As printed on the cover, in groups of eight, it is read the same.
+    grouped = f"{found[1]}:{found[2].strip()}"
+    code, stdout, _ = run(capsys, "--case", str(case_folder), "verify", "--head", grouped)
     assert code == 0 and "only grown since" in stdout

@@ -65,17 +65,22 @@ class Head:
 def parse_head_text(value: str) -> tuple[int, str]:
     """'1234:3f5a...' (as a report prints it) -> (1234, '3f5a...'); ValueError if not."""
     count, _, digest = value.strip().partition(":")
-    digest = digest.strip().lower()
+    digest = "".join(digest.split()).lower()  # as printed in groups, or whole
     if not count.strip().isdigit() or len(digest) < 8 or any(
             c not in "0123456789abcdef" for c in digest):
         raise ValueError(f"{value!r} is not a head: give it as EVENTS:HASH, e.g. 1234:3f5a9c0d...")
     return int(count), digest
 
 
-def current_head(session: Session, written_at: str = "") -> Head:
-    """The head as the database has it now (inside the caller's transaction)."""
-    last = session.execute(select(AuditEvent.id, AuditEvent.hash)
-                           .order_by(AuditEvent.id.desc()).limit(1)).first()
+def current_head(session: Session, written_at: str = "", skip: tuple[str, ...] = (),
+                 ) -> Head:
+    """The head as the database has it now (inside the caller's transaction); with
+    `skip`, the last event whose action is not one of those (a report states the log it
+    was built on, not the records of reports made before it)."""
+    query = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    if skip:
+        query = query.where(AuditEvent.action.not_in(skip))
+    last = session.execute(query).first()
     rows = {name: session.scalar(select(func.count()).select_from(model)) or 0
             for name, model in COUNTED.items()}
     settings = session.get(CaseSettings, 1)

@@ -324,11 +324,12 @@ class Case:
         return self.clock()
 
     # -- the chain's head, kept outside the database (core/store/anchor.py) ---------
-    def head(self) -> anchor.Head:
+    def head(self, skip: tuple[str, ...] = ()) -> anchor.Head:
         """The audit chain's head now (events, last hash, records of each kind): what a
-        report or a backup states, so the log can later be shown to have only grown."""
+        report or a backup states, so the log can later be shown to have only grown.
+        `skip`: actions not counted at the end (see `anchor.current_head`)."""
         with self.read() as session:
-            return anchor.current_head(session, self.clock().isoformat())
+            return anchor.current_head(session, self.clock().isoformat(), skip)
 
     def _write_head(self, head: anchor.Head, since: dict[str, Any] | None = None) -> None:
         if since is None:

@@ -155,7 +155,8 @@ def touched(events: Iterable[tuple[str, str, int | None, dict[str, Any]]],
             if isinstance(value, int):
                 found["incident"].add(value)
         if entity == "case":
-            found["settings"].add(1)
+            if action in ("create", "update"):
+                found["settings"].add(1)  # not a report made or the trash emptied
             for key, kind in (("incidents", "incident"), ("attachments", "attachment"),
                               ("notes", "note"), ("people", "person"),
                               ("vehicles", "vehicle")):
