@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from evidence_app.core.store.folder import ORIGINALS
 from evidence_app.core.store.models import (
     Attachment,
     AuditEvent,
@@ -134,3 +135,40 @@ def write_head(folder: Path, head: Head) -> None:
                 os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def evidence_beside(folder: Path) -> str:
+    """What says a case folder held a case, whatever its database says now: a head file
+    counting events, or stored originals ('' when there is nothing)."""
+    problem = ""
+    try:
+        kept = read_head(folder)
+    except ValueError:
+        kept, problem = None, f"{HEAD_NAME} is there but damaged"
+    if kept is not None and kept.events:
+        return (f"{HEAD_NAME} records {kept.events} audit events and "
+                f"{kept.rows.get('exhibits', 0)} exhibits")
+    originals = folder / ORIGINALS
+    with contextlib.suppress(OSError):
+        if any(p.is_file() for p in originals.glob("??/*")):
+            return "its originals folder holds stored files"
+    return problem
+
+
+def head_disagreement(session: Session, kept: Head, now: Head) -> str:
+    """Why the kept head cannot be a past state of this log ('' when it can)."""
+    if kept.case_uuid and now.case_uuid and kept.case_uuid != now.case_uuid:
+        return (f"the head file ({HEAD_NAME}) belongs to another case "
+                f"({kept.case_uuid}, this case is {now.case_uuid})")
+    if kept.events > now.events:
+        return (f"the audit trail has {now.events} events, but {HEAD_NAME} (written "
+                f"{kept.written_at[:19]}) records {kept.events}: events {now.events + 1} to "
+                f"{kept.events} are missing (the end of the log was cut, or the database "
+                "lost writes it had committed, e.g. a deleted write-ahead log)")
+    if kept.events:
+        digest = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == kept.events))
+        if digest != kept.hash:
+            return (f"audit event {kept.events} is not the one {HEAD_NAME} recorded on "
+                    f"{kept.written_at[:19]} (hash {str(digest)[:16]}... where "
+                    f"{kept.hash[:16]}... was kept): the log has been rewritten")
+    return ""

@@ -104,7 +104,7 @@ class Case:
         if (folder / DB_NAME).exists():
             if not database.unfinished(folder / DB_NAME):
                 raise CaseError(f"There is already a case in {folder}. Open it instead.")
-            lost = _evidence_beside(folder)
+            lost = anchor.evidence_beside(folder)
             if lost:
                 # An empty or unreadable database beside evidence is a lost case, not an
                 # interrupted creation: making a new one would start exhibit marks again.
@@ -144,7 +144,7 @@ class Case:
         if not is_case_folder(folder):
             raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
         if database.unfinished(folder / DB_NAME):
-            lost = _evidence_beside(folder)
+            lost = anchor.evidence_beside(folder)
             if lost:
                 raise CaseError(f"The case database in {folder} is empty or damaged, but the "
                                 f"case held evidence ({lost}). Nothing was changed. Restore "
@@ -352,7 +352,7 @@ class Case:
         try:
             with self.read() as session:
                 now = anchor.current_head(session, self.clock().isoformat())
-                problem = "" if kept is None else head_disagreement(session, kept, now)
+                problem = "" if kept is None else anchor.head_disagreement(session, kept, now)
         except database.DatabaseError as exc:
             self.head_problem = f"the log's head cannot be read ({exc})"
             return
@@ -399,47 +399,6 @@ class Case:
             assert settings is not None
             session.expunge(settings)
             return settings
-
-
-def _evidence_beside(folder: Path) -> str:
-    """What says a case folder held a case, whatever its database says now: a head file
-    counting events, or stored originals ('' when there is nothing)."""
-    problem = ""
-    try:
-        kept = anchor.read_head(folder)
-    except ValueError:
-        kept, problem = None, f"{anchor.HEAD_NAME} is there but damaged"
-    if kept is not None and kept.events:
-        return (f"{anchor.HEAD_NAME} records {kept.events} audit events and "
-                f"{kept.rows.get('exhibits', 0)} exhibits")
-    originals = folder / ORIGINALS
-    with contextlib.suppress(OSError):
-        if any(p.is_file() for p in originals.glob("??/*")):
-            return "its originals folder holds stored files"
-    return problem
-
-
-def head_disagreement(session: Session, kept: anchor.Head, now: anchor.Head) -> str:
-    """Why the kept head cannot be a past state of this log ('' when it can)."""
-    from sqlalchemy import select
-
-    from evidence_app.core.store.models import AuditEvent
-
-    if kept.case_uuid and now.case_uuid and kept.case_uuid != now.case_uuid:
-        return (f"the head file ({anchor.HEAD_NAME}) belongs to another case "
-                f"({kept.case_uuid}, this case is {now.case_uuid})")
-    if kept.events > now.events:
-        return (f"the audit trail has {now.events} events, but {anchor.HEAD_NAME} (written "
-                f"{kept.written_at[:19]}) records {kept.events}: events {now.events + 1} to "
-                f"{kept.events} are missing (the end of the log was cut, or the database "
-                "lost writes it had committed, e.g. a deleted write-ahead log)")
-    if kept.events:
-        digest = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == kept.events))
-        if digest != kept.hash:
-            return (f"audit event {kept.events} is not the one {anchor.HEAD_NAME} recorded on "
-                    f"{kept.written_at[:19]} (hash {str(digest)[:16]}... where "
-                    f"{kept.hash[:16]}... was kept): the log has been rewritten")
-    return ""
 
 
 def _cannot_open(folder: Path, exc: BaseException) -> CaseError:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence_app.core.store import anchor, records
-from evidence_app.core.store.case import head_disagreement
 from evidence_app.core.store.models import AuditEvent
 
 # What a record's own events carry, for rows written before full records were kept:
@@ -167,7 +166,7 @@ def check_head(session: Session, kept: anchor.Head | None, folder_note: str = ""
         notices.append(f"there is no {anchor.HEAD_NAME} beside the database{folder_note}, so a "
                        "cut or rewritten end of the log could not be checked against it")
         return problems, notices, now
-    problem = head_disagreement(session, kept, now)
+    problem = anchor.head_disagreement(session, kept, now)
     if problem:
         problems.append(problem)
         return problems, notices, now
