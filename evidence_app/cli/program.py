@@ -101,9 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: keep the details in the log, one line on screen
+        from evidence_app.core.store.verify import damage_words
         from evidence_app.logs import log_exception
 
         where = log_exception(exc)
+        damage = damage_words(exc)
+        if damage:
+            print(terminal_safe(f"error: {damage}"), file=sys.stderr)
+            return 1
         print(f"error: unexpected problem ({type(exc).__name__}: {exc}); details in {where}",
               file=sys.stderr)
         return 1

@@ -115,3 +115,28 @@ def test_the_log_file_is_private(cli, app_home, tmp_path):
 
     logging.getLogger("evidence_app").warning("written")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_corrupt_table_page_is_counted_up_to_the_damage(case_dir, cli):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.incidents import create_incident
+
+    with open_case(case_dir) as case:
+        for i in range(60):
+            create_incident(case, title=f"Incident {i} " + "x" * 300)
+    db = database_file(case_dir)
+    con = sqlite3.connect(db)
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    leaves = [r[0] for r in con.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'incidents' AND pagetype = 'leaf'")]
+    con.close()
+    with open(db, "r+b") as fh:
+        fh.seek((leaves[1] - 1) * size + 100)
+        fh.write(b"\xfe" * 300)
+    code, out, err = cli("--case", case_dir, "verify")
+    assert code == 1 and "Traceback" not in err
+    assert "incidents can be read before the damage" in out, out
+    code, _, err = cli("--case", case_dir, "incident", "list")
+    assert code == 1
+    line = one_line(err)
+    assert "the case database is damaged" in line and "evidence-app verify" in line

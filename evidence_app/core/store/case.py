@@ -371,9 +371,14 @@ class Case:
         """A case written by a version that kept no full records gets them now, for
         every row as it stands, so from now on an edit made outside the app is named
         field by field (verify says from when; core/store/records.py)."""
-        with self.read() as session:
-            if records.has_records(session):
-                return
+        try:
+            with self.read() as session:
+                if records.has_records(session):
+                    return
+        except Exception as exc:
+            if database.database_error(exc) is None:
+                raise
+            return  # a damaged database is for verify to describe, not to record
         with self.write() as (session, audit):
             records.seal_all(session, audit, "the first opening by a version that keeps "
                                              "full records")

@@ -16,7 +16,12 @@ from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.anchor import HEAD_NAME, read_head
 from evidence_app.core.store.audit import verify_chain
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.database import database_error, integrity_problems, trigger_names
+from evidence_app.core.store.database import (
+    database_error,
+    integrity_problems,
+    storage_problem,
+    trigger_names,
+)
 from evidence_app.core.store.models import Attachment, CaseSettings
 from evidence_app.core.store.verify_records import (
     check_head,
@@ -133,6 +138,16 @@ def _guarded(report: VerifyReport, what: str, check: Callable[[], T]) -> T | Non
         return None
 
 
+def damage_words(exc: BaseException) -> str:
+    """One sentence for a command stopped by a damaged database ('' for anything else)."""
+    cause = database_error(exc)
+    if cause is None or storage_problem(cause) is not None:
+        return ""
+    return (f"the case database is damaged ({cause}); nothing was changed. Run "
+            "'evidence-app verify' to see what can still be read, and restore the case from "
+            "a backup if you have one.")
+
+
 def _capped(problems: list[str], most: int = 10) -> list[str]:
     if len(problems) <= most:
         return problems
@@ -191,12 +206,16 @@ def _readable(case: Case) -> list[str]:
     for what, table in (("incidents", "incidents"), ("notes", "notes"),
                         ("exhibits", "attachments"), ("people", "people"),
                         ("vehicles", "vehicles"), ("audit events", "audit_events")):
+        count = 0
         try:
             with case.connect() as conn:
-                count = len(conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED").all())
+                # Row by row, so the rows before a damaged page are still counted.
+                for _row in conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED"):
+                    count += 1
             out.append(f"despite the damage, {count} {what} can still be read")
         except Exception as exc:  # noqa: BLE001 - any failure here is more damage to name
-            out.append(f"the {what} cannot be read ({database_error(exc) or exc})")
+            out.append(f"{count} {what} can be read before the damage; the rest cannot "
+                       f"({database_error(exc) or exc})")
     return out
 
 
