@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import sys
 import traceback
 from pathlib import Path
@@ -34,9 +35,19 @@ def setup_logging(level: int = logging.INFO) -> Path:
         # the log folder moved (EVIDENCE_APP_HOME changed): log where we say we do
         root.removeHandler(old)
         old.close()
+    class PrivateFileHandler(RotatingFileHandler):
+        """The log names cases and files: readable by this account only, also each file
+        made when the log is rotated."""
+
+        def _open(self):  # type: ignore[no-untyped-def]
+            stream = super()._open()
+            with contextlib.suppress(OSError):
+                os.chmod(self.baseFilename, stat.S_IRUSR | stat.S_IWUSR)
+            return stream
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=stat.S_IRWXU)
+        handler = PrivateFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return path
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -71,7 +71,7 @@ def test_desktop_entry_and_metainfo_name_the_same_app():
     assert meta.find("content_rating").get("type").startswith("oars-")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["project"]["license"] == "GPL-3.0-or-later"
-    assert pyproject["project"]["gui-scripts"]["evidence-app"] == "evidence_app.cli:main"
+    assert pyproject["project"]["gui-scripts"]["evidence-app"] == "evidence_app.cli:entry"
 
 
 def test_metainfo_screenshots_are_pictures_in_docs():

@@ -204,8 +204,15 @@ def add_case(sub: Subcommands, json_parent: Parser) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from evidence_app.core.store.anchor import parse_head_text
     from evidence_app.core.store.verify import VerifyReport, verify_case
 
+    stated = None
+    if args.head:
+        try:
+            stated = parse_head_text(args.head)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
     with open_case(args) as case:
         if getattr(args, "repair", False):
             from evidence_app.core.search.index import rebuild_case_index
@@ -213,12 +220,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
             rebuilt = rebuild_case_index(case)
             if not args.json:
                 print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
-        found = result_of(verify_case(case), VerifyReport, quiet=args.json)
+        found = result_of(verify_case(case, stated_head=stated), VerifyReport, quiet=args.json)
     report = found if found is not None else VerifyReport()
 
     def text() -> str:
-        lines = [f"Checked {report.originals_checked} original(s) and "
-                 f"{report.audit_events} audit event(s)."]
+        lines = [f"Checked {report.originals_checked} original(s), {report.audit_events} "
+                 f"audit event(s) and {report.records_checked} record(s) against the "
+                 "audit trail."]
+        if report.head:
+            since = report.head.get("kept_since") or {}
+            kept = (f"; kept beside the case since event {since.get('events', '?')}"
+                    if since else "")
+            lines.append(f"The log's head: {report.head['text']}{kept}.")
         lines += [f"PROBLEM: {p}" for p in report.problems]
         lines += [f"note: {n}" for n in report.notices]
         lines.append("Everything holds." if report.ok else f"{len(report.problems)} problem(s) found.")
@@ -233,4 +246,7 @@ def add_verify(sub: Subcommands, json_parent: Parser) -> None:
                        help="check originals, database and audit trail")
     p.add_argument("--repair", action="store_true",
                    help="first rebuild what can be rebuilt (the search index)")
+    p.add_argument("--head", metavar="EVENTS:HASH",
+                   help="also check that the log has only grown since this head (as a "
+                        "report or backup states it, e.g. 1234:3f5a9c0d...)")
     p.set_defaults(run=cmd_verify)

@@ -33,15 +33,43 @@ Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
 Command: TypeAlias = Callable[[argparse.Namespace], int]
 
 
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+# codes that recolour, move the cursor, retitle the window or hide what follows) and the
+# bidirectional controls that make text read in another order than it is stored.
+_BIDI = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
+         *map(chr, range(0x2066, 0x206A))}
+
+
+def terminal_safe(text: str, keep: str = "\n\t", as_json: bool = False) -> str:
+    """Text people typed or files carried, as a terminal shows it without obeying it:
+    control and bidirectional characters written as escapes (ESC as \\x1b; as \\u001b
+    in JSON text, which stays valid JSON), line breaks and tabs in `keep` left as they are."""
+    def shown(ch: str) -> str:
+        if ch in keep:
+            return ch
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            return f"\\u{code:04x}" if as_json else f"\\x{code:02x}"
+        if ch in _BIDI:
+            return f"\\u{code:04x}"
+        return ch
+
+    if text.isprintable() and not _BIDI.intersection(text):
+        return text
+    return "".join(shown(ch) for ch in text)
+
+
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
-    """Print `data` as JSON with --json, else the human-readable text."""
+    """Print `data` as JSON with --json, else the human-readable text; either way no
+    character in it can act on the terminal (escape codes, bidirectional overrides)."""
     if getattr(args, "json", False):
-        print(readable_name(json.dumps(data, ensure_ascii=False, indent=2, default=str),
-                            within_json=True))
+        print(terminal_safe(readable_name(json.dumps(data, ensure_ascii=False, indent=2,
+                                                     default=str), within_json=True),
+                            as_json=True))
     else:
         out = text() if callable(text) else text
         if out:
-            print(readable_name(out))
+            print(terminal_safe(readable_name(out)))
 
 
 def chosen_case(args: argparse.Namespace) -> tuple[Path, str]:

@@ -16,6 +16,7 @@ from evidence_app.cli.common import (
     printable,
     record_id,
 )
+from evidence_app.core.dates import When
 from evidence_app.core.errors import UserError
 from evidence_app.core.vocab import Category, Precision
 
@@ -43,6 +44,7 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         tz = case.settings().timezone
         when = parse_when(args.when, tz, precision=args.precision, end_text=args.until)
+        warn_clock_change(when)
         category = _category(args.category)
         new_id = create_incident(
             case, when=when, title=args.title, location=args.location,
@@ -53,6 +55,15 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
             police_officer=args.police_officer, tags=args.tag)
     emit(args, {"id": new_id}, str(new_id))
     return 0
+
+
+def warn_clock_change(when: When) -> None:
+    """A time in the hour the clocks repeat gets the warning the diary import gives."""
+    from evidence_app.core.dates import clock_change_warning
+
+    note = clock_change_warning(when)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
 
 
 def _category(text: str) -> Category:
@@ -105,6 +116,7 @@ def cmd_incident_edit(args: argparse.Namespace) -> int:
             # Read in the incident's own zone: where it happened.
             when = parse_when(args.when, before.timezone, precision=args.precision,
                               end_text=args.until or "")
+            warn_clock_change(when)
         changed = update_incident(case, args.id, when=when, **changes)
         tags = list(before.tags)
         if args.tag or args.untag:

@@ -22,7 +22,7 @@ from evidence_app.cli import (
     sample,
     search,
 )
-from evidence_app.cli.common import Command, Parser, Subcommands, printable
+from evidence_app.cli.common import Command, Parser, Subcommands, printable, terminal_safe
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
 
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -134,9 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: keep the details in the log, one line on screen
+        from evidence_app.core.store.verify import damage_words
         from evidence_app.logs import log_exception
 
         where = log_exception(exc)
+        damage = damage_words(exc)
+        if damage:
+            print(terminal_safe(f"error: {damage}"), file=sys.stderr)
+            return 1
         print(f"error: unexpected problem ({type(exc).__name__}: {exc}); details in {where}",
               file=sys.stderr)
         return 1

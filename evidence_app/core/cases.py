@@ -44,8 +44,10 @@ DERIVED: tuple[DerivedData, ...] = (SEARCH_INDEX, MESSAGE_INDEX)
 
 
 def open_case(folder: Path, *, passphrase: str | None = None,
-              recovery_key: str | None = None, clock: Clock = system_clock) -> Case:
-    """Open an existing case folder (see `Case.open` for what can go wrong).
+              recovery_key: str | None = None, clock: Clock = system_clock,
+              read_only: bool | None = None) -> Case:
+    """Open an existing case folder (see `Case.open` for what can go wrong); read-only
+    when asked or when it cannot be written.
 
     An encrypted case needs its passphrase or its recovery key: without either,
     PassphraseNeeded; with one that does not open it, WrongPassphrase or
@@ -56,7 +58,7 @@ def open_case(folder: Path, *, passphrase: str | None = None,
     keys = None
     if is_case_folder(folder) and is_encrypted(folder):
         keys = unlock(folder, passphrase, recovery_key)
-    return Case.open(folder, derived=DERIVED, clock=clock, keys=keys)
+    return Case.open(folder, derived=DERIVED, clock=clock, keys=keys, read_only=read_only)
 
 
 def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str = "",

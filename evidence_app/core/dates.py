@@ -437,6 +437,18 @@ def parse_when(text: str, tz: str, time_text: str = "", precision: str | None = 
     return When(start, end, prec, tz)
 
 
+def clock_change_warning(when: When) -> str | None:
+    """The note for a time typed in the hour repeated when the clocks go back (which of
+    the two it was taken as), as the diary import gives it; None for any other time."""
+    if when.start is None or when.precision not in (Precision.EXACT, Precision.CIRCA):
+        return None
+    zone = ZoneInfo(when.timezone)
+    local = when.start.astimezone(zone)
+    change = clock_change(local.date(), local.time().replace(second=0, microsecond=0),
+                          when.timezone, local.fold)
+    return change[1] if change is not None and not change[0] else None
+
+
 def validate_when(when: When) -> None:
     """Refuse a `When` that contradicts itself (missing dates, end before start)."""
     if when.precision is not Precision.UNDATED and when.start is None:

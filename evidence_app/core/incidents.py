@@ -79,12 +79,41 @@ def _get(session: Session, incident_id: int, allow_deleted: bool = False) -> Inc
     return incident
 
 
-def create_incident(case: Case, *, when: When | None = None, title: str = "",
+TITLE_NEEDED = ("An incident needs a title: a few words saying what happened, e.g. "
+                "'Car outside the house'.")
+
+
+def _check_title(title: Any) -> None:
+    """A title given must say something (the GUI's new, still blank incident gives none)."""
+    if title is not None and not str(title).replace("\x00", "").strip():
+        raise ValidationError(TITLE_NEEDED)
+
+
+def _created_blank(session: Session, incident_id: int) -> bool:
+    """Whether the incident was first recorded without a title (the app's New incident,
+    a draft the person is writing): undoing its first title may make it blank again.
+    One recorded with a title never loses it."""
+    details = session.scalar(select(AuditEvent.details).where(
+        AuditEvent.entity == "incident", AuditEvent.entity_id == incident_id,
+        AuditEvent.action == "create").order_by(AuditEvent.id).limit(1))
+    if details is None:
+        return False
+    try:
+        return not json.loads(details).get("title")
+    except (ValueError, AttributeError):
+        return False
+
+
+def create_incident(case: Case, *, when: When | None = None, title: str | None = None,
                     tags: Sequence[str] = (), **fields: Any) -> int:
     """Record a new incident; returns its id. `when` defaults to undated.
 
     Tags given here are part of the record as first written (not a later amendment).
+    A title given empty is refused (ValidationError); none given leaves a blank draft
+    for the person to fill in (the app's New incident).
     """
+    _check_title(title)
+    title = title or ""
     with case.write() as (session, audit):
         return insert_incident(session, audit, when=when, title=title, tags=tags, **fields)
 
@@ -122,6 +151,8 @@ def update_incident(case: Case, incident_id: int, when: When | None = None,
     values = _clean(changes)
     with case.write() as (session, audit):
         incident = _get(session, incident_id)
+        if "title" in values and not _created_blank(session, incident_id):
+            _check_title(values["title"])
         diff = apply_changes(incident, values)
         if diff:
             incident.updated_at = audit.now()

@@ -339,7 +339,9 @@ def test_verify_passes_on_a_sound_case(case_dir, cli, samples):
     data = json.loads(out)
     assert code == 0
     assert data["ok"] is True and data["problems"] == [] and data["originals_checked"] == 5
-    assert data["audit_events"] == 6
+    # The case's creation and the import, each followed by its unit's full records.
+    assert data["audit_events"] == 8
+    assert data["records_checked"] == 6  # five exhibits and the case settings
 
 
 def _original(case_dir, sha):

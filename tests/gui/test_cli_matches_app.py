@@ -26,7 +26,9 @@ def events(folder_or_case, after=0):
         with open_case(folder_or_case) as case:
             return events(case, after)
     with folder_or_case.read() as session:
-        rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        # Not the full records each unit leaves: they hold the times rows were written.
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.entity != "records")
+                               .order_by(AuditEvent.id)).all()
         return [(e.action, e.entity, e.entity_id, json.loads(e.details)) for e in rows][after:]
 
 
@@ -101,7 +103,7 @@ def test_people_and_vehicles_linked_in_the_editor_and_by_command(qtbot, two_case
     window.session.close()
     # The incident the editor made, as the command line makes it (its own event differs:
     # the editor fills in today's date), then the same additions and links.
-    cli(capsys, "--case", cli_case, "incident", "add", "--title", "")
+    cli(capsys, "--case", cli_case, "incident", "add", "--title", "Car outside")
     cli_start = len(events(cli_case))
     cli(capsys, "--case", cli_case, "vehicle", "add", "--plate", "ab12 cde", "--colour",
         "Silver", "--make", "Vauxhall")

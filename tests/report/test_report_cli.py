@@ -131,3 +131,27 @@ def test_export_refuses_a_damaged_original_and_a_full_folder(case_folder, tmp_pa
     assert code == 2 and "JS/3" in err and "no longer matches" in err
     assert not (tmp_path / "bad").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export")] == []
+
+
+def test_the_report_states_the_log_head_it_was_built_on(case_folder, tmp_path, capsys):
+    """The cover and the audit appendix say the head; verify --head with it shows the log
+    only grew, and names a rewrite."""
+    out = tmp_path / "court.pdf"
+    code, _, err = run(capsys, "--case", str(case_folder), "report", "--out", str(out),
+                       "--profile", "court")
+    assert code == 0, err
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    cover = pages[0]
+    found = re.search(r"(\d+) events, the last with hash\s*((?:[0-9a-f]{8}\s?){8})", cover)
+    assert found, cover
+    head = f"{found[1]}:{''.join(found[2].split())}"
+    assert len(head.split(":")[1]) == 64
+    assert any(f"evidence-app verify --head {head}" in " ".join(p.split("\n"))
+               for p in pages[1:]), "the audit appendix states the head"
+    run(capsys, "--case", str(case_folder), "incident", "add", "--title", "Later")
+    code, stdout, _ = run(capsys, "--case", str(case_folder), "verify", "--head", head)
+    assert code == 0 and "only grown since" in stdout
+    # As printed on the cover, in groups of eight, it is read the same.
+    grouped = f"{found[1]}:{found[2].strip()}"
+    code, stdout, _ = run(capsys, "--case", str(case_folder), "verify", "--head", grouped)
+    assert code == 0 and "only grown since" in stdout

@@ -274,6 +274,12 @@ def audit_appendix(data: ReportData, st: Styles, width: float) -> list[Flowable]
            "read \u201cChanged while first recorded\u201d; later ones \u201cAmended\u201d. "
            + LEGEND + _withheld_note(data), st.muted)]
     out += _last_check(data, st)
+    if data.head:
+        out.append(_p("This report was built on the log as it stood at event "
+                      f"{data.head.partition(':')[0]}. Anyone holding the case can later check "
+                      "that the log has only grown since, with nothing changed or removed: "
+                      f"<font name='{st.mono.fontName}' size='7'>evidence-app verify --head "
+                      f"{data.head}</font>", st.muted))
     if not data.audit:
         out.append(_p("No audit events concern the incidents in this report.", st.notice))
         return out

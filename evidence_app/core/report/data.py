@@ -26,7 +26,7 @@ from evidence_app.core.conversations import (
 )
 from evidence_app.core.errors import UserError
 from evidence_app.core.impacts import impacts_for_report
-from evidence_app.core.incidents import chronological, count_incidents, detail_from_row
+from evidence_app.core.incidents import REPORT, chronological, count_incidents, detail_from_row
 from evidence_app.core.report.options import ADDRESS_ITEM, ReportOptions
 from evidence_app.core.report.personal import Found, PersonalDetails, statements
 from evidence_app.core.store import audit
@@ -72,6 +72,9 @@ class ReportData:
     messages: dict[int, list[MessageView]] = field(default_factory=dict)
     conversations: dict[int, ConversationView] = field(default_factory=dict)
     export_files: list[AttachmentView] = field(default_factory=list)
+    # The audit log's head this report was built on ("events:hash", core/store/anchor.py):
+    # `verify --head` later shows whether the log has only grown since.
+    head: str = ""
 
     def left_out(self) -> list[str]:
         """What this report withholds, true for where the person typed their address."""
@@ -371,7 +374,10 @@ def collect(case: Case, options: ReportOptions, generated_at: datetime) -> Repor
         if options.withhold_typed:
             info = replace(info, case_name=personal.withheld(info.case_name))
             options = replace(options, title=personal.withheld(options.title))
-    data = ReportData(case=info, options=options, generated_at=generated_at)
+    # The log this report is built on: reports made earlier leave an event each, which
+    # changes nothing in it, so the same log gives the same report, byte for byte.
+    data = ReportData(case=info, options=options, generated_at=generated_at,
+                      head=case.head(skip=(REPORT,)).text)
     found: dict[int, set[str]] = {}
     data.incidents = list(load_incidents(case, options, found=found))
     if not data.incidents and options.filtered:

@@ -337,7 +337,8 @@ def build_report(case: Case, options: ReportOptions, out: Path,
         pages = yield from _write_in_thread(data, tmp, case, token)
         if pages is None:
             return
-        _record_production(case, data, tmp)
+        if case.writable:  # a case on a read-only medium cannot log it
+            _record_production(case, data, tmp)
         try:
             _place(tmp, out)
         except OSError as exc:

@@ -133,6 +133,11 @@ def cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
          + f" by {APP_NAME} {__version__}"),
         ("Case identifier", c.case_uuid),
     ]
+    if data.head:
+        count, _, digest = data.head.partition(":")
+        rows.append(("Audit log when generated",
+                     f"{count} events, the last with hash<br/><font name='{st.mono.fontName}' "
+                     f"size='8'>{' '.join(digest[i:i + 8] for i in range(0, 64, 8))}</font>"))
     out: list[Flowable] = [
         Spacer(1, 18 * mm),
         _p(markup(o.title), st.title),

@@ -72,11 +72,26 @@ class AuditWriter:
 
     def log(self, action: str, entity: str, entity_id: int | None, **details: Any) -> AuditEvent:
         """Append one event; `details` holds old/new values or whatever explains it."""
+        self.events.append((action, entity, entity_id, details))
+        return self._append(action, entity, entity_id, details)
+
+    def record(self, action: str, entity: str, details: dict[str, Any]) -> AuditEvent:
+        """Append an event that changes nothing itself (the full records a unit of work
+        leaves, core/store/records.py): chained like any other, but not one of the
+        unit's `events`, so it never counts as a change."""
+        return self._append(action, entity, None, details)
+
+    @property
+    def head(self) -> tuple[int, str]:
+        """The number of the last event logged (or found) and its hash."""
+        return self._last_id, self._last_hash
+
+    def _append(self, action: str, entity: str, entity_id: int | None,
+                details: dict[str, Any]) -> AuditEvent:
         at = self.now()
         text = canonical(details)
         event_id = self._last_id + 1
         digest = event_hash(self._last_hash, event_id, at, action, entity, entity_id, text)
-        self.events.append((action, entity, entity_id, details))
         event = AuditEvent(
             id=event_id, at=at, action=action, entity=entity, entity_id=entity_id,
             details=text, prev_hash=self._last_hash, hash=digest,
@@ -128,8 +143,12 @@ def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]
 
 def entries(session: Session, entity: str | None = None, entity_ids: list[int] | None = None,
             ) -> Iterator[AuditEntry]:
-    """Events in order, optionally only those about some entities."""
+    """Events in order, optionally only those about some entities. The full records
+    each unit of work leaves for `verify` (entity "records") are not among them unless
+    asked for by name."""
     query = select(AuditEvent).order_by(AuditEvent.id)
+    if entity != "records":
+        query = query.where(AuditEvent.entity != "records")
     if entity is not None:
         query = query.where(AuditEvent.entity == entity)
     if entity_ids is not None:

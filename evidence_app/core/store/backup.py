@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from evidence_app import __version__
 from evidence_app.core.progress import CancelToken, Progress
-from evidence_app.core.store import database
+from evidence_app.core.store import anchor, database
 from evidence_app.core.store.backup_format import (
     DATABASE,
     MANIFEST,
@@ -172,7 +172,11 @@ def _case_files(case: Case) -> list[_Source]:
             dirnames[:] = [d for d in dirnames if d not in ("cache", "backups")]
         for fname in filenames:
             name = (rel / fname).as_posix()
-            if rel == Path(".") and (fname.startswith(DB_NAME) or fname == "case.lock"):
+            if rel == Path(".") and (fname.startswith(DB_NAME) or fname in (
+                    "case.lock", anchor.HEAD_NAME)):
+                # The lock is this session's; the head is the live log's, later than the
+                # snapshot (the manifest records the snapshot's head, and a restored case
+                # starts its own head file from it).
                 continue
             try:
                 check_name(name)

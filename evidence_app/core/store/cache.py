@@ -38,10 +38,14 @@ _KIND = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
 class Cache:
     """The case's rebuildable files (see module docstring)."""
 
-    def __init__(self, root: Path, originals: OriginalStore) -> None:
+    def __init__(self, root: Path, originals: OriginalStore, read_only: bool = False) -> None:
         self._root = root
         self._originals = originals
-        root.mkdir(exist_ok=True)
+        # A case on a medium that cannot be written: nothing is kept, and work files go
+        # to a private temporary folder outside the case, removed when done.
+        self._read_only = read_only
+        if not read_only:
+            root.mkdir(exist_ok=True)
 
     # -- thumbnails --------------------------------------------------------------------
     def _thumb(self, sha256: str) -> Path:
@@ -125,6 +129,8 @@ class Cache:
 
     def _write_rendition(self, path: Path, identity: str, data: bytes) -> None:
         """Written whole or not at all; not fsynced (a torn file fails its checksum)."""
+        if self._read_only:
+            return
         ident = identity.encode()
         body = len(ident).to_bytes(2, "big") + ident + data
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +157,7 @@ class Cache:
     def scratch(self) -> Iterator[Path]:
         """An empty private folder in the cache, removed with everything in it when the
         block ends (or, after a crash, at the next open)."""
-        folder = Path(tempfile.mkdtemp(prefix=_TMP, dir=self._root))
+        folder = Path(tempfile.mkdtemp(prefix=_TMP, dir=None if self._read_only else self._root))
         try:
             yield folder
         finally:

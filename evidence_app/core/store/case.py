@@ -26,6 +26,7 @@ import stat
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,8 +35,8 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from evidence_app.core.errors import CaseError, StorageError
-from evidence_app.core.store import database
+from evidence_app.core.errors import CaseError, CaseLockedError, StorageError
+from evidence_app.core.store import anchor, database, records
 from evidence_app.core.store.audit import AuditWriter, assign_fresh_ids
 from evidence_app.core.store.cache import Cache
 from evidence_app.core.store.changes import ChangeLog, Changes
@@ -72,7 +73,7 @@ class Case:
 
     def __init__(self, folder: Path, lock: CaseLock, engine: Engine,
                  derived: Sequence[DerivedData], clock: Clock,
-                 keys: CaseKeys | None = None) -> None:
+                 keys: CaseKeys | None = None, read_only: bool = False) -> None:
         self.folder = folder
         self._lock = lock
         self._engine = engine
@@ -88,8 +89,9 @@ class Case:
         self.originals: OriginalStore
         self.cache: CacheStore
         if keys is None:
-            self.originals = Originals(folder / ORIGINALS)
-            self.cache = Cache(folder / CACHE, self.originals)
+            originals = Originals(folder / ORIGINALS)
+            self.originals = originals
+            self.cache = Cache(folder / CACHE, originals, read_only=read_only)
         else:
             from evidence_app.core.store.sealed_cache import SealedCache
             from evidence_app.core.store.sealed_originals import SealedOriginals
@@ -99,6 +101,12 @@ class Case:
         self.migration_backup: Path | None = None
         # Shown once, by whoever created an encrypted case (core.cases.create_case).
         self.recovery_key: str | None = None
+        # Whether case.head may be brought up to date by writes: not when it disagrees
+        # with the log (verify names that; overwriting it would hide it).
+        self._head_in_step = False
+        self._head_since: dict[str, Any] = {}
+        self.head_problem = ""
+        self.writable = not read_only  # False for a case opened read-only
 
     @property
     def encrypted(self) -> bool:
@@ -123,14 +131,23 @@ class Case:
         folder = Path(folder).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise CaseError(f"{folder} is a file, not a folder.")
-        if (folder / DB_NAME).exists() and not database.unfinished(
-                folder / DB_NAME, None if encryption is None else encryption.keys.database):
-            raise CaseError(f"There is already a case in {folder}. Open it instead.")
+        if (folder / DB_NAME).exists():
+            if not database.unfinished(
+                    folder / DB_NAME, None if encryption is None else encryption.keys.database):
+                raise CaseError(f"There is already a case in {folder}. Open it instead.")
+            lost = anchor.evidence_beside(folder)
+            if lost:
+                # An empty or unreadable database beside evidence is a lost case, not an
+                # interrupted creation: making a new one would start exhibit marks again.
+                raise CaseError(f"There is already a case in {folder}, but its database "
+                                f"cannot be read ({lost}). Nothing was changed. Restore the "
+                                "case from a backup; do not create a new case here, or "
+                                "exhibit numbers would start again.")
         try:
-            new_folder = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
-            if new_folder and os.name == "posix":
-                # Other accounts on a shared computer must not be able to read the case.
+            if os.name == "posix":
+                # Other accounts on a shared computer must not be able to read the case,
+                # also when it is made in a folder that already existed.
                 os.chmod(folder, stat.S_IRWXU)
         except OSError as exc:
             raise CaseError(f"Cannot create the case folder {folder}: {exc.strerror}") from exc
@@ -155,16 +172,56 @@ class Case:
 
     @classmethod
     def open(cls, folder: Path, *, derived: Sequence[DerivedData],
-             clock: Clock = system_clock, keys: CaseKeys | None = None) -> Case:
+             clock: Clock = system_clock, keys: CaseKeys | None = None,
+             read_only: bool | None = None) -> Case:
         """Open an existing case folder (an encrypted one with its `keys`: see
-        encryption.unlock)."""
+        encryption.unlock); read-only when asked, or (`read_only` None) when the folder
+        or its database cannot be written (a write-protected USB stick, an archive):
+        reading, verify, search, report and export work, writes refuse."""
         folder = Path(folder).expanduser().resolve()
         if not is_case_folder(folder):
             raise CaseError(f"{folder} is not a case folder (it has no {DB_NAME}).")
         if database.unfinished(folder / DB_NAME, None if keys is None else keys.database):
+            lost = anchor.evidence_beside(folder)
+            if lost:
+                raise CaseError(f"The case database in {folder} is empty or damaged, but the "
+                                f"case held evidence ({lost}). Nothing was changed. Restore "
+                                "the case from a backup.")
             raise CaseError(f"{folder} holds a case whose creation was interrupted; "
                             "create it again (nothing in it was lost).")
+        if read_only is None:
+            read_only = not (os.access(folder, os.W_OK) and os.access(folder / DB_NAME, os.W_OK))
+        if read_only:
+            return cls._open_read_only(folder, derived, clock, keys)
         return cls._open(folder, creating=False, derived=derived, clock=clock, keys=keys)
+
+    @classmethod
+    def _open_read_only(cls, folder: Path, derived: Sequence[DerivedData],
+                        clock: Clock, keys: CaseKeys | None = None) -> Case:
+        """No lock (nobody can write a read-only folder), no upgrade, no sweep, nothing
+        written: the database is opened with SQLite's read-only mode."""
+        db = folder / DB_NAME
+        key = None if keys is None else keys.database
+        if backup_if_migrating(db, key, dry_run=True) is not None:
+            raise CaseError(f"The case in {folder} was made by an older version of this app "
+                            "and must be upgraded, which cannot be done where it is (the "
+                            "folder cannot be written). Copy the folder somewhere writable "
+                            "and open the copy.")
+        engine = None
+        try:
+            engine = database.make_engine(db, key, read_only=True)
+            case = cls(folder, CaseLock(folder), engine, derived, clock, keys, read_only=True)
+            with case.read() as session:
+                if session.get(CaseSettings, 1) is None:
+                    raise CaseError(f"{folder} holds an unfinished case (no settings).")
+            return case
+        except BaseException as exc:
+            if engine is not None:
+                engine.dispose()
+            cause = database.database_error(exc)
+            if cause is not None:
+                raise _cannot_open(folder, cause) from exc
+            raise
 
     @classmethod
     def _open(cls, folder: Path, creating: bool, derived: Sequence[DerivedData],
@@ -178,6 +235,11 @@ class Case:
         try:
             db = folder / DB_NAME
             key = None if keys is None else keys.database
+            if not creating and database.held_by_another_program(db, key=key):
+                raise CaseLockedError(
+                    f"Another program is using the case database in {folder} (a database "
+                    "tool, or a backup or sync program copying it). Close it, then try "
+                    "again; nothing in the case was changed.")
             backup = None if creating else backup_if_migrating(db, key)
             engine = database.make_engine(db, key)
             try:
@@ -190,15 +252,21 @@ class Case:
                     f"The case in {folder} could not be upgraded to this version of the app "
                     f"({exc}). Nothing was changed; a copy made before the upgrade is in "
                     f"{backup}.") from exc
+            if os.name == "posix":
+                for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+                    with contextlib.suppress(OSError):  # only this account reads the case
+                        os.chmod(folder / name, stat.S_IRUSR | stat.S_IWUSR)
             case = cls(folder, lock, engine, derived, clock, keys)
             case.migration_backup = backup
             case.originals.sweep_temp()
             case.cache.sweep()
             case._catch_up()
+            case._check_head()
             if not creating:
                 with case.read() as session:
                     if session.get(CaseSettings, 1) is None:
                         raise CaseError(f"{folder} holds an unfinished case (no settings).")
+                case._baseline_records()
             return case
         except BaseException as exc:
             if engine is not None:
@@ -212,7 +280,8 @@ class Case:
     def close(self) -> None:
         """Release the database and the lock. Safe to call twice."""
         with self._write_lock:
-            database.checkpoint(self._engine)
+            if self.writable:
+                database.checkpoint(self._engine)
             self._engine.dispose()
             self.cache.close()
             self._lock.release()
@@ -251,14 +320,24 @@ class Case:
         Derived data is refreshed just before the commit; after it, the changes the unit
         made (read from the audit events it logged) go to this thread's change logs.
         """
+        if not self.writable:
+            raise StorageError(f"The case in {self.folder} is open read-only (its folder "
+                               "cannot be written), so nothing can be changed. Copy the "
+                               "folder somewhere writable to work on it.")
         with self._write_lock, self._sessions() as session:
             try:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 audit = AuditWriter(session, self.clock)
+                start = audit.head
                 yield session, audit
                 session.flush()
+                records.seal(session, audit)
                 refreshed = sum(d.refresh(session.connection()) for d in self.derived)
+                head = (anchor.current_head(session, audit.now().isoformat())
+                        if audit.head != start and self._head_in_step else None)
                 session.commit()
+                if head is not None:
+                    self._write_head(head)
             except DBAPIError as exc:
                 session.rollback()
                 problem = database.storage_problem(exc)
@@ -305,6 +384,69 @@ class Case:
     def now(self) -> datetime:
         """The time this case stamps on what is recorded now (aware, UTC)."""
         return self.clock()
+
+    # -- the chain's head, kept outside the database (core/store/anchor.py) ---------
+    def head(self, skip: tuple[str, ...] = ()) -> anchor.Head:
+        """The audit chain's head now (events, last hash, records of each kind): what a
+        report or a backup states, so the log can later be shown to have only grown.
+        `skip`: actions not counted at the end (see `anchor.current_head`)."""
+        with self.read() as session:
+            return anchor.current_head(session, self.clock().isoformat(), skip)
+
+    def _write_head(self, head: anchor.Head, since: dict[str, Any] | None = None) -> None:
+        if since is None:
+            since = self._head_since or {"events": head.events, "at": head.written_at}
+        self._head_since = since
+        # A read-only folder, a full disk: the file lags behind the log, which only
+        # grew, and is brought up to date by the next write or open.
+        with contextlib.suppress(OSError):
+            anchor.write_head(self.folder, replace(head, since=since))
+
+    def _check_head(self) -> None:
+        """At open: follow case.head if it agrees with the log (bringing it up to date
+        when the log grew after it, e.g. a crash between a commit and the file), start
+        it if there is none, and leave it alone when it disagrees."""
+        try:
+            kept = anchor.read_head(self.folder)
+        except ValueError as exc:
+            self.head_problem = str(exc)
+            return
+        try:
+            with self.read() as session:
+                now = anchor.current_head(session, self.clock().isoformat())
+                problem = "" if kept is None else anchor.head_disagreement(session, kept, now)
+        except Exception as exc:
+            cause = database.database_error(exc)  # SQLite's or SQLCipher's
+            if cause is None:
+                raise
+            self.head_problem = f"the log's head cannot be read ({cause})"
+            return
+        if problem:
+            self.head_problem = problem
+            return
+        self._head_in_step = True
+        if kept is None:
+            self._write_head(now, {"events": now.events, "at": now.written_at})
+        elif kept.events != now.events or kept.rows != now.rows:
+            self._write_head(now, kept.since)
+        else:
+            self._head_since = kept.since
+
+    def _baseline_records(self) -> None:
+        """A case written by a version that kept no full records gets them now, for
+        every row as it stands, so from now on an edit made outside the app is named
+        field by field (verify says from when; core/store/records.py)."""
+        try:
+            with self.read() as session:
+                if records.has_records(session):
+                    return
+        except Exception as exc:
+            if database.database_error(exc) is None:
+                raise
+            return  # a damaged database is for verify to describe, not to record
+        with self.write() as (session, audit):
+            records.seal_all(session, audit, "the first opening by a version that keeps "
+                                             "full records")
 
     def _catch_up(self) -> None:
         """Bring derived data up to date with writes made without the app (or queued by

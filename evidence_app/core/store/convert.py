@@ -23,6 +23,7 @@ from pathlib import Path
 from evidence_app.core.errors import CaseError
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store import database
+from evidence_app.core.store.anchor import HEAD_NAME
 from evidence_app.core.store.cache import Cache
 from evidence_app.core.store.case import Case, DerivedData
 from evidence_app.core.store.encryption import NewKeys, is_encrypted
@@ -42,7 +43,7 @@ STAGING = ".encrypting-"
 PLAIN = ".plain-"
 # What a case folder holds; anything else is left where it is, and named.
 KNOWN = {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", ORIGINALS, CACHE,
-         "backups", "case.lock"}
+         "backups", "case.lock", HEAD_NAME, f".{HEAD_NAME}.tmp"}
 
 
 @dataclass(frozen=True, repr=False)

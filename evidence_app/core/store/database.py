@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -69,9 +70,22 @@ def _keyed(key: bytes, target: str, **kwargs: Any) -> Callable[[], Any]:
     return connect
 
 
-def make_engine(db_path: Path, key: bytes | None = None) -> Engine:
+def _on_connect_read_only(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=2000")
+    cur.close()
+
+
+def make_engine(db_path: Path, key: bytes | None = None, read_only: bool = False) -> Engine:
     """The case's engine: WAL, synchronous=FULL, foreign keys on, one connection each
-    for the writer and the readers (usable from any thread). With `key`, SQLCipher."""
+    for the writer and the readers (usable from any thread). With `key`, SQLCipher.
+
+    `read_only` opens the file with SQLite's read-only mode, for a case on a medium that
+    cannot be written; when there is no write-ahead log beside it (the case was closed
+    cleanly) as immutable, since SQLite could not make the shared-memory file it needs.
+    """
+    if read_only:
+        return _read_only_engine(db_path, key)
     if key is None:
         engine = create_engine(
             f"sqlite:///{db_path}", connect_args={"check_same_thread": False}, future=True
@@ -119,6 +133,56 @@ def schema_revision(db: Path, key: bytes | None = None) -> str | None:
         return row[0] if row else None
 
 
+def _read_only_engine(db_path: Path, key: bytes | None) -> Engine:
+    wal = db_path.with_name(db_path.name + "-wal")
+    shm = db_path.with_name(db_path.name + "-shm")
+    mode = "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
+    uri = f"file:{quote(str(db_path))}?{mode}"
+    if key is None:
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+        engine = create_engine("sqlite://", creator=connect, future=True)
+    else:
+        engine = create_engine("sqlite://", module=_cipher(), future=True,
+                               hide_parameters=True,
+                               creator=_keyed(key, uri, uri=True, check_same_thread=False))
+    event.listen(engine, "connect", _on_connect_read_only)
+    return engine
+
+
+def held_by_another_program(db: Path, wait: float = 1.0, key: bytes | None = None) -> bool:
+    """Whether another program holds the database's write lock (a `sqlite3` shell in a
+    transaction, a backup or sync tool), after waiting `wait` seconds for it to let go."""
+    if not db.exists():
+        return False
+    con = (sqlite3.connect(db, timeout=wait, isolation_level=None) if key is None
+           else _keyed(key, str(db), timeout=wait, isolation_level=None)())
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+        return False
+    except (sqlite3.OperationalError, _cipher_error()) as exc:
+        return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or \
+            "locked" in str(exc)
+    finally:
+        con.close()
+
+
+def _cipher_error() -> type[Exception]:
+    """SQLCipher's OperationalError (its own class), or sqlite3's when not installed."""
+    try:
+        return _cipher().OperationalError  # type: ignore[no-any-return]
+    except ImportError:
+        return sqlite3.OperationalError
+
+
+def table_names(db: Path, key: bytes | None = None) -> set[str]:
+    """The tables the database holds (empty for an empty file)."""
+    with raw_connection(db, key=key) as con:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
 def copy_database(db: Path, target: Path, key: bytes | None = None) -> None:
     """A consistent copy of the database (WAL included) at `target` (encrypted with the
     same key when there is one)."""
@@ -154,6 +218,9 @@ def storage_problem(exc: BaseException) -> str | None:
         return "the disk holding the case is full"
     if name.startswith("SQLITE_READONLY"):
         return "the case folder is read-only"
+    if name.startswith("SQLITE_BUSY") or str(error) == "database is locked":
+        return ("another program is using the case database (a database tool, a backup or "
+                "sync program); close it and try again")
     if name.startswith("SQLITE_IOERR"):
         return f"the disk holding the case could not be written ({error}); it may be full"
     return None

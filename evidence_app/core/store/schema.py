@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from evidence_app.core.errors import CaseError
-from evidence_app.core.store.database import copy_database, schema_revision
+from evidence_app.core.store.database import copy_database, schema_revision, table_names
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -52,18 +52,28 @@ def head_revision() -> str:
     return heads.pop()
 
 
-def backup_if_migrating(db: Path, key: bytes | None = None) -> Path | None:
+def backup_if_migrating(db: Path, key: bytes | None = None, dry_run: bool = False,
+                        ) -> Path | None:
     """Copy the database aside (consistently, WAL included) before a schema upgrade.
 
     Returns the copy, or None when the case is up to date. SQLite errors (a damaged
-    file, a full disk) reach the caller, which words them.
+    file, a full disk) reach the caller, which words them. `dry_run` copies nothing and
+    returns the database itself when an upgrade would be needed.
     """
     current = schema_revision(db, key)
     if current == head_revision():
         return None
+    if current is None and "case_settings" in table_names(db, key):
+        # A case whose record of its schema version was removed: upgrading it "from
+        # nothing" would fail on every attempt, each leaving another full copy behind.
+        raise CaseError(f"The case database {db} has lost the record of which version of "
+                        "this app wrote it (its alembic_version table), so it cannot be "
+                        "safely opened. Nothing was changed; restore the case from a backup.")
     if current is not None and current not in known_revisions():
         raise CaseError(f"The case database {db} was made by a newer version of this app "
                         f"(schema {current}). Please update the app to open it.")
+    if dry_run:
+        return db
     backups = db.parent / "backups"
     backups.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from evidence_app.core.progress import CancelToken, Progress
+from evidence_app.core.store.anchor import HEAD_NAME, read_head
 from evidence_app.core.store.audit import verify_chain
 from evidence_app.core.store.case import Case
-from evidence_app.core.store.database import database_error, integrity_problems, trigger_names
+from evidence_app.core.store.database import (
+    database_error,
+    integrity_problems,
+    storage_problem,
+    trigger_names,
+)
 from evidence_app.core.store.models import Attachment, CaseSettings
+from evidence_app.core.store.verify_records import (
+    check_head,
+    check_stated_head,
+    compare_records,
+)
 
+T = TypeVar("T")
 AUDIT_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
 
@@ -28,6 +41,8 @@ class VerifyReport:
     notices: list[str] = field(default_factory=list)
     originals_checked: int = 0
     audit_events: int = 0
+    records_checked: int = 0  # rows compared field by field with their full record
+    head: dict[str, Any] = field(default_factory=dict)  # the log's head: events, hash
 
     @property
     def ok(self) -> bool:
@@ -35,66 +50,195 @@ class VerifyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": self.problems, "notices": self.notices,
-                "originals_checked": self.originals_checked, "audit_events": self.audit_events}
+                "originals_checked": self.originals_checked, "audit_events": self.audit_events,
+                "records_checked": self.records_checked, "head": self.head}
 
 
-def verify_case(case: Case, cancel: CancelToken | None = None) -> Iterator[Progress]:
-    """Yield progress while checking; the last event's `item` is the VerifyReport."""
+def verify_case(case: Case, cancel: CancelToken | None = None,
+                stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
+    """Yield progress while checking; the last event's `item` is the VerifyReport.
+
+    Checks the database's integrity, the audit chain, every row against the full record
+    the trail keeps of it (field by field), the log's head against `case.head` (and
+    `stated_head`, as a report printed it, when given) and every original's hash."""
     report = VerifyReport()
-    try:
-        yield from _checks(case, cancel, report)
-    except DBAPIError as exc:
-        # A damaged page (in an encrypted database: one changed byte) stops SQLite
-        # reading; what was found so far stands, and the damage is the problem.
-        if database_error(exc) is None:
-            raise
-        report.problems.append(f"the database cannot be read to the end ({exc.orig}); "
-                               "restore the case from a backup")
-        yield Progress(1, 1, "Done", report)
-
-
-def _checks(case: Case, cancel: CancelToken | None, report: VerifyReport,
-            ) -> Iterator[Progress]:
-    with case.read() as session:
-        rows = list(session.execute(select(Attachment.id, Attachment.sha256,
-                                           Attachment.exhibit_mark).order_by(Attachment.id)))
+    # Each check reads in its own session, so damage met by one (a corrupt page SQLite
+    # stops at) is reported as damage and the others still run on what can be read.
+    rows = _guarded(report, "the list of exhibits", lambda: _exhibit_rows(case))
+    total = (len(rows) if rows is not None else 0) + 2
+    yield Progress(0, total, "Checking the database")
+    _guarded(report, "the database's own check",
+             lambda: report.problems.extend(_capped(_read(case, integrity_problems, conn=True))))
+    yield Progress(1, total, "Checking the audit trail")
+    _guarded(report, "the audit trail", lambda: _check_trail(case, report))
+    _guarded(report, "the records against the audit trail",
+             lambda: _check_records(case, report))
+    _guarded(report, "the log's head", lambda: report.problems.extend(
+        _read(case, lambda session: _head_checks(case, session, report, stated_head))))
+    _guarded(report, "the search index", lambda: _check_derived(case, report))
+    if any(p.startswith((DAMAGE, "database integrity:")) for p in report.problems):
+        report.notices.extend(_readable(case))
+    if rows is None:
+        # The exhibits' rows cannot be read: every stored file is still checked against
+        # the hash it is named by.
+        rows = [(None, sha, None) for sha in case.originals.all_hashes()]
         total = len(rows) + 2
-        yield Progress(0, total, "Checking the database")
-        report.problems.extend(integrity_problems(session.connection()))
-        yield Progress(1, total, "Checking the audit trail")
-        report.problems.extend(verify_chain(session))
-        from evidence_app.core.store.models import AuditEvent
+    known = set()
+    # Originals are re-hashed on several threads (hashing and reading release the GIL),
+    # so a case's files are checked at the disk's pace rather than one core's; results
+    # come back in exhibit order.
+    pool = ThreadPoolExecutor(max_workers=hash_workers(), thread_name_prefix="verify")
+    try:
+        results = pool.map(lambda row: case.originals.verify(row[1]), rows)
+        for i, ((att_id, sha, mark), problem) in enumerate(zip(rows, results, strict=False),
+                                                            start=2):
+            if cancel is not None and cancel.cancelled:
+                report.problems.append("verification was cancelled before it finished")
+                break
+            known.add(sha)
+            if problem:
+                who = (f"exhibit {mark} (attachment {att_id})" if att_id is not None
+                       else f"stored file {sha}")
+                report.problems.append(f"{who}: {problem}")
+            report.originals_checked += 1
+            yield Progress(i, total, f"Checking exhibit {mark or sha[:12]}")
+    finally:
+        # Cancelled, or the caller stopped reading: files not yet begun are not hashed.
+        pool.shutdown(wait=True, cancel_futures=True)
+    for sha in case.originals.all_hashes():
+        if sha not in known:
+            report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
+                                  "interrupted import; harmless)")
+    yield Progress(total, total, "Done", report)
 
+
+DAMAGE = "database damage:"
+
+
+def hash_workers() -> int:
+    """How many originals are re-hashed at once: one per core this process may use (at
+    most four; a disk gives no more)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _guarded(report: VerifyReport, what: str, check: Callable[[], T]) -> T | None:
+    """Run one check; damage SQLite reports stops that check only, named as damage."""
+    try:
+        return check()
+    except Exception as exc:
+        cause = database_error(exc)
+        if cause is None:
+            raise
+        report.problems.append(f"{DAMAGE} {what} could not be read to the end ({cause}). "
+                               "Keep this folder as it is (copy it somewhere safe) and restore the case from a backup if you have one")
+        return None
+
+
+def damage_words(exc: BaseException) -> str:
+    """One sentence for a command stopped by a damaged database ('' for anything else)."""
+    cause = database_error(exc)
+    if cause is None or storage_problem(cause) is not None:
+        return ""
+    return (f"the case database is damaged ({cause}); nothing was changed. Run "
+            "'evidence-app verify' to see what can still be read, and restore the case from "
+            "a backup if you have one.")
+
+
+def _capped(problems: list[str], most: int = 10) -> list[str]:
+    if len(problems) <= most:
+        return problems
+    return [*problems[:most], f"database integrity: ... and {len(problems) - most} more "
+                              "problem(s) of the same kind"]
+
+
+def _read(case: Case, check: Callable[[Any], T], conn: bool = False) -> T:
+    with case.read() as session:
+        return check(session.connection() if conn else session)
+
+
+def _exhibit_rows(case: Case) -> list[tuple[int | None, str, str | None]]:
+    with case.read() as session:
+        return [(r[0], r[1], r[2]) for r in session.execute(
+            select(Attachment.id, Attachment.sha256, Attachment.exhibit_mark)
+            .order_by(Attachment.id))]
+
+
+def _check_trail(case: Case, report: VerifyReport) -> None:
+    from evidence_app.core.store.models import AuditEvent
+
+    with case.read() as session:
+        report.problems.extend(verify_chain(session))
         report.audit_events = session.scalar(select(func.count(AuditEvent.id))) or 0
         report.problems.extend(_check_triggers(session))
+
+
+def _check_records(case: Case, report: VerifyReport) -> None:
+    with case.read() as session:
         problems, issued = _check_records_against_audit(session)
         report.problems.extend(problems)
-        for derived in case.derived:
-            report.problems.extend(
-                f"{p} (run verify --repair to rebuild the {derived.name}; no evidence is "
-                "affected)" for p in derived.differences(session.connection()))
+        compared = compare_records(session)
+        report.problems.extend(compared.problems)
+        report.notices.extend(compared.notices)
+        report.records_checked = compared.checked
         settings = session.get(CaseSettings, 1)
         top = max(issued, session.scalar(select(func.max(Attachment.exhibit_serial))) or 0)
         if settings is None:
             report.problems.append("case settings are missing")
         elif settings.next_exhibit_serial <= top:
             report.problems.append("the next exhibit number would reuse an issued mark")
-    known = set()
-    for i, (att_id, sha, mark) in enumerate(rows, start=2):
-        if cancel is not None and cancel.cancelled:
-            report.problems.append("verification was cancelled before it finished")
-            break
-        known.add(sha)
-        problem = case.originals.verify(sha)
-        if problem:
-            report.problems.append(f"exhibit {mark} (attachment {att_id}): {problem}")
-        report.originals_checked += 1
-        yield Progress(i, total, f"Checking exhibit {mark}")
-    for sha in case.originals.all_hashes():
-        if sha not in known:
-            report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
-                                  "interrupted import; harmless)")
-    yield Progress(total, total, "Done", report)
+
+
+def _check_derived(case: Case, report: VerifyReport) -> None:
+    with case.read() as session:
+        for derived in case.derived:
+            report.problems.extend(
+                f"{p} (run verify --repair to rebuild the {derived.name}; no evidence is "
+                "affected)" for p in derived.differences(session.connection()))
+
+
+def _readable(case: Case) -> list[str]:
+    """After damage: how much of each kind of record can still be read."""
+    out = []
+    for what, table in (("incidents", "incidents"), ("notes", "notes"),
+                        ("exhibits", "attachments"), ("people", "people"),
+                        ("vehicles", "vehicles"), ("audit events", "audit_events")):
+        count = 0
+        try:
+            with case.connect() as conn:
+                # Row by row, so the rows before a damaged page are still counted.
+                for _row in conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED"):
+                    count += 1
+            out.append(f"despite the damage, {count} {what} can still be read")
+        except Exception as exc:  # noqa: BLE001 - any failure here is more damage to name
+            out.append(f"{count} {what} can be read before the damage; the rest cannot "
+                       f"({database_error(exc) or exc})")
+    return out
+
+
+def _head_checks(case: Case, session: Session, report: VerifyReport,
+                 stated: tuple[int, str] | None) -> list[str]:
+    try:
+        kept = read_head(case.folder)
+    except ValueError as exc:
+        kept = None
+        problems = [f"{HEAD_NAME}: {exc}"]
+    else:
+        problems = []
+    found, notices, now = check_head(session, kept, "" if case.writable else
+                                     " (the case folder cannot be written)")
+    problems += found
+    report.notices.extend(notices)
+    report.head = {"events": now.events, "hash": now.hash, "text": now.text,
+                   "kept_since": kept.since if kept is not None and not found else None}
+    if stated is not None:
+        found, notices = check_stated_head(session, stated)
+        problems += found
+        report.notices.extend(notices)
+    return problems
 
 
 def _check_triggers(session: Session) -> list[str]:

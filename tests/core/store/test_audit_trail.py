@@ -119,7 +119,9 @@ def test_every_change_is_recorded_with_what_changed(case, tmp_path, import_paths
     assert ev.details["attachments"] == [{"id": res.id, "exhibit": "JS/1", "sha256": res.sha256}]
     assert ev.details["notes"] == [note]
 
-    ids = [e.id for e in events(case)]
+    # The story's events and the full records each unit leaves form one unbroken chain.
+    with case.read() as session:
+        ids = sorted({e.id for e in entries(session)} | {e.id for e in entries(session, "records")})
     assert ids == list(range(1, len(ids) + 1))
     report = run_verify(case)
     assert report.ok, report.problems
@@ -182,20 +184,26 @@ def test_removing_the_protection_is_itself_detected(case):
     assert any("audit_events_no_delete" in p for p in problems)
 
 
+def event_of(case, entity, entity_id):
+    """The id of the first event about one record."""
+    return next(e.id for e in events(case) if (e.entity, e.entity_id) == (entity, entity_id))
+
+
 def test_an_edited_event_is_detected(case):
-    create_incident(case, title="Threatening voicemail")
+    inc = create_incident(case, title="Threatening voicemail")
+    n = event_of(case, "incident", inc)
     tamper(case, "UPDATE audit_events SET details = replace(details, 'Threatening', 'Friendly')"
-                 " WHERE id = 2")
-    assert "audit event 2 has been altered (hash mismatch)" in run_verify(case).problems
+                 f" WHERE id = {n}")
+    assert f"audit event {n} has been altered (hash mismatch)" in run_verify(case).problems
 
 
 def test_a_removed_event_is_detected(case):
-    for title in ("One", "Two", "Three"):
-        create_incident(case, title=title)
-    tamper(case, "DELETE FROM audit_events WHERE id = 3")
+    ids = [create_incident(case, title=title) for title in ("One", "Two", "Three")]
+    n = event_of(case, "incident", ids[1])
+    tamper(case, f"DELETE FROM audit_events WHERE id = {n}")
     problems = run_verify(case).problems
-    assert "audit event 3 is missing (next is 4)" in problems
-    assert "audit event 4 does not link to the event before it" in problems
+    assert f"audit event {n} is missing (next is {n + 1})" in problems
+    assert f"audit event {n + 1} does not link to the event before it" in problems
 
 
 def test_a_trail_cut_short_is_detected(case, tmp_path, import_paths):
