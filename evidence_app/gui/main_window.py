@@ -373,12 +373,20 @@ class MainWindow(QMainWindow):
             welcome.create_requested.connect(self._create_case)
             welcome.open_requested.connect(self.session.open)
             welcome.browse_requested.connect(self.browse_case)
+            welcome.restore_requested.connect(self._restore_backup)
             welcome.demo_requested.connect(self.session.open_demo)
             holder = QWidget()
             row = QHBoxLayout(holder)
             row.addWidget(welcome, 0, Qt.AlignmentFlag.AlignHCenter)
             self.welcome_page.setWidget(holder)
         return self._welcome
+
+    def _restore_backup(self) -> None:
+        """File › Restore a backup…, from the welcome screen (the command is plugged in by
+        gui/safety_hookup.py)."""
+        hookup = self.property("safety_hookup")
+        if hookup is not None:
+            hookup.restore()
 
     def _create_case(self, folder: Path, owner: str, initials: str, name: str) -> None:
         passphrase, listed = self.welcome.take_protection()

@@ -185,6 +185,18 @@ def test_restore_a_backup_makes_a_new_case_and_opens_it(qtbot, window, tmp_path)
     settle(qtbot, window)
 
 
+def test_the_welcome_screen_offers_restoring_a_backup(qtbot, window, tmp_path):
+    """A person whose laptop was lost starts on the welcome screen with their backup on
+    a USB stick: the restore window is one click away there too."""
+    window.show_welcome()
+    button = window.welcome.restore_button
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = dialog_of(RestoreDialog)
+    shot(window, "welcome-restore")
+    dialog.close()
+
+
 def test_a_damaged_backup_file_is_refused_in_the_restore_window(qtbot, window, tmp_path):
     bad = tmp_path / "half.evidence-backup"
     bad.write_bytes(b"PK\x03\x04" + b"\0" * 200)

@@ -85,6 +85,7 @@ class WelcomeScreen(QWidget):
     create_requested = Signal(Path, str, str, str)
     open_requested = Signal(Path)
     browse_requested = Signal()
+    restore_requested = Signal()
     demo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -308,8 +309,8 @@ class WelcomeScreen(QWidget):
     # -- open ------------------------------------------------------------------------------
     def _open_card(self) -> QWidget:
         card = _Card("Open a case")
-        text = QLabel("Carry on with a case you already started, or one copied from another "
-                      "computer.")
+        text = QLabel("Carry on with a case you already started, or bring one back from a "
+                      "backup file (from a USB stick, or another computer).")
         text.setWordWrap(True)
         text.setObjectName("muted")
         card.layout_.addWidget(text)
@@ -317,6 +318,12 @@ class WelcomeScreen(QWidget):
         self.open_button.setAccessibleName("Open case folder")
         self.open_button.clicked.connect(self.browse_requested)
         card.layout_.addWidget(self.open_button)
+        self.restore_button = QPushButton(icon("folder"), "Restore from a backup file…")
+        self.restore_button.setAccessibleName("Restore a case from a backup file")
+        self.restore_button.setToolTip("Make the case again, in a new folder, from a "
+                                       ".evidence-backup file made with Back up now")
+        self.restore_button.clicked.connect(self.restore_requested)
+        card.layout_.addWidget(self.restore_button)
         self.recent_label = QLabel("Recent cases")
         self.recent_label.setObjectName("subheading")
         card.layout_.addWidget(self.recent_label)
