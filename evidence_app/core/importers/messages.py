@@ -40,7 +40,7 @@ IMPORTER_LABELS = {
     "sms_backup": "SMS Backup & Restore file (texts and calls)",
     "mbox": "mailbox (mbox)",
     "eml": "email (.eml)",
-    "meta_dyi": "Instagram / Facebook Messenger download (JSON, or the whole .zip)",
+    "meta_dyi": "Instagram / Facebook Messenger download (JSON)",
     "telegram": "Telegram Desktop export (JSON)",
 }
 

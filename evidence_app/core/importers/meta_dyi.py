@@ -50,7 +50,7 @@ MAX_SNIFFED = 200_000
 # A chat file inside a download: the folder above `messages/` (if any) is the top of
 # the download, which the `uri`s of pictures are relative to.
 _ZIP_PART = re.compile(
-    r"^(?P<root>(?:[^/]+/)*?)(?:your_instagram_activity/|your_activity_across_facebook/"
+    r"^(?P<top>(?:[^/]+/)*?)(?:your_instagram_activity/|your_activity_across_facebook/"
     r"|your_facebook_activity/)?messages/(?P<section>inbox|archived_threads|"
     r"filtered_threads|message_requests|e2ee_cutover)/(?P<thread>[^/]+)/"
     r"message_(?P<n>\d+)\.json$")
@@ -273,12 +273,12 @@ def read_zip(path: Path, scratch: Path, *, owner: str | None = None) -> list[Cha
         exports: list[ChatExport] = []
         for folder_name, first_name, parts in threads:
             m = _ZIP_PART.match(first_name.replace("\\", "/"))
-            root = m["root"] if m else ""
+            top = m["top"] if m else ""
             thread = PurePosixPath(folder_name).name
 
-            def media(uri: str, place: str, root: str = root) -> Path | None:
+            def media(uri: str, place: str, top: str = top) -> Path | None:
                 rel = uri.replace("\\", "/").lstrip("/")
-                info = by_name.get(root + rel) or by_name.get(rel)
+                info = by_name.get(top + rel) or by_name.get(rel)
                 if info is None:
                     return None
                 dest = scratch_file(scratch, place, "x").parent
