@@ -81,3 +81,17 @@ def test_conversation_delete_and_restore(cli, case_dir, tmp_path):
     assert json.loads(cli("--case", case_dir, "conversation", "list", "--json")[1]) == []
     assert cli("--case", case_dir, "conversation", "delete", "1", "--restore")[0] == 0
     assert len(json.loads(cli("--case", case_dir, "conversation", "list", "--json")[1])) == 1
+
+
+def test_import_an_instagram_download_zip_as_it_came(cli, case_dir, tmp_path):
+    path = fx.meta_download_zip(tmp_path / "instagram-janesmith-2025.zip")
+    code, out, err = cli("--case", case_dir, "import", path)
+    assert code == 0, err
+    assert f"{path}: Instagram / Facebook Messenger download" in out
+    assert "new conversation 1 \u201cMark Jon\u00e9s\u201d" in out
+    assert "new conversation 2 \u201cSam\u201d" in out
+    code, out, _ = cli("--case", case_dir, "conversation", "list", "--json")
+    convs = {c["title"]: c for c in json.loads(out)}
+    assert convs["Mark Jon\u00e9s"]["messages"] == 5 and convs["Sam"]["messages"] == 1
+    code, out, _ = cli("--case", case_dir, "conversation", "show", convs["Sam"]["id"])
+    assert "Sam: He asked me where you live \U0001f61f" in out

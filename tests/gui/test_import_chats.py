@@ -87,3 +87,20 @@ def test_dates_that_read_two_ways_are_asked_about(qtbot, win, tmp_path):
     [found] = conv.list_conversations(case)
     first = conv.messages_page(case, found.id, limit=1)[0]
     assert first.sent_at.astimezone().month == 4 and first.text == "one"
+
+
+def test_a_dropped_instagram_download_zip_brings_every_chat(qtbot, win, tmp_path):
+    from tests.fixtures.message_exports import meta_download_zip
+
+    download = meta_download_zip(tmp_path / "instagram-janesmith-2025-03-20.zip")
+    assert drop_files(win, [download])
+    dialog = summary(qtbot)
+    assert dialog.headline.text() == "2 conversations: 6 new messages."
+    top = dialog.sections["conversations"]
+    assert top.text(0) == "Mark Jonés"
+    assert top.text(1).startswith("Instagram / Facebook Messenger download (JSON), new "
+                                  "conversation: 5 messages, 1 file sent with them")
+    case = win.session.ops.case
+    found = {c.title: c for c in conv.list_conversations(case)}
+    assert {t: c.message_count for t, c in found.items()} == {"Mark Jonés": 5, "Sam": 1}
+    assert count_inbox(case) == 0

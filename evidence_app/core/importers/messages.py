@@ -107,11 +107,27 @@ def sniff_export(path: Path) -> str | None:
         return None
 
 
+def _is_meta_download(zf: zipfile.ZipFile) -> bool:
+    """A Meta "Download your information" zip: it holds chat files
+    (`.../messages/inbox/<chat>/message_1.json`) that read as such (JSON, not HTML)."""
+    infos = {i.filename.replace("\\", "/"): i for i in zf.infolist()[:meta_dyi.MAX_SNIFFED]}
+    for name in meta_dyi.zip_parts(list(infos))[:3]:
+        info = infos[name]
+        if info.file_size > meta_dyi.MAX_PART_BYTES:
+            continue
+        with zf.open(info) as fh:
+            if _sniff_json(_text(fh.read(HEAD))) == "meta_dyi":
+                return True
+    return False
+
+
 def _sniff(path: Path) -> str | None:
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
                 names = tuple(zf.namelist()[:5000])
+                if _is_meta_download(zf):
+                    return "meta_dyi"
                 for info in zf.infolist()[:5000]:
                     if info.filename.lower().endswith(".txt") and info.file_size < 512 * 1024**2:
                         with zf.open(info) as fh:
@@ -194,8 +210,8 @@ def import_messages(case: Case, path: Path, *, importer: str | None = None,
         raise ImportProblem(
             f"{path.name} is not a message export this app can read. It reads WhatsApp "
             "chat exports (.txt or .zip), SMS Backup & Restore files (.xml), email (.eml, "
-            ".mbox), Instagram and Facebook Messenger downloads (message_1.json) and "
-            "Telegram Desktop exports (result.json).")
+            ".mbox), Instagram and Facebook Messenger downloads (the .zip, or a "
+            "message_1.json) and Telegram Desktop exports (result.json).")
     tz, zone_given = _zone(timezone, case.settings().timezone)
     yield Progress(0, 1, f"Reading {IMPORTER_LABELS.get(kind, kind)}")
     reader = _reader(kind, tz=tz, zone_given=zone_given, date_order=date_order, owner=owner,
