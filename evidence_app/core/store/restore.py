@@ -5,7 +5,8 @@ into a staging folder beside the new one, named `.<name>.restoring-...` so that 
 takes it for a case, every byte is checked against the manifest's SHA-256 as it is
 written, the case is opened and checked (`verify_case`, and the audit chain's head must
 be the one the manifest recorded), and only then is the staging folder renamed into
-place. An existing case or folder is never replaced. A restore that dies half-way leaves
+place. A plain case's originals whose bytes were hashed while unpacked to the name they
+are stored under are not read again by the check (the same hash, of the same bytes). An existing case or folder is never replaced. A restore that dies half-way leaves
 only the staging folder, which the next restore into the same place removes.
 """
 
