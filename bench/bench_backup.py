@@ -10,7 +10,8 @@ Measured, alternating, best of --rounds:
 - `backup_case(case, folder, full=True)`: SQLite backup API snapshot, every original
   hashed while written into one stored zip, fsync, rename;
 - `restore_backup(file, NEWDIR)`: every entry checked against its manifest hash while
-  unpacked, fsync per file, the case opened and verified (every exhibit re-hashed);
+  unpacked, all files fsynced together, the case opened and verified (an original whose
+  unpacked bytes hashed to its stored name is not re-read; everything else is checked);
 - an incremental backup into the same folder after 10 new photos are imported.
 
 Targets: backup and restore MB/s at least half of cp -r's (within 2x); the incremental

@@ -5,7 +5,8 @@ into a staging folder beside the new one, named `.<name>.restoring-...` so that 
 takes it for a case, every byte is checked against the manifest's SHA-256 as it is
 written, the case is opened and checked (`verify_case`, and the audit chain's head must
 be the one the manifest recorded), and only then is the staging folder renamed into
-place. An existing case or folder is never replaced. A restore that dies half-way leaves
+place. A plain case's originals whose bytes were hashed while unpacked to the name they
+are stored under are not read again by the check (the same hash, of the same bytes). An existing case or folder is never replaced. A restore that dies half-way leaves
 only the staging folder, which the next restore into the same place removes.
 """
 
@@ -42,13 +43,13 @@ from evidence_app.core.store.backup_format import (
 )
 from evidence_app.core.store.case import Case, DerivedData
 from evidence_app.core.store.encryption import unlock_key_file
-from evidence_app.core.store.folder import KEY_FILE
+from evidence_app.core.store.folder import KEY_FILE, ORIGINALS
 from evidence_app.core.store.keys import CaseKeys, KeyFile
 from evidence_app.core.store.models import AuditEvent, CaseSettings
 from evidence_app.core.store.originals import fsync_folder
 from evidence_app.core.store.verify import VerifyReport, verify_case
 
-CHUNK = 1024 * 1024
+CHUNK = 4 * 1024 * 1024
 STAGING = ".restoring-"
 STAGING_LOCK = "restoring.lock"
 MAX_KEY_FILE = 64 * 1024
@@ -255,6 +256,11 @@ def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path
         os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP)
 
 
+def _original_name(sha256: str) -> str:
+    """Where a plain case keeps the original with this hash (as Originals does)."""
+    return f"{ORIGINALS}/{sha256[:2]}/{sha256}"
+
+
 class _Cancelled(Exception):
     pass
 
@@ -350,6 +356,9 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
     done = False
     try:
         open_files: dict[Path, zipfile.ZipFile] = {}
+        # A plain case's originals whose bytes were just hashed, while unpacked, to the
+        # name they are stored under: the check does not read them a second time.
+        hashed: set[str] = set()
         with ThreadPoolExecutor(8) as pool:
             try:
                 for i, (source, info, entry) in enumerate(sources, start=1):
@@ -361,6 +370,8 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
                         raise UnsafeBackup(f"The backup's entry {entry.name!r} would land "
                                            "outside the new case; nothing was kept.")
                     _unpack(open_files[source], info, entry, dest, cancelled, pool)
+                    if keys is None and entry.name == _original_name(entry.sha256):
+                        hashed.add(entry.sha256)
                     yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
             finally:
                 for zf in open_files.values():
@@ -372,7 +383,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
             list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
-                                 cancel, keep_problems, keys)
+                                 cancel, keep_problems, keys, hashed)
         os.close(lock_fd)
         lock_fd = -1
         (staging / STAGING_LOCK).unlink()
@@ -407,9 +418,11 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
 def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
                     derived: Sequence[DerivedData], files: int,
                     cancel: CancelToken | None, keep_problems: bool,
-                    keys: CaseKeys | None = None) -> RestoreResult:
+                    keys: CaseKeys | None = None,
+                    hashed: frozenset[str] | set[str] = frozenset()) -> RestoreResult:
     """Open the unpacked case (with its keys, when encrypted), check it as `verify` does
-    and against the manifest's chain head, and record the restore in its audit trail."""
+    and against the manifest's chain head, and record the restore in its audit trail.
+    `hashed`: originals the unpack itself hashed to their names (not read again)."""
     with Case.open(staging, derived=derived, keys=keys) as case:
         with case.read() as session:
             settings = session.get(CaseSettings, 1)
@@ -425,7 +438,7 @@ def _check_restored(staging: Path, target: Path, manifest: Manifest, path: Path,
             raise UnsafeBackup("The backup's audit trail does not end where its manifest "
                                "says it did; no case was made.")
         report: VerifyReport | None = None
-        for event in verify_case(case, cancel):
+        for event in verify_case(case, cancel, hashed=hashed):
             if isinstance(event.item, VerifyReport):
                 report = event.item
         if cancel is not None and cancel.cancelled:

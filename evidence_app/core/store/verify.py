@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from evidence_app.core.store.database import (
     trigger_names,
 )
 from evidence_app.core.store.models import Attachment, CaseSettings
+from evidence_app.core.store.originals import Originals
 from evidence_app.core.store.verify_records import (
     check_head,
     check_stated_head,
@@ -55,12 +56,20 @@ class VerifyReport:
 
 
 def verify_case(case: Case, cancel: CancelToken | None = None,
-                stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
+                stated_head: tuple[int, str] | None = None, *,
+                hashed: Collection[str] = ()) -> Iterator[Progress]:
     """Yield progress while checking; the last event's `item` is the VerifyReport.
 
     Checks the database's integrity, the audit chain, every row against the full record
     the trail keeps of it (field by field), the log's head against `case.head` (and
-    `stated_head`, as a report printed it, when given) and every original's hash."""
+    `stated_head`, as a report printed it, when given) and every original's hash.
+
+    `hashed`: originals of a plain (unencrypted) case whose bytes the caller has itself
+    just written and SHA-256-hashed to the name they are stored under (a restore, while
+    unpacking); they are checked to be there rather than read a second time. Every other
+    check runs in full, and every other original is re-hashed."""
+    if not isinstance(case.originals, Originals):
+        hashed = ()  # an encrypted case's stored bytes are not hashed to their names
     report = VerifyReport()
     # Each check reads in its own session, so damage met by one (a corrupt page SQLite
     # stops at) is reported as damage and the others still run on what can be read.
@@ -89,7 +98,7 @@ def verify_case(case: Case, cancel: CancelToken | None = None,
     # come back in exhibit order.
     pool = ThreadPoolExecutor(max_workers=hash_workers(), thread_name_prefix="verify")
     try:
-        results = pool.map(lambda row: case.originals.verify(row[1]), rows)
+        results = pool.map(lambda row: _check_original(case, row[1], hashed), rows)
         for i, ((att_id, sha, mark), problem) in enumerate(zip(rows, results, strict=False),
                                                             start=2):
             if cancel is not None and cancel.cancelled:
@@ -113,6 +122,13 @@ def verify_case(case: Case, cancel: CancelToken | None = None,
 
 
 DAMAGE = "database damage:"
+
+
+def _check_original(case: Case, sha: str, hashed: Collection[str]) -> str | None:
+    """None when the original with this hash is intact, else the problem."""
+    if sha in hashed:
+        return None if case.originals.exists(sha) else "original file is missing"
+    return case.originals.verify(sha)
 
 
 def hash_workers() -> int:

@@ -270,3 +270,63 @@ def test_an_entry_whose_local_header_names_another_file_is_refused(backup, tmp_p
         run(restore_backup(evil, tmp_path / "r"))
     assert not (tmp_path / "r").exists()
     assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
+
+
+def _swapped_original(backup: Path, dst: Path, *, relist: bool) -> Path:
+    """A copy of `backup` with its first original's bytes replaced by others of the same
+    size (a whole, valid zip entry); with `relist`, the manifest lists the new bytes'
+    hash too (as a forger would), so only the name the file is stored under disagrees."""
+    import hashlib
+
+    with zipfile.ZipFile(backup) as zf:
+        name = first_original(json.loads(zf.read("manifest.json"))["entries"])["name"]
+        data = bytearray(zf.read(name))
+    data[len(data) // 2] ^= 0xFF
+    new = bytes(data)
+
+    def edit(entries):
+        if relist:
+            next(e for e in entries if e["name"] == name).update(
+                sha256=hashlib.sha256(new).hexdigest())
+    return rebuild(backup, dst, drop=[name], add=[(zipfile.ZipInfo(name), new)],
+                   edit_entries=edit)
+
+
+def test_an_original_whose_bytes_differ_from_the_manifest_is_still_refused(backup, tmp_path):
+    # The unpack's own hash is what the check now relies on for a plain case's
+    # originals: bytes that differ from the manifest must stop the restore there.
+    evil = _swapped_original(backup, tmp_path / "usb" / "evil.evidence-backup", relist=False)
+    target = tmp_path / "restored"
+    with pytest.raises(UserError, match="does not match the fingerprint"):
+        run(restore_backup(evil, target))
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "photos", "usb"]
+
+
+def test_an_original_listed_under_a_hash_not_its_name_is_re_hashed_and_refused(backup,
+                                                                               tmp_path):
+    # Manifest and bytes agree, but the file is stored under another hash's name: the
+    # unpack's hash does not stand for the name, so the check re-hashes it and refuses.
+    from evidence_app.core.store.restore import RestoreCheckFailed
+
+    evil = _swapped_original(backup, tmp_path / "usb" / "evil.evidence-backup", relist=True)
+    with pytest.raises(RestoreCheckFailed, match="original has changed"):
+        run(restore_backup(evil, tmp_path / "restored"))
+    assert not (tmp_path / "restored").exists()
+    kept = run(restore_backup(evil, tmp_path / "kept", keep_problems=True))
+    assert kept.originals_checked == 3
+    assert [p for p in kept.problems if "original has changed" in p]
+
+
+def test_originals_hashed_while_unpacked_are_still_checked_to_be_there(backup, tmp_path):
+    from evidence_app.core.store.verify import verify_case
+
+    restored = run(restore_backup(backup, tmp_path / "restored"))
+    with open_case(restored.folder) as again:
+        shas = sorted(again.originals.all_hashes())
+        gone = restored.folder / "originals" / shas[0][:2] / shas[0]
+        gone.chmod(0o600)
+        gone.unlink()
+        report = run(verify_case(again, hashed=set(shas)))
+    assert report.originals_checked == 3
+    assert [p for p in report.problems if "original file is missing" in p]
