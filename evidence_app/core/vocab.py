@@ -221,6 +221,7 @@ class CaptureSource(StrEnum):
     PASTED = "pasted"
     MEDIA = "media"  # the recording time in a video or sound file's own header
     DOCUMENT = "document"  # the creation date a PDF records (CreationDate, xmp:CreateDate)
+    MESSAGE = "message"  # a file with no date of its own, sent in a message: its time
 
     @property
     def label(self) -> str:
@@ -231,4 +232,5 @@ class CaptureSource(StrEnum):
             "pasted": "time it was pasted into the app",
             "media": "time stored in the video or sound file",
             "document": "creation date stored in the PDF",
+            "message": "time of the message it was sent in",
         }[self.value]

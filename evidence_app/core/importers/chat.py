@@ -260,19 +260,22 @@ def dedupe_keys(messages: Sequence[ChatMessage],
 
 
 def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
-                     cancel: CancelToken) -> Iterator[Progress | dict[str, ImportResult]]:
+                     dated: set[Path], cancel: CancelToken,
+                     ) -> Iterator[Progress | dict[str, ImportResult]]:
     results: dict[str, ImportResult] = {}
-    for event in import_files(case, paths, cancel=cancel, origins=origins or None):
+    for event in import_files(case, paths, cancel=cancel, origins=origins or None,
+                              dated_by_message=dated):
         if isinstance(event.item, ImportResult):
             results[event.item.path] = event.item
         yield Progress(event.done, event.total, f"Keeping files: {event.message}")
     yield results
 
 
-def _date_files(exports: Sequence[ChatExport]) -> None:
+def _date_files(exports: Sequence[ChatExport]) -> set[Path]:
     """Give each unpacked file the time of the first message that sent it as its
     modification time: a picture with no date of its own (an MMS, a mail attachment)
-    is then dated when it was sent, not when it was unpacked."""
+    is then dated when it was sent, not when it was unpacked. Returns the files dated."""
+    dated: set[Path] = set()
     for ex in exports:
         done: set[str] = set()
         for m in ex.messages:
@@ -286,6 +289,8 @@ def _date_files(exports: Sequence[ChatExport]) -> None:
                 stamp = m.sent_at.timestamp()
                 with contextlib.suppress(OSError):
                     os.utime(path, (stamp, stamp))
+                    dated.add(path)
+    return dated
 
 
 def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
@@ -297,7 +302,7 @@ def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
     if case.contains(export_path):
         raise ImportProblem(f"{export_path} is inside the case folder itself; import the "
                             "export from where it was saved.")
-    _date_files(exports)
+    dated = _date_files(exports)
     file_paths: list[Path] = []
     origins: dict[Path, str] = {}
     for ex in exports:
@@ -306,7 +311,7 @@ def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
                 file_paths.append(path)
                 origins[path] = f"{export_path}/{name}"
     results: dict[str, ImportResult] = {}
-    for event in _import_exhibits(case, [export_path, *file_paths], origins, cancel):
+    for event in _import_exhibits(case, [export_path, *file_paths], origins, dated, cancel):
         if isinstance(event, dict):
             results = event
         else:

@@ -16,7 +16,7 @@ import errno
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -325,7 +325,8 @@ def _existing(case: Case) -> dict[str, tuple[int, str, bool]]:
 def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = None,
                  cancel: CancelToken | None = None, workers: int | None = None,
                  source: str | None = None, batch: int = COMMIT_BATCH,
-                 origins: Mapping[Path, str] | None = None) -> Iterator[Progress]:
+                 origins: Mapping[Path, str] | None = None,
+                 dated_by_message: Collection[Path] = ()) -> Iterator[Progress]:
     """Import files and folders; yields Progress with an ImportResult per file.
 
     The first event has `item=None` and the total. Then one event per file as it is read
@@ -334,8 +335,10 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
     marks were given: capture time, then name, `batch` rows to a transaction. `source`
     overrides the capture-time source (used for pasted images). `origins` names files an
     importer unpacked into the case's scratch folder (from a chat export's zip): each is
-    recorded as coming from the path given there ("Chat.zip/IMG-0001.jpg"), and only
-    such files may come from inside the case folder.
+    recorded as coming from the path given there ("Chat.zip/IMG-0001.jpg"); a file in
+    `dated_by_message` has no date of its own but the time of the message that sent it
+    (the importer set it as its modification time), and its capture time says so. Only
+    files named in `origins` may come from inside the case folder.
     """
     cancel = cancel or CancelToken()
     if incident_id is not None:
@@ -414,7 +417,8 @@ def import_files(case: Case, paths: Iterable[Path], incident_id: int | None = No
                     break
                 rows = read[first:first + batch]
                 try:
-                    results = _commit(case, rows, known, incident_id, tz, source, origins)
+                    results = _commit(case, rows, known, incident_id, tz, source, origins,
+                                      dated_by_message)
                 except StorageError as exc:
                     raise CaseError(
                         f"{exc} {first} file(s) of {total} were added before this; import "
@@ -487,7 +491,8 @@ def _time_order(stored: _Stored, tz: str) -> tuple[bool, datetime, str, str]:
 
 def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, bool]],
             incident_id: int | None, tz: str, source: str | None,
-            origins: Mapping[Path, str] | None = None) -> list[ImportResult]:
+            origins: Mapping[Path, str] | None = None,
+            dated_by_message: Collection[Path] = ()) -> list[ImportResult]:
     """Record a batch of stored files in one transaction, marks in the batch's order;
     `known` learns the new exhibits only once they are committed."""
     results: list[ImportResult] = []
@@ -504,6 +509,8 @@ def _commit(case: Case, batch: list[_Stored], known: dict[str, tuple[int, str, b
             when, offset, src, note = capture_time(info, stored.name, stored.mtime, tz)
             if source:
                 src, note = source, ""
+            elif src == CaptureSource.MTIME and stored.path in dated_by_message:
+                src, note = CaptureSource.MESSAGE, ""
             if not case.originals.exists(stored.sha256) and not _restore(case, session, stored):
                 results.append(ImportResult(
                     str(stored.path), "rejected", "the file changed or disappeared while it "

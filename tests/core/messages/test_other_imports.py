@@ -43,7 +43,14 @@ def test_sms_backup_texts_mms_picture_and_emoji(case, tmp_path):
     assert att.media_type == "image/jpeg" and att.kind in ("image", "photo")
     # A picture with no date of its own is dated when its message was sent.
     from evidence_app.core.attachments import get_attachment
-    assert get_attachment(case, att.attachment_id).captured_at == m[2].sent_at
+    shown = get_attachment(case, att.attachment_id)
+    assert shown.captured_at == m[2].sent_at
+    # ...and says so: not "c. ..., from the file modification time".
+    from evidence_app.core.capture_time import capture_source_text, capture_text
+    assert shown.captured_from == "message"
+    assert capture_source_text(shown.captured_from) == "time of the message it was sent in"
+    assert capture_text(shown.captured_at, shown.captured_from, shown.original_name,
+                        "Europe/London") == "14 Mar 2025, 22:17 GMT"
     with case.read() as session:
         from evidence_app.core.store.models import Attachment
         sha = session.get(Attachment, att.attachment_id).sha256
