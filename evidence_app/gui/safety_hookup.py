@@ -97,6 +97,7 @@ class SafetyHookup(QObject):
         self._enable(True)
         self.refresh()
         self._warn_if_risky()
+        self._say_if_read_only(ops)
 
     def _closed(self) -> None:
         self.ops = None
@@ -143,6 +144,20 @@ class SafetyHookup(QObject):
             show_info(self.window, "Where this case is kept", risk.message(),
                       "You can carry on working; this message shows once each time the "
                       "case is opened.")
+
+    def _say_if_read_only(self, ops: CaseOps) -> None:
+        """A case whose folder cannot be written (a locked USB stick, a disc, an archive)
+        opens read-only: say so at once, rather than at the first refused change."""
+        if ops.case.writable:
+            return
+        show_info(self.window, "This case can only be read",
+                  "The folder holding this case cannot be written to (a write-protected "
+                  "USB stick, a disc, or a folder this account may not change), so the "
+                  "case is open read-only. You can read it, search it, check it and make "
+                  "reports, but nothing in it can be changed.",
+                  "To carry on adding to it, copy the whole folder onto this computer (safe "
+                  "here: nothing is writing to it), then open the copy with File \u203a "
+                  "Open case\u2026")
 
     # -- commands --------------------------------------------------------------------------
     def _keep(self, dialog: QWidget) -> None:

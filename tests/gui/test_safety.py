@@ -252,6 +252,27 @@ def test_opening_a_case_from_a_cloud_sync_folder_says_so_calmly(qtbot, window, t
     box.close()
 
 
+def test_a_case_on_a_medium_that_cannot_be_written_says_so_when_it_opens(
+        qtbot, window, tmp_path, monkeypatch):
+    folder, _ = case_with_photos(tmp_path / "usb" / "case", tmp_path, n=1)
+    real = os.access
+    inside = folder.resolve()
+
+    def access(path, mode, *args, **kwargs):  # as a write-protected stick answers (root or not)
+        if mode & os.W_OK and Path(path).resolve().is_relative_to(inside):
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    open_in(qtbot, window, folder)
+    box = wait_box(qtbot, "open read-only")
+    assert box.windowTitle() == "This case can only be read"
+    assert "copy the whole folder" in box.informativeText()
+    assert window.view is not None and window.session.ops.case.writable is False
+    shot(box, "read-only")
+    box.close()
+
+
 def test_restore_anyway_keeps_a_case_whose_exhibit_was_damaged_before_the_backup(
         qtbot, window, tmp_path):
     from evidence_app.core.cases import open_case
