@@ -73,6 +73,23 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def remove_stored(path: Path) -> None:
+    """Delete a stored file (read-only by design) durably; nothing if it is not there."""
+    if path.exists():
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+        path.unlink()
+        fsync_folder(path.parent)
+
+
+def sweep_temp_files(root: Path) -> int:
+    """Remove temporary files an interrupted copy left in a store; return how many."""
+    removed = 0
+    for tmp in root.glob(TEMP_PREFIX + "*"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 class Originals:
     """Originals under `<case>/originals/<aa>/<sha256>`."""
 
@@ -259,19 +276,11 @@ class Originals:
 
     def remove(self, sha256: str) -> None:
         """Delete an original (only when emptying the trash or undoing an uncommitted import)."""
-        path = self._path(sha256)
-        if path.exists():
-            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
-            path.unlink()
-            fsync_folder(path.parent)
+        remove_stored(self._path(sha256))
 
     def sweep_temp(self) -> int:
         """Remove temporary files left by an interrupted copy; return how many."""
-        removed = 0
-        for tmp in self._root.glob(TEMP_PREFIX + "*"):
-            tmp.unlink(missing_ok=True)
-            removed += 1
-        return removed
+        return sweep_temp_files(self._root)
 
     def all_hashes(self) -> Iterator[str]:
         """Every original's hash (by name) currently in the store."""

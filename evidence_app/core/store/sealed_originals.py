@@ -37,6 +37,8 @@ from evidence_app.core.store.originals import (
     StoreError,
     _store_problem,
     fsync_folder,
+    remove_stored,
+    sweep_temp_files,
 )
 from evidence_app.core.store.sealed import SealedDamaged, SealedReader, SealedWriter, open_sealed
 
@@ -209,19 +211,11 @@ class SealedOriginals:
 
     def remove(self, sha256: str) -> None:
         """Delete an original (emptying the trash, undoing an uncommitted import)."""
-        path = self._path(sha256)
-        if path.exists():
-            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
-            path.unlink()
-            fsync_folder(path.parent)
+        remove_stored(self._path(sha256))
 
     def sweep_temp(self) -> int:
         """Remove temporary files left by an interrupted copy; return how many."""
-        removed = 0
-        for tmp in self._root.glob(TEMP_PREFIX + "*"):
-            tmp.unlink(missing_ok=True)
-            removed += 1
-        return removed
+        return sweep_temp_files(self._root)
 
     def all_hashes(self) -> Iterator[str]:
         """Every stored original's hash, read from the sealed meta blocks (a file that
