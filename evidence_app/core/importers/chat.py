@@ -172,10 +172,17 @@ class LocalClock:
 def scratch_file(scratch: Path, folder: str, name: str) -> Path:
     """Where to put a file unpacked from an export: under its own folder in the scratch
     space, by its own name (kept as the exhibit's name), so files of different messages
-    may share a name."""
+    may share a name. Only the last part of either is used, and never "." or "..": a
+    name an export gives ("../../x.jpg") cannot place a file outside its folder."""
+    folder = _plain_name(folder, "file")
     place = scratch / folder
     place.mkdir(parents=True, exist_ok=True)
-    return place / name
+    return place / _plain_name(name, "file")
+
+
+def _plain_name(name: str, default: str) -> str:
+    base = PurePosixPath(name.replace("\\", "/")).name
+    return default if base in ("", ".", "..") else base
 
 
 def from_epoch_ms(ms: int | float) -> datetime:
@@ -434,6 +441,30 @@ def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, Messag
     return count
 
 
+def _late_links(session: Any, conversation_id: int, late: list[tuple[str, int, str]],
+                ) -> list[dict[str, Any]]:
+    """Links for files that messages already in the conversation name but lacked (a
+    picture in a part of a download imported later): those not linked yet."""
+    if not late:
+        return []
+    ids: dict[str, int] = {}
+    keys = sorted({k for k, _, _ in late})
+    for i in range(0, len(keys), 500):
+        ids.update((row[0], row[1]) for row in session.execute(select(
+            Message.dedupe_key, Message.id).where(
+            Message.conversation_id == conversation_id,
+            Message.dedupe_key.in_(keys[i:i + 500]))))
+    wanted = {(ids[k], att, name) for k, att, name in late if k in ids}
+    message_ids = sorted({mid for mid, _, _ in wanted})
+    linked: set[tuple[int, int]] = set()
+    for i in range(0, len(message_ids), 500):
+        linked.update((row[0], row[1]) for row in session.execute(select(
+            message_attachments.c.message_id, message_attachments.c.attachment_id).where(
+            message_attachments.c.message_id.in_(message_ids[i:i + 500]))))
+    return [{"message_id": mid, "attachment_id": att, "name": name}
+            for mid, att, name in sorted(wanted) if (mid, att) not in linked]
+
+
 def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportResult],
               file_ids: dict[str, int], names: list[str]) -> ConversationImport:
     """Add one conversation's new messages; one export record per export file that gave
@@ -487,8 +518,14 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportRes
         where = "in none of the parts given" if len(exports) > 1 else "not in the export"
         first_idx = next_idx
         added = 0
+        late: list[tuple[str, int, str]] = []  # files of messages already here
         for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
             if key in existing:
+                for file_name in dict.fromkeys(m.files) if m.files else ():
+                    path = ex.files.get(file_name)
+                    att_id = file_ids.get(str(path)) if path is not None else None
+                    if att_id is not None and path is not None:
+                        late.append((key, att_id, path.name))
                 continue
             existing.add(key)
             pid = people.get((m.sender, m.address))
@@ -516,6 +553,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportRes
             if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
                 added += _insert(conn, rows, docs, next_id)
         added += _insert(conn, rows, docs, next_id)
+        links += _late_links(session, conv.id, late)
         bulk_insert(conn, message_attachments, links)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]

@@ -241,7 +241,7 @@ def _missing_parts(paths: Sequence[Path]) -> list[str]:
     exact = any((meta_dyi.part_of(p) or ("", 0, None))[2] for p in paths)
     return [f"The download came in {given + len(missing)}{'' if exact else ' or more'} "
             "parts and "
-            f"{'only ' if given > 1 else ''}{given} {'was' if given == 1 else 'were'} given: "
+            f"only {given} {'was' if given == 1 else 'were'} given: "
             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing. Chats or "
             "pictures in it are not here; import it with the others (nothing is added "
             "twice)."]

@@ -462,8 +462,8 @@ def missing_parts(paths: Sequence[Path]) -> list[str]:
     part given."""
     named = [(p, part_of(p)) for p in paths]
     known = [(p, n) for p, n in named if n is not None]
-    if not known or (len(paths) == 1 and known[0][1][2] is None):
-        return []
+    if not known or (len(paths) == 1 and known[0][1][2] is None and known[0][1][1] < 2):
+        return []  # "x-1.zip" alone: maybe a download in one file
     numbers = {n[1] for _, n in known}
     total = max([n[2] or 0 for _, n in known] + list(numbers))
     sample, (_, first_n, _) = known[0]

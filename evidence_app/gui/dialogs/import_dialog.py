@@ -131,8 +131,10 @@ def conversation_result(c: Any, label: str) -> str:
     where = "new conversation" if c.new_conversation else "added to the conversation"
     problems = (f"; {len(c.problems):,} part{'s' if len(c.problems) != 1 else ''} could not "
                 "be read (below)" if c.problems else "")
-    return (f"{label}, {where}: {what}; the export is exhibit {c.export_exhibit}"
-            f"{problems}")
+    source = (f"the export is exhibit {c.export_exhibit}" if len(getattr(c, "parts", ())) < 2
+              else f"read from {len(c.parts)} parts of the download, exhibits "
+                   f"{c.export_exhibit}")
+    return f"{label}, {where}: {what}; {source}{problems}"
 
 
 class ImportSummaryDialog(QDialog):
