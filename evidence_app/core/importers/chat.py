@@ -356,6 +356,15 @@ def save_exports(case: Case, export_path: Path | Sequence[Path],
         if case.contains(path):
             raise ImportProblem(f"{path} is inside the case folder itself; import the "
                                 "export from where it was saved.")
+    # Of a download in parts, only the parts that gave a chat file or a picture are
+    # kept (a part with only posts or settings is no evidence of the messages).
+    used = sorted({m.part for ex in exports for m in ex.messages} | {
+        ex.file_parts.get(name, 0) for ex in exports for name in ex.files}) or [0]
+    if len(export_paths) > 1 and exports:
+        unused = [p.name for i, p in enumerate(export_paths) if i not in used]
+        exports[0].problems += [f"{name} holds no chat file and no picture sent in a chat "
+                                "(only other parts of the download); it was not kept"
+                                for name in unused]
     dated = _date_files(exports)
     file_paths: list[Path] = []
     origins: dict[Path, str] = {}
@@ -366,20 +375,22 @@ def save_exports(case: Case, export_path: Path | Sequence[Path],
                 part = ex.file_parts.get(name, 0)
                 origins[path] = f"{export_paths[part]}/{name}"
     results: dict[str, ImportResult] = {}
-    for event in _import_exhibits(case, [*export_paths, *file_paths], origins, dated, cancel):
+    kept = [export_paths[i] for i in used]
+    for event in _import_exhibits(case, [*kept, *file_paths], origins, dated, cancel):
         if isinstance(event, dict):
             results = event
         else:
             yield event
     if cancel.cancelled:
         return
-    export_results: list[ImportResult] = []
-    for path in export_paths:
+    export_results: dict[int, ImportResult] = {}
+    for i in used:
+        path = export_paths[i]
         export_result = results.get(str(path))
         if export_result is None or export_result.id is None:
             reason = export_result.reason if export_result else "it could not be read"
             raise ImportProblem(f"The export file {path.name} could not be kept: {reason}.")
-        export_results.append(export_result)
+        export_results[i] = export_result
     file_ids = {str(p): r.id for p, r in ((p, results.get(str(p))) for p in file_paths)
                 if r is not None and r.id is not None}
     yield Progress(0, len(exports), "Adding messages")
@@ -465,7 +476,7 @@ def _late_links(session: Any, conversation_id: int, late: list[tuple[str, int, s
             for mid, att, name in sorted(wanted) if (mid, att) not in linked]
 
 
-def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportResult],
+def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, ImportResult],
               file_ids: dict[str, int], names: list[str]) -> ConversationImport:
     """Add one conversation's new messages; one export record per export file that gave
     it messages or pictures (the problems go with the first)."""
@@ -515,7 +526,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportRes
         nobody = ("", "")
         calls = 0
         missing: list[str] = []
-        where = "in none of the parts given" if len(exports) > 1 else "not in the export"
+        where = "in none of the parts given" if len(names) > 1 else "not in the export"
         first_idx = next_idx
         added = 0
         late: list[tuple[str, int, str]] = []  # files of messages already here
@@ -568,7 +579,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: list[ImportRes
         marks = ", ".join(exports[p].exhibit for p in used)
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
                   "sha256": exports[p].sha256, "messages_read": records[p].messages_read,
-                  "messages_added": added_by_part[p]} for p in used] if len(exports) > 1 else []
+                  "messages_added": added_by_part[p]} for p in used] if len(names) > 1 else []
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=marks, sha256=exports[used[0]].sha256, importer=importer,
                   read=len(ex.messages), added=added,

@@ -120,8 +120,9 @@ def _is_meta_download(zf: zipfile.ZipFile) -> bool:
         with zf.open(info) as fh:
             if _sniff_json(_text(fh.read(HEAD))) == "meta_dyi":
                 return True
-    # A later part of a download may hold only the pictures sent in its chats.
-    return not chats and bool(meta_dyi.media_members(list(infos)))
+    # A later part of a download may hold only the pictures sent in its chats, or
+    # posts and settings: still a part, read with the others.
+    return not chats and meta_dyi.looks_like_part(list(infos))
 
 
 def _sniff(path: Path) -> str | None:

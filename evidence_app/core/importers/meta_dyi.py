@@ -324,13 +324,18 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
                         continue
                     files[key] = part
         if not chats:
+            names = list(index)
+            given = " and ".join(p.name for p in paths)
+            if not looks_like_part(names):
+                raise ImportProblem(
+                    f"{given} {'hold' if many else 'holds'} no Instagram or Messenger chats "
+                    "(no messages/inbox/<chat>/message_1.json in it). Download your "
+                    "information again with the format set to JSON, not HTML.")
             raise ImportProblem(
-                f"{' and '.join(p.name for p in paths)} "
-                f"{'hold' if many else 'holds'} no Instagram or Messenger chats (no "
-                "messages/inbox/<chat>/message_1.json in it). Download your information "
-                "again with the format set to JSON, not HTML"
-                + (", and import all the parts of the download together." if many or
-                   index else "."))
+                f"{given} {'are parts' if many else 'is a part'} of an Instagram or Facebook "
+                f"download with no chats in {'them' if many else 'it'}: Meta sends a large "
+                "download in several files, and the chats are in another. Import all the "
+                "files of the download together.")
         threads: list[tuple[str, str, list[tuple[str, dict[str, Any]]], list[int]]] = []
         for folder in sorted(chats):
             keys = sorted(chats[folder], key=_part_number)
@@ -412,14 +417,22 @@ _ENDS_IN_MONTH = re.compile(r"\d{4}-\d{2}$")  # "...-2025-03-14": a date, not pa
 # Chat pictures in a part that holds no chat file of its own.
 _MEDIA_MEMBER = re.compile(
     r"^(?:[^/]+/)*?(?:your_instagram_activity/|your_activity_across_facebook/"
-    r"|your_facebook_activity/)?messages/(?:inbox|archived_threads|filtered_threads|"
-    r"message_requests|e2ee_cutover)/[^/]+/(?:photos|videos|audio|files|gifs)/[^/]+$")
+    r"|your_facebook_activity/)?messages/(?:(?:inbox|archived_threads|filtered_threads|"
+    r"message_requests|e2ee_cutover)/[^/]+/)?(?:photos|videos|audio|files|gifs|"
+    r"stickers_used)/[^/]+$")
+# Folders only Meta's downloads have (a part may hold posts or settings, no chats).
+_META_FOLDER = re.compile(r"^(?:[^/]+/)?(?:your_instagram_activity|your_facebook_activity|"
+                          r"your_activity_across_facebook)/")
+_HTML_CHAT = re.compile(r"(?:^|/)messages/[^/]+/[^/]+/message_\d+\.html$")
 
 
-def media_members(names: Sequence[str]) -> list[str]:
-    """Members of a zip that are pictures, videos or files sent in Meta chats: a part
-    of a download may hold only these (its chats are in another part)."""
-    return [n for n in names if _MEDIA_MEMBER.match(n.replace("\\", "/"))]
+def looks_like_part(names: Sequence[str]) -> bool:
+    """A zip with no chat file that is still a part of a Meta download: it holds the
+    pictures sent in chats, or folders only Meta's downloads have."""
+    clean = [n.replace("\\", "/") for n in names]
+    if any(_HTML_CHAT.search(n) for n in clean):
+        return False  # a download in HTML, which this app does not read
+    return any(_MEDIA_MEMBER.match(n) or _META_FOLDER.match(n) for n in clean)
 
 
 def part_of(path: Path) -> tuple[str, int, int | None] | None:

@@ -161,8 +161,28 @@ def test_a_part_with_only_photos_given_alone_says_where_the_chats_are(case, tmp_
     parts = fx.meta_download_parts(tmp_path)
     with pytest.raises(ImportProblem) as err:
         run(case, [parts[2]])
-    assert "holds no Instagram or Messenger chats" in str(err.value)
-    assert parts[0].name in str(err.value) and parts[1].name in str(err.value)
+    said = str(err.value)
+    assert "is a part of an Instagram or Facebook download with no chats in it" in said
+    assert "Import all the files of the download together" in said
+    assert f"{parts[0].name}, {parts[1].name} are missing" in said
+
+
+def test_a_part_with_nothing_from_the_chats_is_read_but_not_kept(case, tmp_path):
+    parts = [p.rename(p.with_name(p.name.replace("-of-3", "-of-4")))
+             for p in fx.meta_download_parts(tmp_path)]
+    likes = tmp_path / parts[0].name.replace("part-1-of-4", "part-4-of-4")
+    with zipfile.ZipFile(likes, "w") as zf:
+        zf.writestr("your_instagram_activity/likes/liked_posts.json", '{"likes_media_likes": []}')
+    assert sniff_export(likes) == "meta_dyi"
+    [job], others = plan_imports([likes, *parts])
+    assert job.paths == (*parts, likes) and others == []
+    files = attachment_count(case)
+    got = run(case, list(job.paths))
+    assert got["Mark Jonés"].messages_added == 5
+    assert (f"{likes.name} holds no chat file and no picture sent in a chat (only other "
+            "parts of the download); it was not kept") in got["Mark Jonés"].problems
+    assert attachment_count(case) == files + 4  # three parts and the photo
+    assert count_inbox(case) == 0
 
 
 def test_parts_of_different_downloads_and_other_exports_are_not_mixed(case, tmp_path):
