@@ -15,10 +15,17 @@ found from their `uri` relative to the download's top folder (a parent of the fi
 The download itself, a .zip, is read whole (`read_zip`): every chat folder in it,
 `[your_instagram_activity/ | your_activity_across_facebook/ | your_facebook_activity/]
 messages/<inbox | archived_threads | filtered_threads | message_requests | e2ee_cutover>/
-<thread>/message_N.json`, is its own conversation, its parts read in order (a
+<thread>/message_N.json`, is its own conversation, its files read in order (a
 message's `source_line` is then its entry number counted through message_1, message_2...
 of its chat), and the pictures and videos its `uri`s name are taken from the zip with
-the checks every export zip gets (`chat.safe_members`, `chat.unpack`).
+the checks every export zip gets (`chat.safe_members`, `chat.unpack`); a `uri` that is
+absolute, climbs out with `..` or is a URL is refused and said.
+
+Meta sends a large download as several zips (`...-part-1-of-3.zip`, or `...-1.zip`,
+`-2.zip`): `read_download` reads them as one, a chat's files merged whichever part holds
+them and its pictures found in any part; each message keeps its part
+(`ChatMessage.part`) and its entry number counted through its chat's files in that part.
+`group_parts` and `missing_parts` tell the parts of one download from their names.
 """
 
 from __future__ import annotations
