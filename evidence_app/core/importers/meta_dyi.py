@@ -51,6 +51,7 @@ from evidence_app.core.importers.chat import (
     unsafe_reference,
 )
 
+_FILE_NUMBER = re.compile(r"message_(\d+)\.json$")
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 # One chat's part: Meta writes 10,000 messages a part, a few MB; 512 MB is no part.
 MAX_PART_BYTES = 512 * 1024**2
@@ -146,9 +147,15 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
     me = owner or (names[-1] if len(names) == 2 else "")
     ex.owner_names = {me} if me else set()
     zips = list(zips) or [0] * len(parts)
-    for (part, data), offset, export_file in zip(parts, numbered, zips, strict=True):
+    # Where each message stood (its file's place among the chat's files, its entry in
+    # it): a chat's files and entries run newest first, which settles equal times.
+    place: dict[int, tuple[int, int]] = {}
+    for fi, ((part, data), offset, export_file) in enumerate(
+            zip(parts, numbered, zips, strict=True)):
         entries = data.get("messages", [])
         stem = PurePosixPath(part).stem
+        numbered_as = _FILE_NUMBER.search(part)
+        number = int(numbered_as[1]) if numbered_as else fi
         for n, msg in enumerate(entries, 1):
             line = None if offset is None else offset + n
             if not isinstance(msg, dict) or "timestamp_ms" not in msg:
@@ -185,12 +192,13 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                 m.call_status, m.call_seconds = call
                 m.call_direction = "outgoing" if sender == me else "incoming"
             ex.messages.append(m)
+            place[id(m)] = (number, n)
     missing = sorted({f for m in ex.messages for f in m.files if f not in ex.files})
     if missing:
         where_looked = "in any of the parts of the download given" if many else "beside it"
         ex.problems.append(f"{len(missing)} picture(s) or file(s) named in the chat were not "
                            f"found {where_looked}, e.g. {missing[0]}")
-    ex.messages.sort(key=lambda m: (m.sent_at, -(m.line or 0)))  # type: ignore[arg-type, return-value]
+    ex.messages.sort(key=lambda m: (m.sent_at, -place[id(m)][0], -place[id(m)][1]))  # type: ignore[arg-type, return-value]
     return ex
 
 

@@ -6,6 +6,7 @@ its entry in it, missing parts named, and nothing added twice on a second import
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import zipfile
 
@@ -209,3 +210,26 @@ def test_a_renamed_part_is_still_read_and_a_duplicate_chat_file_said(case, tmp_p
     text = "\n".join(got["Mark Jonés"].problems)
     assert f"message_2.json is in both {parts[1].name} and copy.zip" in text
     assert got["Mark Jonés"].messages_added == 5
+
+
+def test_messages_of_the_same_millisecond_keep_their_order_across_parts(case, tmp_path):
+    def chat(entries):
+        return json.dumps({"participants": [{"name": "Mark"}, {"name": "Jane Smith"}],
+                           "title": "Mark", "thread_path": "inbox/mark_1", "messages": entries})
+
+    inbox = "your_instagram_activity/messages/inbox/mark_1"
+    same = 1742100000000
+    newer = [{"sender_name": "Mark", "timestamp_ms": same + 5, "content": "4"},
+             {"sender_name": "Mark", "timestamp_ms": same, "content": "3"}]
+    older = [{"sender_name": "Mark", "timestamp_ms": same, "content": "2"},
+             {"sender_name": "Mark", "timestamp_ms": same, "content": "1"}]
+    paths = []
+    for n, (name, entries) in enumerate([("message_1.json", newer), ("message_2.json", older)], 1):
+        path = tmp_path / f"instagram-mark-2025-03-16-Zx-part-{n}-of-2.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(f"{inbox}/{name}", chat(entries))
+        paths.append(path)
+    got = run(case, paths[::-1])
+    m = msgs(case, got["Mark"].conversation_id)
+    assert [x.text for x in m] == ["1", "2", "3", "4"]
+    assert [x.source_line for x in m] == [2, 1, 2, 1]
