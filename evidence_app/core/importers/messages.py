@@ -214,15 +214,18 @@ def plan_imports(paths: Sequence[Path]) -> tuple[list[ExportJob], list[Path]]:
     part order; the CLI's `import` and the window's import and drops both use this."""
     exports: list[tuple[Path, str]] = []
     others: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    for path in dict.fromkeys(Path(p) for p in paths):  # a file chosen twice is one
         kind = sniff_export(path) if path.is_file() else None
         if kind is None:
             others.append(path)
         else:
             exports.append((path, kind))
     downloads = [p for p, kind in exports if kind == "meta_dyi" and zipfile.is_zipfile(p)]
-    group_of = {p: tuple(g) for g in meta_dyi.group_parts(downloads) for p in g}
+    groups = meta_dyi.group_parts(downloads)
+    # Zips whose names say no part may still be pieces of one download (renamed).
+    alone = [g[0] for g in groups if len(g) == 1 and not meta_dyi.part_of(g[0])]
+    groups = [g for g in groups if g[0] not in alone] + meta_dyi.group_renamed(alone)
+    group_of = {p: tuple(g) for g in groups for p in g}
     jobs: list[ExportJob] = []
     seen: set[Path] = set()
     for path, kind in exports:

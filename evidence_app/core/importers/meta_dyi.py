@@ -428,6 +428,7 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
 _PART_OF = re.compile(r"^(?P<stem>.+?)(?P<sep>[-_ ]part[-_ ]?)(?P<n>\d{1,3})"
                       r"(?P<of_sep>[-_ ]?of[-_ ]?)(?P<of>\d{1,3})$", re.IGNORECASE)
 _DASH_N = re.compile(r"^(?P<stem>.+)-(?P<n>\d{1,3})$")
+_BROWSER_COPY = re.compile(r" \(\d{1,3}\)$")  # "...-part-2-of-3 (1).zip", saved twice
 _ENDS_IN_MONTH = re.compile(r"\d{4}-\d{2}$")  # "...-2025-03-14": a date, not part 14
 # Chat pictures in a part that holds no chat file of its own.
 _MEDIA_MEMBER = re.compile(
@@ -455,7 +456,7 @@ def part_of(path: Path) -> tuple[str, int, int | None] | None:
     name says) for a zip named as a part of a download; None for any other name."""
     if path.suffix.lower() != ".zip":
         return None
-    stem = path.stem
+    stem = _BROWSER_COPY.sub("", path.stem)
     m = _PART_OF.match(stem)
     if m:
         return m["stem"].lower(), int(m["n"]), int(m["of"])
@@ -482,6 +483,31 @@ def group_parts(paths: Sequence[Path]) -> list[list[Path]]:
             members.sort(key=lambda p: (part_of(p) or ("", 0, None))[1])
         out.append(members)
     return out
+
+
+def chat_files(path: Path) -> set[str]:
+    """The chat files of a download zip, by their path from the download's top."""
+    with zipfile.ZipFile(path) as zf:
+        return {_media_key(n) for n in zip_parts(zf.namelist()[:MAX_SNIFFED])}
+
+
+def group_renamed(paths: Sequence[Path]) -> list[list[Path]]:
+    """Downloads among zips whose names say no part (renamed, or saved under other
+    names): together when no chat file is in two of them (so they are pieces of one
+    download, not two downloads of the same chats); otherwise each alone."""
+    if len(paths) < 2:
+        return [[p] for p in paths]
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            keys = chat_files(path)
+        except (zipfile.BadZipFile, OSError):
+            return [[p] for p in paths]
+        if keys & seen:
+            return [[p] for p in paths]
+        seen |= keys
+    # The zip with the first chat files first (its title and numbering lead).
+    return [sorted(paths, key=lambda p: (not chat_files(p), p.name))]
 
 
 def missing_parts(paths: Sequence[Path]) -> list[str]:

@@ -193,7 +193,7 @@ def test_parts_of_different_downloads_and_other_exports_are_not_mixed(case, tmp_
     day = fx.meta_download_zip(tmp_path / "instagram-janesmith-2025-03-15.zip")
     chat = tmp_path / "WhatsApp Chat with Mark.txt"
     chat.write_text(fx.ANDROID_UK, encoding="utf-8")
-    jobs, others = plan_imports([ig[1], fb[0], chat, single, ig[0], fb[1], day, ig[2]])
+    jobs, others = plan_imports([ig[1], fb[0], chat, single, ig[0], fb[1], day, ig[2], ig[1]])
     assert [j.paths for j in jobs] == [tuple(ig), (fb[0], fb[1]), (chat,), (single,), (day,)]
     assert others == []
     with pytest.raises(ImportProblem, match="Only the parts of one Instagram or Facebook"):
@@ -233,3 +233,24 @@ def test_messages_of_the_same_millisecond_keep_their_order_across_parts(case, tm
     m = msgs(case, got["Mark"].conversation_id)
     assert [x.text for x in m] == ["1", "2", "3", "4"]
     assert [x.source_line for x in m] == [2, 1, 2, 1]
+
+
+def test_renamed_parts_are_still_read_as_one_download(case, tmp_path):
+    parts = fx.meta_download_parts(tmp_path)
+    renamed = [parts[0].rename(tmp_path / "photos.zip"),
+               parts[1].rename(tmp_path / "older chats.zip"),
+               parts[2].rename(tmp_path / "Instagram from Meta (1).zip")]
+    [job], _ = plan_imports(renamed[::-1])
+    # The part holding chat files leads; the rest by name.
+    assert job.paths == (renamed[1], renamed[0], renamed[2])
+    got = run(case, list(job.paths))
+    mark = got["Mark Jonés"]
+    assert mark.messages_added == 5 and mark.problems == []
+    assert len(msgs(case, mark.conversation_id)[3].attachments) == 1
+    # A part saved twice by the browser ("... (1).zip") is still that part.
+    again = tmp_path / "again"
+    again.mkdir()
+    copy = fx.meta_download_parts(again)
+    second = copy[1].rename(copy[1].with_name(copy[1].stem + " (1).zip"))
+    [job], _ = plan_imports([copy[0], second, copy[2]])
+    assert job.paths == (copy[0], second, copy[2])
