@@ -237,18 +237,22 @@ def plan_imports(paths: Sequence[Path]) -> tuple[list[ExportJob], list[Path]]:
     return jobs, others
 
 
+def _names(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _missing_parts(paths: Sequence[Path]) -> list[str]:
+    """The sentence that names the parts of a download not given (none when none are)."""
     missing = meta_dyi.missing_parts(paths)
     if not missing:
         return []
-    given = len(paths)
+    given, one = len(paths), len(missing) == 1
     exact = any((meta_dyi.part_of(p) or ("", 0, None))[2] for p in paths)
     return [f"The download came in {given + len(missing)}{'' if exact else ' or more'} "
-            "parts and "
-            f"only {given} {'was' if given == 1 else 'were'} given: "
-            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing. Chats or "
-            "pictures in it are not here; import it with the others (nothing is added "
-            "twice)."]
+            f"parts and only {given} {'was' if given == 1 else 'were'} given: "
+            f"{_names(missing)} {'is' if one else 'are'} missing. Chats or pictures in "
+            f"{'it' if one else 'them'} are not here; import {'it' if one else 'them'} with "
+            "the others (nothing is added twice)."]
 
 
 def import_messages(case: Case, path: Path | Sequence[Path], *, importer: str | None = None,
@@ -301,10 +305,10 @@ def import_messages(case: Case, path: Path | Sequence[Path], *, importer: str | 
             raise ImportProblem(f"{label} could not be read as a "
                                 f"{IMPORTER_LABELS.get(kind, kind)}: {exc}") from exc
         except ImportProblem as exc:
-            missing = _missing_parts(paths) if kind == "meta_dyi" else []
+            missing = meta_dyi.missing_parts(paths) if kind == "meta_dyi" else []
             if not missing:
                 raise
-            raise ImportProblem(f"{exc} {missing[0]}") from exc
+            raise ImportProblem(f"{exc} Not given: {_names(missing)}.") from exc
         if not exports or not any(e.messages for e in exports):
             problems = [p for e in exports for p in e.problems][:5]
             raise ImportProblem(f"No messages could be read from {label}."

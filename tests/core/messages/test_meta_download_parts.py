@@ -165,7 +165,7 @@ def test_a_part_with_only_photos_given_alone_says_where_the_chats_are(case, tmp_
     said = str(err.value)
     assert "is a part of an Instagram or Facebook download with no chats in it" in said
     assert "Import all the files of the download together" in said
-    assert f"{parts[0].name}, {parts[1].name} are missing" in said
+    assert said.endswith(f"Not given: {parts[0].name} and {parts[1].name}.")
 
 
 def test_a_part_with_nothing_from_the_chats_is_read_but_not_kept(case, tmp_path):
