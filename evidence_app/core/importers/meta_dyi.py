@@ -294,10 +294,10 @@ _TOPS = {"your_instagram_activity", "your_activity_across_facebook", "your_faceb
          "messages"}
 
 
-def _chat_files(zf: zipfile.ZipFile, part: int, path: Path,
+def _chat_files(zf: zipfile.ZipFile, part: int, path: Path, many: bool,
                 ) -> tuple[dict[str, tuple[int, zipfile.ZipInfo]], dict[str, list[str]], list[str]]:
     """One zip's safe members by their key from the download's top, its chat files by
-    chat folder, and what was refused in it."""
+    chat folder, and what was refused in it (naming the zip when there are `many`)."""
     members, refused = safe_members(zf)
     index: dict[str, tuple[int, zipfile.ZipInfo]] = {}
     chats: dict[str, list[str]] = {}
@@ -307,7 +307,7 @@ def _chat_files(zf: zipfile.ZipFile, part: int, path: Path,
         if _ZIP_PART.match(name):
             key = _media_key(name)
             chats.setdefault(key.rsplit("/", 1)[0], []).append(key)
-    return index, chats, [f"{path.name}: {r}" if part else r for r in refused]
+    return index, chats, [f"{path.name}: {r}" if many else r for r in refused]
 
 
 def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = None,
@@ -325,7 +325,7 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
         chats: dict[str, dict[str, int]] = {}
         problems: list[str] = []
         for part, (zf, path) in enumerate(zip(zips, paths, strict=True)):
-            own, own_chats, refused = _chat_files(zf, part, path)
+            own, own_chats, refused = _chat_files(zf, part, path, many)
             problems += refused
             for key, found in own.items():
                 index.setdefault(key, found)
@@ -521,14 +521,15 @@ def missing_parts(paths: Sequence[Path]) -> list[str]:
     numbers = {n[1] for _, n in known}
     total = max([n[2] or 0 for _, n in known] + list(numbers))
     sample, (_, first_n, _) = known[0]
+    stem = _BROWSER_COPY.sub("", sample.stem)
     out = []
     for n in range(1, total + 1):
         if n in numbers:
             continue
-        m = _PART_OF.match(sample.stem)
+        m = _PART_OF.match(stem)
         if m:
             name = f"{m['stem']}{m['sep']}{n}{m['of_sep']}{m['of']}"
         else:
-            name = f"{sample.stem[:-len(str(first_n))]}{n}"
+            name = f"{stem[:-len(str(first_n))]}{n}"
         out.append(name + sample.suffix)
     return out

@@ -254,3 +254,8 @@ def test_renamed_parts_are_still_read_as_one_download(case, tmp_path):
     second = copy[1].rename(copy[1].with_name(copy[1].stem + " (1).zip"))
     [job], _ = plan_imports([copy[0], second, copy[2]])
     assert job.paths == (copy[0], second, copy[2])
+    [job], _ = plan_imports([second])
+    assert job.paths == (second,)
+    alone = run(case, [second])["Mark Jonés"]  # its parts named without the " (1)"
+    assert alone.messages_added == 0
+    assert f"{copy[0].name} and {copy[2].name} are missing" in alone.problems[0]
