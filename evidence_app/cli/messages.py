@@ -25,40 +25,42 @@ from evidence_app.core.errors import UserError
 if TYPE_CHECKING:
     from evidence_app.core.conversations import ConversationView, MessageView
     from evidence_app.core.importers.chat import ConversationImport
+    from evidence_app.core.importers.messages import ExportJob
     from evidence_app.core.store.case import Case
 
 _SPEC = re.compile(r"^(?P<conv>\d+):(?P<ranges>\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)$")
 
 
-def message_exports(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Path]]:
-    """Split what `import` was given: (message exports with their importer, other paths)."""
-    from evidence_app.core.importers.messages import sniff_export
+def message_exports(paths: list[Path]) -> tuple[list[ExportJob], list[Path]]:
+    """Split what `import` was given: (message exports with their importer, the parts of
+    one Meta download together; other paths)."""
+    from evidence_app.core.importers.messages import plan_imports
 
-    exports, others = [], []
-    for path in paths:
-        kind = sniff_export(path) if Path(path).is_file() else None
-        if kind is None:
-            others.append(path)
-        else:
-            exports.append((path, kind))
-    return exports, others
+    return plan_imports([Path(p) for p in paths])
 
 
-def import_exports(args: argparse.Namespace, case: Case, exports: list[tuple[Path, str]],
+def import_exports(args: argparse.Namespace, case: Case, exports: list[ExportJob],
                    ) -> list[dict[str, Any]]:
     """Import message exports; prints what each held (unless --json); returns JSON rows."""
     from evidence_app.core.importers.chat import ConversationImport
     from evidence_app.core.importers.messages import IMPORTER_LABELS, import_messages
 
     rows: list[dict[str, Any]] = []
-    for path, kind in exports:
+    for job in exports:
+        kind = job.importer
+        where = str(job.paths[0]) if len(job.paths) == 1 else ", ".join(
+            str(p) for p in job.paths)
         if not args.json:
-            print(f"{printable(str(path))}: {IMPORTER_LABELS[kind]}")
-        events = import_messages(case, path, importer=kind, date_order=args.date_order,
-                                 timezone=args.timezone, owner=args.owner)
+            print(f"{printable(where)}: {IMPORTER_LABELS[kind]}"
+                  + (f" in {len(job.paths)} parts, read together" if len(job.paths) > 1
+                     else ""))
+        events = import_messages(case, list(job.paths), importer=kind,
+                                 date_order=args.date_order, timezone=args.timezone,
+                                 owner=args.owner)
         for event in progress_to_stderr(events, quiet=args.json):
             if isinstance(event.item, ConversationImport):
-                rows.append(dict(event.item.to_json(), path=str(path), importer=kind))
+                rows.append(dict(event.item.to_json(), path=str(job.paths[0]),
+                                 paths=[str(p) for p in job.paths], importer=kind))
                 if not args.json:
                     print(_outcome(event.item))
     return rows
@@ -71,7 +73,9 @@ def _outcome(r: ConversationImport) -> str:
              + (f" (messages {r.first_index}-{r.last_index})" if r.messages_added else "")
              + (f", {plural(r.calls, 'call')}" if r.calls else "")
              + (f", {plural(r.files, 'file')} kept as exhibits" if r.files else "")
-             + f"; the export is exhibit {r.export_exhibit}"]
+             + (f"; the export is exhibit {r.export_exhibit}" if not r.parts else
+                "; read from " + ", ".join(f"{p['file']} (exhibit {p['exhibit']})"
+                                           for p in r.parts))]
     lines += [f"  could not read: {printable(p)}" for p in r.problems[:20]]
     if len(r.problems) > 20:
         lines.append(f"  ... and {len(r.problems) - 20} more (see --json)")

@@ -27,7 +27,7 @@ from evidence_app.core.importers.messages import (
     AmbiguousDateOrder,
     ConversationImport,
     import_messages,
-    sniff_export,
+    plan_imports,
 )
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
@@ -64,22 +64,17 @@ def import_everything(case: Any, paths: list[Path], incident_id: int | None,
     message importers, every other file and folder through the file importer. Yields
     Progress; items are `ImportResult`s and, for each export, an `ExportOutcome`."""
     cancel = cancel or CancelToken()
-    exports: list[tuple[Path, str]] = []
-    files: list[Path] = []
-    for path in paths:
-        kind = sniff_export(path) if path.is_file() else None
-        if kind is None:
-            files.append(path)
-        else:
-            exports.append((path, kind))
+    # The parts of one Instagram/Facebook download chosen together are one export.
+    exports, files = plan_imports(paths)
     if files:
         yield from import_files(case, files, incident_id, cancel=cancel)
-    for path, kind in exports:
+    for job in exports:
         if cancel.cancelled:
             break
+        path, kind = job.paths[0], job.importer
         outcome = ExportOutcome(str(path), kind)
         try:
-            for event in import_messages(case, path, importer=kind, cancel=cancel,
+            for event in import_messages(case, list(job.paths), importer=kind, cancel=cancel,
                                          date_order=(date_orders or {}).get(str(path))):
                 if isinstance(event.item, ConversationImport):
                     outcome.conversations.append(event.item)

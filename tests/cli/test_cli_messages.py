@@ -95,3 +95,24 @@ def test_import_an_instagram_download_zip_as_it_came(cli, case_dir, tmp_path):
     assert convs["Mark Jon\u00e9s"]["messages"] == 5 and convs["Sam"]["messages"] == 1
     code, out, _ = cli("--case", case_dir, "conversation", "show", convs["Sam"]["id"])
     assert "Sam: He asked me where you live \U0001f61f" in out
+
+
+def test_import_of_the_parts_of_a_meta_download_reads_them_as_one(cli, case_dir, tmp_path):
+    parts = fx.meta_download_parts(tmp_path)
+    code, out, err = cli("--case", case_dir, "import", parts[1], parts[0])
+    assert code == 0, err
+    assert (f"{parts[0]}, {parts[1]}: Instagram / Facebook Messenger download (JSON) in 2 "
+            "parts, read together") in out
+    assert "new conversation 1 \u201cMark Jon\u00e9s\u201d: 5 messages read, 5 new" in out
+    assert f"read from {parts[0].name} (exhibit JS/1), {parts[1].name} (exhibit JS/2)" in out
+    assert f"could not read: The download came in 3 parts and only 2 were given: " \
+           f"{parts[2].name} is missing." in out
+    assert "photos/1.jpg was in none of the parts given" in out
+    code, out, err = cli("--case", case_dir, "import", *parts, "--json")
+    assert code == 0, err
+    rows = {c["title"]: c for c in json.loads(out)["conversations"]}
+    mark = rows["Mark Jon\u00e9s"]
+    assert mark["messages_added"] == 0 and mark["problems"] == []
+    assert mark["paths"] == [str(p) for p in parts]
+    assert [p["file"] for p in mark["parts"]] == [p.name for p in parts]
+    assert mark["files"] == 1  # the photo from part 3 now with its message

@@ -104,3 +104,25 @@ def test_a_dropped_instagram_download_zip_brings_every_chat(qtbot, win, tmp_path
     found = {c.title: c for c in conv.list_conversations(case)}
     assert {t: c.message_count for t, c in found.items()} == {"Mark Jonés": 5, "Sam": 1}
     assert count_inbox(case) == 0
+
+
+def test_dropped_parts_of_one_download_are_imported_as_one(qtbot, win, tmp_path):
+    from tests.fixtures.message_exports import meta_download_parts
+
+    parts = meta_download_parts(tmp_path)
+    assert drop_files(win, [parts[2], parts[0]])  # part 2 of 3 left behind
+    dialog = summary(qtbot)
+    assert dialog.headline.text() == "2 conversations: 4 new messages."
+    top = dialog.sections["conversations"]
+    assert top.text(0) == "Mark Jonés"
+    assert top.text(1).startswith(
+        "Instagram / Facebook Messenger download (JSON), new conversation: 3 messages, 1 "
+        "file sent with them; read from 2 parts of the download, exhibits JS/")
+    said = [top.child(i).text(1) or top.child(i).text(0) for i in range(top.childCount())]
+    assert any(f"only 2 were given: {parts[1].name} is missing" in s for s in said), said
+    case = win.session.ops.case
+    found = {c.title: c for c in conv.list_conversations(case)}
+    assert {t: c.message_count for t, c in found.items()} == {"Mark Jonés": 3, "Sam": 1}
+    page = conv.messages_page(case, found["Mark Jonés"].id)
+    assert [len(m.attachments) for m in page] == [0, 1, 0]  # the photo came from part 3
+    assert count_inbox(case) == 0

@@ -78,3 +78,23 @@ def test_the_persons_address_in_a_message_is_withheld_from_the_transcript(case, 
     text = squash(" ".join(p.extract_text() for p in PdfReader(result.path).pages))
     assert "Elm Road" not in text and "I'm outside [address withheld] again" in text
     assert "Go away" in text
+
+
+def test_a_transcript_from_a_download_in_parts_cites_each_part(case, tmp_path):
+    parts = fx.meta_download_parts(tmp_path)
+    got = {e.item.title: e.item for e in import_messages(case, parts)
+           if isinstance(e.item, ConversationImport)}
+    mark = got["Mark Jon\u00e9s"]
+    first, second, third = mark.parts
+    chosen = api.messages_in_range(case, mark.conversation_id, 1, 5)
+    api.incident_from_messages(case, [m.id for m in chosen])
+    result = build(case, tmp_path / "report.pdf")
+    text = squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
+    # Messages 1-2 were read from part 2's message_2.json, 3-5 from part 1's message_1.json.
+    assert (f"Source: {second['exhibit']}, messages 1-2; {first['exhibit']}, messages 3-5."
+            in text)
+    listing = text[text.rindex("Exhibit list"):]
+    for part in (first, second, third):
+        assert part["sha256"] in listing.replace(" ", ""), part["file"]
+    assert listing.count("the file the transcripts were read from") == 2
+    assert "a part of the download the pictures in the transcripts came from" in listing

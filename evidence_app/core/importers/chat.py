@@ -77,6 +77,7 @@ class ChatMessage:
     call_seconds: int | None = None
     files: list[str] = field(default_factory=list)  # keys of ChatExport.files
     from_owner: bool | None = None  # the export says the person sent it
+    part: int = 0  # which of the export files given to `save_exports` it was read from
 
 
 @dataclass
@@ -91,6 +92,11 @@ class ChatExport:
     files: dict[str, Path] = field(default_factory=dict)  # name -> unpacked file
     options: dict[str, Any] = field(default_factory=dict)
     owner_names: set[str] = field(default_factory=set)  # names the person goes by here
+    # An export that came in several files (Meta's download in parts): the file each
+    # of `files` was found in (index into the paths given to `save_exports`; 0 if not
+    # said), and options recorded only with one file's export record.
+    file_parts: dict[str, int] = field(default_factory=dict)
+    part_options: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +116,9 @@ class ConversationImport:
     export_exhibit: str
     export_sha256: str
     problems: list[str]
+    # An export read from several files (the parts of one download): each file that
+    # gave this conversation messages or pictures, with its exhibit mark and hash.
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -163,10 +172,17 @@ class LocalClock:
 def scratch_file(scratch: Path, folder: str, name: str) -> Path:
     """Where to put a file unpacked from an export: under its own folder in the scratch
     space, by its own name (kept as the exhibit's name), so files of different messages
-    may share a name."""
+    may share a name. Only the last part of either is used, and never "." or "..": a
+    name an export gives ("../../x.jpg") cannot place a file outside its folder."""
+    folder = _plain_name(folder, "file")
     place = scratch / folder
     place.mkdir(parents=True, exist_ok=True)
-    return place / name
+    return place / _plain_name(name, "file")
+
+
+def _plain_name(name: str, default: str) -> str:
+    base = PurePosixPath(name.replace("\\", "/")).name
+    return default if base in ("", ".", "..") else base
 
 
 def from_epoch_ms(ms: int | float) -> datetime:
@@ -213,6 +229,37 @@ def safe_members(zf: zipfile.ZipFile, compressed_size: int | None = None,
             break
         ok.append(info)
     return ok, refused
+
+
+def unsafe_reference(name: str) -> str:
+    """Why a file named by a message (a photo's path in an export) may not be looked
+    for, as the zip checks say it ("" when it may): an absolute path, a drive letter,
+    `..`, or a link (a URL) rather than a file of the export."""
+    text = name.replace("\\", "/")
+    parts = PurePosixPath(text).parts
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":") or ".." in parts:
+        return f"{name}: its path points outside the export; not read"
+    if "://" in text or text.lower().startswith(("file:", "data:", "mailto:")):
+        return f"{name}: a link, not a file of the export; not read"
+    return ""
+
+
+def file_beside(root: Path, name: str) -> tuple[Path | None, str]:
+    """The file a message names, under the export's folder `root`: (its path, "") when
+    it is a regular file there; (None, why) when the name or a link on the way points
+    outside (refused as a zip member would be); (None, "") when it is simply absent."""
+    why = unsafe_reference(name)
+    if why:
+        return None, why
+    candidate = root.joinpath(*PurePosixPath(name.replace("\\", "/")).parts)
+    here = root
+    for part in candidate.relative_to(root).parts:
+        here = here / part
+        if here.is_symlink():
+            return None, f"{name}: a link, not a file of the export; not read"
+    if not candidate.is_file():
+        return None, ""
+    return candidate, ""
 
 
 def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = MAX_MEMBER,
@@ -293,15 +340,31 @@ def _date_files(exports: Sequence[ChatExport]) -> set[Path]:
     return dated
 
 
-def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
-                 importer: str, cancel: CancelToken | None = None,
-                 ) -> Iterator[Progress]:
+def save_exports(case: Case, export_path: Path | Sequence[Path],
+                 exports: Sequence[ChatExport], importer: str,
+                 cancel: CancelToken | None = None) -> Iterator[Progress]:
     """Keep the export file and its attachments as exhibits, then add the conversations'
-    new messages. Yields Progress; the last events carry a `ConversationImport` each."""
+    new messages. Yields Progress; the last events carry a `ConversationImport` each.
+
+    `export_path` may be several files read as one export (the parts of one Meta
+    download): each is kept as an exhibit of its own, and each message is recorded as
+    read from its own file (`ChatMessage.part`, an index into them)."""
     cancel = cancel or CancelToken()
-    if case.contains(export_path):
-        raise ImportProblem(f"{export_path} is inside the case folder itself; import the "
-                            "export from where it was saved.")
+    export_paths = [Path(export_path)] if isinstance(export_path, (str, Path)) else [
+        Path(p) for p in export_path]
+    for path in export_paths:
+        if case.contains(path):
+            raise ImportProblem(f"{path} is inside the case folder itself; import the "
+                                "export from where it was saved.")
+    # Of a download in parts, only the parts that gave a chat file or a picture are
+    # kept (a part with only posts or settings is no evidence of the messages).
+    used = sorted({m.part for ex in exports for m in ex.messages} | {
+        ex.file_parts.get(name, 0) for ex in exports for name in ex.files}) or [0]
+    if len(export_paths) > 1 and exports:
+        unused = [p.name for i, p in enumerate(export_paths) if i not in used]
+        exports[0].problems += [f"{name} holds no chat file and no picture sent in a chat "
+                                "(only other parts of the download); it was not kept"
+                                for name in unused]
     dated = _date_files(exports)
     file_paths: list[Path] = []
     origins: dict[Path, str] = {}
@@ -309,24 +372,31 @@ def save_exports(case: Case, export_path: Path, exports: Sequence[ChatExport],
         for name, path in ex.files.items():
             if path not in origins:
                 file_paths.append(path)
-                origins[path] = f"{export_path}/{name}"
+                part = ex.file_parts.get(name, 0)
+                origins[path] = f"{export_paths[part]}/{name}"
     results: dict[str, ImportResult] = {}
-    for event in _import_exhibits(case, [export_path, *file_paths], origins, dated, cancel):
+    kept = [export_paths[i] for i in used]
+    for event in _import_exhibits(case, [*kept, *file_paths], origins, dated, cancel):
         if isinstance(event, dict):
             results = event
         else:
             yield event
     if cancel.cancelled:
         return
-    export_result = results.get(str(export_path))
-    if export_result is None or export_result.id is None:
-        reason = export_result.reason if export_result else "it could not be read"
-        raise ImportProblem(f"The export file {export_path.name} could not be kept: {reason}.")
+    export_results: dict[int, ImportResult] = {}
+    for i in used:
+        path = export_paths[i]
+        export_result = results.get(str(path))
+        if export_result is None or export_result.id is None:
+            reason = export_result.reason if export_result else "it could not be read"
+            raise ImportProblem(f"The export file {path.name} could not be kept: {reason}.")
+        export_results[i] = export_result
     file_ids = {str(p): r.id for p, r in ((p, results.get(str(p))) for p in file_paths)
                 if r is not None and r.id is not None}
     yield Progress(0, len(exports), "Adding messages")
     for n, ex in enumerate(exports, 1):
-        outcome = _save_one(case, ex, importer, export_result, file_ids)
+        outcome = _save_one(case, ex, importer, export_results, file_ids,
+                            [p.name for p in export_paths])
         yield Progress(n, len(exports), f"{outcome.title}: {outcome.messages_added} new",
                        outcome)
 
@@ -382,8 +452,36 @@ def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, Messag
     return count
 
 
-def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
-              file_ids: dict[str, int]) -> ConversationImport:
+def _late_links(session: Any, conversation_id: int, late: list[tuple[str, int, str]],
+                ) -> list[dict[str, Any]]:
+    """Links for files that messages already in the conversation name but lacked (a
+    picture in a part of a download imported later): those not linked yet."""
+    if not late:
+        return []
+    ids: dict[str, int] = {}
+    keys = sorted({k for k, _, _ in late})
+    for i in range(0, len(keys), 500):
+        ids.update((row[0], row[1]) for row in session.execute(select(
+            Message.dedupe_key, Message.id).where(
+            Message.conversation_id == conversation_id,
+            Message.dedupe_key.in_(keys[i:i + 500]))))
+    wanted = {(ids[k], att, name) for k, att, name in late if k in ids}
+    message_ids = sorted({mid for mid, _, _ in wanted})
+    linked: set[tuple[int, int]] = set()
+    for i in range(0, len(message_ids), 500):
+        linked.update((row[0], row[1]) for row in session.execute(select(
+            message_attachments.c.message_id, message_attachments.c.attachment_id).where(
+            message_attachments.c.message_id.in_(message_ids[i:i + 500]))))
+    return [{"message_id": mid, "attachment_id": att, "name": name}
+            for mid, att, name in sorted(wanted) if (mid, att) not in linked]
+
+
+def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, ImportResult],
+              file_ids: dict[str, int], names: list[str]) -> ConversationImport:
+    """Add one conversation's new messages; one export record per export file that gave
+    it messages or pictures (the problems go with the first)."""
+    used = sorted({m.part for m in ex.messages} | {
+        ex.file_parts.get(name, 0) for name in ex.files})
     stamps = [stored_datetime(m.sent_at) for m in ex.messages]
     keys = dedupe_keys(ex.messages, stamps)
     with case.write() as (session, audit):
@@ -405,12 +503,17 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         existing = set(session.scalars(select(Message.dedupe_key).where(
             Message.conversation_id == conv.id)))
         people = _participants(session, conv, ex, audit)
-        record = ConversationExport(
-            conversation_id=conv.id, attachment_id=export.id, importer=importer,
-            options=canonical(ex.options), imported_at=now, messages_read=len(ex.messages),
-            messages_added=0, problems=json.dumps(ex.problems, ensure_ascii=False))
-        session.add(record)
+        records: dict[int, ConversationExport] = {}
+        for part in used:
+            records[part] = ConversationExport(
+                conversation_id=conv.id, attachment_id=exports[part].id, importer=importer,
+                options=canonical({**ex.options, **ex.part_options.get(part, {})}),
+                imported_at=now, messages_read=sum(m.part == part for m in ex.messages),
+                messages_added=0, problems="[]")
+            session.add(records[part])
         session.flush()
+        record_ids = {part: r.id for part, r in records.items()}
+        added_by_part = dict.fromkeys(records, 0)
         next_idx = (session.scalar(select(func.max(Message.idx)).where(
             Message.conversation_id == conv.id)) or 0) + 1
         next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
@@ -423,17 +526,25 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         nobody = ("", "")
         calls = 0
         missing: list[str] = []
+        where = "in none of the parts given" if len(names) > 1 else "not in the export"
         first_idx = next_idx
         added = 0
+        late: list[tuple[str, int, str]] = []  # files of messages already here
         for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
             if key in existing:
+                for file_name in dict.fromkeys(m.files) if m.files else ():
+                    path = ex.files.get(file_name)
+                    att_id = file_ids.get(str(path)) if path is not None else None
+                    if att_id is not None and path is not None:
+                        late.append((key, att_id, path.name))
                 continue
             existing.add(key)
             pid = people.get((m.sender, m.address))
             rows.append((
                 next_id, conv.id, next_idx, pid, stamp, m.time_basis,
                 m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
-                m.call_status, m.call_seconds, record.id, m.line, key, None))
+                m.call_status, m.call_seconds, record_ids[m.part], m.line, key, None))
+            added_by_part[m.part] += 1
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
@@ -444,7 +555,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                 path = ex.files.get(file_name)
                 att_id = file_ids.get(str(path)) if path is not None else None
                 if att_id is None:
-                    missing.append(f"message {next_idx}: {file_name} was not in the export")
+                    missing.append(f"message {next_idx}: {file_name} was {where}")
                     continue
                 links.append({"message_id": next_id, "attachment_id": att_id,
                               "name": path.name if path is not None else file_name})
@@ -453,22 +564,29 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
             if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
                 added += _insert(conn, rows, docs, next_id)
         added += _insert(conn, rows, docs, next_id)
+        links += _late_links(session, conv.id, late)
         bulk_insert(conn, message_attachments, links)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
-        record.messages_added = added
-        record.problems = json.dumps(problems, ensure_ascii=False)
+        for part, record in records.items():
+            record.messages_added = added_by_part[part]
+        records[used[0]].problems = json.dumps(problems, ensure_ascii=False)
         first = first_idx if added else None
         last = next_idx - 1 if added else None
         if added:
             conv.updated_at = now
+        marks = ", ".join(exports[p].exhibit for p in used)
+        parts = [{"file": names[p], "exhibit": exports[p].exhibit,
+                  "sha256": exports[p].sha256, "messages_read": records[p].messages_read,
+                  "messages_added": added_by_part[p]} for p in used] if len(names) > 1 else []
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
-                  export=export.exhibit, sha256=export.sha256, importer=importer,
+                  export=marks, sha256=exports[used[0]].sha256, importer=importer,
                   read=len(ex.messages), added=added,
                   messages=f"{first}-{last}" if added else "", files=len(links),
                   digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
-                  .hexdigest(), problems=len(problems), options=ex.options)
+                  .hexdigest(), problems=len(problems), options=ex.options,
+                  **({"parts": parts} if parts else {}))
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
-            calls, len(links), export.exhibit, export.sha256, problems)
+            calls, len(links), marks, exports[used[0]].sha256, problems, parts)

@@ -15,7 +15,8 @@ import gc
 import json
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,7 +33,7 @@ from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.case import Case
 
 __all__ = ["DATE_ORDERS", "IMPORTER_LABELS", "AmbiguousDateOrder", "ConversationImport",
-           "ImportProblem", "import_messages", "sniff_export"]
+           "ExportJob", "ImportProblem", "import_messages", "plan_imports", "sniff_export"]
 
 HEAD = 64 * 1024
 IMPORTER_LABELS = {
@@ -111,14 +112,17 @@ def _is_meta_download(zf: zipfile.ZipFile) -> bool:
     """A Meta "Download your information" zip: it holds chat files
     (`.../messages/inbox/<chat>/message_1.json`) that read as such (JSON, not HTML)."""
     infos = {i.filename.replace("\\", "/"): i for i in zf.infolist()[:meta_dyi.MAX_SNIFFED]}
-    for name in meta_dyi.zip_parts(list(infos))[:3]:
+    chats = meta_dyi.zip_parts(list(infos))
+    for name in chats[:3]:
         info = infos[name]
         if info.file_size > meta_dyi.MAX_PART_BYTES:
             continue
         with zf.open(info) as fh:
             if _sniff_json(_text(fh.read(HEAD))) == "meta_dyi":
                 return True
-    return False
+    # A later part of a download may hold only the pictures sent in its chats, or
+    # posts and settings: still a part, read with the others.
+    return not chats and meta_dyi.looks_like_part(list(infos))
 
 
 def _sniff(path: Path) -> str | None:
@@ -189,12 +193,75 @@ def _reader(kind: str, *, tz: str, zone_given: bool, date_order: str | None,
     raise ImportProblem(f"No importer called {kind!r}.")
 
 
-def import_messages(case: Case, path: Path, *, importer: str | None = None,
+@dataclass(frozen=True)
+class ExportJob:
+    """One message export to import: a file, or the parts of one Meta download given
+    together (read as one: see `meta_dyi.read_download`)."""
+
+    paths: tuple[Path, ...]
+    importer: str
+
+    @property
+    def name(self) -> str:
+        """The file's name, or the parts' names ("a.zip, b.zip")."""
+        return ", ".join(p.name for p in self.paths)
+
+
+def plan_imports(paths: Sequence[Path]) -> tuple[list[ExportJob], list[Path]]:
+    """Split what the person chose (files, folders) into message exports, picked by
+    content, and everything else (for the file importer). Zips that are parts of one
+    Instagram or Facebook download (named alike but for the part) become one job, in
+    part order; the CLI's `import` and the window's import and drops both use this."""
+    exports: list[tuple[Path, str]] = []
+    others: list[Path] = []
+    for path in dict.fromkeys(Path(p) for p in paths):  # a file chosen twice is one
+        kind = sniff_export(path) if path.is_file() else None
+        if kind is None:
+            others.append(path)
+        else:
+            exports.append((path, kind))
+    downloads = [p for p, kind in exports if kind == "meta_dyi" and zipfile.is_zipfile(p)]
+    groups = meta_dyi.group_parts(downloads)
+    # Zips whose names say no part may still be pieces of one download (renamed).
+    alone = [g[0] for g in groups if len(g) == 1 and not meta_dyi.part_of(g[0])]
+    groups = [g for g in groups if g[0] not in alone] + meta_dyi.group_renamed(alone)
+    group_of = {p: tuple(g) for g in groups for p in g}
+    jobs: list[ExportJob] = []
+    seen: set[Path] = set()
+    for path, kind in exports:
+        if path in seen:
+            continue
+        group = group_of.get(path, (path,))
+        seen.update(group)
+        jobs.append(ExportJob(group, kind))
+    return jobs, others
+
+
+def _names(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _missing_parts(paths: Sequence[Path]) -> list[str]:
+    """The sentence that names the parts of a download not given (none when none are)."""
+    missing = meta_dyi.missing_parts(paths)
+    if not missing:
+        return []
+    given, one = len(paths), len(missing) == 1
+    exact = any((meta_dyi.part_of(p) or ("", 0, None))[2] for p in paths)
+    return [f"The download came in {given + len(missing)}{'' if exact else ' or more'} "
+            f"parts and only {given} {'was' if given == 1 else 'were'} given: "
+            f"{_names(missing)} {'is' if one else 'are'} missing. Chats or pictures in "
+            f"{'it' if one else 'them'} are not here; import {'it' if one else 'them'} with "
+            "the others (nothing is added twice)."]
+
+
+def import_messages(case: Case, path: Path | Sequence[Path], *, importer: str | None = None,
                     date_order: str | None = None, timezone: str | None = None,
                     owner: str | None = None, cancel: CancelToken | None = None,
                     ) -> Iterator[Progress]:
-    """Import one export file; yields Progress like `import_files`, the last events
-    carrying a `ConversationImport` each.
+    """Import one export file (or the parts of one Meta download, given as a list:
+    see `plan_imports`); yields Progress like `import_files`, the last events carrying
+    a `ConversationImport` each.
 
     `importer` overrides what the content says (see `sniff_export`); `date_order`
     ("dmy", "mdy", "ymd") settles a WhatsApp chat whose dates read more than one way
@@ -202,10 +269,20 @@ def import_messages(case: Case, path: Path, *, importer: str | None = None,
     exporting phone was set to (default: the case's zone, said on every message);
     `owner` is the name (or number, address) the person goes by in the export.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportProblem(f"{path} is not a file that can be read.")
-    kind = importer or sniff_export(path)
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if not paths:
+        raise ImportProblem("No export file was given.")
+    for one in paths:
+        if not one.is_file():
+            raise ImportProblem(f"{one} is not a file that can be read.")
+    kinds = {importer or sniff_export(one) for one in paths}
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if len(paths) > 1 and (kind != "meta_dyi" or not all(zipfile.is_zipfile(p) for p in paths)):
+        raise ImportProblem(
+            "Only the parts of one Instagram or Facebook download (its .zip files) can be "
+            "imported together; import other exports one at a time.")
+    path = paths[0]
+    label = ", ".join(p.name for p in paths)
     if kind is None:
         raise ImportProblem(
             f"{path.name} is not a message export this app can read. It reads WhatsApp "
@@ -218,13 +295,23 @@ def import_messages(case: Case, path: Path, *, importer: str | None = None,
                      me=case.settings().owner_name or "Me")
     with case.cache.scratch() as scratch, _collector_paused():
         try:
-            exports = reader(path, scratch)
+            if kind == "meta_dyi" and zipfile.is_zipfile(path):
+                exports = meta_dyi.read_download(paths, scratch, owner=owner)
+                if exports:
+                    exports[0].problems = _missing_parts(paths) + exports[0].problems
+            else:
+                exports = reader(path, scratch)
         except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ImportProblem(f"{path.name} could not be read as a "
+            raise ImportProblem(f"{label} could not be read as a "
                                 f"{IMPORTER_LABELS.get(kind, kind)}: {exc}") from exc
+        except ImportProblem as exc:
+            missing = meta_dyi.missing_parts(paths) if kind == "meta_dyi" else []
+            if not missing:
+                raise
+            raise ImportProblem(f"{exc} Not given: {_names(missing)}.") from exc
         if not exports or not any(e.messages for e in exports):
             problems = [p for e in exports for p in e.problems][:5]
-            raise ImportProblem(f"No messages could be read from {path.name}."
+            raise ImportProblem(f"No messages could be read from {label}."
                                 + (" " + "; ".join(problems) if problems else ""))
         yield Progress(1, 1, f"Read {sum(len(e.messages) for e in exports)} messages")
-        yield from save_exports(case, path, [e for e in exports if e.messages], kind, cancel)
+        yield from save_exports(case, paths, [e for e in exports if e.messages], kind, cancel)

@@ -15,14 +15,22 @@ found from their `uri` relative to the download's top folder (a parent of the fi
 The download itself, a .zip, is read whole (`read_zip`): every chat folder in it,
 `[your_instagram_activity/ | your_activity_across_facebook/ | your_facebook_activity/]
 messages/<inbox | archived_threads | filtered_threads | message_requests | e2ee_cutover>/
-<thread>/message_N.json`, is its own conversation, its parts read in order (a
+<thread>/message_N.json`, is its own conversation, its files read in order (a
 message's `source_line` is then its entry number counted through message_1, message_2...
 of its chat), and the pictures and videos its `uri`s name are taken from the zip with
-the checks every export zip gets (`chat.safe_members`, `chat.unpack`).
+the checks every export zip gets (`chat.safe_members`, `chat.unpack`); a `uri` that is
+absolute, climbs out with `..` or is a URL is refused and said.
+
+Meta sends a large download as several zips (`...-part-1-of-3.zip`, or `...-1.zip`,
+`-2.zip`): `read_download` reads them as one, a chat's files merged whichever part holds
+them and its pictures found in any part; each message keeps its part
+(`ChatMessage.part`) and its entry number counted through its chat's files in that part.
+`group_parts` and `missing_parts` tell the parts of one download from their names.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -35,12 +43,15 @@ from evidence_app.core.importers.chat import (
     ChatExport,
     ChatMessage,
     ImportProblem,
+    file_beside,
     from_epoch_ms,
     safe_members,
     scratch_file,
     unpack,
+    unsafe_reference,
 )
 
+_FILE_NUMBER = re.compile(r"message_(\d+)\.json$")
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 # One chat's part: Meta writes 10,000 messages a part, a few MB; 512 MB is no part.
 MAX_PART_BYTES = 512 * 1024**2
@@ -93,14 +104,17 @@ def _platform(data: dict[str, Any], path: Path) -> str:
     return "instagram" if "magic_words" in data and "thread_type" not in data else "messenger"
 
 
-def _find_media(uri: str, path: Path) -> Path | None:
-    rel = PurePosixPath(uri.replace("\\", "/"))
-    if rel.is_absolute() or ".." in rel.parts:
-        return None
+def _find_media(uri: str, path: Path, refused: list[str]) -> Path | None:
+    """The file a `uri` names, under the folder of the chat file or one of its parents
+    (the download's top); a path or link pointing outside is refused and said."""
     for root in [path.parent, *path.parents]:
-        candidate = root.joinpath(*rel.parts)
-        if candidate.is_file():
-            return candidate
+        found, why = file_beside(root, uri)
+        if why:
+            if why not in refused:
+                refused.append(why)
+            return None
+        if found is not None:
+            return found
     return None
 
 
@@ -118,10 +132,11 @@ MediaFinder = Callable[[str, str], Path | None]
 
 def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: str,
             numbered: Sequence[int | None], media: MediaFinder, owner: str | None,
-            ) -> ChatExport:
-    """One chat from its parts (`(name, data)`, data repaired); `numbered` gives each
-    part's first entry number less one (None: its entries get no line number);
-    `media(uri, place)` gives a picture's file in the scratch space, or None."""
+            zips: Sequence[int] = (), many: bool = False) -> ChatExport:
+    """One chat from its files (`(name, data)`, data repaired); `numbered` gives each
+    file's first entry number less one (None: its entries get no line number); `zips`
+    the export file (part of a download) each was read from; `media(uri, place)` gives
+    a picture's file in the scratch space, or None."""
     first = parts[0][1]
     source = _platform(first, Path(where))
     names = [p.get("name", "") for p in first.get("participants", []) if isinstance(p, dict)]
@@ -131,9 +146,16 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
     # The person is the participant listed last in one-to-one chats; `owner` overrides.
     me = owner or (names[-1] if len(names) == 2 else "")
     ex.owner_names = {me} if me else set()
-    for (part, data), offset in zip(parts, numbered, strict=True):
+    zips = list(zips) or [0] * len(parts)
+    # Where each message stood (its file's place among the chat's files, its entry in
+    # it): a chat's files and entries run newest first, which settles equal times.
+    place: dict[int, tuple[int, int]] = {}
+    for fi, ((part, data), offset, export_file) in enumerate(
+            zip(parts, numbered, zips, strict=True)):
         entries = data.get("messages", [])
         stem = PurePosixPath(part).stem
+        numbered_as = _FILE_NUMBER.search(part)
+        number = int(numbered_as[1]) if numbered_as else fi
         for n, msg in enumerate(entries, 1):
             line = None if offset is None else offset + n
             if not isinstance(msg, dict) or "timestamp_ms" not in msg:
@@ -161,7 +183,7 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                             ex.files[uri] = found
             sender = str(msg.get("sender_name") or "")
             m = ChatMessage(sender, when, "exact", line, text=content, files=files,
-                            from_owner=(sender == me) if me else None)
+                            from_owner=(sender == me) if me else None, part=export_file)
             if msg.get("is_unsent"):
                 m.time_note = "the sender unsent (deleted) this message"
             call = _call(msg, content)
@@ -170,11 +192,13 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                 m.call_status, m.call_seconds = call
                 m.call_direction = "outgoing" if sender == me else "incoming"
             ex.messages.append(m)
+            place[id(m)] = (number, n)
     missing = sorted({f for m in ex.messages for f in m.files if f not in ex.files})
     if missing:
+        where_looked = "in any of the parts of the download given" if many else "beside it"
         ex.problems.append(f"{len(missing)} picture(s) or file(s) named in the chat were not "
-                           f"found beside it, e.g. {missing[0]}")
-    ex.messages.sort(key=lambda m: (m.sent_at, -(m.line or 0)))  # type: ignore[arg-type, return-value]
+                           f"found {where_looked}, e.g. {missing[0]}")
+    ex.messages.sort(key=lambda m: (m.sent_at, -place[id(m)][0], -place[id(m)][1]))  # type: ignore[arg-type, return-value]
     return ex
 
 
@@ -193,17 +217,21 @@ def read_messages(path: Path, scratch: Path, *, owner: str | None = None) -> lis
         with open(part, encoding="utf-8") as fh:
             data_all.append((part.name, _fix(json.load(fh))))
 
+    refused: list[str] = []
+
     def media(uri: str, place: str) -> Path | None:
-        found = _find_media(uri, path)
+        found = _find_media(uri, path, refused)
         if found is None:
             return None
         target = scratch_file(scratch, place, found.name)
         shutil.copyfile(found, target)
         return target
 
-    return [_thread(data_all, where=str(path), folder=path.parent.name,
-                    numbered=[0 if p == path else None for p in parts], media=media,
-                    owner=owner)]
+    ex = _thread(data_all, where=str(path), folder=path.parent.name,
+                 numbered=[0 if p == path else None for p in parts], media=media,
+                 owner=owner)
+    ex.problems = refused + ex.problems
+    return [ex]
 
 
 def _part_number(name: str) -> int:
@@ -242,56 +270,266 @@ def read_zip(path: Path, scratch: Path, *, owner: str | None = None) -> list[Cha
     """Every chat in a "Download your information" zip, a conversation each; members
     that point outside the download, links, zip bombs and oversized files are refused
     (and said) as in every export zip."""
-    with zipfile.ZipFile(path) as zf:
-        members, refused = safe_members(zf)
-        by_name = {info.filename.replace("\\", "/"): info for info in members}
-        groups: dict[str, list[zipfile.ZipInfo]] = {}
-        for name in zip_parts(list(by_name)):
-            groups.setdefault(name.rsplit("/", 1)[0], []).append(by_name[name])
-        if not groups:
+    return read_download([path], scratch, owner=owner)
+
+
+def _media_key(name: str) -> str:
+    """A member's path from the download's own top (`your_instagram_activity/...` or
+    `messages/...`), whatever folder the download sits in: how `uri`s name files."""
+    parts = name.replace("\\", "/").lstrip("/").split("/")
+    for i, part in enumerate(parts):
+        if part in _TOPS:
+            return "/".join(parts[i:])
+    return "/".join(parts)
+
+
+def _from_messages(key: str) -> str:
+    """A member's path from its `messages/` folder: older `uri`s name files so even
+    where the download keeps them under `your_activity_across_facebook/`."""
+    at = key.find("messages/")
+    return key[at:] if at >= 0 else key
+
+
+_TOPS = {"your_instagram_activity", "your_activity_across_facebook", "your_facebook_activity",
+         "messages"}
+
+
+def _chat_files(zf: zipfile.ZipFile, part: int, path: Path, many: bool,
+                ) -> tuple[dict[str, tuple[int, zipfile.ZipInfo]], dict[str, list[str]], list[str]]:
+    """One zip's safe members by their key from the download's top, its chat files by
+    chat folder, and what was refused in it (naming the zip when there are `many`)."""
+    members, refused = safe_members(zf)
+    index: dict[str, tuple[int, zipfile.ZipInfo]] = {}
+    chats: dict[str, list[str]] = {}
+    for info in members:
+        name = info.filename.replace("\\", "/")
+        index.setdefault(_media_key(name), (part, info))
+        if _ZIP_PART.match(name):
+            key = _media_key(name)
+            chats.setdefault(key.rsplit("/", 1)[0], []).append(key)
+    return index, chats, [f"{path.name}: {r}" if many else r for r in refused]
+
+
+def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = None,
+                  ) -> list[ChatExport]:
+    """Every chat in a "Download your information" that came as one zip or as several
+    (its parts, given in order): a chat's `message_N.json` files are merged whichever
+    part holds them, and its pictures taken from whichever part has them. Each message
+    keeps the part it was read from (`ChatMessage.part`) and its entry number counted
+    through its chat's files in that part. What is not in the parts given (a chat file
+    or a picture) is said, never guessed."""
+    many = len(paths) > 1
+    with contextlib.ExitStack() as stack:
+        zips = [stack.enter_context(zipfile.ZipFile(p)) for p in paths]
+        index: dict[str, tuple[int, zipfile.ZipInfo]] = {}
+        chats: dict[str, dict[str, int]] = {}
+        problems: list[str] = []
+        for part, (zf, path) in enumerate(zip(zips, paths, strict=True)):
+            own, own_chats, refused = _chat_files(zf, part, path, many)
+            problems += refused
+            for key, found in own.items():
+                index.setdefault(key, found)
+                index.setdefault(_from_messages(key), found)
+            for folder, keys in own_chats.items():
+                files = chats.setdefault(folder, {})
+                for key in keys:
+                    if key in files:
+                        problems.append(f"{key} is in both {paths[files[key]].name} and "
+                                        f"{path.name}; read from {paths[files[key]].name}")
+                        continue
+                    files[key] = part
+        if not chats:
+            names = list(index)
+            given = " and ".join(p.name for p in paths)
+            if not looks_like_part(names):
+                raise ImportProblem(
+                    f"{given} {'hold' if many else 'holds'} no Instagram or Messenger chats "
+                    "(no messages/inbox/<chat>/message_1.json in it). Download your "
+                    "information again with the format set to JSON, not HTML.")
             raise ImportProblem(
-                f"{path.name} holds no Instagram or Messenger chats (no "
-                "messages/inbox/<chat>/message_1.json in it). Download your information "
-                "again with the format set to JSON, not HTML.")
-        threads: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = []
-        problems = list(refused)
-        for folder_name in sorted(groups):
-            infos = sorted(groups[folder_name], key=lambda i: _part_number(i.filename))
+                f"{given} {'are parts' if many else 'is a part'} of an Instagram or Facebook "
+                f"download with no chats in {'them' if many else 'it'}: Meta sends a large "
+                "download in several files, and the chats are in another. Import all the "
+                "files of the download together.")
+        threads: list[tuple[str, str, list[tuple[str, dict[str, Any]]], list[int]]] = []
+        for folder in sorted(chats):
+            keys = sorted(chats[folder], key=_part_number)
             parts: list[tuple[str, dict[str, Any]]] = []
-            for info in infos:
+            where: list[int] = []
+            for key in keys:
+                part, info = index[key]
                 try:
-                    parts.append((PurePosixPath(info.filename).name, _load_part(zf, info)))
+                    parts.append((PurePosixPath(key).name, _load_part(zips[part], info)))
+                    where.append(part)
                 except (json.JSONDecodeError, UnicodeDecodeError, ImportProblem) as exc:
                     problems.append(f"{info.filename}: could not be read ({exc}); its "
                                     "messages were left out")
+            numbers = {_part_number(k) for k in keys}
+            absent = [n for n in range(1, max(numbers) + 1) if n not in numbers]
+            if absent:
+                problems.append(
+                    f"{folder}: message_{absent[0]}.json"
+                    + (f" and {len(absent) - 1} more of its files" if len(absent) > 1 else "")
+                    + f" {'are' if len(absent) > 1 else 'is'} in none of the files given; "
+                    "its messages are missing here" + (" (in a part of the download not "
+                                                      "given?)" if many else ""))
             if parts:
-                threads.append((folder_name, infos[0].filename, parts))
+                threads.append((folder, keys[0], parts, where))
         if not threads:
-            raise ImportProblem(f"No chat in {path.name} could be read: "
-                                + "; ".join(problems[:3]))
-        me = owner or _common_owner([parts for _, _, parts in threads])
+            raise ImportProblem(f"No chat in {', '.join(p.name for p in paths)} could be "
+                                "read: " + "; ".join(problems[:3]))
+        me = owner or _common_owner([parts for _, _, parts, _ in threads])
+        found_in: dict[Path, int] = {}
+
+        def media(uri: str, place: str) -> Path | None:
+            why = unsafe_reference(uri)
+            if why:
+                if why not in problems:
+                    problems.append(why)
+                return None
+            found = index.get(_media_key(uri)) or index.get(_from_messages(uri))
+            if found is None:
+                return None
+            part, info = found
+            dest = scratch_file(scratch, place, "x").parent
+            target = unpack(zips[part], info, dest)
+            found_in[target] = part
+            return target
+
         exports: list[ChatExport] = []
-        for folder_name, first_name, parts in threads:
-            m = _ZIP_PART.match(first_name.replace("\\", "/"))
-            top = m["top"] if m else ""
-            thread = PurePosixPath(folder_name).name
-
-            def media(uri: str, place: str, top: str = top) -> Path | None:
-                rel = uri.replace("\\", "/").lstrip("/")
-                info = by_name.get(top + rel) or by_name.get(rel)
-                if info is None:
-                    return None
-                dest = scratch_file(scratch, place, "x").parent
-                return unpack(zf, info, dest)
-
+        for folder, first_key, parts, where in threads:
             offsets: list[int | None] = []
-            total = 0
-            for _, data in parts:
-                offsets.append(total)
+            totals: dict[int, int] = {}
+            for (_, data), part in zip(parts, where, strict=True):
+                offsets.append(totals.get(part, 0))
                 entries = data.get("messages")
-                total += len(entries) if isinstance(entries, list) else 0
-            exports.append(_thread(parts, where=f"{path.name} {first_name}", folder=thread,
-                                   numbered=offsets, media=media, owner=me))
+                totals[part] = totals.get(part, 0) + (
+                    len(entries) if isinstance(entries, list) else 0)
+            first_part = paths[where[0]].name
+            ex = _thread(parts, where=f"{first_part} {first_key}",
+                         folder=PurePosixPath(folder).name, numbered=offsets, media=media,
+                         owner=me, zips=where, many=many)
+            ex.file_parts = {uri: found_in.get(p, 0) for uri, p in ex.files.items()}
+            if many:
+                for part in sorted(set(where)):
+                    ex.part_options[part] = {"chat_files": [
+                        f"{folder}/{name}" for (name, _), p in zip(parts, where, strict=True)
+                        if p == part]}
+            exports.append(ex)
     if exports:
         exports[0].problems = problems + exports[0].problems
     return exports
+
+
+# --------------------------------------------------------------------------- parts
+# Meta sends a large download as several zips, named alike but for the part:
+# `instagram-<user>-<date>-<id>-part-1-of-3.zip` or `facebook-<user>-<date>-<id>-1.zip`,
+# `-2.zip`... (a lone download has no part in its name).
+_PART_OF = re.compile(r"^(?P<stem>.+?)(?P<sep>[-_ ]part[-_ ]?)(?P<n>\d{1,3})"
+                      r"(?P<of_sep>[-_ ]?of[-_ ]?)(?P<of>\d{1,3})$", re.IGNORECASE)
+_DASH_N = re.compile(r"^(?P<stem>.+)-(?P<n>\d{1,3})$")
+_BROWSER_COPY = re.compile(r" \(\d{1,3}\)$")  # "...-part-2-of-3 (1).zip", saved twice
+_ENDS_IN_MONTH = re.compile(r"\d{4}-\d{2}$")  # "...-2025-03-14": a date, not part 14
+# Chat pictures in a part that holds no chat file of its own.
+_MEDIA_MEMBER = re.compile(
+    r"^(?:[^/]+/)*?(?:your_instagram_activity/|your_activity_across_facebook/"
+    r"|your_facebook_activity/)?messages/(?:(?:inbox|archived_threads|filtered_threads|"
+    r"message_requests|e2ee_cutover)/[^/]+/)?(?:photos|videos|audio|files|gifs|"
+    r"stickers_used)/[^/]+$")
+# Folders only Meta's downloads have (a part may hold posts or settings, no chats).
+_META_FOLDER = re.compile(r"^(?:[^/]+/)?(?:your_instagram_activity|your_facebook_activity|"
+                          r"your_activity_across_facebook)/")
+_HTML_CHAT = re.compile(r"(?:^|/)messages/[^/]+/[^/]+/message_\d+\.html$")
+
+
+def looks_like_part(names: Sequence[str]) -> bool:
+    """A zip with no chat file that is still a part of a Meta download: it holds the
+    pictures sent in chats, or folders only Meta's downloads have."""
+    clean = [n.replace("\\", "/") for n in names]
+    if any(_HTML_CHAT.search(n) for n in clean):
+        return False  # a download in HTML, which this app does not read
+    return any(_MEDIA_MEMBER.match(n) or _META_FOLDER.match(n) for n in clean)
+
+
+def part_of(path: Path) -> tuple[str, int, int | None] | None:
+    """(the download's name without the part, the part's number, how many parts when the
+    name says) for a zip named as a part of a download; None for any other name."""
+    if path.suffix.lower() != ".zip":
+        return None
+    stem = _BROWSER_COPY.sub("", path.stem)
+    m = _PART_OF.match(stem)
+    if m:
+        return m["stem"].lower(), int(m["n"]), int(m["of"])
+    m = _DASH_N.match(stem)
+    if m and not (_ENDS_IN_MONTH.search(m["stem"]) and int(m["n"]) <= 31):
+        return m["stem"].lower(), int(m["n"]), None
+    return None
+
+
+def group_parts(paths: Sequence[Path]) -> list[list[Path]]:
+    """Downloads among these zips: parts of one download (same name but for the part)
+    together, in part order; every other zip alone. In the order first given."""
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        named = part_of(path)
+        key = f"part:{named[0]}" if named else f"file:{path}"
+        groups.setdefault(key, []).append(path)
+    out: list[list[Path]] = []
+    for key, members in groups.items():
+        if key.startswith("part:"):
+            if len(members) == 1 and (part_of(members[0]) or ("", 0, None))[2] is None:
+                out.append(members)  # "x-1.zip" alone: maybe no part at all
+                continue
+            members.sort(key=lambda p: (part_of(p) or ("", 0, None))[1])
+        out.append(members)
+    return out
+
+
+def chat_files(path: Path) -> set[str]:
+    """The chat files of a download zip, by their path from the download's top."""
+    with zipfile.ZipFile(path) as zf:
+        return {_media_key(n) for n in zip_parts(zf.namelist()[:MAX_SNIFFED])}
+
+
+def group_renamed(paths: Sequence[Path]) -> list[list[Path]]:
+    """Downloads among zips whose names say no part (renamed, or saved under other
+    names): together when no chat file is in two of them (so they are pieces of one
+    download, not two downloads of the same chats); otherwise each alone."""
+    if len(paths) < 2:
+        return [[p] for p in paths]
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            keys = chat_files(path)
+        except (zipfile.BadZipFile, OSError):
+            return [[p] for p in paths]
+        if keys & seen:
+            return [[p] for p in paths]
+        seen |= keys
+    # The zip with the first chat files first (its title and numbering lead).
+    return [sorted(paths, key=lambda p: (not chat_files(p), p.name))]
+
+
+def missing_parts(paths: Sequence[Path]) -> list[str]:
+    """The names of the parts of this download that were not given (as Meta would have
+    named them): every part up to the count its names give, or up to the highest
+    part given."""
+    named = [(p, part_of(p)) for p in paths]
+    known = [(p, n) for p, n in named if n is not None]
+    if not known or (len(paths) == 1 and known[0][1][2] is None and known[0][1][1] < 2):
+        return []  # "x-1.zip" alone: maybe a download in one file
+    numbers = {n[1] for _, n in known}
+    total = max([n[2] or 0 for _, n in known] + list(numbers))
+    sample, (_, first_n, _) = known[0]
+    stem = _BROWSER_COPY.sub("", sample.stem)
+    out = []
+    for n in range(1, total + 1):
+        if n in numbers:
+            continue
+        m = _PART_OF.match(stem)
+        if m:
+            name = f"{m['stem']}{m['sep']}{n}{m['of_sep']}{m['of']}"
+        else:
+            name = f"{stem[:-len(str(first_n))]}{n}"
+        out.append(name + sample.suffix)
+    return out

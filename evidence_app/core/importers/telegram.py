@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from evidence_app.core.importers.chat import (
     ChatExport,
     ChatMessage,
     LocalClock,
+    file_beside,
     from_epoch_ms,
     scratch_file,
 )
@@ -61,23 +62,26 @@ def _when(msg: dict[str, Any], clock: LocalClock) -> tuple[datetime | None, str,
     return when, clock.basis, note
 
 
-def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int) -> tuple[list[str], dict[str, Path]]:
+def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int,
+          ) -> tuple[list[str], dict[str, Path], list[str]]:
+    """The files a message names, those found beside the export (copied to the scratch
+    space) and sentences for those refused (a path or link pointing outside)."""
     names: list[str] = []
     found: dict[str, Path] = {}
+    refused: list[str] = []
     for key in ("photo", "file"):
         value = msg.get(key)
         if not isinstance(value, str) or not value or value.startswith("(File"):
             continue
-        rel = PurePosixPath(value.replace("\\", "/"))
         names.append(value)
-        if rel.is_absolute() or ".." in rel.parts:
-            continue
-        source = root.joinpath(*rel.parts)
-        if source.is_file():
-            target = scratch_file(scratch, f"message{n}", rel.name)
+        source, why = file_beside(root, value)
+        if why:
+            refused.append(f"message {n}: {why}")
+        if source is not None:
+            target = scratch_file(scratch, f"message{n}", source.name)
             shutil.copyfile(source, target)
             found[value] = target
-    return names, found
+    return names, found, refused
 
 
 def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> ChatExport:
@@ -121,8 +125,9 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
         sender = str(msg.get("from") or "")
         sender_id = str(msg.get("from_id") or "")
         senders.setdefault(sender_id or sender, sender)
-        names, found = _file(msg, root, scratch, n)
+        names, found, refused = _file(msg, root, scratch, n)
         ex.files.update(found)
+        ex.problems += refused
         text = plain_text(msg.get("text"))
         if not text and msg.get("sticker_emoji"):
             text = str(msg["sticker_emoji"])

@@ -38,6 +38,7 @@ from evidence_app.core.importers.chat import (
     LocalClock,
     safe_members,
     unpack,
+    unsafe_reference,
 )
 
 SOURCE = "whatsapp"
@@ -393,7 +394,10 @@ def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
     missing: list[tuple[int | None, str]] = []
     for m in export.messages:
         for name in m.files:
-            if name in available:
+            why = unsafe_reference(name)
+            if why:  # never looked for: said as the zip checks say it
+                export.problems.append(f"line {m.line}: {why}")
+            elif name in available:
                 export.files[name] = available[name]
             else:
                 missing.append((m.line, name))

@@ -72,6 +72,8 @@ class ReportData:
     messages: dict[int, list[MessageView]] = field(default_factory=dict)
     conversations: dict[int, ConversationView] = field(default_factory=dict)
     export_files: list[AttachmentView] = field(default_factory=list)
+    # Of those, the parts of a download that gave only pictures sent in the messages.
+    picture_exports: set[int] = field(default_factory=set)
     # The audit log's head this report was built on ("events:hash", core/store/anchor.py):
     # `verify --head` later shows whether the log has only grown since.
     head: str = ""
@@ -350,8 +352,14 @@ def _load_messages(case: Case, data: ReportData, personal: PersonalDetails,
     conv_ids = {m.conversation_id for items in data.messages.values() for m in items}
     data.conversations = {c: get_conversation(case, c) for c in sorted(conv_ids)}
     marks = {m.export_mark for items in data.messages.values() for m in items}
+    # A part of a download that gave a conversation only its pictures (no messages) is
+    # where those pictures came from: named too when the report shows pictures.
+    pictured = {m.conversation_id for items in data.messages.values() for m in items
+                if m.attachments}
     files = [e.attachment_id for c in data.conversations.values() for e in c.exports
-             if e.exhibit_mark in marks]
+             if e.exhibit_mark in marks or (c.id in pictured and e.messages_read == 0)]
+    data.picture_exports = {e.attachment_id for c in data.conversations.values()
+                            for e in c.exports if e.exhibit_mark not in marks} & set(files)
     data.export_files = [get_attachment(case, a, allow_deleted=True)
                          for a in dict.fromkeys(files)]
 

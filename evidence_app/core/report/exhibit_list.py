@@ -49,8 +49,10 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                    st.cell),
                 _p("Messages export", st.cell_muted),
                 [_p(markup(att.original_name), st.cell),
-                 _p(markup(f"{media_text(att)}, {size_text(att.size)}; the file the "
-                           "transcripts were read from"), st.cell_muted)],
+                 _p(markup(f"{media_text(att)}, {size_text(att.size)}; " + (
+                     "a part of the download the pictures in the transcripts came from"
+                     if att.id in data.picture_exports else
+                     "the file the transcripts were read from")), st.cell_muted)],
                 _p("", st.cell),
                 _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
             rows.append(["", sha256_paragraph(att.sha256, width - cols[0] - 10, st.mono),

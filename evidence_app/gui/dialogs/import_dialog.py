@@ -129,10 +129,12 @@ def conversation_result(c: Any, label: str) -> str:
     if c.files:
         what += f", {c.files:,} file{'s' if c.files != 1 else ''} sent with them"
     where = "new conversation" if c.new_conversation else "added to the conversation"
-    problems = (f"; {len(c.problems):,} part{'s' if len(c.problems) != 1 else ''} could not "
-                "be read (below)" if c.problems else "")
-    return (f"{label}, {where}: {what}; the export is exhibit {c.export_exhibit}"
-            f"{problems}")
+    problems = (f"; see the {'note' if len(c.problems) == 1 else f'{len(c.problems):,} notes'}"
+                " below" if c.problems else "")
+    source = (f"the export is exhibit {c.export_exhibit}" if len(getattr(c, "parts", ())) < 2
+              else f"read from {len(c.parts)} parts of the download, exhibits "
+                   f"{c.export_exhibit}")
+    return f"{label}, {where}: {what}; {source}{problems}"
 
 
 class ImportSummaryDialog(QDialog):
@@ -224,7 +226,7 @@ class ImportSummaryDialog(QDialog):
                 top.setFont(0, font)
                 self.tree.addTopLevelItem(top)
                 for problem in c.problems:
-                    child = QTreeWidgetItem(["Could not read", problem])
+                    child = QTreeWidgetItem(["Note", problem])
                     child.setToolTip(1, problem)
                     top.addChild(child)
                 top.setExpanded(len(c.problems) <= 20)
