@@ -88,8 +88,11 @@ class ConversationsHookup(QObject):
         self.action.setEnabled(False)
 
     def _changed(self, changes: Changes) -> None:
-        # Hidden, the page is read again when it is next shown (show_page).
-        if self.page is not None and changes.conversations and self.shown:
+        # Hidden, the page is read again when it is next shown (show_page). An incident
+        # going into or out of the trash changes which messages are "in an incident";
+        # People renamed or added change the names beside the senders.
+        if self.page is not None and self.shown and (
+                changes.conversations or changes.trash or changes.people):
             self.page.refresh()
 
     # -- showing -------------------------------------------------------------------

@@ -60,6 +60,7 @@ class MessageRow:
     incident_id: int | None = None
     time_note: str = ""
     conversation_id: int | None = None
+    sender_id: int | None = None  # the participant who sent it (None: a system line)
 
     @property
     def day(self) -> date | None:
