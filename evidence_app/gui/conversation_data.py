@@ -148,16 +148,21 @@ def describe(view: conv.ConversationView) -> str:
                 if view.call_count else "")]
     if view.first_at is not None and view.last_at is not None:
         parts.append(f"{view.first_at:%-d %b %Y} to {view.last_at:%-d %b %Y}")
-    others = [f"{who(p)} (suspect)" if p.is_suspect else who(p)
-              for p in view.participants if not p.is_owner]
+    others = [who(p, role=True) for p in view.participants if not p.is_owner]
     if others:
         parts.append("with " + ", ".join(others))
     return " \u00b7 ".join(parts)
 
 
-def who(p: conv.ParticipantView) -> str:
-    """A participant as the export names them, and who they are in People if linked."""
-    return sender_label(p.label, p.person_name)
+def who(p: conv.ParticipantView, role: bool = False) -> str:
+    """A participant as the export names them, and who they are in People if linked:
+    "Mark Jones (+44 7700 900123)", "Mark Andrew Jones (“Mark” in the chat)";
+    with `role`, "(suspect)" when they are one."""
+    person = p.person_name
+    if person and person.casefold() not in (p.name.casefold(), p.label.casefold()):
+        said = p.name or p.address
+        return f"{person} (“{said}” in the chat{', suspect' if role and p.is_suspect else ''})"
+    return f"{p.label} (suspect)" if role and p.is_suspect else p.label
 
 
 def senders(view: conv.ConversationView) -> list[tuple[int | None, str]]:
@@ -165,7 +170,7 @@ def senders(view: conv.ConversationView) -> list[tuple[int | None, str]]:
     people = sorted((p for p in view.participants if not p.is_owner),
                     key=lambda p: (not p.is_suspect, p.id))
     out: list[tuple[int | None, str]] = [
-        (p.id, f"{who(p)} (suspect)" if p.is_suspect else who(p)) for p in people]
+        (p.id, who(p, role=True)) for p in people]
     owner = next((p for p in view.participants if p.is_owner), None)
     if owner is not None:
         out.append((owner.id, f"{owner.label} (you)"))

@@ -192,8 +192,9 @@ class ImportRun(QObject):
                                    for c in e.conversations))
         if self.incident_id is not None and chats and not self.cancelled:
             # Dropped on an incident: offer its day's messages (message_offer.py).
+            titles = list(dict.fromkeys(c.title for e in self.exports for c in e.conversations))
             self.offer = MessageOffer(self.ops, self.incident_id, self.destination, chats,
-                                      self.window).start()
+                                      self.window, titles).start()
 
     def _ask_date_order(self, outcome: ExportOutcome) -> None:
         """Dates such as 03/04/2025 fit more than one order: the person says which (their

@@ -38,12 +38,14 @@ class MessageOffer(QObject):
     """Asks once, for one import into one incident. `box` is the question while shown."""
 
     def __init__(self, ops: CaseOps, incident_id: int, destination: str,
-                 conversation_ids: list[int], window: QWidget) -> None:
+                 conversation_ids: list[int], window: QWidget, titles: list[str] | None = None,
+                 ) -> None:
         super().__init__(window)
         self.ops = ops
         self.incident_id = incident_id
         self.destination = destination
         self.conversation_ids = conversation_ids
+        self.titles = [t for t in titles or [] if t]
         self.window = window
         self.box: QMessageBox | None = None
         self.found: DayMessages | None = None
@@ -57,9 +59,13 @@ class MessageOffer(QObject):
     def _ask(self, found: DayMessages) -> None:
         self.found = found
         n = len(found.message_ids)
-        chats = "chat is" if len(self.conversation_ids) == 1 else "chats are"
+        if len(self.conversation_ids) == 1:
+            said = (f"The chat \u201c{self.titles[0]}\u201d is" if self.titles
+                    else "The chat is")
+        else:
+            said = f"The {len(self.conversation_ids)} chats are"
         box = QMessageBox(QMessageBox.Icon.Question, "Add messages to this incident?",
-                          f"The {chats} in Conversations now.", parent=self.window)
+                          f"{said} in Conversations now.", parent=self.window)
         if n:
             holds = "It holds" if len(self.conversation_ids) == 1 else "They hold"
             box.setInformativeText(

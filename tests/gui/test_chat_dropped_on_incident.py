@@ -54,8 +54,8 @@ def question(qtbot):
 
     def shown():
         found[:] = [w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QMessageBox) and w.isVisible() and w.text().startswith(
-                        "The chat is in Conversations now")]
+                    if isinstance(w, QMessageBox) and w.isVisible() and w.text() ==
+                    "The chat \u201cMark\u201d is in Conversations now."]
         return bool(found)
 
     qtbot.waitUntil(shown, timeout=20000)

@@ -89,7 +89,8 @@ def test_a_participant_is_linked_to_someone_in_people_from_who_is_who(qtbot, win
     # The view says who Mark is, beside the name the chat gives him.
     qtbot.waitUntil(lambda: getattr(first(view), "sender", "") == "Mark Andrew Jones (Mark Jones)",
                     timeout=10000)
-    assert "with Mark Andrew Jones (Mark Jones) (suspect)" in view.subtitle.text()
+    assert "with Mark Andrew Jones (\u201cMark Jones\u201d in the chat, suspect)" in \
+        view.subtitle.text()
     assert {m.sender for m in marks(view)} == {"Mark Andrew Jones (Mark Jones)", "Jane Smith"}
     case = win.session.ops.case
     mark = participant(case, "Mark Jones")
