@@ -79,6 +79,8 @@ class DayMessages:
     calls: int
     conversation_id: int | None  # where the first of them is (to show it)
     first_message_id: int | None
+    already_here: int = 0  # of that day's, already in this incident
+    elsewhere: int = 0  # of that day's, in another incident (not in the trash)
 
     @property
     def texts(self) -> int:
@@ -120,13 +122,16 @@ def messages_on_incident_days(case: Case, incident_id: int,
         first, last = days
         start = datetime.combine(first, time(), zone)
         end = datetime.combine(last + timedelta(days=1), time(), zone)
-        trashed = select(Incident.id).where(Incident.deleted_at.is_not(None))
-        rows = session.execute(
-            select(Message.id, Message.kind, Message.conversation_id)
+        trashed = set(session.scalars(select(Incident.id).where(
+            Incident.deleted_at.is_not(None))))
+        found = session.execute(
+            select(Message.id, Message.kind, Message.conversation_id, Message.incident_id)
             .where(Message.conversation_id.in_(list(conversation_ids)),
-                   Message.kind != "system", Message.sent_at >= start, Message.sent_at < end,
-                   Message.incident_id.is_(None) | Message.incident_id.in_(trashed))
+                   Message.kind != "system", Message.sent_at >= start, Message.sent_at < end)
             .order_by(Message.sent_at, Message.conversation_id, Message.idx)).all()
+    rows = [r for r in found if r[3] is None or r[3] in trashed]
+    here = sum(r[3] == incident_id for r in found)
     return DayMessages(incident_id, _days_label(first, last), first,
                        tuple(r[0] for r in rows), sum(r[1] == "call" for r in rows),
-                       rows[0][2] if rows else None, rows[0][0] if rows else None)
+                       rows[0][2] if rows else None, rows[0][0] if rows else None,
+                       here, len(found) - len(rows) - here)

@@ -75,10 +75,7 @@ class MessageOffer(QObject):
             add = box.addButton(f"Add the {counts(found)} from {found.days}",
                                 QMessageBox.ButtonRole.AcceptRole)
         else:
-            when = (f"None of its messages are from {found.days}, the day of "
-                    if found.days else "There is no single day to match for ")
-            box.setInformativeText(f"{when}{self.destination}. Choose the messages that "
-                                   "belong in it?")
+            box.setInformativeText(self._nothing_to_add(found))
             add = None
         choose = box.addButton("Choose messages\u2026", QMessageBox.ButtonRole.ActionRole)
         later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
@@ -95,6 +92,23 @@ class MessageOffer(QObject):
         box.finished.connect(lambda _r: answered())
         self.box = box
         box.open()
+
+    def _nothing_to_add(self, found: DayMessages) -> str:
+        if not found.days:
+            return (f"There is no single day to match for {self.destination}. Choose the "
+                    "messages that belong in it?")
+        if found.already_here or found.elsewhere:
+            held = []
+            if found.already_here:
+                held.append(f"{plural(found.already_here, 'message')} already in this "
+                            "incident")
+            if found.elsewhere:
+                held.append(f"{plural(found.elsewhere, 'message')} in other incidents")
+            return (f"Its messages from {found.days} are all in incidents already "
+                    f"({' and '.join(held)}). Choose other messages for "
+                    f"{self.destination}?")
+        return (f"None of its messages are from {found.days}, the day of "
+                f"{self.destination}. Choose the messages that belong in it?")
 
     def add(self) -> None:
         found = self.found

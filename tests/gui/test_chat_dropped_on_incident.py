@@ -144,3 +144,19 @@ def test_not_now_adds_nothing_and_an_undated_incident_is_not_given_a_day(qtbot, 
     assert len(conv.list_conversations(case)) == 1
     assert conv.incident_messages(case, incident_id) == []
     assert not win.conversations.shown
+
+
+def test_dropping_the_chat_again_says_its_messages_are_already_there(qtbot, win, tmp_path):
+    incident_id = open_incident(qtbot, win, "14/03/2025 22:10")
+    box = drop_chat(qtbot, win, tmp_path)
+    qtbot.mouseClick(button(box, "Add the 5"), Qt.MouseButton.LeftButton)
+    case = win.session.ops.case
+    qtbot.waitUntil(lambda: len(conv.incident_messages(case, incident_id)) == 6,
+                    timeout=10000)
+    box = drop_chat(qtbot, win, tmp_path)
+    assert box.informativeText().startswith(
+        "Its messages from 14 March are all in incidents already (6 messages already in "
+        "this incident).")
+    assert {b.text() for b in box.buttons()} == {"Choose messages\u2026", "Not now"}
+    qtbot.mouseClick(button(box, "Not now"), Qt.MouseButton.LeftButton)
+    assert len(conv.list_conversations(case)) == 1  # the same chat, not a second one

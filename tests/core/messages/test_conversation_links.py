@@ -125,3 +125,14 @@ def test_no_day_is_offered_for_undated_or_month_long_incidents(case, chat):
     delete_incident(case, undated)
     with pytest.raises(NotFoundError):
         messages_on_incident_days(case, undated, [chat.id])
+
+
+def test_the_days_messages_already_in_incidents_are_counted_not_offered(case, chat):
+    here = create_incident(case, title="h", when=parse_when("14/03/2025 21:00",
+                                                            "America/New_York"))
+    other = create_incident(case, title="o")
+    conv.add_messages_to_incident(case, here, ids(case, chat, 1, 2))
+    conv.add_messages_to_incident(case, other, ids(case, chat, 4))
+    found = messages_on_incident_days(case, here, [chat.id])
+    assert (found.message_ids, found.already_here, found.elsewhere) == (
+        ids(case, chat, 3), 2, 1)
