@@ -5,12 +5,14 @@ conversation view draws. Every function here runs on a reader thread (through
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 from evidence_app.core import conversations as conv
 from evidence_app.core.attachments import get_attachment
 from evidence_app.core.conversation_links import linked_people, live_incidents
+from evidence_app.core.people import list_people
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.models.conversation import MessageRow, MessageSource
 from evidence_app.gui.widgets.day_chart import DayCount
@@ -42,6 +44,24 @@ def _files(case: Any, messages: list[conv.MessageView]) -> dict[int, AttachmentV
                 except LookupError:
                     continue
     return out
+
+
+def list_conversations(case: Any) -> list[conv.ConversationView]:
+    """Every conversation, its participants linked only to people not in the trash (one
+    in the trash is nobody's name until restored, as in the messages' rows)."""
+    views = conv.list_conversations(case)
+    linked = {p.person_id for v in views for p in v.participants if p.person_id}
+    if not linked:
+        return views
+    live = {person.id for person in list_people(case)}
+
+    def alive(p: conv.ParticipantView) -> conv.ParticipantView:
+        if p.person_id is None or p.person_id in live:
+            return p
+        return dataclasses.replace(p, person_id=None, person_name="")
+
+    return [dataclasses.replace(v, participants=tuple(alive(p) for p in v.participants))
+            for v in views]
 
 
 def sender_label(name: str, person: str | None) -> str:

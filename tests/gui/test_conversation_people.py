@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from evidence_app.core import conversations as conv
 from evidence_app.core.cases import open_case
 from evidence_app.core.incidents import create_incident, delete_incident, restore_incident
-from evidence_app.core.people import create_person, list_people
+from evidence_app.core.people import create_person, delete_person, list_people, restore_person
 from evidence_app.core.store.audit import entries
 from evidence_app.gui.conversations_hookup import install as install_conversations
 from evidence_app.gui.exhibits_hookup import install as install_exhibits
@@ -207,3 +207,29 @@ def test_a_trashed_incidents_messages_are_not_marked_in_an_incident(qtbot, win):
         qtbot.mouseClick(win.conversations_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.conversations.shown and held() == 2, timeout=10000)
     assert sum(m.incident_id == win.incident_id for m in marks(view)) == 2
+
+
+def test_a_linked_person_in_the_trash_is_nobodys_name_until_restored(qtbot, win):
+    page = open_page(qtbot, win)
+    view = page.view
+    case = win.session.ops.case
+    person = next(p for p in list_people(case) if p.name == "Mark Andrew Jones")
+    ops = win.session.ops
+    ops.op(conv.set_participant, participant(case, "Mark Jones").id, person_id=person.id)
+    qtbot.waitUntil(lambda: getattr(first(view), "sender", "") ==
+                    "Mark Andrew Jones (Mark Jones)", timeout=10000)
+    ops.op(delete_person, person.id)
+    qtbot.waitUntil(lambda: getattr(first(view), "sender", "") == "Mark Jones"
+                    and "with Mark Jones (suspect)" in view.subtitle.text(), timeout=10000)
+    menu = open_who_menu(qtbot, page)
+    sub = click_action(qtbot, menu, "Mark Jones in People").menu()
+    assert [a.text() for a in sub.actions() if a.isChecked()] == [
+        "Not linked to anyone in People"]
+    assert "Mark Andrew Jones (suspect)" not in [a.text() for a in sub.actions()]
+    sub.close()
+    menu.close()
+    ops.op(restore_person, person.id)
+    qtbot.waitUntil(lambda: getattr(first(view), "sender", "") ==
+                    "Mark Andrew Jones (Mark Jones)", timeout=10000)
+    assert "Mark Andrew Jones (\u201cMark Jones\u201d in the chat, suspect)" in \
+        view.subtitle.text()

@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.conversations import ConversationView as Conversation
-from evidence_app.core.conversations import list_conversations
 from evidence_app.gui.alive import while_alive
-from evidence_app.gui.conversation_data import conversation_source, day_counts, describe
+from evidence_app.gui.conversation_data import (
+    conversation_source,
+    day_counts,
+    describe,
+    list_conversations,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
