@@ -185,6 +185,16 @@ def test_marking_the_sender_as_a_suspect_from_their_message(qtbot, win):
                     and "with Mark Jones" in view.subtitle.text(), timeout=10000)
     qtbot.waitUntil(lambda: getattr(first(view), "role", "") == "other", timeout=10000)
     assert not participant(win.session.ops.case, "Mark Jones").is_suspect
+    # Had the import taken the wrong one for the person, their message puts it right.
+    mark = next(r for r in message_rows(view, kind="message")
+                if view.model.message_at(r).sender == "Mark Jones")
+    right_click_message(qtbot, view, mark)
+    qtbot.waitUntil(lambda: page.message_menu.isVisible(), timeout=3000)
+    click_action(qtbot, page.message_menu, "Mark Jones is me")
+    qtbot.waitUntil(lambda: getattr(first(view), "role", "") == "me", timeout=10000)
+    case = win.session.ops.case
+    assert participant(case, "Mark Jones").is_owner
+    assert not participant(case, "Jane Smith").is_owner
 
 
 def test_a_trashed_incidents_messages_are_not_marked_in_an_incident(qtbot, win):
