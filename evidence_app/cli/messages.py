@@ -161,18 +161,21 @@ def cmd_conversation_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _message_json(m: MessageView) -> dict[str, Any]:
+def _message_json(m: MessageView, live: set[int] | None = None) -> dict[str, Any]:
+    """`live`: the incidents not in the trash (a message in a trashed one is in none)."""
+    incident = m.incident_id if live is None or m.incident_id in live else None
     return {"id": m.id, "index": m.index, "sender": m.sender_name, "from_person": m.outgoing,
             "sent_at": m.sent_at, "time_basis": m.time_basis, "time_note": m.time_note,
             "kind": m.kind, "text": m.text, "subject": m.subject,
             "call": ({"number": m.call_number, "direction": m.call_direction,
                       "status": m.call_status, "seconds": m.call_seconds}
                      if m.kind == "call" else None),
-            "export": m.export_mark, "line": m.source_line, "incident_id": m.incident_id,
+            "export": m.export_mark, "line": m.source_line, "incident_id": incident,
             "attachments": [{"exhibit": a.exhibit_mark, "name": a.name} for a in m.attachments]}
 
 
 def cmd_conversation_show(args: argparse.Namespace) -> int:
+    from evidence_app.core.conversation_links import live_incidents
     from evidence_app.core.conversations import get_conversation, messages_page
 
     with open_case(args) as case:
@@ -180,6 +183,7 @@ def cmd_conversation_show(args: argparse.Namespace) -> int:
         conv = get_conversation(case, args.id)
         page = messages_page(case, args.id, after_index=max(0, args.start - 1),
                              limit=args.limit)
+        live = live_incidents(case, (m.incident_id for m in page if m.incident_id))
 
     def text() -> str:
         lines = [f"{conv.source_label} \u201c{printable(conv.title)}\u201d: "
@@ -200,7 +204,7 @@ def cmd_conversation_show(args: argparse.Namespace) -> int:
                          f"{printable(body)}{files}")
         return "\n".join(lines)
 
-    emit(args, dict(_conv_json(conv), page=[_message_json(m) for m in page]), text)
+    emit(args, dict(_conv_json(conv), page=[_message_json(m, live) for m in page]), text)
     return 0
 
 

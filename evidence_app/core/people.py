@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from evidence_app.core.errors import NotFoundError, ValidationError
 from evidence_app.core.incidents import _get as get_incident_row
 from evidence_app.core.incidents import list_incidents
-from evidence_app.core.store.audit import apply_changes
+from evidence_app.core.store.audit import AuditWriter, apply_changes
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
     Person,
@@ -57,11 +58,22 @@ def create_person(case: Case, name: str, role: str = "other", **fields: Any) -> 
     """Record a suspect, witness, officer or other person (audited); returns the id."""
     values = _clean_person({"name": name, "role": role, **fields})
     with case.write() as (session, audit):
-        person = Person(created_at=audit.now(), **values)
-        session.add(person)
-        session.flush()
-        audit.log("create", "person", person.id, **values)
-        return person.id
+        return insert_person(session, audit, values)
+
+
+def insert_person(session: Session, audit: AuditWriter, values: dict[str, Any]) -> int:
+    """Add a person inside a unit of work already open (`values` cleaned by
+    `clean_person`); audited. For services that record a person with something else."""
+    person = Person(created_at=audit.now(), **values)
+    session.add(person)
+    session.flush()
+    audit.log("create", "person", person.id, **values)
+    return person.id
+
+
+def clean_person(name: str, role: str = "other", **fields: Any) -> dict[str, Any]:
+    """A new person's fields checked and tidied (ValidationError when they will not do)."""
+    return _clean_person({"name": name, "role": role, **fields})
 
 
 def update_person(case: Case, person_id: int, **changes: Any) -> None:

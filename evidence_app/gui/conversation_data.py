@@ -5,11 +5,14 @@ conversation view draws. Every function here runs on a reader thread (through
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 from evidence_app.core import conversations as conv
 from evidence_app.core.attachments import get_attachment
+from evidence_app.core.conversation_links import linked_people, live_incidents
+from evidence_app.core.people import list_people
 from evidence_app.core.views import AttachmentView
 from evidence_app.gui.models.conversation import MessageRow, MessageSource
 from evidence_app.gui.widgets.day_chart import DayCount
@@ -43,11 +46,42 @@ def _files(case: Any, messages: list[conv.MessageView]) -> dict[int, AttachmentV
     return out
 
 
+def list_conversations(case: Any) -> list[conv.ConversationView]:
+    """Every conversation, its participants linked only to people not in the trash (one
+    in the trash is nobody's name until restored, as in the messages' rows)."""
+    views = conv.list_conversations(case)
+    linked = {p.person_id for v in views for p in v.participants if p.person_id}
+    if not linked:
+        return views
+    live = {person.id for person in list_people(case)}
+
+    def alive(p: conv.ParticipantView) -> conv.ParticipantView:
+        if p.person_id is None or p.person_id in live:
+            return p
+        return dataclasses.replace(p, person_id=None, person_name="")
+
+    return [dataclasses.replace(v, participants=tuple(alive(p) for p in v.participants))
+            for v in views]
+
+
+def sender_label(name: str, person: str | None) -> str:
+    """The sender as the export names them, with who they are in People when the person
+    has linked them to someone else's name: "Mark Jones (+44 7700 900123)"."""
+    if not person or person.casefold() == name.casefold():
+        return name or person or ""
+    return f"{person} ({name})" if name else person
+
+
 def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
             first_position: int | None = None) -> list[MessageRow]:
     """Rows for the view; `position` is the message's place in its conversation (0 =
-    first) or, given `first_position`, in the list handed in (an incident's messages)."""
+    first) or, given `first_position`, in the list handed in (an incident's messages).
+    A message counts as in an incident only while that incident is not in the trash."""
     files = _files(case, messages)
+    live = live_incidents(case, (m.incident_id for m in messages if m.incident_id))
+    people: dict[int, str] = {}
+    for cid in {m.conversation_id for m in messages}:
+        people.update(linked_people(case, cid))
     rows = []
     for i, m in enumerate(messages):
         role = "me" if m.sender_is_owner else "suspect" if m.sender_is_suspect else "other"
@@ -60,7 +94,7 @@ def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
             id=m.id,
             position=(m.index - 1) if first_position is None else first_position + i,
             kind=KINDS.get(m.kind, "message"), sent_at=m.sent_at, timezone=tz,
-            sender=m.sender_name, role=role, text=text, deleted=deleted, number=m.index,
+            sender=sender_label(m.sender_name, people.get(m.sender_id or 0)), role=role, text=text, deleted=deleted, number=m.index,
             attachments=tuple(files[f.attachment_id] for f in m.attachments
                               if f.attachment_id in files),
             call_direction=m.call_direction, call_missed=m.call_status in MISSED,
@@ -68,8 +102,8 @@ def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
             call_number=NUMBER_WORDS.get(m.call_number, m.call_number),
             call_withheld=m.kind == "call" and m.call_number == "Withheld number",
             call_seconds=m.call_seconds, export_mark=m.export_mark,
-            incident_id=m.incident_id, time_note=m.time_note,
-            conversation_id=m.conversation_id))
+            incident_id=m.incident_id if m.incident_id in live else None, time_note=m.time_note,
+            conversation_id=m.conversation_id, sender_id=m.sender_id))
     return rows
 
 
@@ -134,11 +168,21 @@ def describe(view: conv.ConversationView) -> str:
                 if view.call_count else "")]
     if view.first_at is not None and view.last_at is not None:
         parts.append(f"{view.first_at:%-d %b %Y} to {view.last_at:%-d %b %Y}")
-    others = [f"{p.label} (suspect)" if p.is_suspect else p.label
-              for p in view.participants if not p.is_owner]
+    others = [who(p, role=True) for p in view.participants if not p.is_owner]
     if others:
         parts.append("with " + ", ".join(others))
     return " \u00b7 ".join(parts)
+
+
+def who(p: conv.ParticipantView, role: bool = False) -> str:
+    """A participant as the export names them, and who they are in People if linked:
+    "Mark Jones (+44 7700 900123)", "Mark Andrew Jones (“Mark” in the chat)";
+    with `role`, "(suspect)" when they are one."""
+    person = p.person_name
+    if person and person.casefold() not in (p.name.casefold(), p.label.casefold()):
+        said = p.name or p.address
+        return f"{person} (“{said}” in the chat{', suspect' if role and p.is_suspect else ''})"
+    return f"{p.label} (suspect)" if role and p.is_suspect else p.label
 
 
 def senders(view: conv.ConversationView) -> list[tuple[int | None, str]]:
@@ -146,7 +190,7 @@ def senders(view: conv.ConversationView) -> list[tuple[int | None, str]]:
     people = sorted((p for p in view.participants if not p.is_owner),
                     key=lambda p: (not p.is_suspect, p.id))
     out: list[tuple[int | None, str]] = [
-        (p.id, f"{p.label} (suspect)" if p.is_suspect else p.label) for p in people]
+        (p.id, who(p, role=True)) for p in people]
     owner = next((p for p in view.participants if p.is_owner), None)
     if owner is not None:
         out.append((owner.id, f"{owner.label} (you)"))

@@ -47,6 +47,8 @@ class ConversationsHookup(QObject):
         self.page: ConversationsPage | None = None
         self.panel: IncidentMessages | None = None
         self.dialog: GroupByDayDialog | None = None
+        # The incident a chat was dropped on, while the person chooses its messages.
+        self.target: int | None = None
         # The window draws the action (disabled) from the start; here it gets its behaviour.
         action = self.action = window.act_conversations
         action.toggled.connect(self.show_page)
@@ -81,6 +83,7 @@ class ConversationsHookup(QObject):
             self.page.viewer.close()  # a window of the closed case goes with it
             self.page.viewer.deleteLater()
         self.ops = self.page = self.panel = None
+        self.target = None
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
@@ -88,8 +91,11 @@ class ConversationsHookup(QObject):
         self.action.setEnabled(False)
 
     def _changed(self, changes: Changes) -> None:
-        # Hidden, the page is read again when it is next shown (show_page).
-        if self.page is not None and changes.conversations and self.shown:
+        # Hidden, the page is read again when it is next shown (show_page). An incident
+        # going into or out of the trash changes which messages are "in an incident";
+        # People renamed or added change the names beside the senders.
+        if self.page is not None and self.shown and (
+                changes.conversations or changes.trash or changes.people):
             self.page.refresh()
 
     # -- showing -------------------------------------------------------------------
@@ -132,6 +138,15 @@ class ConversationsHookup(QObject):
         self.show_page(True)
         self.page.open_message(conversation_id, message_id)
 
+    def choose_for_incident(self, incident_id: int, conversation_id: int,
+                            message_id: int | None, destination: str) -> None:
+        """After a chat dropped on an incident: the chat at the incident's day, for the
+        person to choose its messages; "Add to incident..." then offers that incident."""
+        self.target = incident_id
+        self.open_message(conversation_id, message_id)
+        self._status(f"Choose the messages that belong in {destination}, then click "
+                     "“Add to incident…”.")
+
     # -- making incidents ----------------------------------------------------------
     def make_incident(self, rows: list[MessageRow]) -> None:
         if self.ops is None:
@@ -152,13 +167,15 @@ class ConversationsHookup(QObject):
         ids = [r.id for r in rows]
         picker = IncidentPickerDialog(self.ops, "Add to incident",
                                       f"Add the {what(rows)} to which incident?",
-                                      parent=self.window)
+                                      parent=self.window, prefer=self.target)
         ops = self.ops
 
         def chosen() -> None:
             incident_id = picker.chosen_id
             if incident_id is None:
                 return
+            if incident_id == self.target:
+                self.target = None  # the dropped chat's messages have found their incident
             ops.op(conv.add_messages_to_incident, incident_id, ids,
                    on_done=lambda n: self._status(
                        f"Added {plural(n, 'message')} to the incident." if n else

@@ -31,6 +31,7 @@ from evidence_app.core.importers.messages import (
 )
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
+from evidence_app.gui.message_offer import MessageOffer
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class ImportRun(QObject):
         super().__init__(parent)
         self.date_orders = date_orders or {}
         self.exports: list[ExportOutcome] = []
+        self.offer: MessageOffer | None = None  # the question about the messages, after a drop on an incident
         self.ops = ops
         self.paths = [Path(p) for p in paths]
         self.incident_id = incident_id
@@ -181,6 +183,13 @@ class ImportRun(QObject):
         self.finished.emit(self.results, self.cancelled)
         for outcome in asked:
             self._ask_date_order(outcome)
+        chats = list(dict.fromkeys(c.conversation_id for e in self.exports
+                                   for c in e.conversations))
+        if self.incident_id is not None and chats and not self.cancelled:
+            # Dropped on an incident: offer its day's messages (message_offer.py).
+            titles = list(dict.fromkeys(c.title for e in self.exports for c in e.conversations))
+            self.offer = MessageOffer(self.ops, self.incident_id, self.destination, chats,
+                                      self.window, titles).start()
 
     def _ask_date_order(self, outcome: ExportOutcome) -> None:
         """Dates such as 03/04/2025 fit more than one order: the person says which (their

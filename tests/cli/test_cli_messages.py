@@ -116,3 +116,32 @@ def test_import_of_the_parts_of_a_meta_download_reads_them_as_one(cli, case_dir,
     assert mark["paths"] == [str(p) for p in parts]
     assert [p["file"] for p in mark["parts"]] == [p.name for p in parts]
     assert mark["files"] == 1  # the photo from part 3 now with its message
+
+
+def test_conversation_show_counts_a_message_in_an_incident_only_while_it_is_one(
+        cli, case_dir, tmp_path):
+    from evidence_app.core.cases import open_case
+    from evidence_app.core.incidents import restore_incident
+
+    chat = tmp_path / "chat.txt"
+    chat.write_text(fx.ANDROID_UK, encoding="utf-8")
+    assert cli("--case", case_dir, "import", chat)[0] == 0
+    code, out, err = cli("--case", case_dir, "incident", "add", "--from-messages", "1:2-3",
+                         "--json")
+    assert code == 0, err
+    incident = json.loads(out)["id"]
+
+    def held() -> list[int]:
+        page = json.loads(cli("--case", case_dir, "conversation", "show", "1", "--json")[1])
+        return [m["index"] for m in page["page"] if m["incident_id"] == incident]
+
+    assert held() == [2, 3]
+    assert cli("--case", case_dir, "incident", "delete", incident)[0] == 0
+    page = json.loads(cli("--case", case_dir, "conversation", "show", "1", "--json")[1])
+    assert all(m["incident_id"] is None for m in page["page"])
+    case = open_case(case_dir)
+    try:
+        restore_incident(case, incident)
+    finally:
+        case.close()
+    assert held() == [2, 3]

@@ -218,3 +218,28 @@ def test_ctrl_end_and_ctrl_home_go_to_the_latest_and_the_first_message(qtbot, vi
     qtbot.keyClick(view.list, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: view.model.first_position == 0
                     and rows[1].id in [m.id for m in shown_messages(view)], timeout=5000)
+
+
+def test_a_message_written_on_several_lines_is_shown_on_them(qtbot, ops):
+    """The phone shows each line of a message on its own: a bubble with three lines is
+    three lines high, not one line run together."""
+    from datetime import UTC, datetime
+
+    when = datetime(2025, 3, 14, 22, 16, tzinfo=UTC)
+    lines = "I know you're home\nI'll wait outside\nall night"
+    one = "I know you're home I'll wait outside all night"
+    # From two senders, so each bubble carries its sender's name.
+    rows = [MessageRow(id=i + 1, position=i, kind="message", sent_at=when,
+                       timezone="Europe/London", sender=who, text=text, number=i + 1)
+            for i, (who, text) in enumerate((("Mark", one), ("Dave", lines)))]
+    v = ConversationView(ops)
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_source(fake_source(rows), "Mark", "")
+    qtbot.waitUntil(lambda: v.model.ready, timeout=5000)
+    [single, multi] = [v.list.visualRect(v.model.index(r)) for r in range(v.model.rowCount())
+                       if isinstance(v.model.index(r).data(MessageRole), MessageRow)]
+    line = v.fontMetrics().height()
+    assert multi.height() - single.height() >= 2 * line - 2

@@ -15,24 +15,11 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTreeWidgetItem, QWidget
 
 from evidence_app.gui.alive import while_alive
-from evidence_app.gui.look import heading, muted
-from evidence_app.gui.screen_fit import fit_to_screen
+from evidence_app.gui.dialogs.proposal_review import ProposalReview, proposal_item
+from evidence_app.gui.look import muted
 from evidence_app.gui.tasks import CaseOps
 
 
@@ -62,7 +49,7 @@ def _span(p: Proposal, tz: str) -> str:
     return f"{day}, {first:%H:%M} to {last:%H:%M}"
 
 
-class GroupByDayDialog(QDialog):
+class GroupByDayDialog(ProposalReview):
     """Open with `open()`; when accepted, `chosen()` lists the proposals kept, each with
     the title the person gave it.
 
@@ -74,9 +61,7 @@ class GroupByDayDialog(QDialog):
     def __init__(self, ops: CaseOps, senders: list[tuple[int | None, str]],
                  load: Callable[[Any, int | None], list[Any]], tz: str, scope: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Group by day")
-        fit_to_screen(self, 760, 540)
+        super().__init__("Group by day", 760, 540, parent)
         self.ops = ops
         self.load = load
         self.tz = tz
@@ -85,14 +70,8 @@ class GroupByDayDialog(QDialog):
         self._ticks: dict[tuple[int | None, Any], bool] = {}
         self._generation = 0
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.setSpacing(10)
-        layout.addWidget(heading(QLabel("Make one incident for each day of messages and "
-                                        "calls"), 1.15))
-        scope_label = muted(QLabel(scope))
-        scope_label.setWordWrap(True)
-        layout.addWidget(scope_label)
+        self.add_heading("Make one incident for each day of messages and calls", scope,
+                         wrap=True)
         row = QHBoxLayout()
         row.addWidget(QLabel("Messages and calls from"))
         self.who = QComboBox()
@@ -100,36 +79,14 @@ class GroupByDayDialog(QDialog):
         for participant_id, label in senders:
             self.who.addItem(label, participant_id)
         row.addWidget(self.who, 1)
-        layout.addLayout(row)
-
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["New incident (click a title to rename it)", "When",
-                                   "Holds"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.SelectedClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setAccessibleName("Proposed incidents")
-        layout.addWidget(self.tree, 1)
+        self.body.addLayout(row)
+        self.add_tree("Holds").setRootIsDecorated(False)
         self.status = muted(QLabel())
         self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        layout.addWidget(muted(QLabel("Untick any day you do not want. Nothing is created until "
-                                      "you press the button below; messages already in an "
-                                      "incident are left where they are.")))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.body.addWidget(self.status)
+        self.add_buttons("Untick any day you do not want. Nothing is created until you press "
+                         "the button below; messages already in an incident are left where "
+                         "they are.")
 
         self.who.currentIndexChanged.connect(lambda _i: self.reload())
         self.tree.itemChanged.connect(self._item_changed)
@@ -166,13 +123,10 @@ class GroupByDayDialog(QDialog):
         self.tree.blockSignals(True)
         self.tree.clear()
         for i, p in enumerate(self.proposals):
-            item = QTreeWidgetItem([p.title, _span(p, self.tz), p.label.rsplit(", ", 1)[0]])
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable
-                          | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = self._ticks.get((person, p.day), True)
-            item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            item = proposal_item([p.title, _span(p, self.tz), p.label.rsplit(", ", 1)[0]],
+                                 self._ticks.get((person, p.day), True),
+                                 "Click to rename; untick to leave these messages out")
             item.setData(0, Qt.ItemDataRole.UserRole, i)
-            item.setToolTip(0, "Click to rename; untick to leave these messages out")
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
         n = len(self.proposals)
@@ -202,18 +156,7 @@ class GroupByDayDialog(QDialog):
                 if item is not None and item.checkState(0) == Qt.CheckState.Checked]
 
     def _update_button(self) -> None:
-        n = len(self._ticked())
-        self.create_button.setText(f"Create {n} incident{'s' if n != 1 else ''}")
-        self.create_button.setEnabled(n > 0)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter after renaming finishes the rename; it must not also press "Create".
-        focus = self.focusWidget()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focus is not None and (
-                focus is self.tree or self.tree.isAncestorOf(focus)):
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        self.show_count(len(self._ticked()))
 
     def chosen(self) -> list[Any]:
         return [self.proposals[i] for i in self._ticked()]

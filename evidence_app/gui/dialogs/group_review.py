@@ -9,26 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QSpinBox,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTreeWidgetItem, QWidget
 
 from evidence_app.core.importers.inbox import DEFAULT_GAP, Grouping, ProposedGroup, group_by_time
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.dialogs.proposal_review import ProposalReview, proposal_item
 from evidence_app.gui.exhibit_text import capture_text
-from evidence_app.gui.look import heading, muted
-from evidence_app.gui.screen_fit import fit_to_screen
+from evidence_app.gui.look import muted
 from evidence_app.gui.thumbs import ThumbnailLoader
 
 ICON = 40
@@ -50,14 +38,12 @@ def _span_text(group: ProposedGroup, tz: str) -> str:
     return f"{first} to {last}"
 
 
-class GroupReviewDialog(QDialog):
+class GroupReviewDialog(ProposalReview):
     """Open with `open()`; when accepted, `chosen()` lists (title, attachment ids)."""
 
     def __init__(self, attachments: list[AttachmentView], tz: str, loader: ThumbnailLoader,
                  scope: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Group by time")
-        fit_to_screen(self, 720, 540)
+        super().__init__("Group by time", 720, 540, parent)
         self.attachments = attachments
         self.tz = tz
         self.loader = loader
@@ -66,11 +52,7 @@ class GroupReviewDialog(QDialog):
         self._ticks: dict[frozenset[int], bool] = {}  # the person's own ticks and unticks
         self._rows: dict[str, list[QTreeWidgetItem]] = {}
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.setSpacing(10)
-        layout.addWidget(heading(QLabel("Make incidents from files taken close together"), 1.15))
-        layout.addWidget(muted(QLabel(scope)))
+        self.add_heading("Make incidents from files taken close together", scope)
         gap_row = QHBoxLayout()
         gap_row.addWidget(QLabel("Files taken within"))
         self.gap = QSpinBox()
@@ -81,35 +63,14 @@ class GroupReviewDialog(QDialog):
         gap_row.addWidget(self.gap)
         gap_row.addWidget(QLabel("of each other become one incident."))
         gap_row.addStretch(1)
-        layout.addLayout(gap_row)
+        self.body.addLayout(gap_row)
 
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["New incident (click a title to rename it)", "When", "Files"])
-        self.tree.setIconSize(QSize(ICON, ICON))
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.SelectedClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setAccessibleName("Proposed incidents")
-        layout.addWidget(self.tree, 1)
+        self.add_tree("Files").setIconSize(QSize(ICON, ICON))
         self.undated = muted(QLabel())
         self.undated.setWordWrap(True)
-        layout.addWidget(self.undated)
-        layout.addWidget(muted(QLabel("Untick any group you do not want. Nothing is created "
-                                      "until you press the button below; the files of unticked "
-                                      "groups stay in the Inbox.")))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.body.addWidget(self.undated)
+        self.add_buttons("Untick any group you do not want. Nothing is created until you press "
+                         "the button below; the files of unticked groups stay in the Inbox.")
 
         self.gap.valueChanged.connect(self._regroup)
         self.tree.itemChanged.connect(self._item_changed)
@@ -128,13 +89,11 @@ class GroupReviewDialog(QDialog):
             group.title = self._titles.get(key, group.title)
             group.accepted = self._ticks.get(key, group.accepted)
             span = _span_text(group, self.tz)
-            top = QTreeWidgetItem([group.title, f"copied {span.removeprefix('c. ')}"
-                                   if group.file_times_only
-                                   else span, str(len(group.attachments))])
-            top.setFlags(top.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
-            top.setCheckState(0, Qt.CheckState.Checked if group.accepted else Qt.CheckState.Unchecked)
+            top = proposal_item([group.title, f"copied {span.removeprefix('c. ')}"
+                                 if group.file_times_only else span,
+                                 str(len(group.attachments))], group.accepted,
+                                "Click to rename; untick to leave these files in the Inbox")
             top.setData(0, Qt.ItemDataRole.UserRole, key)
-            top.setToolTip(0, "Click to rename; untick to leave these files in the Inbox")
             if group.file_times_only:
                 top.setToolTip(0, COPIED_TIP)
                 top.setToolTip(1, COPIED_TIP)
@@ -209,19 +168,7 @@ class GroupReviewDialog(QDialog):
         self._update_button()
 
     def _update_button(self) -> None:
-        n = sum(g.accepted for g in self.grouping.groups)
-        self.create_button.setText(f"Create {n} incident{'s' if n != 1 else ''}")
-        self.create_button.setEnabled(n > 0)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter after renaming a group finishes the rename; it must not also press
-        # "Create" (the dialog's default button) behind the person's back.
-        focus = self.focusWidget()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focus is not None and (
-                focus is self.tree or self.tree.isAncestorOf(focus)):
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        self.show_count(sum(g.accepted for g in self.grouping.groups))
 
     def chosen(self) -> list[tuple[str, list[int]]]:
         return [(g.title, g.ids) for g in self.grouping.groups if g.accepted]

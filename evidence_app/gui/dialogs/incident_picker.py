@@ -66,8 +66,9 @@ class IncidentPickerDialog(QDialog):
     """Open with `open()`; when accepted, `chosen_id` holds the incident picked."""
 
     def __init__(self, ops: CaseOps, title: str, prompt: str, exclude: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, prefer: int | None = None) -> None:
         super().__init__(parent)
+        self.prefer = prefer  # chosen at first when it is in the list
         self.setWindowTitle(title)
         fit_to_screen(self, 560, 460)
         self.exclude = exclude
@@ -105,6 +106,10 @@ class IncidentPickerDialog(QDialog):
     def _loaded(self, incidents: list[IncidentSummary]) -> None:
         self.model.set_incidents([i for i in incidents if i.id != self.exclude])
         self._filter(self.search.text())
+        row = next((r for r, i in enumerate(self.model.shown) if i.id == self.prefer), None)
+        if row is not None:
+            self.list.setCurrentIndex(self.model.index(row))
+            self.list.scrollTo(self.model.index(row))
 
     def _filter(self, text: str) -> None:
         self.model.filter(text)

@@ -17,9 +17,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from evidence_app.core.views import AttachmentView
+from evidence_app.gui.models.paged import PagedListModel, with_headers
 from evidence_app.gui.tasks import CaseOps
 
 PAGE = 200
@@ -60,6 +61,7 @@ class MessageRow:
     incident_id: int | None = None
     time_note: str = ""
     conversation_id: int | None = None
+    sender_id: int | None = None  # the participant who sent it (None: a system line)
 
     @property
     def day(self) -> date | None:
@@ -128,51 +130,28 @@ def call_text(row: MessageRow) -> str:
 
 def _with_headers(rows: list[MessageRow], before: MessageRow | None,
                   ) -> list[MessageRow | DayHeader]:
-    out: list[MessageRow | DayHeader] = []
-    prev: Any = before.day if before is not None else ()
-    for row in rows:
-        day = row.day
-        if day != prev:
-            out.append(DayHeader(day))
-            prev = day
-        out.append(row)
-    return out
+    return with_headers(rows, before.day if before is not None else (), lambda r: r.day,
+                        DayHeader)
 
 
-class ConversationModel(QAbstractListModel):
-    """A window of a conversation (see module docstring)."""
+class ConversationModel(PagedListModel):
+    """A window of a conversation (see module docstring). `reloaded`: the window was
+    replaced (opened, jumped), views scroll."""
 
-    loading_changed = Signal(bool)
-    reloaded = Signal()  # the window was replaced (opened, jumped); views scroll
-    total_changed = Signal(int)
     prepended = Signal(int)  # rows added above the window (the view keeps its place)
+    HEADER_FLAGS = Qt.ItemFlag.ItemIsEnabled
 
     def __init__(self, ops: CaseOps, source: MessageSource | None = None) -> None:
-        super().__init__()
-        self.ops = ops
+        super().__init__(ops)
         self._source = source
         self._rows: list[MessageRow | DayHeader] = []
         self._first = 0  # position of the first message held
         self._held = 0  # messages held (headers not counted)
-        self._total = 0
-        self._gen = 0
-        self._fetching = False
-        self._ready = False
-        self._waiters: list[tuple[int, Callable[[QModelIndex | None], None]]] = []
 
     # -- public API ----------------------------------------------------------------
     @property
     def source(self) -> MessageSource | None:
         return self._source
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def ready(self) -> bool:
-        """True once the first page of the current source has arrived."""
-        return self._ready
 
     @property
     def first_position(self) -> int:
@@ -276,8 +255,8 @@ class ConversationModel(QAbstractListModel):
         self.ops.read(where, on_done=placed, on_error=lambda exc: self.ops.error.emit(exc))
 
     # -- Qt model ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def is_header(self, row: Any) -> bool:
+        return isinstance(row, DayHeader)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -306,13 +285,6 @@ class ConversationModel(QAbstractListModel):
         before = self._rows[i - 1] if i > 0 else None
         return not (isinstance(before, MessageRow) and before.kind == "message"
                     and before.sender == row.sender)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if isinstance(self._rows[index.row()], DayHeader):
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (not parent.isValid() and self._ready and not self._fetching
@@ -348,11 +320,6 @@ class ConversationModel(QAbstractListModel):
                       on_error=lambda exc: self._failed(gen, exc))
 
     # -- internals -----------------------------------------------------------------
-    def _set_fetching(self, value: bool) -> None:
-        if value != self._fetching:
-            self._fetching = value
-            self.loading_changed.emit(value)
-
     def _opened(self, gen: int, result: tuple[int, int, list[MessageRow]]) -> None:
         if gen != self._gen:
             return
@@ -409,15 +376,6 @@ class ConversationModel(QAbstractListModel):
         self._first, self._held = start, self._held + len(rows)
         self.endInsertRows()
         self.prepended.emit(added)
-
-    def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen == self._gen:
-            self._set_fetching(False)
-            self._ready = True
-            waiting, self._waiters = self._waiters, []
-            for _id, callback in waiting:
-                callback(None)
-            self.ops.error.emit(exc)
 
     def _serve_waiters(self) -> None:
         waiting, self._waiters = self._waiters, []

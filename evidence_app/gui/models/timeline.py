@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from evidence_app.core.incidents import count_incidents, list_incidents
 from evidence_app.core.store.changes import Changes
 from evidence_app.core.views import IncidentSummary
 from evidence_app.core.vocab import Precision
+from evidence_app.gui.models.paged import PagedListModel, with_headers
 from evidence_app.gui.tasks import CaseOps
 
 PAGE = 200
@@ -71,26 +72,16 @@ def month_text(key: tuple[int, int] | None) -> str:
     return f"{calendar.month_name[key[1]]} {key[0]}"
 
 
-class TimelineModel(QAbstractListModel):
+class TimelineModel(PagedListModel):
     """A flat list of month headers and incident rows (see module docstring)."""
-
-    loading_changed = Signal(bool)
-    reloaded = Signal()  # rows were replaced; views restore their selection
-    total_changed = Signal(int)
 
     def __init__(self, ops: CaseOps, newest_first: bool = True,
                  source: RowSource | None = None) -> None:
-        super().__init__()
-        self.ops = ops
+        super().__init__(ops)
         self._source = source or all_incidents()
         self._newest = newest_first
         self._rows: list[IncidentSummary | MonthHeader] = []
         self._loaded = 0  # incidents loaded (headers not counted)
-        self._total = 0
-        self._gen = 0
-        self._fetching = False
-        self._ready = False
-        self._waiters: list[tuple[int, Callable[[QModelIndex | None], None]]] = []
         self.same_rows = True  # the last reload re-read the same source in the same order
         ops.changed.connect(self._on_changed)
 
@@ -114,18 +105,8 @@ class TimelineModel(QAbstractListModel):
             self.reload(keep=False)
 
     @property
-    def total(self) -> int:
-        """How many incidents the source holds (known once the first page arrived)."""
-        return self._total
-
-    @property
     def loading(self) -> bool:
         return self._fetching
-
-    @property
-    def ready(self) -> bool:
-        """True once the first page of the current source has arrived."""
-        return self._ready
 
     def incident_ids(self) -> list[int]:
         return [r.id for r in self._rows if isinstance(r, IncidentSummary)]
@@ -168,8 +149,8 @@ class TimelineModel(QAbstractListModel):
                       on_error=lambda exc: self._failed(gen, exc))
 
     # -- Qt model ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def is_header(self, row: Any) -> bool:
+        return isinstance(row, MonthHeader)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -197,13 +178,6 @@ class TimelineModel(QAbstractListModel):
             return False
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if isinstance(self._rows[index.row()], MonthHeader):
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (not parent.isValid() and self._ready and not self._fetching
                 and self._loaded < self._total)
@@ -222,24 +196,12 @@ class TimelineModel(QAbstractListModel):
                       on_error=lambda exc: self._failed(gen, exc))
 
     # -- internals -----------------------------------------------------------------
-    def _set_fetching(self, value: bool) -> None:
-        if value != self._fetching:
-            self._fetching = value
-            self.loading_changed.emit(value)
-
     def _with_headers(self, rows: list[IncidentSummary],
                       last: IncidentSummary | MonthHeader | None,
                       ) -> list[IncidentSummary | MonthHeader]:
-        out: list[IncidentSummary | MonthHeader] = []
-        prev: Any = month_key(last) if isinstance(last, IncidentSummary) else (
+        before: Any = month_key(last) if isinstance(last, IncidentSummary) else (
             last.key if isinstance(last, MonthHeader) else ())
-        for row in rows:
-            key = month_key(row)
-            if key != prev:
-                out.append(MonthHeader(key, month_text(key)))
-                prev = key
-            out.append(row)
-        return out
+        return with_headers(rows, before, month_key, lambda k: MonthHeader(k, month_text(k)))
 
     def _replace(self, gen: int, result: tuple[int, list[IncidentSummary]]) -> None:
         if gen != self._gen:
@@ -284,15 +246,6 @@ class TimelineModel(QAbstractListModel):
         else:
             self._total = self._loaded
         self._serve_waiters()
-
-    def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen == self._gen:
-            self._set_fetching(False)
-            self._ready = True
-            waiting, self._waiters = self._waiters, []
-            for _incident_id, callback in waiting:
-                callback(None)
-            self.ops.error.emit(exc)
 
     def _serve_waiters(self) -> None:
         waiting, self._waiters = self._waiters, []

@@ -175,7 +175,9 @@ class ConversationDelegate(QStyledItemDelegate):
         return QSize(max(60, round(w * scale)), max(48, round(h * scale)))
 
     def _layout_text(self, text: str, font: QFont, width: int) -> tuple[QTextLayout, float, float]:
-        layout = QTextLayout(text, font)
+        # QTextLayout draws a newline as nothing: a message written on several lines
+        # would run together ("outsideall night"). U+2028 is its forced line break.
+        layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         rtl = is_right_to_left(text)

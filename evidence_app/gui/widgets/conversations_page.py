@@ -4,11 +4,9 @@ the right as the phone shows it (with its chart of days).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QActionGroup
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -22,12 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.conversations import ConversationView as Conversation
-from evidence_app.core.conversations import list_conversations, set_participant
 from evidence_app.gui.alive import while_alive
-from evidence_app.gui.conversation_data import conversation_source, day_counts, describe
+from evidence_app.gui.conversation_data import (
+    conversation_source,
+    day_counts,
+    describe,
+    list_conversations,
+)
 from evidence_app.gui.look import heading, muted
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.thumbs import ThumbnailLoader
+from evidence_app.gui.widgets.conversation_people import WhoIsWho
 from evidence_app.gui.widgets.conversation_view import ConversationView
 
 EMPTY = ("No conversations yet.\n\nExport a chat from the phone (WhatsApp: open the chat, "
@@ -64,10 +67,15 @@ class ConversationsPage(QWidget):
         self.loader = loader
         self.viewer: Any = None
         self.people_button = QPushButton("Who is who")
-        self.people_button.setToolTip("Say which of the people in this chat is you and who "
-                                      "is a suspect (their messages are marked and grouped)")
+        self.people_button.setToolTip("Say which of the people in this chat is you, who is a "
+                                      "suspect (their messages are marked and grouped) and "
+                                      "who each one is in People")
         self.people_menu = QMenu(self.people_button)
         self.people_menu.aboutToShow.connect(self._fill_people)
+        self.who = WhoIsWho(ops, self)
+        self.message_menu: QMenu | None = None
+        self.view.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.list.customContextMenuRequested.connect(self._message_menu)
         self.people_button.setMenu(self.people_menu)
         self.view.tools.addWidget(self.people_button)
         self.view.open_pictures.connect(self._open_pictures)
@@ -92,6 +100,7 @@ class ConversationsPage(QWidget):
 
     # -- reading -------------------------------------------------------------------
     def refresh(self) -> None:
+        self.who.refresh()
         self.ops.read(list_conversations, on_done=while_alive(self, self._listed))
 
     def _listed(self, conversations: list[Conversation]) -> None:
@@ -176,32 +185,20 @@ class ConversationsPage(QWidget):
 
     # -- who is who ----------------------------------------------------------------
     def _fill_people(self) -> None:
-        """A tick for each suspect, and which one is the person keeping the case."""
-        menu = self.people_menu
-        menu.clear()
-        current = self.current
-        if current is None:
-            return
-        others = [p for p in current.participants if p.name or p.address]
-        for p in others:
-            act = menu.addAction(f"{p.label} is a suspect")
-            act.setCheckable(True)
-            act.setChecked(p.is_suspect)
-            act.toggled.connect(lambda on, pid=p.id: self._set(pid, is_suspect=on))
-        menu.addSeparator()
-        mine = menu.addMenu("Which of them is you?")
-        group = QActionGroup(mine)
-        for p in others:
-            act = mine.addAction(p.label)
-            act.setCheckable(True)
-            act.setChecked(p.is_owner)
-            group.addAction(act)
-            act.triggered.connect(lambda _c=False, pid=p.id: self._set(pid, is_owner=True))
+        self.who.fill(self.people_menu, self.current)
 
-    def _set(self, participant_id: int, is_suspect: bool | None = None,
-             is_owner: bool | None = None) -> None:
-        self.ops.op(partial(set_participant, is_suspect=is_suspect, is_owner=is_owner),
-                    participant_id)
+    def _message_menu(self, pos: QPoint) -> None:
+        """Right-click on a message: who its sender is (suspect, you, in People)."""
+        index = self.view.list.indexAt(pos)
+        row = self.view.model.message_at(index.row()) if index.isValid() else None
+        sender = (self.current.participant(row.sender_id) if row is not None
+                  and self.current is not None else None)
+        if sender is None:
+            return
+        menu = QMenu(self)
+        self.who.fill_for_sender(menu, sender)
+        self.message_menu = menu
+        menu.popup(self.view.list.viewport().mapToGlobal(pos))
 
     def _open_pictures(self, row: Any) -> None:
         """The pictures sent with a message, in the exhibit viewer."""
