@@ -61,6 +61,24 @@ def open_case(folder: Path, *, passphrase: str | None = None,
     return Case.open(folder, derived=DERIVED, clock=clock, keys=keys, read_only=read_only)
 
 
+def database_refused(folder: Path, exc: BaseException) -> bool:
+    """Whether `exc`, raised opening the case in `folder`, is SQLite refusing a plain
+    case's damaged database (its start overwritten, cut short): then `check_damaged`
+    reads what is left from a repaired copy. An encrypted case's cannot be repaired."""
+    from evidence_app.core.store.verify import refused_as_damaged
+
+    return not is_encrypted(folder) and refused_as_damaged(folder, exc)
+
+
+def check_damaged(folder: Path, cancel: CancelToken | None = None) -> Iterator[Progress]:
+    """`verify` for a plain case whose database SQLite refuses (`database_refused`): the
+    same checks, on a repaired copy made aside; the case's files are only read. The
+    last event's item is the VerifyReport."""
+    from evidence_app.core.store.verify import verify_damaged
+
+    return verify_damaged(folder, DERIVED, cancel)
+
+
 def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str = "",
                 timezone: str = "Europe/London", address: str = "", contact: str = "",
                 clock: Clock = system_clock, passphrase: str | None = None) -> Case:
