@@ -206,7 +206,7 @@ def add_case(sub: Subcommands, json_parent: Parser) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from evidence_app.core.store.anchor import parse_head_text
-    from evidence_app.core.store.verify import VerifyReport, verify_case
+    from evidence_app.core.store.verify import VerifyReport, recovered_words, verify_case
 
     stated = None
     if args.head:
@@ -242,7 +242,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                  f"audit event(s) and {report.records_checked} record(s) against the "
                  "audit trail."]
         if report.damage:
-            held = ", ".join(f"{n} {what}" for what, n in report.recovered.items())
+            held = recovered_words(report.recovered)
             lines.insert(0, "THE CASE DATABASE IS DAMAGED: " + report.damage + ". Nothing "
                          "in the case folder was changed by this check.")
             lines.insert(1, f"What can still be read: {held}." if held else

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,7 +20,12 @@ from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.audit import AuditEntry, entries
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import AuditEvent
-from evidence_app.core.store.verify import VerifyReport, verify_case
+from evidence_app.core.store.verify import (
+    DAMAGE,
+    VerifyReport,
+    recovered_words,
+    verify_case,
+)
 
 CHECK = "check"
 _EXHIBIT = re.compile(r"^exhibit (?P<mark>\S+) \(attachment \d+\)[:]? (?P<what>.*)$")
@@ -52,6 +58,11 @@ class CheckResult:
         n = self.report.originals_checked
         if self.cancelled:
             return "The check was stopped before it finished; nothing was changed."
+        if self.report.damage:
+            if "incidents" in self.report.recovered:  # a repaired copy was read
+                return ("The case database is damaged, but a repaired copy of it could be "
+                        "read.")
+            return "The case database is damaged and none of its records can be read."
         if self.ok:
             if n == 0:
                 return ("There are no exhibits yet; the case's records and audit trail are "
@@ -66,6 +77,11 @@ class CheckResult:
         """A second sentence: what else was checked, or the calm word after problems."""
         if self.cancelled:
             return "Run it again when you have a few minutes."
+        if self.report.damage:
+            held = recovered_words(self.report.recovered)
+            return (f"What can still be read: {held}. Nothing in your case folder was "
+                    "changed by the check; the app cannot open the case as it is. Below is "
+                    "what was found and what to do.")
         if self.ok:
             return (f"The database is healthy and the audit trail (the record of every "
                     f"change, {self.report.audit_events} entries) is complete and unbroken. "
@@ -100,6 +116,18 @@ def explain(problem: str) -> Finding:
                        "recorded when it was added.",
                        "Restore the case from a backup, and keep this case folder as it is "
                        "so someone can look at it.", problem)
+    if problem.startswith(DAMAGE) and "A repaired copy was made aside" in problem:
+        return Finding("The start of the case database is damaged.",
+                       f"{_damage_words(problem)} The app cannot open the case as it is, so "
+                       "it made a repaired copy in a temporary place and checked that; the "
+                       "other results come from that copy. Your case folder was not changed.",
+                       KEEP_WORDS, problem)
+    if problem.startswith(DAMAGE) and "No repaired copy" in problem:
+        return Finding("The case database is damaged and cannot be read.",
+                       f"{_damage_words(problem)} Not even a repaired copy of it could be "
+                       "read, so your incidents and notes cannot be listed here. Your "
+                       "exhibits' stored files were checked on their own.",
+                       KEEP_WORDS, problem)
     if problem.startswith("audit event") or "audit trail" in problem:
         return Finding("The audit trail (the record of every change) has been altered or "
                        "cut short.",
@@ -123,6 +151,41 @@ def explain(problem: str) -> Finding:
                    "The case's records do not all agree with each other.",
                    "Restore the case from your latest backup into a new folder, and keep "
                    "this one as it is so someone can look at it.", problem)
+
+
+KEEP_WORDS = ("Keep this case folder exactly as it is and do not add anything to it: first "
+              "copy the whole folder to a USB stick or another drive. Then restore your "
+              "latest backup file into a new folder (File › Restore a backup…). "
+              "Your photos and screenshots are still in the folder's “originals” "
+              "folder.")
+
+
+def _damage_words(problem: str) -> str:
+    """'The file ...' from 'database damage: the case database (case.db) is damaged: the
+    file ...'."""
+    what = problem.split(" is damaged: ", 1)[-1].split(". ", 1)[0]
+    return f"The file that holds your records (case.db) is damaged: {what}."
+
+
+def check_damaged_folder(folder: Path, cancel: CancelToken | None = None,
+                         ) -> Iterator[Progress]:
+    """Check my evidence for a plain case whose database SQLite will not open
+    (`cases.database_refused`): the checks run on a repaired copy made aside; nothing is
+    written to the case (its audit trail cannot be written either). The last event's
+    item is a CheckResult."""
+    from evidence_app.core.cases import check_damaged
+
+    report: VerifyReport | None = None
+    for event in check_damaged(folder, cancel):
+        if isinstance(event.item, VerifyReport):
+            report = event.item
+        else:
+            yield event
+    cancelled = cancel is not None and cancel.cancelled
+    report = report if report is not None else VerifyReport()
+    result = CheckResult(report, [explain(p) for p in report.problems], cancelled)
+    total = max(report.originals_checked + 2, 1)
+    yield Progress(total, total, result.headline, result)
 
 
 def check_evidence(case: Case, cancel: CancelToken | None = None) -> Iterator[Progress]:

@@ -421,6 +421,16 @@ def verify_damaged(folder: Path, derived: Sequence[DerivedData],
             case.close()
 
 
+ONE = {"incidents": "incident", "notes": "note", "exhibits": "exhibit", "people": "person",
+       "vehicles": "vehicle", "audit events": "audit event", "stored files": "stored file"}
+
+
+def recovered_words(recovered: dict[str, int]) -> str:
+    """'12 incidents, 1 note, ...' for VerifyReport.recovered."""
+    return ", ".join(f"{n} {ONE.get(what, what) if n == 1 else what}"
+                     for what, n in recovered.items())
+
+
 def _counts(case: Case) -> dict[str, int]:
     """How many records of each kind can be read (to the first unreadable one)."""
     counts = {}
