@@ -79,6 +79,15 @@ def check_damaged(folder: Path, cancel: CancelToken | None = None) -> Iterator[P
     return verify_damaged(folder, DERIVED, cancel)
 
 
+def check_damaged_folder(folder: Path, cancel: CancelToken | None = None,
+                         ) -> Iterator[Progress]:
+    """Check my evidence (evidence_check.py) for a plain case whose database SQLite will
+    not open: `check_damaged` told in words; the last event's item is a CheckResult."""
+    from evidence_app.core.evidence_check import damaged_check
+
+    return damaged_check(check_damaged(folder, cancel), cancel)
+
+
 def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str = "",
                 timezone: str = "Europe/London", address: str = "", contact: str = "",
                 clock: Clock = system_clock, passphrase: str | None = None) -> Case:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from evidence_app.core.errors import StorageError
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.audit import AuditEntry, entries
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.folder import DB_NAME
 from evidence_app.core.store.models import AuditEvent
 from evidence_app.core.store.verify import (
     DAMAGE,
@@ -164,19 +164,17 @@ def _damage_words(problem: str) -> str:
     """'The file ...' from 'database damage: the case database (case.db) is damaged: the
     file ...'."""
     what = problem.split(" is damaged: ", 1)[-1].split(". ", 1)[0]
-    return f"The file that holds your records (case.db) is damaged: {what}."
+    return f"The file that holds your records ({DB_NAME}) is damaged: {what}."
 
 
-def check_damaged_folder(folder: Path, cancel: CancelToken | None = None,
-                         ) -> Iterator[Progress]:
-    """Check my evidence for a plain case whose database SQLite will not open
-    (`cases.database_refused`): the checks run on a repaired copy made aside; nothing is
+def damaged_check(events: Iterator[Progress], cancel: CancelToken | None = None,
+                  ) -> Iterator[Progress]:
+    """Check my evidence for a plain case whose database SQLite will not open: `events`
+    are `cases.check_damaged`'s (the checks on a repaired copy made aside). Nothing is
     written to the case (its audit trail cannot be written either). The last event's
     item is a CheckResult."""
-    from evidence_app.core.cases import check_damaged
-
     report: VerifyReport | None = None
-    for event in check_damaged(folder, cancel):
+    for event in events:
         if isinstance(event.item, VerifyReport):
             report = event.item
         else:

@@ -97,7 +97,7 @@ class CheckEvidenceDialog(QDialog):
         self.bar.setRange(0, 0)
         self.stop_button.setEnabled(True)
         if self.damaged is not None:
-            from evidence_app.core.evidence_check import check_damaged_folder
+            from evidence_app.core.cases import check_damaged_folder
 
             self.background = self.background or Background(self)
             handle = self.handle = self.background.task(check_damaged_folder, self.damaged)
