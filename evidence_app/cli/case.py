@@ -253,6 +253,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     if since else "")
             lines.append(f"The log's head: {report.head['text']}{kept}.")
         lines += [f"PROBLEM: {p}" for p in report.problems]
+        if report.unreferenced:
+            from evidence_app.core.evidence_check import never_added
+
+            lines.append(f"note: {never_added(len(report.unreferenced))}")
         lines += [f"note: {n}" for n in report.notices]
         lines.append("Everything holds." if report.ok else f"{len(report.problems)} problem(s) found.")
         return "\n".join(lines)

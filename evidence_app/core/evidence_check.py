@@ -89,6 +89,26 @@ class CheckResult:
         return ("Nothing was changed or deleted by the check. Below is what each problem "
                 "means and what to do; keep your backups, and do not delete anything.")
 
+    @property
+    def never_added(self) -> str:
+        """Words about stored files no exhibit refers to ('' when there are none)."""
+        return never_added(len(self.report.unreferenced)) if self.report.unreferenced else ""
+
+
+NEVER_ADDED = "Files that were never added"  # the app's title for them, at open
+
+
+def never_added(n: int) -> str:
+    """What the person is told about stored files no exhibit refers to: the same words
+    as the app's offer at open (gui/case_session.py), which `verify` repeats."""
+    files, it, exhibits = (("1 file was", "it", "a new exhibit") if n == 1
+                           else (f"{n} files were", "them", "new exhibits"))
+    return (f"{files} saved into this case but never added to it, probably because the app "
+            "was closed during an import. Nothing has been deleted. When you open the case "
+            f"in the app, it offers {it} back (\u201c{NEVER_ADDED}\u201d): \u201cAdd to the "
+            f"Inbox\u201d puts {it} in the Inbox as {exhibits}, where you can look at {it} "
+            f"and move {it} to an incident or to the trash.")
+
 
 def explain(problem: str) -> Finding:
     """A problem from `verify` in the person's words."""

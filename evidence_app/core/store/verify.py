@@ -46,6 +46,7 @@ class VerifyReport:
     audit_events: int = 0
     records_checked: int = 0  # rows compared field by field with their full record
     head: dict[str, Any] = field(default_factory=dict)  # the log's head: events, hash
+    unreferenced: list[str] = field(default_factory=list)  # stored files no row names
     # When SQLite refused the database and the checks ran on a repaired copy
     # (verify_damaged): what was wrong with its start, and what the copy holds.
     damage: str = ""
@@ -59,6 +60,7 @@ class VerifyReport:
         return {"ok": self.ok, "problems": self.problems, "notices": self.notices,
                 "originals_checked": self.originals_checked, "audit_events": self.audit_events,
                 "records_checked": self.records_checked, "head": self.head,
+                "unreferenced": self.unreferenced,
                 **({"damage": self.damage, "recovered": self.recovered} if self.damage
                    else {})}
 
@@ -124,8 +126,11 @@ def verify_case(case: Case, cancel: CancelToken | None = None,
         pool.shutdown(wait=True, cancel_futures=True)
     for sha in case.originals.all_hashes():
         if sha not in known:
-            report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
-                                  "interrupted import; harmless)")
+            # Offered back by the app at open (importers/recovered.py), never deleted.
+            report.unreferenced.append(sha)
+            report.notices.append(f"stored file {sha} was saved into the case but never "
+                                  "added to it (an import was stopped part-way); it was "
+                                  "not deleted")
     yield Progress(total, total, "Done", report)
 
 

@@ -141,6 +141,10 @@ class CheckEvidenceDialog(QDialog):
         for finding in result.findings:
             parts.append(f"<p><b>{escape(finding.title)}</b><br>{escape(finding.meaning)}"
                          f"<br><i>What to do:</i> {escape(finding.action)}</p>")
+        if result.never_added:
+            from evidence_app.core.evidence_check import NEVER_ADDED
+
+            parts.append(f"<p><b>{escape(NEVER_ADDED)}</b><br>{escape(result.never_added)}</p>")
         self.details.setText("".join(parts))
 
     def _failed(self, exc: BaseException) -> None:
