@@ -43,15 +43,20 @@ class Salvage:
     problems: list[str] = field(default_factory=list)  # SQLite's check of the copy
 
 
-def header_damage(db: Path) -> str | None:
-    """What is wrong with the start of a plain database file, in words; None when its
-    header looks sound (or the file is missing or empty: other checks name those)."""
+def _start(db: Path) -> tuple[int, bytes]:
+    """The file's size and its first 100 bytes (0 and none when it cannot be read)."""
     try:
         size = db.stat().st_size
         with open(db, "rb") as fh:
-            head = fh.read(HEADER)
+            return size, fh.read(HEADER)
     except OSError:
-        return None
+        return 0, b""
+
+
+def header_damage(db: Path) -> str | None:
+    """What is wrong with the start of a plain database file, in words; None when its
+    header looks sound (or the file is missing or empty: other checks name those)."""
+    size, head = _start(db)
     if size == 0:
         return None
     if size < HEADER:
@@ -74,12 +79,7 @@ def header_damage(db: Path) -> str | None:
 
 def _cut_short(db: Path) -> str | None:
     """Words for a file shorter than its (sound) header says it is."""
-    try:
-        size = db.stat().st_size
-        with open(db, "rb") as fh:
-            head = fh.read(HEADER)
-    except OSError:
-        return None
+    size, head = _start(db)
     page_size = _page_size(head)
     if page_size is None or len(head) < HEADER or head[24:28] != head[92:96]:
         return None
@@ -246,30 +246,28 @@ def _connect(copy: Path) -> sqlite3.Connection:
     return con
 
 
-def _quick_check(copy: Path) -> list[str] | None:
-    """SQLite's quick check of the copy (None when it cannot be read at all)."""
+def _check(copy: Path, pragma: str = "quick_check") -> list[str] | None:
+    """SQLite's quick (or integrity) check of the copy, a line a finding ([] when it
+    holds); None when the copy cannot be read at all."""
     try:
         con = _connect(copy)
         try:
-            rows = [r[0] for r in con.execute("PRAGMA quick_check")]
+            rows = [r[0] for r in con.execute(f"PRAGMA {pragma}")]
         finally:
             con.close()
     except sqlite3.DatabaseError:
         return None
-    return [] if rows == ["ok"] else rows
+    return [] if rows == ["ok"] else [line for r in rows for line in r.splitlines()
+                                      if not line.startswith("*** in database")]
+
+
+def _quick_check(copy: Path) -> list[str] | None:
+    return _check(copy)
 
 
 def _integrity(copy: Path) -> list[str]:
-    try:
-        con = _connect(copy)
-        try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    return [] if rows == ["ok"] else [line for r in rows for line in r.splitlines()
-                                      if not line.startswith("*** in database")]
+    found = _check(copy, "integrity_check")
+    return found if found is not None else ["the repaired copy cannot be read to the end"]
 
 
 def _has_tables(copy: Path) -> bool:
@@ -285,22 +283,14 @@ def _has_tables(copy: Path) -> bool:
 
 
 def _never_used(copy: Path) -> set[int] | None:
-    try:
-        con = _connect(copy)
-        try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return None
+    """The pages the integrity check finds no use for (None on any other damage)."""
+    rows = _integrity(copy)
     pages = set()
-    for row in (line for r in rows for line in r.splitlines()):
-        if row.startswith("*** in database"):
-            continue
+    for row in rows:
         words = row.split()
         if row.endswith("is never used") and len(words) == 5 and words[0] == "Page":
             pages.add(int(words[1]))
-        elif row != "ok":
+        else:
             return None  # other damage: leave the free pages unlisted
     return pages
 

@@ -231,20 +231,27 @@ def _check_derived(case: Case, report: VerifyReport) -> None:
 
 def _readable(case: Case) -> list[str]:
     """After damage: how much of each kind of record can still be read."""
-    out = []
+    return [f"despite the damage, {count} {what} can still be read" if error is None else
+            f"{count} {what} can be read before the damage; the rest cannot ({error})"
+            for what, count, error in _scan(case)]
+
+
+def _scan(case: Case) -> list[tuple[str, int, object]]:
+    """Each kind of record: how many rows can be read, to the first that cannot, and
+    what stopped the reading (None when nothing did)."""
+    out: list[tuple[str, int, object]] = []
     for what, table in (("incidents", "incidents"), ("notes", "notes"),
                         ("exhibits", "attachments"), ("people", "people"),
                         ("vehicles", "vehicles"), ("audit events", "audit_events")):
-        count = 0
+        count, error = 0, None
         try:
             with case.connect() as conn:
                 # Row by row, so the rows before a damaged page are still counted.
                 for _row in conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED"):
                     count += 1
-            out.append(f"despite the damage, {count} {what} can still be read")
         except Exception as exc:  # noqa: BLE001 - any failure here is more damage to name
-            out.append(f"{count} {what} can be read before the damage; the rest cannot "
-                       f"({database_error(exc) or exc})")
+            error = database_error(exc) or exc
+        out.append((what, count, error))
     return out
 
 
@@ -438,20 +445,7 @@ def recovered_words(recovered: dict[str, int]) -> str:
 
 def _counts(case: Case) -> dict[str, int]:
     """How many records of each kind can be read (to the first unreadable one)."""
-    counts = {}
-    for what, table in (("incidents", "incidents"), ("notes", "notes"),
-                        ("exhibits", "attachments"), ("people", "people"),
-                        ("vehicles", "vehicles"), ("audit events", "audit_events")):
-        count = 0
-        try:
-            with case.connect() as conn:
-                for _row in conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED"):
-                    count += 1
-        except Exception as exc:  # noqa: BLE001 - what was read before the damage counts
-            if database_error(exc) is None:
-                raise
-        counts[what] = count
-    return counts
+    return {what: count for what, count, _error in _scan(case)}
 
 
 def _originals_only(folder: Path, damage: str, cancel: CancelToken | None,
