@@ -45,6 +45,8 @@ DAMAGE = {
                    "SQLite format 3"),
     "page size garbage": (lambda db: _overwrite(db, 16, b"\x12\x34"),
                           "page size"),
+    "wrong page size": (lambda db: _overwrite(db, 16, b"\x04\x00"),
+                        "page size written in its header (1024 bytes) has been overwritten"),
     "fixed fields garbage": (lambda db: _overwrite(db, 21, b"\x00\x00\x00"),
                              "never change"),
     "zeroed first page": (lambda db: _overwrite(db, 0, bytes(_page_size(db))),

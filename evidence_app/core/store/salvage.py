@@ -116,16 +116,28 @@ def salvage(db: Path, scratch: Path) -> Salvage:
         if repaired is None:
             shutil.rmtree(target, ignore_errors=True)
             continue
-        if _quick_check(target / "case.db") == []:
-            return _kept(scratch, target, damage, repaired, page_size)
+        found = _quick_check(target / "case.db")
+        # Pages no table uses are the lost list of free pages (found again in _kept).
+        if found is not None and all(never_used(line) for line in found):
+            return _kept(scratch, target, _wrong_size(db, head, page_size) or damage,
+                         repaired, page_size)
         if readable is None:
             readable = (page_size, repaired)
         else:
             shutil.rmtree(target, ignore_errors=True)
     if readable is not None:
         page_size, repaired = readable
-        return _kept(scratch, scratch / f"try-{page_size}", damage, repaired, page_size)
+        return _kept(scratch, scratch / f"try-{page_size}",
+                     _wrong_size(db, head, page_size) or damage, repaired, page_size)
     return Salvage(None, damage)
+
+
+def _wrong_size(db: Path, head: bytes, page_size: int) -> str | None:
+    """Words for a sound-looking header whose page size is not the file's."""
+    if header_damage(db) is not None or _page_size(head) == page_size:
+        return None
+    return (f"the page size written in its header ({_page_size(head)} bytes) has been "
+            f"overwritten: its pages are {page_size} bytes")
 
 
 def _kept(scratch: Path, target: Path, damage: str, repaired: list[str], page_size: int,
@@ -152,7 +164,7 @@ def _attempt(db: Path, copy: Path, head: bytes, page_size: int) -> list[str] | N
         with open(copy, "r+b") as fh:
             fh.truncate(size + page_size - size % page_size)
     repaired = []
-    if header_damage(db) is not None:
+    if header_damage(db) is not None or _page_size(head) != page_size:
         _write_header(copy, _fresh_header(copy.parent, page_size, size))
         repaired.append(f"its header was rebuilt (page size {page_size} bytes)")
     elif _cut_short(db) is not None:
