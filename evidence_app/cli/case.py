@@ -224,7 +224,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             raise
         # SQLite refuses the database (its start is damaged): the checks run on a
         # repaired copy made aside, and say so first.
-        found = result_of(check_damaged(folder), VerifyReport, quiet=args.json)
+        found = result_of(check_damaged(folder, stated_head=stated), VerifyReport,
+                          quiet=args.json)
     else:
         with opened as case:
             if getattr(args, "repair", False):

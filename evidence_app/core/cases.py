@@ -70,13 +70,14 @@ def database_refused(folder: Path, exc: BaseException) -> bool:
     return not is_encrypted(folder) and refused_as_damaged(folder, exc)
 
 
-def check_damaged(folder: Path, cancel: CancelToken | None = None) -> Iterator[Progress]:
+def check_damaged(folder: Path, cancel: CancelToken | None = None,
+                  stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
     """`verify` for a plain case whose database SQLite refuses (`database_refused`): the
     same checks, on a repaired copy made aside; the case's files are only read. The
     last event's item is the VerifyReport."""
     from evidence_app.core.store.verify import verify_damaged
 
-    return verify_damaged(folder, DERIVED, cancel)
+    return verify_damaged(folder, DERIVED, cancel, stated_head)
 
 
 def check_damaged_folder(folder: Path, cancel: CancelToken | None = None,

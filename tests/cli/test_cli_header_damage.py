@@ -139,3 +139,15 @@ def test_an_encrypted_case_with_a_wrecked_start_gets_one_clear_line(tmp_path, cl
     assert len(lines) == 1 and "Traceback" not in err, err
     assert "is damaged" in lines[0] and "encrypted" in lines[0]
     assert "restore the case from a backup file" in lines[0]
+
+
+def test_a_stated_head_is_checked_on_the_repaired_copy(case_dir, cli, tmp_path):
+    _filled(case_dir, cli, tmp_path, incidents=2)
+    code, out, _ = cli("--case", case_dir, "verify", "--json")
+    head = json.loads(out)["head"]
+    _overwrite(database_file(case_dir), 0, bytes(100))
+    code, out, _ = cli("--case", case_dir, "verify", "--head",
+                       f"{head['events']}:{head['hash']}")
+    assert code == 1 and "1 problem(s) found." in out  # only the damage itself
+    code, out, _ = cli("--case", case_dir, "verify", "--head", f"{head['events']}:{'0' * 64}")
+    assert code == 1 and "2 problem(s) found." in out

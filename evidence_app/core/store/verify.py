@@ -390,7 +390,8 @@ def refused_as_damaged(folder: Path, exc: BaseException) -> bool:
 
 
 def verify_damaged(folder: Path, derived: Sequence[DerivedData],
-                   cancel: CancelToken | None = None) -> Iterator[Progress]:
+                   cancel: CancelToken | None = None,
+                   stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
     """The checks of `verify_case` for a plain case whose database SQLite refuses because
     its start (header, list of tables) is damaged: run on a repaired copy made in a
     scratch folder (salvage.py), never on the case's own file. The last event's item is
@@ -412,7 +413,7 @@ def verify_damaged(folder: Path, derived: Sequence[DerivedData],
                  "The other results are from that copy. " + KEEP_AND_RESTORE)
         case = Case.open_copy(folder, found.copy, derived=derived)
         try:
-            for event in verify_case(case, cancel):
+            for event in verify_case(case, cancel, stated_head):
                 report = event.item
                 if isinstance(report, VerifyReport):
                     unused = [p for p in report.problems if never_used(p)]
