@@ -77,6 +77,16 @@ class CheckResult:
         """A second sentence: what else was checked, or the calm word after problems."""
         if self.cancelled:
             return "Run it again when you have a few minutes."
+        if self.report.damage and "incidents" not in self.report.recovered:
+            n = self.report.recovered.get("stored files", 0)
+            bad = sum(p.startswith("stored file ") for p in self.report.problems)
+            files = f"{n} stored file{'s' if n != 1 else ''}"
+            return (f"Your exhibits themselves ({files}: the photos, screenshots and other "
+                    "files you added) are still in the case folder"
+                    + (", and every one matches the fingerprint it is stored under. " if not bad
+                       else f"; {bad} of them no longer match their fingerprints. ")
+                    + "Nothing in your case folder was changed by the check. Below is what "
+                    "was found and what to do.")
         if self.report.damage:
             held = recovered_words(self.report.recovered)
             return (f"What can still be read: {held}. Nothing in your case folder was "

@@ -172,3 +172,29 @@ def test_a_case_whose_database_start_is_wrecked_can_still_be_checked(qtbot, wind
         dialog.grab().save(os.path.join(shots, "check-damaged.png"))
     dialog.close()
     assert state() == before
+
+
+def test_a_case_database_nothing_can_be_read_from_still_has_its_exhibits_checked(
+        qtbot, tmp_path):
+    from evidence_app.core.cases import create_case
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+
+    folder = tmp_path / "Broken case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        list(import_files(case, [photo(tmp_path / "a.jpg"),
+                                 photo(tmp_path / "b.jpg", colour="#aa3333")]))
+    (folder / "case.db").write_bytes(b"SQLite")  # cut short inside its header
+    dialog = CheckEvidenceDialog(None, damaged=folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    assert dialog.headline.text().endswith(
+        "The case database is damaged and none of its records can be read.")
+    details = dialog.details.text()
+    assert "Your exhibits themselves (2 stored files" in details
+    assert "every one matches the fingerprint it is stored under" in details
+    assert "only 6 bytes long" in details
+    assert "Restore a backup" in details
+    assert (folder / "case.db").read_bytes() == b"SQLite"
