@@ -202,7 +202,14 @@ class Case:
         written: the database is opened with SQLite's read-only mode."""
         db = folder / DB_NAME
         key = None if keys is None else keys.database
-        if backup_if_migrating(db, key, dry_run=True) is not None:
+        try:
+            migrating = backup_if_migrating(db, key, dry_run=True) is not None
+        except Exception as exc:
+            cause = database.database_error(exc)
+            if cause is not None:  # a damaged database: named as such, as below
+                raise _cannot_open(folder, cause) from exc
+            raise
+        if migrating:
             raise CaseError(f"The case in {folder} was made by an older version of this app "
                             "and must be upgraded, which cannot be done where it is (the "
                             "folder cannot be written). Copy the folder somewhere writable "
