@@ -20,6 +20,8 @@ File format: https://www.sqlite.org/fileformat2.html (sections 1.3, 1.5, 1.6, 2.
 from __future__ import annotations
 
 import contextlib
+import mmap
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -41,6 +43,16 @@ class Salvage:
     repaired: list[str] = field(default_factory=list)  # what was rebuilt in the copy
     page_size: int = 0
     problems: list[str] = field(default_factory=list)  # SQLite's check of the copy
+
+
+def _start_byte(db: Path, at: int) -> int | None:
+    try:
+        with open(db, "rb") as fh:
+            fh.seek(at)
+            found = fh.read(1)
+    except OSError:
+        return None
+    return found[0] if found else None
 
 
 def _start(db: Path) -> tuple[int, bytes]:
@@ -109,7 +121,12 @@ def salvage(db: Path, scratch: Path) -> Salvage:
     with open(db, "rb") as fh:
         head = fh.read(HEADER)
     readable: tuple[int, list[str]] | None = None
+    first_page_type = _start_byte(db, HEADER)
     for page_size in _candidates(head, size, db.with_name(db.name + "-wal")):
+        if first_page_type not in (5, 13) and not _schema_entries(db, page_size):
+            # The first page's list of tables is gone and no page of this size holds
+            # any of it: not worth a copy of the file.
+            continue
         target = scratch / f"try-{page_size}"
         target.mkdir()
         repaired = _attempt(db, target / "case.db", head, page_size)
@@ -378,32 +395,46 @@ def _rebuild_schema(copy: Path, page_size: int) -> bool:
 
 
 def _schema_entries(copy: Path, page_size: int) -> list[tuple[object, ...]]:
-    """sqlite_master rows found on table leaf pages other than the first, in rowid order."""
+    """sqlite_master rows found on table leaf pages other than the first, in rowid order.
+    A page of them holds nothing else, so a page whose first cell is not one is passed
+    over (the file is mapped, not read into memory: a case's database may be large)."""
     found: dict[int, tuple[object, ...]] = {}
-    usable = page_size
     with open(copy, "rb") as fh:
-        data = fh.read()
-    pages = len(data) // page_size
-    for n in range(2, pages + 1):
-        base = (n - 1) * page_size
-        if data[base] != 13:
-            continue
-        cells = int.from_bytes(data[base + 3:base + 5], "big")
-        for i in range(min(cells, page_size // 4)):
-            with contextlib.suppress(IndexError, ValueError, UnicodeDecodeError):
-                at = base + int.from_bytes(data[base + 8 + 2 * i:base + 10 + 2 * i], "big")
-                payload_size, at = _varint(data, at)
-                rowid, at = _varint(data, at)
-                payload = _payload(data, at, payload_size, usable, page_size)
-                row = _record(payload)
-                if len(row) == 5 and row[0] in SCHEMA_TYPES and isinstance(row[1], str) \
-                        and isinstance(row[3], int) and (row[4] is None or (
-                            isinstance(row[4], str) and row[4].upper().startswith("CREATE"))):
-                    found[rowid] = tuple(row)
+        if os.fstat(fh.fileno()).st_size < 2 * page_size:
+            return []
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for n in range(2, len(data) // page_size + 1):
+                base = (n - 1) * page_size
+                if data[base] != 13:
+                    continue
+                cells = int.from_bytes(data[base + 3:base + 5], "big")
+                for i in range(min(cells, page_size // 4)):
+                    row = _schema_cell(data, base, i, page_size)
+                    if row is None:
+                        break
+                    found[row[0]] = row[1]
     return [found[k] for k in sorted(found)]
 
 
-def _payload(data: bytes, at: int, size: int, usable: int, page_size: int) -> bytes:
+def _schema_cell(data: mmap.mmap, base: int, i: int, page_size: int,
+                 ) -> tuple[int, tuple[object, ...]] | None:
+    """The `i`-th cell of the table leaf page at `base` as (rowid, sqlite_master row), or
+    None when it is not one."""
+    try:
+        at = base + int.from_bytes(data[base + 8 + 2 * i:base + 10 + 2 * i], "big")
+        payload_size, at = _varint(data, at)
+        rowid, at = _varint(data, at)
+        row = _record(_payload(data, at, payload_size, page_size, page_size))
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return None
+    if len(row) == 5 and row[0] in SCHEMA_TYPES and isinstance(row[1], str) \
+            and isinstance(row[3], int) and (row[4] is None or (
+                isinstance(row[4], str) and row[4].upper().startswith("CREATE"))):
+        return rowid, tuple(row)
+    return None
+
+
+def _payload(data: bytes | mmap.mmap, at: int, size: int, usable: int, page_size: int) -> bytes:
     """A table leaf cell's payload, following its overflow pages (file format 1.6)."""
     most = usable - 35
     if size <= most:
@@ -425,7 +456,7 @@ def _payload(data: bytes, at: int, size: int, usable: int, page_size: int) -> by
     return bytes(out[:size])
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
+def _varint(data: bytes | mmap.mmap, at: int) -> tuple[int, int]:
     value = 0
     for i in range(9):
         byte = data[at + i]
