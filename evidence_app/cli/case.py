@@ -11,12 +11,13 @@ from pathlib import Path
 from evidence_app.cli.common import (
     Parser,
     Subcommands,
+    chosen_case,
     emit,
     one_line,
     open_case,
     result_of,
 )
-from evidence_app.core.errors import UserError
+from evidence_app.core.errors import CaseError, UserError
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -205,7 +206,7 @@ def add_case(sub: Subcommands, json_parent: Parser) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from evidence_app.core.store.anchor import parse_head_text
-    from evidence_app.core.store.verify import VerifyReport, verify_case
+    from evidence_app.core.store.verify import VerifyReport, recovered_words, verify_case
 
     stated = None
     if args.head:
@@ -213,26 +214,50 @@ def cmd_verify(args: argparse.Namespace) -> int:
             stated = parse_head_text(args.head)
         except ValueError as exc:
             raise UserError(str(exc)) from exc
-    with open_case(args) as case:
-        if getattr(args, "repair", False):
-            from evidence_app.core.search.index import rebuild_case_index
+    try:
+        opened = open_case(args)
+    except CaseError as exc:
+        from evidence_app.core.cases import check_damaged, database_refused
 
-            rebuilt = rebuild_case_index(case)
-            if not args.json:
-                print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
-        found = result_of(verify_case(case, stated_head=stated), VerifyReport, quiet=args.json)
+        folder = chosen_case(args)[0]
+        if not database_refused(folder, exc):
+            raise
+        # SQLite refuses the database (its start is damaged): the checks run on a
+        # repaired copy made aside, and say so first.
+        found = result_of(check_damaged(folder, stated_head=stated), VerifyReport,
+                          quiet=args.json)
+    else:
+        with opened as case:
+            if getattr(args, "repair", False):
+                from evidence_app.core.search.index import rebuild_case_index
+
+                rebuilt = rebuild_case_index(case)
+                if not args.json:
+                    print(f"Rebuilt the search index ({rebuilt} record(s)).", file=sys.stderr)
+            found = result_of(verify_case(case, stated_head=stated), VerifyReport,
+                              quiet=args.json)
     report = found if found is not None else VerifyReport()
 
     def text() -> str:
         lines = [f"Checked {report.originals_checked} original(s), {report.audit_events} "
                  f"audit event(s) and {report.records_checked} record(s) against the "
                  "audit trail."]
+        if report.damage:
+            held = recovered_words(report.recovered)
+            lines.insert(0, "THE CASE DATABASE IS DAMAGED: " + report.damage + ". Nothing "
+                         "in the case folder was changed by this check.")
+            lines.insert(1, f"What can still be read: {held}." if held else
+                         "Nothing in the database can be read.")
         if report.head:
             since = report.head.get("kept_since") or {}
             kept = (f"; kept beside the case since event {since.get('events', '?')}"
                     if since else "")
             lines.append(f"The log's head: {report.head['text']}{kept}.")
         lines += [f"PROBLEM: {p}" for p in report.problems]
+        if report.unreferenced:
+            from evidence_app.core.evidence_check import never_added
+
+            lines.append(f"note: {never_added(len(report.unreferenced))}")
         lines += [f"note: {n}" for n in report.notices]
         lines.append("Everything holds." if report.ok else f"{len(report.problems)} problem(s) found.")
         return "\n".join(lines)

@@ -61,6 +61,34 @@ def open_case(folder: Path, *, passphrase: str | None = None,
     return Case.open(folder, derived=DERIVED, clock=clock, keys=keys, read_only=read_only)
 
 
+def database_refused(folder: Path, exc: BaseException) -> bool:
+    """Whether `exc`, raised opening the case in `folder`, is SQLite refusing a plain
+    case's damaged database (its start overwritten, cut short): then `check_damaged`
+    reads what is left from a repaired copy. An encrypted case's cannot be repaired."""
+    from evidence_app.core.store.verify import refused_as_damaged
+
+    return not is_encrypted(folder) and refused_as_damaged(folder, exc)
+
+
+def check_damaged(folder: Path, cancel: CancelToken | None = None,
+                  stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
+    """`verify` for a plain case whose database SQLite refuses (`database_refused`): the
+    same checks, on a repaired copy made aside; the case's files are only read. The
+    last event's item is the VerifyReport."""
+    from evidence_app.core.store.verify import verify_damaged
+
+    return verify_damaged(folder, DERIVED, cancel, stated_head)
+
+
+def check_damaged_folder(folder: Path, cancel: CancelToken | None = None,
+                         ) -> Iterator[Progress]:
+    """Check my evidence (evidence_check.py) for a plain case whose database SQLite will
+    not open: `check_damaged` told in words; the last event's item is a CheckResult."""
+    from evidence_app.core.evidence_check import damaged_check
+
+    return damaged_check(check_damaged(folder, cancel), cancel)
+
+
 def create_case(folder: Path, *, owner_name: str, initials: str, case_name: str = "",
                 timezone: str = "Europe/London", address: str = "", contact: str = "",
                 clock: Clock = system_clock, passphrase: str | None = None) -> Case:

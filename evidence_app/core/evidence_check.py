@@ -18,8 +18,14 @@ from evidence_app.core.errors import StorageError
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.audit import AuditEntry, entries
 from evidence_app.core.store.case import Case
+from evidence_app.core.store.folder import DB_NAME
 from evidence_app.core.store.models import AuditEvent
-from evidence_app.core.store.verify import VerifyReport, verify_case
+from evidence_app.core.store.verify import (
+    DAMAGE,
+    VerifyReport,
+    recovered_words,
+    verify_case,
+)
 
 CHECK = "check"
 _EXHIBIT = re.compile(r"^exhibit (?P<mark>\S+) \(attachment \d+\)[:]? (?P<what>.*)$")
@@ -52,6 +58,11 @@ class CheckResult:
         n = self.report.originals_checked
         if self.cancelled:
             return "The check was stopped before it finished; nothing was changed."
+        if self.report.damage:
+            if "incidents" in self.report.recovered:  # a repaired copy was read
+                return ("The case database is damaged, but a repaired copy of it could be "
+                        "read.")
+            return "The case database is damaged and none of its records can be read."
         if self.ok:
             if n == 0:
                 return ("There are no exhibits yet; the case's records and audit trail are "
@@ -66,12 +77,47 @@ class CheckResult:
         """A second sentence: what else was checked, or the calm word after problems."""
         if self.cancelled:
             return "Run it again when you have a few minutes."
+        if self.report.damage and "incidents" not in self.report.recovered:
+            n = self.report.recovered.get("stored files", 0)
+            bad = sum(p.startswith("stored file ") for p in self.report.problems)
+            files = f"{n} stored file{'s' if n != 1 else ''}"
+            return (f"Your exhibits themselves ({files}: the photos, screenshots and other "
+                    "files you added) are still in the case folder"
+                    + (", and every one matches the fingerprint it is stored under. " if not bad
+                       else f"; {bad} of them no longer match their fingerprints. ")
+                    + "Nothing in your case folder was changed by the check. Below is what "
+                    "was found and what to do.")
+        if self.report.damage:
+            held = recovered_words(self.report.recovered)
+            return (f"What can still be read: {held}. Nothing in your case folder was "
+                    "changed by the check; the app cannot open the case as it is. Below is "
+                    "what was found and what to do.")
         if self.ok:
             return (f"The database is healthy and the audit trail (the record of every "
                     f"change, {self.report.audit_events} entries) is complete and unbroken. "
                     "Nothing has been changed since it was recorded.")
         return ("Nothing was changed or deleted by the check. Below is what each problem "
                 "means and what to do; keep your backups, and do not delete anything.")
+
+    @property
+    def never_added(self) -> str:
+        """Words about stored files no exhibit refers to ('' when there are none)."""
+        return never_added(len(self.report.unreferenced)) if self.report.unreferenced else ""
+
+
+NEVER_ADDED = "Files that were never added"  # the app's title for them, at open
+
+
+def never_added(n: int) -> str:
+    """What the person is told about stored files no exhibit refers to: the same words
+    as the app's offer at open (gui/case_session.py), which `verify` repeats."""
+    files, it, exhibits = (("1 file was", "it", "a new exhibit") if n == 1
+                           else (f"{n} files were", "them", "new exhibits"))
+    return (f"{files} saved into this case but never added to it, probably because the app "
+            "was closed during an import. Nothing has been deleted. When you open the case "
+            f"in the app, it offers {it} back (\u201c{NEVER_ADDED}\u201d): \u201cAdd to the "
+            f"Inbox\u201d puts {it} in the Inbox as {exhibits}, where you can look at {it} "
+            f"and move {it} to an incident or to the trash.")
 
 
 def explain(problem: str) -> Finding:
@@ -100,6 +146,18 @@ def explain(problem: str) -> Finding:
                        "recorded when it was added.",
                        "Restore the case from a backup, and keep this case folder as it is "
                        "so someone can look at it.", problem)
+    if problem.startswith(DAMAGE) and "A repaired copy was made aside" in problem:
+        return Finding("The start of the case database is damaged.",
+                       f"{_damage_words(problem)} The app cannot open the case as it is, so "
+                       "it made a repaired copy in a temporary place and checked that; the "
+                       "other results come from that copy. Your case folder was not changed.",
+                       KEEP_WORDS, problem)
+    if problem.startswith(DAMAGE) and "No repaired copy" in problem:
+        return Finding("The case database is damaged and cannot be read.",
+                       f"{_damage_words(problem)} Not even a repaired copy of it could be "
+                       "read, so your incidents and notes cannot be listed here. Your "
+                       "exhibits' stored files were checked on their own.",
+                       KEEP_WORDS, problem)
     if problem.startswith("audit event") or "audit trail" in problem:
         return Finding("The audit trail (the record of every change) has been altered or "
                        "cut short.",
@@ -123,6 +181,39 @@ def explain(problem: str) -> Finding:
                    "The case's records do not all agree with each other.",
                    "Restore the case from your latest backup into a new folder, and keep "
                    "this one as it is so someone can look at it.", problem)
+
+
+KEEP_WORDS = ("Keep this case folder exactly as it is and do not add anything to it: first "
+              "copy the whole folder to a USB stick or another drive. Then restore your "
+              "latest backup file into a new folder (File › Restore a backup…). "
+              "Your photos and screenshots are still in the folder's “originals” "
+              "folder.")
+
+
+def _damage_words(problem: str) -> str:
+    """'The file ...' from 'database damage: the case database (case.db) is damaged: the
+    file ...'."""
+    what = problem.split(" is damaged: ", 1)[-1].split(". ", 1)[0]
+    return f"The file that holds your records ({DB_NAME}) is damaged: {what}."
+
+
+def damaged_check(events: Iterator[Progress], cancel: CancelToken | None = None,
+                  ) -> Iterator[Progress]:
+    """Check my evidence for a plain case whose database SQLite will not open: `events`
+    are `cases.check_damaged`'s (the checks on a repaired copy made aside). Nothing is
+    written to the case (its audit trail cannot be written either). The last event's
+    item is a CheckResult."""
+    report: VerifyReport | None = None
+    for event in events:
+        if isinstance(event.item, VerifyReport):
+            report = event.item
+        else:
+            yield event
+    cancelled = cancel is not None and cancel.cancelled
+    report = report if report is not None else VerifyReport()
+    result = CheckResult(report, [explain(p) for p in report.problems], cancelled)
+    total = max(report.originals_checked + 2, 1)
+    yield Progress(total, total, result.headline, result)
 
 
 def check_evidence(case: Case, cancel: CancelToken | None = None) -> Iterator[Progress]:

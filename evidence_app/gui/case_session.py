@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from evidence_app.core.errors import CaseError
 from evidence_app.core.store.changes import Changes
@@ -137,6 +138,7 @@ class CaseSession(QObject):
         self._bg = Background(self)
         self._busy = False
         self._count = 0
+        self.damaged_check: Any = None  # Check my evidence for a case that would not open
 
     @property
     def case_folder(self) -> Path | None:
@@ -358,11 +360,25 @@ class CaseSession(QObject):
             from evidence_app.gui.open_errors import explain_open_failure
 
             why = explain_open_failure(exc, folder)
-            show_error(self.window, why.title, why.text, why.advice, why.details)
+            box = show_error(self.window, why.title, why.text, why.advice, why.details)
+            if why.damaged:
+                check = box.addButton("Check what can still be read…",
+                                      QMessageBox.ButtonRole.AcceptRole)
+                check.clicked.connect(lambda: self._check_damaged(folder))
             if why.forget and isinstance(exc, CaseError):
                 self.settings.remove_recent(folder)
                 self.window.welcome.set_recent(self.settings.recent_cases())
         self.failed.emit(exc)
+
+    def _check_damaged(self, folder: Path) -> None:
+        """Check my evidence for a case whose database will not open: on a repaired copy."""
+        from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+
+        dialog = CheckEvidenceDialog(None, self.window, damaged=folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.damaged_check = dialog
+        dialog.show()
+        dialog.start()
 
     # -- closing -------------------------------------------------------------------------
     def lock_case(self) -> int:

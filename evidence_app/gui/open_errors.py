@@ -22,6 +22,7 @@ class Explanation:
     advice: str  # what to do next
     details: str = ""  # the exact reason, for whoever helps them
     forget: bool = False  # the folder is not a case (any more): drop it from recent cases
+    damaged: bool = False  # SQLite refuses its database: Check my evidence reads a copy
 
 
 def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
@@ -59,6 +60,19 @@ def explain_open_failure(exc: BaseException, folder: Path) -> Explanation:
             "A case folder is the one you chose when you created the case; it holds a "
             f"file called {DB_NAME} and a folder called \u201c{ORIGINALS}\u201d. Choose that "
             "folder, or start a new case.", details, forget=True)
+    from evidence_app.core.cases import database_refused
+
+    if database_refused(folder, exc):
+        return Explanation(
+            "The case could not be read",
+            f"The file that holds the records of {name} ({DB_NAME}) is damaged, so the case "
+            "cannot be opened. Nothing in the folder was changed.",
+            "Choose \u201cCheck what can still be read\u201d: the app repairs a copy of the "
+            "file in a temporary place and tells you what is left. Keep the folder exactly as "
+            "it is and do not add anything to it: your original photos and screenshots are "
+            f"still in its \u201c{ORIGINALS}\u201d folder. If you have a backup file, "
+            "restore it into a new folder (File \u203a Restore a backup\u2026).", details,
+            damaged=True)
     if isinstance(exc, UserError) and "cannot be read" in str(exc):
         return Explanation(
             "The case could not be read",

@@ -344,6 +344,36 @@ class Background(QObject):
             on_error: Callable[[BaseException], None]) -> None:
         self._relay.start(self._pool, self._relay.add(on_done, on_error), fn)
 
+    def task(self, gen_fn: Callable[..., Iterator[Progress]], *args: Any) -> TaskHandle:
+        """Run a Progress generator `gen_fn(*args, cancel=token)` that needs no open case
+        (checking a case SQLite will not open); the handle's signals as `CaseOps.task`."""
+        handle = TaskHandle(self)
+
+        def done(items: list[Any]) -> None:
+            handle.items = items
+            handle.running = False
+            if handle.token.cancelled:
+                handle.cancelled.emit()
+            handle.finished.emit(items)
+
+        def failed(exc: BaseException) -> None:
+            handle.running = False
+            handle.failed.emit(exc)
+
+        job_id = self._relay.add(done, failed, handle.progress.emit)
+        relay = self._relay
+
+        def run() -> list[Any]:
+            items = []
+            for event in gen_fn(*args, cancel=handle.token):
+                if event.item is not None:
+                    items.append(event.item)
+                relay.progress.emit(job_id, event)
+            return items
+
+        self._relay.start(self._pool, job_id, run)
+        return handle
+
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
 

@@ -81,3 +81,26 @@ def test_opening_read_only_on_request(closed_case):
         with pytest.raises(StorageError, match="read-only"):
             create_incident(case, title="New")
     assert snapshot(closed_case) == before
+
+
+def test_a_wrecked_database_on_a_read_only_medium_is_checked_on_a_copy(closed_case, cli,
+                                                                        monkeypatch):
+    with open(closed_case / "case.db", "r+b") as fh:
+        fh.write(bytes(100))
+    real = os.access
+    folder = closed_case.resolve()
+
+    def access(path, mode, *args, **kwargs):
+        if mode & os.W_OK and Path(path).resolve().is_relative_to(folder):
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    before = snapshot(closed_case)
+    code, out, err = cli("--case", closed_case, "verify")
+    assert code == 1, out + err
+    assert "Traceback" not in err and "unexpected problem" not in err, err
+    assert out.startswith("THE CASE DATABASE IS DAMAGED: its first bytes have been overwritten")
+    assert "What can still be read: 1 incident, 0 notes, 1 exhibit" in out
+    assert "1 problem(s) found." in out
+    assert snapshot(closed_case) == before

@@ -45,3 +45,27 @@ def test_verify_prints_the_head_and_checks_a_stated_one(case_dir, cli):
     assert code == 1 and "rewritten since" in out
     code, _, err = cli("--case", case_dir, "verify", "--head", "nonsense")
     assert code != 0 and "EVENTS:HASH" in err
+
+
+def test_files_never_added_are_named_with_the_apps_offer(case_dir, cli, tmp_path):
+    """verify tells the person what the app does with stored files no exhibit names: it
+    offers them back at open (Add to the Inbox); they are not called harmless debris."""
+    from fixtures.media_factory import phone_jpeg
+
+    from evidence_app.core.cases import open_case
+
+    with open_case(case_dir) as case:
+        sha, _size, _new = case.originals.put_bytes(
+            phone_jpeg(tmp_path / "IMG_1.jpg", seed=3).read_bytes())
+    code, out, err = cli("--case", case_dir, "verify")
+    assert code == 0, out + err
+    assert ("note: 1 file was saved into this case but never added to it, probably because "
+            "the app was closed during an import. Nothing has been deleted.") in out
+    assert "\u201cFiles that were never added\u201d" in out and "Add to the Inbox" in out
+    assert f"note: stored file {sha} was saved into the case but never added to it" in out
+    assert "harmless" not in out
+    assert "Everything holds." in out
+    code, out, _ = cli("--case", case_dir, "verify", "--json")
+    import json
+
+    assert json.loads(out)["unreferenced"] == [sha]

@@ -118,3 +118,83 @@ def test_a_case_folder_that_cannot_even_be_looked_at_is_explained(qtbot, window,
     assert box.windowTitle() == "The case folder cannot be reached"
     assert len(message_boxes()) == 1
     box.accept()
+
+
+def test_a_case_whose_database_start_is_wrecked_can_still_be_checked(qtbot, window, tmp_path):
+    """The open error offers Check my evidence, which reads a repaired copy and says what is
+    left and what to do; the case folder is not written."""
+    import hashlib
+    import os
+
+    from PySide6.QtWidgets import QApplication
+
+    from evidence_app.core.cases import create_case
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.incidents import create_incident
+    from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+    from tests.gui.helpers import wait_box
+
+    folder = tmp_path / "Broken case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        for i in range(5):
+            create_incident(case, title=f"Incident {i}")
+        list(import_files(case, [photo(tmp_path / "a.jpg")]))
+    with open(folder / "case.db", "r+b") as fh:
+        fh.write(bytes(100))
+
+    def state():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in folder.rglob("*") if p.is_file()}
+
+    before = state()
+    window.session.open(folder)
+    box = wait_box(qtbot, "is damaged")
+    assert "Check what can still be read" in box.informativeText()
+    check = next(b for b in box.buttons() if b.text().startswith("Check what can still be read"))
+    shots = os.environ.get("EVIDENCE_SHOTS")
+    if shots:
+        box.grab().save(os.path.join(shots, "open-damaged.png"))
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(w, CheckEvidenceDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=5000)
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, CheckEvidenceDialog) and w.isVisible())
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    assert dialog.headline.text().endswith(
+        "The case database is damaged, but a repaired copy of it could be read.")
+    details = dialog.details.text()
+    assert "What can still be read: 5 incidents, 0 notes, 1 exhibit," in details
+    assert "The start of the case database is damaged." in details
+    assert "overwritten with zeros" in details
+    assert "do not add anything to it" in details and "Restore a backup" in details
+    assert dialog.status.text() == "Finished. Nothing was written to the case."
+    if shots:
+        dialog.grab().save(os.path.join(shots, "check-damaged.png"))
+    dialog.close()
+    assert state() == before
+
+
+def test_a_case_database_nothing_can_be_read_from_still_has_its_exhibits_checked(
+        qtbot, tmp_path):
+    from evidence_app.core.cases import create_case
+    from evidence_app.core.importers.files import import_files
+    from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+
+    folder = tmp_path / "Broken case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        list(import_files(case, [photo(tmp_path / "a.jpg"),
+                                 photo(tmp_path / "b.jpg", colour="#aa3333")]))
+    (folder / "case.db").write_bytes(b"SQLite")  # cut short inside its header
+    dialog = CheckEvidenceDialog(None, damaged=folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    assert dialog.headline.text().endswith(
+        "The case database is damaged and none of its records can be read.")
+    details = dialog.details.text()
+    assert "Your exhibits themselves (2 stored files" in details
+    assert "every one matches the fingerprint it is stored under" in details
+    assert "only 6 bytes long" in details
+    assert "Restore a backup" in details
+    assert (folder / "case.db").read_bytes() == b"SQLite"

@@ -56,3 +56,31 @@ def test_a_case_with_nothing_left_over_asks_nothing(qtbot, window, tmp_path):
     settle(qtbot, window)
     qtbot.wait(200)
     assert not [b for b in message_boxes() if "never added" in b.text()]
+
+
+def test_check_my_evidence_names_files_never_added_in_the_words_of_the_offer(
+        qtbot, window, tmp_path):
+    """Check my evidence, like `verify`, says what the offer at open said: the files were
+    kept, and the app offers them back (Add to the Inbox)."""
+    from PySide6.QtWidgets import QApplication
+
+    from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+    from tests.gui.test_safety import menu_action
+
+    folder = case_with_two_unadded_files(tmp_path)
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    offer = wait_box(qtbot, "never added")
+    offer.reject()  # Cancel: kept, asked again next time
+    menu_action(window, "tools", "Check my evidence…").trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, CheckEvidenceDialog))
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert dialog.result.ok  # not a problem: nothing is wrong with the evidence
+    details = dialog.details.text()
+    assert "Files that were never added" in details
+    assert "2 files were saved into this case but never added to it" in details
+    assert "Nothing has been deleted" in details
+    assert "Add to the Inbox" in details
+    dialog.close()
+    settle(qtbot, window)

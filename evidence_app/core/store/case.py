@@ -202,7 +202,14 @@ class Case:
         written: the database is opened with SQLite's read-only mode."""
         db = folder / DB_NAME
         key = None if keys is None else keys.database
-        if backup_if_migrating(db, key, dry_run=True) is not None:
+        try:
+            migrating = backup_if_migrating(db, key, dry_run=True) is not None
+        except Exception as exc:
+            cause = database.database_error(exc)
+            if cause is not None:  # a damaged database: named as such, as below
+                raise _cannot_open(folder, cause) from exc
+            raise
+        if migrating:
             raise CaseError(f"The case in {folder} was made by an older version of this app "
                             "and must be upgraded, which cannot be done where it is (the "
                             "folder cannot be written). Copy the folder somewhere writable "
@@ -222,6 +229,16 @@ class Case:
             if cause is not None:
                 raise _cannot_open(folder, cause) from exc
             raise
+
+    @classmethod
+    def open_copy(cls, folder: Path, copy: Path, *, derived: Sequence[DerivedData],
+                  clock: Clock = system_clock) -> Case:
+        """Read-only: the plain case in `folder` (its originals, its case.head) with its
+        database read from `copy`, a repaired copy made aside (salvage.py) of a database
+        SQLite refuses. Nothing in `folder` is written; no lock is taken."""
+        engine = database.make_engine(copy, read_only=True)
+        return cls(Path(folder).expanduser().resolve(), CaseLock(folder), engine, derived,
+                   clock, read_only=True)
 
     @classmethod
     def _open(cls, folder: Path, creating: bool, derived: Sequence[DerivedData],
@@ -478,6 +495,15 @@ def _cannot_open(folder: Path, exc: BaseException) -> CaseError:
         return StorageError(f"The case in {folder} cannot be opened: {problem}. Nothing in "
                             "it was changed.")
     hint = ""
+    if (folder / KEY_FILE).exists() and getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+        # The key file opened with the passphrase, so the key is right: the database's
+        # start (the salt every page's key is made from) is damaged, or it was replaced.
+        return CaseError(
+            f"The case database in {folder} is damaged: its start cannot be read with the "
+            "case's key. Because the case is encrypted, none of its records can be read "
+            "without that part; nothing was changed. Keep the case folder exactly as it is "
+            "and add nothing to it (copy it somewhere safe first), and restore the case "
+            "from a backup file (.evidence-backup) into a new folder if you have one.")
     if database.is_plain_sqlite(folder / DB_NAME) is False and not (folder / KEY_FILE).exists():
         hint = (" If this case was encrypted, its key file (case.key) is missing: restore "
                 "the case folder from a backup.")

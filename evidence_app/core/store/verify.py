@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Collection, Iterator
+import tempfile
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.anchor import HEAD_NAME, read_head
 from evidence_app.core.store.audit import verify_chain
-from evidence_app.core.store.case import Case
+from evidence_app.core.store.case import Case, DerivedData
 from evidence_app.core.store.database import (
     database_error,
     integrity_problems,
@@ -44,6 +46,11 @@ class VerifyReport:
     audit_events: int = 0
     records_checked: int = 0  # rows compared field by field with their full record
     head: dict[str, Any] = field(default_factory=dict)  # the log's head: events, hash
+    unreferenced: list[str] = field(default_factory=list)  # stored files no row names
+    # When SQLite refused the database and the checks ran on a repaired copy
+    # (verify_damaged): what was wrong with its start, and what the copy holds.
+    damage: str = ""
+    recovered: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +59,10 @@ class VerifyReport:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": self.problems, "notices": self.notices,
                 "originals_checked": self.originals_checked, "audit_events": self.audit_events,
-                "records_checked": self.records_checked, "head": self.head}
+                "records_checked": self.records_checked, "head": self.head,
+                "unreferenced": self.unreferenced,
+                **({"damage": self.damage, "recovered": self.recovered} if self.damage
+                   else {})}
 
 
 def verify_case(case: Case, cancel: CancelToken | None = None,
@@ -116,8 +126,11 @@ def verify_case(case: Case, cancel: CancelToken | None = None,
         pool.shutdown(wait=True, cancel_futures=True)
     for sha in case.originals.all_hashes():
         if sha not in known:
-            report.notices.append(f"stored file {sha} belongs to no exhibit (left by an "
-                                  "interrupted import; harmless)")
+            # Offered back by the app at open (importers/recovered.py), never deleted.
+            report.unreferenced.append(sha)
+            report.notices.append(f"stored file {sha} was saved into the case but never "
+                                  "added to it (an import was stopped part-way); it was "
+                                  "not deleted")
     yield Progress(total, total, "Done", report)
 
 
@@ -218,20 +231,27 @@ def _check_derived(case: Case, report: VerifyReport) -> None:
 
 def _readable(case: Case) -> list[str]:
     """After damage: how much of each kind of record can still be read."""
-    out = []
+    return [f"despite the damage, {count} {what} can still be read" if error is None else
+            f"{count} {what} can be read before the damage; the rest cannot ({error})"
+            for what, count, error in _scan(case)]
+
+
+def _scan(case: Case) -> list[tuple[str, int, object]]:
+    """Each kind of record: how many rows can be read, to the first that cannot, and
+    what stopped the reading (None when nothing did)."""
+    out: list[tuple[str, int, object]] = []
     for what, table in (("incidents", "incidents"), ("notes", "notes"),
                         ("exhibits", "attachments"), ("people", "people"),
                         ("vehicles", "vehicles"), ("audit events", "audit_events")):
-        count = 0
+        count, error = 0, None
         try:
             with case.connect() as conn:
                 # Row by row, so the rows before a damaged page are still counted.
                 for _row in conn.exec_driver_sql(f"SELECT * FROM {table} NOT INDEXED"):
                     count += 1
-            out.append(f"despite the damage, {count} {what} can still be read")
         except Exception as exc:  # noqa: BLE001 - any failure here is more damage to name
-            out.append(f"{count} {what} can be read before the damage; the rest cannot "
-                       f"({database_error(exc) or exc})")
+            error = database_error(exc) or exc
+        out.append((what, count, error))
     return out
 
 
@@ -343,6 +363,116 @@ def _diary_incidents_with_notes(session: Session) -> set[int]:
         if entity_id is not None and record.get("source") == "diary import" and record.get("note"):
             found.add(entity_id)
     return found
+
+
+KEEP_AND_RESTORE = (
+    "Keep the case folder exactly as it is and add nothing to it: copy the whole folder "
+    "somewhere safe first. If you have a backup file (.evidence-backup), restore it into a "
+    "new folder (File > Restore a backup, or 'evidence-app restore'); your photos and "
+    "screenshots are still in the folder's 'originals' folder either way")
+
+
+def refused_as_damaged(folder: Path, exc: BaseException) -> bool:
+    """Whether `exc`, raised opening the case in `folder`, is SQLite refusing its
+    database file as damaged (not the disk failing, not an empty file)."""
+    from evidence_app.core.errors import CaseError
+    from evidence_app.core.store.folder import DB_NAME
+
+    cause = exc.__cause__
+    if not isinstance(exc, CaseError) or cause is None:
+        return False
+    error = database_error(cause)
+    try:
+        size = (Path(folder) / DB_NAME).stat().st_size
+    except OSError:
+        return False
+    return error is not None and storage_problem(error) is None and size > 0
+
+
+def verify_damaged(folder: Path, derived: Sequence[DerivedData],
+                   cancel: CancelToken | None = None,
+                   stated_head: tuple[int, str] | None = None) -> Iterator[Progress]:
+    """The checks of `verify_case` for a plain case whose database SQLite refuses because
+    its start (header, list of tables) is damaged: run on a repaired copy made in a
+    scratch folder (salvage.py), never on the case's own file. The last event's item is
+    the VerifyReport: its first problem says what was damaged and that the checks ran on
+    a copy; `recovered` counts what the copy holds."""
+    from evidence_app.core.store.folder import DB_NAME
+    from evidence_app.core.store.salvage import never_used, salvage
+
+    folder = Path(folder).expanduser().resolve()
+    yield Progress(0, 0, "Making a repaired copy of the damaged database")
+    with tempfile.TemporaryDirectory(prefix="evidence-check-") as scratch:
+        found = salvage(folder / DB_NAME, Path(scratch))
+        if found.copy is None:
+            yield from _originals_only(folder, found.damage, cancel)
+            return
+        first = (f"{DAMAGE} the case database ({DB_NAME}) is damaged: "
+                 f"{found.damage}. As it is, it cannot be opened. A repaired copy was made "
+                 f"aside ({'; '.join(found.repaired)}); {DB_NAME} itself was not changed. "
+                 "The other results are from that copy. " + KEEP_AND_RESTORE)
+        case = Case.open_copy(folder, found.copy, derived=derived)
+        try:
+            for event in verify_case(case, cancel, stated_head):
+                report = event.item
+                if isinstance(report, VerifyReport):
+                    unused = [p for p in report.problems if never_used(p)]
+                    report.problems = [first, *(p for p in report.problems
+                                                if p not in unused)]
+                    if unused:
+                        report.notices.append(
+                            "some pages of the repaired copy hold no records (they held "
+                            "the damaged lists or were free space); nothing is lost by that")
+                    report.damage = found.damage
+                    report.recovered = _counts(case)
+                    # The copy is checked, not the case: "cannot be written" is not its state.
+                    report.notices = [n.replace(" (the case folder cannot be written)", "")
+                                      for n in report.notices
+                                      if not n.startswith("despite the damage, ")]
+                yield event
+        finally:
+            case.close()
+
+
+ONE = {"incidents": "incident", "notes": "note", "exhibits": "exhibit", "people": "person",
+       "vehicles": "vehicle", "audit events": "audit event", "stored files": "stored file"}
+
+
+def recovered_words(recovered: dict[str, int]) -> str:
+    """'12 incidents, 1 note, ...' for VerifyReport.recovered."""
+    return ", ".join(f"{n} {ONE.get(what, what) if n == 1 else what}"
+                     for what, n in recovered.items())
+
+
+def _counts(case: Case) -> dict[str, int]:
+    """How many records of each kind can be read (to the first unreadable one)."""
+    return {what: count for what, count, _error in _scan(case)}
+
+
+def _originals_only(folder: Path, damage: str, cancel: CancelToken | None,
+                    ) -> Iterator[Progress]:
+    """No repaired copy could be read: only the stored files are checked, each against
+    the SHA-256 it is named by."""
+    from evidence_app.core.store.folder import DB_NAME, ORIGINALS
+
+    report = VerifyReport(damage=damage)
+    report.problems.append(
+        f"{DAMAGE} the case database ({DB_NAME}) is damaged: {damage}. No "
+        "repaired copy of it could be read, so the incidents, notes and audit trail in it "
+        f"cannot be listed. {DB_NAME} itself was not changed. " + KEEP_AND_RESTORE)
+    originals = Originals(folder / ORIGINALS)
+    shas = list(originals.all_hashes())
+    for i, sha in enumerate(shas):
+        if cancel is not None and cancel.cancelled:
+            report.problems.append("verification was cancelled before it finished")
+            break
+        problem = originals.verify(sha)
+        if problem:
+            report.problems.append(f"stored file {sha}: {problem}")
+        report.originals_checked += 1
+        yield Progress(i, len(shas), f"Checking stored file {sha[:12]}")
+    report.recovered = {"stored files": report.originals_checked}
+    yield Progress(len(shas), len(shas), "Done", report)
 
 
 def run_verify(case: Case) -> VerifyReport:

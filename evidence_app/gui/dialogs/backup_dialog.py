@@ -9,23 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from evidence_app.gui.screen_fit import fit_to_screen
+from evidence_app.gui.dialogs.task_dialog import RED, TaskDialog
 from evidence_app.gui.settings import AppSettings
 from evidence_app.gui.tasks import CaseOps, TaskHandle
 
@@ -52,38 +47,28 @@ def _backup(case: Any, folder: Path, *, full: bool, plan: Any, cancel: Any) -> A
     return backup_case(case, folder, full=full, plan=plan, cancel=cancel)
 
 
-class BackupDialog(QDialog):
+class BackupDialog(TaskDialog):
     """`backed_up(result)` after a backup file is written."""
 
     backed_up = Signal(object)
 
     def __init__(self, ops: CaseOps, settings: AppSettings, folder: Path | None = None,
                  parent: QWidget | None = None, *, protected: bool = False) -> None:
-        super().__init__(parent)
+        super().__init__("Back up now", (600, 420),
+                         INTRO + (" " + PROTECTED if protected else ""), parent)
         self.ops = ops
         self.settings = settings
         self.plan: Any = None
         self.result: Any = None
         self.handle: TaskHandle | None = None
-        self.setWindowTitle("Back up now")
-        fit_to_screen(self, 600, 420)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 16)
-        layout.setSpacing(10)
-        intro = QLabel(INTRO + (" " + PROTECTED if protected else ""))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        layout = self.body
         layout.addWidget(QLabel("Put the backup in this folder:"))
-        row = QHBoxLayout()
         self.folder_edit = QLineEdit()
         self.folder_edit.setReadOnly(True)
         self.folder_edit.setPlaceholderText("Choose a folder, for example on a USB stick")
         self.folder_edit.setAccessibleName("Backup folder")
-        row.addWidget(self.folder_edit, 1)
-        self.choose_button = QPushButton("Choose folder…")
-        self.choose_button.clicked.connect(self.choose_folder)
-        row.addWidget(self.choose_button)
-        layout.addLayout(row)
+        self.choose_button = self.add_path_row(self.folder_edit, "Choose folder…",
+                                               self.choose_folder)
         self.full_box = QCheckBox("Copy everything, even what earlier backups in that folder "
                                   "already hold")
         self.full_box.setToolTip(FULL_TIP)
@@ -92,15 +77,7 @@ class BackupDialog(QDialog):
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         layout.addWidget(self.plan_label)
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName("Backup progress")
-        self.bar.hide()
-        layout.addWidget(self.bar)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.result_label)
-        layout.addStretch(1)
+        self.add_progress("Backup progress")
         remind = QHBoxLayout()
         remind.addWidget(QLabel("Remind me when no backup has been made for"))
         self.remind_days = QSpinBox()
@@ -113,15 +90,7 @@ class BackupDialog(QDialog):
         remind.addWidget(self.remind_days)
         remind.addStretch(1)
         layout.addLayout(remind)
-        buttons = QDialogButtonBox()
-        self.backup_button = QPushButton("Back up")
-        self.backup_button.setDefault(True)
-        self.backup_button.setEnabled(False)
-        self.backup_button.clicked.connect(self.start)
-        buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.close)
-        layout.addWidget(buttons)
+        self.backup_button = self.add_buttons("Back up", self.start)
         if folder is not None and folder.is_dir():
             self.set_folder(folder)
 
@@ -159,14 +128,14 @@ class BackupDialog(QDialog):
         else:
             self.plan_label.setText(plan.describe() + " There is not enough space there: "
                                     "free some space or choose another drive.")
-            self.plan_label.setStyleSheet("color: #b3261e;")
+            self.plan_label.setStyleSheet(RED)
         self.backup_button.setEnabled(plan.fits)
 
     def _plan_failed(self, exc: BaseException) -> None:
         from evidence_app.gui.messages import describe
 
         self.plan_label.setText(describe(exc))
-        self.plan_label.setStyleSheet("color: #b3261e;")
+        self.plan_label.setStyleSheet(RED)
 
     def _set_reminder(self, days: int) -> None:
         self.settings.backup_reminder_days = days
@@ -179,22 +148,12 @@ class BackupDialog(QDialog):
         self.backup_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self.full_box.setEnabled(False)
-        self.close_button.setText("Cancel")
-        self.bar.show()
-        self.bar.setRange(0, 0)
-        self.result_label.setText("Backing up…")
-        self.result_label.setStyleSheet("")
+        self.begin("Backing up…")
         handle = self.handle = self.ops.task(_backup, self.plan.target.parent,
                                              full=self.full_box.isChecked(), plan=self.plan)
         handle.progress.connect(self._progress)
         handle.finished.connect(self._finished)
         handle.failed.connect(self._failed)
-
-    def _progress(self, event: Any) -> None:
-        if event.total:
-            self.bar.setRange(0, event.total)
-            self.bar.setValue(event.done)
-        self.result_label.setText(str(event.message))
 
     def _done(self) -> None:
         self.close_button.setText("Close")
@@ -213,8 +172,7 @@ class BackupDialog(QDialog):
             self._replan()
             return
         result = self.result = results[-1]
-        self.bar.setRange(0, 1)
-        self.bar.setValue(1)
+        self.show_full_bar()
         text = (f"\u2714 Backup saved: {result.path.name} ({human_size(result.size)}) in "
                 f"{result.path.parent}.")
         if result.needs:
@@ -226,21 +184,13 @@ class BackupDialog(QDialog):
         self.backed_up.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        from evidence_app.gui.messages import describe
-
         self._done()
-        self.bar.hide()
-        self.result_label.setText(describe(exc))
-        self.result_label.setStyleSheet("color: #b3261e;")
+        self.show_failure(exc)
         self._replan()
 
-    def close(self) -> bool:
-        if self.handle is not None and self.handle.running:
-            self.handle.cancel()
-            return False
-        return super().close()
+    def running(self) -> bool:
+        return self.handle is not None and self.handle.running
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if self.handle is not None and self.handle.running:
+    def cancel_running(self) -> None:
+        if self.handle is not None:
             self.handle.cancel()
-        super().closeEvent(event)

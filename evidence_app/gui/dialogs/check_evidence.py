@@ -4,6 +4,7 @@ background, with the result in words a person can repeat to a police officer."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,20 +21,30 @@ from PySide6.QtWidgets import (
 
 from evidence_app.gui.messages import show_error
 from evidence_app.gui.screen_fit import fit_to_screen
-from evidence_app.gui.tasks import CaseOps, TaskHandle
+from evidence_app.gui.tasks import Background, CaseOps, TaskHandle
 
 INTRO = ("This reads every exhibit again and compares it with the fingerprint (a SHA-256 "
          "hash) recorded when it was added, and checks the case's records and its audit "
          "trail. Nothing is changed. The result is kept in the audit trail and shown in "
          "your next report.")
 
+DAMAGED_INTRO = ("The case could not be opened because the file that holds its records is "
+                 "damaged. This check makes a repaired copy of that file in a temporary "
+                 "place and reads it, then checks every exhibit against its fingerprint. "
+                 "Nothing in your case folder is changed.")
+
 
 class CheckEvidenceDialog(QDialog):
     """Runs the check as soon as it is shown; Stop ends it early."""
 
-    def __init__(self, ops: CaseOps, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: CaseOps | None, parent: QWidget | None = None, *,
+                 damaged: Path | None = None) -> None:
+        """`damaged`: instead of the open case (`ops` None), the folder of a case whose
+        database SQLite will not open; it is checked on a repaired copy made aside."""
         super().__init__(parent)
         self.ops = ops
+        self.damaged = damaged
+        self.background: Background | None = None
         self.handle: TaskHandle | None = None
         self.result: Any = None
         self.setWindowTitle("Check my evidence")
@@ -41,7 +52,7 @@ class CheckEvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
-        intro = QLabel(INTRO)
+        intro = QLabel(INTRO if damaged is None else DAMAGED_INTRO)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.bar = QProgressBar()
@@ -85,7 +96,14 @@ class CheckEvidenceDialog(QDialog):
         self.details.clear()
         self.bar.setRange(0, 0)
         self.stop_button.setEnabled(True)
-        handle = self.handle = self.ops.task(check_evidence)
+        if self.damaged is not None:
+            from evidence_app.core.cases import check_damaged_folder
+
+            self.background = self.background or Background(self)
+            handle = self.handle = self.background.task(check_damaged_folder, self.damaged)
+        else:
+            assert self.ops is not None
+            handle = self.handle = self.ops.task(check_evidence)
         handle.progress.connect(self._progress)
         handle.finished.connect(self._finished)
         handle.failed.connect(self._failed)
@@ -114,14 +132,19 @@ class CheckEvidenceDialog(QDialog):
         result = self.result = results[-1]
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
-        self.status.setText("Finished. The result has been added to the audit trail."
-                            if not result.cancelled else "Stopped.")
+        self.status.setText("Stopped." if result.cancelled else
+                            "Finished. Nothing was written to the case." if self.damaged
+                            else "Finished. The result has been added to the audit trail.")
         self.headline.setText(("\u2714 " if result.ok else "\u26a0 ") + result.headline)
         self.headline.setStyleSheet("" if result.ok else "color: #b3261e;")
         parts = [f"<p>{escape(result.summary)}</p>"]
         for finding in result.findings:
             parts.append(f"<p><b>{escape(finding.title)}</b><br>{escape(finding.meaning)}"
                          f"<br><i>What to do:</i> {escape(finding.action)}</p>")
+        if result.never_added:
+            from evidence_app.core.evidence_check import NEVER_ADDED
+
+            parts.append(f"<p><b>{escape(NEVER_ADDED)}</b><br>{escape(result.never_added)}</p>")
         self.details.setText("".join(parts))
 
     def _failed(self, exc: BaseException) -> None:

@@ -8,25 +8,19 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from evidence_app.core.progress import CancelToken
-from evidence_app.gui.screen_fit import fit_to_screen
+from evidence_app.gui.dialogs.task_dialog import RED, TaskDialog
 
 INTRO = ("Choose a backup file (its name ends in .evidence-backup). It is restored as a new "
          "case in a new folder; every file is checked against the fingerprints the backup "
          "recorded before the case appears. Nothing that exists is replaced.")
-RED = "color: #b3261e;"
 
 
 class _Relay(QObject):
@@ -100,13 +94,13 @@ def suggested_folder(case_name: str) -> Path:
     return candidate
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(TaskDialog):
     """`open_requested(folder)` when the person asks to open the restored case."""
 
     open_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Restore a backup", (620, 400), INTRO, parent)
         self.info: Any = None
         self.result: Any = None
         self.token: CancelToken | None = None
@@ -117,65 +111,32 @@ class RestoreDialog(QDialog):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._relays: list[_Relay] = []
-        self.setWindowTitle("Restore a backup")
-        fit_to_screen(self, 620, 400)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 16)
-        layout.setSpacing(10)
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        layout = self.body
         layout.addWidget(QLabel("Backup file:"))
-        row = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
         self.file_edit.setAccessibleName("Backup file")
-        row.addWidget(self.file_edit, 1)
-        self.file_button = QPushButton("Choose file…")
-        self.file_button.clicked.connect(self.choose_file)
-        row.addWidget(self.file_button)
-        layout.addLayout(row)
+        self.file_button = self.add_path_row(self.file_edit, "Choose file…", self.choose_file)
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
         layout.addWidget(self.info_label)
         layout.addWidget(QLabel("Restore it as a new case in this folder:"))
-        row = QHBoxLayout()
         self.target_edit = QLineEdit()
         self.target_edit.setAccessibleName("New case folder")
         self.target_edit.textChanged.connect(lambda _t: self._update())
-        row.addWidget(self.target_edit, 1)
-        self.target_button = QPushButton("Choose place…")
-        self.target_button.clicked.connect(self.choose_place)
-        row.addWidget(self.target_button)
-        layout.addLayout(row)
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName("Restore progress")
-        self.bar.hide()
-        layout.addWidget(self.bar)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.result_label)
-        layout.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setDefault(True)
-        self.restore_button.setEnabled(False)
-        self.restore_button.clicked.connect(lambda: self.start())
-        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.target_button = self.add_path_row(self.target_edit, "Choose place…",
+                                               self.choose_place)
+        self.add_progress("Restore progress")
         self.anyway_button = QPushButton("Restore anyway")
         self.anyway_button.setToolTip("Restore this case with its problems: they stay listed "
                                       "by Check my evidence")
         self.anyway_button.hide()
         self.anyway_button.clicked.connect(lambda: self.start(keep_problems=True))
-        buttons.addButton(self.anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button = QPushButton("Open the restored case")
         self.open_button.hide()
         self.open_button.clicked.connect(self._open)
-        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.close)
-        layout.addWidget(buttons)
+        self.restore_button = self.add_buttons("Restore", lambda: self.start(),
+                                               self.anyway_button, self.open_button)
         self.anyway_button.hide()  # the button box shows what it is given
         self.open_button.hide()
 
@@ -254,11 +215,7 @@ class RestoreDialog(QDialog):
         self._update()
         for widget in (self.file_button, self.target_button, self.target_edit):
             widget.setEnabled(False)
-        self.close_button.setText("Cancel")
-        self.bar.show()
-        self.bar.setRange(0, 0)
-        self.result_label.setStyleSheet("")
-        self.result_label.setText("Restoring…")
+        self.begin("Restoring…")
         given = keys or (None, None, None)
         self._run(lambda progress: _restore(path, target, token, keep_problems, progress,
                                             given),
@@ -284,12 +241,6 @@ class RestoreDialog(QDialog):
         self.unlock_dialog = dialog
         dialog.open()
 
-    def _progress(self, event: Any) -> None:
-        if event.total:
-            self.bar.setRange(0, event.total)
-            self.bar.setValue(event.done)
-        self.result_label.setText(str(event.message))
-
     def _end(self) -> None:
         self.token = None
         self.close_button.setText("Close")
@@ -304,8 +255,7 @@ class RestoreDialog(QDialog):
             self.result_label.setText("The restore was cancelled; nothing was left behind.")
             return
         self.result = result
-        self.bar.setRange(0, 1)
-        self.bar.setValue(1)
+        self.show_full_bar()
         if result.problems:
             self.result_label.setText(
                 f"Restored the case '{result.case_name}' to {result.folder}, with the "
@@ -325,12 +275,8 @@ class RestoreDialog(QDialog):
         self.open_button.setDefault(True)
 
     def _failed(self, exc: BaseException) -> None:
-        from evidence_app.gui.messages import describe
-
         self._end()
-        self.bar.hide()
-        self.result_label.setText(describe(exc))
-        self.result_label.setStyleSheet(RED)
+        self.show_failure(exc)
         from evidence_app.core.store.restore import RestoreCheckFailed
 
         self.anyway_button.setVisible(isinstance(exc, RestoreCheckFailed))
@@ -340,15 +286,13 @@ class RestoreDialog(QDialog):
             self.open_requested.emit(self.result.folder)
             self.accept()
 
-    def close(self) -> bool:
-        if self.token is not None:
-            self.token.cancel()
-            return False
-        return super().close()
+    def running(self) -> bool:
+        return self.token is not None
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def cancel_running(self) -> None:
         if self.token is not None:
             self.token.cancel()
+
+    def closing(self) -> None:
         self.pool.waitForDone(30000)
         self._keys = None
-        super().closeEvent(event)
