@@ -9,7 +9,7 @@ offscreen with a fresh home folder, timed from spawn until it prints "shown" (th
 window exposed; the app's window exposed with its welcome page, or with the sample case's
 timeline showing and its features loaded: `evidence-app --exit-when-shown`). Run:
 
-    .venv/bin/python bench/bench_bundle.py [--runs 5] [--no-build]
+    .venv/bin/python bench/bench_bundle.py [--runs 5] [--no-build] [--variants app,bare]
 
 Needs requirements-packaging.lock installed (`make dist` installs it).
 """
@@ -111,9 +111,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true", help="measure the last build")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="which bundles (app and bare at least; default: all four)")
     args = parser.parse_args()
+    variants = [v for v in VARIANTS if v in args.variants.split(",")]
+    assert {"app", "bare"} <= set(variants), "app and bare are needed"
     bundles = {}
-    for variant in VARIANTS:
+    for variant in variants:
         if not args.no_build:
             began = time.perf_counter()
             bundles[variant] = build(variant)
@@ -155,11 +159,13 @@ def main() -> int:
         if max(app_mib, bare_mib) >= 0.5:
             print(f"  {label:52s} {app_mib:6.1f} {bare_mib:6.1f}")
     print("\nSize (MiB, files in the bundle folder):")
-    for v in VARIANTS:
+    for v in variants:
         print(f"  {v:14s} {mib[v]:7.1f}")
     print(f"  app / bare          {sizes['app'] / sizes['bare']:.2f}x (target < 1.5x)")
-    print(f"  app / bare-trimmed  {sizes['app'] / sizes['bare-trimmed']:.2f}x")
-    print(f"  exclusions save     {mib['unexcluded'] - mib['app']:.1f} MiB")
+    if "bare-trimmed" in sizes:
+        print(f"  app / bare-trimmed  {sizes['app'] / sizes['bare-trimmed']:.2f}x")
+    if "unexcluded" in sizes:
+        print(f"  exclusions save     {mib['unexcluded'] - mib['app']:.1f} MiB")
     print(f"\nStart to shown window (s; median of {args.runs}, first run apart):")
     for name in cases:
         print(f"  {name:24s} median {med[name]:.2f}  first {first[name]:.2f}  "
