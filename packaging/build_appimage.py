@@ -49,6 +49,9 @@ def main() -> int:
                        "builds it from the type2-runtime and squashfuse sources)")
     elif runtime.read_bytes()[8:11] != b"AI\x02":
         missing.append(f"{runtime} is not an AppImage type 2 runtime (no AI\\x02 at byte 8)")
+    licences = Path(f"{runtime}.licences")
+    if runtime.is_file() and not (licences / "README.txt").is_file():
+        missing.append(f"the runtime's licences {licences} (build_runtime.sh writes them)")
     if missing:
         print("make appimage: missing " + "; ".join(missing), file=sys.stderr)
         return 2
@@ -57,6 +60,7 @@ def main() -> int:
         appdir = Path(tmp) / "AppDir"
         shutil.copytree(BUNDLE, appdir, symlinks=True)
         (appdir / "AppRun").symlink_to("evidence-app")
+        shutil.copytree(licences, appdir / "licences" / "appimage-runtime")
         shutil.copy2(ROOT / "resources" / f"{DESKTOP_ID}.desktop", appdir)
         shutil.copy2(ROOT / "resources" / "icons" / "hicolor" / "256x256" / "apps" /
                      f"{DESKTOP_ID}.png", appdir)

@@ -38,4 +38,21 @@ strip --strip-debug --strip-unneeded "$W/runtime"
 printf 'AI\002' | dd of="$W/runtime" bs=1 count=3 seek=8 conv=notrunc 2>/dev/null
 mkdir -p "$(dirname "$OUT")"
 cp "$W/runtime" "$OUT"
-echo "$OUT: AppImage type 2 runtime, $(stat -c %s "$OUT") bytes"
+# The licences of what the runtime is made of, for the AppImage's licences/ folder
+# (packaging/build_appimage.py refuses a runtime without them).
+L="$OUT.licences"
+rm -rf "$L" && mkdir -p "$L"
+cp "$RT/LICENSE" "$L/type2-runtime-LICENSE.txt"
+cp "$SQ/LICENSE" "$L/squashfuse-LICENSE.txt"
+for pkg in libfuse3-3 libzstd1 zlib1g liblzma5 liblz4-1 libc6; do
+  cp "/usr/share/doc/$pkg/copyright" "$L/$pkg-copyright.txt"
+done
+cat > "$L/README.txt" <<TEXT
+The AppImage runtime (the program at the front of this AppImage file) is built from
+type2-runtime ($(cat "$RT/src/runtime/version" 2>/dev/null || echo unknown); MIT) with, statically linked: squashfuse
+(BSD-2-Clause), libfuse 3 (LGPL-2.1), zstd (BSD-3-Clause or GPL-2.0), zlib (Zlib),
+xz/liblzma (0BSD / public domain), lz4 (BSD-2-Clause) and the GNU C library (LGPL-2.1
+or later), as packaged by Debian: their licence texts are beside this file. The runtime
+is built by packaging/appimage/build_runtime.sh in the Evidence Organiser source.
+TEXT
+echo "$OUT: AppImage type 2 runtime, $(stat -c %s "$OUT") bytes; licences in $L"
