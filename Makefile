@@ -12,7 +12,7 @@ INSTALL := $(PY) -m pip install --quiet --require-hashes
 # installed in the project's venv.
 LOCKER  := $(VENV)/lock-tools
 
-.PHONY: run test fuzz bench lock demo clean dist install-desktop uninstall-desktop
+.PHONY: run test fuzz bench lock demo clean dist appimage install-desktop uninstall-desktop
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -51,6 +51,11 @@ $(PACKAGING): requirements-packaging.lock $(RUNTIME)
 
 dist: $(PACKAGING)
 	nice -n 10 $(PY) packaging/build_dist.py
+
+# The same bundle as one AppImage file (not part of `make test`). Needs squashfs-tools
+# and the AppImage runtime built by packaging/appimage/build_runtime.sh (see there).
+appimage: dist
+	nice -n 10 $(PY) packaging/build_appimage.py
 
 # The app in this user's application menu (icons, .desktop, metainfo under
 # $$XDG_DATA_HOME), started from this checkout's .venv.

@@ -9,7 +9,7 @@ offscreen with a fresh home folder, timed from spawn until it prints "shown" (th
 window exposed; the app's window exposed with its welcome page, or with the sample case's
 timeline showing and its features loaded: `evidence-app --exit-when-shown`). Run:
 
-    .venv/bin/python bench/bench_bundle.py [--runs 5] [--no-build]
+    .venv/bin/python bench/bench_bundle.py [--runs 5] [--no-build] [--variants app,bare]
 
 Needs requirements-packaging.lock installed (`make dist` installs it).
 """
@@ -49,6 +49,42 @@ def size(bundle: Path) -> int:
     return sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file() and not f.is_symlink())
 
 
+# What each part of a bundle's _internal folder is, by the start of its path there
+# (first match wins); anything else is named by its first folder.
+COMPONENTS = (
+    ("PySide6/Qt/lib/libicu", "ICU (Qt's Unicode data)"),
+    ("PySide6/Qt/plugins/", "Qt plugins"),
+    ("PySide6/", "Qt and PySide6"),
+    ("evidence_app/resources/fonts/NotoColorEmoji", "report font: Noto Color Emoji"),
+    ("evidence_app/resources/fonts/", "report fonts, the rest"),
+    ("evidence_app/", "the app (code, guide, icons, migrations)"),
+    ("libpython", "Python"), ("python3", "Python"), ("base_library", "Python"),
+    ("pillow.libs/libavif", "Pillow: AVIF (libavif)"), ("pillow.libs", "Pillow"),
+    ("PIL/", "Pillow"), ("pi_heif", "HEIC decoder (pi-heif)"),
+    ("_pi_heif", "HEIC decoder (pi-heif)"), ("pillow_heif", "HEIC (pillow-heif)"),
+    ("_pillow_heif", "HEIC (pillow-heif)"), ("sqlcipher3", "SQLCipher (with OpenSSL)"),
+    ("cryptography", "cryptography (with OpenSSL)"), ("pypdfium2", "PDFium (pypdfium2)"),
+    ("pikepdf", "qpdf (pikepdf)"), ("lxml", "lxml"), ("uharfbuzz", "HarfBuzz (uharfbuzz)"),
+    ("emoji", "emoji names"), ("sqlalchemy", "SQLAlchemy"), ("reportlab", "reportlab"),
+    ("libcrypto", "system OpenSSL (Python's hashlib/ssl)"),
+    ("lib", "other system libraries (X11, CUPS, GnuTLS, glib...)"),
+)
+
+
+def components(bundle: Path) -> dict[str, int]:
+    """Bytes per part of the bundle (files only; links count nothing)."""
+    inside = bundle / "_internal"
+    out: dict[str, int] = {}
+    for f in inside.rglob("*"):
+        if not f.is_file() or f.is_symlink():
+            continue
+        rel = f.relative_to(inside).as_posix()
+        label = next((name for prefix, name in COMPONENTS if rel.startswith(prefix)),
+                     rel.split("/")[0].removesuffix(".libs"))
+        out[label] = out.get(label, 0) + f.stat().st_size
+    return out
+
+
 def start(argv: list[str], home: Path) -> float:
     """Seconds from spawn to the "shown" line, in a fresh home with no Python about."""
     env = {"HOME": str(home), "EVIDENCE_APP_HOME": str(home / "app"), "PATH": "/usr/bin:/bin",
@@ -75,9 +111,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true", help="measure the last build")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="which bundles (app and bare at least; default: all four)")
     args = parser.parse_args()
+    variants = [v for v in VARIANTS if v in args.variants.split(",")]
+    assert {"app", "bare"} <= set(variants), "app and bare are needed"
     bundles = {}
-    for variant in VARIANTS:
+    for variant in variants:
         if not args.no_build:
             began = time.perf_counter()
             bundles[variant] = build(variant)
@@ -111,12 +151,21 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    parts = {v: components(bundles[v]) for v in ("app", "bare")}
+    print("\nWhat the app's and the bare window's bundles hold (MiB, largest first):")
+    for label in sorted(set(parts["app"]) | set(parts["bare"]),
+                        key=lambda k: -max(parts["app"].get(k, 0), parts["bare"].get(k, 0))):
+        app_mib, bare_mib = (parts[v].get(label, 0) / 2**20 for v in ("app", "bare"))
+        if max(app_mib, bare_mib) >= 0.5:
+            print(f"  {label:52s} {app_mib:6.1f} {bare_mib:6.1f}")
     print("\nSize (MiB, files in the bundle folder):")
-    for v in VARIANTS:
+    for v in variants:
         print(f"  {v:14s} {mib[v]:7.1f}")
     print(f"  app / bare          {sizes['app'] / sizes['bare']:.2f}x (target < 1.5x)")
-    print(f"  app / bare-trimmed  {sizes['app'] / sizes['bare-trimmed']:.2f}x")
-    print(f"  exclusions save     {mib['unexcluded'] - mib['app']:.1f} MiB")
+    if "bare-trimmed" in sizes:
+        print(f"  app / bare-trimmed  {sizes['app'] / sizes['bare-trimmed']:.2f}x")
+    if "unexcluded" in sizes:
+        print(f"  exclusions save     {mib['unexcluded'] - mib['app']:.1f} MiB")
     print(f"\nStart to shown window (s; median of {args.runs}, first run apart):")
     for name in cases:
         print(f"  {name:24s} median {med[name]:.2f}  first {first[name]:.2f}  "

@@ -10,7 +10,7 @@ packed copy.
 4. adds what the desktop needs (resources/: icons, .desktop, metainfo) and
    install-desktop.sh, and packs dist/evidence-organiser-<version>-linux-<machine>.tar.gz;
 5. unpacks that tarball into a temporary folder and smoke-tests it there with no Python
-   (packaging/smoke_test.sh).
+   (packaging/smoke_test.sh), importing a HEIC, a TIFF, a PDF and a JPEG made here.
 
 On Windows and macOS the same spec builds the app (with its .ico / .icns, and an .app on
 macOS); this script's packing and smoke test are for Linux.
@@ -55,6 +55,37 @@ def build_bundle(variant: str, distpath: Path, workpath: Path) -> Path:
     return distpath / name
 
 
+def make_samples(folder: Path) -> Path:
+    """Files for the smoke test to import inside the bundle, made by the real encoders
+    (libheif with x265, libtiff, libjpeg through Pillow; reportlab): an iPhone-style
+    HEIC photo, a scanned letter as TIFF, a two-page PDF letter and a JPEG screenshot
+    whose words Tesseract can read."""
+    import pillow_heif
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.pdfgen import canvas
+
+    pillow_heif.register_heif_opener()
+    folder.mkdir(parents=True)
+    font = ImageFont.truetype(str(ROOT / "evidence_app" / "resources" / "fonts" /
+                                  "DejaVuSans.ttf"), 40)
+    photo = Image.new("RGB", (640, 480), (40, 90, 160))
+    ImageDraw.Draw(photo).rectangle((200, 150, 440, 330), fill=(230, 200, 40))
+    photo.save(folder / "IMG_0001.HEIC", "HEIF", quality=70)
+    scan = Image.new("L", (850, 1100), 255)
+    ImageDraw.Draw(scan).text((80, 120), "Scanned letter", fill=0, font=font)
+    scan.save(folder / "scan.tif", "TIFF", compression="tiff_deflate")
+    shot = Image.new("RGB", (900, 300), "white")
+    ImageDraw.Draw(shot).text((40, 110), "STOP FOLLOWING ME HOME", fill="black", font=font)
+    shot.save(folder / "screenshot.jpg", "JPEG", quality=92)
+    pdf = canvas.Canvas(str(folder / "letter.pdf"), pagesize=(595, 842))
+    for text in ("A letter left on the doorstep", "Page two"):
+        pdf.setFont("Helvetica", 18)
+        pdf.drawString(72, 720, text)
+        pdf.showPage()
+    pdf.save()
+    return folder
+
+
 def main() -> int:
     if not sys.platform.startswith("linux"):
         print("make dist packs and smoke-tests the Linux bundle; on this system run "
@@ -87,7 +118,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="evidence-dist-") as tmp:
         with tarfile.open(tarball) as tar:
             tar.extractall(tmp, filter="tar")
-        run("bash", ROOT / "packaging" / "smoke_test.sh", Path(tmp) / stem, __version__)
+        samples = make_samples(Path(tmp) / "samples")
+        run("bash", ROOT / "packaging" / "smoke_test.sh", Path(tmp) / stem, __version__,
+            samples)
     print(f"\nmake dist: {tarball.relative_to(ROOT)} built and smoke-tested")
     return 0
 

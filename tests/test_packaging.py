@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -84,3 +85,24 @@ def test_licences_are_collected_and_a_file_of_unknown_origin_stops_the_build(tmp
     assert licences.main([str(tmp_path / "contents.json"), str(bundle)]) == 1
     err = capsys.readouterr().err
     assert "no licence found" in err and "libmystery.so.1" in err
+
+
+EMOJI_NAMES = """
+from emoji.unicode_codes import _loaded_keys
+from evidence_app.core.report import emoji
+for seq in ("\\U0001F621", "\\U0001F52A", "\\U0001F1EC\\U0001F1E7", "1\\ufe0f\\u20e3",
+            "\\U0001F469\\U0001F3FD\\u200d\\U0001F4BB", "\\u263a"):
+    assert emoji.everyday_name(seq) and emoji.known(seq), seq
+    emoji.picture(seq)
+assert emoji.find("hi \\U0001F621\\U0001F52A \\u263a", lambda ch: False)
+assert emoji.maybe_emoji("\\U0001F621")
+print(sorted(_loaded_keys))
+"""
+
+
+def test_the_report_reads_only_the_english_emoji_names_the_bundle_keeps():
+    # The spec leaves out the emoji package's other languages (APP_UNUSED_FILES).
+    assert any("/emoji/unicode_codes/emoji_" in s for s in spec_list("APP_UNUSED_FILES"))
+    done = subprocess.run([sys.executable, "-c", EMOJI_NAMES], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == str(sorted({"en", "alias", "E", "status"}))

@@ -23,12 +23,19 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 from evidence_app.core.media.source import Source, open_source
 
-try:  # HEIC/HEIF from iPhones
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
-    pass
+# HEIC/HEIF from iPhones: pillow-heif (a declared dependency; its encoder also makes
+# the tests' samples), else pi-heif, the same maintainer's decode-only build of it, which
+# the desktop bundle carries instead (packaging/: without the HEVC encoder it is 23 MiB
+# smaller). AVIF is Pillow's own.
+try:
+    import pillow_heif as _heif
+except ImportError:  # pragma: no cover - the bundle
+    try:
+        import pi_heif as _heif  # type: ignore[import-not-found, no-redef]
+    except ImportError:
+        _heif = None  # type: ignore[assignment]
+if _heif is not None:
+    _heif.register_heif_opener()
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from evidence_app.core.media.child import child_command
+
 WORKERS = 1
 TIME_LIMIT = 30.0
 MEMORY_LIMIT = 1536 * 1024 * 1024
@@ -68,13 +70,14 @@ def _limits() -> None:  # pragma: no cover - runs in the child before it starts
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+# What the child runs (`python -c`, or the bundle's --internal-child: media.child).
 _CHILD = "from evidence_app.core.media.isolated import serve; serve()"
 
 
 class _Worker:
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            child_command("picture", _CHILD), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=None, preexec_fn=_limits if os.name == "posix" else None)  # noqa: PLW1509
 
     def ask(self, data: bytes, name: str, thumbnail: bool,

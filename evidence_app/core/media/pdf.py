@@ -19,11 +19,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from PIL import Image
+
+from evidence_app.core.media.child import child_command
 
 PDF_TYPE = "application/pdf"
 # The longest side of any drawing of a page, in pixels (a page at 200 dpi is 2339).
@@ -83,7 +84,7 @@ def read_pdf(data: bytes, max_side: int | None = None,
     stopped = ""
     try:
         child = subprocess.Popen(
-            [sys.executable, "-I", "-c", _CHILD, str(side)], stdin=subprocess.PIPE,
+            child_command("pdf", _CHILD, str(side), isolated=True), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             preexec_fn=_limits if os.name == "posix" else None)  # noqa: PLW1509
     except OSError as exc:
@@ -195,6 +196,7 @@ def _make(y: str, mo: str | None, d: str | None, h: str | None, mi: str | None,
 
 # The child: reads the PDF from standard input, writes one line of JSON (page count,
 # first page size, dates, or an error) and, when asked for a size, a PNG of page 1.
+# Started by media.child.child_command (`python -I -c`, or the bundle's --internal-child).
 _CHILD = r"""
 import io, json, re, sys
 def main():
