@@ -146,6 +146,17 @@ class MessageView:
     source_line: int | None
     incident_id: int | None
     attachments: tuple[MessageAttachment, ...] = ()
+    # Its number among the messages of its own export file (None: imported before it
+    # was kept). `index` is its place in the conversation, which moves when a later
+    # export slots earlier messages in; this never does.
+    source_index: int | None = None
+
+    @property
+    def export_number(self) -> int:
+        """The number a report cites for it with its export's mark ("JS/12, messages
+        341-355"): its number in its own export file (its place in the conversation
+        for messages imported before that was kept, as reports printed then)."""
+        return self.source_index if self.source_index is not None else self.index
 
     @property
     def outgoing(self) -> bool:
@@ -297,7 +308,8 @@ _MESSAGE_COLUMNS = (
     Participant.name, Participant.address, Participant.is_owner, Participant.is_suspect,
     Message.sent_at, Message.time_basis, Message.time_note, Message.kind, Message.text,
     Message.subject, Message.call_number, Message.call_direction, Message.call_status,
-    Message.call_seconds, Attachment.exhibit_mark, Message.source_line, Message.incident_id)
+    Message.call_seconds, Attachment.exhibit_mark, Message.source_line, Message.incident_id,
+    Message.source_index)
 
 
 def _message_query() -> Any:
@@ -322,11 +334,11 @@ def _views(session: Session, rows: Sequence[Any]) -> list[MessageView]:
     out = []
     for r in rows:
         (mid, cid, idx, pid, name, address, owner, suspect, sent, basis, note, kind, text,
-         subject, number, direction, status, seconds, mark, line, incident) = r
+         subject, number, direction, status, seconds, mark, line, incident, source_index) = r
         out.append(MessageView(
             mid, cid, idx, pid, name or address or "", bool(owner), bool(suspect), sent,
             basis, note, kind, text, subject, number, direction, status, seconds,
-            mark or "", line, incident, tuple(files.get(mid, ()))))
+            mark or "", line, incident, tuple(files.get(mid, ())), source_index))
     return out
 
 

@@ -16,10 +16,12 @@ export into `ChatExport`s (one per conversation it holds) and hands them to
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +79,8 @@ class ChatMessage:
     call_seconds: int | None = None
     files: list[str] = field(default_factory=list)  # keys of ChatExport.files
     from_owner: bool | None = None  # the export says the person sent it
+    wall: str = ""  # "2025-03-14 22:15:00": the local time as written, for zone-less times
+    media: bool = False  # it sent a picture or file (attached, or "<Media omitted>")
 
 
 @dataclass
@@ -110,6 +114,8 @@ class ConversationImport:
     export_exhibit: str
     export_sha256: str
     problems: list[str]
+    files_added: int = 0  # messages already there given the pictures they lacked
+    renumbered: int = 0  # messages already there moved along by earlier ones
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -239,24 +245,87 @@ def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = 
 MESSAGE_COLUMNS = ("id", "conversation_id", "idx", "participant_id", "sent_at", "time_basis",
                    "time_note", "kind", "text", "subject", "call_number", "call_direction",
                    "call_status", "call_seconds", "source_export_id", "source_line",
-                   "dedupe_key", "incident_id")
-def dedupe_keys(messages: Sequence[ChatMessage],
-                stamps: Sequence[str | None] | None = None) -> list[str]:
-    """A key per message that a longer export of the same conversation gives again:
-    sender, time (as stored), kind and text, with an ordinal for exact repeats.
-    `stamps` are the times as stored, when the caller has them already."""
+                   "source_index", "dedupe_key", "incident_id")
+
+# What an export without its media writes where a picture or file was sent: Android's
+# "<Media omitted>", iPhone's "image omitted", "video omitted", ... and for documents
+# "report.pdf • 3 pages document omitted".
+_MEDIA_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"
+MEDIA_PLACEHOLDER = re.compile(
+    r"^[\s" + _MEDIA_MARKS + r"]*(?:<Media omitted>|(?:image|video|audio|sticker|GIF|"
+    r"Contact card|document) omitted|[^\n]*[\s" + _MEDIA_MARKS + r"]document omitted)[\s" + _MEDIA_MARKS + r"]*$")
+
+
+def is_media_placeholder(text: str) -> bool:
+    """The text an export without media writes in place of a picture or file."""
+    return "omitted" in text and MEDIA_PLACEHOLDER.match(text) is not None
+
+
+def identities(messages: Sequence[ChatMessage],
+               stamps: Sequence[str | None] | None = None) -> list[str]:
+    """The identity of each message: what another export of the same conversation
+    gives again for the same message, so that a re-import recognises it.
+
+    Sender, time, kind and text, with an ordinal for exact repeats. The time is the
+    local wall-clock time as the export wrote it (`ChatMessage.wall`) for exports whose
+    times carry no zone, so a re-import after the case's zone changed still matches;
+    otherwise the absolute time (`stamps`: as stored). A message that sent a picture or
+    file is the same whether the export came with its media ("IMG-...jpg (file
+    attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
     seen: dict[str, int] = {}
     keys = []
     sha = hashlib.sha256
     for m, when in zip(messages, stamps, strict=True):
-        base = "\x1f".join((m.sender, m.address, when or "", m.kind, m.text, m.call_number,
-                            m.call_status, ",".join(m.files)))
+        base = "\x1f".join((m.sender, m.address, m.wall or when or "", m.kind,
+                            "\x00media" if m.media else m.text, m.call_number,
+                            m.call_status))
         n = seen.get(base, 0)
         seen[base] = n + 1
         keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
     return keys
+
+
+dedupe_keys = identities  # the name it had first
+
+
+def place_new(existing_times: Sequence[str | None], matched: Sequence[int | None],
+              new_times: Sequence[str | None]) -> list[int]:
+    """Where each new message of a re-import goes among the messages already there.
+
+    `existing_times`: the conversation's messages' times as stored, in their order;
+    `matched`: for each message of the export in its order, the 0-based place among
+    those of the message it is (or None for a new one); `new_times`: the new
+    messages' times, in the export's order. Returns, for each new message, how many of
+    the existing messages come before it: by time, but never before the existing
+    message the export has before it nor after the one it has after it (the export's
+    own order), so a longer or earlier export slots its messages in where they belong."""
+    total = len(existing_times)
+    lows: list[int] = []
+    highs: list[int] = []
+    low = 0
+    pending = 0
+    for place in matched:
+        if place is None:
+            lows.append(low)
+            pending += 1
+            continue
+        highs.extend([place] * pending)
+        pending = 0
+        low = max(low, place + 1)
+    highs.extend([total] * pending)
+    dated = [t or "" for t in existing_times]
+    ordered = all(a <= b for a, b in zip(dated, dated[1:], strict=False))
+    out = []
+    for when, lo, hi in zip(new_times, lows, highs, strict=True):
+        if lo >= hi:
+            out.append(lo)
+        elif when is None or not ordered:
+            out.append(lo if lo else hi)  # next to the export's neighbour
+        else:
+            out.append(min(max(bisect.bisect_right(dated, when, lo, hi), lo), hi))
+    return out
 
 
 def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
@@ -382,16 +451,72 @@ def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, Messag
     return count
 
 
+def _ranges(indexes: Sequence[int]) -> str:
+    """[3, 4, 5, 9] -> "3-5, 9" (sorted indexes)."""
+    parts: list[str] = []
+    start = prev = None
+    for i in indexes:
+        if prev is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            parts.append(f"{start}-{prev}" if prev != start else str(start))
+        start = prev = i
+    if start is not None:
+        parts.append(f"{start}-{prev}" if prev != start else str(start))
+    return ", ".join(parts)
+
+
+def _renumber(conn: Any, existing: list[tuple[int, int]], slots: list[int]) -> tuple[
+        list[int], int]:
+    """Give the new messages their places (`slots`: existing messages before each) and
+    move the existing ones after them up; returns the new messages' indexes (in the
+    export's order) and how many existing messages were renumbered."""
+    order = sorted(range(len(slots)), key=slots.__getitem__)  # stable: export order
+    new_idx = [0] * len(slots)
+    for rank, j in enumerate(order):
+        new_idx[j] = slots[j] + rank + 1
+    changes: list[tuple[int, int]] = []
+    before = 0  # new messages placed before the existing one at `place`
+    ranked = sorted(slots)
+    for place, (mid, idx) in enumerate(existing):
+        while before < len(ranked) and ranked[before] <= place:
+            before += 1
+        want = place + 1 + before
+        if want != idx:
+            changes.append((want, mid))
+    if changes:
+        # Out of the way first: (conversation, idx) is unique at every step.
+        conn.exec_driver_sql("UPDATE messages SET idx = -idx WHERE id = ?",
+                             [(mid,) for _, mid in changes])
+        conn.exec_driver_sql("UPDATE messages SET idx = ? WHERE id = ?", changes)
+    return new_idx, len(changes)
+
+
+def _reclock(ex: ChatExport, tz: str) -> None:
+    """Read an export's zone-less times again in `tz`: the zone the conversation's
+    earlier imports used, when the case's zone has changed since (its messages keep
+    one zone, so they stay in order)."""
+    clock = LocalClock(tz, ex.options.get("time_basis") or "case_zone")
+    for m in ex.messages:
+        if m.wall and m.time_basis == clock.basis:
+            m.sent_at, m.time_note = clock.utc(datetime.fromisoformat(m.wall))
+    ex.options["timezone"] = tz
+
+
 def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
               file_ids: dict[str, int]) -> ConversationImport:
-    stamps = [stored_datetime(m.sent_at) for m in ex.messages]
-    keys = dedupe_keys(ex.messages, stamps)
     with case.write() as (session, audit):
         conn = session.connection()
         conv = session.scalars(select(Conversation).where(
             Conversation.source == ex.source, Conversation.source_key == ex.source_key,
             Conversation.deleted_at.is_(None)).order_by(Conversation.id)).first()
         new = conv is None
+        if (conv is not None and ex.options.get("time_basis") == "case_zone"
+                and ex.options.get("timezone") not in (None, conv.timezone)):
+            _reclock(ex, conv.timezone)
+        stamps = [stored_datetime(m.sent_at) for m in ex.messages]
+        keys = identities(ex.messages, stamps)
         now = audit.now()
         if conv is None:
             tz = ex.options.get("timezone") or case.settings().timezone
@@ -402,8 +527,22 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
             session.flush()
             audit.log("create", "conversation", conv.id, conversation_id=conv.id,
                       source=ex.source, title=conv.title)
-        existing = set(session.scalars(select(Message.dedupe_key).where(
-            Message.conversation_id == conv.id)))
+        # The messages already there, in their order: (id, idx), times, identities.
+        existing: list[tuple[int, int]] = []
+        existing_times: list[str | None] = []
+        place_of: dict[str, int] = {}
+        if not new:
+            for mid, idx, sent, key in conn.exec_driver_sql(
+                    "SELECT id, idx, sent_at, dedupe_key FROM messages "
+                    "WHERE conversation_id = ? ORDER BY idx", (conv.id,)):
+                place_of[key] = len(existing)
+                existing.append((mid, idx))
+                existing_times.append(sent)
+        with_files: set[int] = set()
+        if existing and any(m.files for m in ex.messages):
+            with_files = {r[0] for r in conn.exec_driver_sql(
+                "SELECT DISTINCT a.message_id FROM message_attachments a JOIN messages m "
+                "ON m.id = a.message_id WHERE m.conversation_id = ?", (conv.id,))}
         people = _participants(session, conv, ex, audit)
         record = ConversationExport(
             conversation_id=conv.id, attachment_id=export.id, importer=importer,
@@ -411,45 +550,61 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
             messages_added=0, problems=json.dumps(ex.problems, ensure_ascii=False))
         session.add(record)
         session.flush()
-        next_idx = (session.scalar(select(func.max(Message.idx)).where(
-            Message.conversation_id == conv.id)) or 0) + 1
         next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
         who = {p.id: (p.name, p.address) for p in session.scalars(
             select(Participant).where(Participant.conversation_id == conv.id))}
+        # Which messages are new; where the export has the ones already there.
+        matched: list[int | None] = []
+        fresh: list[int] = []  # positions in ex.messages of the new ones
+        links: list[dict[str, Any]] = []
+        attached: list[int] = []  # existing messages given the files they lacked
+        missing: list[str] = []
+        for pos, key in enumerate(keys):
+            place = place_of.get(key)
+            if place is None:
+                fresh.append(pos)
+                matched.append(None)
+                continue
+            matched.append(place)
+            m = ex.messages[pos]
+            mid, idx = existing[place]
+            if m.files and mid not in with_files:
+                # The same message, now with the picture the first export left out.
+                with_files.add(mid)
+                before = len(links)
+                _link_files(ex, m, mid, idx, file_ids, links, missing)
+                if len(links) > before:
+                    attached.append(idx)
+        moved = 0
+        slots = place_new(existing_times, matched, [stamps[p] for p in fresh])
+        if all(slot == len(existing) for slot in slots):  # all after: the usual case
+            start = len(existing) + 1
+            new_idx = list(range(start, start + len(fresh)))
+        else:
+            new_idx, moved = _renumber(conn, existing, slots)
         rows: list[tuple[Any, ...]] = []
         docs: list[tuple[int, MessageDoc]] = []
-        links: list[dict[str, Any]] = []
         added_keys: list[str] = []
         nobody = ("", "")
         calls = 0
-        missing: list[str] = []
-        first_idx = next_idx
         added = 0
-        for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
-            if key in existing:
-                continue
-            existing.add(key)
+        for pos, idx in zip(fresh, new_idx, strict=True):
+            m = ex.messages[pos]
+            key = keys[pos]
             pid = people.get((m.sender, m.address))
             rows.append((
-                next_id, conv.id, next_idx, pid, stamp, m.time_basis,
+                next_id, conv.id, idx, pid, stamps[pos], m.time_basis,
                 m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
-                m.call_status, m.call_seconds, record.id, m.line, key, None))
+                m.call_status, m.call_seconds, record.id, m.line, pos + 1, key, None))
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
             added_keys.append(key)
             if m.kind == "call":
                 calls += 1
-            for file_name in dict.fromkeys(m.files) if m.files else ():
-                path = ex.files.get(file_name)
-                att_id = file_ids.get(str(path)) if path is not None else None
-                if att_id is None:
-                    missing.append(f"message {next_idx}: {file_name} was not in the export")
-                    continue
-                links.append({"message_id": next_id, "attachment_id": att_id,
-                              "name": path.name if path is not None else file_name})
+            if m.files:
+                _link_files(ex, m, next_id, idx, file_ids, links, missing)
             next_id += 1
-            next_idx += 1
             if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
                 added += _insert(conn, rows, docs, next_id)
         added += _insert(conn, rows, docs, next_id)
@@ -459,16 +614,30 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
             if len(missing) > 200 else [])
         record.messages_added = added
         record.problems = json.dumps(problems, ensure_ascii=False)
-        first = first_idx if added else None
-        last = next_idx - 1 if added else None
-        if added:
+        first = min(new_idx) if added else None
+        last = max(new_idx) if added else None
+        if added or attached:
             conv.updated_at = now
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=export.exhibit, sha256=export.sha256, importer=importer,
                   read=len(ex.messages), added=added,
-                  messages=f"{first}-{last}" if added else "", files=len(links),
+                  messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
+                  renumbered=moved, files_added_to=_ranges(sorted(attached)),
                   digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
                   .hexdigest(), problems=len(problems), options=ex.options)
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
-            calls, len(links), export.exhibit, export.sha256, problems)
+            calls, len(links), export.exhibit, export.sha256, problems, len(attached), moved)
+
+
+def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
+                file_ids: dict[str, int], links: list[dict[str, Any]],
+                missing: list[str]) -> None:
+    for file_name in dict.fromkeys(m.files):
+        path = ex.files.get(file_name)
+        att_id = file_ids.get(str(path)) if path is not None else None
+        if att_id is None:
+            missing.append(f"message {idx}: {file_name} was not in the export")
+            continue
+        links.append({"message_id": message_id, "attachment_id": att_id,
+                      "name": path.name if path is not None else file_name})

@@ -36,6 +36,7 @@ from evidence_app.core.importers.chat import (
     ChatMessage,
     ImportProblem,
     LocalClock,
+    is_media_placeholder,
     safe_members,
     unpack,
 )
@@ -282,15 +283,21 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
     clocks: dict[str, tuple[int, int, int]] = {}
+    day_text: dict[str, str] = {}
+    clock_text: dict[str, str] = {}
     for ln in lines:
         try:
             ymd = days.get(ln.date)
             if ymd is None:
                 ymd = days[ln.date] = _ymd(_fields(ln.date), order)
+                day_text[ln.date] = "{:04d}-{:02d}-{:02d} ".format(*ymd)
             hms = clocks.get(ln.time + ln.ampm)
             if hms is None:
                 hms = clocks[ln.time + ln.ampm] = _clock(ln.time, ln.ampm)
+                clock_text[ln.time + ln.ampm] = "{:02d}:{:02d}:{:02d}".format(*hms)
             naive = datetime(*ymd, *hms)
+            # The time as written (the message's identity: importers/chat.py).
+            wall = day_text[ln.date] + clock_text[ln.time + ln.ampm]
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
@@ -300,7 +307,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         body = "\n".join([body, *ln.more]) if ln.more else body
         if sender is None:
             msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
-                                    .strip(), kind="system", time_note=note))
+                                    .strip(), kind="system", time_note=note, wall=wall))
             continue
         senders[sender] += 1
         body, names = _files(body)
@@ -309,7 +316,8 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         if address is None:
             address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
-                          time_note=note, files=names)
+                          time_note=note, files=names, wall=wall,
+                          media=bool(names) or is_media_placeholder(clean))
         if not names and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
@@ -318,7 +326,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
-                              time_note=note)
+                              time_note=note, wall=wall)
             senders[sender] -= 1
         msgs.append(msg)
     senders = +senders

@@ -2,8 +2,9 @@
 and the summary counts messages and calls per week.
 
 Each transcript says where every line came from: the conversation, the export file's
-exhibit mark and the messages' numbers in the conversation ("JS/12, messages
-341-355"), so anyone holding the export file (listed with its SHA-256 in the exhibit
+exhibit mark and the messages' numbers in that export file ("JS/12, messages
+341-355": they never change, even when a later export slots earlier messages into the
+conversation), so anyone holding the export file (listed with its SHA-256 in the exhibit
 list) can find each line in it. Text is printed exactly as exported (emoji as sent,
 drawn by `fonts.markup`); pictures sent with a message are named by their exhibit
 mark, and drawn with the incident's other exhibits.
@@ -47,7 +48,7 @@ def sources_text(messages: list[MessageView]) -> str:
     """"JS/12, messages 341-355; JS/15, messages 356-360" (by export file)."""
     by_export: dict[str, list[int]] = defaultdict(list)
     for m in messages:
-        by_export[m.export_mark or "?"].append(m.index)
+        by_export[m.export_mark or "?"].append(m.export_number)
     return "; ".join(f"{mark}, {'message' if len(ix) == 1 else 'messages'} {index_ranges(ix)}"
                      for mark, ix in sorted(by_export.items(), key=lambda kv: min(kv[1])))
 
