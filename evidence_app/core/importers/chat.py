@@ -41,6 +41,7 @@ from evidence_app.core.store.audit import canonical
 from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
+    Attachment,
     Conversation,
     ConversationExport,
     Message,
@@ -531,13 +532,16 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         existing: list[tuple[int, int]] = []
         existing_times: list[str | None] = []
         place_of: dict[str, int] = {}
+        incident_of: dict[int, int] = {}
         if not new:
-            for mid, idx, sent, key in conn.exec_driver_sql(
-                    "SELECT id, idx, sent_at, dedupe_key FROM messages "
+            for mid, idx, sent, key, incident in conn.exec_driver_sql(
+                    "SELECT id, idx, sent_at, dedupe_key, incident_id FROM messages "
                     "WHERE conversation_id = ? ORDER BY idx", (conv.id,)):
                 place_of[key] = len(existing)
                 existing.append((mid, idx))
                 existing_times.append(sent)
+                if incident is not None:
+                    incident_of[mid] = incident
         with_files: set[int] = set()
         if existing and any(m.files for m in ex.messages):
             with_files = {r[0] for r in conn.exec_driver_sql(
@@ -609,6 +613,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                 added += _insert(conn, rows, docs, next_id)
         added += _insert(conn, rows, docs, next_id)
         bulk_insert(conn, message_attachments, links)
+        _into_incidents(session, audit, links, incident_of)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
@@ -628,6 +633,20 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), export.exhibit, export.sha256, problems, len(attached), moved)
+
+
+def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
+                    incident_of: dict[int, int]) -> None:
+    """A picture given to a message already in an incident becomes that incident's
+    exhibit, as the message's files did when it was put there (conversations.py)."""
+    for link in links:
+        incident = incident_of.get(link["message_id"])
+        att = session.get(Attachment, link["attachment_id"]) if incident else None
+        if att is None or att.incident_id is not None or att.deleted_at is not None:
+            continue
+        audit.log("link", "attachment", att.id, exhibit=att.exhibit_mark, old_incident=None,
+                  new_incident=incident)
+        att.incident_id = incident
 
 
 def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence_app.core import conversations as api
+from evidence_app.core.attachments import get_attachment
 from evidence_app.core.importers.chat import (
     ChatMessage,
     ConversationImport,
@@ -19,6 +20,7 @@ from evidence_app.core.importers.chat import (
 from evidence_app.core.importers.messages import import_messages
 from evidence_app.core.report.transcript import sources_text
 from evidence_app.core.settings import update_settings
+from evidence_app.core.store.verify import run_verify
 from tests.fixtures import message_exports as fx
 
 CHAT = "WhatsApp Chat with Mark.txt"
@@ -72,6 +74,8 @@ def test_an_export_reaching_further_back_slots_earlier_messages_in_by_time(case,
     [m] = [m for m in api.messages_page(case, one.conversation_id, limit=10)
            if m.text == "seven"]
     assert sources_text([m]) == f"{b}, message 7"
+    report = run_verify(case)
+    assert report.ok, report.problems
 
 
 def test_an_export_that_filled_a_gap_puts_the_messages_between(case, tmp_path):
@@ -123,6 +127,8 @@ def test_with_media_export_after_one_without_gives_the_picture_to_the_same_messa
     without = write(tmp_path, "a", ["14/03/2025, 22:15 - Mark: <Media omitted>",
                                     "14/03/2025, 22:16 - Mark: Why are you ignoring me?"])
     one = run(case, without)
+    first = api.messages_page(case, one.conversation_id, limit=10)
+    incident = api.incident_from_messages(case, [first[0].id])
     (tmp_path / "b").mkdir()
     media = fx.whatsapp_zip(tmp_path / "b" / "WhatsApp Chat with Mark.zip",
                             fx.ANDROID_WITH_MEDIA, CHAT,
@@ -135,10 +141,17 @@ def test_with_media_export_after_one_without_gives_the_picture_to_the_same_messa
     # The text stays as first imported; the picture is now the message's.
     assert got[0].text == "<Media omitted>"
     assert [a.name for a in got[0].attachments] == ["IMG-20250314-WA0003.jpg"]
+    # The message is in an incident: the picture is now one of its exhibits, as the
+    # files of messages put into an incident are.
+    att = get_attachment(case, got[0].attachments[0].attachment_id)
+    assert att.incident_id == incident
+    assert [m.id for m in api.incident_messages(case, incident)] == [first[0].id]
     # Importing it again adds nothing more.
     again = run(case, media)
     assert (again.messages_added, again.files_added) == (0, 0)
     assert len(api.messages_page(case, one.conversation_id, limit=10)[0].attachments) == 1
+    report = run_verify(case)
+    assert report.ok, report.problems
 
 
 def test_without_media_export_after_one_with_adds_nothing(case, tmp_path):
@@ -186,7 +199,6 @@ def test_a_case_from_before_message_identities_is_upgraded_and_recognises_them(t
 
     from evidence_app.core.cases import create_case, open_case
     from evidence_app.core.store.folder import DB_NAME
-    from evidence_app.core.store.verify import run_verify
 
     folder = tmp_path / "case"
     path = write(tmp_path, "a", fx.ANDROID_UK.splitlines())
