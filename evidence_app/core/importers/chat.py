@@ -36,7 +36,14 @@ from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import CancelToken, Progress
-from evidence_app.core.search.messages import MessageDoc, index_new, message_doc
+from evidence_app.core.search.messages import (
+    MessageDoc,
+    index_new,
+    index_plain,
+    message_doc,
+    needs_own_doc,
+    queue_paused,
+)
 from evidence_app.core.store.audit import canonical
 from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
 from evidence_app.core.store.case import Case
@@ -81,6 +88,7 @@ class ChatMessage:
     files: list[str] = field(default_factory=list)  # keys of ChatExport.files
     from_owner: bool | None = None  # the export says the person sent it
     wall: str = ""  # "2025-03-14 22:15:00": the local time as written, for zone-less times
+    stamp: str | None = None  # sent_at as stored, when the importer has it (else computed)
     media: bool = False  # it sent a picture or file (attached, or "<Media omitted>")
 
 
@@ -140,6 +148,21 @@ class LocalClock:
         # UTC offsets by local hour: a chat has many messages an hour, and the zone's
         # rules are the slow part of turning each into UTC.
         self._offsets: dict[tuple[int, int, int, int], tuple[timedelta, timedelta]] = {}
+
+    def day_offset(self, year: int, month: int, day: int) -> timedelta | None:
+        """The zone's UTC offset all through a day with no clock change (most days: a
+        time on them is the local time minus it), or None for a clock-change day (then
+        `utc` decides each time)."""
+        start = datetime(year, month, day, tzinfo=self.zone)
+        end = datetime(year, month, day, 23, 59, 59, tzinfo=self.zone)
+        offsets = {start.utcoffset(), start.replace(fold=1).utcoffset(), end.utcoffset(),
+                   end.replace(fold=1).utcoffset()}
+        return offsets.pop() if len(offsets) == 1 else None
+
+    def passed(self, when: datetime) -> None:
+        """Note a time read by the caller with `day_offset` (the clock-change rule needs
+        the last time read)."""
+        self._last = when
 
     def utc(self, naive: datetime) -> tuple[datetime, str]:
         key = (naive.year, naive.month, naive.day, naive.hour)
@@ -440,12 +463,23 @@ CHUNK_ROWS = 20_000
 
 def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
             next_id: int) -> int:
-    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents;
-    empties both lists; returns how many."""
+    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents:
+    those `docs` holds (messages that need their own), the others written by SQLite
+    from the rows; empties both lists; returns how many."""
     if not rows:
         return 0
     bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
-    index_new(conn, rows[0][0], next_id - 1, docs)
+    first = rows[0][0]
+    index_new(conn, first, next_id - 1, docs)
+    runs: list[tuple[int, int]] = []
+    start = first
+    for mid, _doc in docs:
+        if mid > start:
+            runs.append((start, mid - 1))
+        start = mid + 1
+    if start <= next_id - 1:
+        runs.append((start, next_id - 1))
+    index_plain(conn, runs)
     count = len(rows)
     rows.clear()
     docs.clear()
@@ -502,7 +536,43 @@ def _reclock(ex: ChatExport, tz: str) -> None:
     for m in ex.messages:
         if m.wall and m.time_basis == clock.basis:
             m.sent_at, m.time_note = clock.utc(datetime.fromisoformat(m.wall))
+            m.stamp = None
     ex.options["timezone"] = tz
+
+
+def _add_rows(conn: Any, ex: ChatExport, conv_id: int, export_id: int, fresh: list[int],
+              new_idx: list[int], keys: list[str], stamps: list[str | None],
+              people: dict[tuple[str, str], int], who: dict[int, tuple[str, str]],
+              next_id: int, file_ids: dict[str, int], links: list[dict[str, Any]],
+              missing: list[str]) -> tuple[int, int]:
+    """Insert the new messages (ids from `next_id`, in the export's order) with their
+    search documents, in chunks; returns (messages added, calls among them)."""
+    rows: list[tuple[Any, ...]] = []
+    docs: list[tuple[int, MessageDoc]] = []
+    nobody = ("", "")
+    calls = 0
+    added = 0
+    messages = ex.messages
+    for pos, idx in zip(fresh, new_idx, strict=True):
+        m = messages[pos]
+        pid = people.get((m.sender, m.address))
+        rows.append((
+            next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
+            m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
+            m.call_status, m.call_seconds, export_id, m.line, pos + 1, keys[pos], None))
+        name, address = who.get(pid, nobody) if pid is not None else nobody
+        if needs_own_doc(m.text, m.subject, m.call_number, address):
+            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
+                                              address)))
+        if m.kind == "call":
+            calls += 1
+        if m.files:
+            _link_files(ex, m, next_id, idx, file_ids, links, missing)
+        next_id += 1
+        if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+            added += _insert(conn, rows, docs, next_id)
+    added += _insert(conn, rows, docs, next_id)
+    return added, calls
 
 
 def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
@@ -516,7 +586,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         if (conv is not None and ex.options.get("time_basis") == "case_zone"
                 and ex.options.get("timezone") not in (None, conv.timezone)):
             _reclock(ex, conv.timezone)
-        stamps = [stored_datetime(m.sent_at) for m in ex.messages]
+        stamps = [m.stamp if m.stamp is not None else stored_datetime(m.sent_at)
+                  for m in ex.messages]
         keys = identities(ex.messages, stamps)
         now = audit.now()
         if conv is None:
@@ -580,38 +651,17 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
                 if len(links) > before:
                     attached.append(idx)
         moved = 0
-        slots = place_new(existing_times, matched, [stamps[p] for p in fresh])
+        slots = place_new(existing_times, matched, [stamps[p] for p in fresh]) \
+            if existing else []
         if all(slot == len(existing) for slot in slots):  # all after: the usual case
             start = len(existing) + 1
             new_idx = list(range(start, start + len(fresh)))
         else:
             new_idx, moved = _renumber(conn, existing, slots)
-        rows: list[tuple[Any, ...]] = []
-        docs: list[tuple[int, MessageDoc]] = []
-        added_keys: list[str] = []
-        nobody = ("", "")
-        calls = 0
-        added = 0
-        for pos, idx in zip(fresh, new_idx, strict=True):
-            m = ex.messages[pos]
-            key = keys[pos]
-            pid = people.get((m.sender, m.address))
-            rows.append((
-                next_id, conv.id, idx, pid, stamps[pos], m.time_basis,
-                m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
-                m.call_status, m.call_seconds, record.id, m.line, pos + 1, key, None))
-            name, address = who.get(pid, nobody) if pid is not None else nobody
-            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
-                                              address)))
-            added_keys.append(key)
-            if m.kind == "call":
-                calls += 1
-            if m.files:
-                _link_files(ex, m, next_id, idx, file_ids, links, missing)
-            next_id += 1
-            if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
-                added += _insert(conn, rows, docs, next_id)
-        added += _insert(conn, rows, docs, next_id)
+        with queue_paused(conn):  # indexed below from memory (index_new)
+            added, calls = _add_rows(conn, ex, conv.id, record.id, fresh, new_idx, keys, stamps,
+                                     people, who, next_id, file_ids, links, missing)
+        added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
         _into_incidents(session, audit, links, incident_of)
         problems = ex.problems + missing[:200] + (

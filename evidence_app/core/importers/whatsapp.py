@@ -27,7 +27,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from evidence_app.core.errors import ValidationError
@@ -199,12 +199,13 @@ def split_lines(text: str) -> tuple[list[_Line], list[str]]:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()  # the file's last newline ends the last line; it adds none
+    match = HEADER.match
     for n, raw in enumerate(raw_lines, 1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        m = HEADER.match(line)
+        m = match(line)
         if m is not None:
-            out.append(_Line(n, m.group("date"), m.group("time"), m.group("ampm") or "",
-                             m.group("rest"), []))
+            date, time, ampm, rest = m.group("date", "time", "ampm", "rest")
+            out.append(_Line(n, date, time, ampm or "", rest, []))
             continue
         if _CONTROL.search(line):
             problems.append(f"line {n}: unreadable characters; left out")
@@ -279,35 +280,44 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     clock = LocalClock(tz, basis)
     msgs: list[ChatMessage] = []
     senders: Counter[str] = Counter()
-    days: dict[str, tuple[int, int, int]] = {}
+    days: dict[str, tuple[tuple[int, int, int], str, timedelta | None]] = {}
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
-    clocks: dict[str, tuple[int, int, int]] = {}
-    day_text: dict[str, str] = {}
-    clock_text: dict[str, str] = {}
+    clocks: dict[str, tuple[tuple[int, int, int], str]] = {}
     for ln in lines:
         try:
-            ymd = days.get(ln.date)
-            if ymd is None:
-                ymd = days[ln.date] = _ymd(_fields(ln.date), order)
-                day_text[ln.date] = "{:04d}-{:02d}-{:02d} ".format(*ymd)
-            hms = clocks.get(ln.time + ln.ampm)
-            if hms is None:
-                hms = clocks[ln.time + ln.ampm] = _clock(ln.time, ln.ampm)
-                clock_text[ln.time + ln.ampm] = "{:02d}:{:02d}:{:02d}".format(*hms)
-            naive = datetime(*ymd, *hms)
-            # The time as written (the message's identity: importers/chat.py).
-            wall = day_text[ln.date] + clock_text[ln.time + ln.ampm]
+            day = days.get(ln.date)
+            if day is None:
+                ymd = _ymd(_fields(ln.date), order)
+                day = days[ln.date] = (ymd, "{:04d}-{:02d}-{:02d} ".format(*ymd),
+                                       clock.day_offset(*ymd))
+            hm = ln.time + ln.ampm
+            hms_text = clocks.get(hm)
+            if hms_text is None:
+                hms = _clock(ln.time, ln.ampm)
+                hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms))
+            naive = datetime(*day[0], *hms_text[0])
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
             continue
-        sent, note = clock.utc(naive)
+        # The time as written (the message's identity: importers/chat.py).
+        wall = day[1] + hms_text[1]
+        if day[2] is not None:  # no clock change that day: the offset is the day's
+            as_utc = naive - day[2]
+            stamp: str | None = as_utc.isoformat(" ", "microseconds")
+            sent = as_utc.replace(tzinfo=UTC)
+            note = ""
+            clock.passed(sent)
+        else:
+            sent, note = clock.utc(naive)
+            stamp = None
         sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
         if sender is None:
             msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
-                                    .strip(), kind="system", time_note=note, wall=wall))
+                                    .strip(), kind="system", time_note=note, wall=wall,
+                                    stamp=stamp))
             continue
         senders[sender] += 1
         body, names = _files(body)
@@ -316,7 +326,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         if address is None:
             address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
-                          time_note=note, files=names, wall=wall,
+                          time_note=note, files=names, wall=wall, stamp=stamp,
                           media=bool(names) or is_media_placeholder(clean))
         if not names and (call := _call(clean)) is not None:
             msg.kind = "call"
@@ -326,7 +336,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
-                              time_note=note, wall=wall)
+                              time_note=note, wall=wall, stamp=stamp)
             senders[sender] -= 1
         msgs.append(msg)
     senders = +senders
