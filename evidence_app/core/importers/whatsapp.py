@@ -284,6 +284,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
     clocks: dict[str, tuple[tuple[int, int, int], str]] = {}
+    last: datetime | None = None  # the last time read with a day's offset
     for ln in lines:
         try:
             day = days.get(ln.date)
@@ -296,7 +297,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             if hms_text is None:
                 hms = _clock(ln.time, ln.ampm)
                 hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms))
-            naive = datetime(*day[0], *hms_text[0])
+            local = datetime(*day[0], *hms_text[0], tzinfo=UTC)  # local, marked UTC
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
@@ -304,13 +305,15 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         # The time as written (the message's identity: importers/chat.py).
         wall = day[1] + hms_text[1]
         if day[2] is not None:  # no clock change that day: the offset is the day's
-            as_utc = naive - day[2]
-            stamp: str | None = as_utc.isoformat(" ", "microseconds")
-            sent = as_utc.replace(tzinfo=UTC)
+            sent = local - day[2]
+            stamp: str | None = sent.isoformat(" ", "microseconds")[:-6]  # as stored
             note = ""
-            clock.passed(sent)
+            last = sent
         else:
-            sent, note = clock.utc(naive)
+            if last is not None:
+                clock.passed(last)
+            sent, note = clock.utc(local.replace(tzinfo=None))
+            last = None
             stamp = None
         sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
@@ -320,18 +323,22 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                                     stamp=stamp))
             continue
         senders[sender] += 1
-        body, names = _files(body)
+        if "(file attached)" in body or "<attached: " in body:
+            body, names = _files(body)
+        else:
+            names = []
         clean = body.lstrip(_MARKS)
         address = addresses.get(sender)
         if address is None:
             address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
                           time_note=note, files=names, wall=wall, stamp=stamp,
-                          media=bool(names) or is_media_placeholder(clean))
+                          media=bool(names) or ("omitted" in clean
+                                                and is_media_placeholder(clean)))
         if not names and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
-        if clean.strip() in _DELETED_BY_OWNER:
+        if "deleted" in clean and clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
         if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
             # iPhone writes system lines as if the chat itself sent them.
