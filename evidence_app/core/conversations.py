@@ -2,10 +2,13 @@
 incidents from them, and say who is who. Every write is one unit of work with its audit
 events; the importers (core/importers/whatsapp.py, ...) add the messages.
 
-Messages are read by their place in the conversation (`index`, 1, 2, ...), which never
-changes once given, so a view of 100,000 messages reads only the rows it shows (keyset
-paging on the unique (conversation, index) key). Times are UTC; days and labels are in
-the case's time zone.
+Messages are read by their place in the conversation (`index`, 1, 2, ...: by time, then
+the order of the export they came from), so a view of 100,000 messages reads only the
+rows it shows (keyset paging on the unique (conversation, index) key). A later export
+holding earlier messages slots them in and moves the indexes after them up (see
+importers/chat.py); what a report cites is `MessageView.export_number`, the message's
+number in its own export file, which never changes. Times are UTC; days and labels are
+in the case's time zone.
 """
 
 from __future__ import annotations

@@ -283,7 +283,8 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     days: dict[str, tuple[tuple[int, int, int], str, timedelta | None]] = {}
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
-    clocks: dict[str, tuple[tuple[int, int, int], str]] = {}
+    clocks: dict[str, tuple[tuple[int, int, int], str, timedelta, str]] = {}
+    hours: dict[tuple[str, int], tuple[datetime, str]] = {}  # UTC hour of a local one
     last: datetime | None = None  # the last time read with a day's offset
     for ln in lines:
         try:
@@ -296,24 +297,33 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             hms_text = clocks.get(hm)
             if hms_text is None:
                 hms = _clock(ln.time, ln.ampm)
-                hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms))
-            local = datetime(*day[0], *hms_text[0], tzinfo=UTC)  # local, marked UTC
+                datetime(2000, 1, 1, *hms)  # a real time of day, or ValueError
+                hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms),
+                                         timedelta(minutes=hms[1], seconds=hms[2]),
+                                         ":{:02d}:{:02d}.000000".format(*hms[1:]))
+            hour = hours.get((ln.date, hms_text[0][0]))
+            if hour is None:
+                # The local hour marked UTC, less the day's offset.
+                start = datetime(*day[0], hms_text[0][0], tzinfo=UTC) - (day[2] or timedelta(0))
+                hour = hours[(ln.date, hms_text[0][0])] = (start, start.isoformat(" ")[:13])
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
             continue
         # The time as written (the message's identity: importers/chat.py).
         wall = day[1] + hms_text[1]
-        if day[2] is not None:  # no clock change that day: the offset is the day's
-            sent = local - day[2]
-            stamp: str | None = sent.isoformat(" ", "microseconds")[:-6]  # as stored
+        if day[2] is not None and day[2].seconds % 3600 == 0:
+            # No clock change that day and a whole-hour offset: the UTC hour (made once
+            # an hour) plus the minutes and seconds as written.
+            sent = hour[0] + hms_text[2]
+            stamp: str | None = hour[1] + hms_text[3]  # as stored
             note = ""
             last = sent
         else:
             if last is not None:
                 clock.passed(last)
-            sent, note = clock.utc(local.replace(tzinfo=None))
-            last = None
+            sent, note = clock.utc(datetime(*day[0], *hms_text[0]))
+            last = sent
             stamp = None
         sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
@@ -335,7 +345,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                           time_note=note, files=names, wall=wall, stamp=stamp,
                           media=bool(names) or ("omitted" in clean
                                                 and is_media_placeholder(clean)))
-        if not names and (call := _call(clean)) is not None:
+        if not names and ("all" in clean or "ALL" in clean) and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
         if "deleted" in clean and clean.strip() in _DELETED_BY_OWNER:

@@ -78,3 +78,33 @@ def test_a_failed_import_leaves_the_trigger_and_no_messages(case, tmp_path, monk
     assert got.messages_added == 8
     with case.read() as session:
         assert search.differences(session.connection()) == []
+
+
+@pytest.mark.parametrize("tz", ["Europe/London", "Asia/Kolkata", "America/St_Johns",
+                                "America/New_York", "Australia/Lord_Howe", "UTC"])
+def test_whatsapp_times_read_by_the_hour_equal_the_clock_rules(tz):
+    """Times on days without a clock change are read with the day's offset (once an
+    hour); they must equal what `LocalClock` gives every message, and clock-change
+    nights, half-hour zones and impossible times are read as before."""
+    from datetime import datetime, timedelta
+
+    from evidence_app.core.importers import whatsapp
+    from evidence_app.core.importers.chat import LocalClock
+    from evidence_app.core.store.bulk import stored_datetime
+
+    when = datetime(2024, 1, 1, 0, 7)
+    lines = []
+    while when.year == 2024:
+        lines.append(f"{when:%d/%m/%Y, %H:%M} - Mark: at {when:%H:%M}")
+        when += timedelta(hours=5, minutes=13)
+    lines += ["27/10/2024, 01:30 - Mark: first", "27/10/2024, 01:10 - Mark: second",
+              "31/03/2024, 01:30 - Mark: skipped hour", "30/02/2024, 10:00 - Mark: no day",
+              "01/03/2024, 10:75 - Mark: no minute"]
+    ex = whatsapp.parse_chat("\n".join(lines) + "\n", tz=tz, basis="case_zone")
+    assert len(ex.messages) == len(lines) - 2 and len(ex.problems) == 2
+    clock = LocalClock(tz, "case_zone")
+    for m in ex.messages:
+        want, note = clock.utc(datetime.fromisoformat(m.wall))
+        assert (m.sent_at, m.time_note) == (want, note), m.wall
+        stamp = m.stamp if m.stamp is not None else stored_datetime(m.sent_at)
+        assert stamp == stored_datetime(want), m.wall
