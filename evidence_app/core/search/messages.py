@@ -24,6 +24,7 @@ from evidence_app.core.search.query import ParsedQuery, parse_query
 from evidence_app.core.search.snippets import make_snippet
 from evidence_app.core.search.text import plate_keys, plate_ngrams
 from evidence_app.core.search.types import SearchHit
+from evidence_app.core.store.bulk import trigger_paused
 from evidence_app.core.store.case import Case
 
 TABLE = "message_index"
@@ -135,25 +136,12 @@ def index_new(conn: Connection, first_id: int, last_id: int,
 @contextlib.contextmanager
 def queue_paused(conn: Connection) -> Iterator[None]:
     """Messages inserted inside are not queued in `message_dirty`: for an importer that
-    indexes what it inserts itself (`index_new`), this saves writing and deleting a
-    queue row per message (a third of the time of inserting 100,000). The queueing
-    trigger is dropped and made again from its own stored SQL, inside the caller's
-    transaction: if the import fails or the process dies, the rollback brings it back
-    with everything else."""
-    row = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-        (INSERT_TRIGGER,)).first() if conn.dialect.name == "sqlite" else None
-    if row is None:
+    indexes what it inserts itself (`index_new`, `index_plain`), this saves writing and
+    deleting a queue row per message (a third of the time of inserting 100,000). The
+    queueing trigger is paused inside the caller's transaction (`bulk.trigger_paused`):
+    a failure or crash rolls it back with everything else."""
+    with trigger_paused(conn, INSERT_TRIGGER):
         yield
-        return
-    conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(Exception):  # the rollback that follows restores it
-            conn.exec_driver_sql(row[0])
-        raise
-    conn.exec_driver_sql(row[0])
 
 
 # The document `message_doc` makes for a plain message (no subject, no call number, no
