@@ -688,7 +688,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
 def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
                     incident_of: dict[int, int]) -> None:
     """A picture given to a message already in an incident becomes that incident's
-    exhibit, as the message's files did when it was put there (conversations.py)."""
+    exhibit, as the message's files did when it was put there (conversations/incidents.py)."""
     for link in links:
         incident = incident_of.get(link["message_id"])
         att = session.get(Attachment, link["attachment_id"]) if incident else None
