@@ -78,3 +78,41 @@ def test_the_persons_address_in_a_message_is_withheld_from_the_transcript(case, 
     text = squash(" ".join(p.extract_text() for p in PdfReader(result.path).pages))
     assert "Elm Road" not in text and "I'm outside [address withheld] again" in text
     assert "Go away" in text
+
+
+def test_transcript_numbers_stay_when_a_later_export_slots_earlier_messages_in(case, tmp_path):
+    """Each line cites its number in its own export file: an incident printed before a
+    longer export was imported prints the same numbers after, though the messages'
+    places in the conversation moved; an incident holding messages of two exports
+    names each line's file."""
+    lines = ["14/03/2025, 22:15 - Mark: one", "14/03/2025, 22:16 - Mark: two",
+             "14/03/2025, 22:17 - Mark: three", "14/03/2025, 22:18 - Mark: four"]
+    (tmp_path / "a").mkdir()
+    first = tmp_path / "a" / "WhatsApp Chat with Mark.txt"
+    first.write_text("".join(x + "\n" for x in lines[2:]), encoding="utf-8")
+    [one] = [e.item for e in import_messages(case, first) if isinstance(e.item, ConversationImport)]
+    made = api.messages_page(case, one.conversation_id)
+    iid = api.incident_from_messages(case, [m.id for m in made])
+
+    def transcript_text() -> str:
+        result = build(case, tmp_path / "report.pdf")
+        return squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
+
+    before = transcript_text()
+    assert f"Source: {one.export_exhibit}, messages 1-2." in before
+    (tmp_path / "b").mkdir()
+    longer = tmp_path / "b" / "WhatsApp Chat with Mark.txt"
+    longer.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    [two] = [e.item for e in import_messages(case, longer) if isinstance(e.item, ConversationImport)]
+    assert (two.messages_added, two.renumbered) == (2, 2)
+    assert [m.index for m in api.incident_messages(case, iid)] == [3, 4]
+    after = transcript_text()
+    assert f"Source: {one.export_exhibit}, messages 1-2." in after
+    assert re.search(r"No\. Time From Message 1 14 Mar 2025", after), after
+    # Now add "one" (message 1 of the second file) to the incident.
+    earliest = api.messages_page(case, one.conversation_id, limit=1)[0]
+    api.add_messages_to_incident(case, iid, [earliest.id])
+    both = transcript_text()
+    assert (f"Source: {two.export_exhibit}, message 1; {one.export_exhibit}, messages 1-2."
+            in both), both
+    assert f"1 {two.export_exhibit} 14 Mar 2025" in both, both

@@ -45,12 +45,13 @@ def _p(text: str, style: object) -> ScriptParagraph:
 
 
 def sources_text(messages: list[MessageView]) -> str:
-    """"JS/12, messages 341-355; JS/15, messages 356-360" (by export file)."""
+    """"JS/12, messages 341-355; JS/15, messages 1-5" (by export file, in the order the
+    transcript first cites each; the numbers are each message's in its own file)."""
     by_export: dict[str, list[int]] = defaultdict(list)
     for m in messages:
         by_export[m.export_mark or "?"].append(m.export_number)
     return "; ".join(f"{mark}, {'message' if len(ix) == 1 else 'messages'} {index_ranges(ix)}"
-                     for mark, ix in sorted(by_export.items(), key=lambda kv: min(kv[1])))
+                     for mark, ix in by_export.items())
 
 
 def _time(m: MessageView, tz: str) -> str:
@@ -98,7 +99,12 @@ def _rows(messages: list[MessageView], tz: str, st: Styles, width: float) -> Rep
     text_w = width - TIME_W - FROM_W - NUMBER_W
     rows: list[list[Any]] = [[_p(h, st.head_cell) for h in ("No.", "Time", "From", "Message")]]
     style = grid_table(zebra=False)
+    several = len({m.export_mark for m in messages}) > 1
     for m in messages:
+        # Its number in its own export file (as the source line above cites it), with
+        # the file's mark when the messages come from more than one.
+        number = str(m.export_number) + (
+            f'<br/><font size="6">{markup(m.export_mark)}</font>' if several else "")
         pieces = _pieces(_body(m))
         who = markup(m.sender_name) if m.sender_name else "<i>(system)</i>"
         if m.outgoing:
@@ -107,7 +113,7 @@ def _rows(messages: list[MessageView], tz: str, st: Styles, width: float) -> Rep
             who += '<br/><font color="#52606d">(suspect)</font>'
         notes = f'<br/><font color="#52606d" size="7">{markup(m.time_note)}</font>' \
             if m.time_note else ""
-        rows.append([_p(str(m.index), st.cell_muted), _p(_time(m, tz) + notes, st.cell),
+        rows.append([_p(number, st.cell_muted), _p(_time(m, tz) + notes, st.cell),
                      _p(who, st.cell), [_p(piece, st.cell) for piece in pieces]])
         if m.outgoing:
             style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), SHADE)
