@@ -95,3 +95,25 @@ def test_import_an_instagram_download_zip_as_it_came(cli, case_dir, tmp_path):
     assert convs["Mark Jon\u00e9s"]["messages"] == 5 and convs["Sam"]["messages"] == 1
     code, out, _ = cli("--case", case_dir, "conversation", "show", convs["Sam"]["id"])
     assert "Sam: He asked me where you live \U0001f61f" in out
+
+
+def test_import_says_when_earlier_messages_were_slotted_in_and_pictures_added(
+        cli, case_dir, tmp_path):
+    lines = fx.ANDROID_UK.splitlines(keepends=True)
+    part = tmp_path / "a" / "WhatsApp Chat with Mark.txt"
+    part.parent.mkdir()
+    part.write_text("".join(lines[:1] + lines[5:]), encoding="utf-8")  # from "<Media omitted>"
+    code, out, err = cli("--case", case_dir, "import", part)
+    assert code == 0, err
+    full = fx.whatsapp_zip(
+        tmp_path / "WhatsApp Chat with Mark.zip",
+        fx.ANDROID_UK.replace("<Media omitted>", "IMG-20250314-WA0003.jpg (file attached)"),
+        "WhatsApp Chat with Mark.txt", {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    code, out, err = cli("--case", case_dir, "import", full)
+    assert code == 0, err
+    assert "8 messages read, 2 new" in out
+    assert "earlier messages slotted in by time: 5 messages already there moved along" in out
+    assert "pictures or files added to 1 message already imported without them" in out
+    code, out, _ = cli("--case", case_dir, "import", full, "--json")
+    row = json.loads(out)["conversations"][0]
+    assert (row["messages_added"], row["renumbered"], row["files_added"]) == (0, 0, 0)
