@@ -553,6 +553,8 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, export_id: int, fresh: li
     calls = 0
     added = 0
     messages = ex.messages
+    # Whether each sender's address is a number (its document spells it out).
+    numbered = {pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
     for pos, idx in zip(fresh, new_idx, strict=True):
         m = messages[pos]
         pid = people.get((m.sender, m.address))
@@ -560,8 +562,9 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, export_id: int, fresh: li
             next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
             m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
             m.call_status, m.call_seconds, export_id, m.line, pos + 1, keys[pos], None))
-        name, address = who.get(pid, nobody) if pid is not None else nobody
-        if needs_own_doc(m.text, m.subject, m.call_number, address):
+        if (m.subject or m.call_number or (pid is not None and numbered[pid])
+                or needs_own_doc(m.text, "", "", "")):
+            name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
         if m.kind == "call":

@@ -325,7 +325,10 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             sent, note = clock.utc(datetime(*day[0], *hms_text[0]))
             last = sent
             stamp = None
-        sender, body = _sender_and_text(ln.rest, sender_names)
+        name, sep, body = ln.rest.partition(": ")
+        sender = sender_names.get(name) if sep else None
+        if sender is None:  # a name not seen yet, a system line, or no ": " at all
+            sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
         if sender is None:
             msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
