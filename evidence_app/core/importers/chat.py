@@ -637,7 +637,9 @@ def _save_one(case: Case, ex: ChatExport, importer: str, export: ImportResult,
         links: list[dict[str, Any]] = []
         attached: list[int] = []  # existing messages given the files they lacked
         missing: list[str] = []
-        for pos, key in enumerate(keys):
+        if not place_of:  # a new conversation (or an empty one): every message is new
+            fresh = list(range(len(keys)))
+        for pos, key in enumerate(keys if place_of else ()):
             place = place_of.get(key)
             if place is None:
                 fresh.append(pos)
