@@ -14,7 +14,7 @@ changes.
 
 `messages.dedupe_key` (the message's identity) is computed again as importers/chat.py
 `identities` now does: the local wall-clock time as written for exports whose times
-carry no zone (WhatsApp), and "media" in place of the text of a message that sent a
+carry no zone (WhatsApp, older Telegram exports), and "media" in place of the text of a message that sent a
 picture or file, so a re-import after the case's zone changed, or of the same chat with
 or without its media, recognises the messages already there. The rule is written out
 here, not imported, so this revision stays what it was.
@@ -63,7 +63,8 @@ def _identities(conn: sa.Connection) -> None:
     for (mid, cid, sent, basis, kind, text, number, status, name, address) in rows:
         whatsapp = sources.get(cid) == "whatsapp"
         when = sent or ""
-        if whatsapp and sent and basis in ("case_zone", "export_zone"):
+        if (whatsapp or sources.get(cid) == "telegram") and sent and basis in (
+                "case_zone", "export_zone"):
             tz = zones.get(cid) or "UTC"
             try:
                 zone = cache.get(tz) or cache.setdefault(tz, ZoneInfo(tz))

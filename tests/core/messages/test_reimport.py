@@ -222,3 +222,20 @@ def test_a_case_from_before_message_identities_is_upgraded_and_recognises_them(t
         assert run(case, longer).messages_added == 1
         report = run_verify(case)
         assert report.ok, report.problems
+
+
+def test_an_older_telegram_export_with_local_times_matches_after_a_zone_change(case, tmp_path):
+    import json
+
+    data = json.loads(fx.telegram_json())
+    for m in data["messages"]:
+        del m["date_unixtime"]  # older exports: local times only
+    data["messages"] = [m for m in data["messages"] if "photo" not in m]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    one = run(case, path)
+    assert one.messages_added == 4
+    assert {m.time_basis for m in api.messages_page(case, one.conversation_id)} == {"case_zone"}
+    update_settings(case, timezone="Asia/Tokyo")
+    again = run(case, path)
+    assert again.conversation_id == one.conversation_id and again.messages_added == 0
