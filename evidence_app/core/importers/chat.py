@@ -301,10 +301,10 @@ def identities(messages: Sequence[ChatMessage],
     seen: dict[str, int] = {}
     keys = []
     sha = hashlib.sha256
+    media = "\x00media"
     for m, when in zip(messages, stamps, strict=True):
-        base = "\x1f".join((m.sender, m.address, m.wall or when or "", m.kind,
-                            "\x00media" if m.media else m.text, m.call_number,
-                            m.call_status))
+        base = (f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
+                f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}")
         n = seen.get(base, 0)
         seen[base] = n + 1
         keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])

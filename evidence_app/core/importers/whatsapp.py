@@ -87,7 +87,7 @@ class AmbiguousDateOrder(ValidationError):
             f"Say which order the phone writes dates in ({listed}) and import again.")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     date: str
