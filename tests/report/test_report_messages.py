@@ -116,3 +116,20 @@ def test_transcript_numbers_stay_when_a_later_export_slots_earlier_messages_in(c
     assert (f"Source: {two.export_exhibit}, message 1; {one.export_exhibit}, messages 1-2."
             in both), both
     assert f"1 {two.export_exhibit} 14 Mar 2025" in both, both
+
+
+def test_transcript_shows_the_phone_times_after_the_case_zone_changed(case, tmp_path):
+    """Messages read in the case's zone keep showing the times the phone showed, and
+    say which zone they were read in, after the case's zone is changed."""
+    from evidence_app.core.settings import update_settings
+
+    path = tmp_path / "WhatsApp Chat with Mark.txt"
+    path.write_text(fx.ANDROID_UK, encoding="utf-8")
+    [got] = [e.item for e in import_messages(case, path) if isinstance(e.item, ConversationImport)]
+    chosen = api.messages_in_range(case, got.conversation_id, 2, 3)
+    api.incident_from_messages(case, [m.id for m in chosen])
+    update_settings(case, timezone="Asia/Tokyo")
+    result = build(case, tmp_path / "report.pdf")
+    text = squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
+    assert "read in Europe/London, the case's time zone when they were imported" in text
+    assert "14 Mar 2025 22:15:00 GMT" in text and "22:16:00 GMT" in text

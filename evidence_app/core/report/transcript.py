@@ -36,6 +36,11 @@ TIME_W, FROM_W, NUMBER_W = 27 * mm, 30 * mm, 13 * mm
 _BASIS_NOTE = {
     "case_zone": "Times are as the phone showed them, read in the case's time zone ({tz}): "
                  "the export does not say which zone the phone was set to.",
+    # The case's zone has changed since: its messages were read, and are shown, in the
+    # zone they were imported in, so each line shows the time the phone showed.
+    "case_zone_then": "Times are as the phone showed them, read in {tz}, the case's time "
+                      "zone when they were imported: the export does not say which zone "
+                      "the phone was set to.",
     "export_zone": "Times are as the phone showed them, in the zone given at import ({tz}).",
 }
 
@@ -143,10 +148,14 @@ def transcript(data: ReportData, incident_id: int, st: Styles, width: float,
         head = (f"{markup(label)} conversation \u201c{markup(title)}\u201d: "
                 f"{describe_counts(texts, len(calls), missed)}. "
                 f"Source: {markup(sources_text(items))}.")
+        # Local times in the zone the conversation was read in (the case's zone when it
+        # was imported): the times the phone showed, even if the case's zone changed.
+        zone = conv.timezone if conv and conv.timezone else tz
         bases = {m.time_basis for m in items}
-        notes = [_BASIS_NOTE[b].format(tz=tz) for b in sorted(bases) if b in _BASIS_NOTE]
+        notes = [_BASIS_NOTE["case_zone_then" if b == "case_zone" and zone != tz else b]
+                 .format(tz=zone) for b in sorted(bases) if b in _BASIS_NOTE]
         out.append(_p(head + (" " + " ".join(notes) if notes else ""), st.muted))
-        out += [_rows(items, tz, st, width), Spacer(1, 2 * mm)]
+        out += [_rows(items, zone, st, width), Spacer(1, 2 * mm)]
     return out
 
 
