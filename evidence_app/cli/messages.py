@@ -76,6 +76,13 @@ def _outcome(r: ConversationImport) -> str:
              + (f"; the export is exhibit {r.export_exhibit}" if not r.parts else
                 "; read from " + ", ".join(f"{p['file']} (exhibit {p['exhibit']})"
                                            for p in r.parts))]
+    if r.renumbered:
+        lines.append(f"  earlier messages slotted in by time: {plural(r.renumbered, 'message')} "
+                     "already there moved along (reports cite each message's number in "
+                     "its own export file, which does not change)")
+    if r.files_added:
+        lines.append(f"  pictures or files added to {plural(r.files_added, 'message')} "
+                     "already imported without them")
     lines += [f"  could not read: {printable(p)}" for p in r.problems[:20]]
     if len(r.problems) > 20:
         lines.append(f"  ... and {len(r.problems) - 20} more (see --json)")

@@ -145,3 +145,23 @@ def test_conversation_show_counts_a_message_in_an_incident_only_while_it_is_one(
     finally:
         case.close()
     assert held() == [2, 3]
+def test_import_says_when_earlier_messages_were_slotted_in_and_pictures_added(
+        cli, case_dir, tmp_path):
+    lines = fx.ANDROID_UK.splitlines(keepends=True)
+    part = tmp_path / "a" / "WhatsApp Chat with Mark.txt"
+    part.parent.mkdir()
+    part.write_text("".join(lines[:1] + lines[5:]), encoding="utf-8")  # from "<Media omitted>"
+    code, out, err = cli("--case", case_dir, "import", part)
+    assert code == 0, err
+    full = fx.whatsapp_zip(
+        tmp_path / "WhatsApp Chat with Mark.zip",
+        fx.ANDROID_UK.replace("<Media omitted>", "IMG-20250314-WA0003.jpg (file attached)"),
+        "WhatsApp Chat with Mark.txt", {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    code, out, err = cli("--case", case_dir, "import", full)
+    assert code == 0, err
+    assert "8 messages read, 2 new" in out
+    assert "earlier messages slotted in by time: 5 messages already there moved along" in out
+    assert "pictures or files added to 1 message already imported without them" in out
+    code, out, _ = cli("--case", case_dir, "import", full, "--json")
+    row = json.loads(out)["conversations"][0]
+    assert (row["messages_added"], row["renumbered"], row["files_added"]) == (0, 0, 0)

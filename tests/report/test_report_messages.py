@@ -90,11 +90,65 @@ def test_a_transcript_from_a_download_in_parts_cites_each_part(case, tmp_path):
     api.incident_from_messages(case, [m.id for m in chosen])
     result = build(case, tmp_path / "report.pdf")
     text = squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
-    # Messages 1-2 were read from part 2's message_2.json, 3-5 from part 1's message_1.json.
-    assert (f"Source: {second['exhibit']}, messages 1-2; {first['exhibit']}, messages 3-5."
+    # Messages 1-2 were read from part 2's message_2.json, 3-5 from part 1's message_1.json;
+    # each is cited by its number in its own file.
+    assert (f"Source: {second['exhibit']}, messages 1-2; {first['exhibit']}, messages 1-3."
             in text)
     listing = text[text.rindex("Exhibit list"):]
     for part in (first, second, third):
         assert part["sha256"] in listing.replace(" ", ""), part["file"]
     assert listing.count("the file the transcripts were read from") == 2
     assert "a part of the download the pictures in the transcripts came from" in listing
+def test_transcript_numbers_stay_when_a_later_export_slots_earlier_messages_in(case, tmp_path):
+    """Each line cites its number in its own export file: an incident printed before a
+    longer export was imported prints the same numbers after, though the messages'
+    places in the conversation moved; an incident holding messages of two exports
+    names each line's file."""
+    lines = ["14/03/2025, 22:15 - Mark: one", "14/03/2025, 22:16 - Mark: two",
+             "14/03/2025, 22:17 - Mark: three", "14/03/2025, 22:18 - Mark: four"]
+    (tmp_path / "a").mkdir()
+    first = tmp_path / "a" / "WhatsApp Chat with Mark.txt"
+    first.write_text("".join(x + "\n" for x in lines[2:]), encoding="utf-8")
+    [one] = [e.item for e in import_messages(case, first) if isinstance(e.item, ConversationImport)]
+    made = api.messages_page(case, one.conversation_id)
+    iid = api.incident_from_messages(case, [m.id for m in made])
+
+    def transcript_text() -> str:
+        result = build(case, tmp_path / "report.pdf")
+        return squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
+
+    before = transcript_text()
+    assert f"Source: {one.export_exhibit}, messages 1-2." in before
+    (tmp_path / "b").mkdir()
+    longer = tmp_path / "b" / "WhatsApp Chat with Mark.txt"
+    longer.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    [two] = [e.item for e in import_messages(case, longer) if isinstance(e.item, ConversationImport)]
+    assert (two.messages_added, two.renumbered) == (2, 2)
+    assert [m.index for m in api.incident_messages(case, iid)] == [3, 4]
+    after = transcript_text()
+    assert f"Source: {one.export_exhibit}, messages 1-2." in after
+    assert re.search(r"No\. Time From Message 1 14 Mar 2025", after), after
+    # Now add "one" (message 1 of the second file) to the incident.
+    earliest = api.messages_page(case, one.conversation_id, limit=1)[0]
+    api.add_messages_to_incident(case, iid, [earliest.id])
+    both = transcript_text()
+    assert (f"Source: {two.export_exhibit}, message 1; {one.export_exhibit}, messages 1-2."
+            in both), both
+    assert f"1 {two.export_exhibit} 14 Mar 2025" in both, both
+
+
+def test_transcript_shows_the_phone_times_after_the_case_zone_changed(case, tmp_path):
+    """Messages read in the case's zone keep showing the times the phone showed, and
+    say which zone they were read in, after the case's zone is changed."""
+    from evidence_app.core.settings import update_settings
+
+    path = tmp_path / "WhatsApp Chat with Mark.txt"
+    path.write_text(fx.ANDROID_UK, encoding="utf-8")
+    [got] = [e.item for e in import_messages(case, path) if isinstance(e.item, ConversationImport)]
+    chosen = api.messages_in_range(case, got.conversation_id, 2, 3)
+    api.incident_from_messages(case, [m.id for m in chosen])
+    update_settings(case, timezone="Asia/Tokyo")
+    result = build(case, tmp_path / "report.pdf")
+    text = squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
+    assert "read in Europe/London, the case's time zone when they were imported" in text
+    assert "14 Mar 2025 22:15:00 GMT" in text and "22:16:00 GMT" in text

@@ -16,10 +16,12 @@ export into `ChatExport`s (one per conversation it holds) and hands them to
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +36,19 @@ from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.progress import CancelToken, Progress
-from evidence_app.core.search.messages import MessageDoc, index_new, message_doc
+from evidence_app.core.search.messages import (
+    MessageDoc,
+    index_new,
+    index_plain,
+    message_doc,
+    needs_own_doc,
+    queue_paused,
+)
 from evidence_app.core.store.audit import canonical
 from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
+    Attachment,
     Conversation,
     ConversationExport,
     Message,
@@ -78,6 +88,9 @@ class ChatMessage:
     files: list[str] = field(default_factory=list)  # keys of ChatExport.files
     from_owner: bool | None = None  # the export says the person sent it
     part: int = 0  # which of the export files given to `save_exports` it was read from
+    wall: str = ""  # "2025-03-14 22:15:00": the local time as written, for zone-less times
+    stamp: str | None = None  # sent_at as stored, when the importer has it (else computed)
+    media: bool = False  # it sent a picture or file (attached, or "<Media omitted>")
 
 
 @dataclass
@@ -116,6 +129,8 @@ class ConversationImport:
     export_exhibit: str
     export_sha256: str
     problems: list[str]
+    files_added: int = 0  # messages already there given the pictures they lacked
+    renumbered: int = 0  # messages already there moved along by earlier ones
     # An export read from several files (the parts of one download): each file that
     # gave this conversation messages or pictures, with its exhibit mark and hash.
     parts: list[dict[str, Any]] = field(default_factory=list)
@@ -142,6 +157,21 @@ class LocalClock:
         # UTC offsets by local hour: a chat has many messages an hour, and the zone's
         # rules are the slow part of turning each into UTC.
         self._offsets: dict[tuple[int, int, int, int], tuple[timedelta, timedelta]] = {}
+
+    def day_offset(self, year: int, month: int, day: int) -> timedelta | None:
+        """The zone's UTC offset all through a day with no clock change (most days: a
+        time on them is the local time minus it), or None for a clock-change day (then
+        `utc` decides each time)."""
+        start = datetime(year, month, day, tzinfo=self.zone)
+        end = datetime(year, month, day, 23, 59, 59, tzinfo=self.zone)
+        offsets = {start.utcoffset(), start.replace(fold=1).utcoffset(), end.utcoffset(),
+                   end.replace(fold=1).utcoffset()}
+        return offsets.pop() if len(offsets) == 1 else None
+
+    def passed(self, when: datetime) -> None:
+        """Note a time read by the caller with `day_offset` (the clock-change rule needs
+        the last time read)."""
+        self._last = when
 
     def utc(self, naive: datetime) -> tuple[datetime, str]:
         key = (naive.year, naive.month, naive.day, naive.hour)
@@ -286,24 +316,87 @@ def unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: int = 
 MESSAGE_COLUMNS = ("id", "conversation_id", "idx", "participant_id", "sent_at", "time_basis",
                    "time_note", "kind", "text", "subject", "call_number", "call_direction",
                    "call_status", "call_seconds", "source_export_id", "source_line",
-                   "dedupe_key", "incident_id")
-def dedupe_keys(messages: Sequence[ChatMessage],
-                stamps: Sequence[str | None] | None = None) -> list[str]:
-    """A key per message that a longer export of the same conversation gives again:
-    sender, time (as stored), kind and text, with an ordinal for exact repeats.
-    `stamps` are the times as stored, when the caller has them already."""
+                   "source_index", "dedupe_key", "incident_id")
+
+# What an export without its media writes where a picture or file was sent: Android's
+# "<Media omitted>", iPhone's "image omitted", "video omitted", ... and for documents
+# "report.pdf • 3 pages document omitted".
+_MEDIA_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"
+MEDIA_PLACEHOLDER = re.compile(
+    r"^[\s" + _MEDIA_MARKS + r"]*(?:<Media omitted>|(?:image|video|audio|sticker|GIF|"
+    r"Contact card|document) omitted|[^\n]*[\s" + _MEDIA_MARKS + r"]document omitted)[\s" + _MEDIA_MARKS + r"]*$")
+
+
+def is_media_placeholder(text: str) -> bool:
+    """The text an export without media writes in place of a picture or file."""
+    return "omitted" in text and MEDIA_PLACEHOLDER.match(text) is not None
+
+
+def identities(messages: Sequence[ChatMessage],
+               stamps: Sequence[str | None] | None = None) -> list[str]:
+    """The identity of each message: what another export of the same conversation
+    gives again for the same message, so that a re-import recognises it.
+
+    Sender, time, kind and text, with an ordinal for exact repeats. The time is the
+    local wall-clock time as the export wrote it (`ChatMessage.wall`) for exports whose
+    times carry no zone, so a re-import after the case's zone changed still matches;
+    otherwise the absolute time (`stamps`: as stored). A message that sent a picture or
+    file is the same whether the export came with its media ("IMG-...jpg (file
+    attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
     seen: dict[str, int] = {}
     keys = []
     sha = hashlib.sha256
+    media = "\x00media"
     for m, when in zip(messages, stamps, strict=True):
-        base = "\x1f".join((m.sender, m.address, when or "", m.kind, m.text, m.call_number,
-                            m.call_status, ",".join(m.files)))
+        base = (f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
+                f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}")
         n = seen.get(base, 0)
         seen[base] = n + 1
         keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
     return keys
+
+
+dedupe_keys = identities  # the name it had first
+
+
+def place_new(existing_times: Sequence[str | None], matched: Sequence[int | None],
+              new_times: Sequence[str | None]) -> list[int]:
+    """Where each new message of a re-import goes among the messages already there.
+
+    `existing_times`: the conversation's messages' times as stored, in their order;
+    `matched`: for each message of the export in its order, the 0-based place among
+    those of the message it is (or None for a new one); `new_times`: the new
+    messages' times, in the export's order. Returns, for each new message, how many of
+    the existing messages come before it: by time, but never before the existing
+    message the export has before it nor after the one it has after it (the export's
+    own order), so a longer or earlier export slots its messages in where they belong."""
+    total = len(existing_times)
+    lows: list[int] = []
+    highs: list[int] = []
+    low = 0
+    pending = 0
+    for place in matched:
+        if place is None:
+            lows.append(low)
+            pending += 1
+            continue
+        highs.extend([place] * pending)
+        pending = 0
+        low = max(low, place + 1)
+    highs.extend([total] * pending)
+    dated = [t or "" for t in existing_times]
+    ordered = all(a <= b for a, b in zip(dated, dated[1:], strict=False))
+    out = []
+    for when, lo, hi in zip(new_times, lows, highs, strict=True):
+        if lo >= hi:
+            out.append(lo)
+        elif when is None or not ordered:
+            out.append(lo if lo else hi)  # next to the export's neighbour
+        else:
+            out.append(min(max(bisect.bisect_right(dated, when, lo, hi), lo), hi))
+    return out
 
 
 def _import_exhibits(case: Case, paths: list[Path], origins: dict[Path, str],
@@ -440,40 +533,121 @@ CHUNK_ROWS = 20_000
 
 def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
             next_id: int) -> int:
-    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents;
-    empties both lists; returns how many."""
+    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents:
+    those `docs` holds (messages that need their own), the others written by SQLite
+    from the rows; empties both lists; returns how many."""
     if not rows:
         return 0
     bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
-    index_new(conn, rows[0][0], next_id - 1, docs)
+    first = rows[0][0]
+    index_new(conn, first, next_id - 1, docs)
+    runs: list[tuple[int, int]] = []
+    start = first
+    for mid, _doc in docs:
+        if mid > start:
+            runs.append((start, mid - 1))
+        start = mid + 1
+    if start <= next_id - 1:
+        runs.append((start, next_id - 1))
+    index_plain(conn, runs)
     count = len(rows)
     rows.clear()
     docs.clear()
     return count
 
 
-def _late_links(session: Any, conversation_id: int, late: list[tuple[str, int, str]],
-                ) -> list[dict[str, Any]]:
-    """Links for files that messages already in the conversation name but lacked (a
-    picture in a part of a download imported later): those not linked yet."""
-    if not late:
-        return []
-    ids: dict[str, int] = {}
-    keys = sorted({k for k, _, _ in late})
-    for i in range(0, len(keys), 500):
-        ids.update((row[0], row[1]) for row in session.execute(select(
-            Message.dedupe_key, Message.id).where(
-            Message.conversation_id == conversation_id,
-            Message.dedupe_key.in_(keys[i:i + 500]))))
-    wanted = {(ids[k], att, name) for k, att, name in late if k in ids}
-    message_ids = sorted({mid for mid, _, _ in wanted})
-    linked: set[tuple[int, int]] = set()
-    for i in range(0, len(message_ids), 500):
-        linked.update((row[0], row[1]) for row in session.execute(select(
-            message_attachments.c.message_id, message_attachments.c.attachment_id).where(
-            message_attachments.c.message_id.in_(message_ids[i:i + 500]))))
-    return [{"message_id": mid, "attachment_id": att, "name": name}
-            for mid, att, name in sorted(wanted) if (mid, att) not in linked]
+def _ranges(indexes: Sequence[int]) -> str:
+    """[3, 4, 5, 9] -> "3-5, 9" (sorted indexes)."""
+    parts: list[str] = []
+    start = prev = None
+    for i in indexes:
+        if prev is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            parts.append(f"{start}-{prev}" if prev != start else str(start))
+        start = prev = i
+    if start is not None:
+        parts.append(f"{start}-{prev}" if prev != start else str(start))
+    return ", ".join(parts)
+
+
+def _renumber(conn: Any, existing: list[tuple[int, int]], slots: list[int]) -> tuple[
+        list[int], int]:
+    """Give the new messages their places (`slots`: existing messages before each) and
+    move the existing ones after them up; returns the new messages' indexes (in the
+    export's order) and how many existing messages were renumbered."""
+    order = sorted(range(len(slots)), key=slots.__getitem__)  # stable: export order
+    new_idx = [0] * len(slots)
+    for rank, j in enumerate(order):
+        new_idx[j] = slots[j] + rank + 1
+    changes: list[tuple[int, int]] = []
+    before = 0  # new messages placed before the existing one at `place`
+    ranked = sorted(slots)
+    for place, (mid, idx) in enumerate(existing):
+        while before < len(ranked) and ranked[before] <= place:
+            before += 1
+        want = place + 1 + before
+        if want != idx:
+            changes.append((want, mid))
+    if changes:
+        # Out of the way first: (conversation, idx) is unique at every step.
+        conn.exec_driver_sql("UPDATE messages SET idx = -idx WHERE id = ?",
+                             [(mid,) for _, mid in changes])
+        conn.exec_driver_sql("UPDATE messages SET idx = ? WHERE id = ?", changes)
+    return new_idx, len(changes)
+
+
+def _reclock(ex: ChatExport, tz: str) -> None:
+    """Read an export's zone-less times again in `tz`: the zone the conversation's
+    earlier imports used, when the case's zone has changed since (its messages keep
+    one zone, so they stay in order)."""
+    clock = LocalClock(tz, ex.options.get("time_basis") or "case_zone")
+    for m in ex.messages:
+        if m.wall and m.time_basis == clock.basis:
+            m.sent_at, m.time_note = clock.utc(datetime.fromisoformat(m.wall))
+            m.stamp = None
+    ex.options["timezone"] = tz
+
+
+def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int],
+              source_index: list[int], where: str, fresh: list[int],
+              new_idx: list[int], keys: list[str], stamps: list[str | None],
+              people: dict[tuple[str, str], int], who: dict[int, tuple[str, str]],
+              next_id: int, file_ids: dict[str, int], links: list[dict[str, Any]],
+              missing: list[str]) -> tuple[int, int]:
+    """Insert the new messages (ids from `next_id`, in the export's order) with their
+    search documents, in chunks; returns (messages added, calls among them)."""
+    rows: list[tuple[Any, ...]] = []
+    docs: list[tuple[int, MessageDoc]] = []
+    nobody = ("", "")
+    calls = 0
+    added = 0
+    messages = ex.messages
+    # Whether each sender's address is a number (its document spells it out).
+    numbered = {pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
+    for pos, idx in zip(fresh, new_idx, strict=True):
+        m = messages[pos]
+        pid = people.get((m.sender, m.address))
+        rows.append((
+            next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
+            m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
+            m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
+            keys[pos], None))
+        if (m.subject or m.call_number or (pid is not None and numbered[pid])
+                or needs_own_doc(m.text, "", "", "")):
+            name, address = who.get(pid, nobody) if pid is not None else nobody
+            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
+                                              address)))
+        if m.kind == "call":
+            calls += 1
+        if m.files:
+            _link_files(ex, m, next_id, idx, file_ids, links, missing, where)
+        next_id += 1
+        if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+            added += _insert(conn, rows, docs, next_id)
+    added += _insert(conn, rows, docs, next_id)
+    return added, calls
 
 
 def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, ImportResult],
@@ -482,14 +656,24 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
     it messages or pictures (the problems go with the first)."""
     used = sorted({m.part for m in ex.messages} | {
         ex.file_parts.get(name, 0) for name in ex.files})
-    stamps = [stored_datetime(m.sent_at) for m in ex.messages]
-    keys = dedupe_keys(ex.messages, stamps)
+    # Each message's number in its own export file (its part of a download).
+    counters: dict[int, int] = {}
+    source_index: list[int] = []
+    for m in ex.messages:
+        counters[m.part] = counters.get(m.part, 0) + 1
+        source_index.append(counters[m.part])
     with case.write() as (session, audit):
         conn = session.connection()
         conv = session.scalars(select(Conversation).where(
             Conversation.source == ex.source, Conversation.source_key == ex.source_key,
             Conversation.deleted_at.is_(None)).order_by(Conversation.id)).first()
         new = conv is None
+        if (conv is not None and ex.options.get("time_basis") == "case_zone"
+                and ex.options.get("timezone") not in (None, conv.timezone)):
+            _reclock(ex, conv.timezone)
+        stamps = [m.stamp if m.stamp is not None else stored_datetime(m.sent_at)
+                  for m in ex.messages]
+        keys = identities(ex.messages, stamps)
         now = audit.now()
         if conv is None:
             tz = ex.options.get("timezone") or case.settings().timezone
@@ -500,8 +684,25 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             session.flush()
             audit.log("create", "conversation", conv.id, conversation_id=conv.id,
                       source=ex.source, title=conv.title)
-        existing = set(session.scalars(select(Message.dedupe_key).where(
-            Message.conversation_id == conv.id)))
+        # The messages already there, in their order: (id, idx), times, identities.
+        existing: list[tuple[int, int]] = []
+        existing_times: list[str | None] = []
+        place_of: dict[str, int] = {}
+        incident_of: dict[int, int] = {}
+        if not new:
+            for mid, idx, sent, key, incident in conn.exec_driver_sql(
+                    "SELECT id, idx, sent_at, dedupe_key, incident_id FROM messages "
+                    "WHERE conversation_id = ? ORDER BY idx", (conv.id,)):
+                place_of[key] = len(existing)
+                existing.append((mid, idx))
+                existing_times.append(sent)
+                if incident is not None:
+                    incident_of[mid] = incident
+        with_files: set[int] = set()
+        if existing and any(m.files for m in ex.messages):
+            with_files = {r[0] for r in conn.exec_driver_sql(
+                "SELECT DISTINCT a.message_id FROM message_attachments a JOIN messages m "
+                "ON m.id = a.message_id WHERE m.conversation_id = ?", (conv.id,))}
         people = _participants(session, conv, ex, audit)
         records: dict[int, ConversationExport] = {}
         for part in used:
@@ -514,67 +715,60 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         session.flush()
         record_ids = {part: r.id for part, r in records.items()}
         added_by_part = dict.fromkeys(records, 0)
-        next_idx = (session.scalar(select(func.max(Message.idx)).where(
-            Message.conversation_id == conv.id)) or 0) + 1
         next_id = (session.scalar(select(func.max(Message.id))) or 0) + 1
         who = {p.id: (p.name, p.address) for p in session.scalars(
             select(Participant).where(Participant.conversation_id == conv.id))}
-        rows: list[tuple[Any, ...]] = []
-        docs: list[tuple[int, MessageDoc]] = []
+        # Which messages are new; where the export has the ones already there.
+        matched: list[int | None] = []
+        fresh: list[int] = []  # positions in ex.messages of the new ones
         links: list[dict[str, Any]] = []
-        added_keys: list[str] = []
-        nobody = ("", "")
-        calls = 0
+        attached: list[int] = []  # existing messages given the files they lacked
         missing: list[str] = []
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
-        first_idx = next_idx
-        added = 0
-        late: list[tuple[str, int, str]] = []  # files of messages already here
-        for m, key, stamp in zip(ex.messages, keys, stamps, strict=True):
-            if key in existing:
-                for file_name in dict.fromkeys(m.files) if m.files else ():
-                    path = ex.files.get(file_name)
-                    att_id = file_ids.get(str(path)) if path is not None else None
-                    if att_id is not None and path is not None:
-                        late.append((key, att_id, path.name))
+        if not place_of:  # a new conversation (or an empty one): every message is new
+            fresh = list(range(len(keys)))
+        for pos, key in enumerate(keys if place_of else ()):
+            place = place_of.get(key)
+            if place is None:
+                fresh.append(pos)
+                matched.append(None)
                 continue
-            existing.add(key)
-            pid = people.get((m.sender, m.address))
-            rows.append((
-                next_id, conv.id, next_idx, pid, stamp, m.time_basis,
-                m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
-                m.call_status, m.call_seconds, record_ids[m.part], m.line, key, None))
-            added_by_part[m.part] += 1
-            name, address = who.get(pid, nobody) if pid is not None else nobody
-            docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
-                                              address)))
-            added_keys.append(key)
-            if m.kind == "call":
-                calls += 1
-            for file_name in dict.fromkeys(m.files) if m.files else ():
-                path = ex.files.get(file_name)
-                att_id = file_ids.get(str(path)) if path is not None else None
-                if att_id is None:
-                    missing.append(f"message {next_idx}: {file_name} was {where}")
-                    continue
-                links.append({"message_id": next_id, "attachment_id": att_id,
-                              "name": path.name if path is not None else file_name})
-            next_id += 1
-            next_idx += 1
-            if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
-                added += _insert(conn, rows, docs, next_id)
-        added += _insert(conn, rows, docs, next_id)
-        links += _late_links(session, conv.id, late)
+            matched.append(place)
+            m = ex.messages[pos]
+            mid, idx = existing[place]
+            if m.files and mid not in with_files:
+                # The same message, now with the picture the first export left out.
+                with_files.add(mid)
+                before = len(links)
+                _link_files(ex, m, mid, idx, file_ids, links, missing, where)
+                if len(links) > before:
+                    attached.append(idx)
+        moved = 0
+        slots = place_new(existing_times, matched, [stamps[p] for p in fresh]) \
+            if existing else []
+        if all(slot == len(existing) for slot in slots):  # all after: the usual case
+            start = len(existing) + 1
+            new_idx = list(range(start, start + len(fresh)))
+        else:
+            new_idx, moved = _renumber(conn, existing, slots)
+        with queue_paused(conn):  # indexed below from memory (index_new)
+            added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
+                                     new_idx, keys, stamps, people, who, next_id, file_ids,
+                                     links, missing)
+        for pos in fresh:
+            added_by_part[ex.messages[pos].part] += 1
+        added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
+        _into_incidents(session, audit, links, incident_of)
         problems = ex.problems + missing[:200] + (
             [f"... and {len(missing) - 200} more files named in messages were not in the export"]
             if len(missing) > 200 else [])
         for part, record in records.items():
             record.messages_added = added_by_part[part]
         records[used[0]].problems = json.dumps(problems, ensure_ascii=False)
-        first = first_idx if added else None
-        last = next_idx - 1 if added else None
-        if added:
+        first = min(new_idx) if added else None
+        last = max(new_idx) if added else None
+        if added or attached:
             conv.updated_at = now
         marks = ", ".join(exports[p].exhibit for p in used)
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
@@ -583,10 +777,39 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=marks, sha256=exports[used[0]].sha256, importer=importer,
                   read=len(ex.messages), added=added,
-                  messages=f"{first}-{last}" if added else "", files=len(links),
+                  messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
+                  renumbered=moved, files_added_to=_ranges(sorted(attached)),
                   digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
                   .hexdigest(), problems=len(problems), options=ex.options,
                   **({"parts": parts} if parts else {}))
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
-            calls, len(links), marks, exports[used[0]].sha256, problems, parts)
+            calls, len(links), marks, exports[used[0]].sha256, problems,
+            files_added=len(attached), renumbered=moved, parts=parts)
+
+
+def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
+                    incident_of: dict[int, int]) -> None:
+    """A picture given to a message already in an incident becomes that incident's
+    exhibit, as the message's files did when it was put there (conversations/incidents.py)."""
+    for link in links:
+        incident = incident_of.get(link["message_id"])
+        att = session.get(Attachment, link["attachment_id"]) if incident else None
+        if att is None or att.incident_id is not None or att.deleted_at is not None:
+            continue
+        audit.log("link", "attachment", att.id, exhibit=att.exhibit_mark, old_incident=None,
+                  new_incident=incident)
+        att.incident_id = incident
+
+
+def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
+                file_ids: dict[str, int], links: list[dict[str, Any]],
+                missing: list[str], where: str = "not in the export") -> None:
+    for file_name in dict.fromkeys(m.files):
+        path = ex.files.get(file_name)
+        att_id = file_ids.get(str(path)) if path is not None else None
+        if att_id is None:
+            missing.append(f"message {idx}: {file_name} was {where}")
+            continue
+        links.append({"message_id": message_id, "attachment_id": att_id,
+                      "name": path.name if path is not None else file_name})

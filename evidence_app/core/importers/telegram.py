@@ -47,19 +47,22 @@ def plain_text(text: Any) -> str:
     return ""
 
 
-def _when(msg: dict[str, Any], clock: LocalClock) -> tuple[datetime | None, str, str]:
+def _when(msg: dict[str, Any], clock: LocalClock) -> tuple[datetime | None, str, str, str]:
+    """(UTC time, how it is known, clock-change note, the local time as written when
+    the export gives no instant: the message's identity uses it, importers/chat.py)."""
     unix = msg.get("date_unixtime")
     if unix not in (None, ""):
         try:
-            return from_epoch_ms(int(unix) * 1000), "exact", ""
+            return from_epoch_ms(int(unix) * 1000), "exact", "", ""
         except (TypeError, ValueError, OverflowError, OSError):
             pass
     try:
         naive = datetime.fromisoformat(str(msg.get("date", "")))
     except ValueError:
-        return None, "", ""
-    when, note = clock.utc(naive.replace(tzinfo=None))
-    return when, clock.basis, note
+        return None, "", "", ""
+    naive = naive.replace(tzinfo=None)
+    when, note = clock.utc(naive)
+    return when, clock.basis, note, naive.replace(microsecond=0).isoformat(" ")
 
 
 def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int,
@@ -100,7 +103,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
             ex.problems.append(f"entry {n}: not a message; left out")
             continue
         line = msg.get("id") if isinstance(msg.get("id"), int) else n
-        when, basis, note = _when(msg, clock)
+        when, basis, note, wall = _when(msg, clock)
         if when is None:
             ex.problems.append(f"message {line}: no readable date; left out")
             continue
@@ -111,7 +114,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                 seconds = msg.get("duration_seconds")
                 ex.messages.append(ChatMessage(
                     actor, when, basis, line, kind="call",
-                    text=f"Call ({reason})" if reason else "Call", time_note=note,
+                    text=f"Call ({reason})" if reason else "Call", time_note=note, wall=wall,
                     address=str(msg.get("actor_id") or ""),
                     call_status="missed" if reason in _MISSED else "answered",
                     call_seconds=int(seconds) if isinstance(seconds, int) else None,
@@ -119,7 +122,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                 continue
             action = str(msg.get("action") or "")
             ex.messages.append(ChatMessage(
-                "", when, basis, line, kind="system", time_note=note,
+                "", when, basis, line, kind="system", time_note=note, wall=wall,
                 text=f"{actor} {_SERVICE_TEXT.get(action, action.replace('_', ' '))}".strip()))
             continue
         sender = str(msg.get("from") or "")
@@ -132,7 +135,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
         if not text and msg.get("sticker_emoji"):
             text = str(msg["sticker_emoji"])
         ex.messages.append(ChatMessage(
-            sender, when, basis, line, text=text, address=sender_id, time_note=note,
+            sender, when, basis, line, text=text, address=sender_id, time_note=note, wall=wall,
             files=names, from_owner=(sender == me) if me else None))
     for m in ex.messages:
         if m.kind == "call":

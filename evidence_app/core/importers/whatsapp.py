@@ -27,7 +27,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from evidence_app.core.errors import ValidationError
@@ -36,6 +36,7 @@ from evidence_app.core.importers.chat import (
     ChatMessage,
     ImportProblem,
     LocalClock,
+    is_media_placeholder,
     safe_members,
     unpack,
     unsafe_reference,
@@ -87,7 +88,7 @@ class AmbiguousDateOrder(ValidationError):
             f"Say which order the phone writes dates in ({listed}) and import again.")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     date: str
@@ -199,12 +200,13 @@ def split_lines(text: str) -> tuple[list[_Line], list[str]]:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()  # the file's last newline ends the last line; it adds none
+    match = HEADER.match
     for n, raw in enumerate(raw_lines, 1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        m = HEADER.match(line)
+        m = match(line)
         if m is not None:
-            out.append(_Line(n, m.group("date"), m.group("time"), m.group("ampm") or "",
-                             m.group("rest"), []))
+            date, time, ampm, rest = m.group("date", "time", "ampm", "rest")
+            out.append(_Line(n, date, time, ampm or "", rest, []))
             continue
         if _CONTROL.search(line):
             problems.append(f"line {n}: unreadable characters; left out")
@@ -279,47 +281,83 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     clock = LocalClock(tz, basis)
     msgs: list[ChatMessage] = []
     senders: Counter[str] = Counter()
-    days: dict[str, tuple[int, int, int]] = {}
+    days: dict[str, tuple[tuple[int, int, int], str, timedelta | None]] = {}
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
-    clocks: dict[str, tuple[int, int, int]] = {}
+    clocks: dict[str, tuple[tuple[int, int, int], str, timedelta, str]] = {}
+    hours: dict[tuple[str, int], tuple[datetime, str]] = {}  # UTC hour of a local one
+    last: datetime | None = None  # the last time read with a day's offset
     for ln in lines:
         try:
-            ymd = days.get(ln.date)
-            if ymd is None:
-                ymd = days[ln.date] = _ymd(_fields(ln.date), order)
-            hms = clocks.get(ln.time + ln.ampm)
-            if hms is None:
-                hms = clocks[ln.time + ln.ampm] = _clock(ln.time, ln.ampm)
-            naive = datetime(*ymd, *hms)
+            day = days.get(ln.date)
+            if day is None:
+                ymd = _ymd(_fields(ln.date), order)
+                day = days[ln.date] = (ymd, "{:04d}-{:02d}-{:02d} ".format(*ymd),
+                                       clock.day_offset(*ymd))
+            hm = ln.time + ln.ampm
+            hms_text = clocks.get(hm)
+            if hms_text is None:
+                hms = _clock(ln.time, ln.ampm)
+                datetime(2000, 1, 1, *hms)  # a real time of day, or ValueError
+                hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms),
+                                         timedelta(minutes=hms[1], seconds=hms[2]),
+                                         ":{:02d}:{:02d}.000000".format(*hms[1:]))
+            hour = hours.get((ln.date, hms_text[0][0]))
+            if hour is None:
+                # The local hour marked UTC, less the day's offset.
+                start = datetime(*day[0], hms_text[0][0], tzinfo=UTC) - (day[2] or timedelta(0))
+                hour = hours[(ln.date, hms_text[0][0])] = (start, start.isoformat(" ")[:13])
         except ValueError:
             problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
                             f"{ln.ampm} cannot be a real time; this message was left out")
             continue
-        sent, note = clock.utc(naive)
-        sender, body = _sender_and_text(ln.rest, sender_names)
+        # The time as written (the message's identity: importers/chat.py).
+        wall = day[1] + hms_text[1]
+        if day[2] is not None and day[2].seconds % 3600 == 0:
+            # No clock change that day and a whole-hour offset: the UTC hour (made once
+            # an hour) plus the minutes and seconds as written.
+            sent = hour[0] + hms_text[2]
+            stamp: str | None = hour[1] + hms_text[3]  # as stored
+            note = ""
+            last = sent
+        else:
+            if last is not None:
+                clock.passed(last)
+            sent, note = clock.utc(datetime(*day[0], *hms_text[0]))
+            last = sent
+            stamp = None
+        name, sep, body = ln.rest.partition(": ")
+        sender = sender_names.get(name) if sep else None
+        if sender is None:  # a name not seen yet, a system line, or no ": " at all
+            sender, body = _sender_and_text(ln.rest, sender_names)
         body = "\n".join([body, *ln.more]) if ln.more else body
         if sender is None:
             msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
-                                    .strip(), kind="system", time_note=note))
+                                    .strip(), kind="system", time_note=note, wall=wall,
+                                    stamp=stamp))
             continue
         senders[sender] += 1
-        body, names = _files(body)
+        if "(file attached)" in body or "<attached: " in body:
+            body, names = _files(body)
+        else:
+            names = []
         clean = body.lstrip(_MARKS)
         address = addresses.get(sender)
         if address is None:
             address = addresses[sender] = sender if _PHONE.match(sender) else ""
         msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
-                          time_note=note, files=names)
-        if not names and (call := _call(clean)) is not None:
+                          time_note=note, files=names, wall=wall, stamp=stamp,
+                          media=bool(names) or ("omitted" in clean
+                                                and is_media_placeholder(clean)))
+        if not names and ("all" in clean or "ALL" in clean) and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
-        if clean.strip() in _DELETED_BY_OWNER:
+        if "deleted" in clean and clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
         if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
-                              time_note=note)
+                              time_note=note, wall=wall, stamp=stamp)
             senders[sender] -= 1
         msgs.append(msg)
     senders = +senders

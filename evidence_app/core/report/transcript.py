@@ -2,8 +2,9 @@
 and the summary counts messages and calls per week.
 
 Each transcript says where every line came from: the conversation, the export file's
-exhibit mark and the messages' numbers in the conversation ("JS/12, messages
-341-355"), so anyone holding the export file (listed with its SHA-256 in the exhibit
+exhibit mark and the messages' numbers in that export file ("JS/12, messages
+341-355": they never change, even when a later export slots earlier messages into the
+conversation), so anyone holding the export file (listed with its SHA-256 in the exhibit
 list) can find each line in it. Text is printed exactly as exported (emoji as sent,
 drawn by `fonts.markup`); pictures sent with a message are named by their exhibit
 mark, and drawn with the incident's other exhibits.
@@ -35,6 +36,11 @@ TIME_W, FROM_W, NUMBER_W = 27 * mm, 30 * mm, 13 * mm
 _BASIS_NOTE = {
     "case_zone": "Times are as the phone showed them, read in the case's time zone ({tz}): "
                  "the export does not say which zone the phone was set to.",
+    # The case's zone has changed since: its messages were read, and are shown, in the
+    # zone they were imported in, so each line shows the time the phone showed.
+    "case_zone_then": "Times are as the phone showed them, read in {tz}, the case's time "
+                      "zone when they were imported: the export does not say which zone "
+                      "the phone was set to.",
     "export_zone": "Times are as the phone showed them, in the zone given at import ({tz}).",
 }
 
@@ -44,12 +50,13 @@ def _p(text: str, style: object) -> ScriptParagraph:
 
 
 def sources_text(messages: list[MessageView]) -> str:
-    """"JS/12, messages 341-355; JS/15, messages 356-360" (by export file)."""
+    """"JS/12, messages 341-355; JS/15, messages 1-5" (by export file, in the order the
+    transcript first cites each; the numbers are each message's in its own file)."""
     by_export: dict[str, list[int]] = defaultdict(list)
     for m in messages:
-        by_export[m.export_mark or "?"].append(m.index)
+        by_export[m.export_mark or "?"].append(m.export_number)
     return "; ".join(f"{mark}, {'message' if len(ix) == 1 else 'messages'} {index_ranges(ix)}"
-                     for mark, ix in sorted(by_export.items(), key=lambda kv: min(kv[1])))
+                     for mark, ix in by_export.items())
 
 
 def _time(m: MessageView, tz: str) -> str:
@@ -97,7 +104,12 @@ def _rows(messages: list[MessageView], tz: str, st: Styles, width: float) -> Rep
     text_w = width - TIME_W - FROM_W - NUMBER_W
     rows: list[list[Any]] = [[_p(h, st.head_cell) for h in ("No.", "Time", "From", "Message")]]
     style = grid_table(zebra=False)
+    several = len({m.export_mark for m in messages}) > 1
     for m in messages:
+        # Its number in its own export file (as the source line above cites it), with
+        # the file's mark when the messages come from more than one.
+        number = str(m.export_number) + (
+            f'<br/><font size="6">{markup(m.export_mark)}</font>' if several else "")
         pieces = _pieces(_body(m))
         who = markup(m.sender_name) if m.sender_name else "<i>(system)</i>"
         if m.outgoing:
@@ -106,7 +118,7 @@ def _rows(messages: list[MessageView], tz: str, st: Styles, width: float) -> Rep
             who += '<br/><font color="#52606d">(suspect)</font>'
         notes = f'<br/><font color="#52606d" size="7">{markup(m.time_note)}</font>' \
             if m.time_note else ""
-        rows.append([_p(str(m.index), st.cell_muted), _p(_time(m, tz) + notes, st.cell),
+        rows.append([_p(number, st.cell_muted), _p(_time(m, tz) + notes, st.cell),
                      _p(who, st.cell), [_p(piece, st.cell) for piece in pieces]])
         if m.outgoing:
             style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), SHADE)
@@ -136,10 +148,14 @@ def transcript(data: ReportData, incident_id: int, st: Styles, width: float,
         head = (f"{markup(label)} conversation \u201c{markup(title)}\u201d: "
                 f"{describe_counts(texts, len(calls), missed)}. "
                 f"Source: {markup(sources_text(items))}.")
+        # Local times in the zone the conversation was read in (the case's zone when it
+        # was imported): the times the phone showed, even if the case's zone changed.
+        zone = conv.timezone if conv and conv.timezone else tz
         bases = {m.time_basis for m in items}
-        notes = [_BASIS_NOTE[b].format(tz=tz) for b in sorted(bases) if b in _BASIS_NOTE]
+        notes = [_BASIS_NOTE["case_zone_then" if b == "case_zone" and zone != tz else b]
+                 .format(tz=zone) for b in sorted(bases) if b in _BASIS_NOTE]
         out.append(_p(head + (" " + " ".join(notes) if notes else ""), st.muted))
-        out += [_rows(items, tz, st, width), Spacer(1, 2 * mm)]
+        out += [_rows(items, zone, st, width), Spacer(1, 2 * mm)]
     return out
 
 

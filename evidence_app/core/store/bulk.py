@@ -6,7 +6,8 @@ store: the rows read back through the ORM exactly as if the ORM had written them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -68,3 +69,25 @@ def bulk_insert_values(conn: Connection, table: Any, columns: Sequence[str],
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     conn.exec_driver_sql(sql, rows)
+
+
+@contextlib.contextmanager
+def trigger_paused(conn: Connection, name: str) -> Iterator[None]:
+    """Run the block without the trigger `name`: it is dropped and made again from its
+    own stored SQL, inside the caller's transaction, so if the block fails or the
+    process dies the rollback brings it back with everything else. For a bulk insert
+    whose caller does itself what the trigger would do row by row."""
+    row = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (name,)).first() if conn.dialect.name == "sqlite" else None
+    if row is None:
+        yield
+        return
+    conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):  # the rollback that follows restores it
+            conn.exec_driver_sql(row[0])
+        raise
+    conn.exec_driver_sql(row[0])

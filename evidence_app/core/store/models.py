@@ -345,7 +345,12 @@ class ConversationExport(Base):
 class Message(Base):
     """One message, call or system line of a conversation, as the export holds it.
 
-    `idx` is its place in the conversation (1, 2, ...), fixed once given; `sent_at` is
+    `idx` is its place in the conversation (1, 2, ...): by time, then the order of the
+    export it came from. A later export holding earlier messages slots them in by their
+    time and the numbers after them move up (importers/chat.py); what a report cites is
+    `source_index`, the message's number in its own export file, which never changes
+    (NULL for messages imported before it was kept: the report then cites `idx`, as it
+    did when they were imported). `sent_at` is
     UTC and `time_basis` says how the time is known: "exact" (the export gives the
     instant), "offset" (a local time with its UTC offset, as mail does), "export_zone"
     (a local time read in the zone given for the export) or "case_zone" (a local time
@@ -376,8 +381,10 @@ class Message(Base):
     source_export_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversation_exports.id", ondelete="SET NULL"))
     source_line: Mapped[int | None]
-    # What a longer export of the same conversation gives again (importers/chat.py):
-    # compared in memory within the importing transaction, so it needs no index.
+    source_index: Mapped[int | None]  # 1-based number among the export's messages
+    # The message's identity: what another export of the same conversation gives again
+    # (importers/chat.py `identity`): compared in memory within the importing
+    # transaction, so it needs no index.
     dedupe_key: Mapped[str] = mapped_column(String(64))
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"))
