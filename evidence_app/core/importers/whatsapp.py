@@ -49,15 +49,35 @@ DATE_ORDERS = {"dmy": "day/month/year (14/03/2025)", "mdy": "month/day/year (03/
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # direction marks, BOM
 _STRIP_MARKS = str.maketrans("", "", _MARKS)
 _SPACE = "[ \u00a0\u202f\u2009]"
+# The date, then (in some languages) a word before the time: Finnish "klo", Portuguese
+# "às", French "à"; a 12-hour time ends "pm", "p.m.", "p. m." or German "nachm.".
+# Android puts " - " before the sender, iPhone "] ", some older phones ": ".
 HEADER = re.compile(
     r"^[" + _MARKS + r"]*(?P<br>\[)?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\.?,?" + _SPACE
-    + r"*(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
-    r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?))?"
-    r"(?(br)\]" + _SPACE + r"|" + _SPACE + r"[-\u2013]" + _SPACE + r")(?P<rest>.*)$")
+    + r"*(?:[^\W\d_]{1,3}" + _SPACE + r"+)?(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?|vorm\.|nachm\.))?"
+    r"(?(br)\]" + _SPACE + r"|(?:" + _SPACE + r"[-\u2013]" + _SPACE + r"|:" + _SPACE
+    + r"))(?P<rest>.*)$")
 _DATE_PARTS = re.compile(r"\d+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ANDROID_FILE = re.compile(r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5}) \(file attached\)$")
-_IOS_FILE = re.compile(r"[" + _MARKS + r"]*<attached: (?P<name>[^>\n]+)>\s*$")
+# "File attached" as Android writes it in each language; any other label is taken only
+# after a name WhatsApp gives its own media (IMG-20250314-WA0003.jpg).
+_ATTACHED_LABELS = ("file attached|Datei angeh\u00e4ngt|archivo adjunto|fichier joint|"
+                    "arquivo anexado|file allegato|bestand bijgevoegd")
+_WA_MEDIA = r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.[A-Za-z0-9]{1,5}"
+_ANDROID_FILE = re.compile(
+    r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5})"
+    r"(?:" + _SPACE + r"\u2022" + _SPACE + r"[^\n]*?)?"  # "Report.pdf • 3 pages"
+    r"" + _SPACE + r"[" + _MARKS + r"]*\((?:" + _ATTACHED_LABELS + r")\)$", re.I)
+_ANDROID_WA_FILE = re.compile(
+    r"^[" + _MARKS + r"]*(?P<name>" + _WA_MEDIA + r")" + _SPACE + r"\([^()\n]{2,40}\)$")
+# iPhone: "<attached: 00000012-PHOTO-2025-03-14-22-15-03.jpg>" (German "<Anhang: ...>",
+# Spanish "<adjunto: ...>"), older versions "2015-08-04-PHOTO-00004762.jpg <attached>".
+_IOS_LABELS = "attached|Anhang|adjunto|anexado|allegato|pi\u00e8ce jointe|bijlage"
+_IOS_FILE = re.compile(
+    r"[" + _MARKS + r"]*<\s?[" + _MARKS + r"]*(?:(?:" + _IOS_LABELS + r")\s?:\s?"
+    r"(?P<name>[^<>\n]+?)|[^<>:\n]{1,25}:\s?(?P<named>\d{8}-[A-Z]+-[^<>\n]+?))\s?>\s*$"
+    r"|(?:^|\s)(?P<old>[^\s<>]+\.[A-Za-z0-9]{1,5})\s<[" + _MARKS + r"]*attached>\s*$")
 _CALL = re.compile(
     r"^[" + _MARKS + r"]*(?P<missed>Missed )?(?P<what>(?:group )?(?:voice|video) call)"
     r"(?:,[" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
@@ -69,6 +89,11 @@ _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group
                "Your security code", "This chat is with a business account",
                "Disappearing messages", "You blocked this contact",
                "You unblocked this contact")
+# The first system line of every chat, in the phone's language ("Nachrichten und Anrufe
+# sind Ende-zu-Ende-verschlüsselt", "Los mensajes y las llamadas están cifrados de
+# extremo a extremo", ...): found by its words for end-to-end.
+_E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en bout",
+              "ponta a ponta", "end-to-end-", "crittografia end-to-end", "сквозным шифрованием")
 # Words that show the text before a colon is an Android system line, not a name
 # ('Mark changed the subject from "Us" to "Us: again"').
 _SYSTEM_NAME_WORDS = (" added ", " left", " removed ", " changed ", " created ", " joined ",
@@ -102,7 +127,9 @@ def looks_like_whatsapp(head: str) -> bool:
     its first lines start like WhatsApp's messages."""
     lines = [ln for ln in head.splitlines()[:40] if ln.strip()]
     hits = sum(1 for ln in lines if HEADER.match(ln) and _looks_like_message(HEADER.match(ln)))
-    return hits >= min(2, len(lines)) and hits > 0
+    # One message with a caption or a second line is a chat too, if it opens the file.
+    return hits >= min(2, len(lines)) and hits > 0 or (
+        hits == 1 and _looks_like_message(HEADER.match(lines[0])))
 
 
 def _looks_like_message(m: re.Match[str] | None) -> bool:
@@ -165,7 +192,7 @@ def _clock(time_text: str, ampm: str) -> tuple[int, int, int]:
     h, m = parts[0], parts[1]
     s = parts[2] if len(parts) > 2 else 0
     if ampm:
-        pm = ampm.strip().lower().startswith("p")
+        pm = ampm.strip().lower().startswith(("p", "nachm"))
         if not 1 <= h <= 12:
             raise ValueError("hour out of range for a 12-hour clock")
         h = (h % 12) + (12 if pm else 0)
@@ -236,18 +263,18 @@ def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | Non
 
 def _files(text: str) -> tuple[str, list[str]]:
     """The text without attachment markers, and the attached files' names."""
-    if "(file attached)" not in text and "<attached: " not in text:
+    if ")" not in text and ">" not in text:
         return text, []
     lines = text.split("\n")
     names: list[str] = []
-    m = _ANDROID_FILE.match(lines[0])
+    m = _ANDROID_FILE.match(lines[0]) or _ANDROID_WA_FILE.match(lines[0])
     if m:
         names.append(m.group("name").strip())
         lines = lines[1:]
     body = "\n".join(lines)
-    m2 = _IOS_FILE.search(body)
+    m2 = _IOS_FILE.search(body) if ">" in body else None
     if m2:
-        names.append(m2.group("name").strip())
+        names.append((m2.group("name") or m2.group("named") or m2.group("old")).strip())
         body = body[:m2.start()]
     body = body.rstrip(" " + _MARKS) if names else body
     return body, names
@@ -316,7 +343,8 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             msg.call_status, msg.call_seconds = call
         if clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
-        if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
+        if body.startswith("\u200e") and (clean.startswith(_IOS_SYSTEM) or any(
+                w in clean[:200] for w in _E2E_WORDS)):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
                               time_note=note)
