@@ -94,6 +94,11 @@ _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group
 # extremo a extremo", ...): found by its words for end-to-end.
 _E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en bout",
               "ponta a ponta", "end-to-end-", "crittografia end-to-end", "сквозным шифрованием")
+# WhatsApp's own notice, whoever it is written as coming from (with or without the mark).
+_E2E_NOTICES = ("Messages and calls are end-to-end encrypted.",
+                "Nachrichten und Anrufe sind Ende-zu-Ende-verschl\u00fcsselt.",
+                "Los mensajes y las llamadas est\u00e1n cifrados de extremo a extremo.",
+                "Les messages et les appels sont chiffr\u00e9s de bout en bout.")
 # Words that show the text before a colon is an Android system line, not a name
 # ('Mark changed the subject from "Us" to "Us: again"').
 _SYSTEM_NAME_WORDS = (" added ", " left", " removed ", " changed ", " created ", " joined ",
@@ -343,8 +348,8 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             msg.call_status, msg.call_seconds = call
         if clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
-        if body.startswith("\u200e") and (clean.startswith(_IOS_SYSTEM) or any(
-                w in clean[:200] for w in _E2E_WORDS)):
+        if clean.startswith(_E2E_NOTICES) or body.startswith("\u200e") and (
+                clean.startswith(_IOS_SYSTEM) or any(w in clean[:200] for w in _E2E_WORDS)):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
                               time_note=note)

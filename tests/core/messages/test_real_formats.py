@@ -135,3 +135,12 @@ def test_german_android_zip_with_media_imports_the_picture(case, tmp_path):
     assert m[2].text == "Vor deiner Tür"
     assert [a.name for a in m[2].attachments] == ["IMG-20250314-WA0003.jpg"]
     assert m[3].text == "<Medien ausgeschlossen>" and m[3].attachments == ()
+
+
+def test_whatsapp_encryption_notice_under_the_group_name_without_a_mark():
+    # lucasrodes/whatstk chats/whatsapp/pokemon.txt opens this way.
+    ex = read("15.04.2016, 15:04 - Pokemon Chat: Messages and calls are end-to-end "
+              "encrypted. No one outside of this chat, not even WhatsApp, can read or listen "
+              "to them.\n06.08.2016, 13:23 - Ash Ketchum: Hey guys!\n")
+    assert [(m.kind, m.sender) for m in ex.messages] == [("system", ""),
+                                                         ("text", "Ash Ketchum")]
