@@ -43,7 +43,8 @@ SMS_TYPES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "fa
              "6": "queued"}
 CALL_TYPES = {"1": ("incoming", "answered"), "2": ("outgoing", "answered"),
               "3": ("incoming", "missed"), "4": ("incoming", "voicemail"),
-              "5": ("incoming", "rejected"), "6": ("incoming", "blocked")}
+              "5": ("incoming", "rejected"), "6": ("incoming", "blocked"),
+              "7": ("incoming", "answered")}  # 7: answered on another device
 WITHHELD = {"2": "Withheld number", "3": "Unknown number", "4": "Payphone"}
 UNKNOWN_NAMES = {"", "(Unknown)", "null", "Unknown"}
 # The app writes emoji as two character references, one per UTF-16 surrogate
@@ -116,7 +117,12 @@ class _Threads:
         self.by_key: dict[str, ChatExport] = {}
 
     def get(self, number: str, name: str) -> ChatExport:
-        key = number_key(number) if number else "withheld"
+        if "~" in number:  # a group MMS: its own conversation, whoever is in it
+            numbers = sorted({n for n in number.split("~") if n.strip()}, key=number_key)
+            key = "~".join(number_key(n) for n in numbers)
+            number = ", ".join(numbers)
+        else:
+            key = number_key(number) if number else "withheld"
         ex = self.by_key.get(key)
         if ex is None:
             title = name or number or "Withheld number"
@@ -161,7 +167,7 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
     sent_by_me = box == "2"
     number = attrs.get("address", "")
     name = _name(attrs.get("contact_name"))
-    ex = threads.get(number.split("~")[0] if "~" in number else number, name)
+    ex = threads.get(number, name)
     when = _when(attrs.get("date"), n, ex)
     if when is None:
         return
@@ -172,16 +178,24 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
         if p.get("seq") == "-1" or (p.get("ct") or "") == "application/smil":
             continue
         ct = p.get("ct") or ""
+        data = p.get("data")
         if ct.startswith("text/plain"):
             text = p.get("text")
             if text and text != "null":
                 texts.append(text)
-            continue
-        data = p.get("data")
-        if not data:
+            elif data:  # some versions keep a long text as base64 data
+                try:
+                    texts.append(base64.b64decode(data).decode("utf-8", errors="replace"))
+                except (binascii.Error, ValueError):
+                    ex.problems.append(f"entry {n}: a text part is damaged; left out")
             continue
         label = _name(p.get("name")) or _name(p.get("cl")) or f"part-{n}"
         label = _SAFE_NAME.sub("_", PurePosixPath(label.replace("\\", "/")).name) or f"part-{n}"
+        if not data:
+            if not ct.startswith("text/"):  # media the backup was set not to keep
+                ex.problems.append(f"entry {n}: {label} ({ct or 'a file'}) was sent with this "
+                                   f"message but the backup holds no copy of it")
+            continue
         try:
             raw = base64.b64decode(data, validate=False)
         except (binascii.Error, ValueError):

@@ -144,3 +144,68 @@ def test_whatsapp_encryption_notice_under_the_group_name_without_a_mark():
               "to them.\n06.08.2016, 13:23 - Ash Ketchum: Hey guys!\n")
     assert [(m.kind, m.sender) for m in ex.messages] == [("system", ""),
                                                          ("text", "Ash Ketchum")]
+
+
+# --------------------------------------------------------------------------- SMS Backup
+# The shape of SMS Backup & Restore files as quoted in other projects' tests (every
+# attribute the app writes, "(Unknown)" / "null" names, "&#10;" line breaks, group MMS
+# addresses joined by "~" with <addrs> type 137 = from, a seq="-1" SMIL part).
+SMS_REAL = """<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<!--File Created By SMS Backup & Restore v10.20.002 on 16/03/2025 09:00:00-->
+<smses count="4" backup_set="3ff83320-2c57-44c2-bdd5-7eae6758fcef" backup_date="1742115600000" type="full">
+  <sms protocol="0" address="+447700900123" date="1742000100000" type="1" subject="null" body="Open the door&#10;now" toa="null" sc_toa="null" service_center="+447958879879" read="1" status="-1" locked="0" date_sent="1742000098000" sub_id="1" readable_date="14 Mar 2025 22:15:00" contact_name="(Unknown)" />
+  <sms protocol="0" address="07700900123" date="1742000200000" type="2" subject="null" body="Stop" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="0" sub_id="1" readable_date="14 Mar 2025 22:16:40" contact_name="null" />
+  <mms date="1742000300000" rr="null" sub="null" ct_t="application/vnd.wap.multipart.related" read_status="null" seen="1" msg_box="1" address="+447700900123~+447700900456" text_only="0" m_type="132" readable_date="14 Mar 2025 22:18:20" contact_name="Mark, Dave">
+    <parts>
+      <part seq="-1" ct="application/smil" name="null" chset="null" cd="null" fn="null" cid="&lt;smil&gt;" cl="smil.xml" ctt_s="null" ctt_t="null" text="&lt;smil&gt;&lt;/smil&gt;" />
+      <part seq="0" ct="text/plain" name="null" chset="106" cd="null" fn="null" cid="&lt;text0&gt;" cl="text0.txt" ctt_s="null" ctt_t="null" text="We both see you" />
+    </parts>
+    <addrs>
+      <addr address="+447700900456" type="137" charset="106" />
+      <addr address="+447700900123" type="151" charset="106" />
+    </addrs>
+  </mms>
+  <mms date="1742000400000" msg_box="1" address="+447700900123" m_type="132" text_only="0" readable_date="14 Mar 2025 22:20:00" contact_name="(Unknown)">
+    <parts>
+      <part seq="-1" ct="application/smil" name="null" text="null" />
+      <part seq="0" ct="image/jpeg" name="IMG_0001.jpg" cl="IMG_0001.jpg" />
+      <part seq="1" ct="text/plain" name="null" chset="106" cl="text_0.txt" data="TG9vayBiZWhpbmQgeW91" />
+    </parts>
+    <addrs><addr address="+447700900123" type="137" charset="106" /><addr address="insert-address-token" type="151" charset="106" /></addrs>
+  </mms>
+</smses>
+"""
+
+
+def test_sms_group_mms_is_its_own_conversation_and_media_not_kept_is_said(case, tmp_path):
+    path = tmp_path / "sms-20250316090000.xml"
+    path.write_text(SMS_REAL, encoding="utf-8")
+    assert sniff_export(path) == "sms_backup"
+    got = {g.title: g for g in run(case, path)}
+    assert set(got) == {"+447700900123", "Mark, Dave"}  # the 1:1 chat keeps its number
+    one = api.messages_page(case, got["+447700900123"].conversation_id, limit=10)
+    assert [(m.text, m.outgoing) for m in one] == [
+        ("Open the door\nnow", False), ("Stop", True), ("Look behind you", False)]
+    assert one[0].sender_name == "+447700900123"  # "(Unknown)" is no name
+    assert got["+447700900123"].problems == [
+        "entry 4: IMG_0001.jpg (image/jpeg) was sent with this message but the backup "
+        "holds no copy of it"]
+    [group] = api.messages_page(case, got["Mark, Dave"].conversation_id, limit=10)
+    assert (group.text, group.sender_name) == ("We both see you", "+447700900456")
+
+
+def test_call_types_blocked_and_answered_elsewhere(case, tmp_path):
+    path = tmp_path / "calls-20250316090000.xml"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+        '<calls count="2" backup_set="x" backup_date="1742115600000" type="full">\n'
+        '  <call number="+447700900123" duration="0" date="1742000500000" type="6" '
+        'presentation="1" subscription_id="1" post_dial_digits="" readable_date="14 Mar '
+        '2025 22:21:40" contact_name="(Unknown)" />\n'
+        '  <call number="+447700900123" duration="42" date="1742000600000" type="7" '
+        'presentation="1" readable_date="14 Mar 2025 22:23:20" contact_name="(Unknown)" />\n'
+        "</calls>\n", encoding="utf-8")
+    [got] = run(case, path)
+    m = api.messages_page(case, got.conversation_id, limit=10)
+    assert [(x.call_status, x.call_direction, x.call_seconds) for x in m] == [
+        ("blocked", "incoming", 0), ("answered", "incoming", 42)]
