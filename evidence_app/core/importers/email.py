@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import errors
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -105,17 +106,44 @@ def _addresses(msg: EmailMessage, *names: str) -> list[tuple[str, str]]:
     return [(n, a.lower()) for n, a in getaddresses(values) if a]
 
 
-def _body(msg: EmailMessage) -> str:
+def _content(part: EmailMessage) -> tuple[str, str]:
+    """A text part's text, and a sentence if its character set is one Python does not
+    know (real mail says "unknown-8bit", "x-user-defined", misspellings): then it is read
+    as UTF-8, or failing that as Windows-1252, and said."""
+    try:
+        return str(part.get_content()), ""
+    except (LookupError, UnicodeError):
+        raw = part.get_payload(decode=True)
+        data = raw if isinstance(raw, bytes) else b""
+        try:
+            text, read_as = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            text, read_as = data.decode("cp1252", errors="replace"), "Windows-1252"
+        return text, (f"its text is marked as {part.get_content_charset()!r}, a character "
+                      f"set this app does not know; it was read as {read_as}")
+
+
+def _body(msg: EmailMessage) -> tuple[str, str]:
     part = msg.get_body(preferencelist=("plain",))
     if part is not None:
-        return str(part.get_content()).replace("\r\n", "\n").rstrip()
+        text, note = _content(part)  # type: ignore[arg-type]
+        return text.replace("\r\n", "\n").rstrip(), note
     part = msg.get_body(preferencelist=("html",))
     if part is not None:
-        return html_text(str(part.get_content()))
-    return ""
+        text, note = _content(part)  # type: ignore[arg-type]
+        return html_text(text), note
+    return "", ""
 
 
-def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Path]]:
+_CUT = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
+_BAD_BASE64 = (errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
+               errors.InvalidBase64LengthDefect)
+
+
+def _attachments(msg: EmailMessage, n: int, scratch: Path,
+                 damaged: list[str] | None = None) -> list[tuple[str, Path]]:
+    """The mail's attachments written to the scratch space; the names of those whose
+    encoding is broken (a mail cut short in its last attachment) go into `damaged`."""
     out = []
     for i, part in enumerate(msg.iter_attachments(), 1):
         name = part.get_filename() or f"attachment-{i}"
@@ -123,6 +151,8 @@ def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Pa
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
+        if damaged is not None and any(isinstance(d, _BAD_BASE64) for d in part.defects):
+            damaged.append(name)
         target = scratch_file(scratch, f"mail{n}-{i}", safe)
         target.write_bytes(payload)
         out.append((f"mail{n}-{i}-{name}", target))
@@ -187,10 +217,18 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
         if when is None:
             ex.problems.append(f"line {line}: no readable date ({date_text or 'none'}); "
                                "kept undated")
-        body = _body(msg)
+        body, note = _body(msg)
+        if note:
+            ex.problems.append(f"line {line}: {note}")
         recipients = ", ".join(f"{nm} <{a}>" if nm else a for nm, a in to)
         text = (f"To: {recipients}\n\n{body}" if recipients else body)
-        files = _attachments(msg, n, scratch)
+        damaged: list[str] = []
+        files = _attachments(msg, n, scratch, damaged)
+        if any(isinstance(d, _CUT) for d in msg.defects):
+            ex.problems.append(f"line {line}: this mail ends before its last part does (the "
+                               "file is cut short or damaged); what could be read is kept")
+        ex.problems += [f"line {line}: the attachment {name} is damaged or cut short (its "
+                        "encoding breaks off); kept as it is" for name in damaged]
         for key, target in files:
             ex.files[key] = target
         ex.messages.append(ChatMessage(

@@ -15,7 +15,6 @@ read in the case's zone. `source_line` is the message's `id` in the chat.
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from evidence_app.core.importers.chat import (
     LocalClock,
     file_beside,
     from_epoch_ms,
+    read_json_bytes,
     scratch_file,
 )
 
@@ -148,12 +148,14 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
 def read_export(path: Path, scratch: Path, *, owner: str | None = None,
                 tz: str = "Europe/London") -> list[ChatExport]:
     """Read a Telegram Desktop `result.json` (one chat or the whole account)."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    data, damage = read_json_bytes(path.read_bytes(), path.name)
     me = owner or ""
     info = data.get("personal_information") if isinstance(data, dict) else None
     if not me and isinstance(info, dict):
         me = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
     chats = (data.get("chats") or {}).get("list") if "chats" in data else [data]
-    return [_chat(chat, path.parent, scratch, tz, me) for chat in chats or []
-            if isinstance(chat, dict) and chat.get("type") != "saved_messages"]
+    exports = [_chat(chat, path.parent, scratch, tz, me) for chat in chats or []
+               if isinstance(chat, dict) and chat.get("type") != "saved_messages"]
+    if exports and damage:  # said with the chat it cut short (the last one read)
+        exports[-1].problems += damage
+    return exports

@@ -209,3 +209,107 @@ def test_call_types_blocked_and_answered_elsewhere(case, tmp_path):
     m = api.messages_page(case, got.conversation_id, limit=10)
     assert [(x.call_status, x.call_direction, x.call_seconds) for x in m] == [
         ("blocked", "incoming", 0), ("answered", "incoming", 42)]
+
+
+# --------------------------------------------------------------------------- email
+def _mail_head(extra: str) -> bytes:
+    return ("From: =?UTF-8?B?TcOhcmsgS8O2bmln?= <mark@example.com>\n"
+            "To: Jane <jane@example.org>\nSubject: =?iso-8859-1?Q?Caf=E9_tonight?=\n"
+            "Date: Fri, 14 Mar 2025 22:15:03 +0000\nMessage-ID: <a1@example.com>\n"
+            "MIME-Version: 1.0\n" + extra).encode()
+
+
+@pytest.mark.parametrize("charset", ["unknown-8bit", "x-user-defined-bogus"])
+def test_mail_in_a_character_set_python_does_not_know_is_read_and_said(case, tmp_path,
+                                                                      charset):
+    # "unknown-8bit" is what Postfix and mutt label 8-bit text of no known set with.
+    path = tmp_path / "cafe.eml"
+    path.write_bytes(_mail_head(f"Content-Type: text/plain; charset={charset}\n"
+                                "Content-Transfer-Encoding: 8bit\n\n")
+                     + b"I saw you at the caf\xe9\n")
+    assert sniff_export(path) == "eml"
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert (m.sender_name, m.subject) == ("Márk König", "Café tonight")
+    assert m.text.endswith("I saw you at the café")
+    assert got.problems == [f"line 1: its text is marked as '{charset}', a character set "
+                            "this app does not know; it was read as Windows-1252"]
+
+
+def test_mail_cut_short_inside_its_attachment_keeps_it_and_says_so(case, tmp_path):
+    path = tmp_path / "cut.eml"
+    path.write_bytes(_mail_head(
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n'
+        "Content-Type: text/plain; charset=utf-8\n\nSee the photo\n--b1\n"
+        'Content-Type: image/jpeg; name="door.jpg"\n'
+        'Content-Disposition: attachment; filename="door.jpg"\n'
+        "Content-Transfer-Encoding: base64\n\n"
+        "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsK\n"
+        "CwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT"))
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert [a.name for a in m.attachments] == ["door.jpg"]
+    assert got.problems == [
+        "line 1: this mail ends before its last part does (the file is cut short or "
+        "damaged); what could be read is kept",
+        "line 1: the attachment door.jpg is damaged or cut short (its encoding breaks "
+        "off); kept as it is"]
+
+
+# --------------------------------------------------------------------------- cut short
+def _samples(tmp_path):
+    from tests.fixtures import message_exports as fx
+    mail = fx.mail("Mark <mark@example.com>", "jane@example.org", "Outside",
+                   datetime(2025, 3, 14, 22, 15, tzinfo=UTC), "I am outside",
+                   ("door.jpg", fx.jpeg_bytes()))
+    return {
+        "chat.txt": fx.ANDROID_UK.encode(),
+        "sms.xml": fx.sms_backup_xml(fx.jpeg_bytes()).encode(),
+        "sms-real.xml": SMS_REAL.encode(),
+        "result.json": fx.telegram_json().encode(),
+        "message_1.json": fx.meta_message_json().encode(),
+        "mail.eml": mail,
+        "mail.mbox": fx.mbox([mail, mail.replace(b"Outside", b"Again")]),
+    }
+
+
+@pytest.mark.parametrize("name", ["chat.txt", "sms.xml", "sms-real.xml", "result.json",
+                                  "message_1.json", "mail.eml", "mail.mbox"])
+def test_every_export_cut_short_anywhere_imports_what_it_can_and_never_fails(
+        case, tmp_path, name):
+    from evidence_app.core.importers.chat import ImportProblem
+    data = _samples(tmp_path)[name]
+    kept = 0
+    for i, frac in enumerate((0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 0.97, 0.995)):
+        cut = tmp_path / f"cut{i}" / name
+        cut.parent.mkdir()
+        cut.write_bytes(data[: int(len(data) * frac)])
+        try:
+            got = run(case, cut)
+        except ImportProblem as exc:  # nothing whole in it: said, not a crash
+            assert str(exc)
+            continue
+        kept += 1
+        assert sum(g.messages_read for g in got) >= 1
+    assert kept >= 3
+
+
+@pytest.mark.parametrize("name", ["result.json", "message_1.json"])
+def test_cut_json_keeps_the_whole_messages_before_the_cut_and_says_where(case, tmp_path,
+                                                                         name):
+    from tests.fixtures import message_exports as fx
+    text = fx.telegram_json() if name == "result.json" else fx.meta_message_json()
+    # Cut inside the last message's text: that message is left out, not half-read.
+    at = text.rindex('"Stop') + 3 if name == "result.json" else text.rindex("Why are") + 4
+    path = tmp_path / name
+    path.write_text(text[:at], encoding="utf-8")
+    [got] = run(case, path)
+    texts = [m.text for m in api.messages_page(case, got.conversation_id, limit=10)]
+    if name == "result.json":  # ids 101-103 whole; 104 ("Stop") was cut inside
+        assert texts[:2] == ["Why are you ignoring me?",
+                             "I know where you live. See https://example.com/x"]
+        assert len(texts) == 3 and "Stop" not in texts
+    else:  # Meta lists newest first: the two newest are whole, the oldest was cut
+        assert len(texts) == 2 and texts[1] == "Stop messaging me"
+    assert any(p.startswith(f"{name} is damaged or cut short at line ")
+               and p.endswith("what follows could not be read") for p in got.problems)
