@@ -90,6 +90,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                     options={"type": chat.get("type", "")})
     clock = LocalClock(tz, "case_zone")
     senders: dict[str, str] = {}
+    left_out: list[int] = []
     if not me and chat.get("type") == "personal_chat":
         # A chat with one other person: the sender who is not the chat is the person.
         others = {str(m.get("from") or "") for m in chat.get("messages") or []
@@ -122,10 +123,15 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                 "", when, basis, line, kind="system", time_note=note,
                 text=f"{actor} {_SERVICE_TEXT.get(action, action.replace('_', ' '))}".strip()))
             continue
-        sender = str(msg.get("from") or "")
+        # Telegram writes "from": null for an account deleted since.
+        sender = str(msg.get("from") or "Deleted Account")
         sender_id = str(msg.get("from_id") or "")
         senders.setdefault(sender_id or sender, sender)
         names, found, refused = _file(msg, root, scratch, n)
+        if any(str(msg.get(k) or "").startswith("(File") for k in ("photo", "file")):
+            # "(File not included. Change data exporting settings to download.)",
+            # "(File exceeds maximum size. ...)": the export left the file out.
+            left_out.append(line)
         ex.files.update(found)
         ex.problems += refused
         text = plain_text(msg.get("text"))
@@ -137,6 +143,11 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
     for m in ex.messages:
         if m.kind == "call":
             m.call_direction = "outgoing" if me and m.sender == me else "incoming"
+    if left_out:
+        shown = ", ".join(str(n) for n in left_out[:20]) + (" ..." if len(left_out) > 20
+                                                           else "")
+        ex.problems.append(f"{len(left_out)} file(s) sent in the chat were not included "
+                           f"in this export (Telegram's export settings); messages {shown}")
     missing = [f for m in ex.messages for f in m.files if f not in ex.files]
     if missing:
         ex.problems.append(f"{len(missing)} file(s) named in the chat are not in the export, "

@@ -313,3 +313,31 @@ def test_cut_json_keeps_the_whole_messages_before_the_cut_and_says_where(case, t
         assert len(texts) == 2 and texts[1] == "Stop messaging me"
     assert any(p.startswith(f"{name} is damaged or cut short at line ")
                and p.endswith("what follows could not be read") for p in got.problems)
+
+
+# --------------------------------------------------------------------------- Telegram
+def test_telegram_deleted_account_and_files_the_export_left_out(case, tmp_path):
+    # Telegram Desktop's JSON writer: "from": null for a deleted account; a file not
+    # downloaded is named by a sentence in brackets instead of a path.
+    import json
+    data = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [
+        {"id": 7, "type": "message", "date": "2025-03-14T22:15:00",
+         "date_unixtime": "1741990500", "from": None, "from_id": "user999",
+         "text": "You can't block me", "text_entities": []},
+        {"id": 8, "type": "message", "date": "2025-03-14T22:16:00",
+         "date_unixtime": "1741990560", "from": "Mark", "from_id": "user5550123",
+         "photo": "(File not included. Change data exporting settings to download.)",
+         "width": 1280, "height": 960, "text": "Look", "text_entities": []},
+        {"id": 9, "type": "message", "date": "2025-03-14T22:17:00",
+         "date_unixtime": "1741990620", "from": "Mark", "from_id": "user5550123",
+         "file": "(File exceeds maximum size. Change data exporting settings to "
+                 "download.)", "media_type": "video_file", "mime_type": "video/mp4",
+         "text": "", "text_entities": []}]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [got] = run(case, path)
+    m = api.messages_page(case, got.conversation_id, limit=10)
+    assert [(x.sender_name, x.text) for x in m] == [
+        ("Deleted Account", "You can't block me"), ("Mark", "Look"), ("Mark", "")]
+    assert got.problems == ["2 file(s) sent in the chat were not included in this export "
+                            "(Telegram's export settings); messages 8, 9"]
