@@ -131,7 +131,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
         if any(str(msg.get(k) or "").startswith("(File") for k in ("photo", "file")):
             # "(File not included. Change data exporting settings to download.)",
             # "(File exceeds maximum size. ...)": the export left the file out.
-            left_out.append(line)
+            left_out.append(line if isinstance(line, int) else n)
         ex.files.update(found)
         ex.problems += refused
         text = plain_text(msg.get("text"))
