@@ -53,7 +53,8 @@ from evidence_app.core.importers.chat import (
 )
 
 _FILE_NUMBER = re.compile(r"message_(\d+)\.json$")
-_MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
+# "sticker" is one {"uri"} rather than a list of them.
+_MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs", "sticker")
 # One chat's part: Meta writes 10,000 messages a part, a few MB; 512 MB is no part.
 MAX_PART_BYTES = 512 * 1024**2
 # Members looked through when telling a download from other zips (a whole Facebook
@@ -173,7 +174,8 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                 content = f"{content}\n{share['link']}".strip()
             files: list[str] = []
             for key_name in _MEDIA_KEYS:
-                for item in msg.get(key_name) or []:
+                items = msg.get(key_name) or []
+                for item in [items] if isinstance(items, dict) else items:
                     uri = item.get("uri", "") if isinstance(item, dict) else ""
                     if not uri or not isinstance(uri, str):
                         continue

@@ -341,3 +341,30 @@ def test_telegram_deleted_account_and_files_the_export_left_out(case, tmp_path):
         ("Deleted Account", "You can't block me"), ("Mark", "Look"), ("Mark", "")]
     assert got.problems == ["2 file(s) sent in the chat were not included in this export "
                             "(Telegram's export settings); messages 8, 9"]
+
+
+# --------------------------------------------------------------------------- Messenger
+def test_messenger_sticker_is_its_file_not_lost(case, tmp_path):
+    # Facebook's message_1.json writes a sticker as one {"uri"}, not a list.
+    import json
+    folder = tmp_path / "your_facebook_activity" / "messages" / "inbox" / "mark_123"
+    (tmp_path / "your_facebook_activity" / "messages" / "stickers_used").mkdir(parents=True)
+    folder.mkdir(parents=True)
+    from tests.fixtures import message_exports as fx
+    (tmp_path / "your_facebook_activity" / "messages" / "stickers_used" / "39178562_1.png"
+     ).write_bytes(fx.jpeg_bytes())
+    data = {"participants": [{"name": "Mark"}, {"name": "Jane Smith"}], "messages": [
+        {"sender_name": "Mark", "timestamp_ms": 1741990560000,
+         "sticker": {"uri": "your_facebook_activity/messages/stickers_used/39178562_1.png"},
+         "is_geoblocked_for_viewer": False},
+        {"sender_name": "Mark", "timestamp_ms": 1741990500000, "content": "Answer me",
+         "is_geoblocked_for_viewer": False}],
+        "title": "Mark", "is_still_participant": True, "thread_path": "inbox/mark_123",
+        "magic_words": []}
+    path = folder / "message_1.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [got] = run(case, path)
+    m = api.messages_page(case, got.conversation_id, limit=10)
+    assert [x.text for x in m] == ["Answer me", ""]
+    assert [a.name for a in m[1].attachments] == ["39178562_1.png"]
+    assert got.problems == []
