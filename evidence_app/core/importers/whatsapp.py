@@ -79,7 +79,7 @@ _IOS_FILE = re.compile(
     r"(?P<name>[^<>\n]+?)|[^<>:\n]{1,25}:\s?(?P<named>\d{8}-[A-Z]+-[^<>\n]+?))\s?>\s*$"
     r"|(?:^|\s)(?P<old>[^\s<>]+\.[A-Za-z0-9]{1,5})\s<[" + _MARKS + r"]*attached>\s*$")
 _CALL = re.compile(
-    r"^[" + _MARKS + r"]*(?P<missed>Missed )?(?P<what>(?:group )?(?:voice|video) call)"
+    r"^[" + _MARKS + r"]*(?P<missed>Missed |Silenced )?(?P<what>(?:group )?(?:voice|video) call)"
     r"(?:,[" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
 _DURATION = re.compile(r"(?:(?P<h>\d+) hr)?\s*(?:(?P<m>\d+) min)?\s*(?:(?P<s>\d+) sec)?")
 _DELETED_BY_OWNER = ("You deleted this message", "You deleted this message.")
@@ -94,6 +94,10 @@ _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group
 # extremo a extremo", ...): found by its words for end-to-end.
 _E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en bout",
               "ponta a ponta", "end-to-end-", "crittografia end-to-end", "сквозным шифрованием")
+# iPhone writes a group's events under the group's name, after a mark ("‎Mark added
+# Jane", "‎Mark left"); a person's own line never starts with the mark.
+_IOS_GROUP_WORDS = (" added ", " left ", " removed ", " changed ", " created ", " joined ",
+                    " security code ")
 # WhatsApp's own notice, whoever it is written as coming from (with or without the mark).
 _E2E_NOTICES = ("Messages and calls are end-to-end encrypted.",
                 "Nachrichten und Anrufe sind Ende-zu-Ende-verschl\u00fcsselt.",
@@ -349,7 +353,8 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         if clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
         if clean.startswith(_E2E_NOTICES) or body.startswith("\u200e") and (
-                clean.startswith(_IOS_SYSTEM) or any(w in clean[:200] for w in _E2E_WORDS)):
+                clean.startswith(_IOS_SYSTEM) or any(w in clean[:200] for w in _E2E_WORDS)
+                or "\n" not in clean and any(w in f" {clean} " for w in _IOS_GROUP_WORDS)):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
                               time_note=note)

@@ -368,3 +368,21 @@ def test_messenger_sticker_is_its_file_not_lost(case, tmp_path):
     assert [x.text for x in m] == ["Answer me", ""]
     assert [a.name for a in m[1].attachments] == ["39178562_1.png"]
     assert got.problems == []
+
+
+def test_whatsapp_iphone_group_events_are_system_lines_and_silenced_calls_are_missed():
+    # iPhone group exports write events under the group's name after a direction mark.
+    ex = parse_chat(
+        f"[14/03/2025, 22:15:04] Family: {LRM}Mark added Jane\n"
+        f"[14/03/2025, 22:15:05] Family: {LRM}Mark changed the group description\n"
+        f"[14/03/2025, 22:15:06] Mark: {LRM}image omitted\n"
+        f"[14/03/2025, 22:15:07] Mark: {LRM}Silenced voice call, {LRM}Tap to call back\n"
+        "[14/03/2025, 22:15:10] Mark: I was left out of it\n"
+        f"[14/03/2025, 22:15:11] Family: {LRM}Mark left\n",
+        tz="UTC", basis="case_zone", title="Family")
+    assert [(m.kind, m.sender, m.text) for m in ex.messages] == [
+        ("system", "", "Mark added Jane"), ("system", "", "Mark changed the group description"),
+        ("text", "Mark", "image omitted"),
+        ("call", "Mark", f"Silenced voice call, {LRM}Tap to call back"),
+        ("text", "Mark", "I was left out of it"), ("system", "", "Mark left")]
+    assert ex.messages[3].call_status == "missed"
