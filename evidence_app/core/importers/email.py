@@ -101,8 +101,28 @@ def split_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
         yield start_line, b"".join(chunk)
 
 
+def _header_values(msg: EmailMessage, name: str) -> list[str]:
+    """A header's values as text. A header written in raw 8-bit (older phones and
+    mail servers put "Märk" in Latin-1 or UTF-8 straight into From: or Subject:) is
+    read as UTF-8, or failing that Windows-1252, instead of showing \ufffd."""
+    out = []
+    for key, raw in msg.raw_items():
+        if key.lower() != name:
+            continue
+        if any("\udc80" <= c <= "\udcff" for c in raw):
+            data = raw.encode("ascii", "surrogateescape")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+            out.append(" ".join(text.split()))  # header lines unfolded
+        else:
+            out.append(str(msg.policy.header_fetch_parse(key, raw)))
+    return out
+
+
 def _addresses(msg: EmailMessage, *names: str) -> list[tuple[str, str]]:
-    values = [str(v) for name in names for v in (msg.get_all(name) or [])]
+    values = [v for name in names for v in _header_values(msg, name)]
     return [(n, a.lower()) for n, a in getaddresses(values) if a]
 
 
@@ -227,6 +247,10 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
         if any(isinstance(d, _CUT) for d in msg.defects):
             ex.problems.append(f"line {line}: this mail ends before its last part does (the "
                                "file is cut short or damaged); what could be read is kept")
+        ex.problems += [f"line {line}: {name} is Outlook's own wrapping (TNEF) of the mail's "
+                        "formatting and sometimes its attachments; it is kept as it is, and "
+                        "needs Outlook or a TNEF reader to open" for _, target in files
+                        if (name := target.name).lower() == "winmail.dat"]
         ex.problems += [f"line {line}: the attachment {name} is damaged or cut short (its "
                         "encoding breaks off); kept as it is" for name in damaged]
         for key, target in files:
@@ -234,7 +258,8 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
         ex.messages.append(ChatMessage(
             from_name or from_addr, when.astimezone(UTC) if when else None,
             "offset" if when else "exact", line, text=text, address=from_addr,
-            subject=str(msg.get("subject") or ""), files=[k for k, _ in files],
+            subject=next(iter(_header_values(msg, "subject")), ""),
+            files=[k for k, _ in files],
             from_owner=mine))
         if mine:
             ex.owner_names.add(from_name or from_addr)

@@ -386,3 +386,28 @@ def test_whatsapp_iphone_group_events_are_system_lines_and_silenced_calls_are_mi
         ("call", "Mark", f"Silenced voice call, {LRM}Tap to call back"),
         ("text", "Mark", "I was left out of it"), ("system", "", "Mark left")]
     assert ex.messages[3].call_status == "missed"
+
+
+def test_mail_headers_in_raw_8_bit_are_read_not_shown_as_question_marks(case, tmp_path):
+    path = tmp_path / "raw.eml"
+    path.write_bytes(b"From: M\xe4rk <mark@example.com>\nTo: jane@example.org\n"
+                     b"Subject: Caf\xc3\xa9 tonight\nDate: Fri, 14 Mar 2025 22:15:03 +0000\n"
+                     b"Message-ID: <b2@example.com>\nContent-Type: text/plain; charset=utf-8"
+                     b"\n\ncaf\xc3\xa9\n")
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert (m.sender_name, m.subject, got.title) == ("Märk", "Café tonight", "Märk")
+
+
+def test_outlook_winmail_dat_is_kept_and_explained(case, tmp_path):
+    path = tmp_path / "tnef.eml"
+    path.write_bytes(_mail_head(
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+        'see attached\n--b\nContent-Type: application/ms-tnef; name="winmail.dat"\n'
+        'Content-Disposition: attachment; filename="winmail.dat"\n'
+        "Content-Transfer-Encoding: base64\n\neJ8+IgAAAQAAAAAAAAAA\n--b--\n"))
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert [a.name for a in m.attachments] == ["winmail.dat"]
+    assert len(got.problems) == 1 and "winmail.dat is Outlook's own wrapping (TNEF)" in (
+        got.problems[0])
