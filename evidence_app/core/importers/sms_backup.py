@@ -50,6 +50,16 @@ UNKNOWN_NAMES = {"", "(Unknown)", "null", "Unknown"}
 # The app writes emoji as two character references, one per UTF-16 surrogate
 # ("&#55357;&#56832;"), which XML parsers refuse; they are joined before parsing.
 _SURROGATES = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
+# What is left that XML forbids: half of a pair (a text cut inside an emoji by the
+# network) and control characters ("&#1;"); each becomes U+FFFD instead of stopping
+# the file there.
+_BAD_REFERENCE = re.compile(rb"&#(\d{1,7});")
+
+
+def _bad_reference(m: re.Match[bytes]) -> bytes:
+    n = int(m.group(1))
+    bad = n < 0x20 and n not in (9, 10, 13) or 0xD800 <= n <= 0xDFFF or n > 0x10FFFF
+    return b"&#65533;" if bad else m.group(0)
 _CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
 
@@ -84,7 +94,8 @@ class _Fixed(io.RawIOBase):
                 # A pair of references may be split by the chunk: keep the end back.
                 cut = data.find(b"&", max(0, len(data) - 24))
                 data, self._tail = (data[:cut], data[cut:]) if cut != -1 else (data, b"")
-            self._buf = _SURROGATES.sub(_join_surrogates, data)
+            self._buf = _BAD_REFERENCE.sub(_bad_reference,
+                                           _SURROGATES.sub(_join_surrogates, data))
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]

@@ -411,3 +411,23 @@ def test_outlook_winmail_dat_is_kept_and_explained(case, tmp_path):
     assert [a.name for a in m.attachments] == ["winmail.dat"]
     assert len(got.problems) == 1 and "winmail.dat is Outlook's own wrapping (TNEF)" in (
         got.problems[0])
+
+
+def test_sms_half_an_emoji_or_a_control_character_does_not_end_the_file(case, tmp_path):
+    # A text cut by the network inside an emoji leaves half a surrogate pair; XML
+    # forbids it (and "&#1;"), so a plain parser stops there and loses the rest.
+    row = ('  <sms protocol="0" address="+447700900123" date="{ms}" type="1" subject="null" '
+           'body="{body}" toa="null" sc_toa="null" service_center="null" read="1" '
+           'status="-1" locked="0" date_sent="0" sub_id="1" readable_date="x" '
+           'contact_name="Mark" />\n')
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"3\">\n"
+        + row.format(ms=1742000100000, body="Look &#55357;")
+        + row.format(ms=1742000200000, body="bell&#7;")
+        + row.format(ms=1742000300000, body="Still here &#55357;&#56832;") + "</smses>\n",
+        encoding="utf-8")
+    [got] = run(case, path)
+    m = api.messages_page(case, got.conversation_id, limit=10)
+    assert [x.text for x in m] == ["Look \ufffd", "bell\ufffd", "Still here 😀"]
+    assert got.problems == []
