@@ -431,3 +431,31 @@ def test_sms_half_an_emoji_or_a_control_character_does_not_end_the_file(case, tm
     m = api.messages_page(case, got.conversation_id, limit=10)
     assert [x.text for x in m] == ["Look \ufffd", "bell\ufffd", "Still here 😀"]
     assert got.problems == []
+
+
+def test_telegram_whole_account_export_with_many_contacts_is_sniffed(case, tmp_path):
+    # Telegram Desktop's "Export Telegram data": about, personal_information, contacts,
+    # sessions... then chats. With hundreds of contacts the chats start far in.
+    import json
+    data = {
+        "about": "Here is the data you requested. Remember: Telegram is ad free, it "
+                 "doesn't sell your data, and it doesn't use it to target ads.",
+        "personal_information": {"user_id": 42, "first_name": "Jane", "last_name": "Smith",
+                                 "phone_number": "+44 7700 900999", "bio": ""},
+        "contacts": {"about": "This is your contact list.", "list": [
+            {"user_id": i, "first_name": f"Contact {i}", "last_name": "",
+             "phone_number": f"+44 7700 9{i:05d}", "date": "2024-01-01T10:00:00",
+             "date_unixtime": "1704103200"} for i in range(1500)]},
+        "chats": {"about": "This page lists all chats from this export.", "list": [
+            {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [
+                {"id": 1, "type": "message", "date": "2025-03-14T22:15:00",
+                 "date_unixtime": "1741990500", "from": "Mark", "from_id": "user5550123",
+                 "text": "I found you", "text_entities": []}]}]},
+    }
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    assert path.stat().st_size > 200_000
+    assert sniff_export(path) == "telegram"
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert (m.text, m.sender_name, m.outgoing) == ("I found you", "Mark", False)
