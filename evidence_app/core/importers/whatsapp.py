@@ -106,7 +106,10 @@ _E2E_NOTICES = ("Messages and calls are end-to-end encrypted.",
 # Words that show the text before a colon is an Android system line, not a name
 # ('Mark changed the subject from "Us" to "Us: again"').
 _SYSTEM_NAME_WORDS = (" added ", " left", " removed ", " changed ", " created ", " joined ",
-                      "security code", "end-to-end", '"')
+                      "security code", "end-to-end", '"',
+                      # the quotation marks of other languages ('Marie a créé le groupe
+                      # « Famille : été »', 'Mark hat „Familie: Sommer“ erstellt')
+                      "\u00ab", "\u00bb", "\u201e", "\u201c", "\u201d")
 _PHONE = re.compile(r"^\+?[\d\s\-().\u00a0\u202f]{7,}$")
 
 

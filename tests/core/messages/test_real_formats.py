@@ -459,3 +459,12 @@ def test_telegram_whole_account_export_with_many_contacts_is_sniffed(case, tmp_p
     [got] = run(case, path)
     [m] = api.messages_page(case, got.conversation_id, limit=10)
     assert (m.text, m.sender_name, m.outgoing) == ("I found you", "Mark", False)
+
+
+@pytest.mark.parametrize("line", [
+    "12/03/2026 10:00 - Marie a créé le groupe « Famille : été »",
+    "14.03.25, 22:15 - Mark hat die Gruppe „Familie: Sommer“ erstellt",
+])
+def test_whatsapp_android_group_events_with_a_colon_in_quotes_of_other_languages(line):
+    [m] = read(line + "\n", "dmy").messages
+    assert (m.kind, m.sender, m.text) == ("system", "", line.split(" - ", 1)[1])
