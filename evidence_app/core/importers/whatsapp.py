@@ -79,8 +79,10 @@ _IOS_FILE = re.compile(
     r"(?P<name>[^<>\n]+?)|[^<>:\n]{1,25}:\s?(?P<named>\d{8}-[A-Z]+-[^<>\n]+?))\s?>\s*$"
     r"|(?:^|\s)(?P<old>[^\s<>]+\.[A-Za-z0-9]{1,5})\s<[" + _MARKS + r"]*attached>\s*$")
 _CALL = re.compile(
-    r"^[" + _MARKS + r"]*(?P<missed>Missed |Silenced )?(?P<what>(?:group )?(?:voice|video) call)"
-    r"(?:,[" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
+    r"^[" + _MARKS + r"]*(?:(?P<missed>Missed |Silenced )?(?P<what>(?:group )?"
+    r"(?:voice|video) call)|(?P<missed_de>Verpasster )(?P<what_de>(?:Gruppen)?(?:Sprach|Video)"
+    r"anruf))"  # German: "Verpasster Sprachanruf"
+    r"(?:[,.][" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
 _DURATION = re.compile(r"(?:(?P<h>\d+) hr)?\s*(?:(?P<m>\d+) min)?\s*(?:(?P<s>\d+) sec)?")
 _DELETED_BY_OWNER = ("You deleted this message", "You deleted this message.")
 _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group",
@@ -97,7 +99,8 @@ _E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en 
 # iPhone writes a group's events under the group's name, after a mark ("‎Mark added
 # Jane", "‎Mark left"); a person's own line never starts with the mark.
 _IOS_GROUP_WORDS = (" added ", " left ", " removed ", " changed ", " created ", " joined ",
-                    " security code ")
+                    " security code ", " hinzugef\u00fcgt", " verlassen", " erstellt",
+                    " entfernt", " ge\u00e4ndert")
 # WhatsApp's own notice, whoever it is written as coming from (with or without the mark).
 _E2E_NOTICES = ("Messages and calls are end-to-end encrypted.",
                 "Nachrichten und Anrufe sind Ende-zu-Ende-verschl\u00fcsselt.",
@@ -302,7 +305,8 @@ def _call(text: str) -> tuple[str, int | None] | None:
     if d and any(d.groupdict().values()):
         seconds = (int(d.group("h") or 0) * 3600 + int(d.group("m") or 0) * 60
                    + int(d.group("s") or 0))
-    missed = bool(m.group("missed")) or extra.lower().startswith(("no answer", "tap to call"))
+    missed = bool(m.group("missed") or m.group("missed_de")) or extra.lower().startswith(
+        ("no answer", "tap to call"))
     return ("missed" if missed else "answered"), seconds
 
 

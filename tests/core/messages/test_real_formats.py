@@ -468,3 +468,17 @@ def test_telegram_whole_account_export_with_many_contacts_is_sniffed(case, tmp_p
 def test_whatsapp_android_group_events_with_a_colon_in_quotes_of_other_languages(line):
     [m] = read(line + "\n", "dmy").messages
     assert (m.kind, m.sender, m.text) == ("system", "", line.split(" - ", 1)[1])
+
+
+def test_whatsapp_german_iphone_missed_calls_and_group_events():
+    # German iPhone exports: "Verpasster Sprachanruf", "‎Mark hat Jane hinzugefügt."
+    ex = parse_chat(
+        f"[14.03.25, 22:15:03] Mark: {LRM}Verpasster Sprachanruf\n"
+        f"[14.03.25, 22:15:04] Mark: {LRM}Verpasster Videoanruf\n"
+        f"[14.03.25, 22:15:05] Familie: {LRM}Mark hat Jane hinzugefügt.\n"
+        f"[14.03.25, 22:15:06] Familie: {LRM}Mark hat die Gruppe verlassen.\n"
+        "[14.03.25, 22:15:07] Mark: Ich habe dich nicht verlassen\n",
+        tz="UTC", basis="case_zone", title="Familie")
+    assert [(m.kind, m.sender, m.call_status) for m in ex.messages] == [
+        ("call", "Mark", "missed"), ("call", "Mark", "missed"), ("system", "", ""),
+        ("system", "", ""), ("text", "Mark", "")]
