@@ -231,7 +231,9 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
         try:
             when = parsedate_to_datetime(date_text) if date_text else None
             if when is not None and when.tzinfo is None:
-                when = None
+                # "-0000" (RFC 5322 3.3): a time in UTC from a machine whose own zone is
+                # not said; the moment is known. With no zone at all it is not.
+                when = when.replace(tzinfo=UTC) if re.search(r"-0000\b", date_text) else None
         except (TypeError, ValueError, IndexError):
             when = None
         if when is None:

@@ -482,3 +482,14 @@ def test_whatsapp_german_iphone_missed_calls_and_group_events():
     assert [(m.kind, m.sender, m.call_status) for m in ex.messages] == [
         ("call", "Mark", "missed"), ("call", "Mark", "missed"), ("system", "", ""),
         ("system", "", ""), ("text", "Mark", "")]
+
+
+def test_mail_dated_minus_0000_is_a_utc_time_not_undated(case, tmp_path):
+    path = tmp_path / "m.eml"
+    path.write_bytes(b"From: Mark <mark@example.com>\nTo: jane@example.org\nSubject: x\n"
+                     b"Date: Fri, 14 Mar 2025 22:15:03 -0000\nMessage-ID: <c1@example.com>\n"
+                     b"\nhello\n")
+    [got] = run(case, path)
+    [m] = api.messages_page(case, got.conversation_id, limit=10)
+    assert m.sent_at == datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)
+    assert got.problems == []
