@@ -163,9 +163,15 @@ def _sms(el: ET.Element, n: int, threads: _Threads) -> None:
     ex.messages.append(msg)
 
 
+# Below this a `date` cannot be milliseconds (it would be before March 1973): some
+# backups (messages restored from other apps) hold seconds there instead.
+_SECONDS_BELOW = 100_000_000_000
+
+
 def _when(value: str | None, n: int, ex: ChatExport) -> datetime | None:
     try:
-        return from_epoch_ms(int(value or ""))
+        number = int(value or "")
+        return from_epoch_ms(number * 1000 if 0 < number < _SECONDS_BELOW else number)
     except (ValueError, OverflowError, OSError):
         ex.problems.append(f"entry {n}: no readable date ({value!r}); left out")
         return None

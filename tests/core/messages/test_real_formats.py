@@ -493,3 +493,27 @@ def test_mail_dated_minus_0000_is_a_utc_time_not_undated(case, tmp_path):
     [m] = api.messages_page(case, got.conversation_id, limit=10)
     assert m.sent_at == datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)
     assert got.problems == []
+
+
+def test_sms_dates_written_in_seconds_are_not_read_as_1970(case, tmp_path):
+    # Seen in a backup in KhasMek/python-smsbackuptools (sms.xml): date="1485921084"
+    # with readable_date="2017/01/31 20:51:24" (seconds, the phone 7 hours behind UTC),
+    # beside ordinary millisecond dates; also Samsung's stylesheet line.
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+        '<?xml-stylesheet type="text/xsl" href="sms.xsl"?>\n<smses count="2">\n'
+        '  <sms protocol="0" address="(555) 555-4545" date="1335055568071" type="2" '
+        'subject="null" body="Still there? " toa="null" sc_toa="null" service_center="null" '
+        'read="1" status="-1" locked="0" date_sent="0" readable_date="Apr 21, 2012 6:46:08 '
+        'PM" contact_name="Robot Cat" />\n'
+        '  <sms protocol="0" address="5555554545" date="1485921084" type="1" subject="null" '
+        'body="Whatup?" toa="null" sc_toa="null" service_center="null" read="1" status="32" '
+        'locked="0" date_sent="0" readable_date="2017/01/31 20:51:24" '
+        'contact_name="Robot Cat" />\n</smses>\n', encoding="utf-8")
+    assert sniff_export(path) == "sms_backup"
+    [got] = run(case, path)
+    m = api.messages_page(case, got.conversation_id, limit=10)
+    assert [(x.text, x.sent_at) for x in m] == [
+        ("Still there? ", datetime(2012, 4, 22, 0, 46, 8, 71000, tzinfo=UTC)),
+        ("Whatup?", datetime(2017, 2, 1, 3, 51, 24, tzinfo=UTC))]
