@@ -46,7 +46,8 @@ SOURCE = "whatsapp"
 MAX_CHAT_BYTES = 1024**3
 DATE_ORDERS = {"dmy": "day/month/year (14/03/2025)", "mdy": "month/day/year (03/14/2025)",
                "ymd": "year/month/day (2025/03/14)"}
-_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # direction marks, BOM
+# Direction marks and isolates (newer exports wrap names in U+2068 ... U+2069), BOM.
+_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _STRIP_MARKS = str.maketrans("", "", _MARKS)
 _SPACE = "[ \u00a0\u202f\u2009]"
 # The date, then (in some languages) a word before the time: Finnish "klo", Portuguese

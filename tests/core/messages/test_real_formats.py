@@ -517,3 +517,10 @@ def test_sms_dates_written_in_seconds_are_not_read_as_1970(case, tmp_path):
     assert [(x.text, x.sent_at) for x in m] == [
         ("Still there? ", datetime(2012, 4, 22, 0, 46, 8, 71000, tzinfo=UTC)),
         ("Whatup?", datetime(2017, 2, 1, 3, 51, 24, tzinfo=UTC))]
+
+
+def test_whatsapp_names_wrapped_in_direction_isolates_are_the_same_person():
+    ex = read("14/03/2025, 22:15 - \u2068Mark\u2069: one\n14/03/2025, 22:16 - Mark: two\n"
+              "14/03/2025, 22:17 - \u2068\u202a+44 7700 900123\u202c\u2069: three\n", "dmy")
+    assert [(m.sender, m.address) for m in ex.messages] == [
+        ("Mark", ""), ("Mark", ""), ("+44 7700 900123", "+44 7700 900123")]
