@@ -96,7 +96,7 @@ _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group
 # sind Ende-zu-Ende-verschlüsselt", "Los mensajes y las llamadas están cifrados de
 # extremo a extremo", ...): found by its words for end-to-end.
 _E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en bout",
-              "ponta a ponta", "end-to-end-", "crittografia end-to-end", "сквозным шифрованием")
+              "ponta a ponta", "сквозным шифрованием")
 # iPhone writes a group's events under the group's name, after a mark ("‎Mark added
 # Jane", "‎Mark left"); a person's own line never starts with the mark.
 _IOS_GROUP_WORDS = (" added ", " left ", " removed ", " changed ", " created ", " joined ",
