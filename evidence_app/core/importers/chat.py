@@ -219,6 +219,62 @@ def from_epoch_ms(ms: int | float) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
+# --------------------------------------------------------------------------- JSON
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def load_json_readable(text: str, name: str, lists: Sequence[str] = ("messages", "list"),
+                       ) -> tuple[Any, str]:
+    """The JSON in `text`, and "" -- or, for a file cut short or damaged part-way (a
+    download that stopped, a copy that failed), everything up to the last whole entry
+    of one of the `lists` (by key: never half a message) before the damage, and a
+    sentence saying where the damage is. Raises `json.JSONDecodeError` if nothing whole
+    can be read."""
+    try:
+        return json.loads(text), ""
+    except json.JSONDecodeError as exc:
+        error = exc
+    # Where an entry of a wanted list ends (and which brackets are open there).
+    cuts: list[tuple[int, str]] = []
+    stack: list[tuple[str, str]] = []  # (bracket, the key it is the value of)
+    last = ""
+    for m in _JSON_TOKENS.finditer(text, 0, error.pos + 1):
+        token = m.group()
+        if token[0] == '"':
+            last = token
+        elif token in "[{":
+            stack.append((token, last))
+        else:
+            if not stack:
+                break
+            stack.pop()
+            if stack and stack[-1][0] == "[" and stack[-1][1].strip('"') in lists:
+                cuts.append((m.end(), "".join(b for b, _ in stack)))
+    for end, opened in reversed(cuts[-200:]):  # the last whole entry that reads
+        closing = "".join("]" if c == "[" else "}" for c in reversed(opened))
+        try:
+            data = json.loads(text[:end] + closing)
+        except json.JSONDecodeError:
+            continue
+        return data, (f"{name} is damaged or cut short at line {error.lineno}, column "
+                      f"{error.colno}: what follows could not be read")
+    raise error
+
+
+def read_json_bytes(raw: bytes, name: str) -> tuple[Any, list[str]]:
+    """`load_json_readable` for a file's bytes (UTF-8, with or without a BOM); bytes
+    that are not UTF-8 (a file cut inside a character) are read as \ufffd, and said."""
+    problems: list[str] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = raw.decode("utf-8-sig", errors="replace")
+        problems.append(f"{name}: not valid UTF-8 from byte {exc.start:,}; unreadable "
+                        f"characters shown as \ufffd")
+    data, damage = load_json_readable(text, name)
+    return data, problems + ([damage] if damage else [])
+
+
 # --------------------------------------------------------------------------- zip files
 def safe_members(zf: zipfile.ZipFile, compressed_size: int | None = None,
                  ) -> tuple[list[zipfile.ZipInfo], list[str]]:

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import errors
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -100,22 +101,69 @@ def split_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
         yield start_line, b"".join(chunk)
 
 
+def _header_values(msg: EmailMessage, name: str) -> list[str]:
+    """A header's values as text. A header written in raw 8-bit (older phones and
+    mail servers put "Märk" in Latin-1 or UTF-8 straight into From: or Subject:) is
+    read as UTF-8, or failing that Windows-1252, instead of showing \ufffd."""
+    out = []
+    for key, raw in msg.raw_items():
+        if key.lower() != name:
+            continue
+        if any("\udc80" <= c <= "\udcff" for c in raw):
+            data = raw.encode("ascii", "surrogateescape")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+            out.append(" ".join(text.split()))  # header lines unfolded
+        else:
+            out.append(str(msg.policy.header_fetch_parse(key, raw)))
+    return out
+
+
 def _addresses(msg: EmailMessage, *names: str) -> list[tuple[str, str]]:
-    values = [str(v) for name in names for v in (msg.get_all(name) or [])]
+    values = [v for name in names for v in _header_values(msg, name)]
     return [(n, a.lower()) for n, a in getaddresses(values) if a]
 
 
-def _body(msg: EmailMessage) -> str:
+def _content(part: EmailMessage) -> tuple[str, str]:
+    """A text part's text, and a sentence if its character set is one Python does not
+    know (real mail says "unknown-8bit", "x-user-defined", misspellings): then it is read
+    as UTF-8, or failing that as Windows-1252, and said."""
+    try:
+        return str(part.get_content()), ""
+    except (LookupError, UnicodeError):
+        raw = part.get_payload(decode=True)
+        data = raw if isinstance(raw, bytes) else b""
+        try:
+            text, read_as = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            text, read_as = data.decode("cp1252", errors="replace"), "Windows-1252"
+        return text, (f"its text is marked as {part.get_content_charset()!r}, a character "
+                      f"set this app does not know; it was read as {read_as}")
+
+
+def _body(msg: EmailMessage) -> tuple[str, str]:
     part = msg.get_body(preferencelist=("plain",))
     if part is not None:
-        return str(part.get_content()).replace("\r\n", "\n").rstrip()
+        text, note = _content(part)  # type: ignore[arg-type]
+        return text.replace("\r\n", "\n").rstrip(), note
     part = msg.get_body(preferencelist=("html",))
     if part is not None:
-        return html_text(str(part.get_content()))
-    return ""
+        text, note = _content(part)  # type: ignore[arg-type]
+        return html_text(text), note
+    return "", ""
 
 
-def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Path]]:
+_CUT = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
+_BAD_BASE64 = (errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
+               errors.InvalidBase64LengthDefect)
+
+
+def _attachments(msg: EmailMessage, n: int, scratch: Path,
+                 damaged: list[str] | None = None) -> list[tuple[str, Path]]:
+    """The mail's attachments written to the scratch space; the names of those whose
+    encoding is broken (a mail cut short in its last attachment) go into `damaged`."""
     out = []
     for i, part in enumerate(msg.iter_attachments(), 1):
         name = part.get_filename() or f"attachment-{i}"
@@ -123,6 +171,8 @@ def _attachments(msg: EmailMessage, n: int, scratch: Path) -> list[tuple[str, Pa
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
+        if damaged is not None and any(isinstance(d, _BAD_BASE64) for d in part.defects):
+            damaged.append(name)
         target = scratch_file(scratch, f"mail{n}-{i}", safe)
         target.write_bytes(payload)
         out.append((f"mail{n}-{i}-{name}", target))
@@ -181,22 +231,37 @@ def read_mail(path: Path, scratch: Path, *, owner: str | None = None,
         try:
             when = parsedate_to_datetime(date_text) if date_text else None
             if when is not None and when.tzinfo is None:
-                when = None
+                # "-0000" (RFC 5322 3.3): a time in UTC from a machine whose own zone is
+                # not said; the moment is known. With no zone at all it is not.
+                when = when.replace(tzinfo=UTC) if re.search(r"-0000\b", date_text) else None
         except (TypeError, ValueError, IndexError):
             when = None
         if when is None:
             ex.problems.append(f"line {line}: no readable date ({date_text or 'none'}); "
                                "kept undated")
-        body = _body(msg)
+        body, note = _body(msg)
+        if note:
+            ex.problems.append(f"line {line}: {note}")
         recipients = ", ".join(f"{nm} <{a}>" if nm else a for nm, a in to)
         text = (f"To: {recipients}\n\n{body}" if recipients else body)
-        files = _attachments(msg, n, scratch)
+        damaged: list[str] = []
+        files = _attachments(msg, n, scratch, damaged)
+        if any(isinstance(d, _CUT) for d in msg.defects):
+            ex.problems.append(f"line {line}: this mail ends before its last part does (the "
+                               "file is cut short or damaged); what could be read is kept")
+        ex.problems += [f"line {line}: {name} is Outlook's own wrapping (TNEF) of the mail's "
+                        "formatting and sometimes its attachments; it is kept as it is, and "
+                        "needs Outlook or a TNEF reader to open" for _, target in files
+                        if (name := target.name).lower() == "winmail.dat"]
+        ex.problems += [f"line {line}: the attachment {name} is damaged or cut short (its "
+                        "encoding breaks off); kept as it is" for name in damaged]
         for key, target in files:
             ex.files[key] = target
         ex.messages.append(ChatMessage(
             from_name or from_addr, when.astimezone(UTC) if when else None,
             "offset" if when else "exact", line, text=text, address=from_addr,
-            subject=str(msg.get("subject") or ""), files=[k for k, _ in files],
+            subject=next(iter(_header_values(msg, "subject")), ""),
+            files=[k for k, _ in files],
             from_owner=mine))
         if mine:
             ex.owner_names.add(from_name or from_addr)

@@ -63,6 +63,10 @@ def _sniff_json(text: str) -> str | None:
         return None
     if '"participants"' in text and '"sender_name"' in text and '"timestamp_ms"' in text:
         return "meta_dyi"
+    # Telegram's whole-account export opens with "about" and "personal_information";
+    # its chats may come after more than the sniffed head of contacts and sessions.
+    if '"about"' in text[:4096] and '"personal_information"' in text[:4096]:
+        return "telegram"
     if '"messages"' in text and ('"date_unixtime"' in text or '"from_id"' in text
                                  or '"personal_information"' in text
                                  or '"chats"' in text or '"type": "personal_chat"' in text):

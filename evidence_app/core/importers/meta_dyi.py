@@ -45,6 +45,7 @@ from evidence_app.core.importers.chat import (
     ImportProblem,
     file_beside,
     from_epoch_ms,
+    read_json_bytes,
     safe_members,
     scratch_file,
     unpack,
@@ -52,7 +53,8 @@ from evidence_app.core.importers.chat import (
 )
 
 _FILE_NUMBER = re.compile(r"message_(\d+)\.json$")
-_MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
+# "sticker" is one {"uri"} rather than a list of them.
+_MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs", "sticker")
 # One chat's part: Meta writes 10,000 messages a part, a few MB; 512 MB is no part.
 MAX_PART_BYTES = 512 * 1024**2
 # Members looked through when telling a download from other zips (a whole Facebook
@@ -172,7 +174,8 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                 content = f"{content}\n{share['link']}".strip()
             files: list[str] = []
             for key_name in _MEDIA_KEYS:
-                for item in msg.get(key_name) or []:
+                items = msg.get(key_name) or []
+                for item in [items] if isinstance(items, dict) else items:
                     uri = item.get("uri", "") if isinstance(item, dict) else ""
                     if not uri or not isinstance(uri, str):
                         continue
@@ -213,11 +216,11 @@ def read_messages(path: Path, scratch: Path, *, owner: str | None = None) -> lis
         parts = [path]
     parts.sort(key=lambda p: p != path)  # the file chosen first: its title, its lines
     data_all: list[tuple[str, dict[str, Any]]] = []
-    for part in parts:
-        with open(part, encoding="utf-8") as fh:
-            data_all.append((part.name, _fix(json.load(fh))))
-
     refused: list[str] = []
+    for part in parts:
+        data, damage = read_json_bytes(part.read_bytes(), part.name)
+        refused += damage
+        data_all.append((part.name, _fix(data)))
 
     def media(uri: str, place: str) -> Path | None:
         found = _find_media(uri, path, refused)
@@ -239,7 +242,7 @@ def _part_number(name: str) -> int:
     return int(m["n"]) if m else 0
 
 
-def _load_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
+def _load_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[dict[str, Any], list[str]]:
     if info.file_size > MAX_PART_BYTES:
         raise ImportProblem(f"{info.filename} holds {info.file_size:,} bytes, more than any "
                             "chat file of a download; it was not read.")
@@ -247,10 +250,10 @@ def _load_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
         raw = fh.read(MAX_PART_BYTES + 1)  # never more than the limit, whatever it says
     if len(raw) > MAX_PART_BYTES:
         raise ImportProblem(f"{info.filename} unpacks to more than it says; refused")
-    data = json.loads(raw.decode("utf-8-sig"))
+    data, damage = read_json_bytes(raw, info.filename)
     if not isinstance(data, dict):
         raise ImportProblem(f"{info.filename} is not a chat file (no messages in it)")
-    return _fix(data)  # type: ignore[no-any-return]
+    return _fix(data), damage
 
 
 def _common_owner(threads: Sequence[Sequence[tuple[str, dict[str, Any]]]]) -> str | None:
@@ -359,7 +362,9 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
             for key in keys:
                 part, info = index[key]
                 try:
-                    parts.append((PurePosixPath(key).name, _load_part(zips[part], info)))
+                    data, damage = _load_part(zips[part], info)
+                    parts.append((PurePosixPath(key).name, data))
+                    problems += damage
                     where.append(part)
                 except (json.JSONDecodeError, UnicodeDecodeError, ImportProblem) as exc:
                     problems.append(f"{info.filename}: could not be read ({exc}); its "

@@ -43,12 +43,23 @@ SMS_TYPES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "fa
              "6": "queued"}
 CALL_TYPES = {"1": ("incoming", "answered"), "2": ("outgoing", "answered"),
               "3": ("incoming", "missed"), "4": ("incoming", "voicemail"),
-              "5": ("incoming", "rejected"), "6": ("incoming", "blocked")}
+              "5": ("incoming", "rejected"), "6": ("incoming", "blocked"),
+              "7": ("incoming", "answered")}  # 7: answered on another device
 WITHHELD = {"2": "Withheld number", "3": "Unknown number", "4": "Payphone"}
 UNKNOWN_NAMES = {"", "(Unknown)", "null", "Unknown"}
 # The app writes emoji as two character references, one per UTF-16 surrogate
 # ("&#55357;&#56832;"), which XML parsers refuse; they are joined before parsing.
 _SURROGATES = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
+# What is left that XML forbids: half of a pair (a text cut inside an emoji by the
+# network) and control characters ("&#1;"); each becomes U+FFFD instead of stopping
+# the file there.
+_BAD_REFERENCE = re.compile(rb"&#(\d{1,7});")
+
+
+def _bad_reference(m: re.Match[bytes]) -> bytes:
+    n = int(m.group(1))
+    bad = n < 0x20 and n not in (9, 10, 13) or 0xD800 <= n <= 0xDFFF or n > 0x10FFFF
+    return b"&#65533;" if bad else m.group(0)
 _CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
 
@@ -83,7 +94,8 @@ class _Fixed(io.RawIOBase):
                 # A pair of references may be split by the chunk: keep the end back.
                 cut = data.find(b"&", max(0, len(data) - 24))
                 data, self._tail = (data[:cut], data[cut:]) if cut != -1 else (data, b"")
-            self._buf = _SURROGATES.sub(_join_surrogates, data)
+            self._buf = _BAD_REFERENCE.sub(_bad_reference,
+                                           _SURROGATES.sub(_join_surrogates, data))
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]
@@ -116,7 +128,12 @@ class _Threads:
         self.by_key: dict[str, ChatExport] = {}
 
     def get(self, number: str, name: str) -> ChatExport:
-        key = number_key(number) if number else "withheld"
+        if "~" in number:  # a group MMS: its own conversation, whoever is in it
+            numbers = sorted({n for n in number.split("~") if n.strip()}, key=number_key)
+            key = "~".join(number_key(n) for n in numbers)
+            number = ", ".join(numbers)
+        else:
+            key = number_key(number) if number else "withheld"
         ex = self.by_key.get(key)
         if ex is None:
             title = name or number or "Withheld number"
@@ -146,9 +163,15 @@ def _sms(el: ET.Element, n: int, threads: _Threads) -> None:
     ex.messages.append(msg)
 
 
+# Below this a `date` cannot be milliseconds (it would be before March 1973): some
+# backups (messages restored from other apps) hold seconds there instead.
+_SECONDS_BELOW = 100_000_000_000
+
+
 def _when(value: str | None, n: int, ex: ChatExport) -> datetime | None:
     try:
-        return from_epoch_ms(int(value or ""))
+        number = int(value or "")
+        return from_epoch_ms(number * 1000 if 0 < number < _SECONDS_BELOW else number)
     except (ValueError, OverflowError, OSError):
         ex.problems.append(f"entry {n}: no readable date ({value!r}); left out")
         return None
@@ -161,7 +184,7 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
     sent_by_me = box == "2"
     number = attrs.get("address", "")
     name = _name(attrs.get("contact_name"))
-    ex = threads.get(number.split("~")[0] if "~" in number else number, name)
+    ex = threads.get(number, name)
     when = _when(attrs.get("date"), n, ex)
     if when is None:
         return
@@ -172,16 +195,24 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
         if p.get("seq") == "-1" or (p.get("ct") or "") == "application/smil":
             continue
         ct = p.get("ct") or ""
+        data = p.get("data")
         if ct.startswith("text/plain"):
             text = p.get("text")
             if text and text != "null":
                 texts.append(text)
-            continue
-        data = p.get("data")
-        if not data:
+            elif data:  # some versions keep a long text as base64 data
+                try:
+                    texts.append(base64.b64decode(data).decode("utf-8", errors="replace"))
+                except (binascii.Error, ValueError):
+                    ex.problems.append(f"entry {n}: a text part is damaged; left out")
             continue
         label = _name(p.get("name")) or _name(p.get("cl")) or f"part-{n}"
         label = _SAFE_NAME.sub("_", PurePosixPath(label.replace("\\", "/")).name) or f"part-{n}"
+        if not data:
+            if not ct.startswith("text/"):  # media the backup was set not to keep
+                ex.problems.append(f"entry {n}: {label} ({ct or 'a file'}) was sent with this "
+                                   f"message but the backup holds no copy of it")
+            continue
         try:
             raw = base64.b64decode(data, validate=False)
         except (binascii.Error, ValueError):

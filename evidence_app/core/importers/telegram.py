@@ -15,7 +15,6 @@ read in the case's zone. `source_line` is the message's `id` in the chat.
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from evidence_app.core.importers.chat import (
     LocalClock,
     file_beside,
     from_epoch_ms,
+    read_json_bytes,
     scratch_file,
 )
 
@@ -93,6 +93,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                     options={"type": chat.get("type", "")})
     clock = LocalClock(tz, "case_zone")
     senders: dict[str, str] = {}
+    left_out: list[int] = []
     if not me and chat.get("type") == "personal_chat":
         # A chat with one other person: the sender who is not the chat is the person.
         others = {str(m.get("from") or "") for m in chat.get("messages") or []
@@ -125,10 +126,15 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                 "", when, basis, line, kind="system", time_note=note, wall=wall,
                 text=f"{actor} {_SERVICE_TEXT.get(action, action.replace('_', ' '))}".strip()))
             continue
-        sender = str(msg.get("from") or "")
+        # Telegram writes "from": null for an account deleted since.
+        sender = str(msg.get("from") or "Deleted Account")
         sender_id = str(msg.get("from_id") or "")
         senders.setdefault(sender_id or sender, sender)
         names, found, refused = _file(msg, root, scratch, n)
+        if any(str(msg.get(k) or "").startswith("(File") for k in ("photo", "file")):
+            # "(File not included. Change data exporting settings to download.)",
+            # "(File exceeds maximum size. ...)": the export left the file out.
+            left_out.append(line if isinstance(line, int) else n)
         ex.files.update(found)
         ex.problems += refused
         text = plain_text(msg.get("text"))
@@ -140,6 +146,11 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
     for m in ex.messages:
         if m.kind == "call":
             m.call_direction = "outgoing" if me and m.sender == me else "incoming"
+    if left_out:
+        shown = ", ".join(str(n) for n in left_out[:20]) + (" ..." if len(left_out) > 20
+                                                           else "")
+        ex.problems.append(f"{len(left_out)} file(s) sent in the chat were not included "
+                           f"in this export (Telegram's export settings); messages {shown}")
     missing = [f for m in ex.messages for f in m.files if f not in ex.files]
     if missing:
         ex.problems.append(f"{len(missing)} file(s) named in the chat are not in the export, "
@@ -151,12 +162,14 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
 def read_export(path: Path, scratch: Path, *, owner: str | None = None,
                 tz: str = "Europe/London") -> list[ChatExport]:
     """Read a Telegram Desktop `result.json` (one chat or the whole account)."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    data, damage = read_json_bytes(path.read_bytes(), path.name)
     me = owner or ""
     info = data.get("personal_information") if isinstance(data, dict) else None
     if not me and isinstance(info, dict):
         me = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
     chats = (data.get("chats") or {}).get("list") if "chats" in data else [data]
-    return [_chat(chat, path.parent, scratch, tz, me) for chat in chats or []
-            if isinstance(chat, dict) and chat.get("type") != "saved_messages"]
+    exports = [_chat(chat, path.parent, scratch, tz, me) for chat in chats or []
+               if isinstance(chat, dict) and chat.get("type") != "saved_messages"]
+    if exports and damage:  # said with the chat it cut short (the last one read)
+        exports[-1].problems += damage
+    return exports

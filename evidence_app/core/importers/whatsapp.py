@@ -47,21 +47,44 @@ SOURCE = "whatsapp"
 MAX_CHAT_BYTES = 1024**3
 DATE_ORDERS = {"dmy": "day/month/year (14/03/2025)", "mdy": "month/day/year (03/14/2025)",
                "ymd": "year/month/day (2025/03/14)"}
-_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # direction marks, BOM
+# Direction marks and isolates (newer exports wrap names in U+2068 ... U+2069), BOM.
+_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _STRIP_MARKS = str.maketrans("", "", _MARKS)
 _SPACE = "[ \u00a0\u202f\u2009]"
+# The date, then (in some languages) a word before the time: Finnish "klo", Portuguese
+# "às", French "à"; a 12-hour time ends "pm", "p.m.", "p. m." or German "nachm.".
+# Android puts " - " before the sender, iPhone "] ", some older phones ": ".
 HEADER = re.compile(
     r"^[" + _MARKS + r"]*(?P<br>\[)?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\.?,?" + _SPACE
-    + r"*(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
-    r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?))?"
-    r"(?(br)\]" + _SPACE + r"|" + _SPACE + r"[-\u2013]" + _SPACE + r")(?P<rest>.*)$")
+    + r"*(?:[^\W\d_]{1,3}" + _SPACE + r"+)?(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?|vorm\.|nachm\.))?"
+    r"(?(br)\]" + _SPACE + r"|(?:" + _SPACE + r"[-\u2013]" + _SPACE + r"|:" + _SPACE
+    + r"))(?P<rest>.*)$")
 _DATE_PARTS = re.compile(r"\d+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ANDROID_FILE = re.compile(r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5}) \(file attached\)$")
-_IOS_FILE = re.compile(r"[" + _MARKS + r"]*<attached: (?P<name>[^>\n]+)>\s*$")
+# "File attached" as Android writes it in each language; any other label is taken only
+# after a name WhatsApp gives its own media (IMG-20250314-WA0003.jpg).
+_ATTACHED_LABELS = ("file attached|Datei angeh\u00e4ngt|archivo adjunto|fichier joint|"
+                    "arquivo anexado|file allegato|bestand bijgevoegd")
+_WA_MEDIA = r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.[A-Za-z0-9]{1,5}"
+_ANDROID_FILE = re.compile(
+    r"^[" + _MARKS + r"]*(?P<name>[^\n]+?\.[A-Za-z0-9]{1,5})"
+    r"(?:" + _SPACE + r"\u2022" + _SPACE + r"[^\n]*?)?"  # "Report.pdf • 3 pages"
+    r"" + _SPACE + r"[" + _MARKS + r"]*\((?:" + _ATTACHED_LABELS + r")\)$", re.I)
+_ANDROID_WA_FILE = re.compile(
+    r"^[" + _MARKS + r"]*(?P<name>" + _WA_MEDIA + r")" + _SPACE + r"\([^()\n]{2,40}\)$")
+# iPhone: "<attached: 00000012-PHOTO-2025-03-14-22-15-03.jpg>" (German "<Anhang: ...>",
+# Spanish "<adjunto: ...>"), older versions "2015-08-04-PHOTO-00004762.jpg <attached>".
+_IOS_LABELS = "attached|Anhang|adjunto|anexado|allegato|pi\u00e8ce jointe|bijlage"
+_IOS_FILE = re.compile(
+    r"[" + _MARKS + r"]*<\s?[" + _MARKS + r"]*(?:(?:" + _IOS_LABELS + r")\s?:\s?"
+    r"(?P<name>[^<>\n]+?)|[^<>:\n]{1,25}:\s?(?P<named>\d{8}-[A-Z]+-[^<>\n]+?))\s?>\s*$"
+    r"|(?:^|\s)(?P<old>[^\s<>]+\.[A-Za-z0-9]{1,5})\s<[" + _MARKS + r"]*attached>\s*$")
 _CALL = re.compile(
-    r"^[" + _MARKS + r"]*(?P<missed>Missed )?(?P<what>(?:group )?(?:voice|video) call)"
-    r"(?:,[" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
+    r"^[" + _MARKS + r"]*(?:(?P<missed>Missed |Silenced )?(?P<what>(?:group )?"
+    r"(?:voice|video) call)|(?P<missed_de>Verpasster )(?P<what_de>(?:Gruppen)?(?:Sprach|Video)"
+    r"anruf))"  # German: "Verpasster Sprachanruf"
+    r"(?:[,.][" + _MARKS + r"\s]*(?P<extra>.*))?$", re.I)
 _DURATION = re.compile(r"(?:(?P<h>\d+) hr)?\s*(?:(?P<m>\d+) min)?\s*(?:(?P<s>\d+) sec)?")
 _DELETED_BY_OWNER = ("You deleted this message", "You deleted this message.")
 _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group",
@@ -70,10 +93,28 @@ _IOS_SYSTEM = ("Messages and calls are end-to-end encrypted", "You created group
                "Your security code", "This chat is with a business account",
                "Disappearing messages", "You blocked this contact",
                "You unblocked this contact")
+# The first system line of every chat, in the phone's language ("Nachrichten und Anrufe
+# sind Ende-zu-Ende-verschlüsselt", "Los mensajes y las llamadas están cifrados de
+# extremo a extremo", ...): found by its words for end-to-end.
+_E2E_WORDS = ("end-to-end", "Ende-zu-Ende", "de extremo a extremo", "de bout en bout",
+              "ponta a ponta", "сквозным шифрованием")
+# iPhone writes a group's events under the group's name, after a mark ("‎Mark added
+# Jane", "‎Mark left"); a person's own line never starts with the mark.
+_IOS_GROUP_WORDS = (" added ", " left ", " removed ", " changed ", " created ", " joined ",
+                    " security code ", " hinzugef\u00fcgt", " verlassen", " erstellt",
+                    " entfernt", " ge\u00e4ndert")
+# WhatsApp's own notice, whoever it is written as coming from (with or without the mark).
+_E2E_NOTICES = ("Messages and calls are end-to-end encrypted.",
+                "Nachrichten und Anrufe sind Ende-zu-Ende-verschl\u00fcsselt.",
+                "Los mensajes y las llamadas est\u00e1n cifrados de extremo a extremo.",
+                "Les messages et les appels sont chiffr\u00e9s de bout en bout.")
 # Words that show the text before a colon is an Android system line, not a name
 # ('Mark changed the subject from "Us" to "Us: again"').
 _SYSTEM_NAME_WORDS = (" added ", " left", " removed ", " changed ", " created ", " joined ",
-                      "security code", "end-to-end", '"')
+                      "security code", "end-to-end", '"',
+                      # the quotation marks of other languages ('Marie a créé le groupe
+                      # « Famille : été »', 'Mark hat „Familie: Sommer“ erstellt')
+                      "\u00ab", "\u00bb", "\u201e", "\u201c", "\u201d")
 _PHONE = re.compile(r"^\+?[\d\s\-().\u00a0\u202f]{7,}$")
 
 
@@ -103,7 +144,9 @@ def looks_like_whatsapp(head: str) -> bool:
     its first lines start like WhatsApp's messages."""
     lines = [ln for ln in head.splitlines()[:40] if ln.strip()]
     hits = sum(1 for ln in lines if HEADER.match(ln) and _looks_like_message(HEADER.match(ln)))
-    return hits >= min(2, len(lines)) and hits > 0
+    # One message with a caption or a second line is a chat too, if it opens the file.
+    return hits >= min(2, len(lines)) and hits > 0 or (
+        hits == 1 and _looks_like_message(HEADER.match(lines[0])))
 
 
 def _looks_like_message(m: re.Match[str] | None) -> bool:
@@ -166,7 +209,7 @@ def _clock(time_text: str, ampm: str) -> tuple[int, int, int]:
     h, m = parts[0], parts[1]
     s = parts[2] if len(parts) > 2 else 0
     if ampm:
-        pm = ampm.strip().lower().startswith("p")
+        pm = ampm.strip().lower().startswith(("p", "nachm"))
         if not 1 <= h <= 12:
             raise ValueError("hour out of range for a 12-hour clock")
         h = (h % 12) + (12 if pm else 0)
@@ -238,18 +281,18 @@ def _sender_and_text(rest: str, names: dict[str, str | None]) -> tuple[str | Non
 
 def _files(text: str) -> tuple[str, list[str]]:
     """The text without attachment markers, and the attached files' names."""
-    if "(file attached)" not in text and "<attached: " not in text:
+    if ")" not in text and ">" not in text:
         return text, []
     lines = text.split("\n")
     names: list[str] = []
-    m = _ANDROID_FILE.match(lines[0])
+    m = _ANDROID_FILE.match(lines[0]) or _ANDROID_WA_FILE.match(lines[0])
     if m:
         names.append(m.group("name").strip())
         lines = lines[1:]
     body = "\n".join(lines)
-    m2 = _IOS_FILE.search(body)
+    m2 = _IOS_FILE.search(body) if ">" in body else None
     if m2:
-        names.append(m2.group("name").strip())
+        names.append((m2.group("name") or m2.group("named") or m2.group("old")).strip())
         body = body[:m2.start()]
     body = body.rstrip(" " + _MARKS) if names else body
     return body, names
@@ -265,7 +308,8 @@ def _call(text: str) -> tuple[str, int | None] | None:
     if d and any(d.groupdict().values()):
         seconds = (int(d.group("h") or 0) * 3600 + int(d.group("m") or 0) * 60
                    + int(d.group("s") or 0))
-    missed = bool(m.group("missed")) or extra.lower().startswith(("no answer", "tap to call"))
+    missed = bool(m.group("missed") or m.group("missed_de")) or extra.lower().startswith(
+        ("no answer", "tap to call"))
     return ("missed" if missed else "answered"), seconds
 
 
@@ -354,7 +398,9 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             msg.call_status, msg.call_seconds = call
         if "deleted" in clean and clean.strip() in _DELETED_BY_OWNER:
             msg.from_owner = True
-        if body.startswith("\u200e") and clean.startswith(_IOS_SYSTEM):
+        if clean.startswith(_E2E_NOTICES) or body.startswith("\u200e") and (
+                clean.startswith(_IOS_SYSTEM) or any(w in clean[:200] for w in _E2E_WORDS)
+                or "\n" not in clean and any(w in f" {clean} " for w in _IOS_GROUP_WORDS)):
             # iPhone writes system lines as if the chat itself sent them.
             msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
                               time_note=note, wall=wall, stamp=stamp)
