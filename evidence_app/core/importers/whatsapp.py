@@ -381,7 +381,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                                     stamp=stamp))
             continue
         senders[sender] += 1
-        if "(file attached)" in body or "<attached: " in body:
+        if ")" in body or ">" in body:  # cheap first look: attachments end with either
             body, names = _files(body)
         else:
             names = []
@@ -393,7 +393,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                           time_note=note, files=names, wall=wall, stamp=stamp,
                           media=bool(names) or ("omitted" in clean
                                                 and is_media_placeholder(clean)))
-        if not names and ("all" in clean or "ALL" in clean) and (call := _call(clean)) is not None:
+        if not names and ("all" in clean or "ALL" in clean or "nruf" in clean) and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
         if "deleted" in clean and clean.strip() in _DELETED_BY_OWNER:
