@@ -439,6 +439,7 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
         # name they are stored under: the check does not read them a second time.
         hashed: set[str] = set()
         buffers = (bytearray(CHUNK), bytearray(CHUNK))
+        synced: list[Future[None]] = []
         with ThreadPoolExecutor(8) as pool, ThreadPoolExecutor(1) as hasher:
             try:
                 for i, (source, info, entry) in enumerate(sources, start=1):
@@ -457,6 +458,8 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
                                            "outside the new case; nothing was kept.")
                     _unpack(*open_files[source], info, entry, dest, cancelled, hasher,
                             buffers)
+                    # Its fsync starts now, while the next files are unpacked.
+                    synced.append(pool.submit(_fsync_file, dest))
                     if keys is None and entry.name == _original_name(entry.sha256):
                         hashed.add(entry.sha256)
                     yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
@@ -464,11 +467,16 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
                 for zf, raw in open_files.values():
                     zf.close()
                     raw.close()
-            # Every file and folder reaches the disk before the case can exist; fsyncs
-            # issued together let the file system commit them together.
-            files = [staging / e.name for _, _, e in sources]
-            list(pool.map(_fsync_file, files))
-            list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
+            # Every file and folder reaches the disk before the case can exist.
+            for future in synced:
+                future.result()
+            # Each file's folder and every folder above it up to the staging folder
+            # (`originals/` holds the `aa/` folders: its entries must be durable too).
+            folders = {staging}
+            for _, _, entry in sources:
+                folders.update(staging.joinpath(*Path(entry.name).parts[:i])
+                               for i in range(1, len(Path(entry.name).parts)))
+            list(pool.map(fsync_folder, folders))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
                                  cancel, keep_problems, keys, hashed)

@@ -405,3 +405,39 @@ def test_entries_longer_than_one_chunk_are_unpacked_whole_and_checked(backup, tm
     with pytest.raises(UserError, match="does not match the fingerprint"):
         run(restore_backup(bad, tmp_path / "r"))
     assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name or p.name == "r"]
+
+
+def test_every_restored_file_and_folder_is_on_disk_before_the_case_appears(backup, tmp_path,
+                                                                         monkeypatch):
+    # Files are fsynced while later ones are unpacked; all of them (and every folder)
+    # must be done before the staging folder is renamed into place.
+    import os
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to name the file behind a descriptor")
+    synced: set[str] = set()
+    at_rename: list[list[str]] = []
+    real_fsync, real_rename = os.fsync, os.rename
+
+    def fsync(fd):
+        real_fsync(fd)
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+
+    with zipfile.ZipFile(backup) as zf:
+        names = [n for n in zf.namelist() if n != "manifest.json"]
+
+    def rename(src, dst):
+        if ".restoring-" in str(src):
+            # Every unpacked file, and every folder from it up to the staging folder.
+            made = {str(Path(src, name)) for name in names}
+            for name in names:
+                made.update(str(Path(src, *Path(name).parts[:i]))
+                            for i in range(len(Path(name).parts)))
+            at_rename.append(sorted(made - synced))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    restored = run(restore_backup(backup, tmp_path / "restored"))
+    assert at_rename == [[]]
+    assert restored.files == len(names) == 4
