@@ -73,7 +73,9 @@ _PLATE_PATTERNS = (
     re.compile(r"(?<![A-Za-z0-9])[A-Z][0-9]{1,3}[ -]?[A-Z]{3}(?![A-Za-z0-9])"),
     re.compile(r"(?<![A-Za-z0-9])[A-Z]{3}[ -]?[0-9]{1,3}[A-Z](?![A-Za-z0-9])"),
 )
-_RUN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{5,8}(?![A-Za-z0-9])")
+# (The lookahead asks for a digit at once: ordinary words, most of any text, are passed
+# over inside the regex instead of each being checked by `_mixed`.)
+_RUN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]*[0-9])[A-Za-z0-9]{5,8}(?![A-Za-z0-9])")
 # No plate has four letters or five digits in a row ("astra12" is not part of a plate).
 _LONG_RUN = re.compile(r"[a-z]{4}|[0-9]{5}")
 MIN_FRAGMENT = 3  # a plate fragment shorter than this would match too much

@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -53,6 +56,10 @@ CHUNK = 4 * 1024 * 1024
 STAGING = ".restoring-"
 STAGING_LOCK = "restoring.lock"
 MAX_KEY_FILE = 64 * 1024
+# A zip entry's local file header (PKWARE APPNOTE 4.3.7): signature, version needed,
+# flags, method, time, date, CRC-32, sizes, name length, extra field length.
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 class RestoreError(UserError):
@@ -212,27 +219,88 @@ def _sources(path: Path, manifest: Manifest) -> list[tuple[Path, zipfile.ZipInfo
     return found
 
 
-def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path,
-            cancelled: Callable[[], bool], hasher: ThreadPoolExecutor) -> None:
-    """Unpack one entry, hashing it on `hasher` while it is written; fsynced later."""
+def _damaged(entry: Entry, exc: object) -> UnsafeBackup:
+    return UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); no case "
+                        "was made.")
+
+
+def _stored_data(raw: io.FileIO, info: zipfile.ZipInfo, entry: Entry) -> int | None:
+    """Where a stored (uncompressed) entry's bytes begin in the archive, after checking
+    its local header as zipfile does when it opens the entry (signature, the same name,
+    not encrypted, stored) and that its bytes lie within the file; None when the entry
+    is compressed (zipfile unpacks those)."""
+    if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+        return None
+    try:
+        raw.seek(info.header_offset)
+        header = raw.read(LOCAL_HEADER.size)
+        if len(header) != LOCAL_HEADER.size:
+            raise _damaged(entry, "truncated file header")
+        signature, _, flags, method, *_, name_len, extra_len = LOCAL_HEADER.unpack(header)
+        if signature != LOCAL_SIGNATURE:
+            raise _damaged(entry, "bad magic number for file header")
+        if flags & 0x61 or method != zipfile.ZIP_STORED:
+            return None  # encrypted, patched or compressed here: zipfile's to refuse or read
+        name = raw.read(name_len)
+        length = os.fstat(raw.fileno()).st_size
+    except OSError as exc:
+        raise _damaged(entry, exc) from exc
+    try:
+        decoded = name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError as exc:
+        raise _damaged(entry, exc) from exc
+    if len(name) != name_len or decoded != info.orig_filename:
+        raise _damaged(entry, f"file name in directory {info.orig_filename!r} and header "
+                              f"{decoded!r} differ")
+    start = info.header_offset + LOCAL_HEADER.size + name_len + extra_len
+    if start + info.file_size > length:
+        raise _damaged(entry, "the file ends before the entry's bytes")
+    return start
+
+
+def _unpack(zf: zipfile.ZipFile, raw: io.FileIO, info: zipfile.ZipInfo, entry: Entry,
+            dest: Path, cancelled: Callable[[], bool], hasher: ThreadPoolExecutor,
+            buffers: tuple[bytearray, bytearray]) -> None:
+    """Unpack one entry, hashing it on `hasher` (one thread: chunks in order) while it
+    is written; fsynced later. A stored entry (every entry of a backup this app makes)
+    is read straight from the archive into two reused buffers, so the next chunk is read
+    while the last is hashed, and every byte written is a byte hashed; its SHA-256
+    against the manifest is the check (zipfile's CRC-32 of the same bytes adds nothing).
+    Compressed entries go through zipfile."""
     digest = hashlib.sha256()
     size = 0
-    try:
-        src = zf.open(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); no case "
-                           "was made.") from exc
+    start = _stored_data(raw, info, entry)
+    if start is None:
+        try:
+            src: Any = zf.open(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+            raise _damaged(entry, exc) from exc
+    else:
+        src = contextlib.nullcontext()
+        raw.seek(start)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                  0o600)
+    pending: list[Future[None] | None] = [None, None]
     try:
         with src:
+            turn = 0
             while True:
+                waiting = pending[turn]
+                if waiting is not None:
+                    waiting.result()  # this buffer's bytes are hashed: it may be reused
+                    pending[turn] = None
                 try:
-                    chunk = src.read(CHUNK)
-                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-                    raise UnsafeBackup(f"The backup's entry {entry.name!r} is damaged ({exc}); "
-                                       "no case was made.") from exc
+                    if start is None:
+                        chunk: bytes | memoryview = src.read(CHUNK)
+                    else:
+                        view = memoryview(buffers[turn])[:min(CHUNK, entry.size - size)]
+                        got = raw.readinto(view) if view else 0
+                        if view and not got:
+                            raise EOFError("the file ends inside the entry")
+                        chunk = view[:got]
+                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+                    raise _damaged(entry, exc) from exc
                 if not chunk:
                     break
                 if cancelled():
@@ -241,16 +309,27 @@ def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, dest: Path
                 if size > entry.size:
                     raise UnsafeBackup(f"The backup's entry {entry.name!r} is longer than its "
                                        "manifest says; no case was made.")
-                hashed = hasher.submit(digest.update, chunk)
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
-                hashed.result()
+                pending[turn] = hasher.submit(digest.update, chunk)
+                out = memoryview(chunk)
+                while out:
+                    out = out[os.write(fd, out):]
+                if start is None:  # zipfile's chunk is new each time: wait for it here
+                    pending[turn].result()  # type: ignore[union-attr]
+                    pending[turn] = None
+                else:
+                    turn = 1 - turn
+        for waiting in pending:
+            if waiting is not None:
+                waiting.result()
         if size != entry.size or digest.hexdigest() != entry.sha256:
             raise UnsafeBackup(f"The backup's entry {entry.name!r} does not match the "
                                "fingerprint its manifest recorded: the backup file is "
                                "damaged. No case was made.")
     finally:
+        for waiting in pending:  # never leave a buffer being hashed behind an error
+            if waiting is not None:
+                with contextlib.suppress(Exception):
+                    waiting.result()
         os.close(fd)
     if entry.name.startswith("originals/"):
         os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP)
@@ -355,32 +434,49 @@ def restore_backup(path: Path, target: Path, *, derived: Sequence[DerivedData] =
     try_lock(lock_fd)
     done = False
     try:
-        open_files: dict[Path, zipfile.ZipFile] = {}
+        open_files: dict[Path, tuple[zipfile.ZipFile, io.FileIO]] = {}
         # A plain case's originals whose bytes were just hashed, while unpacked, to the
         # name they are stored under: the check does not read them a second time.
         hashed: set[str] = set()
-        with ThreadPoolExecutor(8) as pool:
+        buffers = (bytearray(CHUNK), bytearray(CHUNK))
+        synced: list[Future[None]] = []
+        with ThreadPoolExecutor(8) as pool, ThreadPoolExecutor(1) as hasher:
             try:
                 for i, (source, info, entry) in enumerate(sources, start=1):
                     if source not in open_files:
-                        open_files[source] = open_archive(source)
+                        zf = open_archive(source)
+                        try:
+                            raw = io.FileIO(source, "r")
+                        except OSError:
+                            zf.close()
+                            raise
+                        open_files[source] = (zf, raw)
                     dest = staging / entry.name
                     if not dest.resolve().is_relative_to(staging.resolve()):
                         # Never, given the checked names; kept as a second lock on the door.
                         raise UnsafeBackup(f"The backup's entry {entry.name!r} would land "
                                            "outside the new case; nothing was kept.")
-                    _unpack(open_files[source], info, entry, dest, cancelled, pool)
+                    _unpack(*open_files[source], info, entry, dest, cancelled, hasher,
+                            buffers)
+                    # Its fsync starts now, while the next files are unpacked.
+                    synced.append(pool.submit(_fsync_file, dest))
                     if keys is None and entry.name == _original_name(entry.sha256):
                         hashed.add(entry.sha256)
                     yield Progress(i, total, f"Unpacked {i} of {len(sources)} files")
             finally:
-                for zf in open_files.values():
+                for zf, raw in open_files.values():
                     zf.close()
-            # Every file and folder reaches the disk before the case can exist; fsyncs
-            # issued together let the file system commit them together.
-            files = [staging / e.name for _, _, e in sources]
-            list(pool.map(_fsync_file, files))
-            list(pool.map(fsync_folder, {f.parent for f in files} | {staging}))
+                    raw.close()
+            # Every file and folder reaches the disk before the case can exist.
+            for future in synced:
+                future.result()
+            # Each file's folder and every folder above it up to the staging folder
+            # (`originals/` holds the `aa/` folders: its entries must be durable too).
+            folders = {staging}
+            for _, _, entry in sources:
+                folders.update(staging.joinpath(*Path(entry.name).parts[:i])
+                               for i in range(1, len(Path(entry.name).parts)))
+            list(pool.map(fsync_folder, folders))
         yield Progress(total - 1, total, "Checking the restored case")
         result = _check_restored(staging, target, manifest, path, derived, len(sources),
                                  cancel, keep_problems, keys, hashed)

@@ -52,23 +52,28 @@ def compare_records(session: Session) -> RecordCheck:
     for kind in records.KINDS:
         actual = records.read_records(session, kind)
         want = expected.rows.get(kind, {})
-        for ident, (rec, event_id) in sorted(want.items(), key=_order):
+        # Rows in the order the trail recorded them; what is found is put in id order
+        # below (sorting every row first cost more than the comparison itself).
+        found: list[tuple[tuple[int, str], str]] = []
+        for ident, (rec, event_id) in want.items():
             row = actual.get(ident)
+            if rec is not None and row is not None:
+                out.checked += 1
+                if rec == row:
+                    continue  # the usual case, settled at C speed
             name = _name(kind, ident, row or rec)
+            order = _order((ident, None))
             if rec is None:
                 if row is not None:
-                    out.problems.append(f"{name} is in the database, but the audit trail "
-                                        f"records it as deleted (event {event_id})")
+                    found.append((order, f"{name} is in the database, but the audit "
+                                         f"trail records it as deleted (event {event_id})"))
                 continue
             if row is None:
                 if kind in ("impact", "note") and str(rec.get("incident_id")) in gone["incident"]:
                     continue  # went with its incident when the trash was emptied
-                out.problems.append(f"{name} is missing from the database (the audit trail "
-                                    f"recorded it in event {event_id})")
+                found.append((order, f"{name} is missing from the database (the audit "
+                                     f"trail recorded it in event {event_id})"))
                 continue
-            out.checked += 1
-            if rec == row:
-                continue  # the usual case, settled at C speed
             for key, recorded in rec.items():
                 if key not in row or recorded == row[key]:
                     continue  # the same, or a column this version no longer has
@@ -76,10 +81,10 @@ def compare_records(session: Session) -> RecordCheck:
                     # Links to people or vehicles removed for good go with them.
                     recorded = [i for i in recorded if str(i) not in gone[LINKED[key]]]
                 if not records.same(recorded, row[key]):
-                    out.problems.append(
-                        f"{name}, field {key}: the audit trail records "
-                        f"{records.shown(recorded)} (event {event_id}), the database holds "
-                        f"{records.shown(row[key])}")
+                    found.append((order, f"{name}, field {key}: the audit trail records "
+                                         f"{records.shown(recorded)} (event {event_id}), the "
+                                         f"database holds {records.shown(row[key])}"))
+        out.problems.extend(text for _at, text in sorted(found, key=lambda f: f[0]))
         missing = [i for i in actual if i not in want]
         if missing:
             legacy[kind] = missing

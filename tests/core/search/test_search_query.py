@@ -121,3 +121,22 @@ def test_no_input_is_an_fts_error(query):
     for expr in (parsed.fts, parsed.exclude):
         if expr is not None:
             db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expr,)).fetchone()
+
+
+@given(st.text(alphabet="aBz09 -.\nÄ", max_size=40))
+def test_a_run_of_letters_and_digits_reads_as_a_plate_only_when_it_mixes_two_of_each(text):
+    # The run pattern skips words without a digit inside the regex; what it finds must
+    # be exactly what the plain definition gives: 5-8 letters and digits standing alone,
+    # at least two of each (besides the written UK formats).
+    import re
+
+    from evidence_app.core.search.text import _PLATE_PATTERNS, plate_spans
+
+    formats = {(m.start(), m.end()) for p in _PLATE_PATTERNS for m in p.finditer(text)}
+    runs = [(m.start(), m.end(), m.group().upper())
+            for m in re.finditer(r"[A-Za-z0-9]+", text)
+            if 5 <= len(m.group()) <= 8 and (m.start(), m.end()) not in formats
+            and sum(c.isdigit() for c in m.group()) >= 2
+            and sum(not c.isdigit() for c in m.group()) >= 2]
+    found = [s for s in plate_spans(text) if (s[0], s[1]) not in formats]
+    assert found == runs

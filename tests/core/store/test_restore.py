@@ -330,3 +330,114 @@ def test_originals_hashed_while_unpacked_are_still_checked_to_be_there(backup, t
         report = run(verify_case(again, hashed=set(shas)))
     assert report.originals_checked == 3
     assert [p for p in report.problems if "original file is missing" in p]
+
+
+def _restored_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "case.head" and not p.name.startswith("case.db")}
+
+
+def test_a_backup_whose_entries_were_compressed_by_another_zip_tool_restores(backup,
+                                                                            tmp_path):
+    # Backups are written stored and read straight from the archive; a copy someone
+    # re-zipped with compression goes through zipfile and gives the same files.
+    squeezed = tmp_path / "usb" / "squeezed.evidence-backup"
+    with zipfile.ZipFile(backup) as zf, zipfile.ZipFile(squeezed, "w") as out:
+        for info in zf.infolist():
+            data = zf.read(info.filename)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, data)
+    with zipfile.ZipFile(squeezed) as zf:
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
+    plain = run(restore_backup(backup, tmp_path / "plain"))
+    again = run(restore_backup(squeezed, tmp_path / "again"))
+    assert again.originals_checked == plain.originals_checked == 3
+    assert _restored_files(again.folder) == _restored_files(plain.folder)
+    with open_case(again.folder) as case:
+        assert run_verify(case).ok
+
+
+@pytest.mark.parametrize("forge", ["signature", "extra field past the end"])
+def test_a_stored_entry_with_a_forged_local_header_is_refused(backup, tmp_path, forge):
+    import struct
+
+    data = bytearray(backup.read_bytes())
+    with zipfile.ZipFile(backup) as zf:
+        info = max((i for i in zf.infolist() if i.filename.startswith("originals/")),
+                   key=lambda i: i.header_offset)  # the last original: nearest the end
+    at = info.header_offset
+    assert data[at:at + 4] == b"PK\x03\x04"
+    if forge == "signature":
+        data[at:at + 4] = b"PK\x05\x06"
+    elif forge == "extra field past the end":
+        data[at + 28:at + 30] = struct.pack("<H", 0xFFFF)
+        assert at + 30 + len(info.filename) + 0xFFFF + info.file_size > len(data)
+    evil = tmp_path / "usb" / "evil.evidence-backup"
+    evil.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="damaged|does not match"):
+        run(restore_backup(evil, tmp_path / "r"))
+    assert not (tmp_path / "r").exists()
+    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
+
+
+def test_entries_longer_than_one_chunk_are_unpacked_whole_and_checked(backup, tmp_path,
+                                                                      monkeypatch):
+    # Small chunks: every original is read, hashed and written in many pieces through
+    # the two alternating buffers; the files are whole, and one byte changed far into
+    # an entry is still caught.
+    from evidence_app.core.store import restore
+
+    monkeypatch.setattr(restore, "CHUNK", 300)
+    plain = run(restore_backup(backup, tmp_path / "plain"))
+    with open_case(plain.folder) as case:
+        assert run_verify(case).ok
+        for sha in case.originals.all_hashes():
+            assert (plain.folder / "originals" / sha[:2] / sha).stat().st_size > 3 * 300
+    monkeypatch.undo()
+    data = bytearray(backup.read_bytes())
+    with zipfile.ZipFile(backup) as zf:
+        info = next(i for i in zf.infolist() if i.filename.startswith("originals/"))
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + info.file_size - 10] ^= 0xFF
+    bad = tmp_path / "usb" / "bad.evidence-backup"
+    bad.write_bytes(bytes(data))
+    monkeypatch.setattr(restore, "CHUNK", 300)
+    with pytest.raises(UserError, match="does not match the fingerprint"):
+        run(restore_backup(bad, tmp_path / "r"))
+    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name or p.name == "r"]
+
+
+def test_every_restored_file_and_folder_is_on_disk_before_the_case_appears(backup, tmp_path,
+                                                                         monkeypatch):
+    # Files are fsynced while later ones are unpacked; all of them (and every folder)
+    # must be done before the staging folder is renamed into place.
+    import os
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to name the file behind a descriptor")
+    synced: set[str] = set()
+    at_rename: list[list[str]] = []
+    real_fsync, real_rename = os.fsync, os.rename
+
+    def fsync(fd):
+        real_fsync(fd)
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+
+    with zipfile.ZipFile(backup) as zf:
+        names = [n for n in zf.namelist() if n != "manifest.json"]
+
+    def rename(src, dst):
+        if ".restoring-" in str(src):
+            # Every unpacked file, and every folder from it up to the staging folder.
+            made = {str(Path(src, name)) for name in names}
+            for name in names:
+                made.update(str(Path(src, *Path(name).parts[:i]))
+                            for i in range(len(Path(name).parts)))
+            at_rename.append(sorted(made - synced))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    restored = run(restore_backup(backup, tmp_path / "restored"))
+    assert at_rename == [[]]
+    assert restored.files == len(names) == 4
