@@ -168,6 +168,11 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
         info.time_source = CaptureSource.EXIF
         if meta.from_xmp:
             info.time_note = "read from the XMP metadata saved inside the picture"
+        elif meta.saved_only:
+            info.time_note = ("the picture records only when it was saved, not when it was "
+                              "taken (an edited copy carries when it was edited)")
+        if meta.offset_from_xmp:
+            info.time_note = "its offset from UTC was read from the XMP metadata saved inside the picture"
     info.camera_make, info.camera_model = meta.make, meta.model
     info.gps_lat, info.gps_lon, info.gps_alt = meta.gps_lat, meta.gps_lon, meta.gps_alt
     lowered = name.lower().replace("\u202f", " ")

@@ -19,14 +19,16 @@ from PIL import Image
 from evidence_app.core.dates import parse_exif_datetime
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
-_TAG_MAKE, _TAG_MODEL, _TAG_ORIENTATION = 0x010F, 0x0110, 0x0112
+_TAG_MAKE, _TAG_MODEL, _TAG_ORIENTATION, _TAG_DATETIME = 0x010F, 0x0110, 0x0112, 0x0132
 _TAG_DT_ORIGINAL, _TAG_DT_DIGITIZED = 0x9003, 0x9004
-_TAG_OFFSET_ORIGINAL, _TAG_OFFSET_DIGITIZED = 0x9011, 0x9012
-_TAG_SUBSEC_ORIGINAL, _TAG_SUBSEC_DIGITIZED, _TAG_USER_COMMENT = 0x9291, 0x9292, 0x9286
+_TAG_OFFSET, _TAG_OFFSET_ORIGINAL, _TAG_OFFSET_DIGITIZED = 0x9010, 0x9011, 0x9012
+_TAG_SUBSEC, _TAG_SUBSEC_ORIGINAL, _TAG_SUBSEC_DIGITIZED = 0x9290, 0x9291, 0x9292
+_TAG_USER_COMMENT = 0x9286
 _MAX_TEXT_SCAN = 4096  # of a comment or tag: enough for any real value
 _MAX_XMP = 2 * 1024 * 1024
+# "xap:" is the prefix Adobe's software wrote for the xmp namespace before 2004 or so.
 _XMP_DATE = re.compile(
-    r"(?:exif:DateTimeOriginal|photoshop:DateCreated|xmp:CreateDate)"
+    r"(?:exif:DateTimeOriginal|photoshop:DateCreated|(?:xmp|xap):CreateDate)"
     r"(?:>|=[\"'])\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*([+-]\d{2}:?\d{2}|Z)?"
 )
 _XMP_SCREENSHOT = re.compile(r"UserComment(?:=[\"']|[^<]*>(?:\s*<[^>]*>)*\s*)Screenshot", re.I)
@@ -40,7 +42,9 @@ class PhotoMeta:
     orientation: int | None = None
     taken: datetime | None = None  # naive (camera local time) or aware
     offset: str = ""
-    from_xmp: bool = False
+    from_xmp: bool = False  # the time was read from the XMP
+    offset_from_xmp: bool = False  # the EXIF time's UTC offset was read from the XMP
+    saved_only: bool = False  # no "taken" time: the EXIF time the file was last saved
     make: str = ""
     model: str = ""
     gps_lat: float | None = None
@@ -110,17 +114,22 @@ def _gps(exif: Image.Exif, meta: PhotoMeta) -> None:
         meta.gps_alt = -abs(alt) if below else alt
 
 
-def _taken(sub: Any, meta: PhotoMeta) -> None:
+def _taken(exif: Image.Exif, sub: Any, meta: PhotoMeta) -> None:
     tries = (
         (sub.get(_TAG_DT_ORIGINAL), sub.get(_TAG_OFFSET_ORIGINAL), sub.get(_TAG_SUBSEC_ORIGINAL)),
         (sub.get(_TAG_DT_DIGITIZED), sub.get(_TAG_OFFSET_DIGITIZED), sub.get(_TAG_SUBSEC_DIGITIZED)),
+        # Some phones write only the time the file was saved (IFD0 DateTime), e.g. a
+        # Samsung SM-G930F JPEG and a Nokia 8.3 5G HEIF: still better than the file's
+        # modification time, which copying changes, but said to be what it is.
+        (exif.get(_TAG_DATETIME), sub.get(_TAG_OFFSET), sub.get(_TAG_SUBSEC)),
     )
-    for raw, offset, subsec in tries:
+    for number, (raw, offset, subsec) in enumerate(tries):
         if not raw:
             continue
         parsed = parse_exif_datetime(text(raw, 40), text(offset or "", 10), text(subsec or "", 10))
         if parsed:
             meta.taken, meta.offset = parsed
+            meta.saved_only = number == len(tries) - 1
             return
 
 
@@ -145,7 +154,7 @@ def read_photo_meta(img: Image.Image) -> PhotoMeta:
         except Exception:  # noqa: BLE001
             sub = {}
         try:
-            _taken(sub, meta)
+            _taken(exif, sub, meta)
             comment = text(sub.get(_TAG_USER_COMMENT, b""), 200).lower()
             meta.screenshot = "screenshot" in comment
         except Exception:  # noqa: BLE001
@@ -167,7 +176,7 @@ def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:
     else:
         xmp_text = str(xmp)[:_MAX_XMP]
     meta.screenshot = meta.screenshot or bool(_XMP_SCREENSHOT.search(xmp_text))
-    if meta.taken is not None:
+    if meta.taken is not None and meta.taken.tzinfo is not None and not meta.saved_only:
         return
     for match in _XMP_DATE.finditer(xmp_text):
         stamp = match.group(1).replace("-", ":", 2).replace("T", " ")
@@ -180,7 +189,17 @@ def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:
             zone = f"{zone[:3]}:{zone[3:]}"
         fraction = (match.group(2) or "").lstrip(".")
         parsed = parse_exif_datetime(stamp, zone, fraction)
-        if parsed:
+        if not parsed:
+            continue
+        if meta.taken is None or meta.saved_only:  # XMP's creation time beats a save time
             meta.taken, meta.offset = parsed
-            meta.from_xmp = True
+            meta.from_xmp, meta.saved_only = True, False
+            return
+        # EXIF gave the clock time without its offset; an editor (Lightroom, Photoshop,
+        # a Jolla or Canon camera) often copied the same time into the XMP with it. The
+        # same clock time to the second makes the offset the camera's own.
+        found, offset = parsed
+        if offset and found.replace(tzinfo=None, microsecond=0) == meta.taken.replace(microsecond=0):
+            meta.taken = meta.taken.replace(tzinfo=found.tzinfo)
+            meta.offset, meta.offset_from_xmp = offset, True
             return
