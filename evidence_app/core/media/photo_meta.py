@@ -26,10 +26,12 @@ _TAG_SUBSEC, _TAG_SUBSEC_ORIGINAL, _TAG_SUBSEC_DIGITIZED = 0x9290, 0x9291, 0x929
 _TAG_USER_COMMENT = 0x9286
 _MAX_TEXT_SCAN = 4096  # of a comment or tag: enough for any real value
 _MAX_XMP = 2 * 1024 * 1024
-# "xap:" is the prefix Adobe's software wrote for the xmp namespace before 2004 or so.
+# "xap:" is the prefix Adobe's software wrote for the xmp namespace before 2004 or so;
+# Apple's Vision Pro writes its zone as "GMT+02:00" ("2024-04-22T14:38:09.526GMT+02:00").
 _XMP_DATE = re.compile(
     r"(?:exif:DateTimeOriginal|photoshop:DateCreated|(?:xmp|xap):CreateDate)"
-    r"(?:>|=[\"'])\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*([+-]\d{2}:?\d{2}|Z)?"
+    r"(?:>|=[\"'])\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*"
+    r"(?:(?:GMT|UTC)?([+-]\d{2}:?\d{2})|(Z|GMT|UTC))?"
 )
 _XMP_SCREENSHOT = re.compile(r"UserComment(?:=[\"']|[^<]*>(?:\s*<[^>]*>)*\s*)Screenshot", re.I)
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
@@ -182,10 +184,8 @@ def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:
         stamp = match.group(1).replace("-", ":", 2).replace("T", " ")
         if len(stamp) == 16:
             stamp += ":00"
-        zone = match.group(3) or ""
-        if zone == "Z":
-            zone = "+00:00"
-        elif zone and ":" not in zone:
+        zone = match.group(3) or ("+00:00" if match.group(4) else "")
+        if zone and ":" not in zone:
             zone = f"{zone[:3]}:{zone[3:]}"
         fraction = (match.group(2) or "").lstrip(".")
         parsed = parse_exif_datetime(stamp, zone, fraction)

@@ -121,3 +121,16 @@ def test_the_old_adobe_xap_prefix_is_read(tmp_path):
     info = analyse(path, path.name)
     assert info.exif_time == datetime(2005, 9, 7, 15, 7, 40, tzinfo=timezone(timedelta(hours=-7)))
     assert info.time_note == "read from the XMP metadata saved inside the picture"
+
+
+def test_a_vision_pro_zone_written_as_gmt_plus_hours_is_read(tmp_path):
+    # bigcat88/pillow_heif tests/images/heif_other/spatial_photo.heic (Apple Vision Pro):
+    # no EXIF time, XMP xmp:CreateDate "2024-04-22T14:38:09.526GMT+02:00" (exiftool).
+    xmp = _xmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+               "<xmp:CreateDate>2024-04-22T14:38:09.526GMT+02:00</xmp:CreateDate>"
+               "</rdf:Description>")
+    path = _jpeg(tmp_path / "spatial.jpg", make="Apple", model="Apple Vision Pro", xmp=xmp)
+    info = analyse(path, path.name)
+    assert info.exif_time == datetime(2024, 4, 22, 14, 38, 9, 526000,
+                                      tzinfo=timezone(timedelta(hours=2)))
+    assert info.exif_offset == "+02:00"
