@@ -34,7 +34,7 @@ from evidence_app.core.media.isolated import analyse_isolated, risky
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
 from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
 from evidence_app.core.media.pdf import PDF_TYPE, read_pdf
-from evidence_app.core.media.photo_meta import read_photo_meta
+from evidence_app.core.media.photo_meta import PhotoMeta, read_photo_meta, salvage_meta
 from evidence_app.core.media.sniff import (
     HEAD_SIZE,
     best_type,
@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 THUMB_SIZE = 256
 # A PDF's first page gets this long to be drawn as a thumbnail (a report waits longer).
 THUMB_TIME_LIMIT = 15.0
+# Where the EXIF of a picture that cannot be opened is looked for: a HEIC may keep it
+# after its image data, so well beyond the start.
+_SALVAGE_BYTES = 16 * 1024 * 1024
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "bildschirmfoto",
                      "capture d\u2019\u00e9cran", "capture d'\u00e9cran", "schermafbeelding")
 _READABLE = set(FORMAT_TYPES.values())
@@ -138,12 +141,14 @@ def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,
         info.preview_error = reason(exc)
         if isinstance(exc, PictureTooLarge):  # what the file claims, for the record
             info.width, info.height = exc.width, exc.height
+        _salvage(source, info)
     except UnidentifiedImageError:
         _not_a_picture(source, name, head, info, thumbnail)
     except Exception as exc:  # noqa: BLE001 - a decoder failing on open means damage
         if sniffed and sniffed.startswith("image/"):
             info.media_type, info.kind = sniffed, "image"
             info.preview_error = reason(exc)
+            _salvage(source, info)
         else:
             _not_a_picture(source, name, head, info, thumbnail)
 
@@ -162,19 +167,7 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
     except Exception as exc:  # noqa: BLE001 - any decoder failure means no preview
         info.preview_error = reason(exc)
     meta = read_photo_meta(img)
-    info.orientation = meta.orientation
-    if meta.taken is not None:
-        info.exif_time, info.exif_offset = meta.taken, meta.offset
-        info.time_source = CaptureSource.EXIF
-        if meta.from_xmp:
-            info.time_note = "read from the XMP metadata saved inside the picture"
-        elif meta.saved_only:
-            info.time_note = ("the picture records only when it was saved, not when it was "
-                              "taken (an edited copy carries when it was edited)")
-        if meta.offset_from_xmp:
-            info.time_note = "its offset from UTC was read from the XMP metadata saved inside the picture"
-    info.camera_make, info.camera_model = meta.make, meta.model
-    info.gps_lat, info.gps_lon, info.gps_alt = meta.gps_lat, meta.gps_lon, meta.gps_alt
+    _use_meta(meta, info)
     lowered = name.lower().replace("\u202f", " ")
     if meta.make or meta.model:
         info.kind = "photo"
@@ -192,6 +185,37 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
         info.preview = True
     except Exception as exc:  # noqa: BLE001 - e.g. an encoder failure on odd pixels
         info.preview_error = f"the preview could not be made ({exc})"
+
+
+def _use_meta(meta: PhotoMeta, info: MediaInfo) -> None:
+    info.orientation = meta.orientation
+    if meta.taken is not None:
+        info.exif_time, info.exif_offset = meta.taken, meta.offset
+        info.time_source = CaptureSource.EXIF
+        if meta.from_xmp:
+            info.time_note = "read from the XMP metadata saved inside the picture"
+        elif meta.saved_only:
+            info.time_note = ("the picture records only when it was saved, not when it was "
+                              "taken (an edited copy carries when it was edited)")
+        if meta.offset_from_xmp:
+            info.time_note = "its offset from UTC was read from the XMP metadata saved inside the picture"
+    info.camera_make, info.camera_model = meta.make, meta.model
+    info.gps_lat, info.gps_lon, info.gps_alt = meta.gps_lat, meta.gps_lon, meta.gps_alt
+
+
+def _salvage(source: Source, info: MediaInfo) -> None:
+    """The EXIF of a picture that cannot be opened, when it survives (see `salvage_meta`)."""
+    try:
+        meta = salvage_meta(_read_all(source, _SALVAGE_BYTES))
+    except OSError:
+        return
+    if meta is None:
+        return
+    _use_meta(meta, info)
+    note = "read from the picture's EXIF, though the picture itself could not be opened"
+    info.time_note = "; ".join(p for p in (info.time_note, note) if p) if meta.taken else ""
+    if meta.make or meta.model:
+        info.kind = "photo"
 
 
 def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo,
@@ -213,6 +237,7 @@ def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo,
         info.kind = "image"
         if media_type in _READABLE and sniff(head) == media_type:
             info.preview_error = "the picture is damaged, so it cannot be displayed"
+            _salvage(source, info)
         else:
             label = suffix.lstrip(".").upper() or media_type
             info.preview_error = f"a picture in a format this app cannot display ({label})"

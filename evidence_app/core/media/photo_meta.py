@@ -26,6 +26,7 @@ _TAG_SUBSEC, _TAG_SUBSEC_ORIGINAL, _TAG_SUBSEC_DIGITIZED = 0x9290, 0x9291, 0x929
 _TAG_USER_COMMENT = 0x9286
 _MAX_TEXT_SCAN = 4096  # of a comment or tag: enough for any real value
 _MAX_XMP = 2 * 1024 * 1024
+_MAX_SALVAGE = 6 + 65535  # an EXIF block is one JPEG segment at most
 # "xap:" is the prefix Adobe's software wrote for the xmp namespace before 2004 or so;
 # Apple's Vision Pro writes its zone as "GMT+02:00" ("2024-04-22T14:38:09.526GMT+02:00").
 _XMP_DATE = re.compile(
@@ -34,6 +35,7 @@ _XMP_DATE = re.compile(
     r"(?:(?:GMT|UTC)?([+-]\d{2}:?\d{2})|(Z|GMT|UTC))?"
 )
 _XMP_SCREENSHOT = re.compile(r"UserComment(?:=[\"']|[^<]*>(?:\s*<[^>]*>)*\s*)Screenshot", re.I)
+_EXIF_BLOCK = re.compile(rb"Exif\x00\x00(?:MM\x00\*|II\*\x00)")
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -143,6 +145,37 @@ def read_photo_meta(img: Image.Image) -> PhotoMeta:
     except Exception:  # noqa: BLE001 - unreadable EXIF is treated as none
         exif = None
     if exif:
+        _read_exif(exif, meta)
+    _read_xmp(img, meta)
+    return meta
+
+
+def salvage_meta(data: bytes) -> PhotoMeta | None:
+    """Capture time, camera and GPS from the EXIF block of a picture that cannot be opened.
+
+    A HEIC whose image data is damaged, or a JPEG cut short or too large to open, often
+    still holds its EXIF intact near the start of the file: the first "Exif" block in
+    `data` is read as it is. None when there is none, or it says nothing useful.
+    """
+    found = _EXIF_BLOCK.search(data)  # HEIF's item list names "Exif" too: TIFF must follow
+    if found is None:
+        return None
+    at = found.start()
+    exif = Image.Exif()
+    try:
+        exif.load(data[at:at + _MAX_SALVAGE])
+    except Exception:  # noqa: BLE001 - a block as broken as the picture gives nothing
+        return None
+    meta = PhotoMeta()
+    _read_exif(exif, meta)
+    meta.orientation = None  # nothing is shown, so nothing is turned
+    if meta.taken is None and meta.gps_lat is None and not (meta.make or meta.model):
+        return None
+    return meta
+
+
+def _read_exif(exif: Image.Exif, meta: PhotoMeta) -> None:
+    if exif:
         try:
             meta.make = text(exif.get(_TAG_MAKE, ""))
             meta.model = text(exif.get(_TAG_MODEL, ""))
@@ -162,8 +195,6 @@ def read_photo_meta(img: Image.Image) -> PhotoMeta:
         except Exception:  # noqa: BLE001
             pass
         _gps(exif, meta)
-    _read_xmp(img, meta)
-    return meta
 
 
 def _read_xmp(img: Image.Image, meta: PhotoMeta) -> None:

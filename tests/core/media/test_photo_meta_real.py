@@ -134,3 +134,55 @@ def test_a_vision_pro_zone_written_as_gmt_plus_hours_is_read(tmp_path):
     assert info.exif_time == datetime(2024, 4, 22, 14, 38, 9, 526000,
                                       tzinfo=timezone(timedelta(hours=2)))
     assert info.exif_offset == "+02:00"
+
+
+def test_a_heic_too_damaged_to_open_still_gives_its_capture_time(tmp_path, case, import_paths):
+    # bigcat88/pillow_heif tests/images/heif_corrupted/corrupted.hif (and an iPhone 13 Pro
+    # Max HEIC with bytes changed): libheif cannot open it, yet its "Exif\0\0II*\0" item
+    # holds DateTimeOriginal 2020:02:19 06:04:51 with OffsetTimeOriginal -08:00 (exiftool).
+    pillow_heif = __import__("pillow_heif")
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Apple", "iPhone 13 Pro Max"
+    sub = exif.get_ifd(EXIF_IFD)
+    sub[0x9003], sub[0x9011], sub[0x9291] = "2022:02:16 12:55:41", "+01:00", "762"
+    path = tmp_path / "IMG_0001.HEIC"
+    Image.new("RGB", (64, 48), "navy").save(path, "HEIF", exif=exif.tobytes(), quality=50)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"hvcC")  # the decoder's set-up: without it nothing can be decoded
+    data[at + 4:at + 40] = b"\xff" * 36
+    path.write_bytes(bytes(data))
+    (result,) = import_paths(path)
+    att = get_attachment(case, result.id)
+    assert not att.preview and "damaged" in att.preview_error
+    assert att.captured_from == "exif"
+    assert att.captured_at == datetime(2022, 2, 16, 11, 55, 41, 762000, tzinfo=UTC)
+    assert att.captured_offset == "+01:00"
+    assert "could not be opened" in att.captured_note
+    assert (att.camera_make, att.camera_model) == ("Apple", "iPhone 13 Pro Max")
+
+
+def test_a_jpeg_cut_short_inside_its_exif_keeps_the_tags_before_the_cut(tmp_path):
+    # ianare/exif-samples jpg/gps/DSCN0010.jpg cut at 1000 and 5000 bytes (inside its
+    # 30 kB EXIF segment, whose maker note and thumbnail follow the times and GPS).
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "NIKON", "COOLPIX P6000"
+    sub = exif.get_ifd(EXIF_IFD)
+    sub[0x9003] = "2008:10:22 16:28:39"
+    sub[0x927C] = b"Nikon\x00" + bytes(range(256)) * 80  # a 20 kB maker note
+    path = tmp_path / "DSCN0010.jpg"
+    Image.new("RGB", (64, 48), "navy").save(path, "JPEG", exif=exif.tobytes())
+    data = path.read_bytes()
+    path.write_bytes(data[:data.find(b"Nikon\x00") + 5000])
+    info = analyse(path, path.name)
+    assert not info.preview and "cut short" in info.preview_error
+    assert info.exif_time == datetime(2008, 10, 22, 16, 28, 39)
+    assert info.camera_model == "COOLPIX P6000" and info.kind == "photo"
+
+
+def test_a_damaged_picture_without_exif_gives_no_time(tmp_path):
+    path = tmp_path / "Screenshot.jpg"
+    Image.new("RGB", (64, 48), "navy").save(path, "JPEG")
+    path.write_bytes(path.read_bytes()[:300])
+    info = analyse(path, path.name)
+    assert not info.preview and info.exif_time is None and info.time_note == ""
