@@ -115,7 +115,7 @@ def _gps(exif: Image.Exif, meta: PhotoMeta) -> None:
     alt = _number(gps.get(6)) if gps.get(6) is not None else math.nan
     if not math.isnan(alt) and abs(alt) <= 20_000:
         below = gps.get(5) in (1, b"\x01", "\x01", "1")
-        meta.gps_alt = -abs(alt) if below else alt
+        meta.gps_alt = (-abs(alt) if below else alt) + 0.0  # no "-0 m" (Galaxy S7 Edge)
 
 
 def _taken(exif: Image.Exif, sub: Any, meta: PhotoMeta) -> None:
