@@ -172,7 +172,7 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
     if meta.make or meta.model:
         info.kind = "photo"
     elif meta.screenshot or any(word in lowered for word in _SCREENSHOT_WORDS) or (
-        fmt == "PNG" and meta.taken is None
+        fmt == "PNG" and (meta.taken is None or meta.from_png_text)
     ):
         info.kind = "screenshot"
     else:
@@ -197,6 +197,9 @@ def _use_meta(meta: PhotoMeta, info: MediaInfo) -> None:
         elif meta.saved_only:
             info.time_note = ("the picture records only when it was saved, not when it was "
                               "taken (an edited copy carries when it was edited)")
+        elif meta.from_png_text:
+            info.time_note = ("read from the 'Creation Time' the program that saved the picture "
+                              "wrote into it")
         if meta.offset_from_xmp:
             info.time_note = "its offset from UTC was read from the XMP metadata saved inside the picture"
     info.camera_make, info.camera_model = meta.make, meta.model

@@ -35,6 +35,21 @@ _XMP_DATE = re.compile(
     r"(?:(?:GMT|UTC)?([+-]\d{2}:?\d{2})|(Z|GMT|UTC))?"
 )
 _XMP_SCREENSHOT = re.compile(r"UserComment(?:=[\"']|[^<]*>(?:\s*<[^>]*>)*\s*)Screenshot", re.I)
+# A PNG's "Creation Time" text (PNG spec 11.3.4.2: RFC 1123 recommended). GNOME's
+# screenshot tool writes strftime's "%c" ("Sat 14 Mar 2025 22:15:03 GMT", or C locale
+# "Sat Mar 14 22:15:03 2025"), others ISO 8601. Only English month names are read, and
+# only a numeric zone, GMT, UTC or Z is trusted: "BST" or "CET" leaves a local time.
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_CLOCK = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm>[AP]M))?"
+_ZONE = r"(?:\s+(?P<zone>[+-]\d{2}:?\d{2}|GMT|UTC|Z|[A-Z]{3,5}))?"
+_PNG_TIMES = [
+    re.compile(r"^(?:[A-Za-z]{3},?\s+)?(?P<D>\d{1,2})\s+(?P<mon>[A-Za-z]{3})[a-z]*\s+(?P<Y>\d{4})\s+"
+               + _CLOCK + _ZONE + r"$", re.I),
+    re.compile(r"^(?:[A-Za-z]{3}\s+)?(?P<mon>[A-Za-z]{3})\s+(?P<D>\d{1,2})\s+" + _CLOCK
+               + r"\s+(?P<Y>\d{4})$", re.I),
+]
+_PNG_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 _EXIF_BLOCK = re.compile(rb"Exif\x00\x00(?:MM\x00\*|II\*\x00)")
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -49,6 +64,7 @@ class PhotoMeta:
     from_xmp: bool = False  # the time was read from the XMP
     offset_from_xmp: bool = False  # the EXIF time's UTC offset was read from the XMP
     saved_only: bool = False  # no "taken" time: the EXIF time the file was last saved
+    from_png_text: bool = False  # the time is a PNG's "Creation Time" text
     make: str = ""
     model: str = ""
     gps_lat: float | None = None
@@ -147,7 +163,53 @@ def read_photo_meta(img: Image.Image) -> PhotoMeta:
     if exif:
         _read_exif(exif, meta)
     _read_xmp(img, meta)
+    _read_png_text(img, meta)
     return meta
+
+
+def _read_png_text(img: Image.Image, meta: PhotoMeta) -> None:
+    try:
+        value = img.info.get("Creation Time") if img.format == "PNG" else None
+        software = img.info.get("Software") if img.format == "PNG" else None
+    except Exception:  # noqa: BLE001
+        return
+    if isinstance(software, str) and "screenshot" in software.lower():  # "gnome-screenshot"
+        meta.screenshot = True
+    if meta.taken is not None or not isinstance(value, str):
+        return
+    parsed = png_creation_time(text(value, 60))
+    if parsed:
+        meta.taken, meta.offset = parsed
+        meta.from_png_text = True
+
+
+def png_creation_time(value: str) -> tuple[datetime, str] | None:
+    """A PNG 'Creation Time' as (naive or aware datetime, offset text); None if unreadable."""
+    iso = _PNG_ISO.match(value)
+    if iso:
+        zone = iso.group(4) or ""
+        zone = "+00:00" if zone == "Z" else zone if ":" in zone or not zone else f"{zone[:3]}:{zone[3:]}"
+        return parse_exif_datetime(f"{iso.group(1).replace('-', ':')} {iso.group(2)}", zone,
+                                   (iso.group(3) or "").lstrip("."))
+    for pattern in _PNG_TIMES:
+        found = pattern.match(value)
+        if not found:
+            continue
+        g = found.groupdict()
+        month = _MONTHS.get(g["mon"].lower())
+        hour = int(g["h"])
+        if month is None or (g["ampm"] and not 1 <= hour <= 12):
+            return None
+        if g["ampm"]:
+            hour = hour % 12 + (12 if g["ampm"].upper() == "PM" else 0)
+        zone = (g.get("zone") or "").upper()
+        offset = ("+00:00" if zone in ("GMT", "UTC", "Z") else
+                  zone if zone[:1] in "+-" and zone else "")
+        if offset and ":" not in offset:
+            offset = f"{offset[:3]}:{offset[3:]}"
+        stamp = f"{g['Y']}:{month:02d}:{int(g['D']):02d} {hour:02d}:{g['m']}:{g['s'] or '00'}"
+        return parse_exif_datetime(stamp, offset)
+    return None
 
 
 def salvage_meta(data: bytes) -> PhotoMeta | None:

@@ -186,3 +186,60 @@ def test_a_damaged_picture_without_exif_gives_no_time(tmp_path):
     path.write_bytes(path.read_bytes()[:300])
     info = analyse(path, path.name)
     assert not info.preview and info.exif_time is None and info.time_note == ""
+
+
+def _png(path, **chunks):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in chunks.items():
+        info.add_text(key.replace("_", " "), value)
+    Image.new("RGB", (60, 120), "white").save(path, "PNG", pnginfo=info)
+    return path
+
+
+def test_a_gnome_screenshot_renamed_keeps_its_creation_time(tmp_path, case, import_paths):
+    # GNOME Shell's screenshot code (shell-screenshot.c) saves tEXt "Software"
+    # "gnome-screenshot" and "Creation Time" as strftime "%c" ("Sat 14 Mar 2025 22:15:03
+    # GMT" in en_GB), falling back to "%FT%T%z"; the PNG spec recommends RFC 1123.
+    path = _png(tmp_path / "harassing message.png", Software="gnome-screenshot",
+                Creation_Time="Sat 14 Mar 2025 22:15:03 GMT")
+    info = analyse(path, path.name)
+    assert info.kind == "screenshot"
+    assert info.exif_time == datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)
+    assert "Creation Time" in info.time_note
+    (result,) = import_paths(path)
+    att = get_attachment(case, result.id)
+    assert att.captured_at == datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC)
+    assert capture_text(att.captured_at, att.captured_from, path.name, "Europe/London") == (
+        "14 Mar 2025, 22:15 GMT")
+
+
+def test_png_creation_times_are_read_only_when_unambiguous(tmp_path):
+    from evidence_app.core.media.photo_meta import png_creation_time
+
+    bst = timezone(timedelta(hours=1))
+    assert png_creation_time("Sat, 14 Mar 2025 22:15:03 +0000")[0] == datetime(
+        2025, 3, 14, 22, 15, 3, tzinfo=UTC)
+    assert png_creation_time("2025-07-14T22:15:03+0100")[0] == datetime(
+        2025, 7, 14, 22, 15, 3, tzinfo=bst)
+    assert png_creation_time("Sat 14 Mar 2025 10:15:03 PM GMT")[0] == datetime(
+        2025, 3, 14, 22, 15, 3, tzinfo=UTC)
+    # A zone named by letters other than GMT/UTC is not trusted: the case's zone is.
+    assert png_creation_time("Mon 14 Jul 2025 22:15:03 BST") == (datetime(2025, 7, 14, 22, 15, 3), "")
+    assert png_creation_time("Mon Jul 14 22:15:03 2025") == (datetime(2025, 7, 14, 22, 15, 3), "")
+    for unreadable in ("Mo 14 Jul 2025 22:15:03 CEST", "14/07/2025 22:15", "2025-07-14T25:15:03",
+                       "Mon 14 Jul 2025 13:15:03 PM GMT", ""):
+        assert png_creation_time(unreadable) is None
+
+
+def test_a_png_creation_time_never_beats_exif(tmp_path):
+    exif = Image.Exif()
+    exif.get_ifd(EXIF_IFD)[0x9003] = "2025:03:14 08:00:00"
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Creation Time", "Sat 15 Mar 2025 22:15:03 GMT")
+    path = tmp_path / "x.png"
+    Image.new("RGB", (10, 10)).save(path, "PNG", pnginfo=info, exif=exif.tobytes())
+    assert analyse(path, path.name).exif_time == datetime(2025, 3, 14, 8, 0, 0)
