@@ -77,6 +77,7 @@ class MediaInfo:
     exif_offset: str = ""
     time_source: str = ""  # where exif_time came from: CaptureSource.EXIF or MEDIA
     time_note: str = ""  # how it was read, when the person should know
+    saved_time_only: bool = False  # exif_time says when the file was saved, not taken
     camera_make: str = ""
     camera_model: str = ""
     gps_lat: float | None = None
@@ -195,6 +196,7 @@ def _use_meta(meta: PhotoMeta, info: MediaInfo) -> None:
         if meta.from_xmp:
             info.time_note = "read from the XMP metadata saved inside the picture"
         elif meta.saved_only:
+            info.saved_time_only = True
             info.time_note = ("the picture records only when it was saved, not when it was "
                               "taken (an edited copy carries when it was edited)")
         elif meta.from_png_text:

@@ -243,3 +243,14 @@ def test_a_png_creation_time_never_beats_exif(tmp_path):
     path = tmp_path / "x.png"
     Image.new("RGB", (10, 10)).save(path, "PNG", pnginfo=info, exif=exif.tobytes())
     assert analyse(path, path.name).exif_time == datetime(2025, 3, 14, 8, 0, 0)
+
+
+def test_a_time_in_the_name_beats_a_save_time(tmp_path, case, import_paths):
+    # A Samsung photo edited in the phone's gallery keeps its camera name; the IFD0
+    # DateTime of the SM-G930F sample is then when it was saved, not taken.
+    path = _jpeg(tmp_path / "20160912_100531(0).jpg", ifd0_time="2016:09:14 18:00:00",
+                 make="samsung", model="SM-G930F")
+    (result,) = import_paths(path)
+    att = get_attachment(case, result.id)
+    assert att.captured_from == "filename"
+    assert att.captured_at == datetime(2016, 9, 12, 9, 5, 31, tzinfo=UTC)
