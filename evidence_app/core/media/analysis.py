@@ -57,6 +57,7 @@ THUMB_TIME_LIMIT = 15.0
 # Where the EXIF of a picture that cannot be opened is looked for: a HEIC may keep it
 # after its image data, so well beyond the start.
 _SALVAGE_BYTES = 16 * 1024 * 1024
+_SEQUENCE_BRANDS = (b"msf1", b"hevs", b"avis")
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "bildschirmfoto",
                      "capture d\u2019\u00e9cran", "capture d'\u00e9cran", "schermafbeelding")
 _READABLE = set(FORMAT_TYPES.values())
@@ -136,6 +137,8 @@ def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,
     try:
         with open_picture(source) as img:
             _picture(img, name, thumbnail, info)
+        if info.exif_time is None and head[4:8] == b"ftyp" and head[8:12] in _SEQUENCE_BRANDS:
+            _sequence_time(source, info)
     except (PictureTooLarge, Image.DecompressionBombError) as exc:
         info.media_type = sniffed or type_from_name(name) or "image/unknown"
         info.kind = "image"
@@ -186,6 +189,20 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
         info.preview = True
     except Exception as exc:  # noqa: BLE001 - e.g. an encoder failure on odd pixels
         info.preview_error = f"the preview could not be made ({exc})"
+
+
+def _sequence_time(source: Source, info: MediaInfo) -> None:
+    """A HEIF/AVIF image sequence (a Nokia burst, an animated AVIF) keeps a movie header;
+    with no EXIF, its creation time (UTC) is the time the sequence was recorded."""
+    try:
+        with open_source(source) as fh:
+            movie = read_movie(fh)
+    except Exception:  # noqa: BLE001 - a broken header only loses the time
+        return
+    if movie.created is not None:
+        info.exif_time, info.exif_offset = movie.created, movie.offset
+        info.time_source = CaptureSource.MEDIA
+        info.time_note = _HEADER_NOTE if movie.created_from == "header" else ""
 
 
 def _use_meta(meta: PhotoMeta, info: MediaInfo) -> None:

@@ -254,3 +254,35 @@ def test_a_time_in_the_name_beats_a_save_time(tmp_path, case, import_paths):
     att = get_attachment(case, result.id)
     assert att.captured_from == "filename"
     assert att.captured_at == datetime(2016, 9, 12, 9, 5, 31, tzinfo=UTC)
+
+
+def _box(kind, payload):
+    import struct
+
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def test_a_heif_burst_without_exif_is_dated_by_its_movie_header(tmp_path):
+    # bigcat88/pillow_heif tests/images/heif_other/nokia/bird_burst.heic: an image
+    # sequence (major brand msf1) with no EXIF; exiftool reads QuickTime CreateDate
+    # 2018:03:09 14:16:50 (UTC) from its mvhd. Built here from a still HEIC, with the
+    # sequence brand and a movie header added.
+    import struct
+
+    pillow_heif = __import__("pillow_heif")
+    pillow_heif.register_heif_opener()
+    still = tmp_path / "still.heic"
+    Image.new("RGB", (64, 48), "navy").save(still, "HEIF", quality=50)
+    data = bytearray(still.read_bytes())
+    assert data[4:12] == b"ftypheic"
+    data[8:12] = b"msf1"
+    since_1904 = int((datetime(2018, 3, 9, 14, 16, 50, tzinfo=UTC)
+                      - datetime(1904, 1, 1, tzinfo=UTC)).total_seconds())
+    mvhd = _box(b"mvhd", struct.pack(">BxxxIIII", 0, since_1904, since_1904, 1000, 3000)
+                + bytes(80))
+    path = tmp_path / "bird_burst.heic"
+    path.write_bytes(bytes(data) + _box(b"moov", mvhd))
+    info = analyse(path, path.name)
+    assert info.preview
+    assert info.exif_time == datetime(2018, 3, 9, 14, 16, 50, tzinfo=UTC)
+    assert info.time_source == "media"
