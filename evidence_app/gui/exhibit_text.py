@@ -86,5 +86,7 @@ def gps_text(att: AttachmentView) -> str:
     ew = "E" if att.gps_lon >= 0 else "W"
     text = f"{abs(att.gps_lat):.5f}\u00b0 {ns}, {abs(att.gps_lon):.5f}\u00b0 {ew}"
     if att.gps_alt is not None:
-        text += f", {att.gps_alt:.0f} m above sea level"
+        metres = round(att.gps_alt)  # an iPhone at a Cardiff dock records -166 m
+        text += (f", {-metres} m below sea level" if metres < 0 else
+                 f", {metres} m above sea level")
     return text

@@ -18,7 +18,7 @@ import stat
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -290,6 +290,11 @@ def _store(case: Case, path: Path, name: str, known: set[str], cancel: CancelTok
 def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
                  ) -> tuple[datetime | None, str, str, str]:
     """Pick the best capture time: (utc time, offset text, source, explanatory note)."""
+    from_name = time_from_filename(name)
+    if info.saved_time_only and from_name is not None and from_name[1]:
+        # A phone's "20160912_100531(0).jpg" edited later: the name keeps when it was
+        # taken, the EXIF only when it was saved.
+        info = replace(info, exif_time=None)
     if info.exif_time is not None:
         source = info.time_source or CaptureSource.EXIF
         if info.exif_time.tzinfo is not None:
@@ -297,7 +302,6 @@ def capture_time(info: MediaInfo, name: str, mtime: datetime | None, tz: str,
         local = localize(info.exif_time, tz)
         note = "; ".join(p for p in (info.time_note, f"no time zone was recorded; {tz} assumed") if p)
         return local.astimezone(UTC), "", source, note
-    from_name = time_from_filename(name)
     if from_name is not None:
         named, has_time = from_name
         if named.tzinfo is not None:

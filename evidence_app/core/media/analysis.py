@@ -34,7 +34,7 @@ from evidence_app.core.media.isolated import analyse_isolated, risky
 from evidence_app.core.media.mp4 import duration_text, is_movie, read_movie
 from evidence_app.core.media.pdf import MAX_BYTES as PDF_MAX_BYTES
 from evidence_app.core.media.pdf import PDF_TYPE, read_pdf
-from evidence_app.core.media.photo_meta import read_photo_meta
+from evidence_app.core.media.photo_meta import PhotoMeta, read_photo_meta, salvage_meta
 from evidence_app.core.media.sniff import (
     HEAD_SIZE,
     best_type,
@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 THUMB_SIZE = 256
 # A PDF's first page gets this long to be drawn as a thumbnail (a report waits longer).
 THUMB_TIME_LIMIT = 15.0
+# Where the EXIF of a picture that cannot be opened is looked for: a HEIC may keep it
+# after its image data, so well beyond the start.
+_SALVAGE_BYTES = 16 * 1024 * 1024
+_SEQUENCE_BRANDS = (b"msf1", b"hevs", b"avis")
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "bildschirmfoto",
                      "capture d\u2019\u00e9cran", "capture d'\u00e9cran", "schermafbeelding")
 _READABLE = set(FORMAT_TYPES.values())
@@ -74,6 +78,7 @@ class MediaInfo:
     exif_offset: str = ""
     time_source: str = ""  # where exif_time came from: CaptureSource.EXIF or MEDIA
     time_note: str = ""  # how it was read, when the person should know
+    saved_time_only: bool = False  # exif_time says when the file was saved, not taken
     camera_make: str = ""
     camera_model: str = ""
     gps_lat: float | None = None
@@ -132,18 +137,22 @@ def _picture_or_file(source: Source, name: str, head: bytes, thumbnail: bool,
     try:
         with open_picture(source) as img:
             _picture(img, name, thumbnail, info)
+        if info.exif_time is None and head[4:8] == b"ftyp" and head[8:12] in _SEQUENCE_BRANDS:
+            _sequence_time(source, info)
     except (PictureTooLarge, Image.DecompressionBombError) as exc:
         info.media_type = sniffed or type_from_name(name) or "image/unknown"
         info.kind = "image"
         info.preview_error = reason(exc)
         if isinstance(exc, PictureTooLarge):  # what the file claims, for the record
             info.width, info.height = exc.width, exc.height
+        _salvage(source, info)
     except UnidentifiedImageError:
         _not_a_picture(source, name, head, info, thumbnail)
     except Exception as exc:  # noqa: BLE001 - a decoder failing on open means damage
         if sniffed and sniffed.startswith("image/"):
             info.media_type, info.kind = sniffed, "image"
             info.preview_error = reason(exc)
+            _salvage(source, info)
         else:
             _not_a_picture(source, name, head, info, thumbnail)
 
@@ -162,19 +171,12 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
     except Exception as exc:  # noqa: BLE001 - any decoder failure means no preview
         info.preview_error = reason(exc)
     meta = read_photo_meta(img)
-    info.orientation = meta.orientation
-    if meta.taken is not None:
-        info.exif_time, info.exif_offset = meta.taken, meta.offset
-        info.time_source = CaptureSource.EXIF
-        if meta.from_xmp:
-            info.time_note = "read from the XMP metadata saved inside the picture"
-    info.camera_make, info.camera_model = meta.make, meta.model
-    info.gps_lat, info.gps_lon, info.gps_alt = meta.gps_lat, meta.gps_lon, meta.gps_alt
+    _use_meta(meta, info)
     lowered = name.lower().replace("\u202f", " ")
     if meta.make or meta.model:
         info.kind = "photo"
     elif meta.screenshot or any(word in lowered for word in _SCREENSHOT_WORDS) or (
-        fmt == "PNG" and meta.taken is None
+        fmt == "PNG" and (meta.taken is None or meta.from_png_text)
     ):
         info.kind = "screenshot"
     else:
@@ -187,6 +189,55 @@ def _picture(img: Image.Image, name: str, thumbnail: bool, info: MediaInfo) -> N
         info.preview = True
     except Exception as exc:  # noqa: BLE001 - e.g. an encoder failure on odd pixels
         info.preview_error = f"the preview could not be made ({exc})"
+
+
+def _sequence_time(source: Source, info: MediaInfo) -> None:
+    """A HEIF/AVIF image sequence (a Nokia burst, an animated AVIF) keeps a movie header;
+    with no EXIF, its creation time (UTC) is the time the sequence was recorded."""
+    try:
+        with open_source(source) as fh:
+            movie = read_movie(fh)
+    except Exception:  # noqa: BLE001 - a broken header only loses the time
+        return
+    if movie.created is not None:
+        info.exif_time, info.exif_offset = movie.created, movie.offset
+        info.time_source = CaptureSource.MEDIA
+        info.time_note = _HEADER_NOTE if movie.created_from == "header" else ""
+
+
+def _use_meta(meta: PhotoMeta, info: MediaInfo) -> None:
+    info.orientation = meta.orientation
+    if meta.taken is not None:
+        info.exif_time, info.exif_offset = meta.taken, meta.offset
+        info.time_source = CaptureSource.EXIF
+        if meta.from_xmp:
+            info.time_note = "read from the XMP metadata saved inside the picture"
+        elif meta.saved_only:
+            info.saved_time_only = True
+            info.time_note = ("the picture records only when it was saved, not when it was "
+                              "taken (an edited copy carries when it was edited)")
+        elif meta.from_png_text:
+            info.time_note = ("read from the 'Creation Time' the program that saved the picture "
+                              "wrote into it")
+        if meta.offset_from_xmp:
+            info.time_note = "its offset from UTC was read from the XMP metadata saved inside the picture"
+    info.camera_make, info.camera_model = meta.make, meta.model
+    info.gps_lat, info.gps_lon, info.gps_alt = meta.gps_lat, meta.gps_lon, meta.gps_alt
+
+
+def _salvage(source: Source, info: MediaInfo) -> None:
+    """The EXIF of a picture that cannot be opened, when it survives (see `salvage_meta`)."""
+    try:
+        meta = salvage_meta(_read_all(source, _SALVAGE_BYTES))
+    except OSError:
+        return
+    if meta is None:
+        return
+    _use_meta(meta, info)
+    note = "read from the picture's EXIF, though the picture itself could not be opened"
+    info.time_note = "; ".join(p for p in (info.time_note, note) if p) if meta.taken else ""
+    if meta.make or meta.model:
+        info.kind = "photo"
 
 
 def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo,
@@ -208,6 +259,7 @@ def _not_a_picture(source: Source, name: str, head: bytes, info: MediaInfo,
         info.kind = "image"
         if media_type in _READABLE and sniff(head) == media_type:
             info.preview_error = "the picture is damaged, so it cannot be displayed"
+            _salvage(source, info)
         else:
             label = suffix.lstrip(".").upper() or media_type
             info.preview_error = f"a picture in a format this app cannot display ({label})"
