@@ -218,12 +218,14 @@ def plan_imports(paths: Sequence[Path]) -> tuple[list[ExportJob], list[Path]]:
     part order; the CLI's `import` and the window's import and drops both use this."""
     exports: list[tuple[Path, str]] = []
     others: list[Path] = []
-    for path in dict.fromkeys(Path(p) for p in paths):  # a file chosen twice is one
-        kind = sniff_export(path) if path.is_file() else None
-        if kind is None:
-            others.append(path)
-        else:
-            exports.append((path, kind))
+    kinds: dict[Path, str | None] = {}
+    for path in (Path(p) for p in paths):
+        if path not in kinds:
+            kind = kinds[path] = sniff_export(path) if path.is_file() else None
+            if kind is not None:  # an export chosen twice is read once
+                exports.append((path, kind))
+        if kinds[path] is None:  # other files go on as given: the file importer says
+            others.append(path)  # "duplicate" of one chosen twice
     downloads = [p for p, kind in exports if kind == "meta_dyi" and zipfile.is_zipfile(p)]
     groups = meta_dyi.group_parts(downloads)
     # Zips whose names say no part may still be pieces of one download (renamed).
