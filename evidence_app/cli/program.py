@@ -6,45 +6,84 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from evidence_app import APP_NAME, __version__
-from evidence_app.cli import (
-    backup,
-    case,
-    encryption,
-    files,
-    incidents,
-    messages,
-    people,
-    report,
-    sample,
-    search,
-)
 from evidence_app.cli.common import Command, Parser, Subcommands, printable, terminal_safe
 from evidence_app.core.errors import UserError
 from evidence_app.paths import default_case_dir, last_case_file
 
-# Each adds one command, its options and what runs it (`set_defaults(run=...)`), in the
-# order `evidence-app --help` lists them: from making a case to handing over a report.
-COMMAND_PARSERS: tuple[Callable[[Subcommands, Parser], None], ...] = (
-    case.add_init, case.add_case, incidents.add_incident, files.add_import,
-    files.add_attachment, messages.add_conversation, incidents.add_note,
-    people.add_person, people.add_vehicle, case.add_verify, report.add_report,
-    report.add_export, search.add_search, search.add_ocr, backup.add_backup,
-    backup.add_restore, encryption.add_encrypt, encryption.add_passphrase,
-    encryption.add_unlock, sample.add_sample,
+if TYPE_CHECKING:
+    from types import ModuleType
+
+# Each command and the group (module of evidence_app.cli) whose `add_<command>` adds it,
+# its options and what runs it (`set_defaults(run=...)`), in the order `evidence-app
+# --help` lists them: from making a case to handing over a report. A group is imported
+# only when one of its commands is asked for (or the whole list is): the desktop app and
+# `--version` import none of them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("init", "case"), ("case", "case"), ("incident", "incidents"), ("import", "files"),
+    ("attachment", "files"), ("conversation", "messages"), ("note", "incidents"),
+    ("person", "people"), ("vehicle", "people"), ("verify", "case"), ("report", "report"),
+    ("export", "report"), ("search", "search"), ("ocr", "search"), ("backup", "backup"),
+    ("restore", "backup"), ("encrypt", "encryption"), ("passphrase", "encryption"),
+    ("unlock", "encryption"), ("sample", "sample"),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_group(module: str) -> ModuleType:
+    """The command group `module` (one of COMMANDS' second names), imported now."""
+    if module == "case":
+        from evidence_app.cli import case
+        return case
+    if module == "incidents":
+        from evidence_app.cli import incidents
+        return incidents
+    if module == "files":
+        from evidence_app.cli import files
+        return files
+    if module == "messages":
+        from evidence_app.cli import messages
+        return messages
+    if module == "people":
+        from evidence_app.cli import people
+        return people
+    if module == "report":
+        from evidence_app.cli import report
+        return report
+    if module == "search":
+        from evidence_app.cli import search
+        return search
+    if module == "backup":
+        from evidence_app.cli import backup
+        return backup
+    if module == "encryption":
+        from evidence_app.cli import encryption
+        return encryption
+    if module == "sample":
+        from evidence_app.cli import sample
+        return sample
+    raise ValueError(f"no command group {module!r}")
+
+
+def command_adder(command: str) -> Callable[[Subcommands, Parser], None]:
+    """What adds `command` to the parser (`add_<command>` of its group)."""
+    module = dict(COMMANDS)[command]
+    add: Callable[[Subcommands, Parser], None] = getattr(command_group(module), f"add_{command}")
+    return add
+
+
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the commands named (default: all of them, and the help's note on
+    which case is used: what `--help` shows)."""
     fmt = argparse.RawDescriptionHelpFormatter
     parser = Parser(
         prog="evidence-app", formatter_class=fmt,
         description=f"{APP_NAME}: a private, offline log of stalking and harassment evidence. "
                     "With no command, the desktop app opens.",
-        epilog=_fill(
+        epilog=None if commands is not None else _fill(
             "Which case: the folder --case names; without it, the case the desktop app "
             f"last opened (remembered in {last_case_file()}), or else the default case "
             f"({default_case_dir()}). Now that is {_default_now()}. A command says on "
@@ -55,6 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
             "refused a file or ocr could not read an image (or for an unexpected failure, "
             "whose details go to the log file); 2 for a mistake in what was asked, printed "
             "as one line (a wrong passphrase too). Each command has its own --help."))
+    _add_options(parser)
+    js = Parser(add_help=False)
+    js.add_argument("--json", action="store_true", help="print one JSON document")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the desktop app (the default)")
+    wanted = set(dict(COMMANDS) if commands is None else commands)
+    for command, _group in COMMANDS:
+        if command in wanted:
+            command_adder(command)(sub, js)
+    _describe(parser)
+    return parser
+
+
+def _add_options(parser: argparse.ArgumentParser, peek: bool = False) -> None:
+    """The options placed before the command (`peek`: --version only noted)."""
     parser.add_argument("--case", metavar="DIR",
                         help="case folder (default: the case the app last opened, else your "
                              "default case; see below)")
@@ -65,18 +119,42 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open a temporary case filled with sample incidents")
     parser.add_argument("--encrypt", action="store_true",
                         help="with --demo: make the sample case an encrypted one")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    if peek:
+        parser.add_argument("--version", action="store_true")
+    else:
+        parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # For smoke tests and the start-up benchmark of a built bundle (packaging/), which has
     # no Python to drive the window with: quit once the window shows the case.
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
-    js = Parser(add_help=False)
-    js.add_argument("--json", action="store_true", help="print one JSON document")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("gui", help="open the desktop app (the default)")
-    for add in COMMAND_PARSERS:
-        add(sub, js)
-    _describe(parser)
-    return parser
+
+
+class _Unclear(Exception):
+    pass
+
+
+class _Peek(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Unclear(message)
+
+
+def commands_asked_for(argv: list[str]) -> tuple[str, ...] | None:
+    """Which commands the parser needs for `argv`: the one it names; none when it names
+    none (the desktop app, --version); all (None) for --help and for whatever is unclear,
+    so the help lists every command and a mistyped one is answered with the list."""
+    peek = _Peek(prog="evidence-app", add_help=False)
+    _add_options(peek, peek=True)
+    peek.add_argument("-h", "--help", action="store_true")
+    peek.add_argument("command", nargs="?")
+    peek.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        seen = peek.parse_args(argv)
+    except _Unclear:
+        return None
+    if seen.command is None:
+        return None if seen.help else ()
+    if seen.command == "gui":
+        return ()
+    return (seen.command,) if seen.command in dict(COMMANDS) else None
 
 
 def _fill(*paragraphs: str) -> str:
@@ -118,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(commands_asked_for(argv))
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
         return _run_gui(args)

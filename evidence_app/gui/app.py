@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import QApplication
 
 from evidence_app import APP_ID, APP_NAME, DESKTOP_ID, __version__
@@ -100,11 +101,40 @@ def start(window: MainWindow, case: Path | None, demo: bool, encrypt: bool = Fal
         window.session.open(window.settings.last_case, quiet_if_missing=True)
 
 
+class WhenShown(QObject):
+    """Runs `then` once the window is first on screen and painted: when its expose event
+    has been handled. Or after `limit_ms` if it never is (started minimised, say), so what
+    waits for it still happens."""
+
+    def __init__(self, window: MainWindow, then: Callable[[], None], limit_ms: int = 1000) -> None:
+        super().__init__(window)
+        self._then: Callable[[], None] | None = then
+        handle = window.windowHandle()
+        if handle is None or handle.isExposed():
+            QTimer.singleShot(0, self._run)
+        else:
+            handle.installEventFilter(self)
+        QTimer.singleShot(limit_ms, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Expose and isinstance(watched, QWindow)
+                and watched.isExposed()):
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._run)  # after the window has handled it: painted
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
 def launch(case: Path | None, demo: bool,
            encrypt: bool = False) -> tuple[QApplication, MainWindow]:
-    """Everything up to the event loop. The window is shown at once; the first case opens
-    on a worker; then search and exhibits are imported on a worker and plug in (they see
-    the open case as if it had just opened)."""
+    """Everything up to the event loop. The window is shown at once; once it is on screen,
+    the first case opens on a worker; then search and exhibits are imported on a worker
+    and plug in (they see the open case as if it had just opened). Nothing loads beside
+    the window's first paint to slow it (the workers' imports hold Python's lock)."""
     app = make_application()
     settings = AppSettings()
     opening = demo or case is not None or settings.last_case is not None
@@ -141,8 +171,8 @@ def launch(case: Path | None, demo: bool,
         if not window.session.opening:  # nothing to open after all (e.g. the case is gone)
             load_features()
 
-    # A zero timer runs after the pending show and paint events: the window comes first.
-    QTimer.singleShot(0, begin)
+    # The window comes first: a zero timer alone can run before it is exposed.
+    WhenShown(window, begin)
     return app, window
 
 

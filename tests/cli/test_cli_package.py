@@ -6,12 +6,16 @@ that closes a loop is caught as well.
 """
 
 import argparse
+import os
+import subprocess
+import sys
 from itertools import combinations
 from typing import Any
 
 import grimp
+import pytest
 
-from evidence_app.cli.program import build_parser
+from evidence_app.cli.program import COMMANDS, build_parser, commands_asked_for
 
 
 def cli_modules(graph: grimp.ImportGraph) -> list[str]:
@@ -49,3 +53,52 @@ def test_every_command_has_something_to_run():
     assert len(commands) == 37 and "incident add" in commands and "unlock" in commands
     assert "sample" in commands and "conversation show" in commands
     assert [name for name, run in commands.items() if not callable(run)] == []
+
+
+def test_each_command_is_added_alone_as_the_whole_list_adds_it():
+    everything = leaf_commands(build_parser())
+    for command, _group in COMMANDS:
+        alone = leaf_commands(build_parser([command]))
+        assert alone.pop("gui") is None
+        assert alone and all(name == command or name.startswith(command + " ")
+                             for name in alone), (command, alone)
+        assert alone == {name: run for name, run in everything.items()
+                         if name == command or name.startswith(command + " ")}
+    assert sum(len(leaf_commands(build_parser([c]))) - 1 for c, _ in COMMANDS) == 37
+
+
+@pytest.mark.parametrize(("argv", "wanted"), [
+    ([], ()), (["--demo"], ()), (["--version"], ()), (["gui"], ()),
+    (["--case", "x", "--exit-when-shown"], ()),
+    (["--case", "report", "report", "--out", "r.pdf"], ("report",)),
+    (["--case=x", "incident", "list", "--json"], ("incident",)),
+    (["--passphrase-stdin", "verify", "-h"], ("verify",)),
+    (["-h"], None), (["repot"], None), (["--case"], None), (["--bogus", "verify"], None),
+])
+def test_only_the_command_asked_for_is_added(argv, wanted):
+    assert commands_asked_for(argv) == wanted
+
+
+# Which command groups a process has imported once it has parsed its arguments.
+GROUPS_LOADED = r"""
+import sys
+from evidence_app.cli.program import build_parser, commands_asked_for
+argv = sys.argv[1:]
+build_parser(commands_asked_for(argv)).parse_known_args(argv)
+print(sorted(m.rsplit(".", 1)[1] for m in sys.modules
+             if m.startswith("evidence_app.cli.") and m.rsplit(".", 1)[1] not in ("program", "common")))
+"""
+
+
+@pytest.mark.parametrize(("argv", "loaded"), [
+    ([], "[]"), (["--demo"], "[]"),
+    (["report", "--out", "r.pdf"], "['report']"),
+    (["import", "x.jpg"], "['files', 'messages']"),  # import's options come from messages
+    (["passphrase"], "['encryption']"),
+])
+def test_the_desktop_app_and_one_command_import_no_other_group(argv, loaded, tmp_path):
+    env = dict(os.environ, EVIDENCE_APP_HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", GROUPS_LOADED, *argv], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == loaded
