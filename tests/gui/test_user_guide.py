@@ -120,6 +120,26 @@ def test_the_guide_says_what_the_app_does_on_screen(qtbot, window):
     assert f"{__version__}" not in text  # the guide does not go stale with each release
 
 
+
+def test_every_menu_the_guide_names_is_where_it_says(qtbot, window):
+    """"File › Back up now…" and the like: each menu path in the guide is a command in
+    that menu of the app, under the same words (the phone's own folders are not menus)."""
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    paths = re.findall(r"\*\*([A-Z][a-z]+) › ([^*]+)\*\*", text)
+    menus = {m.title().replace("&", ""): m for m in window.menus.values()}
+    named = [(menu, item) for menu, item in paths if menu in menus
+             or menu in ("Settings", "Pictures", "DCIM")]
+    assert len(named) == len(paths), paths  # a path to something that is neither
+    checked = 0
+    for menu, item in named:
+        if menu not in menus:
+            continue
+        labels = [a.text().replace("&", "").rstrip("…") for a in menus[menu].actions()]
+        assert item.rstrip("…") in labels, (menu, item, labels)
+        checked += 1
+    assert checked >= 10  # Help, File and Tools paths were all looked at
+
+
 def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     """Section 4: New incident (Ctrl+N), type when it happened as you would say it and
     press Enter, read what was understood; where; no Save button: 'All changes saved'."""
