@@ -140,6 +140,27 @@ def test_every_menu_the_guide_names_is_where_it_says(qtbot, window):
     assert checked >= 10  # Help, File and Tools paths were all looked at
 
 
+
+def test_the_chat_buttons_the_guide_names_are_on_the_conversations_page(qtbot, case_window):
+    """Section 3, "Chats and text messages": the buttons it names are the page's own."""
+    from PySide6.QtWidgets import QPushButton
+
+    from evidence_app.gui.conversations_hookup import install as install_conversations
+    from evidence_app.gui.exhibits_hookup import install as install_exhibits
+
+    window = case_window
+    install_exhibits(window)
+    install_conversations(window)
+    window.case_opened.emit(window.session.ops)
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert "**View › Conversations**" in text
+    buttons = {b.text() for b in window.conversations.page.findChildren(QPushButton)}
+    for words in ("Make an incident from these", "Add to incident…", "Group by day…",
+                  "Who is who"):
+        assert f"**{words}**" in text, words
+        assert words in buttons, (words, buttons)
+
+
 def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     """Section 4: New incident (Ctrl+N), type when it happened as you would say it and
     press Enter, read what was understood; where; no Save button: 'All changes saved'."""
