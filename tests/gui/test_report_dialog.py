@@ -365,3 +365,16 @@ def test_the_dialog_says_how_many_incidents_are_still_to_describe(qtbot, case):
     assert "Show incidents to describe" in notice.text()
     dlg.reject()
     ops.wait_idle()
+
+
+def test_the_buttons_are_named_as_the_user_guide_names_them(dialog):
+    """Section 7 of the guide: **Update preview**, **Print…**, **Save as PDF…**,
+    **Export bundle…**, with the same ellipsis as every other "asks more" button."""
+    guide = " ".join((Path(__file__).resolve().parents[2] / "docs" / "user-guide.md")
+                     .read_text(encoding="utf-8").split())
+    for button in (dialog.update_button, dialog.print_button, dialog.save_button,
+                   dialog.export_button):
+        assert f"**{button.text()}**" in guide, button.text()
+    assert not any(b.text().endswith("...") for b in (dialog.print_button,
+                                                        dialog.save_button,
+                                                        dialog.export_button))

@@ -116,9 +116,9 @@ class ReportDialog(QDialog):
         splitter.setSizes([400, 750])
 
         self.update_button = QPushButton("Update preview")
-        self.print_button = QPushButton("Print...")
-        self.save_button = QPushButton("Save as PDF...")
-        self.export_button = QPushButton("Export bundle...")
+        self.print_button = QPushButton("Print\u2026")
+        self.save_button = QPushButton("Save as PDF\u2026")
+        self.export_button = QPushButton("Export bundle\u2026")
         self.open_button = QPushButton("Open in PDF viewer")
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
