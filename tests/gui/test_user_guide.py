@@ -184,3 +184,6 @@ def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     qtbot.keyClick(form.location, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: window.save_label.text() == "All changes saved"
                     and editor.detail.location == "Outside my house", timeout=15000)
+    # The vehicle is linked where the guide says: the form's own button.
+    assert f"**{form.link_vehicle.text()}**" in text
+    assert form.link_vehicle.isVisibleTo(window)
