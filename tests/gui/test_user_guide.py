@@ -17,7 +17,7 @@ from evidence_app.gui.dialogs.user_guide import GUIDE_PLACES, UserGuide, guide_f
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "user-guide.md"
 SECTIONS = ["Getting started", "Getting screenshots and photos off your phone",
-            "Bringing pictures into the app", "Writing down an incident",
+            "Bringing pictures and chats into the app", "Writing down an incident",
             "What the police want recorded, and why", "Finding things again",
             "Making and printing a report", "Keeping your case safe",
             "What the app does not protect you from", "Trying it on the sample case"]
