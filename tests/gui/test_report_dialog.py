@@ -378,3 +378,16 @@ def test_the_buttons_are_named_as_the_user_guide_names_them(dialog):
     assert not any(b.text().endswith("...") for b in (dialog.print_button,
                                                         dialog.save_button,
                                                         dialog.export_button))
+
+
+def test_the_window_opens_at_prepared_for_and_tab_goes_through_the_choices(qtbot, dialog):
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.panel.profile, timeout=5000)
+    stops = []
+    for _ in range(8):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    assert not any(isinstance(w, QScrollArea) for w in stops)
+    assert stops[0] is not dialog.panel.profile

@@ -86,6 +86,8 @@ class ReportDialog(QDialog):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(380)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its choices take the focus, not it
+        self.panel.profile.setFocus()  # step 1 of the guide: Prepared for
 
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
