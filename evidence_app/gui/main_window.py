@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         welcome_page = QScrollArea()
         welcome_page.setWidgetResizable(True)
         welcome_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Only a frame for the welcome screen: never a stop for Tab or the first focus.
+        welcome_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.busy_page = QLabel()
         self.busy_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy_page.setObjectName("emptyHint")
@@ -395,6 +397,8 @@ class MainWindow(QMainWindow):
     def show_welcome(self) -> None:
         self.welcome.set_recent(self.settings.recent_cases())
         self._show_page(self.welcome_page)
+        if not self.lock.locked:  # typing starts in "Your full name", as the guide says
+            self.welcome.owner.setFocus()
         self._set_title(APP_NAME)
         self.case_label.setText("")
         self.save_label.setText("")

@@ -14,7 +14,16 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
 
 
 def problems(window: QWidget) -> list[str]:
@@ -50,6 +59,31 @@ def problems(window: QWidget) -> list[str]:
         local = button.mapTo(window, button.rect().bottomRight())
         if local.y() > window.height() or local.x() > window.width():
             found.append(f"button {name!r} below or beside the window's edge")
+    found += squashed(window)
+    return found
+
+
+def squashed(window: QWidget) -> list[str]:
+    """Fields and buttons pressed flatter than they can be drawn, and wrapped text with
+    its last lines cut off: what a window too short for its content does (a dialog Qt
+    sizes itself gets at most two thirds of the screen)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.window() is not window \
+                or _scrolled(widget, window):
+            continue
+        if isinstance(widget, QAbstractButton) and (
+                not widget.text() or isinstance(widget.parentWidget(), QLineEdit)):
+            continue  # an icon inside a field (the eye of a passphrase), drawn small
+        if isinstance(widget, QComboBox | QLineEdit | QAbstractSpinBox | QAbstractButton):
+            # (a pixel or two less is how some styles draw a combo box in a form)
+            if widget.height() < widget.minimumSizeHint().height() * 0.8:
+                name = getattr(widget, "text", lambda: "")() or widget.accessibleName() \
+                    or type(widget).__name__
+                found.append(f"{name!r} squashed to {widget.height()} pixels high")
+        elif isinstance(widget, QLabel) and widget.wordWrap() and widget.text().strip() \
+                and widget.height() < widget.heightForWidth(widget.width()) - 2:
+            found.append(f"text {widget.text()[:40]!r} cut off")
     return found
 
 
@@ -71,14 +105,19 @@ def main() -> None:
     from evidence_app.gui.dialogs.about import AboutDialog
     from evidence_app.gui.dialogs.caption_dialog import CaptionDialog
     from evidence_app.gui.dialogs.case_settings import CaseSettingsDialog
+    from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
     from evidence_app.gui.dialogs.diary_import import DiaryImportDialog
     from evidence_app.gui.dialogs.group_review import GroupReviewDialog
     from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog
     from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
     from evidence_app.gui.dialogs.people import PeopleDialog
+    from evidence_app.gui.dialogs.privacy import PrivacyDialog
+    from evidence_app.gui.dialogs.protect import ProtectDialog
+    from evidence_app.gui.dialogs.protection_help import ProtectionHelpDialog
     from evidence_app.gui.dialogs.report_dialog import ReportDialog
     from evidence_app.gui.dialogs.trash import TrashDialog
     from evidence_app.gui.dialogs.user_guide import UserGuide
+    from evidence_app.gui.settings import AppSettings
     from evidence_app.gui.tasks import CaseOps
     from evidence_app.gui.thumbs import ThumbnailLoader
     from evidence_app.gui.widgets.viewer import ExhibitViewer
@@ -111,6 +150,10 @@ def main() -> None:
         "caption": lambda: CaptionDialog(attachment),
         "about": lambda: AboutDialog(folder / "case"),
         "user guide": lambda: UserGuide(),
+        "privacy and lock": lambda: PrivacyDialog(AppSettings()),
+        "protect": lambda: ProtectDialog(folder / "case"),
+        "check my evidence": lambda: CheckEvidenceDialog(ops),
+        "protection help": lambda: ProtectionHelpDialog("Esc pressed twice"),
     }
     report: dict[str, list[str]] = {}
     opened = []  # kept alive: late replies from worker threads still reach them

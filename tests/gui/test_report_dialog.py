@@ -365,3 +365,29 @@ def test_the_dialog_says_how_many_incidents_are_still_to_describe(qtbot, case):
     assert "Show incidents to describe" in notice.text()
     dlg.reject()
     ops.wait_idle()
+
+
+def test_the_buttons_are_named_as_the_user_guide_names_them(dialog):
+    """Section 7 of the guide: **Update preview**, **Print…**, **Save as PDF…**,
+    **Export bundle…**, with the same ellipsis as every other "asks more" button."""
+    guide = " ".join((Path(__file__).resolve().parents[2] / "docs" / "user-guide.md")
+                     .read_text(encoding="utf-8").split())
+    for button in (dialog.update_button, dialog.print_button, dialog.save_button,
+                   dialog.export_button):
+        assert f"**{button.text()}**" in guide, button.text()
+    assert not any(b.text().endswith("...") for b in (dialog.print_button,
+                                                        dialog.save_button,
+                                                        dialog.export_button))
+
+
+def test_the_window_opens_at_prepared_for_and_tab_goes_through_the_choices(qtbot, dialog):
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.panel.profile, timeout=5000)
+    stops = []
+    for _ in range(8):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    assert not any(isinstance(w, QScrollArea) for w in stops)
+    assert stops[0] is not dialog.panel.profile

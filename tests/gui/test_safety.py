@@ -96,6 +96,20 @@ def test_check_my_evidence_names_a_tampered_exhibit_and_what_to_do(qtbot, window
     settle(qtbot, window)
 
 
+
+def test_check_my_evidence_closes_with_enter_once_it_has_finished(qtbot, window, tmp_path):
+    folder, _results = case_with_photos(tmp_path / "case", tmp_path)
+    open_in(qtbot, window, folder)
+    menu_action(window, "tools", "Check my evidence…").trigger()
+    dialog = dialog_of(CheckEvidenceDialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.close_button, timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    settle(qtbot, window)
+
+
 def test_back_up_now_shows_the_space_needed_then_saves_and_the_status_bar_says_so(
         qtbot, window, tmp_path):
     folder, _ = case_with_photos(tmp_path / "case", tmp_path)

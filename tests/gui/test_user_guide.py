@@ -17,7 +17,7 @@ from evidence_app.gui.dialogs.user_guide import GUIDE_PLACES, UserGuide, guide_f
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "user-guide.md"
 SECTIONS = ["Getting started", "Getting screenshots and photos off your phone",
-            "Bringing pictures into the app", "Writing down an incident",
+            "Bringing pictures and chats into the app", "Writing down an incident",
             "What the police want recorded, and why", "Finding things again",
             "Making and printing a report", "Keeping your case safe",
             "What the app does not protect you from", "Trying it on the sample case"]
@@ -120,6 +120,47 @@ def test_the_guide_says_what_the_app_does_on_screen(qtbot, window):
     assert f"{__version__}" not in text  # the guide does not go stale with each release
 
 
+
+def test_every_menu_the_guide_names_is_where_it_says(qtbot, window):
+    """"File › Back up now…" and the like: each menu path in the guide is a command in
+    that menu of the app, under the same words (the phone's own folders are not menus)."""
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    paths = re.findall(r"\*\*([A-Z][a-z]+) › ([^*]+)\*\*", text)
+    menus = {m.title().replace("&", ""): m for m in window.menus.values()}
+    named = [(menu, item) for menu, item in paths if menu in menus
+             or menu in ("Settings", "Pictures", "DCIM")]
+    assert len(named) == len(paths), paths  # a path to something that is neither
+    checked = 0
+    for menu, item in named:
+        if menu not in menus:
+            continue
+        labels = [a.text().replace("&", "").rstrip("…") for a in menus[menu].actions()]
+        assert item.rstrip("…") in labels, (menu, item, labels)
+        checked += 1
+    assert checked >= 10  # Help, File and Tools paths were all looked at
+
+
+
+def test_the_chat_buttons_the_guide_names_are_on_the_conversations_page(qtbot, case_window):
+    """Section 3, "Chats and text messages": the buttons it names are the page's own."""
+    from PySide6.QtWidgets import QPushButton
+
+    from evidence_app.gui.conversations_hookup import install as install_conversations
+    from evidence_app.gui.exhibits_hookup import install as install_exhibits
+
+    window = case_window
+    install_exhibits(window)
+    install_conversations(window)
+    window.case_opened.emit(window.session.ops)
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert "**View › Conversations**" in text
+    buttons = {b.text() for b in window.conversations.page.findChildren(QPushButton)}
+    for words in ("Make an incident from these", "Add to incident…", "Group by day…",
+                  "Who is who"):
+        assert f"**{words}**" in text, words
+        assert words in buttons, (words, buttons)
+
+
 def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     """Section 4: New incident (Ctrl+N), type when it happened as you would say it and
     press Enter, read what was understood; where; no Save button: 'All changes saved'."""
@@ -143,3 +184,6 @@ def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     qtbot.keyClick(form.location, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: window.save_label.text() == "All changes saved"
                     and editor.detail.location == "Outside my house", timeout=15000)
+    # The vehicle is linked where the guide says: the form's own button.
+    assert f"**{form.link_vehicle.text()}**" in text
+    assert form.link_vehicle.isVisibleTo(window)

@@ -165,3 +165,25 @@ def test_cases_need_not_be_remembered_on_this_computer(qtbot, window, settings, 
     wait_open(qtbot, window)
     assert settings.recent_cases() == [] and settings.last_case is None
     assert window.welcome.recent.count() == 0
+
+
+def test_a_first_start_types_straight_into_your_full_name(qtbot, window):
+    """A newcomer starts typing at once: the name goes into "Your full name", and Tab
+    goes through the form in reading order without stopping on an invisible frame."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5000)
+    welcome = window.welcome
+    qtbot.keyClicks(QApplication.focusWidget(), "Jane Smith")
+    assert welcome.owner.text() == "Jane Smith"
+    visited = []
+    for _ in range(12):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+        if visited[-1] is welcome.owner:
+            break
+    assert visited[:2] == [welcome.initials, welcome.case_name]
+    assert visited[-1] is welcome.owner  # round again, every stop a field or a button
+    assert welcome.create_button in visited
+    assert window.welcome_page not in visited

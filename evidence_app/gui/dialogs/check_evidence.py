@@ -123,6 +123,7 @@ class CheckEvidenceDialog(QDialog):
         from evidence_app.core.evidence_check import CheckResult
 
         self.stop_button.setEnabled(False)
+        self._ready_to_close()
         results = [i for i in items if isinstance(i, CheckResult)]
         if not results:
             self.status.setText("The check was stopped before it finished; nothing was changed.")
@@ -147,8 +148,14 @@ class CheckEvidenceDialog(QDialog):
             parts.append(f"<p><b>{escape(NEVER_ADDED)}</b><br>{escape(result.never_added)}</p>")
         self.details.setText("".join(parts))
 
+    def _ready_to_close(self) -> None:
+        """Once the check has ended, Enter (or Esc) closes the window."""
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+
     def _failed(self, exc: BaseException) -> None:
         self.stop_button.setEnabled(False)
+        self._ready_to_close()
         self.bar.setRange(0, 1)
         self.status.setText("The check could not run.")
         show_error(self, "The check could not run", exc)

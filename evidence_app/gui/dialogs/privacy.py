@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.gui.look import heading
+from evidence_app.gui.screen_fit import fit_to_screen
 from evidence_app.gui.settings import DOUBLE_ESCAPE, AppSettings
 
 IDLE_CHOICES = [0, 1, 2, 5, 10, 15, 30, 60]  # minutes; 0 = never
@@ -133,6 +134,9 @@ class PrivacyDialog(QDialog):
         self.buttons = buttons
         layout.addWidget(buttons)
         self._load()
+        # Tall enough for everything in it: left to itself, Qt gives a dialog at most two
+        # thirds of the screen, which on a 1280x720 laptop squashed the lock choices.
+        fit_to_screen(self, 600, layout.totalHeightForWidth(600))
 
     def _idle_box(self, minutes: int) -> QComboBox:
         box = QComboBox()

@@ -86,6 +86,8 @@ class ReportDialog(QDialog):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(380)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its choices take the focus, not it
+        self.panel.profile.setFocus()  # step 1 of the guide: Prepared for
 
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -116,9 +118,9 @@ class ReportDialog(QDialog):
         splitter.setSizes([400, 750])
 
         self.update_button = QPushButton("Update preview")
-        self.print_button = QPushButton("Print...")
-        self.save_button = QPushButton("Save as PDF...")
-        self.export_button = QPushButton("Export bundle...")
+        self.print_button = QPushButton("Print\u2026")
+        self.save_button = QPushButton("Save as PDF\u2026")
+        self.export_button = QPushButton("Export bundle\u2026")
         self.open_button = QPushButton("Open in PDF viewer")
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
