@@ -9,6 +9,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,31 @@ def test_no_qt_module_or_library_the_app_imports_is_left_out():
     left_out = {w for text in spec_list("PY_UNUSED") for w in text.split()}
     used_top = {m.split(".")[0] for m in imported_modules()}
     assert used_top & {m.split(".")[0] for m in left_out if "." not in m} == set()
-    assert "lxml.etree" not in left_out  # pikepdf's XMP needs it
+    assert "lxml" in left_out  # see the next test
+
+
+def test_an_archival_report_is_written_without_lxml(tmp_path):
+    """The bundle leaves lxml out (5.6 MiB): making a PDF/A report must not import it
+    (pikepdf imports it only to read XMP, or to fix the version in it on save)."""
+    code = textwrap.dedent(f"""
+        import sys
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from reportlab.pdfgen import canvas
+        from evidence_app.core.report.archival import DocumentInfo, make_archival
+        raw, out = Path({str(tmp_path / "raw.pdf")!r}), Path({str(tmp_path / "out.pdf")!r})
+        c = canvas.Canvas(str(raw))
+        c.drawString(72, 720, "Evidence log")
+        c.save()
+        make_archival(raw, out, DocumentInfo("Evidence log", "Jane Smith", "Report",
+                                             "Evidence Organiser",
+                                             datetime(2025, 3, 14, tzinfo=timezone.utc)))
+        assert out.stat().st_size > 0
+        print(sorted(m for m in sys.modules if m.split(".")[0] == "lxml"))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stdout
 
 
 def load_licences():
