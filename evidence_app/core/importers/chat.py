@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
+from evidence_app.core.importers.message_marks import record_marks
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.search.messages import (
     MessageDoc,
@@ -91,6 +92,11 @@ class ChatMessage:
     wall: str = ""  # "2025-03-14 22:15:00": the local time as written, for zone-less times
     stamp: str | None = None  # sent_at as stored, when the importer has it (else computed)
     media: bool = False  # it sent a picture or file (attached, or "<Media omitted>")
+    # What the export says beyond the words (message_marks.py; text stays exact):
+    forwarded_from: str | None = None  # forwarded, from whom ("" = not said)
+    edited: bool = False  # changed after it was sent
+    edited_at: datetime | None = None  # when, aware UTC, if the export says
+    unsent: bool = False  # taken back by its sender (Instagram, Messenger)
 
 
 @dataclass
@@ -811,6 +817,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
+        record_marks(conn, ex, fresh, next_id)  # forwarded/edited/unsent (message_marks.py)
         for pos in fresh:
             added_by_part[ex.messages[pos].part] += 1
         added_keys = [keys[p] for p in fresh]
