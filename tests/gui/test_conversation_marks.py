@@ -65,7 +65,7 @@ def test_forwarded_and_edited_messages_say_so(qtbot, win):
                           "gym at 6 again")
     assert "Forwarded from Dave Price" in fwd.data(Qt.ItemDataRole.ToolTipRole)
     assert footer(edited.data(MessageRole)) == "edited \u00b7 22:17"
-    assert "Edited 14/03/2025 22:40" in edited.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Edited 14/03/2025 22:40 GMT" in edited.data(Qt.ItemDataRole.ToolTipRole)
     assert footer(plain.data(MessageRole)) == "22:18"
     assert plain.data() == "Jane Smith, 22:18: Stop messaging me"
     # The forwarded line takes room in the bubble: it is taller than the same text alone.

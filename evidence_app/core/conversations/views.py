@@ -144,7 +144,7 @@ class MessageView:
             when = ""
             if self.edited_at is not None:
                 at = self.edited_at.astimezone(ZoneInfo(tz)) if tz else self.edited_at
-                when = " " + at.strftime("%d/%m/%Y %H:%M")
+                when = " " + at.strftime("%d/%m/%Y %H:%M %Z")
             out.append(f"Edited{when}")
         if self.unsent:
             out.append("Unsent by the sender")

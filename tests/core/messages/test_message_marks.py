@@ -52,7 +52,7 @@ def test_telegram_forwarded_and_edited_messages(case, tmp_path):
     assert (hidden.forwarded_from, hidden.marks()) == ("", ["Forwarded"])
     assert edited.text == "I never said that" and edited.forwarded_from is None
     assert edited.edited and edited.edited_at == datetime(2025, 3, 14, 22, 40, tzinfo=UTC)
-    assert edited.marks("Europe/London") == ["Edited 14/03/2025 22:40"]
+    assert edited.marks("Europe/London") == ["Edited 14/03/2025 22:40 GMT"]
     assert (plain.forwarded_from, plain.edited, plain.unsent, plain.marks()) == (
         None, False, False, [])
 
