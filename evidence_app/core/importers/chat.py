@@ -36,6 +36,7 @@ from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
 from evidence_app.core.importers.message_marks import record_marks
+from evidence_app.core.importers.phone_numbers import address_key
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.search.messages import (
     MessageDoc,
@@ -562,7 +563,9 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
         Participant.conversation_id == conv.id)).all()
     known = {(p.name, p.address): p.id for p in rows}
     by_name = {p.name: p.id for p in rows if p.name}
-    by_address = {p.address: p.id for p in rows if p.address}
+    # One number written two ways ("+1 555 123 4567", "(555) 123-4567") is one person.
+    addr = address_key(conv.timezone)
+    by_address = {addr(p.address): p.id for p in rows if p.address}
     out: dict[tuple[str, str], int] = {}
     for m in ex.messages:
         if m.kind == "system" and not m.sender:
@@ -570,7 +573,7 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
         key = (m.sender, m.address)
         if key in out:
             continue
-        pid = known.get(key) or (by_address.get(m.address) if m.address else None) or (
+        pid = known.get(key) or (by_address.get(addr(m.address)) if m.address else None) or (
             by_name.get(m.sender) if m.sender and not m.address else None)
         if pid is None:
             owner = m.from_owner is True or (m.sender in ex.owner_names and bool(m.sender))
@@ -585,7 +588,7 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
             if m.sender:
                 by_name.setdefault(m.sender, pid)
             if m.address:
-                by_address.setdefault(m.address, pid)
+                by_address.setdefault(addr(m.address), pid)
         out[key] = pid
     return out
 
