@@ -2,6 +2,8 @@
 as always, a chat export goes into Conversations, and, as when the chat is dropped on
 the incident, the person is offered the messages from the incident's day."""
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -72,6 +74,11 @@ def test_import_button_with_an_incident_open_offers_its_days_messages(
     assert box.text() == "The chat \u201cMark\u201d is in Conversations now."
     assert "It holds 5 messages and 1 call from 14 March, the day of the incident " \
            "\u201cHe waited outside all night\u201d" in box.informativeText()
+    if os.environ.get("OFFER_SHOT"):  # to look at the question over the window
+        win.resize(1366, 768)
+        qtbot.wait(200)
+        win.grab().save(os.environ["OFFER_SHOT"] + "-window.png")
+        box.grab().save(os.environ["OFFER_SHOT"] + "-box.png")
     case = win.session.ops.case
     assert conv.incident_messages(case, incident_id) == []  # nothing added unasked
     add = next(b for b in box.buttons() if b.text().startswith("Add the 5"))
