@@ -177,6 +177,8 @@ def _message_json(m: MessageView, live: set[int] | None = None) -> dict[str, Any
             "call": ({"number": m.call_number, "direction": m.call_direction,
                       "status": m.call_status, "seconds": m.call_seconds}
                      if m.kind == "call" else None),
+            "forwarded_from": m.forwarded_from, "edited": m.edited,
+            "edited_at": m.edited_at, "unsent": m.unsent,
             "export": m.export_mark, "line": m.source_line, "incident_id": incident,
             "attachments": [{"exhibit": a.exhibit_mark, "name": a.name} for a in m.attachments]}
 
@@ -207,8 +209,9 @@ def cmd_conversation_show(args: argparse.Namespace) -> int:
             body = m.call_summary() if m.kind == "call" else m.text
             files = "".join(f" [{a.exhibit_mark} {a.name}]" for a in m.attachments)
             who = m.sender_name or "(system)"
+            marks = "".join(f"[{x}] " for x in m.marks(tz))  # forwarded, edited, unsent
             lines.append(f"{m.index:>6}  {stamp}  {printable(who)}: "
-                         f"{printable(body)}{files}")
+                         f"{printable(marks)}{printable(body)}{files}")
         return "\n".join(lines)
 
     emit(args, dict(_conv_json(conv), page=[_message_json(m, live) for m in page]), text)

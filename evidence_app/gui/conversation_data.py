@@ -88,6 +88,7 @@ def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
         text = m.text
         if m.subject:
             text = f"{m.subject}\n\n{text}" if text else m.subject
+        marks = m.marks(tz)
         deleted = m.kind == "text" and text.strip().lstrip("\u200e") in {
             t.lstrip("\u200e") for t in DELETED_TEXTS}
         rows.append(MessageRow(
@@ -103,7 +104,10 @@ def to_rows(case: Any, messages: list[conv.MessageView], tz: str,
             call_withheld=m.kind == "call" and m.call_number == "Withheld number",
             call_seconds=m.call_seconds, export_mark=m.export_mark,
             incident_id=m.incident_id if m.incident_id in live else None, time_note=m.time_note,
-            conversation_id=m.conversation_id, sender_id=m.sender_id))
+            conversation_id=m.conversation_id, sender_id=m.sender_id,
+            forwarded=next((x for x in marks if x.startswith("Forwarded")), ""),
+            edited=next((x for x in marks if x.startswith("Edited")), ""),
+            unsent=m.unsent))
     return rows
 
 

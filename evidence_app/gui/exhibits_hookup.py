@@ -216,25 +216,36 @@ class ExhibitsHookup(QObject):
         else:
             self._drop_to_inbox(paths)
 
-    def _drop_to_inbox(self, paths: list[Path]) -> None:
+    def _drop_to_inbox(self, paths: list[Path], offer_to: tuple[int, str] | None = None,
+                       ) -> None:
         if self.inbox is not None:
-            self.inbox.import_paths(paths)
+            self.inbox.import_paths(paths, offer_to)
             self.show_inbox(True)
+
+    def _incident_in_editor(self) -> tuple[int, str] | None:
+        """The incident open in the editor (id, "the incident “...”"), if any."""
+        incident_id = self._editor_incident()
+        if incident_id is None or self.gallery is None:
+            return None
+        return incident_id, incident_destination(self.gallery.title)
 
     def choose_files(self) -> None:
         if self.inbox is None:
             return
+        # Read before the chooser: showing the Inbox afterwards hides the editor.
+        open_incident = self._incident_in_editor()
         paths = pick_files_to_import(self.window, "Import into the Inbox")
         if paths:
-            self._drop_to_inbox(paths)
+            self._drop_to_inbox(paths, open_incident)
 
     def choose_folder(self) -> None:
         if self.inbox is None:
             return
+        open_incident = self._incident_in_editor()
         folder = QFileDialog.getExistingDirectory(self.window, "Import a whole folder into "
                                                   "the Inbox", str(start_folder()))
         if folder:
-            self._drop_to_inbox([Path(folder)])
+            self._drop_to_inbox([Path(folder)], open_incident)
 
     def paste(self) -> None:
         if self.inbox is None or self.gallery is None:

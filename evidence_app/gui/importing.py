@@ -95,8 +95,13 @@ class ImportRun(QObject):
 
     def __init__(self, ops: CaseOps, paths: list[Path], incident_id: int | None,
                  destination: str, parent: QWidget, show_after_ms: int = SHOW_AFTER_MS,
-                 summary: bool = True, date_orders: dict[str, str] | None = None) -> None:
+                 summary: bool = True, date_orders: dict[str, str] | None = None,
+                 offer_to: tuple[int, str] | None = None) -> None:
         super().__init__(parent)
+        # The incident open while files are imported into the Inbox (the Import action):
+        # its day's messages are offered as after a drop on it; the pictures stay in the
+        # Inbox, where the Import action always puts them.
+        self.offer_to = offer_to
         self.date_orders = date_orders or {}
         self.exports: list[ExportOutcome] = []
         self.offer: MessageOffer | None = None  # the question about the messages, after a drop on an incident
@@ -185,10 +190,13 @@ class ImportRun(QObject):
             self._ask_date_order(outcome)
         chats = list(dict.fromkeys(c.conversation_id for e in self.exports
                                    for c in e.conversations))
-        if self.incident_id is not None and chats and not self.cancelled:
-            # Dropped on an incident: offer its day's messages (message_offer.py).
+        target = ((self.incident_id, self.destination) if self.incident_id is not None
+                  else self.offer_to)
+        if target is not None and chats and not self.cancelled:
+            # Dropped on an incident, or imported while one is open: offer its day's
+            # messages (message_offer.py).
             titles = list(dict.fromkeys(c.title for e in self.exports for c in e.conversations))
-            self.offer = MessageOffer(self.ops, self.incident_id, self.destination, chats,
+            self.offer = MessageOffer(self.ops, target[0], target[1], chats,
                                       self.window, titles).start()
 
     def _ask_date_order(self, outcome: ExportOutcome) -> None:
@@ -212,7 +220,7 @@ class ImportRun(QObject):
             if order is not None:
                 start_import(self.ops, [Path(outcome.path)], self.incident_id,
                              self.destination, self.window,
-                             date_orders={outcome.path: order})
+                             date_orders={outcome.path: order}, offer_to=self.offer_to)
 
         box.finished.connect(lambda _r: chosen())
         self.question = box

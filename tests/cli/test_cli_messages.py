@@ -165,3 +165,18 @@ def test_import_says_when_earlier_messages_were_slotted_in_and_pictures_added(
     code, out, _ = cli("--case", case_dir, "import", full, "--json")
     row = json.loads(out)["conversations"][0]
     assert (row["messages_added"], row["renumbered"], row["files_added"]) == (0, 0, 0)
+
+
+def test_conversation_show_says_which_messages_were_forwarded_or_edited(cli, case_dir,
+                                                                        tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Mark.txt"
+    chat.write_text("14/03/2025, 22:15 - Mark: You looked nice today <This message was "
+                    "edited>\n14/03/2025, 22:16 - Mark: I'm outside\n", encoding="utf-8")
+    assert cli("--case", case_dir, "import", chat)[0] == 0
+    code, out, err = cli("--case", case_dir, "conversation", "show", "1")
+    assert code == 0, err
+    assert "Mark: [Edited] You looked nice today <This message was edited>" in out
+    assert "Mark: I'm outside" in out
+    page = json.loads(cli("--case", case_dir, "conversation", "show", "1", "--json")[1])
+    assert [(m["edited"], m["forwarded_from"]) for m in page["page"]] == [
+        (True, None), (False, None)]

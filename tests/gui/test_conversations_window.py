@@ -307,3 +307,43 @@ def test_double_clicking_a_picture_opens_it_in_the_viewer(qtbot, win):
     qtbot.waitUntil(lambda: page.viewer is not None and page.viewer.isVisible(), timeout=5000)
     assert page.viewer.windowTitle() == "Exhibit JS/1"
     page.viewer.close()
+
+
+def test_group_by_day_offers_again_the_days_of_an_incident_in_the_trash(qtbot, win):
+    from evidence_app.core.incidents import delete_incident, restore_incident
+
+    page = open_page(qtbot, win)
+
+    def group_by_day():
+        qtbot.mouseClick(page.view.group_button, Qt.MouseButton.LeftButton)
+        dialog = win.conversations.dialog
+        qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() > 0, timeout=10000)
+        settle(qtbot, win)
+        return dialog
+
+    dialog = group_by_day()
+    assert dialog.tree.topLevelItemCount() == 3
+    dialog.tree.setFocus()
+    for row in (1, 2):  # keep only the first day
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(row))
+        qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
+    assert dialog.create_button.text() == "Create 1 incident"
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, win)
+    case = win.session.ops.case
+    made = next(i for i in list_incidents(case) if i.title.startswith("6 messages"))
+    dialog = group_by_day()
+    assert dialog.tree.topLevelItemCount() == 2  # the first day is in an incident
+    dialog.reject()
+    done: list[object] = []
+    win.session.ops.op(delete_incident, made.id, on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    dialog = group_by_day()
+    assert dialog.tree.topLevelItemCount() == 3  # in the trash: its day is free again
+    assert dialog.tree.topLevelItem(0).text(1).startswith("Fri 14 March 2025")
+    dialog.reject()
+    win.session.ops.op(restore_incident, made.id, on_done=done.append)
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+    dialog = group_by_day()
+    assert dialog.tree.topLevelItemCount() == 2  # restored: the incident's own again
+    dialog.reject()

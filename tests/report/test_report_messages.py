@@ -5,7 +5,10 @@ each export file with its hash."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -152,3 +155,30 @@ def test_transcript_shows_the_phone_times_after_the_case_zone_changed(case, tmp_
     text = squash("\n".join(p.extract_text() for p in PdfReader(result.path).pages))
     assert "read in Europe/London, the case's time zone when they were imported" in text
     assert "14 Mar 2025 22:15:00 GMT" in text and "22:16:00 GMT" in text
+
+
+def test_forwarded_and_edited_messages_say_so_in_the_transcript(case, tmp_path):
+    data = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [
+        {"id": 11, "type": "message", "date": "2025-03-14T22:15:00",
+         "date_unixtime": "1741990500", "from": "Mark", "from_id": "user5550123",
+         "forwarded_from": "Dave Price", "text": "She was at the gym at 6 again",
+         "text_entities": []},
+        {"id": 12, "type": "message", "date": "2025-03-14T22:17:00",
+         "date_unixtime": "1741990620", "edited": "2025-03-14T22:40:00",
+         "edited_unixtime": "1741992000", "from": "Mark", "from_id": "user5550123",
+         "text": "I never said I'd wait outside", "text_entities": []},
+        {"id": 13, "type": "message", "date": "2025-03-14T22:18:00",
+         "date_unixtime": "1741990680", "from": "Jane Smith", "from_id": "user1",
+         "text": "Stop messaging me", "text_entities": []}]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [got] = [e.item for e in import_messages(case, path) if isinstance(e.item, ConversationImport)]
+    api.incident_from_messages(case, [m.id for m in api.messages_page(case, got.conversation_id)])
+    result = build(case, tmp_path / "report.pdf")
+    text = squash(" ".join(p.extract_text() for p in PdfReader(result.path).pages))
+    assert "[Forwarded from Dave Price] She was at the gym at 6 again" in text
+    # Edited at 22:40 UTC = 22:40 GMT in March, in the case's zone.
+    assert "[Edited 14/03/2025 22:40 GMT] I never said I'd wait outside" in text
+    assert "] Stop messaging me" not in text and "Stop messaging me" in text
+    if os.environ.get("MARKS_PDF"):  # to look at the page
+        shutil.copy(result.path, os.environ["MARKS_PDF"])

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from evidence_app.core.conversations.reading import _tz, get_conversation
 from evidence_app.core.conversations.views import (
@@ -22,6 +22,7 @@ from evidence_app.core.conversations.views import (
 )
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
+    Incident,
     Message,
 )
 
@@ -61,7 +62,7 @@ def propose_days(case: Case, conversation_id: int, participant: int | None = Non
     """Incidents Group by day would make: for each local day, the messages and calls of
     `participant` (a participant id; by default every suspect of the conversation, or
     everyone but the person when no one is marked a suspect) that are not yet in an
-    incident. Nothing is created: the person reviews these, then calls
+    incident (one in the trash does not count: its messages are free again). Nothing is created: the person reviews these, then calls
     `incidents_from_proposals`."""
     conv = get_conversation(case, conversation_id)
     if participant is not None:
@@ -75,9 +76,12 @@ def propose_days(case: Case, conversation_id: int, participant: int | None = Non
         rows = session.execute(
             select(Message.id, Message.idx, Message.sent_at, Message.kind,
                    Message.call_status, Message.participant_id)
+            .outerjoin(Incident, Incident.id == Message.incident_id)
             .where(Message.conversation_id == conversation_id,
                    Message.participant_id.in_(senders), Message.kind != "system",
-                   Message.incident_id.is_(None), Message.sent_at.is_not(None))
+                   # In an incident only while that incident is not in the trash.
+                   or_(Message.incident_id.is_(None), Incident.deleted_at.is_not(None)),
+                   Message.sent_at.is_not(None))
             .order_by(Message.idx)).all()
     by_day: dict[date, list[Any]] = defaultdict(list)
     for row in rows:

@@ -131,7 +131,8 @@ _MESSAGE_COLUMNS = (
     Message.sent_at, Message.time_basis, Message.time_note, Message.kind, Message.text,
     Message.subject, Message.call_number, Message.call_direction, Message.call_status,
     Message.call_seconds, Attachment.exhibit_mark, Message.source_line, Message.incident_id,
-    Message.source_index)
+    Message.source_index, Message.forwarded_from, Message.edited, Message.edited_at,
+    Message.unsent)
 
 
 def _message_query() -> Any:
@@ -156,11 +157,13 @@ def _views(session: Session, rows: Sequence[Any]) -> list[MessageView]:
     out = []
     for r in rows:
         (mid, cid, idx, pid, name, address, owner, suspect, sent, basis, note, kind, text,
-         subject, number, direction, status, seconds, mark, line, incident, source_index) = r
+         subject, number, direction, status, seconds, mark, line, incident, source_index,
+         forwarded, edited, edited_at, unsent) = r
         out.append(MessageView(
             mid, cid, idx, pid, name or address or "", bool(owner), bool(suspect), sent,
             basis, note, kind, text, subject, number, direction, status, seconds,
-            mark or "", line, incident, tuple(files.get(mid, ())), source_index))
+            mark or "", line, incident, tuple(files.get(mid, ())), source_index,
+            forwarded, bool(edited), edited_at, bool(unsent)))
     return out
 
 

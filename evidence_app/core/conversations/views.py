@@ -125,6 +125,30 @@ class MessageView:
     # was kept). `index` is its place in the conversation, which moves when a later
     # export slots earlier messages in; this never does.
     source_index: int | None = None
+    # What the export says beyond the words (migration 0006): forwarded from whom ("" =
+    # forwarded, origin not given; None = not forwarded), edited after it was sent (and
+    # when, UTC, if said), taken back ("unsent") by its sender. `text` stays exact.
+    forwarded_from: str | None = None
+    edited: bool = False
+    edited_at: datetime | None = None
+    unsent: bool = False
+
+    def marks(self, tz: str | None = None) -> list[str]:
+        """What a reader is told beside the text: ["Forwarded from Mark", "Edited
+        14/03/2025 22:20"], ["Unsent by the sender"]; [] for most messages."""
+        out = []
+        if self.forwarded_from is not None:
+            out.append(f"Forwarded from {self.forwarded_from}" if self.forwarded_from
+                       else "Forwarded")
+        if self.edited:
+            when = ""
+            if self.edited_at is not None:
+                at = self.edited_at.astimezone(ZoneInfo(tz)) if tz else self.edited_at
+                when = " " + at.strftime("%d/%m/%Y %H:%M %Z")
+            out.append(f"Edited{when}")
+        if self.unsent:
+            out.append("Unsent by the sender")
+        return out
 
     @property
     def export_number(self) -> int:

@@ -35,6 +35,8 @@ from sqlalchemy import func, select
 from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
+from evidence_app.core.importers.message_marks import record_marks
+from evidence_app.core.importers.phone_numbers import address_key
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.search.messages import (
     MessageDoc,
@@ -91,6 +93,11 @@ class ChatMessage:
     wall: str = ""  # "2025-03-14 22:15:00": the local time as written, for zone-less times
     stamp: str | None = None  # sent_at as stored, when the importer has it (else computed)
     media: bool = False  # it sent a picture or file (attached, or "<Media omitted>")
+    # What the export says beyond the words (message_marks.py; text stays exact):
+    forwarded_from: str | None = None  # forwarded, from whom ("" = not said)
+    edited: bool = False  # changed after it was sent
+    edited_at: datetime | None = None  # when, aware UTC, if the export says
+    unsent: bool = False  # taken back by its sender (Instagram, Messenger)
 
 
 @dataclass
@@ -556,7 +563,9 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
         Participant.conversation_id == conv.id)).all()
     known = {(p.name, p.address): p.id for p in rows}
     by_name = {p.name: p.id for p in rows if p.name}
-    by_address = {p.address: p.id for p in rows if p.address}
+    # One number written two ways ("+1 555 123 4567", "(555) 123-4567") is one person.
+    addr = address_key(conv.timezone)
+    by_address = {addr(p.address): p.id for p in rows if p.address}
     out: dict[tuple[str, str], int] = {}
     for m in ex.messages:
         if m.kind == "system" and not m.sender:
@@ -564,7 +573,7 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
         key = (m.sender, m.address)
         if key in out:
             continue
-        pid = known.get(key) or (by_address.get(m.address) if m.address else None) or (
+        pid = known.get(key) or (by_address.get(addr(m.address)) if m.address else None) or (
             by_name.get(m.sender) if m.sender and not m.address else None)
         if pid is None:
             owner = m.from_owner is True or (m.sender in ex.owner_names and bool(m.sender))
@@ -579,7 +588,7 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
             if m.sender:
                 by_name.setdefault(m.sender, pid)
             if m.address:
-                by_address.setdefault(m.address, pid)
+                by_address.setdefault(addr(m.address), pid)
         out[key] = pid
     return out
 
@@ -811,6 +820,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
+        record_marks(conn, ex, fresh, next_id)  # forwarded/edited/unsent (message_marks.py)
         for pos in fresh:
             added_by_part[ex.messages[pos].part] += 1
         added_keys = [keys[p] for p in fresh]

@@ -28,6 +28,7 @@ from evidence_app.core.importers.chat import (
     ImportProblem,
     save_exports,
 )
+from evidence_app.core.importers.phone_numbers import country_for_zone
 from evidence_app.core.importers.whatsapp import DATE_ORDERS, AmbiguousDateOrder
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.store.case import Case
@@ -186,7 +187,8 @@ def _reader(kind: str, *, tz: str, zone_given: bool, date_order: str | None,
             path, scratch, tz=tz, date_order=date_order, owner=owner, timezone_given=zone_given,
             me=me)
     if kind == "sms_backup":
-        return lambda path, scratch: sms_backup.read_backup(path, scratch, owner=owner, me=me)
+        return lambda path, scratch: sms_backup.read_backup(
+            path, scratch, owner=owner, me=me, country=country_for_zone(tz))
     if kind in ("mbox", "eml"):
         return lambda path, scratch: email_importer.read_mail(path, scratch, owner=owner,
                                                               me_name=me)

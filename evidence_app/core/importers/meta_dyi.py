@@ -187,8 +187,8 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
             sender = str(msg.get("sender_name") or "")
             m = ChatMessage(sender, when, "exact", line, text=content, files=files,
                             from_owner=(sender == me) if me else None, part=export_file)
-            if msg.get("is_unsent"):
-                m.time_note = "the sender unsent (deleted) this message"
+            # "is_unsent": the sender took it back (message_marks.py records it).
+            m.unsent = bool(msg.get("is_unsent"))
             call = _call(msg, content)
             if call is not None:
                 m.kind = "call"

@@ -37,6 +37,7 @@ from evidence_app.core.importers.chat import (
     from_epoch_ms,
     scratch_file,
 )
+from evidence_app.core.importers.phone_numbers import number_key as phone_number_key
 
 SOURCE = "sms"
 SMS_TYPES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed",
@@ -106,15 +107,11 @@ class _Fixed(io.RawIOBase):
         super().close()
 
 
-def number_key(number: str) -> str:
+def number_key(number: str, country: str = "GB") -> str:
     """A number as the same for every way it is written (`+44 7700 900123`,
-    `07700900123`, `447700900123` -> `07700900123`)."""
-    digits = re.sub(r"\D", "", number)
-    if number.strip().startswith("+44") or (digits.startswith("44") and len(digits) == 12):
-        return "0" + digits[2:]
-    if number.strip().startswith("+"):
-        return "+" + digits
-    return digits or number.strip()
+    `07700900123`, `447700900123` -> `07700900123`; in an American case `+1 555 123
+    4567`, `(555) 123-4567` -> `5551234567`): phone_numbers.number_key."""
+    return phone_number_key(number, country)
 
 
 def _name(value: str | None) -> str:
@@ -123,17 +120,21 @@ def _name(value: str | None) -> str:
 
 
 class _Threads:
-    def __init__(self, me: str) -> None:
+    def __init__(self, me: str, country: str = "GB") -> None:
         self.me = me
+        self.country = country  # the case's, for telling one number written two ways
         self.by_key: dict[str, ChatExport] = {}
+
+    def key(self, number: str) -> str:
+        return number_key(number, self.country)
 
     def get(self, number: str, name: str) -> ChatExport:
         if "~" in number:  # a group MMS: its own conversation, whoever is in it
-            numbers = sorted({n for n in number.split("~") if n.strip()}, key=number_key)
-            key = "~".join(number_key(n) for n in numbers)
+            numbers = sorted({n for n in number.split("~") if n.strip()}, key=self.key)
+            key = "~".join(self.key(n) for n in numbers)
             number = ", ".join(numbers)
         else:
-            key = number_key(number) if number else "withheld"
+            key = self.key(number) if number else "withheld"
         ex = self.by_key.get(key)
         if ex is None:
             title = name or number or "Withheld number"
@@ -224,7 +225,7 @@ def _mms(el: ET.Element, n: int, threads: _Threads, scratch: Path) -> None:
         ex.files[key] = target
         files.append(key)
     sender = threads.me if sent_by_me else (froms[0] if froms else number)
-    if not sent_by_me and name and (not froms or number_key(froms[0]) == number_key(number)):
+    if not sent_by_me and name and (not froms or threads.key(froms[0]) == threads.key(number)):
         sender = name
     ex.messages.append(ChatMessage(
         sender, when, "exact", n, text="\n".join(texts),
@@ -277,9 +278,10 @@ def _entries(path: Path) -> Iterator[tuple[str, ET.Element] | ET.ParseError]:
 
 
 def read_backup(path: Path, scratch: Path, *, owner: str | None = None,
-                me: str = "Me") -> list[ChatExport]:
-    """Read an SMS Backup & Restore XML file into one `ChatExport` per other number."""
-    threads = _Threads(owner or me)
+                me: str = "Me", country: str = "GB") -> list[ChatExport]:
+    """Read an SMS Backup & Restore XML file into one `ChatExport` per other number
+    (`country`: the case's, so a number written nationally and internationally is one)."""
+    threads = _Threads(owner or me, country)
     damaged = ""
     n = 0
     for item in _entries(path):

@@ -10,7 +10,10 @@ included. ...)"}`; calls are service messages `{"type": "service", "action":
 
 Text is the concatenation of its pieces (formatting is not kept; links and mentions
 keep their text). Times are exact when `date_unixtime` is there, else the local `date`
-read in the case's zone. `source_line` is the message's `id` in the chat.
+read in the case's zone. `source_line` is the message's `id` in the chat. A forwarded
+message carries `"forwarded_from": "Name"` (null when hidden) and an edited one
+`"edited": "2025-03-14T22:20:00", "edited_unixtime": "..."`: both are recorded with
+the message (message_marks.py); the text stays as exported.
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ def _when(msg: dict[str, Any], clock: LocalClock) -> tuple[datetime | None, str,
     naive = naive.replace(tzinfo=None)
     when, note = clock.utc(naive)
     return when, clock.basis, note, naive.replace(microsecond=0).isoformat(" ")
+
+
+def _edited(msg: dict[str, Any], clock: LocalClock) -> datetime | None:
+    """When the message was last edited (UTC), from "edited_unixtime" or else the local
+    "edited" time; None when the export says it was not edited (or gives no time)."""
+    if not msg.get("edited") and not msg.get("edited_unixtime"):
+        return None
+    when = _when({"date_unixtime": msg.get("edited_unixtime"),
+                  "date": msg.get("edited", "")}, clock)[0]
+    return when
 
 
 def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int,
@@ -140,9 +153,14 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
         text = plain_text(msg.get("text"))
         if not text and msg.get("sticker_emoji"):
             text = str(msg["sticker_emoji"])
+        edited_at = _edited(msg, clock)
         ex.messages.append(ChatMessage(
             sender, when, basis, line, text=text, address=sender_id, time_note=note, wall=wall,
-            files=names, from_owner=(sender == me) if me else None))
+            files=names, from_owner=(sender == me) if me else None,
+            # "forwarded_from": null when the original sender hid their name.
+            forwarded_from=(str(msg.get("forwarded_from") or "")
+                            if "forwarded_from" in msg else None),
+            edited=edited_at is not None or bool(msg.get("edited")), edited_at=edited_at))
     for m in ex.messages:
         if m.kind == "call":
             m.call_direction = "outgoing" if me and m.sender == me else "incoming"

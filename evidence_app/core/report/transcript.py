@@ -66,11 +66,17 @@ def _time(m: MessageView, tz: str) -> str:
     return f"{day_text(local)}<br/>{local:%H:%M:%S} {local:%Z}"
 
 
-def _body(m: MessageView) -> str:
+def _body(m: MessageView, tz: str = "UTC") -> str:
     if m.kind == "call":
         text = markup(m.call_summary())
         return f"<i>{text}</i>" if text else ""
     parts = []
+    marks = m.marks(tz)
+    if marks:
+        # Not the sender's own words, or changed after sending: said before the words,
+        # which follow exactly as exported.
+        parts.append('<font color="#52606d"><i>['
+                     + "; ".join(markup(x) for x in marks) + "]</i></font>")
     if m.subject:
         parts.append(f"<b>{markup(m.subject)}</b>")
     if m.text:
@@ -110,7 +116,7 @@ def _rows(messages: list[MessageView], tz: str, st: Styles, width: float) -> Rep
         # the file's mark when the messages come from more than one.
         number = str(m.export_number) + (
             f'<br/><font size="6">{markup(m.export_mark)}</font>' if several else "")
-        pieces = _pieces(_body(m))
+        pieces = _pieces(_body(m, tz))
         who = markup(m.sender_name) if m.sender_name else "<i>(system)</i>"
         if m.outgoing:
             who += '<br/><font color="#52606d">(the person)</font>'

@@ -382,6 +382,13 @@ class Message(Base):
         ForeignKey("conversation_exports.id", ondelete="SET NULL"))
     source_line: Mapped[int | None]
     source_index: Mapped[int | None]  # 1-based number among the export's messages
+    # What the export says beyond the words (migration 0006): forwarded from whom ("" =
+    # forwarded, origin not given; None = not said to be forwarded), changed after it
+    # was sent (and when, UTC, if said), taken back by its sender. The text stays exact.
+    forwarded_from: Mapped[str | None] = mapped_column(Text)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("0"))
+    edited_at: Mapped[datetime | None]
+    unsent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("0"))
     # The message's identity: what another export of the same conversation gives again
     # (importers/chat.py `identity`): compared in memory within the importing
     # transaction, so it needs no index.

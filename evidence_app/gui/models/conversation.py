@@ -62,6 +62,17 @@ class MessageRow:
     time_note: str = ""
     conversation_id: int | None = None
     sender_id: int | None = None  # the participant who sent it (None: a system line)
+    # What the export says beyond the words (core MessageView.marks): "Forwarded from
+    # Dave" drawn above the text, "Edited 14/03/2025 22:40" / "Unsent by the sender"
+    # named in the footer as "edited" / "unsent" and in full in the tooltip.
+    forwarded: str = ""
+    edited: str = ""
+    unsent: bool = False
+
+    @property
+    def marks(self) -> list[str]:
+        return [m for m in (self.forwarded, self.edited,
+                            "Unsent by the sender" if self.unsent else "") if m]
 
     @property
     def day(self) -> date | None:
@@ -393,7 +404,8 @@ def accessible_text(row: MessageRow) -> str:
     body = "This message was deleted" if row.deleted else row.text
     pictures = len(row.attachments)
     extra = f", {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
-    return f"{row.sender or 'Unknown'}, {when}: {body}{extra}{held}"
+    marks = "".join(f" ({m})" for m in row.marks)
+    return f"{row.sender or 'Unknown'}, {when}{marks}: {body}{extra}{held}"
 
 
 def tooltip_text(row: MessageRow) -> str:
@@ -403,6 +415,7 @@ def tooltip_text(row: MessageRow) -> str:
         parts.append(f"{local.day} {local:%B %Y, %H:%M:%S} ({row.timezone})")
     if row.time_note:
         parts.append(row.time_note)
+    parts.extend(row.marks)
     if row.number:
         parts.append(f"Message {row.number}" + (f", read from exhibit {row.export_mark}"
                                                 if row.export_mark else ""))

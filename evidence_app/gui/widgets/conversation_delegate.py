@@ -53,10 +53,19 @@ _fonts_loaded = False
 
 
 def footer(row: MessageRow, mark_held: bool = True) -> str:
-    """The time under a message, and (`mark_held`) whether it is already in an incident."""
-    if mark_held and row.incident_id:
-        return f"{IN_INCIDENT} \u00b7 {row.local_time}"
-    return row.local_time
+    """The time under a message, whether it was edited or unsent (as phones say it), and
+    (`mark_held`) whether it is already in an incident."""
+    parts = [IN_INCIDENT] if mark_held and row.incident_id else []
+    if row.edited:
+        parts.append("edited")
+    if row.unsent:
+        parts.append("unsent")
+    return " \u00b7 ".join([*parts, row.local_time])
+
+
+def forwarded_line(row: MessageRow) -> str:
+    """The line above a forwarded message's text: not the sender's own words."""
+    return f"\u21aa {row.forwarded}" if row.forwarded else ""
 
 
 def load_fonts() -> None:
@@ -216,6 +225,10 @@ class ConversationDelegate(QStyledItemDelegate):
             name_w = fm.horizontalAdvance(row.sender or "Unknown")
             if row.role == "suspect":
                 name_w += QFontMetrics(self.small).horizontalAdvance(SUSPECT_TAG) + 18
+        if row.forwarded:  # above the text, like the phone's "Forwarded"
+            name_h += self._forwarded_h(row)
+            name_w = max(name_w, QFontMetrics(self.italic).horizontalAdvance(
+                forwarded_line(row)))
         pictures = [self._picture_size(row, i) for i in range(len(row.attachments))]
         body = DELETED if row.deleted else row.text
         text_layout = None
@@ -320,7 +333,7 @@ class ConversationDelegate(QStyledItemDelegate):
         y = float(top + PAD)
         left = x + PAD
         inner_w = w - 2 * PAD
-        if laid.name_h:
+        if show_name:
             painter.setFont(self.bold)
             painter.setPen(c.suspect_name if row.role == "suspect" else c.name)
             name = row.sender or "Unknown"
@@ -337,7 +350,15 @@ class ConversationDelegate(QStyledItemDelegate):
                 painter.setPen(QColor("white"))
                 painter.setFont(self.small)
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, SUSPECT_TAG)
-            y += laid.name_h
+            y += QFontMetrics(self.bold).height() + 2
+        if row.forwarded:
+            painter.setFont(self.italic)
+            painter.setPen(c.muted)
+            ifm = QFontMetrics(self.italic)
+            painter.drawText(QPointF(left, y + ifm.ascent()),
+                             ifm.elidedText(forwarded_line(row), Qt.TextElideMode.ElideRight,
+                                            int(inner_w)))
+            y += self._forwarded_h(row)
         for att, size in zip(row.attachments, laid.pictures, strict=True):
             self._picture(painter, QRectF(left, y, size.width(), size.height()), att)
             y += size.height() + 4
@@ -351,6 +372,9 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.drawText(QRectF(left, top + h - PAD - sfm.height(), inner_w, sfm.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
                          footer(row, self.mark_held))
+
+    def _forwarded_h(self, row: MessageRow) -> int:
+        return QFontMetrics(self.italic).height() + 2
 
     def _picture(self, painter: QPainter, box: QRectF, att: object) -> None:
         from evidence_app.core.views import AttachmentView

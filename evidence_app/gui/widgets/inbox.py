@@ -260,8 +260,12 @@ class InboxView(QWidget):
         dialog.open()
 
     # -- adding ------------------------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
-        self.last_import = start_import(self.ops, paths, None, DESTINATION, self)
+    def import_paths(self, paths: list[Path], offer_to: tuple[int, str] | None = None,
+                     ) -> None:
+        """Into the Inbox; `offer_to` (incident id, its destination words): the incident
+        open meanwhile, offered the messages of its day from any chat imported."""
+        self.last_import = start_import(self.ops, paths, None, DESTINATION, self,
+                                        offer_to=offer_to)
 
     def choose_files(self) -> None:
         self.import_paths(pick_files_to_import(self, "Import files into the Inbox"))

@@ -209,3 +209,28 @@ def test_a_picture_from_a_chat_put_in_the_trash_goes_back_to_its_conversation(ca
     with case.read() as session:
         from evidence_app.core.store.models import Attachment
         assert session.get(Attachment, att.attachment_id).deleted_at is None
+
+
+def test_group_by_day_counts_messages_of_a_trashed_incident_as_free(case, tmp_path):
+    from evidence_app.core.incidents import delete_incident, restore_incident
+    path, ex = _export(tmp_path)
+    [outcome] = _run(save_exports(case, path, [ex], "test"))
+    cid = outcome.conversation_id
+    mark = next(p for p in conv_api.get_conversation(case, cid).participants if p.name == "Mark")
+    conv_api.set_participant(case, mark.id, is_suspect=True)
+    [first, *_] = conv_api.propose_days(case, cid)
+    [iid] = conv_api.incidents_from_proposals(case, [first])
+    assert [p.day for p in conv_api.propose_days(case, cid)] == [
+        date(2025, 3, 15), date(2025, 3, 16)]
+    delete_incident(case, iid)
+    again = conv_api.propose_days(case, cid)
+    assert [p.day for p in again] == [date(2025, 3, 14), date(2025, 3, 15), date(2025, 3, 16)]
+    assert again[0].message_ids == first.message_ids
+    restore_incident(case, iid)
+    assert [p.day for p in conv_api.propose_days(case, cid)] == [
+        date(2025, 3, 15), date(2025, 3, 16)]
+    # Grouping the day again while the old incident is in the trash moves the messages.
+    delete_incident(case, iid)
+    [new] = conv_api.incidents_from_proposals(case, conv_api.propose_days(case, cid)[:1])
+    assert [m.index for m in conv_api.incident_messages(case, new)] == [1, 2, 3, 4, 5]
+    assert conv_api.incident_messages(case, iid) == []

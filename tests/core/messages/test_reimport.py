@@ -207,6 +207,8 @@ def test_a_case_from_before_message_identities_is_upgraded_and_recognises_them(t
     # As revision 0004 left it: no export numbers, identities made the old way.
     con = sqlite3.connect(folder / DB_NAME)
     con.execute("ALTER TABLE messages DROP COLUMN source_index")
+    for column in ("forwarded_from", "edited", "edited_at", "unsent"):  # 0006's
+        con.execute(f"ALTER TABLE messages DROP COLUMN {column}")
     con.execute("UPDATE messages SET dedupe_key = 'old-' || id")
     con.execute("UPDATE alembic_version SET version_num = '0004'")
     con.commit()
