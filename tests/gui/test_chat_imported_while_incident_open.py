@@ -33,10 +33,10 @@ def open_incident(qtbot, win, when):
     made: list[int] = []
     win.session.ops.op(inc.create_incident, title="He waited outside all night",
                        when=parse_when(when, "Europe/London"), on_done=made.append)
-    qtbot.waitUntil(lambda: bool(made) and win.view.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: bool(made) and win.view.model.rowCount() > 0, timeout=15000)
     win.show_incident(made[0])
     qtbot.waitUntil(lambda: win.view.editor.detail is not None
-                    and win.exhibits.gallery.incident_id == made[0], timeout=5000)
+                    and win.exhibits.gallery.incident_id == made[0], timeout=15000)
     return made[0]
 
 
