@@ -7,6 +7,7 @@ from pathlib import PurePath
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,9 +38,9 @@ class _WrappingRows(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = super().sizeHint(option, index)
+        if index.column() == 0:  # names are elided in the middle, never wrapped
+            return base
         width = self.tree.columnWidth(index.column()) - 12
-        if index.column() == 0:
-            width -= self.tree.indentation() * 2
         text = str(index.data() or "")
         box = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000),
                                               Qt.TextFlag.TextWordWrap, text)
@@ -180,9 +181,13 @@ class ImportSummaryDialog(QDialog):
         # Reasons are sentences: let them wrap rather than hide behind an ellipsis.
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
+        # A long name keeps its start and its end ("Screenshot_2025…2219.png"); the
+        # whole path is in its tooltip.
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.header().setStretchLastSection(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.setColumnWidth(0, 230)
+        self._name_width_set = False
         self.tree.setItemDelegate(_WrappingRows(self.tree))
         self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.sections: dict[str, QTreeWidgetItem] = {}
@@ -203,8 +208,27 @@ class ImportSummaryDialog(QDialog):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
+        if not self._name_width_set:
+            self._name_width_set = True
+            self.tree.setColumnWidth(0, self.name_column_width())
         # Row heights depend on column widths, known only once the dialog is laid out.
         self.tree.doItemsLayout()
+
+    def name_column_width(self) -> int:
+        """Room for the longest name (or a section's title), but at most three fifths of
+        the list, so the Result column keeps room for its sentences."""
+        widest = 0
+        pending = [(self.tree.topLevelItem(i), 0) for i in range(self.tree.topLevelItemCount())]
+        while pending:
+            item, depth = pending.pop()
+            if item is None:
+                continue
+            if not item.isFirstColumnSpanned():
+                text = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0))
+                widest = max(widest, text + self.tree.indentation() * (depth + 1))
+            pending += [(item.child(i), depth + 1) for i in range(item.childCount())]
+        room = self.tree.viewport().width()
+        return max(160, min(widest + 24, room * 3 // 5))
 
     def _exports(self, exports: Sequence[Any]) -> None:
         """Each export: the conversations it added to (what was new, what was read, the
