@@ -132,3 +132,14 @@ def test_about_paragraphs_are_evenly_spaced(qtbot):
     assert max(gaps) - min(gaps) <= 4 and max(gaps) <= 16, gaps
     for label in (blurb, licence, paths):  # and none is cut short
         assert label.height() >= label.heightForWidth(label.width()) - 2
+
+
+def test_change_passphrase_fields_line_up_under_one_column_of_labels(qtbot, tmp_path):
+    from evidence_app.gui.dialogs.protect import ChangePassphraseDialog
+
+    dialog = _shown(qtbot, ChangePassphraseDialog(tmp_path / "case"))
+    fields = (dialog.current, dialog.new.first, dialog.new.second)
+    lefts = {field.mapTo(dialog, field.rect().topLeft()).x() for field in fields}
+    assert len(lefts) == 1, lefts
+    inner = dialog.new.layout()
+    assert inner.labelForField(dialog.new.first).text() == "New passphrase"
