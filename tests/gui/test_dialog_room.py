@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyleOptionViewItem
 
 from evidence_app.core.importers.files import ImportResult
 from evidence_app.gui.dialogs.import_dialog import ImportSummaryDialog
@@ -53,7 +53,7 @@ def test_import_summary_shows_whole_file_names_when_there_is_room(qtbot):
         assert _drawn(tree, row, 0) == row.text(0)  # not "Screenshot_20250314-2219…"
         assert row.toolTip(0).startswith("/home/jane/Pictures/")
     # The Result column keeps most of its room for sentences.
-    assert tree.header().sectionSize(1) >= tree.viewport().width() * 2 // 5
+    assert tree.header().sectionSize(1) >= tree.viewport().width() // 2
 
 
 def test_a_very_long_name_is_cut_in_the_middle_and_the_result_keeps_room(qtbot):
@@ -64,8 +64,27 @@ def test_a_very_long_name_is_cut_in_the_middle_and_the_result_keeps_room(qtbot):
     assert tree.textElideMode() == Qt.TextElideMode.ElideMiddle
     seen = _drawn(tree, _file_rows(dialog)[0], 0)
     assert seen.startswith("Screenshot_") and seen.endswith("_WhatsApp.png") and "\u2026" in seen
-    assert tree.header().sectionSize(1) >= tree.viewport().width() * 2 // 5 - 2
+    assert tree.header().sectionSize(1) >= tree.viewport().width() // 2 - 2
     assert _file_rows(dialog)[0].toolTip(0) == f"/home/jane/{long}"
+    # on one line, not broken over several
+    row = tree.visualItemRect(_file_rows(dialog)[0])
+    assert row.height() < 2 * QFontMetrics(tree.font()).height()
+
+
+def test_a_long_name_with_hyphens_stays_on_one_line(qtbot):
+    name = "messages-export-from-old-phone-2024-11-02-full-backup-of-everything.zip"
+    results = [ImportResult(f"/home/jane/{name}", "imported", exhibit="JS/1")]
+    dialog = _shown(qtbot, ImportSummaryDialog(results, False, "the Inbox"))
+    tree = dialog.tree
+    item = _file_rows(dialog)[0]
+    wraps = []
+    assert tree.wordWrap()
+    for column in (0, 1):  # how each cell is drawn
+        option = QStyleOptionViewItem()  # as the view gives it: word wrap on
+        option.features = QStyleOptionViewItem.ViewItemFeature.WrapText
+        tree.itemDelegate().initStyleOption(option, tree.indexFromItem(item, column))
+        wraps.append(bool(option.features & QStyleOptionViewItem.ViewItemFeature.WrapText))
+    assert wraps == [False, True]  # the name is shortened, the result's sentence wraps
 
 
 def test_chat_summary_of_a_download_in_parts_is_read_in_full(qtbot):

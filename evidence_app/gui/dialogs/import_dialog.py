@@ -29,11 +29,18 @@ from evidence_app.gui.screen_fit import fit_to_screen
 
 
 class _WrappingRows(QStyledItemDelegate):
-    """Rows tall enough for their reason to wrap within the column's current width."""
+    """Rows tall enough for their reason to wrap within the column's current width; a
+    name stays on one line, shortened in the middle if it must be."""
 
     def __init__(self, tree: QTreeWidget) -> None:
         super().__init__(tree)
         self.tree = tree
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == 0:
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText  # type: ignore[assignment]
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -145,7 +152,7 @@ class ImportSummaryDialog(QDialog):
                  parent: QWidget | None = None, exports: Sequence[Any] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished" if not cancelled else "Import stopped")
-        fit_to_screen(self, 640, 420)
+        fit_to_screen(self, 760, 460)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
@@ -215,8 +222,8 @@ class ImportSummaryDialog(QDialog):
         self.tree.doItemsLayout()
 
     def name_column_width(self) -> int:
-        """Room for the longest name (or a section's title), but at most three fifths of
-        the list, so the Result column keeps room for its sentences."""
+        """Room for the longest name (or a section's title), but at most half the list,
+        so the Result column keeps room for its sentences."""
         widest = 0
         pending = [(self.tree.topLevelItem(i), 0) for i in range(self.tree.topLevelItemCount())]
         while pending:
@@ -228,7 +235,7 @@ class ImportSummaryDialog(QDialog):
                 widest = max(widest, text + self.tree.indentation() * (depth + 1))
             pending += [(item.child(i), depth + 1) for i in range(item.childCount())]
         room = self.tree.viewport().width()
-        return max(160, min(widest + 24, room * 3 // 5))
+        return max(160, min(widest + 24, room // 2))
 
     def _exports(self, exports: Sequence[Any]) -> None:
         """Each export: the conversations it added to (what was new, what was read, the
@@ -237,6 +244,7 @@ class ImportSummaryDialog(QDialog):
             name = PurePath(e.path).name
             if e.problem:
                 top = QTreeWidgetItem([name, f"Not imported: {e.problem}"])
+                top.setToolTip(0, e.path)
                 top.setToolTip(1, e.problem)
                 self.tree.addTopLevelItem(top)
                 self.sections.setdefault("export_failed", top)
