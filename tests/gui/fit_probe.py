@@ -111,7 +111,7 @@ def main() -> None:
     from evidence_app.core.attachments import incident_attachments, list_inbox
     from evidence_app.core.cases import create_case
     from evidence_app.core.importers.diary_csv import read_diary
-    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.importers.files import ImportResult, import_files
     from evidence_app.core.incidents import create_incident
     from evidence_app.gui.dialogs.about import AboutDialog
     from evidence_app.gui.dialogs.backup_dialog import BackupDialog
@@ -122,7 +122,7 @@ def main() -> None:
     from evidence_app.gui.dialogs.diary_import import DiaryImportDialog
     from evidence_app.gui.dialogs.group_by_day import GroupByDayDialog
     from evidence_app.gui.dialogs.group_review import GroupReviewDialog
-    from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog
+    from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
     from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
     from evidence_app.gui.dialogs.passphrase import UnlockDialog
     from evidence_app.gui.dialogs.people import PeopleDialog
@@ -153,7 +153,7 @@ def main() -> None:
     incident = create_incident(case, when=None, title="Car outside")
     files = [photo(folder / f"IMG_{n}.jpg", datetime(2025, 3, 12, 8, n)) for n in range(1, 4)]
     list(import_files(case, files[:1], incident))
-    list(import_files(case, files[1:], None))
+    imported = [r for r in import_files(case, files[1:], None) if isinstance(r, ImportResult)]
     diary = folder / "diary.csv"
     diary.write_text("Date,Time,What happened,Where,How it made me feel\n"
                      "15/03/2025,21:40,He waited outside,Outside work,Scared\n", "utf-8")
@@ -168,6 +168,7 @@ def main() -> None:
         "people": lambda: PeopleDialog(ops),
         "trash": lambda: TrashDialog(ops, tz),
         "import progress": lambda: ImportProgressDialog("the inbox"),
+        "import finished": lambda: ImportSummaryDialog(imported, False, "the Inbox"),
         "incident picker": lambda: IncidentPickerDialog(ops, "Move", "Move to which incident?"),
         "caption": lambda: CaptionDialog(attachment),
         "about": lambda: AboutDialog(folder / "case"),
