@@ -14,13 +14,16 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QScrollArea,
     QWidget,
 )
@@ -87,6 +90,14 @@ def squashed(window: QWidget) -> list[str]:
     return found
 
 
+def _answer_message_boxes(asked: list[str]) -> None:
+    """A message box's exec() waits for a click nobody makes: say No/Cancel to it."""
+    box = QApplication.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        asked.append(box.text()[:60])
+        box.reject()
+
+
 def _scrolled(widget: QWidget, window: QWidget) -> bool:
     parent = widget.parentWidget()
     while parent is not None and parent is not window:
@@ -100,21 +111,28 @@ def main() -> None:
     from evidence_app.core.attachments import incident_attachments, list_inbox
     from evidence_app.core.cases import create_case
     from evidence_app.core.importers.diary_csv import read_diary
-    from evidence_app.core.importers.files import import_files
+    from evidence_app.core.importers.files import ImportResult, import_files
     from evidence_app.core.incidents import create_incident
     from evidence_app.gui.dialogs.about import AboutDialog
+    from evidence_app.gui.dialogs.backup_dialog import BackupDialog
     from evidence_app.gui.dialogs.caption_dialog import CaptionDialog
     from evidence_app.gui.dialogs.case_settings import CaseSettingsDialog
     from evidence_app.gui.dialogs.check_evidence import CheckEvidenceDialog
+    from evidence_app.gui.dialogs.describe import DescribeDialog
     from evidence_app.gui.dialogs.diary_import import DiaryImportDialog
+    from evidence_app.gui.dialogs.group_by_day import GroupByDayDialog
     from evidence_app.gui.dialogs.group_review import GroupReviewDialog
-    from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog
+    from evidence_app.gui.dialogs.import_dialog import ImportProgressDialog, ImportSummaryDialog
     from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
+    from evidence_app.gui.dialogs.passphrase import UnlockDialog
     from evidence_app.gui.dialogs.people import PeopleDialog
+    from evidence_app.gui.dialogs.person_forms import PersonDialog, VehicleDialog
     from evidence_app.gui.dialogs.privacy import PrivacyDialog
-    from evidence_app.gui.dialogs.protect import ProtectDialog
+    from evidence_app.gui.dialogs.protect import ChangePassphraseDialog, ProtectDialog
     from evidence_app.gui.dialogs.protection_help import ProtectionHelpDialog
+    from evidence_app.gui.dialogs.recovery_key import RecoveryKeyDialog
     from evidence_app.gui.dialogs.report_dialog import ReportDialog
+    from evidence_app.gui.dialogs.restore_dialog import RestoreDialog
     from evidence_app.gui.dialogs.trash import TrashDialog
     from evidence_app.gui.dialogs.user_guide import UserGuide
     from evidence_app.gui.settings import AppSettings
@@ -124,6 +142,10 @@ def main() -> None:
     from tests.sample_images import photo
 
     _app = QApplication(sys.argv[:1])  # kept alive for the whole probe
+    asked: list[str] = []  # message boxes that came up on their own: answered, reported
+    watchdog = QTimer()
+    watchdog.timeout.connect(lambda: _answer_message_boxes(asked))
+    watchdog.start(200)
     folder = Path(tempfile.mkdtemp())
     case = create_case(folder / "case", owner_name="Jane Smith", initials="JS",
                        case_name="Harassment 2025")
@@ -131,7 +153,7 @@ def main() -> None:
     incident = create_incident(case, when=None, title="Car outside")
     files = [photo(folder / f"IMG_{n}.jpg", datetime(2025, 3, 12, 8, n)) for n in range(1, 4)]
     list(import_files(case, files[:1], incident))
-    list(import_files(case, files[1:], None))
+    imported = [r for r in import_files(case, files[1:], None) if isinstance(r, ImportResult)]
     diary = folder / "diary.csv"
     diary.write_text("Date,Time,What happened,Where,How it made me feel\n"
                      "15/03/2025,21:40,He waited outside,Outside work,Scared\n", "utf-8")
@@ -146,6 +168,7 @@ def main() -> None:
         "people": lambda: PeopleDialog(ops),
         "trash": lambda: TrashDialog(ops, tz),
         "import progress": lambda: ImportProgressDialog("the inbox"),
+        "import finished": lambda: ImportSummaryDialog(imported, False, "the Inbox"),
         "incident picker": lambda: IncidentPickerDialog(ops, "Move", "Move to which incident?"),
         "caption": lambda: CaptionDialog(attachment),
         "about": lambda: AboutDialog(folder / "case"),
@@ -154,6 +177,17 @@ def main() -> None:
         "protect": lambda: ProtectDialog(folder / "case"),
         "check my evidence": lambda: CheckEvidenceDialog(ops),
         "protection help": lambda: ProtectionHelpDialog("Esc pressed twice"),
+        "back up now": lambda: BackupDialog(ops, AppSettings()),
+        "restore a backup": lambda: RestoreDialog(),
+        "recovery key": lambda: RecoveryKeyDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789",
+                                                  "Harassment 2025"),
+        "unlock": lambda: UnlockDialog("Harassment 2025", lambda *_: None, (ValueError,)),
+        "change passphrase": lambda: ChangePassphraseDialog(folder / "case"),
+        "describe": lambda: DescribeDialog(ops, [incident], loader),
+        "person": lambda: PersonDialog(),
+        "vehicle": lambda: VehicleDialog(),
+        "group by day": lambda: GroupByDayDialog(ops, [(None, "Everyone")], lambda *_: [],
+                                                 tz, "the conversation with Mark"),
     }
     report: dict[str, list[str]] = {}
     opened = []  # kept alive: late replies from worker threads still reach them
@@ -161,9 +195,17 @@ def main() -> None:
         window = make()
         opened.append(window)
         window.show()
+        for _ in range(2):  # what the window reads (an incident, thumbnails) has arrived
+            ops.wait_idle()
+            _app.processEvents()
         report[name] = problems(window)
-        window.close()
+        # Not close(): some dialogs ask "close without ...?" in a QMessageBox, whose
+        # exec() would wait for a click that never comes. QDialog.done hides it as Qt
+        # would, without the question.
+        QDialog.done(window, QDialog.DialogCode.Rejected)
         ops.wait_idle()
+        report[name] += [f"a message box {text!r} came up" for text in asked]
+        asked.clear()
     viewer = ExhibitViewer(ops, loader)
     viewer.show_items([attachment], 0, tz)
     report["exhibit viewer"] = problems(viewer)

@@ -187,3 +187,29 @@ def test_writing_an_incident_as_the_guide_says(qtbot, case_window):
     # The vehicle is linked where the guide says: the form's own button.
     assert f"**{form.link_vehicle.text()}**" in text
     assert form.link_vehicle.isVisibleTo(window)
+
+
+def test_the_guide_names_what_hiding_shows_for_each_kind_of_case(qtbot, window):
+    """The words on the lock screen and in the menu, taken from the app itself, are the
+    ones the guide tells a person to look for."""
+    from evidence_app.gui.widgets.lock_screen import LockScreen
+
+    text = GUIDE.read_text("utf-8")
+    start = text.index("**Hide it in a hurry.**")
+    part = text[start:text.index("- **Back it up.**", start)]
+    screen = LockScreen()
+    qtbot.addWidget(screen)
+    screen.show_state(protected=False, has_case=True, neutral="")
+    plain = (screen.title.text(), screen.unlock_button.text())
+    screen.show_state(protected=True, has_case=True, neutral="")
+    locked = (screen.title.text(), screen.unlock_button.text())
+    screen.show_state(protected=False, has_case=True, neutral="Notes")
+    neutral = screen.unlock_button.text()
+    assert plain == ("Hidden", "Show my case") and locked[0] == "Locked"
+    for words in (*plain, *locked, neutral):
+        assert f"**{words}**" in part, words
+    assert part.index("**without a passphrase**") < part.index("**Hidden**") \
+        < part.index("**with a passphrase**") < part.index("**Locked**")
+    menu = window.act_lock.text().replace("&", "")
+    assert f"File › {menu}" in part
+    assert window.act_lock.shortcut().toString() in part

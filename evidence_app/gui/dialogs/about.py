@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.gui.icons import app_icon
@@ -34,6 +41,7 @@ class AboutDialog(QDialog):
                        "passphrase and the lock protect, and what they cannot: Help › "
                        "What protection does and does not do.")
         blurb.setWordWrap(True)
+        blurb.setObjectName("aboutBlurb")
         layout.addWidget(blurb)
         licence = QLabel("Free software under the GNU General Public License, version 3 or "
                          "later. The licences of the fonts and libraries it contains come "
@@ -52,8 +60,15 @@ class AboutDialog(QDialog):
         grid.setWordWrap(True)
         grid.setObjectName("aboutPaths")
         layout.addWidget(grid)
+        # Spare height goes below the text, not between its paragraphs.
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
         self.paths = dict(rows)
+        # As tall as the text at this width: Qt's own guess, made for narrower lines,
+        # spreads the spare height between the paragraphs.
+        width = max(self.minimumWidth(), self.sizeHint().width())
+        layout.activate()
+        self.resize(width, max(self.heightForWidth(width), self.minimumHeight()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -91,8 +91,44 @@ class BackupDialog(TaskDialog):
         remind.addStretch(1)
         layout.addLayout(remind)
         self.backup_button = self.add_buttons("Back up", self.start)
+        # As tall as what it says, no band of empty space: it grows when the space
+        # needed or the result is shown (_fit_height).
+        self.resize(self.width(), 0)
+        self._lines()
         if folder is not None and folder.is_dir():
             self.set_folder(folder)
+
+    def _lines(self) -> None:
+        """Only the lines that say something take room; then fit the height to them."""
+        for label in (self.plan_label, self.result_label):
+            label.setVisible(bool(label.text()))
+        self._fit_height()
+
+    def begin(self, text: str) -> None:
+        super().begin(text)
+        self._lines()
+
+    def _progress(self, event: Any) -> None:
+        super()._progress(event)
+        self._lines()
+
+    def show_failure(self, exc: BaseException) -> None:
+        super().show_failure(exc)
+        self._lines()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a line appeared or grew
+            self._fit_height()
+        return handled
+
+    def _fit_height(self) -> None:
+        """Tall enough for every line at the current width (word-wrapped text counts
+        lines by width, which Qt does not do for a window by itself)."""
+        self.body.activate()
+        wanted = self.heightForWidth(self.width())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     # -- choosing --------------------------------------------------------------------------
     def choose_folder(self) -> None:
@@ -105,6 +141,7 @@ class BackupDialog(TaskDialog):
         self.folder_edit.setText(str(folder))
         self.result_label.clear()
         self._replan()
+        self._lines()
 
     def _replan(self) -> None:
         text = self.folder_edit.text()
@@ -114,6 +151,7 @@ class BackupDialog(TaskDialog):
             return
         self.plan_label.setText("Working out the space needed…")
         self.plan_label.setStyleSheet("")
+        self._lines()
         folder, full = Path(text), self.full_box.isChecked()
         self.ops.read(_plan, folder, full, on_done=self._planned, on_error=self._plan_failed,
                       latest=(self, "plan"))
@@ -130,12 +168,14 @@ class BackupDialog(TaskDialog):
                                     "free some space or choose another drive.")
             self.plan_label.setStyleSheet(RED)
         self.backup_button.setEnabled(plan.fits)
+        self._lines()
 
     def _plan_failed(self, exc: BaseException) -> None:
         from evidence_app.gui.messages import describe
 
         self.plan_label.setText(describe(exc))
         self.plan_label.setStyleSheet(RED)
+        self._lines()
 
     def _set_reminder(self, days: int) -> None:
         self.settings.backup_reminder_days = days
@@ -170,6 +210,7 @@ class BackupDialog(TaskDialog):
             self.result_label.setText("The backup was cancelled; nothing was left in the "
                                       "folder.")
             self._replan()
+            self._lines()
             return
         result = self.result = results[-1]
         self.show_full_bar()
@@ -181,6 +222,7 @@ class BackupDialog(TaskDialog):
                      "restoring needs them too.")
         text += " Keep the drive somewhere safe."
         self.result_label.setText(text)
+        self._lines()
         self.backed_up.emit(result)
 
     def _failed(self, exc: BaseException) -> None:

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,18 +29,25 @@ from evidence_app.gui.screen_fit import fit_to_screen
 
 
 class _WrappingRows(QStyledItemDelegate):
-    """Rows tall enough for their reason to wrap within the column's current width."""
+    """Rows tall enough for their reason to wrap within the column's current width; a
+    name stays on one line, shortened in the middle if it must be."""
 
     def __init__(self, tree: QTreeWidget) -> None:
         super().__init__(tree)
         self.tree = tree
 
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == 0:
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText  # type: ignore[assignment]
+
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = super().sizeHint(option, index)
+        if index.column() == 0:  # names are elided in the middle, never wrapped
+            return base
         width = self.tree.columnWidth(index.column()) - 12
-        if index.column() == 0:
-            width -= self.tree.indentation() * 2
         text = str(index.data() or "")
         box = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000),
                                               Qt.TextFlag.TextWordWrap, text)
@@ -144,7 +152,7 @@ class ImportSummaryDialog(QDialog):
                  parent: QWidget | None = None, exports: Sequence[Any] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished" if not cancelled else "Import stopped")
-        fit_to_screen(self, 640, 420)
+        fit_to_screen(self, 760, 460)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
@@ -180,9 +188,13 @@ class ImportSummaryDialog(QDialog):
         # Reasons are sentences: let them wrap rather than hide behind an ellipsis.
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
+        # A long name keeps its start and its end ("Screenshot_2025…2219.png"); the
+        # whole path is in its tooltip.
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.header().setStretchLastSection(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.setColumnWidth(0, 230)
+        self._name_width_set = False
         self.tree.setItemDelegate(_WrappingRows(self.tree))
         self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.sections: dict[str, QTreeWidgetItem] = {}
@@ -203,8 +215,27 @@ class ImportSummaryDialog(QDialog):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
+        if not self._name_width_set:
+            self._name_width_set = True
+            self.tree.setColumnWidth(0, self.name_column_width())
         # Row heights depend on column widths, known only once the dialog is laid out.
         self.tree.doItemsLayout()
+
+    def name_column_width(self) -> int:
+        """Room for the longest name (or a section's title), but at most half the list,
+        so the Result column keeps room for its sentences."""
+        widest = 0
+        pending = [(self.tree.topLevelItem(i), 0) for i in range(self.tree.topLevelItemCount())]
+        while pending:
+            item, depth = pending.pop()
+            if item is None:
+                continue
+            if not item.isFirstColumnSpanned():
+                text = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0))
+                widest = max(widest, text + self.tree.indentation() * (depth + 1))
+            pending += [(item.child(i), depth + 1) for i in range(item.childCount())]
+        room = self.tree.viewport().width()
+        return max(160, min(widest + 24, room // 2))
 
     def _exports(self, exports: Sequence[Any]) -> None:
         """Each export: the conversations it added to (what was new, what was read, the
@@ -213,6 +244,7 @@ class ImportSummaryDialog(QDialog):
             name = PurePath(e.path).name
             if e.problem:
                 top = QTreeWidgetItem([name, f"Not imported: {e.problem}"])
+                top.setToolTip(0, e.path)
                 top.setToolTip(1, e.problem)
                 self.tree.addTopLevelItem(top)
                 self.sections.setdefault("export_failed", top)

@@ -224,6 +224,19 @@ class ChangePassphraseDialog(QDialog):
         layout.addLayout(form)
         self.new = NewPassphrase()
         layout.addWidget(self.new)
+        # One column of labels, so the three fields start at the same place; and the new
+        # passphrase is called that, beside the current one.
+        inner = self.new.layout()
+        assert isinstance(inner, QFormLayout)
+        form.setHorizontalSpacing(inner.horizontalSpacing())
+        labels = [form.labelForField(self.current), inner.labelForField(self.new.first),
+                  inner.labelForField(self.new.second)]
+        if isinstance(labels[1], QLabel):
+            labels[1].setText("New passphrase")
+        width = max(label.sizeHint().width() for label in labels if label is not None)
+        for label in labels:
+            if label is not None:
+                label.setMinimumWidth(width)
         note = QLabel("Your recovery key stays the same. A copy of the case folder made "
                       "before (a backup) still opens with the old passphrase.")
         note.setObjectName("muted")
