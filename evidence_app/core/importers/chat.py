@@ -43,6 +43,7 @@ from evidence_app.core.search.messages import (
     message_doc,
     needs_own_doc,
     queue_paused,
+    text_needs_own_doc,
 )
 from evidence_app.core.store.audit import canonical
 from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
@@ -401,16 +402,20 @@ def identities(messages: Sequence[ChatMessage],
     attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
-    seen: dict[str, int] = {}
-    keys = []
     sha = hashlib.sha256
     media = "\x00media"
-    for m, when in zip(messages, stamps, strict=True):
-        base = (f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
-                f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}")
+    # Each message's fields, each followed by \x1f; then the ordinal.
+    bases = [f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
+             f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}\x1f"
+             for m, when in zip(messages, stamps, strict=True)]
+    if len(set(bases)) == len(bases):  # no repeats (most exports): every ordinal is 0
+        return [sha((base + "0").encode()).hexdigest()[:40] for base in bases]
+    seen: dict[str, int] = {}
+    keys = []
+    for base in bases:
         n = seen.get(base, 0)
         seen[base] = n + 1
-        keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
+        keys.append(sha(f"{base}{n}".encode()).hexdigest()[:40])
     return keys
 
 
@@ -681,17 +686,23 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
     added = 0
     messages = ex.messages
     # Whether each sender's address is a number (its document spells it out).
-    numbered = {pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
+    numbered: dict[int | None, bool] = {
+        pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
+    numbered[None] = False  # no sender (a system line)
+    person = people.get
+    digit = text_needs_own_doc
+    append = rows.append
     for pos, idx in zip(fresh, new_idx, strict=True):
         m = messages[pos]
-        pid = people.get((m.sender, m.address))
-        rows.append((
+        pid = person((m.sender, m.address))
+        text = m.text
+        append((
             next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
-            m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
+            m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
             m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
             keys[pos], None))
-        if (m.subject or m.call_number or (pid is not None and numbered[pid])
-                or needs_own_doc(m.text, "", "", "")):
+        # What `needs_own_doc` decides, its parts checked here (cheapest first).
+        if numbered[pid] or m.subject or m.call_number or digit(text):
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
@@ -710,12 +721,14 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
               file_ids: dict[str, int], names: list[str]) -> ConversationImport:
     """Add one conversation's new messages; one export record per export file that gave
     it messages or pictures (the problems go with the first)."""
-    used = sorted({m.part for m in ex.messages} | {
-        ex.file_parts.get(name, 0) for name in ex.files})
+    message_parts = {m.part for m in ex.messages}
+    used = sorted(message_parts | {ex.file_parts.get(name, 0) for name in ex.files})
     # Each message's number in its own export file (its part of a download).
     counters: dict[int, int] = {}
     source_index: list[int] = []
-    for m in ex.messages:
+    if len(message_parts) == 1:  # one file (most exports): numbered in order
+        source_index = list(range(1, len(ex.messages) + 1))
+    for m in ex.messages if len(message_parts) > 1 else ():
         counters[m.part] = counters.get(m.part, 0) + 1
         source_index.append(counters[m.part])
     with case.write() as (session, audit):
@@ -765,7 +778,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             records[part] = ConversationExport(
                 conversation_id=conv.id, attachment_id=exports[part].id, importer=importer,
                 options=canonical({**ex.options, **ex.part_options.get(part, {})}),
-                imported_at=now, messages_read=sum(m.part == part for m in ex.messages),
+                imported_at=now, messages_read=len(ex.messages) if message_parts == {part}
+                else sum(m.part == part for m in ex.messages),
                 messages_added=0, problems="[]")
             session.add(records[part])
         session.flush()
@@ -811,7 +825,9 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
-        for pos in fresh:
+        if len(message_parts) == 1:
+            added_by_part[next(iter(message_parts))] += len(fresh)
+        for pos in fresh if len(message_parts) > 1 else ():
             added_by_part[ex.messages[pos].part] += 1
         added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
