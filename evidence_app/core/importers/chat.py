@@ -46,7 +46,12 @@ from evidence_app.core.search.messages import (
     text_needs_own_doc,
 )
 from evidence_app.core.store.audit import canonical
-from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
+from evidence_app.core.store.bulk import (
+    bulk_insert,
+    bulk_insert_shared,
+    bulk_insert_values,
+    stored_datetime,
+)
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
     Attachment,
@@ -592,15 +597,29 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
 CHUNK_ROWS = 20_000
 
 
-def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
+# A message's own values, and those most of an import's messages share (one statement
+# per set of shared values: each row then binds only its own, `bulk_insert_shared`).
+OWN_COLUMNS = ("id", "idx", "participant_id", "sent_at", "text", "source_line",
+               "source_index", "dedupe_key")
+SHARED_COLUMNS = ("conversation_id", "time_basis", "time_note", "kind", "subject",
+                  "call_number", "call_direction", "call_status", "call_seconds",
+                  "source_export_id", "incident_id")
+MAX_SHAPES = 16  # sets of shared values a chunk gathers rows for; other rows go whole
+
+
+def _insert(conn: Any, conv_id: int, shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]],
+            rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]], first: int,
             next_id: int) -> int:
-    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents:
-    those `docs` holds (messages that need their own), the others written by SQLite
-    from the rows; empties both lists; returns how many."""
-    if not rows:
+    """Insert the rows gathered (ids `first` to `next_id` - 1: by the values they share
+    in `shaped`, whole in `rows`) and their search documents: those `docs` holds
+    (messages that need their own), the others written by SQLite from the rows;
+    empties the three; returns how many."""
+    if next_id == first:
         return 0
+    for shape, own in shaped.items():
+        bulk_insert_shared(conn, Message.__table__, OWN_COLUMNS, own,
+                           dict(zip(SHARED_COLUMNS, (conv_id, *shape, None), strict=True)))
     bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
-    first = rows[0][0]
     index_new(conn, first, next_id - 1, docs)
     runs: list[tuple[int, int]] = []
     start = first
@@ -611,10 +630,10 @@ def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, Messag
     if start <= next_id - 1:
         runs.append((start, next_id - 1))
     index_plain(conn, runs)
-    count = len(rows)
+    shaped.clear()
     rows.clear()
     docs.clear()
-    return count
+    return next_id - first
 
 
 def _ranges(indexes: Sequence[int]) -> str:
@@ -679,9 +698,11 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
               missing: list[str]) -> tuple[int, int]:
     """Insert the new messages (ids from `next_id`, in the export's order) with their
     search documents, in chunks; returns (messages added, calls among them)."""
-    rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []  # whole rows (MESSAGE_COLUMNS)
+    shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}  # OWN_COLUMNS by shared values
     docs: list[tuple[int, MessageDoc]] = []
     nobody = ("", "")
+    first = next_id
     calls = 0
     added = 0
     messages = ex.messages
@@ -691,16 +712,25 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
     numbered[None] = False  # no sender (a system line)
     person = people.get
     digit = text_needs_own_doc
-    append = rows.append
     for pos, idx in zip(fresh, new_idx, strict=True):
         m = messages[pos]
         pid = person((m.sender, m.address))
         text = m.text
-        append((
-            next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
-            m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
-            m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
-            keys[pos], None))
+        # SHARED_COLUMNS but the conversation and incident (the same for every row).
+        shape = (m.time_basis, m.time_note, m.kind, m.subject, m.call_number,
+                 m.call_direction, m.call_status, m.call_seconds, record_ids[m.part])
+        own = shaped.get(shape)
+        if own is None and len(shaped) < MAX_SHAPES:
+            own = shaped[shape] = []
+        if own is not None:
+            own.append((next_id, idx, pid, stamps[pos], text, m.line, source_index[pos],
+                        keys[pos]))
+        else:
+            rows.append((
+                next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
+                m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
+                m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
+                keys[pos], None))
         # What `needs_own_doc` decides, its parts checked here (cheapest first).
         if numbered[pid] or m.subject or m.call_number or digit(text):
             name, address = who.get(pid, nobody) if pid is not None else nobody
@@ -711,9 +741,10 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
         if m.files:
             _link_files(ex, m, next_id, idx, file_ids, links, missing, where)
         next_id += 1
-        if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
-            added += _insert(conn, rows, docs, next_id)
-    added += _insert(conn, rows, docs, next_id)
+        if next_id - first >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+            added += _insert(conn, conv_id, shaped, rows, docs, first, next_id)
+            first = next_id
+    added += _insert(conn, conv_id, shaped, rows, docs, first, next_id)
     return added, calls
 
 
