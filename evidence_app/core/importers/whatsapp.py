@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate, repeat
 from pathlib import Path, PurePosixPath
 
 from evidence_app.core.errors import ValidationError
@@ -237,41 +238,33 @@ def _decode(data: bytes) -> tuple[str, list[int]]:
         return data.decode("utf-8-sig", errors="replace"), bad
 
 
-# A message as `_entries` gives it: (line number, date, time, am/pm or "", the rest of
-# its first line, its continuation lines: "" or "\n" and the lines joined by "\n").
-_Entry = tuple[int, str, str, str, str, str]
+# Messages as `_entries` gives them: the line numbers, dates, times, am/pm ("" if
+# none), the rest of each first line, and each message's continuation lines ("", or
+# "\n" and the lines joined by "\n").
+_Entries = tuple[list[int], list[str], list[str], list[str], list[str], list[str]]
 
 
-def _entries(text: str) -> list[_Entry] | None:
+def _entries(text: str) -> _Entries | None:
     """The messages of a chat whose every line is readable (no control characters, no
-    carriage returns) and that starts with a message, found by one search of the whole
-    text rather than line by line; None for any other text (`split_lines` reads it and
-    says what it left out). Gives what `split_lines` gives for such a text."""
+    carriage returns) and whose first message comes before any other text, found by
+    one split of the whole text rather than line by line; None for any other text
+    (`split_lines` reads it and says what it left out). Gives what `split_lines` gives
+    for such a text."""
     if "\r" in text or _CONTROL.search(text) is not None:
         return None
-    entries: list[_Entry] = []
-    append = entries.append
-    count = text.count
-    number = 1
-    pos = 0
-    last: tuple[int, str, str, str, str] | None = None
-    last_end = 0
-    for m in _HEADER_LINES.finditer(text):
-        start = m.start()
-        if last is not None:
-            append((*last, text[last_end:start - 1] if start - 1 > last_end else ""))
-        elif start and text[:start].strip():
-            return None  # text before the first message: said by `split_lines`
-        number += count("\n", pos, start)
-        pos = start
-        _br, date, time, ampm, rest = m.groups("")
-        last = (number, date, time, ampm, rest)
-        last_end = m.end()
-    if last is None:
-        return None
-    end = len(text) - 1 if text.endswith("\n") else len(text)  # the last newline adds none
-    append((*last, text[last_end:end] if end > last_end else ""))
-    return entries
+    # [before the first message, then for each: [, date, time, am/pm, rest, what follows
+    # its first line up to the next message's (its continuation lines and a newline)]
+    parts = _HEADER_LINES.split(text)
+    if len(parts) == 1 or parts[0].strip():
+        return None  # no message, or text before the first one: said by `split_lines`
+    after = parts[6::6]
+    if not text.endswith("\n"):
+        after[-1] += "\n"  # as if it ended with a newline (the last adds no line)
+    lines = list(accumulate(map(str.count, after, repeat("\n")),
+                            initial=1 + parts[0].count("\n")))
+    lines.pop()
+    return (lines, parts[2::6], parts[3::6], [a or "" for a in parts[4::6]], parts[5::6],
+            [a[:-1] for a in after])
 
 
 def split_lines(text: str) -> tuple[list[_Line], list[str]]:
@@ -360,12 +353,14 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     problems: list[str] = []
     if entries is None:
         lines, problems = split_lines(text)
-        entries = [(ln.number, ln.date, ln.time, ln.ampm, ln.rest,
-                    "\n" + "\n".join(ln.more) if ln.more else "") for ln in lines]
+        entries = ([ln.number for ln in lines], [ln.date for ln in lines],
+                   [ln.time for ln in lines], [ln.ampm for ln in lines],
+                   [ln.rest for ln in lines],
+                   ["\n" + "\n".join(ln.more) if ln.more else "" for ln in lines])
     problems += [f"line {n}: not valid UTF-8; unreadable characters shown as \ufffd"
                  for n in bad_lines]
     # Each distinct date once (a chat has many messages a day), in the file's order.
-    order = decide_date_order(list(dict.fromkeys(e[1] for e in entries)), date_order)
+    order = decide_date_order(list(dict.fromkeys(entries[1])), date_order)
     clock = LocalClock(tz, basis)
     msgs: list[ChatMessage] = []
     append = msgs.append
@@ -378,7 +373,7 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
     clocks: dict[str, tuple[tuple[int, int, int], str, timedelta, str]] = {}
     hours: dict[tuple[str, int], tuple[datetime, str]] = {}  # UTC hour of a local one
     last: datetime | None = None  # the last time read with a day's offset
-    for number, date, time, ampm, rest, tail in entries:
+    for number, date, time, ampm, rest, tail in zip(*entries, strict=True):
         try:
             day = days.get(date)
             if day is None:
