@@ -877,13 +877,14 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
                   "sha256": exports[p].sha256, "messages_read": records[p].messages_read,
                   "messages_added": added_by_part[p]} for p in used] if len(names) > 1 else []
+        listed = "\n".join(added_keys) + "\n" if added_keys else ""  # each key and "\n"
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=marks, sha256=exports[used[0]].sha256, importer=importer,
                   read=len(ex.messages), added=added,
                   messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
                   renumbered=moved, files_added_to=_ranges(sorted(attached)),
-                  digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
-                  .hexdigest(), problems=len(problems), options=ex.options,
+                  digest=hashlib.sha256(listed.encode()).hexdigest(),
+                  problems=len(problems), options=ex.options,
                   **({"parts": parts} if parts else {}))
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
