@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -605,9 +606,14 @@ SHARED_COLUMNS = ("conversation_id", "time_basis", "time_note", "kind", "subject
                   "call_number", "call_direction", "call_status", "call_seconds",
                   "source_export_id", "incident_id")
 MAX_SHAPES = 16  # sets of shared values a chunk gathers rows for; other rows go whole
+# What a row's SHARED_COLUMNS come from: the message's fields (its `part`: the export
+# record's id), with the conversation and no incident.
+SHAPE = ("time_basis", "time_note", "kind", "subject", "call_number", "call_direction",
+         "call_status", "call_seconds", "part")
 
 
-def _insert(conn: Any, conv_id: int, shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]],
+def _insert(conn: Any, conv_id: int, record_ids: dict[int, int],
+            shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]],
             rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]], first: int,
             next_id: int) -> int:
     """Insert the rows gathered (ids `first` to `next_id` - 1: by the values they share
@@ -617,8 +623,9 @@ def _insert(conn: Any, conv_id: int, shaped: dict[tuple[Any, ...], list[tuple[An
     if next_id == first:
         return 0
     for shape, own in shaped.items():
+        shared = (conv_id, *shape[:-1], record_ids[shape[-1]], None)
         bulk_insert_shared(conn, Message.__table__, OWN_COLUMNS, own,
-                           dict(zip(SHARED_COLUMNS, (conv_id, *shape, None), strict=True)))
+                           dict(zip(SHARED_COLUMNS, shared, strict=True)))
     bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
     index_new(conn, first, next_id - 1, docs)
     runs: list[tuple[int, int]] = []
@@ -712,14 +719,13 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
     numbered[None] = False  # no sender (a system line)
     person = people.get
     digit = text_needs_own_doc
+    sender_of = attrgetter("sender", "address")
+    shape_of = attrgetter(*SHAPE)
     for pos, idx in zip(fresh, new_idx, strict=True):
         m = messages[pos]
-        pid = person((m.sender, m.address))
+        pid = person(sender_of(m))
         text = m.text
-        # SHARED_COLUMNS but the conversation and incident (the same for every row).
-        shape = (m.time_basis, m.time_note, m.kind, m.subject, m.call_number,
-                 m.call_direction, m.call_status, m.call_seconds, record_ids[m.part])
-        own = shaped.get(shape)
+        own = shaped.get(shape := shape_of(m))
         if own is None and len(shaped) < MAX_SHAPES:
             own = shaped[shape] = []
         if own is not None:
@@ -742,9 +748,9 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
             _link_files(ex, m, next_id, idx, file_ids, links, missing, where)
         next_id += 1
         if next_id - first >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
-            added += _insert(conn, conv_id, shaped, rows, docs, first, next_id)
+            added += _insert(conn, conv_id, record_ids, shaped, rows, docs, first, next_id)
             first = next_id
-    added += _insert(conn, conv_id, shaped, rows, docs, first, next_id)
+    added += _insert(conn, conv_id, record_ids, shaped, rows, docs, first, next_id)
     return added, calls
 
 
