@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,9 +46,15 @@ from evidence_app.core.search.messages import (
     message_doc,
     needs_own_doc,
     queue_paused,
+    text_needs_own_doc,
 )
 from evidence_app.core.store.audit import canonical
-from evidence_app.core.store.bulk import bulk_insert, bulk_insert_values, stored_datetime
+from evidence_app.core.store.bulk import (
+    bulk_insert,
+    bulk_insert_shared,
+    bulk_insert_values,
+    stored_datetime,
+)
 from evidence_app.core.store.case import Case
 from evidence_app.core.store.models import (
     Attachment,
@@ -408,16 +415,20 @@ def identities(messages: Sequence[ChatMessage],
     attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
-    seen: dict[str, int] = {}
-    keys = []
     sha = hashlib.sha256
     media = "\x00media"
-    for m, when in zip(messages, stamps, strict=True):
-        base = (f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
-                f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}")
+    # Each message's fields, each followed by \x1f; then the ordinal.
+    bases = [f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
+             f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}\x1f"
+             for m, when in zip(messages, stamps, strict=True)]
+    if len(set(bases)) == len(bases):  # no repeats (most exports): every ordinal is 0
+        return [sha((base + "0").encode()).hexdigest()[:40] for base in bases]
+    seen: dict[str, int] = {}
+    keys = []
+    for base in bases:
         n = seen.get(base, 0)
         seen[base] = n + 1
-        keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
+        keys.append(sha(f"{base}{n}".encode()).hexdigest()[:40])
     return keys
 
 
@@ -596,15 +607,35 @@ def _participants(session: Any, conv: Conversation, ex: ChatExport,
 CHUNK_ROWS = 20_000
 
 
-def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]],
+# A message's own values, and those most of an import's messages share (one statement
+# per set of shared values: each row then binds only its own, `bulk_insert_shared`).
+OWN_COLUMNS = ("id", "idx", "participant_id", "sent_at", "text", "source_line",
+               "source_index", "dedupe_key")
+SHARED_COLUMNS = ("conversation_id", "time_basis", "time_note", "kind", "subject",
+                  "call_number", "call_direction", "call_status", "call_seconds",
+                  "source_export_id", "incident_id")
+MAX_SHAPES = 16  # sets of shared values a chunk gathers rows for; other rows go whole
+# What a row's SHARED_COLUMNS come from: the message's fields (its `part`: the export
+# record's id), with the conversation and no incident.
+SHAPE = ("time_basis", "time_note", "kind", "subject", "call_number", "call_direction",
+         "call_status", "call_seconds", "part")
+
+
+def _insert(conn: Any, conv_id: int, record_ids: dict[int, int],
+            shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]],
+            rows: list[tuple[Any, ...]], docs: list[tuple[int, MessageDoc]], first: int,
             next_id: int) -> int:
-    """Insert the rows gathered (ids up to `next_id` - 1) and their search documents:
-    those `docs` holds (messages that need their own), the others written by SQLite
-    from the rows; empties both lists; returns how many."""
-    if not rows:
+    """Insert the rows gathered (ids `first` to `next_id` - 1: by the values they share
+    in `shaped`, whole in `rows`) and their search documents: those `docs` holds
+    (messages that need their own), the others written by SQLite from the rows;
+    empties the three; returns how many."""
+    if next_id == first:
         return 0
+    for shape, own in shaped.items():
+        shared = (conv_id, *shape[:-1], record_ids[shape[-1]], None)
+        bulk_insert_shared(conn, Message.__table__, OWN_COLUMNS, own,
+                           dict(zip(SHARED_COLUMNS, shared, strict=True)))
     bulk_insert_values(conn, Message.__table__, MESSAGE_COLUMNS, rows)
-    first = rows[0][0]
     index_new(conn, first, next_id - 1, docs)
     runs: list[tuple[int, int]] = []
     start = first
@@ -615,10 +646,10 @@ def _insert(conn: Any, rows: list[tuple[Any, ...]], docs: list[tuple[int, Messag
     if start <= next_id - 1:
         runs.append((start, next_id - 1))
     index_plain(conn, runs)
-    count = len(rows)
+    shaped.clear()
     rows.clear()
     docs.clear()
-    return count
+    return next_id - first
 
 
 def _ranges(indexes: Sequence[int]) -> str:
@@ -683,24 +714,40 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
               missing: list[str]) -> tuple[int, int]:
     """Insert the new messages (ids from `next_id`, in the export's order) with their
     search documents, in chunks; returns (messages added, calls among them)."""
-    rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []  # whole rows (MESSAGE_COLUMNS)
+    shaped: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}  # OWN_COLUMNS by shared values
     docs: list[tuple[int, MessageDoc]] = []
     nobody = ("", "")
+    first = next_id
     calls = 0
     added = 0
     messages = ex.messages
     # Whether each sender's address is a number (its document spells it out).
-    numbered = {pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
+    numbered: dict[int | None, bool] = {
+        pid: needs_own_doc("", "", "", address) for pid, (_, address) in who.items()}
+    numbered[None] = False  # no sender (a system line)
+    person = people.get
+    digit = text_needs_own_doc
+    sender_of = attrgetter("sender", "address")
+    shape_of = attrgetter(*SHAPE)
     for pos, idx in zip(fresh, new_idx, strict=True):
         m = messages[pos]
-        pid = people.get((m.sender, m.address))
-        rows.append((
-            next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
-            m.time_note, m.kind, m.text, m.subject, m.call_number, m.call_direction,
-            m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
-            keys[pos], None))
-        if (m.subject or m.call_number or (pid is not None and numbered[pid])
-                or needs_own_doc(m.text, "", "", "")):
+        pid = person(sender_of(m))
+        text = m.text
+        own = shaped.get(shape := shape_of(m))
+        if own is None and len(shaped) < MAX_SHAPES:
+            own = shaped[shape] = []
+        if own is not None:
+            own.append((next_id, idx, pid, stamps[pos], text, m.line, source_index[pos],
+                        keys[pos]))
+        else:
+            rows.append((
+                next_id, conv_id, idx, pid, stamps[pos], m.time_basis,
+                m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
+                m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
+                keys[pos], None))
+        # What `needs_own_doc` decides, its parts checked here (cheapest first).
+        if numbered[pid] or m.subject or m.call_number or digit(text):
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
                                               address)))
@@ -709,9 +756,10 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
         if m.files:
             _link_files(ex, m, next_id, idx, file_ids, links, missing, where)
         next_id += 1
-        if len(rows) >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
-            added += _insert(conn, rows, docs, next_id)
-    added += _insert(conn, rows, docs, next_id)
+        if next_id - first >= CHUNK_ROWS:  # in chunks: a long chat need not be held twice
+            added += _insert(conn, conv_id, record_ids, shaped, rows, docs, first, next_id)
+            first = next_id
+    added += _insert(conn, conv_id, record_ids, shaped, rows, docs, first, next_id)
     return added, calls
 
 
@@ -719,12 +767,14 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
               file_ids: dict[str, int], names: list[str]) -> ConversationImport:
     """Add one conversation's new messages; one export record per export file that gave
     it messages or pictures (the problems go with the first)."""
-    used = sorted({m.part for m in ex.messages} | {
-        ex.file_parts.get(name, 0) for name in ex.files})
+    message_parts = {m.part for m in ex.messages}
+    used = sorted(message_parts | {ex.file_parts.get(name, 0) for name in ex.files})
     # Each message's number in its own export file (its part of a download).
     counters: dict[int, int] = {}
     source_index: list[int] = []
-    for m in ex.messages:
+    if len(message_parts) == 1:  # one file (most exports): numbered in order
+        source_index = list(range(1, len(ex.messages) + 1))
+    for m in ex.messages if len(message_parts) > 1 else ():
         counters[m.part] = counters.get(m.part, 0) + 1
         source_index.append(counters[m.part])
     with case.write() as (session, audit):
@@ -774,7 +824,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             records[part] = ConversationExport(
                 conversation_id=conv.id, attachment_id=exports[part].id, importer=importer,
                 options=canonical({**ex.options, **ex.part_options.get(part, {})}),
-                imported_at=now, messages_read=sum(m.part == part for m in ex.messages),
+                imported_at=now, messages_read=len(ex.messages) if message_parts == {part}
+                else sum(m.part == part for m in ex.messages),
                 messages_added=0, problems="[]")
             session.add(records[part])
         session.flush()
@@ -821,7 +872,9 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
         record_marks(conn, ex, fresh, next_id)  # forwarded/edited/unsent (message_marks.py)
-        for pos in fresh:
+        if len(message_parts) == 1:
+            added_by_part[next(iter(message_parts))] += len(fresh)
+        for pos in fresh if len(message_parts) > 1 else ():
             added_by_part[ex.messages[pos].part] += 1
         added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
@@ -840,13 +893,14 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
                   "sha256": exports[p].sha256, "messages_read": records[p].messages_read,
                   "messages_added": added_by_part[p]} for p in used] if len(names) > 1 else []
+        listed = "\n".join(added_keys) + "\n" if added_keys else ""  # each key and "\n"
         audit.log("import", "conversation", conv.id, conversation_id=conv.id,
                   export=marks, sha256=exports[used[0]].sha256, importer=importer,
                   read=len(ex.messages), added=added,
                   messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
                   renumbered=moved, files_added_to=_ranges(sorted(attached)),
-                  digest=hashlib.sha256("".join(k + "\n" for k in added_keys).encode())
-                  .hexdigest(), problems=len(problems), options=ex.options,
+                  digest=hashlib.sha256(listed.encode()).hexdigest(),
+                  problems=len(problems), options=ex.options,
                   **({"parts": parts} if parts else {}))
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate, repeat
 from pathlib import Path, PurePosixPath
 
 from evidence_app.core.errors import ValidationError
@@ -60,6 +61,8 @@ HEADER = re.compile(
     r"(?:" + _SPACE + r"?(?P<ampm>[aApP]\.?" + _SPACE + r"?[mM]\.?|vorm\.|nachm\.))?"
     r"(?(br)\]" + _SPACE + r"|(?:" + _SPACE + r"[-\u2013]" + _SPACE + r"|:" + _SPACE
     + r"))(?P<rest>.*)$")
+# The same, finding every message's first line in the whole text at once (`_entries`).
+_HEADER_LINES = re.compile(HEADER.pattern, re.M)
 _DATE_PARTS = re.compile(r"\d+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # "File attached" as Android writes it in each language; any other label is taken only
@@ -235,6 +238,35 @@ def _decode(data: bytes) -> tuple[str, list[int]]:
         return data.decode("utf-8-sig", errors="replace"), bad
 
 
+# Messages as `_entries` gives them: the line numbers, dates, times, am/pm ("" if
+# none), the rest of each first line, and each message's continuation lines ("", or
+# "\n" and the lines joined by "\n").
+_Entries = tuple[list[int], list[str], list[str], list[str], list[str], list[str]]
+
+
+def _entries(text: str) -> _Entries | None:
+    """The messages of a chat whose every line is readable (no control characters, no
+    carriage returns) and whose first message comes before any other text, found by
+    one split of the whole text rather than line by line; None for any other text
+    (`split_lines` reads it and says what it left out). Gives what `split_lines` gives
+    for such a text."""
+    if "\r" in text or _CONTROL.search(text) is not None:
+        return None
+    # [before the first message, then for each: [, date, time, am/pm, rest, what follows
+    # its first line up to the next message's (its continuation lines and a newline)]
+    parts = _HEADER_LINES.split(text)
+    if len(parts) == 1 or parts[0].strip():
+        return None  # no message, or text before the first one: said by `split_lines`
+    after = parts[6::6]
+    if not text.endswith("\n"):
+        after[-1] += "\n"  # as if it ended with a newline (the last adds no line)
+    lines = list(accumulate(map(str.count, after, repeat("\n")),
+                            initial=1 + parts[0].count("\n")))
+    lines.pop()
+    return (lines, parts[2::6], parts[3::6], [a or "" for a in parts[4::6]], parts[5::6],
+            [a[:-1] for a in after])
+
+
 def split_lines(text: str) -> tuple[list[_Line], list[str]]:
     """Messages as header lines with their continuation lines; problems for lines
     before the first message and lines holding control characters."""
@@ -317,47 +349,59 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                title: str = "", owner: str | None = None, me: str = "",
                bad_lines: Sequence[int] = ()) -> ChatExport:
     """Read a WhatsApp chat's text into a `ChatExport` (see the module docstring)."""
-    lines, problems = split_lines(text)
+    entries = _entries(text)
+    problems: list[str] = []
+    if entries is None:
+        lines, problems = split_lines(text)
+        entries = ([ln.number for ln in lines], [ln.date for ln in lines],
+                   [ln.time for ln in lines], [ln.ampm for ln in lines],
+                   [ln.rest for ln in lines],
+                   ["\n" + "\n".join(ln.more) if ln.more else "" for ln in lines])
     problems += [f"line {n}: not valid UTF-8; unreadable characters shown as \ufffd"
                  for n in bad_lines]
     # Each distinct date once (a chat has many messages a day), in the file's order.
-    order = decide_date_order(list(dict.fromkeys(ln.date for ln in lines)), date_order)
+    order = decide_date_order(list(dict.fromkeys(entries[1])), date_order)
     clock = LocalClock(tz, basis)
     msgs: list[ChatMessage] = []
-    senders: Counter[str] = Counter()
-    days: dict[str, tuple[tuple[int, int, int], str, timedelta | None]] = {}
+    append = msgs.append
+    senders: dict[str, int] = {}
+    # A day: its (y, m, d), "yyyy-mm-dd ", its UTC offset (None on a clock-change day),
+    # and whether that is a whole number of hours.
+    days: dict[str, tuple[tuple[int, int, int], str, timedelta | None, bool]] = {}
     sender_names: dict[str, str | None] = {}
     addresses: dict[str, str] = {}
     clocks: dict[str, tuple[tuple[int, int, int], str, timedelta, str]] = {}
     hours: dict[tuple[str, int], tuple[datetime, str]] = {}  # UTC hour of a local one
     last: datetime | None = None  # the last time read with a day's offset
-    for ln in lines:
+    for number, date, time, ampm, rest, tail in zip(*entries, strict=True):
         try:
-            day = days.get(ln.date)
+            day = days.get(date)
             if day is None:
-                ymd = _ymd(_fields(ln.date), order)
-                day = days[ln.date] = (ymd, "{:04d}-{:02d}-{:02d} ".format(*ymd),
-                                       clock.day_offset(*ymd))
-            hm = ln.time + ln.ampm
+                ymd = _ymd(_fields(date), order)
+                offset = clock.day_offset(*ymd)
+                day = days[date] = (ymd, "{:04d}-{:02d}-{:02d} ".format(*ymd), offset,
+                                    offset is not None and offset.seconds % 3600 == 0)
+            hm = time + ampm if ampm else time
             hms_text = clocks.get(hm)
             if hms_text is None:
-                hms = _clock(ln.time, ln.ampm)
+                hms = _clock(time, ampm)
                 datetime(2000, 1, 1, *hms)  # a real time of day, or ValueError
                 hms_text = clocks[hm] = (hms, "{:02d}:{:02d}:{:02d}".format(*hms),
                                          timedelta(minutes=hms[1], seconds=hms[2]),
                                          ":{:02d}:{:02d}.000000".format(*hms[1:]))
-            hour = hours.get((ln.date, hms_text[0][0]))
+            hour_key = (date, hms_text[0][0])
+            hour = hours.get(hour_key)
             if hour is None:
                 # The local hour marked UTC, less the day's offset.
                 start = datetime(*day[0], hms_text[0][0], tzinfo=UTC) - (day[2] or timedelta(0))
-                hour = hours[(ln.date, hms_text[0][0])] = (start, start.isoformat(" ")[:13])
+                hour = hours[hour_key] = (start, start.isoformat(" ")[:13])
         except ValueError:
-            problems.append(f"line {ln.number}: the date {ln.date} {ln.time}{ln.ampm and ' '}"
-                            f"{ln.ampm} cannot be a real time; this message was left out")
+            problems.append(f"line {number}: the date {date} {time}{ampm and ' '}"
+                            f"{ampm} cannot be a real time; this message was left out")
             continue
         # The time as written (the message's identity: importers/chat.py).
         wall = day[1] + hms_text[1]
-        if day[2] is not None and day[2].seconds % 3600 == 0:
+        if day[3]:
             # No clock change that day and a whole-hour offset: the UTC hour (made once
             # an hour) plus the minutes and seconds as written.
             sent = hour[0] + hms_text[2]
@@ -370,17 +414,18 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
             sent, note = clock.utc(datetime(*day[0], *hms_text[0]))
             last = sent
             stamp = None
-        name, sep, body = ln.rest.partition(": ")
+        name, sep, body = rest.partition(": ")
         sender = sender_names.get(name) if sep else None
         if sender is None:  # a name not seen yet, a system line, or no ": " at all
-            sender, body = _sender_and_text(ln.rest, sender_names)
-        body = "\n".join([body, *ln.more]) if ln.more else body
+            sender, body = _sender_and_text(rest, sender_names)
+        if tail:
+            body += tail
         if sender is None:
-            msgs.append(ChatMessage("", sent, basis, ln.number, text=body.translate(_STRIP_MARKS)
-                                    .strip(), kind="system", time_note=note, wall=wall,
-                                    stamp=stamp))
+            append(ChatMessage("", sent, basis, number, text=body.translate(_STRIP_MARKS)
+                               .strip(), kind="system", time_note=note, wall=wall,
+                               stamp=stamp))
             continue
-        senders[sender] += 1
+        senders[sender] = senders.get(sender, 0) + 1
         if ")" in body or ">" in body:  # cheap first look: attachments end with either
             body, names = _files(body)
         else:
@@ -389,10 +434,13 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
         address = addresses.get(sender)
         if address is None:
             address = addresses[sender] = sender if _PHONE.match(sender) else ""
-        msg = ChatMessage(sender, sent, basis, ln.number, text=clean, address=address,
-                          time_note=note, files=names, wall=wall, stamp=stamp,
-                          media=bool(names) or ("omitted" in clean
-                                                and is_media_placeholder(clean)))
+        # Positional (about half the time of keywords, 100,000 times): sender, sent_at,
+        # time_basis, line, text, kind, address, time_note, subject, call_number,
+        # call_direction, call_status, call_seconds, files, from_owner, part, wall,
+        # stamp, media.
+        msg = ChatMessage(sender, sent, basis, number, clean, "text", address, note, "", "",
+                          "", "", None, names, None, 0, wall, stamp,
+                          bool(names) or ("omitted" in clean and is_media_placeholder(clean)))
         if not names and ("all" in clean or "ALL" in clean or "nruf" in clean) and (call := _call(clean)) is not None:
             msg.kind = "call"
             msg.call_status, msg.call_seconds = call
@@ -402,16 +450,16 @@ def parse_chat(text: str, *, tz: str, basis: str, date_order: str | None = None,
                 clean.startswith(_IOS_SYSTEM) or any(w in clean[:200] for w in _E2E_WORDS)
                 or "\n" not in clean and any(w in f" {clean} " for w in _IOS_GROUP_WORDS)):
             # iPhone writes system lines as if the chat itself sent them.
-            msg = ChatMessage("", sent, basis, ln.number, text=clean, kind="system",
+            msg = ChatMessage("", sent, basis, number, text=clean, kind="system",
                               time_note=note, wall=wall, stamp=stamp)
             senders[sender] -= 1
-        msgs.append(msg)
-    senders = +senders
-    owners = _owner_names(senders, title, owner, msgs, me)
+        append(msg)
+    counted = Counter({s: n for s, n in senders.items() if n > 0})
+    owners = _owner_names(counted, title, owner, msgs, me)
     for m in msgs:
         if m.kind == "call":
             m.call_direction = "outgoing" if m.sender in owners else "incoming"
-    others = sorted(s for s in senders if s not in owners)
+    others = sorted(s for s in counted if s not in owners)
     key = title or ", ".join(others)
     return ChatExport(SOURCE, title or key, key, msgs, problems, {},
                       {"date_order": order, "timezone": tz, "time_basis": basis},

@@ -163,6 +163,11 @@ def needs_own_doc(text: str, subject: str, call_number: str, address: str) -> bo
                 or _looks_like_number(address))
 
 
+# `needs_own_doc`'s look at a message's text alone (a digit: plates or numbers to spell
+# out), for an importer that checks the other fields itself, 100,000 times over.
+text_needs_own_doc = _HAS_DIGIT.search
+
+
 def index_plain(conn: Connection, runs: Sequence[tuple[int, int]]) -> None:
     """Index plain messages just inserted (see `needs_own_doc`), given as runs of ids
     (first, last): one INSERT ... SELECT a run."""

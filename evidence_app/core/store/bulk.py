@@ -71,6 +71,37 @@ def bulk_insert_values(conn: Connection, table: Any, columns: Sequence[str],
     conn.exec_driver_sql(sql, rows)
 
 
+def _literal(value: Any) -> str | None:
+    """A value as an SQLite literal, or None when it is better bound (a NUL, a type
+    with no plain literal)."""
+    if value is None:
+        return "NULL"
+    if value.__class__ is int:
+        return str(value)
+    if value.__class__ is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def bulk_insert_shared(conn: Connection, table: Any, columns: Sequence[str],
+                       rows: list[tuple[Any, ...]], shared: dict[str, Any]) -> None:
+    """`bulk_insert_values` for rows that all have the same values in some columns
+    (`shared`: column -> stored value): those are written once into the statement, so
+    each row binds only its own (binding a wide row's values is most of the time of
+    inserting it: 19 columns, 100,000 rows, 0.26 s bound against 0.11 s)."""
+    if not rows:
+        return
+    literals = {name: _literal(value) for name, value in shared.items()}
+    if conn.dialect.name != "sqlite" or any(v is None for v in literals.values()):
+        names = [*columns, *shared]
+        values = tuple(shared.values())
+        bulk_insert_values(conn, table, names, [(*r, *values) for r in rows])
+        return
+    sql = (f"INSERT INTO {table.name} ({', '.join([*columns, *shared])}) "
+           f"VALUES ({', '.join(['?'] * len(columns) + [str(v) for v in literals.values()])})")
+    conn.exec_driver_sql(sql, rows)
+
+
 @contextlib.contextmanager
 def trigger_paused(conn: Connection, name: str) -> Iterator[None]:
     """Run the block without the trigger `name`: it is dropped and made again from its

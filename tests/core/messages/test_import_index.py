@@ -108,3 +108,58 @@ def test_whatsapp_times_read_by_the_hour_equal_the_clock_rules(tz):
         assert (m.sent_at, m.time_note) == (want, note), m.wall
         stamp = m.stamp if m.stamp is not None else stored_datetime(m.sent_at)
         assert stamp == stored_datetime(want), m.wall
+
+
+def _stored_rows(case):
+    with case.read() as session:
+        return session.connection().exec_driver_sql(
+            f"SELECT {', '.join(chat.MESSAGE_COLUMNS)} FROM messages ORDER BY id").all()
+
+
+def test_rows_grouped_by_shared_values_are_stored_as_whole_rows_are(tmp_path, monkeypatch):
+    """Messages that share their kind, time basis, call fields and export are inserted
+    by one statement per set of shared values; rows beyond `MAX_SHAPES` sets go whole.
+    Both give the same stored rows, field for field."""
+    from evidence_app.core.cases import create_case
+
+    calls = "".join(f"14/03/2025, 22:{30 + n} - Mark: Voice call, {n + 1} min\n"
+                    for n in range(20))  # 20 durations: 20 sets of shared values
+    path = tmp_path / "WhatsApp Chat with Mark.txt"
+    path.write_text(CHAT + calls + "14/03/2025, 22:55 - Mark: it's O'Brien's \"car\"\n",
+                    encoding="utf-8")
+    stored = []
+    for limit in (chat.MAX_SHAPES, 0):  # grouped (then whole past 16 sets); all whole
+        monkeypatch.setattr(chat, "MAX_SHAPES", limit)
+        case = create_case(tmp_path / f"case{limit}", owner_name="Jane Smith", initials="JS")
+        try:
+            list(import_messages(case, path))
+            stored.append(_stored_rows(case))
+            assert run_verify(case).ok
+        finally:
+            case.close()
+    grouped, whole = stored
+    assert len(grouped) == 29
+    assert grouped == whole
+    kinds = [row[chat.MESSAGE_COLUMNS.index("kind")] for row in grouped]
+    seconds = [row[chat.MESSAGE_COLUMNS.index("call_seconds")] for row in grouped]
+    assert kinds.count("call") == 21 and seconds[-21:-1] == [60 * (n + 1) for n in range(20)]
+    assert grouped[-1][chat.MESSAGE_COLUMNS.index("text")] == "it's O'Brien's \"car\""
+
+
+def test_shared_values_are_stored_exactly_quotes_and_nul_included():
+    from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine
+
+    from evidence_app.core.store.bulk import bulk_insert_shared
+
+    engine = create_engine("sqlite://")
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", Text),
+                  Column("b", Text), Column("n", Integer))
+    table.metadata.create_all(engine)
+    odd = "O'Brien'); DROP TABLE t; --"
+    with engine.begin() as conn:
+        bulk_insert_shared(conn, table, ("id", "a"), [(1, "x"), (2, "it's")],
+                           {"b": odd, "n": None})
+        bulk_insert_shared(conn, table, ("id", "a"), [(3, "y")], {"b": "nul\x00in", "n": 7})
+        bulk_insert_shared(conn, table, ("id", "a"), [], {"b": "none", "n": 1})
+        rows = conn.exec_driver_sql("SELECT id, a, b, n FROM t ORDER BY id").all()
+    assert rows == [(1, "x", odd, None), (2, "it's", odd, None), (3, "y", "nul\x00in", 7)]
