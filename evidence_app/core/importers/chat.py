@@ -788,6 +788,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         fresh: list[int] = []  # positions in ex.messages of the new ones
         links: list[dict[str, Any]] = []
         attached: list[int] = []  # existing messages given the files they lacked
+        to_attach: list[tuple[int, int]] = []  # (position in the export, place)
         missing: list[str] = []
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
         if not place_of:  # a new conversation (or an empty one): every message is new
@@ -799,23 +800,30 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                 matched.append(None)
                 continue
             matched.append(place)
-            m = ex.messages[pos]
-            mid, idx = existing[place]
-            if m.files and mid not in with_files:
-                # The same message, now with the picture the first export left out.
+            mid = existing[place][0]
+            if ex.messages[pos].files and mid not in with_files:
                 with_files.add(mid)
-                before = len(links)
-                _link_files(ex, m, mid, idx, file_ids, links, missing, where)
-                if len(links) > before:
-                    attached.append(idx)
+                to_attach.append((pos, place))
         moved = 0
         slots = place_new(existing_times, matched, [stamps[p] for p in fresh]) \
             if existing else []
-        if all(slot == len(existing) for slot in slots):  # all after: the usual case
+        after = all(slot == len(existing) for slot in slots)
+        if after:  # all after the messages there: the usual case
             start = len(existing) + 1
             new_idx = list(range(start, start + len(fresh)))
         else:
             new_idx, moved = _renumber(conn, existing, slots)
+        ranked = sorted(slots)
+        for pos, place in to_attach:
+            # The same message, now with the picture the first export left out; named
+            # by its number after the new messages were slotted in (as `messages` is).
+            mid, idx = existing[place]
+            if not after:  # as _renumber numbered it
+                idx = place + 1 + bisect.bisect_right(ranked, place)
+            before = len(links)
+            _link_files(ex, ex.messages[pos], mid, idx, file_ids, links, missing, where)
+            if len(links) > before:
+                attached.append(idx)
         with queue_paused(conn):  # indexed below from memory (index_new)
             added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
@@ -827,7 +835,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         bulk_insert(conn, message_attachments, links)
         _into_incidents(session, audit, links, incident_of)
         problems = ex.problems + missing[:200] + (
-            [f"... and {len(missing) - 200} more files named in messages were not in the export"]
+            [f"... and {len(missing) - 200} more files named in messages were {where}"]
             if len(missing) > 200 else [])
         for part, record in records.items():
             record.messages_added = added_by_part[part]

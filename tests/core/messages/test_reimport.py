@@ -5,8 +5,11 @@ exports with and without their media (the picture goes onto the message already 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import select
 
 from evidence_app.core import conversations as api
 from evidence_app.core.attachments import get_attachment
@@ -20,6 +23,7 @@ from evidence_app.core.importers.chat import (
 from evidence_app.core.importers.messages import import_messages
 from evidence_app.core.report.transcript import sources_text
 from evidence_app.core.settings import update_settings
+from evidence_app.core.store.models import AuditEvent
 from evidence_app.core.store.verify import run_verify
 from tests.fixtures import message_exports as fx
 
@@ -241,3 +245,29 @@ def test_an_older_telegram_export_with_local_times_matches_after_a_zone_change(c
     update_settings(case, timezone="Asia/Tokyo")
     again = run(case, path)
     assert again.conversation_id == one.conversation_id and again.messages_added == 0
+
+
+def test_a_picture_given_while_earlier_messages_slot_in_is_logged_by_its_new_number(
+        case, tmp_path):
+    """One import both slots earlier messages in (renumbering those there) and gives a
+    message already there its picture: the audit event names that message by the number
+    it has after the import, as it names the new ones."""
+    later = ["16/03/2025, 22:15 - Mark: IMG-20250314-WA0003.jpg (file attached)",
+             "Look who's outside", "16/03/2025, 22:16 - Mark: Why are you ignoring me?"]
+    one = run(case, write(tmp_path, "a", ["16/03/2025, 22:15 - Mark: <Media omitted>",
+                                          "16/03/2025, 22:16 - Mark: Why are you ignoring me?"]))
+    (tmp_path / "b").mkdir()
+    chat = "".join(line + "\n" for line in LINES + later)
+    media = fx.whatsapp_zip(tmp_path / "b" / "WhatsApp Chat with Mark.zip", chat, CHAT,
+                            {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    two = run(case, media)
+    assert (two.messages_added, two.renumbered, two.files_added) == (7, 2, 1)
+    got = api.messages_page(case, one.conversation_id, limit=20)
+    [with_picture] = [m.index for m in got if m.attachments]
+    assert with_picture == 8
+    with case.read() as session:
+        details = json.loads(session.scalars(select(AuditEvent.details).where(
+            AuditEvent.action == "import", AuditEvent.entity == "conversation")
+            .order_by(AuditEvent.id.desc())).first())
+    assert (details["messages"], details["files_added_to"]) == ("1-7", "8")
+    assert run_verify(case).ok
