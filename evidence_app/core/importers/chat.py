@@ -656,6 +656,10 @@ def _renumber(conn: Any, existing: list[tuple[int, int]], slots: list[int]) -> t
         if want != idx:
             changes.append((want, mid))
     if changes:
+        # A message imported before revision 0005 has no number of its own in its
+        # export: reports cited its idx, so that number stays what they cite.
+        conn.exec_driver_sql("UPDATE messages SET source_index = idx WHERE id = ? AND "
+                             "source_index IS NULL", [(mid,) for _, mid in changes])
         # Out of the way first: (conversation, idx) is unique at every step.
         conn.exec_driver_sql("UPDATE messages SET idx = -idx WHERE id = ?",
                              [(mid,) for _, mid in changes])

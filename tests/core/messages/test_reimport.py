@@ -271,3 +271,37 @@ def test_a_picture_given_while_earlier_messages_slot_in_is_logged_by_its_new_num
             .order_by(AuditEvent.id.desc())).first())
     assert (details["messages"], details["files_added_to"]) == ("1-7", "8")
     assert run_verify(case).ok
+
+
+def test_messages_from_before_export_numbers_keep_the_number_reports_cited(tmp_path):
+    """A case from before revision 0005: its messages have no number of their own in
+    their export, so reports cite their place in the conversation. An export reaching
+    further back then moves them along; the numbers a report cites must not change."""
+    import sqlite3
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.store.folder import DB_NAME
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        one = run(case, write(tmp_path, "a", LINES[3:]))
+    con = sqlite3.connect(folder / DB_NAME)  # as revision 0004 left it
+    con.execute("ALTER TABLE messages DROP COLUMN source_index")
+    for column in ("forwarded_from", "edited", "edited_at", "unsent"):  # 0006's
+        con.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    con.execute("UPDATE alembic_version SET version_num = '0004'")
+    con.commit()
+    con.close()
+    with open_case(folder) as case:
+        before = {m.text: m.export_number
+                  for m in api.messages_page(case, one.conversation_id, limit=20)}
+        assert before == {"four": 1, "five": 2, "six": 3, "seven": 4}
+        two = run(case, write(tmp_path, "b", LINES))
+        assert (two.messages_added, two.renumbered) == (3, 4)
+        got = api.messages_page(case, one.conversation_id, limit=20)
+        assert [m.text for m in got] == ["one", "two", "three", "four", "five", "six",
+                                         "seven"]
+        assert {m.text: m.export_number for m in got[3:]} == before
+        assert [m.export_number for m in got[:3]] == [1, 2, 3]  # in the new export
+        report = run_verify(case)
+        assert report.ok, report.problems
