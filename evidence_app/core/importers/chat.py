@@ -396,7 +396,8 @@ def is_media_placeholder(text: str) -> bool:
 
 
 def identities(messages: Sequence[ChatMessage],
-               stamps: Sequence[str | None] | None = None) -> list[str]:
+               stamps: Sequence[str | None] | None = None, *,
+               media_counts: bool = True) -> list[str]:
     """The identity of each message: what another export of the same conversation
     gives again for the same message, so that a re-import recognises it.
 
@@ -405,7 +406,10 @@ def identities(messages: Sequence[ChatMessage],
     times carry no zone, so a re-import after the case's zone changed still matches;
     otherwise the absolute time (`stamps`: as stored). A message that sent a picture or
     file is the same whether the export came with its media ("IMG-...jpg (file
-    attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
+    attached)", a caption) or without ("<Media omitted>"): its text counts as "media".
+    With `media_counts` False its words count even then: the identity revision 0005
+    gave a message imported before it whose picture the export lacked (it could not
+    tell the message had sent one)."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
     seen: dict[str, int] = {}
@@ -414,7 +418,8 @@ def identities(messages: Sequence[ChatMessage],
     media = "\x00media"
     for m, when in zip(messages, stamps, strict=True):
         base = (f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
-                f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}")
+                f"{media if m.media and media_counts else m.text}\x1f{m.call_number}\x1f"
+                f"{m.call_status}")
         n = seen.get(base, 0)
         seen[base] = n + 1
         keys.append(sha(f"{base}\x1f{n}".encode()).hexdigest()[:40])
@@ -797,13 +802,23 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
         if not place_of:  # a new conversation (or an empty one): every message is new
             fresh = list(range(len(keys)))
+        # Messages imported before 0005 whose picture was missing then are known by
+        # their words (see `identities`); each message there is matched only once.
+        words = identities(ex.messages, stamps, media_counts=False) if place_of and any(
+            m.media for m in ex.messages) else []
+        taken: set[int] = set()
         for pos, key in enumerate(keys if place_of else ()):
             place = place_of.get(key)
+            if place is None and words and ex.messages[pos].media:
+                place = place_of.get(words[pos])
+                if place in taken:
+                    place = None
             if place is None:
                 fresh.append(pos)
                 matched.append(None)
                 continue
             matched.append(place)
+            taken.add(place)
             mid = existing[place][0]
             if ex.messages[pos].files and mid not in with_files:
                 with_files.add(mid)

@@ -305,3 +305,44 @@ def test_messages_from_before_export_numbers_keep_the_number_reports_cited(tmp_p
         assert [m.export_number for m in got[:3]] == [1, 2, 3]  # in the new export
         report = run_verify(case)
         assert report.ok, report.problems
+
+
+def test_a_message_from_before_0005_whose_picture_was_missing_gets_it_not_a_twin(tmp_path):
+    """Before revision 0005 a message whose picture the export lacked (or could not be
+    kept) was stored by its words; 0005 could not tell it had sent one. The same export
+    with its picture must give it the picture, not add the message a second time."""
+    import sqlite3
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.store.folder import DB_NAME
+
+    folder = tmp_path / "case"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    lacking = fx.whatsapp_zip(tmp_path / "a" / "WhatsApp Chat with Mark.zip",
+                              fx.ANDROID_WITH_MEDIA, CHAT, {})
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        one = run(case, lacking)
+        assert any("IMG-20250314-WA0003.jpg" in p for p in one.problems)
+    con = sqlite3.connect(folder / DB_NAME)  # as revision 0004 left it
+    con.execute("ALTER TABLE messages DROP COLUMN source_index")
+    for column in ("forwarded_from", "edited", "edited_at", "unsent"):  # 0006's
+        con.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    con.execute("UPDATE messages SET dedupe_key = 'old-' || id")
+    con.execute("UPDATE alembic_version SET version_num = '0004'")
+    con.commit()
+    con.close()
+    media = fx.whatsapp_zip(tmp_path / "b" / "WhatsApp Chat with Mark.zip",
+                            fx.ANDROID_WITH_MEDIA, CHAT,
+                            {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    with open_case(folder) as case:
+        two = run(case, media)
+        assert (two.messages_added, two.files_added, two.problems) == (0, 1, [])
+        got = api.messages_page(case, one.conversation_id, limit=10)
+        assert [m.text for m in got] == ["Look who's outside", "Why are you ignoring me?"]
+        assert [[a.name for a in m.attachments] for m in got] == [
+            ["IMG-20250314-WA0003.jpg"], []]
+        again = run(case, media)
+        assert (again.messages_added, again.files_added) == (0, 0)
+        report = run_verify(case)
+        assert report.ok, report.problems
