@@ -141,6 +141,9 @@ class ConversationImport:
     # An export read from several files (the parts of one download): each file that
     # gave this conversation messages or pictures, with its exhibit mark and hash.
     parts: list[dict[str, Any]] = field(default_factory=list)
+    # The new messages' numbers ("1, 3, 5-7"): slotted in among those already there,
+    # they need not run from first_index to last_index.
+    indexes: str = ""
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -878,7 +881,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), marks, exports[used[0]].sha256, problems,
-            files_added=len(attached), renumbered=moved, parts=parts)
+            files_added=len(attached), renumbered=moved, parts=parts,
+            indexes=_ranges(sorted(new_idx)) if added else "")
 
 
 def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
