@@ -244,8 +244,9 @@ def cmd_conversation_propose(args: argparse.Namespace) -> int:
     def text() -> str:
         if not proposals:
             return "Nothing to group: every message of theirs is already in an incident."
-        lines = [f"{p.day:%d/%m/%Y}  {p.label}  (messages {p.first_index}-{p.last_index})"
-                 for p in proposals]
+        lines = [f"{p.day:%d/%m/%Y}  {p.label}  (" + (
+            f"message {p.first_index})" if p.first_index == p.last_index else
+            f"messages {p.first_index}-{p.last_index})") for p in proposals]
         lines.append(f"Created incidents {', '.join(map(str, created))}." if created else
                      "Nothing was created; add --create to make these incidents.")
         return "\n".join(lines)

@@ -201,3 +201,13 @@ def test_import_names_the_new_messages_by_their_numbers_when_slotted_in(cli, cas
     code, out, err = cli("--case", case_dir, "import", tmp_path / "c" / chat.name)
     assert code == 0, err
     assert "5 messages read, 1 new (message 5)" in out
+
+
+def test_propose_names_a_day_of_one_message_by_its_number(cli, case_dir, tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Mark.txt"
+    chat.write_text("14/03/2025, 22:15 - Mark: one\n14/03/2025, 22:16 - Mark: two\n"
+                    "15/03/2025, 07:00 - Mark: three\n", encoding="utf-8")
+    assert cli("--case", case_dir, "import", chat)[0] == 0
+    code, out, err = cli("--case", case_dir, "conversation", "propose", 1)
+    assert code == 0, err
+    assert "(messages 1-2)" in out and "(message 3)" in out and "3-3" not in out
