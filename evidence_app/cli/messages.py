@@ -70,7 +70,8 @@ def _outcome(r: ConversationImport) -> str:
     what = "new conversation" if r.new_conversation else "conversation"
     lines = [f"  {what} {r.conversation_id} \u201c{printable(r.title)}\u201d: "
              f"{plural(r.messages_read, 'message')} read, {r.messages_added} new"
-             + (f" (messages {r.first_index}-{r.last_index})" if r.messages_added else "")
+             + (f" ({'message' if r.messages_added == 1 else 'messages'} {r.indexes})"
+                if r.messages_added else "")
              + (f", {plural(r.calls, 'call')}" if r.calls else "")
              + (f", {plural(r.files, 'file')} kept as exhibits" if r.files else "")
              + (f"; the export is exhibit {r.export_exhibit}" if not r.parts else
@@ -243,8 +244,9 @@ def cmd_conversation_propose(args: argparse.Namespace) -> int:
     def text() -> str:
         if not proposals:
             return "Nothing to group: every message of theirs is already in an incident."
-        lines = [f"{p.day:%d/%m/%Y}  {p.label}  (messages {p.first_index}-{p.last_index})"
-                 for p in proposals]
+        lines = [f"{p.day:%d/%m/%Y}  {p.label}  (" + (
+            f"message {p.first_index})" if p.first_index == p.last_index else
+            f"messages {p.first_index}-{p.last_index})") for p in proposals]
         lines.append(f"Created incidents {', '.join(map(str, created))}." if created else
                      "Nothing was created; add --create to make these incidents.")
         return "\n".join(lines)

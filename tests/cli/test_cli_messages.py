@@ -180,3 +180,34 @@ def test_conversation_show_says_which_messages_were_forwarded_or_edited(cli, cas
     page = json.loads(cli("--case", case_dir, "conversation", "show", "1", "--json")[1])
     assert [(m["edited"], m["forwarded_from"]) for m in page["page"]] == [
         (True, None), (False, None)]
+
+
+def test_import_names_the_new_messages_by_their_numbers_when_slotted_in(cli, case_dir,
+                                                                         tmp_path):
+    lines = ["14/03/2025, 22:15 - Mark: one\n", "14/03/2025, 22:16 - Mark: two\n",
+             "14/03/2025, 22:17 - Mark: three\n", "14/03/2025, 22:18 - Mark: four\n"]
+    for folder, chosen in (("a", [0, 2]), ("b", [0, 1, 2, 3]), ("c", [0, 1, 2, 3])):
+        chat = tmp_path / folder / "WhatsApp Chat with Mark.txt"
+        chat.parent.mkdir()
+        extra = "14/03/2025, 22:19 - Mark: five\n" if folder == "c" else ""
+        chat.write_text("".join(lines[i] for i in chosen) + extra, encoding="utf-8")
+    code, out, err = cli("--case", case_dir, "import", tmp_path / "a" / chat.name)
+    assert code == 0, err
+    assert "2 messages read, 2 new (messages 1-2)" in out
+    code, out, err = cli("--case", case_dir, "import", tmp_path / "b" / chat.name)
+    assert code == 0, err
+    # "two" goes between "one" and "three", "four" after them: not messages 2-4.
+    assert "4 messages read, 2 new (messages 2, 4)" in out
+    code, out, err = cli("--case", case_dir, "import", tmp_path / "c" / chat.name)
+    assert code == 0, err
+    assert "5 messages read, 1 new (message 5)" in out
+
+
+def test_propose_names_a_day_of_one_message_by_its_number(cli, case_dir, tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Mark.txt"
+    chat.write_text("14/03/2025, 22:15 - Mark: one\n14/03/2025, 22:16 - Mark: two\n"
+                    "15/03/2025, 07:00 - Mark: three\n", encoding="utf-8")
+    assert cli("--case", case_dir, "import", chat)[0] == 0
+    code, out, err = cli("--case", case_dir, "conversation", "propose", 1)
+    assert code == 0, err
+    assert "(messages 1-2)" in out and "(message 3)" in out and "3-3" not in out

@@ -148,6 +148,9 @@ class ConversationImport:
     # An export read from several files (the parts of one download): each file that
     # gave this conversation messages or pictures, with its exhibit mark and hash.
     parts: list[dict[str, Any]] = field(default_factory=list)
+    # The new messages' numbers ("1, 3, 5-7"): slotted in among those already there,
+    # they need not run from first_index to last_index.
+    indexes: str = ""
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -403,7 +406,8 @@ def is_media_placeholder(text: str) -> bool:
 
 
 def identities(messages: Sequence[ChatMessage],
-               stamps: Sequence[str | None] | None = None) -> list[str]:
+               stamps: Sequence[str | None] | None = None, *,
+               media_counts: bool = True) -> list[str]:
     """The identity of each message: what another export of the same conversation
     gives again for the same message, so that a re-import recognises it.
 
@@ -412,14 +416,18 @@ def identities(messages: Sequence[ChatMessage],
     times carry no zone, so a re-import after the case's zone changed still matches;
     otherwise the absolute time (`stamps`: as stored). A message that sent a picture or
     file is the same whether the export came with its media ("IMG-...jpg (file
-    attached)", a caption) or without ("<Media omitted>"): its text counts as "media"."""
+    attached)", a caption) or without ("<Media omitted>"): its text counts as "media".
+    With `media_counts` False its words count even then: the identity revision 0005
+    gave a message imported before it whose picture the export lacked (it could not
+    tell the message had sent one)."""
     if stamps is None:
         stamps = [stored_datetime(m.sent_at) for m in messages]
     sha = hashlib.sha256
     media = "\x00media"
     # Each message's fields, each followed by \x1f; then the ordinal.
     bases = [f"{m.sender}\x1f{m.address}\x1f{m.wall or when or ''}\x1f{m.kind}\x1f"
-             f"{media if m.media else m.text}\x1f{m.call_number}\x1f{m.call_status}\x1f"
+             f"{media if m.media and media_counts else m.text}\x1f{m.call_number}\x1f"
+             f"{m.call_status}\x1f"
              for m, when in zip(messages, stamps, strict=True)]
     if len(set(bases)) == len(bases):  # no repeats (most exports): every ordinal is 0
         return [sha((base + "0").encode()).hexdigest()[:40] for base in bases]
@@ -687,6 +695,10 @@ def _renumber(conn: Any, existing: list[tuple[int, int]], slots: list[int]) -> t
         if want != idx:
             changes.append((want, mid))
     if changes:
+        # A message imported before revision 0005 has no number of its own in its
+        # export: reports cited its idx, so that number stays what they cite.
+        conn.exec_driver_sql("UPDATE messages SET source_index = idx WHERE id = ? AND "
+                             "source_index IS NULL", [(mid,) for _, mid in changes])
         # Out of the way first: (conversation, idx) is unique at every step.
         conn.exec_driver_sql("UPDATE messages SET idx = -idx WHERE id = ?",
                              [(mid,) for _, mid in changes])
@@ -839,34 +851,52 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         fresh: list[int] = []  # positions in ex.messages of the new ones
         links: list[dict[str, Any]] = []
         attached: list[int] = []  # existing messages given the files they lacked
+        to_attach: list[tuple[int, int]] = []  # (position in the export, place)
         missing: list[str] = []
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
         if not place_of:  # a new conversation (or an empty one): every message is new
             fresh = list(range(len(keys)))
+        # Messages imported before 0005 whose picture was missing then are known by
+        # their words (see `identities`); each message there is matched only once.
+        words = identities(ex.messages, stamps, media_counts=False) if place_of and any(
+            m.media for m in ex.messages) else []
+        taken: set[int] = set()
         for pos, key in enumerate(keys if place_of else ()):
             place = place_of.get(key)
+            if place is None and words and ex.messages[pos].media:
+                place = place_of.get(words[pos])
+                if place in taken:
+                    place = None
             if place is None:
                 fresh.append(pos)
                 matched.append(None)
                 continue
             matched.append(place)
-            m = ex.messages[pos]
-            mid, idx = existing[place]
-            if m.files and mid not in with_files:
-                # The same message, now with the picture the first export left out.
+            taken.add(place)
+            mid = existing[place][0]
+            if ex.messages[pos].files and mid not in with_files:
                 with_files.add(mid)
-                before = len(links)
-                _link_files(ex, m, mid, idx, file_ids, links, missing, where)
-                if len(links) > before:
-                    attached.append(idx)
+                to_attach.append((pos, place))
         moved = 0
         slots = place_new(existing_times, matched, [stamps[p] for p in fresh]) \
             if existing else []
-        if all(slot == len(existing) for slot in slots):  # all after: the usual case
+        after = all(slot == len(existing) for slot in slots)
+        if after:  # all after the messages there: the usual case
             start = len(existing) + 1
             new_idx = list(range(start, start + len(fresh)))
         else:
             new_idx, moved = _renumber(conn, existing, slots)
+        ranked = sorted(slots)
+        for pos, place in to_attach:
+            # The same message, now with the picture the first export left out; named
+            # by its number after the new messages were slotted in (as `messages` is).
+            mid, idx = existing[place]
+            if not after:  # as _renumber numbered it
+                idx = place + 1 + bisect.bisect_right(ranked, place)
+            before = len(links)
+            _link_files(ex, ex.messages[pos], mid, idx, file_ids, links, missing, where)
+            if len(links) > before:
+                attached.append(idx)
         with queue_paused(conn):  # indexed below from memory (index_new)
             added, calls = _add_rows(conn, ex, conv.id, record_ids, source_index, where, fresh,
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
@@ -880,7 +910,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         bulk_insert(conn, message_attachments, links)
         _into_incidents(session, audit, links, incident_of)
         problems = ex.problems + missing[:200] + (
-            [f"... and {len(missing) - 200} more files named in messages were not in the export"]
+            [f"... and {len(missing) - 200} more files named in messages were {where}"]
             if len(missing) > 200 else [])
         for part, record in records.items():
             record.messages_added = added_by_part[part]
@@ -905,7 +935,8 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         return ConversationImport(
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), marks, exports[used[0]].sha256, problems,
-            files_added=len(attached), renumbered=moved, parts=parts)
+            files_added=len(attached), renumbered=moved, parts=parts,
+            indexes=_ranges(sorted(new_idx)) if added else "")
 
 
 def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],

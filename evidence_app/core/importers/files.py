@@ -100,6 +100,14 @@ _SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/opt
                    "C:/Program Files (x86)", "C:/ProgramData", "C:/Users"}
 # Where nothing is a saved file: the kernel's and the devices' own pseudo-files.
 _SYSTEM_FILES = ("/proc", "/sys", "/dev")
+# ...except the memory-backed folder under /dev where real files are saved: an encrypted
+# case unpacks a chat export's pictures there (store/sealed_cache.py, never to disk).
+_SAVED_UNDER_DEV = ("/dev/shm/",)
+
+
+def _system_file(real: str) -> bool:
+    return (real.startswith(tuple(f + "/" for f in _SYSTEM_FILES))
+            and not real.startswith(_SAVED_UNDER_DEV))
 
 LINKED_FOLDER = ("skipped: a shortcut (link) to another folder{target}; links are not "
                  "followed, so nothing from outside the folder you chose is imported. "
@@ -181,7 +189,7 @@ def _system_place(path: Path) -> str | None:
         what = "the whole disk" if real == Path(real.anchor) else "a system folder"
     elif real == home:
         what = "your whole home folder"
-    elif real.as_posix().startswith(tuple(f + "/" for f in _SYSTEM_FILES)):
+    elif _system_file(real.as_posix()):
         what = "a system folder"
     else:
         return None
@@ -257,7 +265,7 @@ def _check_readable(path: Path) -> str | None:
         real = path.resolve().as_posix()
     except (OSError, RuntimeError):
         real = ""
-    if real.startswith(tuple(f + "/" for f in _SYSTEM_FILES)):
+    if _system_file(real):
         return ("a system file (made up by the computer as it is read), not a saved file "
                 "that can be evidence")
     return None

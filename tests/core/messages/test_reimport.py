@@ -5,8 +5,11 @@ exports with and without their media (the picture goes onto the message already 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import select
 
 from evidence_app.core import conversations as api
 from evidence_app.core.attachments import get_attachment
@@ -20,6 +23,7 @@ from evidence_app.core.importers.chat import (
 from evidence_app.core.importers.messages import import_messages
 from evidence_app.core.report.transcript import sources_text
 from evidence_app.core.settings import update_settings
+from evidence_app.core.store.models import AuditEvent
 from evidence_app.core.store.verify import run_verify
 from tests.fixtures import message_exports as fx
 
@@ -241,3 +245,104 @@ def test_an_older_telegram_export_with_local_times_matches_after_a_zone_change(c
     update_settings(case, timezone="Asia/Tokyo")
     again = run(case, path)
     assert again.conversation_id == one.conversation_id and again.messages_added == 0
+
+
+def test_a_picture_given_while_earlier_messages_slot_in_is_logged_by_its_new_number(
+        case, tmp_path):
+    """One import both slots earlier messages in (renumbering those there) and gives a
+    message already there its picture: the audit event names that message by the number
+    it has after the import, as it names the new ones."""
+    later = ["16/03/2025, 22:15 - Mark: IMG-20250314-WA0003.jpg (file attached)",
+             "Look who's outside", "16/03/2025, 22:16 - Mark: Why are you ignoring me?"]
+    one = run(case, write(tmp_path, "a", ["16/03/2025, 22:15 - Mark: <Media omitted>",
+                                          "16/03/2025, 22:16 - Mark: Why are you ignoring me?"]))
+    (tmp_path / "b").mkdir()
+    chat = "".join(line + "\n" for line in LINES + later)
+    media = fx.whatsapp_zip(tmp_path / "b" / "WhatsApp Chat with Mark.zip", chat, CHAT,
+                            {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    two = run(case, media)
+    assert (two.messages_added, two.renumbered, two.files_added) == (7, 2, 1)
+    got = api.messages_page(case, one.conversation_id, limit=20)
+    [with_picture] = [m.index for m in got if m.attachments]
+    assert with_picture == 8
+    with case.read() as session:
+        details = json.loads(session.scalars(select(AuditEvent.details).where(
+            AuditEvent.action == "import", AuditEvent.entity == "conversation")
+            .order_by(AuditEvent.id.desc())).first())
+    assert (details["messages"], details["files_added_to"]) == ("1-7", "8")
+    assert run_verify(case).ok
+
+
+def test_messages_from_before_export_numbers_keep_the_number_reports_cited(tmp_path):
+    """A case from before revision 0005: its messages have no number of their own in
+    their export, so reports cite their place in the conversation. An export reaching
+    further back then moves them along; the numbers a report cites must not change."""
+    import sqlite3
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.store.folder import DB_NAME
+
+    folder = tmp_path / "case"
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        one = run(case, write(tmp_path, "a", LINES[3:]))
+    con = sqlite3.connect(folder / DB_NAME)  # as revision 0004 left it
+    con.execute("ALTER TABLE messages DROP COLUMN source_index")
+    for column in ("forwarded_from", "edited", "edited_at", "unsent"):  # 0006's
+        con.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    con.execute("UPDATE alembic_version SET version_num = '0004'")
+    con.commit()
+    con.close()
+    with open_case(folder) as case:
+        before = {m.text: m.export_number
+                  for m in api.messages_page(case, one.conversation_id, limit=20)}
+        assert before == {"four": 1, "five": 2, "six": 3, "seven": 4}
+        two = run(case, write(tmp_path, "b", LINES))
+        assert (two.messages_added, two.renumbered) == (3, 4)
+        got = api.messages_page(case, one.conversation_id, limit=20)
+        assert [m.text for m in got] == ["one", "two", "three", "four", "five", "six",
+                                         "seven"]
+        assert {m.text: m.export_number for m in got[3:]} == before
+        assert [m.export_number for m in got[:3]] == [1, 2, 3]  # in the new export
+        report = run_verify(case)
+        assert report.ok, report.problems
+
+
+def test_a_message_from_before_0005_whose_picture_was_missing_gets_it_not_a_twin(tmp_path):
+    """Before revision 0005 a message whose picture the export lacked (or could not be
+    kept) was stored by its words; 0005 could not tell it had sent one. The same export
+    with its picture must give it the picture, not add the message a second time."""
+    import sqlite3
+
+    from evidence_app.core.cases import create_case, open_case
+    from evidence_app.core.store.folder import DB_NAME
+
+    folder = tmp_path / "case"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    lacking = fx.whatsapp_zip(tmp_path / "a" / "WhatsApp Chat with Mark.zip",
+                              fx.ANDROID_WITH_MEDIA, CHAT, {})
+    with create_case(folder, owner_name="Jane Smith", initials="JS") as case:
+        one = run(case, lacking)
+        assert any("IMG-20250314-WA0003.jpg" in p for p in one.problems)
+    con = sqlite3.connect(folder / DB_NAME)  # as revision 0004 left it
+    con.execute("ALTER TABLE messages DROP COLUMN source_index")
+    for column in ("forwarded_from", "edited", "edited_at", "unsent"):  # 0006's
+        con.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    con.execute("UPDATE messages SET dedupe_key = 'old-' || id")
+    con.execute("UPDATE alembic_version SET version_num = '0004'")
+    con.commit()
+    con.close()
+    media = fx.whatsapp_zip(tmp_path / "b" / "WhatsApp Chat with Mark.zip",
+                            fx.ANDROID_WITH_MEDIA, CHAT,
+                            {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    with open_case(folder) as case:
+        two = run(case, media)
+        assert (two.messages_added, two.files_added, two.problems) == (0, 1, [])
+        got = api.messages_page(case, one.conversation_id, limit=10)
+        assert [m.text for m in got] == ["Look who's outside", "Why are you ignoring me?"]
+        assert [[a.name for a in m.attachments] for m in got] == [
+            ["IMG-20250314-WA0003.jpg"], []]
+        again = run(case, media)
+        assert (again.messages_added, again.files_added) == (0, 0)
+        report = run_verify(case)
+        assert report.ok, report.problems
