@@ -17,6 +17,7 @@ from evidence_app.core.store.changes import Changes
 from evidence_app.gui.conversation_data import senders
 from evidence_app.gui.dialogs.group_by_day import GroupByDayDialog
 from evidence_app.gui.dialogs.incident_picker import IncidentPickerDialog
+from evidence_app.gui.exhibits_hookup import open_to_write
 from evidence_app.gui.models.conversation import MessageRow
 from evidence_app.gui.tasks import CaseOps
 from evidence_app.gui.text import plural
@@ -217,18 +218,7 @@ class ConversationsHookup(QObject):
         exhibits = getattr(self.window, "exhibits", None)
         if exhibits is not None:
             exhibits.show_inbox(False)  # the editor, in place of this page
-        view = self.window.view
-        if view is None:
-            return
-        editor = view.editor
-
-        def focus_once(detail: object) -> None:
-            editor.loaded.disconnect(focus_once)
-            if detail is not None and editor.incident_id == incident_id:
-                editor.focus_title()
-
-        editor.loaded.connect(focus_once)
-        self.window.show_incident(incident_id)
+        open_to_write(self.window, incident_id)
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)

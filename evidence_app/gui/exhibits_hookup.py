@@ -175,18 +175,7 @@ class ExhibitsHookup(QObject):
     def _open_incident(self, incident_id: int) -> None:
         """A new incident made from files: open it with the title ready to be written."""
         self.show_inbox(False)
-        view = self.window.view
-        if view is None:
-            return
-        editor = view.editor
-
-        def focus_once(detail: object) -> None:
-            editor.loaded.disconnect(focus_once)
-            if detail is not None and editor.incident_id == incident_id:
-                editor.focus_title()
-
-        editor.loaded.connect(focus_once)
-        self.window.show_incident(incident_id)
+        open_to_write(self.window, incident_id)
 
     def _count(self, n: int) -> None:
         self.act_inbox.setText(f"Inbox ({n:,})" if n else "Inbox")
@@ -263,3 +252,19 @@ def install(window: MainWindow) -> ExhibitsHookup:
     window.exhibits = hookup  # type: ignore[attr-defined]
     return hookup
 
+
+def open_to_write(window: MainWindow, incident_id: int) -> None:
+    """Show a new incident in the editor with its title ready to be written (one made
+    from files or from messages)."""
+    view = window.view
+    if view is None:
+        return
+    editor = view.editor
+
+    def focus_once(detail: object) -> None:
+        editor.loaded.disconnect(focus_once)
+        if detail is not None and editor.incident_id == incident_id:
+            editor.focus_title()
+
+    editor.loaded.connect(focus_once)
+    window.show_incident(incident_id)
