@@ -124,6 +124,9 @@ class ChatExport:
     # said), and options recorded only with one file's export record.
     file_parts: dict[str, int] = field(default_factory=dict)
     part_options: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Why the files its messages name are not in it ("it was shared without media"):
+    # then the import names them in one line with this reason, not file by file.
+    media_note: str = ""
 
 
 @dataclass
@@ -723,7 +726,7 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
               new_idx: list[int], keys: list[str], stamps: list[str | None],
               people: dict[tuple[str, str], int], who: dict[int, tuple[str, str]],
               next_id: int, file_ids: dict[str, int], links: list[dict[str, Any]],
-              missing: list[str]) -> tuple[int, int]:
+              missing: list[tuple[int, str]]) -> tuple[int, int]:
     """Insert the new messages (ids from `next_id`, in the export's order) with their
     search documents, in chunks; returns (messages added, calls among them)."""
     rows: list[tuple[Any, ...]] = []  # whole rows (MESSAGE_COLUMNS)
@@ -852,7 +855,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         links: list[dict[str, Any]] = []
         attached: list[int] = []  # existing messages given the files they lacked
         to_attach: list[tuple[int, int]] = []  # (position in the export, place)
-        missing: list[str] = []
+        missing: list[tuple[int, str]] = []  # (message number, file name)
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
         if not place_of:  # a new conversation (or an empty one): every message is new
             fresh = list(range(len(keys)))
@@ -909,9 +912,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
         _into_incidents(session, audit, links, incident_of)
-        problems = ex.problems + missing[:200] + (
-            [f"... and {len(missing) - 200} more files named in messages were {where}"]
-            if len(missing) > 200 else [])
+        problems = ex.problems + missing_files_text(missing, where, ex.media_note)
         for part, record in records.items():
             record.messages_added = added_by_part[part]
         records[used[0]].problems = json.dumps(problems, ensure_ascii=False)
@@ -953,14 +954,33 @@ def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
         att.incident_id = incident
 
 
+def missing_files_text(missing: list[tuple[int, str]], where: str, note: str = "") -> list[str]:
+    """The files messages name that the import did not get, each said once: one line
+    with the reason when the export left all media out, else a line per file."""
+    if not missing:
+        return []
+    n = len(missing)
+    if note:
+        nums = sorted({idx for idx, _ in missing})
+        said = (f"message {nums[0]} ({missing[0][1]})" if n == 1 else
+                f"message{'s' if len(nums) > 1 else ''} {_ranges(nums[:20])}"
+                + (" ..." if len(nums) > 20 else ""))
+        return [f"{n} file{'s' if n > 1 else ''} named in the chat {'are' if n > 1 else 'is'} "
+                f"not in this export ({note}): {said}."]
+    more = n - 200
+    return [f"message {idx}: {name} was {where}" for idx, name in missing[:200]] + (
+        [f"... and {more} more file{'s' if more > 1 else ''} named in messages "
+         f"{'were' if more > 1 else 'was'} {where}"] if more > 0 else [])
+
+
 def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
                 file_ids: dict[str, int], links: list[dict[str, Any]],
-                missing: list[str], where: str = "not in the export") -> None:
+                missing: list[tuple[int, str]], where: str = "not in the export") -> None:
     for file_name in dict.fromkeys(m.files):
         path = ex.files.get(file_name)
         att_id = file_ids.get(str(path)) if path is not None else None
         if att_id is None:
-            missing.append(f"message {idx}: {file_name} was {where}")
+            missing.append((idx, file_name))
             continue
         links.append({"message_id": message_id, "attachment_id": att_id,
                       "name": path.name if path is not None else file_name})
