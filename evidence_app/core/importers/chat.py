@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
-from evidence_app.core.importers.message_marks import record_marks
+from evidence_app.core.importers.message_marks import add_marks, record_marks
 from evidence_app.core.importers.phone_numbers import address_key
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.search.messages import (
@@ -148,6 +148,7 @@ class ConversationImport:
     problems: list[str]
     files_added: int = 0  # messages already there given the pictures they lacked
     renumbered: int = 0  # messages already there moved along by earlier ones
+    marks_added: int = 0  # messages already there given a forwarded/edited/unsent mark
     # An export read from several files (the parts of one download): each file that
     # gave this conversation messages or pictures, with its exhibit mark and hash.
     parts: list[dict[str, Any]] = field(default_factory=list)
@@ -905,6 +906,12 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
         record_marks(conn, ex, fresh, next_id)  # forwarded/edited/unsent (message_marks.py)
+        # ... and the marks this export shows on messages already there that lacked them,
+        # each named by its number after the new messages were slotted in.
+        marked = add_marks(conn, ex, [
+            (pos, existing[place][0], existing[place][1] if after
+             else place + 1 + bisect.bisect_right(ranked, place))
+            for pos, place in enumerate(matched) if place is not None])
         if len(message_parts) == 1:
             added_by_part[next(iter(message_parts))] += len(fresh)
         for pos in fresh if len(message_parts) > 1 else ():
@@ -918,7 +925,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         records[used[0]].problems = json.dumps(problems, ensure_ascii=False)
         first = min(new_idx) if added else None
         last = max(new_idx) if added else None
-        if added or attached:
+        if added or attached or marked:
             conv.updated_at = now
         marks = ", ".join(exports[p].exhibit for p in used)
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
@@ -930,6 +937,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                   read=len(ex.messages), added=added,
                   messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
                   renumbered=moved, files_added_to=_ranges(sorted(attached)),
+                  **({"marks_added": marked} if marked else {}),
                   digest=hashlib.sha256(listed.encode()).hexdigest(),
                   problems=len(problems), options=ex.options,
                   **({"parts": parts} if parts else {}))
@@ -937,6 +945,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), marks, exports[used[0]].sha256, problems,
             files_added=len(attached), renumbered=moved, parts=parts,
+            marks_added=len(marked),
             indexes=_ranges(sorted(new_idx)) if added else "")
 
 
