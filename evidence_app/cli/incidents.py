@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import textwrap
+from itertools import zip_longest
 from pathlib import Path
 
 from evidence_app.cli.common import (
@@ -136,6 +139,11 @@ def cmd_incident_edit(args: argparse.Namespace) -> int:
     return 0
 
 
+NBSP = "\u00a0"
+_DAY = re.compile(r"\b(?:[A-Z][a-z]{2} )?\d{1,2} [A-Z][a-z]{2} \d{4}\b")
+WHEN_W, CAT_W = 36, 28  # `incident list` columns: a same-day "between" fits WHEN
+
+
 def cmd_incident_list(args: argparse.Namespace) -> int:
     from evidence_app.core.incidents import list_incidents
 
@@ -145,11 +153,21 @@ def cmd_incident_list(args: argparse.Namespace) -> int:
     def text() -> str:
         if not rows:
             return "No incidents yet."
-        lines = [f"{'ID':>5}  {'WHEN':<32} {'CATEGORY':<28} {'EXH':>3}  TITLE"]
+        # A WHEN or CATEGORY too long for its column wraps onto lines of its own under
+        # that column (never cut: a date must be read whole), so the columns stay in line.
+        lines = [f"{'ID':>5}  {'WHEN':<{WHEN_W}} {'CATEGORY':<{CAT_W}} {'EXH':>3}  TITLE"]
         for r in rows:
-            lines.append(f"{r.id:>5}  {r.when_text:<32} {r.category_text[:28]:<28} "
-                         f"{r.exhibit_count:>3}  {r.title}")
-        return "\n".join(lines)
+            # "12 Mar 2025" is never split across lines (no-break spaces while wrapping).
+            when = [w.replace(NBSP, " ") for w in
+                    textwrap.wrap(_DAY.sub(lambda m: m[0].replace(" ", NBSP), r.when_text),
+                                  WHEN_W)] or [""]
+            cat = textwrap.wrap(r.category_text, CAT_W) or [""]
+            for n, (w, c) in enumerate(zip_longest(when, cat, fillvalue="")):
+                first = n == 0
+                lines.append((f"{r.id:>5}" if first else " " * 5)
+                             + f"  {w:<{WHEN_W}} {c:<{CAT_W}} "
+                             + (f"{r.exhibit_count:>3}  {r.title}" if first else ""))
+        return "\n".join(line.rstrip(" ") for line in lines)  # a title's own ends stay
 
     emit(args, {"incidents": [dict(r.to_json(), when=r.when_text) for r in rows]}, text)
     return 0

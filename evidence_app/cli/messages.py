@@ -84,6 +84,9 @@ def _outcome(r: ConversationImport) -> str:
     if r.files_added:
         lines.append(f"  pictures or files added to {plural(r.files_added, 'message')} "
                      "already imported without them")
+    if r.marks_added:
+        lines.append(f"  forwarded/edited/unsent marks added to {plural(r.marks_added, 'message')} "
+                     "already imported without them (their text is unchanged)")
     lines += [f"  could not read: {printable(p)}" for p in r.problems[:20]]
     if len(r.problems) > 20:
         lines.append(f"  ... and {len(r.problems) - 20} more (see --json)")

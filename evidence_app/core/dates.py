@@ -204,6 +204,8 @@ def format_when(start: datetime | None, end: datetime | None, precision: str, tz
         if (s.hour, s.minute, e.hour, e.minute) == (0, 0, 23, 59) and e.date() != s.date():
             return f"between {day} and {_fmt_day(e)}"  # whole days: the times say nothing
         if e.date() == s.date():
+            if f"{s:%H:%M}" == f"{e:%H:%M}":  # seconds apart: one time, not "22:15 and 22:15"
+                return f"{day}, {s:%H:%M}"
             return f"{day}, between {s:%H:%M} and {e:%H:%M}"
         return f"between {day}, {s:%H:%M} and {_fmt_day(e)}, {e:%H:%M}"
     return f"{day}, {s:%H:%M}"

@@ -129,6 +129,35 @@ def test_incident_list_is_chronological_with_undated_last(case_dir, cli):
     assert lines[-1].endswith("Undated letter") and "Undated" in lines[-1]
 
 
+def test_incident_list_columns_stay_in_line_with_a_long_when(case_dir, cli):
+    """A 'between' over two days is longer than the WHEN column: it wraps under WHEN, and
+    CATEGORY, EXH and TITLE start in the same place on every row; --json is untouched."""
+    for args in [("--when", "12/03/2025 21:00", "--until", "14/03/2025 23:30", "--title", "Long",
+                  "--category", "contact_text"),
+                 ("--when", "15/03/2025 09:00", "--title", "Short", "--category", "other")]:
+        code, _, err = cli("--case", case_dir, "incident", "add", *args)
+        assert code == 0, err
+    code, out, _ = cli("--case", case_dir, "incident", "list")
+    header, *lines = out.rstrip("\n").splitlines()
+    col = header.index("CATEGORY")
+    long_row = next(n for n, line in enumerate(lines) if line.endswith("Long"))
+    short_row = next(n for n, line in enumerate(lines) if line.endswith("Short"))
+    for n in (long_row, short_row):
+        assert lines[n][col - 1] == " " and lines[n][col] != " ", lines[n]
+        assert lines[n].index("  Long" if n == long_row else "  Short") == header.index(
+            "  TITLE")
+    # The whole date and category are there (never cut), their ends on the next line
+    # under their own columns.
+    first, more = lines[long_row], lines[long_row + 1]
+    assert first[7:col].strip() + " " + more[:col].strip() == (
+        "between 12 Mar 2025, 21:00 and 14 Mar 2025, 23:30")
+    assert more.index(more.strip()) == header.index("WHEN")
+    assert first[col:].split("  ")[0] + " " + more[col:] == "Unwanted contact: texts / messages"
+    data = json.loads(cli("--case", case_dir, "incident", "list", "--json")[1])["incidents"]
+    assert [r["when"] for r in data] == ["between 12 Mar 2025, 21:00 and 14 Mar 2025, 23:30",
+                                         "15 Mar 2025, 09:00"]
+
+
 def test_incident_list_on_an_empty_case(case_dir, cli):
     assert cli("--case", case_dir, "incident", "list") == (0, "No incidents yet.\n", "")
 

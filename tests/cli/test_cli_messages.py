@@ -211,3 +211,19 @@ def test_propose_names_a_day_of_one_message_by_its_number(cli, case_dir, tmp_pat
     code, out, err = cli("--case", case_dir, "conversation", "propose", 1)
     assert code == 0, err
     assert "(messages 1-2)" in out and "(message 3)" in out and "3-3" not in out
+
+
+def test_import_says_when_marks_were_added_to_messages_already_there(cli, case_dir, tmp_path):
+    msg = {"id": 12, "type": "message", "date": "2025-03-14T22:17:00",
+           "date_unixtime": "1741990620", "from": "Mark", "from_id": "user5550123",
+           "text": "I never said that", "text_entities": []}
+    chat = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [msg]}
+    (tmp_path / "a.json").write_text(json.dumps(chat), encoding="utf-8")
+    assert cli("--case", case_dir, "import", tmp_path / "a.json")[0] == 0
+    msg.update(edited="2025-03-14T22:40:00", edited_unixtime="1741992000")
+    (tmp_path / "b.json").write_text(json.dumps(chat), encoding="utf-8")
+    code, out, err = cli("--case", case_dir, "import", tmp_path / "b.json")
+    assert code == 0, err
+    assert "1 message read, 0 new" in out
+    assert ("forwarded/edited/unsent marks added to 1 message already imported without "
+            "them (their text is unchanged)") in out

@@ -129,6 +129,16 @@ def test_between_two_times():
     assert format_when(when.start, when.end, "between", TZ) == "12 Mar 2025, between 21:00 and 23:30"
 
 
+def test_between_two_times_in_the_same_minute_reads_as_one_time():
+    """Messages seconds apart make a 'between' that would print "22:15 and 22:15"."""
+    start, end = datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC), datetime(2025, 3, 14, 22, 15, 40, tzinfo=UTC)
+    assert format_when(start, end, "between", TZ) == "14 Mar 2025, 22:15"
+    assert format_when(start, end, "between", TZ, weekday=True) == "Fri 14 Mar 2025, 22:15"
+    # A minute apart still says both ends.
+    assert format_when(start, end + timedelta(seconds=30), "between", TZ) == (
+        "14 Mar 2025, between 22:15 and 22:16")
+
+
 @pytest.mark.parametrize(("text", "kwargs", "message"), [
     ("31/02/2025", {}, "not a real date"),
     ("12/13/2025", {}, "not a real date .dates are read day first"),

@@ -392,3 +392,38 @@ def test_a_stored_time_in_the_second_of_two_hours_stays_there(qtbot, window, tmp
     settle(qtbot, window)
     detail = inc.get_incident(window.session.case, incident_id)
     assert (detail.title, detail.occurred_at) == ("Knocking again", second)
+
+
+def test_an_incident_from_messages_seconds_apart_opens_as_it_is(qtbot, window, tmp_path):
+    """A period 22:15:03-22:15:40 (two messages): the timeline says "22:15" once, the
+    editor shows both ends at 22:15 (not an hour long), and typing elsewhere keeps them."""
+    from evidence_app.core.cases import create_case
+    from evidence_app.core.dates import When
+    from tests.gui.helpers import settle as _settle
+
+    start, end = datetime(2025, 3, 14, 22, 15, 3, tzinfo=UTC), datetime(2025, 3, 14, 22, 15, 40,
+                                                                        tzinfo=UTC)
+    c = create_case(tmp_path / "case", owner_name="Jane Smith", initials="JS")
+    iid = inc.create_incident(c, when=When(start, end, Precision.BETWEEN, "Europe/London"),
+                              title="2 messages from Mark", category="contact_text")
+    c.close()
+    window.session.open(tmp_path / "case")
+    wait_open(qtbot, window)
+    model = window.view.model
+    row = next(model.index(r) for r in range(model.rowCount())
+               if model.index(r).data() == "2 messages from Mark")
+    # What the timeline row says (its date line is drawn from the same text).
+    assert row.data(Qt.ItemDataRole.AccessibleTextRole).startswith("14 Mar 2025, 22:15, ")
+    assert row.data(Qt.ItemDataRole.ToolTipRole).startswith("14 Mar 2025, 22:15\n")
+    window.view.timeline.select_incident(iid)
+    editor = window.view.editor
+    qtbot.waitUntil(lambda: editor.incident_id == iid and editor.detail is not None
+                    and editor.detail.id == iid, timeout=10000)
+    when = editor.form.when
+    assert (when.start_time.time(), when.end_time.time()) == (QTime(22, 15), QTime(22, 15))
+    qtbot.keyClicks(editor.form.location, "Home")
+    editor.flush()
+    _settle(qtbot, window)
+    stored = inc.get_incident(window.session.case, iid)
+    assert (stored.location, stored.occurred_at, stored.occurred_end) == ("Home", start, end)
+    assert stored.when_text == "14 Mar 2025, 22:15"

@@ -126,3 +126,41 @@ def test_dropped_parts_of_one_download_are_imported_as_one(qtbot, win, tmp_path)
     page = conv.messages_page(case, found["Mark Jonés"].id)
     assert [len(m.attachments) for m in page] == [0, 1, 0]  # the photo came from part 3
     assert count_inbox(case) == 0
+
+
+def test_a_later_export_with_marks_and_one_without_media_say_so_once(qtbot, win, tmp_path):
+    """Re-importing a chat whose later export shows an edit mark says the mark was added;
+    a chat without its media names the missing picture in one note."""
+    import json
+
+    msg = {"id": 12, "type": "message", "date": "2025-03-14T22:17:00",
+           "date_unixtime": "1741990620", "from": "Mark", "from_id": "user5550123",
+           "text": "I never said that", "text_entities": []}
+    chat = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [msg]}
+    (tmp_path / "a.json").write_text(json.dumps(chat), encoding="utf-8")
+    assert drop_files(win, [tmp_path / "a.json"])
+    summary(qtbot).close()
+    qtbot.waitUntil(lambda: summary_gone(), timeout=5000)
+    msg.update(edited="2025-03-14T22:40:00", edited_unixtime="1741992000")
+    (tmp_path / "b.json").write_text(json.dumps(chat), encoding="utf-8")
+    bare = tmp_path / "WhatsApp Chat with Dave.txt"
+    bare.write_text(ANDROID_WITH_MEDIA, encoding="utf-8")
+    assert drop_files(win, [tmp_path / "b.json", bare])
+    dialog = summary(qtbot)
+    rows = {item.text(0): item for item in (dialog.tree.topLevelItem(i)
+                                            for i in range(dialog.tree.topLevelItemCount()))}
+    mark = rows["Mark"]
+    assert "0 new of 1 read" in mark.text(1)
+    assert ("1 message already here now marked forwarded, edited or unsent as this export "
+            "shows (words unchanged)") in mark.text(1)
+    dave = rows["Dave"]
+    assert [dave.child(i).text(1) for i in range(dave.childCount())] == [
+        "1 file named in the chat is not in this export (it was shared without media): "
+        "message 1 (IMG-20250314-WA0003.jpg)."]
+    if __import__("os").environ.get("TIDY_PNG"):
+        dialog.grab().save(__import__("os").environ["TIDY_PNG"])
+
+
+def summary_gone():
+    return not any(isinstance(w, ImportSummaryDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())

@@ -106,6 +106,16 @@ def test_ten_quick_edits_while_writing_are_one_first_recording(timed_case, clock
     assert "Amended" not in rows
 
 
+def test_saves_within_one_minute_say_one_recording_time(timed_case, clock, tmp_path):
+    case = timed_case
+    incident = create_incident(case, when=parse_when("09/11/2026 19:40", TZ), title="Car")
+    clock.set(START + timedelta(seconds=40))  # an autosave seconds later, same minute
+    update_incident(case, incident, description="Silver Astra parked opposite.")
+    police = whole(build(case, tmp_path / "police.pdf").path)
+    assert "Recorded on 9 Nov 2026, 20:00 GMT." in police
+    assert "20:00\u201320:00" not in police
+
+
 def test_a_sitting_ends_when_the_person_leaves_or_after_an_hour(timed_case, clock, tmp_path):
     case = timed_case
     left = create_incident(case, when=parse_when("09/11/2026 19:00", TZ), title="Left")

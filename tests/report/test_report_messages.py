@@ -182,3 +182,21 @@ def test_forwarded_and_edited_messages_say_so_in_the_transcript(case, tmp_path):
     assert "] Stop messaging me" not in text and "Stop messaging me" in text
     if os.environ.get("MARKS_PDF"):  # to look at the page
         shutil.copy(result.path, os.environ["MARKS_PDF"])
+
+
+def test_an_incident_from_messages_seconds_apart_gives_one_time(case, tmp_path):
+    """Two messages at 22:15:03 and 22:15:40: the report, the timeline and the editor say
+    "22:15" once, never "between 22:15 and 22:15"."""
+    from evidence_app.core.incidents import get_incident, list_incidents
+
+    path = fx.whatsapp_zip(tmp_path / "WhatsApp Chat - Mark.zip", fx.IPHONE, "_chat.txt",
+                           {"00000012-PHOTO-2025-03-14-22-15-40.jpg": fx.jpeg_bytes()})
+    [got] = [e.item for e in import_messages(case, path) if isinstance(e.item, ConversationImport)]
+    chosen = api.messages_in_range(case, got.conversation_id, 2, 3)
+    iid = api.incident_from_messages(case, [m.id for m in chosen])
+    assert get_incident(case, iid).when_text == "14 Mar 2025, 22:15"
+    assert [r.when_text for r in list_incidents(case) if r.id == iid] == ["14 Mar 2025, 22:15"]
+    text = squash(" ".join(p.extract_text() for p in PdfReader(build(case, tmp_path / "r.pdf")
+                                                                 .path).pages))
+    assert "14 Mar 2025, 22:15" in text
+    assert "between" not in text.replace("\u201cbetween\u201d", "")

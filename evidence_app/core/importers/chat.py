@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from evidence_app.core.dates import clock_change
 from evidence_app.core.errors import ValidationError
 from evidence_app.core.importers.files import ImportResult, import_files
-from evidence_app.core.importers.message_marks import record_marks
+from evidence_app.core.importers.message_marks import add_marks, record_marks
 from evidence_app.core.importers.phone_numbers import address_key
 from evidence_app.core.progress import CancelToken, Progress
 from evidence_app.core.search.messages import (
@@ -124,6 +124,9 @@ class ChatExport:
     # said), and options recorded only with one file's export record.
     file_parts: dict[str, int] = field(default_factory=dict)
     part_options: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Why the files its messages name are not in it ("it was shared without media"):
+    # then the import names them in one line with this reason, not file by file.
+    media_note: str = ""
 
 
 @dataclass
@@ -145,6 +148,7 @@ class ConversationImport:
     problems: list[str]
     files_added: int = 0  # messages already there given the pictures they lacked
     renumbered: int = 0  # messages already there moved along by earlier ones
+    marks_added: int = 0  # messages already there given a forwarded/edited/unsent mark
     # An export read from several files (the parts of one download): each file that
     # gave this conversation messages or pictures, with its exhibit mark and hash.
     parts: list[dict[str, Any]] = field(default_factory=list)
@@ -723,7 +727,7 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
               new_idx: list[int], keys: list[str], stamps: list[str | None],
               people: dict[tuple[str, str], int], who: dict[int, tuple[str, str]],
               next_id: int, file_ids: dict[str, int], links: list[dict[str, Any]],
-              missing: list[str]) -> tuple[int, int]:
+              missing: list[tuple[int, str]]) -> tuple[int, int]:
     """Insert the new messages (ids from `next_id`, in the export's order) with their
     search documents, in chunks; returns (messages added, calls among them)."""
     rows: list[tuple[Any, ...]] = []  # whole rows (MESSAGE_COLUMNS)
@@ -852,7 +856,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         links: list[dict[str, Any]] = []
         attached: list[int] = []  # existing messages given the files they lacked
         to_attach: list[tuple[int, int]] = []  # (position in the export, place)
-        missing: list[str] = []
+        missing: list[tuple[int, str]] = []  # (message number, file name)
         where = "in none of the parts given" if len(names) > 1 else "not in the export"
         if not place_of:  # a new conversation (or an empty one): every message is new
             fresh = list(range(len(keys)))
@@ -902,6 +906,12 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                                      new_idx, keys, stamps, people, who, next_id, file_ids,
                                      links, missing)
         record_marks(conn, ex, fresh, next_id)  # forwarded/edited/unsent (message_marks.py)
+        # ... and the marks this export shows on messages already there that lacked them,
+        # each named by its number after the new messages were slotted in.
+        marked = add_marks(conn, ex, [
+            (pos, existing[place][0], existing[place][1] if after
+             else place + 1 + bisect.bisect_right(ranked, place))
+            for pos, place in enumerate(matched) if place is not None])
         if len(message_parts) == 1:
             added_by_part[next(iter(message_parts))] += len(fresh)
         for pos in fresh if len(message_parts) > 1 else ():
@@ -909,15 +919,13 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
         added_keys = [keys[p] for p in fresh]
         bulk_insert(conn, message_attachments, links)
         _into_incidents(session, audit, links, incident_of)
-        problems = ex.problems + missing[:200] + (
-            [f"... and {len(missing) - 200} more files named in messages were {where}"]
-            if len(missing) > 200 else [])
+        problems = ex.problems + missing_files_text(missing, where, ex.media_note)
         for part, record in records.items():
             record.messages_added = added_by_part[part]
         records[used[0]].problems = json.dumps(problems, ensure_ascii=False)
         first = min(new_idx) if added else None
         last = max(new_idx) if added else None
-        if added or attached:
+        if added or attached or marked:
             conv.updated_at = now
         marks = ", ".join(exports[p].exhibit for p in used)
         parts = [{"file": names[p], "exhibit": exports[p].exhibit,
@@ -929,6 +937,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
                   read=len(ex.messages), added=added,
                   messages=_ranges(sorted(new_idx)) if added else "", files=len(links),
                   renumbered=moved, files_added_to=_ranges(sorted(attached)),
+                  **({"marks_added": marked} if marked else {}),
                   digest=hashlib.sha256(listed.encode()).hexdigest(),
                   problems=len(problems), options=ex.options,
                   **({"parts": parts} if parts else {}))
@@ -936,6 +945,7 @@ def _save_one(case: Case, ex: ChatExport, importer: str, exports: dict[int, Impo
             conv.id, conv.title, ex.source, new, len(ex.messages), added, first, last,
             calls, len(links), marks, exports[used[0]].sha256, problems,
             files_added=len(attached), renumbered=moved, parts=parts,
+            marks_added=len(marked),
             indexes=_ranges(sorted(new_idx)) if added else "")
 
 
@@ -953,14 +963,33 @@ def _into_incidents(session: Any, audit: Any, links: list[dict[str, Any]],
         att.incident_id = incident
 
 
+def missing_files_text(missing: list[tuple[int, str]], where: str, note: str = "") -> list[str]:
+    """The files messages name that the import did not get, each said once: one line
+    with the reason when the export left all media out, else a line per file."""
+    if not missing:
+        return []
+    n = len(missing)
+    if note:
+        nums = sorted({idx for idx, _ in missing})
+        said = (f"message {nums[0]} ({missing[0][1]})" if n == 1 else
+                f"message{'s' if len(nums) > 1 else ''} {_ranges(nums[:20])}"
+                + (" ..." if len(nums) > 20 else ""))
+        return [f"{n} file{'s' if n > 1 else ''} named in the chat {'are' if n > 1 else 'is'} "
+                f"not in this export ({note}): {said}."]
+    more = n - 200
+    return [f"message {idx}: {name} was {where}" for idx, name in missing[:200]] + (
+        [f"... and {more} more file{'s' if more > 1 else ''} named in messages "
+         f"{'were' if more > 1 else 'was'} {where}"] if more > 0 else [])
+
+
 def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
                 file_ids: dict[str, int], links: list[dict[str, Any]],
-                missing: list[str], where: str = "not in the export") -> None:
+                missing: list[tuple[int, str]], where: str = "not in the export") -> None:
     for file_name in dict.fromkeys(m.files):
         path = ex.files.get(file_name)
         att_id = file_ids.get(str(path)) if path is not None else None
         if att_id is None:
-            missing.append(f"message {idx}: {file_name} was {where}")
+            missing.append((idx, file_name))
             continue
         links.append({"message_id": message_id, "attachment_id": att_id,
                       "name": path.name if path is not None else file_name})

@@ -522,8 +522,8 @@ def _check_size(size: int, name: str) -> None:
 
 
 def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
-    """Give the export the files its messages name that it holds; say which it lacks."""
-    missing: list[tuple[int | None, str]] = []
+    """Give the export the files its messages name that it holds. Those it lacks are
+    said once, by message number, when the messages are stored (chat.py)."""
     for m in export.messages:
         for name in m.files:
             why = unsafe_reference(name)
@@ -531,20 +531,8 @@ def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
                 export.problems.append(f"line {m.line}: {why}")
             elif name in available:
                 export.files[name] = available[name]
-            else:
-                missing.append((m.line, name))
-    if not missing:
-        return
     if not available:
-        lines = ", ".join(str(n) for n, _ in missing[:20]) + (" ..." if len(missing) > 20 else "")
-        export.problems.append(
-            f"{len(missing)} file(s) named in the chat are not in this export (it was "
-            f"shared without media); lines {lines}")
-        return
-    for line, name in missing[:100]:
-        export.problems.append(f"line {line}: {name} is named but not in the export")
-    if len(missing) > 100:
-        export.problems.append(f"... and {len(missing) - 100} more files named but missing")
+        export.media_note = "it was shared without media"
 
 
 def read_export(path: Path, scratch: Path, *, tz: str, date_order: str | None = None,

@@ -99,6 +99,8 @@ def recorded_text(inc: IncidentDetail, tz: str) -> str:
         return f"Recorded on {start}."
     a, b = local(inc.recorded_at, tz), local(until, tz)
     if a.date() == b.date() and a.tzname() == b.tzname():
+        if f"{a:%H:%M}" == f"{b:%H:%M}":  # saved within the minute: one time, not "20:00-20:00"
+            return f"Recorded on {start}."
         return f"Recorded on {day_text(a)}, {a:%H:%M}\u2013{b:%H:%M} {b:%Z}".rstrip() + "."
     return f"Recorded on {start} to {datetime_text(until, tz)}."
 

@@ -136,6 +136,10 @@ def conversation_result(c: Any, label: str) -> str:
         what += f", {c.calls:,} call{'s' if c.calls != 1 else ''}"
     if c.files:
         what += f", {c.files:,} file{'s' if c.files != 1 else ''} sent with them"
+    marked = getattr(c, "marks_added", 0)
+    if marked:  # messages already here that a later export shows forwarded/edited/unsent
+        what += (f", {marked:,} message{'s' if marked != 1 else ''} already here now marked "
+                 "forwarded, edited or unsent as this export shows (words unchanged)")
     where = "new conversation" if c.new_conversation else "added to the conversation"
     problems = (f"; see the {'note' if len(c.problems) == 1 else f'{len(c.problems):,} notes'}"
                 " below" if c.problems else "")

@@ -330,7 +330,9 @@ class WhenEdit(QWidget):
         elif self._shown is Precision.MONTH:
             # coming from "month only": start on the first of that month
             self.start_date.setDate(QDate(self.year.value(), self.month.currentData(), 1))
-        if prec is Precision.BETWEEN:
+        # Chosen by the person (not shown from what is stored: a period whose ends are
+        # seconds apart shows both ends as the same minute, and must not read an hour long).
+        if prec is Precision.BETWEEN and not self._loading:
             start = datetime.combine(_pydate(self.start_date.date()),
                                      time(self.start_time.time().hour(),
                                           self.start_time.time().minute()))

@@ -98,3 +98,86 @@ def test_instagram_unsent_message(case, tmp_path):
     assert (answer.unsent, answer.marks()) == (False, [])
     assert unsent.unsent and unsent.text == "markjones unsent a message"
     assert unsent.marks() == ["Unsent by the sender"] and unsent.time_note == ""
+
+
+def _telegram(path, marks: bool, hidden: str | None = None):
+    """Mark's chat; with `marks`, as a later export shows it: one forwarded, one edited,
+    one forwarded by someone who hid their name (`hidden` as given)."""
+    msgs = [
+        {"id": 11, "type": "message", "date": "2025-03-14T22:15:00",
+         "date_unixtime": "1741990500", "from": "Mark", "from_id": "user5550123",
+         "text": "She was at the gym at 6", "text_entities": []},
+        {"id": 12, "type": "message", "date": "2025-03-14T22:17:00",
+         "date_unixtime": "1741990620", "from": "Mark", "from_id": "user5550123",
+         "text": "I never said that", "text_entities": []},
+        {"id": 13, "type": "message", "date": "2025-03-14T22:18:00",
+         "date_unixtime": "1741990680", "from": "Mark", "from_id": "user5550123",
+         "text": "Saw you", "text_entities": []},
+        {"id": 14, "type": "message", "date": "2025-03-14T22:19:00",
+         "date_unixtime": "1741990740", "from": "Jane Smith", "from_id": "user1",
+         "text": "Stop", "text_entities": []}]
+    if marks:
+        msgs[0]["forwarded_from"] = "Dave Price"
+        msgs[1].update(edited="2025-03-14T22:40:00", edited_unixtime="1741992000")
+    if hidden is not None or marks:
+        msgs[2]["forwarded_from"] = hidden if hidden is not None else "Dave Price"
+    data = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": msgs}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_later_export_showing_marks_adds_them_to_the_messages_already_there(case, tmp_path):
+    from evidence_app.core.store.audit import entries
+    from evidence_app.core.store.verify import run_verify
+
+    # The first export: no marks, except message 3 forwarded by a hidden sender.
+    [first] = run(case, _telegram(tmp_path / "first.json", marks=False, hidden=""))
+    before = messages(case, first)
+    assert [m.marks() for m in before] == [[], [], ["Forwarded"], []]
+    [got] = run(case, _telegram(tmp_path / "later.json", marks=True))
+    assert (got.messages_added, got.marks_added) == (0, 2)
+    fwd, edited, hidden, plain = after = messages(case, got)
+    assert [m.id for m in after] == [m.id for m in before]  # the same messages, no twins
+    assert [m.text for m in after] == [m.text for m in before]  # words never changed
+    assert fwd.marks() == ["Forwarded from Dave Price"]
+    assert edited.edited and edited.edited_at == datetime(2025, 3, 14, 22, 40, tzinfo=UTC)
+    # A mark already recorded is kept as it was, not replaced by the later export's.
+    assert hidden.forwarded_from == "" and hidden.marks() == ["Forwarded"]
+    assert plain.marks() == []
+    with case.read() as session:
+        event = [e for e in entries(session, "conversation") if e.action == "import"][-1]
+    assert event.details["marks_added"] == [
+        {"message": 1, "added": {"forwarded_from": "Dave Price"}},
+        {"message": 2, "added": {"edited": True, "edited_at": "2025-03-14T22:40:00+00:00"}}]
+    report = run_verify(case)
+    assert report.ok, report.problems
+    # The same export again: nothing more to add, and nothing said.
+    [again] = run(case, _telegram(tmp_path / "again.json", marks=True))
+    assert (again.messages_added, again.marks_added) == (0, 0)
+    with case.read() as session:
+        event = [e for e in entries(session, "conversation") if e.action == "import"][-1]
+    assert "marks_added" not in event.details
+    assert run_verify(case).ok
+
+
+def test_marks_added_while_earlier_messages_slot_in_name_the_new_numbers(case, tmp_path):
+    from evidence_app.core.store.audit import entries
+
+    later = _telegram(tmp_path / "later.json", marks=True)
+    data = json.loads(later.read_text(encoding="utf-8"))
+    first = dict(data, messages=[{k: v for k, v in m.items()
+                                  if k not in ("forwarded_from", "edited", "edited_unixtime")}
+                                 for m in data["messages"][1:]])  # from message 12, unmarked
+    part = tmp_path / "part.json"
+    part.write_text(json.dumps(first), encoding="utf-8")
+    [one] = run(case, part)
+    assert [m.text for m in messages(case, one)][0] == "I never said that"
+    [got] = run(case, later)  # message 11 slots in first; 12 and 13 gain their marks
+    assert (got.messages_added, got.renumbered, got.marks_added) == (1, 3, 2)
+    texts = [(m.text, m.marks("Europe/London")) for m in messages(case, got)]
+    assert texts == [("She was at the gym at 6", ["Forwarded from Dave Price"]),
+                     ("I never said that", ["Edited 14/03/2025 22:40 GMT"]),
+                     ("Saw you", ["Forwarded from Dave Price"]), ("Stop", [])]
+    with case.read() as session:
+        event = [e for e in entries(session, "conversation") if e.action == "import"][-1]
+    assert [a["message"] for a in event.details["marks_added"]] == [2, 3]

@@ -259,3 +259,31 @@ def test_other_date_forms_phones_write(case, tmp_path, text, first):
     [got] = run(case, path)
     m = msgs(case, got.conversation_id)
     assert m[0].sent_at == first and len(m) == 2 and m[0].sender_name in ("Ash Ketchum", "Mark")
+
+
+def test_an_export_without_its_media_says_each_missing_file_once(case, tmp_path):
+    """Shared without media: one line, with the reason, by the message number the app
+    shows, and singular or plural as it should be (not once by line and again by message)."""
+    one = tmp_path / "WhatsApp Chat with Mark.txt"
+    one.write_text(fx.ANDROID_WITH_MEDIA, encoding="utf-8")
+    [got] = run(case, one)
+    assert got.problems == ["1 file named in the chat is not in this export (it was shared "
+                            "without media): message 1 (IMG-20250314-WA0003.jpg)."]
+    two = tmp_path / "WhatsApp Chat with Dave.txt"
+    two.write_text(fx.ANDROID_WITH_MEDIA + "14/03/2025, 22:17 - Mark: VID-20250314-WA0004.mp4 "
+                   "(file attached)\n14/03/2025, 22:18 - Mark: IMG-20250314-WA0005.jpg "
+                   "(file attached)\n", encoding="utf-8")
+    [got] = run(case, two)
+    assert got.problems == ["3 files named in the chat are not in this export (it was shared "
+                            "without media): messages 1, 3-4."]
+
+
+def test_a_zip_missing_one_of_its_pictures_names_it_once(case, tmp_path):
+    chat = fx.IPHONE + ("[14/03/2025, 22:19:00] Mark: <attached: "
+                        "00000013-PHOTO-2025-03-14-22-19-00.jpg>\n")
+    path = fx.whatsapp_zip(tmp_path / "WhatsApp Chat - Mark.zip", chat, "_chat.txt",
+                           {"00000012-PHOTO-2025-03-14-22-15-40.jpg": fx.jpeg_bytes()})
+    [got] = run(case, path)
+    assert got.files == 1
+    assert got.problems == ["message 7: 00000013-PHOTO-2025-03-14-22-19-00.jpg was not in "
+                            "the export"]
