@@ -127,6 +127,9 @@ class ChatExport:
     # Why the files its messages name are not in it ("it was shared without media"):
     # then the import names them in one line with this reason, not file by file.
     media_note: str = ""
+    # Names refused as unsafe (a path outside the export, a link): already said where
+    # they were refused, so not said again as files missing from the export.
+    refused: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -989,7 +992,8 @@ def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
         path = ex.files.get(file_name)
         att_id = file_ids.get(str(path)) if path is not None else None
         if att_id is None:
-            missing.append((idx, file_name))
+            if file_name not in ex.refused:
+                missing.append((idx, file_name))
             continue
         links.append({"message_id": message_id, "attachment_id": att_id,
                       "name": path.name if path is not None else file_name})
