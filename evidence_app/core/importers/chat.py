@@ -765,11 +765,13 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
                 m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
                 m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
                 keys[pos], None))
-        # What `needs_own_doc` decides, its parts checked here (cheapest first).
-        if numbered[pid] or m.subject or m.call_number or digit(text):
+        # What `needs_own_doc` decides, its parts checked here (cheapest first); a
+        # forwarded message's document also names whom it was forwarded from.
+        if (numbered[pid] or m.subject or m.call_number or digit(text)
+                or m.forwarded_from is not None):
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
-                                              address)))
+                                              address, m.forwarded_from)))
         if m.kind == "call":
             calls += 1
         if m.files:
