@@ -203,3 +203,23 @@ def test_telegram_files_missing_from_the_export_are_said_once(case, tmp_path):
     assert run(case, none)[0].problems == [
         "2 files named in the chat are not in this export (no file it names was found "
         "beside result.json): messages 1-2."]
+
+
+def test_a_meta_chat_says_refused_and_missing_files_once_each(case, tmp_path):
+    chat = tmp_path / "download" / "messages" / "inbox" / "mark_1"
+    (chat / "photos").mkdir(parents=True)
+    (chat / "photos" / "real.jpg").write_bytes(fx.jpeg_bytes())
+    data = {"participants": [{"name": "Mark"}, {"name": "Jane Smith"}], "title": "Mark",
+            "thread_path": "inbox/mark_1", "messages": [
+                {"sender_name": "Mark", "timestamp_ms": 1742100003000,
+                 "photos": [{"uri": "messages/inbox/mark_1/photos/real.jpg"}]},
+                {"sender_name": "Mark", "timestamp_ms": 1742100001000,
+                 "photos": [{"uri": "../../../../secret.jpg"}]},
+                {"sender_name": "Mark", "timestamp_ms": 1742100000000,
+                 "photos": [{"uri": "messages/inbox/mark_1/photos/gone.jpg"}]}]}
+    path = chat / "message_1.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [got] = run(case, path)
+    assert got.problems == [
+        "../../../../secret.jpg: its path points outside the export; not read",
+        "message 1: messages/inbox/mark_1/photos/gone.jpg was not in the export"]
