@@ -240,6 +240,56 @@ def test_a_search_hit_on_a_message_opens_the_conversation_there(qtbot, win):
 
 
 @pytest.fixture
+def win_forwarded(qtbot, window, tmp_path):
+    """A chat in which Mark forwarded a message Dave Price wrote."""
+    from evidence_app.core.importers.chat import save_exports
+    from tests.gui.chat_case import chat_export
+
+    folder = make_case(tmp_path / "case3")
+    path, export = chat_export(tmp_path / "export3", picture=False)
+    export.messages[4].forwarded_from = "Dave Price"  # "why are you ignoring me?? 😡"
+    c = open_case(folder)
+    try:
+        list(save_exports(c, path, [export], "test"))
+    finally:
+        c.close()
+    install_exhibits(window)
+    install_conversations(window)
+    window.session.open(folder)
+    wait_open(qtbot, window)
+    return window
+
+
+@pytest.mark.parametrize("words", ["Dave Price", "forwarded"])
+def test_a_forwarded_message_is_found_by_whom_it_came_from(qtbot, win_forwarded, words):
+    win = win_forwarded
+    bar = win.search_bar
+    bar.field.setFocus()
+    qtbot.keyClicks(bar.field, words)
+    search = win.case_search()
+    qtbot.waitUntil(lambda: search.results.list.count() > 0, timeout=10000)
+    assert search.results.list.count() == 1
+    item = search.results.list.item(0)
+    hit = item.data(Qt.ItemDataRole.UserRole)
+    assert hit.kind == "message"
+    label = search.results.list.itemWidget(item)
+    shown = __import__("re").sub("<[^>]+>", "", label.text())  # as a person reads it
+    assert "Forwarded from Dave Price: why are you ignoring me" in shown
+    if __import__("os").environ.get("TIDY_PNG"):
+        win.grab().save(__import__("os").environ["TIDY_PNG"] + f".{words[0]}.png")
+    search.results.list.setCurrentItem(item)
+    qtbot.keyClick(search.results.list, Qt.Key.Key_Return)
+    page = win.conversations.page
+    qtbot.waitUntil(lambda: page is not None and win.exhibits.right.currentWidget() is page
+                    and [m.id for m in page.view.selected()] == [hit.id], timeout=10000)
+    chosen = page.view.selected()[0]
+    assert chosen.text == "why are you ignoring me?? 😡"  # the words as exported
+    assert chosen.marks == ["Forwarded from Dave Price"]
+    index = page.view.model.index_of(hit.id)
+    rect = page.view.list.visualRect(index)
+    assert 0 <= rect.center().y() <= page.view.list.viewport().height()
+
+@pytest.fixture
 def win_unmarked(qtbot, window, tmp_path):
     """A chat imported with nobody marked a suspect (as after a plain import)."""
     folder = make_case(tmp_path / "case2")

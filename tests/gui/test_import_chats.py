@@ -161,6 +161,30 @@ def test_a_later_export_with_marks_and_one_without_media_say_so_once(qtbot, win,
         dialog.grab().save(__import__("os").environ["TIDY_PNG"])
 
 
+def test_pictures_given_to_messages_already_here_are_said(qtbot, win, tmp_path):
+    """A chat first imported without its media, then again with them: the summary says
+    the pictures went to the messages already there, as the CLI does."""
+    bare = tmp_path / "WhatsApp Chat with Dave.txt"
+    bare.write_text(ANDROID_WITH_MEDIA, encoding="utf-8")
+    assert drop_files(win, [bare])
+    summary(qtbot).close()
+    qtbot.waitUntil(lambda: summary_gone(), timeout=5000)
+    full = whatsapp_zip(tmp_path / "with media.zip", ANDROID_WITH_MEDIA,
+                        "WhatsApp Chat with Dave.txt",
+                        {"IMG-20250314-WA0003.jpg": jpeg_bytes()})
+    assert drop_files(win, [full])
+    dialog = summary(qtbot)
+    row = dialog.tree.topLevelItem(0)
+    assert row.text(0) == "Dave"
+    assert row.text(1).startswith(
+        "WhatsApp chat export, added to the conversation: 0 new of 2 read (the others were "
+        "already in the case), 1 file sent with them, pictures or files added to 1 message "
+        "already imported without them; the export is exhibit ")
+    assert row.childCount() == 0  # nothing missing now
+    if __import__("os").environ.get("TIDY_PNG"):
+        dialog.grab().save(__import__("os").environ["TIDY_PNG"])
+
+
 def summary_gone():
     return not any(isinstance(w, ImportSummaryDialog) and w.isVisible()
                    for w in QApplication.topLevelWidgets())

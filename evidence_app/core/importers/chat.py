@@ -127,6 +127,9 @@ class ChatExport:
     # Why the files its messages name are not in it ("it was shared without media"):
     # then the import names them in one line with this reason, not file by file.
     media_note: str = ""
+    # Names refused as unsafe (a path outside the export, a link): already said where
+    # they were refused, so not said again as files missing from the export.
+    refused: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -762,11 +765,13 @@ def _add_rows(conn: Any, ex: ChatExport, conv_id: int, record_ids: dict[int, int
                 m.time_note, m.kind, text, m.subject, m.call_number, m.call_direction,
                 m.call_status, m.call_seconds, record_ids[m.part], m.line, source_index[pos],
                 keys[pos], None))
-        # What `needs_own_doc` decides, its parts checked here (cheapest first).
-        if numbered[pid] or m.subject or m.call_number or digit(text):
+        # What `needs_own_doc` decides, its parts checked here (cheapest first); a
+        # forwarded message's document also names whom it was forwarded from.
+        if (numbered[pid] or m.subject or m.call_number or digit(text)
+                or m.forwarded_from is not None):
             name, address = who.get(pid, nobody) if pid is not None else nobody
             docs.append((next_id, message_doc(m.text, m.subject, m.call_number, name,
-                                              address)))
+                                              address, m.forwarded_from)))
         if m.kind == "call":
             calls += 1
         if m.files:
@@ -989,7 +994,8 @@ def _link_files(ex: ChatExport, m: ChatMessage, message_id: int, idx: int,
         path = ex.files.get(file_name)
         att_id = file_ids.get(str(path)) if path is not None else None
         if att_id is None:
-            missing.append((idx, file_name))
+            if file_name not in ex.refused:
+                missing.append((idx, file_name))
             continue
         links.append({"message_id": message_id, "attachment_id": att_id,
                       "name": path.name if path is not None else file_name})

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
+from evidence_app.core.search.messages import queue
 from evidence_app.core.store.bulk import stored_datetime
 
 if TYPE_CHECKING:
@@ -118,4 +119,7 @@ def add_marks(conn: Any, ex: ChatExport, known: Sequence[tuple[int, int, int]],
         conn.exec_driver_sql(
             "UPDATE messages SET forwarded_from = ?, edited = ?, edited_at = ?, unsent = ? "
             "WHERE id = ?", rows)
+        # A forwarded mark is in the message's search document (search/messages.py);
+        # the update triggers do not watch it.
+        queue(conn, [row[-1] for row in rows if row[0] is not None])
     return sorted(added, key=lambda a: a["message"])

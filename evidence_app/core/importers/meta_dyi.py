@@ -134,7 +134,7 @@ MediaFinder = Callable[[str, str], Path | None]
 
 def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: str,
             numbered: Sequence[int | None], media: MediaFinder, owner: str | None,
-            zips: Sequence[int] = (), many: bool = False) -> ChatExport:
+            zips: Sequence[int] = ()) -> ChatExport:
     """One chat from its files (`(name, data)`, data repaired); `numbered` gives each
     file's first entry number less one (None: its entries get no line number); `zips`
     the export file (part of a download) each was read from; `media(uri, place)` gives
@@ -196,11 +196,8 @@ def _thread(parts: Sequence[tuple[str, dict[str, Any]]], *, where: str, folder: 
                 m.call_direction = "outgoing" if sender == me else "incoming"
             ex.messages.append(m)
             place[id(m)] = (number, n)
-    missing = sorted({f for m in ex.messages for f in m.files if f not in ex.files})
-    if missing:
-        where_looked = "in any of the parts of the download given" if many else "beside it"
-        ex.problems.append(f"{len(missing)} picture(s) or file(s) named in the chat were not "
-                           f"found {where_looked}, e.g. {missing[0]}")
+    # The files named but not found are said once, by message number, when the messages
+    # are stored (chat.py's missing_files_text).
     ex.messages.sort(key=lambda m: (m.sent_at, -place[id(m)][0], -place[id(m)][1]))  # type: ignore[arg-type, return-value]
     return ex
 
@@ -222,9 +219,14 @@ def read_messages(path: Path, scratch: Path, *, owner: str | None = None) -> lis
         refused += damage
         data_all.append((part.name, _fix(data)))
 
+    refused_names: set[str] = set()
+
     def media(uri: str, place: str) -> Path | None:
+        said = len(refused)
         found = _find_media(uri, path, refused)
         if found is None:
+            if len(refused) > said or unsafe_reference(uri):  # refused: said once there
+                refused_names.add(uri)
             return None
         target = scratch_file(scratch, place, found.name)
         shutil.copyfile(found, target)
@@ -234,6 +236,7 @@ def read_messages(path: Path, scratch: Path, *, owner: str | None = None) -> lis
                  numbered=[0 if p == path else None for p in parts], media=media,
                  owner=owner)
     ex.problems = refused + ex.problems
+    ex.refused = refused_names
     return [ex]
 
 
@@ -386,11 +389,14 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
         me = owner or _common_owner([parts for _, _, parts, _ in threads])
         found_in: dict[Path, int] = {}
 
+        refused_names: set[str] = set()
+
         def media(uri: str, place: str) -> Path | None:
             why = unsafe_reference(uri)
             if why:
                 if why not in problems:
                     problems.append(why)
+                refused_names.add(uri)  # said once, not again as missing (chat.py)
                 return None
             found = index.get(_media_key(uri)) or index.get(_from_messages(uri))
             if found is None:
@@ -413,8 +419,9 @@ def read_download(paths: Sequence[Path], scratch: Path, *, owner: str | None = N
             first_part = paths[where[0]].name
             ex = _thread(parts, where=f"{first_part} {first_key}",
                          folder=PurePosixPath(folder).name, numbered=offsets, media=media,
-                         owner=me, zips=where, many=many)
+                         owner=me, zips=where)
             ex.file_parts = {uri: found_in.get(p, 0) for uri, p in ex.files.items()}
+            ex.refused = refused_names
             if many:
                 for part in sorted(set(where)):
                     ex.part_options[part] = {"chat_files": [

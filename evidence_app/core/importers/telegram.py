@@ -78,10 +78,11 @@ def _edited(msg: dict[str, Any], clock: LocalClock) -> datetime | None:
     return when
 
 
-def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int,
+def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int, refused_names: set[str],
           ) -> tuple[list[str], dict[str, Path], list[str]]:
     """The files a message names, those found beside the export (copied to the scratch
-    space) and sentences for those refused (a path or link pointing outside)."""
+    space) and sentences for those refused (a path or link pointing outside; their names
+    go in `refused_names`, so they are not said again as missing)."""
     names: list[str] = []
     found: dict[str, Path] = {}
     refused: list[str] = []
@@ -93,6 +94,7 @@ def _file(msg: dict[str, Any], root: Path, scratch: Path, n: int,
         source, why = file_beside(root, value)
         if why:
             refused.append(f"message {n}: {why}")
+            refused_names.add(value)
         if source is not None:
             target = scratch_file(scratch, f"message{n}", source.name)
             shutil.copyfile(source, target)
@@ -143,7 +145,7 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
         sender = str(msg.get("from") or "Deleted Account")
         sender_id = str(msg.get("from_id") or "")
         senders.setdefault(sender_id or sender, sender)
-        names, found, refused = _file(msg, root, scratch, n)
+        names, found, refused = _file(msg, root, scratch, n, ex.refused)
         if any(str(msg.get(k) or "").startswith("(File") for k in ("photo", "file")):
             # "(File not included. Change data exporting settings to download.)",
             # "(File exceeds maximum size. ...)": the export left the file out.
@@ -169,10 +171,11 @@ def _chat(chat: dict[str, Any], root: Path, scratch: Path, tz: str, me: str) -> 
                                                            else "")
         ex.problems.append(f"{len(left_out)} file(s) sent in the chat were not included "
                            f"in this export (Telegram's export settings); messages {shown}")
-    missing = [f for m in ex.messages for f in m.files if f not in ex.files]
-    if missing:
-        ex.problems.append(f"{len(missing)} file(s) named in the chat are not in the export, "
-                           f"e.g. {missing[0]}")
+    # The files named but not beside the export are said once, by message number, when
+    # the messages are stored (chat.py's missing_files_text), as for WhatsApp; in one
+    # line with the reason when none of them is there (its folders were not copied).
+    if not ex.files and any(f not in ex.refused for m in ex.messages for f in m.files):
+        ex.media_note = "no file it names was found beside result.json"
     ex.owner_names = {me} if me else set()
     return ex
 

@@ -529,6 +529,7 @@ def _attach_files(export: ChatExport, available: dict[str, Path]) -> None:
             why = unsafe_reference(name)
             if why:  # never looked for: said as the zip checks say it
                 export.problems.append(f"line {m.line}: {why}")
+                export.refused.add(name)
             elif name in available:
                 export.files[name] = available[name]
     if not available:

@@ -2,7 +2,8 @@
 main one, and the search that finds a message and says where to open it.
 
 One document per message (its id is the message's id): the text and subject, the
-sender's name and address, the call number in the forms people type it
+sender's name and address (and, for a forwarded message, "forwarded from" and the name
+of whom it was forwarded from; the stored text stays as exported), the call number in the forms people type it
 (`+44 7700 900123`, `447700900123`, `07700900123`), and the plate fragments the text
 holds (core/search/text.py), so plates, phrases and prefixes find messages exactly as
 they find incidents. Triggers made by migration 0004 note every message a write touches
@@ -36,7 +37,7 @@ CHUNK = 2000
 MessageDoc = tuple[str, str, str, str]
 
 _DOC_SQL = (
-    "SELECT m.id, m.text, m.subject, m.call_number, p.name, p.address "
+    "SELECT m.id, m.text, m.subject, m.call_number, p.name, p.address, m.forwarded_from "
     "FROM messages m LEFT JOIN participants p ON p.id = m.participant_id "
     "WHERE m.id IN ({marks})")
 _DIGITS = re.compile(r"\D+")
@@ -59,10 +60,13 @@ def number_forms(number: str) -> str:
 
 
 def message_doc(text: str, subject: str, call_number: str, name: str, address: str,
-                ) -> MessageDoc:
-    """The index document of one message."""
+                forwarded_from: str | None = None) -> MessageDoc:
+    """The index document of one message (`forwarded_from`: None if not forwarded, ""
+    if forwarded from someone not named)."""
     body = f"{subject}\n{text}" if subject else text
     sender = f"{name}\n{address}" if address and address != name else name
+    if forwarded_from is not None:  # found by "forwarded" and by whom it came from
+        sender += f"\nforwarded from {forwarded_from}".rstrip()
     numbers = " ".join(n for n in (number_forms(call_number) if call_number else "",
                                    number_forms(address) if _looks_like_number(address)
                                    else "") if n)
@@ -79,9 +83,10 @@ def build_docs(conn: Connection, ids: Sequence[int]) -> dict[int, MessageDoc]:
     out: dict[int, MessageDoc] = {}
     for chunk in _chunks(ids):
         sql = _DOC_SQL.format(marks=", ".join("?" * len(chunk)))
-        for mid, text, subject, number, name, address in conn.exec_driver_sql(sql, tuple(chunk)):
+        for mid, text, subject, number, name, address, forwarded in conn.exec_driver_sql(
+                sql, tuple(chunk)):
             out[mid] = message_doc(text or "", subject or "", number or "", name or "",
-                                   address or "")
+                                   address or "", forwarded)
     return out
 
 
@@ -133,6 +138,14 @@ def index_new(conn: Connection, first_id: int, last_id: int,
     conn.exec_driver_sql(f"DELETE FROM {DIRTY} WHERE id BETWEEN ? AND ?", (first_id, last_id))
 
 
+def queue(conn: Connection, ids: Sequence[int]) -> None:
+    """Queue these messages' documents to be rebuilt, after a write the triggers do not
+    see (a forwarded mark added to a message already there, message_marks.py)."""
+    if ids:
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO {DIRTY} (id) VALUES (?)",
+                             [(i,) for i in ids])
+
+
 @contextlib.contextmanager
 def queue_paused(conn: Connection) -> Iterator[None]:
     """Messages inserted inside are not queued in `message_dirty`: for an importer that
@@ -145,7 +158,7 @@ def queue_paused(conn: Connection) -> Iterator[None]:
 
 
 # The document `message_doc` makes for a plain message (no subject, no call number, no
-# digit in its text, a sender whose address is no phone number): written by SQLite from
+# digit in its text, a sender whose address is no phone number, not forwarded): written by SQLite from
 # the rows just inserted, without passing each through Python.
 _PLAIN_DOCS_SQL = (
     f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
@@ -255,7 +268,7 @@ class MessageMatch:
 
 _SEARCH_SQL = (
     "SELECT m.id, m.conversation_id, m.idx, m.sent_at, m.kind, m.text, m.subject, "
-    "m.call_number, m.call_status, p.name, p.address, c.title, c.timezone "
+    "m.call_number, m.call_status, p.name, p.address, c.title, c.timezone, m.forwarded_from "
     "FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ? "
     "OFFSET ?) hit JOIN messages m ON m.id = hit.rowid "
     "JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL "
@@ -282,10 +295,13 @@ def search_messages(case: Case, text: str | ParsedQuery, limit: int = 50, offset
             f"WHERE {TABLE} MATCH ?", (match,)).scalar() or 0
         rows = conn.exec_driver_sql(_SEARCH_SQL.format(table=TABLE), (match, limit, offset))
         for (mid, cid, idx, sent, kind, body, subject, number, _status, name, address,
-             title, tz) in rows:
+             title, tz, forwarded) in rows:
             when = _when(sent, tz)
             sender = name or address or ("" if kind != "system" else "System message")
             texts = [f"{subject}\n{body}" if subject else body, sender, number or ""]
+            if forwarded is not None:  # found by the mark: shown with it, as the chat does
+                texts.append(f"Forwarded from {forwarded}: {body}" if forwarded
+                             else f"Forwarded: {body}")
             column, snippet, spans = make_snippet(texts, parsed)
             if column < 0:
                 snippet, spans = (body or subject or number or "")[:160], []
@@ -294,7 +310,7 @@ def search_messages(case: Case, text: str | ParsedQuery, limit: int = 50, offset
             hits.append(SearchHit(
                 kind="message", id=mid, title=label,
                 when=when, snippet=snippet, highlights=spans,
-                field=("text", "sender", "numbers")[max(column, 0)],
+                field=("text", "sender", "numbers", "forwarded")[max(column, 0)],
                 occurred_at=_aware(sent), category=(kind if kind != "text" else ""),
                 conversation_id=cid, message_index=idx))
     return hits, total

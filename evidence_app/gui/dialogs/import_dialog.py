@@ -136,6 +136,10 @@ def conversation_result(c: Any, label: str) -> str:
         what += f", {c.calls:,} call{'s' if c.calls != 1 else ''}"
     if c.files:
         what += f", {c.files:,} file{'s' if c.files != 1 else ''} sent with them"
+    given = getattr(c, "files_added", 0)
+    if given:  # messages already here whose pictures an earlier export left out
+        what += (f", pictures or files added to {given:,} message{'s' if given != 1 else ''} "
+                 "already imported without them")
     marked = getattr(c, "marks_added", 0)
     if marked:  # messages already here that a later export shows forwarded/edited/unsent
         what += (f", {marked:,} message{'s' if marked != 1 else ''} already here now marked "

@@ -29,7 +29,7 @@ FIELDS = {"title": "in the title", "details": "in the details", "notes": "in a n
           "people": "in a linked person", "vehicles": "in a linked vehicle",
           "files": "in an exhibit's name or caption", "ocr": "in the text of a screenshot"}
 MESSAGE_FIELDS = {"text": "", "sender": "in the sender's name or number",
-                  "numbers": "in the phone number"}
+                  "numbers": "in the phone number", "forwarded": ""}
 ORDERS = [("Best match", "relevance"), ("Newest first", "newest"), ("Oldest first", "oldest")]
 
 

@@ -181,3 +181,58 @@ def test_marks_added_while_earlier_messages_slot_in_name_the_new_numbers(case, t
     with case.read() as session:
         event = [e for e in entries(session, "conversation") if e.action == "import"][-1]
     assert [a["message"] for a in event.details["marks_added"]] == [2, 3]
+
+
+def _forwarded_chat(tmp_path, name, marked=True):
+    data = {"name": "Mark", "type": "personal_chat", "id": 5550123, "messages": [
+        {"id": 11, "type": "message", "date": "2025-03-14T22:15:00",
+         "date_unixtime": "1741990500", "from": "Mark", "from_id": "user5550123",
+         **({"forwarded_from": "Dave Price"} if marked else {}),
+         "text": "She was at the gym at 6", "text_entities": []},
+        {"id": 12, "type": "message", "date": "2025-03-14T22:16:00",
+         "date_unixtime": "1741990560", "from": "Mark", "from_id": "user5550123",
+         **({"forwarded_from": None} if marked else {}),
+         "text": "Saw you", "text_entities": []},
+        {"id": 13, "type": "message", "date": "2025-03-14T22:17:00",
+         "date_unixtime": "1741990620", "from": "Mark", "from_id": "user5550123",
+         "text": "Dave told me where you live", "text_entities": []}]}
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _found(case, words):
+    from evidence_app.core.search.messages import search_messages
+    hits, _total = search_messages(case, words)
+    return sorted(h.snippet.replace("[", "").replace("]", "") for h in hits)
+
+
+def _index_true(case):
+    from evidence_app.core.search import messages as search
+    with case.read() as session:
+        conn = session.connection()
+        assert search.pending(conn) == 0
+        assert search.differences(conn) == []
+
+
+def test_a_forwarded_message_is_found_by_forwarded_and_by_whom(case, tmp_path):
+    [got] = run(case, _forwarded_chat(tmp_path, "result.json"))
+    assert _found(case, "forwarded") == ["Forwarded from Dave Price: She was at the gym at 6",
+                                         "Forwarded: Saw you"]
+    assert _found(case, "Dave Price") == ["Forwarded from Dave Price: She was at the gym at 6"]
+    assert _found(case, "Dave") == ["Dave told me where you live",
+                                    "Forwarded from Dave Price: She was at the gym at 6"]
+    assert [m.text for m in messages(case, got)][:2] == ["She was at the gym at 6",
+                                                         "Saw you"]  # exact
+    _index_true(case)
+
+
+def test_a_forwarded_mark_added_on_reimport_is_found(case, tmp_path):
+    run(case, _forwarded_chat(tmp_path, "a.json", marked=False))
+    assert _found(case, "forwarded") == []
+    [again] = run(case, _forwarded_chat(tmp_path, "b.json"))
+    assert again.marks_added == 2 and again.messages_added == 0
+    assert _found(case, "forwarded") == ["Forwarded from Dave Price: She was at the gym at 6",
+                                         "Forwarded: Saw you"]
+    assert _found(case, "Price") == ["Forwarded from Dave Price: She was at the gym at 6"]
+    _index_true(case)

@@ -82,8 +82,8 @@ def test_old_layout_without_the_activity_folder(case, tmp_path):
     assert sniff_export(path) == "meta_dyi"
     [got] = run(case, path)
     assert got.title == "Mark Jonés" and got.messages_added == 3
-    # The photo it names is not in this download: said, not guessed.
-    assert any("not found" in p for p in got.problems)
+    # The photo it names is not in this download: said once, not guessed.
+    assert len(got.problems) == 1 and got.problems[0].endswith(" was not in the export")
 
 
 def test_download_zip_is_checked_like_every_export_zip(case, tmp_path):

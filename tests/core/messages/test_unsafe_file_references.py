@@ -176,3 +176,50 @@ def test_mail_and_mms_file_names_with_paths_stay_inside(case, tmp_path):
     assert names == ["evil2.jpg"]
     for up in (tmp_path, tmp_path.parent, case.folder.parent):
         assert not (up / "evil.jpg").exists() and not (up / "evil2.jpg").exists()
+
+
+def test_a_refused_name_is_said_once_not_again_as_missing(case, tmp_path, outside):
+    chat = ("14/03/2025, 22:15 - Mark: ../secret.jpg (file attached)\n"
+            "14/03/2025, 22:17 - Mark: IMG-20250314-WA0003.jpg (file attached)\n")
+    path = fx.whatsapp_zip(tmp_path / "chat.zip", chat, "WhatsApp Chat with Mark.txt",
+                           {"IMG-20250314-WA0003.jpg": fx.jpeg_bytes()})
+    assert problems(run(case, path)) == (
+        "line 1: ../secret.jpg: its path points outside the export; not read")
+    tg = _telegram(tmp_path / "export", ["../secret.jpg", "photos/real.jpg"])
+    (tg.parent / "photos").mkdir()
+    (tg.parent / "photos" / "real.jpg").write_bytes(fx.jpeg_bytes())
+    assert problems(run(case, tg)) == (
+        "message 1: ../secret.jpg: its path points outside the export; not read")
+
+
+def test_telegram_files_missing_from_the_export_are_said_once(case, tmp_path):
+    tg = _telegram(tmp_path / "export", ["photos/gone.jpg", "photos/real.jpg"])
+    (tg.parent / "photos").mkdir()
+    (tg.parent / "photos" / "real.jpg").write_bytes(fx.jpeg_bytes())
+    assert run(case, tg)[0].problems == ["message 1: photos/gone.jpg was not in the export"]
+    # None of its files there (the folders not copied with result.json): one line.
+    none = _telegram(tmp_path / "bare", ["photos/a.jpg", "photos/b.jpg"])
+    none.write_text(none.read_text().replace('"id": 5', '"id": 6'))
+    assert run(case, none)[0].problems == [
+        "2 files named in the chat are not in this export (no file it names was found "
+        "beside result.json): messages 1-2."]
+
+
+def test_a_meta_chat_says_refused_and_missing_files_once_each(case, tmp_path):
+    chat = tmp_path / "download" / "messages" / "inbox" / "mark_1"
+    (chat / "photos").mkdir(parents=True)
+    (chat / "photos" / "real.jpg").write_bytes(fx.jpeg_bytes())
+    data = {"participants": [{"name": "Mark"}, {"name": "Jane Smith"}], "title": "Mark",
+            "thread_path": "inbox/mark_1", "messages": [
+                {"sender_name": "Mark", "timestamp_ms": 1742100003000,
+                 "photos": [{"uri": "messages/inbox/mark_1/photos/real.jpg"}]},
+                {"sender_name": "Mark", "timestamp_ms": 1742100001000,
+                 "photos": [{"uri": "../../../../secret.jpg"}]},
+                {"sender_name": "Mark", "timestamp_ms": 1742100000000,
+                 "photos": [{"uri": "messages/inbox/mark_1/photos/gone.jpg"}]}]}
+    path = chat / "message_1.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [got] = run(case, path)
+    assert got.problems == [
+        "../../../../secret.jpg: its path points outside the export; not read",
+        "message 1: messages/inbox/mark_1/photos/gone.jpg was not in the export"]
