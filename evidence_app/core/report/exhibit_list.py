@@ -28,6 +28,20 @@ def _p(text: str, style: object) -> Paragraph:
     return ScriptParagraph(text, style)  # type: ignore[arg-type]
 
 
+def _hash_row(rows: list[list[Any]], style: Any, sha256: str, hash_width: float,
+              st: Styles) -> None:
+    """The row under an exhibit's details: its whole SHA-256, kept on the same page and
+    shaded with it (every other exhibit)."""
+    rows.append(["", sha256_paragraph(sha256, hash_width, st.mono), "", "", ""])
+    r = len(rows) - 1
+    style.add("SPAN", (1, r), (-1, r))
+    style.add("NOSPLIT", (0, r - 1), (-1, r))
+    style.add("LINEBELOW", (0, r - 1), (-1, r - 1), 0, SHADE)
+    style.add("TOPPADDING", (0, r), (-1, r), 0)
+    if (r // 2) % 2 == 0:
+        style.add("BACKGROUND", (0, r - 1), (-1, r), SHADE)
+
+
 def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
     """Each exhibit on two rows kept on one page: its details, then its full SHA-256."""
     tz = data.case.timezone
@@ -55,15 +69,7 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                      "the file the transcripts were read from")), st.cell_muted)],
                 _p("", st.cell),
                 _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
-            rows.append(["", sha256_paragraph(att.sha256, width - cols[0] - 10, st.mono),
-                         "", "", ""])
-            r = len(rows) - 1
-            style.add("SPAN", (1, r), (-1, r))
-            style.add("NOSPLIT", (0, r - 1), (-1, r))
-            style.add("LINEBELOW", (0, r - 1), (-1, r - 1), 0, SHADE)
-            style.add("TOPPADDING", (0, r), (-1, r), 0)
-            if (r // 2) % 2 == 0:
-                style.add("BACKGROUND", (0, r - 1), (-1, r), SHADE)
+            _hash_row(rows, style, att.sha256, width - cols[0] - 10, st)
             continue
         # The mark leads to where the exhibit is drawn, the number to its incident.
         rows.append([
@@ -77,15 +83,7 @@ def exhibit_list(data: ReportData, st: Styles, width: float) -> list[Flowable]:
             [_p(markup(unbroken(capture_when(att, tz))), st.cell)]
             + ([_p(markup(source), st.cell_muted)] if source else []),
             _p(unbroken(datetime_text(att.imported_at, tz)), st.cell)])
-        rows.append(["", sha256_paragraph(att.sha256, width - cols[0] - 10, st.mono),
-                     "", "", ""])
-        r = len(rows) - 1
-        style.add("SPAN", (1, r), (-1, r))
-        style.add("NOSPLIT", (0, r - 1), (-1, r))
-        style.add("LINEBELOW", (0, r - 1), (-1, r - 1), 0, SHADE)
-        style.add("TOPPADDING", (0, r), (-1, r), 0)
-        if (r // 2) % 2 == 0:
-            style.add("BACKGROUND", (0, r - 1), (-1, r), SHADE)
+        _hash_row(rows, style, att.sha256, width - cols[0] - 10, st)
     out: list[Flowable] = [
         _p("Exhibit list", st.h1),
         _p("Every exhibit in this report, by mark. The SHA-256 fingerprint identifies the "
